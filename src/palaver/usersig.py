@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import hashlib
 import hmac
 import json
@@ -305,7 +306,15 @@ def _userbuf(doc: dict[str, Any]) -> bytes | None:
         raise _fail(70003, "TLS.userbuf is not base64") from None
 
 
-def _load_public_key(pem: bytes) -> ec.EllipticCurvePublicKey:
+@functools.lru_cache(maxsize=64)
+def load_public_key(pem: bytes) -> ec.EllipticCurvePublicKey:
+    """Load a v1 verification key from PEM (public, or private holding the public half).
+
+    Any named curve works (secp256k1, prime256v1...). Results are cached by PEM.
+
+    Raises:
+        UserSigError: 70016 if the PEM is not a readable EC key.
+    """
     key: Any
     try:
         key = serialization.load_pem_public_key(pem)
@@ -388,7 +397,7 @@ def verify_usersig(
             der = base64.b64decode(_get(doc, "TLS.sig", str), validate=True)
         except binascii.Error:
             raise _fail(70003, "TLS.sig is not base64") from None
-        key = _load_public_key(public_key_pem)
+        key = load_public_key(public_key_pem)
         try:
             key.verify(der, signed_text_v1(doc).encode("utf-8"), ec.ECDSA(hashes.SHA256()))
         except InvalidSignature:

@@ -1,0 +1,12 @@
+"""Tencent IM REST API. Importing this package registers every command."""
+
+from palaver.api.rest import (  # noqa: F401  (imported to register their commands)
+    login,
+    openim,
+    profile,
+    recentcontact,
+    sns,
+)
+from palaver.api.rest.core import REGISTRY, RestApi
+
+__all__ = ["REGISTRY", "RestApi"]

@@ -1,0 +1,1 @@
+"""Tencent IM REST `profile` commands."""

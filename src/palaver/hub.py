@@ -1,0 +1,42 @@
+"""The hub: one object that owns the settings, the database and every service.
+
+Like Synapse's ``HomeServer``, it is built once at start and handed to the API
+layers, which reach the services through it (``hub.accounts``, ``hub.messages``...).
+"""
+
+from __future__ import annotations
+
+from palaver.services.accounts import AccountService
+from palaver.services.apps import AppService
+from palaver.services.conversations import ConversationService
+from palaver.services.messages import MessageService
+from palaver.services.profiles import ProfileService
+from palaver.services.sns import SnsService
+from palaver.settings import Settings
+from palaver.storage import Database
+
+
+class Hub:
+    """Settings, storage and services of one Palaver node."""
+
+    def __init__(self, settings: Settings, db: Database) -> None:
+        self.settings = settings
+        self.db = db
+        self.apps = AppService(db)
+        self.accounts = AccountService(db)
+        self.profiles = ProfileService(db)
+        self.sns = SnsService(db)
+        self.conversations = ConversationService(db)
+        self.messages = MessageService(db, self)
+
+    @classmethod
+    async def open(cls, settings: Settings) -> Hub:
+        """Open the database, apply migrations and build the services."""
+        db = Database(settings.effective_database_url)
+        await db.migrate()
+        return cls(settings, db)
+
+    async def close(self) -> None:
+        """Stop background work and close the database."""
+        await self.messages.close()
+        await self.db.close()

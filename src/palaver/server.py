@@ -1,0 +1,66 @@
+"""The aiohttp application: REST API today, WebSocket and static files later."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+
+from aiohttp import web
+
+from palaver.api.rest import RestApi
+from palaver.hub import Hub
+from palaver.settings import Settings
+
+log = logging.getLogger("palaver.server")
+
+HUB_KEY = web.AppKey("hub", Hub)
+
+
+def build_app(hub: Hub) -> web.Application:
+    """The aiohttp application for a hub: ``/v4/{service}/{command}`` and ``/healthz``."""
+    app = web.Application(client_max_size=hub.settings.rest_max_body_bytes)
+    app[HUB_KEY] = hub
+    rest = RestApi(hub)
+    app.router.add_route("POST", "/v4/{service}/{command}", rest.handle)
+    app.router.add_route("GET", "/v4/{service}/{command}", rest.handle)
+
+    async def healthz(_: web.Request) -> web.Response:
+        return web.json_response({"status": "ok"})
+
+    app.router.add_get("/healthz", healthz)
+    return app
+
+
+async def serve(settings: Settings, *, ready: asyncio.Event | None = None) -> None:
+    """Run a node until cancelled: open the hub, listen on ``settings.host:port``."""
+    hub = await Hub.open(settings)
+    runner = web.AppRunner(build_app(hub), access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, settings.host, settings.port, reuse_address=True)
+    await site.start()
+    log.info("Palaver listening on http://%s:%s", settings.host, settings.port)
+    if ready is not None:
+        ready.set()
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    try:
+        await stop.wait()
+        log.info("Palaver stopping")
+    finally:
+        await runner.cleanup()
+        await hub.close()
+
+
+def run(settings: Settings) -> None:
+    """Run :func:`serve` on uvloop until SIGINT (Ctrl-C) or SIGTERM, then shut down cleanly."""
+    try:
+        import uvloop
+
+        runner_factory = uvloop.new_event_loop
+    except ImportError:  # pragma: no cover - uvloop is a dependency on Linux
+        runner_factory = None
+    with asyncio.Runner(loop_factory=runner_factory) as runner:
+        runner.run(serve(settings))

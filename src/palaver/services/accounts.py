@@ -1,0 +1,143 @@
+"""Accounts: import, delete, check, kick (Tencent IM ``im_open_login_svc``)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from palaver.errors import ImError
+from palaver.storage import Database
+from palaver.storage import accounts as store
+from palaver.storage import profiles as profile_store
+
+if TYPE_CHECKING:
+    from palaver.services.apps import App
+
+MAX_USER_ID_BYTES = 32
+
+
+def validate_user_id(user_id: object, code: int = 70402) -> str:
+    """Check a UserID: a string of 1..32 bytes of printable ASCII (0x21..0x7e).
+
+    Tencent's SDK allows printable ASCII up to 32 bytes; spaces are refused
+    because REST clients trim them. Raises ImError(``code``) otherwise.
+    """
+    if not isinstance(user_id, str) or not user_id:
+        raise ImError(code, "UserID must be a non-empty string")
+    if len(user_id) > MAX_USER_ID_BYTES or not all(0x21 <= ord(c) <= 0x7E for c in user_id):
+        raise ImError(code, f"invalid UserID {user_id[:40]!r}: 1..32 printable ASCII bytes")
+    return user_id
+
+
+@dataclass(frozen=True)
+class ImportItem:
+    """One account to import, with optional nick and avatar URL."""
+
+    user_id: str
+    nick: str | None = None
+    face_url: str | None = None
+    type: int = 0
+
+
+class AccountService:
+    """Account lifecycle for every app."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+        # (app, user) -> kicked_at: the REST admin check is on every call.
+        self._kicked: dict[tuple[int, str], int] = {}
+
+    async def import_accounts(self, app: App, items: Sequence[ImportItem]) -> list[str]:
+        """Import accounts (idempotent); sets Nick/FaceUrl when given.
+
+        Returns the UserIDs that failed (over the app's account limit).
+
+        Raises:
+            ImError: 70402 for an invalid UserID; 70398 if the limit is hit by
+                a single import.
+        """
+        for it in items:
+            validate_user_id(it.user_id)
+        failed: list[str] = []
+        now = int(time.time())
+        async with self._db.write() as conn:
+            todo = list(items)
+            limit = app.settings.max_accounts
+            if limit:
+                have = await store.existing(conn, app.sdkappid, [i.user_id for i in items])
+                room = limit - await store.count(conn, app.sdkappid)
+                kept: list[ImportItem] = []
+                for it in todo:
+                    if it.user_id in have:
+                        kept.append(it)
+                    elif room > 0:
+                        room -= 1
+                        kept.append(it)
+                    else:
+                        failed.append(it.user_id)
+                todo = kept
+            for it in todo:
+                await store.import_accounts(
+                    conn, app.sdkappid, [it.user_id], now=now, type_=it.type
+                )
+                tags = {}
+                if it.nick is not None:
+                    tags["Tag_Profile_IM_Nick"] = it.nick
+                if it.face_url is not None:
+                    tags["Tag_Profile_IM_Image"] = it.face_url
+                if tags:
+                    await profile_store.set_tags(conn, app.sdkappid, it.user_id, tags)
+        if failed and len(items) == 1:
+            raise ImError(70398)
+        return failed
+
+    async def delete(self, app: App, user_ids: Iterable[str]) -> dict[str, int]:
+        """Delete accounts; returns UserID -> result code (0 ok, 70107 not found)."""
+        result: dict[str, int] = {}
+        async with self._db.write() as conn:
+            for u in user_ids:
+                ok = await store.delete_account(conn, app.sdkappid, u)
+                result[u] = 0 if ok else 70107
+                self._kicked.pop((app.sdkappid, u), None)
+        return result
+
+    async def existing(self, app: App, user_ids: Iterable[str]) -> set[str]:
+        """The subset of ``user_ids`` that are imported."""
+        async with self._db.read() as conn:
+            return await store.existing(conn, app.sdkappid, user_ids)
+
+    async def require(self, app: App, user_ids: Iterable[str], code: int) -> None:
+        """Raise ImError(``code``) naming the first UserID that is not imported."""
+        ids = list(user_ids)
+        have = await self.existing(app, ids)
+        for u in ids:
+            if u not in have:
+                raise ImError(code, f"account {u!r} does not exist")
+
+    async def kick(self, app: App, user_id: str) -> int:
+        """Invalidate every UserSig of ``user_id`` issued before now; returns the kick time.
+
+        Online connections are closed by the caller (the real-time layer).
+
+        Raises:
+            ImError: 70107 if the account is not imported.
+        """
+        now = int(time.time())
+        async with self._db.write() as conn:
+            if not await store.set_kicked_at(conn, app.sdkappid, user_id, now):
+                raise ImError(70107)
+        self._kicked[(app.sdkappid, user_id)] = now
+        return now
+
+    async def kicked_at(self, app: App, user_id: str) -> int | None:
+        """Last kick time of a user (0 if never), ``None`` if not imported."""
+        key = (app.sdkappid, user_id)
+        if key in self._kicked:
+            return self._kicked[key]
+        async with self._db.read() as conn:
+            v = await store.kicked_at(conn, app.sdkappid, user_id)
+        if v is not None:
+            self._kicked[key] = v
+        return v

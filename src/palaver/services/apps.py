@@ -1,0 +1,203 @@
+"""Apps: SDKAppID, keys, admins and per-app settings, and UserSig checks for an app.
+
+One server hosts one or more apps; every stored row belongs to one of them.
+"""
+
+from __future__ import annotations
+
+import secrets
+import time
+from dataclasses import dataclass, field
+from typing import Literal
+
+import orjson
+from pydantic import BaseModel, ConfigDict, Field
+
+from palaver import usersig
+from palaver.errors import ImError, UserSigError
+from palaver.storage import Database
+from palaver.storage import apps as store
+
+MAX_ADMINS = 10
+DEFAULT_ADMIN = "administrator"
+
+
+class AppSettings(BaseModel):
+    """Per-app behaviour. Times in seconds unless named otherwise."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    check_friendship: bool = Field(
+        False, description="C2C sends between non-friends fail with 20009 (client sends only)"
+    )
+    recall_window: int = Field(120, ge=0, description="seconds a sender may recall a message")
+    history_retention_days: int = Field(
+        0, ge=0, description="days messages are kept; 0 keeps them forever"
+    )
+    max_accounts: int = Field(0, ge=0, description="account limit (70398); 0 = unlimited")
+    login_policy: Literal["single", "multi_platform"] = Field(
+        "multi_platform", description="one device at a time, or one per platform"
+    )
+    debug_usersig: bool = Field(
+        False, description="let the web UI ask the server to sign UserSigs (development only)"
+    )
+
+
+@dataclass(frozen=True)
+class App:
+    """An app: its SDKAppID, keys, admin identifiers and settings.
+
+    ``secret_key`` (v2 HMAC) and ``public_key_pem`` (v1 ECDSA) are secrets'
+    verifiers; :meth:`__repr__` never shows them.
+    """
+
+    sdkappid: int
+    admins: tuple[str, ...]
+    settings: AppSettings
+    secret_key: str | None = field(default=None, repr=False)
+    public_key_pem: str | None = field(default=None, repr=False)
+    created_at: int = 0
+
+    def is_admin(self, identifier: str) -> bool:
+        """True if ``identifier`` is one of the app's admin accounts."""
+        return identifier in self.admins
+
+    def verify_usersig(
+        self, sig: str, identifier: str, now: int | None = None
+    ) -> usersig.UserSigInfo:
+        """Verify a UserSig made for this app (v1 or v2, by its document).
+
+        Raises:
+            UserSigError: 70001 expired, 70002 empty, 70003 malformed, 70009 bad
+                signature, 70013 identifier mismatch, 70014 SDKAppID mismatch,
+                70016 the app has no key of that version.
+        """
+        if not sig:
+            raise UserSigError(70002)
+        return usersig.verify_usersig(
+            sig,
+            sdkappid=self.sdkappid,
+            identifier=identifier,
+            secret_key=self.secret_key,
+            public_key_pem=self.public_key_pem.encode() if self.public_key_pem else None,
+            now=now,
+        )
+
+
+def _row_to_app(row: object) -> App:
+    r = dict(row)  # type: ignore[call-overload]
+    return App(
+        sdkappid=int(r["sdkappid"]),
+        admins=tuple(orjson.loads(r["admins"])),
+        settings=AppSettings.model_validate(orjson.loads(r["settings"])),
+        secret_key=r["secret_key"],
+        public_key_pem=r["public_key_pem"],
+        created_at=int(r["created_at"]),
+    )
+
+
+class AppService:
+    """Creates, loads and caches apps."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+        self._cache: dict[int, App] = {}
+        self._misses: dict[int, float] = {}
+
+    async def create(
+        self,
+        *,
+        sdkappid: int | None = None,
+        secret_key: str | None = None,
+        public_key_pem: str | None = None,
+        admins: list[str] | None = None,
+        settings: AppSettings | None = None,
+    ) -> App:
+        """Create an app; generates the SDKAppID (14xxxxxxxx) and the v2 key unless given.
+
+        Raises:
+            ImError: 70402 if the SDKAppID exists, an admin list is empty or longer
+                than 10, or the public key does not load.
+        """
+        from palaver.services import accounts as accounts_svc
+
+        admins = list(dict.fromkeys(admins or [DEFAULT_ADMIN]))
+        if not 1 <= len(admins) <= MAX_ADMINS:
+            raise ImError(70402, f"an app has 1 to {MAX_ADMINS} admins")
+        for a in admins:
+            accounts_svc.validate_user_id(a)
+        if public_key_pem is not None:
+            usersig.load_public_key(public_key_pem.encode())
+        if secret_key is None and public_key_pem is None:
+            secret_key = secrets.token_hex(32)
+        async with self._db.write() as conn:
+            if sdkappid is None:
+                while True:
+                    sdkappid = 1_400_000_000 + secrets.randbelow(100_000_000)
+                    if await store.get_app(conn, sdkappid) is None:
+                        break
+            elif await store.get_app(conn, sdkappid) is not None:
+                raise ImError(70402, f"app {sdkappid} exists already")
+            now = int(time.time())
+            await store.insert_app(
+                conn,
+                sdkappid=sdkappid,
+                secret_key=secret_key,
+                public_key_pem=public_key_pem,
+                admins=orjson.dumps(admins).decode(),
+                settings=(settings or AppSettings()).model_dump_json(),
+                created_at=now,
+            )
+            from palaver.storage import accounts as accounts_store
+
+            await accounts_store.import_accounts(conn, sdkappid, admins, now=now)
+        app = await self.get(sdkappid)
+        assert app is not None
+        return app
+
+    async def update_settings(self, sdkappid: int, **changes: object) -> App:
+        """Change some per-app settings (validated); returns the updated app.
+
+        Raises:
+            ImError: 70020 if the app does not exist; 70402 if a value is invalid.
+        """
+        app = await self.get(sdkappid)
+        if app is None:
+            raise ImError(70020)
+        try:
+            new = AppSettings.model_validate({**app.settings.model_dump(), **changes})
+        except ValueError as exc:
+            raise ImError(70402, str(exc)) from None
+        async with self._db.write() as conn:
+            await store.update_app(conn, sdkappid, settings=new.model_dump_json())
+        self._cache.pop(sdkappid, None)
+        updated = await self.get(sdkappid)
+        assert updated is not None
+        return updated
+
+    async def get(self, sdkappid: int) -> App | None:
+        """The app, from cache or storage; ``None`` if unknown.
+
+        Unknown SDKAppIDs are looked up at most once a second, so apps created
+        by ``palaver app create`` while the server runs are found.
+        """
+        app = self._cache.get(sdkappid)
+        if app is not None:
+            return app
+        now = time.monotonic()
+        if now - self._misses.get(sdkappid, -10.0) < 1.0:
+            return None
+        async with self._db.read() as conn:
+            row = await store.get_app(conn, sdkappid)
+        if row is None:
+            self._misses[sdkappid] = now
+            return None
+        app = _row_to_app(row)
+        self._cache[sdkappid] = app
+        return app
+
+    async def list(self) -> list[App]:
+        """All apps, by SDKAppID."""
+        async with self._db.read() as conn:
+            rows = await store.list_apps(conn)
+        return [_row_to_app(r) for r in rows]

@@ -1,0 +1,122 @@
+"""Conversations (Tencent "recent contacts"): list, pin, delete, unread counts.
+
+A user's conversation keeps positions as sequences: ``last_seq`` (the message
+shown as last), ``read_seq`` (read up to), ``cleared_seq`` (history hidden up
+to). Unread counts are derived from them.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from palaver.errors import ImError
+from palaver.storage import Database
+from palaver.storage import messages as store
+
+if TYPE_CHECKING:
+    from palaver.services.apps import App
+
+CONV_C2C = store.CONV_C2C
+CONV_GROUP = store.CONV_GROUP
+
+
+@dataclass(frozen=True)
+class Conversation:
+    """One entry of a user's conversation list. Times in unix seconds."""
+
+    conv_id: str
+    conv_type: int  # 1 C2C, 2 group
+    peer: str  # UserID (C2C) or GroupId
+    last_seq: int
+    last_time: int
+    read_seq: int
+    pinned: bool
+    pinned_at: int
+    unread: int
+
+    @property
+    def conversation_id(self) -> str:
+        """Tencent's client-side ID: ``C2C<userID>`` or ``GROUP<groupID>``."""
+        return ("C2C" if self.conv_type == CONV_C2C else "GROUP") + self.peer
+
+
+def _conv_id(conv_type: int, peer: str, owner: str) -> str:
+    if conv_type == CONV_C2C:
+        return store.c2c_conv_id(owner, peer)
+    return f"group:{peer}"
+
+
+class ConversationService:
+    """Conversation lists of every user."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def list(
+        self, app: App, owner: str, *, include_empty: bool = False
+    ) -> list[Conversation]:
+        """``owner``'s conversations: pinned first (latest pin first), then newest first."""
+        async with self._db.read() as conn:
+            rows = await store.list_conversations(
+                conn, app.sdkappid, owner, include_empty=include_empty
+            )
+            out = []
+            for r in rows:
+                unread = await store.unread_count(
+                    conn, app.sdkappid, owner, r["peer"], r["conv_id"], int(r["read_seq"])
+                )
+                out.append(
+                    Conversation(
+                        conv_id=r["conv_id"],
+                        conv_type=int(r["conv_type"]),
+                        peer=r["peer"],
+                        last_seq=int(r["last_seq"]),
+                        last_time=int(r["last_time"]),
+                        read_seq=int(r["read_seq"]),
+                        pinned=bool(r["pinned"]),
+                        pinned_at=int(r["pinned_at"]),
+                        unread=unread,
+                    )
+                )
+        return out
+
+    async def delete(
+        self, app: App, owner: str, conv_type: int, peer: str, *, clear_history: bool
+    ) -> None:
+        """Hide a conversation until its next message; with ``clear_history`` also
+        hide its history from ``owner`` (Tencent ``ClearRamble``). Unread is cleared.
+
+        Raises:
+            ImError: 50002 if ``conv_type`` is not 1 or 2.
+        """
+        if conv_type not in (CONV_C2C, CONV_GROUP):
+            raise ImError(50002, "Type must be 1 (C2C) or 2 (group)")
+        conv_id = _conv_id(conv_type, peer, owner)
+        async with self._db.write() as conn:
+            seq = await store.last_seq(conn, app.sdkappid, conv_id)
+            values: dict[str, object] = {"hidden": True, "pinned": False, "pinned_at": 0}
+            if clear_history:
+                values["cleared_seq"] = seq
+            await store.update_conversation(conn, app.sdkappid, owner, conv_id, **values)
+            await store.mark_read(conn, app.sdkappid, owner, conv_id, seq)
+
+    async def pin(self, app: App, owner: str, conv_type: int, peer: str, pinned: bool) -> None:
+        """Pin or unpin a conversation (pinned ones list first, latest pin first).
+
+        Raises:
+            ImError: 50002 if the conversation does not exist.
+        """
+        conv_id = _conv_id(conv_type, peer, owner)
+        async with self._db.write() as conn:
+            ok = await store.update_conversation(
+                conn,
+                app.sdkappid,
+                owner,
+                conv_id,
+                pinned=pinned,
+                pinned_at=int(time.time() * 1000) if pinned else 0,
+            )
+        if not ok:
+            raise ImError(50002, "no such conversation")

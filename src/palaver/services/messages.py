@@ -1,0 +1,365 @@
+"""C2C messages: send, import, history, recall, read positions, unread counts.
+
+Rules follow Tencent IM ``openim/sendmsg``, ``importmsg``, ``admin_getroammsg``,
+``admin_msgwithdraw``, ``admin_set_msg_read`` and ``get_c2c_unread_msg_num``
+(cloud.tencent.com/document/api/269/2282 and neighbours).
+"""
+
+from __future__ import annotations
+
+import time
+import zlib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import orjson
+
+from palaver.errors import ImError
+from palaver.msgbody import validate_msg_body
+from palaver.storage import Database
+from palaver.storage import messages as store
+from palaver.storage.schema import FLAG_NO_LAST_MSG, FLAG_NO_UNREAD, FLAG_RECALLED
+
+if TYPE_CHECKING:
+    from palaver.hub import Hub
+    from palaver.services.apps import App
+
+DEDUPE_WINDOW = 120  # seconds a retried send is answered with the first MsgKey
+MAX_LIFETIME = 7 * 86400  # MsgLifeTime upper bound, seconds
+MAX_SEQ_SEARCH = 1 << 62
+
+
+@dataclass(frozen=True)
+class SendOptions:
+    """Optional parts of a send.
+
+    ``sync_other_machine``: 1 sync to the sender's devices and roaming, 2 keep
+    it out of the sender's roaming, ``None`` the default (roaming, as 1).
+    ``lifetime``: seconds of offline storage; 0 means online only (not stored).
+    ``controls``: ``SendMsgControl`` flags (``NoUnread``, ``NoLastMsg``).
+    """
+
+    client_seq: int | None = None
+    msg_time: int | None = None
+    cloud_custom_data: str | None = None
+    sync_other_machine: int | None = None
+    lifetime: int | None = None
+    controls: frozenset[str] = field(default_factory=frozenset)
+    check_relations: bool = True
+
+
+@dataclass(frozen=True)
+class Message:
+    """A stored C2C message as the APIs present it."""
+
+    id: int
+    conv_id: str
+    seq: int
+    from_account: str
+    to_account: str
+    msg_time: int
+    random: int
+    client_seq: int
+    msg_key: str
+    body: list[dict[str, Any]]
+    cloud_custom_data: str | None
+    flags: int
+
+    @property
+    def is_recalled(self) -> bool:
+        return bool(self.flags & FLAG_RECALLED)
+
+    @classmethod
+    def from_row(cls, row: Any) -> Message:
+        return cls(
+            id=int(row["id"]),
+            conv_id=row["conv_id"],
+            seq=int(row["seq"]),
+            from_account=row["from_account"],
+            to_account=row["to_account"],
+            msg_time=int(row["msg_time"]),
+            random=int(row["random"]),
+            client_seq=int(row["client_seq"]),
+            msg_key=row["msg_key"],
+            body=orjson.loads(row["body"]),
+            cloud_custom_data=row["cloud_custom_data"],
+            flags=int(row["flags"]),
+        )
+
+
+@dataclass(frozen=True)
+class SendResult:
+    """The answer to a send: MsgKey, MsgTime (unix s), sequence; ``stored`` False for online-only."""
+
+    msg_key: str
+    msg_time: int
+    seq: int
+    stored: bool
+    duplicate: bool = False
+    message: Message | None = None
+
+
+@dataclass(frozen=True)
+class HistoryPage:
+    """Messages oldest first; ``complete`` when nothing older matches."""
+
+    messages: list[Message]
+    complete: bool
+
+
+def parse_msg_key(msg_key: str) -> int | None:
+    """The conversation sequence encoded in a MsgKey (``seq_random_time``), or ``None``."""
+    head = msg_key.split("_", 1)[0]
+    return int(head) if head.isdigit() and len(head) < 19 else None
+
+
+class MessageService:
+    """C2C messaging for every app."""
+
+    def __init__(self, db: Database, hub: Hub) -> None:
+        self._db = db
+        self._hub = hub
+
+    async def close(self) -> None:
+        """Nothing to flush yet: every send commits before it is acknowledged."""
+
+    async def _check_parties(self, app: App, sender: str, receiver: str, check: bool) -> None:
+        have = await self._hub.accounts.existing(app, {sender, receiver})
+        if sender not in have:
+            raise ImError(20003, f"sender {sender!r} is not an imported account")
+        if receiver not in have:
+            raise ImError(20003, f"receiver {receiver!r} is not an imported account")
+        if not check or sender == receiver:
+            return
+        if await self._hub.sns.is_blacklisted(app, receiver, sender):
+            raise ImError(20007, "the sender is on the receiver's blacklist")
+        if app.settings.check_friendship and not await self._hub.sns.are_friends(
+            app, sender, receiver
+        ):
+            raise ImError(20009, "not friends with each other")
+
+    async def send_c2c(
+        self, app: App, sender: str, receiver: str, body: Any, random: int, opts: SendOptions
+    ) -> SendResult:
+        """Store (unless online-only) and deliver one C2C message.
+
+        A retried send (same sender, receiver, ``client_seq``, ``random`` and
+        body within :data:`DEDUPE_WINDOW` seconds) is stored once and answered
+        with the first MsgKey.
+
+        Raises:
+            ImError: 90007/90002/80002 bad body; 90026 lifetime > 7 days;
+                20003 a party is not imported; 20007 blacklisted; 20009 not
+                friends (when the app checks friendship).
+        """
+        validate_msg_body(body)
+        if opts.lifetime is not None and not 0 <= opts.lifetime <= MAX_LIFETIME:
+            raise ImError(90026, "MsgLifeTime must be 0..604800 seconds")
+        await self._check_parties(app, sender, receiver, opts.check_relations)
+        now = int(time.time())
+        msg_time = opts.msg_time or now
+        body_json = orjson.dumps(body).decode()
+        client_seq = opts.client_seq or 0
+        if opts.lifetime == 0:
+            key = store.make_msg_key(client_seq, random, msg_time)
+            return SendResult(key, msg_time, 0, stored=False)
+        crc = zlib.crc32(body_json.encode())
+        dedupe = f"{sender}\x1f{receiver}\x1f{client_seq}\x1f{random}\x1f{crc}"
+        flags = (FLAG_NO_UNREAD if "NoUnread" in opts.controls else 0) | (
+            FLAG_NO_LAST_MSG if "NoLastMsg" in opts.controls else 0
+        )
+        conv_id = store.c2c_conv_id(sender, receiver)
+        async with self._db.write() as conn:
+            dup = await store.find_duplicate(conn, app.sdkappid, dedupe, now - DEDUPE_WINDOW)
+            if dup is not None:
+                m = Message.from_row(dup)
+                return SendResult(m.msg_key, m.msg_time, m.seq, True, duplicate=True, message=m)
+            new = store.NewMessage(
+                conv_id=conv_id,
+                from_account=sender,
+                to_account=receiver,
+                msg_time=msg_time,
+                random=random,
+                client_seq=client_seq,
+                body=body_json,
+                cloud_custom_data=opts.cloud_custom_data,
+                flags=flags,
+                dedupe_key=dedupe,
+            )
+            stored = await store.insert_c2c(
+                conn, app.sdkappid, new, to_sender_roam=opts.sync_other_machine != 2
+            )
+        message = Message(
+            stored.id,
+            conv_id,
+            stored.seq,
+            sender,
+            receiver,
+            msg_time,
+            random,
+            client_seq,
+            stored.msg_key,
+            body,
+            opts.cloud_custom_data,
+            flags,
+        )
+        return SendResult(stored.msg_key, msg_time, stored.seq, True, message=message)
+
+    async def import_c2c(
+        self,
+        app: App,
+        sender: str,
+        receiver: str,
+        body: Any,
+        *,
+        random: int,
+        client_seq: int,
+        msg_time: int,
+        realtime: bool,
+        cloud_custom_data: str | None = None,
+    ) -> SendResult:
+        """Import one message (``openim/importmsg``): history (no unread) or realtime.
+
+        Deduplicated by (MsgSeq, MsgRandom, MsgTimeStamp) in either direction,
+        with no time window.
+
+        Raises:
+            ImError: 90002/90007/80002 bad body; 20003 a party is not imported.
+        """
+        validate_msg_body(body)
+        await self._check_parties(app, sender, receiver, check=False)
+        conv_id = store.c2c_conv_id(sender, receiver)
+        dedupe = f"import\x1f{conv_id}\x1f{client_seq}\x1f{random}\x1f{msg_time}"
+        async with self._db.write() as conn:
+            dup = await store.find_duplicate(conn, app.sdkappid, dedupe, None)
+            if dup is not None:
+                m = Message.from_row(dup)
+                return SendResult(m.msg_key, m.msg_time, m.seq, True, duplicate=True, message=m)
+            new = store.NewMessage(
+                conv_id=conv_id,
+                from_account=sender,
+                to_account=receiver,
+                msg_time=msg_time,
+                random=random,
+                client_seq=client_seq,
+                body=orjson.dumps(body).decode(),
+                cloud_custom_data=cloud_custom_data,
+                flags=0 if realtime else FLAG_NO_UNREAD,
+                dedupe_key=dedupe,
+            )
+            stored = await store.insert_c2c(conn, app.sdkappid, new)
+        return SendResult(stored.msg_key, msg_time, stored.seq, True)
+
+    async def history(
+        self,
+        app: App,
+        owner: str,
+        peer: str,
+        *,
+        limit: int,
+        min_time: int | None = None,
+        max_time: int | None = None,
+        before_seq: int | None = None,
+    ) -> HistoryPage:
+        """``owner``'s view of the C2C history with ``peer``: the newest ``limit``
+        messages older than ``before_seq`` within the time range, oldest first.
+
+        Recalled messages are included (flagged); history hidden by a cleared
+        conversation, by SyncOtherMachine 2 or past the retention is not.
+        """
+        conv_id = store.c2c_conv_id(owner, peer)
+        retention = app.settings.history_retention_days
+        if retention:
+            horizon = int(time.time()) - retention * 86400
+            min_time = max(min_time or 0, horizon)
+        async with self._db.read() as conn:
+            conv = await store.get_conversation(conn, app.sdkappid, owner, conv_id)
+            cleared = int(conv["cleared_seq"]) if conv else 0
+            rows = await store.history(
+                conn,
+                app.sdkappid,
+                owner,
+                conv_id,
+                after_seq=cleared,
+                before_seq=before_seq,
+                min_time=min_time,
+                max_time=max_time,
+                limit=limit + 1,
+            )
+        msgs = [Message.from_row(r) for r in rows[:limit]]
+        msgs.reverse()
+        return HistoryPage(msgs, complete=len(rows) <= limit)
+
+    async def find_by_key(self, app: App, a: str, b: str, msg_key: str) -> Message | None:
+        """The message of the a/b conversation with this MsgKey, or ``None``."""
+        seq = parse_msg_key(msg_key)
+        if seq is None:
+            return None
+        async with self._db.read() as conn:
+            row = await store.get_by_seq(conn, app.sdkappid, store.c2c_conv_id(a, b), seq)
+        if row is None or row["msg_key"] != msg_key:
+            return None
+        return Message.from_row(row)
+
+    async def recall(
+        self, app: App, sender: str, receiver: str, msg_key: str, *, window: int | None = None
+    ) -> Message:
+        """Recall a message ``sender`` sent to ``receiver`` (it stays in history, flagged).
+
+        Args:
+            window: seconds after sending a recall is allowed; ``None`` = no limit
+                (the REST admin path).
+
+        Raises:
+            ImError: 90001 no such message from ``sender``; 20016 past ``window``.
+        """
+        msg = await self.find_by_key(app, sender, receiver, msg_key)
+        if msg is None or msg.from_account != sender or msg.to_account != receiver:
+            raise ImError(90001, "MsgKey not found for this sender and receiver")
+        if window is not None and time.time() - msg.msg_time > window:
+            raise ImError(20016, "the recall time limit has passed")
+        if not msg.is_recalled:
+            async with self._db.write() as conn:
+                await store.set_flags(conn, msg.id, msg.flags | FLAG_RECALLED)
+        return Message(**{**msg.__dict__, "flags": msg.flags | FLAG_RECALLED})
+
+    async def mark_read(self, app: App, owner: str, peer: str, up_to_seq: int | None = None) -> int:
+        """Mark ``owner``'s messages from ``peer`` read up to ``up_to_seq`` (default all)."""
+        async with self._db.write() as conn:
+            return await store.mark_read(
+                conn, app.sdkappid, owner, store.c2c_conv_id(owner, peer), up_to_seq
+            )
+
+    async def peer_read_seq(self, app: App, owner: str, peer: str) -> int:
+        """How far ``peer`` has read the conversation with ``owner`` (a sequence)."""
+        async with self._db.read() as conn:
+            conv = await store.get_conversation(
+                conn, app.sdkappid, peer, store.c2c_conv_id(owner, peer)
+            )
+        return int(conv["read_seq"]) if conv else 0
+
+    async def unread_counts(
+        self, app: App, owner: str, peers: Iterable[str] | None = None
+    ) -> dict[str, int]:
+        """Unread C2C messages of ``owner`` per peer (all conversations when ``peers`` is None)."""
+        out: dict[str, int] = {}
+        async with self._db.read() as conn:
+            if peers is None:
+                rows = await store.list_conversations(conn, app.sdkappid, owner, include_empty=True)
+                convs = [(r["peer"], r) for r in rows if r["conv_type"] == store.CONV_C2C]
+            else:
+                convs = []
+                for p in peers:
+                    row = await store.get_conversation(
+                        conn, app.sdkappid, owner, store.c2c_conv_id(owner, p)
+                    )
+                    convs.append((p, row))
+            for peer, row in convs:
+                if row is None:
+                    out[peer] = 0
+                    continue
+                out[peer] = await store.unread_count(
+                    conn, app.sdkappid, owner, peer, row["conv_id"], int(row["read_seq"])
+                )
+        return out

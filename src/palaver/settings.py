@@ -1,0 +1,111 @@
+"""The one typed settings object.
+
+Values come from, highest priority first:
+
+1. explicit overrides (the ``palaver serve`` options ``--host``, ``--port``...),
+2. ``PALAVER_*`` environment variables (``PALAVER_PORT=9000``, ``PALAVER_DATA_DIR=/srv/im``),
+3. a TOML config file (``--config FILE`` or ``PALAVER_CONFIG``), top-level keys
+   with the field names below (``port = 9000``),
+4. the defaults below.
+
+A wrong value or an unknown key fails at start with :class:`SettingsError`,
+whose message names the key.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import Field, ValidationError
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+
+class SettingsError(Exception):
+    """A setting is wrong; the message names the key and the reason."""
+
+
+class Settings(BaseSettings):
+    """Server settings. Times are in seconds unless the name says otherwise."""
+
+    model_config = SettingsConfigDict(env_prefix="PALAVER_", extra="forbid", frozen=True)
+
+    # Network
+    host: str = Field("127.0.0.1", description="address to listen on")
+    port: int = Field(8080, ge=0, le=65535, description="TCP port (0 picks a free one)")
+
+    # Storage
+    data_dir: Path = Field(Path("palaver-data"), description="folder for the SQLite database")
+    database_url: str | None = Field(
+        None,
+        description="SQLAlchemy URL; default sqlite+aiosqlite:///<data_dir>/palaver.db. "
+        "PostgreSQL: postgresql+asyncpg://user@host/db",
+    )
+
+    # Fan-out between nodes
+    fanout: Literal["local", "redis"] = Field("local", description="in-process or Redis pub/sub")
+    redis_url: str = Field("redis://127.0.0.1:6379/0", description="used when fanout = 'redis'")
+
+    # REST
+    rest_max_body_bytes: int = Field(
+        1 << 20, ge=1024, description="largest REST request body accepted, in bytes"
+    )
+
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+
+    @property
+    def effective_database_url(self) -> str:
+        """The database URL in use: ``database_url`` or the SQLite file in ``data_dir``."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite+aiosqlite:///{self.data_dir.resolve() / 'palaver.db'}"
+
+    @classmethod
+    def load(cls, config_file: str | Path | None = None, **overrides: Any) -> Settings:
+        """Build the settings from overrides, environment, TOML file and defaults.
+
+        Args:
+            config_file: a TOML file; ``None`` uses ``PALAVER_CONFIG`` if set.
+            overrides: values that win over everything (``None`` values are ignored).
+
+        Raises:
+            SettingsError: a key is unknown or a value is invalid; the message names it.
+        """
+        path = config_file or os.environ.get("PALAVER_CONFIG")
+        if path is not None and not Path(path).is_file():
+            raise SettingsError(f"config file {path!s} does not exist")
+        toml_path = Path(path) if path else None
+
+        class _FromFile(cls):  # type: ignore[valid-type,misc]
+            @classmethod
+            def settings_customise_sources(
+                cls,
+                settings_cls: type[BaseSettings],
+                init_settings: PydanticBaseSettingsSource,
+                env_settings: PydanticBaseSettingsSource,
+                dotenv_settings: PydanticBaseSettingsSource,
+                file_secret_settings: PydanticBaseSettingsSource,
+            ) -> tuple[PydanticBaseSettingsSource, ...]:
+                sources: list[PydanticBaseSettingsSource] = [init_settings, env_settings]
+                if toml_path is not None:
+                    sources.append(TomlConfigSettingsSource(settings_cls, toml_file=toml_path))
+                return tuple(sources)
+
+        given = {k: v for k, v in overrides.items() if v is not None}
+        try:
+            loaded = _FromFile(**given)
+        except ValidationError as exc:
+            problems = "; ".join(
+                f"setting '{'.'.join(str(p) for p in err['loc'])}': {err['msg']}"
+                for err in exc.errors()
+            )
+            raise SettingsError(problems) from None
+        except ValueError as exc:  # TOML syntax errors
+            raise SettingsError(f"config file {path}: {exc}") from None
+        return cls.model_validate(loaded.model_dump())

@@ -1,0 +1,88 @@
+"""Queries on ``accounts`` (and the rows that die with an account)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from palaver.storage.dialect import insert_ignore
+from palaver.storage.schema import accounts, blacklist, friend_requests, friends, profiles
+
+
+async def import_accounts(
+    conn: AsyncConnection, app_id: int, user_ids: Iterable[str], *, now: int, type_: int = 0
+) -> None:
+    """Create accounts that do not exist yet (re-importing is a no-op)."""
+    rows = [
+        {"app_id": app_id, "user_id": u, "type": type_, "created_at": now, "kicked_at": 0}
+        for u in user_ids
+    ]
+    if rows:
+        await conn.execute(insert_ignore(conn, accounts, ["app_id", "user_id"]), rows)
+
+
+async def existing(conn: AsyncConnection, app_id: int, user_ids: Iterable[str]) -> set[str]:
+    """The subset of ``user_ids`` that are imported accounts."""
+    ids = list(set(user_ids))
+    found: set[str] = set()
+    for i in range(0, len(ids), 500):
+        rows = await conn.execute(
+            select(accounts.c.user_id).where(
+                accounts.c.app_id == app_id, accounts.c.user_id.in_(ids[i : i + 500])
+            )
+        )
+        found.update(r[0] for r in rows)
+    return found
+
+
+async def count(conn: AsyncConnection, app_id: int) -> int:
+    """Number of accounts of an app."""
+    n = await conn.scalar(select(func.count()).where(accounts.c.app_id == app_id))
+    return int(n or 0)
+
+
+async def kicked_at(conn: AsyncConnection, app_id: int, user_id: str) -> int | None:
+    """The user's last kick time (unix s, 0 if never), or ``None`` if not imported."""
+    v = await conn.scalar(
+        select(accounts.c.kicked_at).where(
+            accounts.c.app_id == app_id, accounts.c.user_id == user_id
+        )
+    )
+    return None if v is None else int(v)
+
+
+async def set_kicked_at(conn: AsyncConnection, app_id: int, user_id: str, when: int) -> bool:
+    """Record a kick; False if the account does not exist."""
+    res = await conn.execute(
+        update(accounts)
+        .where(accounts.c.app_id == app_id, accounts.c.user_id == user_id)
+        .values(kicked_at=when)
+    )
+    return bool(res.rowcount)
+
+
+async def delete_account(conn: AsyncConnection, app_id: int, user_id: str) -> bool:
+    """Delete an account with its profile, friends, requests and blacklist rows.
+
+    Messages stay: they belong to the peers' history too. Returns False if the
+    account did not exist.
+    """
+    res = await conn.execute(
+        delete(accounts).where(accounts.c.app_id == app_id, accounts.c.user_id == user_id)
+    )
+    if not res.rowcount:
+        return False
+    await conn.execute(
+        delete(profiles).where(profiles.c.app_id == app_id, profiles.c.user_id == user_id)
+    )
+    for table, a, b in (
+        (friends, friends.c.owner, friends.c.peer),
+        (blacklist, blacklist.c.owner, blacklist.c.peer),
+        (friend_requests, friend_requests.c.from_user, friend_requests.c.to_user),
+    ):
+        await conn.execute(
+            delete(table).where(table.c.app_id == app_id, or_(a == user_id, b == user_id))
+        )
+    return True

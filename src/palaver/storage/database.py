@@ -1,0 +1,104 @@
+"""The database engine: SQLite (WAL) by default, PostgreSQL through asyncpg.
+
+Only :mod:`palaver.storage` talks SQL.  :class:`Database` owns the async
+engine, applies the SQLite pragmas on every connection, runs the Alembic
+migrations at start and hands out transactions.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import event
+from sqlalchemy.engine import Connection
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
+from sqlalchemy.pool import NullPool
+
+
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.execute("PRAGMA busy_timeout=10000")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.close()
+
+
+class Database:
+    """An async SQLAlchemy engine plus a write lock for SQLite.
+
+    Args:
+        url: SQLAlchemy URL, ``sqlite+aiosqlite:///path`` or
+            ``postgresql+asyncpg://user@host/db``.
+    """
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.is_sqlite = url.startswith("sqlite")
+        kwargs: dict[str, Any] = {}
+        if self.is_sqlite:
+            path = url.split("///", 1)[1] if "///" in url else ""
+            if path and path != ":memory:":
+                Path(path).parent.mkdir(parents=True, exist_ok=True)
+        else:
+            kwargs = {"pool_size": 10, "max_overflow": 20, "pool_pre_ping": True}
+        self.engine: AsyncEngine = create_async_engine(url, **kwargs)
+        if self.is_sqlite:
+            event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
+        # SQLite has one writer at a time; serialising writers in-process avoids
+        # SQLITE_BUSY storms. PostgreSQL relies on row locks instead.
+        self._write_lock = asyncio.Lock() if self.is_sqlite else None
+
+    @classmethod
+    def for_cli(cls, url: str) -> Database:
+        """A database for short-lived CLI commands (no connection pool kept)."""
+        db = cls.__new__(cls)
+        db.url = url
+        db.is_sqlite = url.startswith("sqlite")
+        if db.is_sqlite and "///" in url:
+            Path(url.split("///", 1)[1]).parent.mkdir(parents=True, exist_ok=True)
+        db.engine = create_async_engine(url, poolclass=NullPool)
+        if db.is_sqlite:
+            event.listen(db.engine.sync_engine, "connect", _sqlite_pragmas)
+        db._write_lock = None
+        return db
+
+    async def migrate(self) -> None:
+        """Create or upgrade the schema to the newest Alembic revision."""
+        script_location = str(resources.files("palaver") / "migrations")
+
+        def upgrade(sync_conn: Connection) -> None:
+            cfg = Config()
+            cfg.set_main_option("script_location", script_location)
+            cfg.attributes["connection"] = sync_conn
+            command.upgrade(cfg, "head")
+
+        async with self.engine.begin() as conn:
+            await conn.run_sync(upgrade)
+
+    @asynccontextmanager
+    async def read(self) -> AsyncIterator[AsyncConnection]:
+        """A connection for reads (autocommit semantics; no lock)."""
+        async with self.engine.connect() as conn:
+            yield conn
+
+    @asynccontextmanager
+    async def write(self) -> AsyncIterator[AsyncConnection]:
+        """A transaction for writes, committed on success, rolled back on error."""
+        if self._write_lock is None:
+            async with self.engine.begin() as conn:
+                yield conn
+            return
+        async with self._write_lock, self.engine.begin() as conn:
+            yield conn
+
+    async def close(self) -> None:
+        """Dispose of the engine and its pooled connections."""
+        await self.engine.dispose()

@@ -1,0 +1,366 @@
+"""Queries on ``messages``, ``conv_heads`` and ``user_conversations``.
+
+A C2C message is one ``messages`` row; its ``seq`` comes from the
+conversation's ``conv_heads`` row, incremented in the same transaction (so it
+is strictly increasing and gapless per conversation, on SQLite and on
+PostgreSQL where the row lock serialises concurrent senders).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy.engine import RowMapping
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from palaver.storage.dialect import insert_on_conflict
+from palaver.storage.schema import (
+    FLAG_NO_LAST_MSG,
+    FLAG_NO_UNREAD,
+    FLAG_RECALLED,
+    conv_heads,
+    messages,
+    user_conversations,
+)
+
+CONV_C2C = 1
+CONV_GROUP = 2
+
+# Messages that are hidden from the sender's own roaming (SyncOtherMachine = 2).
+FLAG_NOT_IN_SENDER_ROAM = 8
+UNREAD_EXCLUDED = FLAG_RECALLED | FLAG_NO_UNREAD
+
+
+def c2c_conv_id(a: str, b: str) -> str:
+    """The storage id of the C2C conversation between ``a`` and ``b`` (order-free).
+
+    UserIDs are printable ASCII, so the unit separator cannot occur in them.
+    """
+    lo, hi = (a, b) if a <= b else (b, a)
+    return f"c2c:{lo}\x1f{hi}"
+
+
+@dataclass(frozen=True)
+class NewMessage:
+    """A message to store. ``body`` is the JSON text of ``MsgBody``; times in unix s."""
+
+    conv_id: str
+    from_account: str
+    to_account: str
+    msg_time: int
+    random: int
+    client_seq: int
+    body: str
+    cloud_custom_data: str | None = None
+    flags: int = 0
+    dedupe_key: str | None = None
+
+
+@dataclass(frozen=True)
+class StoredMessage:
+    """What storage assigned: global ``id``, conversation ``seq`` and the MsgKey."""
+
+    id: int
+    seq: int
+    msg_key: str
+    msg_time: int
+
+
+def make_msg_key(seq: int, random: int, msg_time: int) -> str:
+    """Tencent's MsgKey layout ``{MsgSeq}_{MsgRandom}_{MsgTime}`` (unique per conversation)."""
+    return f"{seq}_{random}_{msg_time}"
+
+
+async def find_duplicate(
+    conn: AsyncConnection, app_id: int, dedupe_key: str, since: int | None
+) -> RowMapping | None:
+    """An earlier message with the same dedupe key (sent at or after ``since``)."""
+    q = select(messages).where(messages.c.app_id == app_id, messages.c.dedupe_key == dedupe_key)
+    if since is not None:
+        q = q.where(messages.c.msg_time >= since)
+    row = await conn.execute(q.order_by(messages.c.id.desc()).limit(1))
+    return row.mappings().first()
+
+
+async def _next_seq(conn: AsyncConnection, app_id: int, conv_id: str) -> int:
+    stmt = insert_on_conflict(conn, conv_heads).values(app_id=app_id, conv_id=conv_id, last_seq=1)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["app_id", "conv_id"], set_={"last_seq": conv_heads.c.last_seq + 1}
+    ).returning(conv_heads.c.last_seq)
+    return int((await conn.execute(stmt)).scalar_one())
+
+
+async def _touch_conversation(
+    conn: AsyncConnection,
+    app_id: int,
+    owner: str,
+    peer: str,
+    conv_id: str,
+    seq: int,
+    msg_time: int,
+    *,
+    move_last: bool,
+    read_up_to: int | None = None,
+) -> None:
+    """Create or refresh ``owner``'s conversation with ``peer`` after message ``seq``."""
+    values: dict[str, Any] = {
+        "app_id": app_id,
+        "owner": owner,
+        "conv_id": conv_id,
+        "conv_type": CONV_C2C,
+        "peer": peer,
+        "last_seq": seq if move_last else 0,
+        "last_time": msg_time if move_last else 0,
+        "read_seq": read_up_to or 0,
+        "cleared_seq": 0,
+        "pinned": False,
+        "pinned_at": 0,
+        "hidden": False,
+    }
+    stmt = insert_on_conflict(conn, user_conversations).values(**values)
+    uc = user_conversations.c
+    changes: dict[str, Any] = {"hidden": False}
+    if move_last:
+        changes["last_seq"] = seq
+        changes["last_time"] = msg_time
+    if read_up_to is not None:
+        changes["read_seq"] = func.max(uc.read_seq, read_up_to)
+        if conn.dialect.name == "postgresql":
+            changes["read_seq"] = func.greatest(uc.read_seq, read_up_to)
+    stmt = stmt.on_conflict_do_update(index_elements=["app_id", "owner", "conv_id"], set_=changes)
+    await conn.execute(stmt)
+
+
+async def insert_c2c(
+    conn: AsyncConnection,
+    app_id: int,
+    msg: NewMessage,
+    *,
+    to_sender_roam: bool = True,
+) -> StoredMessage:
+    """Store a C2C message once; assign its ``seq`` and MsgKey; update both conversations.
+
+    The sender's own messages count as read by the sender. With
+    ``to_sender_roam`` False (SyncOtherMachine 2) the sender's conversation is
+    not touched and the message is left out of the sender's history.
+    """
+    seq = await _next_seq(conn, app_id, msg.conv_id)
+    key = make_msg_key(seq, msg.random, msg.msg_time)
+    flags = msg.flags | (0 if to_sender_roam else FLAG_NOT_IN_SENDER_ROAM)
+    res = await conn.execute(
+        messages.insert()
+        .values(
+            app_id=app_id,
+            conv_id=msg.conv_id,
+            seq=seq,
+            from_account=msg.from_account,
+            to_account=msg.to_account,
+            msg_time=msg.msg_time,
+            random=msg.random,
+            client_seq=msg.client_seq,
+            msg_key=key,
+            body=msg.body,
+            cloud_custom_data=msg.cloud_custom_data,
+            flags=flags,
+            dedupe_key=msg.dedupe_key,
+        )
+        .returning(messages.c.id)
+    )
+    msg_id = int(res.scalar_one())
+    move_last = not msg.flags & FLAG_NO_LAST_MSG
+    if msg.to_account != msg.from_account:
+        await _touch_conversation(
+            conn,
+            app_id,
+            msg.to_account,
+            msg.from_account,
+            msg.conv_id,
+            seq,
+            msg.msg_time,
+            move_last=move_last,
+        )
+    if to_sender_roam:
+        await _touch_conversation(
+            conn,
+            app_id,
+            msg.from_account,
+            msg.to_account,
+            msg.conv_id,
+            seq,
+            msg.msg_time,
+            move_last=move_last,
+            read_up_to=seq,
+        )
+    return StoredMessage(msg_id, seq, key, msg.msg_time)
+
+
+async def get_conversation(
+    conn: AsyncConnection, app_id: int, owner: str, conv_id: str
+) -> RowMapping | None:
+    """``owner``'s row of a conversation, or ``None``."""
+    row = await conn.execute(
+        select(user_conversations).where(
+            user_conversations.c.app_id == app_id,
+            user_conversations.c.owner == owner,
+            user_conversations.c.conv_id == conv_id,
+        )
+    )
+    return row.mappings().first()
+
+
+def _visible_to(owner: str) -> Any:
+    """Messages of a conversation that ``owner``'s history shows."""
+    return or_(
+        messages.c.from_account != owner,
+        messages.c.flags.op("&")(FLAG_NOT_IN_SENDER_ROAM) == 0,
+    )
+
+
+async def history(
+    conn: AsyncConnection,
+    app_id: int,
+    owner: str,
+    conv_id: str,
+    *,
+    after_seq: int,
+    before_seq: int | None,
+    min_time: int | None,
+    max_time: int | None,
+    limit: int,
+) -> Sequence[RowMapping]:
+    """Up to ``limit`` messages visible to ``owner``, newest first, with
+    ``after_seq < seq < before_seq`` and ``min_time <= msg_time <= max_time``."""
+    m = messages.c
+    q = select(messages).where(m.app_id == app_id, m.conv_id == conv_id, m.seq > after_seq)
+    if before_seq is not None:
+        q = q.where(m.seq < before_seq)
+    if min_time is not None:
+        q = q.where(m.msg_time >= min_time)
+    if max_time is not None:
+        q = q.where(m.msg_time <= max_time)
+    q = q.where(_visible_to(owner)).order_by(m.seq.desc()).limit(limit)
+    return (await conn.execute(q)).mappings().all()
+
+
+async def get_by_seq(
+    conn: AsyncConnection, app_id: int, conv_id: str, seq: int
+) -> RowMapping | None:
+    """The message with ``seq`` in a conversation."""
+    row = await conn.execute(
+        select(messages).where(
+            messages.c.app_id == app_id, messages.c.conv_id == conv_id, messages.c.seq == seq
+        )
+    )
+    return row.mappings().first()
+
+
+async def set_flags(conn: AsyncConnection, message_id: int, flags: int) -> None:
+    """Overwrite a message's flag bits (recall sets :data:`FLAG_RECALLED`)."""
+    await conn.execute(update(messages).where(messages.c.id == message_id).values(flags=flags))
+
+
+async def unread_count(
+    conn: AsyncConnection, app_id: int, owner: str, peer: str, conv_id: str, read_seq: int
+) -> int:
+    """Messages from ``peer`` after ``read_seq`` that count as unread."""
+    m = messages.c
+    n = await conn.scalar(
+        select(func.count()).where(
+            m.app_id == app_id,
+            m.conv_id == conv_id,
+            m.seq > read_seq,
+            m.from_account == peer,
+            m.flags.op("&")(UNREAD_EXCLUDED) == 0,
+        )
+    )
+    return int(n or 0)
+
+
+async def mark_read(
+    conn: AsyncConnection, app_id: int, owner: str, conv_id: str, up_to_seq: int | None = None
+) -> int:
+    """Move ``owner``'s read position to ``up_to_seq`` (default: the latest); returns it."""
+    uc = user_conversations.c
+    if up_to_seq is None:
+        up_to_seq = int(
+            await conn.scalar(
+                select(conv_heads.c.last_seq).where(
+                    conv_heads.c.app_id == app_id, conv_heads.c.conv_id == conv_id
+                )
+            )
+            or 0
+        )
+    await conn.execute(
+        update(user_conversations)
+        .where(
+            uc.app_id == app_id,
+            uc.owner == owner,
+            uc.conv_id == conv_id,
+            uc.read_seq < up_to_seq,
+        )
+        .values(read_seq=up_to_seq)
+    )
+    return up_to_seq
+
+
+async def list_conversations(
+    conn: AsyncConnection, app_id: int, owner: str, *, include_empty: bool = False
+) -> Sequence[RowMapping]:
+    """``owner``'s visible conversations: pinned first (newest pin first), then by last time."""
+    uc = user_conversations.c
+    q = select(user_conversations).where(
+        uc.app_id == app_id, uc.owner == owner, uc.hidden.is_(False)
+    )
+    if not include_empty:
+        q = q.where(uc.last_seq > uc.cleared_seq)
+    q = q.order_by(uc.pinned.desc(), uc.pinned_at.desc(), uc.last_time.desc(), uc.conv_id)
+    return (await conn.execute(q)).mappings().all()
+
+
+async def update_conversation(
+    conn: AsyncConnection, app_id: int, owner: str, conv_id: str, **values: Any
+) -> bool:
+    """Change columns of ``owner``'s conversation; False if it does not exist."""
+    uc = user_conversations.c
+    res = await conn.execute(
+        update(user_conversations)
+        .where(uc.app_id == app_id, uc.owner == owner, uc.conv_id == conv_id)
+        .values(**values)
+    )
+    return bool(res.rowcount)
+
+
+async def last_seq(conn: AsyncConnection, app_id: int, conv_id: str) -> int:
+    """The newest sequence number of a conversation (0 if empty)."""
+    v = await conn.scalar(
+        select(conv_heads.c.last_seq).where(
+            conv_heads.c.app_id == app_id, conv_heads.c.conv_id == conv_id
+        )
+    )
+    return int(v or 0)
+
+
+async def purge_older_than(conn: AsyncConnection, app_id: int, before_time: int) -> int:
+    """Delete messages sent before ``before_time`` (history retention); returns the count."""
+    res = await conn.execute(
+        messages.delete().where(messages.c.app_id == app_id, messages.c.msg_time < before_time)
+    )
+    return int(res.rowcount or 0)
+
+
+def read_by(peer_read_seq: int, seq: int) -> bool:
+    """True if a message ``seq`` is at or below the peer's read position."""
+    return seq <= peer_read_seq
+
+
+__all__ = [
+    "CONV_C2C",
+    "CONV_GROUP",
+    "FLAG_NOT_IN_SENDER_ROAM",
+    "NewMessage",
+    "StoredMessage",
+    "and_",
+]

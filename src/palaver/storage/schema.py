@@ -1,0 +1,170 @@
+"""SQLAlchemy Core tables. Every row belongs to one app (``app_id`` = SDKAppID).
+
+Design notes:
+
+- A message is stored **once** (``messages``), in a conversation identified by
+  ``conv_id``; ``seq`` is its sequence number in that conversation, assigned in
+  storage from the conversation's head row (``conv_heads.last_seq``) inside the
+  same transaction, so it is strictly increasing and gapless per conversation.
+- Each user's view of a conversation (``user_conversations``) keeps positions as
+  sequences (``read_seq``, ``cleared_seq``, ``last_seq``); unread counts are
+  derived from them, never from a copy of the message per member.
+- ``messages.id`` is a global, monotonically increasing id: the cursor of a
+  user's event stream.
+- Times are unix seconds unless the column name ends in ``_ms``.
+
+The schema is created and upgraded by Alembic (``palaver/migrations``); this
+module is what the migrations and the queries share.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+#: SQLite only makes ``INTEGER PRIMARY KEY`` an auto-incrementing rowid alias.
+BigIntPK = BigInteger().with_variant(Integer(), "sqlite")
+
+USER_ID = 64  # Tencent allows 32 bytes; leave room for imported legacy ids.
+
+apps = Table(
+    "apps",
+    metadata,
+    Column("sdkappid", BigInteger, primary_key=True, autoincrement=False),
+    Column("secret_key", Text, nullable=True),
+    Column("public_key_pem", Text, nullable=True),
+    Column("admins", Text, nullable=False),  # JSON list of identifiers
+    Column("settings", Text, nullable=False),  # JSON object, see services.apps.AppSettings
+    Column("created_at", BigInteger, nullable=False),
+)
+
+accounts = Table(
+    "accounts",
+    metadata,
+    Column("app_id", BigInteger, primary_key=True),
+    Column("user_id", String(USER_ID), primary_key=True),
+    Column("type", Integer, nullable=False, default=0),  # 0 normal, 1 robot
+    Column("created_at", BigInteger, nullable=False),
+    # UserSigs issued (TLS.time) before this time are refused (REST kick).
+    Column("kicked_at", BigInteger, nullable=False, default=0),
+)
+
+profiles = Table(
+    "profiles",
+    metadata,
+    Column("app_id", BigInteger, primary_key=True),
+    Column("user_id", String(USER_ID), primary_key=True),
+    Column("tag", String(128), primary_key=True),
+    Column("value", Text, nullable=False),  # JSON-encoded value (string or number)
+)
+
+friends = Table(
+    "friends",
+    metadata,
+    Column("app_id", BigInteger, primary_key=True),
+    Column("owner", String(USER_ID), primary_key=True),
+    Column("peer", String(USER_ID), primary_key=True),
+    Column("add_source", String(128), nullable=False, default=""),
+    Column("remark", String(256), nullable=False, default=""),
+    Column("group_names", Text, nullable=False, default="[]"),  # JSON list
+    Column("add_wording", String(512), nullable=False, default=""),
+    Column("add_time", BigInteger, nullable=False),
+    Column("remark_time", BigInteger, nullable=False, default=0),
+    Column("custom", Text, nullable=False, default="{}"),  # JSON {Tag_SNS_Custom_x: value}
+)
+
+friend_requests = Table(
+    "friend_requests",
+    metadata,
+    Column("app_id", BigInteger, primary_key=True),
+    Column("from_user", String(USER_ID), primary_key=True),
+    Column("to_user", String(USER_ID), primary_key=True),
+    Column("add_source", String(128), nullable=False, default=""),
+    Column("add_wording", String(512), nullable=False, default=""),
+    Column("remark", String(256), nullable=False, default=""),
+    Column("group_name", String(256), nullable=False, default=""),
+    Column("created_at", BigInteger, nullable=False),
+    Index(None, "app_id", "to_user"),
+)
+
+blacklist = Table(
+    "blacklist",
+    metadata,
+    Column("app_id", BigInteger, primary_key=True),
+    Column("owner", String(USER_ID), primary_key=True),
+    Column("peer", String(USER_ID), primary_key=True),
+    Column("added_at", BigInteger, nullable=False),
+)
+
+conv_heads = Table(
+    "conv_heads",
+    metadata,
+    Column("app_id", BigInteger, primary_key=True),
+    Column("conv_id", String(160), primary_key=True),
+    Column("last_seq", BigInteger, nullable=False),
+)
+
+# Message flag bits (messages.flags).
+FLAG_RECALLED = 1
+FLAG_NO_UNREAD = 2  # SendMsgControl NoUnread, or imported history
+FLAG_NO_LAST_MSG = 4  # SendMsgControl NoLastMsg
+
+messages = Table(
+    "messages",
+    metadata,
+    Column("id", BigIntPK, primary_key=True, autoincrement=True),
+    Column("app_id", BigInteger, nullable=False),
+    Column("conv_id", String(160), nullable=False),
+    Column("seq", BigInteger, nullable=False),
+    Column("from_account", String(USER_ID), nullable=False),
+    Column("to_account", String(USER_ID), nullable=False),
+    Column("msg_time", BigInteger, nullable=False),
+    Column("random", BigInteger, nullable=False),
+    Column("client_seq", BigInteger, nullable=False),
+    Column("msg_key", String(96), nullable=False),
+    Column("body", Text, nullable=False),  # JSON MsgBody array
+    Column("cloud_custom_data", Text, nullable=True),
+    Column("flags", Integer, nullable=False, default=0),
+    Column("dedupe_key", String(200), nullable=True),
+    UniqueConstraint("app_id", "conv_id", "seq"),
+    Index(None, "app_id", "dedupe_key"),
+    Index(None, "app_id", "to_account", "id"),
+    Index(None, "app_id", "from_account", "id"),
+    Index(None, "app_id", "msg_time"),
+)
+
+user_conversations = Table(
+    "user_conversations",
+    metadata,
+    Column("app_id", BigInteger, primary_key=True),
+    Column("owner", String(USER_ID), primary_key=True),
+    Column("conv_id", String(160), primary_key=True),
+    Column("conv_type", Integer, nullable=False),  # 1 C2C, 2 group
+    Column("peer", String(USER_ID), nullable=False),  # user id (C2C) or group id
+    Column("last_seq", BigInteger, nullable=False, default=0),  # last message shown
+    Column("last_time", BigInteger, nullable=False, default=0),
+    Column("read_seq", BigInteger, nullable=False, default=0),
+    Column("cleared_seq", BigInteger, nullable=False, default=0),  # history hidden up to
+    Column("pinned", Boolean, nullable=False, default=False),
+    Column("pinned_at", BigInteger, nullable=False, default=0),
+    Column("hidden", Boolean, nullable=False, default=False),  # deleted until next message
+    Index(None, "app_id", "owner", "last_time"),
+)
