@@ -10,6 +10,7 @@ from palaver.services.accounts import AccountService
 from palaver.services.apps import AppService
 from palaver.services.conversations import ConversationService
 from palaver.services.messages import MessageService
+from palaver.services.presence import Presence
 from palaver.services.profiles import ProfileService
 from palaver.services.sns import SnsService
 from palaver.settings import Settings
@@ -28,6 +29,7 @@ class Hub:
         self.sns = SnsService(db)
         self.conversations = ConversationService(db)
         self.messages = MessageService(db, self)
+        self.presence = Presence()
 
     @classmethod
     async def open(cls, settings: Settings) -> Hub:

@@ -108,6 +108,18 @@ class HistoryPage:
     complete: bool
 
 
+class UnknownParty(ImError):
+    """A sender or receiver that is not an imported account (20003).
+
+    ``role`` is ``"sender"`` or ``"receiver"``, so the REST layer can answer
+    with its own codes (90048 / 90012).
+    """
+
+    def __init__(self, role: str, user_id: str) -> None:
+        super().__init__(20003, f"{role} {user_id!r} is not an imported account")
+        self.role = role
+
+
 def parse_msg_key(msg_key: str) -> int | None:
     """The conversation sequence encoded in a MsgKey (``seq_random_time``), or ``None``."""
     head = msg_key.split("_", 1)[0]
@@ -127,9 +139,9 @@ class MessageService:
     async def _check_parties(self, app: App, sender: str, receiver: str, check: bool) -> None:
         have = await self._hub.accounts.existing(app, {sender, receiver})
         if sender not in have:
-            raise ImError(20003, f"sender {sender!r} is not an imported account")
+            raise UnknownParty("sender", sender)
         if receiver not in have:
-            raise ImError(20003, f"receiver {receiver!r} is not an imported account")
+            raise UnknownParty("receiver", receiver)
         if not check or sender == receiver:
             return
         if await self._hub.sns.is_blacklisted(app, receiver, sender):
@@ -292,15 +304,23 @@ class MessageService:
         return HistoryPage(msgs, complete=len(rows) <= limit)
 
     async def find_by_key(self, app: App, a: str, b: str, msg_key: str) -> Message | None:
-        """The message of the a/b conversation with this MsgKey, or ``None``."""
-        seq = parse_msg_key(msg_key)
-        if seq is None:
+        """The message of the a/b conversation with this MsgKey, or ``None``.
+
+        A MsgKey is ``{seq}_{random}_{time}``; a key that batchsendmsg gave for
+        several recipients also finds the copy in each recipient's conversation.
+        """
+        parts = msg_key.split("_")
+        if len(parts) != 3 or not all(p.isdigit() and len(p) < 19 for p in parts):
             return None
+        seq, random, msg_time = (int(p) for p in parts)
+        conv_id = store.c2c_conv_id(a, b)
         async with self._db.read() as conn:
-            row = await store.get_by_seq(conn, app.sdkappid, store.c2c_conv_id(a, b), seq)
-        if row is None or row["msg_key"] != msg_key:
-            return None
-        return Message.from_row(row)
+            row = await store.get_by_seq(conn, app.sdkappid, conv_id, seq)
+            if row is None or row["msg_key"] != msg_key:
+                # batchsendmsg answers one MsgKey for all recipients: match the
+                # other recipients' copies by random and time.
+                row = await store.get_by_random_time(conn, app.sdkappid, conv_id, random, msg_time)
+        return None if row is None else Message.from_row(row)
 
     async def recall(
         self, app: App, sender: str, receiver: str, msg_key: str, *, window: int | None = None

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -103,7 +103,6 @@ async def _touch_conversation(
     msg_time: int,
     *,
     move_last: bool,
-    read_up_to: int | None = None,
 ) -> None:
     """Create or refresh ``owner``'s conversation with ``peer`` after message ``seq``."""
     values: dict[str, Any] = {
@@ -114,7 +113,7 @@ async def _touch_conversation(
         "peer": peer,
         "last_seq": seq if move_last else 0,
         "last_time": msg_time if move_last else 0,
-        "read_seq": read_up_to or 0,
+        "read_seq": 0,
         "cleared_seq": 0,
         "pinned": False,
         "pinned_at": 0,
@@ -126,10 +125,6 @@ async def _touch_conversation(
     if move_last:
         changes["last_seq"] = seq
         changes["last_time"] = msg_time
-    if read_up_to is not None:
-        changes["read_seq"] = func.max(uc.read_seq, read_up_to)
-        if conn.dialect.name == "postgresql":
-            changes["read_seq"] = func.greatest(uc.read_seq, read_up_to)
     stmt = stmt.on_conflict_do_update(index_elements=["app_id", "owner", "conv_id"], set_=changes)
     await conn.execute(stmt)
 
@@ -143,8 +138,8 @@ async def insert_c2c(
 ) -> StoredMessage:
     """Store a C2C message once; assign its ``seq`` and MsgKey; update both conversations.
 
-    The sender's own messages count as read by the sender. With
-    ``to_sender_roam`` False (SyncOtherMachine 2) the sender's conversation is
+    Unread counts only ever count the peer's messages, so sending does not
+    move the sender's read position. With ``to_sender_roam`` False (SyncOtherMachine 2) the sender's conversation is
     not touched and the message is left out of the sender's history.
     """
     seq = await _next_seq(conn, app_id, msg.conv_id)
@@ -192,7 +187,6 @@ async def insert_c2c(
             seq,
             msg.msg_time,
             move_last=move_last,
-            read_up_to=seq,
         )
     return StoredMessage(msg_id, seq, key, msg.msg_time)
 
@@ -253,6 +247,20 @@ async def get_by_seq(
         select(messages).where(
             messages.c.app_id == app_id, messages.c.conv_id == conv_id, messages.c.seq == seq
         )
+    )
+    return row.mappings().first()
+
+
+async def get_by_random_time(
+    conn: AsyncConnection, app_id: int, conv_id: str, random: int, msg_time: int
+) -> RowMapping | None:
+    """The message of a conversation with this MsgRandom and MsgTime (oldest first)."""
+    m = messages.c
+    row = await conn.execute(
+        select(messages)
+        .where(m.app_id == app_id, m.msg_time == msg_time, m.conv_id == conv_id, m.random == random)
+        .order_by(m.seq)
+        .limit(1)
     )
     return row.mappings().first()
 
@@ -349,18 +357,3 @@ async def purge_older_than(conn: AsyncConnection, app_id: int, before_time: int)
         messages.delete().where(messages.c.app_id == app_id, messages.c.msg_time < before_time)
     )
     return int(res.rowcount or 0)
-
-
-def read_by(peer_read_seq: int, seq: int) -> bool:
-    """True if a message ``seq`` is at or below the peer's read position."""
-    return seq <= peer_read_seq
-
-
-__all__ = [
-    "CONV_C2C",
-    "CONV_GROUP",
-    "FLAG_NOT_IN_SENDER_ROAM",
-    "NewMessage",
-    "StoredMessage",
-    "and_",
-]

@@ -1,0 +1,37 @@
+"""Online state: which users have live connections, on which platforms.
+
+The real-time layer registers each connection here; REST
+``openim/query_online_status`` reads it.  State is per node (in memory).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+
+class Presence:
+    """Connections per (SDKAppID, UserID), counted per platform (``Web``, ``Android``...)."""
+
+    def __init__(self) -> None:
+        self._online: dict[tuple[int, str], dict[str, int]] = defaultdict(dict)
+
+    def connected(self, app_id: int, user_id: str, platform: str) -> None:
+        """Record one more live connection of ``user_id`` on ``platform``."""
+        per = self._online[(app_id, user_id)]
+        per[platform] = per.get(platform, 0) + 1
+
+    def disconnected(self, app_id: int, user_id: str, platform: str) -> None:
+        """Forget one live connection of ``user_id`` on ``platform``."""
+        key = (app_id, user_id)
+        per = self._online.get(key)
+        if not per or platform not in per:
+            return
+        per[platform] -= 1
+        if per[platform] <= 0:
+            del per[platform]
+        if not per:
+            del self._online[key]
+
+    def platforms(self, app_id: int, user_id: str) -> list[str]:
+        """Platforms on which ``user_id`` is online now (empty when offline)."""
+        return sorted(self._online.get((app_id, user_id), {}))
