@@ -78,7 +78,7 @@ async def test_auth_errors(server: RunningServer) -> None:
         identifier="alice",
         usersig=server.sig("alice"),
     )
-    assert r["ErrorCode"] == 90009
+    assert r["ErrorCode"] == 60010
     # sig for another identifier
     r = await server.rest("im_open_login_svc", "account_check", {}, usersig=server.sig("alice"))
     assert r["ErrorCode"] == 70013

@@ -435,3 +435,27 @@ async def test_recentcontact_paging(server: RunningServer) -> None:
             break
         body = {"From_Account": "alice", "StartIndex": r["StartIndex"], "TimeStamp": r["TimeStamp"]}
     assert sorted(got) == users and len(got) == 130
+
+
+async def test_history_retention(server: RunningServer) -> None:
+    await server.import_users("alice", "bob")
+    now = int(time.time())
+    for i, age_days in enumerate((10, 2, 0)):
+        await server.ok(
+            "openim",
+            "importmsg",
+            {
+                "SyncFromOldSystem": 2,
+                "From_Account": "alice",
+                "To_Account": "bob",
+                "MsgRandom": i,
+                "MsgTimeStamp": now - age_days * 86400 - 5,
+                "MsgBody": text(f"d{age_days}"),
+            },
+        )
+    assert (await roam(server, "bob", "alice", MinTime=0))["MsgCnt"] == 3
+    app = await server.hub.apps.update_settings(server.app.sdkappid, history_retention_days=3)
+    r = await roam(server, "bob", "alice", MinTime=0)
+    assert [m["MsgBody"][0]["MsgContent"]["Text"] for m in r["MsgList"]] == ["d2", "d0"]
+    assert await server.hub.messages.purge_expired([app]) == 1
+    assert await server.hub.messages.purge_expired([app]) == 0

@@ -6,6 +6,9 @@ layers, which reach the services through it (``hub.accounts``, ``hub.messages``.
 
 from __future__ import annotations
 
+import asyncio
+import logging
+
 from palaver.services.accounts import AccountService
 from palaver.services.apps import AppService
 from palaver.services.conversations import ConversationService
@@ -15,6 +18,8 @@ from palaver.services.profiles import ProfileService
 from palaver.services.sns import SnsService
 from palaver.settings import Settings
 from palaver.storage import Database
+
+log = logging.getLogger("palaver.hub")
 
 
 class Hub:
@@ -37,6 +42,21 @@ class Hub:
         db = Database(settings.effective_database_url)
         await db.migrate()
         return cls(settings, db)
+
+    async def maintain(self, interval: float = 3600.0) -> None:
+        """Run periodic upkeep until cancelled: purge messages past their app's retention.
+
+        Args:
+            interval: seconds between two passes.
+        """
+        while True:
+            try:
+                purged = await self.messages.purge_expired(await self.apps.list())
+                if purged:
+                    log.info("purged %d messages past retention", purged)
+            except Exception:  # keep the loop alive; the next pass retries
+                log.exception("maintenance pass failed")
+            await asyncio.sleep(interval)
 
     async def close(self) -> None:
         """Stop background work and close the database."""

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import signal
+
+from collections.abc import AsyncIterator
 
 from aiohttp import web
 
@@ -29,6 +32,15 @@ def build_app(hub: Hub) -> web.Application:
         return web.json_response({"status": "ok"})
 
     app.router.add_get("/healthz", healthz)
+
+    async def maintenance(_: web.Application) -> AsyncIterator[None]:
+        task = asyncio.create_task(hub.maintain())
+        yield
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+    app.cleanup_ctx.append(maintenance)
     return app
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import orjson
+from sqlalchemy.engine import RowMapping
 
 from palaver.errors import ImError
 from palaver.msgbody import validate_msg_body
@@ -135,6 +136,17 @@ class MessageService:
 
     async def close(self) -> None:
         """Nothing to flush yet: every send commits before it is acknowledged."""
+
+    async def purge_expired(self, apps: Iterable[App], now: int | None = None) -> int:
+        """Delete messages older than each app's ``history_retention_days``; returns the count."""
+        now = int(time.time()) if now is None else now
+        total = 0
+        for app in apps:
+            days = app.settings.history_retention_days
+            if days:
+                async with self._db.write() as conn:
+                    total += await store.purge_older_than(conn, app.sdkappid, now - days * 86400)
+        return total
 
     async def _check_parties(self, app: App, sender: str, receiver: str, check: bool) -> None:
         have = await self._hub.accounts.existing(app, {sender, receiver})
@@ -364,6 +376,7 @@ class MessageService:
     ) -> dict[str, int]:
         """Unread C2C messages of ``owner`` per peer (all conversations when ``peers`` is None)."""
         out: dict[str, int] = {}
+        convs: list[tuple[str, RowMapping | None]]
         async with self._db.read() as conn:
             if peers is None:
                 rows = await store.list_conversations(conn, app.sdkappid, owner, include_empty=True)

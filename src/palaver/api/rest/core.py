@@ -48,13 +48,15 @@ class ServiceCodes:
     error_display: bool = False  # sns, profile and recentcontact add "ErrorDisplay"
 
 
+#: A caller that is not an App admin gets 60010 from the REST gateway, except on
+#: the account service, whose pages document 70403 ("requires App admin").
 SERVICES: dict[str, ServiceCodes] = {
     "im_open_login_svc": ServiceCodes(70403, 60003, 70402),
-    "openim": ServiceCodes(90009, 90001, 90001),
-    "sns": ServiceCodes(30004, 30001, 30001, error_display=True),
-    "profile": ServiceCodes(40004, 40001, 40001, error_display=True),
-    "recentcontact": ServiceCodes(50003, 50002, 50002, error_display=True),
-    "group_open_http_svc": ServiceCodes(10007, 10011, 10004),
+    "openim": ServiceCodes(60010, 90001, 90001),
+    "sns": ServiceCodes(60010, 30001, 30001, error_display=True),
+    "profile": ServiceCodes(60010, 40001, 40001, error_display=True),
+    "recentcontact": ServiceCodes(60010, 50002, 50002, error_display=True),
+    "group_open_http_svc": ServiceCodes(60010, 10011, 10004),
 }
 
 
