@@ -11,6 +11,7 @@ Redis or Chromium is a failure, never a skip: see :func:`require_service`.
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 from collections.abc import AsyncIterator
@@ -103,7 +104,7 @@ class RunningServer:
             f"sdkappid={sdkappid or self.app.sdkappid}&identifier={identifier}"
             f"&usersig={usersig or self.admin_sig}&random=12345&contenttype=json"
         )
-        data = raw if raw is not None else orjson.dumps({} if body is None else body)
+        data = raw if raw is not None else json.dumps({} if body is None else body).encode()
         async with self.session.request(
             method, f"{self.url}/v4/{service}/{command}?{q}", data=data, headers=headers
         ) as resp:
