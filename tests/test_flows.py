@@ -19,9 +19,10 @@ from typing import Any
 import aiohttp
 import orjson
 import TLSSigAPIv2
-from conftest import RunningServer
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
+
+from conftest import RunningServer
 
 
 def seed_style_v1_sig(private_key: ec.EllipticCurvePrivateKey, sdkappid: int, ident: str) -> str:

@@ -9,10 +9,10 @@ from __future__ import annotations
 from typing import Any
 
 import orjson
-from conftest import RunningServer
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from conftest import RunningServer
 from palaver.api.rest import REGISTRY
 
 FIELDS = [
