@@ -147,3 +147,15 @@ async def test_kick_invalidates_earlier_usersigs(server: RunningServer) -> None:
     await server.ok(
         "im_open_login_svc", "account_check", {"CheckItem": [{"UserID": "a"}]}, usersig=fresh
     )
+
+
+async def test_import_checks_profile_values(server: RunningServer) -> None:
+    r = await server.rest("im_open_login_svc", "account_import", {"UserID": "a", "Nick": "n" * 501})
+    assert r["ErrorCode"] == 40601
+    r = await server.ok(
+        "im_open_login_svc",
+        "multiaccount_import",
+        {"AccountList": [{"UserID": "ok1"}, {"UserID": "bad1", "FaceUrl": "u" * 600}]},
+    )
+    assert r["FailAccounts"] == ["bad1"]
+    assert await server.hub.accounts.existing(server.app, ["ok1", "bad1"]) == {"ok1"}

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from palaver.errors import ImError
+from palaver.services.profiles import check_value
 from palaver.storage import Database
 from palaver.storage import accounts as store
 from palaver.storage import profiles as profile_store
@@ -55,11 +56,16 @@ class AccountService:
         Returns the UserIDs that failed (over the app's account limit).
 
         Raises:
-            ImError: 70402 for an invalid UserID; 70398 if the limit is hit by
-                a single import.
+            ImError: 70402 for an invalid UserID; 40601/40610 for a Nick or
+                FaceUrl over 500 bytes or not a string; 70398 if the limit is
+                hit by a single import.
         """
         for it in items:
             validate_user_id(it.user_id)
+            if it.nick is not None:
+                check_value("Tag_Profile_IM_Nick", it.nick)
+            if it.face_url is not None:
+                check_value("Tag_Profile_IM_Image", it.face_url)
         failed: list[str] = []
         now = int(time.time())
         async with self._db.write() as conn:

@@ -10,6 +10,7 @@ from pydantic import AliasChoices, Field, model_validator
 from palaver.api.rest.core import RestRequest, Wire, command
 from palaver.errors import ImError
 from palaver.services.accounts import ImportItem, validate_user_id
+from palaver.services.profiles import check_value
 
 SVC = "im_open_login_svc"
 MAX_BATCH = 100
@@ -26,11 +27,8 @@ class AccountImport(Wire):
 
 @command(SVC, "account_import", AccountImport)
 async def account_import(req: RestRequest, body: AccountImport) -> None:
-    """Import one account (idempotent). Errors: 70402 bad UserID, 70398 account limit."""
-    validate_user_id(body.UserID)
-    for name, value in (("Nick", body.Nick), ("FaceUrl", body.FaceUrl)):
-        if value is not None and len(value.encode()) > 500:
-            raise ImError(40601, f"{name} is longer than 500 bytes")
+    """Import one account (idempotent). Errors: 70402 bad UserID, 40601 Nick/FaceUrl
+    over 500 bytes, 70398 account limit."""
     await req.hub.accounts.import_accounts(
         req.app, [ImportItem(body.UserID, body.Nick, body.FaceUrl, body.Type)]
     )
@@ -68,6 +66,12 @@ async def multiaccount_import(req: RestRequest, body: MultiAccountImport) -> dic
     for it in items:
         try:
             validate_user_id(it.user_id)
+            for tag, value in (
+                ("Tag_Profile_IM_Nick", it.nick),
+                ("Tag_Profile_IM_Image", it.face_url),
+            ):
+                if value is not None:
+                    check_value(tag, value)
             good.append(it)
         except ImError:
             failed.append(it.user_id)
