@@ -1,0 +1,54 @@
+# Palaver developer commands. Needs only python3 (3.11+); everything else is installed here.
+#
+#   make run     set up .venv, create the demo app once, serve on 127.0.0.1:8080
+#   make test    set up .venv, lint + type-check, run the whole test suite
+#   make lint    ruff format --check, ruff check, mypy (strict)
+#   make format  ruff format + ruff check --fix
+#   make bench   REST sendmsg throughput/latency against a real server subprocess
+#   make clean   remove caches and build output (keeps .venv and palaver-data)
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+SOURCES := src tests bench
+
+.PHONY: venv run test lint format bench clean
+
+venv: $(STAMP)
+
+# Re-install whenever pyproject.toml is newer than the stamp.
+$(STAMP): pyproject.toml
+	@if [ ! -x $(BIN)/python ]; then \
+		$(PYTHON) -m venv $(VENV) || { \
+			echo "python3 -m venv failed; installing Debian's python3-venv" >&2; \
+			if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+			$$SUDO apt-get update && $$SUDO apt-get install -y python3-venv && \
+			rm -rf $(VENV) && $(PYTHON) -m venv $(VENV); \
+		}; \
+	fi
+	$(BIN)/python -m pip install --disable-pip-version-check -q -e '.[dev]'
+	touch $@
+
+run: venv
+	$(BIN)/palaver demo
+
+lint: venv
+	$(BIN)/ruff format --check $(SOURCES)
+	$(BIN)/ruff check $(SOURCES)
+	$(BIN)/mypy
+
+test: lint
+	$(BIN)/pytest -q
+
+format: venv
+	$(BIN)/ruff format $(SOURCES)
+	$(BIN)/ruff check --fix $(SOURCES)
+
+bench: venv
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf build dist .pytest_cache .mypy_cache .ruff_cache .hypothesis test-artifacts
+	find src tests bench -name __pycache__ -type d -prune -exec rm -rf {} +
+	find src -maxdepth 1 -name '*.egg-info' -type d -prune -exec rm -rf {} +

@@ -1,0 +1,1 @@
+"""Benchmarks of a real Palaver server: ``python -m bench`` (``make bench``)."""

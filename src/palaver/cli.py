@@ -1,0 +1,488 @@
+"""The ``palaver`` command: run the server, manage apps, sign UserSigs, try a demo.
+
+Commands::
+
+    palaver serve                  run a node (settings: options > PALAVER_* > TOML > defaults)
+    palaver app create|list|show|set
+    palaver usersig gen|verify|dump
+    palaver demo                   create a demo app once, print how to call it, serve
+
+``serve``, ``demo`` and every ``app`` command take the same storage options
+(``--data-dir``, ``--database-url``, ``--config``), read the same way: an
+option wins over its ``PALAVER_*`` variable, which wins over the TOML file.
+Secret keys are never printed or logged, except by ``app show --show-key``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import logging
+import secrets
+import shlex
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, NoReturn, TypeVar
+
+import click
+import orjson
+from pydantic import ValidationError
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+
+from palaver import __version__
+from palaver.cli_usersig import usersig
+from palaver.errors import ImError
+from palaver.services.apps import DEFAULT_ADMIN, App, AppService, AppSettings
+from palaver.settings import Settings, SettingsError
+from palaver.storage import Database
+from palaver.usersig import DEFAULT_EXPIRE, gen_usersig_v2
+
+log = logging.getLogger("palaver.cli")
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+#: The data folder used when neither ``--data-dir`` nor ``PALAVER_DATA_DIR`` is set.
+DEFAULT_DATA_DIR = Path("palaver-data")
+
+
+def _console() -> Console:
+    """A rich console on the current stdout (made per call, so test runners can capture it)."""
+    return Console(highlight=False)
+
+
+def _fail(message: str, code: int = 1) -> NoReturn:
+    """Print ``message`` on stderr and exit with ``code``."""
+    click.echo(message, err=True)
+    raise click.exceptions.Exit(code)
+
+
+def safe_url(url: str) -> str:
+    """``url`` with any password masked, fit for logs and terminal output."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return url.split(":", 1)[0] + ":<unparsed URL>"
+
+
+def _iso(t: int) -> str:
+    return datetime.fromtimestamp(t, UTC).strftime("%Y-%m-%d %H:%M:%SZ")
+
+
+# --- settings options shared by serve, demo and app -------------------------------------------
+
+
+@dataclass(frozen=True)
+class SettingsSource:
+    """The storage options a command was given; :meth:`load` turns them into settings."""
+
+    config_file: Path | None = None
+    data_dir: Path | None = None
+    database_url: str | None = None
+
+    def load(self, **overrides: Any) -> Settings:
+        """Settings from these options plus ``overrides``; a bad setting exits 2."""
+        try:
+            return Settings.load(
+                self.config_file,
+                data_dir=self.data_dir,
+                database_url=self.database_url,
+                **overrides,
+            )
+        except SettingsError as exc:
+            _fail(f"error: {exc}", 2)
+
+
+def settings_options(fn: Callable[..., R]) -> Callable[..., R]:
+    """Add ``--data-dir``, ``--database-url`` and ``--config``, passed on as ``source``."""
+
+    @functools.wraps(fn)
+    def wrapper(
+        *args: Any,
+        data_dir: Path | None,
+        database_url: str | None,
+        config_file: Path | None,
+        **kwargs: Any,
+    ) -> R:
+        source = SettingsSource(config_file, data_dir, database_url)
+        return fn(*args, source=source, **kwargs)
+
+    options = [
+        click.option(
+            "--config",
+            "config_file",
+            type=click.Path(dir_okay=False, path_type=Path),
+            help="TOML settings file (default: $PALAVER_CONFIG).",
+        ),
+        click.option(
+            "--database-url",
+            metavar="URL",
+            help="SQLAlchemy URL, e.g. postgresql+asyncpg://user@host/db "
+            "(default: $PALAVER_DATABASE_URL, else SQLite in the data folder).",
+        ),
+        click.option(
+            "--data-dir",
+            type=click.Path(file_okay=False, path_type=Path),
+            help="Data folder for the SQLite database (default: $PALAVER_DATA_DIR or ./palaver-data).",
+        ),
+    ]
+    decorated: Callable[..., R] = wrapper
+    for option in options:
+        decorated = option(decorated)
+    return decorated
+
+
+def _with_apps(settings: Settings, work: Callable[[AppService], Awaitable[T]]) -> T:
+    """Open the database (migrated), run ``work`` with an AppService, close it.
+
+    An :class:`ImError` prints ``error <code>: <info>`` and exits 1; a database
+    that cannot be opened prints ``error: ...`` and exits 1.
+    """
+
+    async def go() -> T:
+        db = Database.for_cli(settings.effective_database_url)
+        try:
+            await db.migrate()
+            return await work(AppService(db))
+        finally:
+            await db.close()
+
+    try:
+        return asyncio.run(go())
+    except ImError as exc:
+        _fail(f"error {exc.code}: {exc.info}")
+    except (OSError, SQLAlchemyError) as exc:
+        _fail(f"error: database {safe_url(settings.effective_database_url)}: {exc}")
+
+
+def _configure_logging(settings: Settings) -> None:
+    logging.basicConfig(
+        level=settings.log_level,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+
+
+def _serve(settings: Settings) -> None:
+    """Run the server until SIGINT/SIGTERM; a socket or database failure exits 1."""
+    from palaver.server import run
+
+    log.info(
+        "data folder %s, database %s",
+        settings.data_dir.resolve(),
+        safe_url(settings.effective_database_url),
+    )
+    try:
+        run(settings)
+    except (OSError, SQLAlchemyError) as exc:
+        _fail(f"error: {exc}")
+
+
+# --- commands ----------------------------------------------------------------------------------
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="palaver")
+def palaver() -> None:
+    """Palaver: a self-hosted IM server speaking Tencent Cloud IM's REST API."""
+
+
+palaver.add_command(usersig)
+
+
+@palaver.command()
+@click.option("--host", help="Address to listen on (default: $PALAVER_HOST or 127.0.0.1).")
+@click.option("--port", type=int, help="TCP port (default: $PALAVER_PORT or 8080).")
+@settings_options
+def serve(host: str | None, port: int | None, source: SettingsSource) -> None:
+    """Run a Palaver node until Ctrl-C or SIGTERM."""
+    settings = source.load(host=host, port=port)
+    _configure_logging(settings)
+    _serve(settings)
+
+
+@palaver.group()
+def app() -> None:
+    """Create, list, show and configure apps (SDKAppIDs)."""
+
+
+def _key_kinds(a: App) -> str:
+    kinds = [k for k, present in (("v2", a.secret_key), ("v1", a.public_key_pem)) if present]
+    return "/".join(kinds) or "none"
+
+
+def _app_table(a: App, show_key: bool) -> Table:
+    table = Table(title=f"App {a.sdkappid}", title_justify="left")
+    table.add_column("Setting", style="bold")
+    table.add_column("Value")
+    table.add_column("Meaning", style="dim")
+    table.add_row("sdkappid", str(a.sdkappid), "")
+    table.add_row("admins", escape(", ".join(a.admins)), "REST API callers")
+    if a.secret_key:
+        hint = "shown below" if show_key else "hidden (--show-key)"
+        table.add_row("secret key", f"stored, {hint}", "v2 UserSigs (HMAC-SHA256)")
+    if a.public_key_pem:
+        hint = "shown below" if show_key else "stored (--show-key)"
+        table.add_row("public key", hint, "v1 UserSigs (ECDSA)")
+    table.add_row("created", _iso(a.created_at), "")
+    values = a.settings.model_dump()
+    for name, info in AppSettings.model_fields.items():
+        value = values[name]
+        shown = str(value).lower() if isinstance(value, bool) else str(value)
+        table.add_row(name, escape(shown), escape(info.description or ""))
+    return table
+
+
+@app.command("create")
+@click.option("--sdkappid", type=int, help="The SDKAppID (default: a new 14xxxxxxxx).")
+@click.option("--secret-key", help="The v2 secret key (default: 64 random hex digits).")
+@click.option(
+    "--public-key",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="EC public key PEM for v1 UserSigs; with it, no v2 key is generated.",
+)
+@click.option(
+    "--admin",
+    "admins",
+    multiple=True,
+    metavar="ID",
+    help="An admin account (repeatable, 1 to 10; default: administrator).",
+)
+@settings_options
+def app_create(
+    sdkappid: int | None,
+    secret_key: str | None,
+    public_key: Path | None,
+    admins: tuple[str, ...],
+    source: SettingsSource,
+) -> None:
+    """Create an app; the SDKAppID and the v2 secret key are generated unless given."""
+    settings = source.load()
+    pem = None
+    if public_key is not None:
+        try:
+            pem = public_key.read_text(encoding="ascii")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise click.BadParameter(str(exc), param_hint="--public-key") from None
+
+    async def work(apps: AppService) -> App:
+        return await apps.create(
+            sdkappid=sdkappid,
+            secret_key=secret_key,
+            public_key_pem=pem,
+            admins=list(admins) or None,
+        )
+
+    created = _with_apps(settings, work)
+    out = _console()
+    out.print(f"Created app [bold]{created.sdkappid}[/bold]")
+    out.print(f"  SDKAppID: {created.sdkappid}")
+    out.print(f"  admins:   {escape(', '.join(created.admins))}")
+    out.print(f"  keys:     {_key_kinds(created)}")
+    if created.secret_key:
+        how = "given" if secret_key is not None else "generated"
+        out.print(
+            f"The {how} secret key is stored in {safe_url(settings.effective_database_url)};"
+            f" show it with: palaver app show {created.sdkappid} --show-key",
+            soft_wrap=True,
+        )
+
+
+@app.command("list")
+@settings_options
+def app_list(source: SettingsSource) -> None:
+    """List the apps: SDKAppID, admins, key kinds, creation time."""
+    settings = source.load()
+
+    async def work(apps: AppService) -> list[App]:
+        return await apps.list()
+
+    found = _with_apps(settings, work)
+    out = _console()
+    if not found:
+        out.print("No apps yet; create one with: palaver app create")
+        return
+    table = Table()
+    table.add_column("SDKAppID")
+    table.add_column("Admins")
+    table.add_column("Keys")
+    table.add_column("Created")
+    for a in found:
+        table.add_row(
+            str(a.sdkappid), escape(", ".join(a.admins)), _key_kinds(a), _iso(a.created_at)
+        )
+    out.print(table)
+
+
+async def _get_app(apps: AppService, sdkappid: int) -> App:
+    found = await apps.get(sdkappid)
+    if found is None:
+        raise ImError(70020, f"SDKAppID {sdkappid} not found")
+    return found
+
+
+@app.command("show")
+@click.argument("sdkappid", type=int)
+@click.option("--show-key", is_flag=True, help="Also print the secret key and public key.")
+@settings_options
+def app_show(sdkappid: int, show_key: bool, source: SettingsSource) -> None:
+    """Show an app's admins, keys and settings (the secret key only with --show-key)."""
+    settings = source.load()
+    found = _with_apps(settings, lambda apps: _get_app(apps, sdkappid))
+    _console().print(_app_table(found, show_key))
+    if show_key:
+        # Plain echo: a table cell could wrap the key and spoil copy-paste.
+        if found.secret_key:
+            click.echo(f"secret key: {found.secret_key}")
+        if found.public_key_pem:
+            click.echo("public key:")
+            click.echo(found.public_key_pem.rstrip("\n"))
+
+
+@app.command("set")
+@click.argument("sdkappid", type=int)
+@click.argument("assignments", nargs=-1, required=True, metavar="KEY=VALUE...")
+@settings_options
+def app_set(sdkappid: int, assignments: tuple[str, ...], source: SettingsSource) -> None:
+    """Change per-app settings, e.g. ``check_friendship=true recall_window=300``."""
+    changes: dict[str, object] = {}
+    for item in assignments:
+        key, sep, value = item.partition("=")
+        key = key.strip()
+        if not sep or not key:
+            raise click.BadParameter(f"{item!r} is not KEY=VALUE", param_hint="KEY=VALUE")
+        if key not in AppSettings.model_fields:
+            known = ", ".join(AppSettings.model_fields)
+            _fail(f"error 70402: unknown setting {key!r}; settings: {known}")
+        changes[key] = value.strip()
+    try:  # the service validates too; this gives one short line per bad value
+        AppSettings.model_validate({**AppSettings().model_dump(), **changes})
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"setting {'.'.join(str(p) for p in err['loc'])!r}: {err['msg']}"
+            for err in exc.errors()
+        )
+        _fail(f"error 70402: {problems}")
+    settings = source.load()
+
+    async def work(apps: AppService) -> App:
+        return await apps.update_settings(sdkappid, **changes)
+
+    updated = _with_apps(settings, work)
+    out = _console()
+    out.print(f"Updated app {updated.sdkappid}: {escape(', '.join(changes))}")
+    out.print(_app_table(updated, show_key=False))
+
+
+# --- demo --------------------------------------------------------------------------------------
+
+
+async def demo_app(apps: AppService) -> tuple[App, bool]:
+    """The demo app: the first app with a v2 key, else a new one; and whether it is new."""
+    for existing in await apps.list():
+        if existing.secret_key:
+            return existing, False
+    return await apps.create(admins=[DEFAULT_ADMIN]), True
+
+
+def curl_command(base_url: str, service: str, command: str, query: str, body: object) -> str:
+    """A copy-paste ``curl`` line POSTing ``body`` (JSON) to a REST command, shell-quoted."""
+    url = f"{base_url}/v4/{service}/{command}?{query}"
+    data = orjson.dumps(body).decode()
+    return shlex.join(["curl", "-sS", url, "-H", "Content-Type: application/json", "-d", data])
+
+
+def demo_commands(base_url: str, sdkappid: int, admin: str, sig: str) -> list[tuple[str, str]]:
+    """``(comment, curl line)`` pairs: import alice and bob, then send alice → bob."""
+
+    def query() -> str:
+        rnd = secrets.randbelow(1 << 32)
+        return f"sdkappid={sdkappid}&identifier={admin}&usersig={sig}&random={rnd}&contenttype=json"
+
+    message = {
+        "From_Account": "alice",
+        "To_Account": "bob",
+        "MsgRandom": 123,
+        "MsgBody": [{"MsgType": "TIMTextElem", "MsgContent": {"Text": "hello"}}],
+    }
+    return [
+        (
+            "import the accounts alice and bob",
+            curl_command(
+                base_url,
+                "im_open_login_svc",
+                "multiaccount_import",
+                query(),
+                {"Accounts": ["alice", "bob"]},
+            ),
+        ),
+        (
+            "send 'hello' from alice to bob",
+            curl_command(base_url, "openim", "sendmsg", query(), message),
+        ),
+    ]
+
+
+def _client_base_url(settings: Settings) -> str:
+    host = settings.host
+    if host in ("", "0.0.0.0", "::"):
+        host = "127.0.0.1"
+    if ":" in host:
+        host = f"[{host}]"
+    return f"http://{host}:{settings.port}"
+
+
+@palaver.command()
+@click.option("--host", help="Address to listen on (default: 127.0.0.1).")
+@click.option("--port", type=int, help="TCP port (default: 8080).")
+@settings_options
+def demo(host: str | None, port: int | None, source: SettingsSource) -> None:
+    """Create a demo app once (kept in the data folder), print how to call it, serve.
+
+    Prints the SDKAppID, an admin UserSig (180 days) and curl commands, then
+    runs the server like ``palaver serve``.
+    """
+    settings = source.load(host=host, port=port)
+    the_app, created = _with_apps(settings, demo_app)
+    assert the_app.secret_key is not None
+    admin = DEFAULT_ADMIN if DEFAULT_ADMIN in the_app.admins else the_app.admins[0]
+    sig = gen_usersig_v2(the_app.sdkappid, the_app.secret_key, admin, DEFAULT_EXPIRE)
+    base_url = _client_base_url(settings)
+    show = f"palaver app show {the_app.sdkappid} --show-key"
+    if source.data_dir is not None:
+        show += f" --data-dir {shlex.quote(str(source.data_dir))}"
+    if source.database_url is not None:
+        show += f" --database-url {shlex.quote(safe_url(source.database_url))}"
+
+    out = _console()
+    out.rule("Palaver demo")
+    state = "created now" if created else "reused"
+    out.print(f"SDKAppID:    [bold]{the_app.sdkappid}[/bold] ({state})", soft_wrap=True)
+    out.print(f"Admin:       {escape(admin)}", soft_wrap=True)
+    out.print(
+        f"Secret key:  stored in the database {escape(safe_url(settings.effective_database_url))}",
+        soft_wrap=True,
+    )
+    out.print(f"             show it with: {escape(show)}", soft_wrap=True)
+    out.print("Admin UserSig (valid 180 days):")
+    out.print(sig, markup=False, soft_wrap=True)
+    out.print()
+    out.print(f"Try it from another terminal once the server listens on {base_url}:")
+    for comment, line in demo_commands(base_url, the_app.sdkappid, admin, sig):
+        out.print(f"# {comment}", markup=False, soft_wrap=True)
+        out.print(line, markup=False, soft_wrap=True)
+    out.print()
+    out.print(f"Starting Palaver on {base_url} (Ctrl-C stops it)", soft_wrap=True)
+    out.file.flush()
+    _configure_logging(settings)
+    _serve(settings)
+
+
+def main() -> None:
+    """Entry point of the ``palaver`` console script and ``python -m palaver``."""
+    palaver(prog_name="palaver")
