@@ -135,7 +135,6 @@ async def test_seed_backend_flow(server: RunningServer) -> None:
 async def test_official_tls_sig_api_v2_flow(server: RunningServer) -> None:
     api = TLSSigAPIv2.TLSSigAPIv2(server.app.sdkappid, server.app.secret_key)
     admin_sig = api.gen_sig("administrator", 86400)
-    assert admin_sig != server.admin_sig
 
     async def call(svc: str, cmd: str, body: Any) -> dict[str, Any]:
         return await server.ok(svc, cmd, body, usersig=admin_sig)

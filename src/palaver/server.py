@@ -6,7 +6,6 @@ import asyncio
 import contextlib
 import logging
 import signal
-
 from collections.abc import AsyncIterator
 
 from aiohttp import web

@@ -120,7 +120,6 @@ async def _touch_conversation(
         "hidden": False,
     }
     stmt = insert_on_conflict(conn, user_conversations).values(**values)
-    uc = user_conversations.c
     changes: dict[str, Any] = {"hidden": False}
     if move_last:
         changes["last_seq"] = seq

@@ -7,6 +7,8 @@ admin_set_msg_read, get_c2c_unread_msg_num, query_online_status
 
 from __future__ import annotations
 
+import dataclasses
+import time
 from typing import Any
 
 from pydantic import AliasChoices, Field, StrictInt, field_validator
@@ -68,13 +70,15 @@ class SendMsg(_Send):
     To_Account: str
 
 
-async def _send_one(req: RestRequest, body: _Send, to: str) -> SendResult:
+async def _send_one(
+    req: RestRequest, body: _Send, to: str, opts: SendOptions | None = None
+) -> SendResult:
     sender = body.From_Account or req.identifier
     validate_user_id(to, 90003)
     validate_user_id(sender, 90001)
     try:
         return await req.hub.messages.send_c2c(
-            req.app, sender, to, body.MsgBody, body.MsgRandom, body.options()
+            req.app, sender, to, body.MsgBody, body.MsgRandom, opts or body.options()
         )
     except UnknownParty as exc:
         raise ImError(90012 if exc.role == "receiver" else 90048, exc.info) from None
@@ -110,9 +114,11 @@ async def batchsendmsg(req: RestRequest, body: BatchSendMsg) -> dict[str, Any]:
     ``ErrorList: [{To_Account, ErrorCode}]`` lists the recipients that failed."""
     key = ""
     errors: list[dict[str, Any]] = []
+    # one MsgTime for every copy, so the one MsgKey finds each of them
+    opts = dataclasses.replace(body.options(), msg_time=body.MsgTimeStamp or int(time.time()))
     for to in dict.fromkeys(body.To_Account):
         try:
-            res = await _send_one(req, body, to)
+            res = await _send_one(req, body, to, opts)
             key = key or res.msg_key
         except ImError as exc:
             if exc.code in (90001, 90002, 90007, 80002, 90026, 90048):
