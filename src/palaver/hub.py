@@ -9,6 +9,9 @@ from __future__ import annotations
 import asyncio
 import logging
 
+from palaver.realtime.fanout import Fanout, LocalFanout
+from palaver.realtime.notifier import Notifier
+from palaver.realtime.registry import Registry
 from palaver.services.accounts import AccountService
 from palaver.services.apps import AppService
 from palaver.services.conversations import ConversationService
@@ -25,23 +28,30 @@ log = logging.getLogger("palaver.hub")
 class Hub:
     """Settings, storage and services of one Palaver node."""
 
-    def __init__(self, settings: Settings, db: Database) -> None:
+    def __init__(self, settings: Settings, db: Database, fanout: Fanout | None = None) -> None:
         self.settings = settings
         self.db = db
+        self.presence = Presence()
+        self.fanout: Fanout = fanout or LocalFanout()
+        self.registry = Registry(self.presence, settings.heartbeat_timeout)
+        self.fanout.bind(self.registry.deliver)
+        self.notifier = Notifier(db, self.fanout)
         self.apps = AppService(db)
         self.accounts = AccountService(db)
         self.profiles = ProfileService(db)
         self.sns = SnsService(db)
-        self.conversations = ConversationService(db)
+        self.conversations = ConversationService(db, self)
         self.messages = MessageService(db, self)
-        self.presence = Presence()
 
     @classmethod
     async def open(cls, settings: Settings) -> Hub:
         """Open the database, apply migrations and build the services."""
         db = Database(settings.effective_database_url)
         await db.migrate()
-        return cls(settings, db)
+        hub = cls(settings, db)
+        await hub.fanout.start()
+        hub.registry.start(interval=min(5.0, settings.heartbeat_timeout / 3))
+        return hub
 
     async def maintain(self, interval: float = 3600.0) -> None:
         """Run periodic upkeep until cancelled: purge messages past their app's retention.
@@ -59,6 +69,8 @@ class Hub:
             await asyncio.sleep(interval)
 
     async def close(self) -> None:
-        """Stop background work and close the database."""
+        """Close client connections, commit pending writes, close the database."""
+        await self.registry.close()
         await self.messages.close()
+        await self.fanout.close()
         await self.db.close()

@@ -11,6 +11,7 @@ from collections.abc import AsyncIterator
 from aiohttp import web
 
 from palaver.api.rest import RestApi
+from palaver.api.ws import WebSocketEndpoint
 from palaver.hub import Hub
 from palaver.settings import Settings
 
@@ -26,6 +27,7 @@ def build_app(hub: Hub) -> web.Application:
     rest = RestApi(hub)
     app.router.add_route("POST", "/v4/{service}/{command}", rest.handle)
     app.router.add_route("GET", "/v4/{service}/{command}", rest.handle)
+    app.router.add_get("/ws", WebSocketEndpoint(hub).handle)
 
     async def healthz(_: web.Request) -> web.Response:
         return web.json_response({"status": "ok"})
@@ -40,6 +42,11 @@ def build_app(hub: Hub) -> web.Application:
             await task
 
     app.cleanup_ctx.append(maintenance)
+
+    async def close_clients(_: web.Application) -> None:
+        await hub.registry.close()
+
+    app.on_shutdown.append(close_clients)
     return app
 
 

@@ -57,6 +57,15 @@ class Settings(BaseSettings):
         1 << 20, ge=1024, description="largest REST request body accepted, in bytes"
     )
 
+    # Real-time clients (docs/protocol.md)
+    heartbeat_interval: float = Field(30, gt=0, description="seconds between client heartbeats")
+    heartbeat_timeout: float = Field(
+        90, gt=0, description="seconds of silence before a client is dropped"
+    )
+    send_queue_frames: int = Field(
+        1000, ge=10, description="frames queued per connection before a slow client is dropped"
+    )
+
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 
     @property

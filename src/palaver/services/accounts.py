@@ -49,6 +49,8 @@ class AccountService:
         self._db = db
         # (app, user) -> kicked_at: the REST admin check is on every call.
         self._kicked: dict[tuple[int, str], int] = {}
+        # (app, user) known to be imported: every send checks both parties.
+        self._known: set[tuple[int, str]] = set()
 
     async def import_accounts(self, app: App, items: Sequence[ImportItem]) -> list[str]:
         """Import accounts (idempotent); sets Nick/FaceUrl when given.
@@ -107,12 +109,23 @@ class AccountService:
                 ok = await store.delete_account(conn, app.sdkappid, u)
                 result[u] = 0 if ok else 70107
                 self._kicked.pop((app.sdkappid, u), None)
+                self._known.discard((app.sdkappid, u))
         return result
 
     async def existing(self, app: App, user_ids: Iterable[str]) -> set[str]:
-        """The subset of ``user_ids`` that are imported."""
-        async with self._db.read() as conn:
-            return await store.existing(conn, app.sdkappid, user_ids)
+        """The subset of ``user_ids`` that are imported.
+
+        Known accounts are remembered; an account deleted through another node
+        stays known here until this node restarts.
+        """
+        ids = set(user_ids)
+        have = {u for u in ids if (app.sdkappid, u) in self._known}
+        if len(have) < len(ids):
+            async with self._db.read() as conn:
+                found = await store.existing(conn, app.sdkappid, ids - have)
+            self._known.update((app.sdkappid, u) for u in found)
+            have |= found
+        return have
 
     async def require(self, app: App, user_ids: Iterable[str], code: int) -> None:
         """Raise ImError(``code``) naming the first UserID that is not imported."""

@@ -12,10 +12,14 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from palaver.errors import ImError
+from palaver.realtime.notifier import StreamEvent
 from palaver.storage import Database
+from palaver.storage import events as ev_store
 from palaver.storage import messages as store
+from palaver.storage.schema import EV_CONV_CHANGED
 
 if TYPE_CHECKING:
+    from palaver.hub import Hub
     from palaver.services.apps import App
 
 CONV_C2C = store.CONV_C2C
@@ -51,8 +55,21 @@ def _conv_id(conv_type: int, peer: str, owner: str) -> str:
 class ConversationService:
     """Conversation lists of every user."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, hub: Hub) -> None:
         self._db = db
+        self._hub = hub
+
+    async def _changed(self, app: App, owner: str, conv_type: int, peer: str, change: str) -> None:
+        """Tell ``owner``'s other devices (stream event ``CONVERSATION_CHANGED``)."""
+        prefix = "C2C" if conv_type == CONV_C2C else "GROUP"
+        payload = {"conversationID": prefix + peer, "change": change}
+        async with self._db.write() as conn:
+            (seq,) = await ev_store.append_events(
+                conn, app.sdkappid, [ev_store.NewEvent(owner, EV_CONV_CHANGED, None, payload)]
+            )
+        await self._hub.notifier.stream(
+            app.sdkappid, [StreamEvent(owner, seq, EV_CONV_CHANGED, payload)]
+        )
 
     async def list(
         self, app: App, owner: str, *, include_empty: bool = False
@@ -101,6 +118,7 @@ class ConversationService:
                 values["cleared_seq"] = seq
             await store.update_conversation(conn, app.sdkappid, owner, conv_id, **values)
             await store.mark_read(conn, app.sdkappid, owner, conv_id, seq)
+        await self._changed(app, owner, conv_type, peer, "deleted")
 
     async def pin(self, app: App, owner: str, conv_type: int, peer: str, pinned: bool) -> None:
         """Pin or unpin a conversation (pinned ones list first, latest pin first).
@@ -120,3 +138,4 @@ class ConversationService:
             )
         if not ok:
             raise ImError(50002, "no such conversation")
+        await self._changed(app, owner, conv_type, peer, "pinned" if pinned else "unpinned")

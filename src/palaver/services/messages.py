@@ -7,9 +7,10 @@ Rules follow Tencent IM ``openim/sendmsg``, ``importmsg``, ``admin_getroammsg``,
 
 from __future__ import annotations
 
+import asyncio
 import time
 import zlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -18,9 +19,20 @@ from sqlalchemy.engine import RowMapping
 
 from palaver.errors import ImError
 from palaver.msgbody import validate_msg_body
+from palaver.realtime.notifier import MessageView, StreamEvent
 from palaver.storage import Database
+from palaver.storage import events as ev_store
 from palaver.storage import messages as store
-from palaver.storage.schema import FLAG_NO_LAST_MSG, FLAG_NO_UNREAD, FLAG_RECALLED
+from palaver.storage.schema import (
+    EV_CONV_READ,
+    EV_MESSAGE,
+    EV_READ_BY_PEER,
+    EV_REVOKE,
+    FLAG_NO_LAST_MSG,
+    FLAG_NO_UNREAD,
+    FLAG_RECALLED,
+)
+from palaver.storage.writer import C2CWrite, MessageWriter
 
 if TYPE_CHECKING:
     from palaver.hub import Hub
@@ -31,6 +43,25 @@ MAX_LIFETIME = 7 * 86400  # MsgLifeTime upper bound, seconds
 MAX_SEQ_SEARCH = 1 << 62
 
 
+class SendLane:
+    """Keeps one client's sends in arrival order into the writer.
+
+    Take a :meth:`ticket` when a send arrives (before any ``await``); the send
+    waits for the previous ticket before it is queued for storage, so checks
+    of consecutive sends run concurrently but messages are stored in order.
+    """
+
+    def __init__(self) -> None:
+        self._tail: asyncio.Future[None] | None = None
+
+    def ticket(self) -> tuple[asyncio.Future[None] | None, asyncio.Future[None]]:
+        """(the previous send's "queued" future or None, this send's)."""
+        prev = self._tail
+        mine: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._tail = mine
+        return prev, mine
+
+
 @dataclass(frozen=True)
 class SendOptions:
     """Optional parts of a send.
@@ -39,6 +70,8 @@ class SendOptions:
     it out of the sender's roaming, ``None`` the default (roaming, as 1).
     ``lifetime``: seconds of offline storage; 0 means online only (not stored).
     ``controls``: ``SendMsgControl`` flags (``NoUnread``, ``NoLastMsg``).
+    ``check_relations``: apply blacklist (20007), friendship (20009) and
+    ``AdminForbid_Type_SendOut`` (20012) checks. ``lane``: order of this client's sends.
     """
 
     client_seq: int | None = None
@@ -48,6 +81,7 @@ class SendOptions:
     lifetime: int | None = None
     controls: frozenset[str] = field(default_factory=frozenset)
     check_relations: bool = True
+    lane: SendLane | None = None
 
 
 @dataclass(frozen=True)
@@ -70,6 +104,21 @@ class Message:
     @property
     def is_recalled(self) -> bool:
         return bool(self.flags & FLAG_RECALLED)
+
+    def view(self) -> MessageView:
+        """The fields a protocol frame needs."""
+        return MessageView(
+            msg_id=str(self.id),
+            sender=self.from_account,
+            receiver=self.to_account,
+            seq=self.seq,
+            time=self.msg_time,
+            random=self.random,
+            body=self.body,
+            cloud_custom_data=self.cloud_custom_data,
+            msg_key=self.msg_key,
+            flags=self.flags,
+        )
 
     @classmethod
     def from_row(cls, row: Any) -> Message:
@@ -133,9 +182,11 @@ class MessageService:
     def __init__(self, db: Database, hub: Hub) -> None:
         self._db = db
         self._hub = hub
+        self._writer = MessageWriter(db)
 
     async def close(self) -> None:
-        """Nothing to flush yet: every send commits before it is acknowledged."""
+        """Commit what the writer still holds, then stop it."""
+        await self._writer.close()
 
     async def purge_expired(self, apps: Iterable[App], now: int | None = None) -> int:
         """Delete messages older than each app's ``history_retention_days``; returns the count."""
@@ -168,37 +219,50 @@ class MessageService:
     ) -> SendResult:
         """Store (unless online-only) and deliver one C2C message.
 
-        A retried send (same sender, receiver, ``client_seq``, ``random`` and
-        body within :data:`DEDUPE_WINDOW` seconds) is stored once and answered
-        with the first MsgKey.
+        The message is committed (by the group-commit writer) before this
+        returns, then pushed to the receiver's devices and the sender's other
+        devices. A retried send (same sender, receiver, ``client_seq``,
+        ``random`` and body within :data:`DEDUPE_WINDOW` seconds) is stored
+        once and answered with the first MsgKey.
 
         Raises:
             ImError: 90007/90002/80002 bad body; 90026 lifetime > 7 days;
-                20003 a party is not imported; 20007 blacklisted; 20009 not
-                friends (when the app checks friendship).
+                20003 a party is not imported (:class:`UnknownParty`); 20007
+                blacklisted; 20009 not friends (when the app checks
+                friendship); 20012 the sender is forbidden to send.
         """
-        validate_msg_body(body)
-        if opts.lifetime is not None and not 0 <= opts.lifetime <= MAX_LIFETIME:
-            raise ImError(90026, "MsgLifeTime must be 0..604800 seconds")
-        await self._check_parties(app, sender, receiver, opts.check_relations)
-        now = int(time.time())
-        msg_time = opts.msg_time or now
-        body_json = orjson.dumps(body).decode()
-        client_seq = opts.client_seq or 0
-        if opts.lifetime == 0:
-            key = store.make_msg_key(client_seq, random, msg_time)
-            return SendResult(key, msg_time, 0, stored=False)
-        crc = zlib.crc32(body_json.encode())
-        dedupe = f"{sender}\x1f{receiver}\x1f{client_seq}\x1f{random}\x1f{crc}"
-        flags = (FLAG_NO_UNREAD if "NoUnread" in opts.controls else 0) | (
-            FLAG_NO_LAST_MSG if "NoLastMsg" in opts.controls else 0
-        )
-        conv_id = store.c2c_conv_id(sender, receiver)
-        async with self._db.write() as conn:
-            dup = await store.find_duplicate(conn, app.sdkappid, dedupe, now - DEDUPE_WINDOW)
-            if dup is not None:
-                m = Message.from_row(dup)
-                return SendResult(m.msg_key, m.msg_time, m.seq, True, duplicate=True, message=m)
+        prev, mine = opts.lane.ticket() if opts.lane else (None, None)
+        try:
+            validate_msg_body(body)
+            if opts.lifetime is not None and not 0 <= opts.lifetime <= MAX_LIFETIME:
+                raise ImError(90026, "MsgLifeTime must be 0..604800 seconds")
+            await self._check_parties(app, sender, receiver, opts.check_relations)
+            now = int(time.time())
+            msg_time = opts.msg_time or now
+            client_seq = opts.client_seq or 0
+            sync_sender = opts.sync_other_machine != 2
+            if opts.lifetime == 0:
+                view = MessageView(
+                    msg_id=f"o-{random}-{msg_time}",
+                    sender=sender,
+                    receiver=receiver,
+                    seq=0,
+                    time=msg_time,
+                    random=random,
+                    body=body,
+                    cloud_custom_data=opts.cloud_custom_data,
+                    online_only=True,
+                )
+                users = [receiver] + ([sender] if sync_sender and sender != receiver else [])
+                await self._hub.notifier.online_only_message(app.sdkappid, view, users)
+                key = store.make_msg_key(client_seq, random, msg_time)
+                return SendResult(key, msg_time, 0, stored=False)
+            body_json = orjson.dumps(body).decode()
+            crc = zlib.crc32(body_json.encode())
+            flags = (FLAG_NO_UNREAD if "NoUnread" in opts.controls else 0) | (
+                FLAG_NO_LAST_MSG if "NoLastMsg" in opts.controls else 0
+            )
+            conv_id = store.c2c_conv_id(sender, receiver)
             new = store.NewMessage(
                 conv_id=conv_id,
                 from_account=sender,
@@ -209,26 +273,49 @@ class MessageService:
                 body=body_json,
                 cloud_custom_data=opts.cloud_custom_data,
                 flags=flags,
-                dedupe_key=dedupe,
+                dedupe_key=f"{sender}\x1f{receiver}\x1f{client_seq}\x1f{random}\x1f{crc}",
             )
-            stored = await store.insert_c2c(
-                conn, app.sdkappid, new, to_sender_roam=opts.sync_other_machine != 2
+            op = C2CWrite(
+                app.sdkappid,
+                new,
+                to_sender_roam=sync_sender,
+                sender_event=sync_sender,
+                dedupe_since=now - DEDUPE_WINDOW,
             )
+            if prev is not None:
+                await asyncio.shield(prev)
+            pending = self._writer.submit(op)
+        finally:
+            if mine is not None and not mine.done():
+                mine.set_result(None)
+        written = await pending
+        st = written.stored
         message = Message(
-            stored.id,
+            st.id,
             conv_id,
-            stored.seq,
+            st.seq,
             sender,
             receiver,
-            msg_time,
+            st.msg_time,
             random,
             client_seq,
-            stored.msg_key,
+            st.msg_key,
             body,
             opts.cloud_custom_data,
             flags,
         )
-        return SendResult(stored.msg_key, msg_time, stored.seq, True, message=message)
+        if written.event_seqs:
+            view = message.view()
+            await self._hub.notifier.stream(
+                app.sdkappid,
+                [
+                    StreamEvent(user, seq, EV_MESSAGE, message=view)
+                    for user, seq in written.event_seqs.items()
+                ],
+            )
+        return SendResult(
+            st.msg_key, st.msg_time, st.seq, True, duplicate=written.duplicate, message=message
+        )
 
     async def import_c2c(
         self,
@@ -243,7 +330,8 @@ class MessageService:
         realtime: bool,
         cloud_custom_data: str | None = None,
     ) -> SendResult:
-        """Import one message (``openim/importmsg``): history (no unread) or realtime.
+        """Import one message (``openim/importmsg``): history (no unread, no
+        push) or realtime (counts as unread and is pushed).
 
         Deduplicated by (MsgSeq, MsgRandom, MsgTimeStamp) in either direction,
         with no time window.
@@ -254,26 +342,44 @@ class MessageService:
         validate_msg_body(body)
         await self._check_parties(app, sender, receiver, check=False)
         conv_id = store.c2c_conv_id(sender, receiver)
-        dedupe = f"import\x1f{conv_id}\x1f{client_seq}\x1f{random}\x1f{msg_time}"
-        async with self._db.write() as conn:
-            dup = await store.find_duplicate(conn, app.sdkappid, dedupe, None)
-            if dup is not None:
-                m = Message.from_row(dup)
-                return SendResult(m.msg_key, m.msg_time, m.seq, True, duplicate=True, message=m)
-            new = store.NewMessage(
-                conv_id=conv_id,
-                from_account=sender,
-                to_account=receiver,
-                msg_time=msg_time,
-                random=random,
-                client_seq=client_seq,
-                body=orjson.dumps(body).decode(),
-                cloud_custom_data=cloud_custom_data,
-                flags=0 if realtime else FLAG_NO_UNREAD,
-                dedupe_key=dedupe,
+        new = store.NewMessage(
+            conv_id=conv_id,
+            from_account=sender,
+            to_account=receiver,
+            msg_time=msg_time,
+            random=random,
+            client_seq=client_seq,
+            body=orjson.dumps(body).decode(),
+            cloud_custom_data=cloud_custom_data,
+            flags=0 if realtime else FLAG_NO_UNREAD,
+            dedupe_key=f"import\x1f{conv_id}\x1f{client_seq}\x1f{random}\x1f{msg_time}",
+        )
+        written = await self._writer.write(C2CWrite(app.sdkappid, new, sender_event=realtime))
+        st = written.stored
+        if realtime and written.event_seqs:
+            message = Message(
+                st.id,
+                conv_id,
+                st.seq,
+                sender,
+                receiver,
+                st.msg_time,
+                random,
+                client_seq,
+                st.msg_key,
+                body,
+                cloud_custom_data,
+                new.flags,
             )
-            stored = await store.insert_c2c(conn, app.sdkappid, new)
-        return SendResult(stored.msg_key, msg_time, stored.seq, True)
+            view = message.view()
+            await self._hub.notifier.stream(
+                app.sdkappid,
+                [
+                    StreamEvent(u, s, EV_MESSAGE, message=view)
+                    for u, s in written.event_seqs.items()
+                ],
+            )
+        return SendResult(st.msg_key, st.msg_time, st.seq, True, duplicate=written.duplicate)
 
     async def history(
         self,
@@ -334,14 +440,23 @@ class MessageService:
                 row = await store.get_by_random_time(conn, app.sdkappid, conv_id, random, msg_time)
         return None if row is None else Message.from_row(row)
 
+    async def get(self, app: App, viewer: str, peer: str, message_id: int) -> Message:
+        """A message of ``viewer``'s conversation with ``peer`` by storage id.
+
+        Raises:
+            ImError: 6017 if there is no such message in that conversation
+                (whether or not it exists elsewhere).
+        """
+        async with self._db.read() as conn:
+            row = await store.get_by_id(conn, app.sdkappid, message_id)
+        if row is None or row["conv_id"] != store.c2c_conv_id(viewer, peer):
+            raise ImError(6017, "no such message in this conversation")
+        return Message.from_row(row)
+
     async def recall(
         self, app: App, sender: str, receiver: str, msg_key: str, *, window: int | None = None
     ) -> Message:
-        """Recall a message ``sender`` sent to ``receiver`` (it stays in history, flagged).
-
-        Args:
-            window: seconds after sending a recall is allowed; ``None`` = no limit
-                (the REST admin path).
+        """Recall a message ``sender`` sent to ``receiver`` by MsgKey (REST admin path).
 
         Raises:
             ImError: 90001 no such message from ``sender``; 20016 past ``window``.
@@ -349,19 +464,81 @@ class MessageService:
         msg = await self.find_by_key(app, sender, receiver, msg_key)
         if msg is None or msg.from_account != sender or msg.to_account != receiver:
             raise ImError(90001, "MsgKey not found for this sender and receiver")
+        return await self.recall_message(app, msg, sender, window=window)
+
+    async def recall_message(
+        self, app: App, msg: Message, revoker: str, *, window: int | None = None
+    ) -> Message:
+        """Mark ``msg`` recalled (it stays in history, flagged) and tell both parties.
+
+        Args:
+            window: seconds after sending a recall is allowed; ``None`` = no limit.
+
+        Raises:
+            ImError: 20016 past ``window``.
+        """
         if window is not None and time.time() - msg.msg_time > window:
             raise ImError(20016, "the recall time limit has passed")
-        if not msg.is_recalled:
-            async with self._db.write() as conn:
-                await store.set_flags(conn, msg.id, msg.flags | FLAG_RECALLED)
-        return Message(**{**msg.__dict__, "flags": msg.flags | FLAG_RECALLED})
+        recalled = Message(**{**msg.__dict__, "flags": msg.flags | FLAG_RECALLED})
+        if msg.is_recalled:
+            return recalled
+        users = list(dict.fromkeys([msg.from_account, msg.to_account]))
+        payload = {"revoker": revoker}
+        async with self._db.write() as conn:
+            await store.set_flags(conn, msg.id, recalled.flags)
+            seqs = await ev_store.append_events(
+                conn,
+                app.sdkappid,
+                [ev_store.NewEvent(u, EV_REVOKE, msg.id, payload) for u in users],
+            )
+        view = recalled.view()
+        await self._hub.notifier.stream(
+            app.sdkappid,
+            [StreamEvent(u, s, EV_REVOKE, payload, view) for u, s in zip(users, seqs, strict=True)],
+        )
+        return recalled
 
     async def mark_read(self, app: App, owner: str, peer: str, up_to_seq: int | None = None) -> int:
-        """Mark ``owner``'s messages from ``peer`` read up to ``up_to_seq`` (default all)."""
+        """Mark ``owner``'s conversation with ``peer`` read up to ``up_to_seq``
+        (default: all). When the position moves, the peer gets
+        ``MESSAGE_READ_BY_PEER`` and the owner's other devices ``CONVERSATION_READ``.
+        Returns the read position."""
+        conv_id = store.c2c_conv_id(owner, peer)
+        now = int(time.time())
         async with self._db.write() as conn:
-            return await store.mark_read(
-                conn, app.sdkappid, owner, store.c2c_conv_id(owner, peer), up_to_seq
+            target = (
+                up_to_seq
+                if up_to_seq is not None
+                else await store.last_seq(conn, app.sdkappid, conv_id)
             )
+            if not await store.advance_read(conn, app.sdkappid, owner, conv_id, target):
+                return target
+            events = [
+                ev_store.NewEvent(
+                    owner, EV_CONV_READ, None, {"conversationID": "C2C" + peer, "seq": target}
+                ),
+            ]
+            if peer != owner:
+                events.append(
+                    ev_store.NewEvent(
+                        peer, EV_READ_BY_PEER, None, {"peer": owner, "seq": target, "time": now}
+                    )
+                )
+            seqs = await ev_store.append_events(conn, app.sdkappid, events)
+        await self._hub.notifier.stream(
+            app.sdkappid,
+            [
+                StreamEvent(e.user_id, s, e.kind, e.payload)
+                for e, s in zip(events, seqs, strict=True)
+            ],
+        )
+        return target
+
+    async def last_messages(self, app: App, keys: Sequence[tuple[str, int]]) -> dict[str, Message]:
+        """The messages at (conv_id, seq) — conversations' last messages — by conv_id."""
+        async with self._db.read() as conn:
+            rows = await store.get_many_by_seq(conn, app.sdkappid, [k for k in keys if k[1] > 0])
+        return {conv: Message.from_row(r) for (conv, _), r in rows.items()}
 
     async def peer_read_seq(self, app: App, owner: str, peer: str) -> int:
         """How far ``peer`` has read the conversation with ``owner`` (a sequence)."""

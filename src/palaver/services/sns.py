@@ -15,17 +15,19 @@ Batch calls answer per item with an :class:`ItemResult` (Tencent's
 
 from __future__ import annotations
 
+import functools
 import time
 import zlib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar, cast
 
 import orjson
 
 from palaver.errors import ImError
 from palaver.services.accounts import validate_user_id
+from palaver.services.cache import TTLCache
 from palaver.storage import Database
 from palaver.storage import accounts as account_store
 from palaver.storage import profiles as profile_store
@@ -284,11 +286,33 @@ class _AddContext:
     new_requests: dict[str, FriendRequest] = field(default_factory=dict)
 
 
+P = ParamSpec("P")
+R = TypeVar("R")
+
+RELATION_TTL = 10.0  # seconds a cached blacklist/friendship answer is trusted
+
+
+def _changes_relations(fn: Callable[P, Awaitable[R]]) -> Callable[P, Awaitable[R]]:
+    """Clear the relation cache after a method that changes friends or blacklists."""
+
+    @functools.wraps(fn)
+    async def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return await fn(*args, **kwargs)
+        finally:
+            cast("SnsService", args[0])._relations.clear()
+
+    return wrapper
+
+
 class SnsService:
     """Friends, friend requests and blacklists of every app."""
 
     def __init__(self, db: Database) -> None:
         self._db = db
+        # (app, kind, a, b) -> relation, for the per-message checks; any local
+        # change clears it, changes on other nodes are seen within the TTL.
+        self._relations: TTLCache[bool] = TTLCache(ttl=RELATION_TTL)
 
     # --- helpers ---------------------------------------------------------------
 
@@ -301,19 +325,32 @@ class SnsService:
     # --- relations used by messaging -----------------------------------------------
 
     async def is_blacklisted(self, app: App, owner: str, peer: str) -> bool:
-        """True if ``owner`` has ``peer`` on its blacklist."""
+        """True if ``owner`` has ``peer`` on its blacklist (cached, see RELATION_TTL)."""
+        key = (app.sdkappid, "black", owner, peer)
+        hit = self._relations.get(key)
+        if hit is not None:
+            return hit
         async with self._db.read() as conn:
             links = await store.block_links(conn, app.sdkappid, owner, [peer])
-        return peer in links.outgoing
+        result = peer in links.outgoing
+        self._relations.put(key, result)
+        return result
 
     async def are_friends(self, app: App, a: str, b: str) -> bool:
-        """True if ``a`` and ``b`` have each other as friends (both ways)."""
+        """True if ``a`` and ``b`` have each other as friends (both ways; cached)."""
+        key = (app.sdkappid, "friends", a, b)
+        hit = self._relations.get(key)
+        if hit is not None:
+            return hit
         async with self._db.read() as conn:
             links = await store.friend_links(conn, app.sdkappid, a, [b])
-        return b in links.outgoing and b in links.incoming
+        result = b in links.outgoing and b in links.incoming
+        self._relations.put(key, result)
+        return result
 
     # --- adding friends ------------------------------------------------------------
 
+    @_changes_relations
     async def add_friends(
         self,
         app: App,
@@ -431,6 +468,7 @@ class SnsService:
         ctx.new_requests.pop(peer, None)
         return ItemResult(peer)
 
+    @_changes_relations
     async def import_friends(
         self, app: App, owner: str, items: Sequence[FriendImport]
     ) -> list[ItemResult]:
@@ -511,6 +549,7 @@ class SnsService:
                 conn, app.sdkappid, user, incoming=incoming, outgoing=outgoing
             )
 
+    @_changes_relations
     async def accept_request(
         self,
         app: App,
@@ -660,6 +699,7 @@ class SnsService:
             await store.save_friend_data(conn, app_id, [current[p] for p in changed])
         return results
 
+    @_changes_relations
     async def delete_friends(
         self, app: App, owner: str, peers: Sequence[str], *, both: bool = False
     ) -> list[ItemResult]:
@@ -700,6 +740,7 @@ class SnsService:
             await store.delete_friend_links(conn, app_id, owner, out, inc)
         return results
 
+    @_changes_relations
     async def delete_all_friends(self, app: App, owner: str, *, both: bool = False) -> list[str]:
         """Empty ``owner``'s friend list; returns the removed peers.
 
@@ -831,6 +872,7 @@ class SnsService:
 
     # --- blacklist ---------------------------------------------------------------------------
 
+    @_changes_relations
     async def add_blacklist(self, app: App, owner: str, peers: Sequence[str]) -> list[ItemResult]:
         """Put ``peers`` on ``owner``'s blacklist.
 
@@ -873,6 +915,7 @@ class SnsService:
             await store.delete_request_links(conn, app_id, owner, blocked, blocked)
         return results
 
+    @_changes_relations
     async def remove_blacklist(
         self, app: App, owner: str, peers: Sequence[str]
     ) -> list[ItemResult]:

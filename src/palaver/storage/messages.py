@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import func, or_, select, tuple_, update
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -284,6 +284,48 @@ async def unread_count(
         )
     )
     return int(n or 0)
+
+
+async def get_by_id(conn: AsyncConnection, app_id: int, message_id: int) -> RowMapping | None:
+    """The message with this storage id, or ``None``."""
+    row = await conn.execute(
+        select(messages).where(messages.c.app_id == app_id, messages.c.id == message_id)
+    )
+    return row.mappings().first()
+
+
+async def get_many_by_seq(
+    conn: AsyncConnection, app_id: int, keys: Sequence[tuple[str, int]]
+) -> dict[tuple[str, int], RowMapping]:
+    """Messages by (conv_id, seq), for conversation lists' last messages."""
+    out: dict[tuple[str, int], RowMapping] = {}
+    for i in range(0, len(keys), 200):
+        chunk = keys[i : i + 200]
+        q = select(messages).where(
+            messages.c.app_id == app_id,
+            tuple_(messages.c.conv_id, messages.c.seq).in_(chunk),
+        )
+        for row in (await conn.execute(q)).mappings():
+            out[(row["conv_id"], int(row["seq"]))] = row
+    return out
+
+
+async def advance_read(
+    conn: AsyncConnection, app_id: int, owner: str, conv_id: str, up_to_seq: int
+) -> bool:
+    """Move ``owner``'s read position forward to ``up_to_seq``; False if it was there."""
+    uc = user_conversations.c
+    res = await conn.execute(
+        update(user_conversations)
+        .where(
+            uc.app_id == app_id,
+            uc.owner == owner,
+            uc.conv_id == conv_id,
+            uc.read_seq < up_to_seq,
+        )
+        .values(read_seq=up_to_seq)
+    )
+    return bool(res.rowcount)
 
 
 async def mark_read(

@@ -164,7 +164,40 @@ user_conversations = Table(
     Column("read_seq", BigInteger, nullable=False, default=0),
     Column("cleared_seq", BigInteger, nullable=False, default=0),  # history hidden up to
     Column("pinned", Boolean, nullable=False, default=False),
-    Column("pinned_at", BigInteger, nullable=False, default=0),
+    Column("pinned_at", BigInteger, nullable=False, default=0),  # milliseconds
     Column("hidden", Boolean, nullable=False, default=False),  # deleted until next message
     Index(None, "app_id", "owner", "last_time"),
+)
+
+
+# The per-user event stream (docs/protocol.md section 4): every change a user's
+# clients must see, numbered 1, 2, 3... per user without gaps.
+EV_MESSAGE = 1  # message_id: a C2C message to or from the user
+EV_REVOKE = 2  # message_id: that message was recalled
+EV_READ_BY_PEER = 3  # payload {peer, seq, time}: the peer read up to seq
+EV_CONV_READ = 4  # payload {peer, conv_type, seq}: the user read it on another device
+EV_CONV_CHANGED = 5  # payload {peer, conv_type, change}
+EV_PROFILE = 6  # payload {userID}: a profile the user sees changed
+EV_FRIENDS = 7  # friend list changed
+EV_FRIEND_REQUESTS = 8  # friend applications changed
+EV_BLACKLIST = 9  # blacklist changed
+
+user_heads = Table(
+    "user_heads",
+    metadata,
+    Column("app_id", BigInteger, primary_key=True),
+    Column("user_id", String(USER_ID), primary_key=True),
+    Column("last_seq", BigInteger, nullable=False),
+)
+
+user_events = Table(
+    "user_events",
+    metadata,
+    Column("app_id", BigInteger, primary_key=True),
+    Column("user_id", String(USER_ID), primary_key=True),
+    Column("seq", BigInteger, primary_key=True),
+    Column("kind", Integer, nullable=False),
+    Column("message_id", BigInteger, nullable=True),
+    Column("payload", Text, nullable=True),  # JSON object
+    Column("created_at", BigInteger, nullable=False),
 )

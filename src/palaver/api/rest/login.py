@@ -137,5 +137,7 @@ class Kick(Wire):
 
 @command(SVC, "kick", Kick)
 async def kick(req: RestRequest, body: Kick) -> None:
-    """Invalidate every UserSig of the user issued before now. Errors: 70107 not imported."""
+    """Invalidate every UserSig of the user issued before now and close the user's
+    connections (``KICKED_OUT`` type ``REST_API_Kick``). Errors: 70107 not imported."""
     await req.hub.accounts.kick(req.app, body.UserID)
+    await req.hub.notifier.kick(req.app.sdkappid, body.UserID, "REST_API_Kick")

@@ -1,0 +1,181 @@
+"""The WebSocket endpoint ``/ws``: frames in, operations dispatched, frames out.
+
+Protocol: docs/protocol.md.  The first request must be ``login``; after it,
+requests run concurrently (each answered when done), except that
+``sendMessage`` requests of one connection are stored in the order they
+arrived.  Operations register with :func:`op` and get the :class:`Session` and
+the request data parsed into their pydantic model (a bad field answers 6017).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from aiohttp import WSMsgType, web
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from palaver.errors import ImError
+from palaver.protocol.frames import (
+    MAX_FRAME_BYTES,
+    Request,
+    encode_error,
+    encode_response,
+    parse_client_frame,
+)
+from palaver.realtime.connection import Connection
+from palaver.services.messages import SendLane
+
+if TYPE_CHECKING:
+    from palaver.hub import Hub
+    from palaver.services.apps import App
+
+log = logging.getLogger("palaver.ws")
+
+MAX_IN_FLIGHT = 256  # requests of one connection handled at once
+
+
+class OpModel(BaseModel):
+    """Base of operation data models: unknown fields ignored, SDK field names."""
+
+    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+
+
+M = TypeVar("M", bound=OpModel)
+
+
+@dataclass
+class Session:
+    """One connection's login state, what operations work with."""
+
+    hub: Hub
+    conn: Connection
+    app: App | None = None
+    user_id: str = ""
+    lane: SendLane | None = None  # keeps this client's sends in order
+    #: run once the current response is queued (login starts the stream, logout closes)
+    after_response: Callable[[], None] | None = None
+    tasks: set[asyncio.Task[None]] = field(default_factory=set)
+
+    def answer(self, frame: bytes) -> None:
+        """Queue a response, then run :attr:`after_response` if an op set it."""
+        self.conn.send(frame)
+        hook, self.after_response = self.after_response, None
+        if hook is not None:
+            hook()
+
+    @property
+    def logged_in(self) -> bool:
+        return self.app is not None
+
+    def require_app(self) -> App:
+        """The logged-in app. Raises ImError(6014) before login."""
+        if self.app is None:
+            raise ImError(6014, "not logged in")
+        return self.app
+
+
+OpHandler = Callable[[Session, Any], Awaitable[dict[str, Any] | None]]
+
+
+@dataclass(frozen=True)
+class Op:
+    name: str
+    model: type[OpModel]
+    handler: OpHandler
+
+
+OPS: dict[str, Op] = {}
+
+
+def op(
+    name: str, model: type[M]
+) -> Callable[[Callable[[Session, M], Awaitable[dict[str, Any] | None]]], OpHandler]:
+    """Register ``handler(session, data: model) -> response data`` for ``op``."""
+
+    def register(fn: Callable[[Session, M], Awaitable[dict[str, Any] | None]]) -> OpHandler:
+        OPS[name] = Op(name, model, fn)
+        return fn
+
+    return register
+
+
+def parse_data(model: type[M], data: dict[str, Any]) -> M:
+    """Validate request data; a bad field raises ImError(6017) naming it."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        where = ".".join(str(p) for p in err["loc"]) or "data"
+        raise ImError(6017, f"{where}: {err['msg']}") from None
+
+
+async def run_op(session: Session, req: Request) -> bytes:
+    """Run one request; the response frame (errors are Tencent-coded frames)."""
+    try:
+        spec = OPS.get(req.op)
+        if spec is None:
+            raise ImError(60009, f"unknown op {req.op!r}")
+        if not session.logged_in and req.op != "login":
+            raise ImError(6014, "log in first")
+        result = await spec.handler(session, parse_data(spec.model, req.data))
+        return encode_response(req.id, result)
+    except ImError as exc:
+        return encode_error(req.id, exc.code, exc.info)
+    except Exception:
+        log.exception("op %s failed", req.op)
+        return encode_error(req.id, 70500)
+
+
+class WebSocketEndpoint:
+    """The aiohttp handler of ``/ws``."""
+
+    def __init__(self, hub: Hub) -> None:
+        self.hub = hub
+
+    async def handle(self, request: web.Request) -> web.WebSocketResponse:
+        """Serve one client until it disconnects."""
+        ws = web.WebSocketResponse(max_msg_size=MAX_FRAME_BYTES, autoping=True, decode_text=False)
+        await ws.prepare(request)
+        hub = self.hub
+        conn = Connection(ws, queue_frames=hub.settings.send_queue_frames, loader=hub.notifier.load)
+        session = Session(hub, conn)
+        slots = asyncio.Semaphore(MAX_IN_FLIGHT)
+        try:
+            async for msg in ws:
+                conn.last_seen = time.monotonic()
+                if msg.type == WSMsgType.BINARY:
+                    await ws.close(code=1003, message=b"text frames only")
+                    break
+                if msg.type != WSMsgType.TEXT:
+                    continue
+                try:
+                    req = parse_client_frame(msg.data)
+                except ImError as exc:
+                    conn.send(encode_error(getattr(exc, "request_id", None), exc.code, exc.info))
+                    continue
+                if not session.logged_in:
+                    session.answer(await run_op(session, req))  # login runs alone
+                    continue
+                await slots.acquire()
+                task = asyncio.create_task(self._run(session, req, slots))
+                session.tasks.add(task)
+                task.add_done_callback(session.tasks.discard)
+        finally:
+            if session.logged_in:
+                hub.registry.remove(conn)
+            for task in list(session.tasks):
+                task.cancel()
+            await conn.finished()
+        return ws
+
+    @staticmethod
+    async def _run(session: Session, req: Request, slots: asyncio.Semaphore) -> None:
+        try:
+            session.answer(await run_op(session, req))
+        finally:
+            slots.release()

@@ -1,0 +1,323 @@
+"""Session, message and conversation operations of the client protocol
+(docs/protocol.md §3 and §5), mirroring ``@tencentcloud/chat``'s ``login``,
+``sendMessage``, ``getMessageList``, ``setMessageRead``, ``revokeMessage``,
+``getConversationList``, ``deleteConversation``, ``pinConversation`` and
+``getTotalUnreadMessageCount``."""
+
+from __future__ import annotations
+
+import secrets
+import time
+from typing import Any
+
+from pydantic import Field
+
+from palaver.api.ws.core import OpModel, Session, op
+from palaver.errors import ImError
+from palaver.protocol.frames import PROTOCOL_VERSION, encode_push
+from palaver.protocol.objects import C2C, payload_to_element, split_conversation_id
+from palaver.services.conversations import CONV_C2C, Conversation
+from palaver.services.messages import Message, SendLane, SendOptions
+from palaver.storage import events as ev_store
+
+UINT32 = (1 << 32) - 1
+PROFILE_TAGS = ["Tag_Profile_IM_Nick", "Tag_Profile_IM_Image"]
+
+
+class Login(OpModel):
+    v: int = PROTOCOL_VERSION
+    SDKAppID: int
+    userID: str
+    userSig: str
+    platform: str = "Unknown"
+    cursor: int = Field(0, ge=0)
+
+
+@op("login", Login)
+async def login(s: Session, d: Login) -> dict[str, Any]:
+    """Log in with a UserSig; then the stream is caught up from ``cursor``.
+
+    Errors: 60002 protocol version, 70020 unknown SDKAppID, 700xx UserSig,
+    70052 UserSig issued before a kick, 70107 account not imported.
+    """
+    hub = s.hub
+    if d.v != PROTOCOL_VERSION:
+        raise ImError(60002, f"protocol version {d.v} is not supported (use {PROTOCOL_VERSION})")
+    app = await hub.apps.get(d.SDKAppID)
+    if app is None:
+        raise ImError(70020)
+    info = app.verify_usersig(d.userSig, d.userID)
+    kicked = await hub.accounts.kicked_at(app, d.userID)
+    if kicked is None:
+        raise ImError(70107)
+    if kicked and info.time < kicked:
+        raise ImError(70052)
+    conn = s.conn
+    conn.app_id, conn.user_id, conn.platform = app.sdkappid, d.userID, d.platform[:16]
+    s.app, s.user_id = app, d.userID
+    s.lane = SendLane()
+    hub.registry.add(conn)
+    if app.settings.login_policy == "single":
+        await hub.notifier.kick(app.sdkappid, d.userID, "multipleAccount", spare=conn.id)
+    else:
+        await hub.notifier.kick(
+            app.sdkappid, d.userID, "multipleDevice", spare=conn.id, platform=conn.platform
+        )
+    async with hub.db.read() as c:
+        head = await ev_store.head(c, app.sdkappid, d.userID)
+    cursor = min(d.cursor, head) if d.cursor else head
+
+    def synced() -> None:
+        delivered = conn.stream.delivered if conn.stream else cursor
+        conn.send(encode_push("sync_done", {"cursor": delivered}))
+
+    s.after_response = lambda: conn.start_stream(cursor, synced)
+    return {
+        "v": PROTOCOL_VERSION,
+        "userID": d.userID,
+        "serverTime": int(time.time()),
+        "heartbeatInterval": hub.settings.heartbeat_interval,
+        "heartbeatTimeout": hub.settings.heartbeat_timeout,
+        "cursor": head,
+    }
+
+
+class Empty(OpModel):
+    pass
+
+
+@op("heartbeat", Empty)
+async def heartbeat(s: Session, d: Empty) -> dict[str, Any]:
+    """Sign of life (any frame is); answers the server time (unix s)."""
+    return {"serverTime": int(time.time())}
+
+
+@op("logout", Empty)
+async def logout(s: Session, d: Empty) -> None:
+    """End the session; the server closes the socket (1000) after answering."""
+    s.hub.registry.remove(s.conn)
+    s.after_response = lambda: s.conn.close(1000, "logout")
+
+
+def _c2c_peer(conversation_id: str) -> str:
+    kind, peer = split_conversation_id(conversation_id)
+    if kind != C2C:
+        raise ImError(6017, "group conversations are not supported yet")
+    return peer
+
+
+class SendMessage(OpModel):
+    to: str
+    conversationType: str = C2C
+    type: str = "TIMTextElem"
+    payload: dict[str, Any] = {}
+    MsgBody: list[Any] | None = None
+    random: int | None = Field(None, ge=0, le=UINT32)
+    cloudCustomData: str | None = None
+    onlineUserOnly: bool = False
+    needReadReceipt: bool = False
+
+
+@op("sendMessage", SendMessage)
+async def send_message(s: Session, d: SendMessage) -> dict[str, Any]:
+    """Send a C2C message; answers the stored message (ID, sequence, time).
+
+    Errors are the REST ones (90002, 80002...) plus 20003 receiver not
+    imported, 20007 blacklisted, 20009 not friends, 20012 send ban.
+    """
+    app = s.require_app()
+    if d.conversationType != C2C:
+        raise ImError(6017, "only C2C messages are supported yet")
+    body = d.MsgBody if d.MsgBody is not None else [payload_to_element(d.type, d.payload)]
+    random = d.random if d.random is not None else secrets.randbelow(UINT32)
+    res = await s.hub.messages.send_c2c(
+        app,
+        s.user_id,
+        d.to,
+        body,
+        random,
+        SendOptions(
+            lifetime=0 if d.onlineUserOnly else None,
+            cloud_custom_data=d.cloudCustomData,
+            lane=s.lane,
+        ),
+    )
+    if res.message is None:  # online only
+        return {
+            "message": {
+                "ID": f"o-{random}-{res.msg_time}",
+                "conversationID": C2C + d.to,
+                "from": s.user_id,
+                "to": d.to,
+                "flow": "out",
+                "time": res.msg_time,
+                "sequence": 0,
+                "random": random,
+                "MsgBody": body,
+                "status": "success",
+                "onlineOnly": True,
+            }
+        }
+    return {"message": res.message.view().for_viewer(s.user_id)}
+
+
+class GetMessageList(OpModel):
+    conversationID: str
+    nextReqMessageID: str | None = None
+    count: int = Field(15, ge=1)
+
+
+def _message_id(text: str) -> int:
+    if not text.isdigit() or len(text) > 18:
+        raise ImError(6017, "invalid message ID")
+    return int(text)
+
+
+@op("getMessageList", GetMessageList)
+async def get_message_list(s: Session, d: GetMessageList) -> dict[str, Any]:
+    """A page of history (at most 15, oldest first) before ``nextReqMessageID``."""
+    app = s.require_app()
+    peer = _c2c_peer(d.conversationID)
+    before = None
+    if d.nextReqMessageID:
+        anchor = await s.hub.messages.get(app, s.user_id, peer, _message_id(d.nextReqMessageID))
+        before = anchor.seq
+    page = await s.hub.messages.history(
+        app, s.user_id, peer, limit=min(d.count, 15), before_seq=before
+    )
+    peer_read = await s.hub.messages.peer_read_seq(app, s.user_id, peer)
+    my_read = await s.hub.messages.peer_read_seq(app, peer, s.user_id)
+    items = [_as_seen(m, s.user_id, peer_read, my_read) for m in page.messages]
+    return {
+        "messageList": items,
+        "nextReqMessageID": items[0]["ID"] if items and not page.complete else "",
+        "isCompleted": page.complete,
+    }
+
+
+def _as_seen(m: Message, viewer: str, peer_read: int, my_read: int) -> dict[str, Any]:
+    obj = m.view().for_viewer(viewer)
+    if obj["flow"] == "out":
+        obj["isPeerRead"] = m.seq <= peer_read
+    else:
+        obj["isRead"] = m.seq <= my_read
+    return obj
+
+
+class ConversationRef(OpModel):
+    conversationID: str
+
+
+@op("setMessageRead", ConversationRef)
+async def set_message_read(s: Session, d: ConversationRef) -> None:
+    """Mark the whole conversation read; the peer gets ``MESSAGE_READ_BY_PEER``."""
+    app = s.require_app()
+    await s.hub.messages.mark_read(app, s.user_id, _c2c_peer(d.conversationID))
+
+
+class Revoke(OpModel):
+    conversationID: str
+    ID: str
+
+
+@op("revokeMessage", Revoke)
+async def revoke_message(s: Session, d: Revoke) -> dict[str, Any]:
+    """Recall one of my messages within the app's window (20016 after it).
+
+    Another user's message, or one outside my conversations, is refused (6017).
+    """
+    app = s.require_app()
+    peer = _c2c_peer(d.conversationID)
+    msg = await s.hub.messages.get(app, s.user_id, peer, _message_id(d.ID))
+    if msg.from_account != s.user_id:
+        raise ImError(6017, "only the sender can recall a message")
+    recalled = await s.hub.messages.recall_message(
+        app, msg, s.user_id, window=app.settings.recall_window
+    )
+    return {"message": recalled.view().for_viewer(s.user_id)}
+
+
+async def _conversation_objects(s: Session, convs: list[Conversation]) -> list[dict[str, Any]]:
+    app = s.require_app()
+    c2c = [c for c in convs if c.conv_type == CONV_C2C]
+    last = await s.hub.messages.last_messages(app, [(c.conv_id, c.last_seq) for c in c2c])
+    profiles = await s.hub.profiles.get(app, [c.peer for c in c2c], PROFILE_TAGS)
+    out = []
+    for c in c2c:
+        peer_read = await s.hub.messages.peer_read_seq(app, s.user_id, c.peer)
+        m = last.get(c.conv_id)
+        out.append(
+            {
+                "conversationID": c.conversation_id,
+                "type": C2C,
+                "unreadCount": c.unread,
+                "isPinned": c.pinned,
+                "lastMessage": _as_seen(m, s.user_id, peer_read, c.read_seq) if m else None,
+                "userProfile": s.hub.profiles.to_sdk_profile(c.peer, profiles.get(c.peer, {})),
+                "peerReadSequence": peer_read,
+                "readSequence": c.read_seq,
+                "lastTime": c.last_time,
+            }
+        )
+    return out
+
+
+@op("getConversationList", Empty)
+async def get_conversation_list(s: Session, d: Empty) -> dict[str, Any]:
+    """My conversations: pinned first, then the newest first."""
+    app = s.require_app()
+    convs = await s.hub.conversations.list(app, s.user_id)
+    return {"conversationList": await _conversation_objects(s, convs)}
+
+
+@op("getConversationProfile", ConversationRef)
+async def get_conversation_profile(s: Session, d: ConversationRef) -> dict[str, Any]:
+    """One of my conversations (6017 if I have none with that ID)."""
+    app = s.require_app()
+    peer = _c2c_peer(d.conversationID)
+    convs = [
+        c
+        for c in await s.hub.conversations.list(app, s.user_id, include_empty=True)
+        if c.peer == peer
+    ]
+    if not convs:
+        raise ImError(6017, "no such conversation")
+    return {"conversation": (await _conversation_objects(s, convs))[0]}
+
+
+class DeleteConversation(OpModel):
+    conversationID: str
+    clearHistoryMessage: bool = True
+
+
+@op("deleteConversation", DeleteConversation)
+async def delete_conversation(s: Session, d: DeleteConversation) -> None:
+    """Delete one of my conversations (and, by default, my copy of its history)."""
+    app = s.require_app()
+    await s.hub.conversations.delete(
+        app, s.user_id, CONV_C2C, _c2c_peer(d.conversationID), clear_history=d.clearHistoryMessage
+    )
+
+
+class Pin(OpModel):
+    conversationID: str
+    isPinned: bool
+
+
+@op("pinConversation", Pin)
+async def pin_conversation(s: Session, d: Pin) -> None:
+    """Pin or unpin one of my conversations."""
+    app = s.require_app()
+    peer = _c2c_peer(d.conversationID)
+    try:
+        await s.hub.conversations.pin(app, s.user_id, CONV_C2C, peer, d.isPinned)
+    except ImError as exc:
+        raise ImError(6017, exc.info) from None
+
+
+@op("getTotalUnreadMessageCount", Empty)
+async def get_total_unread(s: Session, d: Empty) -> dict[str, Any]:
+    """The sum of my conversations' unread counts."""
+    app = s.require_app()
+    counts = await s.hub.messages.unread_counts(app, s.user_id)
+    return {"count": sum(counts.values())}

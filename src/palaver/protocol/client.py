@@ -1,0 +1,103 @@
+"""The client side of the protocol, without I/O: what an SDK keeps per session.
+
+:class:`ClientSession` numbers requests, matches responses, tracks the stream
+cursor and drops duplicates (by ``seq`` and by message ``ID``), so that an SDK
+only moves bytes and calls listeners.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from typing import Any
+
+from palaver.protocol.frames import (
+    PROTOCOL_VERSION,
+    Push,
+    Response,
+    encode_request,
+    parse_server_frame,
+)
+
+SEEN_IDS = 5000  # message IDs remembered for duplicate suppression
+
+
+class ClientSession:
+    """Protocol state of one logged-in client across reconnects.
+
+    ``cursor`` survives reconnects: pass it in the next ``login``.
+    """
+
+    def __init__(self) -> None:
+        self.cursor = 0
+        self.user_id = ""
+        self._next_id = 1
+        self._seen: OrderedDict[str, None] = OrderedDict()
+        self._own_sends: set[int] = set()
+
+    def request(self, op: str, data: dict[str, Any] | None = None) -> tuple[int, bytes]:
+        """A new request frame and its id."""
+        rid = self._next_id
+        self._next_id += 1
+        return rid, encode_request(rid, op, data)
+
+    def login_data(
+        self, sdk_app_id: int, user_id: str, user_sig: str, platform: str = "Python"
+    ) -> dict[str, Any]:
+        """The ``login`` request data, with this session's cursor."""
+        return {
+            "v": PROTOCOL_VERSION,
+            "SDKAppID": sdk_app_id,
+            "userID": user_id,
+            "userSig": user_sig,
+            "platform": platform,
+            "cursor": self.cursor,
+        }
+
+    def logged_in(self, response: Response) -> None:
+        """Note a successful login: a fresh session starts at the stream's end."""
+        self.user_id = str(response.data.get("userID", ""))
+        if self.cursor == 0:
+            self.cursor = int(response.data.get("cursor", 0))
+
+    def sending(self, random: int) -> None:
+        """Note a ``sendMessage`` in flight with this ``random``: its echo in this
+        device's own stream is not reported as a received message."""
+        self._own_sends.add(random)
+
+    def sent(self, random: int, message_id: str | None) -> None:
+        """The send with ``random`` was answered (``message_id`` None if it failed)."""
+        self._own_sends.discard(random)
+        if message_id:
+            self.remember(message_id)
+
+    def receive(self, frame: bytes | str) -> Response | Push | None:
+        """Parse a server frame; ``None`` for a duplicate push (already processed).
+
+        Stream pushes move :attr:`cursor`; ``MESSAGE_RECEIVED`` pushes whose
+        message ID was already seen, or that echo this device's own sends, are
+        dropped (after moving the cursor).
+        """
+        item = parse_server_frame(frame)
+        if isinstance(item, Response):
+            return item
+        if item.seq is not None:
+            if item.seq <= self.cursor:
+                return None
+            self.cursor = item.seq
+        if item.ev == "MESSAGE_RECEIVED":
+            message = item.data.get("message") or {}
+            msg_id = str(message.get("ID", ""))
+            if msg_id and not self.remember(msg_id):
+                return None
+            if message.get("from") == self.user_id and message.get("random") in self._own_sends:
+                return None  # the echo of a send from this device
+        return item
+
+    def remember(self, msg_id: str) -> bool:
+        """Record a message ID; False if it was seen already (a duplicate)."""
+        if msg_id in self._seen:
+            return False
+        self._seen[msg_id] = None
+        if len(self._seen) > SEEN_IDS:
+            self._seen.popitem(last=False)
+        return True

@@ -1,0 +1,158 @@
+"""Objects of the client protocol (docs/protocol.md §7), in Tencent SDK field names.
+
+Messages travel with both shapes: ``type``/``payload`` as ``@tencentcloud/chat``
+presents the first element, and ``MsgBody`` (every element, REST shape).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from palaver.errors import ImError
+
+C2C = "C2C"
+GROUP = "GROUP"
+
+#: SDK payload field -> REST MsgContent field, per element type.
+_FIELDS: dict[str, dict[str, str]] = {
+    "TIMTextElem": {"text": "Text"},
+    "TIMFaceElem": {"index": "Index", "data": "Data"},
+    "TIMLocationElem": {"description": "Desc", "latitude": "Latitude", "longitude": "Longitude"},
+    "TIMCustomElem": {"data": "Data", "description": "Desc", "extension": "Ext", "sound": "Sound"},
+    "TIMSoundElem": {
+        "url": "Url",
+        "uuid": "UUID",
+        "size": "Size",
+        "second": "Second",
+        "downloadFlag": "Download_Flag",
+    },
+    "TIMFileElem": {
+        "fileUrl": "Url",
+        "uuid": "UUID",
+        "fileSize": "FileSize",
+        "fileName": "FileName",
+        "downloadFlag": "Download_Flag",
+    },
+    "TIMImageElem": {
+        "uuid": "UUID",
+        "imageFormat": "ImageFormat",
+        "imageInfoArray": "ImageInfoArray",
+    },
+    "TIMVideoFileElem": {
+        "videoUrl": "VideoUrl",
+        "videoUUID": "VideoUUID",
+        "videoSize": "VideoSize",
+        "videoSecond": "VideoSecond",
+        "videoFormat": "VideoFormat",
+        "thumbUrl": "ThumbUrl",
+        "thumbUUID": "ThumbUUID",
+        "thumbSize": "ThumbSize",
+        "thumbWidth": "ThumbWidth",
+        "thumbHeight": "ThumbHeight",
+        "thumbFormat": "ThumbFormat",
+    },
+}
+_IMAGE_INFO = {"type": "Type", "size": "Size", "width": "Width", "height": "Height", "url": "URL"}
+
+
+def payload_to_element(msg_type: str, payload: dict[str, Any]) -> dict[str, Any]:
+    """One REST ``MsgBody`` element from an SDK ``type`` and ``payload``.
+
+    Raises:
+        ImError: 6017 for an unknown type or a payload that is not an object.
+    """
+    fields = _FIELDS.get(msg_type)
+    if fields is None or not isinstance(payload, dict):
+        raise ImError(6017, f"unsupported message type {msg_type!r} or payload")
+    content: dict[str, Any] = {}
+    for sdk, rest in fields.items():
+        if sdk in payload:
+            value = payload[sdk]
+            if msg_type == "TIMImageElem" and sdk == "imageInfoArray" and isinstance(value, list):
+                value = [
+                    {_IMAGE_INFO.get(k, k): v for k, v in info.items()}
+                    if isinstance(info, dict)
+                    else info
+                    for info in value
+                ]
+            content[rest] = value
+    if msg_type == "TIMSoundElem" and "url" not in payload and "remoteAudioUrl" in payload:
+        content["Url"] = payload["remoteAudioUrl"]
+    return {"MsgType": msg_type, "MsgContent": content}
+
+
+def element_to_payload(element: dict[str, Any]) -> dict[str, Any]:
+    """The SDK payload of one REST element (the inverse of :func:`payload_to_element`)."""
+    msg_type = element.get("MsgType", "")
+    content = element.get("MsgContent") or {}
+    fields = _FIELDS.get(msg_type, {})
+    out: dict[str, Any] = {}
+    for sdk, rest in fields.items():
+        if rest in content:
+            value = content[rest]
+            if msg_type == "TIMImageElem" and rest == "ImageInfoArray" and isinstance(value, list):
+                inverse = {v: k for k, v in _IMAGE_INFO.items()}
+                value = [{inverse.get(k, k): v for k, v in i.items()} for i in value]
+            out[sdk] = value
+    return out
+
+
+def conversation_id(conv_type: str, peer: str) -> str:
+    """Tencent's conversation ID: ``C2C<userID>`` or ``GROUP<groupID>``."""
+    return conv_type + peer
+
+
+def split_conversation_id(conv_id: str) -> tuple[str, str]:
+    """``("C2C", "bob")`` for ``"C2Cbob"``.
+
+    Raises:
+        ImError: 6017 if it is neither ``C2C...`` nor ``GROUP...``.
+    """
+    for prefix in (C2C, GROUP):
+        if conv_id.startswith(prefix) and len(conv_id) > len(prefix):
+            return prefix, conv_id[len(prefix) :]
+    raise ImError(6017, f"invalid conversationID {conv_id!r}")
+
+
+def message_object(
+    *,
+    msg_id: str,
+    sender: str,
+    receiver: str,
+    viewer: str,
+    seq: int,
+    time: int,
+    random: int,
+    body: list[dict[str, Any]],
+    cloud_custom_data: str | None = None,
+    is_revoked: bool = False,
+    is_peer_read: bool = False,
+    is_read: bool = True,
+    msg_key: str = "",
+    online_only: bool = False,
+) -> dict[str, Any]:
+    """A C2C message as ``viewer`` sees it (docs/protocol.md §7)."""
+    first = body[0] if body else {"MsgType": "TIMTextElem", "MsgContent": {"Text": ""}}
+    out = viewer == sender
+    peer = receiver if out else sender
+    return {
+        "ID": msg_id,
+        "conversationID": C2C + peer,
+        "conversationType": C2C,
+        "from": sender,
+        "to": receiver,
+        "flow": "out" if out else "in",
+        "time": time,
+        "sequence": seq,
+        "random": random,
+        "type": first.get("MsgType", ""),
+        "payload": element_to_payload(first),
+        "MsgBody": body,
+        "cloudCustomData": cloud_custom_data or "",
+        "status": "success",
+        "isRevoked": is_revoked,
+        "isPeerRead": is_peer_read,
+        "isRead": True if out else is_read,
+        "msgKey": msg_key,
+        "onlineOnly": online_only,
+    }

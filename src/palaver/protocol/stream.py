@@ -1,0 +1,74 @@
+"""The server side of the gapless event stream, without I/O (docs/protocol.md §4).
+
+One :class:`StreamState` per connection tracks the highest ``seq`` sent.  Live
+frames arrive from fan-out in any order and possibly twice; the state sends a
+frame only when it is the next one, holds frames that come early, and asks for
+a catch-up read from storage when there is a gap.  A connection therefore sends
+its user's events exactly once, in ``seq`` order, whatever the fan-out does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Step:
+    """What to do after feeding a frame: send ``frames``; if ``catch_up``, read
+    the stream from storage after :attr:`StreamState.delivered` and feed it to
+    :meth:`StreamState.caught_up`."""
+
+    frames: list[bytes] = field(default_factory=list)
+    catch_up: bool = False
+
+
+class StreamState:
+    """Delivery position of one connection in its user's event stream.
+
+    Args:
+        delivered: the last ``seq`` the client has (its cursor at login).
+        syncing: start in catch-up mode (True at login: storage is read first).
+    """
+
+    def __init__(self, delivered: int, *, syncing: bool = True) -> None:
+        self.delivered = delivered
+        self.syncing = syncing
+        self._pending: dict[int, bytes] = {}
+
+    def live(self, seq: int, frame: bytes) -> Step:
+        """A stream frame from fan-out."""
+        if seq <= self.delivered:
+            return Step()
+        if not self.syncing and seq == self.delivered + 1:
+            self.delivered = seq
+            return Step([frame])
+        self._pending[seq] = frame
+        if self.syncing:
+            return Step()
+        self.syncing = True
+        return Step(catch_up=True)
+
+    def caught_up(self, frames: Iterable[tuple[int, bytes]], *, complete: bool) -> Step:
+        """Frames read from storage (``seq`` ascending, after :attr:`delivered`).
+
+        Args:
+            complete: the read reached the end of the stream as stored then.
+
+        Returns the frames to send; ``catch_up`` is set while a gap remains.
+        """
+        out: list[bytes] = []
+        for seq, frame in frames:
+            if seq == self.delivered + 1:
+                out.append(frame)
+                self.delivered = seq
+                self._pending.pop(seq, None)
+        while self.delivered + 1 in self._pending:
+            self.delivered += 1
+            out.append(self._pending.pop(self.delivered))
+        for seq in [s for s in self._pending if s <= self.delivered]:
+            del self._pending[seq]
+        if not complete or self._pending:
+            return Step(out, catch_up=True)
+        self.syncing = False
+        return Step(out)

@@ -1,0 +1,75 @@
+"""Fan-out: carry frames to every node that holds a connection of the recipient.
+
+One small interface, :class:`Fanout`, with an in-process backend
+(:class:`LocalFanout`, the default: one node) and a Redis pub/sub backend for
+several nodes.  What travels is a :class:`Delivery`: the recipient, the
+pre-encoded frame and, for stream events, the ``seq`` (so a receiving
+connection can put frames in order and fill gaps from storage).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """A frame for every connection of (``app_id``, ``user_id``).
+
+    ``seq`` is set for stream events, ``None`` for ephemeral pushes. A delivery
+    with ``kick`` set carries no frame: it closes the user's connections with
+    that ``KICKED_OUT`` type, except connection ``spare`` and, when
+    ``platform`` is set, connections of other platforms.
+    """
+
+    app_id: int
+    user_id: str
+    frame: bytes = b""
+    seq: int | None = None
+    kick: str | None = None
+    spare: str | None = None
+    platform: str | None = None
+
+
+Sink = Callable[[Delivery], None]
+
+
+class Fanout(Protocol):
+    """Carries deliveries to the sink of every node (including this one)."""
+
+    def bind(self, sink: Sink) -> None:
+        """Set the function that hands deliveries to this node's connections."""
+
+    async def start(self) -> None:
+        """Connect (and subscribe) before the first publish."""
+
+    async def publish(self, deliveries: Sequence[Delivery]) -> None:
+        """Send deliveries to every node; returns once handed over."""
+
+    async def close(self) -> None:
+        """Disconnect."""
+
+
+class LocalFanout:
+    """In-process fan-out for a single node: publishing calls the sink at once."""
+
+    def __init__(self) -> None:
+        self._sink: Sink | None = None
+
+    def bind(self, sink: Sink) -> None:
+        self._sink = sink
+
+    async def start(self) -> None:
+        return None
+
+    async def publish(self, deliveries: Sequence[Delivery]) -> None:
+        sink = self._sink
+        if sink is None:
+            return
+        for d in deliveries:
+            sink(d)
+
+    async def close(self) -> None:
+        return None

@@ -1,0 +1,141 @@
+"""The per-user event stream: ``user_heads`` (last seq) and ``user_events``.
+
+Events are appended in the transaction of the change they report; a user's
+``seq`` numbers are assigned from ``user_heads`` under that transaction's lock
+(SQLite's single writer, PostgreSQL's row lock), so they are gapless and in
+commit order.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+from sqlalchemy import select
+from sqlalchemy.engine import RowMapping
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from palaver.storage.dialect import upsert
+from palaver.storage.schema import messages, user_events, user_heads
+
+
+@dataclass(frozen=True)
+class NewEvent:
+    """An event for ``user_id``: kind (``EV_*``), optional message id and JSON payload."""
+
+    user_id: str
+    kind: int
+    message_id: int | None = None
+    payload: dict[str, Any] | None = None
+
+
+async def lock_heads(conn: AsyncConnection, app_id: int, user_ids: Iterable[str]) -> dict[str, int]:
+    """Current ``last_seq`` of each user (0 if none), locked for this transaction."""
+    ids = sorted(set(user_ids))
+    heads = dict.fromkeys(ids, 0)
+    for i in range(0, len(ids), 500):
+        q = select(user_heads.c.user_id, user_heads.c.last_seq).where(
+            user_heads.c.app_id == app_id, user_heads.c.user_id.in_(ids[i : i + 500])
+        )
+        if conn.dialect.name == "postgresql":
+            q = q.order_by(user_heads.c.user_id).with_for_update()
+        for user_id, last in await conn.execute(q):
+            heads[user_id] = int(last)
+    return heads
+
+
+async def store_heads(conn: AsyncConnection, app_id: int, heads: dict[str, int]) -> None:
+    """Write back ``last_seq`` of users (after assigning seqs in memory)."""
+    if heads:
+        await conn.execute(
+            upsert(conn, user_heads, ["app_id", "user_id"], ["last_seq"]),
+            [{"app_id": app_id, "user_id": u, "last_seq": s} for u, s in heads.items()],
+        )
+
+
+def event_rows(
+    app_id: int, events: Sequence[NewEvent], heads: dict[str, int], now: int
+) -> tuple[list[dict[str, Any]], list[int]]:
+    """Assign seqs from ``heads`` (updated in place); the rows to insert and the seqs."""
+    rows: list[dict[str, Any]] = []
+    seqs: list[int] = []
+    for ev in events:
+        seq = heads[ev.user_id] + 1
+        heads[ev.user_id] = seq
+        seqs.append(seq)
+        rows.append(
+            {
+                "app_id": app_id,
+                "user_id": ev.user_id,
+                "seq": seq,
+                "kind": ev.kind,
+                "message_id": ev.message_id,
+                "payload": orjson.dumps(ev.payload).decode() if ev.payload is not None else None,
+                "created_at": now,
+            }
+        )
+    return rows, seqs
+
+
+async def insert_event_rows(conn: AsyncConnection, rows: list[dict[str, Any]]) -> None:
+    """Insert prepared event rows (see :func:`event_rows`)."""
+    if rows:
+        await conn.execute(user_events.insert(), rows)
+
+
+async def append_events(
+    conn: AsyncConnection, app_id: int, events: Sequence[NewEvent]
+) -> list[int]:
+    """Append events inside the caller's transaction; returns each event's seq."""
+    if not events:
+        return []
+    heads = await lock_heads(conn, app_id, (e.user_id for e in events))
+    rows, seqs = event_rows(app_id, events, heads, int(time.time()))
+    await insert_event_rows(conn, rows)
+    await store_heads(conn, app_id, {e.user_id: heads[e.user_id] for e in events})
+    return seqs
+
+
+async def head(conn: AsyncConnection, app_id: int, user_id: str) -> int:
+    """The last seq of a user's stream (0 if empty)."""
+    v = await conn.scalar(
+        select(user_heads.c.last_seq).where(
+            user_heads.c.app_id == app_id, user_heads.c.user_id == user_id
+        )
+    )
+    return int(v or 0)
+
+
+async def read_events(
+    conn: AsyncConnection, app_id: int, user_id: str, after: int, limit: int
+) -> Sequence[RowMapping]:
+    """Events of a user with ``seq > after``, ascending, with their message row's
+    columns (``m_*``) joined when the event refers to a message."""
+    e = user_events.c
+    m = messages.c
+    q = (
+        select(
+            e.seq,
+            e.kind,
+            e.message_id,
+            e.payload,
+            m.conv_id.label("m_conv_id"),
+            m.seq.label("m_seq"),
+            m.from_account.label("m_from_account"),
+            m.to_account.label("m_to_account"),
+            m.msg_time.label("m_msg_time"),
+            m.random.label("m_random"),
+            m.msg_key.label("m_msg_key"),
+            m.body.label("m_body"),
+            m.cloud_custom_data.label("m_cloud_custom_data"),
+            m.flags.label("m_flags"),
+        )
+        .select_from(user_events.outerjoin(messages, messages.c.id == e.message_id))
+        .where(e.app_id == app_id, e.user_id == user_id, e.seq > after)
+        .order_by(e.seq)
+        .limit(limit)
+    )
+    return (await conn.execute(q)).mappings().all()

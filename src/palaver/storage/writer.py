@@ -1,0 +1,367 @@
+"""Group commit of messages: many sends, one transaction, one statement per table.
+
+Every message write goes through :class:`MessageWriter`.  Callers queue a
+:class:`C2CWrite` and await its result; a single task takes everything queued
+(up to ``max_batch``), and in **one transaction**:
+
+1. finds retried sends (dedupe keys) already stored or repeated in the batch;
+2. reads and locks the heads it needs (conversation ``last_seq``, each user's
+   stream ``last_seq``) and assigns sequences in memory;
+3. writes messages, heads, stream events and conversation rows with one
+   ``executemany`` per statement;
+4. commits, then answers every caller.
+
+A caller is answered only after the commit, so an acknowledged message is
+durable.  At low load a batch holds one message and nothing waits; under load
+the batch grows while the previous one commits (natural group commit).  If a
+batch fails, its writes are retried one by one so one bad write fails alone.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.engine import RowMapping
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from palaver.storage import Database
+from palaver.storage import events as ev_store
+from palaver.storage.dialect import insert_on_conflict, upsert
+from palaver.storage.messages import (
+    CONV_C2C,
+    FLAG_NOT_IN_SENDER_ROAM,
+    NewMessage,
+    StoredMessage,
+    make_msg_key,
+)
+from palaver.storage.schema import (
+    EV_MESSAGE,
+    FLAG_NO_LAST_MSG,
+    conv_heads,
+    messages,
+    user_conversations,
+)
+
+log = logging.getLogger("palaver.writer")
+
+
+@dataclass(frozen=True)
+class C2CWrite:
+    """A C2C message to store.
+
+    ``dedupe_since``: a stored message with the same dedupe key sent at or
+    after this time (unix s) makes this write a duplicate (``None``: any time).
+    ``sender_event``: also put the message in the sender's event stream (to
+    sync the sender's other devices).
+    """
+
+    app_id: int
+    msg: NewMessage
+    to_sender_roam: bool = True
+    sender_event: bool = True
+    dedupe_since: int | None = None
+
+
+@dataclass(frozen=True)
+class C2CWritten:
+    """The outcome: the stored message (or, for a retried send, the earlier one it
+    repeats) and the stream seq of each user who got an event (none for repeats)."""
+
+    stored: StoredMessage
+    duplicate: bool = False
+    event_seqs: dict[str, int] = field(default_factory=dict)
+
+
+_Item = tuple[C2CWrite, "asyncio.Future[C2CWritten]"]
+_STOP: Any = (None, None)  # queued by close(): commit what came before, then stop
+
+
+class MessageWriter:
+    """The group-commit writer. Start with :meth:`start`, stop with :meth:`close`.
+
+    Args:
+        db: the database.
+        max_batch: most writes per transaction.
+    """
+
+    def __init__(self, db: Database, max_batch: int = 512) -> None:
+        self._db = db
+        self._max_batch = max_batch
+        self._queue: asyncio.Queue[_Item] = asyncio.Queue()
+        self._task: asyncio.Task[None] | None = None
+        self.batches = 0
+        self.written = 0
+
+    def start(self) -> None:
+        """Start the writer task (idempotent)."""
+        if self._task is None:
+            self._task = asyncio.create_task(self._run(), name="palaver-writer")
+
+    def submit(self, op: C2CWrite) -> asyncio.Future[C2CWritten]:
+        """Queue a write now; the future resolves once it is committed.
+
+        Writes are committed in the order they were submitted.
+        """
+        self.start()
+        fut: asyncio.Future[C2CWritten] = asyncio.get_running_loop().create_future()
+        self._queue.put_nowait((op, fut))
+        return fut
+
+    async def write(self, op: C2CWrite) -> C2CWritten:
+        """Queue a write and wait until it is committed.
+
+        Raises:
+            Exception: whatever storage raised for this write.
+        """
+        return await self.submit(op)
+
+    async def close(self) -> None:
+        """Commit what is queued, then stop."""
+        if self._task is None:
+            return
+        self._queue.put_nowait(_STOP)
+        await self._task
+        self._task = None
+
+    async def _run(self) -> None:
+        stopping = False
+        while not stopping:
+            batch: list[_Item] = []
+            item = await self._queue.get()
+            while True:
+                if item is _STOP:
+                    stopping = True
+                    break
+                batch.append(item)
+                if len(batch) >= self._max_batch or self._queue.empty():
+                    break
+                item = self._queue.get_nowait()
+            live = [(op, fut) for op, fut in batch if not fut.done()]
+            if not live:
+                continue
+            try:
+                results = await self._commit([op for op, _ in live])
+            except asyncio.CancelledError:
+                for _, fut in live:
+                    if not fut.done():
+                        fut.set_exception(RuntimeError("writer stopped"))
+                raise
+            except Exception:
+                if len(live) > 1:
+                    log.warning("batch of %d failed; retrying one by one", len(live))
+                await self._one_by_one(live)
+                continue
+            self.batches += 1
+            self.written += len(live)
+            for (_, fut), res in zip(live, results, strict=True):
+                if not fut.done():
+                    fut.set_result(res)
+
+    async def _one_by_one(self, items: list[_Item]) -> None:
+        for op, fut in items:
+            try:
+                (res,) = await self._commit([op])
+            except Exception as exc:
+                log.exception("message write failed")
+                if not fut.done():
+                    fut.set_exception(exc)
+            else:
+                if not fut.done():
+                    fut.set_result(res)
+
+    async def _commit(self, ops: Sequence[C2CWrite]) -> list[C2CWritten]:
+        async with self._db.write() as conn:
+            return await write_c2c_batch(conn, ops)
+
+
+async def _find_duplicates(
+    conn: AsyncConnection, ops: Sequence[C2CWrite]
+) -> dict[tuple[int, str], RowMapping]:
+    found: dict[tuple[int, str], RowMapping] = {}
+    by_app: dict[int, list[str]] = {}
+    for op in ops:
+        if op.msg.dedupe_key:
+            by_app.setdefault(op.app_id, []).append(op.msg.dedupe_key)
+    for app_id, keys in by_app.items():
+        q = select(messages).where(messages.c.app_id == app_id, messages.c.dedupe_key.in_(keys))
+        for row in (await conn.execute(q)).mappings():
+            found.setdefault((app_id, row["dedupe_key"]), row)
+    return found
+
+
+async def _lock_conv_heads(
+    conn: AsyncConnection, app_id: int, conv_ids: set[str]
+) -> dict[str, int]:
+    ids = sorted(conv_ids)
+    heads = dict.fromkeys(ids, 0)
+    for i in range(0, len(ids), 500):
+        q = select(conv_heads.c.conv_id, conv_heads.c.last_seq).where(
+            conv_heads.c.app_id == app_id, conv_heads.c.conv_id.in_(ids[i : i + 500])
+        )
+        if conn.dialect.name == "postgresql":
+            q = q.order_by(conv_heads.c.conv_id).with_for_update()
+        for conv_id, last in await conn.execute(q):
+            heads[conv_id] = int(last)
+    return heads
+
+
+def _conv_row(app_id: int, owner: str, peer: str, conv_id: str, seq: int, t: int) -> dict[str, Any]:
+    return {
+        "app_id": app_id,
+        "owner": owner,
+        "conv_id": conv_id,
+        "conv_type": CONV_C2C,
+        "peer": peer,
+        "last_seq": seq,
+        "last_time": t,
+        "read_seq": 0,
+        "cleared_seq": 0,
+        "pinned": False,
+        "pinned_at": 0,
+        "hidden": False,
+    }
+
+
+async def write_c2c_batch(conn: AsyncConnection, ops: Sequence[C2CWrite]) -> list[C2CWritten]:
+    """Store a batch of C2C messages in the caller's transaction (see module doc)."""
+    now = int(time.time())
+    stored_dups = await _find_duplicates(conn, ops)
+    results: list[C2CWritten | None] = [None] * len(ops)
+    first_in_batch: dict[tuple[int, str], int] = {}
+    fresh: list[int] = []
+    for i, op in enumerate(ops):
+        key = op.msg.dedupe_key
+        if key:
+            dup = stored_dups.get((op.app_id, key))
+            if dup is not None and (op.dedupe_since is None or dup["msg_time"] >= op.dedupe_since):
+                results[i] = C2CWritten(
+                    StoredMessage(
+                        int(dup["id"]), int(dup["seq"]), dup["msg_key"], int(dup["msg_time"])
+                    ),
+                    duplicate=True,
+                )
+                continue
+            if (op.app_id, key) in first_in_batch:
+                continue  # resolved after the first one is written
+            first_in_batch[(op.app_id, key)] = i
+        fresh.append(i)
+
+    by_app: dict[int, list[int]] = {}
+    for i in fresh:
+        by_app.setdefault(ops[i].app_id, []).append(i)
+    for app_id, idxs in by_app.items():
+        await _write_app(conn, app_id, [ops[i] for i in idxs], idxs, results, now)
+
+    for i, op in enumerate(ops):
+        if results[i] is None:  # a repeat of an earlier write in this batch
+            j = first_in_batch[(op.app_id, op.msg.dedupe_key or "")]
+            first = results[j]
+            assert first is not None
+            results[i] = C2CWritten(first.stored, duplicate=True)
+    return [r for r in results if r is not None]
+
+
+async def _write_app(
+    conn: AsyncConnection,
+    app_id: int,
+    ops: list[C2CWrite],
+    idxs: list[int],
+    results: list[C2CWritten | None],
+    now: int,
+) -> None:
+    conv_last = await _lock_conv_heads(conn, app_id, {op.msg.conv_id for op in ops})
+    users: set[str] = set()
+    for op in ops:
+        users.add(op.msg.to_account)
+        if op.sender_event:
+            users.add(op.msg.from_account)
+    user_last = await ev_store.lock_heads(conn, app_id, users)
+    changed_users: dict[str, int] = {}
+
+    msg_rows: list[dict[str, Any]] = []
+    seqs: list[int] = []
+    for op in ops:
+        m = op.msg
+        seq = conv_last[m.conv_id] + 1
+        conv_last[m.conv_id] = seq
+        seqs.append(seq)
+        msg_rows.append(
+            {
+                "app_id": app_id,
+                "conv_id": m.conv_id,
+                "seq": seq,
+                "from_account": m.from_account,
+                "to_account": m.to_account,
+                "msg_time": m.msg_time,
+                "random": m.random,
+                "client_seq": m.client_seq,
+                "msg_key": make_msg_key(seq, m.random, m.msg_time),
+                "body": m.body,
+                "cloud_custom_data": m.cloud_custom_data,
+                "flags": m.flags | (0 if op.to_sender_roam else FLAG_NOT_IN_SENDER_ROAM),
+                "dedupe_key": m.dedupe_key,
+            }
+        )
+    ids = (
+        (
+            await conn.execute(
+                messages.insert().returning(messages.c.id, sort_by_parameter_order=True), msg_rows
+            )
+        )
+        .scalars()
+        .all()
+    )
+
+    events: list[ev_store.NewEvent] = []
+    owners: list[list[str]] = []
+    conv_moved: dict[tuple[str, str], dict[str, Any]] = {}
+    conv_touched: dict[tuple[str, str], dict[str, Any]] = {}
+    for op, msg_id, seq in zip(ops, ids, seqs, strict=True):
+        m = op.msg
+        who = [m.to_account]
+        if op.sender_event and m.from_account != m.to_account:
+            who.append(m.from_account)
+        owners.append(who)
+        events += [ev_store.NewEvent(u, EV_MESSAGE, int(msg_id)) for u in who]
+        sides = [(m.to_account, m.from_account)] if m.to_account != m.from_account else []
+        if op.to_sender_roam:
+            sides.append((m.from_account, m.to_account))
+        target = conv_touched if m.flags & FLAG_NO_LAST_MSG else conv_moved
+        for owner, peer in sides:
+            target[(owner, m.conv_id)] = _conv_row(app_id, owner, peer, m.conv_id, seq, m.msg_time)
+    ev_rows, ev_seqs = ev_store.event_rows(app_id, events, user_last, now)
+    await ev_store.insert_event_rows(conn, ev_rows)
+    for ev in events:
+        changed_users[ev.user_id] = user_last[ev.user_id]
+    await ev_store.store_heads(conn, app_id, changed_users)
+    await conn.execute(
+        upsert(conn, conv_heads, ["app_id", "conv_id"], ["last_seq"]),
+        [{"app_id": app_id, "conv_id": c, "last_seq": s} for c, s in conv_last.items() if s],
+    )
+    uc_key = ["app_id", "owner", "conv_id"]
+    if conv_touched:
+        stmt = insert_on_conflict(conn, user_conversations)
+        stmt = stmt.on_conflict_do_update(index_elements=uc_key, set_={"hidden": False})
+        rows = [{**r, "last_seq": 0, "last_time": 0} for r in conv_touched.values()]
+        await conn.execute(stmt, rows)
+    if conv_moved:
+        await conn.execute(
+            upsert(conn, user_conversations, uc_key, ["last_seq", "last_time", "hidden"]),
+            list(conv_moved.values()),
+        )
+
+    pos = 0
+    for k, (op, msg_id, seq) in enumerate(zip(ops, ids, seqs, strict=True)):
+        who = owners[k]
+        mine = dict(zip(who, ev_seqs[pos : pos + len(who)], strict=True))
+        pos += len(who)
+        stored = StoredMessage(
+            int(msg_id), seq, make_msg_key(seq, op.msg.random, op.msg.msg_time), op.msg.msg_time
+        )
+        results[idxs[k]] = C2CWritten(stored, event_seqs=mine)
