@@ -170,6 +170,16 @@ Element = Annotated[
 _adapter: TypeAdapter[list[Element]] = TypeAdapter(list[Element])
 
 
+def _is_plain_text(el: Any) -> bool:
+    """The common case, checked without building models: one text element."""
+    return (
+        type(el) is dict
+        and el.get("MsgType") == "TIMTextElem"
+        and type(el.get("MsgContent")) is dict
+        and type(el["MsgContent"].get("Text")) is str
+    )
+
+
 def validate_msg_body(body: Any) -> list[dict[str, Any]]:
     """Validate a ``MsgBody`` and return it unchanged (as stored and delivered).
 
@@ -179,6 +189,12 @@ def validate_msg_body(body: Any) -> list[dict[str, Any]]:
     """
     if not isinstance(body, list) or not body:
         raise ImError(90007, "MsgBody must be a non-empty array")
+    if len(body) == 1 and _is_plain_text(body[0]):
+        # 4 bytes per character at most: short texts cannot exceed the limit
+        text = body[0]["MsgContent"]["Text"]
+        if len(text) > (MAX_BODY_BYTES - 64) // 4 and len(orjson.dumps(body)) > MAX_BODY_BYTES:
+            raise ImError(80002)
+        return body
     try:
         _adapter.validate_python(body)
     except ValidationError as exc:

@@ -8,18 +8,22 @@ migrations at start and hands out transactions.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import event
-from sqlalchemy.engine import Connection
+from sqlalchemy import create_engine, event
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
-from sqlalchemy.pool import NullPool
+from sqlalchemy.pool import NullPool, StaticPool
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
@@ -55,6 +59,8 @@ class Database:
         # SQLite has one writer at a time; serialising writers in-process avoids
         # SQLITE_BUSY storms. PostgreSQL relies on row locks instead.
         self._write_lock = asyncio.Lock() if self.is_sqlite else None
+        self._sync_writer: Engine | None = None
+        self._writer_thread: ThreadPoolExecutor | None = None
 
     @classmethod
     def for_cli(cls, url: str) -> Database:
@@ -67,7 +73,9 @@ class Database:
         db.engine = create_async_engine(url, poolclass=NullPool)
         if db.is_sqlite:
             event.listen(db.engine.sync_engine, "connect", _sqlite_pragmas)
-        db._write_lock = None
+        db._write_lock = asyncio.Lock() if db.is_sqlite else None
+        db._sync_writer = None
+        db._writer_thread = None
         return db
 
     async def migrate(self) -> None:
@@ -99,6 +107,41 @@ class Database:
         async with self._write_lock, self.engine.begin() as conn:
             yield conn
 
+    async def run_write(
+        self, fn: Callable[Concatenate[Connection, P], R], *args: P.args, **kwargs: P.kwargs
+    ) -> R:
+        """Run ``fn(conn, *args)`` — synchronous SQLAlchemy Core — in one write transaction.
+
+        On SQLite it runs in a dedicated writer thread on a plain ``sqlite3``
+        connection: one thread hop per transaction instead of one per statement
+        (aiosqlite hops for each), which is what makes group commit cheap. On
+        PostgreSQL it runs on the async engine through ``run_sync``.
+        """
+        if not self.is_sqlite:
+            async with self.engine.begin() as conn:
+                return await conn.run_sync(fn, *args, **kwargs)
+        if self._sync_writer is None:
+            self._sync_writer = create_engine(
+                self.url.replace("+aiosqlite", ""),
+                poolclass=StaticPool,
+                connect_args={"check_same_thread": False},
+            )
+            event.listen(self._sync_writer, "connect", _sqlite_pragmas)
+            self._writer_thread = ThreadPoolExecutor(1, thread_name_prefix="palaver-sqlite-writer")
+        engine = self._sync_writer
+
+        def job() -> R:
+            with engine.begin() as conn:
+                return fn(conn, *args, **kwargs)
+
+        assert self._write_lock is not None
+        async with self._write_lock:
+            return await asyncio.get_running_loop().run_in_executor(self._writer_thread, job)
+
     async def close(self) -> None:
-        """Dispose of the engine and its pooled connections."""
+        """Dispose of the engines and their pooled connections."""
+        if self._sync_writer is not None:
+            self._sync_writer.dispose()
+            assert self._writer_thread is not None
+            self._writer_thread.shutdown(wait=True)
         await self.engine.dispose()

@@ -4,6 +4,10 @@ Events are appended in the transaction of the change they report; a user's
 ``seq`` numbers are assigned from ``user_heads`` under that transaction's lock
 (SQLite's single writer, PostgreSQL's row lock), so they are gapless and in
 commit order.
+
+The write helpers are synchronous (they run in the group-commit writer's
+thread, see :mod:`palaver.storage.writer`); async callers use
+:func:`append_events`, which runs them through ``run_sync``.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ from typing import Any
 
 import orjson
 from sqlalchemy import select
-from sqlalchemy.engine import RowMapping
+from sqlalchemy.engine import Connection, RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from palaver.storage.dialect import upsert
@@ -32,7 +36,7 @@ class NewEvent:
     payload: dict[str, Any] | None = None
 
 
-async def lock_heads(conn: AsyncConnection, app_id: int, user_ids: Iterable[str]) -> dict[str, int]:
+def lock_heads(conn: Connection, app_id: int, user_ids: Iterable[str]) -> dict[str, int]:
     """Current ``last_seq`` of each user (0 if none), locked for this transaction."""
     ids = sorted(set(user_ids))
     heads = dict.fromkeys(ids, 0)
@@ -42,15 +46,15 @@ async def lock_heads(conn: AsyncConnection, app_id: int, user_ids: Iterable[str]
         )
         if conn.dialect.name == "postgresql":
             q = q.order_by(user_heads.c.user_id).with_for_update()
-        for user_id, last in await conn.execute(q):
+        for user_id, last in conn.execute(q):
             heads[user_id] = int(last)
     return heads
 
 
-async def store_heads(conn: AsyncConnection, app_id: int, heads: dict[str, int]) -> None:
+def store_heads(conn: Connection, app_id: int, heads: dict[str, int]) -> None:
     """Write back ``last_seq`` of users (after assigning seqs in memory)."""
     if heads:
-        await conn.execute(
+        conn.execute(
             upsert(conn, user_heads, ["app_id", "user_id"], ["last_seq"]),
             [{"app_id": app_id, "user_id": u, "last_seq": s} for u, s in heads.items()],
         )
@@ -80,23 +84,28 @@ def event_rows(
     return rows, seqs
 
 
-async def insert_event_rows(conn: AsyncConnection, rows: list[dict[str, Any]]) -> None:
+def insert_event_rows(conn: Connection, rows: list[dict[str, Any]]) -> None:
     """Insert prepared event rows (see :func:`event_rows`)."""
     if rows:
-        await conn.execute(user_events.insert(), rows)
+        conn.execute(user_events.insert(), rows)
+
+
+def append_events_sync(conn: Connection, app_id: int, events: Sequence[NewEvent]) -> list[int]:
+    """:func:`append_events` on a synchronous connection."""
+    if not events:
+        return []
+    heads = lock_heads(conn, app_id, (e.user_id for e in events))
+    rows, seqs = event_rows(app_id, events, heads, int(time.time()))
+    insert_event_rows(conn, rows)
+    store_heads(conn, app_id, {e.user_id: heads[e.user_id] for e in events})
+    return seqs
 
 
 async def append_events(
     conn: AsyncConnection, app_id: int, events: Sequence[NewEvent]
 ) -> list[int]:
     """Append events inside the caller's transaction; returns each event's seq."""
-    if not events:
-        return []
-    heads = await lock_heads(conn, app_id, (e.user_id for e in events))
-    rows, seqs = event_rows(app_id, events, heads, int(time.time()))
-    await insert_event_rows(conn, rows)
-    await store_heads(conn, app_id, {e.user_id: heads[e.user_id] for e in events})
-    return seqs
+    return await conn.run_sync(append_events_sync, app_id, events)
 
 
 async def head(conn: AsyncConnection, app_id: int, user_id: str) -> int:

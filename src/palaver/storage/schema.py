@@ -201,3 +201,13 @@ user_events = Table(
     Column("payload", Text, nullable=True),  # JSON object
     Column("created_at", BigInteger, nullable=False),
 )
+
+
+# Named counters shared by every node, advanced in blocks inside a transaction
+# (``messages.id`` is assigned from "message_id" by the group-commit writer).
+counters = Table(
+    "counters",
+    metadata,
+    Column("name", String(64), primary_key=True),
+    Column("value", BigInteger, nullable=False),
+)

@@ -26,9 +26,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.engine import RowMapping
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy import func, select, update
+from sqlalchemy.engine import Connection, RowMapping
 
 from palaver.storage import Database
 from palaver.storage import events as ev_store
@@ -44,6 +43,7 @@ from palaver.storage.schema import (
     EV_MESSAGE,
     FLAG_NO_LAST_MSG,
     conv_heads,
+    counters,
     messages,
     user_conversations,
 )
@@ -176,12 +176,32 @@ class MessageWriter:
                     fut.set_result(res)
 
     async def _commit(self, ops: Sequence[C2CWrite]) -> list[C2CWritten]:
-        async with self._db.write() as conn:
-            return await write_c2c_batch(conn, ops)
+        return await self._db.run_write(write_c2c_batch, ops)
 
 
-async def _find_duplicates(
-    conn: AsyncConnection, ops: Sequence[C2CWrite]
+def reserve_ids(conn: Connection, name: str, n: int) -> int:
+    """Reserve ``n`` consecutive values of counter ``name``; returns the first.
+
+    Inside the caller's transaction (row-locked on PostgreSQL), so ids are
+    never handed out twice, on any number of nodes; an insert then needs no
+    ``RETURNING`` and can be one ``executemany``.
+    """
+    res = conn.execute(
+        update(counters)
+        .where(counters.c.name == name)
+        .values(value=counters.c.value + n)
+        .returning(counters.c.value)
+    )
+    last = res.scalar_one_or_none()
+    if last is None:  # first use of this counter
+        start = int(conn.scalar(select(func.coalesce(func.max(messages.c.id), 0))) or 0)
+        conn.execute(counters.insert().values(name=name, value=start + n))
+        last = start + n
+    return int(last) - n + 1
+
+
+def _find_duplicates(
+    conn: Connection, ops: Sequence[C2CWrite]
 ) -> dict[tuple[int, str], RowMapping]:
     found: dict[tuple[int, str], RowMapping] = {}
     by_app: dict[int, list[str]] = {}
@@ -190,14 +210,12 @@ async def _find_duplicates(
             by_app.setdefault(op.app_id, []).append(op.msg.dedupe_key)
     for app_id, keys in by_app.items():
         q = select(messages).where(messages.c.app_id == app_id, messages.c.dedupe_key.in_(keys))
-        for row in (await conn.execute(q)).mappings():
+        for row in (conn.execute(q)).mappings():
             found.setdefault((app_id, row["dedupe_key"]), row)
     return found
 
 
-async def _lock_conv_heads(
-    conn: AsyncConnection, app_id: int, conv_ids: set[str]
-) -> dict[str, int]:
+def _lock_conv_heads(conn: Connection, app_id: int, conv_ids: set[str]) -> dict[str, int]:
     ids = sorted(conv_ids)
     heads = dict.fromkeys(ids, 0)
     for i in range(0, len(ids), 500):
@@ -206,7 +224,7 @@ async def _lock_conv_heads(
         )
         if conn.dialect.name == "postgresql":
             q = q.order_by(conv_heads.c.conv_id).with_for_update()
-        for conv_id, last in await conn.execute(q):
+        for conv_id, last in conn.execute(q):
             heads[conv_id] = int(last)
     return heads
 
@@ -228,10 +246,10 @@ def _conv_row(app_id: int, owner: str, peer: str, conv_id: str, seq: int, t: int
     }
 
 
-async def write_c2c_batch(conn: AsyncConnection, ops: Sequence[C2CWrite]) -> list[C2CWritten]:
+def write_c2c_batch(conn: Connection, ops: Sequence[C2CWrite]) -> list[C2CWritten]:
     """Store a batch of C2C messages in the caller's transaction (see module doc)."""
     now = int(time.time())
-    stored_dups = await _find_duplicates(conn, ops)
+    stored_dups = _find_duplicates(conn, ops)
     results: list[C2CWritten | None] = [None] * len(ops)
     first_in_batch: dict[tuple[int, str], int] = {}
     fresh: list[int] = []
@@ -256,7 +274,7 @@ async def write_c2c_batch(conn: AsyncConnection, ops: Sequence[C2CWrite]) -> lis
     for i in fresh:
         by_app.setdefault(ops[i].app_id, []).append(i)
     for app_id, idxs in by_app.items():
-        await _write_app(conn, app_id, [ops[i] for i in idxs], idxs, results, now)
+        _write_app(conn, app_id, [ops[i] for i in idxs], idxs, results, now)
 
     for i, op in enumerate(ops):
         if results[i] is None:  # a repeat of an earlier write in this batch
@@ -267,21 +285,21 @@ async def write_c2c_batch(conn: AsyncConnection, ops: Sequence[C2CWrite]) -> lis
     return [r for r in results if r is not None]
 
 
-async def _write_app(
-    conn: AsyncConnection,
+def _write_app(
+    conn: Connection,
     app_id: int,
     ops: list[C2CWrite],
     idxs: list[int],
     results: list[C2CWritten | None],
     now: int,
 ) -> None:
-    conv_last = await _lock_conv_heads(conn, app_id, {op.msg.conv_id for op in ops})
+    conv_last = _lock_conv_heads(conn, app_id, {op.msg.conv_id for op in ops})
     users: set[str] = set()
     for op in ops:
         users.add(op.msg.to_account)
         if op.sender_event:
             users.add(op.msg.from_account)
-    user_last = await ev_store.lock_heads(conn, app_id, users)
+    user_last = ev_store.lock_heads(conn, app_id, users)
     changed_users: dict[str, int] = {}
 
     msg_rows: list[dict[str, Any]] = []
@@ -308,15 +326,11 @@ async def _write_app(
                 "dedupe_key": m.dedupe_key,
             }
         )
-    ids = (
-        (
-            await conn.execute(
-                messages.insert().returning(messages.c.id, sort_by_parameter_order=True), msg_rows
-            )
-        )
-        .scalars()
-        .all()
-    )
+    first = reserve_ids(conn, "message_id", len(msg_rows))
+    ids = list(range(first, first + len(msg_rows)))
+    for row, msg_id in zip(msg_rows, ids, strict=True):
+        row["id"] = msg_id
+    conn.execute(messages.insert(), msg_rows)
 
     events: list[ev_store.NewEvent] = []
     owners: list[list[str]] = []
@@ -336,11 +350,11 @@ async def _write_app(
         for owner, peer in sides:
             target[(owner, m.conv_id)] = _conv_row(app_id, owner, peer, m.conv_id, seq, m.msg_time)
     ev_rows, ev_seqs = ev_store.event_rows(app_id, events, user_last, now)
-    await ev_store.insert_event_rows(conn, ev_rows)
+    ev_store.insert_event_rows(conn, ev_rows)
     for ev in events:
         changed_users[ev.user_id] = user_last[ev.user_id]
-    await ev_store.store_heads(conn, app_id, changed_users)
-    await conn.execute(
+    ev_store.store_heads(conn, app_id, changed_users)
+    conn.execute(
         upsert(conn, conv_heads, ["app_id", "conv_id"], ["last_seq"]),
         [{"app_id": app_id, "conv_id": c, "last_seq": s} for c, s in conv_last.items() if s],
     )
@@ -349,9 +363,9 @@ async def _write_app(
         stmt = insert_on_conflict(conn, user_conversations)
         stmt = stmt.on_conflict_do_update(index_elements=uc_key, set_={"hidden": False})
         rows = [{**r, "last_seq": 0, "last_time": 0} for r in conv_touched.values()]
-        await conn.execute(stmt, rows)
+        conn.execute(stmt, rows)
     if conv_moved:
-        await conn.execute(
+        conn.execute(
             upsert(conn, user_conversations, uc_key, ["last_seq", "last_time", "hidden"]),
             list(conv_moved.values()),
         )

@@ -139,7 +139,11 @@ class WebSocketEndpoint:
 
     async def handle(self, request: web.Request) -> web.WebSocketResponse:
         """Serve one client until it disconnects."""
-        ws = web.WebSocketResponse(max_msg_size=MAX_FRAME_BYTES, autoping=True, decode_text=False)
+        # No permessage-deflate: compressing many small frames costs more CPU per
+        # message than it saves on the wire (docs/benchmarks.md).
+        ws = web.WebSocketResponse(
+            max_msg_size=MAX_FRAME_BYTES, autoping=True, decode_text=False, compress=False
+        )
         await ws.prepare(request)
         hub = self.hub
         conn = Connection(ws, queue_frames=hub.settings.send_queue_frames, loader=hub.notifier.load)

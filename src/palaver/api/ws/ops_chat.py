@@ -6,7 +6,7 @@
 
 from __future__ import annotations
 
-import secrets
+import random as _random
 import time
 from typing import Any
 
@@ -129,7 +129,7 @@ async def send_message(s: Session, d: SendMessage) -> dict[str, Any]:
     if d.conversationType != C2C:
         raise ImError(6017, "only C2C messages are supported yet")
     body = d.MsgBody if d.MsgBody is not None else [payload_to_element(d.type, d.payload)]
-    random = d.random if d.random is not None else secrets.randbelow(UINT32)
+    random = d.random if d.random is not None else _random.getrandbits(32)
     res = await s.hub.messages.send_c2c(
         app,
         s.user_id,

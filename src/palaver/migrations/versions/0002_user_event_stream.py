@@ -1,4 +1,4 @@
-"""user event stream
+"""user event stream and shared counters
 
 Revision ID: 0002
 Revises: 0001
@@ -35,6 +35,15 @@ def upgrade() -> None:
         sa.Column("user_id", sa.String(length=64), nullable=False),
         sa.Column("last_seq", sa.BigInteger(), nullable=False),
         sa.PrimaryKeyConstraint("app_id", "user_id", name=op.f("pk_user_heads")),
+    )
+    op.create_table(
+        "counters",
+        sa.Column("name", sa.String(length=64), nullable=False),
+        sa.Column("value", sa.BigInteger(), nullable=False),
+        sa.PrimaryKeyConstraint("name", name=op.f("pk_counters")),
+    )
+    op.execute(
+        "INSERT INTO counters (name, value) SELECT 'message_id', COALESCE(MAX(id), 0) FROM messages"
     )
     # ### end Alembic commands ###
 
