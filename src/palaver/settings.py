@@ -66,6 +66,10 @@ class Settings(BaseSettings):
         1000, ge=10, description="frames queued per connection before a slow client is dropped"
     )
 
+    event_retention_days: int = Field(
+        30, ge=1, description="days a client may stay away and still resume from its cursor"
+    )
+
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 
     @property

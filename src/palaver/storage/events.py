@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import orjson
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.engine import Connection, RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -148,3 +148,19 @@ async def read_events(
         .limit(limit)
     )
     return (await conn.execute(q)).mappings().all()
+
+
+async def purge_before(conn: AsyncConnection, before_time: int) -> int:
+    """Delete stream events created before ``before_time`` (unix s); returns the count."""
+    res = await conn.execute(user_events.delete().where(user_events.c.created_at < before_time))
+    return int(res.rowcount or 0)
+
+
+async def first_seq(conn: AsyncConnection, app_id: int, user_id: str) -> int | None:
+    """The oldest seq still stored for a user, or ``None`` if none is."""
+    v = await conn.scalar(
+        select(func.min(user_events.c.seq)).where(
+            user_events.c.app_id == app_id, user_events.c.user_id == user_id
+        )
+    )
+    return None if v is None else int(v)

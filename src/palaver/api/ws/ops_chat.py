@@ -65,11 +65,17 @@ async def login(s: Session, d: Login) -> dict[str, Any]:
         )
     async with hub.db.read() as c:
         head = await ev_store.head(c, app.sdkappid, d.userID)
+        oldest = await ev_store.first_seq(c, app.sdkappid, d.userID) if d.cursor else None
     cursor = min(d.cursor, head) if d.cursor else head
+    # Away longer than the events are kept: resume from now and say so; the
+    # client refetches conversations (unread counts, last messages) as always.
+    resync = cursor < head and (oldest is None or cursor < oldest - 1)
+    if resync:
+        cursor = head
 
     def synced() -> None:
         delivered = conn.stream.delivered if conn.stream else cursor
-        conn.send(encode_push("sync_done", {"cursor": delivered}))
+        conn.send(encode_push("sync_done", {"cursor": delivered, "resync": resync}))
 
     s.after_response = lambda: conn.start_stream(cursor, synced)
     return {
