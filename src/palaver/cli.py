@@ -37,6 +37,7 @@ from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
 from palaver import __version__
 from palaver.cli_usersig import usersig
+from palaver.demo import prepare_demo
 from palaver.errors import ImError
 from palaver.services.apps import DEFAULT_ADMIN, App, AppService, AppSettings
 from palaver.settings import Settings, SettingsError
@@ -382,14 +383,6 @@ def app_set(sdkappid: int, assignments: tuple[str, ...], source: SettingsSource)
 # --- demo --------------------------------------------------------------------------------------
 
 
-async def demo_app(apps: AppService) -> tuple[App, bool]:
-    """The demo app: the first app with a v2 key, else a new one; and whether it is new."""
-    for existing in await apps.list():
-        if existing.secret_key:
-            return existing, False
-    return await apps.create(admins=[DEFAULT_ADMIN]), True
-
-
 def curl_command(base_url: str, service: str, command: str, query: str, body: object) -> str:
     """A copy-paste ``curl`` line POSTing ``body`` (JSON) to a REST command, shell-quoted."""
     url = f"{base_url}/v4/{service}/{command}?{query}"
@@ -444,15 +437,21 @@ def _client_base_url(settings: Settings) -> str:
 def demo(host: str | None, port: int | None, source: SettingsSource) -> None:
     """Create a demo app once (kept in the data folder), print how to call it, serve.
 
-    Prints the SDKAppID, an admin UserSig (180 days) and curl commands, then
-    runs the server like ``palaver serve``.
+    The demo app has users alice and bob (friends, with a few messages) and
+    ``debug_usersig`` on. Prints the SDKAppID, an admin UserSig (180 days),
+    curl commands and a browser link per user, then runs the server like
+    ``palaver serve``.
     """
     settings = source.load(host=host, port=port)
-    the_app, created = _with_apps(settings, demo_app)
+    base_url = _client_base_url(settings)
+    try:
+        prepared = asyncio.run(prepare_demo(settings, base_url))
+    except (OSError, SQLAlchemyError) as exc:
+        _fail(f"error: {safe_url(str(exc))}")
+    the_app, created = prepared.app, prepared.created
     assert the_app.secret_key is not None
     admin = DEFAULT_ADMIN if DEFAULT_ADMIN in the_app.admins else the_app.admins[0]
     sig = gen_usersig_v2(the_app.sdkappid, the_app.secret_key, admin, DEFAULT_EXPIRE)
-    base_url = _client_base_url(settings)
     show = f"palaver app show {the_app.sdkappid} --show-key"
     if source.data_dir is not None:
         show += f" --data-dir {shlex.quote(str(source.data_dir))}"
@@ -476,6 +475,11 @@ def demo(host: str | None, port: int | None, source: SettingsSource) -> None:
     for comment, line in demo_commands(base_url, the_app.sdkappid, admin, sig):
         out.print(f"# {comment}", markup=False, soft_wrap=True)
         out.print(line, markup=False, soft_wrap=True)
+    out.print()
+    out.print("Chat in the browser: open each link in its own window (alice and bob are friends):")
+    for user, link in prepared.links.items():
+        out.print(f"# {user}", markup=False, soft_wrap=True)
+        out.print(link, markup=False, soft_wrap=True)
     out.print()
     out.print(f"Starting Palaver on {base_url} (Ctrl-C stops it)", soft_wrap=True)
     out.file.flush()

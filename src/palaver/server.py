@@ -1,4 +1,4 @@
-"""The aiohttp application: REST API today, WebSocket and static files later."""
+"""The aiohttp application: the REST API, the client WebSocket, the browser UI and SDK."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from collections.abc import AsyncIterator
 from aiohttp import web
 
 from palaver.api.rest import RestApi
+from palaver.api.web import add_routes, security_headers
 from palaver.api.ws import WebSocketEndpoint
 from palaver.hub import Hub
 from palaver.settings import Settings
@@ -21,8 +22,11 @@ HUB_KEY = web.AppKey("hub", Hub)
 
 
 def build_app(hub: Hub) -> web.Application:
-    """The aiohttp application for a hub: ``/v4/{service}/{command}`` and ``/healthz``."""
-    app = web.Application(client_max_size=hub.settings.rest_max_body_bytes)
+    """The aiohttp application for a hub: ``/v4/{service}/{command}`` (REST), ``/ws``
+    (clients), ``/`` (chat UI), ``/sdk/palaver-chat.js`` and ``/healthz``."""
+    app = web.Application(
+        client_max_size=hub.settings.rest_max_body_bytes, middlewares=[security_headers]
+    )
     app[HUB_KEY] = hub
     rest = RestApi(hub)
     app.router.add_route("POST", "/v4/{service}/{command}", rest.handle)
@@ -33,6 +37,7 @@ def build_app(hub: Hub) -> web.Application:
         return web.json_response({"status": "ok"})
 
     app.router.add_get("/healthz", healthz)
+    add_routes(app, hub)
 
     async def maintenance(_: web.Application) -> AsyncIterator[None]:
         task = asyncio.create_task(hub.maintain())

@@ -1,0 +1,93 @@
+"""The browser side: the chat UI at ``/``, the JavaScript SDK at
+``/sdk/palaver-chat.js`` and the development-only UserSig signer.
+
+Pages get a Content-Security-Policy that allows only this origin's scripts and
+styles, WebSocket connections back to it, and images from anywhere (avatars
+and image messages are URLs); no inline script, no framing.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Awaitable, Callable
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import orjson
+from aiohttp import web
+from pydantic import BaseModel, ValidationError
+
+from palaver.errors import ImError
+from palaver.usersig import gen_usersig_v2
+
+if TYPE_CHECKING:
+    from palaver.hub import Hub
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; "
+    "img-src 'self' data: https: http:; media-src 'self' https: http:; "
+    "connect-src 'self' ws: wss:; object-src 'none'; base-uri 'none'; "
+    "frame-ancestors 'none'; form-action 'self'"
+)
+DEBUG_SIG_LIFETIME = 7 * 86400  # seconds
+
+STATIC_DIR = Path(str(resources.files("palaver") / "static"))
+
+
+@web.middleware
+async def security_headers(
+    request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
+) -> web.StreamResponse:
+    """Add the CSP and related headers to every response that is not a WebSocket."""
+    response = await handler(request)
+    if not isinstance(response, web.WebSocketResponse):
+        response.headers.setdefault("Content-Security-Policy", CSP)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "no-referrer")
+    return response
+
+
+class DebugSigRequest(BaseModel):
+    SDKAppID: int
+    userID: str
+
+
+def add_routes(app: web.Application, hub: Hub) -> None:
+    """Serve the UI (``/``, ``/static/...``), the SDK (``/sdk/...``) and ``/debug/usersig``."""
+
+    async def index(_: web.Request) -> web.FileResponse:
+        return web.FileResponse(STATIC_DIR / "index.html")
+
+    async def debug_usersig(request: web.Request) -> web.Response:
+        """``POST {"SDKAppID", "userID"}`` → ``{"code": 0, "userSig", "expire"}``.
+
+        Only for apps whose ``debug_usersig`` setting is on (the ``make run``
+        demo app), like TUIKit's ``GenerateTestUserSig``: anyone who can reach
+        the server can then log in as anyone. Errors: 70020 unknown app, 70016
+        signing disabled for this app, 70402 bad request, 70107 not imported.
+        """
+        try:
+            try:
+                body = DebugSigRequest.model_validate(orjson.loads(await request.read()))
+            except (orjson.JSONDecodeError, ValidationError):
+                raise ImError(70402, 'expected {"SDKAppID": number, "userID": string}') from None
+            app = await hub.apps.get(body.SDKAppID)
+            if app is None:
+                raise ImError(70020)
+            if not app.settings.debug_usersig or not app.secret_key:
+                raise ImError(
+                    70016, "this app does not sign UserSigs for clients (debug_usersig is off)"
+                )
+            await hub.accounts.require(app, [body.userID], 70107)
+            sig = gen_usersig_v2(app.sdkappid, app.secret_key, body.userID, DEBUG_SIG_LIFETIME)
+        except ImError as exc:
+            return web.json_response({"code": exc.code, "message": exc.info})
+        return web.json_response(
+            {"code": 0, "userSig": sig, "expire": int(time.time()) + DEBUG_SIG_LIFETIME}
+        )
+
+    app.router.add_get("/", index)
+    app.router.add_post("/debug/usersig", debug_usersig)
+    app.router.add_static("/sdk/", STATIC_DIR / "sdk", append_version=False)
+    app.router.add_static("/static/", STATIC_DIR, append_version=False)

@@ -1,0 +1,2 @@
+// Palaver JavaScript SDK: see docs/protocol.md (being written).
+export default {};
