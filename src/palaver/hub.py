@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 
 from palaver.realtime.fanout import Fanout, LocalFanout
 from palaver.realtime.notifier import Notifier
@@ -21,6 +22,7 @@ from palaver.services.profiles import ProfileService
 from palaver.services.sns import SnsService
 from palaver.settings import Settings
 from palaver.storage import Database
+from palaver.storage import events as ev_store
 
 log = logging.getLogger("palaver.hub")
 
@@ -38,8 +40,8 @@ class Hub:
         self.notifier = Notifier(db, self.fanout)
         self.apps = AppService(db)
         self.accounts = AccountService(db)
-        self.profiles = ProfileService(db)
-        self.sns = SnsService(db)
+        self.profiles = ProfileService(db, self)
+        self.sns = SnsService(db, self)
         self.conversations = ConversationService(db, self)
         self.messages = MessageService(db, self)
 
@@ -54,7 +56,8 @@ class Hub:
         return hub
 
     async def maintain(self, interval: float = 3600.0) -> None:
-        """Run periodic upkeep until cancelled: purge messages past their app's retention.
+        """Run periodic upkeep until cancelled: purge messages past their app's
+        retention and stream events older than ``event_retention_days``.
 
         Args:
             interval: seconds between two passes.
@@ -64,6 +67,11 @@ class Hub:
                 purged = await self.messages.purge_expired(await self.apps.list())
                 if purged:
                     log.info("purged %d messages past retention", purged)
+                horizon = int(time.time()) - self.settings.event_retention_days * 86400
+                async with self.db.write() as conn:
+                    dropped = await ev_store.purge_before(conn, horizon)
+                if dropped:
+                    log.info("purged %d stream events older than the resume window", dropped)
             except Exception:  # keep the loop alive; the next pass retries
                 log.exception("maintenance pass failed")
             await asyncio.sleep(interval)

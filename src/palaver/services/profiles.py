@@ -54,6 +54,12 @@ Error codes (``ImError``), as in Tencent's ``portrait_set`` error table:
     - 40610: the value has the wrong JSON type (a number for a string tag, a
       string or a float for an integer tag, ``null``, booleans, objects…);
     - 6017: (client-SDK helpers only) an unknown ``updateMyProfile`` field.
+
+Events: every :meth:`ProfileService.set` (REST ``portrait_set`` or the client's
+``updateMyProfile``) appends, in its transaction, an ``EV_PROFILE`` event
+(``PROFILE_UPDATED``, docs/protocol.md §6) with payload ``{"userID", "profile"}``
+(:meth:`ProfileService.to_sdk_profile` of the whole new profile) to the user
+and to every user who has them in their friend list, then publishes it.
 """
 
 from __future__ import annotations
@@ -64,12 +70,20 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import TYPE_CHECKING, Any, TypeGuard
 
+from sqlalchemy import select
+
 from palaver.errors import ImError
+from palaver.realtime.notifier import StreamEvent
 from palaver.storage import Database
 from palaver.storage import accounts as account_store
+from palaver.storage import events as ev_store
 from palaver.storage import profiles as store
+from palaver.storage.schema import EV_PROFILE, friends
 
 if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncConnection
+
+    from palaver.hub import Hub
     from palaver.services.apps import App
 
 #: A stored profile value: a string or an unsigned integer.
@@ -247,29 +261,87 @@ def _storable_id(user_id: str) -> bool:
     return "\x00" not in user_id
 
 
+def _complete(
+    row: Mapping[str, ProfileValue], wanted: Sequence[str] | None
+) -> dict[str, ProfileValue]:
+    """A user's stored tags with standard defaults filled in (see :meth:`ProfileService.get`)."""
+    if wanted is None:
+        profile = {t: row.get(t, spec.default) for t, spec in STANDARD_TAGS.items()}
+        profile.update(sorted((t, v) for t, v in row.items() if is_custom_tag(t)))
+        return profile
+    out: dict[str, ProfileValue] = {}
+    for t in wanted:
+        if t in row:
+            out[t] = row[t]
+        elif t in STANDARD_TAGS:
+            out[t] = STANDARD_TAGS[t].default
+    return out
+
+
+async def _friend_owners(conn: AsyncConnection, app_id: int, user_id: str) -> list[str]:
+    """Users who have ``user_id`` in their friend list.
+
+    Note: ``friends`` is keyed (app_id, owner, peer); this lookup by peer is
+    only used when a profile changes, not on the message path.
+    """
+    rows = await conn.execute(
+        select(friends.c.owner).where(friends.c.app_id == app_id, friends.c.peer == user_id)
+    )
+    return [r[0] for r in rows]
+
+
 class ProfileService:
     """Profiles of every app (Tencent ``profile`` service and the SDK profile calls)."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, hub: Hub) -> None:
         self._db = db
+        self._hub = hub
 
-    async def set(self, app: App, user_id: str, items: Sequence[tuple[str, Any]]) -> None:
-        """Set profile tags of one user, all or nothing (Tencent ``portrait_set``).
+    async def set(
+        self, app: App, user_id: str, items: Sequence[tuple[str, Any]]
+    ) -> dict[str, ProfileValue]:
+        """Set profile tags of one user, all or nothing (Tencent ``portrait_set``,
+        ``@tencentcloud/chat`` ``updateMyProfile``).
+
+        In the same transaction, the user and everyone who has the user as a
+        friend get an ``EV_PROFILE`` event with ``{"userID", "profile"}``
+        (the SDK profile); it is pushed after the commit.
 
         Args:
             items: ``[(tag, value), ...]``; a tag given twice keeps its last value.
+
+        Returns:
+            The user's whole new profile, ``{tag: value}`` as :meth:`get` with
+            ``tags=None`` answers it.
 
         Raises:
             ImError: 40009/40601/40605/40610 for a bad pair (see :func:`check_value`),
                 nothing written; 40003 if ``user_id`` is not imported.
         """
         tags = check_items(items)
+        app_id = app.sdkappid
         async with self._db.write() as conn:
             if not _storable_id(user_id) or not await account_store.existing(
-                conn, app.sdkappid, [user_id]
+                conn, app_id, [user_id]
             ):
                 raise ImError(40003, f"account {user_id!r} is not imported")
-            await store.set_tags(conn, app.sdkappid, user_id, tags)
+            await store.set_tags(conn, app_id, user_id, tags)
+            stored = await store.get_tags(conn, app_id, [user_id], None)
+            profile = _complete(stored.get(user_id, {}), None)
+            payload = {"userID": user_id, "profile": self.to_sdk_profile(user_id, profile)}
+            viewers = [user_id] + [
+                u for u in await _friend_owners(conn, app_id, user_id) if u != user_id
+            ]
+            events = [ev_store.NewEvent(u, EV_PROFILE, None, payload) for u in viewers]
+            seqs = await ev_store.append_events(conn, app_id, events)
+        await self._hub.notifier.stream(
+            app_id,
+            [
+                StreamEvent(e.user_id, s, e.kind, e.payload)
+                for e, s in zip(events, seqs, strict=True)
+            ],
+        )
+        return profile
 
     async def get(
         self, app: App, user_ids: Iterable[str], tags: Iterable[str] | None = None
@@ -296,23 +368,7 @@ class ProfileService:
         async with self._db.read() as conn:
             have = await account_store.existing(conn, app.sdkappid, ids)
             stored = await store.get_tags(conn, app.sdkappid, [u for u in ids if u in have], wanted)
-        out: dict[str, dict[str, ProfileValue]] = {}
-        for u in ids:
-            if u not in have:
-                continue
-            row = stored.get(u, {})
-            if wanted is None:
-                profile = {t: row.get(t, spec.default) for t, spec in STANDARD_TAGS.items()}
-                profile.update(sorted((t, v) for t, v in row.items() if is_custom_tag(t)))
-            else:
-                profile = {}
-                for t in wanted:
-                    if t in row:
-                        profile[t] = row[t]
-                    elif t in STANDARD_TAGS:
-                        profile[t] = STANDARD_TAGS[t].default
-            out[u] = profile
-        return out
+        return {u: _complete(stored.get(u, {}), wanted) for u in ids if u in have}
 
     async def allow_types(self, app: App, user_ids: Iterable[str]) -> dict[str, str]:
         """``{user_id: Tag_Profile_IM_AllowType}`` for many users, unset = ``AllowType_Type_AllowAny``.

@@ -8,6 +8,19 @@ and neighbours: ``friend_add``, ``friend_import``, ``friend_update``,
 calls (accept / refuse / delete a friend application).  Everything here speaks
 plain Python values, so the REST layer and the client (WebSocket) layer share it.
 
+Every committed change also lands in the affected users' event streams, in the
+same transaction (docs/protocol.md §4, §6), whichever layer asked for it:
+
+- ``EV_FRIENDS`` (``FRIEND_LIST_UPDATED``) to each user whose friend list
+  changed: friends added, imported, updated or deleted, or removed by a
+  blacklisting;
+- ``EV_FRIEND_REQUESTS`` (``FRIEND_APPLICATION_LIST_UPDATED``) to both parties
+  of a request created, refreshed, accepted, refused, cancelled, or dropped
+  because a friendship or a blacklisting made it moot;
+- ``EV_BLACKLIST`` (``BLACKLIST_UPDATED``) to the owner of a blacklist that changed.
+
+After the commit the events are published through the hub's notifier.
+
 Batch calls answer per item with an :class:`ItemResult` (Tencent's
 ``ResultItem``: 0 or a 3xxxx code); a problem with the call itself raises
 :class:`~palaver.errors.ImError`.
@@ -15,6 +28,7 @@ Batch calls answer per item with an :class:`ItemResult` (Tencent's
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import time
 import zlib
@@ -26,17 +40,21 @@ from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar, cast
 import orjson
 
 from palaver.errors import ImError
+from palaver.realtime.notifier import StreamEvent
 from palaver.services.accounts import validate_user_id
 from palaver.services.cache import TTLCache
 from palaver.storage import Database
 from palaver.storage import accounts as account_store
+from palaver.storage import events as ev_store
 from palaver.storage import profiles as profile_store
 from palaver.storage import sns as store
+from palaver.storage.schema import EV_BLACKLIST, EV_FRIEND_REQUESTS, EV_FRIENDS
 from palaver.storage.sns import Block, Friend, FriendRequest
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncConnection
 
+    from palaver.hub import Hub
     from palaver.services.apps import App
 
 __all__ = [
@@ -263,6 +281,19 @@ def _check_custom(tag: str, value: Any) -> None:
         _limit_bytes(tag, value, MAX_CUSTOM_BYTES)
 
 
+def _possible_ids(ids: Iterable[str]) -> list[str]:
+    """The ones of ``ids`` an account could have, the only ones worth a query.
+
+    Others cannot be accounts (per-item 30003); PostgreSQL would even refuse
+    some of them (a NUL in a text value).
+    """
+    out: list[str] = []
+    for i in ids:
+        with contextlib.suppress(ImError):
+            out.append(validate_user_id(i))
+    return out
+
+
 def _check_batch(n: int, limit: int) -> None:
     if n == 0:
         raise ImError(30001, "no target accounts given")
@@ -284,6 +315,29 @@ class _AddContext:
     now: int
     new_friends: list[Friend] = field(default_factory=list)
     new_requests: dict[str, FriendRequest] = field(default_factory=dict)
+
+
+class _Changes:
+    """The stream events one call produces: each (user, kind) once, in the order noted."""
+
+    def __init__(self) -> None:
+        self._events: dict[tuple[str, int], None] = {}
+
+    def note(self, kind: int, *users: str) -> None:
+        """``users``' ``kind`` list changed (``EV_FRIENDS``, ``EV_FRIEND_REQUESTS``...)."""
+        for u in users:
+            self._events[(u, kind)] = None
+
+    def requests(self, requests: Iterable[FriendRequest]) -> None:
+        """These pending requests were created or removed: both parties are told."""
+        for r in requests:
+            self.note(EV_FRIEND_REQUESTS, r.from_user, r.to_user)
+
+    async def append(self, conn: AsyncConnection, app_id: int) -> list[StreamEvent]:
+        """Write the events in ``conn``'s transaction; what to publish after the commit."""
+        events = [ev_store.NewEvent(u, kind) for u, kind in self._events]
+        seqs = await ev_store.append_events(conn, app_id, events)
+        return [StreamEvent(e.user_id, s, e.kind) for e, s in zip(events, seqs, strict=True)]
 
 
 P = ParamSpec("P")
@@ -308,8 +362,9 @@ def _changes_relations(fn: Callable[P, Awaitable[R]]) -> Callable[P, Awaitable[R
 class SnsService:
     """Friends, friend requests and blacklists of every app."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, hub: Hub) -> None:
         self._db = db
+        self._hub = hub
         # (app, kind, a, b) -> relation, for the per-message checks; any local
         # change clears it, changes on other nodes are seen within the TTL.
         self._relations: TTLCache[bool] = TTLCache(ttl=RELATION_TTL)
@@ -321,6 +376,16 @@ class SnsService:
         validate_user_id(owner, 30001)
         if not await account_store.existing(conn, app.sdkappid, [owner]):
             raise ImError(30003, f"account {owner!r} does not exist")
+
+    async def _publish(self, app_id: int, events: Sequence[StreamEvent]) -> None:
+        """After a commit: forget cached relations, then push the committed events.
+
+        The cache is cleared first so that a client reacting to the push at
+        once (say, by sending a message) is checked against the new relations.
+        """
+        self._relations.clear()
+        if events:
+            await self._hub.notifier.stream(app_id, events)
 
     # --- relations used by messaging -----------------------------------------------
 
@@ -389,7 +454,7 @@ class SnsService:
             if it.group_name:
                 _check_groups([it.group_name])
         app_id = app.sdkappid
-        peers = [it.peer for it in items]
+        peers = _possible_ids(it.peer for it in items)
         async with self._db.write() as conn:
             await self._require_owner(conn, app, owner)
             asked = await store.requests_between(conn, app_id, owner, peers)
@@ -405,15 +470,24 @@ class SnsService:
                 now=int(time.time()),
             )
             results = [self._add_one(ctx, it, both=both, force=force) for it in items]
+            added_out = {f.peer for f in ctx.new_friends if f.owner == owner}
+            added_in = {f.owner for f in ctx.new_friends if f.peer == owner}
             await store.insert_friends(conn, app_id, ctx.new_friends)
             await store.save_requests(conn, app_id, list(ctx.new_requests.values()))
             await store.delete_request_links(
-                conn,
-                app_id,
-                owner,
-                outgoing=[f.peer for f in ctx.new_friends if f.owner == owner],
-                incoming=[f.owner for f in ctx.new_friends if f.peer == owner],
+                conn, app_id, owner, outgoing=added_out, incoming=added_in
             )
+            changes = _Changes()
+            changes.note(EV_FRIENDS, *(f.owner for f in ctx.new_friends))
+            changes.requests(ctx.new_requests.values())
+            changes.requests(
+                r
+                for r in asked
+                if (r.from_user == owner and r.to_user in added_out)
+                or (r.to_user == owner and r.from_user in added_in)
+            )
+            events = await changes.append(conn, app_id)
+        await self._publish(app_id, events)
         return results
 
     @staticmethod
@@ -495,7 +569,7 @@ class SnsService:
                 _check_custom(tag, value)
             cleaned.append(replace(it, groups=_check_groups(it.groups)))
         app_id = app.sdkappid
-        peers = [it.peer for it in items]
+        peers = _possible_ids(it.peer for it in items)
         now = int(time.time())
         results: list[ItemResult] = []
         added: list[Friend] = []
@@ -530,8 +604,20 @@ class SnsService:
                     mine.add(it.peer)
                     count += 1
                     results.append(ItemResult(it.peer))
+            added_peers = [f.peer for f in added]
+            dropped = [
+                r
+                for r in await store.requests_between(conn, app_id, owner, added_peers)
+                if r.from_user == owner
+            ]
             await store.insert_friends(conn, app_id, added)
-            await store.delete_request_links(conn, app_id, owner, outgoing=[f.peer for f in added])
+            await store.delete_request_links(conn, app_id, owner, outgoing=added_peers)
+            changes = _Changes()
+            if added:
+                changes.note(EV_FRIENDS, owner)
+            changes.requests(dropped)
+            events = await changes.append(conn, app_id)
+        await self._publish(app_id, events)
         return results
 
     # --- friend requests (pendency) ----------------------------------------------------
@@ -579,6 +665,8 @@ class SnsService:
             _check_groups([group_name])
         app_id = app.sdkappid
         now = int(time.time())
+        if not _possible_ids([requester]):
+            raise ImError(30614, f"no pending friend request from {requester[:40]!r}")
         async with self._db.write() as conn:
             req = next(
                 (
@@ -631,6 +719,11 @@ class SnsService:
                 outgoing=[requester] if add_back else [],
                 incoming=[requester],
             )
+            changes = _Changes()
+            changes.requests([req])
+            changes.note(EV_FRIENDS, *(f.owner for f in rows))
+            events = await changes.append(conn, app_id)
+        await self._publish(app_id, events)
 
     async def refuse_request(self, app: App, user: str, requester: str) -> None:
         """``user`` refuses (deletes) ``requester``'s pending request.
@@ -649,11 +742,18 @@ class SnsService:
         await self._drop_request(app, user, target)
 
     async def _drop_request(self, app: App, from_user: str, to_user: str) -> None:
+        if len(_possible_ids([from_user, to_user])) < 2:
+            raise ImError(30614, "friend request not found")
         async with self._db.write() as conn:
             found = await store.requests_between(conn, app.sdkappid, from_user, [to_user])
-            if not any(r.to_user == to_user for r in found):
+            gone = [r for r in found if r.from_user == from_user and r.to_user == to_user]
+            if not gone:
                 raise ImError(30614, "friend request not found")
             await store.delete_request_links(conn, app.sdkappid, from_user, outgoing=[to_user])
+            changes = _Changes()
+            changes.requests(gone)
+            events = await changes.append(conn, app.sdkappid)
+        await self._publish(app.sdkappid, events)
 
     # --- editing and removing friends -----------------------------------------------------
 
@@ -675,7 +775,7 @@ class SnsService:
         _check_batch(len(updates), MAX_ADD_BATCH)
         app_id = app.sdkappid
         now = int(time.time())
-        peers = [u.peer for u in updates]
+        peers = _possible_ids(u.peer for u in updates)
         results: list[ItemResult] = []
         async with self._db.write() as conn:
             await self._require_owner(conn, app, owner)
@@ -697,6 +797,11 @@ class SnsService:
                 results.append(ItemResult(u.peer))
             changed = {r.peer for r in results if r.ok}
             await store.save_friend_data(conn, app_id, [current[p] for p in changed])
+            changes = _Changes()
+            if changed:
+                changes.note(EV_FRIENDS, owner)
+            events = await changes.append(conn, app_id)
+        await self._publish(app_id, events)
         return results
 
     @_changes_relations
@@ -714,14 +819,15 @@ class SnsService:
                 30003 ``owner`` is not an account.
         """
         _check_batch(len(peers), MAX_BATCH)
+        ids = _possible_ids(peers)
         app_id = app.sdkappid
         results: list[ItemResult] = []
         out: list[str] = []
         inc: list[str] = []
         async with self._db.write() as conn:
             await self._require_owner(conn, app, owner)
-            accounts = await account_store.existing(conn, app_id, peers)
-            links = await store.friend_links(conn, app_id, owner, peers)
+            accounts = await account_store.existing(conn, app_id, ids)
+            links = await store.friend_links(conn, app_id, owner, ids)
             for p in peers:
                 has_out = p in links.outgoing
                 has_in = both and p in links.incoming
@@ -738,6 +844,12 @@ class SnsService:
                         links.incoming.discard(p)
                     results.append(ItemResult(p))
             await store.delete_friend_links(conn, app_id, owner, out, inc)
+            changes = _Changes()
+            if out:
+                changes.note(EV_FRIENDS, owner)
+            changes.note(EV_FRIENDS, *inc)
+            events = await changes.append(conn, app_id)
+        await self._publish(app_id, events)
         return results
 
     @_changes_relations
@@ -750,9 +862,21 @@ class SnsService:
         Raises:
             ImError: 30001 bad ``owner`` id; 30003 ``owner`` is not an account.
         """
+        app_id = app.sdkappid
         async with self._db.write() as conn:
             await self._require_owner(conn, app, owner)
-            return await store.delete_all_friends(conn, app.sdkappid, owner, both=both)
+            mine = [f.peer for f in await store.friends_of(conn, app_id, owner)]
+            theirs = (
+                (await store.friend_links(conn, app_id, owner, mine)).incoming if both else set()
+            )
+            removed = await store.delete_all_friends(conn, app_id, owner, both=both)
+            changes = _Changes()
+            if removed:
+                changes.note(EV_FRIENDS, owner)
+            changes.note(EV_FRIENDS, *(p for p in mine if p in theirs))
+            events = await changes.append(conn, app_id)
+        await self._publish(app_id, events)
+        return removed
 
     # --- reading friends -------------------------------------------------------------------
 
@@ -772,10 +896,11 @@ class SnsService:
                 30003 ``owner`` is not an account.
         """
         _check_batch(len(peers), MAX_BATCH)
+        ids = _possible_ids(peers)
         async with self._db.read() as conn:
             await self._require_owner(conn, app, owner)
-            accounts = await account_store.existing(conn, app.sdkappid, peers)
-            links = await store.friend_links(conn, app.sdkappid, owner, peers)
+            accounts = await account_store.existing(conn, app.sdkappid, ids)
+            links = await store.friend_links(conn, app.sdkappid, owner, ids)
         results: list[CheckResult] = []
         for p in peers:
             if p not in accounts:
@@ -841,6 +966,7 @@ class SnsService:
                 kind, bad ``owner`` id; 30003 ``owner`` is not an account.
         """
         _check_batch(len(peers), MAX_BATCH)
+        ids = _possible_ids(peers)
         if not tags:
             raise ImError(30001, "TagList is empty")
         for t in tags:
@@ -850,8 +976,8 @@ class SnsService:
         app_id = app.sdkappid
         async with self._db.read() as conn:
             await self._require_owner(conn, app, owner)
-            accounts = await account_store.existing(conn, app_id, peers)
-            rows = {f.peer: f for f in await store.friends_of(conn, app_id, owner, peers)}
+            accounts = await account_store.existing(conn, app_id, ids)
+            rows = {f.peer: f for f in await store.friends_of(conn, app_id, owner, ids)}
             profiles = (
                 await profile_store.get_tags(conn, app_id, rows, profile_tags)
                 if profile_tags and rows
@@ -886,14 +1012,15 @@ class SnsService:
                 30003 ``owner`` is not an account.
         """
         _check_batch(len(peers), MAX_BATCH)
+        ids = _possible_ids(peers)
         app_id = app.sdkappid
         now = int(time.time())
         results: list[ItemResult] = []
         added: list[Block] = []
         async with self._db.write() as conn:
             await self._require_owner(conn, app, owner)
-            accounts = await account_store.existing(conn, app_id, peers)
-            listed = (await store.block_links(conn, app_id, owner, peers)).outgoing
+            accounts = await account_store.existing(conn, app_id, ids)
+            listed = (await store.block_links(conn, app_id, owner, ids)).outgoing
             count = await store.count_blocks(conn, app_id, owner)
             for p in peers:
                 if p not in accounts:
@@ -910,9 +1037,20 @@ class SnsService:
                     count += 1
                     results.append(ItemResult(p))
             blocked = [b.peer for b in added]
+            unfriended = await store.friend_links(conn, app_id, owner, blocked)
+            dropped = await store.requests_between(conn, app_id, owner, blocked)
             await store.insert_blocks(conn, app_id, added)
             await store.delete_friend_links(conn, app_id, owner, blocked, blocked)
             await store.delete_request_links(conn, app_id, owner, blocked, blocked)
+            changes = _Changes()
+            if added:
+                changes.note(EV_BLACKLIST, owner)
+            if unfriended.outgoing:
+                changes.note(EV_FRIENDS, owner)
+            changes.note(EV_FRIENDS, *(p for p in blocked if p in unfriended.incoming))
+            changes.requests(dropped)
+            events = await changes.append(conn, app_id)
+        await self._publish(app_id, events)
         return results
 
     @_changes_relations
@@ -929,12 +1067,13 @@ class SnsService:
                 30003 ``owner`` is not an account.
         """
         _check_batch(len(peers), MAX_BATCH)
+        ids = _possible_ids(peers)
         app_id = app.sdkappid
         results: list[ItemResult] = []
         async with self._db.write() as conn:
             await self._require_owner(conn, app, owner)
-            accounts = await account_store.existing(conn, app_id, peers)
-            listed = (await store.block_links(conn, app_id, owner, peers)).outgoing
+            accounts = await account_store.existing(conn, app_id, ids)
+            listed = (await store.block_links(conn, app_id, owner, ids)).outgoing
             removed: list[str] = []
             for p in peers:
                 if p not in accounts:
@@ -946,6 +1085,11 @@ class SnsService:
                     removed.append(p)
                     results.append(ItemResult(p))
             await store.delete_blocks(conn, app_id, owner, removed)
+            changes = _Changes()
+            if removed:
+                changes.note(EV_BLACKLIST, owner)
+            events = await changes.append(conn, app_id)
+        await self._publish(app_id, events)
         return results
 
     async def get_blacklist_page(
@@ -988,10 +1132,11 @@ class SnsService:
                 30003 ``owner`` is not an account.
         """
         _check_batch(len(peers), MAX_BATCH)
+        ids = _possible_ids(peers)
         async with self._db.read() as conn:
             await self._require_owner(conn, app, owner)
-            accounts = await account_store.existing(conn, app.sdkappid, peers)
-            links = await store.block_links(conn, app.sdkappid, owner, peers)
+            accounts = await account_store.existing(conn, app.sdkappid, ids)
+            links = await store.block_links(conn, app.sdkappid, owner, ids)
         results: list[CheckResult] = []
         for p in peers:
             if p not in accounts:
