@@ -1,7 +1,7 @@
 # Palaver developer commands. Needs only python3 (3.11+); everything else is installed here.
 #
 #   make run     set up .venv, create the demo app once, serve on 127.0.0.1:8080
-#   make test    set up .venv, lint + type-check, run the whole test suite
+#   make test    set up .venv and Chromium, lint + type-check, run the whole test suite
 #   make lint    ruff format --check, ruff check, mypy (strict)
 #   make format  ruff format + ruff check --fix
 #   make bench   REST sendmsg throughput/latency against a real server subprocess
@@ -13,7 +13,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 SOURCES := src tests bench
 
-.PHONY: venv run test lint format bench clean
+.PHONY: venv browser run test lint format bench clean
 
 venv: $(STAMP)
 
@@ -30,6 +30,13 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --disable-pip-version-check -q -e '.[dev]'
 	touch $@
 
+# Debian's Chromium for the browser tests (Playwright drives it; it never downloads one).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium; \
+	}
+
 run: venv
 	$(BIN)/palaver demo
 
@@ -38,7 +45,7 @@ lint: venv
 	$(BIN)/ruff check $(SOURCES)
 	$(BIN)/mypy
 
-test: lint
+test: lint browser
 	$(BIN)/pytest -q
 
 format: venv
