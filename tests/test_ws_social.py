@@ -14,7 +14,6 @@ import asyncio
 from typing import Any
 
 import aiohttp
-import pytest
 
 from conftest import SDKAPPID, RunningServer
 from palaver.protocol.client import ClientSession
@@ -545,11 +544,6 @@ async def test_missed_events_arrive_before_sync_done(server: RunningServer) -> N
     await alice.close()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="cursor 0 means 'new client, start at the end' (docs/protocol.md §3.1), so a "
-    "client whose stream was empty when it logged in cannot resume: what it missed is skipped",
-)
 async def test_missed_events_after_an_empty_stream(server: RunningServer) -> None:
     await server.import_users("alice", "bob")
     alice = Client(server, "alice")

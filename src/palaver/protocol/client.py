@@ -29,6 +29,7 @@ class ClientSession:
 
     def __init__(self) -> None:
         self.cursor = 0
+        self.resuming = False  # True once logged in: later logins resume from the cursor
         self.user_id = ""
         self._next_id = 1
         self._seen: OrderedDict[str, None] = OrderedDict()
@@ -43,21 +44,24 @@ class ClientSession:
     def login_data(
         self, sdk_app_id: int, user_id: str, user_sig: str, platform: str = "Python"
     ) -> dict[str, Any]:
-        """The ``login`` request data, with this session's cursor."""
-        return {
+        """The ``login`` request data; after the first login it carries the cursor."""
+        data: dict[str, Any] = {
             "v": PROTOCOL_VERSION,
             "SDKAppID": sdk_app_id,
             "userID": user_id,
             "userSig": user_sig,
             "platform": platform,
-            "cursor": self.cursor,
         }
+        if self.resuming:
+            data["cursor"] = self.cursor
+        return data
 
     def logged_in(self, response: Response) -> None:
         """Note a successful login: a fresh session starts at the stream's end."""
         self.user_id = str(response.data.get("userID", ""))
-        if self.cursor == 0:
+        if not self.resuming:
             self.cursor = int(response.data.get("cursor", 0))
+            self.resuming = True
 
     def sending(self, random: int) -> None:
         """Note a ``sendMessage`` in flight with this ``random``: its echo in this

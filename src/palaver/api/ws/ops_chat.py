@@ -30,7 +30,7 @@ class Login(OpModel):
     userID: str
     userSig: str
     platform: str = "Unknown"
-    cursor: int = Field(0, ge=0)
+    cursor: int | None = Field(None, ge=0)
 
 
 @op("login", Login)
@@ -65,8 +65,12 @@ async def login(s: Session, d: Login) -> dict[str, Any]:
         )
     async with hub.db.read() as c:
         head = await ev_store.head(c, app.sdkappid, d.userID)
-        oldest = await ev_store.first_seq(c, app.sdkappid, d.userID) if d.cursor else None
-    cursor = min(d.cursor, head) if d.cursor else head
+        oldest = (
+            await ev_store.first_seq(c, app.sdkappid, d.userID) if d.cursor is not None else None
+        )
+    # No cursor: a new client, which starts at the end of the stream. A cursor
+    # (even 0) resumes after it.
+    cursor = head if d.cursor is None else min(d.cursor, head)
     # Away longer than the events are kept: resume from now and say so; the
     # client refetches conversations (unread counts, last messages) as always.
     resync = cursor < head and (oldest is None or cursor < oldest - 1)
