@@ -12,6 +12,7 @@ import time
 
 from palaver.realtime.fanout import Fanout, LocalFanout
 from palaver.realtime.notifier import Notifier
+from palaver.realtime.redis import ClusterPresence, RedisFanout
 from palaver.realtime.registry import Registry
 from palaver.services.accounts import AccountService
 from palaver.services.apps import AppService
@@ -33,10 +34,19 @@ class Hub:
     def __init__(self, settings: Settings, db: Database, fanout: Fanout | None = None) -> None:
         self.settings = settings
         self.db = db
-        self.presence = Presence()
+        if fanout is None and settings.fanout == "redis":
+            fanout = RedisFanout(settings.redis_url)
         self.fanout: Fanout = fanout or LocalFanout()
-        self.registry = Registry(self.presence, settings.heartbeat_timeout)
+        self.presence: Presence = (
+            ClusterPresence(self.fanout.redis, self.fanout.node_id)
+            if isinstance(self.fanout, RedisFanout)
+            else Presence()
+        )
+        self._unwatching: set[asyncio.Task[None]] = set()
+        self.registry = Registry(self.presence, settings.heartbeat_timeout, self._user_gone)
         self.fanout.bind(self.registry.deliver)
+        if isinstance(self.fanout, RedisFanout):
+            self.fanout.on_resync = self.registry.resync_all
         self.notifier = Notifier(db, self.fanout)
         self.apps = AppService(db)
         self.accounts = AccountService(db)
@@ -52,8 +62,14 @@ class Hub:
         await db.migrate()
         hub = cls(settings, db)
         await hub.fanout.start()
+        await hub.presence.start()
         hub.registry.start(interval=min(5.0, settings.heartbeat_timeout / 3))
         return hub
+
+    def _user_gone(self, app_id: int, user_id: str) -> None:
+        task = asyncio.ensure_future(self.fanout.unwatch(app_id, user_id))
+        self._unwatching.add(task)
+        task.add_done_callback(self._unwatching.discard)
 
     async def maintain(self, interval: float = 3600.0) -> None:
         """Run periodic upkeep until cancelled: purge messages past their app's
@@ -80,5 +96,6 @@ class Hub:
         """Close client connections, commit pending writes, close the database."""
         await self.registry.close()
         await self.messages.close()
+        await self.presence.close()
         await self.fanout.close()
         await self.db.close()

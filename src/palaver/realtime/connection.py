@@ -23,6 +23,10 @@ from palaver.protocol.stream import StreamState
 
 log = logging.getLogger("palaver.connection")
 
+#: Seconds a closing client may take to read what is queued and the close frame
+#: before its socket is dropped (a client that stopped reading never does).
+CLOSE_TIMEOUT = 5.0
+
 #: ``loader(connection, after_seq) -> (frames [(seq, frame)], complete)``
 Loader = Callable[["Connection", int], Awaitable[tuple[list[tuple[int, bytes]], bool]]]
 
@@ -46,8 +50,14 @@ class Connection:
         self.last_seen = time.monotonic()
         self.stream: StreamState | None = None
         self.closed = False
-        self._queue: deque[bytes] = deque()
+        self._queue: deque[tuple[bytes, bool]] = deque()  # (frame, from catch-up)
         self._limit = queue_frames
+        # Catch-up frames in the queue: not counted against the limit (a client that
+        # missed more than the queue holds must still catch up); catch-up reads its
+        # next page only once the previous one is written.
+        self._backlog = 0
+        self._backlog_written = asyncio.Event()
+        self._backlog_written.set()
         self._ready = asyncio.Event()
         self._loader = loader
         self._catching_up: asyncio.Task[None] | None = None
@@ -59,7 +69,7 @@ class Connection:
         """Queue a frame; closes the connection (4008) if the queue is full."""
         if self.closed:
             return
-        if len(self._queue) >= self._limit:
+        if len(self._queue) - self._backlog >= self._limit:
             log.info(
                 "dropping slow client %s/%s (%d frames queued)",
                 self.app_id,
@@ -68,7 +78,16 @@ class Connection:
             )
             self.close(CLOSE_SLOW, "send queue overflow")
             return
-        self._queue.append(frame)
+        self._queue.append((frame, False))
+        self._ready.set()
+
+    def _send_backlog(self, frames: list[bytes]) -> None:
+        """Queue catch-up frames (outside the limit; paced by :meth:`_catch_up`)."""
+        if self.closed or not frames:
+            return
+        self._queue.extend((f, True) for f in frames)
+        self._backlog += len(frames)
+        self._backlog_written.clear()
         self._ready.set()
 
     async def _write_loop(self) -> None:
@@ -77,7 +96,11 @@ class Connection:
             while True:
                 await self._ready.wait()
                 while self._queue:
-                    frame = self._queue.popleft()
+                    frame, backlog = self._queue.popleft()
+                    if backlog:
+                        self._backlog -= 1
+                        if not self._backlog:
+                            self._backlog_written.set()
                     await ws.send_frame(frame, WSMsgType.TEXT)
                 self._ready.clear()
         except (ConnectionError, RuntimeError, asyncio.CancelledError):
@@ -103,6 +126,12 @@ class Connection:
         if step.catch_up:
             self._start_catch_up(None)
 
+    def resync(self) -> None:
+        """Read the stream from storage now (live frames may have been lost)."""
+        if self.stream is not None and not self.closed:
+            self.stream.syncing = True
+            self._start_catch_up(None)
+
     def _start_catch_up(self, on_synced: Callable[[], None] | None) -> None:
         if self._catching_up is None or self._catching_up.done():
             self._catching_up = asyncio.create_task(self._catch_up(on_synced))
@@ -112,10 +141,10 @@ class Connection:
         assert stream is not None
         try:
             while not self.closed:
+                await self._backlog_written.wait()
                 frames, complete = await self._loader(self, stream.delivered)
                 step = stream.caught_up(frames, complete=complete)
-                for f in step.frames:
-                    self.send(f)
+                self._send_backlog(step.frames)
                 if not step.catch_up:
                     break
                 if complete:  # a live frame is ahead of storage: wait for its commit to be readable
@@ -143,6 +172,8 @@ class Connection:
         self.closed = True
         if code == CLOSE_SLOW:
             self._queue.clear()
+            self._backlog = 0
+            self._backlog_written.set()
         asyncio.get_running_loop().create_task(self._close(code, reason))
 
     async def _close(self, code: int, reason: str) -> None:
@@ -152,8 +183,25 @@ class Connection:
                 break
             await asyncio.sleep(0.005)
         self._writer.cancel()
-        with contextlib.suppress(Exception):
-            await self.ws.close(code=code, message=reason.encode())
+        try:
+            await asyncio.wait_for(self.ws.close(code=code, message=reason.encode()), CLOSE_TIMEOUT)
+        except asyncio.CancelledError:
+            # cancelling the writer also cancels the drain waiter close() awaits
+            task = asyncio.current_task()
+            if task is not None and task.cancelling():
+                raise
+        except Exception:
+            pass
+        # A client that stopped reading never takes the close frame, and the
+        # transport waits for its buffer to flush before it closes: the socket (and
+        # this connection's registration) would stay forever. Drop it after a grace.
+        req = getattr(self.ws, "_req", None)  # aiohttp keeps the request private
+        deadline = time.monotonic() + CLOSE_TIMEOUT
+        while req is not None and req.transport is not None:
+            if time.monotonic() >= deadline:
+                req.transport.abort()
+                break
+            await asyncio.sleep(0.05)
 
     async def finished(self) -> None:
         """Stop the helper tasks (the socket is gone)."""

@@ -48,6 +48,16 @@ class Fanout(Protocol):
     async def publish(self, deliveries: Sequence[Delivery]) -> None:
         """Send deliveries to every node; returns once handed over."""
 
+    async def watch(self, app_id: int, user_id: str) -> None:
+        """This node now holds a connection of the user: route their deliveries here.
+
+        Awaited at login before the stream's catch-up starts, so no live
+        delivery can fall between the storage read and the subscription.
+        """
+
+    async def unwatch(self, app_id: int, user_id: str) -> None:
+        """The user's last connection on this node is gone."""
+
     async def close(self) -> None:
         """Disconnect."""
 
@@ -70,6 +80,12 @@ class LocalFanout:
             return
         for d in deliveries:
             sink(d)
+
+    async def watch(self, app_id: int, user_id: str) -> None:
+        return None
+
+    async def unwatch(self, app_id: int, user_id: str) -> None:
+        return None
 
     async def close(self) -> None:
         return None

@@ -11,7 +11,7 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from palaver.protocol.frames import CLOSE_HEARTBEAT, CLOSE_KICKED
 from palaver.realtime.connection import Connection
@@ -27,11 +27,18 @@ class Registry:
     Args:
         presence: online state to keep up to date.
         heartbeat_timeout: seconds of silence after which a client is dropped.
+        on_empty: called with (app, user) when the user's last connection here goes.
     """
 
-    def __init__(self, presence: Presence, heartbeat_timeout: float) -> None:
+    def __init__(
+        self,
+        presence: Presence,
+        heartbeat_timeout: float,
+        on_empty: Callable[[int, str], None] | None = None,
+    ) -> None:
         self._by_user: dict[tuple[int, str], dict[str, Connection]] = {}
         self._presence = presence
+        self._on_empty = on_empty
         self._timeout = heartbeat_timeout
         self._sweeper: asyncio.Task[None] | None = None
 
@@ -55,7 +62,14 @@ class Registry:
             return
         if not conns:
             del self._by_user[key]
+            if self._on_empty is not None:
+                self._on_empty(conn.app_id, conn.user_id)
         self._presence.disconnected(conn.app_id, conn.user_id, conn.platform)
+
+    def resync_all(self) -> None:
+        """Make every connection read its stream from storage (after fan-out lost frames)."""
+        for conn in self:
+            conn.resync()
 
     def connections(self, app_id: int, user_id: str) -> list[Connection]:
         """This node's connections of a user."""

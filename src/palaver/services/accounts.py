@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from palaver.errors import ImError
+from palaver.services.cache import TTLCache
 from palaver.services.profiles import check_value
 from palaver.storage import Database
 from palaver.storage import accounts as store
@@ -17,6 +18,7 @@ if TYPE_CHECKING:
     from palaver.services.apps import App
 
 MAX_USER_ID_BYTES = 32
+KICK_TTL = 2.0  # seconds a user's kick time is cached
 
 
 def validate_user_id(user_id: object, code: int = 70402) -> str:
@@ -47,8 +49,9 @@ class AccountService:
 
     def __init__(self, db: Database) -> None:
         self._db = db
-        # (app, user) -> kicked_at: the REST admin check is on every call.
-        self._kicked: dict[tuple[int, str], int] = {}
+        # (app, user) -> kicked_at: the REST admin check is on every call. A kick
+        # made on another node is seen within KICK_TTL seconds.
+        self._kicked: TTLCache[int] = TTLCache(ttl=KICK_TTL)
         # (app, user) known to be imported: every send checks both parties.
         self._known: set[tuple[int, str]] = set()
 
@@ -108,7 +111,7 @@ class AccountService:
             for u in user_ids:
                 ok = await store.delete_account(conn, app.sdkappid, u)
                 result[u] = 0 if ok else 70107
-                self._kicked.pop((app.sdkappid, u), None)
+                self._kicked.drop((app.sdkappid, u))
                 self._known.discard((app.sdkappid, u))
         return result
 
@@ -147,16 +150,17 @@ class AccountService:
         async with self._db.write() as conn:
             if not await store.set_kicked_at(conn, app.sdkappid, user_id, now):
                 raise ImError(70107)
-        self._kicked[(app.sdkappid, user_id)] = now
+        self._kicked.put((app.sdkappid, user_id), now)
         return now
 
     async def kicked_at(self, app: App, user_id: str) -> int | None:
         """Last kick time of a user (0 if never), ``None`` if not imported."""
         key = (app.sdkappid, user_id)
-        if key in self._kicked:
-            return self._kicked[key]
+        hit = self._kicked.get(key)
+        if hit is not None:
+            return hit
         async with self._db.read() as conn:
             v = await store.kicked_at(conn, app.sdkappid, user_id)
         if v is not None:
-            self._kicked[key] = v
+            self._kicked.put(key, v)
         return v

@@ -15,10 +15,12 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from palaver import usersig
 from palaver.errors import ImError, UserSigError
+from palaver.services.cache import TTLCache
 from palaver.storage import Database
 from palaver.storage import apps as store
 
 MAX_ADMINS = 10
+APP_TTL = 5.0  # seconds an app's settings are cached
 DEFAULT_ADMIN = "administrator"
 
 
@@ -101,7 +103,8 @@ class AppService:
 
     def __init__(self, db: Database) -> None:
         self._db = db
-        self._cache: dict[int, App] = {}
+        # Apps change rarely; other nodes' changes are seen within APP_TTL seconds.
+        self._cache: TTLCache[App] = TTLCache(ttl=APP_TTL)
         self._misses: dict[int, float] = {}
 
     async def create(
@@ -170,7 +173,7 @@ class AppService:
             raise ImError(70402, str(exc)) from None
         async with self._db.write() as conn:
             await store.update_app(conn, sdkappid, settings=new.model_dump_json())
-        self._cache.pop(sdkappid, None)
+        self._cache.drop(sdkappid)
         updated = await self.get(sdkappid)
         assert updated is not None
         return updated
@@ -179,7 +182,8 @@ class AppService:
         """The app, from cache or storage; ``None`` if unknown.
 
         Unknown SDKAppIDs are looked up at most once a second, so apps created
-        by ``palaver app create`` while the server runs are found.
+        by ``palaver app create`` while the server runs are found; settings
+        changed elsewhere (CLI, another node) apply within ``APP_TTL`` seconds.
         """
         app = self._cache.get(sdkappid)
         if app is not None:
@@ -193,7 +197,7 @@ class AppService:
             self._misses[sdkappid] = now
             return None
         app = _row_to_app(row)
-        self._cache[sdkappid] = app
+        self._cache.put(sdkappid, app)
         return app
 
     async def list(self) -> list[App]:

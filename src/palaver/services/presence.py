@@ -7,6 +7,7 @@ The real-time layer registers each connection here; REST
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 
 
 class Presence:
@@ -35,3 +36,13 @@ class Presence:
     def platforms(self, app_id: int, user_id: str) -> list[str]:
         """Platforms on which ``user_id`` is online now (empty when offline)."""
         return sorted(self._online.get((app_id, user_id), {}))
+
+    async def online(self, app_id: int, user_ids: Sequence[str]) -> dict[str, list[str]]:
+        """Platforms each user is online on (this node; the cluster version spans nodes)."""
+        return {u: self.platforms(app_id, u) for u in user_ids}
+
+    async def start(self) -> None:
+        """Nothing to start for the in-process version."""
+
+    async def close(self) -> None:
+        """Nothing to stop for the in-process version."""

@@ -292,11 +292,14 @@ async def query_online_status(req: RestRequest, body: QueryOnline) -> dict[str, 
     """``QueryResult: [{To_Account, Status: Online|Offline, Detail?}]`` from live
     connections; ``ErrorList`` (70107) for accounts that are not imported."""
     have = await req.hub.accounts.existing(req.app, body.To_Account)
+    online = await req.hub.presence.online(
+        req.app.sdkappid, [u for u in body.To_Account if u in have]
+    )
     results = []
     for user in body.To_Account:
         if user not in have:
             continue
-        platforms = req.hub.presence.platforms(req.app.sdkappid, user)
+        platforms = online[user]
         item: dict[str, Any] = {"To_Account": user, "Status": "Online" if platforms else "Offline"}
         if body.IsNeedDetail:
             item["Detail"] = [{"Platform": p, "Status": "Online"} for p in platforms]

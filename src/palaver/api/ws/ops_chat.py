@@ -57,6 +57,7 @@ async def login(s: Session, d: Login) -> dict[str, Any]:
     s.app, s.user_id = app, d.userID
     s.lane = SendLane()
     hub.registry.add(conn)
+    await hub.fanout.watch(app.sdkappid, d.userID)
     if app.settings.login_policy == "single":
         await hub.notifier.kick(app.sdkappid, d.userID, "multipleAccount", spare=conn.id)
     else:

@@ -1,0 +1,246 @@
+"""Fan-out and online state across nodes through Redis.
+
+:class:`RedisFanout` implements :class:`~palaver.realtime.fanout.Fanout` with
+Redis pub/sub: one channel per user (``palaver:u:<app>:<user>``), to which a
+node subscribes while it holds a connection of that user.  A delivery is
+handed to this node's connections at once and published for the others (each
+node ignores what it published itself), pipelined, one round trip per batch.
+
+Pub/sub is at-most-once: if the subscription breaks, deliveries in between are
+lost *from the live path only*.  When it comes back, every local connection
+reads its stream from storage (where everything is), so clients still get
+every event exactly once and in order.
+
+:class:`ClusterPresence` keeps each node's online users in a Redis hash that
+expires unless the node refreshes it, so a node that dies stops counting
+within :data:`PRESENCE_TTL` seconds.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+import uuid
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import orjson
+import redis.asyncio as aioredis
+
+from palaver.realtime.fanout import Delivery, Sink
+from palaver.services.presence import Presence
+
+log = logging.getLogger("palaver.redis")
+
+PRESENCE_TTL = 30  # seconds a node's presence survives without a refresh
+PRESENCE_REFRESH = 10  # seconds between refreshes
+_SEP = b"\x00"
+
+
+def channel(app_id: int, user_id: str) -> str:
+    """The pub/sub channel of one user."""
+    return f"palaver:u:{app_id}:{user_id}"
+
+
+def encode(d: Delivery, origin: str) -> bytes:
+    """``header JSON \\0 frame`` — the frame travels as is, never re-encoded."""
+    head: dict[str, Any] = {"o": origin, "a": d.app_id, "u": d.user_id}
+    if d.seq is not None:
+        head["s"] = d.seq
+    if d.kick is not None:
+        head["k"] = d.kick
+        head["p"] = d.spare
+        head["f"] = d.platform
+    return orjson.dumps(head) + _SEP + d.frame
+
+
+def decode(data: bytes) -> tuple[str, Delivery]:
+    """The origin node and the delivery of a published payload."""
+    head_raw, _, frame = data.partition(_SEP)
+    h = orjson.loads(head_raw)
+    return h["o"], Delivery(h["a"], h["u"], frame, h.get("s"), h.get("k"), h.get("p"), h.get("f"))
+
+
+class RedisFanout:
+    """Fan-out through Redis pub/sub (see the module docstring).
+
+    Args:
+        url: Redis URL, e.g. ``redis://127.0.0.1:6379/0``.
+        node_id: this node's name (random by default).
+    """
+
+    def __init__(self, url: str, node_id: str | None = None) -> None:
+        self.node_id = node_id or uuid.uuid4().hex[:12]
+        self.redis: aioredis.Redis = aioredis.from_url(url)
+        self._sink: Sink | None = None
+        self._pubsub: Any = None
+        self._task: asyncio.Task[None] | None = None
+        self._watched: set[str] = set()
+        self.on_resync: Callable[[], None] | None = None
+
+    def bind(self, sink: Sink) -> None:
+        self._sink = sink
+
+    async def start(self) -> None:
+        """Connect and start listening (raises if Redis is unreachable)."""
+        await self.redis.ping()
+        await self._subscribe_all()
+        self._task = asyncio.create_task(self._listen(), name="palaver-redis-fanout")
+
+    async def _subscribe_all(self) -> None:
+        self._pubsub = self.redis.pubsub(ignore_subscribe_messages=True)
+        await self._pubsub.subscribe(f"palaver:node:{self.node_id}", *sorted(self._watched))
+
+    async def watch(self, app_id: int, user_id: str) -> None:
+        """Receive the user's deliveries from other nodes (awaited before catch-up)."""
+        ch = channel(app_id, user_id)
+        if ch not in self._watched:
+            self._watched.add(ch)
+            await self._pubsub.subscribe(ch)
+
+    async def unwatch(self, app_id: int, user_id: str) -> None:
+        """Stop receiving a user's deliveries (no connection of theirs left here)."""
+        ch = channel(app_id, user_id)
+        if ch in self._watched:
+            self._watched.discard(ch)
+            with contextlib.suppress(Exception):
+                await self._pubsub.unsubscribe(ch)
+
+    async def publish(self, deliveries: Sequence[Delivery]) -> None:
+        """Deliver locally now, and publish for the other nodes in one pipeline."""
+        sink = self._sink
+        if sink is not None:
+            for d in deliveries:
+                sink(d)
+        if not deliveries:
+            return
+        try:
+            async with self.redis.pipeline(transaction=False) as pipe:
+                for d in deliveries:
+                    pipe.publish(channel(d.app_id, d.user_id), encode(d, self.node_id))
+                await pipe.execute()
+        except Exception:  # the events are stored; other nodes' clients catch up later
+            log.exception("publishing %d deliveries to Redis failed", len(deliveries))
+
+    async def _listen(self) -> None:
+        backoff = 0.1
+        while True:
+            try:
+                async for msg in self._pubsub.listen():
+                    if msg.get("type") != "message":
+                        continue
+                    origin, d = decode(msg["data"])
+                    if origin != self.node_id and self._sink is not None:
+                        self._sink(d)
+                    backoff = 0.1
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.warning("Redis subscription lost; resubscribing in %.1f s", backoff)
+            await asyncio.sleep(backoff)
+            backoff = min(backoff * 2, 5.0)
+            with contextlib.suppress(Exception):
+                await self._subscribe_all()
+                if self.on_resync is not None:
+                    self.on_resync()  # fill what the live path missed from storage
+
+    async def close(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+        with contextlib.suppress(Exception):
+            if self._pubsub is not None:
+                await self._pubsub.aclose()
+        await self.redis.aclose()
+
+
+class ClusterPresence(Presence):
+    """Online state of every node: local counts plus a Redis hash per node.
+
+    ``palaver:presence:<node>`` maps ``"<app>:<user>"`` to a comma-separated
+    platform list and expires after :data:`PRESENCE_TTL` seconds unless the
+    node refreshes it; ``palaver:nodes`` (a sorted set) lists the live nodes.
+    """
+
+    def __init__(self, redis: aioredis.Redis, node_id: str) -> None:
+        super().__init__()
+        self._redis = redis
+        self._node = node_id
+        self._key = f"palaver:presence:{node_id}"
+        self._task: asyncio.Task[None] | None = None
+        self._pending: set[asyncio.Task[Any]] = set()
+
+    def _changed(self, app_id: int, user_id: str) -> None:
+        field = f"{app_id}:{user_id}"
+        platforms = self.platforms(app_id, user_id)
+        if platforms:
+            coro = self._redis.hset(self._key, field, ",".join(platforms))
+        else:
+            coro = self._redis.hdel(self._key, field)
+        task = asyncio.ensure_future(coro)
+        self._pending.add(task)
+        task.add_done_callback(self._pending.discard)
+
+    def connected(self, app_id: int, user_id: str, platform: str) -> None:
+        super().connected(app_id, user_id, platform)
+        self._changed(app_id, user_id)
+
+    def disconnected(self, app_id: int, user_id: str, platform: str) -> None:
+        super().disconnected(app_id, user_id, platform)
+        self._changed(app_id, user_id)
+
+    async def start(self) -> None:
+        """Publish this node's presence now and every :data:`PRESENCE_REFRESH` seconds."""
+        await self._refresh()
+        self._task = asyncio.create_task(self._loop())
+
+    async def _refresh(self) -> None:
+        now = time.time()
+        async with self._redis.pipeline(transaction=False) as pipe:
+            pipe.delete(self._key)
+            snapshot: dict[Any, Any] = {
+                f"{app}:{user}": ",".join(sorted(per)) for (app, user), per in self._online.items()
+            }
+            if snapshot:
+                pipe.hset(self._key, mapping=snapshot)
+            pipe.expire(self._key, PRESENCE_TTL)
+            pipe.zadd("palaver:nodes", {self._node: now})
+            pipe.zremrangebyscore("palaver:nodes", 0, now - PRESENCE_TTL)
+            await pipe.execute()
+
+    async def _loop(self) -> None:
+        while True:
+            await asyncio.sleep(PRESENCE_REFRESH)
+            try:
+                await self._refresh()
+            except Exception:
+                log.warning("refreshing presence in Redis failed", exc_info=True)
+
+    async def online(self, app_id: int, user_ids: Sequence[str]) -> dict[str, list[str]]:
+        """Platforms each user is online on, across every live node."""
+        if self._pending:
+            await asyncio.gather(*list(self._pending), return_exceptions=True)
+        nodes = await self._redis.zrangebyscore("palaver:nodes", time.time() - PRESENCE_TTL, "+inf")
+        out: dict[str, set[str]] = {u: set() for u in user_ids}
+        fields = [f"{app_id}:{u}" for u in user_ids]
+        for node in nodes:
+            name = node.decode() if isinstance(node, bytes) else str(node)
+            values = await self._redis.hmget(f"palaver:presence:{name}", fields)
+            for u, v in zip(user_ids, values, strict=True):
+                if v:
+                    text = v.decode() if isinstance(v, bytes) else str(v)
+                    out[u].update(text.split(","))
+        return {u: sorted(p) for u, p in out.items()}
+
+    async def close(self) -> None:
+        """Stop refreshing and remove this node's presence."""
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+        with contextlib.suppress(Exception):
+            await self._redis.delete(self._key)
+            await self._redis.zrem("palaver:nodes", self._node)
