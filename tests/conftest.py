@@ -11,6 +11,7 @@ Redis or Chromium is a failure, never a skip: see :func:`require_service`.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -56,10 +57,23 @@ def free_port() -> int:
 
 
 async def reset_postgres(url: str) -> None:
-    """Drop every table of the test database, so migrations start from empty."""
-    from sqlalchemy import text
+    """Empty the test database (creating it if needed), so migrations start from empty."""
+    from sqlalchemy import make_url, text
+    from sqlalchemy.exc import DBAPIError
     from sqlalchemy.ext.asyncio import create_async_engine
 
+    target = make_url(url)
+    admin = create_async_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    try:
+        async with admin.connect() as conn:
+            exists = await conn.scalar(
+                text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": target.database}
+            )
+            if not exists:
+                with contextlib.suppress(DBAPIError):  # created concurrently
+                    await conn.execute(text(f'CREATE DATABASE "{target.database}"'))
+    finally:
+        await admin.dispose()
     engine = create_async_engine(url)
     async with engine.begin() as conn:
         await conn.execute(text("DROP SCHEMA public CASCADE"))
