@@ -172,8 +172,11 @@ class WebSocketEndpoint:
         finally:
             if session.logged_in:
                 hub.registry.remove(conn)
-            for task in list(session.tasks):
+            pending = list(session.tasks)
+            for task in pending:
                 task.cancel()
+            if pending:  # let cancelled ops release their database connections now
+                await asyncio.gather(*pending, return_exceptions=True)
             await conn.finished()
         return ws
 
