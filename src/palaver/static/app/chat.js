@@ -1,0 +1,573 @@
+// The conversation page: history (paged as you scroll up), day separators,
+// bubbles, text and emoji sending, status (sending / sent / failed + resend),
+// recall, read receipts, the peer's typing indicator, the "new messages" jump,
+// and setMessageRead while the conversation is open and the page visible.
+
+import { $, h, safeUrl, toast } from './dom.js';
+import { initEmojiPanel, insertAtCaret } from './emoji.js';
+import {
+  TYPING_BUSINESS_ID, avatar, clock, dayKey, dayLabel, peerOf, preview, typingStatus,
+} from './format.js';
+import { onLangChange, t } from './i18n.js';
+import { fetchProfiles } from './session.js';
+import { avatarUrl, displayName, errorOf, publish, state, subscribe, thread } from './state.js';
+
+const PAGE = 15; // getMessageList's maximum page
+const RECALL_WINDOW = 120; // seconds: the app default recall_window
+const NEAR_BOTTOM_PX = 80;
+const LOAD_OLDER_PX = 80;
+const TYPING_RESEND_MS = 4000; // repeat "typing" while typing, so the peer's timeout never fires
+
+let clockSkew = 0; // server time - local time, in seconds (learned from sent messages)
+let newCount = 0; // messages that arrived while scrolled up
+let recallTimer = 0;
+let typingSentAt = 0; // when I last told the peer "typing" (0: not typing)
+let typingPeer = '';
+const reading = { busy: false, again: false };
+
+const els = {};
+
+export function initChat() {
+  Object.assign(els, {
+    body: $('#chat-body'),
+    placeholder: $('#chat-placeholder'),
+    title: $('#chat-title'),
+    avatar: $('#chat-avatar'),
+    typing: $('#chat-typing'),
+    scroller: $('#messages'),
+    top: $('#messages-top'),
+    items: $('#message-items'),
+    jump: $('#jump-new'),
+    form: $('#composer'),
+    input: $('#composer-input'),
+    emojiPanel: $('#emoji-panel'),
+    emojiToggle: $('#emoji-toggle'),
+  });
+
+  $('#chat-back').addEventListener('click', () => closeConversation());
+  els.form.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    sendText();
+  });
+  els.input.addEventListener('keydown', (ev) => {
+    if (ev.key === 'Enter' && !ev.shiftKey && !ev.isComposing) {
+      ev.preventDefault();
+      sendText();
+    }
+  });
+  els.input.addEventListener('input', () => {
+    autosize();
+    typingChanged();
+  });
+  els.input.addEventListener('blur', () => stopTyping());
+
+  initEmojiPanel(els.emojiPanel, (e) => {
+    insertAtCaret(els.input, e);
+    els.input.focus();
+  });
+  els.emojiToggle.addEventListener('click', () => toggleEmoji());
+  document.addEventListener('click', (ev) => {
+    if (!els.emojiPanel.hidden && !ev.target.closest('#emoji-panel, #emoji-toggle')) toggleEmoji(false);
+  });
+
+  els.scroller.addEventListener('scroll', onScroll, { passive: true });
+  els.jump.addEventListener('click', () => {
+    scrollToBottom(true);
+    hideJump();
+  });
+
+  // Touch screens have no hover: a tap on a bubble shows its actions.
+  els.items.addEventListener('click', (ev) => {
+    const bubble = ev.target.closest('.msg__bubble');
+    if (!bubble || ev.target.closest('a')) return;
+    const row = bubble.closest('.msg');
+    for (const other of els.items.querySelectorAll('.msg--actions')) {
+      if (other !== row) other.classList.remove('msg--actions');
+    }
+    row.classList.toggle('msg--actions');
+  });
+
+  subscribe('messages', (cid) => {
+    if (cid === state.current) renderMessages();
+  });
+  subscribe('incoming', onIncoming);
+  subscribe('typing', (cid) => {
+    if (cid === state.current) renderHeader();
+  });
+  subscribe('profiles', () => {
+    if (state.current) {
+      renderHeader();
+      renderMessages();
+    }
+  });
+  subscribe('friends', () => state.current && renderHeader());
+  subscribe('conversations', () => {
+    // Opened while another device or the list says there is something unread.
+    const conv = currentConversation();
+    if (conv && conv.unreadCount > 0) markRead();
+  });
+  onLangChange(() => {
+    if (state.current) {
+      renderHeader();
+      renderMessages();
+    }
+    renderJump();
+  });
+  document.addEventListener('visibilitychange', () => {
+    const conv = currentConversation();
+    if (document.visibilityState === 'visible' && conv && conv.unreadCount > 0) markRead();
+  });
+}
+
+function currentConversation() {
+  return state.conversations.find((c) => c.conversationID === state.current);
+}
+
+// ---- open / close
+
+export async function openConversation(conversationID) {
+  if (state.current !== conversationID) stopTyping();
+  state.current = conversationID;
+  newCount = 0;
+  hideJump();
+  toggleEmoji(false);
+  els.placeholder.hidden = true;
+  els.body.hidden = false;
+  publish('open', conversationID);
+  renderHeader();
+  els.items.replaceChildren();
+  const th = thread(conversationID);
+  const peer = peerOf(conversationID);
+  if (!state.profiles.has(peer)) fetchProfiles([peer]);
+  if (th.loaded) {
+    renderMessages();
+    scrollToBottom();
+  } else {
+    renderTop();
+    await loadInitial(conversationID);
+  }
+  markRead();
+  if (window.matchMedia('(min-width: 768px)').matches) els.input.focus({ preventScroll: true });
+}
+
+export function closeConversation() {
+  stopTyping();
+  state.current = null;
+  toggleEmoji(false);
+  els.body.hidden = true;
+  els.placeholder.hidden = false;
+  publish('open', null);
+}
+
+async function loadInitial(cid) {
+  const th = thread(cid);
+  if (th.loading) return;
+  th.loading = true;
+  renderTop();
+  try {
+    const res = await state.chat.getMessageList({ conversationID: cid, count: PAGE });
+    const d = res && res.data ? res.data : res || {};
+    const page = (d.messageList || []).filter((m) => typingStatus(m) === null);
+    const ids = new Set(page.map((m) => m.ID));
+    // Keep messages added meanwhile (sent or received while the page loaded).
+    th.messages = [...page, ...th.messages.filter((m) => !ids.has(m.ID))];
+    th.nextReqMessageID = d.nextReqMessageID || '';
+    th.isCompleted = Boolean(d.isCompleted) || !th.nextReqMessageID;
+    th.loaded = true;
+  } catch (err) {
+    toast(t('chat.loadFailed', errorOf(err)));
+  } finally {
+    th.loading = false;
+  }
+  if (state.current !== cid) return;
+  renderMessages();
+  scrollToBottom();
+  fillViewport(cid);
+}
+
+/** Load older pages until the list can scroll (or there is no more history). */
+async function fillViewport(cid) {
+  const th = thread(cid);
+  let guard = 10;
+  while (state.current === cid && !th.isCompleted && guard-- > 0
+    && els.scroller.scrollHeight <= els.scroller.clientHeight + LOAD_OLDER_PX) {
+    if (!(await loadOlder(cid))) break;
+  }
+}
+
+async function loadOlder(cid) {
+  const th = thread(cid);
+  if (th.loading || th.isCompleted || !th.loaded) return false;
+  th.loading = true;
+  renderTop();
+  let ok = false;
+  try {
+    const res = await state.chat.getMessageList({
+      conversationID: cid,
+      nextReqMessageID: th.nextReqMessageID,
+      count: PAGE,
+    });
+    const d = res && res.data ? res.data : res || {};
+    const known = new Set(th.messages.map((m) => m.ID));
+    const older = (d.messageList || []).filter((m) => typingStatus(m) === null && !known.has(m.ID));
+    th.messages = [...older, ...th.messages];
+    th.nextReqMessageID = d.nextReqMessageID || '';
+    th.isCompleted = Boolean(d.isCompleted) || !th.nextReqMessageID;
+    ok = true;
+  } catch (err) {
+    toast(t('chat.loadFailed', errorOf(err)));
+  } finally {
+    th.loading = false;
+  }
+  if (state.current === cid) {
+    // Keep what the user was looking at in place while the older page goes in above.
+    const before = els.scroller.scrollHeight - els.scroller.scrollTop;
+    renderMessages();
+    els.scroller.scrollTop = els.scroller.scrollHeight - before;
+  }
+  return ok;
+}
+
+function onScroll() {
+  const cid = state.current;
+  if (!cid) return;
+  if (els.scroller.scrollTop < LOAD_OLDER_PX) loadOlder(cid);
+  if (nearBottom()) hideJump();
+}
+
+function nearBottom() {
+  const s = els.scroller;
+  return s.scrollHeight - s.scrollTop - s.clientHeight < NEAR_BOTTOM_PX;
+}
+
+function scrollToBottom(smooth = false) {
+  const s = els.scroller;
+  if (smooth && typeof s.scrollTo === 'function') s.scrollTo({ top: s.scrollHeight, behavior: 'smooth' });
+  else s.scrollTop = s.scrollHeight;
+}
+
+// ---- live updates
+
+function onIncoming(msg) {
+  if (msg.conversationID !== state.current) return;
+  const stick = nearBottom();
+  renderMessages();
+  if (stick || msg.flow === 'out') {
+    scrollToBottom();
+  } else {
+    newCount += 1;
+    renderJump();
+  }
+  if (msg.flow === 'in') markRead();
+}
+
+function renderJump() {
+  els.jump.hidden = newCount <= 0;
+  els.jump.textContent = newCount > 1 ? t('chat.newMessagesCount', { count: newCount }) : t('chat.newMessages');
+}
+
+function hideJump() {
+  newCount = 0;
+  renderJump();
+}
+
+/** setMessageRead for the open conversation while the page is visible (one call at a time). */
+async function markRead() {
+  const cid = state.current;
+  if (!cid || !state.chat || document.visibilityState !== 'visible') return;
+  if (reading.busy) {
+    reading.again = true;
+    return;
+  }
+  reading.busy = true;
+  try {
+    await state.chat.setMessageRead({ conversationID: cid });
+  } catch (err) {
+    console.warn('palaver ui: setMessageRead failed', err);
+  } finally {
+    reading.busy = false;
+  }
+  if (reading.again) {
+    reading.again = false;
+    markRead();
+  }
+}
+
+// ---- rendering
+
+function renderHeader() {
+  const cid = state.current;
+  if (!cid) return;
+  const peer = peerOf(cid);
+  const conv = currentConversation();
+  const name = (conv && conv.remark) || displayName(peer);
+  els.title.textContent = name;
+  els.avatar.replaceChildren(avatar(peer, name, avatarUrl(peer), 'sm'));
+  const typing = state.typing.has(cid);
+  els.typing.hidden = !typing;
+  els.typing.textContent = typing ? t('chat.typing') : '';
+}
+
+function renderTop() {
+  const th = state.current ? thread(state.current) : null;
+  if (!th) return;
+  els.top.classList.toggle('messages__top--loading', th.loading);
+  els.top.textContent = th.loading
+    ? t('chat.loadingOlder')
+    : th.loaded && th.isCompleted && th.messages.length
+      ? t('chat.noMore')
+      : '';
+}
+
+function now() {
+  return Date.now() / 1000 + clockSkew;
+}
+
+function canRecall(msg) {
+  return msg.flow === 'out' && msg.status === 'success' && !msg.isRevoked && msg.time
+    && now() - msg.time < RECALL_WINDOW;
+}
+
+export function renderMessages() {
+  const cid = state.current;
+  if (!cid) return;
+  const th = thread(cid);
+  const stick = nearBottom();
+  const nodes = [];
+  let lastDay = '';
+  let nextExpiry = Infinity;
+  for (const msg of th.messages) {
+    if (typingStatus(msg) !== null) continue;
+    const day = dayKey(msg.time || now());
+    if (day !== lastDay) {
+      lastDay = day;
+      nodes.push(h('li', { class: 'day', dataset: { testid: 'day-separator' } },
+        h('span', { text: dayLabel(msg.time || now()) })));
+    }
+    nodes.push(messageNode(msg));
+    if (canRecall(msg)) nextExpiry = Math.min(nextExpiry, msg.time + RECALL_WINDOW);
+  }
+  els.items.replaceChildren(...nodes);
+  renderTop();
+  if (stick) scrollToBottom();
+  clearTimeout(recallTimer);
+  if (nextExpiry < Infinity) {
+    recallTimer = setTimeout(renderMessages, Math.max(1000, (nextExpiry - now()) * 1000 + 200));
+  }
+}
+
+function messageNode(msg) {
+  const mine = msg.flow === 'out' || (msg.from && msg.from === state.userID && msg.flow !== 'in');
+  const peer = peerOf(state.current);
+  if (msg.isRevoked) {
+    const byMe = msg.revoker ? msg.revoker === state.userID : mine;
+    return h('li', {
+      class: 'tip',
+      dataset: { testid: 'msg-recalled', messageId: msg.ID || '' },
+      text: byMe ? t('chat.recalledByMe') : t('chat.recalledByPeer', { name: displayName(peer) }),
+    });
+  }
+  const who = mine ? state.userID : msg.from || peer;
+  const name = displayName(who);
+  const status = msg.status || 'unSend';
+  const meta = [h('time', { class: 'msg__time', text: msg.time ? clock(msg.time) : '' })];
+  if (mine) {
+    if (status === 'fail') {
+      meta.push(
+        h('span', { class: 'status status--fail', dataset: { testid: 'msg-status' }, text: t('chat.failed') }),
+        h('button', {
+          type: 'button',
+          class: 'link-button status__resend',
+          dataset: { testid: 'resend' },
+          text: t('chat.resend'),
+          onclick: () => send(msg, true),
+        }),
+      );
+    } else if (status !== 'success') {
+      meta.push(h('span', { class: 'status status--sending', dataset: { testid: 'msg-status' }, text: t('chat.sending') }));
+    } else {
+      meta.push(h('span', {
+        class: msg.isPeerRead ? 'status status--read' : 'status status--unread',
+        dataset: { testid: 'read-receipt' },
+        text: msg.isPeerRead ? t('chat.read') : t('chat.unread'),
+      }));
+    }
+  }
+  const actions = canRecall(msg)
+    ? h('div', { class: 'msg__actions', role: 'group', 'aria-label': t('chat.messageActions') },
+      h('button', {
+        type: 'button',
+        class: 'chip',
+        dataset: { testid: 'recall' },
+        text: t('chat.recall'),
+        onclick: () => recall(msg),
+      }))
+    : null;
+  return h(
+    'li',
+    {
+      class: `msg ${mine ? 'msg--out' : 'msg--in'}${status === 'fail' ? ' msg--fail' : ''}`,
+      dataset: { testid: 'message', messageId: msg.ID || '', status },
+    },
+    avatar(who, name, mine ? (state.me && state.me.avatar) || avatarUrl(who) : msg.avatar || avatarUrl(who), 'sm'),
+    h(
+      'div',
+      { class: 'msg__content' },
+      h('div', { class: 'msg__bubble', dataset: { testid: 'bubble' }, tabindex: '0' }, content(msg)),
+      h('div', { class: 'msg__meta' }, ...meta),
+      actions,
+    ),
+  );
+}
+
+/** The inside of a bubble: text as text, pictures and links only from http(s) URLs. */
+function content(msg) {
+  const p = msg.payload || {};
+  switch (msg.type) {
+    case 'TIMTextElem':
+      return h('span', { class: 'msg__text', dataset: { testid: 'message-text' }, text: String(p.text ?? '') });
+    case 'TIMImageElem': {
+      const infos = Array.isArray(p.imageInfoArray) ? p.imageInfoArray : [];
+      const pick = infos.find((i) => i && i.type === 1) || infos[0] || {};
+      const src = safeUrl(pick.url || pick.URL || '', { image: true });
+      if (!src) return h('span', { class: 'msg__text', text: t('preview.image') });
+      return h('img', { class: 'msg__image', src, alt: t('preview.image'), loading: 'lazy', referrerpolicy: 'no-referrer' });
+    }
+    case 'TIMFileElem':
+    case 'TIMSoundElem':
+    case 'TIMVideoFileElem': {
+      const url = safeUrl(p.url || p.fileUrl || p.remoteAudioUrl || p.videoUrl || '');
+      const label = preview(msg, state.userID, '');
+      return url
+        ? h('a', { class: 'msg__link', href: url, target: '_blank', rel: 'noopener noreferrer', text: label })
+        : h('span', { class: 'msg__text', text: label });
+    }
+    default:
+      return h('span', { class: 'msg__text msg__text--meta', text: preview(msg, state.userID, '') });
+  }
+}
+
+// ---- sending
+
+function autosize() {
+  const el = els.input;
+  el.style.height = 'auto'; // CSP allows styles set from script (not style attributes)
+  el.style.height = `${Math.min(el.scrollHeight, 140)}px`;
+}
+
+async function sendText() {
+  const text = els.input.value;
+  if (!text.trim() || !state.current || !state.chat) return;
+  const cid = state.current;
+  const { TYPES } = state.sdk;
+  let msg;
+  try {
+    msg = state.chat.createTextMessage({
+      to: peerOf(cid),
+      conversationType: (TYPES && TYPES.CONV_C2C) || 'C2C',
+      payload: { text },
+    });
+  } catch (err) {
+    toast(t('chat.sendFailed', errorOf(err)));
+    return;
+  }
+  els.input.value = '';
+  autosize();
+  stopTyping();
+  toggleEmoji(false);
+  const th = thread(cid);
+  th.messages.push(msg);
+  if (state.current === cid) {
+    renderMessages();
+    scrollToBottom();
+  }
+  await send(msg, false, cid);
+}
+
+async function send(msg, again, cid = state.current) {
+  if (again) {
+    msg.status = 'unSend';
+    renderMessages();
+  }
+  try {
+    const res = again ? await state.chat.resendMessage(msg) : await state.chat.sendMessage(msg);
+    const sent = res && res.data && res.data.message;
+    if (sent && sent !== msg) Object.assign(msg, sent);
+    if (msg.status !== 'success') msg.status = 'success';
+    if (msg.time) clockSkew = msg.time - Date.now() / 1000;
+  } catch (err) {
+    msg.status = 'fail';
+    toast(t('chat.sendFailed', errorOf(err)));
+  }
+  // A copy may have arrived meanwhile (another path to the same message): keep one.
+  const th = state.threads.get(cid);
+  if (th && msg.ID) th.messages = th.messages.filter((m) => m === msg || m.ID !== msg.ID);
+  if (cid === state.current) renderMessages();
+}
+
+async function recall(msg) {
+  try {
+    const res = await state.chat.revokeMessage(msg);
+    const m = res && res.data && res.data.message;
+    if (m && m !== msg) Object.assign(msg, m);
+    msg.isRevoked = true;
+  } catch (err) {
+    toast(t('chat.recallFailed', errorOf(err)));
+  }
+  renderMessages();
+}
+
+// ---- typing indicator (chat-uikit's custom message, online users only)
+
+function typingChanged() {
+  if (!state.current || !state.chat) return;
+  if (!els.input.value.trim()) {
+    stopTyping();
+    return;
+  }
+  const nowMs = Date.now();
+  if (nowMs - typingSentAt > TYPING_RESEND_MS) {
+    typingSentAt = nowMs;
+    typingPeer = peerOf(state.current);
+    sendTyping(typingPeer, 1);
+  }
+}
+
+function stopTyping() {
+  if (typingSentAt && typingPeer) sendTyping(typingPeer, 0);
+  typingSentAt = 0;
+  typingPeer = '';
+}
+
+function sendTyping(to, status) {
+  if (!state.chat || !to || to === state.userID) return;
+  try {
+    const { TYPES } = state.sdk;
+    const msg = state.chat.createCustomMessage({
+      to,
+      conversationType: (TYPES && TYPES.CONV_C2C) || 'C2C',
+      payload: {
+        data: JSON.stringify({
+          businessID: TYPING_BUSINESS_ID,
+          typingStatus: status,
+          version: 1,
+          userAction: status ? 14 : 0,
+          actionParam: status ? 'EIMAMSG_InputStatus_Ing' : 'EIMAMSG_InputStatus_End',
+        }),
+        description: '',
+        extension: '',
+      },
+    });
+    Promise.resolve(state.chat.sendMessage(msg, { onlineUserOnly: true })).catch(() => {});
+  } catch {
+    // typing signals are best effort
+  }
+}
+
+// ---- emoji panel
+
+function toggleEmoji(open) {
+  const next = open === undefined ? els.emojiPanel.hidden : open;
+  els.emojiPanel.hidden = !next;
+  els.emojiToggle.setAttribute('aria-expanded', String(next));
+}

@@ -1,0 +1,196 @@
+// The conversation list: avatar, name (remark or nick), last-message preview,
+// time, unread badge, pinned on top, pin/unpin and delete; live from
+// CONVERSATION_LIST_UPDATED. Also the "new chat" box and the total-unread badge.
+
+import { openConversation, closeConversation } from './chat.js';
+import { $, h, toast } from './dom.js';
+import { avatar, listTime, peerOf, preview } from './format.js';
+import { onLangChange, t } from './i18n.js';
+import { call, fetchProfiles } from './session.js';
+import { avatarUrl, displayName, errorOf, publish, state, subscribe } from './state.js';
+
+let menuFor = null; // the conversationID whose action menu is open
+
+export function initConversations() {
+  for (const topic of ['conversations', 'profiles', 'friends', 'typing', 'open', 'me']) {
+    subscribe(topic, renderList);
+  }
+  subscribe('unread', renderTotal);
+  onLangChange(() => {
+    renderList();
+    renderTotal();
+  });
+
+  $('#new-chat-form').addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    const input = $('#new-chat-input');
+    const userID = input.value.trim();
+    if (!userID) return;
+    const found = await fetchProfiles([userID]);
+    if (!found.some((p) => p.userID === userID)) {
+      toast(t('conv.userNotFound', { userID }));
+      return;
+    }
+    input.value = '';
+    openConversation(`C2C${userID}`);
+  });
+
+  document.addEventListener('click', (ev) => {
+    if (menuFor && !ev.target.closest('.conv__menu, .conv__more')) {
+      menuFor = null;
+      renderList();
+    }
+  });
+  document.addEventListener('keydown', (ev) => {
+    if (ev.key === 'Escape' && menuFor) {
+      menuFor = null;
+      renderList();
+    }
+  });
+}
+
+function renderTotal() {
+  const badge = $('#total-unread');
+  const n = state.totalUnread || 0;
+  badge.textContent = n > 99 ? '99+' : String(n);
+  badge.hidden = n <= 0;
+  badge.setAttribute('aria-label', t('conv.totalUnread', { count: n }));
+  document.title = n > 0 ? `(${n > 99 ? '99+' : n}) ${t('app.title')}` : t('app.title');
+}
+
+export function renderList() {
+  const list = $('#conv-list');
+  const items = state.conversations.filter((c) => c && c.conversationID);
+  $('#conv-empty').hidden = items.length > 0;
+  list.replaceChildren(...items.map(item));
+}
+
+function item(conv) {
+  const cid = conv.conversationID;
+  const peer = (conv.userProfile && conv.userProfile.userID) || peerOf(cid);
+  const name = conv.remark || displayName(peer);
+  const url = avatarUrl(peer) || (conv.userProfile && conv.userProfile.avatar) || '';
+  const unread = conv.unreadCount || 0;
+  const typing = state.typing.has(cid);
+  const last = conv.lastMessage;
+  const text = typing ? t('chat.typing') : preview(last, state.userID, name);
+
+  const classes = ['conv'];
+  if (conv.isPinned) classes.push('conv--pinned');
+  if (cid === state.current) classes.push('conv--active');
+  if (menuFor === cid) classes.push('conv--menu-open');
+
+  const badge = unread > 0
+    ? h('span', {
+      class: 'badge conv__badge',
+      dataset: { testid: 'unread-badge' },
+      'aria-label': t('conv.unreadLabel', { count: unread }),
+      text: unread > 99 ? '99+' : String(unread),
+    })
+    : null;
+
+  const main = h(
+    'button',
+    {
+      type: 'button',
+      class: 'conv__main',
+      dataset: { testid: 'conversation-open' },
+      'aria-current': cid === state.current ? 'true' : null,
+      onclick: () => openConversation(cid),
+    },
+    avatar(peer, name, url, 'md'),
+    h(
+      'span',
+      { class: 'conv__body' },
+      h(
+        'span',
+        { class: 'conv__row' },
+        h('span', { class: 'conv__name', dataset: { testid: 'conversation-name' }, text: name }),
+        conv.isPinned ? h('span', { class: 'pin-mark', title: t('conv.pinned'), 'aria-label': t('conv.pinned') }) : null,
+        h('span', { class: 'conv__time', text: last ? listTime(last.time) : '' }),
+      ),
+      h(
+        'span',
+        { class: 'conv__row' },
+        h('span', {
+          class: typing ? 'conv__preview conv__preview--typing' : 'conv__preview',
+          dataset: { testid: 'conversation-preview' },
+          text,
+        }),
+        badge,
+      ),
+    ),
+  );
+
+  const more = h('button', {
+    type: 'button',
+    class: 'conv__more icon-button',
+    dataset: { testid: 'conversation-more' },
+    'aria-label': t('conv.actions', { name }),
+    title: t('conv.actions', { name }),
+    'aria-haspopup': 'menu',
+    'aria-expanded': menuFor === cid ? 'true' : 'false',
+    onclick: (ev) => {
+      ev.stopPropagation();
+      menuFor = menuFor === cid ? null : cid;
+      renderList();
+    },
+  }, h('span', { class: 'icon icon--more', 'aria-hidden': 'true' }));
+
+  const menu = menuFor === cid
+    ? h(
+      'div',
+      { class: 'conv__menu', role: 'menu' },
+      h('button', {
+        type: 'button',
+        role: 'menuitem',
+        dataset: { testid: 'conversation-pin' },
+        text: conv.isPinned ? t('conv.unpin') : t('conv.pin'),
+        onclick: () => pin(conv),
+      }),
+      h('button', {
+        type: 'button',
+        role: 'menuitem',
+        class: 'danger',
+        dataset: { testid: 'conversation-delete' },
+        text: t('conv.delete'),
+        onclick: () => remove(conv),
+      }),
+    )
+    : null;
+
+  return h(
+    'li',
+    { class: classes.join(' '), dataset: { testid: 'conversation-item', conversationId: cid } },
+    main,
+    more,
+    menu,
+  );
+}
+
+async function pin(conv) {
+  menuFor = null;
+  try {
+    await call('pinConversation', { conversationID: conv.conversationID, isPinned: !conv.isPinned });
+  } catch (err) {
+    const e = errorOf(err);
+    toast(t('contacts.failed', e));
+  }
+  renderList();
+}
+
+async function remove(conv) {
+  menuFor = null;
+  const cid = conv.conversationID;
+  try {
+    await call('deleteConversation', cid);
+    // The SDK's CONVERSATION_LIST_UPDATED follows; drop it now so the list reacts at once.
+    state.conversations = state.conversations.filter((c) => c.conversationID !== cid);
+    state.threads.delete(cid);
+    publish('conversations');
+    if (state.current === cid) closeConversation();
+  } catch (err) {
+    toast(t('contacts.failed', errorOf(err)));
+    renderList();
+  }
+}
