@@ -30,11 +30,13 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --disable-pip-version-check -q -e '.[dev]'
 	touch $@
 
-# Debian's Chromium for the browser tests (Playwright drives it; it never downloads one).
+# Debian's Chromium for the browser tests (Playwright drives it; it never downloads one),
+# with CJK and emoji fonts so screenshots of Chinese text and emoji render.
+BROWSER_PKGS := chromium fonts-noto-cjk fonts-noto-color-emoji
 browser:
-	@command -v chromium >/dev/null 2>&1 || { \
+	@dpkg -s $(BROWSER_PKGS) >/dev/null 2>&1 || { \
 		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
-		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium; \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $(BROWSER_PKGS); \
 	}
 
 run: venv
