@@ -89,6 +89,7 @@ async def login(s: Session, d: Login) -> dict[str, Any]:
         "serverTime": int(time.time()),
         "heartbeatInterval": hub.settings.heartbeat_interval,
         "heartbeatTimeout": hub.settings.heartbeat_timeout,
+        "recallWindow": app.settings.recall_window,
         "cursor": head,
     }
 
