@@ -1,0 +1,237 @@
+"""Objects the SDK hands out: :class:`Message`, :class:`Conversation`,
+:class:`MessageListResult` and the :class:`ChatError` exception.
+
+Field names are Tencent's ``@tencentcloud/chat`` ones in snake_case
+(``conversationID`` -> ``conversation_id``, ``from`` -> ``from_``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from palaver.errors import CODE_MEANINGS
+
+#: Request unanswered within the request timeout (Tencent Web SDK ``2801``).
+ERR_REQUEST_TIMEOUT = 2801
+#: The connection was lost (or could not be made) before the answer came
+#: (Tencent Web SDK ``2800``, network error).
+ERR_NETWORK = 2800
+#: Not logged in (or kicked out, or logged out).
+ERR_NOT_LOGGED_IN = 6014
+#: Invalid parameters (checked by the SDK before sending).
+ERR_INVALID_PARAMETERS = 6017
+#: UserSig expired: the server answers 70001; Tencent's native SDKs call it 6206.
+ERR_USER_SIG_EXPIRED = 70001
+
+
+class ChatError(Exception):
+    """A failed call: ``code`` is a Tencent error code, ``message`` says why.
+
+    Server refusals carry the server's code (e.g. 70001 UserSig expired, 70009
+    bad signature, 70013 userID mismatch, 70107 not imported, 20016 recall
+    window passed). The SDK's own codes: 2800 connection lost / cannot connect,
+    2801 request timed out, 6014 not logged in, 6017 invalid parameters.
+    """
+
+    def __init__(self, code: int, message: str = "") -> None:
+        self.code = code
+        self.message = message or CODE_MEANINGS.get(code, "error")
+        super().__init__(f"{code}: {self.message}")
+
+    @property
+    def is_user_sig_expired(self) -> bool:
+        """True for an expired UserSig (70001, or 6206 as native SDKs name it)."""
+        return self.code in (70001, 6206)
+
+
+@dataclass(eq=False)
+class Message:
+    """A message, as ``@tencentcloud/chat``'s ``Message`` (snake_case fields).
+
+    Attributes:
+        id: the server's message ID (opaque string). Before it is sent, a local
+            ID ``"<userID>-<time>-<random>"`` that the send replaces.
+        conversation_id: ``"C2C<peer>"`` from this user's point of view.
+        conversation_type: ``TYPES.CONV_C2C``.
+        from_: the sender's userID (also :attr:`sender`).
+        to: the receiver's userID.
+        flow: ``"out"`` (sent by this user, from any device) or ``"in"``.
+        time: unix seconds, the server's time once sent.
+        sequence: position in the conversation (0 before sending and for
+            online-only messages).
+        random: the client random that makes retries idempotent.
+        status: ``"unSend"``, ``"success"`` or ``"fail"``.
+        is_read: whether this user read it (always True for ``out``).
+        is_peer_read: whether the peer read it (``out`` only).
+        is_revoked: recalled by its sender.
+        payload: the first element in the SDK's shape, e.g. ``{"text": "hi"}``.
+        type: the first element's type, ``TYPES.MSG_*``.
+        msg_body: every element in the REST shape (``[{"MsgType", "MsgContent"}]``).
+        cloud_custom_data: the app's string riding along with the message.
+    """
+
+    id: str = ""
+    conversation_id: str = ""
+    conversation_type: str = "C2C"
+    from_: str = ""
+    to: str = ""
+    flow: str = "out"
+    time: int = 0
+    sequence: int = 0
+    random: int = 0
+    status: str = "unSend"
+    is_read: bool = True
+    is_peer_read: bool = False
+    is_revoked: bool = False
+    payload: dict[str, Any] = field(default_factory=dict)
+    type: str = "TIMTextElem"
+    msg_body: list[dict[str, Any]] = field(default_factory=list)
+    cloud_custom_data: str = ""
+    nick: str = ""
+    avatar: str = ""
+    need_read_receipt: bool = False
+    online_only: bool = False
+    revoker: str = ""
+
+    @property
+    def sender(self) -> str:
+        """The sender's userID (same as :attr:`from_`)."""
+        return self.from_
+
+    @classmethod
+    def from_wire(cls, d: dict[str, Any]) -> Message:
+        """A message from its protocol object (docs/protocol.md §7)."""
+        msg = cls()
+        msg.update_from_wire(d)
+        return msg
+
+    def update_from_wire(self, d: dict[str, Any]) -> None:
+        """Overwrite the fields the protocol object carries (in place)."""
+        self.id = str(d.get("ID", self.id))
+        self.conversation_id = str(d.get("conversationID", self.conversation_id))
+        self.conversation_type = str(d.get("conversationType", self.conversation_type or "C2C"))
+        self.from_ = str(d.get("from", self.from_))
+        self.to = str(d.get("to", self.to))
+        self.flow = str(d.get("flow", self.flow))
+        self.time = int(d.get("time", self.time) or 0)
+        self.sequence = int(d.get("sequence", self.sequence) or 0)
+        self.random = int(d.get("random", self.random) or 0)
+        self.status = str(d.get("status", self.status))
+        self.is_read = bool(d.get("isRead", self.is_read))
+        self.is_peer_read = bool(d.get("isPeerRead", self.is_peer_read))
+        self.is_revoked = bool(d.get("isRevoked", self.is_revoked))
+        if "payload" in d:
+            self.payload = dict(d["payload"] or {})
+        if "type" in d:
+            self.type = str(d["type"])
+        if "MsgBody" in d:
+            self.msg_body = list(d["MsgBody"] or [])
+        self.cloud_custom_data = str(d.get("cloudCustomData", self.cloud_custom_data) or "")
+        self.nick = str(d.get("nick", self.nick) or "")
+        self.avatar = str(d.get("avatar", self.avatar) or "")
+        self.online_only = bool(d.get("onlineOnly", self.online_only))
+        if not self.type and self.msg_body:
+            self.type = str(self.msg_body[0].get("MsgType", ""))
+
+    def to_wire(self) -> dict[str, Any]:
+        """The protocol object (docs/protocol.md §7) of this message."""
+        return {
+            "ID": self.id,
+            "conversationID": self.conversation_id,
+            "conversationType": self.conversation_type,
+            "from": self.from_,
+            "to": self.to,
+            "flow": self.flow,
+            "time": self.time,
+            "sequence": self.sequence,
+            "random": self.random,
+            "type": self.type,
+            "payload": self.payload,
+            "MsgBody": self.msg_body,
+            "cloudCustomData": self.cloud_custom_data,
+            "status": self.status,
+            "isRevoked": self.is_revoked,
+            "isPeerRead": self.is_peer_read,
+            "isRead": self.is_read,
+            "nick": self.nick,
+            "avatar": self.avatar,
+        }
+
+    def __repr__(self) -> str:
+        return (
+            f"Message(id={self.id!r}, {self.from_}->{self.to}, flow={self.flow}, "
+            f"seq={self.sequence}, type={self.type}, payload={self.payload!r}, "
+            f"status={self.status}, revoked={self.is_revoked})"
+        )
+
+
+@dataclass(eq=False)
+class Conversation:
+    """A conversation, as ``@tencentcloud/chat``'s ``Conversation`` (snake_case).
+
+    Attributes:
+        conversation_id: ``"C2C<peer>"``.
+        type: ``TYPES.CONV_C2C``.
+        unread_count: messages received and not yet read.
+        last_message: the newest message, or None.
+        is_pinned: pinned conversations list first.
+        user_profile: the peer's profile (``{"userID", "nick", "avatar", ...}``).
+        peer_read_sequence: how far the peer has read (a message ``sequence``).
+    """
+
+    conversation_id: str
+    type: str = "C2C"
+    unread_count: int = 0
+    last_message: Message | None = None
+    is_pinned: bool = False
+    user_profile: dict[str, Any] = field(default_factory=dict)
+    peer_read_sequence: int = 0
+
+    @property
+    def peer(self) -> str:
+        """The other party's userID (for C2C)."""
+        prefix = self.type if self.conversation_id.startswith(self.type) else ""
+        return self.conversation_id[len(prefix) :]
+
+    @classmethod
+    def from_wire(cls, d: dict[str, Any]) -> Conversation:
+        """A conversation from its protocol object (docs/protocol.md §7)."""
+        last = d.get("lastMessage")
+        return cls(
+            conversation_id=str(d.get("conversationID", "")),
+            type=str(d.get("type", "C2C")),
+            unread_count=int(d.get("unreadCount", 0) or 0),
+            last_message=Message.from_wire(last) if isinstance(last, dict) else None,
+            is_pinned=bool(d.get("isPinned", False)),
+            user_profile=dict(d.get("userProfile") or {}),
+            peer_read_sequence=int(d.get("peerReadSequence", 0) or 0),
+        )
+
+    def key(self) -> tuple[Any, ...]:
+        """What a user sees of the conversation, to tell whether it changed."""
+        m = self.last_message
+        return (
+            self.conversation_id,
+            self.unread_count,
+            self.is_pinned,
+            self.peer_read_sequence,
+            (m.id, m.is_revoked, m.is_peer_read) if m else None,
+            tuple(sorted((k, repr(v)) for k, v in self.user_profile.items())),
+        )
+
+
+@dataclass
+class MessageListResult:
+    """A page of history: ``get_message_list``'s answer.
+
+    Attributes:
+        message_list: the messages, oldest first (at most 15).
+        next_req_message_id: pass it back to get the page before this one
+            (``""`` when complete).
+        is_completed: True when there is nothing older.
+    """
+
+    message_list: list[Message]
+    next_req_message_id: str
+    is_completed: bool
