@@ -668,17 +668,13 @@ async def test_reconnect_replays_missed_messages_exactly_once(
     assert await bob.drain(RECEIVED) == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="server bug: a client whose stream was empty at login has cursor 0, which the "
-    "server reads as 'new client, start at the end', so events missed while away are lost",
-)
 async def test_reconnect_of_a_client_whose_stream_was_empty(
     server: RunningServer, open_chat: Open
 ) -> None:
     await server.import_users("alice", "bob")
     alice = await open_chat("alice")
     bob = await open_chat("bob", reconnectDelay=1000)
+    # the first login sent no cursor (a new client); the reconnect sends 0
     assert await bob.js("return chat.getCursor();") == 0
     await bob.drain(NET)
     drop_connections(server, "bob")

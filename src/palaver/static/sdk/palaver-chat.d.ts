@@ -395,6 +395,8 @@ export interface LoginData {
   /** Seconds. */
   heartbeatInterval?: number;
   heartbeatTimeout?: number;
+  /** Seconds a sender may recall a message in this app. */
+  recallWindow?: number;
   cursor?: number;
 }
 

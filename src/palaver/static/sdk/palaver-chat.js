@@ -389,6 +389,8 @@ class Session {
     this.userSig = userSig;
     /** The last event-stream `seq` processed; sent in every login (docs/protocol.md §4). */
     this.cursor = 0;
+    /** Whether a login answered: until then there is no cursor to resume from. */
+    this.hasCursor = false;
     this.nextId = 1;
     /** Message IDs already reported, oldest first (a Map keeps insertion order). */
     this.seen = new Map();
@@ -602,7 +604,7 @@ export default class PalaverChat {
    * once SDK_READY was emitted.
    *
    * Resolves `{code: 0, data: {repeatLogin, errorInfo, userID, serverTime,
-   * heartbeatInterval, heartbeatTimeout, cursor}}` (`{repeatLogin: true}` when
+   * heartbeatInterval, heartbeatTimeout, recallWindow, cursor}}` (`{repeatLogin: true}` when
    * this user is logged in already).
    *
    * Rejects `{code, message}`: 70001 UserSig expired, 70002 empty, 70003
@@ -761,12 +763,17 @@ export default class PalaverChat {
         userID: sess.userID,
         userSig: sess.userSig,
         platform: this.platform,
-        cursor: sess.cursor,
       };
+      // A new session sends no cursor: it starts at the current end of the
+      // stream. A reconnect sends the one it has, even 0 (an empty stream at
+      // the first login): see docs/protocol.md §3.1.
+      if (sess.hasCursor) login.cursor = sess.cursor;
       const data = await this._call(sess, link, 'login', login, this._requestTimeout, (d) => {
-        // Applied as the response arrives, before any push that follows it:
-        // a fresh session (cursor 0) starts at the current end of the stream.
-        if (sess.cursor === 0) sess.cursor = Number(d.cursor) || 0;
+        // Applied as the response arrives, before any push that follows it.
+        if (!sess.hasCursor) {
+          sess.cursor = Math.max(sess.cursor, Number(d.cursor) || 0);
+          sess.hasCursor = true;
+        }
       });
       const interval = this._heartbeatInterval ?? (Number(data.heartbeatInterval) || 30) * 1000;
       link.heartbeat = setInterval(() => this._beat(sess, link), interval);
