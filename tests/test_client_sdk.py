@@ -629,11 +629,6 @@ async def test_recall_within_the_window_and_20016_after(
     assert [m.is_revoked for m in history.message_list] == [True, False]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="server bug: a WebSocket session keeps the App (and its settings) it logged in "
-    "with, so recall_window/check_friendship changes do not apply until the next login",
-)
 async def test_settings_changed_while_logged_in_apply(
     server: RunningServer, connect: Connect
 ) -> None:
@@ -941,7 +936,9 @@ async def test_a_session_that_cannot_log_in_again_ends_with_error(
     await server.import_users("bob")
     bob, b = await connect("bob", reconnect_delay=0.05)
     b.drain(EVENT.NET_STATE_CHANGE)
-    await server.ok("im_open_login_svc", "account_delete", {"DeleteItem": [{"UserID": "bob"}]})
+    # the account disappears without a kick (as if deleted through another node
+    # before this one heard of it); the connection then drops
+    await server.hub.accounts.delete(server.app, ["bob"])
     drop_connections(server, "bob")
     error = await b.next(EVENT.ERROR)
     assert error["code"] == 70107 and error["message"]
@@ -952,6 +949,18 @@ async def test_a_session_that_cannot_log_in_again_ends_with_error(
     await asyncio.sleep(QUIET)  # and it stopped trying
     assert server.hub.registry.connections(server.app.sdkappid, "bob") == []
     assert b.drain(EVENT.NET_STATE_CHANGE) == []
+
+
+async def test_rest_account_delete_kicks_the_account_out(
+    server: RunningServer, connect: Connect
+) -> None:
+    await server.import_users("bob")
+    bob, b = await connect("bob")
+    await server.ok("im_open_login_svc", "account_delete", {"DeleteItem": [{"UserID": "bob"}]})
+    assert await b.next(EVENT.KICKED_OUT) == {"type": TYPES.KICKED_OUT_REST_API}
+    await asyncio.sleep(QUIET)
+    assert server.hub.registry.connections(server.app.sdkappid, "bob") == []
+    assert not bob.is_ready()
 
 
 async def test_heartbeats_keep_the_connection_alive(

@@ -82,7 +82,13 @@ class ConversationService:
             out = []
             for r in rows:
                 unread = await store.unread_count(
-                    conn, app.sdkappid, owner, r["peer"], r["conv_id"], int(r["read_seq"])
+                    conn,
+                    app.sdkappid,
+                    owner,
+                    r["peer"],
+                    r["conv_id"],
+                    int(r["read_seq"]),
+                    max(int(r["last_seq"]), int(r["read_seq"])),
                 )
                 out.append(
                     Conversation(

@@ -148,6 +148,7 @@ class SendResult:
     stored: bool
     duplicate: bool = False
     message: Message | None = None
+    online_view: MessageView | None = None  # what was pushed, for an online-only message
 
 
 @dataclass(frozen=True)
@@ -256,7 +257,7 @@ class MessageService:
                 users = [receiver] + ([sender] if sync_sender and sender != receiver else [])
                 await self._hub.notifier.online_only_message(app.sdkappid, view, users)
                 key = store.make_msg_key(client_seq, random, msg_time)
-                return SendResult(key, msg_time, 0, stored=False)
+                return SendResult(key, msg_time, 0, stored=False, online_view=view)
             body_json = orjson.dumps(body).decode()
             crc = zlib.crc32(body_json.encode())
             flags = (FLAG_NO_UNREAD if "NoUnread" in opts.controls else 0) | (

@@ -16,9 +16,7 @@ from sqlalchemy import func, or_, select, tuple_, update
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from palaver.storage.dialect import insert_on_conflict
 from palaver.storage.schema import (
-    FLAG_NO_LAST_MSG,
     FLAG_NO_UNREAD,
     FLAG_RECALLED,
     conv_heads,
@@ -72,122 +70,6 @@ class StoredMessage:
 def make_msg_key(seq: int, random: int, msg_time: int) -> str:
     """Tencent's MsgKey layout ``{MsgSeq}_{MsgRandom}_{MsgTime}`` (unique per conversation)."""
     return f"{seq}_{random}_{msg_time}"
-
-
-async def find_duplicate(
-    conn: AsyncConnection, app_id: int, dedupe_key: str, since: int | None
-) -> RowMapping | None:
-    """An earlier message with the same dedupe key (sent at or after ``since``)."""
-    q = select(messages).where(messages.c.app_id == app_id, messages.c.dedupe_key == dedupe_key)
-    if since is not None:
-        q = q.where(messages.c.msg_time >= since)
-    row = await conn.execute(q.order_by(messages.c.id.desc()).limit(1))
-    return row.mappings().first()
-
-
-async def _next_seq(conn: AsyncConnection, app_id: int, conv_id: str) -> int:
-    stmt = insert_on_conflict(conn, conv_heads).values(app_id=app_id, conv_id=conv_id, last_seq=1)
-    stmt = stmt.on_conflict_do_update(
-        index_elements=["app_id", "conv_id"], set_={"last_seq": conv_heads.c.last_seq + 1}
-    ).returning(conv_heads.c.last_seq)
-    return int((await conn.execute(stmt)).scalar_one())
-
-
-async def _touch_conversation(
-    conn: AsyncConnection,
-    app_id: int,
-    owner: str,
-    peer: str,
-    conv_id: str,
-    seq: int,
-    msg_time: int,
-    *,
-    move_last: bool,
-) -> None:
-    """Create or refresh ``owner``'s conversation with ``peer`` after message ``seq``."""
-    values: dict[str, Any] = {
-        "app_id": app_id,
-        "owner": owner,
-        "conv_id": conv_id,
-        "conv_type": CONV_C2C,
-        "peer": peer,
-        "last_seq": seq if move_last else 0,
-        "last_time": msg_time if move_last else 0,
-        "read_seq": 0,
-        "cleared_seq": 0,
-        "pinned": False,
-        "pinned_at": 0,
-        "hidden": False,
-    }
-    stmt = insert_on_conflict(conn, user_conversations).values(**values)
-    changes: dict[str, Any] = {"hidden": False}
-    if move_last:
-        changes["last_seq"] = seq
-        changes["last_time"] = msg_time
-    stmt = stmt.on_conflict_do_update(index_elements=["app_id", "owner", "conv_id"], set_=changes)
-    await conn.execute(stmt)
-
-
-async def insert_c2c(
-    conn: AsyncConnection,
-    app_id: int,
-    msg: NewMessage,
-    *,
-    to_sender_roam: bool = True,
-) -> StoredMessage:
-    """Store a C2C message once; assign its ``seq`` and MsgKey; update both conversations.
-
-    Unread counts only ever count the peer's messages, so sending does not
-    move the sender's read position. With ``to_sender_roam`` False (SyncOtherMachine 2) the sender's conversation is
-    not touched and the message is left out of the sender's history.
-    """
-    seq = await _next_seq(conn, app_id, msg.conv_id)
-    key = make_msg_key(seq, msg.random, msg.msg_time)
-    flags = msg.flags | (0 if to_sender_roam else FLAG_NOT_IN_SENDER_ROAM)
-    res = await conn.execute(
-        messages.insert()
-        .values(
-            app_id=app_id,
-            conv_id=msg.conv_id,
-            seq=seq,
-            from_account=msg.from_account,
-            to_account=msg.to_account,
-            msg_time=msg.msg_time,
-            random=msg.random,
-            client_seq=msg.client_seq,
-            msg_key=key,
-            body=msg.body,
-            cloud_custom_data=msg.cloud_custom_data,
-            flags=flags,
-            dedupe_key=msg.dedupe_key,
-        )
-        .returning(messages.c.id)
-    )
-    msg_id = int(res.scalar_one())
-    move_last = not msg.flags & FLAG_NO_LAST_MSG
-    if msg.to_account != msg.from_account:
-        await _touch_conversation(
-            conn,
-            app_id,
-            msg.to_account,
-            msg.from_account,
-            msg.conv_id,
-            seq,
-            msg.msg_time,
-            move_last=move_last,
-        )
-    if to_sender_roam:
-        await _touch_conversation(
-            conn,
-            app_id,
-            msg.from_account,
-            msg.to_account,
-            msg.conv_id,
-            seq,
-            msg.msg_time,
-            move_last=move_last,
-        )
-    return StoredMessage(msg_id, seq, key, msg.msg_time)
 
 
 async def get_conversation(
@@ -270,20 +152,30 @@ async def set_flags(conn: AsyncConnection, message_id: int, flags: int) -> None:
 
 
 async def unread_count(
-    conn: AsyncConnection, app_id: int, owner: str, peer: str, conv_id: str, read_seq: int
+    conn: AsyncConnection,
+    app_id: int,
+    owner: str,
+    peer: str,
+    conv_id: str,
+    read_seq: int,
+    up_to_seq: int | None = None,
 ) -> int:
-    """Messages from ``peer`` after ``read_seq`` that count as unread."""
+    """Messages from ``peer`` in ``(read_seq, up_to_seq]`` that count as unread.
+
+    ``up_to_seq`` (the conversation row's ``last_seq``) keeps the count
+    consistent with the last message read in the same listing.
+    """
     m = messages.c
-    n = await conn.scalar(
-        select(func.count()).where(
-            m.app_id == app_id,
-            m.conv_id == conv_id,
-            m.seq > read_seq,
-            m.from_account == peer,
-            m.flags.op("&")(UNREAD_EXCLUDED) == 0,
-        )
+    q = select(func.count()).where(
+        m.app_id == app_id,
+        m.conv_id == conv_id,
+        m.seq > read_seq,
+        m.from_account == peer,
+        m.flags.op("&")(UNREAD_EXCLUDED) == 0,
     )
-    return int(n or 0)
+    if up_to_seq is not None:
+        q = q.where(m.seq <= up_to_seq)
+    return int(await conn.scalar(q) or 0)
 
 
 async def get_by_id(conn: AsyncConnection, app_id: int, message_id: int) -> RowMapping | None:
@@ -365,7 +257,9 @@ async def list_conversations(
     )
     if not include_empty:
         q = q.where(uc.last_seq > uc.cleared_seq)
-    q = q.order_by(uc.pinned.desc(), uc.pinned_at.desc(), uc.last_time.desc(), uc.conv_id)
+    q = q.order_by(
+        uc.pinned.desc(), uc.pinned_at.desc(), uc.last_time.desc(), uc.last_msg_id.desc()
+    )
     return (await conn.execute(q)).mappings().all()
 
 

@@ -161,6 +161,8 @@ user_conversations = Table(
     Column("peer", String(USER_ID), nullable=False),  # user id (C2C) or group id
     Column("last_seq", BigInteger, nullable=False, default=0),  # last message shown
     Column("last_time", BigInteger, nullable=False, default=0),
+    # id of the last message: orders conversations whose last messages share a second
+    Column("last_msg_id", BigInteger, nullable=False, default=0, server_default="0"),
     Column("read_seq", BigInteger, nullable=False, default=0),
     Column("cleared_seq", BigInteger, nullable=False, default=0),  # history hidden up to
     Column("pinned", Boolean, nullable=False, default=False),

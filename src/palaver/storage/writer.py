@@ -229,7 +229,9 @@ def _lock_conv_heads(conn: Connection, app_id: int, conv_ids: set[str]) -> dict[
     return heads
 
 
-def _conv_row(app_id: int, owner: str, peer: str, conv_id: str, seq: int, t: int) -> dict[str, Any]:
+def _conv_row(
+    app_id: int, owner: str, peer: str, conv_id: str, seq: int, t: int, msg_id: int
+) -> dict[str, Any]:
     return {
         "app_id": app_id,
         "owner": owner,
@@ -238,6 +240,7 @@ def _conv_row(app_id: int, owner: str, peer: str, conv_id: str, seq: int, t: int
         "peer": peer,
         "last_seq": seq,
         "last_time": t,
+        "last_msg_id": msg_id,
         "read_seq": 0,
         "cleared_seq": 0,
         "pinned": False,
@@ -348,7 +351,9 @@ def _write_app(
             sides.append((m.from_account, m.to_account))
         target = conv_touched if m.flags & FLAG_NO_LAST_MSG else conv_moved
         for owner, peer in sides:
-            target[(owner, m.conv_id)] = _conv_row(app_id, owner, peer, m.conv_id, seq, m.msg_time)
+            target[(owner, m.conv_id)] = _conv_row(
+                app_id, owner, peer, m.conv_id, seq, m.msg_time, int(msg_id)
+            )
     ev_rows, ev_seqs = ev_store.event_rows(app_id, events, user_last, now)
     ev_store.insert_event_rows(conn, ev_rows)
     for ev in events:
@@ -362,11 +367,15 @@ def _write_app(
     if conv_touched:
         stmt = insert_on_conflict(conn, user_conversations)
         stmt = stmt.on_conflict_do_update(index_elements=uc_key, set_={"hidden": False})
-        rows = [{**r, "last_seq": 0, "last_time": 0} for r in conv_touched.values()]
+        rows = [
+            {**r, "last_seq": 0, "last_time": 0, "last_msg_id": 0} for r in conv_touched.values()
+        ]
         conn.execute(stmt, rows)
     if conv_moved:
         conn.execute(
-            upsert(conn, user_conversations, uc_key, ["last_seq", "last_time", "hidden"]),
+            upsert(
+                conn, user_conversations, uc_key, ["last_seq", "last_time", "last_msg_id", "hidden"]
+            ),
             list(conv_moved.values()),
         )
 

@@ -90,11 +90,15 @@ class AccountDelete(Wire):
 
 @command(SVC, "account_delete", AccountDelete)
 async def account_delete(req: RestRequest, body: AccountDelete) -> dict[str, Any]:
-    """Delete up to 100 accounts. ``ResultItem`` per account: 0, or 70107 not imported."""
+    """Delete up to 100 accounts and close their connections (``KICKED_OUT``
+    ``REST_API_Kick``). ``ResultItem`` per account: 0, or 70107 not imported."""
     admins = [i.UserID for i in body.DeleteItem if req.app.is_admin(i.UserID)]
     if admins:
         raise ImError(70402, f"admin account {admins[0]!r} cannot be deleted")
     result = await req.hub.accounts.delete(req.app, [i.UserID for i in body.DeleteItem])
+    for user, code in result.items():
+        if code == 0:  # a deleted account's live connections end now
+            await req.hub.notifier.kick(req.app.sdkappid, user, "REST_API_Kick")
     return {
         "ResultItem": [
             {

@@ -37,6 +37,7 @@ if TYPE_CHECKING:
 log = logging.getLogger("palaver.ws")
 
 MAX_IN_FLIGHT = 256  # requests of one connection handled at once
+OP_GRACE = 10.0  # seconds requests in flight may finish after their connection ends
 
 
 class OpModel(BaseModel):
@@ -122,6 +123,8 @@ async def run_op(session: Session, req: Request) -> bytes:
             raise ImError(60009, f"unknown op {req.op!r}")
         if not session.logged_in and req.op != "login":
             raise ImError(6014, "log in first")
+        if session.app is not None:  # settings changed since login apply now (cached lookup)
+            session.app = await session.hub.apps.get(session.app.sdkappid) or session.app
         result = await spec.handler(session, parse_data(spec.model, req.data))
         return encode_response(req.id, result)
     except ImError as exc:
@@ -172,11 +175,16 @@ class WebSocketEndpoint:
         finally:
             if session.logged_in:
                 hub.registry.remove(conn)
+            # Let requests in flight finish: a send whose message is being
+            # committed must still be published to the other devices. Only
+            # what is still running after OP_GRACE seconds is cancelled.
             pending = list(session.tasks)
-            for task in pending:
-                task.cancel()
-            if pending:  # let cancelled ops release their database connections now
-                await asyncio.gather(*pending, return_exceptions=True)
+            if pending:
+                _, late = await asyncio.wait(pending, timeout=OP_GRACE)
+                for task in late:
+                    task.cancel()
+                if late:  # let cancelled ops release their database connections now
+                    await asyncio.gather(*late, return_exceptions=True)
             await conn.finished()
         return ws
 

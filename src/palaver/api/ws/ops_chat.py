@@ -154,23 +154,9 @@ async def send_message(s: Session, d: SendMessage) -> dict[str, Any]:
             lane=s.lane,
         ),
     )
-    if res.message is None:  # online only
-        return {
-            "message": {
-                "ID": f"o-{random}-{res.msg_time}",
-                "conversationID": C2C + d.to,
-                "from": s.user_id,
-                "to": d.to,
-                "flow": "out",
-                "time": res.msg_time,
-                "sequence": 0,
-                "random": random,
-                "MsgBody": body,
-                "status": "success",
-                "onlineOnly": True,
-            }
-        }
-    return {"message": res.message.view().for_viewer(s.user_id)}
+    view = res.message.view() if res.message is not None else res.online_view
+    assert view is not None
+    return {"message": view.for_viewer(s.user_id)}
 
 
 class GetMessageList(OpModel):

@@ -36,6 +36,10 @@ def upgrade() -> None:
         sa.Column("last_seq", sa.BigInteger(), nullable=False),
         sa.PrimaryKeyConstraint("app_id", "user_id", name=op.f("pk_user_heads")),
     )
+    with op.batch_alter_table("user_conversations") as batch:
+        batch.add_column(
+            sa.Column("last_msg_id", sa.BigInteger(), nullable=False, server_default="0")
+        )
     op.create_table(
         "counters",
         sa.Column("name", sa.String(length=64), nullable=False),
