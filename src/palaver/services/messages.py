@@ -32,7 +32,7 @@ from palaver.storage.schema import (
     FLAG_NO_UNREAD,
     FLAG_RECALLED,
 )
-from palaver.storage.writer import C2CWrite, MessageWriter
+from palaver.storage.writer import C2CWrite, C2CWritten, MessageWriter
 
 if TYPE_CHECKING:
     from palaver.hub import Hub
@@ -290,30 +290,8 @@ class MessageService:
             if mine is not None and not mine.done():
                 mine.set_result(None)
         written = await pending
+        message = await self._publish(app, written, new, body)
         st = written.stored
-        message = Message(
-            st.id,
-            conv_id,
-            st.seq,
-            sender,
-            receiver,
-            st.msg_time,
-            random,
-            client_seq,
-            st.msg_key,
-            body,
-            opts.cloud_custom_data,
-            flags,
-        )
-        if written.event_seqs:
-            view = message.view()
-            await self._hub.notifier.stream(
-                app.sdkappid,
-                [
-                    StreamEvent(user, seq, EV_MESSAGE, message=view)
-                    for user, seq in written.event_seqs.items()
-                ],
-            )
         return SendResult(
             st.msg_key, st.msg_time, st.seq, True, duplicate=written.duplicate, message=message
         )
@@ -356,22 +334,30 @@ class MessageService:
             dedupe_key=f"import\x1f{conv_id}\x1f{client_seq}\x1f{random}\x1f{msg_time}",
         )
         written = await self._writer.write(C2CWrite(app.sdkappid, new, sender_event=realtime))
+        await self._publish(app, written, new, body)
         st = written.stored
-        if realtime and written.event_seqs:
-            message = Message(
-                st.id,
-                conv_id,
-                st.seq,
-                sender,
-                receiver,
-                st.msg_time,
-                random,
-                client_seq,
-                st.msg_key,
-                body,
-                cloud_custom_data,
-                new.flags,
-            )
+        return SendResult(st.msg_key, st.msg_time, st.seq, True, duplicate=written.duplicate)
+
+    async def _publish(
+        self, app: App, written: C2CWritten, new: store.NewMessage, body: list[dict[str, Any]]
+    ) -> Message:
+        """The stored message; pushed to the users whose streams got it (none for a repeat)."""
+        st = written.stored
+        message = Message(
+            st.id,
+            new.conv_id,
+            st.seq,
+            new.from_account,
+            new.to_account,
+            st.msg_time,
+            new.random,
+            new.client_seq,
+            st.msg_key,
+            body,
+            new.cloud_custom_data,
+            new.flags,
+        )
+        if written.event_seqs:
             view = message.view()
             await self._hub.notifier.stream(
                 app.sdkappid,
@@ -380,7 +366,7 @@ class MessageService:
                     for u, s in written.event_seqs.items()
                 ],
             )
-        return SendResult(st.msg_key, st.msg_time, st.seq, True, duplicate=written.duplicate)
+        return message
 
     async def history(
         self,
