@@ -99,6 +99,18 @@ def test_stream_in_order_and_duplicates() -> None:
     assert s.delivered == 9 and not s.syncing
 
 
+def test_stream_skips_what_the_client_already_has() -> None:
+    """A seq marked None (the sender's own message) moves the position, sends nothing."""
+    s = StreamState(1, syncing=False)
+    assert s.live(2, None).frames == []
+    assert s.delivered == 2
+    assert s.live(3, frame(3)).frames == [frame(3)]  # no gap, no catch-up
+    step = s.live(5, None)  # ahead of a gap: held, then skipped after catch-up
+    assert step.catch_up
+    assert s.caught_up([(4, frame(4))], complete=True).frames == [frame(4)]
+    assert s.delivered == 5
+
+
 def test_stream_login_catch_up_with_live_overlap() -> None:
     s = StreamState(2)  # login with cursor 2: storage first
     assert s.live(5, frame(5)).frames == []

@@ -34,15 +34,16 @@ class StreamState:
     def __init__(self, delivered: int, *, syncing: bool = True) -> None:
         self.delivered = delivered
         self.syncing = syncing
-        self._pending: dict[int, bytes] = {}
+        self._pending: dict[int, bytes | None] = {}
 
-    def live(self, seq: int, frame: bytes) -> Step:
-        """A stream frame from fan-out."""
+    def live(self, seq: int, frame: bytes | None) -> Step:
+        """A stream frame from fan-out; ``None`` marks a seq the client already has
+        (the result of its own request): the position moves, nothing is sent."""
         if seq <= self.delivered:
             return Step()
         if not self.syncing and seq == self.delivered + 1:
             self.delivered = seq
-            return Step([frame])
+            return Step([frame] if frame is not None else [])
         self._pending[seq] = frame
         if self.syncing:
             return Step()
@@ -65,7 +66,9 @@ class StreamState:
                 self._pending.pop(seq, None)
         while self.delivered + 1 in self._pending:
             self.delivered += 1
-            out.append(self._pending.pop(self.delivered))
+            held = self._pending.pop(self.delivered)
+            if held is not None:
+                out.append(held)
         for seq in [s for s in self._pending if s <= self.delivered]:
             del self._pending[seq]
         if not complete or self._pending:

@@ -116,8 +116,8 @@ class Connection:
         self.stream = StreamState(cursor, syncing=True)
         self._start_catch_up(on_synced)
 
-    def stream_frame(self, seq: int, frame: bytes) -> None:
-        """A live stream frame from fan-out."""
+    def stream_frame(self, seq: int, frame: bytes | None) -> None:
+        """A live stream frame from fan-out (``None``: skip ``seq``, the client has it)."""
         if self.stream is None or self.closed:
             return
         step = self.stream.live(seq, frame)

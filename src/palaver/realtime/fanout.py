@@ -18,10 +18,12 @@ from typing import Protocol
 class Delivery:
     """A frame for every connection of (``app_id``, ``user_id``).
 
-    ``seq`` is set for stream events, ``None`` for ephemeral pushes. A delivery
-    with ``kick`` set carries no frame: it closes the user's connections with
-    that ``KICKED_OUT`` type, except connection ``spare`` and, when
-    ``platform`` is set, connections of other platforms.
+    ``seq`` is set for stream events, ``None`` for ephemeral pushes. For a
+    stream event, connection ``spare`` (the one whose request caused it, which
+    has the result already) only moves its stream position past ``seq``. A
+    delivery with ``kick`` set carries no frame: it closes the user's
+    connections with that ``KICKED_OUT`` type, except connection ``spare`` and,
+    when ``platform`` is set, connections of other platforms.
     """
 
     app_id: int

@@ -126,6 +126,9 @@ class StreamEvent:
     kind: int
     payload: dict[str, Any] | None = None
     message: MessageView | None = None
+    #: the connection that caused the event and already has it (a send's
+    #: response): it only advances its stream position, without the frame
+    origin: str | None = None
 
 
 class Notifier:
@@ -140,7 +143,8 @@ class Notifier:
         out = []
         for e in events:
             ev, data = event_push(e.kind, e.user_id, e.payload, e.message)
-            out.append(Delivery(app_id, e.user_id, encode_push(ev, data, e.seq), e.seq))
+            frame = encode_push(ev, data, e.seq)
+            out.append(Delivery(app_id, e.user_id, frame, e.seq, spare=e.origin))
         await self.fanout.publish(out)
 
     async def ephemeral(

@@ -87,7 +87,7 @@ class Registry:
             elif d.seq is None:
                 conn.send(d.frame)
             else:
-                conn.stream_frame(d.seq, d.frame)
+                conn.stream_frame(d.seq, None if conn.id == d.spare else d.frame)
 
     def start(self, interval: float = 5.0) -> None:
         """Start dropping connections silent for longer than the heartbeat timeout."""

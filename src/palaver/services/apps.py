@@ -5,6 +5,7 @@ One server hosts one or more apps; every stored row belongs to one of them.
 
 from __future__ import annotations
 
+import asyncio
 import secrets
 import time
 from dataclasses import dataclass, field
@@ -106,6 +107,7 @@ class AppService:
         # Apps change rarely; other nodes' changes are seen within APP_TTL seconds.
         self._cache: TTLCache[App] = TTLCache(ttl=APP_TTL)
         self._misses: dict[int, float] = {}
+        self._reloading: set[int] = set()
 
     async def create(
         self,
@@ -198,6 +200,22 @@ class AppService:
             return None
         app = _row_to_app(row)
         self._cache.put(sdkappid, app)
+        return app
+
+    def current(self, app: App) -> App:
+        """The cached, up-to-date version of ``app``, without waiting.
+
+        If the cache entry expired, a reload starts in the background and
+        ``app`` is returned meanwhile: callers on the message hot path never
+        suspend here (a suspension would let later requests overtake earlier ones).
+        """
+        fresh = self._cache.get(app.sdkappid)
+        if fresh is not None:
+            return fresh
+        if app.sdkappid not in self._reloading:
+            self._reloading.add(app.sdkappid)
+            task = asyncio.ensure_future(self.get(app.sdkappid))
+            task.add_done_callback(lambda _t: self._reloading.discard(app.sdkappid))
         return app
 
     async def list(self) -> list[App]:

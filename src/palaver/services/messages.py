@@ -82,6 +82,7 @@ class SendOptions:
     controls: frozenset[str] = field(default_factory=frozenset)
     check_relations: bool = True
     lane: SendLane | None = None
+    origin: str | None = None  # the sending connection: it gets the response, not the echo
 
 
 @dataclass(frozen=True)
@@ -290,7 +291,7 @@ class MessageService:
             if mine is not None and not mine.done():
                 mine.set_result(None)
         written = await pending
-        message = await self._publish(app, written, new, body)
+        message = await self._publish(app, written, new, body, origin=opts.origin)
         st = written.stored
         return SendResult(
             st.msg_key, st.msg_time, st.seq, True, duplicate=written.duplicate, message=message
@@ -339,9 +340,15 @@ class MessageService:
         return SendResult(st.msg_key, st.msg_time, st.seq, True, duplicate=written.duplicate)
 
     async def _publish(
-        self, app: App, written: C2CWritten, new: store.NewMessage, body: list[dict[str, Any]]
+        self,
+        app: App,
+        written: C2CWritten,
+        new: store.NewMessage,
+        body: list[dict[str, Any]],
+        origin: str | None = None,
     ) -> Message:
-        """The stored message; pushed to the users whose streams got it (none for a repeat)."""
+        """The stored message; pushed to the users whose streams got it (none for a
+        repeat), except to ``origin``, the sending connection, which has the response."""
         st = written.stored
         message = Message(
             st.id,
@@ -362,7 +369,13 @@ class MessageService:
             await self._hub.notifier.stream(
                 app.sdkappid,
                 [
-                    StreamEvent(u, s, EV_MESSAGE, message=view)
+                    StreamEvent(
+                        u,
+                        s,
+                        EV_MESSAGE,
+                        message=view,
+                        origin=origin if u == new.from_account else None,
+                    )
                     for u, s in written.event_seqs.items()
                 ],
             )

@@ -123,8 +123,8 @@ async def run_op(session: Session, req: Request) -> bytes:
             raise ImError(60009, f"unknown op {req.op!r}")
         if not session.logged_in and req.op != "login":
             raise ImError(6014, "log in first")
-        if session.app is not None:  # settings changed since login apply now (cached lookup)
-            session.app = await session.hub.apps.get(session.app.sdkappid) or session.app
+        if session.app is not None:  # settings changed since login apply now (no await:
+            session.app = session.hub.apps.current(session.app)  # requests keep their order)
         result = await spec.handler(session, parse_data(spec.model, req.data))
         return encode_response(req.id, result)
     except ImError as exc:

@@ -152,6 +152,7 @@ async def send_message(s: Session, d: SendMessage) -> dict[str, Any]:
             lifetime=0 if d.onlineUserOnly else None,
             cloud_custom_data=d.cloudCustomData,
             lane=s.lane,
+            origin=s.conn.id,
         ),
     )
     view = res.message.view() if res.message is not None else res.online_view
