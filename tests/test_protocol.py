@@ -181,3 +181,34 @@ def test_client_session_cursor_and_duplicates() -> None:
     rid1, f1 = c.request("heartbeat")
     rid2, _ = c.request("heartbeat")
     assert rid2 == rid1 + 1 and orjson.loads(f1)["op"] == "heartbeat"
+
+
+async def test_ttl_cache_loads_once_and_never_caches_across_a_clear() -> None:
+    import asyncio
+
+    from palaver.services.cache import TTLCache
+
+    cache: TTLCache[int] = TTLCache(ttl=60)
+    calls = 0
+    gate = asyncio.Event()
+
+    async def load() -> int:
+        nonlocal calls
+        calls += 1
+        await gate.wait()
+        return calls
+
+    waiters = [asyncio.create_task(cache.get_or_load("k", load)) for _ in range(50)]
+    await asyncio.sleep(0)
+    gate.set()
+    assert await asyncio.gather(*waiters) == [1] * 50 and calls == 1  # one load for 50 callers
+    # a change (clear) while a load is under way: its (stale) result is not cached
+    gate.clear()
+    cache.clear()
+    slow = asyncio.create_task(cache.get_or_load("k", load))
+    await asyncio.sleep(0)
+    cache.clear()
+    gate.set()
+    assert await slow == 2
+    assert cache.get("k") is None
+    assert await cache.get_or_load("k", load) == 3

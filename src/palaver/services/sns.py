@@ -391,27 +391,23 @@ class SnsService:
 
     async def is_blacklisted(self, app: App, owner: str, peer: str) -> bool:
         """True if ``owner`` has ``peer`` on its blacklist (cached, see RELATION_TTL)."""
-        key = (app.sdkappid, "black", owner, peer)
-        hit = self._relations.get(key)
-        if hit is not None:
-            return hit
-        async with self._db.read() as conn:
-            links = await store.block_links(conn, app.sdkappid, owner, [peer])
-        result = peer in links.outgoing
-        self._relations.put(key, result)
-        return result
+
+        async def load() -> bool:
+            async with self._db.read() as conn:
+                links = await store.block_links(conn, app.sdkappid, owner, [peer])
+            return peer in links.outgoing
+
+        return await self._relations.get_or_load((app.sdkappid, "black", owner, peer), load)
 
     async def are_friends(self, app: App, a: str, b: str) -> bool:
         """True if ``a`` and ``b`` have each other as friends (both ways; cached)."""
-        key = (app.sdkappid, "friends", a, b)
-        hit = self._relations.get(key)
-        if hit is not None:
-            return hit
-        async with self._db.read() as conn:
-            links = await store.friend_links(conn, app.sdkappid, a, [b])
-        result = b in links.outgoing and b in links.incoming
-        self._relations.put(key, result)
-        return result
+
+        async def load() -> bool:
+            async with self._db.read() as conn:
+                links = await store.friend_links(conn, app.sdkappid, a, [b])
+            return b in links.outgoing and b in links.incoming
+
+        return await self._relations.get_or_load((app.sdkappid, "friends", a, b), load)
 
     # --- adding friends ------------------------------------------------------------
 
