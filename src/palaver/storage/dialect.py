@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import Table
@@ -34,3 +35,31 @@ def upsert(conn: AnyConnection, table: Table, key: list[str], update: list[str])
 def insert_on_conflict(conn: AnyConnection, table: Table) -> Any:
     """A dialect ``insert`` supporting ``on_conflict_do_update`` / ``returning``."""
     return _insert(conn, table)
+
+
+_COMPILED: dict[tuple[str, str], tuple[str, tuple[str, ...]]] = {}
+
+
+def executemany(
+    conn: Connection, name: str, build: Callable[[], Any], rows: Sequence[Mapping[str, Any]]
+) -> None:
+    """Run ``build()`` (an INSERT/upsert) for every row: one ``executemany`` of a
+    statement compiled once per dialect and row shape, with plain tuples.
+
+    For the group-commit writer's hot path: SQLAlchemy's per-row parameter
+    processing is skipped, which matters with hundreds of rows per batch. Values
+    must already be what the driver takes (int, str, bool, None).
+    """
+    if not rows:
+        return
+    columns = tuple(rows[0])
+    key = (conn.dialect.name, name + ":" + ",".join(columns))
+    hit = _COMPILED.get(key)
+    if hit is None:
+        compiled = build().compile(dialect=conn.dialect, column_keys=list(columns))
+        positions = compiled.positiontup
+        assert positions is not None, "executemany needs a positional paramstyle"
+        hit = (str(compiled), tuple(positions))
+        _COMPILED[key] = hit
+    sql, names = hit
+    conn.exec_driver_sql(sql, [tuple(r[n] for n in names) for r in rows])

@@ -22,7 +22,7 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Connection, RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from palaver.storage.dialect import upsert
+from palaver.storage.dialect import executemany, upsert
 from palaver.storage.schema import messages, user_events, user_heads
 
 
@@ -53,11 +53,12 @@ def lock_heads(conn: Connection, app_id: int, user_ids: Iterable[str]) -> dict[s
 
 def store_heads(conn: Connection, app_id: int, heads: dict[str, int]) -> None:
     """Write back ``last_seq`` of users (after assigning seqs in memory)."""
-    if heads:
-        conn.execute(
-            upsert(conn, user_heads, ["app_id", "user_id"], ["last_seq"]),
-            [{"app_id": app_id, "user_id": u, "last_seq": s} for u, s in heads.items()],
-        )
+    executemany(
+        conn,
+        "user_heads",
+        lambda: upsert(conn, user_heads, ["app_id", "user_id"], ["last_seq"]),
+        [{"app_id": app_id, "user_id": u, "last_seq": s} for u, s in heads.items()],
+    )
 
 
 def event_rows(
@@ -86,8 +87,7 @@ def event_rows(
 
 def insert_event_rows(conn: Connection, rows: list[dict[str, Any]]) -> None:
     """Insert prepared event rows (see :func:`event_rows`)."""
-    if rows:
-        conn.execute(user_events.insert(), rows)
+    executemany(conn, "user_events", user_events.insert, rows)
 
 
 def append_events_sync(conn: Connection, app_id: int, events: Sequence[NewEvent]) -> list[int]:

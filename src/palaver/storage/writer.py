@@ -26,12 +26,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import false, func, select, update
 from sqlalchemy.engine import Connection, RowMapping
 
 from palaver.storage import Database
 from palaver.storage import events as ev_store
-from palaver.storage.dialect import insert_on_conflict, upsert
+from palaver.storage.dialect import executemany, insert_on_conflict, upsert
 from palaver.storage.messages import (
     CONV_C2C,
     FLAG_NOT_IN_SENDER_ROAM,
@@ -333,7 +333,7 @@ def _write_app(
     ids = list(range(first, first + len(msg_rows)))
     for row, msg_id in zip(msg_rows, ids, strict=True):
         row["id"] = msg_id
-    conn.execute(messages.insert(), msg_rows)
+    executemany(conn, "messages", messages.insert, msg_rows)
 
     events: list[ev_store.NewEvent] = []
     owners: list[list[str]] = []
@@ -359,23 +359,31 @@ def _write_app(
     for ev in events:
         changed_users[ev.user_id] = user_last[ev.user_id]
     ev_store.store_heads(conn, app_id, changed_users)
-    conn.execute(
-        upsert(conn, conv_heads, ["app_id", "conv_id"], ["last_seq"]),
+    executemany(
+        conn,
+        "conv_heads",
+        lambda: upsert(conn, conv_heads, ["app_id", "conv_id"], ["last_seq"]),
         [{"app_id": app_id, "conv_id": c, "last_seq": s} for c, s in conv_last.items() if s],
     )
     uc_key = ["app_id", "owner", "conv_id"]
     if conv_touched:
-        stmt = insert_on_conflict(conn, user_conversations)
-        stmt = stmt.on_conflict_do_update(index_elements=uc_key, set_={"hidden": False})
         rows = [
             {**r, "last_seq": 0, "last_time": 0, "last_msg_id": 0} for r in conv_touched.values()
         ]
-        conn.execute(stmt, rows)
-    if conv_moved:
-        conn.execute(
-            upsert(
-                conn, user_conversations, uc_key, ["last_seq", "last_time", "last_msg_id", "hidden"]
+        executemany(
+            conn,
+            "conversations_touched",
+            lambda: insert_on_conflict(conn, user_conversations).on_conflict_do_update(
+                index_elements=uc_key, set_={"hidden": false()}
             ),
+            rows,
+        )
+    if conv_moved:
+        moved = ["last_seq", "last_time", "last_msg_id", "hidden"]
+        executemany(
+            conn,
+            "conversations_moved",
+            lambda: upsert(conn, user_conversations, uc_key, moved),
             list(conv_moved.values()),
         )
 
