@@ -1,18 +1,31 @@
-"""``python -m bench``: REST throughput and latency of a real Palaver server.
+"""``python -m bench`` (``make bench``): Palaver's benchmark suite (issue 5 §2).
 
-Starts ``python -m palaver serve`` as a subprocess on a free 127.0.0.1 port
-with a temporary data folder, creates an app with ``palaver app create``,
-imports two accounts, then times ``--calls`` REST ``openim/sendmsg`` calls made
-by ``--concurrency`` aiohttp callers.  Prints calls/s, p50/p99 latency and the
-server's CPU time per call (utime + stime from ``/proc/<pid>/stat``).
+Scenarios (``--scenario NAME``, repeatable; default: all, in this order):
 
-Every wait is bounded: the whole run by ``--timeout`` seconds.  The server is
-stopped with SIGTERM (killed if it does not stop) whatever happens.  Exit code
-0 if every call succeeded, 1 otherwise.
+- ``c2c_burst``   1. K sender→receiver pairs over WebSocket, as fast as a bounded
+                  window of unacknowledged sends allows, durable history (SQLite)
+- ``c2c_paced``   2. the same at a fixed 1,000 msg/s (and 200 msg/s): latency
+- ``rest_sendmsg`` 3. REST ``openim/sendmsg`` with C concurrent callers
+- ``idle_conns``  4. idle logged-in WebSockets at 1k / 10k / 50k: memory per
+                  connection, heartbeat CPU; and 6a. a 4-pair burst at each step
+- ``history``     5. ``getMessageList`` / ``admin_getroammsg`` latency with 10k /
+                  100k / 1M stored messages; and 6b. a 4-pair burst on each
+- ``cluster``     7. the burst on PostgreSQL + Redis: 1 node, then 2 nodes with
+                  senders on A and receivers on B
 
-Add a scenario by writing ``async def scenario(ctx: BenchContext, i: int)`` that
-makes one call and raising :class:`CallFailed` on a bad answer, and listing it
-in :data:`SCENARIOS`.
+Each scenario runs real ``palaver serve`` processes pinned to core 0 and a
+separate load generator process (``bench/loadgen.py``) pinned to core 1; this
+orchestrator also stays on core 1. It prints a table, the issue's targets
+marked met or missed, and writes every figure to ``bench/results.json``.
+Latency is send → receive on one clock (the generator stamps ``perf_counter``
+into the text and receives in the same process); server CPU is utime + stime of
+the server processes from ``/proc``; lost / duplicated / out-of-order messages
+are counted per pair by message index. ``--quick`` runs small sizes (a smoke
+test: ``python -m bench --quick --scenario c2c_burst`` takes seconds).
+
+Everything listens on 127.0.0.1 only; every wait is bounded, the whole run by
+``--timeout``. Exit code 0 if every run delivered every message exactly once
+and in order and no call failed, 1 otherwise.
 """
 
 from __future__ import annotations
@@ -20,324 +33,426 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import datetime
 import json
 import math
 import os
-import re
-import secrets
-import signal
-import socket
+import platform
+import shlex
+import sqlite3
 import sys
 import tempfile
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
-from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-import aiohttp
-import orjson
+from bench import harness
+from bench.harness import BenchError
+from bench.scenarios import ALIASES, SCENARIOS, Ctx, Row, Sizes
 
-from palaver.usersig import gen_usersig_v2
-
-ADMIN = "administrator"
-SENDER, RECEIVER = "bench_alice", "bench_bob"
+RESULTS = Path(__file__).parent / "results.json"
 
 
-class CallFailed(Exception):
-    """A call answered, but not with ``ActionStatus: OK``."""
+def loadavg() -> list[str]:
+    """The 1, 5 and 15 minute load averages (other work on this shared machine)."""
+    return Path("/proc/loadavg").read_text().split()[:3]
 
 
-class BenchError(Exception):
-    """The benchmark could not run (server did not start, setup failed, timeout)."""
+def source_version() -> dict[str, Any]:
+    """The commit measured, and whether ``src/`` differed from it."""
+    import subprocess
 
-
-def free_port() -> int:
-    """A free TCP port on 127.0.0.1."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def process_cpu_seconds(pid: int) -> float:
-    """utime + stime of process ``pid`` in seconds, from ``/proc/<pid>/stat``."""
-    stat = Path(f"/proc/{pid}/stat").read_text()
-    # Fields after "pid (comm)"; comm may hold spaces or parentheses.
-    fields = stat[stat.rindex(")") + 2 :].split()
-    utime, stime = int(fields[11]), int(fields[12])  # fields 14 and 15 of proc(5)
-    return (utime + stime) / os.sysconf("SC_CLK_TCK")
-
-
-def percentile(sorted_values: list[float], p: float) -> float:
-    """Nearest-rank percentile ``p`` (0..100) of already sorted values."""
-    if not sorted_values:
-        return math.nan
-    rank = max(1, math.ceil(p / 100 * len(sorted_values)))
-    return sorted_values[rank - 1]
-
-
-@dataclass
-class BenchContext:
-    """What a scenario call needs: the session, the server URL and an admin's query."""
-
-    session: aiohttp.ClientSession
-    base_url: str
-    sdkappid: int
-    admin_sig: str
-
-    def url(self, service: str, command: str) -> str:
-        """The REST URL of ``service/command`` with the admin's credentials."""
-        rnd = secrets.randbelow(1 << 32)
-        return (
-            f"{self.base_url}/v4/{service}/{command}?sdkappid={self.sdkappid}"
-            f"&identifier={ADMIN}&usersig={self.admin_sig}&random={rnd}&contenttype=json"
-        )
-
-    async def rest(self, service: str, command: str, body: Any) -> dict[str, Any]:
-        """POST ``body``; the envelope, or :class:`CallFailed` unless it is OK."""
-        async with self.session.post(
-            self.url(service, command),
-            data=orjson.dumps(body),
-            headers={"Content-Type": "application/json"},
-        ) as resp:
-            raw = await resp.read()
-            if resp.status != 200:
-                raise CallFailed(f"HTTP {resp.status}: {raw[:200]!r}")
-        answer: dict[str, Any] = orjson.loads(raw)
-        if answer.get("ActionStatus") != "OK":
-            raise CallFailed(f"{service}/{command}: {answer}")
-        return answer
-
-
-async def sendmsg(ctx: BenchContext, i: int) -> None:
-    """One C2C text message from SENDER to RECEIVER, sent by the admin."""
-    await ctx.rest(
-        "openim",
-        "sendmsg",
-        {
-            "SyncOtherMachine": 2,
-            "From_Account": SENDER,
-            "To_Account": RECEIVER,
-            "MsgRandom": i,
-            "MsgBody": [{"MsgType": "TIMTextElem", "MsgContent": {"Text": f"bench {i}"}}],
-        },
-    )
-
-
-Scenario = Callable[[BenchContext, int], Awaitable[None]]
-SCENARIOS: dict[str, Scenario] = {"sendmsg": sendmsg}
-
-
-@dataclass
-class Result:
-    """Measurements of one scenario run."""
-
-    scenario: str
-    calls: int
-    concurrency: int
-    ok: int = 0
-    failed: int = 0
-    elapsed_s: float = 0.0
-    calls_per_s: float = 0.0
-    p50_ms: float = math.nan
-    p99_ms: float = math.nan
-    max_ms: float = math.nan
-    server_cpu_us_per_call: float = math.nan
-    first_error: str | None = None
-    latencies: list[float] = field(default_factory=list, repr=False)
-
-
-async def run_load(
-    ctx: BenchContext, scenario: Scenario, name: str, calls: int, concurrency: int, pid: int
-) -> Result:
-    """Make ``calls`` calls of ``scenario`` with ``concurrency`` callers; measure them."""
-    result = Result(name, calls, concurrency)
-    numbers = iter(range(calls))
-
-    async def caller() -> None:
-        for i in numbers:  # shared iterator: exactly ``calls`` calls in all
-            start = time.perf_counter()
-            try:
-                await scenario(ctx, i)
-            except (CallFailed, aiohttp.ClientError, ValueError) as exc:
-                result.failed += 1
-                result.first_error = result.first_error or f"{type(exc).__name__}: {exc}"
-                continue
-            result.latencies.append(time.perf_counter() - start)
-            result.ok += 1
-
-    cpu0, t0 = process_cpu_seconds(pid), time.perf_counter()
-    await asyncio.gather(*(caller() for _ in range(concurrency)))
-    result.elapsed_s = time.perf_counter() - t0
-    cpu = process_cpu_seconds(pid) - cpu0
-    lat = sorted(result.latencies)
-    result.calls_per_s = result.ok / result.elapsed_s if result.elapsed_s else math.nan
-    result.p50_ms = percentile(lat, 50) * 1000
-    result.p99_ms = percentile(lat, 99) * 1000
-    result.max_ms = (lat[-1] * 1000) if lat else math.nan
-    result.server_cpu_us_per_call = cpu / calls * 1e6
-    return result
-
-
-async def run_palaver(*args: str) -> str:
-    """Run ``python -m palaver ARGS`` (60 s at most); stdout, or :class:`BenchError`."""
-    proc = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "palaver",
-        *args,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
-    try:
-        out, err = await asyncio.wait_for(proc.communicate(), 60)
-    finally:
-        if proc.returncode is None:
-            proc.kill()
-            await proc.wait()
-    if proc.returncode != 0:
-        raise BenchError(f"palaver {' '.join(args[:2])} failed: {err.decode().strip()}")
-    return out.decode()
-
-
-@contextlib.asynccontextmanager
-async def palaver_server(
-    data_dir: Path, port: int, database_url: str | None, log_path: Path
-) -> AsyncIterator[asyncio.subprocess.Process]:
-    """A ``palaver serve`` subprocess answering ``/healthz``; stopped on exit."""
-    args = ["serve", "--host", "127.0.0.1", "--port", str(port), "--data-dir", str(data_dir)]
-    if database_url:
-        args += ["--database-url", database_url]
-    env = {"PALAVER_LOG_LEVEL": "WARNING", **os.environ, "PYTHONUNBUFFERED": "1"}
-    with log_path.open("wb") as log:
-        proc = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "palaver", *args, stdout=log, stderr=log, env=env
-        )
-    try:
+    def git(*args: str) -> str:
         try:
-            async with asyncio.timeout(30):
-                await wait_healthy(proc, f"http://127.0.0.1:{port}/healthz", log_path)
-        except TimeoutError:
-            raise BenchError(f"server did not answer within 30 s:\n{tail(log_path)}") from None
-        yield proc
-    finally:
-        if proc.returncode is None:
-            proc.send_signal(signal.SIGTERM)
-            try:
-                await asyncio.wait_for(proc.wait(), 15)
-            except TimeoutError:
-                proc.kill()
-                await proc.wait()
+            out = subprocess.run(
+                ["git", *args], cwd=harness.ROOT, capture_output=True, text=True, timeout=10
+            )
+        except (OSError, subprocess.TimeoutExpired):
+            return ""
+        return out.stdout.strip()
+
+    return {
+        "commit": git("rev-parse", "HEAD"),
+        "src_modified": bool(git("status", "--porcelain", "src")),
+    }
 
 
-def tail(path: Path, size: int = 4000) -> str:
-    """The last ``size`` characters of a text file."""
-    return path.read_text(errors="replace")[-size:]
+def machine() -> dict[str, Any]:
+    """What the figures were measured on."""
+    info: dict[str, Any] = {"cores": os.cpu_count(), "kernel": platform.release()}
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                info["cpu"] = line.split(":", 1)[1].strip()
+                break
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal"):
+                info["mem_gib"] = round(int(line.split()[1]) / 1024**2, 1)
+    except OSError:
+        pass
+    import aiohttp
+    import uvloop
+
+    info.update(
+        python=platform.python_version(),
+        sqlite=sqlite3.sqlite_version,
+        aiohttp=aiohttp.__version__,
+        uvloop=getattr(uvloop, "__version__", "?"),
+        fd_limit=harness.fd_limit(os.getpid()),
+        ephemeral_ports=Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split(),
+        loadavg_at_start=loadavg(),
+    )
+    return info
 
 
-async def wait_healthy(proc: asyncio.subprocess.Process, url: str, log_path: Path) -> None:
-    """Poll ``url`` until it answers 200 (bound it with a timeout); fail if the server dies."""
-    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=2)) as session:
-        while True:
-            if proc.returncode is not None:
-                raise BenchError(f"server exited with {proc.returncode}:\n{tail(log_path)}")
-            try:
-                async with session.get(url) as resp:
-                    if resp.status == 200:
-                        return
-            except (aiohttp.ClientError, TimeoutError):
-                pass
-            await asyncio.sleep(0.1)
+# -- targets (issue 5 §3) ---------------------------------------------------------------
 
 
-async def bench(args: argparse.Namespace) -> list[Result]:
-    """Set up a server and an app, run the chosen scenarios, return their results."""
-    with tempfile.TemporaryDirectory(prefix="palaver-bench-") as tmp:
-        data_dir, port = Path(tmp) / "data", free_port()
-        key = secrets.token_hex(32)
-        db_args = ["--data-dir", str(data_dir)]
-        if args.database_url:
-            db_args += ["--database-url", args.database_url]
-        out = await run_palaver("app", "create", "--secret-key", key, *db_args)
-        match = re.search(r"SDKAppID:\s+(\d+)", out)
-        if not match:
-            raise BenchError(f"no SDKAppID in 'palaver app create' output:\n{out}")
-        sdkappid = int(match.group(1))
-        sig = gen_usersig_v2(sdkappid, key, ADMIN, 86400)
-
-        log_path = Path(tmp) / "server.log"
-        async with palaver_server(data_dir, port, args.database_url, log_path) as proc:
-            connector = aiohttp.TCPConnector(limit=args.concurrency)
-            timeout = aiohttp.ClientTimeout(total=30)
-            async with aiohttp.ClientSession(connector=connector, timeout=timeout) as session:
-                ctx = BenchContext(session, f"http://127.0.0.1:{port}", sdkappid, sig)
-                await ctx.rest(
-                    "im_open_login_svc", "multiaccount_import", {"Accounts": [SENDER, RECEIVER]}
-                )
-                results = []
-                for name in args.scenario:
-                    scenario = SCENARIOS[name]
-                    warmup = min(100, max(1, args.calls // 20))
-                    for i in range(warmup):
-                        await scenario(ctx, args.calls + i)
-                    results.append(
-                        await run_load(ctx, scenario, name, args.calls, args.concurrency, proc.pid)
-                    )
-            if args.verbose:
-                print(tail(log_path), file=sys.stderr)
-        return results
+def _rows(rows: list[Row], scenario: str) -> list[Row]:
+    return [r for r in rows if r["scenario"].split(" ", 1)[1] == scenario]
 
 
-def report(results: list[Result], as_json: bool) -> None:
-    """Print the results as a table, or as one JSON object per line."""
-    for r in results:
-        if as_json:
-            row = {k: v for k, v in asdict(r).items() if k != "latencies"}
-            print(json.dumps(row))
-            continue
-        print(
-            f"{r.scenario}: {r.ok}/{r.calls} calls OK with {r.concurrency} callers"
-            f" in {r.elapsed_s:.2f} s\n"
-            f"  throughput   {r.calls_per_s:10.0f} calls/s\n"
-            f"  latency p50  {r.p50_ms:10.2f} ms\n"
-            f"  latency p99  {r.p99_ms:10.2f} ms\n"
-            f"  latency max  {r.max_ms:10.2f} ms\n"
-            f"  server CPU   {r.server_cpu_us_per_call:10.0f} µs/call"
+def targets(rows: list[Row]) -> list[dict[str, Any]]:
+    """Each target of issue 5 §3 that this run measured: value, verdict, gap."""
+    out: list[dict[str, Any]] = []
+
+    def add(name: str, value: float, goal: float, unit: str, higher_is_better: bool) -> None:
+        met = value >= goal if higher_is_better else value <= goal
+        gap = (
+            ""
+            if met
+            else (
+                f"{goal / value:.1f}× short"
+                if higher_is_better and value > 0
+                else f"{value / goal:.1f}× over"
+                if goal > 0
+                else "over"
+            )
         )
-        if r.first_error:
-            print(f"  {r.failed} failed; first: {r.first_error}")
+        out.append(
+            {
+                "target": name,
+                "goal": f"{'≥' if higher_is_better else '≤'} {goal:,g} {unit}",
+                "measured": f"{value:,.2f} {unit}" if value < 100 else f"{value:,.0f} {unit}",
+                "met": met,
+                "gap": gap,
+            }
+        )
+
+    burst = [r for r in _rows(rows, "c2c_burst") if r.get("pairs") == 4]
+    if burst:
+        add(
+            "C2C burst, SQLite, server on one core (K=4)",
+            burst[0]["msgs_per_s"],
+            10_000,
+            "msg/s",
+            True,
+        )
+        add(
+            "server CPU per message (K=4 burst)",
+            burst[0]["server_cpu_us_per_msg"],
+            100,
+            "µs",
+            False,
+        )
+    paced = [r for r in _rows(rows, "c2c_paced") if r.get("rate") == 1000]
+    if paced:
+        add("p50 at 1,000 msg/s", paced[0]["p50_ms"], 1, "ms", False)
+        add("p99 at 1,000 msg/s", paced[0]["p99_ms"], 5, "ms", False)
+    rest = _rows(rows, "rest_sendmsg")
+    if rest:
+        add("REST sendmsg (best C)", max(r["calls_per_s"] for r in rest), 2000, "calls/s", True)
+    idle = _rows(rows, "idle_conns")
+    if idle:
+        at10 = [r for r in idle if r["target"] >= 10_000] or idle
+        add(
+            f"memory per idle connection (at {at10[0]['connected']:,})",
+            at10[0]["kb_per_conn"],
+            20,
+            "KB",
+            False,
+        )
+        add(
+            "idle logged-in connections on one node",
+            max(r["connected"] for r in idle),
+            50_000,
+            "connections",
+            True,
+        )
+    hist = [r for r in _rows(rows, "history") if r["stored_messages"] == 1_000_000]
+    for r in hist:
+        add(f"history p99 at 1M stored: {r['what']}", r["p99_ms"], 5, "ms", False)
+    runs = [r for r in rows if "lost" in r]
+    if runs:
+        bad = sum(
+            r["lost"]
+            + r["duplicated"]
+            + r["out_of_order"]
+            + r.get("stale", 0)
+            + r.get("seq_gaps", 0)
+            + r.get("warmup_bad", 0)
+            for r in runs
+        )
+        out.append(
+            {
+                "target": f"0 lost / duplicated / out of order ({len(runs)} runs)",
+                "goal": "0",
+                "measured": str(bad),
+                "met": bad == 0,
+                "gap": "" if bad == 0 else f"{bad} bad deliveries",
+            }
+        )
+    return out
+
+
+# -- output -------------------------------------------------------------------------------
+
+
+def _f(v: Any, fmt: str = ",.0f") -> str:
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return "-"
+    return format(v, fmt)
+
+
+def table(headers: list[str], lines: list[list[str]]) -> str:
+    widths = [max(len(h), *(len(x[i]) for x in lines)) for i, h in enumerate(headers)]
+    fmt = "  ".join(f"{{:{'<' if i < 2 else '>'}{w}}}" for i, w in enumerate(widths))
+    return "\n".join(
+        [fmt.format(*headers), fmt.format(*("-" * w for w in widths))]
+        + [fmt.format(*x) for x in lines]
+    )
+
+
+def render(rows: list[Row], goals: list[dict[str, Any]]) -> str:
+    parts = []
+    msg = [r for r in rows if "msgs_per_s" in r]
+    if msg:
+        parts.append(
+            table(
+                [
+                    "scenario",
+                    "variant",
+                    "msg/s",
+                    "p50 ms",
+                    "p99 ms",
+                    "srv µs/msg",
+                    "srv CPU%",
+                    "peak RSS MB",
+                    "lost/dup/ooo",
+                    "gen CPU%",
+                    "noise c0%",
+                ],
+                [
+                    [
+                        r["scenario"],
+                        r["variant"],
+                        _f(r["msgs_per_s"]),
+                        _f(r["p50_ms"], ".2f"),
+                        _f(r["p99_ms"], ".2f"),
+                        _f(r["server_cpu_us_per_msg"]),
+                        _f(r["server_cpu_pct"]),
+                        _f(r["server_peak_rss_mb"]),
+                        f"{r['lost']}/{r['duplicated']}/{r['out_of_order']}"
+                        + (f" +{r['stale']} stale" if r.get("stale") else ""),
+                        _f(r["gen_cpu_pct"], ".1f"),
+                        _f(r["noise_core0_pct"]),
+                    ]
+                    for r in msg
+                ],
+            )
+        )
+    calls = [r for r in rows if "calls_per_s" in r]
+    if calls:
+        parts.append(
+            table(
+                [
+                    "scenario",
+                    "variant",
+                    "calls/s",
+                    "p50 ms",
+                    "p99 ms",
+                    "srv µs/call",
+                    "failed",
+                    "gen CPU%",
+                ],
+                [
+                    [
+                        r["scenario"],
+                        r["variant"],
+                        _f(r["calls_per_s"]),
+                        _f(r["p50_ms"], ".2f"),
+                        _f(r["p99_ms"], ".2f"),
+                        _f(r.get("server_cpu_us_per_call")),
+                        str(r.get("failed", 0)),
+                        _f(r["gen_cpu_pct"], ".1f"),
+                    ]
+                    for r in calls
+                ],
+            )
+        )
+    idle = [r for r in rows if "connected" in r]
+    if idle:
+        parts.append(
+            table(
+                [
+                    "scenario",
+                    "variant",
+                    "connected",
+                    "KB/conn",
+                    "RSS MB",
+                    "fds (limit)",
+                    "logins/s",
+                    "heartbeat CPU%",
+                    "µs/heartbeat",
+                    "stopped by",
+                ],
+                [
+                    [
+                        r["scenario"],
+                        r["variant"],
+                        f"{r['connected']:,}",
+                        _f(r["kb_per_conn"], ".1f"),
+                        _f(r["server_rss_mb"]),
+                        f"{r['server_fds']:,} ({r['server_fd_limit']})",
+                        _f(r["logins_per_s"]),
+                        _f(r.get("heartbeat_server_cpu_pct"), ".2f"),
+                        _f(r.get("server_cpu_us_per_heartbeat")),
+                        (r.get("failures") or "")[:70],
+                    ]
+                    for r in idle
+                ],
+            )
+        )
+    if goals:
+        parts.append(
+            table(
+                ["target (issue 5 §3)", "goal", "measured", "verdict"],
+                [
+                    [
+                        g["target"],
+                        g["goal"],
+                        g["measured"],
+                        "met" if g["met"] else f"MISSED ({g['gap']})",
+                    ]
+                    for g in goals
+                ],
+            )
+        )
+    return "\n\n".join(parts)
+
+
+def healthy(rows: list[Row]) -> bool:
+    """Every message delivered exactly once and in order, and no call failed."""
+    for r in rows:
+        for k in ("lost", "duplicated", "out_of_order", "stale", "seq_gaps", "warmup_bad"):
+            if r.get(k):
+                return False
+        if r.get("failed") or r.get("errors_acked") or r.get("timed_out"):
+            return False
+    return True
+
+
+# -- main ------------------------------------------------------------------------------------
+
+
+async def run(args: argparse.Namespace, names: list[str]) -> dict[str, Any]:
+    started = time.time()
+    host = machine()
+    with tempfile.TemporaryDirectory(prefix="palaver-bench-") as tmp:
+        ctx = Ctx(
+            tmp=Path(tmp),
+            sizes=Sizes.quick() if args.quick else Sizes(),
+            log=lambda s: print(s, file=sys.stderr, flush=True),
+            database_url=args.database_url,
+            rest_calls=args.calls,
+            rest_concurrency=args.concurrency,
+        )
+        rows: list[Row] = []
+        errors: dict[str, str] = {}
+        for name in names:
+            ctx.log(f"== {name}")
+            t0 = time.perf_counter()
+            try:
+                rows += await SCENARIOS[name](ctx)
+            except BenchError as exc:
+                errors[name] = str(exc)
+                ctx.log(f"  {name} FAILED: {exc}")
+            ctx.log(f"  ({time.perf_counter() - t0:.0f} s)")
+            if args.verbose:
+                for p in ctx.keep_logs:
+                    ctx.log(f"--- {p.name}\n{harness.tail(p)}")
+            ctx.keep_logs.clear()
+    return {
+        "date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+        "command": "python -m bench " + shlex.join(sys.argv[1:]),
+        "quick": args.quick,
+        "source": source_version(),
+        "machine": host,
+        "pinning": {
+            "server(s)": f"core {harness.SERVER_CPU} (taskset)",
+            "load generator(s) and orchestrator": f"core {harness.GEN_CPU}",
+            "PostgreSQL, Redis (cluster)": "not pinned (system services)",
+        },
+        "duration_s": time.time() - started,
+        "loadavg_at_end": loadavg(),
+        "results": rows,
+        "targets": targets(rows),
+        "errors": errors,
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Parse options, run the benchmark within the time limit, print, return the exit code."""
-    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n")[0])
-    parser.add_argument("--calls", type=int, default=2000, help="calls per scenario (2000)")
-    parser.add_argument("--concurrency", type=int, default=16, help="concurrent callers (16)")
-    parser.add_argument("--timeout", type=float, default=120.0, help="limit for the run, s")
-    parser.add_argument(
-        "--scenario", action="append", choices=sorted(SCENARIOS), help="repeatable (sendmsg)"
+    parser = argparse.ArgumentParser(
+        prog="python -m bench",
+        description=__doc__.split("\n")[0],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--database-url", help="bench on this database instead of SQLite")
-    parser.add_argument("--json", action="store_true", help="print one JSON line per scenario")
-    parser.add_argument("-v", "--verbose", action="store_true", help="print the server log")
+    choices = sorted(SCENARIOS) + sorted(ALIASES)
+    parser.add_argument(
+        "--scenario", action="append", choices=choices, help="repeatable (default: all)"
+    )
+    parser.add_argument("--quick", action="store_true", help="small sizes: a smoke test")
+    parser.add_argument("--json", action="store_true", help="print the results as JSON, not tables")
+    parser.add_argument("--out", type=Path, default=RESULTS, help=f"results file ({RESULTS.name})")
+    parser.add_argument("--timeout", type=float, help="limit for the whole run, s (900; quick 300)")
+    parser.add_argument("--database-url", help="single-node scenarios on this database, not SQLite")
+    parser.add_argument("--calls", type=int, help="rest_sendmsg: calls per run")
+    parser.add_argument("--concurrency", type=int, help="rest_sendmsg: concurrent callers")
+    parser.add_argument("-v", "--verbose", action="store_true", help="print server log tails")
     args = parser.parse_args(argv)
-    args.scenario = args.scenario or ["sendmsg"]
-    if args.calls < 1 or args.concurrency < 1:
+    names = [ALIASES.get(n, n) for n in (args.scenario or list(SCENARIOS))]
+    names = list(dict.fromkeys(names))
+    timeout = args.timeout or (300.0 if args.quick else 900.0)
+    if (
+        args.calls is not None
+        and args.calls < 1
+        or args.concurrency is not None
+        and args.concurrency < 1
+    ):
         parser.error("--calls and --concurrency must be at least 1")
+    with contextlib.suppress(OSError):  # this orchestrator stays off the server's core
+        os.sched_setaffinity(0, {harness.GEN_CPU})
 
-    async def bounded() -> list[Result]:
-        return await asyncio.wait_for(bench(args), args.timeout)
+    async def bounded() -> dict[str, Any]:
+        return await asyncio.wait_for(run(args, names), timeout)
 
     try:
-        results = asyncio.run(bounded())
+        report = asyncio.run(bounded())
     except TimeoutError:
-        print(f"bench: did not finish within {args.timeout:.0f} s", file=sys.stderr)
+        print(f"bench: did not finish within {timeout:.0f} s", file=sys.stderr)
         return 1
-    except (BenchError, CallFailed, aiohttp.ClientError, OSError) as exc:
+    except (BenchError, OSError) as exc:
         print(f"bench: {exc}", file=sys.stderr)
         return 1
-    report(results, args.json)
-    return 0 if all(r.failed == 0 for r in results) else 1
+    args.out.write_text(json.dumps(report, indent=1, default=str) + "\n")
+    if args.json:
+        print(json.dumps(report, indent=1, default=str))
+    else:
+        print(render(report["results"], report["targets"]))
+        print(f"\n{len(report['results'])} results in {report['duration_s']:.0f} s → {args.out}")
+    for name, err in report["errors"].items():
+        print(f"bench: {name} failed: {err}", file=sys.stderr)
+    return 0 if healthy(report["results"]) and not report["errors"] else 1
 
 
 if __name__ == "__main__":

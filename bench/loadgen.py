@@ -1,0 +1,813 @@
+"""The load generator: a separate process (``python -m bench.loadgen``), pinned by the
+orchestrator to the core the server does not use.
+
+It takes one JSON command per line on stdin and answers one JSON line on
+stdout per command (see :data:`COMMANDS`), so one process can log clients in,
+run a burst, run a paced load and report, while the orchestrator samples the
+server. Everything is built to cost as little CPU as possible per message:
+uvloop, the bare WebSocket protocol of :mod:`bench.wsproto` (a callback per
+frame, no task or future per message), request frames built by byte
+concatenation (no pydantic, no dict per request), one ``transport.write`` per
+received batch of frames. Every answer carries the generator's own CPU use
+over the measured interval (``gen_cpu_pct``: 100 = one core), which shows
+whether it could have been the bottleneck.
+
+Messages are checked on arrival: each text is ``"<run>:<index>:<perf_counter
+at send>"``, so the receiver (same process, same clock) computes latency and
+counts lost, duplicated, out-of-order and late (earlier run) messages per
+sender→receiver pair, and checks that its stream ``seq`` numbers have no gap.
+Every logged-in client heartbeats at the protocol's interval, as real ones do.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import gc
+import itertools
+import math
+import os
+import random
+import resource
+import sys
+import time
+from array import array
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import orjson
+
+from bench.wsproto import WsClient, connect, frame_header
+from palaver.usersig import gen_usersig_v2
+
+perf = time.perf_counter
+CLK_TCK = os.sysconf("SC_CLK_TCK")
+HEARTBEAT_INTERVAL = 30.0  # seconds, docs/protocol.md §3.2
+HEARTBEAT_IDS_FROM = 1 << 30  # request ids of heartbeats (others count from 1)
+_HEARTBEAT_IDS = itertools.count(HEARTBEAT_IDS_FROM)
+
+
+def _heartbeat_frame() -> bytes:
+    """A heartbeat request with an id no other request of the generator uses."""
+    payload = b'{"id":%d,"op":"heartbeat"}' % next(_HEARTBEAT_IDS)
+    return frame_header(len(payload)) + payload
+
+
+def raise_fd_limit() -> int:
+    """Raise the soft RLIMIT_NOFILE to the hard limit; returns the new soft limit."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft < hard:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+    return resource.getrlimit(resource.RLIMIT_NOFILE)[0]
+
+
+def proc_cpu(pid: int) -> float:
+    """utime + stime (all threads) of ``pid`` in seconds; 0 if it is gone."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as f:
+            stat = f.read()
+    except OSError:
+        return 0.0
+    fields = stat[stat.rindex(b")") + 2 :].split()
+    return (int(fields[11]) + int(fields[12])) / CLK_TCK
+
+
+def pids_cpu(pids: list[int]) -> float:
+    return sum(proc_cpu(p) for p in pids)
+
+
+def cores_busy() -> list[float]:
+    """Busy seconds (all but idle and iowait) of each core since boot, from /proc/stat."""
+    out = []
+    with open("/proc/stat", "rb") as f:
+        for line in f:
+            if line.startswith(b"cpu") and line[3:4].isdigit():
+                v = [int(x) for x in line.split()[1:9]]
+                out.append((sum(v) - v[3] - v[4]) / CLK_TCK)
+    return out
+
+
+class Meter:
+    """CPU of the server pids, other pids, this process and each core over an interval.
+
+    ``noise`` is CPU that neither the server nor the generator used, on the
+    server's core (core 0) and on the generator's (core 1): other work on this
+    shared machine that competed with the measurement.
+    """
+
+    def __init__(self, server_pids: list[int], extra_pids: list[int] | None = None) -> None:
+        self.server_pids, self.extra_pids = server_pids, extra_pids or []
+        self.t0 = perf()
+        self.gen0 = time.process_time()
+        self.srv0 = pids_cpu(server_pids)
+        self.ext0 = pids_cpu(self.extra_pids)
+        self.cores0 = cores_busy()
+
+    def stop(self, t_end: float | None = None) -> dict[str, float]:
+        gen, srv, ext = time.process_time(), pids_cpu(self.server_pids), pids_cpu(self.extra_pids)
+        cores = cores_busy()
+        wall = max((t_end or perf()) - self.t0, 1e-9)
+        d_srv, d_gen = srv - self.srv0, gen - self.gen0
+        busy = [b - a for a, b in zip(self.cores0, cores, strict=False)]
+        return {
+            "wall_s": wall,
+            "server_cpu_s": d_srv,
+            "server_cpu_pct": d_srv / wall * 100,
+            "extra_cpu_s": ext - self.ext0,
+            "gen_cpu_pct": d_gen / wall * 100,
+            "noise_core0_pct": max(0.0, (busy[0] - d_srv) / wall * 100) if busy else math.nan,
+            "noise_core1_pct": max(0.0, (busy[1] - d_gen) / wall * 100)
+            if len(busy) > 1
+            else math.nan,
+        }
+
+
+def percentiles(values: list[float]) -> dict[str, float]:
+    """p50/p90/p99/max (ms) of latencies in seconds (nearest rank)."""
+    if not values:
+        return {"p50_ms": math.nan, "p90_ms": math.nan, "p99_ms": math.nan, "max_ms": math.nan}
+    v = sorted(values)
+
+    def rank(p: float) -> float:
+        return v[max(1, math.ceil(p / 100 * len(v))) - 1] * 1000
+
+    return {"p50_ms": rank(50), "p90_ms": rank(90), "p99_ms": rank(99), "max_ms": v[-1] * 1000}
+
+
+class Peer:
+    """A logged-in client: routes responses to waiting futures, checks its stream.
+
+    After login the fast paths of a scenario replace ``ws.on_frame``.
+    """
+
+    __slots__ = ("ws", "user", "pending", "next_id", "last_seq", "seq_gaps", "pushes", "synced")
+
+    def __init__(self, ws: WsClient, user: str) -> None:
+        self.ws = ws
+        self.user = user
+        self.pending: dict[int, asyncio.Future[dict[str, Any]]] = {}
+        self.next_id = 1
+        self.last_seq = -1  # unknown until the login response gives the cursor
+        self.seq_gaps = 0
+        self.pushes = 0
+        self.synced: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        ws.on_frame = self.on_frame
+        ws.on_close = self._closed
+
+    def _closed(self) -> None:
+        why = ConnectionError(f"closed ({self.ws.close_code})")
+        futs: list[asyncio.Future[Any]] = [*self.pending.values(), self.synced]
+        for fut in futs:
+            if not fut.done():
+                fut.set_exception(why)
+                fut.exception()  # retrieved: whoever awaits it sees it, nobody else logs it
+
+    def on_frame(self, payload: bytes) -> None:
+        obj = orjson.loads(payload)
+        if "ev" in obj:
+            self.on_push(obj)
+            return
+        fut = self.pending.pop(obj.get("id"), None)
+        if fut is not None and not fut.done():
+            fut.set_result(obj)
+
+    def on_push(self, obj: dict[str, Any]) -> None:
+        self.pushes += 1
+        seq = obj.get("seq")
+        if seq is not None:
+            self.check_seq(seq)
+        elif obj["ev"] == "sync_done" and not self.synced.done():
+            self.synced.set_result(None)
+
+    def check_seq(self, seq: int) -> None:
+        if self.last_seq >= 0 and seq != self.last_seq + 1:
+            self.seq_gaps += 1
+        self.last_seq = seq
+
+    def request(
+        self, op: str, data: dict[str, Any] | None = None
+    ) -> asyncio.Future[dict[str, Any]]:
+        rid = self.next_id
+        self.next_id += 1
+        fut: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
+        self.pending[rid] = fut
+        self.ws.send(orjson.dumps({"id": rid, "op": op, "data": data or {}}))
+        return fut
+
+    async def call(self, op: str, data: dict[str, Any] | None = None, within: float = 30) -> Any:
+        """A request's response data; raises RuntimeError on a non-zero code."""
+        async with asyncio.timeout(within):
+            obj = await self.request(op, data)
+        if obj.get("code") != 0:
+            raise RuntimeError(f"{op}: {obj.get('code')} {obj.get('message')}")
+        return obj.get("data") or {}
+
+
+class Generator:
+    """The generator's state between commands."""
+
+    def __init__(self) -> None:
+        self.sdkappid = 0
+        self.key = ""
+        self.nodes: list[tuple[str, int]] = []
+        self.senders: list[Peer] = []
+        self.receivers: list[Peer] = []
+        self.idle: list[Peer] = []
+        self.sigs: dict[str, str] = {}
+        self.runs = 0  # C2C runs so far: a message of an earlier run arriving now is "stale"
+        self.running = False  # a C2C run is on
+        self.heartbeats_sent = 0
+        self.heartbeats_answered = 0
+        self._heartbeat_task: asyncio.Task[None] | None = None
+
+    # -- helpers ----------------------------------------------------------
+
+    def sig(self, user: str) -> str:
+        s = self.sigs.get(user)
+        if s is None:
+            s = self.sigs[user] = gen_usersig_v2(self.sdkappid, self.key, user, 7 * 86400)
+        return s
+
+    async def login(
+        self, user: str, node: int = 0, local_host: str | None = None, within: float = 30
+    ) -> Peer:
+        """Connect, log in (a new client: no cursor) and wait for ``sync_done``."""
+        host, port = self.nodes[node]
+        ws = await connect(host, port, local_host=local_host, within=within)
+        peer = Peer(ws, user)
+        try:
+            async with asyncio.timeout(within):
+                data = await peer.call(
+                    "login",
+                    {
+                        "v": 1,
+                        "SDKAppID": self.sdkappid,
+                        "userID": user,
+                        "userSig": self.sig(user),
+                        "platform": "Linux",
+                    },
+                )
+                peer.last_seq = int(data["cursor"])
+                await peer.synced
+        except BaseException:
+            ws.abort()
+            raise
+        return peer
+
+    # -- commands -----------------------------------------------------------
+
+    async def cmd_setup(self, c: dict[str, Any]) -> dict[str, Any]:
+        self.sdkappid, self.key = int(c["sdkappid"]), c["key"]
+        self.nodes = [(h, int(p)) for h, p in c["nodes"]]
+        if self._heartbeat_task is None:
+            self._heartbeat_task = asyncio.create_task(self._heartbeats())
+        return {"fd_limit": raise_fd_limit(), "pid": os.getpid()}
+
+    async def cmd_pairs(self, c: dict[str, Any]) -> dict[str, Any]:
+        """Log in ``pairs`` senders and receivers (closing earlier pairs)."""
+        await self.cmd_close_pairs({})
+        k = int(c["pairs"])
+        prefix = c.get("prefix", "bench")
+        sn, rn = int(c.get("sender_node", 0)), int(c.get("receiver_node", 0))
+        self.senders = [await self.login(f"{prefix}_s{i}", sn) for i in range(k)]
+        self.receivers = [await self.login(f"{prefix}_r{i}", rn) for i in range(k)]
+        return {"pairs": k}
+
+    async def cmd_close_pairs(self, c: dict[str, Any]) -> dict[str, Any]:
+        for p in self.senders + self.receivers:
+            p.ws.close()
+        self.senders, self.receivers = [], []
+        return {}
+
+    async def cmd_burst(self, c: dict[str, Any]) -> dict[str, Any]:
+        """Every sender sends ``count`` messages to its receiver, at most ``window``
+        unacknowledged at a time, as fast as the server acknowledges."""
+        return await self._c2c(c, paced_rate=None)
+
+    async def cmd_paced(self, c: dict[str, Any]) -> dict[str, Any]:
+        """``count`` messages in all at ``rate`` per second, round-robin over the pairs."""
+        return await self._c2c(c, paced_rate=float(c["rate"]))
+
+    async def _c2c(self, c: dict[str, Any], paced_rate: float | None) -> dict[str, Any]:
+        senders, receivers = self.senders, self.receivers
+        k = len(senders)
+        if paced_rate is None:
+            per_pair = int(c["count"])
+            counts = [per_pair] * k
+        else:
+            total = int(c["count"])
+            counts = [total // k + (1 if i < total % k else 0) for i in range(k)]
+        window = int(c.get("window", 64))
+        timeout = float(c.get("timeout", 120))
+        server_pids = [int(p) for p in c.get("server_pids", [])]
+        extra_pids = [int(p) for p in c.get("extra_pids", [])]
+        loop = asyncio.get_running_loop()
+        done = loop.create_future()
+        expected = sum(counts)
+        self.runs += 1
+        run = self.runs
+        stale = [0] * k
+
+        # per pair state, in flat lists indexed by pair (cheap to reach from callbacks)
+        sent = [0] * k
+        acked = [0] * k
+        nacked = [0] * k
+        inflight = [0] * k
+        got = [0] * k
+        dup = [0] * k
+        ooo = [0] * k
+        bad = [0] * k
+        high = [-1] * k
+        seen = [bytearray(n) for n in counts]
+        lat = [array("d", bytes(8 * n)) for n in counts]
+        echoes = [0] * k
+        errors: list[str] = []
+        totals = {"delivered": 0, "acked": 0}
+        last_delivery = [0.0]
+        lateness: list[float] = []
+
+        heads: list[tuple[bytes, bytes]] = []
+        for i in range(k):
+            to = receivers[i].user.encode()
+            heads.append(
+                (b'{"id":', b',"op":"sendMessage","data":{"to":"' + to + b'","payload":{"text":"')
+            )
+        tail = b'"}}}'
+
+        def make_frame(i: int, n: int, stamp: float) -> bytes:
+            a, b = heads[i]
+            payload = a + str(n + 2).encode() + b + b"%d:%d:%.7f" % (run, n, stamp) + tail
+            return frame_header(len(payload)) + payload
+
+        def check_done() -> None:
+            if totals["delivered"] >= expected and totals["acked"] >= expected and not done.done():
+                done.set_result(None)
+
+        def fill(i: int) -> None:
+            """Burst: top the window of sender ``i`` up (one write)."""
+            room = min(window - inflight[i], counts[i] - sent[i])
+            if room <= 0:
+                return
+            out = []
+            n0 = sent[i]
+            for n in range(n0, n0 + room):
+                out.append(make_frame(i, n, perf()))
+            sent[i] = n0 + room
+            inflight[i] += room
+            senders[i].ws.send_raw(b"".join(out))
+
+        def sender_handler(i: int) -> tuple[Callable[[bytes], None], Callable[[], None]]:
+            peer = senders[i]
+
+            def on_frame(payload: bytes) -> None:
+                if payload.startswith(b'{"id":'):
+                    if int(payload[6 : payload.index(b",", 6)]) >= HEARTBEAT_IDS_FROM:
+                        return  # a heartbeat's answer
+                    inflight[i] -= 1
+                    if b'"code":0,' in payload[:40]:
+                        acked[i] += 1
+                        totals["acked"] += 1
+                    else:
+                        nacked[i] += 1
+                        totals["acked"] += 1
+                        if len(errors) < 5:
+                            errors.append(payload[:300].decode(errors="replace"))
+                    return
+                if payload.startswith(b'{"ev":"MESSAGE_RECEIVED","seq":'):
+                    echoes[i] += 1
+                    end = payload.index(b",", 31)
+                    peer.check_seq(int(payload[31:end]))
+                    return
+                obj = orjson.loads(payload)
+                if len(errors) < 5:
+                    errors.append(f"sender {i}: {str(obj)[:300]}")
+
+            def after() -> None:
+                if paced_rate is None:
+                    fill(i)
+                check_done()
+
+            return on_frame, after
+
+        def receiver_handler(i: int) -> Callable[[bytes], None]:
+            peer = receivers[i]
+            s, la = seen[i], lat[i]
+            n_max = counts[i]
+
+            def on_frame(payload: bytes) -> None:
+                now = perf()
+                if payload.startswith(b'{"id":'):  # a heartbeat's answer
+                    return
+                obj = orjson.loads(payload)
+                seq = obj.get("seq")
+                if seq is None or obj.get("ev") != "MESSAGE_RECEIVED":
+                    if len(errors) < 5:
+                        errors.append(f"receiver {i}: {payload[:300]!r}")
+                    return
+                peer.check_seq(seq)
+                try:
+                    r_s, n_s, t_s = obj["data"]["message"]["payload"]["text"].split(":")
+                    n = int(n_s)
+                    t = float(t_s)
+                except (KeyError, ValueError):
+                    bad[i] += 1
+                    return
+                if int(r_s) != run:
+                    stale[i] += 1
+                    return
+                if not 0 <= n < n_max:
+                    bad[i] += 1
+                    return
+                if s[n]:
+                    dup[i] += 1
+                    if len(errors) < 8:
+                        errors.append(f"pair {i}: message {n} again (seq {seq})")
+                    return
+                s[n] = 1
+                if n < high[i]:
+                    ooo[i] += 1
+                    if len(errors) < 8:
+                        errors.append(f"pair {i}: message {n} (seq {seq}) after {high[i]}")
+                else:
+                    high[i] = n
+                la[n] = now - t
+                got[i] += 1
+                totals["delivered"] += 1
+                last_delivery[0] = now
+
+            return on_frame
+
+        saved = [(p.ws.on_frame, p.ws.after_frames) for p in senders + receivers]
+        for i in range(k):
+            on_frame, after = sender_handler(i)
+            senders[i].ws.on_frame = on_frame
+            senders[i].ws.after_frames = after
+            receivers[i].ws.on_frame = receiver_handler(i)
+            receivers[i].ws.after_frames = check_done
+
+        self.running = True
+        gc.collect()
+        gc.disable()
+        meter = Meter(server_pids, extra_pids)
+        t0 = meter.t0
+        ticker: asyncio.TimerHandle | None = None
+        if paced_rate is None:
+            for i in range(k):
+                fill(i)
+        else:
+            state = {"n": 0}
+            period = 1.0 / paced_rate
+
+            def tick() -> None:
+                nonlocal ticker
+                now = perf()
+                due = min(expected, int((now - t0) / period) + 1)
+                writes: dict[int, list[bytes]] = {}
+                while state["n"] < due:
+                    m = state["n"]
+                    i = m % k
+                    lateness.append(now - (t0 + m * period))
+                    writes.setdefault(i, []).append(make_frame(i, sent[i], perf()))
+                    sent[i] += 1
+                    inflight[i] += 1
+                    state["n"] = m + 1
+                for i, frames in writes.items():
+                    senders[i].ws.send_raw(b"".join(frames))
+                if state["n"] < expected:
+                    wait = t0 + state["n"] * period - perf()
+                    ticker = loop.call_later(max(0.0, wait), tick)
+
+            tick()
+        # Bounded twice: by ``timeout`` in all, and by ``stall`` seconds without any
+        # delivery (a message the server acknowledged but never pushed stays "lost").
+        stall = float(c.get("stall", 10))
+        timed_out = stalled = False
+        while not done.done():
+            now = perf()
+            if now - t0 > timeout:
+                timed_out = True
+                break
+            if now - max(t0, last_delivery[0]) > stall and sum(sent) == expected:
+                timed_out = stalled = True
+                break
+            await asyncio.wait([done], timeout=0.25)
+        t_end = last_delivery[0] if totals["delivered"] else perf()
+        m = meter.stop(t_end)
+        if ticker is not None:
+            ticker.cancel()
+        gc.enable()
+        await asyncio.sleep(float(c.get("grace", 0.3)))  # late duplicates would show here
+        self.running = False
+        for p, (f, a) in zip(senders + receivers, saved, strict=True):
+            p.ws.on_frame, p.ws.after_frames = f, a
+
+        elapsed = max(t_end - t0, 1e-9)
+        delivered = totals["delivered"]
+        lats = [x for i in range(k) for n, x in enumerate(lat[i]) if seen[i][n]]
+        out: dict[str, Any] = {
+            "pairs": k,
+            "window": window if paced_rate is None else None,
+            "rate": paced_rate,
+            "messages": expected,
+            "sent": sum(sent),
+            "acked": sum(acked),
+            "errors_acked": sum(nacked),
+            "delivered": delivered,
+            "lost": expected - delivered,
+            "duplicated": sum(dup),
+            "out_of_order": sum(ooo),
+            "malformed": sum(bad),
+            "stale": sum(stale),
+            "seq_gaps": sum(p.seq_gaps for p in senders + receivers),
+            "echoes_to_sender": sum(echoes),
+            "elapsed_s": elapsed,
+            "msgs_per_s": delivered / elapsed,
+            **m,
+            "server_cpu_us_per_msg": m["server_cpu_s"] / max(delivered, 1) * 1e6,
+            "extra_cpu_us_per_msg": m["extra_cpu_s"] / max(delivered, 1) * 1e6,
+            "timed_out": timed_out,
+            "stalled": stalled,
+            "first_errors": errors,
+            "closed_clients": [
+                f"{p.user}: {p.ws.close_code}" for p in senders + receivers if p.ws.closed.done()
+            ],
+            **percentiles(lats),
+        }
+        if lateness:
+            out["send_lateness_p99_ms"] = percentiles(lateness)["p99_ms"]
+            out["achieved_rate"] = sum(sent) / elapsed
+        return out
+
+    async def cmd_history(self, c: dict[str, Any]) -> dict[str, Any]:
+        """``calls`` sequential ``getMessageList`` calls by ``user`` in the conversation
+        with ``peer``: a page before a random one of ``anchors`` (message IDs), or
+        the newest page when ``anchors`` is empty or for every ``latest_every``-th."""
+        user, peer_user = c["user"], c["peer"]
+        anchors: list[str] = c.get("anchors") or []
+        calls = int(c["calls"])
+        rng = random.Random(7)
+        peer = await self.login(user, int(c.get("node", 0)))
+        conv = "C2C" + peer_user
+        lats: list[float] = []
+        pages = 0
+        try:
+            for _ in range(min(20, calls)):  # warm-up
+                await peer.call("getMessageList", {"conversationID": conv})
+            meter = Meter([int(p) for p in c.get("server_pids", [])])
+            for n in range(calls):
+                data: dict[str, Any] = {"conversationID": conv}
+                if anchors and n % 10:
+                    data["nextReqMessageID"] = rng.choice(anchors)
+                t = perf()
+                res = await peer.call("getMessageList", data)
+                lats.append(perf() - t)
+                pages += len(res["messageList"]) == 15
+            m = meter.stop()
+        finally:
+            peer.ws.close()
+        return {
+            "calls": calls,
+            "full_pages": pages,
+            "calls_per_s": calls / m["wall_s"],
+            **m,
+            "server_cpu_us_per_call": m["server_cpu_s"] / calls * 1e6,
+            **percentiles(lats),
+        }
+
+    async def cmd_rest(self, c: dict[str, Any]) -> dict[str, Any]:
+        """REST load with aiohttp: ``calls`` POSTs of ``bodies`` (round-robin, pre-encoded)
+        to ``path`` by ``concurrency`` callers; latency per call."""
+        import aiohttp
+
+        host, port = self.nodes[int(c.get("node", 0))]
+        admin = c.get("admin", "administrator")
+        base = (
+            f"http://{host}:{port}{c['path']}?sdkappid={self.sdkappid}&identifier={admin}"
+            f"&usersig={self.sig(admin)}&contenttype=json&random="
+        )
+        bodies = [orjson.dumps(b) for b in c["bodies"]]
+        calls, conc = int(c["calls"]), int(c["concurrency"])
+        server_pids = [int(p) for p in c.get("server_pids", [])]
+        lats: list[float] = []
+        errors: list[str] = []
+        failed = 0
+        counter = iter(range(calls + 50 * conc))
+        headers = {"Content-Type": "application/json"}
+        conn = aiohttp.TCPConnector(limit=conc, force_close=False)
+        async with aiohttp.ClientSession(
+            connector=conn, timeout=aiohttp.ClientTimeout(total=30)
+        ) as session:
+
+            async def one(n: int) -> None:
+                nonlocal failed
+                t = perf()
+                async with session.post(
+                    base + str(n), data=bodies[n % len(bodies)], headers=headers
+                ) as resp:
+                    raw = await resp.read()
+                ok = resp.status == 200 and b'"ActionStatus":"OK"' in raw
+                if ok:
+                    lats.append(perf() - t)
+                else:
+                    failed += 1
+                    if len(errors) < 5:
+                        errors.append(f"HTTP {resp.status}: {raw[:300]!r}")
+
+            async def caller(limit: int) -> None:
+                for n in counter:
+                    if n >= limit:
+                        return
+                    await one(n)
+
+            warm = 20 * conc
+            await asyncio.gather(*(caller(warm) for _ in range(conc)))
+            lats.clear()
+            counter = iter(range(warm, warm + calls))
+            gc.collect()
+            meter = Meter(server_pids)
+            await asyncio.wait_for(
+                asyncio.gather(*(caller(warm + calls) for _ in range(conc))),
+                float(c.get("timeout", 120)),
+            )
+            m = meter.stop()
+        return {
+            "calls": calls,
+            "concurrency": conc,
+            "ok": len(lats),
+            "failed": failed,
+            "elapsed_s": m["wall_s"],
+            "calls_per_s": len(lats) / m["wall_s"],
+            **m,
+            "server_cpu_us_per_call": m["server_cpu_s"] / calls * 1e6,
+            "first_errors": errors,
+            **percentiles(lats),
+        }
+
+    async def cmd_idle_open(self, c: dict[str, Any]) -> dict[str, Any]:
+        """Log in users ``prefix_<start>`` .. ``prefix_<end-1>`` and keep them connected
+        (``concurrency`` logins at once; ``local_host`` binds the client side)."""
+        prefix, start, end = c["prefix"], int(c["start"]), int(c["end"])
+        conc = int(c.get("concurrency", 200))
+        local = c.get("local_host")
+        node = int(c.get("node", 0))
+        deadline = perf() + float(c.get("timeout", 300))
+        max_failures = int(c.get("max_failures", 200))
+        sem = asyncio.Semaphore(conc)
+        failures: dict[str, int] = {}
+        opened: list[Peer] = []
+        stop = False
+        t0, cpu0 = perf(), time.process_time()
+        lat: list[float] = []
+
+        async def one(n: int) -> None:
+            nonlocal stop
+            async with sem:
+                if stop or perf() > deadline:
+                    return
+                t = perf()
+                try:
+                    peer = await self.login(
+                        f"{prefix}_{n}", node, local, within=min(30, deadline - perf() + 1)
+                    )
+                except Exception as exc:  # counted and reported, never hidden
+                    why = f"{type(exc).__name__}: {exc}"[:120]
+                    failures[why] = failures.get(why, 0) + 1
+                    if sum(failures.values()) >= max_failures:
+                        stop = True
+                    return
+                lat.append(perf() - t)
+                peer.ws.on_frame = self._idle_frame(peer)
+                opened.append(peer)
+
+        tasks = [asyncio.ensure_future(one(n)) for n in range(start, end)]
+        await asyncio.gather(*tasks)
+        self.idle.extend(opened)
+        wall = perf() - t0
+        return {
+            "requested": end - start,
+            "opened": len(opened),
+            "failed": sum(failures.values()),
+            "failures": failures,
+            "stopped_early": stop,
+            "total_idle": len(self.idle),
+            "elapsed_s": wall,
+            "logins_per_s": len(opened) / wall,
+            "gen_cpu_pct": (time.process_time() - cpu0) / wall * 100,
+            "fds": len(os.listdir("/proc/self/fd")),
+            **{f"login_{k}": v for k, v in percentiles(lat).items()},
+        }
+
+    def _idle_frame(self, peer: Peer) -> Callable[[bytes], None]:
+        def on_frame(payload: bytes) -> None:
+            if payload.startswith(b'{"id":'):
+                self.heartbeats_answered += 1
+            else:
+                peer.pushes += 1
+
+        return on_frame
+
+    async def cmd_idle_hold(self, c: dict[str, Any]) -> dict[str, Any]:
+        """Measure ``seconds`` of idleness: the clients keep heartbeating (see
+        :meth:`_heartbeats`); report heartbeats sent/answered and clients still open."""
+        seconds = float(c["seconds"])
+        server_pids = [int(p) for p in c.get("server_pids", [])]
+        sent0, answered0 = self.heartbeats_sent, self.heartbeats_answered
+        meter = Meter(server_pids)
+        await asyncio.sleep(seconds)
+        m = meter.stop()
+        return {
+            "clients": len(self.idle),
+            "heartbeats_sent": self.heartbeats_sent - sent0,
+            "heartbeats_answered": self.heartbeats_answered - answered0,
+            "still_open": sum(1 for p in self.idle if not p.ws.closed.done()),
+            **m,
+        }
+
+    async def _heartbeats(self) -> None:
+        """Every logged-in client heartbeats every :data:`HEARTBEAT_INTERVAL` seconds, as
+        real clients do (docs/protocol.md §3.2), spread evenly over the interval. Senders
+        skip it during a C2C run (their sends are signs of life); receivers ignore the
+        answers then."""
+        step = 0.05
+        owed = 0.0
+        idx = 0
+        pair_due = perf() + HEARTBEAT_INTERVAL
+        while True:
+            await asyncio.sleep(step)
+            peers = self.idle
+            n = len(peers)
+            owed += n * step / HEARTBEAT_INTERVAL
+            while owed >= 1 and n:
+                owed -= 1
+                p = peers[idx % n]
+                idx += 1
+                if not p.ws.closed.done():
+                    p.ws.send_raw(_heartbeat_frame())
+                    self.heartbeats_sent += 1
+            if perf() >= pair_due:
+                pair_due += HEARTBEAT_INTERVAL
+                for p in self.receivers + ([] if self.running else self.senders):
+                    p.ws.send_raw(_heartbeat_frame())
+
+    async def cmd_idle_close(self, c: dict[str, Any]) -> dict[str, Any]:
+        """Close ``count`` idle clients (all by default), the newest first."""
+        n = min(int(c.get("count", len(self.idle))), len(self.idle))
+        closing, self.idle = self.idle[len(self.idle) - n :], self.idle[: len(self.idle) - n]
+        for p in closing:
+            p.ws.close()
+        await asyncio.sleep(0.5)
+        return {"closed": n, "idle": len(self.idle)}
+
+    async def cmd_status(self, c: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "idle": len(self.idle),
+            "idle_open": sum(1 for p in self.idle if not p.ws.closed.done()),
+            "fds": len(os.listdir("/proc/self/fd")),
+        }
+
+
+COMMANDS: dict[str, Callable[[Generator, dict[str, Any]], Awaitable[dict[str, Any]]]] = {
+    name[4:]: fn for name, fn in vars(Generator).items() if name.startswith("cmd_")
+}
+
+
+async def serve_commands() -> None:
+    """Read command lines from stdin until ``quit`` or EOF; answer each on stdout."""
+    gen = Generator()
+    loop = asyncio.get_running_loop()
+    reader = asyncio.StreamReader(limit=1 << 26)
+    await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(reader), sys.stdin)
+    out = sys.stdout.buffer
+    while True:
+        line = await reader.readline()
+        if not line:
+            break
+        cmd = orjson.loads(line)
+        name = cmd.get("cmd")
+        if name == "quit":
+            break
+        t0, c0 = perf(), time.process_time()
+        try:
+            fn = COMMANDS[name]
+            res = await fn(gen, cmd)
+            res["ok"] = True
+        except Exception as exc:
+            res = {"ok": False, "error": f"{type(exc).__name__}: {exc}"}
+        res.setdefault("cmd_wall_s", perf() - t0)
+        res.setdefault("cmd_gen_cpu_s", time.process_time() - c0)
+        out.write(orjson.dumps(res) + b"\n")
+        out.flush()
+    for p in gen.senders + gen.receivers + gen.idle:
+        with contextlib.suppress(Exception):
+            p.ws.abort()
+
+
+def main() -> None:
+    import uvloop
+
+    raise_fd_limit()
+    uvloop.run(serve_commands())
+
+
+if __name__ == "__main__":
+    main()

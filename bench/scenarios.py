@@ -1,0 +1,690 @@
+"""The scenarios of ``python -m bench`` (issue 5 §2). Each returns result rows.
+
+Every scenario starts its own server(s) on a fresh data folder (so peak memory
+is the scenario's own), pinned to core 0, and one or more load generator
+processes pinned to core 1. Sizes come from :class:`Sizes` (full or ``--quick``).
+
+A row is a flat dict: ``scenario``, ``variant`` and the measurements, named
+with their unit (``msgs_per_s``, ``p99_ms``, ``server_cpu_us_per_msg``,
+``kb_per_conn``...); ``docs/benchmarks.md`` explains how each is taken.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import math
+import os
+import secrets
+import shutil
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from bench import harness
+from bench.harness import Admin, LoadGen, Server, load_generators, palaver_server
+from bench.preload import prepared_db
+
+Row = dict[str, Any]
+
+#: per generator process; its hard fd limit here is 20,000
+IDLE_PER_HOLDER = 15000
+
+
+@dataclass
+class Sizes:
+    """How much each scenario does. ``quick`` sizes finish in seconds."""
+
+    burst_pairs: tuple[int, ...] = (4, 16)
+    burst_total: int = 100_000  # messages per burst run (split over the pairs)
+    burst_window: int = 256  # unacknowledged sends, all senders together
+    paced: tuple[tuple[float, int], ...] = ((1000, 5000), (200, 1000))  # (rate, messages)
+    rest_calls: int = 5000
+    rest_concurrency: tuple[int, ...] = (16, 64)
+    idle_levels: tuple[int, ...] = (1000, 10_000, 50_000)
+    idle_hold_s: float = 35.0
+    growth_burst_total: int = 20_000
+    history_sizes: tuple[int, ...] = (10_000, 100_000, 1_000_000)
+    history_calls: int = 500
+    cluster_burst_total: int = 20_000
+    warmup_total: int = 2000
+
+    @classmethod
+    def quick(cls) -> Sizes:
+        return cls(
+            burst_pairs=(4,),
+            burst_total=4000,
+            paced=((1000, 500),),
+            rest_calls=300,
+            rest_concurrency=(16,),
+            idle_levels=(200, 500),
+            idle_hold_s=3.0,
+            growth_burst_total=1000,
+            history_sizes=(10_000,),
+            history_calls=50,
+            cluster_burst_total=1000,
+            warmup_total=400,
+        )
+
+
+@dataclass
+class Ctx:
+    """What every scenario gets."""
+
+    tmp: Path
+    sizes: Sizes
+    log: Callable[[str], None]
+    database_url: str | None = None  # single-node scenarios on this instead of SQLite
+    rest_calls: int | None = None
+    rest_concurrency: int | None = None
+    keep_logs: list[Path] = field(default_factory=list)
+
+
+@dataclass
+class Node:
+    """A server with its app, admin client and generator(s), ready to measure."""
+
+    server: Server
+    admin: Admin
+    sdkappid: int
+    key: str
+    gens: list[LoadGen]
+
+    @property
+    def gen(self) -> LoadGen:
+        return self.gens[0]
+
+
+def pair_users(prefix: str, k: int) -> list[str]:
+    return [f"{prefix}_s{i}" for i in range(k)] + [f"{prefix}_r{i}" for i in range(k)]
+
+
+@contextlib.asynccontextmanager
+async def single_node(
+    ctx: Ctx,
+    name: str,
+    users: list[str],
+    *,
+    gens: int = 1,
+    db_file: Path | None = None,
+    app: tuple[int, str] | None = None,
+) -> AsyncIterator[Node]:
+    """One server (SQLite in a fresh folder unless ``ctx.database_url``) with ``users``
+    imported and ``gens`` generators set up against it."""
+    data = ctx.tmp / name
+    data.mkdir(parents=True, exist_ok=True)
+    storage = ["--data-dir", str(data)]
+    if ctx.database_url and db_file is None:
+        storage += ["--database-url", ctx.database_url]
+    if db_file is not None:
+        shutil.copyfile(db_file, data / "palaver.db")
+    if app is None:
+        key = secrets.token_hex(32)
+        sdkappid = await harness.create_app(storage, key)
+    else:
+        sdkappid, key = app
+    log_path = ctx.tmp / f"{name}.log"
+    ctx.keep_logs.append(log_path)
+    async with palaver_server(storage, log_path) as server:
+        admin = Admin(server.url, sdkappid, key)
+        try:
+            if users:
+                await admin.import_accounts(users)
+            async with load_generators(gens) as gs:
+                for g in gs:
+                    await g("setup", sdkappid=sdkappid, key=key, nodes=[["127.0.0.1", server.port]])
+                yield Node(server, admin, sdkappid, key, gs)
+        finally:
+            await admin.close()
+
+
+def c2c_row(
+    scenario: str,
+    variant: str,
+    r: dict[str, Any],
+    server_hwm_kb: int,
+    warmup: dict[str, Any] | None = None,
+) -> Row:
+    """A row from a burst/paced answer of the generator (and of its warm-up run)."""
+    keys = [
+        "pairs",
+        "window",
+        "rate",
+        "messages",
+        "delivered",
+        "msgs_per_s",
+        "p50_ms",
+        "p90_ms",
+        "p99_ms",
+        "max_ms",
+        "server_cpu_us_per_msg",
+        "server_cpu_pct",
+        "extra_cpu_us_per_msg",
+        "gen_cpu_pct",
+        "noise_core0_pct",
+        "noise_core1_pct",
+        "lost",
+        "duplicated",
+        "out_of_order",
+        "stale",
+        "seq_gaps",
+        "malformed",
+        "errors_acked",
+        "timed_out",
+        "stalled",
+        "elapsed_s",
+        "achieved_rate",
+        "send_lateness_p99_ms",
+        "closed_clients",
+        "first_errors",
+    ]
+    row: Row = {"scenario": scenario, "variant": variant}
+    row.update({k: r[k] for k in keys if k in r})
+    row["server_peak_rss_mb"] = server_hwm_kb / 1024
+    if warmup is not None:
+        row["warmup_bad"] = sum(
+            warmup[k] for k in ("lost", "duplicated", "out_of_order", "stale", "seq_gaps")
+        )
+        row["warmup_timed_out"] = warmup["timed_out"]
+    return row
+
+
+async def burst(
+    node: Node, total: int, window_total: int, *, pids: list[int] | None = None, **kw: Any
+) -> dict[str, Any]:
+    """A burst of ``total`` messages over the logged-in pairs (window split over senders)."""
+    pairs = kw.pop("pairs")
+    per_pair = max(1, total // pairs)
+    window = max(1, window_total // pairs)
+    return await node.gen(
+        "burst",
+        count=per_pair,
+        window=window,
+        server_pids=pids or [node.server.pid],
+        timeout=min(300, 30 + total / 100),
+        **kw,
+    )
+
+
+# -- 1. C2C burst ------------------------------------------------------------------
+
+
+async def c2c_burst(ctx: Ctx) -> list[Row]:
+    """K sender→receiver pairs over WebSocket, as fast as a bounded window allows."""
+    sz = ctx.sizes
+    rows = []
+    for k in sz.burst_pairs:
+        async with single_node(ctx, f"burst{k}", pair_users("bench", k)) as node:
+            await node.gen("pairs", pairs=k)
+            w = await burst(node, sz.warmup_total, sz.burst_window, pairs=k)
+            r = await burst(node, sz.burst_total, sz.burst_window, pairs=k)
+            rows.append(
+                c2c_row(
+                    "1 c2c_burst",
+                    f"K={k} window={sz.burst_window} N={r['messages']:,}",
+                    r,
+                    node.server.hwm_kb(),
+                    w,
+                )
+            )
+            ctx.log(summary(rows[-1]))
+    return rows
+
+
+# -- 2. C2C paced --------------------------------------------------------------------
+
+
+async def c2c_paced(ctx: Ctx) -> list[Row]:
+    """4 pairs, round-robin, at a fixed total rate: latency at a realistic load."""
+    sz = ctx.sizes
+    rows = []
+    async with single_node(ctx, "paced", pair_users("bench", 4)) as node:
+        await node.gen("pairs", pairs=4)
+        w = await node.gen(
+            "paced", rate=1000, count=sz.warmup_total // 4, server_pids=[node.server.pid]
+        )
+        for rate, count in sz.paced:
+            r = await node.gen(
+                "paced", rate=rate, count=count, server_pids=[node.server.pid], timeout=300
+            )
+            rows.append(
+                c2c_row("2 c2c_paced", f"{rate:,.0f} msg/s N={count:,}", r, node.server.hwm_kb(), w)
+            )
+            ctx.log(summary(rows[-1]))
+    return rows
+
+
+# -- 3. REST sendmsg -------------------------------------------------------------------
+
+
+async def rest_sendmsg(ctx: Ctx) -> list[Row]:
+    """``openim/sendmsg`` by C concurrent aiohttp callers (the generator process)."""
+    sz = ctx.sizes
+    calls = ctx.rest_calls or sz.rest_calls
+    concs = (ctx.rest_concurrency,) if ctx.rest_concurrency else sz.rest_concurrency
+    rows = []
+    users = ["bench_alice", "bench_bob"]
+    bodies = [
+        {
+            "SyncOtherMachine": 2,
+            "From_Account": "bench_alice",
+            "To_Account": "bench_bob",
+            "MsgRandom": i,
+            "MsgBody": [{"MsgType": "TIMTextElem", "MsgContent": {"Text": f"bench {i}"}}],
+        }
+        for i in range(1000)
+    ]
+    async with single_node(ctx, "rest", users) as node:
+        for c in concs:
+            r = await node.gen(
+                "rest",
+                path="/v4/openim/sendmsg",
+                bodies=bodies,
+                calls=calls,
+                concurrency=c,
+                server_pids=[node.server.pid],
+                timeout=300,
+            )
+            row: Row = {
+                "scenario": "3 rest_sendmsg",
+                "variant": f"C={c} N={calls:,}",
+                "server_peak_rss_mb": node.server.hwm_kb() / 1024,
+            }
+            row.update(
+                {
+                    k: r[k]
+                    for k in [
+                        "calls",
+                        "ok",
+                        "failed",
+                        "calls_per_s",
+                        "p50_ms",
+                        "p90_ms",
+                        "p99_ms",
+                        "max_ms",
+                        "server_cpu_us_per_call",
+                        "server_cpu_pct",
+                        "gen_cpu_pct",
+                        "noise_core0_pct",
+                        "noise_core1_pct",
+                        "first_errors",
+                    ]
+                }
+            )
+            rows.append(row)
+            ctx.log(summary(row))
+    return rows
+
+
+# -- 4 + 6a. Idle connections, and cost growth with connected users -----------------------
+
+
+async def idle_conns(ctx: Ctx) -> list[Row]:
+    """Open idle logged-in connections in steps (1k → 10k → 50k); at each step
+    measure server memory per connection, heartbeat CPU, and a 4-pair burst."""
+    sz = ctx.sizes
+    top = max(sz.idle_levels)
+    holders = max(1, math.ceil(top / IDLE_PER_HOLDER))
+    idle_users = [f"idle_{n}" for n in range(top)]
+    rows: list[Row] = []
+    async with single_node(ctx, "idle", [], gens=1 + holders) as node:
+        burst_gen, holder_gens = node.gens[0], node.gens[1:]
+        t_imp = await node.admin.import_accounts(pair_users("bench", 4) + idle_users)
+        ctx.log(f"  imported {len(idle_users) + 8:,} accounts in {t_imp:.1f} s")
+        await burst_gen("pairs", pairs=4)
+        w = await burst(node, sz.warmup_total, 256, pairs=4)
+        server = node.server
+        await asyncio.sleep(1.0)
+        rss_base = server.rss_kb()
+        opened_total = 0
+        stop_reason = ""
+        for level in sz.idle_levels:
+            want = level - opened_total
+            if want > 0 and not stop_reason:
+                # holder h owns users [h*IDLE_PER_HOLDER, (h+1)*IDLE_PER_HOLDER), from its own
+                # loopback address (each address has its own ephemeral port range)
+                jobs = []
+                for h, g in enumerate(holder_gens):
+                    lo = max(opened_total, h * IDLE_PER_HOLDER)
+                    hi = min(level, (h + 1) * IDLE_PER_HOLDER)
+                    if lo < hi:
+                        jobs.append(
+                            g(
+                                "idle_open",
+                                prefix="idle",
+                                start=lo,
+                                end=hi,
+                                concurrency=100,
+                                local_host=f"127.0.0.{2 + h}",
+                                timeout=240,
+                                max_failures=300,
+                            )
+                        )
+                t0, cpu0 = time.perf_counter(), server.cpu()
+                answers = await asyncio.gather(*jobs)
+                wall = time.perf_counter() - t0
+                login_cpu_ms = (server.cpu() - cpu0) * 1000
+                opened = sum(a["opened"] for a in answers)
+                failures: dict[str, int] = {}
+                for a in answers:
+                    for why, n in a["failures"].items():
+                        failures[why] = failures.get(why, 0) + n
+                opened_total += opened
+                login_rate = opened / wall if wall else math.nan
+                login_cpu_ms /= max(opened, 1)
+                if sum(failures.values()):
+                    stop_reason = "; ".join(f"{n}× {why}" for why, n in failures.items())
+                await asyncio.sleep(2.0)  # let allocations settle
+            else:
+                login_rate, wall, login_cpu_ms = math.nan, 0.0, math.nan
+            status = await asyncio.gather(*(g("status") for g in holder_gens))
+            still = sum(s["idle_open"] for s in status)
+            rss = server.rss_kb()
+            row: Row = {
+                "scenario": "4 idle_conns",
+                "variant": f"target {level:,} connections",
+                "target": level,
+                "connected": still,
+                "logins_per_s": login_rate,
+                "login_wall_s": wall,
+                "server_cpu_ms_per_login": login_cpu_ms,
+                "server_rss_mb": rss / 1024,
+                "server_rss_base_mb": rss_base / 1024,
+                "kb_per_conn": (rss - rss_base) / max(still, 1),
+                "server_fds": harness.open_fds(server.pid),
+                "server_fd_limit": harness.fd_limit(server.pid),
+                "failures": stop_reason,
+                "server_peak_rss_mb": server.hwm_kb() / 1024,
+            }
+            if level >= 10_000 or level == max(sz.idle_levels):
+                holds = await asyncio.gather(
+                    *(
+                        g(
+                            "idle_hold",
+                            seconds=sz.idle_hold_s,
+                            server_pids=[server.pid] if i == 0 else [],
+                            timeout=sz.idle_hold_s + 60,
+                        )
+                        for i, g in enumerate(holder_gens)
+                    )
+                )
+                h0 = holds[0]
+                sent = sum(h["heartbeats_sent"] for h in holds)
+                row.update(
+                    {
+                        "hold_s": h0["wall_s"],
+                        "heartbeats_sent": sent,
+                        "heartbeats_answered": sum(h["heartbeats_answered"] for h in holds),
+                        "heartbeat_server_cpu_pct": h0["server_cpu_pct"],
+                        "server_cpu_us_per_heartbeat": h0["server_cpu_s"] / max(sent, 1) * 1e6,
+                        "heartbeat_gen_cpu_pct": sum(h["gen_cpu_pct"] for h in holds),
+                        "heartbeat_noise_core0_pct": h0["noise_core0_pct"],
+                        "still_open_after_hold": sum(h["still_open"] for h in holds),
+                    }
+                )
+            rows.append(row)
+            ctx.log(summary(row))
+            note = ""
+            if stop_reason:
+                # At its fd limit the server cannot open a database file either (logins
+                # fail with 70500): free 1,000 descriptors so the burst measures the cost
+                # of the connected users, not the limit.
+                await holder_gens[0]("idle_close", count=1000)
+                await asyncio.sleep(1.0)
+                status = await asyncio.gather(*(g("status") for g in holder_gens))
+                still = sum(s["idle_open"] for s in status)
+                note = " (1,000 closed after the limit)"
+            r = await burst(node, sz.growth_burst_total, 256, pairs=4)
+            grow = c2c_row(
+                "6a growth_users",
+                f"4 pairs bursting, {still:,} idle connected{note}",
+                r,
+                server.hwm_kb(),
+                w,
+            )
+            grow["idle_connected"] = still
+            rows.append(grow)
+            ctx.log(summary(grow))
+        for g in holder_gens:
+            await g("idle_close", timeout=120)
+    return rows
+
+
+# -- 5 + 6b. History at 10k → 1M stored messages ----------------------------------------------
+
+
+async def history(ctx: Ctx) -> list[Row]:
+    """``getMessageList`` (WS) and ``admin_getroammsg`` (REST) latency, and a 4-pair
+    burst, on databases holding 10k / 100k / 1M messages (pre-loaded, cached)."""
+    sz = ctx.sizes
+    rows: list[Row] = []
+    for n in sz.history_sizes:
+        t0 = time.perf_counter()
+        db_file, meta = await prepared_db(n)
+        ctx.log(
+            f"  {n:,} messages: {db_file.stat().st_size / 1e6:,.0f} MB"
+            f" (ready in {time.perf_counter() - t0:.1f} s; built in {meta['load_seconds']:.0f} s)"
+        )
+        alice, bob = meta["hot"]
+        anchors = meta["anchors"]
+        app = (int(meta["sdkappid"]), str(meta["key"]))
+        async with single_node(
+            ctx, f"history{n}", pair_users("bench", 4), db_file=db_file, app=app
+        ) as node:
+            pid = node.server.pid
+            r = await node.gen(
+                "history",
+                user=alice,
+                peer=bob,
+                anchors=[a["id"] for a in anchors],
+                calls=sz.history_calls,
+                server_pids=[pid],
+                timeout=300,
+            )
+            rows.append(history_row(n, "getMessageList (WS, 15/page)", r, meta))
+            ctx.log(summary(rows[-1]))
+            for cnt in (15, 100):
+                bodies = [
+                    {
+                        "Operator_Account": alice,
+                        "Peer_Account": bob,
+                        "MaxCnt": cnt,
+                        "MinTime": 0,
+                        "MaxTime": a["time"],
+                        "LastMsgKey": a["key"],
+                    }
+                    for a in anchors
+                ] + [{"Operator_Account": alice, "Peer_Account": bob, "MaxCnt": cnt}] * 100
+                r = await node.gen(
+                    "rest",
+                    path="/v4/openim/admin_getroammsg",
+                    bodies=bodies[:: max(1, len(bodies) // sz.history_calls)],
+                    calls=sz.history_calls,
+                    concurrency=1,
+                    server_pids=[pid],
+                    timeout=300,
+                )
+                rows.append(history_row(n, f"admin_getroammsg (REST, MaxCnt={cnt})", r, meta))
+                ctx.log(summary(rows[-1]))
+            await node.gen("pairs", pairs=4)
+            w = await burst(node, sz.warmup_total, 256, pairs=4)
+            r = await burst(node, sz.growth_burst_total, 256, pairs=4)
+            grow = c2c_row(
+                "6b growth_stored", f"4-pair burst, {n:,} stored", r, node.server.hwm_kb(), w
+            )
+            grow["stored_messages"] = n
+            rows.append(grow)
+            ctx.log(summary(grow))
+    return rows
+
+
+def history_row(n: int, what: str, r: dict[str, Any], meta: dict[str, Any]) -> Row:
+    row: Row = {
+        "scenario": "5 history",
+        "variant": f"{what}, {n:,} stored",
+        "what": what,
+        "stored_messages": n,
+        "db_mb": meta["db_bytes"] / 1e6,
+    }
+    row.update(
+        {
+            k: r[k]
+            for k in [
+                "calls",
+                "calls_per_s",
+                "p50_ms",
+                "p90_ms",
+                "p99_ms",
+                "max_ms",
+                "server_cpu_us_per_call",
+                "gen_cpu_pct",
+                "noise_core0_pct",
+            ]
+            if k in r
+        }
+    )
+    row["failed"] = r.get("failed", 0)
+    return row
+
+
+# -- 7. Cluster ----------------------------------------------------------------------------
+
+
+PG_ADMIN_DSN = "postgresql://postgres@127.0.0.1:5432/postgres"
+PG_DB = "palaver_bench"
+REDIS_URL = "redis://127.0.0.1:6379/15"
+
+
+async def _pg(sql: str) -> None:
+    import asyncpg  # type: ignore[import-untyped]
+
+    conn = await asyncpg.connect(PG_ADMIN_DSN, timeout=10)
+    try:
+        await conn.execute(sql)
+    finally:
+        await conn.close()
+
+
+def _cluster_side_pids() -> list[int]:
+    """PostgreSQL processes working for ``palaver_bench`` (backends) or for everyone
+    (WAL writer, checkpointer, background writer), and Redis."""
+    from pathlib import Path as P
+
+    pids = []
+    for pid in harness.pids_named("postgres", "redis-server"):
+        try:
+            cmd = P(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ")
+        except OSError:
+            continue
+        if (
+            b"redis-server" in cmd
+            or PG_DB.encode() in cmd
+            or any(w in cmd for w in (b"walwriter", b"checkpointer", b"background writer"))
+        ):
+            pids.append(pid)
+    return pids
+
+
+async def cluster(ctx: Ctx) -> list[Row]:
+    """The C2C burst on PostgreSQL + Redis fan-out: one node, then two nodes with every
+    sender on node A and every receiver on node B. All nodes on core 0."""
+    sz = ctx.sizes
+    url = f"postgresql+asyncpg://postgres@127.0.0.1:5432/{PG_DB}"
+    await _pg(f"DROP DATABASE IF EXISTS {PG_DB} WITH (FORCE)")
+    await _pg(f"CREATE DATABASE {PG_DB}")
+    rows: list[Row] = []
+    try:
+        storage = ["--database-url", url, "--data-dir", str(ctx.tmp / "cluster")]
+        env = harness.clean_env(PALAVER_FANOUT="redis", PALAVER_REDIS_URL=REDIS_URL)
+        key = secrets.token_hex(32)
+        sdkappid = await harness.create_app(storage, key)
+        for n_nodes in (1, 2):
+            async with contextlib.AsyncExitStack() as stack:
+                servers = []
+                for i in range(n_nodes):
+                    log_path = ctx.tmp / f"cluster{n_nodes}-{i}.log"
+                    ctx.keep_logs.append(log_path)
+                    servers.append(
+                        await stack.enter_async_context(palaver_server(storage, log_path, env=env))
+                    )
+                admin = Admin(servers[0].url, sdkappid, key)
+                stack.push_async_callback(admin.close)
+                prefix = f"cl{n_nodes}"
+                await admin.import_accounts(pair_users(prefix, 4))
+                (gen,) = await stack.enter_async_context(load_generators(1))
+                await gen(
+                    "setup",
+                    sdkappid=sdkappid,
+                    key=key,
+                    nodes=[["127.0.0.1", s.port] for s in servers],
+                )
+                await gen("pairs", pairs=4, prefix=prefix, sender_node=0, receiver_node=n_nodes - 1)
+                node = Node(servers[0], admin, sdkappid, key, [gen])
+                pids = [s.pid for s in servers]
+                w = await burst(node, sz.warmup_total, 256, pairs=4, pids=pids)
+                side = _cluster_side_pids()
+                r = await burst(
+                    node, sz.cluster_burst_total, 256, pairs=4, pids=pids, extra_pids=side
+                )
+                variant = (
+                    "1 node (PG + Redis), all users on it"
+                    if n_nodes == 1
+                    else "2 nodes (PG + Redis), senders on A, receivers on B"
+                )
+                row = c2c_row("7 cluster", variant, r, sum(s.hwm_kb() for s in servers), w)
+                row["nodes"] = n_nodes
+                row["pg_redis_cpu_us_per_msg"] = r["extra_cpu_us_per_msg"]
+                rows.append(row)
+                ctx.log(summary(row))
+    finally:
+        if not os.environ.get("BENCH_KEEP_PG"):  # kept for a post-mortem when set
+            with contextlib.suppress(Exception):
+                await _pg(f"DROP DATABASE IF EXISTS {PG_DB} WITH (FORCE)")
+    return rows
+
+
+# -- table ------------------------------------------------------------------------------------
+
+
+def _f(v: Any, fmt: str) -> str:
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return "-"
+    return format(v, fmt)
+
+
+def summary(r: Row) -> str:
+    """One line for the progress log."""
+    s = f"  {r['scenario']} | {r['variant']}:"
+    if "msgs_per_s" in r:
+        s += (
+            f" {r['msgs_per_s']:,.0f} msg/s, p50 {_f(r['p50_ms'], '.2f')} ms,"
+            f" p99 {_f(r['p99_ms'], '.2f')} ms, {r['server_cpu_us_per_msg']:,.0f} µs/msg,"
+            f" lost/dup/ooo {r['lost']}/{r['duplicated']}/{r['out_of_order']},"
+            f" gen {r['gen_cpu_pct']:.0f}%, noise@core0 {r['noise_core0_pct']:.0f}%"
+        )
+    elif "calls_per_s" in r:
+        s += (
+            f" {r['calls_per_s']:,.0f} calls/s, p50 {_f(r['p50_ms'], '.2f')} ms,"
+            f" p99 {_f(r['p99_ms'], '.2f')} ms, gen {r['gen_cpu_pct']:.0f}%"
+        )
+    elif "connected" in r:
+        s += f" {r['connected']:,} connected, {r['kb_per_conn']:.1f} KB/conn"
+        if "heartbeat_server_cpu_pct" in r:
+            s += f", heartbeats {r['heartbeat_server_cpu_pct']:.1f}% of a core"
+        if r.get("failures"):
+            s += f"; stopped: {r['failures'][:200]}"
+    return s
+
+
+Scenario = Callable[[Ctx], Awaitable[list[Row]]]
+SCENARIOS: dict[str, Scenario] = {
+    "c2c_burst": c2c_burst,
+    "c2c_paced": c2c_paced,
+    "rest_sendmsg": rest_sendmsg,
+    "idle_conns": idle_conns,
+    "history": history,
+    "cluster": cluster,
+}
+ALIASES = {"sendmsg": "rest_sendmsg"}
