@@ -4,7 +4,9 @@
 Redis pub/sub: one channel per user (``palaver:u:<app>:<user>``), to which a
 node subscribes while it holds a connection of that user.  A delivery is
 handed to this node's connections at once and published for the others (each
-node ignores what it published itself), pipelined, one round trip per batch.
+node ignores what it published itself). One publisher task sends everything
+queued since its last turn in one pipeline, so a burst costs a few round trips
+and a single Redis connection, and a failed publish is retried, not dropped.
 
 Pub/sub is at-most-once: if the subscription breaks, deliveries in between are
 lost *from the live path only*.  When it comes back, every local connection
@@ -34,6 +36,8 @@ from palaver.services.presence import Presence
 
 log = logging.getLogger("palaver.redis")
 
+OUTBOX_LIMIT = 200_000  # deliveries waiting for Redis before the oldest are dropped
+PUBLISH_BATCH = 2_000  # deliveries per pipeline
 PRESENCE_TTL = 30  # seconds a node's presence survives without a refresh
 PRESENCE_REFRESH = 10  # seconds between refreshes
 _SEP = b"\x00"
@@ -79,6 +83,11 @@ class RedisFanout:
         self._task: asyncio.Task[None] | None = None
         self._watched: set[str] = set()
         self.on_resync: Callable[[], None] | None = None
+        # Deliveries for other nodes wait here; one publisher task sends all that
+        # are queued in one pipeline per turn (never one connection per send).
+        self._outbox: list[tuple[str, bytes]] = []
+        self._wake = asyncio.Event()
+        self._publisher: asyncio.Task[None] | None = None
 
     def bind(self, sink: Sink) -> None:
         self._sink = sink
@@ -88,6 +97,7 @@ class RedisFanout:
         await self.redis.ping()
         await self._subscribe_all()
         self._task = asyncio.create_task(self._listen(), name="palaver-redis-fanout")
+        self._publisher = asyncio.create_task(self._publish_loop(), name="palaver-redis-publish")
 
     async def _subscribe_all(self) -> None:
         self._pubsub = self.redis.pubsub(ignore_subscribe_messages=True)
@@ -109,20 +119,44 @@ class RedisFanout:
                 await self._pubsub.unsubscribe(ch)
 
     async def publish(self, deliveries: Sequence[Delivery]) -> None:
-        """Deliver locally now, and publish for the other nodes in one pipeline."""
+        """Deliver locally now; queue for the other nodes (sent by the publisher task)."""
         sink = self._sink
         if sink is not None:
             for d in deliveries:
                 sink(d)
         if not deliveries:
             return
-        try:
-            async with self.redis.pipeline(transaction=False) as pipe:
-                for d in deliveries:
-                    pipe.publish(channel(d.app_id, d.user_id), encode(d, self.node_id))
-                await pipe.execute()
-        except Exception:  # the events are stored; other nodes' clients catch up later
-            log.exception("publishing %d deliveries to Redis failed", len(deliveries))
+        if len(self._outbox) >= OUTBOX_LIMIT:
+            # Redis has been unreachable for long: drop the oldest. The events are
+            # stored; remote clients get them with their next event or reconnect.
+            del self._outbox[: len(deliveries)]
+            log.warning("Redis outbox full: dropped %d live deliveries", len(deliveries))
+        self._outbox.extend(
+            (channel(d.app_id, d.user_id), encode(d, self.node_id)) for d in deliveries
+        )
+        self._wake.set()
+
+    async def _publish_loop(self) -> None:
+        backoff = 0.05
+        while True:
+            await self._wake.wait()
+            self._wake.clear()
+            while self._outbox:
+                batch = self._outbox[:PUBLISH_BATCH]
+                try:
+                    async with self.redis.pipeline(transaction=False) as pipe:
+                        for ch, payload in batch:
+                            pipe.publish(ch, payload)
+                        await pipe.execute()
+                except asyncio.CancelledError:
+                    raise
+                except Exception:
+                    log.warning("publishing to Redis failed; retrying in %.2f s", backoff)
+                    await asyncio.sleep(backoff)
+                    backoff = min(backoff * 2, 2.0)
+                    continue
+                backoff = 0.05
+                del self._outbox[: len(batch)]
 
     async def _listen(self) -> None:
         backoff = 0.1
@@ -147,6 +181,14 @@ class RedisFanout:
                     self.on_resync()  # fill what the live path missed from storage
 
     async def close(self) -> None:
+        if self._publisher is not None:
+            for _ in range(100):  # let what is queued go out (bounded)
+                if not self._outbox:
+                    break
+                await asyncio.sleep(0.01)
+            self._publisher.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._publisher
         if self._task is not None:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
