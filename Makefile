@@ -4,7 +4,8 @@
 #   make test    set up .venv and Chromium, lint + type-check, run the whole test suite
 #   make lint    ruff format --check, ruff check, mypy (strict)
 #   make format  ruff format + ruff check --fix
-#   make bench   REST sendmsg throughput/latency against a real server subprocess
+#   make bench   the benchmark suite (docs/benchmarks.md): C2C burst/paced, REST, idle
+#                connections, history at 1M, growth, cluster
 #   make clean   remove caches and build output (keeps .venv and palaver-data)
 
 PYTHON ?= python3
