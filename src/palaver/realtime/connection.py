@@ -102,6 +102,8 @@ class Connection:
                         if not self._backlog:
                             self._backlog_written.set()
                     await ws.send_frame(frame, WSMsgType.TEXT)
+                # do not keep the last frame (orjson's 4 KB buffer) alive while idle
+                frame = b""
                 self._ready.clear()
         except (ConnectionError, RuntimeError, asyncio.CancelledError):
             pass
