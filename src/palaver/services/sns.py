@@ -891,31 +891,14 @@ class SnsService:
             ImError: 30001 no targets, more than 1000, bad ``owner`` id;
                 30003 ``owner`` is not an account.
         """
-        _check_batch(len(peers), MAX_BATCH)
-        ids = _possible_ids(peers)
-        async with self._db.read() as conn:
-            await self._require_owner(conn, app, owner)
-            accounts = await account_store.existing(conn, app.sdkappid, ids)
-            links = await store.friend_links(conn, app.sdkappid, owner, ids)
-        results: list[CheckResult] = []
-        for p in peers:
-            if p not in accounts:
-                results.append(
-                    CheckResult(p, Relation.NO_RELATION, 30003, "account does not exist")
-                )
-                continue
-            a_with_b = p in links.outgoing
-            b_with_a = both and p in links.incoming
-            if a_with_b and b_with_a:
-                rel = Relation.BOTH_WAY
-            elif a_with_b:
-                rel = Relation.A_WITH_B
-            elif b_with_a:
-                rel = Relation.B_WITH_A
-            else:
-                rel = Relation.NO_RELATION
-            results.append(CheckResult(p, rel))
-        return results
+        return await self._check(
+            app,
+            owner,
+            peers,
+            both,
+            store.friend_links,
+            (Relation.BOTH_WAY, Relation.A_WITH_B, Relation.B_WITH_A, Relation.NO_RELATION),
+        )
 
     async def get_friends_page(
         self, app: App, owner: str, start_index: int = 0, *, page_size: int = FRIEND_PAGE
@@ -1127,28 +1110,46 @@ class SnsService:
             ImError: 30001 no targets, more than 1000, bad ``owner`` id;
                 30003 ``owner`` is not an account.
         """
+        return await self._check(
+            app,
+            owner,
+            peers,
+            both,
+            store.block_links,
+            (
+                BlackRelation.BOTH_WAY,
+                BlackRelation.A_WITH_B,
+                BlackRelation.B_WITH_A,
+                BlackRelation.NO,
+            ),
+        )
+
+    async def _check(
+        self,
+        app: App,
+        owner: str,
+        peers: Sequence[str],
+        both: bool,
+        links_of: Callable[[AsyncConnection, int, str, Iterable[str]], Awaitable[store.Links]],
+        names: tuple[StrEnum, StrEnum, StrEnum, StrEnum],
+    ) -> list[CheckResult]:
+        """Shared by friend and blacklist checks: ``names`` are the (both ways,
+        A with B, B with A, none) relation values; unknown peers get 30003."""
         _check_batch(len(peers), MAX_BATCH)
         ids = _possible_ids(peers)
         async with self._db.read() as conn:
             await self._require_owner(conn, app, owner)
             accounts = await account_store.existing(conn, app.sdkappid, ids)
-            links = await store.block_links(conn, app.sdkappid, owner, ids)
+            links = await links_of(conn, app.sdkappid, owner, ids)
+        both_way, a_with_b, b_with_a, none = names
         results: list[CheckResult] = []
         for p in peers:
             if p not in accounts:
-                results.append(CheckResult(p, BlackRelation.NO, 30003, "account does not exist"))
+                results.append(CheckResult(p, none, 30003, "account does not exist"))
                 continue
             a_b = p in links.outgoing
             b_a = both and p in links.incoming
-            rel = (
-                BlackRelation.BOTH_WAY
-                if a_b and b_a
-                else BlackRelation.A_WITH_B
-                if a_b
-                else BlackRelation.B_WITH_A
-                if b_a
-                else BlackRelation.NO
-            )
+            rel = both_way if a_b and b_a else a_with_b if a_b else b_with_a if b_a else none
             results.append(CheckResult(p, rel))
         return results
 
