@@ -2,7 +2,7 @@
 
 Sending a million messages through the API takes longer than the whole suite
 may, so :func:`prepared_db` writes them straight into a SQLite file with
-:func:`palaver.storage.writer.write_c2c_batch` through
+:func:`palaver.storage.writer.write_batch` through
 :meth:`palaver.storage.Database.run_write`: the very function (and transaction)
 the group-commit writer runs for live sends, in batches of 5,000. The rows are
 exactly what the server writes: messages with their dedupe keys, conversation
@@ -47,7 +47,7 @@ from palaver.services.accounts import AccountService, ImportItem
 from palaver.services.apps import AppService
 from palaver.storage import Database
 from palaver.storage.messages import NewMessage, c2c_conv_id
-from palaver.storage.writer import C2CWrite, write_c2c_batch
+from palaver.storage.writer import C2CWrite, write_batch
 
 CACHE = Path(__file__).parent / ".cache"
 LOADER_VERSION = 1
@@ -152,7 +152,7 @@ async def load(path: Path, n: int, sdkappid: int) -> dict[str, Any]:
                     if random.getrandbits(1):
                         a, b = b, a
                 ops.append(new_message(app.sdkappid, a, b, msg_time, i))
-            written = await db.run_write(write_c2c_batch, ops)
+            written = await db.run_write(write_batch, ops)
             for j in hot_idx:
                 if hot_n % anchor_every == 0:
                     st = written[j].stored

@@ -17,6 +17,7 @@ from palaver.realtime.registry import Registry
 from palaver.services.accounts import AccountService
 from palaver.services.apps import AppService
 from palaver.services.conversations import ConversationService
+from palaver.services.groups import GroupService
 from palaver.services.messages import MessageService
 from palaver.services.presence import Presence
 from palaver.services.profiles import ProfileService
@@ -43,7 +44,9 @@ class Hub:
             else Presence()
         )
         self._unwatching: set[asyncio.Task[None]] = set()
-        self.registry = Registry(self.presence, settings.heartbeat_timeout, self._user_gone)
+        self.registry = Registry(
+            self.presence, settings.heartbeat_timeout, self._user_gone, self._route_group
+        )
         self.fanout.bind(self.registry.deliver)
         if isinstance(self.fanout, RedisFanout):
             self.fanout.on_resync = self.registry.resync_all
@@ -54,6 +57,7 @@ class Hub:
         self.sns = SnsService(db, self)
         self.conversations = ConversationService(db, self)
         self.messages = MessageService(db, self)
+        self.groups = GroupService(db, self)
 
     @classmethod
     async def open(cls, settings: Settings) -> Hub:
@@ -65,6 +69,14 @@ class Hub:
         await hub.presence.start()
         hub.registry.start(interval=min(5.0, settings.heartbeat_timeout / 3))
         return hub
+
+    def _route_group(self, app_id: int, group_id: str, on: bool) -> asyncio.Future[None] | None:
+        if on:
+            return asyncio.ensure_future(self.fanout.watch_group(app_id, group_id))
+        task = asyncio.ensure_future(self.fanout.unwatch_group(app_id, group_id))
+        self._unwatching.add(task)
+        task.add_done_callback(self._unwatching.discard)
+        return None
 
     def _user_gone(self, app_id: int, user_id: str) -> None:
         task = asyncio.ensure_future(self.fanout.unwatch(app_id, user_id))

@@ -1,8 +1,9 @@
 """The client side of the protocol, without I/O: what an SDK keeps per session.
 
 :class:`ClientSession` numbers requests, matches responses, tracks the stream
-cursor and drops duplicates (by ``seq`` and by message ``ID``), so that an SDK
-only moves bytes and calls listeners.
+cursors (the user's stream and each group's, docs/protocol.md §8.1) and drops
+duplicates (by ``seq`` and by message ``ID``), so that an SDK only moves bytes
+and calls listeners.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from palaver.protocol.frames import (
     encode_request,
     parse_server_frame,
 )
+from palaver.protocol.objects import GROUP
 
 SEEN_IDS = 5000  # message IDs remembered for duplicate suppression
 
@@ -29,6 +31,8 @@ class ClientSession:
 
     def __init__(self) -> None:
         self.cursor = 0
+        #: last ``seq`` processed per group stream (group id -> MsgSeq)
+        self.group_cursors: dict[str, int] = {}
         self.resuming = False  # True once logged in: later logins resume from the cursor
         self.user_id = ""
         self._next_id = 1
@@ -54,6 +58,7 @@ class ClientSession:
         }
         if self.resuming:
             data["cursor"] = self.cursor
+            data["groupCursors"] = dict(self.group_cursors)
         return data
 
     def logged_in(self, response: Response) -> None:
@@ -84,18 +89,43 @@ class ClientSession:
         item = parse_server_frame(frame)
         if isinstance(item, Response):
             return item
-        if item.seq is not None:
+        if item.stream is not None:
+            group_id = item.stream[len(GROUP) :]
+            if item.seq is not None:
+                if item.seq <= self.group_cursors.get(group_id, -1):
+                    return None
+                self.group_cursors[group_id] = item.seq
+        elif item.seq is not None:
             if item.seq <= self.cursor:
                 return None
             self.cursor = item.seq
+        if item.ev == "GROUP_LIST_UPDATED":
+            self._membership(item.data)
+        elif item.ev == "sync_done":
+            for group_id, seq in (item.data.get("groupCursors") or {}).items():
+                if seq > self.group_cursors.get(group_id, -1):
+                    self.group_cursors[group_id] = seq
         if item.ev == "MESSAGE_RECEIVED":
             message = item.data.get("message") or {}
+            if message.get("conversationType") == GROUP and message.get("from") == self.user_id:
+                message["flow"] = "out"  # group frames are the same for every member
+                message["isRead"] = True
             msg_id = str(message.get("ID", ""))
             if msg_id and not self.remember(msg_id):
                 return None
             if message.get("from") == self.user_id and message.get("random") in self._own_sends:
                 return None  # the echo of a send from this device
         return item
+
+    def _membership(self, data: dict[str, Any]) -> None:
+        """Follow the user-stream membership events: a joined group's stream starts
+        at ``joinSeq``; a group left is forgotten."""
+        group_id = str(data.get("groupID", ""))
+        change = data.get("change")
+        if change == "joined" and data.get("groupType") != "AVChatRoom":
+            self.group_cursors.setdefault(group_id, int(data.get("joinSeq", 0)))
+        elif change in ("quit", "kicked", "dismissed"):
+            self.group_cursors.pop(group_id, None)
 
     def remember(self, msg_id: str) -> bool:
         """Record a message ID; False if it was seen already (a duplicate)."""

@@ -55,11 +55,16 @@ class Response:
 
 @dataclass(frozen=True)
 class Push:
-    """A server push: event name, data, and ``seq`` for stream events (else ``None``)."""
+    """A server push: event name, data, and ``seq`` for stream events (else ``None``).
+
+    ``stream`` names a group stream (``GROUP<groupID>``, docs/protocol.md §8.1);
+    ``None`` is the user's own stream.
+    """
 
     ev: str
     data: dict[str, Any]
     seq: int | None = None
+    stream: str | None = None
 
 
 def _loads(frame: bytes | str) -> Any:
@@ -111,7 +116,13 @@ def parse_server_frame(frame: bytes | str) -> Response | Push:
         raise ValueError("server frame is not a JSON object")
     if "ev" in obj:
         seq = obj.get("seq")
-        return Push(str(obj["ev"]), obj.get("data") or {}, int(seq) if seq is not None else None)
+        stream = obj.get("stream")
+        return Push(
+            str(obj["ev"]),
+            obj.get("data") or {},
+            int(seq) if seq is not None else None,
+            str(stream) if stream is not None else None,
+        )
     if "code" in obj:
         return Response(
             obj.get("id"), int(obj["code"]), obj.get("data") or {}, obj.get("message", "")
@@ -135,14 +146,21 @@ def encode_error(rid: int | None, code: int, message: str | None = None) -> byte
     return orjson.dumps({"id": rid, "code": code, "message": text})
 
 
-def encode_push(ev: str, data: dict[str, Any] | bytes, seq: int | None = None) -> bytes:
-    """A push frame. ``data`` may be pre-encoded JSON bytes (spliced in as is)."""
+def encode_push(
+    ev: str, data: dict[str, Any] | bytes, seq: int | None = None, stream: str | None = None
+) -> bytes:
+    """A push frame. ``data`` may be pre-encoded JSON bytes (spliced in as is);
+    ``stream`` is set for group streams (``GROUP<groupID>``)."""
     if isinstance(data, bytes):
         head = b'{"ev":' + orjson.dumps(ev)
+        if stream is not None:
+            head += b',"stream":' + orjson.dumps(stream)
         if seq is not None:
             head += b',"seq":' + str(seq).encode()
         return head + b',"data":' + data + b"}"
     obj: dict[str, Any] = {"ev": ev}
+    if stream is not None:
+        obj["stream"] = stream
     if seq is not None:
         obj["seq"] = seq
     obj["data"] = data

@@ -52,6 +52,15 @@ _FIELDS: dict[str, dict[str, str]] = {
         "thumbFormat": "ThumbFormat",
     },
 }
+# Server-made elements of group messages (docs/protocol.md §8.4): shown, never sent.
+_FIELDS["TIMGroupTipElem"] = {
+    "operationType": "OpType",
+    "operatorID": "Operator_Account",
+    "userIDList": "List_Account",
+    "newGroupProfile": "GroupInfo",
+    "msgMemberInfo": "MemberInfo",
+}
+_FIELDS["TIMGroupSystemNoticeElem"] = {"content": "Content"}
 _IMAGE_INFO = {"type": "Type", "size": "Size", "width": "Width", "height": "Height", "url": "URL"}
 
 
@@ -94,6 +103,12 @@ def element_to_payload(element: dict[str, Any]) -> dict[str, Any]:
                 inverse = {v: k for k, v in _IMAGE_INFO.items()}
                 value = [{inverse.get(k, k): v for k, v in i.items()} for i in value]
             out[sdk] = value
+    if msg_type == "TIMGroupTipElem" and isinstance(out.get("msgMemberInfo"), list):
+        out["msgMemberInfo"] = [
+            {"userID": i.get("Member_Account"), "muteTime": i.get("ShutUpTime", 0)}
+            for i in out["msgMemberInfo"]
+            if isinstance(i, dict)
+        ]
     return out
 
 
@@ -130,15 +145,31 @@ def message_object(
     is_read: bool = True,
     msg_key: str = "",
     online_only: bool = False,
+    group_id: str | None = None,
+    at_users: list[str] | None = None,
+    need_receipt: bool = False,
 ) -> dict[str, Any]:
-    """A C2C message as ``viewer`` sees it (docs/protocol.md §7)."""
+    """A message as ``viewer`` sees it (docs/protocol.md §7, §8.4).
+
+    A group message (``group_id`` set) has ``conversationID`` ``GROUP<id>``, ``to``
+    the group, ``atUserList`` and ``needReadReceipt``; with ``viewer`` "" it is the
+    shape pushed to every member (``flow`` "in", clients fix it for their own).
+    """
     first = body[0] if body else {"MsgType": "TIMTextElem", "MsgContent": {"Text": ""}}
     out = viewer == sender
     peer = receiver if out else sender
+    if group_id is not None:
+        conv: dict[str, Any] = {
+            "ID": msg_id,
+            "conversationID": GROUP + group_id,
+            "conversationType": GROUP,
+            "atUserList": at_users or [],
+            "needReadReceipt": need_receipt,
+        }
+    else:
+        conv = {"ID": msg_id, "conversationID": C2C + peer, "conversationType": C2C}
     return {
-        "ID": msg_id,
-        "conversationID": C2C + peer,
-        "conversationType": C2C,
+        **conv,
         "from": sender,
         "to": receiver,
         "flow": "out" if out else "in",

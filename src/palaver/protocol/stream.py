@@ -11,19 +11,24 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Generic, TypeVar
+
+#: What a stream carries: encoded frames, or items wrapping them (the server's
+#: connection attaches side effects, e.g. following a group, to user-stream frames).
+F = TypeVar("F")
 
 
 @dataclass
-class Step:
+class Step(Generic[F]):
     """What to do after feeding a frame: send ``frames``; if ``catch_up``, read
     the stream from storage after :attr:`StreamState.delivered` and feed it to
     :meth:`StreamState.caught_up`."""
 
-    frames: list[bytes] = field(default_factory=list)
+    frames: list[F] = field(default_factory=list)
     catch_up: bool = False
 
 
-class StreamState:
+class StreamState(Generic[F]):
     """Delivery position of one connection in its user's event stream.
 
     Args:
@@ -34,9 +39,9 @@ class StreamState:
     def __init__(self, delivered: int, *, syncing: bool = True) -> None:
         self.delivered = delivered
         self.syncing = syncing
-        self._pending: dict[int, bytes | None] = {}
+        self._pending: dict[int, F | None] = {}
 
-    def live(self, seq: int, frame: bytes | None) -> Step:
+    def live(self, seq: int, frame: F | None) -> Step[F]:
         """A stream frame from fan-out; ``None`` marks a seq the client already has
         (the result of its own request): the position moves, nothing is sent."""
         if seq <= self.delivered:
@@ -50,18 +55,20 @@ class StreamState:
         self.syncing = True
         return Step(catch_up=True)
 
-    def caught_up(self, frames: Iterable[tuple[int, bytes]], *, complete: bool) -> Step:
-        """Frames read from storage (``seq`` ascending, after :attr:`delivered`).
+    def caught_up(self, frames: Iterable[tuple[int, F | None]], *, complete: bool) -> Step[F]:
+        """Frames read from storage (``seq`` ascending, after :attr:`delivered`);
+        a ``None`` frame is a ``seq`` with nothing to send (e.g. a deleted message).
 
         Args:
             complete: the read reached the end of the stream as stored then.
 
         Returns the frames to send; ``catch_up`` is set while a gap remains.
         """
-        out: list[bytes] = []
+        out: list[F] = []
         for seq, frame in frames:
             if seq == self.delivered + 1:
-                out.append(frame)
+                if frame is not None:
+                    out.append(frame)
                 self.delivered = seq
                 self._pending.pop(seq, None)
         while self.delivered + 1 in self._pending:

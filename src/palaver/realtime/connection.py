@@ -15,11 +15,13 @@ import time
 import uuid
 from collections import deque
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 
 from aiohttp import WSMsgType, web
 
 from palaver.protocol.frames import CLOSE_SLOW, encode_push
 from palaver.protocol.stream import StreamState
+from palaver.realtime.fanout import GroupEffect
 
 log = logging.getLogger("palaver.connection")
 
@@ -27,8 +29,29 @@ log = logging.getLogger("palaver.connection")
 #: before its socket is dropped (a client that stopped reading never does).
 CLOSE_TIMEOUT = 5.0
 
-#: ``loader(connection, after_seq) -> (frames [(seq, frame)], complete)``
-Loader = Callable[["Connection", int], Awaitable[tuple[list[tuple[int, bytes]], bool]]]
+
+@dataclass(frozen=True)
+class Tagged:
+    """A user-stream frame whose delivery also changes what the connection
+    follows (a membership event: follow or unfollow a group's stream). An empty
+    ``frame`` only applies the effect (the connection that caused it has the answer)."""
+
+    frame: bytes
+    effect: GroupEffect
+
+
+#: An item of the user stream: a frame, or a frame with an effect.
+Item = bytes | Tagged
+
+#: ``loader(connection, after_seq) -> (items [(seq, item)], complete)``
+Loader = Callable[["Connection", int], Awaitable[tuple[list[tuple[int, Item | None]], bool]]]
+#: ``group_loader(connection, group_id, after_seq) -> (frames [(seq, frame or None)], complete)``
+GroupLoader = Callable[
+    ["Connection", str, int], Awaitable[tuple[list[tuple[int, bytes | None]], bool]]
+]
+#: ``on_follow(connection, group_id, following)``: the registry's hook; may return
+#: an awaitable that completes once the node receives the group's deliveries.
+FollowHook = Callable[["Connection", str, bool], Awaitable[None] | None]
 
 
 class Connection:
@@ -39,16 +62,27 @@ class Connection:
         queue_frames: most frames waiting to be written before the client is
             dropped as too slow.
         loader: reads the user's stream from storage for catch-up.
+        group_loader: reads a group's stream (its messages) from storage.
     """
 
-    def __init__(self, ws: web.WebSocketResponse, *, queue_frames: int, loader: Loader) -> None:
+    def __init__(
+        self,
+        ws: web.WebSocketResponse,
+        *,
+        queue_frames: int,
+        loader: Loader,
+        group_loader: GroupLoader | None = None,
+    ) -> None:
         self.id = uuid.uuid4().hex
         self.ws = ws
         self.app_id = 0
         self.user_id = ""
         self.platform = "Unknown"
         self.last_seen = time.monotonic()
-        self.stream: StreamState | None = None
+        self.stream: StreamState[Item] | None = None
+        #: group streams followed, by group id (docs/protocol.md §8.1)
+        self.groups: dict[str, StreamState[bytes]] = {}
+        self.on_follow: FollowHook | None = None
         self.closed = False
         self._queue: deque[tuple[bytes, bool]] = deque()  # (frame, from catch-up)
         self._limit = queue_frames
@@ -60,7 +94,12 @@ class Connection:
         self._backlog_written.set()
         self._ready = asyncio.Event()
         self._loader = loader
-        self._catching_up: asyncio.Task[None] | None = None
+        self._group_loader = group_loader
+        # catch-up task per stream: "" the user's, else a group id
+        self._catching: dict[str, asyncio.Task[None]] = {}
+        self._routed: dict[str, Awaitable[None]] = {}  # group -> node subscribed
+        self._initial: set[str] = set()  # streams whose first catch-up is running
+        self._on_synced: Callable[[], None] | None = None
         self._writer = asyncio.create_task(self._write_loop(), name=f"ws-writer-{self.id[:8]}")
 
     # -- sending --------------------------------------------------------
@@ -110,53 +149,151 @@ class Connection:
         except Exception:  # pragma: no cover - defensive
             log.exception("writer of %s failed", self.id)
 
-    # -- the event stream -------------------------------------------------
+    # -- the event stream and group streams ----------------------------------
 
-    def start_stream(self, cursor: int, on_synced: Callable[[], None] | None = None) -> None:
-        """Begin delivering the user's stream after ``cursor``: catch up from
-        storage first, then live frames, each ``seq`` exactly once."""
+    def start_stream(
+        self,
+        cursor: int,
+        on_synced: Callable[[], None] | None = None,
+        group_cursors: dict[str, int] | None = None,
+    ) -> None:
+        """Begin delivering the user's stream after ``cursor`` and each group's
+        stream after its cursor: catch up from storage first, then live frames,
+        each ``seq`` exactly once. ``on_synced`` runs once every first catch-up
+        is done."""
         self.stream = StreamState(cursor, syncing=True)
-        self._start_catch_up(on_synced)
+        self._on_synced = on_synced
+        self._initial = {""} | set(group_cursors or {})
+        for group_id, after in (group_cursors or {}).items():
+            self.follow_group(group_id, after)
+        self._start_catch_up("")
 
-    def stream_frame(self, seq: int, frame: bytes | None) -> None:
-        """A live stream frame from fan-out (``None``: skip ``seq``, the client has it)."""
+    def _deliver(self, items: list[Item], backlog: bool) -> None:
+        frames: list[bytes] = []
+        for item in items:
+            if isinstance(item, Tagged):
+                e = item.effect
+                if e.follow:
+                    self.follow_group(e.group_id, e.cursor)
+                else:
+                    self.unfollow_group(e.group_id)
+                if item.frame:
+                    frames.append(item.frame)
+            else:
+                frames.append(item)
+        if backlog:
+            self._send_backlog(frames)
+        else:
+            for f in frames:
+                self.send(f)
+
+    def stream_frame(self, seq: int, frame: Item | None) -> None:
+        """A live user-stream frame from fan-out (``None``: skip ``seq``, the client has it)."""
         if self.stream is None or self.closed:
             return
         step = self.stream.live(seq, frame)
+        self._deliver(step.frames, backlog=False)
+        if step.catch_up:
+            self._start_catch_up("")
+
+    def follow_group(self, group_id: str, cursor: int) -> None:
+        """Follow a group's stream after ``cursor`` (idempotent): storage first,
+        then live frames."""
+        if self.closed or group_id in self.groups:
+            return
+        self.groups[group_id] = StreamState(cursor, syncing=True)
+        if self.on_follow is not None:
+            routed = self.on_follow(self, group_id, True)
+            if routed is not None:
+                self._routed[group_id] = routed
+        self._start_catch_up(group_id)
+
+    def unfollow_group(self, group_id: str) -> None:
+        """Stop following a group's stream."""
+        if self.groups.pop(group_id, None) is None:
+            return
+        self._routed.pop(group_id, None)
+        task = self._catching.pop(group_id, None)
+        if task is not None:
+            task.cancel()
+        self._initial_done(group_id)
+        if self.on_follow is not None:
+            self.on_follow(self, group_id, False)
+
+    def group_frame(self, group_id: str, seq: int, frame: bytes | None) -> None:
+        """A live frame of a group's stream (``None``: skip ``seq``)."""
+        state = self.groups.get(group_id)
+        if state is None or self.closed:
+            return
+        step = state.live(seq, frame)
         for f in step.frames:
             self.send(f)
         if step.catch_up:
-            self._start_catch_up(None)
+            self._start_catch_up(group_id)
+
+    def group_cursors(self) -> dict[str, int]:
+        """The last ``seq`` delivered of each followed group."""
+        return {g: st.delivered for g, st in self.groups.items()}
 
     def resync(self) -> None:
-        """Read the stream from storage now (live frames may have been lost)."""
-        if self.stream is not None and not self.closed:
+        """Read every stream from storage now (live frames may have been lost)."""
+        if self.closed:
+            return
+        if self.stream is not None:
             self.stream.syncing = True
-            self._start_catch_up(None)
+            self._start_catch_up("")
+        for group_id, state in self.groups.items():
+            state.syncing = True
+            self._start_catch_up(group_id)
 
-    def _start_catch_up(self, on_synced: Callable[[], None] | None) -> None:
-        if self._catching_up is None or self._catching_up.done():
-            self._catching_up = asyncio.create_task(self._catch_up(on_synced))
+    def _start_catch_up(self, key: str) -> None:
+        task = self._catching.get(key)
+        if task is None or task.done():
+            self._catching[key] = asyncio.create_task(self._catch_up(key))
 
-    async def _catch_up(self, on_synced: Callable[[], None] | None) -> None:
-        stream = self.stream
-        assert stream is not None
+    def _initial_done(self, key: str) -> None:
+        if key in self._initial:
+            self._initial.discard(key)
+            if not self._initial and self._on_synced is not None and not self.closed:
+                hook, self._on_synced = self._on_synced, None
+                hook()
+
+    async def _catch_up(self, key: str) -> None:
         try:
+            routed = self._routed.pop(key, None)
+            if routed is not None:  # the node must get live frames before storage is read
+                await routed
             while not self.closed:
                 await self._backlog_written.wait()
-                frames, complete = await self._loader(self, stream.delivered)
-                step = stream.caught_up(frames, complete=complete)
-                self._send_backlog(step.frames)
-                if not step.catch_up:
+                state: StreamState[Item] | StreamState[bytes] | None
+                if key:
+                    state = self.groups.get(key)
+                    if state is None or self._group_loader is None:
+                        return
+                    gframes, complete = await self._group_loader(self, key, state.delivered)
+                    if self.groups.get(key) is not state:
+                        return  # unfollowed meanwhile
+                    gstep = state.caught_up(gframes, complete=complete)
+                    self._send_backlog(gstep.frames)
+                    more = gstep.catch_up
+                else:
+                    ustate = self.stream
+                    assert ustate is not None
+                    frames, complete = await self._loader(self, ustate.delivered)
+                    step = ustate.caught_up(frames, complete=complete)
+                    self._deliver(step.frames, backlog=True)
+                    more = step.catch_up
+                if not more:
                     break
                 if complete:  # a live frame is ahead of storage: wait for its commit to be readable
                     await asyncio.sleep(0.005)
+        except asyncio.CancelledError:
+            raise
         except Exception:
-            log.exception("catch-up of %s/%s failed", self.app_id, self.user_id)
+            log.exception("catch-up of %s/%s %r failed", self.app_id, self.user_id, key)
             self.close(1011, "catch-up failed")
             return
-        if on_synced is not None and not self.closed:
-            on_synced()
+        self._initial_done(key)
 
     # -- closing ----------------------------------------------------------
 
@@ -209,9 +346,9 @@ class Connection:
         """Stop the helper tasks (the socket is gone)."""
         self.closed = True
         self._writer.cancel()
-        if self._catching_up is not None:
-            self._catching_up.cancel()
-        for task in (self._writer, self._catching_up):
-            if task is not None:
-                with contextlib.suppress(BaseException):
-                    await task
+        tasks = [self._writer, *self._catching.values()]
+        for task in tasks[1:]:
+            task.cancel()
+        for task in tasks:
+            with contextlib.suppress(BaseException):
+                await task

@@ -15,15 +15,28 @@ from typing import Protocol
 
 
 @dataclass(frozen=True)
-class Delivery:
-    """A frame for every connection of (``app_id``, ``user_id``).
+class GroupEffect:
+    """What delivering a user-stream event does to the user's connections:
+    start following a group's stream after ``cursor`` (``follow``) or stop."""
 
-    ``seq`` is set for stream events, ``None`` for ephemeral pushes. For a
-    stream event, connection ``spare`` (the one whose request caused it, which
-    has the result already) only moves its stream position past ``seq``. A
-    delivery with ``kick`` set carries no frame: it closes the user's
-    connections with that ``KICKED_OUT`` type, except connection ``spare`` and,
-    when ``platform`` is set, connections of other platforms.
+    group_id: str
+    follow: bool
+    cursor: int = 0
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """A frame for every connection of (``app_id``, ``user_id``), or, when
+    ``group`` is set, for every connection following that group (``user_id`` "").
+
+    ``seq`` is set for stream events (the user's stream, or the group's MsgSeq),
+    ``None`` for ephemeral pushes. For a stream event, connection ``spare`` (the
+    one whose request caused it, which has the result already) only moves its
+    stream position past ``seq``. ``effect`` (user-stream events only) is applied
+    by each connection when it delivers the event. A delivery with ``kick`` set
+    carries no frame: it closes the user's connections with that ``KICKED_OUT``
+    type, except connection ``spare`` and, when ``platform`` is set, connections
+    of other platforms.
     """
 
     app_id: int
@@ -33,6 +46,8 @@ class Delivery:
     kick: str | None = None
     spare: str | None = None
     platform: str | None = None
+    group: str | None = None
+    effect: GroupEffect | None = None
 
 
 Sink = Callable[[Delivery], None]
@@ -59,6 +74,12 @@ class Fanout(Protocol):
 
     async def unwatch(self, app_id: int, user_id: str) -> None:
         """The user's last connection on this node is gone."""
+
+    async def watch_group(self, app_id: int, group_id: str) -> None:
+        """This node now has a connection following the group: route its deliveries here."""
+
+    async def unwatch_group(self, app_id: int, group_id: str) -> None:
+        """No connection here follows the group any more."""
 
     async def close(self) -> None:
         """Disconnect."""
@@ -87,6 +108,12 @@ class LocalFanout:
         return None
 
     async def unwatch(self, app_id: int, user_id: str) -> None:
+        return None
+
+    async def watch_group(self, app_id: int, group_id: str) -> None:
+        return None
+
+    async def unwatch_group(self, app_id: int, group_id: str) -> None:
         return None
 
     async def close(self) -> None:

@@ -31,7 +31,7 @@ from typing import Any
 import orjson
 import redis.asyncio as aioredis
 
-from palaver.realtime.fanout import Delivery, Sink
+from palaver.realtime.fanout import Delivery, GroupEffect, Sink
 from palaver.services.presence import Presence
 
 log = logging.getLogger("palaver.redis")
@@ -48,6 +48,12 @@ def channel(app_id: int, user_id: str) -> str:
     return f"palaver:u:{app_id}:{user_id}"
 
 
+def group_channel(app_id: int, group_id: str) -> str:
+    """The pub/sub channel of one group's stream (one publish per group message,
+    whatever the number of members)."""
+    return f"palaver:g:{app_id}:{group_id}"
+
+
 def encode(d: Delivery, origin: str) -> bytes:
     """``header JSON \\0 frame`` — the frame travels as is, never re-encoded."""
     head: dict[str, Any] = {"o": origin, "a": d.app_id, "u": d.user_id}
@@ -55,8 +61,13 @@ def encode(d: Delivery, origin: str) -> bytes:
         head["s"] = d.seq
     if d.kick is not None:
         head["k"] = d.kick
-        head["p"] = d.spare
         head["f"] = d.platform
+    if d.spare is not None:
+        head["p"] = d.spare
+    if d.group is not None:
+        head["g"] = d.group
+    if d.effect is not None:
+        head["e"] = [d.effect.group_id, d.effect.follow, d.effect.cursor]
     return orjson.dumps(head) + _SEP + d.frame
 
 
@@ -64,7 +75,18 @@ def decode(data: bytes) -> tuple[str, Delivery]:
     """The origin node and the delivery of a published payload."""
     head_raw, _, frame = data.partition(_SEP)
     h = orjson.loads(head_raw)
-    return h["o"], Delivery(h["a"], h["u"], frame, h.get("s"), h.get("k"), h.get("p"), h.get("f"))
+    e = h.get("e")
+    return h["o"], Delivery(
+        h["a"],
+        h["u"],
+        frame,
+        h.get("s"),
+        h.get("k"),
+        h.get("p"),
+        h.get("f"),
+        h.get("g"),
+        GroupEffect(e[0], bool(e[1]), int(e[2])) if e else None,
+    )
 
 
 class RedisFanout:
@@ -118,6 +140,21 @@ class RedisFanout:
             with contextlib.suppress(Exception):
                 await self._pubsub.unsubscribe(ch)
 
+    async def watch_group(self, app_id: int, group_id: str) -> None:
+        """Receive a group's deliveries from other nodes."""
+        ch = group_channel(app_id, group_id)
+        if ch not in self._watched:
+            self._watched.add(ch)
+            await self._pubsub.subscribe(ch)
+
+    async def unwatch_group(self, app_id: int, group_id: str) -> None:
+        """Stop receiving a group's deliveries."""
+        ch = group_channel(app_id, group_id)
+        if ch in self._watched:
+            self._watched.discard(ch)
+            with contextlib.suppress(Exception):
+                await self._pubsub.unsubscribe(ch)
+
     async def publish(self, deliveries: Sequence[Delivery]) -> None:
         """Deliver locally now; queue for the other nodes (sent by the publisher task)."""
         sink = self._sink
@@ -132,7 +169,13 @@ class RedisFanout:
             del self._outbox[: len(deliveries)]
             log.warning("Redis outbox full: dropped %d live deliveries", len(deliveries))
         self._outbox.extend(
-            (channel(d.app_id, d.user_id), encode(d, self.node_id)) for d in deliveries
+            (
+                group_channel(d.app_id, d.group)
+                if d.group is not None
+                else channel(d.app_id, d.user_id),
+                encode(d, self.node_id),
+            )
+            for d in deliveries
         )
         self._wake.set()
 

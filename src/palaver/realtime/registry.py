@@ -11,10 +11,10 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 
 from palaver.protocol.frames import CLOSE_HEARTBEAT, CLOSE_KICKED
-from palaver.realtime.connection import Connection
+from palaver.realtime.connection import Connection, Tagged
 from palaver.realtime.fanout import Delivery
 from palaver.services.presence import Presence
 
@@ -28,6 +28,9 @@ class Registry:
         presence: online state to keep up to date.
         heartbeat_timeout: seconds of silence after which a client is dropped.
         on_empty: called with (app, user) when the user's last connection here goes.
+        route_group: called with (app, group, following) when the first connection
+            here starts following a group (True; returns an awaitable that completes
+            once this node receives the group's deliveries) or the last one stops.
     """
 
     def __init__(
@@ -35,8 +38,12 @@ class Registry:
         presence: Presence,
         heartbeat_timeout: float,
         on_empty: Callable[[int, str], None] | None = None,
+        route_group: Callable[[int, str, bool], Awaitable[None] | None] | None = None,
     ) -> None:
         self._by_user: dict[tuple[int, str], dict[str, Connection]] = {}
+        # connections following each group's stream (members online, live-room audiences)
+        self._followers: dict[tuple[int, str], dict[str, Connection]] = {}
+        self._route_group = route_group
         self._presence = presence
         self._on_empty = on_empty
         self._timeout = heartbeat_timeout
@@ -52,7 +59,28 @@ class Registry:
     def add(self, conn: Connection) -> None:
         """Register a logged-in connection (it starts receiving deliveries)."""
         self._by_user.setdefault((conn.app_id, conn.user_id), {})[conn.id] = conn
+        conn.on_follow = self._follow
         self._presence.connected(conn.app_id, conn.user_id, conn.platform)
+
+    def _follow(self, conn: Connection, group_id: str, on: bool) -> Awaitable[None] | None:
+        key = (conn.app_id, group_id)
+        if on:
+            conns = self._followers.setdefault(key, {})
+            first = not conns
+            conns[conn.id] = conn
+            if first and self._route_group is not None:
+                return self._route_group(conn.app_id, group_id, True)
+            return None
+        followers = self._followers.get(key)
+        if followers is not None and followers.pop(conn.id, None) is not None and not followers:
+            del self._followers[key]
+            if self._route_group is not None:
+                self._route_group(conn.app_id, group_id, False)
+        return None
+
+    def group_users(self, app_id: int, group_id: str) -> set[str]:
+        """Users with a connection here following the group."""
+        return {c.user_id for c in self._followers.get((app_id, group_id), {}).values()}
 
     def remove(self, conn: Connection) -> None:
         """Forget a connection (idempotent)."""
@@ -60,6 +88,8 @@ class Registry:
         conns = self._by_user.get(key)
         if conns is None or conns.pop(conn.id, None) is None:
             return
+        for group_id in list(conn.groups):
+            self._follow(conn, group_id, False)
         if not conns:
             del self._by_user[key]
             if self._on_empty is not None:
@@ -76,7 +106,21 @@ class Registry:
         return list(self._by_user.get((app_id, user_id), {}).values())
 
     def deliver(self, d: Delivery) -> None:
-        """Hand a delivery to the user's connections on this node."""
+        """Hand a delivery to the user's (or the group's) connections on this node.
+
+        A group frame is the same bytes for every follower: no per-member encoding.
+        """
+        if d.group is not None:
+            followers = self._followers.get((d.app_id, d.group))
+            if not followers:
+                return
+            group, seq, frame, spare = d.group, d.seq, d.frame, d.spare
+            for conn in list(followers.values()):
+                if seq is None:
+                    conn.send(frame)
+                else:
+                    conn.group_frame(group, seq, None if conn.id == spare else frame)
+            return
         conns = self._by_user.get((d.app_id, d.user_id))
         if not conns:
             return
@@ -86,6 +130,9 @@ class Registry:
                     conn.kick(d.kick, CLOSE_KICKED)
             elif d.seq is None:
                 conn.send(d.frame)
+            elif d.effect is not None:
+                spared = conn.id == d.spare
+                conn.stream_frame(d.seq, Tagged(b"" if spared else d.frame, d.effect))
             else:
                 conn.stream_frame(d.seq, None if conn.id == d.spare else d.frame)
 

@@ -44,6 +44,18 @@ class AppSettings(BaseModel):
     debug_usersig: bool = Field(
         False, description="let the web UI ask the server to sign UserSigs (development only)"
     )
+    group_member_limits: dict[str, int] = Field(
+        default_factory=lambda: {
+            "Private": 200,
+            "Public": 2000,
+            "ChatRoom": 6000,
+            "Community": 100_000,
+        },
+        description="most members per group type (AVChatRoom has no member list)",
+    )
+    avchatroom_history_seconds: int = Field(
+        600, ge=0, description="seconds AVChatRoom messages are kept for late joiners and resume"
+    )
 
 
 @dataclass(frozen=True)

@@ -39,6 +39,9 @@ class Conversation:
     pinned: bool
     pinned_at: int
     unread: int
+    last_msg_id: int = 0
+    #: group conversations: unread messages mentioning the owner, (seq, sender, [1 me | 2 all])
+    at_me: tuple[tuple[int, str, list[int]], ...] = ()
 
     @property
     def conversation_id(self) -> str:
@@ -74,7 +77,9 @@ class ConversationService:
     async def list(
         self, app: App, owner: str, *, include_empty: bool = False
     ) -> list[Conversation]:
-        """``owner``'s conversations: pinned first (latest pin first), then newest first."""
+        """``owner``'s conversations, C2C and group: pinned first (latest pin
+        first), then newest first. A group conversation exists while the owner is
+        a member (hidden by a delete until the group's next message)."""
         async with self._db.read() as conn:
             rows = await store.list_conversations(
                 conn, app.sdkappid, owner, include_empty=include_empty
@@ -101,8 +106,27 @@ class ConversationService:
                         pinned=bool(r["pinned"]),
                         pinned_at=int(r["pinned_at"]),
                         unread=unread,
+                        last_msg_id=int(r["last_msg_id"]),
                     )
                 )
+        out = [c for c in out if c.conv_type == CONV_C2C]  # group rows come from membership
+        for g in await self._hub.groups.conversations(app, owner):
+            out.append(
+                Conversation(
+                    conv_id=f"group:{g.group_id}",
+                    conv_type=CONV_GROUP,
+                    peer=g.group_id,
+                    last_seq=g.last_seq,
+                    last_time=g.last_time,
+                    read_seq=g.read_seq,
+                    pinned=g.pinned,
+                    pinned_at=g.pinned_at,
+                    unread=g.unread,
+                    last_msg_id=g.last_msg_id,
+                    at_me=tuple(g.at_me),
+                )
+            )
+        out.sort(key=lambda c: (not c.pinned, -c.pinned_at, -c.last_time, -c.last_msg_id))
         return out
 
     async def delete(
@@ -116,6 +140,14 @@ class ConversationService:
         """
         if conv_type not in (CONV_C2C, CONV_GROUP):
             raise ImError(50002, "Type must be 1 (C2C) or 2 (group)")
+        if conv_type == CONV_GROUP:
+            values_g: dict[str, object] = {"hidden": True, "pinned": False, "pinned_at": 0}
+            if not await self._hub.groups.set_conversation(
+                app, owner, peer, clear=clear_history, **values_g
+            ):
+                raise ImError(50002, "no such conversation")
+            await self._changed(app, owner, conv_type, peer, "deleted")
+            return
         conv_id = _conv_id(conv_type, peer, owner)
         async with self._db.write() as conn:
             seq = await store.last_seq(conn, app.sdkappid, conv_id)
@@ -132,6 +164,18 @@ class ConversationService:
         Raises:
             ImError: 50002 if the conversation does not exist.
         """
+        if conv_type == CONV_GROUP:
+            ok = await self._hub.groups.set_conversation(
+                app,
+                owner,
+                peer,
+                pinned=pinned,
+                pinned_at=int(time.time() * 1000) if pinned else 0,
+            )
+            if not ok:
+                raise ImError(50002, "no such conversation")
+            await self._changed(app, owner, conv_type, peer, "pinned" if pinned else "unpinned")
+            return
         conv_id = _conv_id(conv_type, peer, owner)
         async with self._db.write() as conn:
             ok = await store.update_conversation(

@@ -101,6 +101,12 @@ class Message:
     body: list[dict[str, Any]]
     cloud_custom_data: str | None
     flags: int
+    at_users: list[str] | None = None  # group messages: mentioned UserIDs / @all
+
+    @property
+    def group_id(self) -> str | None:
+        """The group of a group message (``to_account``), else ``None``."""
+        return self.conv_id[6:] if self.conv_id.startswith("group:") else None
 
     @property
     def is_recalled(self) -> bool:
@@ -119,10 +125,13 @@ class Message:
             cloud_custom_data=self.cloud_custom_data,
             msg_key=self.msg_key,
             flags=self.flags,
+            group_id=self.group_id,
+            at_users=self.at_users,
         )
 
     @classmethod
     def from_row(cls, row: Any) -> Message:
+        at = row.get("at_users") if hasattr(row, "get") else None
         return cls(
             id=int(row["id"]),
             conv_id=row["conv_id"],
@@ -136,6 +145,7 @@ class Message:
             body=orjson.loads(row["body"]),
             cloud_custom_data=row["cloud_custom_data"],
             flags=int(row["flags"]),
+            at_users=orjson.loads(at) if at else None,
         )
 
 
@@ -185,6 +195,11 @@ class MessageService:
         self._db = db
         self._hub = hub
         self._writer = MessageWriter(db)
+
+    @property
+    def writer(self) -> MessageWriter:
+        """The group-commit writer every message write goes through (C2C and group)."""
+        return self._writer
 
     async def close(self) -> None:
         """Commit what the writer still holds, then stop it."""

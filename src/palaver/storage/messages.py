@@ -55,6 +55,7 @@ class NewMessage:
     cloud_custom_data: str | None = None
     flags: int = 0
     dedupe_key: str | None = None
+    at_users: str | None = None  # group messages: JSON list of mentioned UserIDs
 
 
 @dataclass(frozen=True)

@@ -120,12 +120,18 @@ conv_heads = Table(
     Column("app_id", BigInteger, primary_key=True),
     Column("conv_id", String(160), primary_key=True),
     Column("last_seq", BigInteger, nullable=False),
+    # Group conversations are derived from membership + the group's head, so the
+    # head also knows its last message (C2C heads leave these 0).
+    Column("last_time", BigInteger, nullable=False, server_default="0"),
+    Column("last_msg_id", BigInteger, nullable=False, server_default="0"),
 )
 
 # Message flag bits (messages.flags).
 FLAG_RECALLED = 1
 FLAG_NO_UNREAD = 2  # SendMsgControl NoUnread, or imported history
 FLAG_NO_LAST_MSG = 4  # SendMsgControl NoLastMsg
+# 8 is FLAG_NOT_IN_SENDER_ROAM (storage.messages)
+FLAG_NEED_RECEIPT = 16  # group message whose sender wants read receipts
 
 messages = Table(
     "messages",
@@ -144,6 +150,8 @@ messages = Table(
     Column("cloud_custom_data", Text, nullable=True),
     Column("flags", Integer, nullable=False, default=0),
     Column("dedupe_key", String(200), nullable=True),
+    # group messages: JSON list of mentioned UserIDs (and/or the @all marker)
+    Column("at_users", Text, nullable=True),
     UniqueConstraint("app_id", "conv_id", "seq"),
     Index(None, "app_id", "dedupe_key"),
     Index(None, "app_id", "to_account", "id"),
@@ -183,6 +191,8 @@ EV_PROFILE = 6  # payload {userID}: a profile the user sees changed
 EV_FRIENDS = 7  # friend list changed
 EV_FRIEND_REQUESTS = 8  # friend applications changed
 EV_BLACKLIST = 9  # blacklist changed
+EV_GROUP = 10  # payload {groupID, change, groupType, joinSeq?, role?}: my membership changed
+EV_GROUP_APPLICATIONS = 11  # payload {groupID}: applications to a group I manage changed
 
 user_heads = Table(
     "user_heads",
@@ -201,6 +211,65 @@ user_events = Table(
     Column("kind", Integer, nullable=False),
     Column("message_id", BigInteger, nullable=True),
     Column("payload", Text, nullable=True),  # JSON object
+    Column("created_at", BigInteger, nullable=False),
+)
+
+
+GROUP_ID = 64
+
+# Groups (docs/design-groups.md). A group's messages are ``messages`` rows of
+# conversation ``group:<id>`` (stored once); its head is the ``conv_heads`` row.
+im_groups = Table(
+    "im_groups",
+    metadata,
+    Column("app_id", BigInteger, primary_key=True),
+    Column("group_id", String(GROUP_ID), primary_key=True),
+    Column("type", String(16), nullable=False),
+    Column("name", String(128), nullable=False),
+    Column("introduction", Text, nullable=False, default=""),
+    Column("notification", Text, nullable=False, default=""),
+    Column("face_url", Text, nullable=False, default=""),
+    Column("owner", String(USER_ID), nullable=False, default=""),
+    Column("apply_join_option", String(16), nullable=False),
+    Column("shut_up_all", Boolean, nullable=False, default=False),
+    Column("max_members", Integer, nullable=False),  # 0: no limit
+    Column("custom", Text, nullable=False, default="{}"),  # JSON {key: value}
+    Column("created_at", BigInteger, nullable=False),
+    Column("info_time", BigInteger, nullable=False),
+    Index(None, "app_id", "type"),
+)
+
+group_members = Table(
+    "group_members",
+    metadata,
+    Column("app_id", BigInteger, primary_key=True),
+    Column("group_id", String(GROUP_ID), primary_key=True),
+    Column("user_id", String(USER_ID), primary_key=True),
+    Column("role", String(8), nullable=False),  # Owner, Admin, Member
+    Column("join_time", BigInteger, nullable=False),
+    Column("join_seq", BigInteger, nullable=False, default=0),  # history visible after
+    Column("read_seq", BigInteger, nullable=False, default=0),
+    Column("name_card", String(128), nullable=False, default=""),
+    Column("custom", Text, nullable=False, default="{}"),
+    Column("shut_up_until", BigInteger, nullable=False, default=0),
+    Column("msg_flag", String(24), nullable=False, default="AcceptAndNotify"),
+    Column("last_send_time", BigInteger, nullable=False, default=0),
+    # the member's conversation GROUP<id>: pinned, and hidden until a message after hidden_seq
+    Column("pinned", Boolean, nullable=False, default=False),
+    Column("pinned_at", BigInteger, nullable=False, default=0),  # milliseconds
+    Column("hidden", Boolean, nullable=False, default=False),
+    Column("hidden_seq", BigInteger, nullable=False, default=0),
+    Column("cleared_seq", BigInteger, nullable=False, default=0),
+    Index(None, "app_id", "user_id"),
+)
+
+group_applications = Table(
+    "group_applications",
+    metadata,
+    Column("app_id", BigInteger, primary_key=True),
+    Column("group_id", String(GROUP_ID), primary_key=True),
+    Column("user_id", String(USER_ID), primary_key=True),
+    Column("wording", String(512), nullable=False, default=""),
     Column("created_at", BigInteger, nullable=False),
 )
 

@@ -26,7 +26,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import false, func, select, update
+from sqlalchemy import bindparam, false, func, select, update
 from sqlalchemy.engine import Connection, RowMapping
 
 from palaver.storage import Database
@@ -44,6 +44,7 @@ from palaver.storage.schema import (
     FLAG_NO_LAST_MSG,
     conv_heads,
     counters,
+    group_members,
     messages,
     user_conversations,
 )
@@ -78,7 +79,20 @@ class C2CWritten:
     event_seqs: dict[str, int] = field(default_factory=dict)
 
 
-_Item = tuple[C2CWrite, "asyncio.Future[C2CWritten]"]
+@dataclass(frozen=True)
+class GroupWrite:
+    """A group message to store: one row, ``seq`` from the group's head, no
+    per-member write (members read it through their read position). The
+    sender's membership ``last_send_time`` is updated when ``sender_is_member``."""
+
+    app_id: int
+    msg: NewMessage
+    sender_is_member: bool = True
+    dedupe_since: int | None = None
+
+
+Write = C2CWrite | GroupWrite
+_Item = tuple[Write, "asyncio.Future[C2CWritten]"]
 _STOP: Any = (None, None)  # queued by close(): commit what came before, then stop
 
 
@@ -103,7 +117,7 @@ class MessageWriter:
         if self._task is None:
             self._task = asyncio.create_task(self._run(), name="palaver-writer")
 
-    def submit(self, op: C2CWrite) -> asyncio.Future[C2CWritten]:
+    def submit(self, op: Write) -> asyncio.Future[C2CWritten]:
         """Queue a write now; the future resolves once it is committed.
 
         Writes are committed in the order they were submitted.
@@ -113,7 +127,7 @@ class MessageWriter:
         self._queue.put_nowait((op, fut))
         return fut
 
-    async def write(self, op: C2CWrite) -> C2CWritten:
+    async def write(self, op: Write) -> C2CWritten:
         """Queue a write and wait until it is committed.
 
         Raises:
@@ -175,8 +189,8 @@ class MessageWriter:
                 if not fut.done():
                     fut.set_result(res)
 
-    async def _commit(self, ops: Sequence[C2CWrite]) -> list[C2CWritten]:
-        return await self._db.run_write(write_c2c_batch, ops)
+    async def _commit(self, ops: Sequence[Write]) -> list[C2CWritten]:
+        return await self._db.run_write(write_batch, ops)
 
 
 def reserve_ids(conn: Connection, name: str, n: int) -> int:
@@ -200,9 +214,7 @@ def reserve_ids(conn: Connection, name: str, n: int) -> int:
     return int(last) - n + 1
 
 
-def _find_duplicates(
-    conn: Connection, ops: Sequence[C2CWrite]
-) -> dict[tuple[int, str], RowMapping]:
+def _find_duplicates(conn: Connection, ops: Sequence[Write]) -> dict[tuple[int, str], RowMapping]:
     found: dict[tuple[int, str], RowMapping] = {}
     by_app: dict[int, list[str]] = {}
     for op in ops:
@@ -249,8 +261,8 @@ def _conv_row(
     }
 
 
-def write_c2c_batch(conn: Connection, ops: Sequence[C2CWrite]) -> list[C2CWritten]:
-    """Store a batch of C2C messages in the caller's transaction (see module doc)."""
+def write_batch(conn: Connection, ops: Sequence[Write]) -> list[C2CWritten]:
+    """Store a batch of C2C and group messages in the caller's transaction (see module doc)."""
     now = int(time.time())
     stored_dups = _find_duplicates(conn, ops)
     results: list[C2CWritten | None] = [None] * len(ops)
@@ -277,7 +289,12 @@ def write_c2c_batch(conn: Connection, ops: Sequence[C2CWrite]) -> list[C2CWritte
     for i in fresh:
         by_app.setdefault(ops[i].app_id, []).append(i)
     for app_id, idxs in by_app.items():
-        _write_app(conn, app_id, [ops[i] for i in idxs], idxs, results, now)
+        c2c = [i for i in idxs if isinstance(ops[i], C2CWrite)]
+        group = [i for i in idxs if isinstance(ops[i], GroupWrite)]
+        if c2c:
+            _write_app(conn, app_id, [ops[i] for i in c2c], c2c, results, now)  # type: ignore[misc]
+        if group:
+            _write_group_app(conn, app_id, [ops[i] for i in group], group, results)  # type: ignore[misc]
 
     for i, op in enumerate(ops):
         if results[i] is None:  # a repeat of an earlier write in this batch
@@ -327,6 +344,7 @@ def _write_app(
                 "cloud_custom_data": m.cloud_custom_data,
                 "flags": m.flags | (0 if op.to_sender_roam else FLAG_NOT_IN_SENDER_ROAM),
                 "dedupe_key": m.dedupe_key,
+                "at_users": None,
             }
         )
     first = reserve_ids(conn, "message_id", len(msg_rows))
@@ -396,3 +414,96 @@ def _write_app(
             int(msg_id), seq, make_msg_key(seq, op.msg.random, op.msg.msg_time), op.msg.msg_time
         )
         results[idxs[k]] = C2CWritten(stored, event_seqs=mine)
+
+
+def _write_group_app(
+    conn: Connection,
+    app_id: int,
+    ops: list[GroupWrite],
+    idxs: list[int],
+    results: list[C2CWritten | None],
+) -> None:
+    """Group messages of one app: one row each, the group's head moved once."""
+    heads = _lock_conv_heads(conn, app_id, {op.msg.conv_id for op in ops})
+    rows: list[dict[str, Any]] = []
+    for op in ops:
+        m = op.msg
+        seq = heads[m.conv_id] + 1
+        heads[m.conv_id] = seq
+        rows.append(
+            {
+                "app_id": app_id,
+                "conv_id": m.conv_id,
+                "seq": seq,
+                "from_account": m.from_account,
+                "to_account": m.to_account,
+                "msg_time": m.msg_time,
+                "random": m.random,
+                "client_seq": m.client_seq,
+                "msg_key": make_msg_key(seq, m.random, m.msg_time),
+                "body": m.body,
+                "cloud_custom_data": m.cloud_custom_data,
+                "flags": m.flags,
+                "dedupe_key": m.dedupe_key,
+                "at_users": m.at_users,
+            }
+        )
+    first = reserve_ids(conn, "message_id", len(rows))
+    shown: dict[str, tuple[int, int]] = {}  # conv -> (time, id) of its last shown message
+    senders: dict[tuple[str, str], int] = {}
+    for k, (op, row) in enumerate(zip(ops, rows, strict=True)):
+        row["id"] = first + k
+        if not op.msg.flags & FLAG_NO_LAST_MSG:
+            shown[op.msg.conv_id] = (op.msg.msg_time, first + k)
+        if op.sender_is_member:
+            senders[(op.msg.to_account, op.msg.from_account)] = op.msg.msg_time
+    executemany(conn, "messages", messages.insert, rows)
+    moved = [c for c in heads if c in shown]
+    if moved:
+        executemany(
+            conn,
+            "group_heads",
+            lambda: upsert(
+                conn, conv_heads, ["app_id", "conv_id"], ["last_seq", "last_time", "last_msg_id"]
+            ),
+            [
+                {
+                    "app_id": app_id,
+                    "conv_id": c,
+                    "last_seq": heads[c],
+                    "last_time": shown[c][0],
+                    "last_msg_id": shown[c][1],
+                }
+                for c in moved
+            ],
+        )
+    quiet = [c for c in heads if c not in shown and heads[c]]
+    if quiet:  # NoLastMsg only: the seq moves, the shown last message does not
+        executemany(
+            conn,
+            "conv_heads",
+            lambda: upsert(conn, conv_heads, ["app_id", "conv_id"], ["last_seq"]),
+            [{"app_id": app_id, "conv_id": c, "last_seq": heads[c]} for c in quiet],
+        )
+    if senders:
+        gm = group_members.c
+        executemany(
+            conn,
+            "group_last_send",
+            lambda: (
+                update(group_members)
+                .where(
+                    gm.app_id == bindparam("b_app"),
+                    gm.group_id == bindparam("b_group"),
+                    gm.user_id == bindparam("b_user"),
+                )
+                .values(last_send_time=bindparam("b_time"))
+            ),
+            [
+                {"b_app": app_id, "b_group": g, "b_user": u, "b_time": t}
+                for (g, u), t in senders.items()
+            ],
+        )
+    for k, (op, row) in enumerate(zip(ops, rows, strict=True)):
+        stored = StoredMessage(first + k, row["seq"], row["msg_key"], op.msg.msg_time)
+        results[idxs[k]] = C2CWritten(stored)

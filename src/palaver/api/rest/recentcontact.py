@@ -1,5 +1,9 @@
 """Tencent IM REST ``recentcontact``: get_list and delete
-(cloud.tencent.com/document/product/269/62118, /62119)."""
+(cloud.tencent.com/document/product/269/62118, /62119).
+
+Sessions are C2C (``Type`` 1, ``To_Account``) or group (``Type`` 2,
+``GroupId``; a group session exists while the user is a member).
+"""
 
 from __future__ import annotations
 
@@ -43,7 +47,8 @@ def _item(c: Conversation, pinned_flag: bool) -> dict[str, Any]:
 
 @command(SVC, "get_list", GetList)
 async def get_list(req: RestRequest, body: GetList) -> dict[str, Any]:
-    """A user's sessions, newest first, 100 per page.
+    """A user's sessions, newest first, 100 per page: ``SessionItem: [{"Type": 1,
+    "To_Account" | "Type": 2, "GroupId", "MsgTime", "TopFlag", "UnreadMsgCount"}]``.
 
     ``AssistFlags`` bit 0 puts pinned sessions first with ``TopFlag`` 1; bit 1
     includes sessions without messages; bit 2 pages the pinned ones separately

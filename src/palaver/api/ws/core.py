@@ -149,7 +149,12 @@ class WebSocketEndpoint:
         )
         await ws.prepare(request)
         hub = self.hub
-        conn = Connection(ws, queue_frames=hub.settings.send_queue_frames, loader=hub.notifier.load)
+        conn = Connection(
+            ws,
+            queue_frames=hub.settings.send_queue_frames,
+            loader=hub.notifier.load,
+            group_loader=hub.notifier.load_group,
+        )
         session = Session(hub, conn)
         slots = asyncio.Semaphore(MAX_IN_FLIGHT)
         try:

@@ -8,15 +8,17 @@ from __future__ import annotations
 
 import random as _random
 import time
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import Field
 
+from palaver.api.ws import ops_group
 from palaver.api.ws.core import OpModel, Session, op
+from palaver.api.ws.group_objects import group_object
 from palaver.errors import ImError
 from palaver.protocol.frames import PROTOCOL_VERSION, encode_push
-from palaver.protocol.objects import C2C, payload_to_element, split_conversation_id
-from palaver.services.conversations import CONV_C2C, Conversation
+from palaver.protocol.objects import C2C, GROUP, payload_to_element, split_conversation_id
+from palaver.services.conversations import CONV_C2C, CONV_GROUP, Conversation
 from palaver.services.messages import Message, SendLane, SendOptions
 from palaver.storage import events as ev_store
 
@@ -31,6 +33,11 @@ class Login(OpModel):
     userSig: str
     platform: str = "Unknown"
     cursor: int | None = Field(None, ge=0)
+    groupCursors: dict[str, int] = {}
+
+
+#: Most missed messages of one group replayed at login (docs/protocol.md §8.1).
+GROUP_REPLAY_LIMIT = 200
 
 
 @op("login", Login)
@@ -77,12 +84,36 @@ async def login(s: Session, d: Login) -> dict[str, Any]:
     resync = cursor < head and (oldest is None or cursor < oldest - 1)
     if resync:
         cursor = head
+    # Group streams: from the client's cursor per group; without one, a new client
+    # starts at the group's end and a resuming one where it joined.
+    group_cursors: dict[str, int] = {}
+    truncated: list[str] = []
+    for group_id, joined_at, top in await hub.groups.stream_positions(app, d.userID):
+        given = d.groupCursors.get(group_id)
+        if given is not None:
+            start = min(max(given, 0), top)
+        else:
+            start = top if d.cursor is None else min(joined_at, top)
+        if top - start > GROUP_REPLAY_LIMIT:
+            start = top - GROUP_REPLAY_LIMIT
+            truncated.append(group_id)
+        group_cursors[group_id] = start
 
     def synced() -> None:
         delivered = conn.stream.delivered if conn.stream else cursor
-        conn.send(encode_push("sync_done", {"cursor": delivered, "resync": resync}))
+        conn.send(
+            encode_push(
+                "sync_done",
+                {
+                    "cursor": delivered,
+                    "resync": resync,
+                    "groupCursors": conn.group_cursors(),
+                    "groupsTruncated": truncated,
+                },
+            )
+        )
 
-    s.after_response = lambda: conn.start_stream(cursor, synced)
+    s.after_response = lambda: conn.start_stream(cursor, synced, group_cursors)
     return {
         "v": PROTOCOL_VERSION,
         "userID": d.userID,
@@ -128,20 +159,36 @@ class SendMessage(OpModel):
     cloudCustomData: str | None = None
     onlineUserOnly: bool = False
     needReadReceipt: bool = False
+    atUserList: list[str] = []  # GROUP: mentioned userIDs and/or "__kImSDK_MesssageAtALL__"
+    priority: Literal["High", "Normal", "Low", "Lowest"] = "Normal"
 
 
 @op("sendMessage", SendMessage)
 async def send_message(s: Session, d: SendMessage) -> dict[str, Any]:
-    """Send a C2C message; answers the stored message (ID, sequence, time).
+    """Send a C2C or group message; answers the stored message (ID, sequence, time).
 
     Errors are the REST ones (90002, 80002...) plus 20003 receiver not
-    imported, 20007 blacklisted, 20009 not friends, 20012 send ban.
+    imported, 20007 blacklisted, 20009 not friends, 20012 send ban; for a
+    group (``conversationType`` "GROUP", ``to`` the group ID) see
+    :func:`ops_group.send_group_message` (10010, 10007, 10017).
     """
     app = s.require_app()
-    if d.conversationType != C2C:
-        raise ImError(6017, "only C2C messages are supported yet")
+    if d.conversationType not in (C2C, GROUP):
+        raise ImError(6017, f"unknown conversationType {d.conversationType!r}")
     body = d.MsgBody if d.MsgBody is not None else [payload_to_element(d.type, d.payload)]
     random = d.random if d.random is not None else _random.getrandbits(32)
+    if d.conversationType == GROUP:
+        return await ops_group.send_group_message(
+            s,
+            d.to,
+            body,
+            random,
+            at_user_list=d.atUserList,
+            online_only=d.onlineUserOnly,
+            need_read_receipt=d.needReadReceipt,
+            cloud_custom_data=d.cloudCustomData,
+            priority=d.priority,
+        )
     res = await s.hub.messages.send_c2c(
         app,
         s.user_id,
@@ -174,9 +221,12 @@ def _message_id(text: str) -> int:
 
 @op("getMessageList", GetMessageList)
 async def get_message_list(s: Session, d: GetMessageList) -> dict[str, Any]:
-    """A page of history (at most 15, oldest first) before ``nextReqMessageID``."""
+    """A page of history (at most 15, oldest first) before ``nextReqMessageID``.
+    Group conversations: :func:`ops_group.get_group_message_list` (members only, 10007)."""
     app = s.require_app()
-    peer = _c2c_peer(d.conversationID)
+    kind, peer = split_conversation_id(d.conversationID)
+    if kind == GROUP:
+        return await ops_group.get_group_message_list(s, peer, d.nextReqMessageID, d.count)
     before = None
     if d.nextReqMessageID:
         anchor = await s.hub.messages.get(app, s.user_id, peer, _message_id(d.nextReqMessageID))
@@ -209,9 +259,13 @@ class ConversationRef(OpModel):
 
 @op("setMessageRead", ConversationRef)
 async def set_message_read(s: Session, d: ConversationRef) -> None:
-    """Mark the whole conversation read; the peer gets ``MESSAGE_READ_BY_PEER``."""
+    """Mark the whole conversation read; the peer gets ``MESSAGE_READ_BY_PEER``
+    (groups: :func:`ops_group.set_group_message_read`)."""
     app = s.require_app()
-    await s.hub.messages.mark_read(app, s.user_id, _c2c_peer(d.conversationID))
+    kind, peer = split_conversation_id(d.conversationID)
+    if kind == GROUP:
+        return await ops_group.set_group_message_read(s, peer)
+    await s.hub.messages.mark_read(app, s.user_id, peer)
 
 
 class Revoke(OpModel):
@@ -224,9 +278,12 @@ async def revoke_message(s: Session, d: Revoke) -> dict[str, Any]:
     """Recall one of my messages within the app's window (20016 after it).
 
     Another user's message, or one outside my conversations, is refused (6017).
+    Groups: :func:`ops_group.revoke_group_message` (owner/admins recall any message).
     """
     app = s.require_app()
-    peer = _c2c_peer(d.conversationID)
+    kind, peer = split_conversation_id(d.conversationID)
+    if kind == GROUP:
+        return await ops_group.revoke_group_message(s, peer, d.ID)
     msg = await s.hub.messages.get(app, s.user_id, peer, _message_id(d.ID))
     if msg.from_account != s.user_id:
         raise ImError(6017, "only the sender can recall a message")
@@ -239,12 +296,45 @@ async def revoke_message(s: Session, d: Revoke) -> dict[str, Any]:
 async def _conversation_objects(s: Session, convs: list[Conversation]) -> list[dict[str, Any]]:
     app = s.require_app()
     c2c = [c for c in convs if c.conv_type == CONV_C2C]
-    last = await s.hub.messages.last_messages(app, [(c.conv_id, c.last_seq) for c in c2c])
+    groups = [c for c in convs if c.conv_type == CONV_GROUP]
+    last = await s.hub.messages.last_messages(app, [(c.conv_id, c.last_seq) for c in convs])
     profiles = await s.hub.profiles.get(app, [c.peer for c in c2c], PROFILE_TAGS)
+    group_info = await s.hub.groups.get_many(app, [c.peer for c in groups])
+    memberships = (
+        {g.group_id: m for g, m in (await s.hub.groups.joined(app, s.user_id))[0]} if groups else {}
+    )
     out = []
-    for c in c2c:
-        peer_read = await s.hub.messages.peer_read_seq(app, s.user_id, c.peer)
+    for c in convs:
         m = last.get(c.conv_id)
+        if c.conv_type == CONV_GROUP:
+            info = group_info.get(c.peer)
+            if info is None:
+                continue
+            out.append(
+                {
+                    "conversationID": c.conversation_id,
+                    "type": GROUP,
+                    "unreadCount": c.unread,
+                    "isPinned": c.pinned,
+                    "lastMessage": m.view().for_viewer(s.user_id) if m else None,
+                    "groupProfile": group_object(
+                        info, memberships.get(c.peer), m.from_account if m else ""
+                    ),
+                    "groupAtInfoList": [
+                        {
+                            "groupID": c.peer,
+                            "from": sender,
+                            "messageSequence": seq,
+                            "atTypeArray": kinds,
+                        }
+                        for seq, sender, kinds in c.at_me
+                    ],
+                    "readSequence": c.read_seq,
+                    "lastTime": c.last_time,
+                }
+            )
+            continue
+        peer_read = await s.hub.messages.peer_read_seq(app, s.user_id, c.peer)
         out.append(
             {
                 "conversationID": c.conversation_id,
@@ -273,11 +363,11 @@ async def get_conversation_list(s: Session, d: Empty) -> dict[str, Any]:
 async def get_conversation_profile(s: Session, d: ConversationRef) -> dict[str, Any]:
     """One of my conversations (6017 if I have none with that ID)."""
     app = s.require_app()
-    peer = _c2c_peer(d.conversationID)
+    split_conversation_id(d.conversationID)
     convs = [
         c
         for c in await s.hub.conversations.list(app, s.user_id, include_empty=True)
-        if c.peer == peer
+        if c.conversation_id == d.conversationID
     ]
     if not convs:
         raise ImError(6017, "no such conversation")
@@ -293,8 +383,13 @@ class DeleteConversation(OpModel):
 async def delete_conversation(s: Session, d: DeleteConversation) -> None:
     """Delete one of my conversations (and, by default, my copy of its history)."""
     app = s.require_app()
+    kind, peer = split_conversation_id(d.conversationID)
     await s.hub.conversations.delete(
-        app, s.user_id, CONV_C2C, _c2c_peer(d.conversationID), clear_history=d.clearHistoryMessage
+        app,
+        s.user_id,
+        CONV_C2C if kind == C2C else CONV_GROUP,
+        peer,
+        clear_history=d.clearHistoryMessage,
     )
 
 
@@ -307,16 +402,18 @@ class Pin(OpModel):
 async def pin_conversation(s: Session, d: Pin) -> None:
     """Pin or unpin one of my conversations."""
     app = s.require_app()
-    peer = _c2c_peer(d.conversationID)
+    kind, peer = split_conversation_id(d.conversationID)
     try:
-        await s.hub.conversations.pin(app, s.user_id, CONV_C2C, peer, d.isPinned)
+        await s.hub.conversations.pin(
+            app, s.user_id, CONV_C2C if kind == C2C else CONV_GROUP, peer, d.isPinned
+        )
     except ImError as exc:
         raise ImError(6017, exc.info) from None
 
 
 @op("getTotalUnreadMessageCount", Empty)
 async def get_total_unread(s: Session, d: Empty) -> dict[str, Any]:
-    """The sum of my conversations' unread counts."""
+    """The sum of my conversations' unread counts (C2C and group)."""
     app = s.require_app()
-    counts = await s.hub.messages.unread_counts(app, s.user_id)
-    return {"count": sum(counts.values())}
+    convs = await s.hub.conversations.list(app, s.user_id, include_empty=True)
+    return {"count": sum(c.unread for c in convs)}

@@ -1,0 +1,1571 @@
+"""Groups: Tencent's group types, members, applications and group messages.
+
+Rules follow Tencent IM REST ``group_open_http_svc`` (cloud.tencent.com/document/
+api/269/1615 and neighbours) and ``@tencentcloud/chat`` group calls; the
+protocol side is docs/protocol.md §8.
+
+Every call takes the acting user (``operator``) and ``admin``: ``admin=True``
+is an App admin through REST (may do anything an owner may); ``admin=False`` is
+a user through the client protocol (roles apply).
+
+A group message is stored once (``messages``, conversation ``group:<id>``) with
+``MsgSeq`` from the group's head; members' read positions are sequences in
+their ``group_members`` row. Times are unix seconds.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random as _random
+import secrets
+import string
+import time
+import zlib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import orjson
+
+from palaver.errors import ImError
+from palaver.msgbody import validate_msg_body
+from palaver.realtime.notifier import MessageView, StreamEvent
+from palaver.services.cache import TTLCache
+from palaver.services.messages import HistoryPage, Message, SendLane, SendResult
+from palaver.storage import Database
+from palaver.storage import events as ev_store
+from palaver.storage import groups as store
+from palaver.storage import messages as msg_store
+from palaver.storage.schema import (
+    EV_CONV_READ,
+    EV_GROUP,
+    EV_GROUP_APPLICATIONS,
+    FLAG_NEED_RECEIPT,
+    FLAG_NO_LAST_MSG,
+    FLAG_NO_UNREAD,
+    FLAG_RECALLED,
+)
+from palaver.storage.writer import GroupWrite
+
+if TYPE_CHECKING:
+    from palaver.hub import Hub
+    from palaver.realtime.connection import Connection
+    from palaver.services.apps import App
+
+
+#: Group types and the names Tencent's newer SDKs also accept.
+GROUP_TYPES = ("Private", "Public", "ChatRoom", "AVChatRoom", "Community")
+TYPE_ALIASES = {"Work": "Private", "Meeting": "ChatRoom"}
+ROLES = ("Owner", "Admin", "Member")
+JOIN_OPTIONS = ("FreeAccess", "NeedPermission", "DisableApply")
+#: ``GroupAtInfo``/``atUserList`` value that mentions everyone.
+AT_ALL = "__kImSDK_MesssageAtALL__"
+
+# Group tip operation types (TIMGroupTipElem OpType / SDK operationType).
+TIP_JOIN = 1
+TIP_QUIT = 2
+TIP_KICKED = 3
+TIP_SET_ADMIN = 4
+TIP_CANCEL_ADMIN = 5
+TIP_GROUP_PROFILE = 6
+TIP_MEMBER_PROFILE = 7
+
+# Results of add_group_member per account (REST ``Result``).
+ADD_FAILED = 0
+ADD_OK = 1
+ADD_ALREADY = 2
+
+
+@dataclass(frozen=True)
+class Group:
+    """A group as stored, with its message head and member count.
+
+    ``custom``: group custom data ``{key: value}`` (REST ``AppDefinedData``).
+    ``last_seq``: the newest ``MsgSeq`` (0 before the first message);
+    ``max_members``: 0 for no limit (AVChatRoom).
+    """
+
+    group_id: str
+    type: str
+    name: str
+    introduction: str
+    notification: str
+    face_url: str
+    owner: str
+    apply_join_option: str
+    shut_up_all: bool
+    max_members: int
+    custom: dict[str, str]
+    created_at: int
+    info_time: int
+    last_seq: int
+    last_msg_time: int
+    member_num: int
+
+    @property
+    def next_msg_seq(self) -> int:
+        """REST ``NextMsgSeq``."""
+        return self.last_seq + 1
+
+
+@dataclass(frozen=True)
+class Member:
+    """A member of a group.
+
+    ``join_seq``: the group's ``MsgSeq`` when they joined (history before it is
+    hidden, except in ChatRoom/Community where it is 0); ``read_seq``: read up
+    to; ``shut_up_until``: muted until (0 = not muted); ``msg_flag``: REST
+    ``MsgFlag`` (``AcceptAndNotify``, ``AcceptNotNotify``, ``Discard``).
+    """
+
+    user_id: str
+    role: str
+    join_time: int
+    join_seq: int
+    read_seq: int
+    name_card: str
+    custom: dict[str, str]
+    shut_up_until: int
+    msg_flag: str
+    last_send_time: int
+
+
+@dataclass(frozen=True)
+class MemberSpec:
+    """A member to add at creation or import: role, custom data, and for imports
+    the join time (unix s) and the unread count to start with."""
+
+    user_id: str
+    role: str = "Member"
+    custom: dict[str, str] = field(default_factory=dict)
+    join_time: int | None = None
+    unread: int = 0
+
+
+@dataclass(frozen=True)
+class GroupApplication:
+    """A pending application to join a group (Public with NeedPermission)."""
+
+    group_id: str
+    group_name: str
+    applicant: str
+    wording: str
+    time: int
+
+
+@dataclass(frozen=True)
+class GroupSendOptions:
+    """Optional parts of a group send.
+
+    ``at``: mentioned user IDs and/or :data:`AT_ALL` (REST ``GroupAtInfo``).
+    ``online_only``: push to online members only, never stored (REST
+    ``MsgOnlineOnlyFlag``, SDK ``onlineUserOnly``). ``controls``:
+    ``SendMsgControl`` (``NoUnread``, ``NoLastMsg``). ``check_member``: the
+    sender must be a member and not muted (False for an App admin sending as
+    itself). ``need_receipt``: senders get ``MESSAGE_READ_RECEIPT_RECEIVED``.
+    ``lane``/``origin``: the sending connection's order and id (as for C2C).
+    """
+
+    at: tuple[str, ...] = ()
+    online_only: bool = False
+    cloud_custom_data: str | None = None
+    msg_time: int | None = None
+    random: int | None = None
+    priority: str = "Normal"
+    controls: frozenset[str] = field(default_factory=frozenset)
+    need_receipt: bool = False
+    check_member: bool = True
+    lane: SendLane | None = None
+    origin: str | None = None
+
+
+def group_conv_id(group_id: str) -> str:
+    """The storage conversation id of a group's messages."""
+    return f"group:{group_id}"
+
+
+def custom_list(custom: dict[str, str]) -> list[dict[str, Any]]:
+    """``{k: v}`` as the SDK's ``[{key, value}]``."""
+    return [{"key": k, "value": v} for k, v in custom.items()]
+
+
+class GroupService:
+    """Groups of every app (docs/protocol.md §8). Built by the hub as ``hub.groups``."""
+
+    def __init__(self, db: Database, hub: Hub) -> None:
+        self._db = db
+        self._hub = hub
+        # per-send checks; changes through this node drop entries at once,
+        # other nodes' changes are seen within the TTL (docs/deploy.md)
+        self._groups: TTLCache[Group] = TTLCache(GROUP_CACHE_TTL)
+        self._members: TTLCache[tuple[Member | None]] = TTLCache(GROUP_CACHE_TTL)
+
+    # -- reading --------------------------------------------------------------
+
+    @staticmethod
+    def _group(row: Any, member_num: int) -> Group:
+        return Group(
+            group_id=row["group_id"],
+            type=row["type"],
+            name=row["name"],
+            introduction=row["introduction"],
+            notification=row["notification"],
+            face_url=row["face_url"],
+            owner=row["owner"],
+            apply_join_option=row["apply_join_option"],
+            shut_up_all=bool(row["shut_up_all"]),
+            max_members=int(row["max_members"]),
+            custom=orjson.loads(row["custom"]),
+            created_at=int(row["created_at"]),
+            info_time=int(row["info_time"]),
+            last_seq=int(row["last_seq"]),
+            last_msg_time=int(row["last_time"]),
+            member_num=member_num,
+        )
+
+    @staticmethod
+    def _member(row: Any, prefix: str = "") -> Member:
+        return Member(
+            user_id=row[prefix + "user_id"],
+            role=row[prefix + "role"],
+            join_time=int(row[prefix + "join_time"]),
+            join_seq=int(row[prefix + "join_seq"]),
+            read_seq=int(row[prefix + "read_seq"]),
+            name_card=row[prefix + "name_card"],
+            custom=orjson.loads(row[prefix + "custom"]),
+            shut_up_until=int(row[prefix + "shut_up_until"]),
+            msg_flag=row[prefix + "msg_flag"],
+            last_send_time=int(row[prefix + "last_send_time"]),
+        )
+
+    async def get(self, app: App, group_id: str) -> Group:
+        """One group. Raises ImError(10010) if it does not exist."""
+        async with self._db.read() as conn:
+            row = await store.get_group(conn, app.sdkappid, group_id)
+            if row is None:
+                raise ImError(10010, f"group {group_id!r} does not exist")
+            counts = await store.member_counts(conn, app.sdkappid, [group_id])
+        return self._group(row, counts[group_id])
+
+    async def get_many(self, app: App, group_ids: list[str]) -> dict[str, Group]:
+        """Existing groups among ``group_ids`` (missing ones left out)."""
+        async with self._db.read() as conn:
+            rows = await store.get_groups(conn, app.sdkappid, group_ids)
+            counts = await store.member_counts(conn, app.sdkappid, list(rows))
+        return {g: self._group(r, counts[g]) for g, r in rows.items()}
+
+    async def _cached_group(self, app: App, group_id: str) -> Group:
+        async def load() -> Group:
+            return await self.get(app, group_id)
+
+        return await self._groups.get_or_load((app.sdkappid, group_id), load)
+
+    async def member(self, app: App, group_id: str, user: str) -> Member | None:
+        """``user``'s membership, or ``None``."""
+        async with self._db.read() as conn:
+            row = await store.get_member(conn, app.sdkappid, group_id, user)
+        return None if row is None else self._member(row)
+
+    async def _cached_member(self, app: App, group_id: str, user: str) -> Member | None:
+        async def load() -> tuple[Member | None]:
+            return (await self.member(app, group_id, user),)
+
+        return (await self._members.get_or_load((app.sdkappid, group_id, user), load))[0]
+
+    def _forget(self, app: App, group_id: str, users: Iterable[str] = ()) -> None:
+        self._groups.drop((app.sdkappid, group_id))
+        for u in users:
+            self._members.drop((app.sdkappid, group_id, u))
+
+    async def require_member(self, app: App, group_id: str, user: str) -> tuple[Group, Member]:
+        """The group and ``user``'s membership. Raises ImError 10010; 10007 not a member."""
+        group = await self.get(app, group_id)
+        m = await self.member(app, group_id, user)
+        if m is None:
+            raise ImError(10007, f"{user!r} is not a member of the group")
+        return group, m
+
+    async def _manager(
+        self, app: App, group_id: str, operator: str, admin: bool, *, owner_only: bool = False
+    ) -> tuple[Group, Member | None]:
+        """The group, and the operator's membership; 10007 unless owner (or admin role)."""
+        group = await self.get(app, group_id)
+        if admin:
+            return group, await self.member(app, group_id, operator)
+        m = await self.member(app, group_id, operator)
+        allowed = ("Owner",) if owner_only else ("Owner", "Admin")
+        if m is None or m.role not in allowed:
+            raise ImError(10007, "only the group owner" + ("" if owner_only else " or an admin"))
+        return group, m
+
+    async def members(
+        self,
+        app: App,
+        group_id: str,
+        *,
+        offset: int = 0,
+        limit: int = 100,
+        role: str | None = None,
+    ) -> tuple[list[Member], int]:
+        """Members, owner first then admins then by join time; (page, total).
+        Raises ImError(10010)."""
+        async with self._db.read() as conn:
+            if not await store.group_exists(conn, app.sdkappid, group_id):
+                raise ImError(10010, f"group {group_id!r} does not exist")
+            rows, total = await store.list_members(
+                conn, app.sdkappid, group_id, offset=offset, limit=limit, role=role
+            )
+        return [self._member(r) for r in rows], total
+
+    async def members_of(self, app: App, group_id: str, users: list[str]) -> list[Member]:
+        """The memberships of ``users`` (non-members left out), in request order."""
+        async with self._db.read() as conn:
+            rows = await store.get_members(conn, app.sdkappid, group_id, users)
+        return [self._member(rows[u]) for u in users if u in rows]
+
+    async def joined(
+        self,
+        app: App,
+        user: str,
+        *,
+        type: str | None = None,
+        offset: int = 0,
+        limit: int | None = None,
+    ) -> tuple[list[tuple[Group, Member]], int]:
+        """Groups ``user`` is a member of, newest join first: (page, total)."""
+        async with self._db.read() as conn:
+            rows = await store.memberships(conn, app.sdkappid, user, type=type)
+            page = rows[offset : offset + limit if limit is not None else None]
+            counts = await store.member_counts(conn, app.sdkappid, [r["group_id"] for r in page])
+        return [(self._group(r, counts[r["group_id"]]), self._member(r, "m_")) for r in page], len(
+            rows
+        )
+
+    async def roles(self, app: App, group_id: str, users: list[str]) -> dict[str, str]:
+        """REST ``get_role_in_group``: role per user, ``"NotMember"`` for others."""
+        await self.get(app, group_id)
+        found = {m.user_id: m.role for m in await self.members_of(app, group_id, users)}
+        return {u: found.get(u, "NotMember") for u in users}
+
+    async def muted(self, app: App, group_id: str) -> list[tuple[str, int]]:
+        """REST ``get_group_shutted_uin``: (user, muted until) of muted members."""
+        await self.get(app, group_id)
+        async with self._db.read() as conn:
+            return await store.muted_members(conn, app.sdkappid, group_id, int(time.time()))
+
+    async def list_app_groups(
+        self, app: App, *, limit: int, next_key: int = 0, type: str | None = None
+    ) -> tuple[list[str], int, int]:
+        """REST ``get_appid_group_list``: (group ids, next key (0 = done), total).
+
+        ``next_key`` is an offset into the app's groups in id order."""
+        async with self._db.read() as conn:
+            ids, total = await store.list_group_ids(
+                conn, app.sdkappid, type=_norm_type(type) if type else None, after="", limit=10**9
+            )
+        page = ids[next_key : next_key + limit]
+        nxt = next_key + len(page)
+        return page, (nxt if nxt < total else 0), total
+
+    async def search(self, app: App, group_id: str) -> Group:
+        """SDK ``searchGroupByID``. Raises ImError 10010 no group; 10007 a Private group."""
+        group = await self.get(app, group_id)
+        if group.type == "Private":
+            raise ImError(10007, "a Private (Work) group cannot be searched")
+        return group
+
+    async def stream_positions(self, app: App, user: str) -> list[tuple[str, int, int]]:
+        """(group id, where a resuming client without a cursor starts, head) of
+        ``user``'s groups with a stream to follow at login (all but AVChatRooms):
+        it starts after what they have read, and never before they joined."""
+        async with self._db.read() as conn:
+            rows = await store.memberships(conn, app.sdkappid, user)
+        return [
+            (r["group_id"], max(int(r["m_join_seq"]), int(r["m_read_seq"])), int(r["last_seq"]))
+            for r in rows
+            if r["type"] != "AVChatRoom"
+        ]
+
+    # -- events -----------------------------------------------------------------
+
+    async def _membership_events(
+        self, app: App, items: list[tuple[str, dict[str, Any]]], kind: int = EV_GROUP
+    ) -> None:
+        """Append user-stream events (membership changes) and publish them."""
+        if not items:
+            return
+        events = [ev_store.NewEvent(u, kind, None, p) for u, p in items]
+        async with self._db.write() as conn:
+            seqs = await ev_store.append_events(conn, app.sdkappid, events)
+        await self._hub.notifier.stream(
+            app.sdkappid,
+            [StreamEvent(e.user_id, s, kind, e.payload) for e, s in zip(events, seqs, strict=True)],
+        )
+
+    async def _tip(
+        self,
+        app: App,
+        group: Group,
+        operator: str,
+        op_type: int,
+        users: list[str],
+        **extra: Any,
+    ) -> None:
+        """A group tip (TIMGroupTipElem): a message of the group, in history, not unread."""
+        content: dict[str, Any] = {
+            "OpType": op_type,
+            "Operator_Account": operator,
+            "List_Account": users,
+        }
+        content.update(extra)
+        body = [{"MsgType": "TIMGroupTipElem", "MsgContent": content}]
+        await self._store_and_push(
+            app,
+            group,
+            operator or "@TIM#SYSTEM",
+            body,
+            _random.getrandbits(32),
+            flags=FLAG_NO_UNREAD,
+            sender_is_member=False,
+        )
+
+    async def _store_and_push(
+        self,
+        app: App,
+        group: Group,
+        sender: str,
+        body: list[dict[str, Any]],
+        random: int,
+        *,
+        flags: int = 0,
+        msg_time: int | None = None,
+        cloud_custom_data: str | None = None,
+        at_users: list[str] | None = None,
+        sender_is_member: bool = True,
+        dedupe_key: str | None = None,
+        dedupe_since: int | None = None,
+        push: bool = True,
+        origin: str | None = None,
+        prev: asyncio.Future[None] | None = None,
+        mine: asyncio.Future[None] | None = None,
+    ) -> tuple[Message, bool]:
+        """Queue one group message for storage (after ``prev``), await its commit,
+        push it: (the message, duplicate?)."""
+        try:
+            body_json = orjson.dumps(body).decode()
+            at_json = orjson.dumps(at_users).decode() if at_users else None
+            new = msg_store.NewMessage(
+                conv_id=group_conv_id(group.group_id),
+                from_account=sender,
+                to_account=group.group_id,
+                msg_time=msg_time or int(time.time()),
+                random=random,
+                client_seq=0,
+                body=body_json,
+                cloud_custom_data=cloud_custom_data,
+                flags=flags,
+                dedupe_key=dedupe_key,
+                at_users=at_json,
+            )
+            op = GroupWrite(
+                app.sdkappid, new, sender_is_member=sender_is_member, dedupe_since=dedupe_since
+            )
+            if prev is not None:
+                await asyncio.shield(prev)
+            pending = self._hub.messages.writer.submit(op)
+        finally:
+            if mine is not None and not mine.done():
+                mine.set_result(None)
+        written = await pending
+        st = written.stored
+        message = Message(
+            st.id,
+            new.conv_id,
+            st.seq,
+            sender,
+            group.group_id,
+            st.msg_time,
+            random,
+            0,
+            st.msg_key,
+            body,
+            cloud_custom_data,
+            flags,
+            at_users,
+        )
+        if push and not written.duplicate:
+            await self._hub.notifier.group_message(app.sdkappid, message.view(), origin=origin)
+        return message, written.duplicate
+
+    # -- creating and changing groups -------------------------------------------
+
+    async def create(
+        self,
+        app: App,
+        operator: str,
+        *,
+        admin: bool,
+        type: str,
+        name: str,
+        owner: str | None = None,
+        group_id: str | None = None,
+        introduction: str = "",
+        notification: str = "",
+        face_url: str = "",
+        max_members: int | None = None,
+        apply_join_option: str | None = None,
+        custom: dict[str, str] | None = None,
+        members: list[MemberSpec] | None = None,
+        created_at: int | None = None,
+        silence: bool = False,
+    ) -> Group:
+        """Create a group (REST ``create_group``/``import_group``, SDK ``createGroup``).
+
+        ``owner``: the owner (REST ``Owner_Account``; for a user, themselves; an
+        admin may create an owner-less group). ``type`` accepts the aliases of
+        :data:`TYPE_ALIASES`. Members are added with a join tip (unless
+        ``silence``); AVChatRoom keeps no member rows.
+
+        Raises:
+            ImError: 10004 bad type/name/sizes/role/option; 10015 invalid custom
+                id (``@TGS#`` prefix, bad characters, > 48 bytes); 10021 id in use
+                (10025 when the operator owns it); 10019 an account is not
+                imported; 10038 more members than the type allows.
+        """
+        gtype = _norm_type(type)
+        if not admin:
+            owner = operator
+        _check_text(name, 30, "Name", required=True)
+        _check_text(introduction, 240, "Introduction")
+        _check_text(notification, 300, "Notification")
+        _check_text(face_url, 100, "FaceUrl")
+        limit = _type_limit(app, gtype)
+        if max_members is not None:
+            if max_members <= 0 or (limit and max_members > limit):
+                raise ImError(10004, f"MaxMemberCount must be 1..{limit or 'unlimited'}")
+            limit = max_members
+        option = _join_option(gtype, apply_join_option)
+        specs = list(members or [])
+        for spec in specs:
+            if spec.role not in ("Admin", "Member"):
+                raise ImError(10004, f"invalid Role {spec.role!r} (Admin or Member)")
+        specs = [sp for sp in specs if sp.user_id != owner]
+        if gtype == "AVChatRoom" and specs:
+            raise ImError(10004, "an AVChatRoom has no member list")
+        if limit and len(specs) + (1 if owner else 0) > limit:
+            raise ImError(10038, f"more than {limit} members")
+        wanted = {sp.user_id for sp in specs} | ({owner} if owner else set())
+        have = await self._hub.accounts.existing(app, wanted)
+        if wanted - have:
+            raise ImError(10019, f"accounts not imported: {sorted(wanted - have)}")
+        now = int(time.time())
+        t = created_at or now
+        async with self._db.write() as conn:
+            if group_id:
+                _check_group_id(group_id)
+                if await store.group_exists(conn, app.sdkappid, group_id):
+                    row = await store.get_group(conn, app.sdkappid, group_id)
+                    mine = row is not None and row["owner"] == (owner or operator)
+                    raise ImError(10025 if mine else 10021, f"group id {group_id!r} is in use")
+                gid = group_id
+            else:
+                gid = _new_group_id(gtype)
+                while await store.group_exists(conn, app.sdkappid, gid):
+                    gid = _new_group_id(gtype)
+            await store.insert_group(
+                conn,
+                {
+                    "app_id": app.sdkappid,
+                    "group_id": gid,
+                    "type": gtype,
+                    "name": name,
+                    "introduction": introduction,
+                    "notification": notification,
+                    "face_url": face_url,
+                    "owner": owner or "",
+                    "apply_join_option": option,
+                    "shut_up_all": False,
+                    "max_members": limit,
+                    "custom": orjson.dumps(_merge_custom({}, custom or {})).decode(),
+                    "created_at": t,
+                    "info_time": t,
+                },
+            )
+            if gtype != "AVChatRoom":
+                rows = []
+                if owner:
+                    rows.append(_member_row(app.sdkappid, gid, MemberSpec(owner, "Owner"), t, 0))
+                rows += [_member_row(app.sdkappid, gid, sp, sp.join_time or t, 0) for sp in specs]
+                await store.insert_members(conn, rows)
+        group = await self.get(app, gid)
+        joined = ([owner] if owner and gtype != "AVChatRoom" else []) + [sp.user_id for sp in specs]
+        await self._membership_events(
+            app,
+            [(u, _joined_payload(group, 0, "Owner" if u == owner else "Member")) for u in joined],
+        )
+        if joined and not silence:
+            await self._tip(
+                app, group, operator if not admin else (owner or operator), TIP_JOIN, joined
+            )
+            group = await self.get(app, gid)
+        return group
+
+    async def modify(
+        self, app: App, operator: str, group_id: str, *, admin: bool, **changes: Any
+    ) -> Group:
+        """Change group profile fields (REST ``modify_group_base_info``, SDK
+        ``updateGroupProfile``). ``changes`` keys: ``name``, ``introduction``,
+        ``notification``, ``face_url``, ``max_members``, ``apply_join_option``,
+        ``shut_up_all`` (bool), ``custom`` (merged; an empty value deletes a key).
+        Members get a tip (type 6) with the changed fields.
+
+        Raises:
+            ImError: 10010 no group; 10007 not owner/admin; 10004 bad value.
+        """
+        group, _ = await self._manager(app, group_id, operator, admin)
+        values: dict[str, Any] = {}
+        info: dict[str, Any] = {}
+        sizes = {
+            "name": (30, "Name"),
+            "introduction": (240, "Introduction"),
+            "notification": (300, "Notification"),
+            "face_url": (100, "FaceUrl"),
+        }
+        for key, (size, label) in sizes.items():
+            if changes.get(key) is not None:
+                _check_text(changes[key], size, label, required=key == "name")
+                values[key] = changes[key]
+                info[label] = changes[key]
+        if changes.get("max_members") is not None:
+            n = int(changes["max_members"])
+            limit = _type_limit(app, group.type)
+            if n <= 0 or (limit and n > limit) or n < group.member_num:
+                raise ImError(10004, "MaxMemberNum out of range")
+            values["max_members"] = n
+            info["MaxMemberNum"] = n
+        if changes.get("apply_join_option") is not None:
+            if group.type in ("Private", "AVChatRoom"):
+                raise ImError(10004, f"ApplyJoinOption cannot be changed for {group.type}")
+            values["apply_join_option"] = _join_option(group.type, changes["apply_join_option"])
+            info["ApplyJoinOption"] = values["apply_join_option"]
+        if changes.get("shut_up_all") is not None:
+            values["shut_up_all"] = bool(changes["shut_up_all"])
+            info["ShutUpAllMember"] = "On" if values["shut_up_all"] else "Off"
+        if changes.get("custom") is not None:
+            values["custom"] = orjson.dumps(_merge_custom(group.custom, changes["custom"])).decode()
+            info["AppDefinedData"] = [{"Key": k, "Value": v} for k, v in changes["custom"].items()]
+        if not values:
+            return group
+        values["info_time"] = int(time.time())
+        async with self._db.write() as conn:
+            await store.update_group(conn, app.sdkappid, group_id, **values)
+        self._forget(app, group_id)
+        group = await self.get(app, group_id)
+        await self._tip(app, group, operator, TIP_GROUP_PROFILE, [], GroupInfo=info)
+        return group
+
+    async def destroy(self, app: App, operator: str, group_id: str, *, admin: bool) -> None:
+        """Dismiss a group (owner, or an App admin). Members get
+        ``GROUP_LIST_UPDATED`` ``dismissed``; history is deleted.
+
+        Raises:
+            ImError: 10010 no group; 10007 not the owner.
+        """
+        group, _ = await self._manager(app, group_id, operator, admin, owner_only=True)
+        async with self._db.read() as conn:
+            users = await store.member_ids(conn, app.sdkappid, group_id)
+        async with self._db.write() as conn:
+            await store.delete_group(conn, app.sdkappid, group_id)
+        self._forget(app, group_id, users)
+        await self._membership_events(app, [(u, _change(group, "dismissed")) for u in users])
+        # live-room audiences (no member rows) and anyone still following
+        await self._hub.notifier.group_ephemeral(
+            app.sdkappid, group_id, "GROUP_DISMISSED", {"groupID": group_id}
+        )
+
+    async def change_owner(
+        self, app: App, operator: str, group_id: str, new_owner: str, *, admin: bool
+    ) -> Group:
+        """Make ``new_owner`` (a member) the owner; the old owner becomes a Member.
+
+        Raises:
+            ImError: 10010 no group; 10007 not the owner (or AVChatRoom); 10004 the
+                new owner is not a member.
+        """
+        group, _ = await self._manager(app, group_id, operator, admin, owner_only=True)
+        if group.type == "AVChatRoom":
+            raise ImError(10007, "an AVChatRoom's owner cannot be changed")
+        if await self.member(app, group_id, new_owner) is None:
+            raise ImError(10004, f"{new_owner!r} is not a member")
+        old = group.owner
+        async with self._db.write() as conn:
+            if old:
+                await store.update_member(conn, app.sdkappid, group_id, old, role="Member")
+            await store.update_member(conn, app.sdkappid, group_id, new_owner, role="Owner")
+            await store.update_group(
+                conn, app.sdkappid, group_id, owner=new_owner, info_time=int(time.time())
+            )
+        self._forget(app, group_id, [old, new_owner])
+        group = await self.get(app, group_id)
+        changed = [
+            (u, {**_change(group, "role"), "role": r})
+            for u, r in ((old, "Member"), (new_owner, "Owner"))
+            if u
+        ]
+        await self._membership_events(app, changed)
+        await self._tip(
+            app, group, operator, TIP_GROUP_PROFILE, [], GroupInfo={"Owner_Account": new_owner}
+        )
+        return group
+
+    # -- membership -----------------------------------------------------------
+
+    async def _add(
+        self,
+        app: App,
+        group: Group,
+        specs: list[MemberSpec],
+        *,
+        strict_limit: bool,
+    ) -> tuple[dict[str, int], list[str]]:
+        """Insert new memberships: (result per user, users added)."""
+        users = [sp.user_id for sp in specs]
+        have = await self._hub.accounts.existing(app, users)
+        result: dict[str, int] = {}
+        now = int(time.time())
+        async with self._db.write() as conn:
+            existing = await store.get_members(conn, app.sdkappid, group.group_id, users)
+            count = (await store.member_counts(conn, app.sdkappid, [group.group_id]))[
+                group.group_id
+            ]
+            top = await store.head(conn, app.sdkappid, group.group_id)
+            rows = []
+            for sp in specs:
+                if sp.user_id in result:
+                    continue
+                if sp.user_id in existing:
+                    result[sp.user_id] = ADD_ALREADY
+                elif sp.user_id not in have:
+                    result[sp.user_id] = ADD_FAILED
+                else:
+                    result[sp.user_id] = ADD_OK
+                    # imported members keep the (imported) history and their unread count
+                    history_from = 0 if group.type in OPEN_HISTORY or sp.join_time else top
+                    read = top
+                    if sp.join_time:
+                        read = await store.read_seq_for_unread(
+                            conn, app.sdkappid, group.group_id, sp.user_id, sp.unread, 0
+                        )
+                    rows.append(
+                        _member_row(
+                            app.sdkappid,
+                            group.group_id,
+                            sp,
+                            sp.join_time or now,
+                            history_from,
+                            read,
+                        )
+                    )
+            if group.max_members and count + len(rows) > group.max_members:
+                raise ImError(10014, "the group is full")
+            await store.insert_members(conn, rows)
+        added = [r["user_id"] for r in rows]
+        self._forget(app, group.group_id, added)
+        await self._membership_events(
+            app, [(u, _joined_payload(group, top, "Member")) for u in added]
+        )
+        return result, added
+
+    async def add_members(
+        self,
+        app: App,
+        operator: str,
+        group_id: str,
+        users: list[str],
+        *,
+        admin: bool,
+        silence: bool = False,
+    ) -> dict[str, int]:
+        """Add members (REST ``add_group_member``, SDK ``addGroupMember``):
+        result per user :data:`ADD_OK`, :data:`ADD_ALREADY` or :data:`ADD_FAILED`
+        (not an imported account). One join tip lists the added users.
+
+        Raises:
+            ImError: 10010 no group; 10007 the operator may not invite (not a
+                member; in Public/ChatRoom/Community only owner/admin; AVChatRoom
+                never); 10014 the group would exceed its member limit.
+        """
+        group = await self.get(app, group_id)
+        if group.type == "AVChatRoom":
+            raise ImError(10007, "members cannot be added to an AVChatRoom")
+        if not admin:
+            m = await self.member(app, group_id, operator)
+            if m is None:
+                raise ImError(10007, "only members can invite")
+            if group.type != "Private" and m.role == "Member":
+                raise ImError(10007, "only the owner or an admin can add members")
+        result, added = await self._add(
+            app, group, [MemberSpec(u) for u in users], strict_limit=True
+        )
+        if added and not silence:
+            await self._tip(app, group, operator, TIP_JOIN, added)
+        return result
+
+    async def import_members(
+        self, app: App, group_id: str, members: list[MemberSpec]
+    ) -> dict[str, int]:
+        """REST ``import_group_member``: add members with their join times and
+        unread counts, without tips. Result per user as :meth:`add_members`."""
+        group = await self.get(app, group_id)
+        if group.type == "AVChatRoom":
+            raise ImError(10007, "an AVChatRoom has no member list")
+        for sp in members:
+            if sp.role not in ("Admin", "Member"):
+                raise ImError(10004, f"invalid Role {sp.role!r}")
+        specs = [
+            MemberSpec(sp.user_id, sp.role, sp.custom, sp.join_time or int(time.time()), sp.unread)
+            for sp in members
+        ]
+        result, _ = await self._add(app, group, specs, strict_limit=True)
+        return result
+
+    async def delete_members(
+        self,
+        app: App,
+        operator: str,
+        group_id: str,
+        users: list[str],
+        *,
+        admin: bool,
+        reason: str = "",
+        silence: bool = False,
+    ) -> list[str]:
+        """Remove members (kick); returns those removed. They get
+        ``GROUP_LIST_UPDATED`` ``kicked``; the group a tip (type 3).
+
+        Raises:
+            ImError: 10010; 10007 the operator may not kick them (members can't;
+                admins can't kick the owner or admins; nobody kicks the owner).
+        """
+        group, me = await self._manager(app, group_id, operator, admin)
+        targets = await self.members_of(app, group_id, users)
+        for t in targets:
+            if t.role == "Owner":
+                raise ImError(10007, "the owner cannot be removed")
+            if not admin and me is not None and me.role == "Admin" and t.role == "Admin":
+                raise ImError(10007, "an admin cannot remove another admin")
+        gone = [t.user_id for t in targets]
+        if not gone:
+            return []
+        async with self._db.write() as conn:
+            await store.delete_members(conn, app.sdkappid, group_id, gone)
+        self._forget(app, group_id, gone)
+        await self._membership_events(
+            app, [(u, {**_change(group, "kicked"), "reason": reason}) for u in gone]
+        )
+        if not silence:
+            await self._tip(app, group, operator, TIP_KICKED, gone)
+        return gone
+
+    async def join(self, app: App, user: str, group_id: str, wording: str = "") -> str:
+        """SDK ``joinGroup``: ``"JoinedSuccess"``, ``"WaitAdminApproval"`` or
+        ``"AlreadyInGroup"``. AVChatRoom joins are connection-level (the API
+        layer follows the room) and return ``"JoinedSuccess"``.
+
+        Raises:
+            ImError: 10010; 10007 Private or DisableApply; 10014 full.
+        """
+        group = await self.get(app, group_id)
+        if group.type == "AVChatRoom":
+            return "JoinedSuccess"
+        if await self.member(app, group_id, user) is not None:
+            return "AlreadyInGroup"
+        if group.type == "Private" or group.apply_join_option == "DisableApply":
+            raise ImError(10007, "this group does not take applications")
+        if group.apply_join_option == "NeedPermission":
+            async with self._db.write() as conn:
+                await store.put_application(
+                    conn, app.sdkappid, group_id, user, wording[:256], int(time.time())
+                )
+                managers = await store.managers(conn, app.sdkappid, group_id)
+            await self._membership_events(
+                app, [(u, {"groupID": group_id}) for u in managers], EV_GROUP_APPLICATIONS
+            )
+            return "WaitAdminApproval"
+        _, added = await self._add(app, group, [MemberSpec(user)], strict_limit=True)
+        if added:
+            await self._tip(app, group, user, TIP_JOIN, added)
+        return "JoinedSuccess"
+
+    async def quit(self, app: App, user: str, group_id: str) -> None:
+        """SDK ``quitGroup``. Raises ImError 10010; 10007 not a member; 10009 owner."""
+        group, m = await self.require_member(app, group_id, user)
+        if m.role == "Owner" and group.type != "AVChatRoom":
+            raise ImError(10009, "the owner cannot quit; transfer or dismiss the group")
+        async with self._db.write() as conn:
+            await store.delete_members(conn, app.sdkappid, group_id, [user])
+        self._forget(app, group_id, [user])
+        await self._membership_events(app, [(user, _change(group, "quit"))])
+        await self._tip(app, group, user, TIP_QUIT, [user])
+
+    async def applications(self, app: App, user: str) -> list[GroupApplication]:
+        """Pending applications to groups ``user`` owns or administers, newest first."""
+        async with self._db.read() as conn:
+            rows = await store.applications_for(conn, app.sdkappid, user)
+        return [
+            GroupApplication(
+                r["group_id"], r["name"], r["user_id"], r["wording"], int(r["created_at"])
+            )
+            for r in rows
+        ]
+
+    async def handle_application(
+        self, app: App, operator: str, group_id: str, applicant: str, agree: bool, *, admin: bool
+    ) -> None:
+        """Agree (the applicant joins) or reject (they get ``GROUP_LIST_UPDATED``
+        ``rejected``). Raises ImError 10010; 10007 not owner/admin; 10024 none
+        pending; 10014 full."""
+        group, _ = await self._manager(app, group_id, operator, admin)
+        async with self._db.write() as conn:
+            if not await store.take_application(conn, app.sdkappid, group_id, applicant):
+                raise ImError(10024, "no pending application from this user")
+            managers = await store.managers(conn, app.sdkappid, group_id)
+        await self._membership_events(
+            app, [(u, {"groupID": group_id}) for u in managers], EV_GROUP_APPLICATIONS
+        )
+        if not agree:
+            await self._membership_events(app, [(applicant, _change(group, "rejected"))])
+            return
+        _, added = await self._add(app, group, [MemberSpec(applicant)], strict_limit=True)
+        if added:
+            await self._tip(app, group, operator, TIP_JOIN, added)
+
+    async def modify_member(
+        self,
+        app: App,
+        operator: str,
+        group_id: str,
+        user: str,
+        *,
+        admin: bool,
+        role: str | None = None,
+        name_card: str | None = None,
+        custom: dict[str, str] | None = None,
+        shut_up_seconds: int | None = None,
+        msg_flag: str | None = None,
+    ) -> Member:
+        """REST ``modify_group_member_info``; SDK ``setGroupMemberRole`` (owner
+        only; tips 4/5), ``setGroupMemberNameCard``/``CustomField`` (self, or
+        owner/admin), ``setGroupMemberMuteTime`` (owner/admin over lower roles;
+        tip 7 with ``MemberInfo``).
+
+        Raises:
+            ImError: 10010; 10007 not allowed; 10004 bad role/sizes; 10007 ``user``
+                not a member.
+        """
+        group = await self.get(app, group_id)
+        target = await self.member(app, group_id, user)
+        if target is None:
+            raise ImError(10007, f"{user!r} is not a member")
+        me = target if operator == user else await self.member(app, group_id, operator)
+        rank = {"Owner": 0, "Admin": 1, "Member": 2}
+        my_rank = -1 if admin else (rank[me.role] if me is not None else 9)
+        values: dict[str, Any] = {}
+        tips: list[tuple[int, dict[str, Any]]] = []
+        if role is not None:
+            if role not in ("Admin", "Member"):
+                raise ImError(10004, "Role must be Admin or Member")
+            if my_rank > 0:
+                raise ImError(10007, "only the owner can set roles")
+            if target.role == "Owner":
+                raise ImError(10007, "the owner's role cannot be changed")
+            if group.type == "AVChatRoom":
+                raise ImError(10007, "no admins in an AVChatRoom")
+            if role != target.role:
+                values["role"] = role
+                tips.append((TIP_SET_ADMIN if role == "Admin" else TIP_CANCEL_ADMIN, {}))
+        if name_card is not None or custom is not None:
+            if operator != user and my_rank > 1:
+                raise ImError(10007, "only the owner or an admin can change another member")
+            if name_card is not None:
+                _check_text(name_card, 50, "NameCard")
+                values["name_card"] = name_card
+            if custom is not None:
+                values["custom"] = orjson.dumps(_merge_custom(target.custom, custom)).decode()
+        if msg_flag is not None:
+            if msg_flag not in ("AcceptAndNotify", "AcceptNotNotify", "Discard"):
+                raise ImError(10004, "MsgFlag must be AcceptAndNotify, AcceptNotNotify or Discard")
+            if operator != user and not admin:
+                raise ImError(10007, "members set their own MsgFlag")
+            values["msg_flag"] = msg_flag
+        if shut_up_seconds is not None:
+            if shut_up_seconds < 0:
+                raise ImError(10004, "ShutUpTime must be >= 0")
+            if my_rank >= rank[target.role] or my_rank > 1:
+                raise ImError(10007, "only a higher role can mute a member")
+            until = int(time.time()) + shut_up_seconds if shut_up_seconds else 0
+            values["shut_up_until"] = until
+            tips.append(
+                (
+                    TIP_MEMBER_PROFILE,
+                    {"MemberInfo": [{"Member_Account": user, "ShutUpTime": shut_up_seconds}]},
+                )
+            )
+        if values:
+            async with self._db.write() as conn:
+                await store.update_member(conn, app.sdkappid, group_id, user, **values)
+            self._forget(app, group_id, [user])
+            if "role" in values:
+                await self._membership_events(
+                    app, [(user, {**_change(group, "role"), "role": role})]
+                )
+            for op_type, extra in tips:
+                await self._tip(app, group, operator, op_type, [user], **extra)
+        m = await self.member(app, group_id, user)
+        assert m is not None
+        return m
+
+    async def mute(
+        self, app: App, operator: str, group_id: str, users: list[str], seconds: int, *, admin: bool
+    ) -> None:
+        """REST ``forbid_send_msg``: mute ``users`` for ``seconds`` (0 unmutes).
+
+        Raises ImError 10010; 10004 negative; 10007 a user is not a member (or
+        the operator may not mute them)."""
+        for u in users:
+            await self.modify_member(
+                app, operator, group_id, u, admin=admin, shut_up_seconds=seconds
+            )
+
+    async def online_count(self, app: App, group_id: str) -> int:
+        """Members with a connection now (AVChatRoom: users in the room on this node)."""
+        group = await self.get(app, group_id)
+        if group.type == "AVChatRoom":
+            return len(self._hub.registry.group_users(app.sdkappid, group_id))
+        async with self._db.read() as conn:
+            users = await store.member_ids(conn, app.sdkappid, group_id)
+        online = await self._hub.presence.online(app.sdkappid, users)
+        return sum(1 for u in users if online.get(u))
+
+    # -- live rooms (AVChatRoom) and group streams on a connection ------------
+
+    async def follow(self, conn: Connection, group_id: str) -> None:
+        """Make ``conn`` receive an AVChatRoom's messages from now on (SDK
+        ``joinGroup`` on an AVChatRoom: connection-level, nothing stored)."""
+        async with self._db.read() as c:
+            top = await store.head(c, conn.app_id, group_id)
+        conn.follow_group(group_id, top)
+
+    async def unfollow(self, conn: Connection, group_id: str) -> None:
+        """Stop ``conn`` receiving a group's messages (AVChatRoom ``quitGroup``)."""
+        conn.unfollow_group(group_id)
+
+    # -- messages -------------------------------------------------------------
+
+    async def send(
+        self,
+        app: App,
+        group_id: str,
+        sender: str,
+        body: Any,
+        random: int,
+        opts: GroupSendOptions,
+    ) -> SendResult:
+        """Store (unless online-only) and deliver one group message (REST
+        ``send_group_msg``, SDK ``sendMessage`` to ``GROUP<id>``). Committed
+        before it returns, then one frame goes to every online member.
+
+        Raises:
+            ImError: 90002/90007/80002 bad body (as C2C); 10010 no group; 10007
+                sender not a member; 10017 muted (member, or all muted and the
+                sender is not owner/admin).
+        """
+        prev, mine = opts.lane.ticket() if opts.lane else (None, None)
+        try:
+            validate_msg_body(body)
+            group = await self._cached_group(app, group_id)
+            is_member = False
+            if opts.check_member:
+                if group.type == "AVChatRoom":
+                    if sender not in await self._hub.accounts.existing(app, [sender]):
+                        raise ImError(10007, "the sender is not an imported account")
+                else:
+                    m = await self._cached_member(app, group_id, sender)
+                    if m is None:
+                        raise ImError(10007, "the sender is not a member of the group")
+                    is_member = True
+                    if m.shut_up_until > time.time():
+                        raise ImError(10017, "the sender is muted in this group")
+                    if group.shut_up_all and m.role == "Member":
+                        raise ImError(10017, "everyone is muted in this group")
+            at = list(dict.fromkeys(opts.at)) or None
+            msg_time = opts.msg_time or int(time.time())
+            flags = (
+                (FLAG_NO_UNREAD if "NoUnread" in opts.controls else 0)
+                | (FLAG_NO_LAST_MSG if "NoLastMsg" in opts.controls else 0)
+                | (FLAG_NEED_RECEIPT if opts.need_receipt else 0)
+            )
+            if opts.online_only:
+                view = MessageView(
+                    msg_id=f"o-{random}-{msg_time}",
+                    sender=sender,
+                    receiver=group_id,
+                    seq=0,
+                    time=msg_time,
+                    random=random,
+                    body=body,
+                    cloud_custom_data=opts.cloud_custom_data,
+                    online_only=True,
+                    group_id=group_id,
+                    at_users=at,
+                    flags=flags,
+                )
+                await self._hub.notifier.group_message(app.sdkappid, view, origin=opts.origin)
+                return SendResult(
+                    msg_store.make_msg_key(0, random, msg_time),
+                    msg_time,
+                    0,
+                    False,
+                    online_view=view,
+                )
+            crc = zlib.crc32(orjson.dumps(body))
+            message, dup = await self._store_and_push(
+                app,
+                group,
+                sender,
+                body,
+                random,
+                flags=flags,
+                msg_time=msg_time,
+                cloud_custom_data=opts.cloud_custom_data,
+                at_users=at,
+                sender_is_member=is_member,
+                dedupe_key=f"g\x1f{group_id}\x1f{sender}\x1f{random}\x1f{crc}",
+                dedupe_since=int(time.time()) - DEDUPE_WINDOW,
+                origin=opts.origin,
+                prev=prev,
+                mine=mine,
+            )
+        finally:
+            if mine is not None and not mine.done():
+                mine.set_result(None)
+        return SendResult(
+            message.msg_key, message.msg_time, message.seq, True, duplicate=dup, message=message
+        )
+
+    async def system_notification(
+        self, app: App, group_id: str, content: str, to: list[str] | None = None
+    ) -> None:
+        """REST ``send_group_system_notification``: to everyone a stored message
+        (``TIMGroupSystemNoticeElem``); to chosen members an online push
+        ``GROUP_SYSTEM_NOTICE_RECEIVED``. Raises ImError 10010; 10004 empty content."""
+        group = await self.get(app, group_id)
+        if not content:
+            raise ImError(10004, "Content must not be empty")
+        if to:
+            await self._hub.notifier.ephemeral(
+                app.sdkappid,
+                to,
+                "GROUP_SYSTEM_NOTICE_RECEIVED",
+                {"groupID": group_id, "content": content},
+            )
+            return
+        body = [{"MsgType": "TIMGroupSystemNoticeElem", "MsgContent": {"Content": content}}]
+        await self._store_and_push(
+            app,
+            group,
+            "@TIM#SYSTEM",
+            body,
+            _random.getrandbits(32),
+            flags=FLAG_NO_UNREAD,
+            sender_is_member=False,
+        )
+
+    async def history(
+        self,
+        app: App,
+        group_id: str,
+        viewer: str | None,
+        *,
+        limit: int,
+        before_seq: int | None = None,
+    ) -> HistoryPage:
+        """Up to ``limit`` messages before ``before_seq``, oldest first, as
+        ``viewer`` may see them (after their join seq; ``None``: an App admin sees all).
+
+        Raises:
+            ImError: 10010; 10007 ``viewer`` is not a member.
+        """
+        group = await self.get(app, group_id)
+        after = 0
+        if viewer is not None and group.type != "AVChatRoom":
+            _, m = await self.require_member(app, group_id, viewer)
+            async with self._db.read() as conn:
+                row = await store.get_member(conn, app.sdkappid, group_id, viewer)
+            after = max(m.join_seq, int(row["cleared_seq"]) if row else 0)
+        async with self._db.read() as conn:
+            rows = await msg_store.history(
+                conn,
+                app.sdkappid,
+                viewer or "",
+                group_conv_id(group_id),
+                after_seq=after,
+                before_seq=before_seq,
+                min_time=None,
+                max_time=None,
+                limit=limit + 1,
+            )
+        msgs = [Message.from_row(r) for r in rows[:limit]]
+        msgs.reverse()
+        return HistoryPage(msgs, complete=len(rows) <= limit)
+
+    async def get_message(self, app: App, group_id: str, message_id: int) -> Message:
+        """A message of the group by storage id. Raises ImError(6017) if not in it."""
+        async with self._db.read() as conn:
+            row = await msg_store.get_by_id(conn, app.sdkappid, message_id)
+        if row is None or row["conv_id"] != group_conv_id(group_id):
+            raise ImError(6017, "no such message in this group")
+        return Message.from_row(row)
+
+    async def recall(
+        self,
+        app: App,
+        operator: str,
+        group_id: str,
+        seqs: list[int],
+        *,
+        admin: bool,
+        window: int | None = None,
+    ) -> dict[int, int]:
+        """Recall messages by ``MsgSeq`` (REST ``group_msg_recall``); result code
+        per seq: 0 ok, 10030 not found, 10031 past ``window``, 10007 not allowed
+        (users recall their own; owner/admin any)."""
+        group = await self.get(app, group_id)
+        me = None if admin else await self.member(app, group_id, operator)
+        manager = admin or (me is not None and me.role in ("Owner", "Admin"))
+        out: dict[int, int] = {}
+        recalled: list[Message] = []
+        now = time.time()
+        async with self._db.write() as conn:
+            for seq in seqs:
+                row = await msg_store.get_by_seq(conn, app.sdkappid, group_conv_id(group_id), seq)
+                if row is None:
+                    out[seq] = 10030
+                    continue
+                msg = Message.from_row(row)
+                if not manager and msg.from_account != operator:
+                    out[seq] = 10007
+                    continue
+                if not manager and window is not None and now - msg.msg_time > window:
+                    out[seq] = 10031
+                    continue
+                out[seq] = 0
+                if not msg.is_recalled:
+                    await msg_store.set_flags(conn, msg.id, msg.flags | FLAG_RECALLED)
+                    recalled.append(msg)
+        for msg in recalled:
+            await self._hub.notifier.group_ephemeral(
+                app.sdkappid,
+                group.group_id,
+                "MESSAGE_REVOKED",
+                {
+                    "conversationID": "GROUP" + group_id,
+                    "ID": str(msg.id),
+                    "sequence": msg.seq,
+                    "revoker": operator,
+                },
+            )
+        return out
+
+    async def delete_by_sender(self, app: App, group_id: str, sender: str) -> int:
+        """REST ``delete_group_msg_by_sender``: delete ``sender``'s messages; the count."""
+        await self.get(app, group_id)
+        async with self._db.write() as conn:
+            return await store.delete_by_sender(conn, app.sdkappid, group_id, sender)
+
+    async def import_message(
+        self,
+        app: App,
+        group_id: str,
+        sender: str,
+        body: Any,
+        *,
+        random: int,
+        msg_time: int,
+    ) -> SendResult:
+        """REST ``import_group_msg``: store a history message (no push). Import
+        messages before members (as Tencent requires): members imported later get
+        their ``UnreadMsgNum`` of them as unread; existing members would see them unread.
+        Raises ImError 10010; 10004 time in the future."""
+        validate_msg_body(body)
+        group = await self.get(app, group_id)
+        if msg_time > time.time() + 60:
+            raise ImError(10004, "SendTime is in the future")
+        message, dup = await self._store_and_push(
+            app,
+            group,
+            sender,
+            body,
+            random,
+            msg_time=msg_time,
+            sender_is_member=False,
+            dedupe_key=f"gi\x1f{group_id}\x1f{sender}\x1f{random}\x1f{msg_time}",
+            push=False,
+        )
+        return SendResult(message.msg_key, message.msg_time, message.seq, True, duplicate=dup)
+
+    async def mark_read(
+        self, app: App, user: str, group_id: str, up_to_seq: int | None = None
+    ) -> int:
+        """Move ``user``'s read position (default: the newest message); returns it.
+        Their other devices get ``CONVERSATION_READ``; senders of messages with
+        ``need_receipt`` in the newly read range get ``MESSAGE_READ_RECEIPT_RECEIVED``.
+        Raises ImError 10010; 10007 not a member."""
+        group, m = await self.require_member(app, group_id, user)
+        target = group.last_seq if up_to_seq is None else min(up_to_seq, group.last_seq)
+        async with self._db.write() as conn:
+            old = await store.advance_read(conn, app.sdkappid, group_id, user, target)
+            if old is None:
+                return max(m.read_seq, target) if up_to_seq is None else m.read_seq
+            senders = await store.receipt_senders(conn, app.sdkappid, group_id, old, target, user)
+            payload = {"conversationID": "GROUP" + group_id, "seq": target}
+            (seq,) = await ev_store.append_events(
+                conn, app.sdkappid, [ev_store.NewEvent(user, EV_CONV_READ, None, payload)]
+            )
+        self._members.drop((app.sdkappid, group_id, user))
+        await self._hub.notifier.stream(
+            app.sdkappid, [StreamEvent(user, seq, EV_CONV_READ, payload)]
+        )
+        if senders:
+            await self._hub.notifier.ephemeral(
+                app.sdkappid,
+                senders,
+                "MESSAGE_READ_RECEIPT_RECEIVED",
+                {
+                    "conversationID": "GROUP" + group_id,
+                    "groupID": group_id,
+                    "userID": user,
+                    "readSequence": target,
+                },
+            )
+        return target
+
+    async def set_unread(self, app: App, group_id: str, user: str, unread: int) -> None:
+        """REST ``set_unread_msg_num``: make ``user`` have ``unread`` unread messages.
+        Raises ImError 10010; 10007 not a member; 10004 negative."""
+        if unread < 0:
+            raise ImError(10004, "UnreadMsgNum must be >= 0")
+        group, m = await self.require_member(app, group_id, user)
+        async with self._db.write() as conn:
+            read = await store.read_seq_for_unread(
+                conn, app.sdkappid, group_id, user, unread, m.join_seq
+            )
+            await store.update_member(conn, app.sdkappid, group_id, user, read_seq=read)
+        self._members.drop((app.sdkappid, group_id, user))
+
+    async def unread(self, app: App, user: str, group_id: str) -> int:
+        """``user``'s unread count in the group (messages after their read
+        position, not theirs, not NoUnread/recalled)."""
+        group, m = await self.require_member(app, group_id, user)
+        async with self._db.read() as conn:
+            return await store.unread_count(
+                conn, app.sdkappid, group_id, user, max(m.read_seq, m.join_seq), group.last_seq
+            )
+
+    async def read_counts(
+        self, app: App, group_id: str, seqs: list[int]
+    ) -> dict[int, tuple[int, int]]:
+        """(read count, unread count) per message seq, excluding each sender."""
+        out: dict[int, tuple[int, int]] = {}
+        async with self._db.read() as conn:
+            for seq in seqs:
+                row = await msg_store.get_by_seq(conn, app.sdkappid, group_conv_id(group_id), seq)
+                if row is None:
+                    continue
+                out[seq] = await store.read_counts(
+                    conn, app.sdkappid, group_id, seq, row["from_account"]
+                )
+        return out
+
+    async def readers(
+        self,
+        app: App,
+        group_id: str,
+        seq: int,
+        sender: str,
+        *,
+        read: bool,
+        offset: int = 0,
+        limit: int = 100,
+    ) -> tuple[list[str], int]:
+        """Members who have (``read``) or have not read message ``seq``, the sender
+        excluded: (page of user IDs, next offset (0 = done))."""
+        async with self._db.read() as conn:
+            users = await store.readers(
+                conn, app.sdkappid, group_id, seq, sender, read=read, offset=offset, limit=limit + 1
+            )
+        more = len(users) > limit
+        return users[:limit], (offset + limit if more else 0)
+
+    async def conversations(self, app: App, user: str) -> list[GroupConversation]:
+        """``user``'s group conversations (every group they are in, except hidden
+        ones with nothing new), with unread counts and @-me markers."""
+        async with self._db.read() as conn:
+            rows = await store.memberships(conn, app.sdkappid, user)
+            out = []
+            for r in rows:
+                last = int(r["last_seq"])
+                if r["m_hidden"] and last <= int(r["m_hidden_seq"]):
+                    continue
+                after = max(int(r["m_read_seq"]), int(r["m_join_seq"]), int(r["m_cleared_seq"]))
+                unread = await store.unread_count(
+                    conn, app.sdkappid, r["group_id"], user, after, last
+                )
+                at: list[tuple[int, str, list[int]]] = []
+                if unread:
+                    for mr in await store.mentions(conn, app.sdkappid, r["group_id"], after):
+                        names = orjson.loads(mr["at_users"])
+                        kinds = ([1] if user in names else []) + ([2] if AT_ALL in names else [])
+                        if kinds and mr["from_account"] != user and not mr["flags"] & FLAG_RECALLED:
+                            at.append((int(mr["seq"]), mr["from_account"], kinds))
+                out.append(
+                    GroupConversation(
+                        group_id=r["group_id"],
+                        last_seq=last,
+                        last_time=int(r["last_time"]) or int(r["m_join_time"]),
+                        last_msg_id=int(r["last_msg_id"]),
+                        read_seq=after,
+                        pinned=bool(r["m_pinned"]),
+                        pinned_at=int(r["m_pinned_at"]),
+                        unread=unread,
+                        at_me=at,
+                    )
+                )
+        return out
+
+    async def set_conversation(self, app: App, user: str, group_id: str, **values: Any) -> bool:
+        """Change ``user``'s group conversation (``pinned``/``pinned_at``; ``hidden``
+        hides it until a newer message; ``clear`` also hides the history so far).
+        False if they are not a member."""
+        async with self._db.write() as conn:
+            top = await store.head(conn, app.sdkappid, group_id)
+            if values.pop("clear", False):
+                values["cleared_seq"] = top
+            if values.get("hidden"):
+                values["hidden_seq"] = top
+                values["read_seq"] = top
+            return await store.update_member(conn, app.sdkappid, group_id, user, **values)
+
+
+@dataclass(frozen=True)
+class GroupConversation:
+    """A member's view of a group as a conversation. ``at_me``: unread messages
+    mentioning them: (seq, sender, [1 at me | 2 at all])."""
+
+    group_id: str
+    last_seq: int
+    last_time: int
+    last_msg_id: int
+    read_seq: int
+    pinned: bool
+    pinned_at: int
+    unread: int
+    at_me: list[tuple[int, str, list[int]]]
+
+
+OPEN_HISTORY = ("ChatRoom", "Community")  # new members see earlier history
+GROUP_CACHE_TTL = 5.0  # seconds a group's / a membership's send checks are cached
+DEDUPE_WINDOW = 120
+_TYPE_CODE = {"Private": "1", "Public": "2", "ChatRoom": "3", "AVChatRoom": "a", "Community": "c"}
+_GROUP_ID_OK = set(string.ascii_letters + string.digits + "_-@#.:")
+
+
+def _norm_type(t: str) -> str:
+    t = TYPE_ALIASES.get(t, t)
+    if t not in GROUP_TYPES:
+        raise ImError(10004, f"invalid group Type {t!r} (one of {', '.join(GROUP_TYPES)})")
+    return t
+
+
+def _type_limit(app: App, gtype: str) -> int:
+    if gtype == "AVChatRoom":
+        return 0
+    return int(app.settings.group_member_limits.get(gtype, 0))
+
+
+def _join_option(gtype: str, option: str | None) -> str:
+    if gtype == "Private":
+        return "DisableApply"
+    if gtype == "AVChatRoom":
+        return "FreeAccess"
+    if option is None:
+        return "NeedPermission" if gtype == "Public" else "FreeAccess"
+    if option not in JOIN_OPTIONS:
+        raise ImError(10004, f"invalid ApplyJoinOption {option!r}")
+    return option
+
+
+def _check_text(value: str, size: int, label: str, *, required: bool = False) -> None:
+    if required and not value:
+        raise ImError(10004, f"{label} is required")
+    if len(value.encode()) > size:
+        raise ImError(10004, f"{label} is longer than {size} bytes")
+
+
+def _check_group_id(group_id: str) -> None:
+    if (
+        group_id.startswith("@TGS#")
+        or len(group_id.encode()) > 48
+        or not set(group_id) <= _GROUP_ID_OK
+    ):
+        raise ImError(10015, f"invalid GroupId {group_id!r}")
+
+
+def _new_group_id(gtype: str) -> str:
+    alphabet = string.ascii_uppercase + string.digits
+    return "@TGS#" + _TYPE_CODE[gtype] + "".join(secrets.choice(alphabet) for _ in range(9))
+
+
+def _merge_custom(old: dict[str, str], new: dict[str, str]) -> dict[str, str]:
+    out = dict(old)
+    for k, v in new.items():
+        if len(k.encode()) > 16 or len(str(v).encode()) > 4096:
+            raise ImError(10004, f"custom field {k!r}: key ≤ 16 bytes, value ≤ 4096 bytes")
+        if v == "":
+            out.pop(k, None)
+        else:
+            out[k] = str(v)
+    return out
+
+
+def _member_row(
+    app_id: int, group_id: str, spec: MemberSpec, join_time: int, join_seq: int, read_seq: int = 0
+) -> dict[str, Any]:
+    return {
+        "app_id": app_id,
+        "group_id": group_id,
+        "user_id": spec.user_id,
+        "role": spec.role,
+        "join_time": join_time,
+        "join_seq": join_seq,
+        "read_seq": max(read_seq, join_seq),
+        "name_card": "",
+        "custom": orjson.dumps(_merge_custom({}, spec.custom)).decode(),
+        "shut_up_until": 0,
+        "msg_flag": "AcceptAndNotify",
+        "last_send_time": 0,
+        "pinned": False,
+        "pinned_at": 0,
+        "hidden": False,
+        "hidden_seq": 0,
+        "cleared_seq": 0,
+    }
+
+
+def _change(group: Group, change: str) -> dict[str, Any]:
+    return {"groupID": group.group_id, "change": change, "groupType": group.type}
+
+
+def _joined_payload(group: Group, stream_start: int, role: str) -> dict[str, Any]:
+    """A ``joined`` event: the member's stream of the group starts after ``stream_start``."""
+    return {**_change(group, "joined"), "joinSeq": stream_start, "role": role}

@@ -1,0 +1,498 @@
+"""Queries on ``im_groups``, ``group_members`` and ``group_applications``.
+
+A group's messages are ``messages`` rows of conversation ``group:<id>`` and its
+head is that conversation's ``conv_heads`` row (see :mod:`palaver.storage.schema`).
+Read positions are sequences in the member's row: nothing is written per member
+when a message is sent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import and_, case, delete, func, literal, select, update
+from sqlalchemy.engine import RowMapping
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from palaver.storage.messages import UNREAD_EXCLUDED
+from palaver.storage.schema import (
+    FLAG_NEED_RECEIPT,
+    conv_heads,
+    group_applications,
+    group_members,
+    im_groups,
+    messages,
+)
+
+G = im_groups.c
+GM = group_members.c
+GA = group_applications.c
+H = conv_heads.c
+M = messages.c
+
+
+def conv_id(group_id: str) -> str:
+    """The storage conversation id of a group."""
+    return f"group:{group_id}"
+
+
+def _with_head() -> Any:
+    """Group columns plus its head (last seq/time/message id, 0 when empty)."""
+    j = im_groups.outerjoin(
+        conv_heads, and_(H.app_id == G.app_id, H.conv_id == literal("group:") + G.group_id)
+    )
+    return select(
+        im_groups,
+        func.coalesce(H.last_seq, 0).label("last_seq"),
+        func.coalesce(H.last_time, 0).label("last_time"),
+        func.coalesce(H.last_msg_id, 0).label("last_msg_id"),
+    ).select_from(j)
+
+
+async def get_group(conn: AsyncConnection, app_id: int, group_id: str) -> RowMapping | None:
+    """A group with its head, or ``None``."""
+    q = _with_head().where(G.app_id == app_id, G.group_id == group_id)
+    return (await conn.execute(q)).mappings().first()
+
+
+async def get_groups(
+    conn: AsyncConnection, app_id: int, group_ids: Sequence[str]
+) -> dict[str, RowMapping]:
+    """Groups with their heads by id (missing ones left out)."""
+    out: dict[str, RowMapping] = {}
+    ids = list(dict.fromkeys(group_ids))
+    for i in range(0, len(ids), 500):
+        q = _with_head().where(G.app_id == app_id, G.group_id.in_(ids[i : i + 500]))
+        for r in (await conn.execute(q)).mappings():
+            out[r["group_id"]] = r
+    return out
+
+
+async def group_exists(conn: AsyncConnection, app_id: int, group_id: str) -> bool:
+    """Whether the group id is taken."""
+    q = select(G.group_id).where(G.app_id == app_id, G.group_id == group_id)
+    return (await conn.scalar(q)) is not None
+
+
+async def insert_group(conn: AsyncConnection, row: dict[str, Any]) -> None:
+    """Insert a group row (the caller checked the id is free)."""
+    await conn.execute(im_groups.insert().values(**row))
+
+
+async def update_group(conn: AsyncConnection, app_id: int, group_id: str, **values: Any) -> bool:
+    """Change columns of a group; False if it does not exist."""
+    res = await conn.execute(
+        update(im_groups).where(G.app_id == app_id, G.group_id == group_id).values(**values)
+    )
+    return bool(res.rowcount)
+
+
+async def delete_group(conn: AsyncConnection, app_id: int, group_id: str) -> None:
+    """Delete a group, its members, applications, messages and head."""
+    cid = conv_id(group_id)
+    await conn.execute(delete(group_members).where(GM.app_id == app_id, GM.group_id == group_id))
+    await conn.execute(
+        delete(group_applications).where(GA.app_id == app_id, GA.group_id == group_id)
+    )
+    await conn.execute(delete(messages).where(M.app_id == app_id, M.conv_id == cid))
+    await conn.execute(delete(conv_heads).where(H.app_id == app_id, H.conv_id == cid))
+    await conn.execute(delete(im_groups).where(G.app_id == app_id, G.group_id == group_id))
+
+
+async def list_group_ids(
+    conn: AsyncConnection, app_id: int, *, type: str | None, after: str, limit: int
+) -> tuple[list[str], int]:
+    """Group ids in id order after ``after`` (paging key), and the total count."""
+    cond = [G.app_id == app_id]
+    if type:
+        cond.append(G.type == type)
+    total = int(await conn.scalar(select(func.count()).where(*cond)) or 0)
+    q = select(G.group_id).where(*cond, G.group_id > after).order_by(G.group_id).limit(limit)
+    return [r[0] for r in await conn.execute(q)], total
+
+
+async def head(conn: AsyncConnection, app_id: int, group_id: str) -> int:
+    """The group's newest MsgSeq (0 if none)."""
+    v = await conn.scalar(
+        select(H.last_seq).where(H.app_id == app_id, H.conv_id == conv_id(group_id))
+    )
+    return int(v or 0)
+
+
+# -- members -----------------------------------------------------------------
+
+
+async def member_counts(
+    conn: AsyncConnection, app_id: int, group_ids: Sequence[str]
+) -> dict[str, int]:
+    """Member count per group (0 for none)."""
+    out = dict.fromkeys(group_ids, 0)
+    ids = list(out)
+    for i in range(0, len(ids), 500):
+        q = (
+            select(GM.group_id, func.count())
+            .where(GM.app_id == app_id, GM.group_id.in_(ids[i : i + 500]))
+            .group_by(GM.group_id)
+        )
+        for gid, n in await conn.execute(q):
+            out[gid] = int(n)
+    return out
+
+
+async def get_member(
+    conn: AsyncConnection, app_id: int, group_id: str, user_id: str
+) -> RowMapping | None:
+    """One membership row, or ``None``."""
+    q = select(group_members).where(
+        GM.app_id == app_id, GM.group_id == group_id, GM.user_id == user_id
+    )
+    return (await conn.execute(q)).mappings().first()
+
+
+async def get_members(
+    conn: AsyncConnection, app_id: int, group_id: str, user_ids: Sequence[str]
+) -> dict[str, RowMapping]:
+    """Membership rows of ``user_ids`` by user (non-members left out)."""
+    out: dict[str, RowMapping] = {}
+    ids = list(dict.fromkeys(user_ids))
+    for i in range(0, len(ids), 500):
+        q = select(group_members).where(
+            GM.app_id == app_id, GM.group_id == group_id, GM.user_id.in_(ids[i : i + 500])
+        )
+        for r in (await conn.execute(q)).mappings():
+            out[r["user_id"]] = r
+    return out
+
+
+_ROLE_ORDER = case((GM.role == "Owner", 0), (GM.role == "Admin", 1), else_=2)
+
+
+async def list_members(
+    conn: AsyncConnection,
+    app_id: int,
+    group_id: str,
+    *,
+    offset: int,
+    limit: int,
+    role: str | None = None,
+) -> tuple[list[RowMapping], int]:
+    """A page of members (owner, admins, then by join time) and the total."""
+    cond = [GM.app_id == app_id, GM.group_id == group_id]
+    if role:
+        cond.append(GM.role == role)
+    total = int(
+        await conn.scalar(select(func.count()).select_from(group_members).where(*cond)) or 0
+    )
+    q = (
+        select(group_members)
+        .where(*cond)
+        .order_by(_ROLE_ORDER, GM.join_time, GM.user_id)
+        .offset(offset)
+        .limit(limit)
+    )
+    return list((await conn.execute(q)).mappings().all()), total
+
+
+async def member_ids(conn: AsyncConnection, app_id: int, group_id: str) -> list[str]:
+    """Every member's user id."""
+    q = select(GM.user_id).where(GM.app_id == app_id, GM.group_id == group_id)
+    return [r[0] for r in await conn.execute(q)]
+
+
+async def insert_members(conn: AsyncConnection, rows: Sequence[dict[str, Any]]) -> None:
+    """Insert membership rows (the caller checked they are new)."""
+    if rows:
+        await conn.execute(group_members.insert(), list(rows))
+
+
+async def delete_members(
+    conn: AsyncConnection, app_id: int, group_id: str, user_ids: Sequence[str]
+) -> None:
+    """Remove memberships."""
+    ids = list(user_ids)
+    for i in range(0, len(ids), 500):
+        await conn.execute(
+            delete(group_members).where(
+                GM.app_id == app_id, GM.group_id == group_id, GM.user_id.in_(ids[i : i + 500])
+            )
+        )
+
+
+async def update_member(
+    conn: AsyncConnection, app_id: int, group_id: str, user_id: str, **values: Any
+) -> bool:
+    """Change columns of one membership; False if there is none."""
+    res = await conn.execute(
+        update(group_members)
+        .where(GM.app_id == app_id, GM.group_id == group_id, GM.user_id == user_id)
+        .values(**values)
+    )
+    return bool(res.rowcount)
+
+
+async def update_members(
+    conn: AsyncConnection, app_id: int, group_id: str, user_ids: Sequence[str], **values: Any
+) -> None:
+    """Change columns of several memberships."""
+    ids = list(user_ids)
+    for i in range(0, len(ids), 500):
+        await conn.execute(
+            update(group_members)
+            .where(GM.app_id == app_id, GM.group_id == group_id, GM.user_id.in_(ids[i : i + 500]))
+            .values(**values)
+        )
+
+
+async def advance_read(
+    conn: AsyncConnection, app_id: int, group_id: str, user_id: str, seq: int
+) -> int | None:
+    """Move a member's read position forward to ``seq``: the old position, or
+    ``None`` if it did not move (already there, or not a member)."""
+    row = await get_member(conn, app_id, group_id, user_id)
+    if row is None or int(row["read_seq"]) >= seq:
+        return None
+    await update_member(conn, app_id, group_id, user_id, read_seq=seq)
+    return int(row["read_seq"])
+
+
+async def memberships(
+    conn: AsyncConnection, app_id: int, user_id: str, *, type: str | None = None
+) -> list[RowMapping]:
+    """``user_id``'s memberships joined with their groups and heads, newest join first.
+
+    Group columns keep their names; member columns are prefixed ``m_``.
+    """
+    member_cols = [c.label(f"m_{c.name}") for c in group_members.c]
+    q = (
+        _with_head()
+        .add_columns(*member_cols)
+        .join(group_members, and_(GM.app_id == G.app_id, GM.group_id == G.group_id))
+        .where(GM.app_id == app_id, GM.user_id == user_id)
+    )
+    if type:
+        q = q.where(G.type == type)
+    q = q.order_by(GM.join_time.desc(), G.group_id)
+    return list((await conn.execute(q)).mappings().all())
+
+
+async def muted_members(
+    conn: AsyncConnection, app_id: int, group_id: str, now: int
+) -> list[tuple[str, int]]:
+    """(user, muted until) of members muted after ``now``."""
+    q = (
+        select(GM.user_id, GM.shut_up_until)
+        .where(GM.app_id == app_id, GM.group_id == group_id, GM.shut_up_until > now)
+        .order_by(GM.user_id)
+    )
+    return [(r[0], int(r[1])) for r in await conn.execute(q)]
+
+
+async def readers(
+    conn: AsyncConnection,
+    app_id: int,
+    group_id: str,
+    seq: int,
+    exclude: str,
+    *,
+    read: bool,
+    offset: int,
+    limit: int,
+) -> list[str]:
+    """Members whose read position is (``read``) or is not past ``seq``."""
+    cond = [GM.app_id == app_id, GM.group_id == group_id, GM.user_id != exclude]
+    cond.append(GM.read_seq >= seq if read else GM.read_seq < seq)
+    q = select(GM.user_id).where(*cond).order_by(GM.user_id).offset(offset).limit(limit)
+    return [r[0] for r in await conn.execute(q)]
+
+
+async def read_counts(
+    conn: AsyncConnection, app_id: int, group_id: str, seq: int, exclude: str
+) -> tuple[int, int]:
+    """(members who read ``seq``, who did not), ``exclude`` (the sender) left out."""
+    q = select(
+        func.count().filter(GM.read_seq >= seq), func.count().filter(GM.read_seq < seq)
+    ).where(GM.app_id == app_id, GM.group_id == group_id, GM.user_id != exclude)
+    row = (await conn.execute(q)).one()
+    return int(row[0] or 0), int(row[1] or 0)
+
+
+# -- messages of a group -------------------------------------------------------
+
+
+async def unread_count(
+    conn: AsyncConnection, app_id: int, group_id: str, user_id: str, after: int, up_to: int
+) -> int:
+    """Messages in ``(after, up_to]`` not from ``user_id`` that count as unread."""
+    if up_to <= after:
+        return 0
+    q = select(func.count()).where(
+        M.app_id == app_id,
+        M.conv_id == conv_id(group_id),
+        M.seq > after,
+        M.seq <= up_to,
+        M.from_account != user_id,
+        M.flags.op("&")(UNREAD_EXCLUDED) == 0,
+    )
+    return int(await conn.scalar(q) or 0)
+
+
+async def read_seq_for_unread(
+    conn: AsyncConnection, app_id: int, group_id: str, user_id: str, unread: int, floor: int
+) -> int:
+    """The read position that leaves ``user_id`` exactly ``unread`` unread messages
+    (counting only messages that count as unread), not below ``floor``."""
+    top = await head(conn, app_id, group_id)
+    if unread <= 0:
+        return max(top, floor)
+    q = (
+        select(M.seq)
+        .where(
+            M.app_id == app_id,
+            M.conv_id == conv_id(group_id),
+            M.seq > floor,
+            M.from_account != user_id,
+            M.flags.op("&")(UNREAD_EXCLUDED) == 0,
+        )
+        .order_by(M.seq.desc())
+        .offset(unread - 1)
+        .limit(1)
+    )
+    nth = await conn.scalar(q)
+    return floor if nth is None else int(nth) - 1
+
+
+async def mentions(
+    conn: AsyncConnection, app_id: int, group_id: str, after: int, limit: int = 50
+) -> list[RowMapping]:
+    """Messages after ``after`` that mention someone (seq, from_account, at_users)."""
+    q = (
+        select(M.seq, M.from_account, M.at_users, M.flags)
+        .where(
+            M.app_id == app_id,
+            M.conv_id == conv_id(group_id),
+            M.seq > after,
+            M.at_users.is_not(None),
+        )
+        .order_by(M.seq)
+        .limit(limit)
+    )
+    return list((await conn.execute(q)).mappings().all())
+
+
+async def receipt_senders(
+    conn: AsyncConnection, app_id: int, group_id: str, after: int, up_to: int, reader: str
+) -> list[str]:
+    """Senders (not ``reader``) of messages in ``(after, up_to]`` that asked for receipts."""
+    q = (
+        select(M.from_account)
+        .where(
+            M.app_id == app_id,
+            M.conv_id == conv_id(group_id),
+            M.seq > after,
+            M.seq <= up_to,
+            M.from_account != reader,
+            M.flags.op("&")(FLAG_NEED_RECEIPT) != 0,
+        )
+        .distinct()
+    )
+    return [r[0] for r in await conn.execute(q)]
+
+
+async def messages_after(
+    conn: AsyncConnection, app_id: int, group_id: str, after: int, limit: int
+) -> list[RowMapping]:
+    """Up to ``limit`` messages with ``seq > after``, oldest first (catch-up)."""
+    q = (
+        select(messages)
+        .where(M.app_id == app_id, M.conv_id == conv_id(group_id), M.seq > after)
+        .order_by(M.seq)
+        .limit(limit)
+    )
+    return list((await conn.execute(q)).mappings().all())
+
+
+async def delete_by_sender(conn: AsyncConnection, app_id: int, group_id: str, sender: str) -> int:
+    """Delete a sender's messages from a group; the count."""
+    res = await conn.execute(
+        delete(messages).where(
+            M.app_id == app_id, M.conv_id == conv_id(group_id), M.from_account == sender
+        )
+    )
+    return int(res.rowcount or 0)
+
+
+async def purge_messages_before(
+    conn: AsyncConnection, app_id: int, group_ids: Sequence[str], before_time: int
+) -> int:
+    """Delete messages of these groups sent before ``before_time`` (live-room window)."""
+    total = 0
+    for gid in group_ids:
+        res = await conn.execute(
+            delete(messages).where(
+                M.app_id == app_id, M.conv_id == conv_id(gid), M.msg_time < before_time
+            )
+        )
+        total += int(res.rowcount or 0)
+    return total
+
+
+async def group_ids_of_type(conn: AsyncConnection, app_id: int, type: str) -> list[str]:
+    """Every group id of one type in an app."""
+    q = select(G.group_id).where(G.app_id == app_id, G.type == type)
+    return [r[0] for r in await conn.execute(q)]
+
+
+# -- applications ------------------------------------------------------------
+
+
+async def put_application(
+    conn: AsyncConnection, app_id: int, group_id: str, user_id: str, wording: str, now: int
+) -> None:
+    """Store (or renew) a pending application."""
+    await conn.execute(
+        delete(group_applications).where(
+            GA.app_id == app_id, GA.group_id == group_id, GA.user_id == user_id
+        )
+    )
+    await conn.execute(
+        group_applications.insert().values(
+            app_id=app_id, group_id=group_id, user_id=user_id, wording=wording, created_at=now
+        )
+    )
+
+
+async def take_application(conn: AsyncConnection, app_id: int, group_id: str, user_id: str) -> bool:
+    """Remove a pending application; False if there was none."""
+    res = await conn.execute(
+        delete(group_applications).where(
+            GA.app_id == app_id, GA.group_id == group_id, GA.user_id == user_id
+        )
+    )
+    return bool(res.rowcount)
+
+
+async def applications_for(conn: AsyncConnection, app_id: int, manager: str) -> list[RowMapping]:
+    """Pending applications to groups ``manager`` owns or administers, newest first
+    (with the group's ``name``)."""
+    mgr = group_members.alias("mgr")
+    q = (
+        select(group_applications, G.name)
+        .join(mgr, and_(mgr.c.app_id == GA.app_id, mgr.c.group_id == GA.group_id))
+        .join(im_groups, and_(G.app_id == GA.app_id, G.group_id == GA.group_id))
+        .where(
+            GA.app_id == app_id,
+            mgr.c.user_id == manager,
+            mgr.c.role.in_(("Owner", "Admin")),
+        )
+        .order_by(GA.created_at.desc(), GA.group_id, GA.user_id)
+    )
+    return list((await conn.execute(q)).mappings().all())
+
+
+async def managers(conn: AsyncConnection, app_id: int, group_id: str) -> list[str]:
+    """The owner and admins of a group."""
+    q = select(GM.user_id).where(
+        GM.app_id == app_id, GM.group_id == group_id, GM.role.in_(("Owner", "Admin"))
+    )
+    return [r[0] for r in await conn.execute(q)]
