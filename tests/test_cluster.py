@@ -249,6 +249,56 @@ async def test_kick_and_login_policy_across_nodes(cluster: Cluster) -> None:
         await c.close()
 
 
+async def send_group(client: WsClient, group_id: str, text: str, rnd: int) -> None:
+    client.session.sending(rnd)
+    data = await client.call(
+        "sendMessage",
+        {"to": group_id, "conversationType": "GROUP", "payload": {"text": text}, "random": rnd},
+    )
+    client.session.sent(rnd, data["message"]["ID"])
+
+
+async def test_group_streams_across_nodes(cluster: Cluster) -> None:
+    """A group whose members sit on three nodes: one publish per message reaches
+    all of them live; a member who leaves and comes back on another node resumes
+    the group's stream; a live room (AVChatRoom) audience spans nodes too."""
+    alice, bob, carol = (cluster.client(i, u) for i, u in enumerate(("alice4", "bob4", "carol4")))
+    for c in (alice, bob, carol):
+        await c.connect()
+    group = (
+        await alice.call(
+            "createGroup",
+            {
+                "type": "Public",
+                "name": "nodes",
+                "memberList": [{"userID": "bob4"}, {"userID": "carol4"}],
+            },
+        )
+    )["group"]
+    gid = group["groupID"]
+    for i in range(10):
+        await send_group(alice, gid, f"g:{i}", 500 + i)
+    for c in (bob, carol):
+        got = [m for m in await c.messages(11, within=10) if m["type"] == "TIMTextElem"]
+        assert texts(got) == [f"g:{i}" for i in range(10)]
+    await carol.close()
+    for i in range(10, 20):
+        await send_group(bob, gid, f"g:{i}", 500 + i)
+    carol.url = cluster.nodes[0].url + "/ws"  # back through alice's node, same cursors
+    await carol.connect()
+    assert texts(await carol.messages(10, within=10)) == [f"g:{i}" for i in range(10, 20)]
+    room = (await alice.call("createGroup", {"type": "AVChatRoom", "name": "live"}))["group"]
+    for c in (bob, carol):
+        assert (await c.call("joinGroup", {"groupID": room["groupID"]}))[
+            "status"
+        ] == "JoinedSuccess"
+    await send_group(alice, room["groupID"], "on air", 900)
+    for c in (bob, carol):
+        assert texts(await c.messages(1, within=10)) == ["on air"]
+    for c in (alice, bob, carol):
+        await c.close()
+
+
 async def test_node_killed_mid_stream_loses_nothing(cluster: Cluster) -> None:
     """bob's node dies with SIGKILL while alice sends; bob resumes on another node."""
     n = 200

@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import asyncio
 import random
+import time
 from typing import Any
 
 from conftest import RunningServer
-from wsclient import WsClient
-
 from palaver.services.groups import MemberSpec
+from wsclient import WsClient
 
 
 async def client(server: RunningServer, user: str) -> WsClient:
@@ -138,7 +138,11 @@ async def test_catch_up_skips_deleted_messages(server: RunningServer) -> None:
         await send_group(bob, gid, f"spam-{i}")
         await send_group(alice, gid, f"ok-{i}")
     await send_group(bob, gid, "spam-last")
-    await server.ok("group_open_http_svc", "delete_group_msg_by_sender", {"GroupId": gid, "Sender_Account": "bob"})
+    await server.ok(
+        "group_open_http_svc",
+        "delete_group_msg_by_sender",
+        {"GroupId": gid, "Sender_Account": "bob"},
+    )
     await carol.connect()
     await send_group(alice, gid, "live")
     got = await carol.messages(4)
@@ -166,3 +170,30 @@ async def test_new_client_starts_at_the_end_and_cursor_bound(server: RunningServ
     assert done[-1].data["groupCursors"][gid] == got[-1]["sequence"]
     await alice.close()
     await bob.close()
+
+
+async def test_live_room_keeps_a_short_window(server: RunningServer) -> None:
+    """An AVChatRoom keeps no member list and its messages only for
+    ``avchatroom_history_seconds``; upkeep drops older ones."""
+    await server.import_users("host", "viewer")
+    host, viewer = await client(server, "host"), await client(server, "viewer")
+    room = (await host.call("createGroup", {"type": "AVChatRoom", "name": "live"}))["group"]
+    gid = room["groupID"]
+    await viewer.call("joinGroup", {"groupID": gid})
+    count = await viewer.call("getGroupOnlineMemberCount", {"groupID": gid})
+    assert count["memberCount"] == 2  # the host (who created it) and the viewer
+    await send_group(host, gid, "hello room")
+    assert texts(await viewer.messages(1)) == ["hello room"]
+    assert texts(await viewer.history("GROUP" + gid)) == ["hello room"]
+    window = server.app.settings.avchatroom_history_seconds
+    purged = await server.hub.groups.purge_rooms([server.app], now=int(time.time()) + window + 1)
+    assert purged == 1
+    assert await viewer.history("GROUP" + gid) == []
+    await viewer.call("quitGroup", {"groupID": gid})
+    count = await host.call("getGroupOnlineMemberCount", {"groupID": gid})
+    assert count["memberCount"] == 1
+    await send_group(host, gid, "anyone there?")
+    await asyncio.sleep(0.2)
+    assert not [p for p in viewer.drain_pushes() if p.ev == "MESSAGE_RECEIVED"]
+    await host.close()
+    await viewer.close()

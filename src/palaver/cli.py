@@ -360,7 +360,14 @@ def app_set(sdkappid: int, assignments: tuple[str, ...], source: SettingsSource)
         if key not in AppSettings.model_fields:
             known = ", ".join(AppSettings.model_fields)
             _fail(f"error 70402: unknown setting {key!r}; settings: {known}")
-        changes[key] = value.strip()
+        value = value.strip()
+        if value.startswith("{"):  # an object setting, e.g. group_member_limits={"Public": 500}
+            try:
+                changes[key] = orjson.loads(value)
+            except orjson.JSONDecodeError:
+                _fail(f"error 70402: setting {key!r}: not a JSON object")
+        else:
+            changes[key] = value
     try:  # the service validates too; this gives one short line per bad value
         AppSettings.model_validate({**AppSettings().model_dump(), **changes})
     except ValidationError as exc:

@@ -85,16 +85,21 @@ class Hub:
 
     async def maintain(self, interval: float = 3600.0) -> None:
         """Run periodic upkeep until cancelled: purge messages past their app's
-        retention and stream events older than ``event_retention_days``.
+        retention, live-room (AVChatRoom) messages past their window, and stream
+        events older than ``event_retention_days``.
 
         Args:
             interval: seconds between two passes.
         """
         while True:
             try:
-                purged = await self.messages.purge_expired(await self.apps.list())
+                apps = await self.apps.list()
+                purged = await self.messages.purge_expired(apps)
                 if purged:
                     log.info("purged %d messages past retention", purged)
+                purged = await self.groups.purge_rooms(apps)
+                if purged:
+                    log.info("purged %d live-room messages past their window", purged)
                 horizon = int(time.time()) - self.settings.event_retention_days * 86400
                 async with self.db.write() as conn:
                     dropped = await ev_store.purge_before(conn, horizon)

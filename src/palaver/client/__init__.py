@@ -12,6 +12,10 @@ page = await chat.get_message_list(conversation_id="C2Cbob", next_req_message_id
 convs = await chat.get_conversation_list()
 await chat.set_message_read(conversation_id="C2Cbob")
 await chat.revoke_message(sent)
+
+group = (await chat.create_group(type=TYPES.GRP_WORK, name="team", member_list=[{"userID": "bob"}]))["group"]
+at = chat.create_text_at_message(to=group["groupID"], payload={"text": "@bob", "atUserList": ["bob"]})
+await chat.send_message(at)                           # conversation "GROUP<groupID>"
 await chat.logout()
 ```
 

@@ -71,6 +71,17 @@ LOGGED_OUT = "loggedOut"
 LOGGING_IN = "loggingIn"
 READY = "ready"
 
+#: update_group_profile's snake_case names -> protocol names
+_GROUP_FIELDS = {
+    "max_member_num": "maxMemberNum",
+    "join_option": "joinOption",
+    "mute_all_members": "muteAllMembers",
+    "group_custom_field": "groupCustomField",
+}
+MAX_RECEIPT_QUERY = 100  # messages per getMessageReadReceiptList request
+#: message types the server never counts as unread (group tips and notices)
+NOT_UNREAD = frozenset({TYPES.MSG_GRP_TIP, TYPES.MSG_GRP_SYS_NOTICE})
+
 _PROFILE_FIELDS = {
     "self_signature": "selfSignature",
     "allow_type": "allowType",
@@ -155,6 +166,8 @@ def _snapshot(conv: Conversation) -> Conversation:
     data stays what it was when emitted."""
     out = copy.copy(conv)
     out.user_profile = dict(conv.user_profile)
+    out.group_profile = dict(conv.group_profile)
+    out.group_at_info_list = [dict(a) for a in conv.group_at_info_list]
     if conv.last_message is not None:
         out.last_message = copy.copy(conv.last_message)
     return out
@@ -238,6 +251,7 @@ class Chat:
         self._emitted_total: int | None = None
         self._messages: OrderedDict[str, Message] = OrderedDict()
         self._own_revokes: set[str] = set()
+        self._av_rooms: set[str] = set()  # AVChatRooms joined: joined again after a reconnect
 
     @classmethod
     def create(cls, sdk_app_id: int, server: str, **options: Any) -> Chat:
@@ -345,6 +359,7 @@ class Chat:
         self._emitted_total = None
         self._messages.clear()
         self._own_revokes.clear()
+        self._av_rooms.clear()
         self._http = aiohttp.ClientSession()
         self._processor = asyncio.create_task(self._process(self._inbox), name="chat-processor")
         self._dispatcher = asyncio.create_task(self._dispatch(self._events), name="chat-dispatcher")
@@ -459,6 +474,19 @@ class Chat:
             if link.kicked is not None or link.ws.close_code == CLOSE_KICKED:
                 raise _KickedError(link.kicked or TYPES.KICKED_OUT_MULT_ACCOUNT) from None
             raise
+
+    async def _rejoin_rooms(self) -> None:
+        """Join again, on a new connection, the AVChatRooms this session was in
+        (a room is followed per connection, docs/protocol.md §8.1). A room that
+        is gone (10010) is forgotten; a lost connection raises ChatError."""
+        for group_id in sorted(self._av_rooms):
+            try:
+                await self._request("joinGroup", {"groupID": group_id})
+            except ChatError as exc:
+                if exc.code in (ERR_NETWORK, ERR_REQUEST_TIMEOUT):
+                    raise
+                log.info("cannot join AVChatRoom %s again: %s", group_id, exc)
+                self._av_rooms.discard(group_id)
 
     async def _drop_link(self, link: _Link) -> None:
         if self._link is link:
@@ -704,6 +732,19 @@ class Chat:
             )
         elif ev == "BLACKLIST_UPDATED":
             self._emit(EVENT.BLACKLIST_UPDATED, await self.get_blacklist())
+        elif ev == "GROUP_LIST_UPDATED":
+            if data.get("change") in ("joined", "quit", "kicked", "dismissed"):
+                await self._refresh_conversations()  # the group conversation came or went
+            groups = await self.get_group_list()
+            self._emit(EVENT.GROUP_LIST_UPDATED, groups["groupList"])
+        elif ev == "GROUP_APPLICATION_LIST_UPDATED":
+            self._emit(
+                EVENT.GROUP_APPLICATION_LIST_UPDATED, await self.get_group_application_list()
+            )
+        elif ev == "MESSAGE_READ_RECEIPT_RECEIVED":
+            await self._on_read_receipt(data)
+        elif ev == "GROUP_SYSTEM_NOTICE_RECEIVED":
+            self._emit(EVENT.MESSAGE_RECEIVED, [self._system_notice(data)])
         elif ev == "KICKED_OUT":
             pass  # the supervisor ends the session when the socket closes
         else:
@@ -725,6 +766,7 @@ class Chat:
                 self._emit(EVENT.SDK_READY, {"name": EVENT.SDK_READY})
                 self._emit_conversations(force=True)
             else:
+                await self._rejoin_rooms()  # before "connected": the rooms are live again
                 await self._refresh_conversations()
                 self._set_net(TYPES.NET_STATE_CONNECTED)
         except ChatError as exc:
@@ -746,9 +788,14 @@ class Chat:
             if conv is not None and conv.unread_count:
                 conv.unread_count = 0
                 self._mark_read_locally(conv.conversation_id, None)
+            if conv is not None:
+                conv.group_at_info_list = []
             self._emit_conversations()
         elif item.what == "revoked":
             self._emit_conversations()
+        elif item.what == "read_to":
+            cid, seq = item.arg
+            await self._on_conversation_read({"conversationID": cid, "readSequence": seq})
         elif item.what == "refresh":
             await self._refresh_conversations()
             result = [_snapshot(c) for c in self._conversations]
@@ -786,6 +833,7 @@ class Chat:
         return known
 
     async def _on_messages(self, pushes: list[Push]) -> None:
+        # (ClientSession already set flow "out" on group messages from this user)
         msgs = [self._intern(Message.from_wire(p.data.get("message") or {})) for p in pushes]
         self._emit(EVENT.MESSAGE_RECEIVED, msgs)
         for m in msgs:
@@ -796,49 +844,88 @@ class Chat:
         """Fold a message into the conversation list (fetching a new conversation)."""
         if m.online_only or m.sequence == 0:
             return
+        if m.conversation_type == TYPES.CONV_GROUP and m.to in self._av_rooms:
+            return  # live rooms have no conversation (no unread counts, no list entry)
         if self._find(m.conversation_id) is None:
-            self._place(await self._fetch_conversation(m))
+            conv = await self._fetch_conversation(m)
+            if conv is None:
+                return
+            self._place(conv)
         self._apply_message(m)
 
-    async def _fetch_conversation(self, m: Message) -> Conversation:
-        """A conversation new to the list, made from its first message here.
+    async def _fetch_conversation(self, m: Message) -> Conversation | None:
+        """A conversation new to the list, made from its first message here
+        (``None`` for a group that has none: a live room, AVChatRoom).
 
         Unread counts stay local (one per incoming message folded in); the
         server is asked only for the peer's profile, so a count it computed
         while later messages arrived cannot be counted twice.
         """
-        peer = m.to if m.flow == "out" else m.from_
-        conv = Conversation(m.conversation_id, m.conversation_type, user_profile={"userID": peer})
+        conv = self._new_conversation(m)
         try:
             data = await self._request(
                 "getConversationProfile", {"conversationID": m.conversation_id}
             )
         except ChatError as exc:
             log.debug("no profile for %s: %s", m.conversation_id, exc)
+            if exc.code == ERR_INVALID_PARAMETERS and m.conversation_type == TYPES.CONV_GROUP:
+                return None
             return conv
         fresh = Conversation.from_wire(data.get("conversation") or {})
         conv.user_profile = fresh.user_profile or conv.user_profile
+        conv.group_profile = fresh.group_profile or conv.group_profile
+        conv.group_at_info_list = [
+            a for a in fresh.group_at_info_list if a.get("messageSequence", 0) < m.sequence
+        ]
         conv.is_pinned = fresh.is_pinned
         conv.peer_read_sequence = fresh.peer_read_sequence
         return conv
+
+    @staticmethod
+    def _new_conversation(m: Message) -> Conversation:
+        """An empty conversation for ``m``'s (peer or group known by ID only)."""
+        if m.conversation_type == TYPES.CONV_GROUP:
+            return Conversation(
+                m.conversation_id, m.conversation_type, group_profile={"groupID": m.to}
+            )
+        peer = m.to if m.flow == "out" else m.from_
+        return Conversation(m.conversation_id, m.conversation_type, user_profile={"userID": peer})
 
     def _apply_message(self, m: Message) -> None:
         """Fold a stored message into its conversation (last message, unread)."""
         conv = self._find(m.conversation_id)
         if conv is None:
-            peer = m.to if m.flow == "out" else m.from_
-            conv = Conversation(
-                m.conversation_id, m.conversation_type, user_profile={"userID": peer}
-            )
+            conv = self._new_conversation(m)
             self._place(conv)
         last = conv.last_message
         if last is None or m.sequence > last.sequence:
             conv.last_message = m
-            if m.flow == "in" and not m.is_read:
+            if m.flow == "in" and not m.is_read and m.type not in NOT_UNREAD:
                 conv.unread_count += 1
+                self._note_mention(conv, m)
             self._place(conv)
         elif last.sequence == m.sequence and last.id == m.id:
             conv.last_message = m
+
+    def _note_mention(self, conv: Conversation, m: Message) -> None:
+        """Add ``m`` to the conversation's ``group_at_info_list`` if it mentions me."""
+        types = []
+        if self._user_id in m.at_user_list:
+            types.append(TYPES.CONV_AT_ME)
+        if TYPES.MSG_AT_ALL in m.at_user_list:
+            types.append(TYPES.CONV_AT_ALL)
+        if not types or any(
+            a.get("messageSequence") == m.sequence for a in conv.group_at_info_list
+        ):
+            return
+        conv.group_at_info_list.append(
+            {
+                "groupID": m.to,
+                "from": m.from_,
+                "messageSequence": m.sequence,
+                "atTypeArray": types,
+            }
+        )
 
     def _find(self, conversation_id: str) -> Conversation | None:
         for c in self._conversations:
@@ -899,11 +986,70 @@ class Chat:
         self._emit(EVENT.MESSAGE_READ_BY_PEER, {**data, "messageList": affected})
         self._emit_conversations()
 
+    async def _on_read_receipt(self, data: dict[str, Any]) -> None:
+        """A member read my messages up to ``readSequence``: refresh the read
+        counts of those of my cached messages that asked for receipts."""
+        cid = str(data.get("conversationID", ""))
+        read_seq = int(data.get("readSequence", 0) or 0)
+        mine = [
+            m
+            for m in self._messages.values()
+            if m.conversation_id == cid
+            and m.from_ == self._user_id
+            and m.need_read_receipt
+            and 0 < m.sequence <= read_seq
+        ]
+        if not mine:
+            return
+        await self.get_message_read_receipt_list(mine)
+        self._emit(
+            EVENT.MESSAGE_READ_RECEIPT_RECEIVED,
+            [
+                {
+                    "groupID": str(data.get("groupID", "")),
+                    "conversationID": cid,
+                    "messageID": m.id,
+                    "readCount": m.read_receipt_info.get("readCount", 0),
+                    "unreadCount": m.read_receipt_info.get("unreadCount", 0),
+                }
+                for m in mine
+            ],
+        )
+
+    def _system_notice(self, data: dict[str, Any]) -> Message:
+        """A group system notice sent to chosen members (REST
+        ``send_group_system_notification``) as Tencent's SDK shows it: a message
+        of ``@TIM#SYSTEM``, type ``TIMGroupSystemNoticeElem``, operationType 255."""
+        group_id = str(data.get("groupID", ""))
+        content = str(data.get("content", ""))
+        return Message(
+            id=f"{TYPES.CONV_SYSTEM}-{group_id}-{secrets.randbelow(UINT32)}",
+            conversation_id=TYPES.CONV_SYSTEM,
+            conversation_type=TYPES.CONV_SYSTEM,
+            from_=TYPES.CONV_SYSTEM,
+            to=self._user_id,
+            flow="in",
+            time=int(time.time()),
+            status="success",
+            is_read=False,
+            type=TYPES.MSG_GRP_SYS_NOTICE,
+            payload={
+                "operationType": 255,
+                "groupProfile": {"groupID": group_id},
+                "userDefinedField": content,
+            },
+            msg_body=[{"MsgType": TYPES.MSG_GRP_SYS_NOTICE, "MsgContent": {"Content": content}}],
+        )
+
     async def _on_conversation_read(self, data: dict[str, Any]) -> None:
         cid = str(data.get("conversationID", ""))
         read_seq = int(data.get("readSequence", 0) or 0)
         self._mark_read_locally(cid, read_seq)
         conv = self._find(cid)
+        if conv is not None:
+            conv.group_at_info_list = [
+                a for a in conv.group_at_info_list if a.get("messageSequence", 0) > read_seq
+            ]
         if conv is not None and conv.unread_count:
             last = conv.last_message
             if last is None or last.sequence <= read_seq:
@@ -1018,6 +1164,39 @@ class Chat:
         return self._create(
             TYPES.MSG_TEXT, to, conversation_type, payload, cloud_custom_data, need_read_receipt
         )
+
+    def create_text_at_message(
+        self,
+        *,
+        to: str,
+        conversation_type: str = TYPES.CONV_GROUP,
+        payload: dict[str, Any],
+        cloud_custom_data: str | None = None,
+        need_read_receipt: bool = False,
+    ) -> Message:
+        """An unsent group text that mentions members (Tencent
+        ``createTextAtMessage``). ``payload``: ``{"text": str, "atUserList":
+        [userID | TYPES.MSG_AT_ALL]}``. The mentioned members' conversation
+        gets an entry in ``group_at_info_list``.
+
+        Raises:
+            ChatError: 6017 not a group conversation, bad payload.
+        """
+        at = payload.get("atUserList")
+        if conversation_type != TYPES.CONV_GROUP:
+            raise ChatError(ERR_INVALID_PARAMETERS, "@-mentions are for group messages")
+        if not isinstance(at, list) or not all(isinstance(u, str) and u for u in at):
+            raise ChatError(ERR_INVALID_PARAMETERS, "payload.atUserList must list userIDs")
+        msg = self.create_text_message(
+            to=to,
+            conversation_type=conversation_type,
+            payload={"text": payload.get("text")},
+            cloud_custom_data=cloud_custom_data,
+            need_read_receipt=need_read_receipt,
+        )
+        msg.at_user_list = list(at)
+        msg.payload = dict(payload)
+        return msg
 
     def create_face_message(
         self,
@@ -1158,9 +1337,13 @@ class Chat:
         (the returned message is its copy). With ``online_user_only`` the message
         is not stored: only devices online now get it (``sequence`` 0).
 
+        Group messages (``conversation_type`` ``TYPES.CONV_GROUP``, ``to`` the
+        group ID) go to every member; ``create_text_at_message`` mentions some.
+
         On failure ``status`` becomes ``"fail"`` and ChatError is raised: the
         server's codes (20003 receiver not imported, 20007 blacklisted, 20009
-        not friends, 20012 forbidden to send, 90002/80002 bad body...), or 2800
+        not friends, 20012 forbidden to send, 90002/80002 bad body; groups:
+        10010 no such group, 10007 not a member, 10017 muted...), or 2800
         / 2801 when the answer was lost — then the message may have been stored:
         :meth:`resend_message` sends it again with the same ``random`` and the
         server answers the stored copy instead of storing it twice.
@@ -1177,6 +1360,10 @@ class Chat:
             "onlineUserOnly": online_user_only,
             "needReadReceipt": message.need_read_receipt,
         }
+        if message.at_user_list:
+            data["atUserList"] = message.at_user_list
+        if message.priority != TYPES.MSG_PRIORITY_NORMAL:
+            data["priority"] = message.priority
         if len(message.msg_body) > 1:
             data["MsgBody"] = message.msg_body
         if message.cloud_custom_data:
@@ -1218,14 +1405,15 @@ class Chat:
         """A page of a conversation's history, oldest first.
 
         Args:
-            conversation_id: ``"C2C<userID>"`` (one of mine).
+            conversation_id: ``"C2C<userID>"`` or ``"GROUP<groupID>"`` (one of mine).
             next_req_message_id: ``None`` for the newest page, then the previous
                 page's ``next_req_message_id``.
             count: 1..15 (more is clamped to 15, as Tencent's SDK does).
 
         Raises:
             ChatError: 6017 bad conversation ID, or a ``next_req_message_id``
-                that is not a message of this conversation.
+                that is not a message of this conversation; 10007 a group I am
+                not a member of; 10010 no such group.
         """
         count = max(1, min(int(count), MAX_PAGE))
         req: dict[str, Any] = {"conversationID": conversation_id, "count": count}
@@ -1239,10 +1427,12 @@ class Chat:
 
     async def set_message_read(self, conversation_id: str) -> None:
         """Mark every message of a conversation read: its unread count becomes 0,
-        my other devices follow, and the peer gets ``MESSAGE_READ_BY_PEER``.
+        my other devices follow, and the peer gets ``MESSAGE_READ_BY_PEER`` (in a
+        group: senders who asked get ``MESSAGE_READ_RECEIPT_RECEIVED``; the
+        conversation's ``group_at_info_list`` empties).
 
         Raises:
-            ChatError: 6017 bad conversation ID.
+            ChatError: 6017 bad conversation ID; 10007 a group I am not in.
         """
         await self._request("setMessageRead", {"conversationID": conversation_id})
         self._inbox.put(_Local("read", conversation_id))
@@ -1251,9 +1441,12 @@ class Chat:
         """Recall one of my sent messages; both parties' devices get ``MESSAGE_REVOKED``
         (except this one: the returned message, ``is_revoked`` True, is its news).
 
+        In a group, the owner and admins may recall anyone's message at any time.
+
         Raises:
             ChatError: 20016 the app's recall window (default 120 s) has
-                passed; 6017 not my message or not in my conversations.
+                passed (10031 in a group); 6017 not my message or not in my
+                conversations (10007 in a group: not mine, and I am no admin).
         """
         self._own_revokes.add(message.id)
         try:
@@ -1432,3 +1625,327 @@ class Chat:
     async def remove_from_blacklist(self, user_id_list: Iterable[str]) -> dict[str, Any]:
         """Take users off my blacklist. Returns ``{"successUserIDList", "failureUserIDList"}``."""
         return await self._request("removeFromBlacklist", {"userIDList": list(user_id_list)})
+
+    # ------------------------------------------------------------------ groups
+
+    async def create_group(
+        self,
+        *,
+        type: str,
+        name: str,
+        group_id: str | None = None,
+        introduction: str | None = None,
+        notification: str | None = None,
+        avatar: str | None = None,
+        max_member_num: int | None = None,
+        join_option: str | None = None,
+        member_list: Iterable[dict[str, Any]] | None = None,
+        group_custom_field: Iterable[dict[str, str]] | None = None,
+    ) -> dict[str, Any]:
+        """Create a group that I own: ``{"group"}`` (docs/protocol.md §8.4).
+
+        Args:
+            type: ``TYPES.GRP_WORK`` (Private), ``GRP_PUBLIC``, ``GRP_MEETING``
+                (ChatRoom), ``GRP_AVCHATROOM``, ``GRP_COMMUNITY``.
+            group_id: a custom ID (not starting with ``@TGS#``); generated if None.
+            join_option: ``TYPES.JOIN_OPTIONS_*`` (Public groups).
+            member_list: ``[{"userID", "role"?, "memberCustomField"?}]`` (≤ 100).
+            group_custom_field: ``[{"key", "value"}]``.
+
+        I am in an AVChatRoom I create (and in it again after a reconnect).
+
+        Raises:
+            ChatError: 10004 bad type/name/option; 10015 bad ``group_id``; 10021
+                ``group_id`` in use; 10019 a member is not imported; 10038 too many.
+        """
+        data: dict[str, Any] = {"type": type, "name": name}
+        optional = {
+            "groupID": group_id,
+            "introduction": introduction,
+            "notification": notification,
+            "avatar": avatar,
+            "maxMemberNum": max_member_num,
+            "joinOption": join_option,
+            "memberList": list(member_list) if member_list is not None else None,
+            "groupCustomField": list(group_custom_field)
+            if group_custom_field is not None
+            else None,
+        }
+        data.update({k: v for k, v in optional.items() if v is not None})
+        answer = await self._request("createGroup", data)
+        group = answer.get("group") or {}
+        if group.get("type") == TYPES.GRP_AVCHATROOM:
+            self._av_rooms.add(str(group.get("groupID")))
+        return answer
+
+    async def get_group_list(self) -> dict[str, Any]:
+        """The groups I am a member of, newest join first: ``{"groupList": [group]}``
+        (each with my ``selfInfo``: role, join time, name card, mute)."""
+        return await self._request("getGroupList")
+
+    async def get_group_profile(self, group_id: str) -> dict[str, Any]:
+        """``{"group"}``. Raises ChatError 10010 no such group; 10007 a Private
+        group I am not in."""
+        return await self._request("getGroupProfile", {"groupID": group_id})
+
+    async def update_group_profile(self, group_id: str, **fields: Any) -> dict[str, Any]:
+        """Change a group I own or administer: ``{"group"}``. Fields (Tencent's
+        names, snake_case accepted): ``name``, ``introduction``, ``notification``,
+        ``avatar``, ``max_member_num``, ``join_option``, ``mute_all_members``
+        (bool), ``group_custom_field`` (``[{"key", "value"}]``, merged). Members
+        get a group tip (``TYPES.GRP_TIP_GRP_PROFILE_UPDATED``).
+
+        Raises:
+            ChatError: 10007 not owner/admin; 10004 a bad value; 10010.
+        """
+        data = {_GROUP_FIELDS.get(k, k): v for k, v in fields.items()}
+        return await self._request("updateGroupProfile", {"groupID": group_id, **data})
+
+    async def join_group(self, group_id: str, apply_message: str = "") -> dict[str, Any]:
+        """Join (or apply to) a group: ``{"status": TYPES.JOIN_STATUS_*, "group"?}``.
+
+        ``Public`` groups follow their ``joinOption`` (``WaitAdminApproval``: the
+        owner and admins get ``GROUP_APPLICATION_LIST_UPDATED``; when they agree,
+        ``GROUP_LIST_UPDATED`` comes here). ChatRoom and Community are free; an
+        AVChatRoom is joined by this device only, and again after a reconnect.
+
+        Raises:
+            ChatError: 10007 a Private group or one that takes no applications;
+                10010 no such group; 10014 full.
+        """
+        data: dict[str, Any] = {"groupID": group_id}
+        if apply_message:
+            data["applyMessage"] = apply_message
+        answer = await self._request("joinGroup", data)
+        group = answer.get("group") or {}
+        if group.get("type") == TYPES.GRP_AVCHATROOM:
+            self._av_rooms.add(group_id)
+        return answer
+
+    async def quit_group(self, group_id: str) -> dict[str, Any]:
+        """Leave a group: ``{"groupID"}``. Raises ChatError 10009 I own it
+        (dismiss it, or hand it over first); 10007 not a member; 10010."""
+        answer = await self._request("quitGroup", {"groupID": group_id})
+        self._av_rooms.discard(group_id)
+        return answer
+
+    async def dismiss_group(self, group_id: str) -> dict[str, Any]:
+        """Dismiss a group I own: ``{"groupID"}``; members get ``GROUP_LIST_UPDATED``.
+        Raises ChatError 10007 not the owner; 10010."""
+        answer = await self._request("dismissGroup", {"groupID": group_id})
+        self._av_rooms.discard(group_id)
+        return answer
+
+    async def search_group_by_id(self, group_id: str) -> dict[str, Any]:
+        """A group's public profile: ``{"group"}``. Raises ChatError 10010 none;
+        10007 a Private group."""
+        return await self._request("searchGroupByID", {"groupID": group_id})
+
+    async def change_group_owner(self, group_id: str, new_owner_id: str) -> dict[str, Any]:
+        """Hand my group to a member (I become a Member): ``{"group"}``.
+        Raises ChatError 10007 not the owner; 10004 not a member."""
+        return await self._request(
+            "changeGroupOwner", {"groupID": group_id, "newOwnerID": new_owner_id}
+        )
+
+    async def get_group_application_list(self) -> dict[str, Any]:
+        """Pending applications to groups I own or administer, newest first:
+        ``{"applicationList": [{"groupID", "groupName", "applicant",
+        "applicantNick", "applyMessage", "time"}], "unreadCount"}``."""
+        return await self._request("getGroupApplicationList")
+
+    async def handle_group_application(
+        self,
+        handle_action: str,
+        *,
+        application: dict[str, Any] | None = None,
+        group_id: str | None = None,
+        applicant: str | None = None,
+        handle_message: str = "",
+    ) -> dict[str, Any]:
+        """Agree or reject an application (``handle_action`` ``"Agree"`` or
+        ``"Reject"``), given as an item of ``get_group_application_list`` or by
+        ``group_id`` and ``applicant``. Returns ``{}``.
+
+        Raises:
+            ChatError: 10007 not owner/admin; 10024 no such pending application;
+                6017 neither an application nor group_id and applicant.
+        """
+        app = application or {}
+        gid = group_id or app.get("groupID")
+        who = applicant or app.get("applicant")
+        if not gid or not who:
+            raise ChatError(ERR_INVALID_PARAMETERS, "which application? (group_id, applicant)")
+        data = {"groupID": gid, "applicant": who, "handleAction": handle_action}
+        if handle_message:
+            data["handleMessage"] = handle_message
+        return await self._request("handleGroupApplication", data)
+
+    async def get_group_member_list(
+        self, group_id: str, count: int = 15, offset: int = 0, role: str | None = None
+    ) -> dict[str, Any]:
+        """A page of members, owner first then by join time: ``{"memberList":
+        [{"userID", "nick", "avatar", "role", "joinTime", "nameCard", "muteUntil",
+        "memberCustomField"}], "offset"}`` (the next offset; 0 when done).
+        ``count`` 1..100. Raises ChatError 10007 not a member; 10010."""
+        data: dict[str, Any] = {"groupID": group_id, "count": count, "offset": offset}
+        if role is not None:
+            data["role"] = role
+        return await self._request("getGroupMemberList", data)
+
+    async def get_group_member_profile(
+        self, group_id: str, user_id_list: Iterable[str]
+    ) -> dict[str, Any]:
+        """The members among ``user_id_list`` (≤ 50): ``{"memberList"}``.
+        Raises ChatError 10007 I am not a member; 10010."""
+        return await self._request(
+            "getGroupMemberProfile", {"groupID": group_id, "userIDList": list(user_id_list)}
+        )
+
+    async def add_group_member(self, group_id: str, user_id_list: Iterable[str]) -> dict[str, Any]:
+        """Invite users: ``{"successUserIDList", "failureUserIDList",
+        "existedUserIDList", "group"}``. Private groups: any member invites;
+        others: owner/admins. Raises ChatError 10007 not allowed; 10014 full."""
+        return await self._request(
+            "addGroupMember", {"groupID": group_id, "userIDList": list(user_id_list)}
+        )
+
+    async def delete_group_member(
+        self, group_id: str, user_id_list: Iterable[str], reason: str = ""
+    ) -> dict[str, Any]:
+        """Kick members: ``{"group", "userIDList"}`` (those removed). The owner
+        kicks anyone, admins kick members. Raises ChatError 10007 not allowed."""
+        data: dict[str, Any] = {"groupID": group_id, "userIDList": list(user_id_list)}
+        if reason:
+            data["reason"] = reason
+        return await self._request("deleteGroupMember", data)
+
+    async def set_group_member_role(self, group_id: str, user_id: str, role: str) -> dict[str, Any]:
+        """Make a member ``TYPES.GRP_MBR_ROLE_ADMIN`` or ``..._MEMBER`` (owner
+        only): ``{"group", "member"}``. Raises ChatError 10007; 10004 bad role."""
+        return await self._request(
+            "setGroupMemberRole", {"groupID": group_id, "userID": user_id, "role": role}
+        )
+
+    async def set_group_member_mute_time(
+        self, group_id: str, user_id: str, mute_time: int
+    ) -> dict[str, Any]:
+        """Mute a member for ``mute_time`` seconds (0 unmutes; owner/admins):
+        ``{"group", "member"}``; their sends then fail with 10017.
+        Raises ChatError 10007 not allowed."""
+        return await self._request(
+            "setGroupMemberMuteTime",
+            {"groupID": group_id, "userID": user_id, "muteTime": int(mute_time)},
+        )
+
+    async def set_group_member_name_card(
+        self, group_id: str, name_card: str, user_id: str | None = None
+    ) -> dict[str, Any]:
+        """Set my name card in a group (or a member's, as owner/admin):
+        ``{"group", "member"}``. Raises ChatError 10007 not allowed."""
+        data: dict[str, Any] = {"groupID": group_id, "nameCard": name_card}
+        if user_id is not None:
+            data["userID"] = user_id
+        return await self._request("setGroupMemberNameCard", data)
+
+    async def set_group_member_custom_field(
+        self,
+        group_id: str,
+        member_custom_field: Iterable[dict[str, str]],
+        user_id: str | None = None,
+    ) -> dict[str, Any]:
+        """Set member custom fields (``[{"key", "value"}]``, merged; mine, or a
+        member's as owner/admin): ``{"group", "member"}``."""
+        data: dict[str, Any] = {
+            "groupID": group_id,
+            "memberCustomField": list(member_custom_field),
+        }
+        if user_id is not None:
+            data["userID"] = user_id
+        return await self._request("setGroupMemberCustomField", data)
+
+    async def get_group_online_member_count(self, group_id: str) -> dict[str, Any]:
+        """``{"memberCount"}``: members online now (AVChatRoom: users in the room)."""
+        return await self._request("getGroupOnlineMemberCount", {"groupID": group_id})
+
+    # ------------------------------------------------------------ read receipts
+
+    async def get_message_read_receipt_list(
+        self, message_list: Iterable[Message]
+    ) -> dict[str, Any]:
+        """Read counts of messages (one conversation or several): ``{"messageList"}``,
+        the same Message objects with ``read_receipt_info`` ``{"readCount",
+        "unreadCount"}`` set (in a group, members other than the sender; in C2C,
+        the other party, 0 or 1).
+
+        Raises:
+            ChatError: 6017 a message not in its conversation; 10007 a group I am
+                not in.
+        """
+        msgs = list(message_list)
+        by_conv: dict[str, list[Message]] = {}
+        for m in msgs:
+            by_conv.setdefault(m.conversation_id, []).append(m)
+        for cid, group in by_conv.items():
+            for i in range(0, len(group), MAX_RECEIPT_QUERY):
+                chunk = group[i : i + MAX_RECEIPT_QUERY]
+                data = await self._request(
+                    "getMessageReadReceiptList",
+                    {"conversationID": cid, "messageIDList": [m.id for m in chunk]},
+                )
+                info = {
+                    str(x.get("ID")): x.get("readReceiptInfo") or {}
+                    for x in data.get("messageList") or []
+                }
+                for m in chunk:
+                    if m.id in info:
+                        m.read_receipt_info = {k: int(v) for k, v in info[m.id].items()}
+        return {"messageList": msgs}
+
+    async def get_group_message_read_member_list(
+        self, message: Message, filter: int = 0, cursor: str = "", count: int = 100
+    ) -> dict[str, Any]:
+        """Who read (``filter`` 0) or has not read (1) one of a group's messages,
+        the sender left out: ``{"messageID", "readUserIDList"`` (or
+        ``"unreadUserIDList"``), ``"cursor"`` (pass it back for the next page),
+        ``"isCompleted"}``. ``count`` 1..100.
+
+        Raises:
+            ChatError: 6017 not a group message; 10007 not a member.
+        """
+        data = await self._request(
+            "getGroupMessageReadMemberList",
+            {
+                "conversationID": message.conversation_id,
+                "messageID": message.id,
+                "filter": filter,
+                "offset": int(cursor or 0),
+                "count": count,
+            },
+        )
+        key = "readUserIDList" if filter == 0 else "unreadUserIDList"
+        return {
+            "messageID": message.id,
+            key: list(data.get("userIDList") or []),
+            "cursor": str(data.get("offset") or ""),
+            "isCompleted": bool(data.get("isCompleted", True)),
+        }
+
+    async def send_message_read_receipt(self, message_list: Iterable[Message]) -> None:
+        """Tell the senders I read these messages (Tencent ``sendMessageReadReceipt``):
+        their conversation is read up to the newest of them. Messages of one
+        conversation per call.
+
+        Raises:
+            ChatError: 6017 no messages, several conversations, or a message not
+                in its conversation; 10007 a group I am not in.
+        """
+        msgs = list(message_list)
+        cids = {m.conversation_id for m in msgs}
+        if len(cids) != 1:
+            raise ChatError(ERR_INVALID_PARAMETERS, "messages of one conversation, please")
+        (cid,) = cids
+        await self._request(
+            "sendMessageReadReceipt", {"conversationID": cid, "messageIDList": [m.id for m in msgs]}
+        )
+        self._inbox.put(_Local("read_to", (cid, max(m.sequence for m in msgs))))

@@ -27,6 +27,16 @@ class EVENT:
     - ``FRIEND_LIST_UPDATED``: ``list[dict]`` (the friend list, refetched).
     - ``FRIEND_APPLICATION_LIST_UPDATED``: ``{"friendApplicationList", "unreadCount"}``.
     - ``BLACKLIST_UPDATED``: ``list[str]`` (the blacklisted userIDs, refetched).
+    - ``GROUP_LIST_UPDATED``: ``list[dict]`` (the groups I am in, refetched; group
+      objects of docs/protocol.md §8.4) after I joined, left, was kicked, a group
+      was dismissed, my role changed or my application was rejected.
+    - ``GROUP_APPLICATION_LIST_UPDATED`` (Palaver's; Tencent's native SDKs have
+      ``onReceiveJoinApplication``): ``{"applicationList", "unreadCount"}``
+      (refetched) when someone applies to a group I own or administer, or an
+      application is handled.
+    - ``MESSAGE_READ_RECEIPT_RECEIVED``: ``list[dict]`` ``{"groupID",
+      "conversationID", "messageID", "readCount", "unreadCount"}`` for my
+      messages sent with ``need_read_receipt`` that a member just read.
     - ``KICKED_OUT``: ``{"type": TYPES.KICKED_OUT_*}``.
     - ``NET_STATE_CHANGE``: ``{"state": TYPES.NET_STATE_*}``.
     - ``ERROR``: ``{"code": int, "message": str}`` (the SDK gave up reconnecting).
@@ -42,6 +52,7 @@ class EVENT:
     CONVERSATION_LIST_UPDATED: Final = "onConversationListUpdated"
     TOTAL_UNREAD_MESSAGE_COUNT_UPDATED: Final = "onTotalUnreadMessageCountUpdated"
     GROUP_LIST_UPDATED: Final = "onGroupListUpdated"
+    GROUP_APPLICATION_LIST_UPDATED: Final = "onGroupApplicationListUpdated"
     GROUP_ATTRIBUTES_UPDATED: Final = "groupAttributesUpdated"
     PROFILE_UPDATED: Final = "onProfileUpdated"
     USER_STATUS_UPDATED: Final = "onUserStatusUpdated"
@@ -74,6 +85,22 @@ class TYPES:
     MSG_MERGER: Final = "TIMRelayElem"
     MSG_GRP_TIP: Final = "TIMGroupTipElem"
     MSG_GRP_SYS_NOTICE: Final = "TIMGroupSystemNoticeElem"
+    #: the ``atUserList`` entry that mentions everyone (``create_text_at_message``)
+    MSG_AT_ALL: Final = "__kImSDK_MesssageAtALL__"
+
+    # group tip operation types (TIMGroupTipElem payload["operationType"])
+    GRP_TIP_MBR_JOIN: Final = 1
+    GRP_TIP_MBR_QUIT: Final = 2
+    GRP_TIP_MBR_KICKED_OUT: Final = 3
+    GRP_TIP_MBR_SET_ADMIN: Final = 4
+    GRP_TIP_MBR_CANCELED_ADMIN: Final = 5
+    GRP_TIP_GRP_PROFILE_UPDATED: Final = 6
+    GRP_TIP_MBR_PROFILE_UPDATED: Final = 7
+
+    # @-mentions (Conversation.group_at_info_list[i]["atTypeArray"])
+    CONV_AT_ME: Final = 1
+    CONV_AT_ALL: Final = 2
+    CONV_AT_ALL_AT_ME: Final = 3
 
     # message priority
     MSG_PRIORITY_HIGH: Final = "High"
@@ -124,10 +151,25 @@ class TYPES:
     SNS_APPLICATION_AGREE: Final = "Response_Action_Agree"
     SNS_APPLICATION_AGREE_AND_ADD: Final = "Response_Action_AgreeAndAdd"
 
-    # group types (groups are not served yet; the names are Tencent's)
+    # group types
     GRP_WORK: Final = "Private"
     GRP_PUBLIC: Final = "Public"
     GRP_MEETING: Final = "ChatRoom"
     GRP_CHATROOM: Final = "ChatRoom"
     GRP_AVCHATROOM: Final = "AVChatRoom"
     GRP_COMMUNITY: Final = "Community"
+
+    # group member roles
+    GRP_MBR_ROLE_OWNER: Final = "Owner"
+    GRP_MBR_ROLE_ADMIN: Final = "Admin"
+    GRP_MBR_ROLE_MEMBER: Final = "Member"
+
+    # how a group may be joined (group["joinOption"])
+    JOIN_OPTIONS_FREE_ACCESS: Final = "FreeAccess"
+    JOIN_OPTIONS_NEED_PERMISSION: Final = "NeedPermission"
+    JOIN_OPTIONS_DISABLE_APPLY: Final = "DisableApply"
+
+    # join_group results (["status"])
+    JOIN_STATUS_SUCCESS: Final = "JoinedSuccess"
+    JOIN_STATUS_ALREADY_IN_GROUP: Final = "AlreadyInGroup"
+    JOIN_STATUS_WAIT_APPROVAL: Final = "WaitAdminApproval"

@@ -52,10 +52,11 @@ class Message:
     Attributes:
         id: the server's message ID (opaque string). Before it is sent, a local
             ID ``"<userID>-<time>-<random>"`` that the send replaces.
-        conversation_id: ``"C2C<peer>"`` from this user's point of view.
-        conversation_type: ``TYPES.CONV_C2C``.
+        conversation_id: ``"C2C<peer>"`` from this user's point of view, or
+            ``"GROUP<groupID>"``.
+        conversation_type: ``TYPES.CONV_C2C`` or ``TYPES.CONV_GROUP``.
         from_: the sender's userID (also :attr:`sender`).
-        to: the receiver's userID.
+        to: the receiver's userID (the group ID for group messages).
         flow: ``"out"`` (sent by this user, from any device) or ``"in"``.
         time: unix seconds, the server's time once sent.
         sequence: position in the conversation (0 before sending and for
@@ -69,6 +70,13 @@ class Message:
         type: the first element's type, ``TYPES.MSG_*``.
         msg_body: every element in the REST shape (``[{"MsgType", "MsgContent"}]``).
         cloud_custom_data: the app's string riding along with the message.
+        at_user_list: group messages: the mentioned userIDs (``TYPES.MSG_AT_ALL``
+            mentions everyone).
+        need_read_receipt: the sender asked for read receipts.
+        read_receipt_info: ``{"readCount", "unreadCount"}`` once asked with
+            ``get_message_read_receipt_list`` (or told by
+            ``MESSAGE_READ_RECEIPT_RECEIVED``).
+        priority: ``TYPES.MSG_PRIORITY_*`` (set it before sending).
     """
 
     id: str = ""
@@ -93,6 +101,9 @@ class Message:
     need_read_receipt: bool = False
     online_only: bool = False
     revoker: str = ""
+    at_user_list: list[str] = field(default_factory=list)
+    read_receipt_info: dict[str, int] = field(default_factory=dict)
+    priority: str = "Normal"
 
     @property
     def sender(self) -> str:
@@ -131,6 +142,11 @@ class Message:
         self.nick = str(d.get("nick", self.nick) or "")
         self.avatar = str(d.get("avatar", self.avatar) or "")
         self.online_only = bool(d.get("onlineOnly", self.online_only))
+        self.need_read_receipt = bool(d.get("needReadReceipt", self.need_read_receipt))
+        if "atUserList" in d:
+            self.at_user_list = [str(u) for u in d["atUserList"] or []]
+        if isinstance(d.get("readReceiptInfo"), dict):
+            self.read_receipt_info = dict(d["readReceiptInfo"])
         if not self.type and self.msg_body:
             self.type = str(self.msg_body[0].get("MsgType", ""))
 
@@ -156,6 +172,9 @@ class Message:
             "isRead": self.is_read,
             "nick": self.nick,
             "avatar": self.avatar,
+            "atUserList": list(self.at_user_list),
+            "needReadReceipt": self.need_read_receipt,
+            "readReceiptInfo": dict(self.read_receipt_info),
         }
 
     def __repr__(self) -> str:
@@ -171,13 +190,17 @@ class Conversation:
     """A conversation, as ``@tencentcloud/chat``'s ``Conversation`` (snake_case).
 
     Attributes:
-        conversation_id: ``"C2C<peer>"``.
-        type: ``TYPES.CONV_C2C``.
+        conversation_id: ``"C2C<peer>"`` or ``"GROUP<groupID>"``.
+        type: ``TYPES.CONV_C2C`` or ``TYPES.CONV_GROUP``.
         unread_count: messages received and not yet read.
         last_message: the newest message, or None.
         is_pinned: pinned conversations list first.
-        user_profile: the peer's profile (``{"userID", "nick", "avatar", ...}``).
-        peer_read_sequence: how far the peer has read (a message ``sequence``).
+        user_profile: the peer's profile (``{"userID", "nick", "avatar", ...}``; C2C).
+        peer_read_sequence: how far the peer has read (a message ``sequence``; C2C).
+        group_profile: the group (docs/protocol.md §8.4; GROUP).
+        group_at_info_list: unread @-mentions of me: ``[{"groupID", "from",
+            "messageSequence", "atTypeArray": [TYPES.CONV_AT_ME | CONV_AT_ALL]}]``
+            (GROUP; emptied when the conversation is read).
     """
 
     conversation_id: str
@@ -187,10 +210,12 @@ class Conversation:
     is_pinned: bool = False
     user_profile: dict[str, Any] = field(default_factory=dict)
     peer_read_sequence: int = 0
+    group_profile: dict[str, Any] = field(default_factory=dict)
+    group_at_info_list: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def peer(self) -> str:
-        """The other party's userID (for C2C)."""
+        """The other party's userID (C2C) or the group ID (GROUP)."""
         prefix = self.type if self.conversation_id.startswith(self.type) else ""
         return self.conversation_id[len(prefix) :]
 
@@ -206,6 +231,8 @@ class Conversation:
             is_pinned=bool(d.get("isPinned", False)),
             user_profile=dict(d.get("userProfile") or {}),
             peer_read_sequence=int(d.get("peerReadSequence", 0) or 0),
+            group_profile=dict(d.get("groupProfile") or {}),
+            group_at_info_list=[dict(a) for a in d.get("groupAtInfoList") or []],
         )
 
     def key(self) -> tuple[Any, ...]:
@@ -218,6 +245,8 @@ class Conversation:
             self.peer_read_sequence,
             (m.id, m.is_revoked, m.is_peer_read) if m else None,
             tuple(sorted((k, repr(v)) for k, v in self.user_profile.items())),
+            tuple(sorted((k, repr(v)) for k, v in self.group_profile.items())),
+            tuple(repr(a) for a in self.group_at_info_list),
         )
 
 

@@ -53,14 +53,17 @@ _FIELDS: dict[str, dict[str, str]] = {
     },
 }
 # Server-made elements of group messages (docs/protocol.md §8.4): shown, never sent.
-_FIELDS["TIMGroupTipElem"] = {
-    "operationType": "OpType",
-    "operatorID": "Operator_Account",
-    "userIDList": "List_Account",
-    "newGroupProfile": "GroupInfo",
-    "msgMemberInfo": "MemberInfo",
-}
 _FIELDS["TIMGroupSystemNoticeElem"] = {"content": "Content"}
+#: REST tip ``GroupInfo`` field -> SDK ``newGroupProfile`` field
+_GROUP_INFO = {
+    "Name": "name",
+    "Introduction": "introduction",
+    "Notification": "notification",
+    "FaceUrl": "avatar",
+    "MaxMemberNum": "maxMemberNum",
+    "ApplyJoinOption": "joinOption",
+    "Owner_Account": "ownerID",
+}
 _IMAGE_INFO = {"type": "Type", "size": "Size", "width": "Width", "height": "Height", "url": "URL"}
 
 
@@ -94,6 +97,8 @@ def element_to_payload(element: dict[str, Any]) -> dict[str, Any]:
     """The SDK payload of one REST element (the inverse of :func:`payload_to_element`)."""
     msg_type = element.get("MsgType", "")
     content = element.get("MsgContent") or {}
+    if msg_type == "TIMGroupTipElem":
+        return group_tip_payload(content)
     fields = _FIELDS.get(msg_type, {})
     out: dict[str, Any] = {}
     for sdk, rest in fields.items():
@@ -103,11 +108,35 @@ def element_to_payload(element: dict[str, Any]) -> dict[str, Any]:
                 inverse = {v: k for k, v in _IMAGE_INFO.items()}
                 value = [{inverse.get(k, k): v for k, v in i.items()} for i in value]
             out[sdk] = value
-    if msg_type == "TIMGroupTipElem" and isinstance(out.get("msgMemberInfo"), list):
+    return out
+
+
+def group_tip_payload(content: dict[str, Any]) -> dict[str, Any]:
+    """The SDK payload of a group tip, ``{operationType, operatorID, userIDList,
+    newGroupProfile?, msgMemberInfo?}``, from its REST ``TIMGroupTipElem`` content."""
+    out: dict[str, Any] = {
+        "operationType": content.get("OpType", 0),
+        "operatorID": content.get("Operator_Account", ""),
+        "userIDList": list(content.get("List_Account") or []),
+    }
+    info = content.get("GroupInfo")
+    if isinstance(info, dict):
+        profile = {_GROUP_INFO[k]: v for k, v in info.items() if k in _GROUP_INFO}
+        if "ShutUpAllMember" in info:
+            profile["muteAllMembers"] = info["ShutUpAllMember"] == "On"
+        if isinstance(info.get("AppDefinedData"), list):
+            profile["groupCustomField"] = [
+                {"key": i.get("Key"), "value": i.get("Value")}
+                for i in info["AppDefinedData"]
+                if isinstance(i, dict)
+            ]
+        out["newGroupProfile"] = profile
+    members = content.get("MemberInfo")
+    if isinstance(members, list):
         out["msgMemberInfo"] = [
-            {"userID": i.get("Member_Account"), "muteTime": i.get("ShutUpTime", 0)}
-            for i in out["msgMemberInfo"]
-            if isinstance(i, dict)
+            {"userID": m.get("Member_Account", ""), "muteTime": m.get("ShutUpTime", 0)}
+            for m in members
+            if isinstance(m, dict)
         ]
     return out
 

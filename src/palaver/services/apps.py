@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 import orjson
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from palaver import usersig
 from palaver.errors import ImError, UserSigError
@@ -45,14 +45,23 @@ class AppSettings(BaseModel):
         False, description="let the web UI ask the server to sign UserSigs (development only)"
     )
     group_member_limits: dict[str, int] = Field(
-        default_factory=lambda: {
-            "Private": 200,
-            "Public": 2000,
-            "ChatRoom": 6000,
-            "Community": 100_000,
-        },
-        description="most members per group type (AVChatRoom has no member list)",
+        default_factory=dict,
+        description='most members per group type, e.g. {"Public": 500}; types left out '
+        "keep Tencent's limits (Private 200, Public 2000, ChatRoom 6000, Community 100000)",
     )
+
+    @field_validator("group_member_limits")
+    @classmethod
+    def _limits(cls, v: dict[str, int]) -> dict[str, int]:
+        for gtype, n in v.items():
+            if gtype not in ("Private", "Public", "ChatRoom", "Community"):
+                raise ValueError(
+                    f"unknown group type {gtype!r} (Private, Public, ChatRoom, Community)"
+                )
+            if n < 1:
+                raise ValueError(f"the {gtype} limit must be at least 1")
+        return v
+
     avchatroom_history_seconds: int = Field(
         600, ge=0, description="seconds AVChatRoom messages are kept for late joiners and resume"
     )

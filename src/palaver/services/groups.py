@@ -1049,6 +1049,18 @@ class GroupService:
 
     # -- live rooms (AVChatRoom) and group streams on a connection ------------
 
+    async def purge_rooms(self, apps: Iterable[App], now: int | None = None) -> int:
+        """Delete AVChatRoom messages older than each app's
+        ``avchatroom_history_seconds`` (live rooms keep a short window); the count."""
+        now = int(time.time()) if now is None else now
+        total = 0
+        for app in apps:
+            window = app.settings.avchatroom_history_seconds
+            async with self._db.write() as conn:
+                rooms = await store.group_ids_of_type(conn, app.sdkappid, "AVChatRoom")
+                total += await store.purge_messages_before(conn, app.sdkappid, rooms, now - window)
+        return total
+
     async def follow(self, conn: Connection, group_id: str) -> None:
         """Make ``conn`` receive an AVChatRoom's messages from now on (SDK
         ``joinGroup`` on an AVChatRoom: connection-level, nothing stored)."""
@@ -1487,10 +1499,14 @@ def _norm_type(t: str) -> str:
     return t
 
 
+#: Tencent's member limits per type (app setting ``group_member_limits`` overrides them).
+DEFAULT_MEMBER_LIMITS = {"Private": 200, "Public": 2000, "ChatRoom": 6000, "Community": 100_000}
+
+
 def _type_limit(app: App, gtype: str) -> int:
     if gtype == "AVChatRoom":
-        return 0
-    return int(app.settings.group_member_limits.get(gtype, 0))
+        return 0  # no member list
+    return int(app.settings.group_member_limits.get(gtype, DEFAULT_MEMBER_LIMITS[gtype]))
 
 
 def _join_option(gtype: str, option: str | None) -> str:

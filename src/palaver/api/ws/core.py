@@ -115,6 +115,13 @@ def parse_data(model: type[M], data: dict[str, Any]) -> M:
         raise ImError(6017, f"{where}: {err['msg']}") from None
 
 
+def parse_message_id(text: str) -> int:
+    """A message ``ID`` (decimal storage id) as an int. Raises ImError(6017)."""
+    if not text.isdigit() or len(text) > 18:
+        raise ImError(6017, "invalid message ID")
+    return int(text)
+
+
 async def run_op(session: Session, req: Request) -> bytes:
     """Run one request; the response frame (errors are Tencent-coded frames)."""
     try:

@@ -13,7 +13,7 @@ from typing import Any, Literal
 from pydantic import Field
 
 from palaver.api.ws import ops_group
-from palaver.api.ws.core import OpModel, Session, op
+from palaver.api.ws.core import OpModel, Session, op, parse_message_id
 from palaver.api.ws.group_objects import group_object
 from palaver.errors import ImError
 from palaver.protocol.frames import PROTOCOL_VERSION, encode_push
@@ -213,12 +213,6 @@ class GetMessageList(OpModel):
     count: int = Field(15, ge=1)
 
 
-def _message_id(text: str) -> int:
-    if not text.isdigit() or len(text) > 18:
-        raise ImError(6017, "invalid message ID")
-    return int(text)
-
-
 @op("getMessageList", GetMessageList)
 async def get_message_list(s: Session, d: GetMessageList) -> dict[str, Any]:
     """A page of history (at most 15, oldest first) before ``nextReqMessageID``.
@@ -229,7 +223,9 @@ async def get_message_list(s: Session, d: GetMessageList) -> dict[str, Any]:
         return await ops_group.get_group_message_list(s, peer, d.nextReqMessageID, d.count)
     before = None
     if d.nextReqMessageID:
-        anchor = await s.hub.messages.get(app, s.user_id, peer, _message_id(d.nextReqMessageID))
+        anchor = await s.hub.messages.get(
+            app, s.user_id, peer, parse_message_id(d.nextReqMessageID)
+        )
         before = anchor.seq
     page = await s.hub.messages.history(
         app, s.user_id, peer, limit=min(d.count, 15), before_seq=before
@@ -284,7 +280,7 @@ async def revoke_message(s: Session, d: Revoke) -> dict[str, Any]:
     kind, peer = split_conversation_id(d.conversationID)
     if kind == GROUP:
         return await ops_group.revoke_group_message(s, peer, d.ID)
-    msg = await s.hub.messages.get(app, s.user_id, peer, _message_id(d.ID))
+    msg = await s.hub.messages.get(app, s.user_id, peer, parse_message_id(d.ID))
     if msg.from_account != s.user_id:
         raise ImError(6017, "only the sender can recall a message")
     recalled = await s.hub.messages.recall_message(

@@ -30,7 +30,7 @@ from typing import Any, Literal
 
 from pydantic import Field
 
-from palaver.api.ws.core import OpModel, Session, op
+from palaver.api.ws.core import OpModel, Session, op, parse_message_id
 from palaver.api.ws.group_objects import group_object, member_object
 from palaver.errors import ImError
 from palaver.protocol.objects import C2C, GROUP, split_conversation_id
@@ -54,13 +54,6 @@ MAX_BATCH = 500  # addGroupMember / deleteGroupMember userIDList (REST's limit)
 MAX_READ_QUERY = 100  # messages per read-receipt query; readers per page
 MAX_HISTORY_PAGE = 15  # getMessageList count cap (as the SDK clamps it)
 PRIVILEGED = ("Owner", "Admin")
-
-
-def parse_message_id(text: str) -> int:
-    """A message ``ID`` (decimal storage id) as an int. Raises ImError(6017)."""
-    if not text.isdigit() or len(text) > 18:
-        raise ImError(6017, "invalid message ID")
-    return int(text)
 
 
 class Empty(OpModel):
@@ -601,10 +594,20 @@ async def get_group_message_list(
     s: Session, group_id: str, next_req_message_id: str | None, count: int
 ) -> dict[str, Any]:
     """``getMessageList`` of ``GROUP<id>``: a page (≤ 15, oldest first) of what I
-    may see (from my join on, or all of it in ChatRoom/Community).
-    Errors: 10010; 10007 not a member; 6017 ``nextReqMessageID`` not in the group."""
+    may see (from my join on, or all of it in ChatRoom/Community; in an AVChatRoom
+    I have joined on this connection, its short window).
+    Errors: 10010; 10007 not a member (not in the room); 6017 ``nextReqMessageID``
+    not in the group."""
     app = s.require_app()
-    _, me = await s.hub.groups.require_member(app, group_id, s.user_id)
+    group = await s.hub.groups.get(app, group_id)
+    viewer: str | None = s.user_id
+    if group.type == "AVChatRoom":  # no members: the room's audience reads its short window
+        if group_id not in s.conn.groups:
+            raise ImError(10007, "join the room first")
+        viewer, read_seq = None, 0
+    else:
+        _, me = await s.hub.groups.require_member(app, group_id, s.user_id)
+        read_seq = me.read_seq
     before = None
     if next_req_message_id:
         anchor = await s.hub.groups.get_message(
@@ -612,9 +615,9 @@ async def get_group_message_list(
         )
         before = anchor.seq
     page = await s.hub.groups.history(
-        app, group_id, s.user_id, limit=min(count, MAX_HISTORY_PAGE), before_seq=before
+        app, group_id, viewer, limit=min(count, MAX_HISTORY_PAGE), before_seq=before
     )
-    items = [_as_seen(m.view(), s.user_id, me.read_seq) for m in page.messages]
+    items = [_as_seen(m.view(), s.user_id, read_seq) for m in page.messages]
     return {
         "messageList": items,
         "nextReqMessageID": items[0]["ID"] if items and not page.complete else "",

@@ -2,15 +2,21 @@
 // bubbles, text and emoji sending, status (sending / sent / failed + resend),
 // recall, read receipts, the peer's typing indicator, the "new messages" jump,
 // and setMessageRead while the conversation is open and the page visible.
+// Group conversations show who sent what (name card, nick or userID, and
+// avatar), group tips as centred lines, @-mentions of me highlighted, and
+// the @-mention picker in the message box.
 
 import { $, h, safeUrl, toast } from './dom.js';
 import { initEmojiPanel, insertAtCaret } from './emoji.js';
 import {
-  TYPING_BUSINESS_ID, avatar, clock, dayKey, dayLabel, peerOf, preview, typingStatus,
+  TYPING_BUSINESS_ID, avatar, clock, dayKey, dayLabel, groupOf, memberCount, mentionOf, peerOf, preview, tipText, typingStatus,
 } from './format.js';
 import { onLangChange, t } from './i18n.js';
-import { fetchProfiles } from './session.js';
-import { avatarUrl, displayName, errorOf, publish, state, subscribe, thread } from './state.js';
+import { initMentions, mentionKey, takeMentions } from './mention.js';
+import { ensureProfiles, fetchGroup, fetchProfiles, loadMembers } from './session.js';
+import {
+  avatarUrl, displayName, errorOf, groupName, memberName, memberOf, publish, state, subscribe, thread,
+} from './state.js';
 
 const PAGE = 15; // getMessageList's maximum page
 const RECALL_WINDOW = 120; // seconds: the app default recall_window
@@ -42,14 +48,22 @@ export function initChat() {
     input: $('#composer-input'),
     emojiPanel: $('#emoji-panel'),
     emojiToggle: $('#emoji-toggle'),
+    info: $('#chat-info'),
+    notice: $('#chat-notice'),
   });
 
   $('#chat-back').addEventListener('click', () => closeConversation());
+  els.info.addEventListener('click', () => {
+    const gid = groupOf(state.current);
+    if (gid) publish('showGroup', gid);
+  });
+  initMentions(els.input, $('#mention-panel'));
   els.form.addEventListener('submit', (ev) => {
     ev.preventDefault();
     sendText();
   });
   els.input.addEventListener('keydown', (ev) => {
+    if (mentionKey(ev)) return;
     if (ev.key === 'Enter' && !ev.shiftKey && !ev.isComposing) {
       ev.preventDefault();
       sendText();
@@ -101,6 +115,13 @@ export function initChat() {
     }
   });
   subscribe('friends', () => state.current && renderHeader());
+  subscribe('members', (gid) => {
+    if (gid && state.current === `GROUP${gid}`) {
+      renderHeader();
+      renderMessages();
+    }
+  });
+  subscribe('groups', () => state.current && renderHeader());
   subscribe('conversations', () => {
     // Opened while another device or the list says there is something unread.
     const conv = currentConversation();
@@ -137,8 +158,14 @@ export async function openConversation(conversationID) {
   renderHeader();
   els.items.replaceChildren();
   const th = thread(conversationID);
-  const peer = peerOf(conversationID);
-  if (!state.profiles.has(peer)) fetchProfiles([peer]);
+  const gid = groupOf(conversationID);
+  if (gid) {
+    if (!state.members.has(gid)) loadMembers(gid);
+    if (!state.groups.has(gid)) fetchGroup(gid);
+  } else {
+    const peer = peerOf(conversationID);
+    if (!state.profiles.has(peer)) fetchProfiles([peer]);
+  }
   if (th.loaded) {
     renderMessages();
     scrollToBottom();
@@ -298,6 +325,20 @@ async function markRead() {
 function renderHeader() {
   const cid = state.current;
   if (!cid) return;
+  const gid = groupOf(cid);
+  els.info.hidden = !gid;
+  if (gid) {
+    const g = state.groups.get(gid) || {};
+    const name = groupName(gid);
+    els.title.textContent = name;
+    els.avatar.replaceChildren(avatar(gid, name, g.avatar, 'sm'));
+    els.typing.hidden = !g.memberCount;
+    els.typing.className = 'chat__subtitle chat__subtitle--muted';
+    els.typing.textContent = g.memberCount ? memberCount(g.memberCount) : '';
+    renderComposer(gid);
+    return;
+  }
+  renderComposer('');
   const peer = peerOf(cid);
   const conv = currentConversation();
   const name = (conv && conv.remark) || displayName(peer);
@@ -305,7 +346,17 @@ function renderHeader() {
   els.avatar.replaceChildren(avatar(peer, name, avatarUrl(peer), 'sm'));
   const typing = state.typing.has(cid);
   els.typing.hidden = !typing;
+  els.typing.className = 'chat__subtitle';
   els.typing.textContent = typing ? t('chat.typing') : '';
+}
+
+/** A group I am no longer in (left, removed, dismissed) keeps its history but takes no messages. */
+function renderComposer(gid) {
+  const g = gid ? state.groups.get(gid) : null;
+  const gone = Boolean(gid) && state.groupsLoaded && !(g && g.selfInfo);
+  els.form.hidden = gone;
+  els.notice.hidden = !gone;
+  els.notice.textContent = gone ? t('group.notMember') : '';
 }
 
 function renderTop() {
@@ -348,6 +399,11 @@ export function renderMessages() {
     if (canRecall(msg)) nextExpiry = Math.min(nextExpiry, msg.time + RECALL_WINDOW);
   }
   els.items.replaceChildren(...nodes);
+  if (groupOf(cid)) {
+    // names of senders and of users in tips who are not (or no longer) members
+    const ids = th.messages.flatMap((m) => [m.from, ...((m.payload && m.payload.userIDList) || [])]);
+    ensureProfiles(ids.filter((id) => !memberOf(groupOf(cid), id)));
+  }
   renderTop();
   if (stick) scrollToBottom();
   clearTimeout(recallTimer);
@@ -358,17 +414,23 @@ export function renderMessages() {
 
 function messageNode(msg) {
   const mine = msg.flow === 'out' || (msg.from && msg.from === state.userID && msg.flow !== 'in');
+  const gid = groupOf(state.current);
   const peer = peerOf(state.current);
+  const nameOf = (id) => (gid ? memberName(gid, id) : displayName(id));
+  if (msg.type === 'TIMGroupTipElem' || msg.type === 'TIMGroupSystemNoticeElem') {
+    return h('li', { class: 'tip tip--group', dataset: { testid: 'group-tip', messageId: msg.ID || '' }, text: tipText(msg, nameOf) });
+  }
   if (msg.isRevoked) {
     const byMe = msg.revoker ? msg.revoker === state.userID : mine;
+    const by = gid ? msg.revoker || msg.from : peer;
     return h('li', {
       class: 'tip',
       dataset: { testid: 'msg-recalled', messageId: msg.ID || '' },
-      text: byMe ? t('chat.recalledByMe') : t('chat.recalledByPeer', { name: displayName(peer) }),
+      text: byMe ? t('chat.recalledByMe') : t('chat.recalledByPeer', { name: nameOf(by) }),
     });
   }
   const who = mine ? state.userID : msg.from || peer;
-  const name = displayName(who);
+  const name = nameOf(who);
   const status = msg.status || 'unSend';
   const meta = [h('time', { class: 'msg__time', text: msg.time ? clock(msg.time) : '' })];
   if (mine) {
@@ -385,7 +447,7 @@ function messageNode(msg) {
       );
     } else if (status !== 'success') {
       meta.push(h('span', { class: 'status status--sending', dataset: { testid: 'msg-status' }, text: t('chat.sending') }));
-    } else {
+    } else if (!gid) {
       meta.push(h('span', {
         class: msg.isPeerRead ? 'status status--read' : 'status status--unread',
         dataset: { testid: 'read-receipt' },
@@ -403,16 +465,26 @@ function messageNode(msg) {
         onclick: () => recall(msg),
       }))
     : null;
+  const at = gid && !mine ? mentionOf(msg, state.userID) : '';
+  const member = gid ? memberOf(gid, who) : null;
+  const picture = mine
+    ? (state.me && state.me.avatar) || avatarUrl(who)
+    : (member && member.avatar) || msg.avatar || avatarUrl(who);
   return h(
     'li',
     {
-      class: `msg ${mine ? 'msg--out' : 'msg--in'}${status === 'fail' ? ' msg--fail' : ''}`,
-      dataset: { testid: 'message', messageId: msg.ID || '', status },
+      class: `msg ${mine ? 'msg--out' : 'msg--in'}${status === 'fail' ? ' msg--fail' : ''}${at ? ' msg--at' : ''}`,
+      dataset: { testid: 'message', messageId: msg.ID || '', status, from: who },
     },
-    avatar(who, name, mine ? (state.me && state.me.avatar) || avatarUrl(who) : msg.avatar || avatarUrl(who), 'sm'),
+    avatar(who, name, picture, 'sm'),
     h(
       'div',
       { class: 'msg__content' },
+      gid && !mine
+        ? h('div', { class: 'msg__sender' },
+          h('span', { dataset: { testid: 'sender-name' }, text: name }),
+          at ? h('span', { class: 'at-chip', dataset: { testid: 'at-me' }, text: at === 'me' ? t('mention.atMe') : t('mention.atAll') }) : null)
+        : null,
       h('div', { class: 'msg__bubble', dataset: { testid: 'bubble' }, tabindex: '0' }, content(msg)),
       h('div', { class: 'msg__meta' }, ...meta),
       actions,
@@ -459,14 +531,16 @@ async function sendText() {
   const text = els.input.value;
   if (!text.trim() || !state.current || !state.chat) return;
   const cid = state.current;
-  const { TYPES } = state.sdk;
+  const gid = groupOf(cid);
   let msg;
   try {
-    msg = state.chat.createTextMessage({
-      to: peerOf(cid),
-      conversationType: (TYPES && TYPES.CONV_C2C) || 'C2C',
-      payload: { text },
-    });
+    if (gid) {
+      const atUserList = takeMentions(cid, text);
+      const options = { to: gid, conversationType: 'GROUP', payload: atUserList.length ? { text, atUserList } : { text } };
+      msg = atUserList.length ? state.chat.createTextAtMessage(options) : state.chat.createTextMessage(options);
+    } else {
+      msg = state.chat.createTextMessage({ to: peerOf(cid), conversationType: 'C2C', payload: { text } });
+    }
   } catch (err) {
     toast(t('chat.sendFailed', errorOf(err)));
     return;
@@ -520,7 +594,7 @@ async function recall(msg) {
 // ---- typing indicator (chat-uikit's custom message, online users only)
 
 function typingChanged() {
-  if (!state.current || !state.chat) return;
+  if (!state.current || !state.chat || groupOf(state.current)) return; // typing is a C2C signal
   if (!els.input.value.trim()) {
     stopTyping();
     return;

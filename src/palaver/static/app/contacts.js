@@ -15,6 +15,7 @@ export function initContacts() {
   subscribe('friends', renderFriends);
   subscribe('profiles', renderAll);
   subscribe('applications', renderRequests);
+  subscribe('groupApplications', renderRequests); // the tab's badge counts both
   subscribe('blacklist', renderBlacklist);
   onLangChange(renderAll);
 
@@ -119,11 +120,12 @@ function renderRequests() {
   const apps = state.applications || [];
   const incoming = apps.filter((a) => a.type !== 'Pendency_Type_SendOut');
   const badge = $('#requests-badge');
+  badge.textContent = String(incoming.length);
+  badge.hidden = incoming.length === 0;
   const appBadge = $('#application-badge');
-  for (const b of [badge, appBadge]) {
-    b.textContent = String(incoming.length);
-    b.hidden = incoming.length === 0;
-  }
+  const total = incoming.length + (state.groupApplications || []).length;
+  appBadge.textContent = String(total);
+  appBadge.hidden = total === 0;
   if (!apps.length) {
     list.replaceChildren(empty(t('contacts.noRequests')));
     return;

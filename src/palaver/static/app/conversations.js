@@ -1,18 +1,22 @@
 // The conversation list: avatar, name (remark or nick), last-message preview,
 // time, unread badge, pinned on top, pin/unpin and delete; live from
-// CONVERSATION_LIST_UPDATED. Also the "new chat" box and the total-unread badge.
+// CONVERSATION_LIST_UPDATED. Group conversations show the group's name, the
+// sender before the preview, and "[@me]" / "[@all]" while an @-mention of me
+// is unread. Also the "new chat" box and the total-unread badge.
 
 import { openConversation, closeConversation } from './chat.js';
 import { $, h, toast } from './dom.js';
-import { avatar, listTime, peerOf, preview } from './format.js';
+import { avatar, groupOf, listTime, peerOf, preview, tipText } from './format.js';
 import { onLangChange, t } from './i18n.js';
-import { call, fetchProfiles } from './session.js';
-import { avatarUrl, displayName, errorOf, publish, state, subscribe } from './state.js';
+import { call, ensureProfiles, fetchProfiles } from './session.js';
+import {
+  avatarUrl, displayName, errorOf, groupName, memberName, publish, state, subscribe,
+} from './state.js';
 
 let menuFor = null; // the conversationID whose action menu is open
 
 export function initConversations() {
-  for (const topic of ['conversations', 'profiles', 'friends', 'typing', 'open', 'me']) {
+  for (const topic of ['conversations', 'profiles', 'friends', 'typing', 'open', 'me', 'groups', 'members']) {
     subscribe(topic, renderList);
   }
   subscribe('unread', renderTotal);
@@ -63,17 +67,40 @@ export function renderList() {
   const items = state.conversations.filter((c) => c && c.conversationID);
   $('#conv-empty').hidden = items.length > 0;
   list.replaceChildren(...items.map(item));
+  const senders = items.filter((c) => c.type === 'GROUP' && c.lastMessage).map((c) => c.lastMessage.from);
+  ensureProfiles(senders);
+}
+
+/** "[@me]" or "[@all]" while the conversation has an unread @-mention of me (or of everyone). */
+function atMarker(conv) {
+  const types = (conv.groupAtInfoList || []).flatMap((a) => a.atTypeArray || []);
+  if (types.includes(1) || types.includes(3)) return t('conv.atMe');
+  if (types.includes(2)) return t('conv.atAll');
+  return '';
+}
+
+/** A group conversation's preview: tips as a line, others as "Sender: text". */
+function groupPreview(gid, last) {
+  if (!last) return '';
+  const nameOf = (id) => memberName(gid, id);
+  if (last.type === 'TIMGroupTipElem' || last.type === 'TIMGroupSystemNoticeElem') return tipText(last, nameOf);
+  const text = preview(last, state.userID, nameOf(last.revoker || last.from));
+  if (last.isRevoked || !last.from) return text;
+  return `${last.from === state.userID ? t('conv.me') : nameOf(last.from)}: ${text}`;
 }
 
 function item(conv) {
   const cid = conv.conversationID;
-  const peer = (conv.userProfile && conv.userProfile.userID) || peerOf(cid);
-  const name = conv.remark || displayName(peer);
-  const url = avatarUrl(peer) || (conv.userProfile && conv.userProfile.avatar) || '';
+  const gid = groupOf(cid);
+  const group = gid ? state.groups.get(gid) || conv.groupProfile || {} : null;
+  const peer = gid || (conv.userProfile && conv.userProfile.userID) || peerOf(cid);
+  const name = gid ? groupName(gid) : conv.remark || displayName(peer);
+  const url = gid ? group.avatar || '' : avatarUrl(peer) || (conv.userProfile && conv.userProfile.avatar) || '';
   const unread = conv.unreadCount || 0;
   const typing = state.typing.has(cid);
   const last = conv.lastMessage;
-  const text = typing ? t('chat.typing') : preview(last, state.userID, name);
+  const text = typing ? t('chat.typing') : gid ? groupPreview(gid, last) : preview(last, state.userID, name);
+  const marker = gid ? atMarker(conv) : '';
 
   const classes = ['conv'];
   if (conv.isPinned) classes.push('conv--pinned');
@@ -112,6 +139,7 @@ function item(conv) {
       h(
         'span',
         { class: 'conv__row' },
+        marker ? h('span', { class: 'conv__at', dataset: { testid: 'at-marker' }, text: marker }) : null,
         h('span', {
           class: typing ? 'conv__preview conv__preview--typing' : 'conv__preview',
           dataset: { testid: 'conversation-preview' },

@@ -63,3 +63,67 @@ export function toast(text) {
     el.hidden = true;
   }, 4000);
 }
+
+/**
+ * A dialog over the page (create a group, join one, confirm…): `title` and
+ * `body` nodes; Escape, the close button and the backdrop close it. Returns
+ * `close()`. One dialog at a time: opening another closes the first.
+ */
+let closeOpen = null;
+export function openModal(title, body, { testid = 'modal', closeLabel = 'Close', onClose = null } = {}) {
+  closeModal();
+  const titleId = `modal-title-${Date.now()}`;
+  const close = () => {
+    if (closeOpen !== close) return;
+    closeOpen = null;
+    document.removeEventListener('keydown', onKey);
+    root.remove();
+    if (onClose) onClose();
+  };
+  const onKey = (ev) => {
+    if (ev.key === 'Escape') close();
+  };
+  const card = h(
+    'div',
+    { class: 'modal__card', role: 'dialog', 'aria-modal': 'true', 'aria-labelledby': titleId, dataset: { testid } },
+    h('header', { class: 'modal__header' },
+      h('h2', { class: 'modal__title', id: titleId, text: title }),
+      h('button', {
+        type: 'button', class: 'icon-button modal__close', 'aria-label': closeLabel, title: closeLabel,
+        dataset: { testid: 'modal-close' }, onclick: () => close(),
+      }, h('span', { class: 'icon icon--close', 'aria-hidden': 'true' }))),
+    h('div', { class: 'modal__body' }, body),
+  );
+  const root = h('div', { class: 'modal', onclick: (ev) => ev.target === root && close() }, card);
+  document.body.append(root);
+  document.addEventListener('keydown', onKey);
+  closeOpen = close;
+  const first = card.querySelector('input, select, textarea, .modal__body button');
+  if (first) first.focus({ preventScroll: true });
+  return close;
+}
+
+export function closeModal() {
+  if (closeOpen) closeOpen();
+}
+
+/** Ask before something that cannot be undone; resolves true for `okLabel`. */
+export function confirmAction(text, { title, okLabel, cancelLabel, danger = true }) {
+  return new Promise((resolve) => {
+    let answered = false;
+    const answer = (yes) => {
+      answered = true;
+      close();
+      resolve(yes);
+    };
+    const close = openModal(title, [
+      h('p', { class: 'modal__text', text }),
+      h('div', { class: 'modal__actions' },
+        h('button', { type: 'button', class: 'button', dataset: { testid: 'confirm-cancel' }, text: cancelLabel, onclick: () => answer(false) }),
+        h('button', {
+          type: 'button', class: `button ${danger ? 'button--danger-solid' : 'button--primary'}`,
+          dataset: { testid: 'confirm-ok' }, text: okLabel, onclick: () => answer(true),
+        })),
+    ], { testid: 'confirm', closeLabel: cancelLabel, onClose: () => answered || resolve(false) });
+  });
+}

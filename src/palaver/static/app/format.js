@@ -24,6 +24,86 @@ export function peerOf(conversationID) {
   return conversationID && conversationID.startsWith('C2C') ? conversationID.slice(3) : conversationID;
 }
 
+/** The groupID of a group conversation ID ("GROUP@TGS#1" → "@TGS#1"), or '' for others. */
+export function groupOf(conversationID) {
+  return conversationID && conversationID.startsWith('GROUP') ? conversationID.slice(5) : '';
+}
+
+/** Tencent's atUserList value for "everyone". */
+export const AT_ALL = '__kImSDK_MesssageAtALL__';
+
+/** Whether a group message @-mentions `userID`: 'me', 'all', or ''. */
+export function mentionOf(msg, userID) {
+  const list = (msg && Array.isArray(msg.atUserList) && msg.atUserList) || [];
+  if (list.includes(userID)) return 'me';
+  if (list.includes(AT_ALL)) return 'all';
+  return '';
+}
+
+/** "3 members" (or "1 member"). */
+export function memberCount(n) {
+  return n === 1 ? t('group.memberCountOne') : t('group.memberCount', { count: n });
+}
+
+/** How long a mute lasts, in words ("10 minutes", "1 day"). */
+export function duration(seconds) {
+  const units = [['day', 86400], ['hour', 3600], ['minute', 60], ['second', 1]];
+  for (const [unit, size] of units) {
+    if (seconds >= size && seconds % size === 0) {
+      const n = seconds / size;
+      return t(n === 1 ? `duration.${unit}` : `duration.${unit}s`, { count: n });
+    }
+  }
+  return t('duration.seconds', { count: seconds });
+}
+
+/**
+ * A group tip (TIMGroupTipElem) or group notice as one line of text:
+ * "Alice joined the group", "Bob was removed from the group"…; `nameOf(userID)`
+ * gives the names to show.
+ */
+export function tipText(msg, nameOf) {
+  const p = (msg && msg.payload) || {};
+  if (msg.type === 'TIMGroupSystemNoticeElem') {
+    return t('tip.notice', { text: String(p.content ?? p.userDefinedField ?? '') });
+  }
+  const ids = Array.isArray(p.userIDList) ? p.userIDList : [];
+  const names = ids.map((id) => nameOf(String(id))).join(t('tip.separator'));
+  const op = p.operatorID ? nameOf(String(p.operatorID)) : '';
+  const many = ids.length > 1;
+  switch (Number(p.operationType)) {
+    case 1:
+      return t('tip.joined', { names });
+    case 2:
+      return t('tip.quit', { names });
+    case 3:
+      return t(many ? 'tip.kickedMany' : 'tip.kicked', { names, op });
+    case 4:
+      return t(many ? 'tip.adminSetMany' : 'tip.adminSet', { names });
+    case 5:
+      return t(many ? 'tip.adminUnsetMany' : 'tip.adminUnset', { names });
+    case 6: {
+      const g = p.newGroupProfile || {};
+      if (typeof g.name === 'string' && g.name) return t('tip.renamed', { op, name: g.name });
+      if (g.ownerID) return t('tip.owner', { names: nameOf(String(g.ownerID)) });
+      if (typeof g.notification === 'string') return t('tip.notification', { op });
+      if (typeof g.muteAllMembers === 'boolean') return t(g.muteAllMembers ? 'tip.muteAll' : 'tip.unmuteAll', { op });
+      return t('tip.profile', { op });
+    }
+    case 7: {
+      const infos = p.msgMemberInfo || p.memberList || [];
+      const info = infos[0];
+      if (info && Number(info.muteTime) > 0) {
+        return t('tip.muted', { names: nameOf(String(info.userID)), time: duration(Number(info.muteTime)) });
+      }
+      if (info) return t('tip.unmuted', { names: nameOf(String(info.userID)) });
+      return t('tip.memberProfile', { names: names || op });
+    }
+    default:
+      return t('tip.unknown');
+  }
+}
+
 /** Up to two letters for an avatar without a picture. */
 export function initials(name) {
   const s = String(name || '?').trim();
@@ -132,6 +212,9 @@ export function preview(msg, myID, peerName) {
       return p.description ? String(p.description) : t('preview.custom');
     case 'TIMRelayElem':
       return t('preview.merger');
+    case 'TIMGroupTipElem':
+    case 'TIMGroupSystemNoticeElem':
+      return tipText(msg, (id) => id);
     default:
       return t('preview.unknown');
   }

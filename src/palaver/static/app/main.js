@@ -3,6 +3,7 @@
 
 import { closeConversation, initChat } from './chat.js';
 import { initContacts } from './contacts.js';
+import { initGroups } from './groups.js';
 import { initConversations, renderList } from './conversations.js';
 import { $ } from './dom.js';
 import { applyStatic, onLangChange, t, toggleLang } from './i18n.js';
@@ -97,6 +98,7 @@ function init() {
   initConversations();
   initChat();
   initContacts();
+  initGroups();
   initProfile({ onLogout: doLogout });
 
   for (const btn of document.querySelectorAll('.tab[data-tab]')) {

@@ -1,7 +1,7 @@
 // The SDK side: load /sdk/palaver-chat.js, log in, turn SDK events into state
 // changes and publish them to the views; log out.
 
-import { typingStatus } from './format.js';
+import { groupOf, typingStatus } from './format.js';
 import { publish, rememberProfiles, resetState, state } from './state.js';
 
 const TYPING_TIMEOUT_MS = 6000; // hide "typing…" if the peer's "stopped" signal never comes
@@ -65,13 +65,15 @@ async function loadAll() {
       return undefined;
     },
   );
-  const [me, convs, total, friends, apps, black] = await Promise.all([
+  const [me, convs, total, friends, apps, black, groups, groupApps] = await Promise.all([
     settle(chat.getMyProfile()),
     settle(chat.getConversationList()),
     settle(chat.getTotalUnreadMessageCount()),
     settle(chat.getFriendList()),
     settle(chat.getFriendApplicationList()),
     settle(chat.getBlacklist()),
+    settle(chat.getGroupList()),
+    settle(chat.getGroupApplicationList()),
   ]);
   if (me !== undefined) setMe(dataOf(me)?.profile || dataOf(me));
   if (convs !== undefined) setConversations(listOf(convs, 'conversationList'));
@@ -79,13 +81,17 @@ async function loadAll() {
   if (friends !== undefined) setFriends(listOf(friends, 'friendList'));
   if (apps !== undefined) setApplications(dataOf(apps));
   if (black !== undefined) setBlacklist(listOf(black, 'userIDList'));
+  if (groups !== undefined) setGroups(listOf(groups, 'groupList'));
+  if (groupApps !== undefined) setGroupApplications(dataOf(groupApps));
   const missing = state.conversations
+    .filter((c) => c.type !== 'GROUP')
     .map((c) => c.userProfile && c.userProfile.userID)
     .filter((id) => id && !(state.profiles.get(id) || {}).nick);
   if (missing.length) fetchProfiles(missing);
 }
 
 export async function logout() {
+  askedProfiles.clear();
   const chat = state.chat;
   if (chat) {
     unwire(chat);
@@ -102,6 +108,15 @@ export async function logout() {
 export function dropSession() {
   if (state.chat) unwire(state.chat);
   resetState();
+}
+
+const askedProfiles = new Set(); // userIDs ensureProfiles asked for once already
+
+/** Fetch the profiles of users not known yet, each at most once (names of group senders). */
+export function ensureProfiles(userIDList) {
+  const missing = [...new Set(userIDList)].filter((id) => id && !state.profiles.has(id) && !askedProfiles.has(id));
+  for (const id of missing) askedProfiles.add(id);
+  if (missing.length) fetchProfiles(missing);
 }
 
 export async function fetchProfiles(userIDList) {
@@ -156,6 +171,92 @@ function setApplications(data) {
   state.applications = Array.isArray(d) ? d : d.friendApplicationList || [];
   state.applicationUnread = Number(d.unreadCount) || 0;
   publish('applications');
+}
+
+/** My groups (GROUP_LIST_UPDATED gives the whole list); groups I left are forgotten. */
+function setGroups(list) {
+  const mine = new Map();
+  for (const g of Array.isArray(list) ? list : []) if (g && g.groupID) mine.set(g.groupID, g);
+  for (const id of state.groups.keys()) {
+    if (!mine.has(id)) state.members.delete(id);
+  }
+  state.groups = mine;
+  state.groupsLoaded = true;
+  publish('groups');
+}
+
+/** Remember one group's fresh profile (after a change or a look-up). */
+export function rememberGroup(group) {
+  if (!group || !group.groupID) return;
+  const old = state.groups.get(group.groupID) || {};
+  // (selfInfo comes only for members: a group I left loses it)
+  state.groups.set(group.groupID, { ...old, ...group, selfInfo: group.selfInfo });
+  publish('groups');
+}
+
+function setGroupApplications(data) {
+  const d = data || {};
+  state.groupApplications = Array.isArray(d) ? d : d.applicationList || [];
+  publish('groupApplications');
+}
+
+/** Ask again for the groups and the applications to them. */
+export async function refreshGroups() {
+  if (!state.chat) return;
+  try {
+    const [groups, apps] = await Promise.all([state.chat.getGroupList(), state.chat.getGroupApplicationList()]);
+    setGroups(listOf(groups, 'groupList'));
+    setGroupApplications(dataOf(apps));
+  } catch (err) {
+    console.warn('palaver ui: group refresh failed', err);
+  }
+}
+
+/** One group's profile, fetched again. */
+export async function fetchGroup(groupID) {
+  try {
+    const res = await state.chat.getGroupProfile({ groupID });
+    rememberGroup(dataOf(res).group);
+  } catch (err) {
+    console.warn('palaver ui: getGroupProfile failed', err);
+  }
+}
+
+const MEMBER_PAGES = 10; // at most 1,000 members shown
+
+/** Load (again) a group's members, owner first; publishes 'members' with the groupID. */
+export function loadMembers(groupID) {
+  const entry = state.members.get(groupID) || { list: [], loading: null, loaded: false };
+  state.members.set(groupID, entry);
+  if (entry.loading) {
+    entry.again = true;
+    return entry.loading;
+  }
+  entry.loading = (async () => {
+    try {
+      const list = [];
+      let offset = 0;
+      for (let page = 0; page < MEMBER_PAGES; page++) {
+        const d = dataOf(await state.chat.getGroupMemberList({ groupID, count: 100, offset }));
+        list.push(...(d.memberList || []));
+        offset = Number(d.offset) || 0;
+        if (!offset) break;
+      }
+      entry.list = list;
+      entry.loaded = true;
+      rememberProfiles(list.filter((m) => m.nick || m.avatar).map((m) => ({ userID: m.userID, nick: m.nick, avatar: m.avatar })));
+    } catch (err) {
+      console.warn('palaver ui: getGroupMemberList failed', err);
+    } finally {
+      entry.loading = null;
+    }
+    publish('members', groupID);
+    if (entry.again) {
+      entry.again = false;
+      loadMembers(groupID);
+    }
+  })();
+  return entry.loading;
 }
 
 function setBlacklist(list) {
@@ -231,6 +332,7 @@ function wire(chat, EVENT) {
         continue;
       }
       if (msg.flow === 'in' && state.typing.has(msg.conversationID)) setTyping(msg.conversationID, false);
+      if (msg.type === 'TIMGroupTipElem') groupChanged(groupOf(msg.conversationID), msg.payload || {});
       const added = addToThread(msg);
       touched.add(msg.conversationID);
       if (added) publish('incoming', msg);
@@ -281,12 +383,22 @@ function wire(chat, EVENT) {
   on(EVENT.FRIEND_LIST_UPDATED, (list) => setFriends(Array.isArray(list) ? list : listOf(list, 'friendList')));
   on(EVENT.FRIEND_APPLICATION_LIST_UPDATED, (data) => setApplications(data));
   on(EVENT.BLACKLIST_UPDATED, (list) => setBlacklist(Array.isArray(list) ? list : listOf(list, 'userIDList')));
+  on(EVENT.GROUP_LIST_UPDATED, (list) => setGroups(Array.isArray(list) ? list : listOf(list, 'groupList')));
+  on(EVENT.GROUP_APPLICATION_LIST_UPDATED, (data) => setGroupApplications(data));
   on(EVENT.NET_STATE_CHANGE, (data) => {
     state.netState = (data && data.state) || 'connected';
     publish('net');
   });
   on(EVENT.KICKED_OUT, (data) => publish('kicked', (data && data.type) || 'unknown'));
   on(EVENT.ERROR, (data) => console.warn('palaver sdk error', data));
+}
+
+/** A group tip says members or the profile changed: refresh what is shown. */
+function groupChanged(groupID, tip) {
+  if (!groupID) return;
+  if (Number(tip.operationType) === 6) fetchGroup(groupID);
+  else if (state.members.has(groupID)) loadMembers(groupID);
+  if ([1, 2, 3].includes(Number(tip.operationType))) fetchGroup(groupID); // the member count
 }
 
 function unwire(chat) {

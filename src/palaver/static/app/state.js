@@ -17,6 +17,10 @@ export const state = {
   applications: [], // friend applications (in and out)
   applicationUnread: 0,
   blacklist: [], // userID[]
+  groups: new Map(), // groupID → Group (mine have selfInfo; others I looked at do not)
+  groupsLoaded: false, // the group list came at least once
+  members: new Map(), // groupID → {list: GroupMember[], loading: Promise|null}
+  groupApplications: [], // applications to groups I own or administer
   current: null, // the open conversationID
   threads: new Map(), // conversationID → Thread
   typing: new Map(), // conversationID → timer id while the peer types
@@ -65,6 +69,10 @@ export function resetState() {
     applications: [],
     applicationUnread: 0,
     blacklist: [],
+    groups: new Map(),
+    groupsLoaded: false,
+    members: new Map(),
+    groupApplications: [],
     current: null,
     threads: new Map(),
     typing: new Map(),
@@ -79,6 +87,36 @@ export function displayName(userID) {
   if (friend && friend.remark) return friend.remark;
   const p = state.profiles.get(userID) || (friend && friend.profile);
   return (p && p.nick) || userID;
+}
+
+/** A group member (from the loaded member list), or null. */
+export function memberOf(groupID, userID) {
+  const m = state.members.get(groupID);
+  return (m && m.list.find((x) => x.userID === userID)) || null;
+}
+
+/** A user's name in a group: their name card, else their nick, else the userID. */
+export function memberName(groupID, userID) {
+  const m = memberOf(groupID, userID);
+  if (m && m.nameCard) return m.nameCard;
+  const p = state.profiles.get(userID);
+  return (m && m.nick) || (p && p.nick) || userID;
+}
+
+/** The group's name (or its ID while unknown). */
+export function groupName(groupID) {
+  const g = state.groups.get(groupID);
+  if (g && g.name) return g.name;
+  const conv = state.conversations.find((c) => c.conversationID === `GROUP${groupID}`);
+  return (conv && conv.groupProfile && conv.groupProfile.name) || groupID;
+}
+
+/** My role in a group ('Owner', 'Admin', 'Member'), or '' if I am not a member. */
+export function myRole(groupID) {
+  const g = state.groups.get(groupID);
+  if (g && g.selfInfo && g.selfInfo.role) return g.selfInfo.role;
+  const me = memberOf(groupID, state.userID);
+  return me ? me.role : '';
 }
 
 export function avatarUrl(userID) {

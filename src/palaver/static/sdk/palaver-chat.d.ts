@@ -25,6 +25,8 @@ export declare const EVENT: {
   readonly FRIEND_LIST_UPDATED: 'onFriendListUpdated';
   readonly FRIEND_GROUP_LIST_UPDATED: 'onFriendGroupListUpdated';
   readonly FRIEND_APPLICATION_LIST_UPDATED: 'onFriendApplicationListUpdated';
+  /** Palaver: applications to groups I own or administer changed. */
+  readonly GROUP_APPLICATION_LIST_UPDATED: 'onGroupApplicationListUpdated';
   readonly KICKED_OUT: 'kickedOut';
   readonly ERROR: 'error';
   readonly NET_STATE_CHANGE: 'netStateChange';
@@ -92,6 +94,27 @@ export declare const TYPES: {
   readonly GRP_CHATROOM: 'ChatRoom';
   readonly GRP_AVCHATROOM: 'AVChatRoom';
   readonly GRP_COMMUNITY: 'Community';
+  readonly GRP_MBR_ROLE_OWNER: 'Owner';
+  readonly GRP_MBR_ROLE_ADMIN: 'Admin';
+  readonly GRP_MBR_ROLE_MEMBER: 'Member';
+  readonly JOIN_OPTIONS_FREE_ACCESS: 'FreeAccess';
+  readonly JOIN_OPTIONS_NEED_PERMISSION: 'NeedPermission';
+  readonly JOIN_OPTIONS_DISABLE_APPLY: 'DisableApply';
+  readonly JOIN_STATUS_SUCCESS: 'JoinedSuccess';
+  readonly JOIN_STATUS_WAIT_APPROVAL: 'WaitAdminApproval';
+  readonly JOIN_STATUS_ALREADY_IN_GROUP: 'AlreadyInGroup';
+  readonly GRP_TIP_MBR_JOIN: 1;
+  readonly GRP_TIP_MBR_QUIT: 2;
+  readonly GRP_TIP_MBR_KICKED_OUT: 3;
+  readonly GRP_TIP_MBR_SET_ADMIN: 4;
+  readonly GRP_TIP_MBR_CANCELED_ADMIN: 5;
+  readonly GRP_TIP_GRP_PROFILE_UPDATED: 6;
+  readonly GRP_TIP_MBR_PROFILE_UPDATED: 7;
+  /** `atUserList` value that mentions everyone. */
+  readonly MSG_AT_ALL: '__kImSDK_MesssageAtALL__';
+  readonly CONV_AT_ME: 1;
+  readonly CONV_AT_ALL: 2;
+  readonly CONV_AT_ALL_AT_ME: 3;
 };
 
 /** Error codes the SDK makes itself (the rest are the server's Tencent codes). */
@@ -121,7 +144,13 @@ export type MessageType =
   | 'TIMFileElem'
   | 'TIMSoundElem'
   | 'TIMVideoFileElem'
+  | 'TIMGroupTipElem'
+  | 'TIMGroupSystemNoticeElem'
   | string;
+export type GroupType = 'Private' | 'Public' | 'ChatRoom' | 'AVChatRoom' | 'Community';
+export type GroupRole = 'Owner' | 'Admin' | 'Member';
+export type JoinOption = 'FreeAccess' | 'NeedPermission' | 'DisableApply';
+export type JoinStatus = 'JoinedSuccess' | 'WaitAdminApproval' | 'AlreadyInGroup';
 export type MessageStatus = 'unSend' | 'success' | 'fail';
 export type NetState = 'connected' | 'connecting' | 'disconnected';
 export type KickedOutType = 'multipleAccount' | 'multipleDevice' | 'userSigExpired' | 'REST_API_Kick';
@@ -153,7 +182,18 @@ export interface TextPayload {
   text: string;
 }
 export interface TextAtPayload extends TextPayload {
+  /** userIDs, or `TYPES.MSG_AT_ALL`. */
   atUserList?: string[];
+}
+
+/** `payload` of a `TIMGroupTipElem` message. */
+export interface GroupTipPayload {
+  /** `TYPES.GRP_TIP_*`: 1 join, 2 quit, 3 kicked, 4 admin set, 5 admin unset, 6 group profile, 7 member profile. */
+  operationType: number;
+  operatorID: string;
+  userIDList: string[];
+  newGroupProfile?: Partial<Group>;
+  msgMemberInfo?: Array<{ userID: string; muteTime: number }>;
 }
 export interface FacePayload {
   index: number;
@@ -236,9 +276,12 @@ export declare class Message {
   nick: string;
   avatar: string;
   nameCard: string;
+  /** Group messages: mentioned userIDs (`TYPES.MSG_AT_ALL` for everyone). */
   atUserList: string[];
   cloudCustomData: string;
   needReadReceipt: boolean;
+  /** My group messages with `needReadReceipt`: see getMessageReadReceiptList. */
+  readReceiptInfo: { readCount: number; unreadCount: number };
   /** Palaver: every element in the REST shape. */
   MsgBody: MsgElement[];
   /** Palaver: sent with `onlineUserOnly` (not stored). */
@@ -279,8 +322,12 @@ export interface Conversation {
   unreadCount: number;
   lastMessage: LastMessage | null;
   isPinned: boolean;
-  userProfile: Partial<Profile> & { userID: string };
-  groupProfile: null;
+  /** C2C: the peer's profile (`{}` for groups). */
+  userProfile: Partial<Profile> & { userID?: string };
+  /** GROUP: the group (null for C2C). */
+  groupProfile: Group | null;
+  /** GROUP: unread messages that @-mention me or everyone. */
+  groupAtInfoList: GroupAtInfo[];
   remark: string;
   messageRemindType: string;
   draftText: string;
@@ -288,6 +335,100 @@ export interface Conversation {
   peerReadSequence: number;
   /** Palaver: how far I read. */
   readSequence: number;
+}
+
+export interface GroupAtInfo {
+  groupID: string;
+  from: string;
+  messageSequence: number;
+  /** `TYPES.CONV_AT_ME` (1) and/or `TYPES.CONV_AT_ALL` (2). */
+  atTypeArray: number[];
+}
+
+/** A group (docs/protocol.md §8.4). */
+export interface Group {
+  groupID: string;
+  type: GroupType;
+  name: string;
+  avatar: string;
+  introduction: string;
+  notification: string;
+  ownerID: string;
+  /** Unix seconds. */
+  createTime: number;
+  lastInfoTime: number;
+  lastMessage: { lastTime: number; lastSequence: number; fromAccount: string };
+  nextMessageSeq: number;
+  memberCount: number;
+  maxMemberCount: number;
+  muteAllMembers: boolean;
+  joinOption: JoinOption;
+  groupCustomField: Array<{ key: string; value: string }>;
+  /** Mine, when I am a member. */
+  selfInfo?: { userID: string; role: GroupRole; joinTime: number; nameCard: string; muteUntil: number; messageRemindType: string };
+}
+
+export interface GroupMember {
+  userID: string;
+  nick: string;
+  avatar: string;
+  role: GroupRole;
+  /** Unix seconds. */
+  joinTime: number;
+  nameCard: string;
+  /** Unix seconds; 0 = not muted. */
+  muteUntil: number;
+  memberCustomField: Array<{ key: string; value: string }>;
+}
+
+export interface GroupApplication {
+  groupID: string;
+  groupName: string;
+  applicant: string;
+  applicantNick: string;
+  applyMessage: string;
+  /** Unix seconds. */
+  time: number;
+}
+
+export interface GroupApplicationList {
+  applicationList: GroupApplication[];
+  unreadCount: number;
+}
+
+/** MESSAGE_READ_RECEIPT_RECEIVED data: new read counts of my loaded messages, plus what the receipt says. */
+export type ReadReceipts = Array<{
+  groupID: string;
+  conversationID: string;
+  messageID: string;
+  readCount: number;
+  unreadCount: number;
+}> & { conversationID: string; groupID: string; userID: string; readSequence: number };
+
+export interface CreateGroupOptions {
+  /** `TYPES.GRP_*` (default 'Private'). */
+  type?: GroupType | 'Work' | 'Meeting';
+  name: string;
+  groupID?: string;
+  introduction?: string;
+  notification?: string;
+  avatar?: string;
+  maxMemberNum?: number;
+  joinOption?: JoinOption;
+  memberList?: Array<string | { userID: string; role?: GroupRole; memberCustomField?: Array<{ key: string; value: string }> }>;
+  groupCustomField?: Array<{ key: string; value: string }>;
+}
+
+export interface UpdateGroupOptions {
+  groupID: string;
+  name?: string;
+  introduction?: string;
+  notification?: string;
+  avatar?: string;
+  maxMemberNum?: number;
+  joinOption?: JoinOption;
+  muteAllMembers?: boolean;
+  groupCustomField?: Array<{ key: string; value: string }>;
 }
 
 export interface Friend {
@@ -342,6 +483,10 @@ export interface EventData {
   onMessageReceived: Message[];
   onMessageRevoked: Message[];
   onMessageReadByPeer: ReadByPeer;
+  onMessageReadReceiptReceived: ReadReceipts;
+  /** The whole refetched list of my groups. */
+  onGroupListUpdated: Group[];
+  onGroupApplicationListUpdated: GroupApplicationList;
   onConversationListUpdated: Conversation[];
   onTotalUnreadMessageCountUpdated: number;
   onProfileUpdated: Profile[];
@@ -471,8 +616,9 @@ export default class PalaverChat {
 
   /**
    * Send; the same Message is updated (status 'success', ID, sequence, time) or
-   * gets status 'fail'. Rejects 20003, 20007, 20009, 20012, 90002, 80002, 6014,
-   * 6017, 2800/2801 (then resend).
+   * gets status 'fail'. Rejects 20003, 20007, 20009, 20012, (groups) 10007 not a
+   * member, 10010 no group, 10017 muted; 90002, 80002, 6014, 6017, 2800/2801
+   * (then resend).
    */
   sendMessage(message: Message, options?: { onlineUserOnly?: boolean }): Promise<ChatResponse<{ message: Message }>>;
   /** Send a failed message again (same random: the server dedupes). */
@@ -538,4 +684,79 @@ export default class PalaverChat {
   addToBlacklist(options: { userIDList: string[] }): Promise<ChatResponse<string[]>>;
   /** Resolves the userIDs removed; rejects with the first failure's code when none was. */
   removeFromBlacklist(options: { userIDList: string[] }): Promise<ChatResponse<string[]>>;
+
+  /** Create a group (I am the owner). Rejects 10004, 10015, 10021, 10019, 10038, 6017. */
+  createGroup(options: CreateGroupOptions): Promise<ChatResponse<{ group: Group }>>;
+  /** My groups, newest join first. */
+  getGroupList(): Promise<ChatResponse<{ groupList: Group[] }>>;
+  /** Rejects 10010 no group, 10007 a Private group I am not in. */
+  getGroupProfile(options: { groupID: string }): Promise<ChatResponse<{ group: Group }>>;
+  /** Owner/admin; members get a tip. Rejects 10007, 10004, 10010. */
+  updateGroupProfile(options: UpdateGroupOptions): Promise<ChatResponse<{ group: Group }>>;
+  /** Rejects 10010, 10007 (Private, DisableApply), 10014 full. */
+  joinGroup(options: { groupID: string; applyMessage?: string }): Promise<ChatResponse<{ status: JoinStatus; group?: Group }>>;
+  /** Rejects 10009 the owner, 10007 not a member, 10010. */
+  quitGroup(groupID: string): Promise<ChatResponse<{ groupID: string }>>;
+  /** Owner only. Rejects 10007, 10010. */
+  dismissGroup(groupID: string): Promise<ChatResponse<{ groupID: string }>>;
+  /** Rejects 10010 no group, 10007 Private. */
+  searchGroupByID(groupID: string): Promise<ChatResponse<{ group: Group }>>;
+  /** Owner only; the new owner must be a member (10004). */
+  changeGroupOwner(options: { groupID: string; newOwnerID: string }): Promise<ChatResponse<{ group: Group }>>;
+  /** Applications to groups I own or administer. */
+  getGroupApplicationList(): Promise<ChatResponse<GroupApplicationList>>;
+  /** Rejects 10024 none pending, 10007, 10014. */
+  handleGroupApplication(options: {
+    handleAction: 'Agree' | 'Reject';
+    handleMessage?: string;
+    application?: { groupID: string; applicant: string };
+    groupID?: string;
+    applicant?: string;
+  }): Promise<ChatResponse<Record<string, never>>>;
+  /** Owner first, then by join time; `offset` 0 when done. */
+  getGroupMemberList(options: {
+    groupID: string;
+    count?: number;
+    offset?: number;
+    role?: GroupRole;
+  }): Promise<ChatResponse<{ memberList: GroupMember[]; offset: number }>>;
+  getGroupMemberProfile(options: { groupID: string; userIDList: string[] }): Promise<ChatResponse<{ memberList: GroupMember[] }>>;
+  /** Rejects 10007 may not invite, 10014 full. */
+  addGroupMember(options: { groupID: string; userIDList: string[] }): Promise<
+    ChatResponse<{ successUserIDList: string[]; failureUserIDList: string[]; existedUserIDList: string[]; group: Group }>
+  >;
+  /** Rejects 10007 not allowed. */
+  deleteGroupMember(options: { groupID: string; userIDList: string[]; reason?: string }): Promise<
+    ChatResponse<{ group: Group; userIDList: string[] }>
+  >;
+  /** Owner only. */
+  setGroupMemberRole(options: { groupID: string; userID: string; role: 'Admin' | 'Member' }): Promise<
+    ChatResponse<{ group: Group; member: GroupMember }>
+  >;
+  /** Seconds from now; 0 unmutes. */
+  setGroupMemberMuteTime(options: { groupID: string; userID: string; muteTime: number }): Promise<
+    ChatResponse<{ group: Group; member: GroupMember }>
+  >;
+  setGroupMemberNameCard(options: { groupID: string; userID?: string; nameCard: string }): Promise<
+    ChatResponse<{ group: Group; member: GroupMember }>
+  >;
+  setGroupMemberCustomField(options: {
+    groupID: string;
+    userID?: string;
+    memberCustomField: Array<{ key: string; value: string }>;
+  }): Promise<ChatResponse<{ group: Group; member: GroupMember }>>;
+  getGroupOnlineMemberCount(groupID: string): Promise<ChatResponse<{ memberCount: number }>>;
+  /** Fills `readReceiptInfo` of my group messages (one conversation). */
+  getMessageReadReceiptList(messageList: Message[]): Promise<ChatResponse<{ messageList: Message[] }>>;
+  /** I read these messages (one conversation): senders who asked get receipts. */
+  sendMessageReadReceipt(messageList: Message[]): Promise<ChatResponse<Record<string, never>>>;
+  /** Who read (filter 0) or has not read (filter 1) my group message. */
+  getGroupMessageReadMemberList(options: {
+    message: Message;
+    filter: 0 | 1;
+    cursor?: string;
+    count?: number;
+  }): Promise<
+    ChatResponse<{ messageID: string; isCompleted: boolean; cursor: string; readUserIDList?: string[]; unreadUserIDList?: string[] }>
+  >;
 }

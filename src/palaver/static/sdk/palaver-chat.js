@@ -22,6 +22,12 @@
  *   stream. The SDK keeps the last one it processed (the *cursor*) across
  *   reconnects and sends it in `login`, so the server replays exactly what was
  *   missed. Pushes at or below the cursor are dropped (already processed).
+ * - Each group is a stream of its own (pushes with `stream: "GROUP<id>"`,
+ *   docs/protocol.md §8.1): the SDK keeps a cursor per group, sends them as
+ *   `groupCursors` when it logs in again, starts a group's cursor at the
+ *   `joinSeq` of the membership event that says I joined, and forgets it when
+ *   I leave. Group messages are encoded once for all members: the SDK sets
+ *   `flow: 'out'` on mine. AVChatRooms are joined again after a reconnect.
  * - Messages are also dropped when their `ID` was seen already, and when they
  *   are the echo of a send made from this device (recognised by `random` while
  *   the send is in flight, by `ID` after it was answered): the sender's copy is
@@ -86,6 +92,8 @@ const EVENT = Object.freeze({
   FRIEND_LIST_UPDATED: 'onFriendListUpdated',
   FRIEND_GROUP_LIST_UPDATED: 'onFriendGroupListUpdated',
   FRIEND_APPLICATION_LIST_UPDATED: 'onFriendApplicationListUpdated',
+  /** Palaver: applications to groups I own or administer changed (Tencent says it with system notices). */
+  GROUP_APPLICATION_LIST_UPDATED: 'onGroupApplicationListUpdated',
   KICKED_OUT: 'kickedOut',
   ERROR: 'error',
   NET_STATE_CHANGE: 'netStateChange',
@@ -156,13 +164,38 @@ const TYPES = Object.freeze({
   SNS_APPLICATION_TYPE_BOTH: 'Pendency_Type_Both',
   SNS_APPLICATION_AGREE: 'Response_Action_Agree',
   SNS_APPLICATION_AGREE_AND_ADD: 'Response_Action_AgreeAndAdd',
-  // group types (groups are not served yet; the names are Tencent's)
+  // group types
   GRP_WORK: 'Private',
   GRP_PUBLIC: 'Public',
   GRP_MEETING: 'ChatRoom',
   GRP_CHATROOM: 'ChatRoom',
   GRP_AVCHATROOM: 'AVChatRoom',
   GRP_COMMUNITY: 'Community',
+  // group member roles
+  GRP_MBR_ROLE_OWNER: 'Owner',
+  GRP_MBR_ROLE_ADMIN: 'Admin',
+  GRP_MBR_ROLE_MEMBER: 'Member',
+  // how a group takes applications (group.joinOption)
+  JOIN_OPTIONS_FREE_ACCESS: 'FreeAccess',
+  JOIN_OPTIONS_NEED_PERMISSION: 'NeedPermission',
+  JOIN_OPTIONS_DISABLE_APPLY: 'DisableApply',
+  // joinGroup data.status
+  JOIN_STATUS_SUCCESS: 'JoinedSuccess',
+  JOIN_STATUS_WAIT_APPROVAL: 'WaitAdminApproval',
+  JOIN_STATUS_ALREADY_IN_GROUP: 'AlreadyInGroup',
+  // group tips (payload.operationType of TIMGroupTipElem)
+  GRP_TIP_MBR_JOIN: 1,
+  GRP_TIP_MBR_QUIT: 2,
+  GRP_TIP_MBR_KICKED_OUT: 3,
+  GRP_TIP_MBR_SET_ADMIN: 4,
+  GRP_TIP_MBR_CANCELED_ADMIN: 5,
+  GRP_TIP_GRP_PROFILE_UPDATED: 6,
+  GRP_TIP_MBR_PROFILE_UPDATED: 7,
+  // @-mentions: atUserList's "everyone", and conversation.groupAtInfoList[].atTypeArray
+  MSG_AT_ALL: '__kImSDK_MesssageAtALL__',
+  CONV_AT_ME: 1,
+  CONV_AT_ALL: 2,
+  CONV_AT_ALL_AT_ME: 3,
 });
 
 /** What Tencent's `conversation.lastMessage.messageForShow` says for non-text messages. */
@@ -175,6 +208,8 @@ const MESSAGE_FOR_SHOW = {
   TIMLocationElem: '[位置]',
   TIMCustomElem: '[自定义消息]',
   TIMRelayElem: '[聊天记录]',
+  TIMGroupTipElem: '[群提示消息]',
+  TIMGroupSystemNoticeElem: '[群系统通知]',
 };
 
 /** SDK payload field -> REST `MsgContent` field, per element type (palaver.protocol.objects). */
@@ -256,6 +291,16 @@ function deferred() {
   return {promise, resolve, reject};
 }
 
+/** The groupID of a group stream name (`GROUP<id>`), or '' for the user stream. */
+function groupOfStream(stream) {
+  return typeof stream === 'string' && stream.startsWith('GROUP') ? stream.slice(5) : '';
+}
+
+/** The groupID of a `GROUP<id>` conversation ID, or ''. */
+function groupOfConversation(conversationID) {
+  return typeof conversationID === 'string' && conversationID.startsWith('GROUP') ? conversationID.slice(5) : '';
+}
+
 /** `ws(s)://host/ws` from an `http(s)://host` base URL (a `ws(s)://` URL is kept). */
 function wsUrl(server) {
   let url = String(server).replace(/\/+$/, '');
@@ -328,9 +373,12 @@ export class Message {
     this.nick = '';
     this.avatar = '';
     this.nameCard = '';
+    /** Group messages: the mentioned userIDs (`TYPES.MSG_AT_ALL` for everyone). */
     this.atUserList = [];
     this.cloudCustomData = '';
     this.needReadReceipt = false;
+    /** Group messages with `needReadReceipt`, sent by me: how many members read it (see getMessageReadReceiptList). */
+    this.readReceiptInfo = {readCount: 0, unreadCount: 0};
     /** Palaver: every element in the REST shape (`[{MsgType, MsgContent}]`). */
     this.MsgBody = [];
     /** Palaver: sent with `onlineUserOnly` (not stored). */
@@ -369,6 +417,10 @@ export class Message {
     str('cloudCustomData');
     str('nick');
     str('avatar');
+    str('nameCard');
+    str('priority');
+    bool('needReadReceipt');
+    if (Array.isArray(wire.atUserList)) this.atUserList = wire.atUserList.map(String);
     bool('onlineOnly');
     if (!this.type && this.MsgBody.length) this.type = String(this.MsgBody[0].MsgType || '');
     return this;
@@ -391,6 +443,14 @@ class Session {
     this.cursor = 0;
     /** Whether a login answered: until then there is no cursor to resume from. */
     this.hasCursor = false;
+    /**
+     * The last `seq` processed per group stream (docs/protocol.md §8.1), by
+     * groupID; sent as `groupCursors` in every login after the first.
+     * @type {Map<string, number>}
+     */
+    this.groupCursors = new Map();
+    /** AVChatRooms joined on this session: joined again after a reconnect. */
+    this.avRooms = new Set();
     this.nextId = 1;
     /** Message IDs already reported, oldest first (a Map keeps insertion order). */
     this.seen = new Map();
@@ -506,6 +566,11 @@ export default class PalaverChat {
    * TOTAL_UNREAD_MESSAGE_COUNT_UPDATED `number`; PROFILE_UPDATED `Profile[]`;
    * FRIEND_LIST_UPDATED `Friend[]`; FRIEND_APPLICATION_LIST_UPDATED
    * `{friendApplicationList, unreadCount}`; BLACKLIST_UPDATED `userID[]`;
+   * GROUP_LIST_UPDATED `Group[]` (all my groups, refetched when I join, leave,
+   * am removed, a group is dismissed or my role changes);
+   * GROUP_APPLICATION_LIST_UPDATED `{applicationList, unreadCount}`;
+   * MESSAGE_READ_RECEIPT_RECEIVED `[{groupID, conversationID, messageID,
+   * readCount, unreadCount}]`;
    * KICKED_OUT `{type}` (`TYPES.KICKED_OUT_*`); NET_STATE_CHANGE `{state}`
    * (`TYPES.NET_STATE_*`); ERROR `{code, message}` (the SDK gave up
    * reconnecting).
@@ -766,8 +831,15 @@ export default class PalaverChat {
       };
       // A new session sends no cursor: it starts at the current end of the
       // stream. A reconnect sends the one it has, even 0 (an empty stream at
-      // the first login): see docs/protocol.md §3.1.
-      if (sess.hasCursor) login.cursor = sess.cursor;
+      // the first login): see docs/protocol.md §3.1. Group streams likewise
+      // (§8.1): AVChatRooms are not resumed but joined again after the catch-up.
+      if (sess.hasCursor) {
+        login.cursor = sess.cursor;
+        login.groupCursors = {};
+        for (const [groupID, seq] of sess.groupCursors) {
+          if (!sess.avRooms.has(groupID)) login.groupCursors[groupID] = seq;
+        }
+      }
       const data = await this._call(sess, link, 'login', login, this._requestTimeout, (d) => {
         // Applied as the response arrives, before any push that follows it.
         if (!sess.hasCursor) {
@@ -943,7 +1015,7 @@ export default class PalaverChat {
     }
     if ('ev' in obj) {
       const seq = obj.seq === undefined || obj.seq === null ? null : Number(obj.seq);
-      const push = {ev: String(obj.ev), data: isObject(obj.data) ? obj.data : {}, seq};
+      const push = {ev: String(obj.ev), data: isObject(obj.data) ? obj.data : {}, seq, group: groupOfStream(obj.stream)};
       if (!this._accept(sess, push)) return;
       if (push.ev === 'KICKED_OUT') {
         // the server closes the socket (4001) right after: _onClose ends the session
@@ -973,14 +1045,39 @@ export default class PalaverChat {
 
   /**
    * Whether a push is new (ClientSession.receive): stream pushes at or below
-   * the cursor were processed already (a replay overlapping live delivery);
-   * otherwise they move the cursor. A message whose ID was seen, or that echoes
-   * a send in flight from this device, is dropped after moving the cursor.
+   * their stream's cursor (the user stream's, or a group stream's for frames
+   * with `stream: "GROUP<id>"`) were processed already (a replay overlapping
+   * live delivery); otherwise they move it. A message whose ID was seen, or
+   * that echoes a send in flight from this device, is dropped after moving the
+   * cursor. Membership changes and `sync_done` move group cursors here too, in
+   * frame order.
    */
   _accept(sess, push) {
     if (push.seq !== null && Number.isFinite(push.seq)) {
-      if (push.seq <= sess.cursor) return false;
-      sess.cursor = push.seq;
+      if (push.group) {
+        const at = sess.groupCursors.get(push.group);
+        if (at !== undefined && push.seq <= at) return false;
+        sess.groupCursors.set(push.group, push.seq);
+      } else {
+        if (push.seq <= sess.cursor) return false;
+        sess.cursor = push.seq;
+      }
+    }
+    if (push.ev === 'GROUP_LIST_UPDATED' && !push.group) {
+      const groupID = String(push.data.groupID ?? '');
+      const change = push.data.change;
+      if (change === 'joined' && groupID && !sess.groupCursors.has(groupID)) {
+        sess.groupCursors.set(groupID, Number(push.data.joinSeq) || 0);
+      } else if (change === 'quit' || change === 'kicked' || change === 'dismissed') {
+        sess.groupCursors.delete(groupID);
+        sess.avRooms.delete(groupID);
+      }
+    } else if (push.ev === 'sync_done' && isObject(push.data.groupCursors)) {
+      // where the server now has each group: nothing at or below it will come
+      for (const [groupID, value] of Object.entries(push.data.groupCursors)) {
+        const seq = Number(value) || 0;
+        if (seq > (sess.groupCursors.get(groupID) ?? -1)) sess.groupCursors.set(groupID, seq);
+      }
     }
     if (push.ev === 'MESSAGE_RECEIVED') {
       const m = isObject(push.data.message) ? push.data.message : {};
@@ -1149,9 +1246,17 @@ export default class PalaverChat {
       case 'PROFILE_UPDATED':
         this._onProfile(sess, data);
         break;
+      case 'MESSAGE_READ_RECEIPT_RECEIVED':
+        await this._onReadReceipt(sess, data);
+        break;
+      case 'GROUP_SYSTEM_NOTICE_RECEIVED':
+        this._onGroupSystemNotice(sess, data);
+        break;
       case 'FRIEND_LIST_UPDATED':
       case 'FRIEND_APPLICATION_LIST_UPDATED':
       case 'BLACKLIST_UPDATED':
+      case 'GROUP_LIST_UPDATED':
+      case 'GROUP_APPLICATION_LIST_UPDATED':
         // "refetch": one refetch answers several of these queued back to back
         while (sess.inbox.length && sess.inbox[0].kind === 'push' && sess.inbox[0].push.ev === ev) sess.inbox.shift();
         await this._refetch(sess, ev);
@@ -1177,6 +1282,17 @@ export default class PalaverChat {
           friendApplicationList: d.friendApplicationList || [],
           unreadCount: Number(d.unreadCount) || 0,
         });
+      } else if (ev === 'GROUP_LIST_UPDATED') {
+        // joined, left, kicked, dismissed, role changed: my groups and their conversations
+        const d = await this._sessionRequest(sess, 'getGroupList', null, true);
+        this._emit(EVENT.GROUP_LIST_UPDATED, d.groupList || []);
+        await this._refreshConversations(sess);
+      } else if (ev === 'GROUP_APPLICATION_LIST_UPDATED') {
+        const d = await this._sessionRequest(sess, 'getGroupApplicationList', null, true);
+        this._emit(EVENT.GROUP_APPLICATION_LIST_UPDATED, {
+          applicationList: d.applicationList || [],
+          unreadCount: Number(d.unreadCount) || 0,
+        });
       } else {
         const d = await this._sessionRequest(sess, 'getBlacklist', null, true);
         this._emit(EVENT.BLACKLIST_UPDATED, d.userIDList || []);
@@ -1191,11 +1307,13 @@ export default class PalaverChat {
   /**
    * Caught up after a login. The first time: fetch the conversation list, then
    * SDK_READY and the list and total; after a reconnect: refetch the list
-   * (emitting only what changed). Then the login waiting in _connect goes on.
+   * (emitting only what changed) and join the AVChatRooms again (docs/protocol.md
+   * §8.1). Then the login waiting in _connect goes on.
    */
   async _onSynced(sess, link) {
+    const reconnected = sess.readyOnce;
     try {
-      if (!sess.readyOnce) {
+      if (!reconnected) {
         await this._refreshConversations(sess, false, false);
         sess.readyOnce = true;
         if (this._sess === sess && !sess.ended) this._state = 'ready';
@@ -1209,6 +1327,12 @@ export default class PalaverChat {
       return;
     }
     link.synced.resolve();
+    if (reconnected) {
+      for (const groupID of [...sess.avRooms]) {
+        this._sessionRequest(sess, 'joinGroup', {groupID}, true)
+          .catch((err) => this._log(2, `could not join ${groupID} again:`, err.message));
+      }
+    }
     for (const ev of [...sess.refetchLater]) {
       await this._refetch(sess, ev).catch((err) => this._log(2, `could not refetch after ${ev}:`, err.message));
     }
@@ -1224,11 +1348,11 @@ export default class PalaverChat {
   _internWire(sess, wire) {
     const id = isObject(wire) && wire.ID !== undefined && wire.ID !== null ? String(wire.ID) : '';
     const known = id ? sess.messages.get(id) : undefined;
-    if (!known) return this._keep(sess, Message._fromWire(wire));
+    if (!known) return this._keep(sess, ownFlow(sess, Message._fromWire(wire)));
     const before = {...known};
     known._update(wire);
     mergeKnown(known, before);
-    return this._keep(sess, known);
+    return this._keep(sess, ownFlow(sess, known));
   }
 
   /**
@@ -1257,6 +1381,7 @@ export default class PalaverChat {
   /** Fold a stored message into the conversation list (fetching a new conversation). */
   async _fold(sess, m) {
     if (m.onlineOnly || !m.sequence) return;
+    if (sess.avRooms.has(groupOfConversation(m.conversationID))) return; // live rooms have no conversation
     if (!this._find(sess, m.conversationID)) this._place(sess, await this._fetchConversation(sess, m));
     this._applyMessage(sess, m);
   }
@@ -1268,13 +1393,13 @@ export default class PalaverChat {
    * while later ones arrived cannot be counted twice.
    */
   async _fetchConversation(sess, m) {
-    const peer = m.flow === 'out' ? m.to : m.from;
-    const conv = newConversation(m.conversationID, m.conversationType, {userID: peer});
+    const conv = newConversationFor(m);
     try {
       const d = await this._sessionRequest(
         sess, 'getConversationProfile', {conversationID: m.conversationID}, true);
       const fresh = isObject(d.conversation) ? d.conversation : {};
       if (isObject(fresh.userProfile)) conv.userProfile = fresh.userProfile;
+      if (isObject(fresh.groupProfile)) conv.groupProfile = fresh.groupProfile;
       conv.isPinned = Boolean(fresh.isPinned);
       conv.peerReadSequence = Number(fresh.peerReadSequence) || 0;
     } catch (err) {
@@ -1283,17 +1408,27 @@ export default class PalaverChat {
     return conv;
   }
 
-  /** Make `m` its conversation's last message if it is newer (counting it unread if incoming). */
+  /**
+   * Make `m` its conversation's last message if it is newer (counting it unread
+   * if incoming, and noting an @-mention of me or of everyone in a group).
+   */
   _applyMessage(sess, m) {
     let conv = this._find(sess, m.conversationID);
     if (!conv) {
-      conv = newConversation(m.conversationID, m.conversationType, {userID: m.flow === 'out' ? m.to : m.from});
+      conv = newConversationFor(m);
       this._place(sess, conv);
     }
     const last = conv.lastMessage;
     if (!last || m.sequence > last.sequence) {
       conv.lastMessage = m;
-      if (m.flow === 'in' && !m.isRead) conv.unreadCount += 1;
+      // group tips and notices are shown, never counted (docs/protocol.md §8.4)
+      if (m.flow === 'in' && !m.isRead && m.type !== TYPES.MSG_GRP_TIP && m.type !== TYPES.MSG_GRP_SYS_NOTICE) {
+        conv.unreadCount += 1;
+        const at = atInfo(sess, m);
+        if (at && !conv.groupAtInfoList.some((a) => a.messageSequence === m.sequence)) {
+          conv.groupAtInfoList = [...conv.groupAtInfoList, at];
+        }
+      }
       this._place(sess, conv);
     } else if (last.sequence === m.sequence && last.ID === m.ID) {
       conv.lastMessage = m;
@@ -1318,14 +1453,17 @@ export default class PalaverChat {
     const id = String(data.ID ?? '');
     let msg = sess.messages.get(id);
     if (!msg) {
-      // not loaded here: a stand-in with what the push says (in C2C only the sender recalls)
+      // not loaded here: a stand-in with what the push says (in C2C only the
+      // sender recalls; in a group an admin may, so the sender stays unknown)
       const cid = String(data.conversationID || '');
       const revoker = String(data.revoker || '');
+      const groupID = groupOfConversation(cid);
       const peer = cid.startsWith('C2C') ? cid.slice(3) : '';
-      const out = revoker === sess.userID;
+      const out = !groupID && revoker === sess.userID;
       msg = new Message({
-        ID: id, conversationID: cid, conversationType: TYPES.CONV_C2C, sequence: Number(data.sequence) || 0,
-        status: 'success', from: revoker, to: out ? peer : sess.userID, flow: out ? 'out' : 'in',
+        ID: id, conversationID: cid, conversationType: groupID ? TYPES.CONV_GROUP : TYPES.CONV_C2C,
+        sequence: Number(data.sequence) || 0, status: 'success', from: groupID ? '' : revoker,
+        to: groupID || (out ? peer : sess.userID), flow: out ? 'out' : 'in',
       });
     }
     msg.isRevoked = true;
@@ -1363,12 +1501,74 @@ export default class PalaverChat {
     this._emitConversations(sess);
   }
 
+  /**
+   * A member read my group messages up to `readSequence`: refresh the read
+   * counts of the loaded ones that asked for receipts and emit
+   * MESSAGE_READ_RECEIPT_RECEIVED `[{groupID, conversationID, messageID,
+   * readCount, unreadCount}]` (the array also carries `conversationID`,
+   * `groupID`, `userID` (the reader) and `readSequence`).
+   */
+  async _onReadReceipt(sess, data) {
+    const cid = String(data.conversationID || '');
+    const groupID = String(data.groupID || groupOfConversation(cid));
+    let readSeq = Number(data.readSequence) || 0;
+    // receipts queued back to back for the same conversation need one refresh
+    while (sess.inbox.length && sess.inbox[0].kind === 'push' && sess.inbox[0].push.ev === 'MESSAGE_READ_RECEIPT_RECEIVED'
+      && String(sess.inbox[0].push.data.conversationID || '') === cid) {
+      readSeq = Math.max(readSeq, Number(sess.inbox.shift().push.data.readSequence) || 0);
+    }
+    const mine = [...sess.messages.values()].filter((m) => m.conversationID === cid && m.flow === 'out'
+      && m.needReadReceipt && m.sequence > 0 && m.sequence <= readSeq);
+    const out = [];
+    if (mine.length) {
+      const d = await this._sessionRequest(
+        sess, 'getMessageReadReceiptList', {conversationID: cid, messageIDList: mine.map((m) => m.ID)}, true);
+      for (const item of d.messageList || []) {
+        const msg = sess.messages.get(String(item.ID));
+        const info = isObject(item.readReceiptInfo) ? item.readReceiptInfo : {};
+        const readCount = Number(info.readCount) || 0;
+        const unreadCount = Number(info.unreadCount) || 0;
+        if (msg) msg.readReceiptInfo = {readCount, unreadCount};
+        out.push({groupID, conversationID: cid, messageID: String(item.ID), readCount, unreadCount});
+      }
+    }
+    out.conversationID = cid;
+    out.groupID = groupID;
+    out.userID = String(data.userID || '');
+    out.readSequence = readSeq;
+    this._emit(EVENT.MESSAGE_READ_RECEIPT_RECEIVED, out);
+  }
+
+  /**
+   * A group system notice sent to chosen members (REST
+   * send_group_system_notification): a MESSAGE_RECEIVED of type
+   * TIMGroupSystemNoticeElem in the `@TIM#SYSTEM` conversation, as Tencent's.
+   */
+  _onGroupSystemNotice(sess, data) {
+    const groupID = String(data.groupID || '');
+    const msg = new Message({
+      ID: `notice-${groupID}-${nowSeconds()}-${uint32()}`,
+      type: TYPES.MSG_GRP_SYS_NOTICE,
+      payload: {groupProfile: {groupID}, operationType: 255, userDefinedField: String(data.content ?? '')},
+      conversationID: TYPES.CONV_SYSTEM,
+      conversationType: TYPES.CONV_SYSTEM,
+      from: TYPES.CONV_SYSTEM,
+      to: sess.userID,
+      flow: 'in',
+      time: nowSeconds(),
+      status: 'success',
+      isRead: false,
+    });
+    this._emit(EVENT.MESSAGE_RECEIVED, [msg]);
+  }
+
   /** I read a conversation on another device (up to `readSequence`). */
   async _onConversationRead(sess, data) {
     const cid = String(data.conversationID || '');
     const readSeq = Number(data.readSequence) || 0;
     this._markReadLocally(sess, cid, readSeq);
     const conv = this._find(sess, cid);
+    if (conv) conv.groupAtInfoList = conv.groupAtInfoList.filter((a) => a.messageSequence > readSeq);
     if (conv && conv.unreadCount) {
       const last = conv.lastMessage;
       if (!last || last.sequence <= readSeq) {
@@ -1422,6 +1622,8 @@ export default class PalaverChat {
     conv.userProfile = isObject(wire.userProfile) ? wire.userProfile : {};
     conv.peerReadSequence = Number(wire.peerReadSequence) || 0;
     conv.readSequence = Number(wire.readSequence) || 0;
+    if (isObject(wire.groupProfile)) conv.groupProfile = wire.groupProfile;
+    if (Array.isArray(wire.groupAtInfoList)) conv.groupAtInfoList = wire.groupAtInfoList.filter(isObject);
     if (isObject(wire.lastMessage)) conv.lastMessage = this._internWire(sess, wire.lastMessage);
     return conv;
   }
@@ -1449,7 +1651,7 @@ export default class PalaverChat {
   _create(type, options, payload) {
     if (!isObject(options)) throw invalid('expected {to, conversationType, payload}');
     const {to, conversationType = TYPES.CONV_C2C, cloudCustomData, needReadReceipt, priority} = options;
-    if (typeof to !== 'string' || !to) throw invalid("'to' must be a userID");
+    if (typeof to !== 'string' || !to) throw invalid("'to' must be a userID (C2C) or a groupID (GROUP)");
     if (conversationType !== TYPES.CONV_C2C && conversationType !== TYPES.CONV_GROUP) {
       throw invalid(`bad conversationType ${conversationType}`);
     }
@@ -1493,8 +1695,11 @@ export default class PalaverChat {
   }
 
   /**
-   * An unsent text message mentioning users (`@`): payload `{text, atUserList}`.
-   * Mentions matter in groups (to come); a C2C message carries just the text.
+   * An unsent group text message mentioning members (`@`): payload `{text,
+   * atUserList}` with userIDs, or `TYPES.MSG_AT_ALL` for everyone. The
+   * mentioned members' conversations get a `groupAtInfoList` entry; a C2C
+   * message carries just the text.
+   * @param {{to: string, conversationType: string, payload: {text: string, atUserList?: string[]}}} options
    * @returns {Message}
    */
   createTextAtMessage(options) {
@@ -1582,8 +1787,8 @@ export default class PalaverChat {
   /**
    * Send a message made by a `create*Message` method. The same object is
    * updated: `status` 'success', the server's `ID`, `sequence` and `time`.
-   * The receiver's devices and this user's other devices get MESSAGE_RECEIVED;
-   * this device does not (the message object is its copy).
+   * The receiver's devices (a group's members) and this user's other devices
+   * get MESSAGE_RECEIVED; this device does not (the message object is its copy).
    *
    * With `onlineUserOnly` the message is not stored: only devices online now
    * get it (`sequence` 0).
@@ -1591,7 +1796,8 @@ export default class PalaverChat {
    * Resolves `{code: 0, data: {message}}`. On failure `status` becomes 'fail'
    * and it rejects `{code, message}`: 20003 receiver not imported, 20007 I am
    * on their blacklist, 20009 not friends (when the app checks), 20012 I may
-   * not send, 90002/80002 bad body, 6014 not logged in, 6017 bad arguments;
+   * not send; in groups 10010 no such group, 10007 not a member, 10017 muted;
+   * 90002/80002 bad body, 6014 not logged in, 6017 bad arguments;
    * 2800/2801 when the answer was lost — then the message may have been
    * stored, and {@link PalaverChat#resendMessage} sends it with the same
    * `random` so the server answers the stored copy instead of storing it twice.
@@ -1615,6 +1821,10 @@ export default class PalaverChat {
     };
     if (message.MsgBody.length > 1) data.MsgBody = message.MsgBody;
     if (message.cloudCustomData) data.cloudCustomData = message.cloudCustomData;
+    if (message.conversationType === TYPES.CONV_GROUP) {
+      if (message.atUserList.length) data.atUserList = message.atUserList;
+      if (message.priority && message.priority !== TYPES.MSG_PRIORITY_NORMAL) data.priority = message.priority;
+    }
     if (!message.from) message.from = sess.userID;
     sess.ownSends.add(message.random);
     message.status = 'unSend';
@@ -1743,7 +1953,10 @@ export default class PalaverChat {
     await this._sessionRequest(sess, 'setMessageRead', {conversationID: cid});
     await this._runLocal(sess, async () => {
       const conv = this._find(sess, cid);
-      if (conv) conv.unreadCount = 0;
+      if (conv) {
+        conv.unreadCount = 0;
+        conv.groupAtInfoList = [];
+      }
       this._markReadLocally(sess, cid, null);
       this._emitConversations(sess);
     });
@@ -2008,6 +2221,390 @@ export default class PalaverChat {
     if (!ok.length && failed.length) throw new ChatError(Number(failed[0].code), String(failed[0].message || ''));
     return {code: 0, data: ok};
   }
+
+  // ------------------------------------------------------------------- groups
+
+  /**
+   * A group request: `options` must be an object with a non-empty string
+   * `groupID` (unless `needsGroup` is false); the listed `fields` that are set
+   * are sent. Resolves the response data; rejects 6017 before sending on bad
+   * options, else the server's code.
+   */
+  async _groupRequest(op, options, fields, needsGroup = true) {
+    if (typeof options === 'string') options = {groupID: options};
+    if (!isObject(options)) throw invalid(`${op} expects an object`);
+    if (needsGroup && (typeof options.groupID !== 'string' || !options.groupID)) {
+      throw invalid(`${op}: groupID must be a non-empty string`);
+    }
+    const req = needsGroup ? {groupID: options.groupID} : {};
+    for (const k of fields) if (options[k] !== undefined) req[k] = options[k];
+    return this._request(op, req);
+  }
+
+  /**
+   * Create a group; I am its owner and every member gets GROUP_LIST_UPDATED.
+   * `type` is a `TYPES.GRP_*` (default `GRP_WORK`, 'Private'); `memberList`
+   * items are `{userID, role?, memberCustomField?}` (or userIDs), up to 100;
+   * `joinOption` a `TYPES.JOIN_OPTIONS_*`. Resolves `{code: 0, data: {group}}`.
+   *
+   * Rejects: 10004 bad type, name over 30 bytes or other sizes, role or
+   * option; 10015 bad custom groupID (it must not start with `@TGS#`); 10021
+   * groupID in use; 10019 a member is not an imported account; 10038 more
+   * members than the type allows; 6017 bad arguments.
+   * @param {{type?: string, name: string, groupID?: string, introduction?: string, notification?: string, avatar?: string, maxMemberNum?: number, joinOption?: string, memberList?: Array<Object|string>, groupCustomField?: Array<{key: string, value: string}>}} options
+   */
+  async createGroup(options) {
+    if (!isObject(options) || typeof options.name !== 'string') throw invalid('createGroup expects {type, name, ...}');
+    const req = {...options, type: options.type || TYPES.GRP_WORK};
+    if (req.memberList !== undefined) {
+      if (!Array.isArray(req.memberList)) throw invalid('createGroup: memberList must be an array');
+      req.memberList = req.memberList.map((m) => (typeof m === 'string' ? {userID: m} : m));
+    }
+    const d = await this._groupRequest('createGroup', req, [
+      'type', 'name', 'groupID', 'introduction', 'notification', 'avatar', 'maxMemberNum', 'joinOption',
+      'memberList', 'groupCustomField',
+    ], false);
+    // the creator of an AVChatRoom is in the room on this connection (joined again after a reconnect)
+    if (isObject(d.group) && d.group.type === TYPES.GRP_AVCHATROOM) this._sess?.avRooms.add(String(d.group.groupID));
+    return {code: 0, data: {group: d.group || null}};
+  }
+
+  /**
+   * The groups I am a member of, newest join first: `{code: 0, data:
+   * {groupList: Group[]}}` (AVChatRooms joined on this connection are not
+   * memberships and are not listed).
+   */
+  async getGroupList() {
+    const d = await this._request('getGroupList', {});
+    return {code: 0, data: {groupList: d.groupList || []}};
+  }
+
+  /**
+   * One group's profile: `{code: 0, data: {group}}` (`selfInfo` set when I am
+   * a member). Rejects 10010 no such group; 10007 a Private group I am not in.
+   * @param {{groupID: string}} options
+   */
+  async getGroupProfile(options) {
+    const d = await this._groupRequest('getGroupProfile', options, []);
+    return {code: 0, data: {group: d.group || null}};
+  }
+
+  /**
+   * Change a group's profile (owner or admin); members get a group tip
+   * (`GRP_TIP_GRP_PROFILE_UPDATED`). Resolves `{code: 0, data: {group}}`.
+   * Rejects 10007 not owner/admin, 10004 a bad value, 10010 no such group.
+   * @param {{groupID: string, name?: string, introduction?: string, notification?: string, avatar?: string, maxMemberNum?: number, joinOption?: string, muteAllMembers?: boolean, groupCustomField?: Array<{key: string, value: string}>}} options
+   */
+  async updateGroupProfile(options) {
+    const d = await this._groupRequest('updateGroupProfile', options, [
+      'name', 'introduction', 'notification', 'avatar', 'maxMemberNum', 'joinOption', 'muteAllMembers',
+      'groupCustomField',
+    ]);
+    return {code: 0, data: {group: d.group || null}};
+  }
+
+  /**
+   * Join a group, or apply to. Resolves `{code: 0, data: {status, group?}}`,
+   * `status` a `TYPES.JOIN_STATUS_*`: JoinedSuccess (GROUP_LIST_UPDATED
+   * follows), WaitAdminApproval (the owner and admins get
+   * GROUP_APPLICATION_LIST_UPDATED), AlreadyInGroup. An AVChatRoom is joined
+   * on this connection only; the SDK joins it again after a reconnect.
+   *
+   * Rejects 10010 no such group; 10007 a Private group or one that takes no
+   * applications; 10014 full.
+   * @param {{groupID: string, applyMessage?: string}} options
+   */
+  async joinGroup(options) {
+    const sess = this._requireSession();
+    const d = await this._groupRequest('joinGroup', options, ['applyMessage']);
+    const group = isObject(d.group) ? d.group : null;
+    const status = String(d.status || TYPES.JOIN_STATUS_SUCCESS);
+    if (group && group.type === TYPES.GRP_AVCHATROOM && status !== TYPES.JOIN_STATUS_WAIT_APPROVAL) {
+      sess.avRooms.add(String(group.groupID || options.groupID));
+    }
+    return {code: 0, data: group ? {status, group} : {status}};
+  }
+
+  /**
+   * Leave a group (`quitGroup('@TGS#…')`): its conversation goes, and
+   * GROUP_LIST_UPDATED follows. Resolves `{code: 0, data: {groupID}}`.
+   * Rejects 10009 I am the owner (dismiss it, or hand it over first); 10007
+   * not a member; 10010 no such group.
+   * @param {string} groupID
+   */
+  async quitGroup(groupID) {
+    const sess = this._requireSession();
+    const d = await this._groupRequest('quitGroup', groupID, []);
+    const id = String(d.groupID || (isObject(groupID) ? groupID.groupID : groupID));
+    sess.avRooms.delete(id);
+    return {code: 0, data: {groupID: id}};
+  }
+
+  /**
+   * Dismiss a group I own (`dismissGroup('@TGS#…')`): every member gets
+   * GROUP_LIST_UPDATED and loses the conversation; the history is deleted.
+   * Resolves `{code: 0, data: {groupID}}`. Rejects 10007 not the owner, 10010.
+   * @param {string} groupID
+   */
+  async dismissGroup(groupID) {
+    const sess = this._requireSession();
+    const d = await this._groupRequest('dismissGroup', groupID, []);
+    const id = String(d.groupID || (isObject(groupID) ? groupID.groupID : groupID));
+    sess.avRooms.delete(id);
+    return {code: 0, data: {groupID: id}};
+  }
+
+  /**
+   * A group's public profile by ID (`searchGroupByID('@TGS#…')`), to join it:
+   * `{code: 0, data: {group}}`. Rejects 10010 no such group; 10007 a Private
+   * group (found only by invitation).
+   * @param {string} groupID
+   */
+  async searchGroupByID(groupID) {
+    const d = await this._groupRequest('searchGroupByID', groupID, []);
+    return {code: 0, data: {group: d.group || null}};
+  }
+
+  /**
+   * Hand a group I own to a member (I become a Member). Resolves `{code: 0,
+   * data: {group}}`. Rejects 10007 not the owner; 10004 the new owner is not a member.
+   * @param {{groupID: string, newOwnerID: string}} options
+   */
+  async changeGroupOwner(options) {
+    const d = await this._groupRequest('changeGroupOwner', options, ['newOwnerID']);
+    return {code: 0, data: {group: d.group || null}};
+  }
+
+  /**
+   * Pending applications to groups I own or administer: `{code: 0, data:
+   * {applicationList: [{groupID, groupName, applicant, applicantNick,
+   * applyMessage, time}], unreadCount}}`.
+   */
+  async getGroupApplicationList() {
+    const d = await this._request('getGroupApplicationList', {});
+    return {code: 0, data: {applicationList: d.applicationList || [], unreadCount: Number(d.unreadCount) || 0}};
+  }
+
+  /**
+   * Agree to or reject an application (owner or admin): `{handleAction:
+   * 'Agree'|'Reject', handleMessage?, application}` with `application` an item
+   * of getGroupApplicationList (or `groupID` and `applicant` directly). The
+   * applicant joins (Agree) or gets GROUP_LIST_UPDATED 'rejected'. Resolves
+   * `{code: 0, data: {}}`. Rejects 10024 no such pending application, 10007
+   * not owner/admin, 10014 the group is full.
+   * @param {{handleAction: string, handleMessage?: string, application?: {groupID: string, applicant: string}, groupID?: string, applicant?: string}} options
+   */
+  async handleGroupApplication(options) {
+    if (!isObject(options)) throw invalid('handleGroupApplication expects {handleAction, application}');
+    const app = isObject(options.application) ? options.application : options;
+    if (typeof app.applicant !== 'string' || !app.applicant) throw invalid('handleGroupApplication: no applicant');
+    const d = await this._groupRequest('handleGroupApplication', {
+      groupID: app.groupID,
+      applicant: app.applicant,
+      handleAction: options.handleAction,
+      handleMessage: options.handleMessage,
+    }, ['applicant', 'handleAction', 'handleMessage']);
+    return {code: 0, data: d};
+  }
+
+  /**
+   * A page of a group's members, owner first then by join time: `{code: 0,
+   * data: {memberList: [{userID, nick, avatar, role, joinTime, nameCard,
+   * muteUntil, memberCustomField}], offset}}` (`offset`: the next page's, 0
+   * when done). `count` 1..100 (15), `role` a `TYPES.GRP_MBR_ROLE_*` filter.
+   * Rejects 10007 not a member (Private), 10010.
+   * @param {{groupID: string, count?: number, offset?: number, role?: string}} options
+   */
+  async getGroupMemberList(options) {
+    const d = await this._groupRequest('getGroupMemberList', options, ['count', 'offset', 'role']);
+    return {code: 0, data: {memberList: d.memberList || [], offset: Number(d.offset) || 0}};
+  }
+
+  /**
+   * Some members' profiles in a group (non-members left out): `{code: 0, data:
+   * {memberList}}`. Up to 50 userIDs.
+   * @param {{groupID: string, userIDList: string[]}} options
+   */
+  async getGroupMemberProfile(options) {
+    if (!isObject(options) || !Array.isArray(options.userIDList)) {
+      throw invalid('getGroupMemberProfile expects {groupID, userIDList}');
+    }
+    const d = await this._groupRequest('getGroupMemberProfile', options, ['userIDList']);
+    return {code: 0, data: {memberList: d.memberList || []}};
+  }
+
+  /**
+   * Add members (who may invite depends on the type: any member of a Work
+   * group, the owner and admins otherwise). Resolves `{code: 0, data:
+   * {successUserIDList, failureUserIDList, existedUserIDList, group}}`.
+   * Rejects 10007 I may not invite, 10014 the group would be over its limit.
+   * @param {{groupID: string, userIDList: string[]}} options
+   */
+  async addGroupMember(options) {
+    if (!isObject(options) || !Array.isArray(options.userIDList)) throw invalid('addGroupMember expects {groupID, userIDList}');
+    const d = await this._groupRequest('addGroupMember', options, ['userIDList']);
+    return {
+      code: 0,
+      data: {
+        successUserIDList: d.successUserIDList || [], failureUserIDList: d.failureUserIDList || [],
+        existedUserIDList: d.existedUserIDList || [], group: d.group || null,
+      },
+    };
+  }
+
+  /**
+   * Remove members (the owner removes anyone, admins remove members); they get
+   * GROUP_LIST_UPDATED 'kicked'. Resolves `{code: 0, data: {group, userIDList}}`.
+   * Rejects 10007 not allowed.
+   * @param {{groupID: string, userIDList: string[], reason?: string}} options
+   */
+  async deleteGroupMember(options) {
+    if (!isObject(options) || !Array.isArray(options.userIDList)) {
+      throw invalid('deleteGroupMember expects {groupID, userIDList}');
+    }
+    const d = await this._groupRequest('deleteGroupMember', options, ['userIDList', 'reason']);
+    return {code: 0, data: {group: d.group || null, userIDList: d.userIDList || []}};
+  }
+
+  /**
+   * Make a member an admin or a member again (owner only): `role`
+   * `TYPES.GRP_MBR_ROLE_ADMIN` or `_MEMBER`. Resolves `{code: 0, data: {group,
+   * member}}`. Rejects 10007 not the owner or not a member, 10004 bad role.
+   * @param {{groupID: string, userID: string, role: string}} options
+   */
+  async setGroupMemberRole(options) {
+    const d = await this._groupRequest('setGroupMemberRole', options, ['userID', 'role']);
+    return {code: 0, data: {group: d.group || null, member: d.member || null}};
+  }
+
+  /**
+   * Mute a member for `muteTime` seconds from now (0 unmutes); owner or admin
+   * over lower roles. Their sends fail with 10017 meanwhile. Resolves
+   * `{code: 0, data: {group, member}}`. Rejects 10007 not allowed.
+   * @param {{groupID: string, userID: string, muteTime: number}} options
+   */
+  async setGroupMemberMuteTime(options) {
+    const d = await this._groupRequest('setGroupMemberMuteTime', options, ['userID', 'muteTime']);
+    return {code: 0, data: {group: d.group || null, member: d.member || null}};
+  }
+
+  /**
+   * Set a member's name card in the group (mine, or anyone's as owner/admin).
+   * Resolves `{code: 0, data: {group, member}}`. Rejects 10007, 10004 too long.
+   * @param {{groupID: string, userID?: string, nameCard: string}} options
+   */
+  async setGroupMemberNameCard(options) {
+    const d = await this._groupRequest('setGroupMemberNameCard', options, ['userID', 'nameCard']);
+    return {code: 0, data: {group: d.group || null, member: d.member || null}};
+  }
+
+  /**
+   * Set a member's custom fields `[{key, value}]` (mine, or anyone's as
+   * owner/admin). Resolves `{code: 0, data: {group, member}}`.
+   * @param {{groupID: string, userID?: string, memberCustomField: Array<{key: string, value: string}>}} options
+   */
+  async setGroupMemberCustomField(options) {
+    const d = await this._groupRequest('setGroupMemberCustomField', options, ['userID', 'memberCustomField']);
+    return {code: 0, data: {group: d.group || null, member: d.member || null}};
+  }
+
+  /**
+   * How many members are online now (`getGroupOnlineMemberCount('@TGS#…')`;
+   * an AVChatRoom: users in the room): `{code: 0, data: {memberCount}}`.
+   * @param {string} groupID
+   */
+  async getGroupOnlineMemberCount(groupID) {
+    const d = await this._groupRequest('getGroupOnlineMemberCount', groupID, []);
+    return {code: 0, data: {memberCount: Number(d.memberCount) || 0}};
+  }
+
+  /**
+   * Read counts of my group messages sent with `needReadReceipt` (all from one
+   * conversation): each Message's `readReceiptInfo` becomes `{readCount,
+   * unreadCount}`. Resolves `{code: 0, data: {messageList}}` (the same
+   * objects). Rejects 6017 mixed conversations or unsent messages; 10007.
+   * @param {Message[]} messageList
+   */
+  async getMessageReadReceiptList(messageList) {
+    if (!Array.isArray(messageList) || !messageList.length || !messageList.every((m) => isObject(m) && m.ID)) {
+      throw invalid('getMessageReadReceiptList expects sent messages of one conversation');
+    }
+    const cid = messageList[0].conversationID;
+    if (!messageList.every((m) => m.conversationID === cid)) throw invalid('messages of one conversation only');
+    const sess = this._requireSession();
+    const d = await this._sessionRequest(sess, 'getMessageReadReceiptList', {
+      conversationID: cid, messageIDList: messageList.map((m) => m.ID),
+    });
+    const byID = new Map((d.messageList || []).map((item) => [String(item.ID), item]));
+    for (const m of messageList) {
+      const info = isObject(byID.get(m.ID)?.readReceiptInfo) ? byID.get(m.ID).readReceiptInfo : null;
+      if (!info) continue;
+      m.readReceiptInfo = {readCount: Number(info.readCount) || 0, unreadCount: Number(info.unreadCount) || 0};
+      const kept = sess.messages.get(m.ID);
+      if (kept && kept !== m) kept.readReceiptInfo = {...m.readReceiptInfo};
+    }
+    return {code: 0, data: {messageList}};
+  }
+
+  /**
+   * Tell the senders I read these messages (all from one conversation; Tencent
+   * `sendMessageReadReceipt`): the conversation is read up to the newest of
+   * them, and senders who asked get MESSAGE_READ_RECEIPT_RECEIVED (group) or
+   * MESSAGE_READ_BY_PEER (C2C). Resolves `{code: 0, data: {}}`. Rejects 6017
+   * mixed conversations or unsent messages; 10007 not a member.
+   * @param {Message[]} messageList
+   */
+  async sendMessageReadReceipt(messageList) {
+    if (!Array.isArray(messageList) || !messageList.length || !messageList.every((m) => isObject(m) && m.ID)) {
+      throw invalid('sendMessageReadReceipt expects received messages of one conversation');
+    }
+    const cid = messageList[0].conversationID;
+    if (!messageList.every((m) => m.conversationID === cid)) throw invalid('messages of one conversation only');
+    const sess = this._requireSession();
+    await this._sessionRequest(sess, 'sendMessageReadReceipt', {
+      conversationID: cid, messageIDList: messageList.map((m) => m.ID),
+    });
+    const upTo = Math.max(...messageList.map((m) => Number(m.sequence) || 0));
+    await this._runLocal(sess, async () => {
+      this._markReadLocally(sess, cid, upTo);
+      const conv = this._find(sess, cid);
+      if (conv) {
+        conv.groupAtInfoList = conv.groupAtInfoList.filter((a) => a.messageSequence > upTo);
+        if (!conv.lastMessage || conv.lastMessage.sequence <= upTo) conv.unreadCount = 0;
+      }
+      this._emitConversations(sess);
+    });
+    return {code: 0, data: {}};
+  }
+
+  /**
+   * Who read (`filter` 0) or has not read (`filter` 1) one of my group
+   * messages, a page of `count` (≤ 100) from `cursor` (`''` first). Resolves
+   * `{code: 0, data: {messageID, isCompleted, cursor, readUserIDList}}` (or
+   * `unreadUserIDList` for filter 1); pass `cursor` back for the next page.
+   * @param {{message: Message, filter: number, cursor?: string, count?: number}} options
+   */
+  async getGroupMessageReadMemberList(options) {
+    const msg = isObject(options) ? options.message : null;
+    if (!isObject(msg) || !msg.ID || !groupOfConversation(msg.conversationID)) {
+      throw invalid('getGroupMessageReadMemberList expects {message (a sent group message), filter}');
+    }
+    const filter = Number(options.filter) === 1 ? 1 : 0;
+    const req = {conversationID: msg.conversationID, messageID: msg.ID, filter};
+    if (options.cursor) req.offset = Number(options.cursor) || 0;
+    if (options.count !== undefined) req.count = options.count;
+    const d = await this._request('getGroupMessageReadMemberList', req);
+    const isCompleted = d.isCompleted !== false;
+    return {
+      code: 0,
+      data: {
+        messageID: msg.ID,
+        isCompleted,
+        cursor: isCompleted ? '' : String(d.offset ?? ''),
+        [filter === 0 ? 'readUserIDList' : 'unreadUserIDList']: d.userIDList || [],
+      },
+    };
+  }
 }
 
 PalaverChat.EVENT = EVENT;
@@ -2027,8 +2624,46 @@ function newConversation(conversationID, type, userProfile) {
     lastMessage: null,
     isPinned: false,
     userProfile,
+    groupProfile: null,
+    groupAtInfoList: [],
     peerReadSequence: 0,
     readSequence: 0,
+  };
+}
+
+/** A conversation new to the list, from one of its messages (C2C: the peer; GROUP: the group). */
+function newConversationFor(m) {
+  if (m.conversationType === TYPES.CONV_GROUP) {
+    const conv = newConversation(m.conversationID, TYPES.CONV_GROUP, {});
+    conv.groupProfile = {groupID: groupOfConversation(m.conversationID) || m.to};
+    return conv;
+  }
+  return newConversation(m.conversationID, m.conversationType, {userID: m.flow === 'out' ? m.to : m.from});
+}
+
+/**
+ * A group message pushed to every member alike says `flow: "in"` (docs/protocol.md
+ * §8.1): mine (from any of my devices) is `out`, and read.
+ */
+function ownFlow(sess, msg) {
+  if (msg.conversationType === TYPES.CONV_GROUP && msg.from && msg.from === sess.userID) {
+    msg.flow = 'out';
+    msg.isRead = true;
+  }
+  return msg;
+}
+
+/** The `groupAtInfoList` entry an incoming group message makes (it @-mentions me or everyone), or null. */
+function atInfo(sess, m) {
+  if (m.conversationType !== TYPES.CONV_GROUP || !m.atUserList.length) return null;
+  const me = m.atUserList.includes(sess.userID);
+  const all = m.atUserList.includes(TYPES.MSG_AT_ALL);
+  if (!me && !all) return null;
+  return {
+    groupID: groupOfConversation(m.conversationID),
+    from: m.from,
+    messageSequence: m.sequence,
+    atTypeArray: me && all ? [TYPES.CONV_AT_ME, TYPES.CONV_AT_ALL] : [me ? TYPES.CONV_AT_ME : TYPES.CONV_AT_ALL],
   };
 }
 
@@ -2037,7 +2672,8 @@ function conversationKey(c) {
   const m = c.lastMessage;
   return [
     c.conversationID, c.unreadCount, c.isPinned, c.peerReadSequence,
-    m ? [m.ID, m.isRevoked, m.isPeerRead] : null, c.userProfile,
+    m ? [m.ID, m.isRevoked, m.isPeerRead] : null, c.userProfile, c.groupProfile,
+    c.groupAtInfoList.map((a) => a.messageSequence),
   ];
 }
 
@@ -2067,7 +2703,8 @@ function conversationView(c) {
     lastMessage,
     isPinned: c.isPinned,
     userProfile: {...c.userProfile},
-    groupProfile: null,
+    groupProfile: c.groupProfile ? {...c.groupProfile} : null,
+    groupAtInfoList: c.groupAtInfoList.map((a) => ({...a, atTypeArray: [...(a.atTypeArray || [])]})),
     remark: '',
     messageRemindType: '',
     draftText: '',
