@@ -499,6 +499,21 @@ async def test_demo_subprocess(tmp_path: Path, nodes: list[Node]) -> None:
             {"CheckItem": [{"UserID": "alice"}, {"UserID": "bob"}]},
         )
         assert [i["AccountStatus"] for i in r["ResultItem"]] == ["Imported", "Imported"], r
+        q = urlsplit(import_url).query
+        r = await post_json(
+            session,
+            f"{base}/v4/group_open_http_svc/get_group_info?{q}",
+            {"GroupIdList": ["demo"]},
+        )
+        (group,) = r["GroupInfo"]
+        assert group["MemberNum"] == 2 and group["Owner_Account"] == "alice", r
+        r = await post_json(
+            session,
+            f"{base}/v4/group_open_http_svc/group_msg_get_simple?{q}",
+            {"GroupId": "demo", "ReqMsgNumber": 10},
+        )
+        texts = [m["MsgBody"][0]["MsgContent"].get("Text") for m in r["RspMsgList"]]
+        assert "Welcome to the demo group: type @ to mention someone." in texts, r
         sent = await post_json(session, send_url, send_body)
     assert await node.terminate() == 0, node.logs
 

@@ -250,12 +250,7 @@ async def test_kick_and_login_policy_across_nodes(cluster: Cluster) -> None:
 
 
 async def send_group(client: WsClient, group_id: str, text: str, rnd: int) -> None:
-    client.session.sending(rnd)
-    data = await client.call(
-        "sendMessage",
-        {"to": group_id, "conversationType": "GROUP", "payload": {"text": text}, "random": rnd},
-    )
-    client.session.sent(rnd, data["message"]["ID"])
+    await client.send_text(group_id, text, rnd, conversation_type="GROUP")
 
 
 async def test_group_streams_across_nodes(cluster: Cluster) -> None:

@@ -21,21 +21,7 @@ async def client(server: RunningServer, user: str) -> WsClient:
 
 
 async def send_group(c: WsClient, group_id: str, text: str) -> dict[str, Any]:
-    rnd = random.getrandbits(32)
-    c.session.sending(rnd)
-    data = await c.call(
-        "sendMessage",
-        {
-            "to": group_id,
-            "conversationType": "GROUP",
-            "type": "TIMTextElem",
-            "payload": {"text": text},
-            "random": rnd,
-        },
-    )
-    c.session.sent(rnd, data["message"]["ID"])
-    message: dict[str, Any] = data["message"]
-    return message
+    return await c.send_text(group_id, text, random.getrandbits(32), conversation_type="GROUP")
 
 
 def texts(messages: list[dict[str, Any]]) -> list[str]:

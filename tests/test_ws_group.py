@@ -107,22 +107,7 @@ class Client(WsClient):
 
     async def send(self, gid: str, text: str, **extra: Any) -> dict[str, Any]:
         """Send a group text; the message object of the response."""
-        random = next(_randoms)
-        self.session.sending(random)
-        data = await self.ok(
-            "sendMessage",
-            {
-                "to": gid,
-                "conversationType": "GROUP",
-                "type": "TIMTextElem",
-                "payload": {"text": text},
-                "random": random,
-                **extra,
-            },
-        )
-        message: dict[str, Any] = data["message"]
-        self.session.sent(random, message["ID"])
-        return message
+        return await self.send_text(gid, text, next(_randoms), conversation_type="GROUP", **extra)
 
     async def send_fails(self, gid: str, text: str = "x") -> int:
         return await self.fails(

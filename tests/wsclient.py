@@ -305,10 +305,18 @@ class WsClient:
         return resp.data
 
     async def send_text(
-        self, to: str, text: str, random: int, *, within: float = TIMEOUT
+        self,
+        to: str,
+        text: str,
+        random: int,
+        *,
+        within: float = TIMEOUT,
+        conversation_type: str = "C2C",
+        **extra: Any,
     ) -> dict[str, Any]:
-        """``sendMessage`` of a text to ``to`` with a fixed ``random`` (so that a
-        retry is answered with the same stored message); the message object."""
+        """``sendMessage`` of a text to ``to`` (a user, or a group with
+        ``conversation_type="GROUP"``) with a fixed ``random`` (so that a retry is
+        answered with the same stored message); the message object."""
         self.session.sending(random)
         msg_id = None
         try:
@@ -316,10 +324,11 @@ class WsClient:
                 "sendMessage",
                 {
                     "to": to,
-                    "conversationType": "C2C",
+                    "conversationType": conversation_type,
                     "type": "TIMTextElem",
                     "payload": {"text": text},
                     "random": random,
+                    **extra,
                 },
                 within=within,
             )

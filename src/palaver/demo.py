@@ -1,4 +1,5 @@
-"""The ``make run`` demo: one app, two users who are friends and have chatted.
+"""The ``make run`` demo: one app, two users who are friends and have chatted,
+and a group of the two (``demo``) with a few messages.
 
 The demo app is the only app with ``debug_usersig`` on, so the browser UI can
 ask the server for UserSigs (development only, like TUIKit's
@@ -9,9 +10,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from palaver.errors import ImError
 from palaver.hub import Hub
 from palaver.services.accounts import ImportItem
 from palaver.services.apps import DEFAULT_ADMIN, App, AppSettings
+from palaver.services.groups import GroupSendOptions, MemberSpec
 from palaver.services.messages import SendOptions
 from palaver.services.sns import FriendAdd
 from palaver.settings import Settings
@@ -22,6 +25,11 @@ DEMO_MESSAGES = [
     ("alice", "bob", "Hi Bob! Palaver is running on this machine."),
     ("bob", "alice", "Hello Alice! Open the other link to chat as me."),
     ("alice", "bob", "你好 👋"),
+]
+DEMO_GROUP = "demo"
+DEMO_GROUP_MESSAGES = [
+    ("alice", "Welcome to the demo group: type @ to mention someone."),
+    ("bob", "Group messages are stored once and pushed to every member."),
 ]
 LINK_SIG_LIFETIME = 7 * 86400  # seconds
 
@@ -61,6 +69,21 @@ async def prepare_demo(settings: Settings, base_url: str) -> Demo:
             for i, (frm, to, text) in enumerate(DEMO_MESSAGES):
                 body = [{"MsgType": "TIMTextElem", "MsgContent": {"Text": text}}]
                 await hub.messages.send_c2c(app, frm, to, body, 1000 + i, SendOptions())
+        try:
+            await hub.groups.get(app, DEMO_GROUP)
+        except ImError:  # 10010: not created yet
+            await hub.groups.create(
+                app,
+                "alice",
+                admin=False,
+                type="Public",
+                name="Palaver demo",
+                group_id=DEMO_GROUP,
+                members=[MemberSpec("bob")],
+            )
+            for i, (frm, text) in enumerate(DEMO_GROUP_MESSAGES):
+                body = [{"MsgType": "TIMTextElem", "MsgContent": {"Text": text}}]
+                await hub.groups.send(app, DEMO_GROUP, frm, body, 2000 + i, GroupSendOptions())
         assert app.secret_key is not None
         links = {
             u: f"{base_url}/#SDKAppID={app.sdkappid}&userID={u}&userSig="

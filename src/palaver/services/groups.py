@@ -418,11 +418,18 @@ class GroupService:
             "List_Account": users,
         }
         content.update(extra)
-        body = [{"MsgType": "TIMGroupTipElem", "MsgContent": content}]
+        await self._server_message(
+            app, group, operator, [{"MsgType": "TIMGroupTipElem", "MsgContent": content}]
+        )
+
+    async def _server_message(
+        self, app: App, group: Group, sender: str, body: list[dict[str, Any]]
+    ) -> None:
+        """Store and push a message the server makes (a tip, a notice): not unread."""
         await self._store_and_push(
             app,
             group,
-            operator or "@TIM#SYSTEM",
+            sender or SYSTEM_SENDER,
             body,
             _random.getrandbits(32),
             flags=FLAG_NO_UNREAD,
@@ -1183,15 +1190,7 @@ class GroupService:
             )
             return
         body = [{"MsgType": "TIMGroupSystemNoticeElem", "MsgContent": {"Content": content}}]
-        await self._store_and_push(
-            app,
-            group,
-            "@TIM#SYSTEM",
-            body,
-            _random.getrandbits(32),
-            flags=FLAG_NO_UNREAD,
-            sender_is_member=False,
-        )
+        await self._server_message(app, group, SYSTEM_SENDER, body)
 
     async def history(
         self,
@@ -1485,6 +1484,7 @@ class GroupConversation:
     at_me: list[tuple[int, str, list[int]]]
 
 
+SYSTEM_SENDER = "@TIM#SYSTEM"  # From_Account of server-made messages, as Tencent's
 OPEN_HISTORY = ("ChatRoom", "Community")  # new members see earlier history
 GROUP_CACHE_TTL = 5.0  # seconds a group's / a membership's send checks are cached
 DEDUPE_WINDOW = 120

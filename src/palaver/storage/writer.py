@@ -241,6 +241,26 @@ def _lock_conv_heads(conn: Connection, app_id: int, conv_ids: set[str]) -> dict[
     return heads
 
 
+def _message_row(app_id: int, m: NewMessage, seq: int, flags: int) -> dict[str, Any]:
+    """The ``messages`` row of ``m`` at ``seq`` (its ``id`` is set by the caller)."""
+    return {
+        "app_id": app_id,
+        "conv_id": m.conv_id,
+        "seq": seq,
+        "from_account": m.from_account,
+        "to_account": m.to_account,
+        "msg_time": m.msg_time,
+        "random": m.random,
+        "client_seq": m.client_seq,
+        "msg_key": make_msg_key(seq, m.random, m.msg_time),
+        "body": m.body,
+        "cloud_custom_data": m.cloud_custom_data,
+        "flags": flags,
+        "dedupe_key": m.dedupe_key,
+        "at_users": m.at_users,
+    }
+
+
 def _conv_row(
     app_id: int, owner: str, peer: str, conv_id: str, seq: int, t: int, msg_id: int
 ) -> dict[str, Any]:
@@ -329,24 +349,8 @@ def _write_app(
         seq = conv_last[m.conv_id] + 1
         conv_last[m.conv_id] = seq
         seqs.append(seq)
-        msg_rows.append(
-            {
-                "app_id": app_id,
-                "conv_id": m.conv_id,
-                "seq": seq,
-                "from_account": m.from_account,
-                "to_account": m.to_account,
-                "msg_time": m.msg_time,
-                "random": m.random,
-                "client_seq": m.client_seq,
-                "msg_key": make_msg_key(seq, m.random, m.msg_time),
-                "body": m.body,
-                "cloud_custom_data": m.cloud_custom_data,
-                "flags": m.flags | (0 if op.to_sender_roam else FLAG_NOT_IN_SENDER_ROAM),
-                "dedupe_key": m.dedupe_key,
-                "at_users": None,
-            }
-        )
+        flags = m.flags | (0 if op.to_sender_roam else FLAG_NOT_IN_SENDER_ROAM)
+        msg_rows.append(_message_row(app_id, m, seq, flags))
     first = reserve_ids(conn, "message_id", len(msg_rows))
     ids = list(range(first, first + len(msg_rows)))
     for row, msg_id in zip(msg_rows, ids, strict=True):
@@ -430,24 +434,7 @@ def _write_group_app(
         m = op.msg
         seq = heads[m.conv_id] + 1
         heads[m.conv_id] = seq
-        rows.append(
-            {
-                "app_id": app_id,
-                "conv_id": m.conv_id,
-                "seq": seq,
-                "from_account": m.from_account,
-                "to_account": m.to_account,
-                "msg_time": m.msg_time,
-                "random": m.random,
-                "client_seq": m.client_seq,
-                "msg_key": make_msg_key(seq, m.random, m.msg_time),
-                "body": m.body,
-                "cloud_custom_data": m.cloud_custom_data,
-                "flags": m.flags,
-                "dedupe_key": m.dedupe_key,
-                "at_users": m.at_users,
-            }
-        )
+        rows.append(_message_row(app_id, m, seq, m.flags))
     first = reserve_ids(conn, "message_id", len(rows))
     shown: dict[str, tuple[int, int]] = {}  # conv -> (time, id) of its last shown message
     senders: dict[tuple[str, str], int] = {}
