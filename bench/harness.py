@@ -7,6 +7,9 @@
   one JSON command per line (every reply awaited with a timeout).
 - :class:`Admin`: the REST admin calls a run needs (account import in batches).
 - ``/proc`` readers: CPU (utime + stime of all threads), VmRSS, VmHWM, open fds.
+- :func:`profiled`: ``py-spy record`` of a server during a block (``BENCH_PYSPY``);
+  :func:`gc_probe_env` / :func:`gc_pauses`: a server's garbage-collector pauses
+  (``bench/gcprobe``).
 
 Nothing here listens anywhere but 127.0.0.1, and every wait is bounded.
 """
@@ -55,12 +58,18 @@ def free_port() -> int:
 
 def cpu_seconds(pid: int) -> float:
     """utime + stime of process ``pid`` (all its threads), seconds; 0 if gone."""
+    return sum(cpu_split(pid))
+
+
+def cpu_split(pid: int) -> tuple[float, float]:
+    """(utime, stime) of process ``pid`` (all its threads): seconds in user space and
+    in the kernel (system calls: socket writes...); zeros if gone."""
     try:
         stat = Path(f"/proc/{pid}/stat").read_bytes()
     except OSError:
-        return 0.0
+        return 0.0, 0.0
     fields = stat[stat.rindex(b")") + 2 :].split()
-    return (int(fields[11]) + int(fields[12])) / CLK_TCK
+    return int(fields[11]) / CLK_TCK, int(fields[12]) / CLK_TCK
 
 
 def status_kb(pid: int, key: str) -> int:
@@ -114,6 +123,50 @@ def clean_env(**extra: str) -> dict[str, str]:
     level = os.environ.get("BENCH_SERVER_LOG_LEVEL", "WARNING")
     env.update({"PALAVER_LOG_LEVEL": level, "PYTHONUNBUFFERED": "1"}, **extra)
     return env
+
+
+#: ``sitecustomize`` that logs a server's garbage-collector pauses (``bench/gcprobe``)
+GC_PROBE = Path(__file__).parent / "gcprobe"
+
+
+def gc_probe_env(log: Path) -> dict[str, str]:
+    """A server environment (:func:`clean_env`) that appends every garbage
+    collection of the process to ``log``; read it with :func:`gc_pauses`."""
+    path = os.environ.get("PYTHONPATH")
+    return clean_env(
+        BENCH_GC_LOG=str(log),
+        PYTHONPATH=str(GC_PROBE) + (os.pathsep + path if path else ""),
+    )
+
+
+def gc_pauses(log: Path, t0: float, t1: float) -> dict[str, float]:
+    """Collector pauses in ``log`` that ended between ``t0`` and ``t1``
+    (``perf_counter``): their sum (s), the longest (ms), the number of full
+    (generation 2) collections and their sum (s)."""
+    total = longest = full_s = 0.0
+    full = 0
+    try:
+        lines = log.read_text().splitlines()
+    except OSError:
+        lines = []
+    for line in lines:
+        try:
+            t_s, gen_s, d_s = line.split()
+            t, gen, d = float(t_s), int(gen_s), float(d_s)
+        except ValueError:
+            continue
+        if t0 <= t <= t1:
+            total += d
+            longest = max(longest, d)
+            if gen == 2:
+                full += 1
+                full_s += d
+    return {
+        "server_gc_s": total,
+        "server_gc_max_ms": longest * 1000,
+        "server_gc_full": full,
+        "server_gc_full_s": full_s,
+    }
 
 
 def tail(path: Path, size: int = 3000) -> str:
@@ -247,6 +300,58 @@ async def _wait_healthy(server: Server) -> None:
             except (aiohttp.ClientError, TimeoutError):
                 pass
             await asyncio.sleep(0.1)
+
+
+#: where :func:`profiled` writes (not committed)
+PROFILES = Path(__file__).parent / "profiles"
+
+
+@contextlib.asynccontextmanager
+async def profiled(pid: int, name: str) -> AsyncIterator[Path | None]:
+    """``py-spy record`` of process ``pid`` while the block runs, when the environment
+    variable ``BENCH_PYSPY`` names a py-spy binary (else nothing happens).
+
+    Samples at 200 Hz only the thread holding the GIL (``--gil``: Python CPU, not
+    idle helper threads), raw "stack count" lines into ``bench/profiles/NAME.txt``;
+    py-spy runs on the generator's core. Yields the output path (or None).
+    """
+    spy = os.environ.get("BENCH_PYSPY")
+    if not spy:
+        yield None
+        return
+    PROFILES.mkdir(exist_ok=True)
+    out = PROFILES / f"{name}.txt"
+    log = (PROFILES / f"{name}.log").open("wb")
+    proc = await asyncio.create_subprocess_exec(
+        "taskset",
+        "-c",
+        str(GEN_CPU),
+        spy,
+        "record",
+        "--pid",
+        str(pid),
+        "--rate",
+        "200",
+        "--format",
+        "raw",
+        "--gil",
+        "--nonblocking",
+        "--output",
+        str(out),
+        stdout=log,
+        stderr=log,
+    )
+    log.close()
+    await asyncio.sleep(0.5)  # attached
+    try:
+        yield out
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            proc.send_signal(signal.SIGINT)  # py-spy writes its output on SIGINT
+        try:
+            await asyncio.wait_for(proc.wait(), 30)
+        except TimeoutError:
+            await stop_process(proc, grace=5)
 
 
 # -- REST admin ------------------------------------------------------------------

@@ -203,6 +203,125 @@ class Peer:
         return obj.get("data") or {}
 
 
+class GroupRx:
+    """What the group members held by this process received (scenario 8).
+
+    Each member's frame callback (:meth:`add`) parses only what it needs from the
+    bytes (the group stream's ``seq``, and the text ``gf:<index>:<perf_counter at
+    send>``) and stores the receive time per (member, message index); everything
+    else is computed in :meth:`report`, after the measurement. ``perf_counter`` is
+    ``CLOCK_MONOTONIC``: the sender's stamp (another process) is on the same clock.
+    """
+
+    def __init__(self, group: str, slots: int) -> None:
+        self.prefix = b'{"ev":"MESSAGE_RECEIVED","stream":"GROUP' + group.encode() + b'","seq":'
+        self.slots = slots
+        self.recv: list[array[float]] = []  # per member: receive time per index (0: none)
+        self.clients: list[Peer] = []
+        self.high: list[int] = []  # per member: highest index received
+        self.last_seq: list[int] = []  # per member: last group seq received
+        self.stamps = array("d", bytes(8 * slots))
+        self.unique = 0  # first deliveries of (member, index)
+        self.last_t = 0.0
+        self.target = 0
+        self.reached: asyncio.Future[None] | None = None
+        self.counts = {"duplicated": 0, "out_of_order": 0, "seq_gaps": 0, "malformed": 0}
+        self.other = 0  # frames that are neither group messages nor heartbeat answers
+        self.frame_bytes = 0  # size of the last group message frame (its payload)
+        self.errors: list[str] = []
+
+    def add(self, peer: Peer, on_heartbeat: Callable[[], None]) -> Callable[[bytes], None]:
+        """Record the frames of one more member; returns its frame callback."""
+        c = len(self.recv)
+        self.clients.append(peer)
+        rt = array("d", bytes(8 * self.slots))
+        self.recv.append(rt)
+        self.high.append(-1)
+        self.last_seq.append(-1)
+        prefix, plen, slots, counts = self.prefix, len(self.prefix), self.slots, self.counts
+        high, last_seq, stamps = self.high, self.last_seq, self.stamps
+
+        def on_frame(payload: bytes) -> None:
+            now = perf()
+            if not payload.startswith(prefix):
+                if payload.startswith(b'{"id":'):
+                    on_heartbeat()
+                else:
+                    self.other += 1
+                    if len(self.errors) < 5:
+                        self.errors.append(payload[:200].decode(errors="replace"))
+                return
+            try:
+                end = payload.index(b",", plen)
+                seq = int(payload[plen:end])
+                j = payload.index(b'"text":"gf:', end) + 11
+                i_s, t_s = payload[j : payload.index(b'"', j)].split(b":")
+                i, t = int(i_s), float(t_s)
+            except ValueError:
+                counts["malformed"] += 1
+                return
+            last = last_seq[c]
+            if seq > last:
+                if last >= 0 and seq != last + 1:
+                    counts["seq_gaps"] += 1
+                last_seq[c] = seq
+            if not 0 <= i < slots:
+                counts["malformed"] += 1
+                return
+            if rt[i]:
+                counts["duplicated"] += 1
+                return
+            rt[i] = now
+            stamps[i] = t
+            self.frame_bytes = len(payload)
+            if i < high[c]:
+                counts["out_of_order"] += 1
+            else:
+                high[c] = i
+            self.unique += 1
+            self.last_t = now
+            if self.unique >= self.target and self.reached is not None and not self.reached.done():
+                self.reached.set_result(None)
+
+        return on_frame
+
+    def report(self, lo: int, hi: int) -> dict[str, Any]:
+        """Per index in [lo, hi): deliveries, last receive time, send stamp, latency
+        histogram ``{bucket: count}`` (bucket = 0.1 ms); then the counters since the
+        last report (reset)."""
+        per: list[dict[str, Any]] = []
+        for i in range(lo, hi):
+            times = [rt[i] for rt in self.recv if rt[i]]
+            stamp = self.stamps[i]
+            hist: dict[int, int] = {}
+            for x in times:
+                b = int((x - stamp) * 10_000)
+                hist[b] = hist.get(b, 0) + 1
+            per.append(
+                {
+                    "index": i,
+                    "delivered": len(times),
+                    "first_t": min(times, default=0.0),
+                    "last_t": max(times, default=0.0),
+                    "stamp": stamp,
+                    "hist": {str(b): n for b, n in hist.items()},
+                }
+            )
+        counts = dict(self.counts)
+        for k in self.counts:
+            self.counts[k] = 0
+        closed = [f"{p.user}: {p.ws.close_code}" for p in self.clients if p.ws.closed.done()]
+        return {
+            "messages": per,
+            **counts,
+            "other_frames": self.other,
+            "frame_bytes": self.frame_bytes,
+            "closed": len(closed),
+            "closed_clients": closed[:20],
+            "first_errors": self.errors,
+        }
+
+
 class Generator:
     """The generator's state between commands."""
 
@@ -219,6 +338,8 @@ class Generator:
         self.heartbeats_sent = 0
         self.heartbeats_answered = 0
         self._heartbeat_task: asyncio.Task[None] | None = None
+        self.group_rx: GroupRx | None = None  # group members held here (scenario 8)
+        self.group_sender: tuple[Peer, str] | None = None  # (sender, group id)
 
     # -- helpers ----------------------------------------------------------
 
@@ -645,7 +766,14 @@ class Generator:
 
     async def cmd_idle_open(self, c: dict[str, Any]) -> dict[str, Any]:
         """Log in users ``prefix_<start>`` .. ``prefix_<end-1>`` and keep them connected
-        (``concurrency`` logins at once; ``local_host`` binds the client side)."""
+        (``concurrency`` logins at once; ``local_host`` binds the client side). With
+        ``group`` set they are that group's members: their group frames are recorded
+        (:class:`GroupRx`; ``slots`` = how many messages the scenario sends)."""
+        rx: GroupRx | None = None
+        if c.get("group"):
+            if self.group_rx is None:
+                self.group_rx = GroupRx(c["group"], int(c["slots"]))
+            rx = self.group_rx
         prefix, start, end = c["prefix"], int(c["start"]), int(c["end"])
         conc = int(c.get("concurrency", 200))
         local = c.get("local_host")
@@ -676,12 +804,18 @@ class Generator:
                         stop = True
                     return
                 lat.append(perf() - t)
-                peer.ws.on_frame = self._idle_frame(peer)
+                if rx is None:
+                    peer.ws.on_frame = self._idle_frame(peer)
+                else:
+                    peer.ws.on_frame = rx.add(peer, self._heartbeat_answered)
                 opened.append(peer)
 
         tasks = [asyncio.ensure_future(one(n)) for n in range(start, end)]
         await asyncio.gather(*tasks)
         self.idle.extend(opened)
+        if rx is not None:  # thousands of long-lived clients: keep them out of GC passes
+            gc.collect()
+            gc.freeze()
         wall = perf() - t0
         return {
             "requested": end - start,
@@ -705,6 +839,111 @@ class Generator:
                 peer.pushes += 1
 
         return on_frame
+
+    def _heartbeat_answered(self) -> None:
+        self.heartbeats_answered += 1
+
+    # -- group fan-out (scenario 8) ------------------------------------------
+
+    async def cmd_group_sender(self, c: dict[str, Any]) -> dict[str, Any]:
+        """Log in ``user`` (a member of ``group``) as the group's sender; it heartbeats
+        like the idle clients."""
+        peer = await self.login(c["user"], int(c.get("node", 0)))
+        self.group_sender = (peer, c["group"])
+        self.idle.append(peer)
+        return {}
+
+    async def cmd_group_send(self, c: dict[str, Any]) -> dict[str, Any]:
+        """The sender sends messages ``start`` .. ``start+count-1`` to the group, all in
+        one write (``count`` 1: a single message), text ``gf:<index>:<perf_counter>``;
+        waits (at most ``timeout`` s) for every acknowledgement."""
+        assert self.group_sender is not None
+        peer, group = self.group_sender
+        start, count = int(c["start"]), int(c["count"])
+        loop = asyncio.get_running_loop()
+        futs: list[asyncio.Future[dict[str, Any]]] = []
+        frames: list[bytes] = []
+        stamps: list[float] = []
+        for i in range(start, start + count):
+            rid = peer.next_id
+            peer.next_id += 1
+            fut: asyncio.Future[dict[str, Any]] = loop.create_future()
+            peer.pending[rid] = fut
+            futs.append(fut)
+            stamp = perf()
+            stamps.append(stamp)
+            payload = orjson.dumps(
+                {
+                    "id": rid,
+                    "op": "sendMessage",
+                    "data": {
+                        "to": group,
+                        "conversationType": "GROUP",
+                        "payload": {"text": f"gf:{i}:{stamp:.7f}"},
+                    },
+                }
+            )
+            frames.append(frame_header(len(payload)) + payload)
+        peer.ws.send_raw(b"".join(frames))
+        errors: list[str] = []
+        seqs: list[int] = []
+        timed_out = False
+        try:
+            async with asyncio.timeout(float(c.get("timeout", 60))):
+                answers = await asyncio.gather(*futs)
+        except TimeoutError:
+            timed_out = True
+            answers = [f.result() for f in futs if f.done() and not f.exception()]
+        for a in answers:
+            if a.get("code") == 0:
+                seqs.append(int(a["data"]["message"]["sequence"]))
+            elif len(errors) < 5:
+                errors.append(str(a)[:300])
+        return {
+            "stamps": stamps,
+            "acked": len(seqs),
+            "sequences": seqs,
+            "errors_acked": len(answers) - len(seqs),
+            "first_errors": errors,
+            "timed_out": timed_out,
+        }
+
+    async def cmd_group_wait(self, c: dict[str, Any]) -> dict[str, Any]:
+        """Wait until every member here has every message before index ``upto``, or
+        ``stall`` s pass without a delivery, or ``timeout`` s in all."""
+        rx = self.group_rx
+        assert rx is not None
+        upto, stall, timeout = int(c["upto"]), float(c.get("stall", 10)), float(c["timeout"])
+        rx.target = len(rx.recv) * upto
+        rx.reached = asyncio.get_running_loop().create_future()
+        if rx.unique >= rx.target:
+            rx.reached.set_result(None)
+        t0 = perf()
+        timed_out = stalled = False
+        while not rx.reached.done():
+            now = perf()
+            if now - t0 > timeout:
+                timed_out = True
+                break
+            if now - max(t0, rx.last_t) > stall:
+                timed_out = stalled = True
+                break
+            await asyncio.wait([rx.reached], timeout=0.05)
+        return {
+            "members": len(rx.recv),
+            "delivered": rx.unique,
+            "target": rx.target,
+            "timed_out": timed_out,
+            "stalled": stalled,
+        }
+
+    async def cmd_group_report(self, c: dict[str, Any]) -> dict[str, Any]:
+        """For message indexes ``lo`` .. ``hi-1``: deliveries, the last receive time and
+        a latency histogram (send stamp → receive, 0.1 ms buckets); and the dup /
+        out-of-order / seq-gap / malformed counts since the previous report."""
+        rx = self.group_rx
+        assert rx is not None
+        return {"members": len(rx.recv), **rx.report(int(c["lo"]), int(c["hi"]))}
 
     async def cmd_idle_hold(self, c: dict[str, Any]) -> dict[str, Any]:
         """Measure ``seconds`` of idleness: the clients keep heartbeating (see
