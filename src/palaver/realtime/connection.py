@@ -1,9 +1,16 @@
 """One client connection: a bounded send queue and gapless stream delivery.
 
-Frames for a connection are queued and written by one writer task, in queue
-order.  The queue is bounded (``queue_frames``): when a client reads too slowly
-and it overflows, the connection is closed with code 4008 and the client resumes
-from its cursor later; nobody else waits for it (docs/protocol.md §4).
+Frames for a connection that keeps up are written straight to its socket: the
+frames of one event-loop iteration are collected (across every connection) and
+written at the end of the iteration, one ``transport.write`` per connection, so
+fanning a group message out to 10k members wakes no task and makes no system
+call per frame beyond that write (docs/benchmarks.md, "Group fan-out").
+
+When a client does not keep up (its socket buffer is over :data:`WRITE_HIGH_WATER`),
+frames go to a queue that one writer task drains with flow control, in order.
+The queue is bounded (``queue_frames``): when a client reads too slowly and it
+overflows, the connection is closed with code 4008 and the client resumes from
+its cursor later; nobody else waits for it (docs/protocol.md §4).
 """
 
 from __future__ import annotations
@@ -13,9 +20,11 @@ import contextlib
 import logging
 import time
 import uuid
+import weakref
 from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import cast
 
 from aiohttp import WSMsgType, web
 
@@ -28,6 +37,49 @@ log = logging.getLogger("palaver.connection")
 #: Seconds a closing client may take to read what is queued and the close frame
 #: before its socket is dropped (a client that stopped reading never does).
 CLOSE_TIMEOUT = 5.0
+
+#: Bytes waiting in a socket's buffer above which frames take the queued path
+#: (asyncio's default high-water mark for pausing writers).
+WRITE_HIGH_WATER = 64 * 1024
+
+
+def _frame_header(n: int) -> bytes:
+    """The header of an unmasked server text frame of ``n`` bytes (RFC 6455 §5.2)."""
+    if n < 126:
+        return bytes((0x81, n))
+    if n < 65536:
+        return b"\x81\x7e" + n.to_bytes(2, "big")
+    return b"\x81\x7f" + n.to_bytes(8, "big")
+
+
+class _Batch:
+    """The frames of this event-loop iteration, per connection, written by one
+    ``call_soon`` callback at its end (one batch per event loop)."""
+
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        self._loop = loop
+        self._conns: list[Connection] = []
+
+    def add(self, conn: Connection) -> None:
+        if not self._conns:
+            self._loop.call_soon(self._flush)
+        self._conns.append(conn)
+
+    def _flush(self) -> None:
+        conns, self._conns = self._conns, []
+        for conn in conns:
+            conn._flush()
+
+
+_BATCHES: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _Batch] = weakref.WeakKeyDictionary()
+
+
+def _batch() -> _Batch:
+    loop = asyncio.get_running_loop()
+    batch = _BATCHES.get(loop)
+    if batch is None:
+        batch = _BATCHES[loop] = _Batch(loop)
+    return batch
 
 
 @dataclass(frozen=True)
@@ -63,6 +115,8 @@ class Connection:
             dropped as too slow.
         loader: reads the user's stream from storage for catch-up.
         group_loader: reads a group's stream (its messages) from storage.
+        transport: the socket's transport (``request.transport``) for direct
+            writes; without one every frame takes the queued path.
     """
 
     def __init__(
@@ -72,6 +126,7 @@ class Connection:
         queue_frames: int,
         loader: Loader,
         group_loader: GroupLoader | None = None,
+        transport: asyncio.BaseTransport | None = None,
     ) -> None:
         self.id = uuid.uuid4().hex
         self.ws = ws
@@ -85,6 +140,10 @@ class Connection:
         self.on_follow: FollowHook | None = None
         self.closed = False
         self._queue: deque[tuple[bytes, bool]] = deque()  # (frame, from catch-up)
+        # uvloop's transports implement WriteTransport without subclassing it
+        self._transport = cast("asyncio.WriteTransport | None", transport)
+        self._direct: list[bytes] | None = None  # frames for this iteration's direct write
+        self._writing = False  # the writer task has a frame in flight
         self._limit = queue_frames
         # Catch-up frames in the queue: not counted against the limit (a client that
         # missed more than the queue holds must still catch up); catch-up reads its
@@ -105,9 +164,52 @@ class Connection:
     # -- sending --------------------------------------------------------
 
     def send(self, frame: bytes) -> None:
-        """Queue a frame; closes the connection (4008) if the queue is full."""
+        """Send a frame: directly at the end of this loop iteration when the client
+        keeps up, else through the queue; closes the connection (4008) if the queue
+        is full."""
         if self.closed:
             return
+        if self._direct is not None:
+            self._direct.append(frame)
+            return
+        if not self._queue and not self._writing and self._writable():
+            self._direct = [frame]
+            _batch().add(self)
+            return
+        self._enqueue(frame)
+
+    def _writable(self) -> bool:
+        t = self._transport
+        return t is not None and not t.is_closing() and t.get_write_buffer_size() < WRITE_HIGH_WATER
+
+    def _flush(self) -> None:
+        """Write this iteration's frames (called by the loop's batch). Frames sent
+        just before a close (a ``KICKED_OUT`` push, a last response) still go out."""
+        frames, self._direct = self._direct or [], None
+        if not frames:
+            return
+        if self._queue or self._writing or not self._writable():
+            self._queue.extend((f, False) for f in frames)
+            self._ready.set()
+            return
+        assert self._transport is not None
+        parts: list[bytes] = []
+        for f in frames:
+            parts.append(_frame_header(len(f)))
+            parts.append(f)
+        self._transport.write(b"".join(parts))
+
+    def _direct_to_queue(self) -> None:
+        """Frames waiting for this iteration's direct write go first in the queue
+        (anything queued after them must not overtake them)."""
+        if self._direct:
+            pending, self._direct = self._direct, None
+            self._queue.extend((f, False) for f in pending)
+
+    def _enqueue(self, frame: bytes) -> None:
+        if self.closed:
+            return
+        self._direct_to_queue()
         if len(self._queue) - self._backlog >= self._limit:
             log.info(
                 "dropping slow client %s/%s (%d frames queued)",
@@ -124,6 +226,7 @@ class Connection:
         """Queue catch-up frames (outside the limit; paced by :meth:`_catch_up`)."""
         if self.closed or not frames:
             return
+        self._direct_to_queue()
         self._queue.extend((f, True) for f in frames)
         self._backlog += len(frames)
         self._backlog_written.clear()
@@ -134,6 +237,7 @@ class Connection:
         try:
             while True:
                 await self._ready.wait()
+                self._writing = True
                 while self._queue:
                     frame, backlog = self._queue.popleft()
                     if backlog:
@@ -141,6 +245,7 @@ class Connection:
                         if not self._backlog:
                             self._backlog_written.set()
                     await ws.send_frame(frame, WSMsgType.TEXT)
+                self._writing = False
                 # do not keep the last frame (orjson's 4 KB buffer) alive while idle
                 frame = b""
                 self._ready.clear()
@@ -310,6 +415,7 @@ class Connection:
             return
         self.closed = True
         if code == CLOSE_SLOW:
+            self._direct = None
             self._queue.clear()
             self._backlog = 0
             self._backlog_written.set()
@@ -318,7 +424,7 @@ class Connection:
     async def _close(self, code: int, reason: str) -> None:
         # let queued frames (a KICKED_OUT push, a final response) go out first
         for _ in range(100):
-            if not self._queue:
+            if not self._queue and not self._direct:
                 break
             await asyncio.sleep(0.005)
         self._writer.cancel()

@@ -161,6 +161,7 @@ class WebSocketEndpoint:
             queue_frames=hub.settings.send_queue_frames,
             loader=hub.notifier.load,
             group_loader=hub.notifier.load_group,
+            transport=request.transport,
         )
         session = Session(hub, conn)
         slots = asyncio.Semaphore(MAX_IN_FLIGHT)
