@@ -61,6 +61,7 @@ class _Batch:
         self._conns: list[Connection] = []
 
     def add(self, conn: Connection) -> None:
+        """Write ``conn``'s direct frames at the end of this iteration."""
         if not self._conns:
             self._loop.call_soon(self._flush)
         self._conns.append(conn)

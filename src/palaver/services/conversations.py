@@ -109,7 +109,6 @@ class ConversationService:
                         last_msg_id=int(r["last_msg_id"]),
                     )
                 )
-        out = [c for c in out if c.conv_type == CONV_C2C]  # group rows come from membership
         for g in await self._hub.groups.conversations(app, owner):
             out.append(
                 Conversation(

@@ -170,7 +170,6 @@ class GroupSendOptions:
     online_only: bool = False
     cloud_custom_data: str | None = None
     msg_time: int | None = None
-    random: int | None = None
     priority: str = "Normal"
     controls: frozenset[str] = field(default_factory=frozenset)
     need_receipt: bool = False
@@ -732,8 +731,6 @@ class GroupService:
         app: App,
         group: Group,
         specs: list[MemberSpec],
-        *,
-        strict_limit: bool,
     ) -> tuple[dict[str, int], list[str]]:
         """Insert new memberships: (result per user, users added)."""
         users = [sp.user_id for sp in specs]
@@ -811,9 +808,7 @@ class GroupService:
                 raise ImError(10007, "only members can invite")
             if group.type != "Private" and m.role == "Member":
                 raise ImError(10007, "only the owner or an admin can add members")
-        result, added = await self._add(
-            app, group, [MemberSpec(u) for u in users], strict_limit=True
-        )
+        result, added = await self._add(app, group, [MemberSpec(u) for u in users])
         if added and not silence:
             await self._tip(app, group, operator, TIP_JOIN, added)
         return result
@@ -833,7 +828,7 @@ class GroupService:
             MemberSpec(sp.user_id, sp.role, sp.custom, sp.join_time or int(time.time()), sp.unread)
             for sp in members
         ]
-        result, _ = await self._add(app, group, specs, strict_limit=True)
+        result, _ = await self._add(app, group, specs)
         return result
 
     async def delete_members(
@@ -899,7 +894,7 @@ class GroupService:
                 app, [(u, {"groupID": group_id}) for u in managers], EV_GROUP_APPLICATIONS
             )
             return "WaitAdminApproval"
-        _, added = await self._add(app, group, [MemberSpec(user)], strict_limit=True)
+        _, added = await self._add(app, group, [MemberSpec(user)])
         if added:
             await self._tip(app, group, user, TIP_JOIN, added)
         return "JoinedSuccess"
@@ -943,7 +938,7 @@ class GroupService:
         if not agree:
             await self._membership_events(app, [(applicant, _change(group, "rejected"))])
             return
-        _, added = await self._add(app, group, [MemberSpec(applicant)], strict_limit=True)
+        _, added = await self._add(app, group, [MemberSpec(applicant)])
         if added:
             await self._tip(app, group, operator, TIP_JOIN, added)
 
@@ -1210,10 +1205,11 @@ class GroupService:
         group = await self.get(app, group_id)
         after = 0
         if viewer is not None and group.type != "AVChatRoom":
-            _, m = await self.require_member(app, group_id, viewer)
             async with self._db.read() as conn:
                 row = await store.get_member(conn, app.sdkappid, group_id, viewer)
-            after = max(m.join_seq, int(row["cleared_seq"]) if row else 0)
+            if row is None:
+                raise ImError(10007, f"{viewer!r} is not a member of the group")
+            after = max(int(row["join_seq"]), int(row["cleared_seq"]))
         async with self._db.read() as conn:
             rows = await msg_store.history(
                 conn,

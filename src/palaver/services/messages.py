@@ -110,6 +110,7 @@ class Message:
 
     @property
     def is_recalled(self) -> bool:
+        """The message was recalled (it stays in history, flagged)."""
         return bool(self.flags & FLAG_RECALLED)
 
     def view(self) -> MessageView:
@@ -131,6 +132,7 @@ class Message:
 
     @classmethod
     def from_row(cls, row: Any) -> Message:
+        """From a ``messages`` row (C2C or group)."""
         at = row.get("at_users") if hasattr(row, "get") else None
         return cls(
             id=int(row["id"]),

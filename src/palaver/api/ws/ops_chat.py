@@ -295,17 +295,19 @@ async def _conversation_objects(s: Session, convs: list[Conversation]) -> list[d
     groups = [c for c in convs if c.conv_type == CONV_GROUP]
     last = await s.hub.messages.last_messages(app, [(c.conv_id, c.last_seq) for c in convs])
     profiles = await s.hub.profiles.get(app, [c.peer for c in c2c], PROFILE_TAGS)
-    group_info = await s.hub.groups.get_many(app, [c.peer for c in groups])
-    memberships = (
-        {g.group_id: m for g, m in (await s.hub.groups.joined(app, s.user_id))[0]} if groups else {}
+    # my groups with my membership in one read (group profile + selfInfo)
+    mine = (
+        {g.group_id: (g, m) for g, m in (await s.hub.groups.joined(app, s.user_id))[0]}
+        if groups
+        else {}
     )
     out = []
     for c in convs:
         m = last.get(c.conv_id)
         if c.conv_type == CONV_GROUP:
-            info = group_info.get(c.peer)
-            if info is None:
+            if c.peer not in mine:
                 continue
+            info, me = mine[c.peer]
             out.append(
                 {
                     "conversationID": c.conversation_id,
@@ -313,9 +315,7 @@ async def _conversation_objects(s: Session, convs: list[Conversation]) -> list[d
                     "unreadCount": c.unread,
                     "isPinned": c.pinned,
                     "lastMessage": m.view().for_viewer(s.user_id) if m else None,
-                    "groupProfile": group_object(
-                        info, memberships.get(c.peer), m.from_account if m else ""
-                    ),
+                    "groupProfile": group_object(info, me, m.from_account if m else ""),
                     "groupAtInfoList": [
                         {
                             "groupID": c.peer,
