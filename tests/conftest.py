@@ -142,15 +142,40 @@ ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking"]
 
 
+_browser_logged = False  # the version line is written once per run
+
+
+def _playwright_version() -> str:
+    from importlib.metadata import version
+
+    return version("playwright")
+
+
 @pytest.fixture
-async def browser() -> AsyncIterator[Any]:
-    """Debian's Chromium driven by Playwright (skipped locally without it; CI fails)."""
+async def browser(pytestconfig: pytest.Config) -> AsyncIterator[Any]:
+    """Debian's Chromium driven by Playwright (skipped locally without it; CI fails).
+
+    Its version is written to the terminal once per run, so a failure can be
+    tied to the browser build that showed it."""
+    global _browser_logged
     path = shutil.which("chromium")
     require_service("Chromium", path is not None, "apt-get install chromium (make browser)")
     from playwright.async_api import async_playwright
 
     async with async_playwright() as pw:
         b = await pw.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
+        if not _browser_logged:
+            _browser_logged = True
+            plugins = pytestconfig.pluginmanager
+            reporter = plugins.get_plugin("terminalreporter")
+            capture = plugins.get_plugin("capturemanager")
+            line = (
+                f"browser tests: Chromium {b.version} ({path}), Playwright {_playwright_version()}"
+            )
+            if reporter is not None and capture is not None:
+                with capture.global_and_fixture_disabled():
+                    reporter.write_line("")
+                    reporter.write_line(line)
         try:
             yield b
         finally:

@@ -348,13 +348,15 @@ async def test_group_ui_in_chinese(users: Users, server: RunningServer, artifact
     await expect(item.get_by_test_id("conversation-preview")).to_have_text(
         "Alice: 大家好", timeout=WAIT
     )
-    await alice.tid("composer-input").type("@")
-    await expect(alice.tid("mention-panel").get_by_test_id("mention-name").first).to_have_text(
-        "所有人", timeout=WAIT
-    )
+    await alice.tid("composer-input").press_sequentially("@")
+    panel = alice.tid("mention-panel")
+    await expect(panel).to_be_visible(timeout=WAIT)
+    await expect(panel.get_by_test_id("mention-name")).to_have_text(["所有人", "Bob"], timeout=WAIT)
+    await alice.tid("composer-input").press("Enter")  # picks, does not send
+    await expect(alice.tid("composer-input")).to_have_value("@所有人 ")
+    await alice.tid("composer-input").press_sequentially("开会")
     await alice.tid("composer-input").press("Enter")
-    await alice.tid("composer-input").type("开会")
-    await alice.tid("composer-input").press("Enter")
+    await expect(bubbles(alice).last).to_have_text("@所有人 开会", timeout=WAIT)
     await expect(item.get_by_test_id("at-marker")).to_have_text("[@所有人]", timeout=WAIT)
     await bob.page.screenshot(path=str(artifacts / "ui-group-phone-list-zh.png"))
     await alice.tid("group-info-open").click()
@@ -364,3 +366,32 @@ async def test_group_ui_in_chinese(users: Users, server: RunningServer, artifact
     )
     await alice.page.screenshot(path=str(artifacts / "ui-group-page-zh.png"))
     assert not alice.errors and not bob.errors, (alice.errors, bob.errors)
+
+
+async def test_mention_picker_opened_right_after_a_send_stays_open(
+    users: Users, server: RunningServer
+) -> None:
+    """Clicking Send blurs the message box, and the picker closes a moment after
+    a blur. Typing "@" again within that moment must keep the new panel open:
+    on a fast machine the stale close hid it, and Enter then sent a bare "@"
+    (the cause of a red ``test_group_ui_in_chinese`` on Chromium 156.0.8078.114).
+    The page's clock is Playwright's fake one, so the moment passes on demand."""
+    alice = await users.open("alice", DESKTOP)
+    await alice.page.clock.install()
+    await create_group(alice, "Weekend", ["bob"])
+    await send(alice, "Hello")  # the click on Send takes the focus from the box
+    await alice.tid("composer-input").press_sequentially("@")
+    panel = alice.tid("mention-panel")
+    await expect(panel).to_be_visible(timeout=WAIT)
+    await alice.page.clock.run_for(1000)  # the blur's delayed close is due now
+    await expect(panel).to_be_visible()
+    await alice.tid("composer-input").press("Enter")
+    await expect(alice.tid("composer-input")).to_have_value("@Everyone ")
+    # a real blur still closes it, and a closed panel offers nothing
+    await alice.tid("composer-input").press_sequentially("@")
+    await expect(panel).to_be_visible(timeout=WAIT)
+    await alice.tid("tab-contacts").click()
+    await alice.page.clock.run_for(1000)
+    await expect(panel).to_be_hidden()
+    await expect(panel.get_by_test_id("mention-option")).to_have_count(0)
+    assert not alice.errors, alice.errors

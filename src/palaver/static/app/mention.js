@@ -20,7 +20,13 @@ export function initMentions(input, panel) {
   picker.panel = panel;
   input.addEventListener('input', update);
   input.addEventListener('click', update);
-  input.addEventListener('blur', () => setTimeout(close, 150)); // a click on the panel comes first
+  // Options are picked on mousedown with the default prevented, so the box keeps
+  // its focus; a blur means the user went elsewhere. The close waits a moment
+  // (a tap on a touch screen may blur first) and is void if the focus came back:
+  // a stale timer must never close a panel the user has just opened again.
+  input.addEventListener('blur', () => setTimeout(() => {
+    if (document.activeElement !== input) close();
+  }, 150));
   document.addEventListener('selectionchange', () => {
     if (!picker.panel.hidden && document.activeElement === input) update();
   });
@@ -88,6 +94,7 @@ function render(gid) {
 function close() {
   if (!picker.panel || picker.panel.hidden) return;
   picker.panel.hidden = true;
+  picker.panel.replaceChildren(); // a closed panel offers nothing
   picker.items = [];
   picker.active = 0;
   picker.input.setAttribute('aria-expanded', 'false');
