@@ -2,7 +2,7 @@
 #
 #   make run     set up .venv, create the demo app once, serve on 127.0.0.1:8080
 #   make test    set up .venv and Chromium, lint + type-check, run the whole test suite
-#   make lint    ruff format --check, ruff check, mypy (strict)
+#   make lint    ruff format --check, ruff check, mypy (strict), import contracts
 #   make format  ruff format + ruff check --fix
 #   make bench   the benchmark suite (docs/benchmarks.md): C2C burst/paced, REST, idle
 #                connections, history at 1M, growth, cluster
@@ -47,6 +47,7 @@ lint: venv
 	$(BIN)/ruff format --check $(SOURCES)
 	$(BIN)/ruff check $(SOURCES)
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 # The whole suite runs twice: on SQLite (the default) and on PostgreSQL.
 # Under CI=true a missing PostgreSQL fails the run; elsewhere that pass is skipped.

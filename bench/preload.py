@@ -43,6 +43,9 @@ from typing import Any
 import orjson
 
 from bench.harness import ROOT, BenchError, create_app
+from palaver.realtime.fanout import LocalFanout
+from palaver.realtime.notifier import Notifier
+from palaver.realtime.presence import LocalPresence
 from palaver.services.accounts import AccountService, ImportItem
 from palaver.services.apps import AppService
 from palaver.storage import Database
@@ -129,7 +132,8 @@ async def load(path: Path, n: int, sdkappid: int) -> dict[str, Any]:
         if app is None:
             raise BenchError(f"app {sdkappid} not found in {path}")
         users = list(HOT) + [f"hist_u{i}" for i in range(N_USERS)]
-        accounts = AccountService(db)
+        # nothing is online while preloading: a local fan-out with no connections
+        accounts = AccountService(db, Notifier(LocalFanout()), LocalPresence())
         for i in range(0, len(users), 100):
             await accounts.import_accounts(app, [ImportItem(u) for u in users[i : i + 100]])
         start = int(time.time()) - SPAN_S

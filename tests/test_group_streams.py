@@ -172,7 +172,9 @@ async def test_live_room_keeps_a_short_window(server: RunningServer) -> None:
     assert texts(await viewer.messages(1)) == ["hello room"]
     assert texts(await viewer.history("GROUP" + gid)) == ["hello room"]
     window = server.app.settings.avchatroom_history_seconds
-    purged = await server.hub.groups.purge_rooms([server.app], now=int(time.time()) + window + 1)
+    purged = await server.hub.groups.purge_live_room_history(
+        [server.app], now=int(time.time()) + window + 1
+    )
     assert purged == 1
     assert await viewer.history("GROUP" + gid) == []
     await viewer.call("quitGroup", {"groupID": gid})

@@ -38,7 +38,7 @@ from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from palaver import __version__
 from palaver.cli_usersig import usersig
 from palaver.demo import prepare_demo
-from palaver.errors import ImError
+from palaver.errors import Code, ImError
 from palaver.services.apps import DEFAULT_ADMIN, App, AppService, AppSettings
 from palaver.settings import Settings, SettingsError
 from palaver.storage import Database
@@ -323,7 +323,7 @@ def app_list(source: SettingsSource) -> None:
 async def _get_app(apps: AppService, sdkappid: int) -> App:
     found = await apps.get(sdkappid)
     if found is None:
-        raise ImError(70020, f"SDKAppID {sdkappid} not found")
+        raise ImError(Code.ERR_SVR_ACCOUNT_SDKAPPID_NOT_FOUND, f"SDKAppID {sdkappid} not found")
     return found
 
 

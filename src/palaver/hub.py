@@ -1,7 +1,9 @@
-"""The hub: one object that owns the settings, the database and every service.
+"""The hub: builds one node's parts, in dependency order, and holds them.
 
-Like Synapse's ``HomeServer``, it is built once at start and handed to the API
-layers, which reach the services through it (``hub.accounts``, ``hub.messages``...).
+Wiring only. Every service gets its collaborators in its constructor and calls
+outward only through the ports of :mod:`palaver.services.ports`, which the
+real-time layer implements; no service imports this module. The API layers get
+the hub and reach the services through it (``hub.accounts``, ``hub.messages``...).
 """
 
 from __future__ import annotations
@@ -10,58 +12,74 @@ import asyncio
 import logging
 import time
 
-from palaver.realtime.fanout import Fanout, LocalFanout
+from palaver.realtime.backends import Backends, open_backends
+from palaver.realtime.catch_up import CatchUp
 from palaver.realtime.notifier import Notifier
-from palaver.realtime.redis import ClusterPresence, RedisFanout
 from palaver.realtime.registry import Registry
 from palaver.services.accounts import AccountService
 from palaver.services.apps import AppService
 from palaver.services.conversations import ConversationService
 from palaver.services.groups import GroupService
 from palaver.services.messages import MessageService
-from palaver.services.presence import Presence
+from palaver.services.ports import Clock, SystemClock
 from palaver.services.profiles import ProfileService
+from palaver.services.sessions import SessionService
 from palaver.services.sns import SnsService
 from palaver.settings import Settings
 from palaver.storage import Database
 from palaver.storage import events as ev_store
+from palaver.storage.writer import MessageWriter
 
 log = logging.getLogger("palaver.hub")
 
 
 class Hub:
-    """Settings, storage and services of one Palaver node."""
+    """Settings, storage, the real-time parts and the services of one node.
 
-    def __init__(self, settings: Settings, db: Database, fanout: Fanout | None = None) -> None:
+    Args:
+        settings: the node's settings.
+        db: the (migrated) database.
+        backends: fan-out and presence (default: from ``settings``, see
+            :func:`~palaver.realtime.backends.open_backends`).
+        clock: time for the services and the registry (tests pass a fake one).
+    """
+
+    def __init__(
+        self,
+        settings: Settings,
+        db: Database,
+        backends: Backends | None = None,
+        clock: Clock | None = None,
+    ) -> None:
         self.settings = settings
         self.db = db
-        if fanout is None and settings.fanout == "redis":
-            fanout = RedisFanout(settings.redis_url)
-        self.fanout: Fanout = fanout or LocalFanout()
-        self.presence: Presence = (
-            ClusterPresence(self.fanout.redis, self.fanout.node_id)
-            if isinstance(self.fanout, RedisFanout)
-            else Presence()
-        )
-        self._unwatching: set[asyncio.Task[None]] = set()
-        self.registry = Registry(
-            self.presence, settings.heartbeat_timeout, self._user_gone, self._route_group
-        )
-        self.fanout.bind(self.registry.deliver)
-        if isinstance(self.fanout, RedisFanout):
-            self.fanout.on_resync = self.registry.resync_all
-        self.notifier = Notifier(db, self.fanout)
+        self.clock = clock or SystemClock()
+        b = backends or open_backends(settings)
+        self.fanout, self.presence = b.fanout, b.presence
+        # real-time: the fan-out sink, and the Publisher port services call
+        self.registry = Registry(self.fanout, self.presence, settings.heartbeat_timeout)
+        self.notifier = Notifier(self.fanout)
+        self.catch_up = CatchUp(db)
+        b.bind_resync(self.registry.resync_all)
+        # services, each after what it needs
+        publisher = self.notifier
+        self.writer = MessageWriter(db)
         self.apps = AppService(db)
-        self.accounts = AccountService(db)
-        self.profiles = ProfileService(db, self)
-        self.sns = SnsService(db, self)
-        self.conversations = ConversationService(db, self)
-        self.messages = MessageService(db, self)
-        self.groups = GroupService(db, self)
+        self.accounts = AccountService(db, publisher, self.presence)
+        self.profiles = ProfileService(db, publisher)
+        self.sns = SnsService(db, publisher)
+        self.messages = MessageService(
+            db, self.writer, self.accounts, self.sns, publisher, self.clock
+        )
+        self.groups = GroupService(
+            db, self.writer, self.accounts, publisher, self.presence, self.registry, self.clock
+        )
+        self.conversations = ConversationService(db, self.groups, publisher)
+        self.sessions = SessionService(db, self.apps, self.accounts, self.groups, publisher)
 
     @classmethod
     async def open(cls, settings: Settings) -> Hub:
-        """Open the database, apply migrations and build the services."""
+        """Open the database, apply migrations, build the parts and start them."""
         db = Database(settings.effective_database_url)
         await db.migrate()
         hub = cls(settings, db)
@@ -69,19 +87,6 @@ class Hub:
         await hub.presence.start()
         hub.registry.start(interval=min(5.0, settings.heartbeat_timeout / 3))
         return hub
-
-    def _route_group(self, app_id: int, group_id: str, on: bool) -> asyncio.Future[None] | None:
-        if on:
-            return asyncio.ensure_future(self.fanout.watch_group(app_id, group_id))
-        task = asyncio.ensure_future(self.fanout.unwatch_group(app_id, group_id))
-        self._unwatching.add(task)
-        task.add_done_callback(self._unwatching.discard)
-        return None
-
-    def _user_gone(self, app_id: int, user_id: str) -> None:
-        task = asyncio.ensure_future(self.fanout.unwatch(app_id, user_id))
-        self._unwatching.add(task)
-        task.add_done_callback(self._unwatching.discard)
 
     async def maintain(self, interval: float = 3600.0) -> None:
         """Run periodic upkeep until cancelled: purge messages past their app's
@@ -97,7 +102,7 @@ class Hub:
                 purged = await self.messages.purge_expired(apps)
                 if purged:
                     log.info("purged %d messages past retention", purged)
-                purged = await self.groups.purge_rooms(apps)
+                purged = await self.groups.purge_live_room_history(apps)
                 if purged:
                     log.info("purged %d live-room messages past their window", purged)
                 horizon = int(time.time()) - self.settings.event_retention_days * 86400
@@ -112,7 +117,7 @@ class Hub:
     async def close(self) -> None:
         """Close client connections, commit pending writes, close the database."""
         await self.registry.close()
-        await self.messages.close()
+        await self.writer.close()
         await self.presence.close()
         await self.fanout.close()
         await self.db.close()

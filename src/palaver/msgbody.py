@@ -19,7 +19,7 @@ from typing import Annotated, Any, Literal
 import orjson
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, TypeAdapter, ValidationError
 
-from palaver.errors import ImError
+from palaver.errors import Code, ImError
 
 MAX_BODY_BYTES = 8 * 1024
 
@@ -188,21 +188,23 @@ def validate_msg_body(body: Any) -> list[dict[str, Any]]:
             ``MsgType`` or wrong ``MsgContent`` fields; 80002 encoded body > 8 KB.
     """
     if not isinstance(body, list) or not body:
-        raise ImError(90007, "MsgBody must be a non-empty array")
+        raise ImError(Code.ERR_SVR_MSG_BODY_NOT_ARRAY, "MsgBody must be a non-empty array")
     if len(body) == 1 and _is_plain_text(body[0]):
         # 4 bytes per character at most: short texts cannot exceed the limit
         text = body[0]["MsgContent"]["Text"]
         if len(text) > (MAX_BODY_BYTES - 64) // 4 and len(orjson.dumps(body)) > MAX_BODY_BYTES:
-            raise ImError(80002)
+            raise ImError(Code.ERR_SVR_COMM_BODY_SIZE_LIMIT)
         return body
     try:
         _adapter.validate_python(body)
     except ValidationError as exc:
         err = exc.errors()[0]
         where = ".".join(str(p) for p in err["loc"])
-        raise ImError(90002, f"MsgBody.{where}: {err['msg']}") from None
+        raise ImError(
+            Code.ERR_SVR_MSG_INVALID_JSON_BODY_FORMAT, f"MsgBody.{where}: {err['msg']}"
+        ) from None
     if len(orjson.dumps(body)) > MAX_BODY_BYTES:
-        raise ImError(80002)
+        raise ImError(Code.ERR_SVR_COMM_BODY_SIZE_LIMIT)
     return body
 
 

@@ -18,7 +18,7 @@ import orjson
 from aiohttp import web
 from pydantic import BaseModel, ValidationError
 
-from palaver.errors import ImError
+from palaver.errors import Code, ImError
 from palaver.usersig import gen_usersig_v2
 
 if TYPE_CHECKING:
@@ -71,13 +71,17 @@ def add_routes(app: web.Application, hub: Hub) -> None:
             try:
                 body = DebugSigRequest.model_validate(orjson.loads(await request.read()))
             except (orjson.JSONDecodeError, ValidationError):
-                raise ImError(70402, 'expected {"SDKAppID": number, "userID": string}') from None
+                raise ImError(
+                    Code.ERR_SVR_ACCOUNT_INVALID_PARAMETERS,
+                    'expected {"SDKAppID": number, "userID": string}',
+                ) from None
             app = await hub.apps.get(body.SDKAppID)
             if app is None:
-                raise ImError(70020)
+                raise ImError(Code.ERR_SVR_ACCOUNT_SDKAPPID_NOT_FOUND)
             if not app.settings.debug_usersig or not app.secret_key:
                 raise ImError(
-                    70016, "this app does not sign UserSigs for clients (debug_usersig is off)"
+                    Code.ERR_SVR_ACCOUNT_USERSIG_PUBLICKEY_NOT_FOUND,
+                    "this app does not sign UserSigs for clients (debug_usersig is off)",
                 )
             await hub.accounts.require(app, [body.userID], 70107)
             sig = gen_usersig_v2(app.sdkappid, app.secret_key, body.userID, DEBUG_SIG_LIFETIME)

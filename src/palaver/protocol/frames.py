@@ -12,7 +12,7 @@ from typing import Any
 
 import orjson
 
-from palaver.errors import CODE_MEANINGS, ImError
+from palaver.errors import CODE_MEANINGS, Code, ImError
 
 PROTOCOL_VERSION = 1
 
@@ -58,11 +58,13 @@ class Push:
     """A server push: event name, data, and ``seq`` for stream events (else ``None``).
 
     ``stream`` names a group stream (``GROUP<groupID>``, docs/protocol.md §8.1);
-    ``None`` is the user's own stream.
+    ``None`` is the user's own stream. ``data`` is the JSON object of the push
+    (:mod:`palaver.protocol.pushes` types each one); a server may hold it as
+    pre-encoded JSON bytes, spliced into the frame as is.
     """
 
     ev: str
-    data: dict[str, Any]
+    data: Any
     seq: int | None = None
     stream: str | None = None
 
@@ -100,7 +102,7 @@ def parse_client_frame(frame: bytes | str) -> Request:
 
 
 def _bad(rid: int | None, why: str) -> ImError:
-    err = ImError(60003, why)
+    err = ImError(Code.ERR_SVR_COMM_REQ_JSON_PARSE_FAILED, why)
     err.request_id = rid  # type: ignore[attr-defined]
     return err
 

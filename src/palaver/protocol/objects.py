@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from palaver.errors import ImError
+from palaver.errors import Code, ImError
+from palaver.model.messages import MessageRecord
 
 C2C = "C2C"
 GROUP = "GROUP"
@@ -75,7 +76,9 @@ def payload_to_element(msg_type: str, payload: dict[str, Any]) -> dict[str, Any]
     """
     fields = _FIELDS.get(msg_type)
     if fields is None or not isinstance(payload, dict):
-        raise ImError(6017, f"unsupported message type {msg_type!r} or payload")
+        raise ImError(
+            Code.ERR_INVALID_PARAMETERS, f"unsupported message type {msg_type!r} or payload"
+        )
     content: dict[str, Any] = {}
     for sdk, rest in fields.items():
         if sdk in payload:
@@ -155,64 +158,52 @@ def split_conversation_id(conv_id: str) -> tuple[str, str]:
     for prefix in (C2C, GROUP):
         if conv_id.startswith(prefix) and len(conv_id) > len(prefix):
             return prefix, conv_id[len(prefix) :]
-    raise ImError(6017, f"invalid conversationID {conv_id!r}")
+    raise ImError(Code.ERR_INVALID_PARAMETERS, f"invalid conversationID {conv_id!r}")
 
 
-def message_object(
-    *,
-    msg_id: str,
-    sender: str,
-    receiver: str,
-    viewer: str,
-    seq: int,
-    time: int,
-    random: int,
-    body: list[dict[str, Any]],
-    cloud_custom_data: str | None = None,
-    is_revoked: bool = False,
-    is_peer_read: bool = False,
-    is_read: bool = True,
-    msg_key: str = "",
-    online_only: bool = False,
-    group_id: str | None = None,
-    at_users: list[str] | None = None,
-    need_receipt: bool = False,
+def message_wire(
+    m: MessageRecord, viewer: str, *, is_read: bool = False, is_peer_read: bool = False
 ) -> dict[str, Any]:
     """A message as ``viewer`` sees it (docs/protocol.md §7, §8.4).
 
-    A group message (``group_id`` set) has ``conversationID`` ``GROUP<id>``, ``to``
-    the group, ``atUserList`` and ``needReadReceipt``; with ``viewer`` "" it is the
-    shape pushed to every member (``flow`` "in", clients fix it for their own).
+    A group message has ``conversationID`` ``GROUP<id>``, ``to`` the group,
+    ``atUserList`` and ``needReadReceipt``; with ``viewer`` "" it is the shape
+    pushed to every member (``flow`` "in", clients fix it for their own).
+    ``isRead`` (incoming) and ``isPeerRead`` (outgoing) come from read positions
+    the caller knows; a pushed message is unread.
     """
+    body = m.body
     first = body[0] if body else {"MsgType": "TIMTextElem", "MsgContent": {"Text": ""}}
+    sender = m.sender
     out = viewer == sender
-    peer = receiver if out else sender
+    group_id = m.group_id
     if group_id is not None:
         conv: dict[str, Any] = {
-            "ID": msg_id,
+            "ID": m.message_id,
             "conversationID": GROUP + group_id,
             "conversationType": GROUP,
-            "atUserList": at_users or [],
-            "needReadReceipt": need_receipt,
+            "atUserList": m.at_users or [],
+            "needReadReceipt": m.need_receipt,
         }
     else:
-        conv = {"ID": msg_id, "conversationID": C2C + peer, "conversationType": C2C}
+        peer = m.receiver if out else sender
+        conv = {"ID": m.message_id, "conversationID": C2C + peer, "conversationType": C2C}
     return {
         **conv,
         "from": sender,
-        "to": receiver,
+        "to": m.receiver,
         "flow": "out" if out else "in",
-        "time": time,
-        "sequence": seq,
-        "random": random,
+        "time": m.time,
+        "sequence": m.seq,
+        "random": m.random,
         "type": first.get("MsgType", ""),
         "payload": element_to_payload(first),
         "MsgBody": body,
-        "cloudCustomData": cloud_custom_data or "",
+        "cloudCustomData": m.cloud_custom_data or "",
         "status": "success",
-        "isRevoked": is_revoked,
+        "isRevoked": m.is_recalled,
         "isPeerRead": is_peer_read,
         "isRead": True if out else is_read,
-        "msgKey": msg_key,
-        "onlineOnly": online_only,
+        "msgKey": m.msg_key,
+        "onlineOnly": m.online_only,
     }

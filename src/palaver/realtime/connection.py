@@ -28,9 +28,10 @@ from typing import cast
 
 from aiohttp import WSMsgType, web
 
-from palaver.protocol.frames import CLOSE_SLOW, encode_push
+from palaver.model.events import GroupEffect
+from palaver.protocol.frames import CLOSE_SLOW, Push
 from palaver.protocol.stream import StreamState
-from palaver.realtime.fanout import GroupEffect
+from palaver.realtime.delivery import PALAVER, Codec, Outbound
 
 log = logging.getLogger("palaver.connection")
 
@@ -43,13 +44,14 @@ CLOSE_TIMEOUT = 5.0
 WRITE_HIGH_WATER = 64 * 1024
 
 
-def _frame_header(n: int) -> bytes:
-    """The header of an unmasked server text frame of ``n`` bytes (RFC 6455 §5.2)."""
+def _frame_header(n: int, first: int = 0x81) -> bytes:
+    """The header of an unmasked final server frame of ``n`` bytes (RFC 6455 §5.2);
+    ``first`` is 0x81 for a text frame, 0x82 for a binary one."""
     if n < 126:
-        return bytes((0x81, n))
+        return bytes((first, n))
     if n < 65536:
-        return b"\x81\x7e" + n.to_bytes(2, "big")
-    return b"\x81\x7f" + n.to_bytes(8, "big")
+        return bytes((first, 0x7E)) + n.to_bytes(2, "big")
+    return bytes((first, 0x7F)) + n.to_bytes(8, "big")
 
 
 class _Batch:
@@ -83,24 +85,24 @@ def _batch() -> _Batch:
     return batch
 
 
-@dataclass(frozen=True)
-class Tagged:
-    """A user-stream frame whose delivery also changes what the connection
-    follows (a membership event: follow or unfollow a group's stream). An empty
-    ``frame`` only applies the effect (the connection that caused it has the answer)."""
+@dataclass(frozen=True, slots=True)
+class StreamItemWithEffect:
+    """A user-stream push whose delivery also changes what the connection
+    follows (a membership event: follow or unfollow a group's stream). No
+    ``push`` only applies the effect (the connection that caused it has the answer)."""
 
-    frame: bytes
+    push: Outbound | None
     effect: GroupEffect
 
 
-#: An item of the user stream: a frame, or a frame with an effect.
-Item = bytes | Tagged
+#: An item of the user stream: a push, or a push with an effect.
+Item = Outbound | StreamItemWithEffect
 
 #: ``loader(connection, after_seq) -> (items [(seq, item)], complete)``
 Loader = Callable[["Connection", int], Awaitable[tuple[list[tuple[int, Item | None]], bool]]]
-#: ``group_loader(connection, group_id, after_seq) -> (frames [(seq, frame or None)], complete)``
+#: ``group_loader(connection, group_id, after_seq) -> (pushes [(seq, push or None)], complete)``
 GroupLoader = Callable[
-    ["Connection", str, int], Awaitable[tuple[list[tuple[int, bytes | None]], bool]]
+    ["Connection", str, int], Awaitable[tuple[list[tuple[int, Outbound | None]], bool]]
 ]
 #: ``on_follow(connection, group_id, following)``: the registry's hook; may return
 #: an awaitable that completes once the node receives the group's deliveries.
@@ -118,6 +120,7 @@ class Connection:
         group_loader: reads a group's stream (its messages) from storage.
         transport: the socket's transport (``request.transport``) for direct
             writes; without one every frame takes the queued path.
+        codec: the wire protocol of its pushes (Palaver's by default).
     """
 
     def __init__(
@@ -128,8 +131,12 @@ class Connection:
         loader: Loader,
         group_loader: GroupLoader | None = None,
         transport: asyncio.BaseTransport | None = None,
+        codec: Codec = PALAVER,
     ) -> None:
         self.id = uuid.uuid4().hex
+        self.codec = codec
+        self._opcode = 0x82 if codec.binary else 0x81
+        self._msg_type = WSMsgType.BINARY if codec.binary else WSMsgType.TEXT
         self.ws = ws
         self.app_id = 0
         self.user_id = ""
@@ -137,7 +144,7 @@ class Connection:
         self.last_seen = time.monotonic()
         self.stream: StreamState[Item] | None = None
         #: group streams followed, by group id (docs/protocol.md §8.1)
-        self.groups: dict[str, StreamState[bytes]] = {}
+        self.groups: dict[str, StreamState[Outbound]] = {}
         self.on_follow: FollowHook | None = None
         self.closed = False
         self._queue: deque[tuple[bytes, bool]] = deque()  # (frame, from catch-up)
@@ -163,6 +170,10 @@ class Connection:
         self._writer = asyncio.create_task(self._write_loop(), name=f"ws-writer-{self.id[:8]}")
 
     # -- sending --------------------------------------------------------
+
+    def send_push(self, push: Outbound) -> None:
+        """Send a push, encoded in this connection's protocol (once per protocol)."""
+        self.send(push.frame(self.codec))
 
     def send(self, frame: bytes) -> None:
         """Send a frame: directly at the end of this loop iteration when the client
@@ -195,8 +206,9 @@ class Connection:
             return
         assert self._transport is not None
         parts: list[bytes] = []
+        opcode = self._opcode
         for f in frames:
-            parts.append(_frame_header(len(f)))
+            parts.append(_frame_header(len(f), opcode))
             parts.append(f)
         self._transport.write(b"".join(parts))
 
@@ -245,7 +257,7 @@ class Connection:
                         self._backlog -= 1
                         if not self._backlog:
                             self._backlog_written.set()
-                    await ws.send_frame(frame, WSMsgType.TEXT)
+                    await ws.send_frame(frame, self._msg_type)
                 self._writing = False
                 # do not keep the last frame (orjson's 4 KB buffer) alive while idle
                 frame = b""
@@ -276,28 +288,29 @@ class Connection:
 
     def _deliver(self, items: list[Item], backlog: bool) -> None:
         frames: list[bytes] = []
+        codec = self.codec
         for item in items:
-            if isinstance(item, Tagged):
+            if isinstance(item, StreamItemWithEffect):
                 e = item.effect
                 if e.follow:
                     self.follow_group(e.group_id, e.cursor)
                 else:
                     self.unfollow_group(e.group_id)
-                if item.frame:
-                    frames.append(item.frame)
+                if item.push is not None:
+                    frames.append(item.push.frame(codec))
             else:
-                frames.append(item)
+                frames.append(item.frame(codec))
         if backlog:
             self._send_backlog(frames)
         else:
             for f in frames:
                 self.send(f)
 
-    def stream_frame(self, seq: int, frame: Item | None) -> None:
-        """A live user-stream frame from fan-out (``None``: skip ``seq``, the client has it)."""
+    def stream_item(self, seq: int, item: Item | None) -> None:
+        """A live user-stream push from fan-out (``None``: skip ``seq``, the client has it)."""
         if self.stream is None or self.closed:
             return
-        step = self.stream.live(seq, frame)
+        step = self.stream.live(seq, item)
         self._deliver(step.frames, backlog=False)
         if step.catch_up:
             self._start_catch_up("")
@@ -326,14 +339,14 @@ class Connection:
         if self.on_follow is not None:
             self.on_follow(self, group_id, False)
 
-    def group_frame(self, group_id: str, seq: int, frame: bytes | None) -> None:
-        """A live frame of a group's stream (``None``: skip ``seq``)."""
+    def group_push(self, group_id: str, seq: int, push: Outbound | None) -> None:
+        """A live push of a group's stream (``None``: skip ``seq``)."""
         state = self.groups.get(group_id)
         if state is None or self.closed:
             return
-        step = state.live(seq, frame)
-        for f in step.frames:
-            self.send(f)
+        step = state.live(seq, push)
+        for p in step.frames:
+            self.send(p.frame(self.codec))
         if step.catch_up:
             self._start_catch_up(group_id)
 
@@ -371,7 +384,7 @@ class Connection:
                 await routed
             while not self.closed:
                 await self._backlog_written.wait()
-                state: StreamState[Item] | StreamState[bytes] | None
+                state: StreamState[Item] | StreamState[Outbound] | None
                 if key:
                     state = self.groups.get(key)
                     if state is None or self._group_loader is None:
@@ -380,7 +393,7 @@ class Connection:
                     if self.groups.get(key) is not state:
                         return  # unfollowed meanwhile
                     gstep = state.caught_up(gframes, complete=complete)
-                    self._send_backlog(gstep.frames)
+                    self._send_backlog([p.frame(self.codec) for p in gstep.frames])
                     more = gstep.catch_up
                 else:
                     ustate = self.stream
@@ -407,7 +420,7 @@ class Connection:
         """Push ``KICKED_OUT`` and close with ``code``."""
         if self.closed:
             return
-        self.send(encode_push("KICKED_OUT", {"type": kick_type}))
+        self.send(self.codec.encode_push(Push("KICKED_OUT", {"type": kick_type})))
         self.close(code, "kicked out")
 
     def close(self, code: int, reason: str = "") -> None:

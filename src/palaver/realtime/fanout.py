@@ -2,53 +2,17 @@
 
 One small interface, :class:`Fanout`, with an in-process backend
 (:class:`LocalFanout`, the default: one node) and a Redis pub/sub backend for
-several nodes.  What travels is a :class:`Delivery`: the recipient, the
-pre-encoded frame and, for stream events, the ``seq`` (so a receiving
-connection can put frames in order and fill gaps from storage).
+several nodes.  What travels is a :data:`~palaver.realtime.delivery.Delivery`:
+a push for a user's or a group's connections (with the stream ``seq``, so a
+receiving connection can put frames in order and fill gaps from storage), or a kick.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import Protocol
 
-
-@dataclass(frozen=True)
-class GroupEffect:
-    """What delivering a user-stream event does to the user's connections:
-    start following a group's stream after ``cursor`` (``follow``) or stop."""
-
-    group_id: str
-    follow: bool
-    cursor: int = 0
-
-
-@dataclass(frozen=True)
-class Delivery:
-    """A frame for every connection of (``app_id``, ``user_id``), or, when
-    ``group`` is set, for every connection following that group (``user_id`` "").
-
-    ``seq`` is set for stream events (the user's stream, or the group's MsgSeq),
-    ``None`` for ephemeral pushes. For a stream event, connection ``spare`` (the
-    one whose request caused it, which has the result already) only moves its
-    stream position past ``seq``. ``effect`` (user-stream events only) is applied
-    by each connection when it delivers the event. A delivery with ``kick`` set
-    carries no frame: it closes the user's connections with that ``KICKED_OUT``
-    type, except connection ``spare`` and, when ``platform`` is set, connections
-    of other platforms.
-    """
-
-    app_id: int
-    user_id: str
-    frame: bytes = b""
-    seq: int | None = None
-    kick: str | None = None
-    spare: str | None = None
-    platform: str | None = None
-    group: str | None = None
-    effect: GroupEffect | None = None
-
+from palaver.realtime.delivery import Delivery
 
 Sink = Callable[[Delivery], None]
 

@@ -31,8 +31,10 @@ from typing import Any
 import orjson
 import redis.asyncio as aioredis
 
-from palaver.realtime.fanout import Delivery, GroupEffect, Sink
-from palaver.services.presence import Presence
+from palaver.model.events import GroupEffect
+from palaver.realtime.delivery import Delivery, GroupFrame, Kick, Outbound, UserFrame
+from palaver.realtime.fanout import Sink
+from palaver.realtime.presence import LocalPresence
 
 log = logging.getLogger("palaver.redis")
 
@@ -54,39 +56,49 @@ def group_channel(app_id: int, group_id: str) -> str:
     return f"palaver:g:{app_id}:{group_id}"
 
 
-def encode(d: Delivery, origin: str) -> bytes:
-    """``header JSON \\0 frame`` — the frame travels as is, never re-encoded."""
-    head: dict[str, Any] = {"o": origin, "a": d.app_id, "u": d.user_id}
-    if d.seq is not None:
+def delivery_channel(d: Delivery) -> str:
+    """The channel a delivery is published on: its group's, or its user's."""
+    if isinstance(d, GroupFrame):
+        return group_channel(d.app_id, d.group_id)
+    return channel(d.app_id, d.user_id)
+
+
+def encode(d: Delivery, node: str) -> bytes:
+    """``header JSON \\0 frame``: the push travels as its Palaver frame, encoded
+    once; ``node`` is the publishing node (which ignores its own publishes)."""
+    head: dict[str, Any] = {"o": node, "a": d.app_id}
+    frame = b""
+    match d:
+        case Kick():
+            head.update(u=d.user_id, k=d.kick_type, f=d.platform)
+        case UserFrame():
+            head["u"] = d.user_id
+            frame = d.push.frame()
+            if d.effect is not None:
+                head["e"] = [d.effect.group_id, d.effect.follow, d.effect.cursor]
+        case GroupFrame():
+            head["g"] = d.group_id
+            frame = d.push.frame()
+    if not isinstance(d, Kick) and d.seq is not None:
         head["s"] = d.seq
-    if d.kick is not None:
-        head["k"] = d.kick
-        head["f"] = d.platform
-    if d.spare is not None:
-        head["p"] = d.spare
-    if d.group is not None:
-        head["g"] = d.group
-    if d.effect is not None:
-        head["e"] = [d.effect.group_id, d.effect.follow, d.effect.cursor]
-    return orjson.dumps(head) + _SEP + d.frame
+    if d.origin is not None:
+        head["p"] = d.origin
+    return orjson.dumps(head) + _SEP + frame
 
 
 def decode(data: bytes) -> tuple[str, Delivery]:
-    """The origin node and the delivery of a published payload."""
+    """The publishing node and the delivery of a published payload."""
     head_raw, _, frame = data.partition(_SEP)
     h = orjson.loads(head_raw)
+    origin = h.get("p")
+    if "k" in h:
+        return h["o"], Kick(h["a"], h["u"], h["k"], origin, h.get("f"))
+    push = Outbound(frame=frame)
+    if "g" in h:
+        return h["o"], GroupFrame(h["a"], h["g"], push, h.get("s"), origin)
     e = h.get("e")
-    return h["o"], Delivery(
-        h["a"],
-        h["u"],
-        frame,
-        h.get("s"),
-        h.get("k"),
-        h.get("p"),
-        h.get("f"),
-        h.get("g"),
-        GroupEffect(e[0], bool(e[1]), int(e[2])) if e else None,
-    )
+    effect = GroupEffect(e[0], bool(e[1]), int(e[2])) if e else None
+    return h["o"], UserFrame(h["a"], h["u"], push, h.get("s"), origin, effect)
 
 
 class RedisFanout:
@@ -168,15 +180,7 @@ class RedisFanout:
             # stored; remote clients get them with their next event or reconnect.
             del self._outbox[: len(deliveries)]
             log.warning("Redis outbox full: dropped %d live deliveries", len(deliveries))
-        self._outbox.extend(
-            (
-                group_channel(d.app_id, d.group)
-                if d.group is not None
-                else channel(d.app_id, d.user_id),
-                encode(d, self.node_id),
-            )
-            for d in deliveries
-        )
+        self._outbox.extend((delivery_channel(d), encode(d, self.node_id)) for d in deliveries)
         self._wake.set()
 
     async def _publish_loop(self) -> None:
@@ -242,7 +246,7 @@ class RedisFanout:
         await self.redis.aclose()
 
 
-class ClusterPresence(Presence):
+class ClusterPresence(LocalPresence):
     """Online state of every node: local counts plus a Redis hash per node.
 
     ``palaver:presence:<node>`` maps ``"<app>:<user>"`` to a comma-separated

@@ -1,8 +1,10 @@
 """Every client connection of this node, by (SDKAppID, UserID).
 
 The registry is the fan-out sink: :meth:`Registry.deliver` hands a delivery to
-each connection of its user.  It also keeps online state
-(:class:`~palaver.services.presence.Presence`) and drops silent connections.
+each connection of its user (or to each follower of its group).  It also keeps
+online state (:class:`~palaver.realtime.presence.LocalPresence`), routes the
+fan-out to this node for the users and groups it holds, and drops silent
+connections.
 """
 
 from __future__ import annotations
@@ -12,12 +14,14 @@ import contextlib
 import gc
 import logging
 import time
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Coroutine, Iterator
+from typing import Any
 
 from palaver.protocol.frames import CLOSE_HEARTBEAT, CLOSE_KICKED
-from palaver.realtime.connection import Connection, Tagged
-from palaver.realtime.fanout import Delivery
-from palaver.services.presence import Presence
+from palaver.realtime.connection import Connection, StreamItemWithEffect
+from palaver.realtime.delivery import Delivery, GroupFrame, Kick
+from palaver.realtime.fanout import Fanout
+from palaver.realtime.presence import LocalPresence
 
 log = logging.getLogger("palaver.registry")
 
@@ -34,29 +38,23 @@ class Registry:
     """Connections by user; the sink of fan-out.
 
     Args:
+        fanout: the fan-out backend; the registry binds itself as its sink and
+            asks it to route a user's (a group's) deliveries to this node while
+            a connection here needs them.
         presence: online state to keep up to date.
         heartbeat_timeout: seconds of silence after which a client is dropped.
-        on_empty: called with (app, user) when the user's last connection here goes.
-        route_group: called with (app, group, following) when the first connection
-            here starts following a group (True; returns an awaitable that completes
-            once this node receives the group's deliveries) or the last one stops.
     """
 
-    def __init__(
-        self,
-        presence: Presence,
-        heartbeat_timeout: float,
-        on_empty: Callable[[int, str], None] | None = None,
-        route_group: Callable[[int, str, bool], Awaitable[None] | None] | None = None,
-    ) -> None:
+    def __init__(self, fanout: Fanout, presence: LocalPresence, heartbeat_timeout: float) -> None:
         self._by_user: dict[tuple[int, str], dict[str, Connection]] = {}
         # connections following each group's stream (members online, live-room audiences)
         self._followers: dict[tuple[int, str], dict[str, Connection]] = {}
-        self._route_group = route_group
+        self._fanout = fanout
         self._presence = presence
-        self._on_empty = on_empty
         self._timeout = heartbeat_timeout
         self._sweeper: asyncio.Task[None] | None = None
+        self._unwatching: set[asyncio.Task[None]] = set()
+        fanout.bind(self.deliver)
 
     def __len__(self) -> int:
         return sum(len(c) for c in self._by_user.values())
@@ -65,11 +63,14 @@ class Registry:
         for conns in list(self._by_user.values()):
             yield from list(conns.values())
 
-    def add(self, conn: Connection) -> None:
-        """Register a logged-in connection (it starts receiving deliveries)."""
+    async def attach(self, conn: Connection) -> None:
+        """Register a logged-in connection: it receives its user's deliveries from
+        now on, from every node (awaited before its stream is read from storage,
+        so no live delivery falls between the read and the subscription)."""
         self._by_user.setdefault((conn.app_id, conn.user_id), {})[conn.id] = conn
         conn.on_follow = self._follow
         self._presence.connected(conn.app_id, conn.user_id, conn.platform)
+        await self._fanout.watch(conn.app_id, conn.user_id)
 
     def _follow(self, conn: Connection, group_id: str, on: bool) -> Awaitable[None] | None:
         key = (conn.app_id, group_id)
@@ -77,15 +78,19 @@ class Registry:
             conns = self._followers.setdefault(key, {})
             first = not conns
             conns[conn.id] = conn
-            if first and self._route_group is not None:
-                return self._route_group(conn.app_id, group_id, True)
+            if first:
+                return asyncio.ensure_future(self._fanout.watch_group(conn.app_id, group_id))
             return None
         followers = self._followers.get(key)
         if followers is not None and followers.pop(conn.id, None) is not None and not followers:
             del self._followers[key]
-            if self._route_group is not None:
-                self._route_group(conn.app_id, group_id, False)
+            self._background(self._fanout.unwatch_group(conn.app_id, group_id))
         return None
+
+    def _background(self, coro: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.ensure_future(coro)
+        self._unwatching.add(task)
+        task.add_done_callback(self._unwatching.discard)
 
     def group_users(self, app_id: int, group_id: str) -> set[str]:
         """Users with a connection here following the group."""
@@ -101,8 +106,7 @@ class Registry:
             self._follow(conn, group_id, False)
         if not conns:
             del self._by_user[key]
-            if self._on_empty is not None:
-                self._on_empty(conn.app_id, conn.user_id)
+            self._background(self._fanout.unwatch(conn.app_id, conn.user_id))
         self._presence.disconnected(conn.app_id, conn.user_id, conn.platform)
 
     def resync_all(self) -> None:
@@ -117,33 +121,34 @@ class Registry:
     def deliver(self, d: Delivery) -> None:
         """Hand a delivery to the user's (or the group's) connections on this node.
 
-        A group frame is the same bytes for every follower: no per-member encoding.
+        A group push is the same object for every follower: encoded once per
+        wire protocol, not per member.
         """
-        if d.group is not None:
-            followers = self._followers.get((d.app_id, d.group))
+        if isinstance(d, GroupFrame):
+            followers = self._followers.get((d.app_id, d.group_id))
             if not followers:
                 return
-            group, seq, frame, spare = d.group, d.seq, d.frame, d.spare
+            group, seq, push, origin = d.group_id, d.seq, d.push, d.origin
             for conn in list(followers.values()):
                 if seq is None:
-                    conn.send(frame)
+                    conn.send_push(push)
                 else:
-                    conn.group_frame(group, seq, None if conn.id == spare else frame)
+                    conn.group_push(group, seq, None if conn.id == origin else push)
             return
         conns = self._by_user.get((d.app_id, d.user_id))
         if not conns:
             return
         for conn in list(conns.values()):
-            if d.kick is not None:
-                if conn.id != d.spare and (d.platform is None or conn.platform == d.platform):
-                    conn.kick(d.kick, CLOSE_KICKED)
+            if isinstance(d, Kick):
+                if conn.id != d.origin and (d.platform is None or conn.platform == d.platform):
+                    conn.kick(d.kick_type, CLOSE_KICKED)
             elif d.seq is None:
-                conn.send(d.frame)
+                conn.send_push(d.push)
             elif d.effect is not None:
-                spared = conn.id == d.spare
-                conn.stream_frame(d.seq, Tagged(b"" if spared else d.frame, d.effect))
+                spared = conn.id == d.origin
+                conn.stream_item(d.seq, StreamItemWithEffect(None if spared else d.push, d.effect))
             else:
-                conn.stream_frame(d.seq, None if conn.id == d.spare else d.frame)
+                conn.stream_item(d.seq, None if conn.id == d.origin else d.push)
 
     def start(self, interval: float = 5.0) -> None:
         """Start dropping connections silent for longer than the heartbeat timeout."""

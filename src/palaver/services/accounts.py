@@ -7,8 +7,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from palaver.errors import ImError
+from palaver.errors import Code, ImError
 from palaver.services.cache import TTLCache
+from palaver.services.ports import Presence, Publisher
 from palaver.services.profiles import check_value
 from palaver.storage import Database
 from palaver.storage import accounts as store
@@ -44,11 +45,23 @@ class ImportItem:
     type: int = 0
 
 
-class AccountService:
-    """Account lifecycle for every app."""
+#: ``KICKED_OUT`` type of a REST ``kick`` or ``account_delete``.
+REST_KICK = "REST_API_Kick"
 
-    def __init__(self, db: Database) -> None:
+
+class AccountService:
+    """Account lifecycle for every app.
+
+    Args:
+        db: the database.
+        publisher: closes the connections of kicked and deleted accounts.
+        presence: online state (REST ``query_online_status``).
+    """
+
+    def __init__(self, db: Database, publisher: Publisher, presence: Presence) -> None:
         self._db = db
+        self._publisher = publisher
+        self._presence = presence
         # (app, user) -> kicked_at: the REST admin check is on every call. A kick
         # made on another node is seen within KICK_TTL seconds.
         self._kicked: TTLCache[int] = TTLCache(ttl=KICK_TTL)
@@ -101,11 +114,12 @@ class AccountService:
                 if tags:
                     await profile_store.set_tags(conn, app.sdkappid, it.user_id, tags)
         if failed and len(items) == 1:
-            raise ImError(70398)
+            raise ImError(Code.ERR_SVR_ACCOUNT_COUNT_LIMIT)
         return failed
 
     async def delete(self, app: App, user_ids: Iterable[str]) -> dict[str, int]:
-        """Delete accounts; returns UserID -> result code (0 ok, 70107 not found)."""
+        """Delete accounts and close their connections (``KICKED_OUT``
+        ``REST_API_Kick``); returns UserID -> result code (0 ok, 70107 not found)."""
         result: dict[str, int] = {}
         async with self._db.write() as conn:
             for u in user_ids:
@@ -113,6 +127,9 @@ class AccountService:
                 result[u] = 0 if ok else 70107
                 self._kicked.drop((app.sdkappid, u))
                 self._known.discard((app.sdkappid, u))
+        for user, code in result.items():
+            if code == 0:  # a deleted account's live connections end now
+                await self._publisher.kick(app.sdkappid, user, REST_KICK)
         return result
 
     async def existing(self, app: App, user_ids: Iterable[str]) -> set[str]:
@@ -139,9 +156,8 @@ class AccountService:
                 raise ImError(code, f"account {u!r} does not exist")
 
     async def kick(self, app: App, user_id: str) -> int:
-        """Invalidate every UserSig of ``user_id`` issued before now; returns the kick time.
-
-        Online connections are closed by the caller (the real-time layer).
+        """Invalidate every UserSig of ``user_id`` issued before now and close the
+        user's connections (``KICKED_OUT`` ``REST_API_Kick``); returns the kick time.
 
         Raises:
             ImError: 70107 if the account is not imported.
@@ -149,9 +165,16 @@ class AccountService:
         now = int(time.time())
         async with self._db.write() as conn:
             if not await store.set_kicked_at(conn, app.sdkappid, user_id, now):
-                raise ImError(70107)
+                raise ImError(Code.ERR_SVR_ACCOUNT_NOT_FOUND)
         self._kicked.put((app.sdkappid, user_id), now)
+        await self._publisher.kick(app.sdkappid, user_id, REST_KICK)
         return now
+
+    async def online_status(self, app: App, user_ids: Sequence[str]) -> dict[str, list[str]]:
+        """REST ``query_online_status``: the platforms each imported user is online
+        on (empty: offline); accounts that are not imported are left out."""
+        have = await self.existing(app, user_ids)
+        return await self._presence.online(app.sdkappid, [u for u in user_ids if u in have])
 
     async def kicked_at(self, app: App, user_id: str) -> int | None:
         """Last kick time of a user (0 if never), ``None`` if not imported."""

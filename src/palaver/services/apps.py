@@ -15,7 +15,7 @@ import orjson
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from palaver import usersig
-from palaver.errors import ImError, UserSigError
+from palaver.errors import Code, ImError, UserSigError
 from palaver.services.cache import TTLCache
 from palaver.storage import Database
 from palaver.storage import apps as store
@@ -149,7 +149,9 @@ class AppService:
 
         admins = list(dict.fromkeys(admins or [DEFAULT_ADMIN]))
         if not 1 <= len(admins) <= MAX_ADMINS:
-            raise ImError(70402, f"an app has 1 to {MAX_ADMINS} admins")
+            raise ImError(
+                Code.ERR_SVR_ACCOUNT_INVALID_PARAMETERS, f"an app has 1 to {MAX_ADMINS} admins"
+            )
         for a in admins:
             accounts_svc.validate_user_id(a)
         if public_key_pem is not None:
@@ -163,7 +165,9 @@ class AppService:
                     if await store.get_app(conn, sdkappid) is None:
                         break
             elif await store.get_app(conn, sdkappid) is not None:
-                raise ImError(70402, f"app {sdkappid} exists already")
+                raise ImError(
+                    Code.ERR_SVR_ACCOUNT_INVALID_PARAMETERS, f"app {sdkappid} exists already"
+                )
             now = int(time.time())
             await store.insert_app(
                 conn,
@@ -189,11 +193,11 @@ class AppService:
         """
         app = await self.get(sdkappid)
         if app is None:
-            raise ImError(70020)
+            raise ImError(Code.ERR_SVR_ACCOUNT_SDKAPPID_NOT_FOUND)
         try:
             new = AppSettings.model_validate({**app.settings.model_dump(), **changes})
         except ValueError as exc:
-            raise ImError(70402, str(exc)) from None
+            raise ImError(Code.ERR_SVR_ACCOUNT_INVALID_PARAMETERS, str(exc)) from None
         async with self._db.write() as conn:
             await store.update_app(conn, sdkappid, settings=new.model_dump_json())
         self._cache.drop(sdkappid)

@@ -11,16 +11,16 @@ import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from palaver.errors import ImError
-from palaver.realtime.notifier import StreamEvent
+from palaver.errors import Code, ImError
+from palaver.model.events import ConversationChanged, EventKind, StreamEvent
+from palaver.services.ports import Publisher
 from palaver.storage import Database
 from palaver.storage import events as ev_store
 from palaver.storage import messages as store
-from palaver.storage.schema import EV_CONV_CHANGED
 
 if TYPE_CHECKING:
-    from palaver.hub import Hub
     from palaver.services.apps import App
+    from palaver.services.groups import GroupService
 
 CONV_C2C = store.CONV_C2C
 CONV_GROUP = store.CONV_GROUP
@@ -56,22 +56,25 @@ def _conv_id(conv_type: int, peer: str, owner: str) -> str:
 
 
 class ConversationService:
-    """Conversation lists of every user."""
+    """Conversation lists of every user (C2C rows here, group ones from ``groups``)."""
 
-    def __init__(self, db: Database, hub: Hub) -> None:
+    def __init__(self, db: Database, groups: GroupService, publisher: Publisher) -> None:
         self._db = db
-        self._hub = hub
+        self._groups = groups
+        self._publisher = publisher
 
     async def _changed(self, app: App, owner: str, conv_type: int, peer: str, change: str) -> None:
         """Tell ``owner``'s other devices (stream event ``CONVERSATION_CHANGED``)."""
         prefix = "C2C" if conv_type == CONV_C2C else "GROUP"
-        payload = {"conversationID": prefix + peer, "change": change}
+        payload = ConversationChanged(prefix + peer, change)
         async with self._db.write() as conn:
             (seq,) = await ev_store.append_events(
-                conn, app.sdkappid, [ev_store.NewEvent(owner, EV_CONV_CHANGED, None, payload)]
+                conn,
+                app.sdkappid,
+                [ev_store.NewEvent(owner, EventKind.CONV_CHANGED, None, payload)],
             )
-        await self._hub.notifier.stream(
-            app.sdkappid, [StreamEvent(owner, seq, EV_CONV_CHANGED, payload)]
+        await self._publisher.stream(
+            app.sdkappid, [StreamEvent(owner, seq, EventKind.CONV_CHANGED, payload)]
         )
 
     async def list(
@@ -90,26 +93,26 @@ class ConversationService:
                     conn,
                     app.sdkappid,
                     owner,
-                    r["peer"],
-                    r["conv_id"],
-                    int(r["read_seq"]),
-                    max(int(r["last_seq"]), int(r["read_seq"])),
+                    r.peer,
+                    r.conv_id,
+                    r.read_seq,
+                    max(r.last_seq, r.read_seq),
                 )
                 out.append(
                     Conversation(
-                        conv_id=r["conv_id"],
-                        conv_type=int(r["conv_type"]),
-                        peer=r["peer"],
-                        last_seq=int(r["last_seq"]),
-                        last_time=int(r["last_time"]),
-                        read_seq=int(r["read_seq"]),
-                        pinned=bool(r["pinned"]),
-                        pinned_at=int(r["pinned_at"]),
+                        conv_id=r.conv_id,
+                        conv_type=r.conv_type,
+                        peer=r.peer,
+                        last_seq=r.last_seq,
+                        last_time=r.last_time,
+                        read_seq=r.read_seq,
+                        pinned=r.pinned,
+                        pinned_at=r.pinned_at,
                         unread=unread,
-                        last_msg_id=int(r["last_msg_id"]),
+                        last_msg_id=r.last_msg_id,
                     )
                 )
-        for g in await self._hub.groups.conversations(app, owner):
+        for g in await self._groups.conversations(app, owner):
             out.append(
                 Conversation(
                     conv_id=f"group:{g.group_id}",
@@ -138,13 +141,13 @@ class ConversationService:
             ImError: 50002 if ``conv_type`` is not 1 or 2.
         """
         if conv_type not in (CONV_C2C, CONV_GROUP):
-            raise ImError(50002, "Type must be 1 (C2C) or 2 (group)")
+            raise ImError(Code.ERR_SVR_CONV_INVALID_PARAMETERS, "Type must be 1 (C2C) or 2 (group)")
         if conv_type == CONV_GROUP:
             values_g: dict[str, object] = {"hidden": True, "pinned": False, "pinned_at": 0}
-            if not await self._hub.groups.set_conversation(
+            if not await self._groups.set_conversation(
                 app, owner, peer, clear=clear_history, **values_g
             ):
-                raise ImError(50002, "no such conversation")
+                raise ImError(Code.ERR_SVR_CONV_INVALID_PARAMETERS, "no such conversation")
             await self._changed(app, owner, conv_type, peer, "deleted")
             return
         conv_id = _conv_id(conv_type, peer, owner)
@@ -164,7 +167,7 @@ class ConversationService:
             ImError: 50002 if the conversation does not exist.
         """
         if conv_type == CONV_GROUP:
-            ok = await self._hub.groups.set_conversation(
+            ok = await self._groups.set_conversation(
                 app,
                 owner,
                 peer,
@@ -172,7 +175,7 @@ class ConversationService:
                 pinned_at=int(time.time() * 1000) if pinned else 0,
             )
             if not ok:
-                raise ImError(50002, "no such conversation")
+                raise ImError(Code.ERR_SVR_CONV_INVALID_PARAMETERS, "no such conversation")
             await self._changed(app, owner, conv_type, peer, "pinned" if pinned else "unpinned")
             return
         conv_id = _conv_id(conv_type, peer, owner)
@@ -186,5 +189,5 @@ class ConversationService:
                 pinned_at=int(time.time() * 1000) if pinned else 0,
             )
         if not ok:
-            raise ImError(50002, "no such conversation")
+            raise ImError(Code.ERR_SVR_CONV_INVALID_PARAMETERS, "no such conversation")
         await self._changed(app, owner, conv_type, peer, "pinned" if pinned else "unpinned")

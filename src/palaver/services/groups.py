@@ -15,41 +15,49 @@ their ``group_members`` row. Times are unix seconds.
 
 from __future__ import annotations
 
-import asyncio
 import random as _random
 import secrets
 import string
-import time
-import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import orjson
 
-from palaver.errors import ImError
+from palaver.errors import Code, ImError
+from palaver.model.events import (
+    ConversationRead,
+    EventKind,
+    EventPayload,
+    GroupApplicationsChanged,
+    GroupDismissed,
+    GroupMessageRevoked,
+    GroupReadReceipt,
+    GroupSystemNotice,
+    MembershipChanged,
+    StreamEvent,
+)
+from palaver.model.messages import MessageFlag, MessageRecord, group_conv_id
 from palaver.msgbody import validate_msg_body
-from palaver.realtime.notifier import MessageView, StreamEvent
 from palaver.services.cache import TTLCache
-from palaver.services.messages import HistoryPage, Message, SendLane, SendResult
+from palaver.services.messages import HistoryPage
+from palaver.services.ports import Audience, Clock, Presence, Publisher, SystemClock
+from palaver.services.sending import (
+    Draft,
+    SendLane,
+    SendPipeline,
+    SendResult,
+    control_flags,
+)
 from palaver.storage import Database
 from palaver.storage import events as ev_store
 from palaver.storage import groups as store
 from palaver.storage import messages as msg_store
-from palaver.storage.schema import (
-    EV_CONV_READ,
-    EV_GROUP,
-    EV_GROUP_APPLICATIONS,
-    FLAG_NEED_RECEIPT,
-    FLAG_NO_LAST_MSG,
-    FLAG_NO_UNREAD,
-    FLAG_RECALLED,
-)
-from palaver.storage.writer import GroupWrite
+from palaver.storage.messages import NewMessage
+from palaver.storage.writer import GroupWrite, MessageWriter, Written
 
 if TYPE_CHECKING:
-    from palaver.hub import Hub
-    from palaver.realtime.connection import Connection
+    from palaver.services.accounts import AccountService
     from palaver.services.apps import App
 
 
@@ -178,22 +186,41 @@ class GroupSendOptions:
     origin: str | None = None
 
 
-def group_conv_id(group_id: str) -> str:
-    """The storage conversation id of a group's messages."""
-    return f"group:{group_id}"
-
-
 def custom_list(custom: dict[str, str]) -> list[dict[str, Any]]:
     """``{k: v}`` as the SDK's ``[{key, value}]``."""
     return [{"key": k, "value": v} for k, v in custom.items()]
 
 
 class GroupService:
-    """Groups of every app (docs/protocol.md §8). Built by the hub as ``hub.groups``."""
+    """Groups of every app (docs/protocol.md §8).
 
-    def __init__(self, db: Database, hub: Hub) -> None:
+    Args:
+        db: the database.
+        writer: the group-commit writer (group messages are stored through it).
+        accounts: checks that members are imported accounts.
+        publisher: pushes what was committed.
+        presence: who is online (``getGroupOnlineMemberCount``).
+        audience: who follows a live room on this node (AVChatRoom counts).
+        clock: time (mutes, recall windows).
+    """
+
+    def __init__(
+        self,
+        db: Database,
+        writer: MessageWriter,
+        accounts: AccountService,
+        publisher: Publisher,
+        presence: Presence,
+        audience: Audience,
+        clock: Clock | None = None,
+    ) -> None:
         self._db = db
-        self._hub = hub
+        self._pipeline = SendPipeline(writer)
+        self._accounts = accounts
+        self._publisher = publisher
+        self._presence = presence
+        self._audience = audience
+        self._clock = clock or SystemClock()
         # per-send checks; changes through this node drop entries at once,
         # other nodes' changes are seen within the TTL (docs/deploy.md)
         self._groups: TTLCache[Group] = TTLCache(GROUP_CACHE_TTL)
@@ -238,11 +265,11 @@ class GroupService:
         )
 
     async def get(self, app: App, group_id: str) -> Group:
-        """One group. Raises ImError(10010) if it does not exist."""
+        """One group. Raises ImError(Code.ERR_SVR_GROUP_NOT_FOUND) if it does not exist."""
         async with self._db.read() as conn:
             row = await store.get_group(conn, app.sdkappid, group_id)
             if row is None:
-                raise ImError(10010, f"group {group_id!r} does not exist")
+                raise ImError(Code.ERR_SVR_GROUP_NOT_FOUND, f"group {group_id!r} does not exist")
             counts = await store.member_counts(conn, app.sdkappid, [group_id])
         return self._group(row, counts[group_id])
 
@@ -281,7 +308,9 @@ class GroupService:
         group = await self.get(app, group_id)
         m = await self.member(app, group_id, user)
         if m is None:
-            raise ImError(10007, f"{user!r} is not a member of the group")
+            raise ImError(
+                Code.ERR_SVR_GROUP_PERMISSION_DENY, f"{user!r} is not a member of the group"
+            )
         return group, m
 
     async def _manager(
@@ -294,7 +323,10 @@ class GroupService:
         m = await self.member(app, group_id, operator)
         allowed = ("Owner",) if owner_only else ("Owner", "Admin")
         if m is None or m.role not in allowed:
-            raise ImError(10007, "only the group owner" + ("" if owner_only else " or an admin"))
+            raise ImError(
+                Code.ERR_SVR_GROUP_PERMISSION_DENY,
+                "only the group owner" + ("" if owner_only else " or an admin"),
+            )
         return group, m
 
     async def members(
@@ -307,10 +339,10 @@ class GroupService:
         role: str | None = None,
     ) -> tuple[list[Member], int]:
         """Members, owner first then admins then by join time; (page, total).
-        Raises ImError(10010)."""
+        Raises ImError(Code.ERR_SVR_GROUP_NOT_FOUND)."""
         async with self._db.read() as conn:
             if not await store.group_exists(conn, app.sdkappid, group_id):
-                raise ImError(10010, f"group {group_id!r} does not exist")
+                raise ImError(Code.ERR_SVR_GROUP_NOT_FOUND, f"group {group_id!r} does not exist")
             rows, total = await store.list_members(
                 conn, app.sdkappid, group_id, offset=offset, limit=limit, role=role
             )
@@ -350,7 +382,7 @@ class GroupService:
         """REST ``get_group_shutted_uin``: (user, muted until) of muted members."""
         await self.get(app, group_id)
         async with self._db.read() as conn:
-            return await store.muted_members(conn, app.sdkappid, group_id, int(time.time()))
+            return await store.muted_members(conn, app.sdkappid, group_id, int(self._clock.time()))
 
     async def list_app_groups(
         self, app: App, *, limit: int, next_key: int = 0, type: str | None = None
@@ -370,7 +402,9 @@ class GroupService:
         """SDK ``searchGroupByID``. Raises ImError 10010 no group; 10007 a Private group."""
         group = await self.get(app, group_id)
         if group.type == "Private":
-            raise ImError(10007, "a Private (Work) group cannot be searched")
+            raise ImError(
+                Code.ERR_SVR_GROUP_PERMISSION_DENY, "a Private (Work) group cannot be searched"
+            )
         return group
 
     async def stream_positions(self, app: App, user: str) -> list[tuple[str, int, int]]:
@@ -388,7 +422,10 @@ class GroupService:
     # -- events -----------------------------------------------------------------
 
     async def _membership_events(
-        self, app: App, items: list[tuple[str, dict[str, Any]]], kind: int = EV_GROUP
+        self,
+        app: App,
+        items: list[tuple[str, EventPayload]],
+        kind: EventKind = EventKind.GROUP,
     ) -> None:
         """Append user-stream events (membership changes) and publish them."""
         if not items:
@@ -396,7 +433,7 @@ class GroupService:
         events = [ev_store.NewEvent(u, kind, None, p) for u, p in items]
         async with self._db.write() as conn:
             seqs = await ev_store.append_events(conn, app.sdkappid, events)
-        await self._hub.notifier.stream(
+        await self._publisher.stream(
             app.sdkappid,
             [StreamEvent(e.user_id, s, kind, e.payload) for e, s in zip(events, seqs, strict=True)],
         )
@@ -425,83 +462,17 @@ class GroupService:
         self, app: App, group: Group, sender: str, body: list[dict[str, Any]]
     ) -> None:
         """Store and push a message the server makes (a tip, a notice): not unread."""
-        await self._store_and_push(
-            app,
-            group,
-            sender or SYSTEM_SENDER,
-            body,
-            _random.getrandbits(32),
-            flags=FLAG_NO_UNREAD,
-            sender_is_member=False,
+        draft = Draft(
+            conv_id=group_conv_id(group.group_id),
+            sender=sender or SYSTEM_SENDER,
+            receiver=group.group_id,
+            body=body,
+            random=_random.getrandbits(32),
+            time=int(self._clock.time()),
+            flags=int(MessageFlag.NO_UNREAD),
         )
-
-    async def _store_and_push(
-        self,
-        app: App,
-        group: Group,
-        sender: str,
-        body: list[dict[str, Any]],
-        random: int,
-        *,
-        flags: int = 0,
-        msg_time: int | None = None,
-        cloud_custom_data: str | None = None,
-        at_users: list[str] | None = None,
-        sender_is_member: bool = True,
-        dedupe_key: str | None = None,
-        dedupe_since: int | None = None,
-        push: bool = True,
-        origin: str | None = None,
-        prev: asyncio.Future[None] | None = None,
-        mine: asyncio.Future[None] | None = None,
-    ) -> tuple[Message, bool]:
-        """Queue one group message for storage (after ``prev``), await its commit,
-        push it: (the message, duplicate?)."""
-        try:
-            body_json = orjson.dumps(body).decode()
-            at_json = orjson.dumps(at_users).decode() if at_users else None
-            new = msg_store.NewMessage(
-                conv_id=group_conv_id(group.group_id),
-                from_account=sender,
-                to_account=group.group_id,
-                msg_time=msg_time or int(time.time()),
-                random=random,
-                client_seq=0,
-                body=body_json,
-                cloud_custom_data=cloud_custom_data,
-                flags=flags,
-                dedupe_key=dedupe_key,
-                at_users=at_json,
-            )
-            op = GroupWrite(
-                app.sdkappid, new, sender_is_member=sender_is_member, dedupe_since=dedupe_since
-            )
-            if prev is not None:
-                await asyncio.shield(prev)
-            pending = self._hub.messages.writer.submit(op)
-        finally:
-            if mine is not None and not mine.done():
-                mine.set_result(None)
-        written = await pending
-        st = written.stored
-        message = Message(
-            st.id,
-            new.conv_id,
-            st.seq,
-            sender,
-            group.group_id,
-            st.msg_time,
-            random,
-            0,
-            st.msg_key,
-            body,
-            cloud_custom_data,
-            flags,
-            at_users,
-        )
-        if push and not written.duplicate:
-            await self._hub.notifier.group_message(app.sdkappid, message.view(), origin=origin)
-        return message, written.duplicate
+        route = _GroupRoute(self, app, group.group_id, group=group, check_member=False)
+        await self._pipeline.send(draft, route, check_body=False)
 
     # -- creating and changing groups -------------------------------------------
 
@@ -548,23 +519,32 @@ class GroupService:
         limit = _type_limit(app, gtype)
         if max_members is not None:
             if max_members <= 0 or (limit and max_members > limit):
-                raise ImError(10004, f"MaxMemberCount must be 1..{limit or 'unlimited'}")
+                raise ImError(
+                    Code.ERR_SVR_GROUP_INVALID_PARAMETERS,
+                    f"MaxMemberCount must be 1..{limit or 'unlimited'}",
+                )
             limit = max_members
         option = _join_option(gtype, apply_join_option)
         specs = list(members or [])
         for spec in specs:
             if spec.role not in ("Admin", "Member"):
-                raise ImError(10004, f"invalid Role {spec.role!r} (Admin or Member)")
+                raise ImError(
+                    Code.ERR_SVR_GROUP_INVALID_PARAMETERS,
+                    f"invalid Role {spec.role!r} (Admin or Member)",
+                )
         specs = [sp for sp in specs if sp.user_id != owner]
         if gtype == "AVChatRoom" and specs:
-            raise ImError(10004, "an AVChatRoom has no member list")
+            raise ImError(Code.ERR_SVR_GROUP_INVALID_PARAMETERS, "an AVChatRoom has no member list")
         if limit and len(specs) + (1 if owner else 0) > limit:
-            raise ImError(10038, f"more than {limit} members")
+            raise ImError(Code.ERR_SVR_GROUP_MEMBER_COUNT_LIMIT, f"more than {limit} members")
         wanted = {sp.user_id for sp in specs} | ({owner} if owner else set())
-        have = await self._hub.accounts.existing(app, wanted)
+        have = await self._accounts.existing(app, wanted)
         if wanted - have:
-            raise ImError(10019, f"accounts not imported: {sorted(wanted - have)}")
-        now = int(time.time())
+            raise ImError(
+                Code.ERR_SVR_GROUP_ACCOUNT_NOT_FOUND,
+                f"accounts not imported: {sorted(wanted - have)}",
+            )
+        now = int(self._clock.time())
         t = created_at or now
         async with self._db.write() as conn:
             if group_id:
@@ -572,7 +552,10 @@ class GroupService:
                 if await store.group_exists(conn, app.sdkappid, group_id):
                     row = await store.get_group(conn, app.sdkappid, group_id)
                     mine = row is not None and row["owner"] == (owner or operator)
-                    raise ImError(10025 if mine else 10021, f"group id {group_id!r} is in use")
+                    raise ImError(
+                        Code.ERR_SVR_GROUP_GROUPID_IN_USED_FOR_SUPER if mine else 10021,
+                        f"group id {group_id!r} is in use",
+                    )
                 gid = group_id
             else:
                 gid = _new_group_id(gtype)
@@ -646,12 +629,15 @@ class GroupService:
             n = int(changes["max_members"])
             limit = _type_limit(app, group.type)
             if n <= 0 or (limit and n > limit) or n < group.member_num:
-                raise ImError(10004, "MaxMemberNum out of range")
+                raise ImError(Code.ERR_SVR_GROUP_INVALID_PARAMETERS, "MaxMemberNum out of range")
             values["max_members"] = n
             info["MaxMemberNum"] = n
         if changes.get("apply_join_option") is not None:
             if group.type in ("Private", "AVChatRoom"):
-                raise ImError(10004, f"ApplyJoinOption cannot be changed for {group.type}")
+                raise ImError(
+                    Code.ERR_SVR_GROUP_INVALID_PARAMETERS,
+                    f"ApplyJoinOption cannot be changed for {group.type}",
+                )
             values["apply_join_option"] = _join_option(group.type, changes["apply_join_option"])
             info["ApplyJoinOption"] = values["apply_join_option"]
         if changes.get("shut_up_all") is not None:
@@ -662,7 +648,7 @@ class GroupService:
             info["AppDefinedData"] = [{"Key": k, "Value": v} for k, v in changes["custom"].items()]
         if not values:
             return group
-        values["info_time"] = int(time.time())
+        values["info_time"] = int(self._clock.time())
         async with self._db.write() as conn:
             await store.update_group(conn, app.sdkappid, group_id, **values)
         self._forget(app, group_id)
@@ -685,9 +671,7 @@ class GroupService:
         self._forget(app, group_id, users)
         await self._membership_events(app, [(u, _change(group, "dismissed")) for u in users])
         # live-room audiences (no member rows) and anyone still following
-        await self._hub.notifier.group_ephemeral(
-            app.sdkappid, group_id, "GROUP_DISMISSED", {"groupID": group_id}
-        )
+        await self._publisher.group_notice(app.sdkappid, group_id, GroupDismissed(group_id))
 
     async def change_owner(
         self, app: App, operator: str, group_id: str, new_owner: str, *, admin: bool
@@ -700,21 +684,23 @@ class GroupService:
         """
         group, _ = await self._manager(app, group_id, operator, admin, owner_only=True)
         if group.type == "AVChatRoom":
-            raise ImError(10007, "an AVChatRoom's owner cannot be changed")
+            raise ImError(
+                Code.ERR_SVR_GROUP_PERMISSION_DENY, "an AVChatRoom's owner cannot be changed"
+            )
         if await self.member(app, group_id, new_owner) is None:
-            raise ImError(10004, f"{new_owner!r} is not a member")
+            raise ImError(Code.ERR_SVR_GROUP_INVALID_PARAMETERS, f"{new_owner!r} is not a member")
         old = group.owner
         async with self._db.write() as conn:
             if old:
                 await store.update_member(conn, app.sdkappid, group_id, old, role="Member")
             await store.update_member(conn, app.sdkappid, group_id, new_owner, role="Owner")
             await store.update_group(
-                conn, app.sdkappid, group_id, owner=new_owner, info_time=int(time.time())
+                conn, app.sdkappid, group_id, owner=new_owner, info_time=int(self._clock.time())
             )
         self._forget(app, group_id, [old, new_owner])
         group = await self.get(app, group_id)
-        changed = [
-            (u, {**_change(group, "role"), "role": r})
+        changed: list[tuple[str, EventPayload]] = [
+            (u, _change(group, "role", role=r))
             for u, r in ((old, "Member"), (new_owner, "Owner"))
             if u
         ]
@@ -734,9 +720,9 @@ class GroupService:
     ) -> tuple[dict[str, int], list[str]]:
         """Insert new memberships: (result per user, users added)."""
         users = [sp.user_id for sp in specs]
-        have = await self._hub.accounts.existing(app, users)
+        have = await self._accounts.existing(app, users)
         result: dict[str, int] = {}
-        now = int(time.time())
+        now = int(self._clock.time())
         async with self._db.write() as conn:
             existing = await store.get_members(conn, app.sdkappid, group.group_id, users)
             count = (await store.member_counts(conn, app.sdkappid, [group.group_id]))[
@@ -771,7 +757,7 @@ class GroupService:
                         )
                     )
             if group.max_members and count + len(rows) > group.max_members:
-                raise ImError(10014, "the group is full")
+                raise ImError(Code.ERR_SVR_GROUP_FULL_MEMBER_COUNT, "the group is full")
             await store.insert_members(conn, rows)
         added = [r["user_id"] for r in rows]
         self._forget(app, group.group_id, added)
@@ -801,13 +787,17 @@ class GroupService:
         """
         group = await self.get(app, group_id)
         if group.type == "AVChatRoom":
-            raise ImError(10007, "members cannot be added to an AVChatRoom")
+            raise ImError(
+                Code.ERR_SVR_GROUP_PERMISSION_DENY, "members cannot be added to an AVChatRoom"
+            )
         if not admin:
             m = await self.member(app, group_id, operator)
             if m is None:
-                raise ImError(10007, "only members can invite")
+                raise ImError(Code.ERR_SVR_GROUP_PERMISSION_DENY, "only members can invite")
             if group.type != "Private" and m.role == "Member":
-                raise ImError(10007, "only the owner or an admin can add members")
+                raise ImError(
+                    Code.ERR_SVR_GROUP_PERMISSION_DENY, "only the owner or an admin can add members"
+                )
         result, added = await self._add(app, group, [MemberSpec(u) for u in users])
         if added and not silence:
             await self._tip(app, group, operator, TIP_JOIN, added)
@@ -820,12 +810,14 @@ class GroupService:
         unread counts, without tips. Result per user as :meth:`add_members`."""
         group = await self.get(app, group_id)
         if group.type == "AVChatRoom":
-            raise ImError(10007, "an AVChatRoom has no member list")
+            raise ImError(Code.ERR_SVR_GROUP_PERMISSION_DENY, "an AVChatRoom has no member list")
         for sp in members:
             if sp.role not in ("Admin", "Member"):
-                raise ImError(10004, f"invalid Role {sp.role!r}")
+                raise ImError(Code.ERR_SVR_GROUP_INVALID_PARAMETERS, f"invalid Role {sp.role!r}")
         specs = [
-            MemberSpec(sp.user_id, sp.role, sp.custom, sp.join_time or int(time.time()), sp.unread)
+            MemberSpec(
+                sp.user_id, sp.role, sp.custom, sp.join_time or int(self._clock.time()), sp.unread
+            )
             for sp in members
         ]
         result, _ = await self._add(app, group, specs)
@@ -853,9 +845,11 @@ class GroupService:
         targets = await self.members_of(app, group_id, users)
         for t in targets:
             if t.role == "Owner":
-                raise ImError(10007, "the owner cannot be removed")
+                raise ImError(Code.ERR_SVR_GROUP_PERMISSION_DENY, "the owner cannot be removed")
             if not admin and me is not None and me.role == "Admin" and t.role == "Admin":
-                raise ImError(10007, "an admin cannot remove another admin")
+                raise ImError(
+                    Code.ERR_SVR_GROUP_PERMISSION_DENY, "an admin cannot remove another admin"
+                )
         gone = [t.user_id for t in targets]
         if not gone:
             return []
@@ -863,7 +857,7 @@ class GroupService:
             await store.delete_members(conn, app.sdkappid, group_id, gone)
         self._forget(app, group_id, gone)
         await self._membership_events(
-            app, [(u, {**_change(group, "kicked"), "reason": reason}) for u in gone]
+            app, [(u, _change(group, "kicked", reason=reason)) for u in gone]
         )
         if not silence:
             await self._tip(app, group, operator, TIP_KICKED, gone)
@@ -883,15 +877,19 @@ class GroupService:
         if await self.member(app, group_id, user) is not None:
             return "AlreadyInGroup"
         if group.type == "Private" or group.apply_join_option == "DisableApply":
-            raise ImError(10007, "this group does not take applications")
+            raise ImError(
+                Code.ERR_SVR_GROUP_PERMISSION_DENY, "this group does not take applications"
+            )
         if group.apply_join_option == "NeedPermission":
             async with self._db.write() as conn:
                 await store.put_application(
-                    conn, app.sdkappid, group_id, user, wording[:256], int(time.time())
+                    conn, app.sdkappid, group_id, user, wording[:256], int(self._clock.time())
                 )
                 managers = await store.managers(conn, app.sdkappid, group_id)
             await self._membership_events(
-                app, [(u, {"groupID": group_id}) for u in managers], EV_GROUP_APPLICATIONS
+                app,
+                [(u, GroupApplicationsChanged(group_id)) for u in managers],
+                EventKind.GROUP_APPLICATIONS,
             )
             return "WaitAdminApproval"
         _, added = await self._add(app, group, [MemberSpec(user)])
@@ -903,7 +901,10 @@ class GroupService:
         """SDK ``quitGroup``. Raises ImError 10010; 10007 not a member; 10009 owner."""
         group, m = await self.require_member(app, group_id, user)
         if m.role == "Owner" and group.type != "AVChatRoom":
-            raise ImError(10009, "the owner cannot quit; transfer or dismiss the group")
+            raise ImError(
+                Code.ERR_SVR_GROUP_SUPER_NOT_ALLOW_QUIT,
+                "the owner cannot quit; transfer or dismiss the group",
+            )
         async with self._db.write() as conn:
             await store.delete_members(conn, app.sdkappid, group_id, [user])
         self._forget(app, group_id, [user])
@@ -930,10 +931,15 @@ class GroupService:
         group, _ = await self._manager(app, group_id, operator, admin)
         async with self._db.write() as conn:
             if not await store.take_application(conn, app.sdkappid, group_id, applicant):
-                raise ImError(10024, "no pending application from this user")
+                raise ImError(
+                    Code.ERR_SVR_GROUP_REQ_ALLREADY_BEEN_PROCESSED,
+                    "no pending application from this user",
+                )
             managers = await store.managers(conn, app.sdkappid, group_id)
         await self._membership_events(
-            app, [(u, {"groupID": group_id}) for u in managers], EV_GROUP_APPLICATIONS
+            app,
+            [(u, GroupApplicationsChanged(group_id)) for u in managers],
+            EventKind.GROUP_APPLICATIONS,
         )
         if not agree:
             await self._membership_events(app, [(applicant, _change(group, "rejected"))])
@@ -968,7 +974,7 @@ class GroupService:
         group = await self.get(app, group_id)
         target = await self.member(app, group_id, user)
         if target is None:
-            raise ImError(10007, f"{user!r} is not a member")
+            raise ImError(Code.ERR_SVR_GROUP_PERMISSION_DENY, f"{user!r} is not a member")
         me = target if operator == user else await self.member(app, group_id, operator)
         rank = {"Owner": 0, "Admin": 1, "Member": 2}
         my_rank = -1 if admin else (rank[me.role] if me is not None else 9)
@@ -976,19 +982,24 @@ class GroupService:
         tips: list[tuple[int, dict[str, Any]]] = []
         if role is not None:
             if role not in ("Admin", "Member"):
-                raise ImError(10004, "Role must be Admin or Member")
+                raise ImError(Code.ERR_SVR_GROUP_INVALID_PARAMETERS, "Role must be Admin or Member")
             if my_rank > 0:
-                raise ImError(10007, "only the owner can set roles")
+                raise ImError(Code.ERR_SVR_GROUP_PERMISSION_DENY, "only the owner can set roles")
             if target.role == "Owner":
-                raise ImError(10007, "the owner's role cannot be changed")
+                raise ImError(
+                    Code.ERR_SVR_GROUP_PERMISSION_DENY, "the owner's role cannot be changed"
+                )
             if group.type == "AVChatRoom":
-                raise ImError(10007, "no admins in an AVChatRoom")
+                raise ImError(Code.ERR_SVR_GROUP_PERMISSION_DENY, "no admins in an AVChatRoom")
             if role != target.role:
                 values["role"] = role
                 tips.append((TIP_SET_ADMIN if role == "Admin" else TIP_CANCEL_ADMIN, {}))
         if name_card is not None or custom is not None:
             if operator != user and my_rank > 1:
-                raise ImError(10007, "only the owner or an admin can change another member")
+                raise ImError(
+                    Code.ERR_SVR_GROUP_PERMISSION_DENY,
+                    "only the owner or an admin can change another member",
+                )
             if name_card is not None:
                 _check_text(name_card, 50, "NameCard")
                 values["name_card"] = name_card
@@ -996,16 +1007,21 @@ class GroupService:
                 values["custom"] = orjson.dumps(_merge_custom(target.custom, custom)).decode()
         if msg_flag is not None:
             if msg_flag not in ("AcceptAndNotify", "AcceptNotNotify", "Discard"):
-                raise ImError(10004, "MsgFlag must be AcceptAndNotify, AcceptNotNotify or Discard")
+                raise ImError(
+                    Code.ERR_SVR_GROUP_INVALID_PARAMETERS,
+                    "MsgFlag must be AcceptAndNotify, AcceptNotNotify or Discard",
+                )
             if operator != user and not admin:
-                raise ImError(10007, "members set their own MsgFlag")
+                raise ImError(Code.ERR_SVR_GROUP_PERMISSION_DENY, "members set their own MsgFlag")
             values["msg_flag"] = msg_flag
         if shut_up_seconds is not None:
             if shut_up_seconds < 0:
-                raise ImError(10004, "ShutUpTime must be >= 0")
+                raise ImError(Code.ERR_SVR_GROUP_INVALID_PARAMETERS, "ShutUpTime must be >= 0")
             if my_rank >= rank[target.role] or my_rank > 1:
-                raise ImError(10007, "only a higher role can mute a member")
-            until = int(time.time()) + shut_up_seconds if shut_up_seconds else 0
+                raise ImError(
+                    Code.ERR_SVR_GROUP_PERMISSION_DENY, "only a higher role can mute a member"
+                )
+            until = int(self._clock.time()) + shut_up_seconds if shut_up_seconds else 0
             values["shut_up_until"] = until
             tips.append(
                 (
@@ -1018,9 +1034,7 @@ class GroupService:
                 await store.update_member(conn, app.sdkappid, group_id, user, **values)
             self._forget(app, group_id, [user])
             if "role" in values:
-                await self._membership_events(
-                    app, [(user, {**_change(group, "role"), "role": role})]
-                )
+                await self._membership_events(app, [(user, _change(group, "role", role=role))])
             for op_type, extra in tips:
                 await self._tip(app, group, operator, op_type, [user], **extra)
         m = await self.member(app, group_id, user)
@@ -1043,18 +1057,18 @@ class GroupService:
         """Members with a connection now (AVChatRoom: users in the room on this node)."""
         group = await self.get(app, group_id)
         if group.type == "AVChatRoom":
-            return len(self._hub.registry.group_users(app.sdkappid, group_id))
+            return len(self._audience.group_users(app.sdkappid, group_id))
         async with self._db.read() as conn:
             users = await store.member_ids(conn, app.sdkappid, group_id)
-        online = await self._hub.presence.online(app.sdkappid, users)
+        online = await self._presence.online(app.sdkappid, users)
         return sum(1 for u in users if online.get(u))
 
     # -- live rooms (AVChatRoom) and group streams on a connection ------------
 
-    async def purge_rooms(self, apps: Iterable[App], now: int | None = None) -> int:
+    async def purge_live_room_history(self, apps: Iterable[App], now: int | None = None) -> int:
         """Delete AVChatRoom messages older than each app's
         ``avchatroom_history_seconds`` (live rooms keep a short window); the count."""
-        now = int(time.time()) if now is None else now
+        now = int(self._clock.time()) if now is None else now
         total = 0
         for app in apps:
             window = app.settings.avchatroom_history_seconds
@@ -1063,16 +1077,11 @@ class GroupService:
                 total += await store.purge_messages_before(conn, app.sdkappid, rooms, now - window)
         return total
 
-    async def follow(self, conn: Connection, group_id: str) -> None:
-        """Make ``conn`` receive an AVChatRoom's messages from now on (SDK
-        ``joinGroup`` on an AVChatRoom: connection-level, nothing stored)."""
+    async def stream_head(self, app: App, group_id: str) -> int:
+        """The newest ``MsgSeq`` of a group's stream (0 if none): where a connection
+        joining an AVChatRoom (connection-level, nothing stored) starts following it."""
         async with self._db.read() as c:
-            top = await store.head(c, conn.app_id, group_id)
-        conn.follow_group(group_id, top)
-
-    async def unfollow(self, conn: Connection, group_id: str) -> None:
-        """Stop ``conn`` receiving a group's messages (AVChatRoom ``quitGroup``)."""
-        conn.unfollow_group(group_id)
+            return await store.head(c, app.sdkappid, group_id)
 
     # -- messages -------------------------------------------------------------
 
@@ -1087,85 +1096,57 @@ class GroupService:
     ) -> SendResult:
         """Store (unless online-only) and deliver one group message (REST
         ``send_group_msg``, SDK ``sendMessage`` to ``GROUP<id>``). Committed
-        before it returns, then one frame goes to every online member.
+        before it returns, then one push goes to every online member.
 
         Raises:
             ImError: 90002/90007/80002 bad body (as C2C); 10010 no group; 10007
                 sender not a member; 10017 muted (member, or all muted and the
                 sender is not owner/admin).
         """
-        prev, mine = opts.lane.ticket() if opts.lane else (None, None)
-        try:
-            validate_msg_body(body)
-            group = await self._cached_group(app, group_id)
-            is_member = False
-            if opts.check_member:
-                if group.type == "AVChatRoom":
-                    if sender not in await self._hub.accounts.existing(app, [sender]):
-                        raise ImError(10007, "the sender is not an imported account")
-                else:
-                    m = await self._cached_member(app, group_id, sender)
-                    if m is None:
-                        raise ImError(10007, "the sender is not a member of the group")
-                    is_member = True
-                    if m.shut_up_until > time.time():
-                        raise ImError(10017, "the sender is muted in this group")
-                    if group.shut_up_all and m.role == "Member":
-                        raise ImError(10017, "everyone is muted in this group")
-            at = list(dict.fromkeys(opts.at)) or None
-            msg_time = opts.msg_time or int(time.time())
-            flags = (
-                (FLAG_NO_UNREAD if "NoUnread" in opts.controls else 0)
-                | (FLAG_NO_LAST_MSG if "NoLastMsg" in opts.controls else 0)
-                | (FLAG_NEED_RECEIPT if opts.need_receipt else 0)
-            )
-            if opts.online_only:
-                view = MessageView(
-                    msg_id=f"o-{random}-{msg_time}",
-                    sender=sender,
-                    receiver=group_id,
-                    seq=0,
-                    time=msg_time,
-                    random=random,
-                    body=body,
-                    cloud_custom_data=opts.cloud_custom_data,
-                    online_only=True,
-                    group_id=group_id,
-                    at_users=at,
-                    flags=flags,
-                )
-                await self._hub.notifier.group_message(app.sdkappid, view, origin=opts.origin)
-                return SendResult(
-                    msg_store.make_msg_key(0, random, msg_time),
-                    msg_time,
-                    0,
-                    False,
-                    online_view=view,
-                )
-            crc = zlib.crc32(orjson.dumps(body))
-            message, dup = await self._store_and_push(
-                app,
-                group,
-                sender,
-                body,
-                random,
-                flags=flags,
-                msg_time=msg_time,
-                cloud_custom_data=opts.cloud_custom_data,
-                at_users=at,
-                sender_is_member=is_member,
-                dedupe_key=f"g\x1f{group_id}\x1f{sender}\x1f{random}\x1f{crc}",
-                dedupe_since=int(time.time()) - DEDUPE_WINDOW,
-                origin=opts.origin,
-                prev=prev,
-                mine=mine,
-            )
-        finally:
-            if mine is not None and not mine.done():
-                mine.set_result(None)
-        return SendResult(
-            message.msg_key, message.msg_time, message.seq, True, duplicate=dup, message=message
+        draft = Draft(
+            conv_id=group_conv_id(group_id),
+            sender=sender,
+            receiver=group_id,
+            body=body,
+            random=random,
+            time=opts.msg_time or int(self._clock.time()),
+            cloud_custom_data=opts.cloud_custom_data,
+            flags=control_flags(opts.controls, need_receipt=opts.need_receipt),
+            at_users=list(dict.fromkeys(opts.at)) or None,
+            dedupe_key=f"g\x1f{group_id}\x1f{sender}\x1f{random}",
+            dedupe_body=True,
         )
+        route = _GroupRoute(
+            self,
+            app,
+            group_id,
+            check_member=opts.check_member,
+            dedupe_since=int(self._clock.time()) - DEDUPE_WINDOW,
+        )
+        return await self._pipeline.send(
+            draft, route, lane=opts.lane, online_only=opts.online_only, origin=opts.origin
+        )
+
+    async def _check_sender(self, app: App, group: Group, sender: str) -> bool:
+        """May ``sender`` send to ``group``? True if as a member (AVChatRooms have
+        none: any imported account may). Raises ImError 10007 not a member (or
+        not imported); 10017 muted, or all muted and not owner/admin."""
+        if group.type == "AVChatRoom":
+            if sender not in await self._accounts.existing(app, [sender]):
+                raise ImError(
+                    Code.ERR_SVR_GROUP_PERMISSION_DENY, "the sender is not an imported account"
+                )
+            return False
+        m = await self._cached_member(app, group.group_id, sender)
+        if m is None:
+            raise ImError(
+                Code.ERR_SVR_GROUP_PERMISSION_DENY, "the sender is not a member of the group"
+            )
+        if m.shut_up_until > self._clock.time():
+            raise ImError(Code.ERR_SVR_GROUP_SHUTUP_DENY, "the sender is muted in this group")
+        if group.shut_up_all and m.role == "Member":
+            raise ImError(Code.ERR_SVR_GROUP_SHUTUP_DENY, "everyone is muted in this group")
+        return True
 
     async def system_notification(
         self, app: App, group_id: str, content: str, to: list[str] | None = None
@@ -1175,14 +1156,9 @@ class GroupService:
         ``GROUP_SYSTEM_NOTICE_RECEIVED``. Raises ImError 10010; 10004 empty content."""
         group = await self.get(app, group_id)
         if not content:
-            raise ImError(10004, "Content must not be empty")
+            raise ImError(Code.ERR_SVR_GROUP_INVALID_PARAMETERS, "Content must not be empty")
         if to:
-            await self._hub.notifier.ephemeral(
-                app.sdkappid,
-                to,
-                "GROUP_SYSTEM_NOTICE_RECEIVED",
-                {"groupID": group_id, "content": content},
-            )
+            await self._publisher.notice(app.sdkappid, to, GroupSystemNotice(group_id, content))
             return
         body = [{"MsgType": "TIMGroupSystemNoticeElem", "MsgContent": {"Content": content}}]
         await self._server_message(app, group, SYSTEM_SENDER, body)
@@ -1208,7 +1184,9 @@ class GroupService:
             async with self._db.read() as conn:
                 row = await store.get_member(conn, app.sdkappid, group_id, viewer)
             if row is None:
-                raise ImError(10007, f"{viewer!r} is not a member of the group")
+                raise ImError(
+                    Code.ERR_SVR_GROUP_PERMISSION_DENY, f"{viewer!r} is not a member of the group"
+                )
             after = max(int(row["join_seq"]), int(row["cleared_seq"]))
         async with self._db.read() as conn:
             rows = await msg_store.history(
@@ -1222,17 +1200,17 @@ class GroupService:
                 max_time=None,
                 limit=limit + 1,
             )
-        msgs = [Message.from_row(r) for r in rows[:limit]]
+        msgs = rows[:limit]
         msgs.reverse()
         return HistoryPage(msgs, complete=len(rows) <= limit)
 
-    async def get_message(self, app: App, group_id: str, message_id: int) -> Message:
-        """A message of the group by storage id. Raises ImError(6017) if not in it."""
+    async def get_message(self, app: App, group_id: str, message_id: int) -> MessageRecord:
+        """A message of the group by storage id. Raises ImError(Code.ERR_INVALID_PARAMETERS) if not in it."""
         async with self._db.read() as conn:
-            row = await msg_store.get_by_id(conn, app.sdkappid, message_id)
-        if row is None or row["conv_id"] != group_conv_id(group_id):
-            raise ImError(6017, "no such message in this group")
-        return Message.from_row(row)
+            msg = await msg_store.get_by_id(conn, app.sdkappid, message_id)
+        if msg is None or msg.conv_id != group_conv_id(group_id):
+            raise ImError(Code.ERR_INVALID_PARAMETERS, "no such message in this group")
+        return msg
 
     async def recall(
         self,
@@ -1251,36 +1229,29 @@ class GroupService:
         me = None if admin else await self.member(app, group_id, operator)
         manager = admin or (me is not None and me.role in ("Owner", "Admin"))
         out: dict[int, int] = {}
-        recalled: list[Message] = []
-        now = time.time()
+        recalled: list[MessageRecord] = []
+        now = self._clock.time()
         async with self._db.write() as conn:
             for seq in seqs:
-                row = await msg_store.get_by_seq(conn, app.sdkappid, group_conv_id(group_id), seq)
-                if row is None:
+                msg = await msg_store.get_by_seq(conn, app.sdkappid, group_conv_id(group_id), seq)
+                if msg is None:
                     out[seq] = 10030
                     continue
-                msg = Message.from_row(row)
-                if not manager and msg.from_account != operator:
+                if not manager and msg.sender != operator:
                     out[seq] = 10007
                     continue
-                if not manager and window is not None and now - msg.msg_time > window:
+                if not manager and window is not None and now - msg.time > window:
                     out[seq] = 10031
                     continue
                 out[seq] = 0
                 if not msg.is_recalled:
-                    await msg_store.set_flags(conn, msg.id, msg.flags | FLAG_RECALLED)
+                    await msg_store.set_flags(conn, msg.id, int(msg.flags | MessageFlag.RECALLED))
                     recalled.append(msg)
         for msg in recalled:
-            await self._hub.notifier.group_ephemeral(
+            await self._publisher.group_notice(
                 app.sdkappid,
                 group.group_id,
-                "MESSAGE_REVOKED",
-                {
-                    "conversationID": "GROUP" + group_id,
-                    "ID": str(msg.id),
-                    "sequence": msg.seq,
-                    "revoker": operator,
-                },
+                GroupMessageRevoked(group.group_id, msg.id, msg.seq, operator),
             )
         return out
 
@@ -1306,20 +1277,19 @@ class GroupService:
         Raises ImError 10010; 10004 time in the future."""
         validate_msg_body(body)
         group = await self.get(app, group_id)
-        if msg_time > time.time() + 60:
-            raise ImError(10004, "SendTime is in the future")
-        message, dup = await self._store_and_push(
-            app,
-            group,
-            sender,
-            body,
-            random,
-            msg_time=msg_time,
-            sender_is_member=False,
+        if msg_time > self._clock.time() + 60:
+            raise ImError(Code.ERR_SVR_GROUP_INVALID_PARAMETERS, "SendTime is in the future")
+        draft = Draft(
+            conv_id=group_conv_id(group_id),
+            sender=sender,
+            receiver=group_id,
+            body=body,
+            random=random,
+            time=msg_time,
             dedupe_key=f"gi\x1f{group_id}\x1f{sender}\x1f{random}\x1f{msg_time}",
-            push=False,
         )
-        return SendResult(message.msg_key, message.msg_time, message.seq, True, duplicate=dup)
+        route = _GroupRoute(self, app, group_id, group=group, check_member=False, push=False)
+        return await self._pipeline.send(draft, route, check_body=False)
 
     async def mark_read(
         self, app: App, user: str, group_id: str, up_to_seq: int | None = None
@@ -1335,25 +1305,17 @@ class GroupService:
             if old is None:
                 return max(m.read_seq, target) if up_to_seq is None else m.read_seq
             senders = await store.receipt_senders(conn, app.sdkappid, group_id, old, target, user)
-            payload = {"conversationID": "GROUP" + group_id, "seq": target}
+            payload = ConversationRead("GROUP" + group_id, target)
             (seq,) = await ev_store.append_events(
-                conn, app.sdkappid, [ev_store.NewEvent(user, EV_CONV_READ, None, payload)]
+                conn, app.sdkappid, [ev_store.NewEvent(user, EventKind.CONV_READ, None, payload)]
             )
         self._members.drop((app.sdkappid, group_id, user))
-        await self._hub.notifier.stream(
-            app.sdkappid, [StreamEvent(user, seq, EV_CONV_READ, payload)]
+        await self._publisher.stream(
+            app.sdkappid, [StreamEvent(user, seq, EventKind.CONV_READ, payload)]
         )
         if senders:
-            await self._hub.notifier.ephemeral(
-                app.sdkappid,
-                senders,
-                "MESSAGE_READ_RECEIPT_RECEIVED",
-                {
-                    "conversationID": "GROUP" + group_id,
-                    "groupID": group_id,
-                    "userID": user,
-                    "readSequence": target,
-                },
+            await self._publisher.notice(
+                app.sdkappid, senders, GroupReadReceipt(group_id, user, target)
             )
         return target
 
@@ -1361,7 +1323,7 @@ class GroupService:
         """REST ``set_unread_msg_num``: make ``user`` have ``unread`` unread messages.
         Raises ImError 10010; 10007 not a member; 10004 negative."""
         if unread < 0:
-            raise ImError(10004, "UnreadMsgNum must be >= 0")
+            raise ImError(Code.ERR_SVR_GROUP_INVALID_PARAMETERS, "UnreadMsgNum must be >= 0")
         group, m = await self.require_member(app, group_id, user)
         async with self._db.write() as conn:
             read = await store.read_seq_for_unread(
@@ -1386,12 +1348,10 @@ class GroupService:
         out: dict[int, tuple[int, int]] = {}
         async with self._db.read() as conn:
             for seq in seqs:
-                row = await msg_store.get_by_seq(conn, app.sdkappid, group_conv_id(group_id), seq)
-                if row is None:
+                msg = await msg_store.get_by_seq(conn, app.sdkappid, group_conv_id(group_id), seq)
+                if msg is None:
                     continue
-                out[seq] = await store.read_counts(
-                    conn, app.sdkappid, group_id, seq, row["from_account"]
-                )
+                out[seq] = await store.read_counts(conn, app.sdkappid, group_id, seq, msg.sender)
         return out
 
     async def readers(
@@ -1433,7 +1393,11 @@ class GroupService:
                     for mr in await store.mentions(conn, app.sdkappid, r["group_id"], after):
                         names = orjson.loads(mr["at_users"])
                         kinds = ([1] if user in names else []) + ([2] if AT_ALL in names else [])
-                        if kinds and mr["from_account"] != user and not mr["flags"] & FLAG_RECALLED:
+                        if (
+                            kinds
+                            and mr["from_account"] != user
+                            and not mr["flags"] & MessageFlag.RECALLED
+                        ):
                             at.append((int(mr["seq"]), mr["from_account"], kinds))
                 out.append(
                     GroupConversation(
@@ -1491,7 +1455,10 @@ _GROUP_ID_OK = set(string.ascii_letters + string.digits + "_-@#.:")
 def _norm_type(t: str) -> str:
     t = TYPE_ALIASES.get(t, t)
     if t not in GROUP_TYPES:
-        raise ImError(10004, f"invalid group Type {t!r} (one of {', '.join(GROUP_TYPES)})")
+        raise ImError(
+            Code.ERR_SVR_GROUP_INVALID_PARAMETERS,
+            f"invalid group Type {t!r} (one of {', '.join(GROUP_TYPES)})",
+        )
     return t
 
 
@@ -1513,15 +1480,15 @@ def _join_option(gtype: str, option: str | None) -> str:
     if option is None:
         return "NeedPermission" if gtype == "Public" else "FreeAccess"
     if option not in JOIN_OPTIONS:
-        raise ImError(10004, f"invalid ApplyJoinOption {option!r}")
+        raise ImError(Code.ERR_SVR_GROUP_INVALID_PARAMETERS, f"invalid ApplyJoinOption {option!r}")
     return option
 
 
 def _check_text(value: str, size: int, label: str, *, required: bool = False) -> None:
     if required and not value:
-        raise ImError(10004, f"{label} is required")
+        raise ImError(Code.ERR_SVR_GROUP_INVALID_PARAMETERS, f"{label} is required")
     if len(value.encode()) > size:
-        raise ImError(10004, f"{label} is longer than {size} bytes")
+        raise ImError(Code.ERR_SVR_GROUP_INVALID_PARAMETERS, f"{label} is longer than {size} bytes")
 
 
 def _check_group_id(group_id: str) -> None:
@@ -1530,7 +1497,7 @@ def _check_group_id(group_id: str) -> None:
         or len(group_id.encode()) > 48
         or not set(group_id) <= _GROUP_ID_OK
     ):
-        raise ImError(10015, f"invalid GroupId {group_id!r}")
+        raise ImError(Code.ERR_SVR_GROUP_INVALID_GROUPID, f"invalid GroupId {group_id!r}")
 
 
 def _new_group_id(gtype: str) -> str:
@@ -1542,7 +1509,10 @@ def _merge_custom(old: dict[str, str], new: dict[str, str]) -> dict[str, str]:
     out = dict(old)
     for k, v in new.items():
         if len(k.encode()) > 16 or len(str(v).encode()) > 4096:
-            raise ImError(10004, f"custom field {k!r}: key ≤ 16 bytes, value ≤ 4096 bytes")
+            raise ImError(
+                Code.ERR_SVR_GROUP_INVALID_PARAMETERS,
+                f"custom field {k!r}: key ≤ 16 bytes, value ≤ 4096 bytes",
+            )
         if v == "":
             out.pop(k, None)
         else:
@@ -1574,10 +1544,66 @@ def _member_row(
     }
 
 
-def _change(group: Group, change: str) -> dict[str, Any]:
-    return {"groupID": group.group_id, "change": change, "groupType": group.type}
+def _change(
+    group: Group, change: str, *, role: str | None = None, reason: str | None = None
+) -> MembershipChanged:
+    return MembershipChanged(group.group_id, change, group.type, role=role, reason=reason)
 
 
-def _joined_payload(group: Group, stream_start: int, role: str) -> dict[str, Any]:
+def _joined_payload(group: Group, stream_start: int, role: str) -> MembershipChanged:
     """A ``joined`` event: the member's stream of the group starts after ``stream_start``."""
-    return {**_change(group, "joined"), "joinSeq": stream_start, "role": role}
+    return MembershipChanged(group.group_id, "joined", group.type, join_seq=stream_start, role=role)
+
+
+class _GroupRoute:
+    """The group part of a send (:class:`~palaver.services.sending.Route`).
+
+    ``check_member``: the sender must be allowed to send (see
+    :meth:`GroupService._check_sender`); without it (App admins, tips, imports)
+    the sender's membership is not touched. ``push`` False stores without
+    pushing (imported history). ``group``: already loaded (else it is looked
+    up, cached, when the send is checked).
+    """
+
+    def __init__(
+        self,
+        service: GroupService,
+        app: App,
+        group_id: str,
+        *,
+        check_member: bool,
+        group: Group | None = None,
+        push: bool = True,
+        dedupe_since: int | None = None,
+    ) -> None:
+        self._service = service
+        self._app = app
+        self._group_id = group_id
+        self._group = group
+        self._check_member = check_member
+        self._push = push
+        self._dedupe_since = dedupe_since
+        self._sender_is_member = False
+
+    async def check(self, draft: Draft) -> None:
+        if self._group is None:
+            self._group = await self._service._cached_group(self._app, self._group_id)
+        if self._check_member:
+            self._sender_is_member = await self._service._check_sender(
+                self._app, self._group, draft.sender
+            )
+
+    def write(self, new: NewMessage) -> GroupWrite:
+        return GroupWrite(
+            self._app.sdkappid,
+            new,
+            sender_is_member=self._sender_is_member,
+            dedupe_since=self._dedupe_since,
+        )
+
+    async def publish(self, message: MessageRecord, written: Written, origin: str | None) -> None:
+        if self._push and not written.duplicate:
+            await self._service._publisher.group_message(self._app.sdkappid, message, origin=origin)
+
+    async def push_online(self, message: MessageRecord, origin: str | None) -> None:
+        await self._service._publisher.group_message(self._app.sdkappid, message, origin=origin)

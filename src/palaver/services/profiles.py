@@ -56,7 +56,7 @@ Error codes (``ImError``), as in Tencent's ``portrait_set`` error table:
     - 6017: (client-SDK helpers only) an unknown ``updateMyProfile`` field.
 
 Events: every :meth:`ProfileService.set` (REST ``portrait_set`` or the client's
-``updateMyProfile``) appends, in its transaction, an ``EV_PROFILE`` event
+``updateMyProfile``) appends, in its transaction, an ``EventKind.PROFILE`` event
 (``PROFILE_UPDATED``, docs/protocol.md §6) with payload ``{"userID", "profile"}``
 (:meth:`ProfileService.to_sdk_profile` of the whole new profile) to the user
 and to every user who has them in their friend list, then publishes it.
@@ -70,20 +70,16 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import TYPE_CHECKING, Any, TypeGuard
 
-from sqlalchemy import select
-
-from palaver.errors import ImError
-from palaver.realtime.notifier import StreamEvent
+from palaver.errors import Code, ImError
+from palaver.model.events import EventKind, ProfileChanged, StreamEvent
+from palaver.services.ports import Publisher
 from palaver.storage import Database
 from palaver.storage import accounts as account_store
 from palaver.storage import events as ev_store
 from palaver.storage import profiles as store
-from palaver.storage.schema import EV_PROFILE, friends
+from palaver.storage import sns as sns_store
 
 if TYPE_CHECKING:
-    from sqlalchemy.ext.asyncio import AsyncConnection
-
-    from palaver.hub import Hub
     from palaver.services.apps import App
 
 #: A stored profile value: a string or an unsigned integer.
@@ -198,11 +194,11 @@ def check_tag(tag: str) -> str:
         return tag
     if tag.startswith(CUSTOM_PREFIX):
         raise ImError(
-            40009,
+            Code.ERR_SVR_PROFILE_TAG_NOT_FOUND,
             f"invalid custom tag {tag[:80]!r}: the key after {CUSTOM_PREFIX!r} must be "
             f"1..{MAX_CUSTOM_KEY} ASCII letters, digits or '_'",
         )
-    raise ImError(40009, f"unknown profile tag {tag[:80]!r}")
+    raise ImError(Code.ERR_SVR_PROFILE_TAG_NOT_FOUND, f"unknown profile tag {tag[:80]!r}")
 
 
 def _is_int(value: object) -> TypeGuard[int]:
@@ -212,7 +208,10 @@ def _is_int(value: object) -> TypeGuard[int]:
 
 def _check_string(tag: str, value: str) -> str:
     if len(value.encode("utf-8")) > MAX_VALUE_BYTES:
-        raise ImError(40601, f"value of {tag} is longer than {MAX_VALUE_BYTES} bytes")
+        raise ImError(
+            Code.ERR_SVR_PROFILE_SIZE_LIMIT,
+            f"value of {tag} is longer than {MAX_VALUE_BYTES} bytes",
+        )
     return value
 
 
@@ -231,19 +230,32 @@ def check_value(tag: str, value: object) -> ProfileValue:
             return _check_string(tag, value)
         if _is_int(value):
             if not 0 <= value <= UINT64_MAX:
-                raise ImError(40605, f"value of {tag} is out of the uint64 range")
+                raise ImError(
+                    Code.ERR_SVR_PROFILE_VALUE_ERROR, f"value of {tag} is out of the uint64 range"
+                )
             return value
-        raise ImError(40610, f"value of {tag} must be a string or an unsigned integer")
+        raise ImError(
+            Code.ERR_SVR_PROFILE_INVALID_VALUE_FORMAT,
+            f"value of {tag} must be a string or an unsigned integer",
+        )
     if spec.kind is TagKind.UINT32:
         if not _is_int(value):
-            raise ImError(40610, f"value of {tag} must be an unsigned integer")
+            raise ImError(
+                Code.ERR_SVR_PROFILE_INVALID_VALUE_FORMAT,
+                f"value of {tag} must be an unsigned integer",
+            )
         if not 0 <= value <= UINT32_MAX:
-            raise ImError(40605, f"value of {tag} is out of the uint32 range")
+            raise ImError(
+                Code.ERR_SVR_PROFILE_VALUE_ERROR, f"value of {tag} is out of the uint32 range"
+            )
         return value
     if not isinstance(value, str):
-        raise ImError(40610, f"value of {tag} must be a string")
+        raise ImError(Code.ERR_SVR_PROFILE_INVALID_VALUE_FORMAT, f"value of {tag} must be a string")
     if spec.kind is TagKind.ENUM and value not in spec.choices:
-        raise ImError(40605, f"value of {tag} must be one of {', '.join(spec.choices)}")
+        raise ImError(
+            Code.ERR_SVR_PROFILE_VALUE_ERROR,
+            f"value of {tag} must be one of {', '.join(spec.choices)}",
+        )
     return _check_string(tag, value)
 
 
@@ -278,24 +290,12 @@ def _complete(
     return out
 
 
-async def _friend_owners(conn: AsyncConnection, app_id: int, user_id: str) -> list[str]:
-    """Users who have ``user_id`` in their friend list.
-
-    Note: ``friends`` is keyed (app_id, owner, peer); this lookup by peer is
-    only used when a profile changes, not on the message path.
-    """
-    rows = await conn.execute(
-        select(friends.c.owner).where(friends.c.app_id == app_id, friends.c.peer == user_id)
-    )
-    return [r[0] for r in rows]
-
-
 class ProfileService:
     """Profiles of every app (Tencent ``profile`` service and the SDK profile calls)."""
 
-    def __init__(self, db: Database, hub: Hub) -> None:
+    def __init__(self, db: Database, publisher: Publisher) -> None:
         self._db = db
-        self._hub = hub
+        self._publisher = publisher
 
     async def set(
         self, app: App, user_id: str, items: Sequence[tuple[str, Any]]
@@ -304,7 +304,7 @@ class ProfileService:
         ``@tencentcloud/chat`` ``updateMyProfile``).
 
         In the same transaction, the user and everyone who has the user as a
-        friend get an ``EV_PROFILE`` event with ``{"userID", "profile"}``
+        friend get an ``EventKind.PROFILE`` event with ``{"userID", "profile"}``
         (the SDK profile); it is pushed after the commit.
 
         Args:
@@ -324,17 +324,19 @@ class ProfileService:
             if not _storable_id(user_id) or not await account_store.existing(
                 conn, app_id, [user_id]
             ):
-                raise ImError(40003, f"account {user_id!r} is not imported")
+                raise ImError(
+                    Code.ERR_SVR_PROFILE_ACCOUNT_NOT_FOUND, f"account {user_id!r} is not imported"
+                )
             await store.set_tags(conn, app_id, user_id, tags)
             stored = await store.get_tags(conn, app_id, [user_id], None)
             profile = _complete(stored.get(user_id, {}), None)
-            payload = {"userID": user_id, "profile": self.to_sdk_profile(user_id, profile)}
+            payload = ProfileChanged(user_id, self.to_sdk_profile(user_id, profile))
             viewers = [user_id] + [
-                u for u in await _friend_owners(conn, app_id, user_id) if u != user_id
+                u for u in await sns_store.friend_owners_of(conn, app_id, user_id) if u != user_id
             ]
-            events = [ev_store.NewEvent(u, EV_PROFILE, None, payload) for u in viewers]
+            events = [ev_store.NewEvent(u, EventKind.PROFILE, None, payload) for u in viewers]
             seqs = await ev_store.append_events(conn, app_id, events)
-        await self._hub.notifier.stream(
+        await self._publisher.stream(
             app_id,
             [
                 StreamEvent(e.user_id, s, e.kind, e.payload)
@@ -422,20 +424,26 @@ class ProfileService:
         for name, value in fields.items():
             if name == SDK_CUSTOM_FIELD:
                 if not isinstance(value, list):
-                    raise ImError(6017, "profileCustomField must be a list of {key, value}")
+                    raise ImError(
+                        Code.ERR_INVALID_PARAMETERS,
+                        "profileCustomField must be a list of {key, value}",
+                    )
                 for entry in value:
                     if not (
                         isinstance(entry, dict)
                         and isinstance(entry.get("key"), str)
                         and "value" in entry
                     ):
-                        raise ImError(6017, "profileCustomField items must be {key, value}")
+                        raise ImError(
+                            Code.ERR_INVALID_PARAMETERS,
+                            "profileCustomField items must be {key, value}",
+                        )
                     key: str = entry["key"]
                     tag = key if key.startswith(CUSTOM_PREFIX) else CUSTOM_PREFIX + key
                     items.append((tag, check_value(tag, entry["value"])))
                 continue
             tag = SDK_FIELDS.get(name, "")
             if not tag:
-                raise ImError(6017, f"unknown profile field {name[:40]!r}")
+                raise ImError(Code.ERR_INVALID_PARAMETERS, f"unknown profile field {name[:40]!r}")
             items.append((tag, check_value(tag, value)))
         return items

@@ -11,15 +11,15 @@ plain Python values, so the REST layer and the client (WebSocket) layer share it
 Every committed change also lands in the affected users' event streams, in the
 same transaction (docs/protocol.md §4, §6), whichever layer asked for it:
 
-- ``EV_FRIENDS`` (``FRIEND_LIST_UPDATED``) to each user whose friend list
+- ``EventKind.FRIENDS`` (``FRIEND_LIST_UPDATED``) to each user whose friend list
   changed: friends added, imported, updated or deleted, or removed by a
   blacklisting;
-- ``EV_FRIEND_REQUESTS`` (``FRIEND_APPLICATION_LIST_UPDATED``) to both parties
+- ``EventKind.FRIEND_APPLICATIONS`` (``FRIEND_APPLICATION_LIST_UPDATED``) to both parties
   of a request created, refreshed, accepted, refused, cancelled, or dropped
   because a friendship or a blacklisting made it moot;
-- ``EV_BLACKLIST`` (``BLACKLIST_UPDATED``) to the owner of a blacklist that changed.
+- ``EventKind.BLACKLIST`` (``BLACKLIST_UPDATED``) to the owner of a blacklist that changed.
 
-After the commit the events are published through the hub's notifier.
+After the commit the events are published through the ``Publisher`` port.
 
 Batch calls answer per item with an :class:`ItemResult` (Tencent's
 ``ResultItem``: 0 or a 3xxxx code); a problem with the call itself raises
@@ -39,22 +39,19 @@ from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar, cast
 
 import orjson
 
-from palaver.errors import ImError
-from palaver.realtime.notifier import StreamEvent
+from palaver.errors import Code, ImError
+from palaver.model.events import EventKind, StreamEvent
 from palaver.services.accounts import validate_user_id
 from palaver.services.cache import TTLCache
-from palaver.storage import Database
+from palaver.services.ports import Publisher
+from palaver.storage import Database, Tx
 from palaver.storage import accounts as account_store
 from palaver.storage import events as ev_store
 from palaver.storage import profiles as profile_store
 from palaver.storage import sns as store
-from palaver.storage.schema import EV_BLACKLIST, EV_FRIEND_REQUESTS, EV_FRIENDS
 from palaver.storage.sns import Block, Friend, FriendRequest
 
 if TYPE_CHECKING:
-    from sqlalchemy.ext.asyncio import AsyncConnection
-
-    from palaver.hub import Hub
     from palaver.services.apps import App
 
 __all__ = [
@@ -252,12 +249,17 @@ def _digest(data: Any) -> int:
 
 def _limit_bytes(name: str, value: str, limit: int) -> None:
     if len(value.encode()) > limit:
-        raise ImError(30001, f"{name} is longer than {limit} bytes")
+        raise ImError(
+            Code.ERR_SVR_FRIENDSHIP_INVALID_PARAMETERS, f"{name} is longer than {limit} bytes"
+        )
 
 
 def _check_source(source: str) -> None:
     if not source.startswith(ADD_SOURCE_PREFIX) or len(source) == len(ADD_SOURCE_PREFIX):
-        raise ImError(30001, f"AddSource must look like {ADD_SOURCE_PREFIX}XXX")
+        raise ImError(
+            Code.ERR_SVR_FRIENDSHIP_INVALID_PARAMETERS,
+            f"AddSource must look like {ADD_SOURCE_PREFIX}XXX",
+        )
     _limit_bytes("AddSource", source, MAX_SOURCE_BYTES)
 
 
@@ -265,7 +267,10 @@ def _check_groups(groups: Iterable[str]) -> tuple[str, ...]:
     out: list[str] = []
     for g in groups:
         if not isinstance(g, str) or not g:
-            raise ImError(30001, "a friend group name must be a non-empty string")
+            raise ImError(
+                Code.ERR_SVR_FRIENDSHIP_INVALID_PARAMETERS,
+                "a friend group name must be a non-empty string",
+            )
         _limit_bytes("friend group name", g, MAX_GROUP_NAME_BYTES)
         if g not in out:
             out.append(g)
@@ -274,9 +279,15 @@ def _check_groups(groups: Iterable[str]) -> tuple[str, ...]:
 
 def _check_custom(tag: str, value: Any) -> None:
     if not tag.startswith(SNS_CUSTOM_PREFIX) or len(tag) == len(SNS_CUSTOM_PREFIX):
-        raise ImError(30001, f"custom friend tags must look like {SNS_CUSTOM_PREFIX}XXX")
+        raise ImError(
+            Code.ERR_SVR_FRIENDSHIP_INVALID_PARAMETERS,
+            f"custom friend tags must look like {SNS_CUSTOM_PREFIX}XXX",
+        )
     if isinstance(value, bool) or not isinstance(value, str | int):
-        raise ImError(30001, f"{tag}: the value must be a string or an integer")
+        raise ImError(
+            Code.ERR_SVR_FRIENDSHIP_INVALID_PARAMETERS,
+            f"{tag}: the value must be a string or an integer",
+        )
     if isinstance(value, str):
         _limit_bytes(tag, value, MAX_CUSTOM_BYTES)
 
@@ -296,9 +307,11 @@ def _possible_ids(ids: Iterable[str]) -> list[str]:
 
 def _check_batch(n: int, limit: int) -> None:
     if n == 0:
-        raise ImError(30001, "no target accounts given")
+        raise ImError(Code.ERR_SVR_FRIENDSHIP_INVALID_PARAMETERS, "no target accounts given")
     if n > limit:
-        raise ImError(30001, f"at most {limit} accounts per call")
+        raise ImError(
+            Code.ERR_SVR_FRIENDSHIP_INVALID_PARAMETERS, f"at most {limit} accounts per call"
+        )
 
 
 @dataclass
@@ -321,19 +334,19 @@ class _Changes:
     """The stream events one call produces: each (user, kind) once, in the order noted."""
 
     def __init__(self) -> None:
-        self._events: dict[tuple[str, int], None] = {}
+        self._events: dict[tuple[str, EventKind], None] = {}
 
-    def note(self, kind: int, *users: str) -> None:
-        """``users``' ``kind`` list changed (``EV_FRIENDS``, ``EV_FRIEND_REQUESTS``...)."""
+    def note(self, kind: EventKind, *users: str) -> None:
+        """``users``' ``kind`` list changed (``FRIENDS``, ``FRIEND_APPLICATIONS``, ``BLACKLIST``)."""
         for u in users:
             self._events[(u, kind)] = None
 
     def requests(self, requests: Iterable[FriendRequest]) -> None:
         """These pending requests were created or removed: both parties are told."""
         for r in requests:
-            self.note(EV_FRIEND_REQUESTS, r.from_user, r.to_user)
+            self.note(EventKind.FRIEND_APPLICATIONS, r.from_user, r.to_user)
 
-    async def append(self, conn: AsyncConnection, app_id: int) -> list[StreamEvent]:
+    async def append(self, conn: Tx, app_id: int) -> list[StreamEvent]:
         """Write the events in ``conn``'s transaction; what to publish after the commit."""
         events = [ev_store.NewEvent(u, kind) for u, kind in self._events]
         seqs = await ev_store.append_events(conn, app_id, events)
@@ -362,9 +375,9 @@ def _changes_relations(fn: Callable[P, Awaitable[R]]) -> Callable[P, Awaitable[R
 class SnsService:
     """Friends, friend requests and blacklists of every app."""
 
-    def __init__(self, db: Database, hub: Hub) -> None:
+    def __init__(self, db: Database, publisher: Publisher) -> None:
         self._db = db
-        self._hub = hub
+        self._publisher = publisher
         # (app, kind, a, b) -> relation, for the per-message checks; any local
         # change clears it, changes on other nodes are seen within the TTL.
         self._relations: TTLCache[bool] = TTLCache(ttl=RELATION_TTL)
@@ -372,10 +385,12 @@ class SnsService:
     # --- helpers ---------------------------------------------------------------
 
     @staticmethod
-    async def _require_owner(conn: AsyncConnection, app: App, owner: str) -> None:
+    async def _require_owner(conn: Tx, app: App, owner: str) -> None:
         validate_user_id(owner, 30001)
         if not await account_store.existing(conn, app.sdkappid, [owner]):
-            raise ImError(30003, f"account {owner!r} does not exist")
+            raise ImError(
+                Code.ERR_SVR_FRIENDSHIP_ACCOUNT_NOT_FOUND, f"account {owner!r} does not exist"
+            )
 
     async def _publish(self, app_id: int, events: Sequence[StreamEvent]) -> None:
         """After a commit: forget cached relations, then push the committed events.
@@ -385,7 +400,7 @@ class SnsService:
         """
         self._relations.clear()
         if events:
-            await self._hub.notifier.stream(app_id, events)
+            await self._publisher.stream(app_id, events)
 
     # --- relations used by messaging -----------------------------------------------
 
@@ -474,7 +489,7 @@ class SnsService:
                 conn, app_id, owner, outgoing=added_out, incoming=added_in
             )
             changes = _Changes()
-            changes.note(EV_FRIENDS, *(f.owner for f in ctx.new_friends))
+            changes.note(EventKind.FRIENDS, *(f.owner for f in ctx.new_friends))
             changes.requests(ctx.new_requests.values())
             changes.requests(
                 r
@@ -610,7 +625,7 @@ class SnsService:
             await store.delete_request_links(conn, app_id, owner, outgoing=added_peers)
             changes = _Changes()
             if added:
-                changes.note(EV_FRIENDS, owner)
+                changes.note(EventKind.FRIENDS, owner)
             changes.requests(dropped)
             events = await changes.append(conn, app_id)
         await self._publish(app_id, events)
@@ -662,7 +677,10 @@ class SnsService:
         app_id = app.sdkappid
         now = int(time.time())
         if not _possible_ids([requester]):
-            raise ImError(30614, f"no pending friend request from {requester[:40]!r}")
+            raise ImError(
+                Code.ERR_SVR_FRIENDSHIP_PENDENCY_NOT_FOUND,
+                f"no pending friend request from {requester[:40]!r}",
+            )
         async with self._db.write() as conn:
             req = next(
                 (
@@ -673,13 +691,19 @@ class SnsService:
                 None,
             )
             if req is None:
-                raise ImError(30614, f"no pending friend request from {requester!r}")
+                raise ImError(
+                    Code.ERR_SVR_FRIENDSHIP_PENDENCY_NOT_FOUND,
+                    f"no pending friend request from {requester!r}",
+                )
             links = await store.friend_links(conn, app_id, user, [requester])
             counts = await store.count_friends(conn, app_id, [user, requester])
             rows: list[Friend] = []
             if requester not in links.incoming:
                 if counts[requester] >= MAX_FRIENDS:
-                    raise ImError(30014, "the requester's friend list is full")
+                    raise ImError(
+                        Code.ERR_SVR_FRIENDSHIP_PEER_FRIEND_LIMIT,
+                        "the requester's friend list is full",
+                    )
                 rows.append(
                     Friend(
                         requester,
@@ -694,7 +718,7 @@ class SnsService:
                 )
             if add_back and requester not in links.outgoing:
                 if counts[user] >= MAX_FRIENDS:
-                    raise ImError(30010, "your friend list is full")
+                    raise ImError(Code.ERR_SVR_FRIENDSHIP_COUNT_LIMIT, "your friend list is full")
                 rows.append(
                     Friend(
                         user,
@@ -717,7 +741,7 @@ class SnsService:
             )
             changes = _Changes()
             changes.requests([req])
-            changes.note(EV_FRIENDS, *(f.owner for f in rows))
+            changes.note(EventKind.FRIENDS, *(f.owner for f in rows))
             events = await changes.append(conn, app_id)
         await self._publish(app_id, events)
 
@@ -739,12 +763,14 @@ class SnsService:
 
     async def _drop_request(self, app: App, from_user: str, to_user: str) -> None:
         if len(_possible_ids([from_user, to_user])) < 2:
-            raise ImError(30614, "friend request not found")
+            raise ImError(Code.ERR_SVR_FRIENDSHIP_PENDENCY_NOT_FOUND, "friend request not found")
         async with self._db.write() as conn:
             found = await store.requests_between(conn, app.sdkappid, from_user, [to_user])
             gone = [r for r in found if r.from_user == from_user and r.to_user == to_user]
             if not gone:
-                raise ImError(30614, "friend request not found")
+                raise ImError(
+                    Code.ERR_SVR_FRIENDSHIP_PENDENCY_NOT_FOUND, "friend request not found"
+                )
             await store.delete_request_links(conn, app.sdkappid, from_user, outgoing=[to_user])
             changes = _Changes()
             changes.requests(gone)
@@ -795,7 +821,7 @@ class SnsService:
             await store.save_friend_data(conn, app_id, [current[p] for p in changed])
             changes = _Changes()
             if changed:
-                changes.note(EV_FRIENDS, owner)
+                changes.note(EventKind.FRIENDS, owner)
             events = await changes.append(conn, app_id)
         await self._publish(app_id, events)
         return results
@@ -842,8 +868,8 @@ class SnsService:
             await store.delete_friend_links(conn, app_id, owner, out, inc)
             changes = _Changes()
             if out:
-                changes.note(EV_FRIENDS, owner)
-            changes.note(EV_FRIENDS, *inc)
+                changes.note(EventKind.FRIENDS, owner)
+            changes.note(EventKind.FRIENDS, *inc)
             events = await changes.append(conn, app_id)
         await self._publish(app_id, events)
         return results
@@ -868,8 +894,8 @@ class SnsService:
             removed = await store.delete_all_friends(conn, app_id, owner, both=both)
             changes = _Changes()
             if removed:
-                changes.note(EV_FRIENDS, owner)
-            changes.note(EV_FRIENDS, *(p for p in mine if p in theirs))
+                changes.note(EventKind.FRIENDS, owner)
+            changes.note(EventKind.FRIENDS, *(p for p in mine if p in theirs))
             events = await changes.append(conn, app_id)
         await self._publish(app_id, events)
         return removed
@@ -912,7 +938,7 @@ class SnsService:
                 30003 ``owner`` is not an account.
         """
         if start_index < 0 or page_size < 1:
-            raise ImError(30001, "StartIndex must be >= 0")
+            raise ImError(Code.ERR_SVR_FRIENDSHIP_INVALID_PARAMETERS, "StartIndex must be >= 0")
         async with self._db.read() as conn:
             await self._require_owner(conn, app, owner)
             everyone = await store.friends_of(conn, app.sdkappid, owner)
@@ -947,10 +973,10 @@ class SnsService:
         _check_batch(len(peers), MAX_BATCH)
         ids = _possible_ids(peers)
         if not tags:
-            raise ImError(30001, "TagList is empty")
+            raise ImError(Code.ERR_SVR_FRIENDSHIP_INVALID_PARAMETERS, "TagList is empty")
         for t in tags:
             if t not in STANDARD_TAGS and not t.startswith((SNS_CUSTOM_PREFIX, PROFILE_PREFIX)):
-                raise ImError(30001, f"unknown tag {t!r}")
+                raise ImError(Code.ERR_SVR_FRIENDSHIP_INVALID_PARAMETERS, f"unknown tag {t!r}")
         profile_tags = [t for t in tags if t.startswith(PROFILE_PREFIX)]
         app_id = app.sdkappid
         async with self._db.read() as conn:
@@ -1023,10 +1049,10 @@ class SnsService:
             await store.delete_request_links(conn, app_id, owner, blocked, blocked)
             changes = _Changes()
             if added:
-                changes.note(EV_BLACKLIST, owner)
+                changes.note(EventKind.BLACKLIST, owner)
             if unfriended.outgoing:
-                changes.note(EV_FRIENDS, owner)
-            changes.note(EV_FRIENDS, *(p for p in blocked if p in unfriended.incoming))
+                changes.note(EventKind.FRIENDS, owner)
+            changes.note(EventKind.FRIENDS, *(p for p in blocked if p in unfriended.incoming))
             changes.requests(dropped)
             events = await changes.append(conn, app_id)
         await self._publish(app_id, events)
@@ -1066,7 +1092,7 @@ class SnsService:
             await store.delete_blocks(conn, app_id, owner, removed)
             changes = _Changes()
             if removed:
-                changes.note(EV_BLACKLIST, owner)
+                changes.note(EventKind.BLACKLIST, owner)
             events = await changes.append(conn, app_id)
         await self._publish(app_id, events)
         return results
@@ -1083,7 +1109,10 @@ class SnsService:
                 ``owner`` id; 30003 ``owner`` is not an account.
         """
         if start_index < 0 or limit < 1:
-            raise ImError(30001, "StartIndex must be >= 0 and MaxLimited >= 1")
+            raise ImError(
+                Code.ERR_SVR_FRIENDSHIP_INVALID_PARAMETERS,
+                "StartIndex must be >= 0 and MaxLimited >= 1",
+            )
         async with self._db.read() as conn:
             await self._require_owner(conn, app, owner)
             entries = await store.blocks_of(conn, app.sdkappid, owner)
@@ -1130,7 +1159,7 @@ class SnsService:
         owner: str,
         peers: Sequence[str],
         both: bool,
-        links_of: Callable[[AsyncConnection, int, str, Iterable[str]], Awaitable[store.Links]],
+        links_of: Callable[[Tx, int, str, Iterable[str]], Awaitable[store.Links]],
         names: tuple[StrEnum, StrEnum, StrEnum, StrEnum],
     ) -> list[CheckResult]:
         """Shared by friend and blacklist checks: ``names`` are the (both ways,
@@ -1173,23 +1202,30 @@ def _reverse_row(
 
 
 def _apply_update(friend: Friend, items: Sequence[tuple[str, Any]], now: int) -> Friend:
-    """``friend`` with ``friend_update`` tags applied; ImError(30001) for a bad tag or value."""
+    """``friend`` with ``friend_update`` tags applied; ImError(Code.ERR_SVR_FRIENDSHIP_INVALID_PARAMETERS) for a bad tag or value."""
     if not items:
-        raise ImError(30001, "SnsItem is empty")
+        raise ImError(Code.ERR_SVR_FRIENDSHIP_INVALID_PARAMETERS, "SnsItem is empty")
     custom = dict(friend.custom)
     for tag, value in items:
         if tag == TAG_REMARK:
             if not isinstance(value, str):
-                raise ImError(30001, f"{TAG_REMARK} must be a string")
+                raise ImError(
+                    Code.ERR_SVR_FRIENDSHIP_INVALID_PARAMETERS, f"{TAG_REMARK} must be a string"
+                )
             _limit_bytes(TAG_REMARK, value, MAX_REMARK_BYTES)
             friend = replace(friend, remark=value, remark_time=now)
         elif tag == TAG_GROUP:
             if not isinstance(value, list):
-                raise ImError(30001, f"{TAG_GROUP} must be a list of group names")
+                raise ImError(
+                    Code.ERR_SVR_FRIENDSHIP_INVALID_PARAMETERS,
+                    f"{TAG_GROUP} must be a list of group names",
+                )
             friend = replace(friend, groups=_check_groups(value))
         elif tag.startswith(SNS_CUSTOM_PREFIX):
             _check_custom(tag, value)
             custom[tag] = value
         else:
-            raise ImError(30001, f"tag {tag!r} cannot be updated")
+            raise ImError(
+                Code.ERR_SVR_FRIENDSHIP_INVALID_PARAMETERS, f"tag {tag!r} cannot be updated"
+            )
     return replace(friend, custom=custom)

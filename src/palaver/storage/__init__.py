@@ -6,6 +6,11 @@ open :class:`~sqlalchemy.ext.asyncio.AsyncConnection` (from
 of them in one transaction.  No SQL lives outside this package.
 """
 
+from sqlalchemy.ext.asyncio import AsyncConnection
+
 from palaver.storage.database import Database
 
-__all__ = ["Database"]
+#: An open transaction, as services hand it from one storage call to the next.
+Tx = AsyncConnection
+
+__all__ = ["Database", "Tx"]

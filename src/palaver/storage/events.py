@@ -19,21 +19,106 @@ from typing import Any
 
 import orjson
 from sqlalchemy import func, select
-from sqlalchemy.engine import Connection, RowMapping
+from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from palaver.model.events import (
+    ConversationChanged,
+    ConversationRead,
+    EventKind,
+    EventPayload,
+    GroupApplicationsChanged,
+    MembershipChanged,
+    ProfileChanged,
+    ReadByPeer,
+    Revoked,
+)
+from palaver.model.messages import MessageRecord
 from palaver.storage.dialect import executemany, upsert
+from palaver.storage.records import message_record
 from palaver.storage.schema import messages, user_events, user_heads
 
 
 @dataclass(frozen=True)
 class NewEvent:
-    """An event for ``user_id``: kind (``EV_*``), optional message id and JSON payload."""
+    """An event for ``user_id``: its kind, optional message id and typed payload."""
 
     user_id: str
-    kind: int
+    kind: EventKind
     message_id: int | None = None
-    payload: dict[str, Any] | None = None
+    payload: EventPayload | None = None
+
+
+@dataclass(frozen=True)
+class EventRecord:
+    """A stored stream event; ``message`` is its message when it refers to one
+    that still exists (``message_id`` set and ``message`` None: it is gone)."""
+
+    seq: int
+    kind: EventKind
+    message_id: int | None
+    payload: EventPayload | None
+    message: MessageRecord | None
+
+
+def payload_json(p: EventPayload | None) -> str | None:
+    """The stored JSON of a payload (the keys are the stored format: never rename)."""
+    if p is None:
+        return None
+    d: dict[str, Any]
+    match p:
+        case Revoked():
+            d = {"revoker": p.revoker}
+        case ReadByPeer():
+            d = {"peer": p.peer, "seq": p.seq, "time": p.time}
+        case ConversationRead():
+            d = {"conversationID": p.conversation_id, "seq": p.seq}
+        case ConversationChanged():
+            d = {"conversationID": p.conversation_id, "change": p.change}
+        case ProfileChanged():
+            d = {"userID": p.user_id, "profile": p.profile}
+        case MembershipChanged():
+            d = {"groupID": p.group_id, "change": p.change, "groupType": p.group_type}
+            if p.join_seq is not None:
+                d["joinSeq"] = p.join_seq
+            if p.role is not None:
+                d["role"] = p.role
+            if p.reason is not None:
+                d["reason"] = p.reason
+        case GroupApplicationsChanged():
+            d = {"groupID": p.group_id}
+    return orjson.dumps(d).decode()
+
+
+def payload_of(kind: int, text: str | bytes | None) -> EventPayload | None:
+    """The typed payload of a stored event (``None`` for kinds without one)."""
+    if not text:
+        return None
+    d = orjson.loads(text)
+    match kind:
+        case EventKind.REVOKE:
+            return Revoked(d.get("revoker", ""))
+        case EventKind.READ_BY_PEER:
+            return ReadByPeer(d["peer"], int(d["seq"]), int(d.get("time", 0)))
+        case EventKind.CONV_READ:
+            return ConversationRead(d["conversationID"], int(d["seq"]))
+        case EventKind.CONV_CHANGED:
+            return ConversationChanged(d["conversationID"], d["change"])
+        case EventKind.PROFILE:
+            return ProfileChanged(d["userID"], d["profile"])
+        case EventKind.GROUP:
+            join = d.get("joinSeq")
+            return MembershipChanged(
+                d["groupID"],
+                d["change"],
+                d.get("groupType", ""),
+                join_seq=None if join is None else int(join),
+                role=d.get("role"),
+                reason=d.get("reason"),
+            )
+        case EventKind.GROUP_APPLICATIONS:
+            return GroupApplicationsChanged(d["groupID"])
+    return None
 
 
 def lock_heads(conn: Connection, app_id: int, user_ids: Iterable[str]) -> dict[str, int]:
@@ -76,9 +161,9 @@ def event_rows(
                 "app_id": app_id,
                 "user_id": ev.user_id,
                 "seq": seq,
-                "kind": ev.kind,
+                "kind": int(ev.kind),
                 "message_id": ev.message_id,
-                "payload": orjson.dumps(ev.payload).decode() if ev.payload is not None else None,
+                "payload": payload_json(ev.payload),
                 "created_at": now,
             }
         )
@@ -120,9 +205,8 @@ async def head(conn: AsyncConnection, app_id: int, user_id: str) -> int:
 
 async def read_events(
     conn: AsyncConnection, app_id: int, user_id: str, after: int, limit: int
-) -> Sequence[RowMapping]:
-    """Events of a user with ``seq > after``, ascending, with their message row's
-    columns (``m_*``) joined when the event refers to a message."""
+) -> list[EventRecord]:
+    """Events of a user with ``seq > after``, ascending, with their messages."""
     e = user_events.c
     m = messages.c
     q = (
@@ -131,23 +215,38 @@ async def read_events(
             e.kind,
             e.message_id,
             e.payload,
+            m.id.label("m_id"),
             m.conv_id.label("m_conv_id"),
             m.seq.label("m_seq"),
             m.from_account.label("m_from_account"),
             m.to_account.label("m_to_account"),
             m.msg_time.label("m_msg_time"),
             m.random.label("m_random"),
+            m.client_seq.label("m_client_seq"),
             m.msg_key.label("m_msg_key"),
             m.body.label("m_body"),
             m.cloud_custom_data.label("m_cloud_custom_data"),
             m.flags.label("m_flags"),
+            m.at_users.label("m_at_users"),
         )
         .select_from(user_events.outerjoin(messages, messages.c.id == e.message_id))
         .where(e.app_id == app_id, e.user_id == user_id, e.seq > after)
         .order_by(e.seq)
         .limit(limit)
     )
-    return (await conn.execute(q)).mappings().all()
+    out = []
+    for r in (await conn.execute(q)).mappings():
+        kind = EventKind(int(r["kind"]))
+        out.append(
+            EventRecord(
+                seq=int(r["seq"]),
+                kind=kind,
+                message_id=None if r["message_id"] is None else int(r["message_id"]),
+                payload=payload_of(kind, r["payload"]),
+                message=message_record(r, "m_") if r["m_id"] is not None else None,
+            )
+        )
+    return out
 
 
 async def purge_before(conn: AsyncConnection, before_time: int) -> int:

@@ -15,9 +15,10 @@ from sqlalchemy import and_, case, delete, func, literal, select, update
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from palaver.model.messages import MessageFlag, MessageRecord, group_conv_id
 from palaver.storage.messages import UNREAD_EXCLUDED
+from palaver.storage.records import message_record
 from palaver.storage.schema import (
-    FLAG_NEED_RECEIPT,
     conv_heads,
     group_applications,
     group_members,
@@ -32,9 +33,8 @@ H = conv_heads.c
 M = messages.c
 
 
-def conv_id(group_id: str) -> str:
-    """The storage conversation id of a group."""
-    return f"group:{group_id}"
+#: The storage conversation id of a group's messages.
+conv_id = group_conv_id
 
 
 def _with_head() -> Any:
@@ -392,7 +392,7 @@ async def receipt_senders(
             M.seq > after,
             M.seq <= up_to,
             M.from_account != reader,
-            M.flags.op("&")(FLAG_NEED_RECEIPT) != 0,
+            M.flags.op("&")(int(MessageFlag.NEED_RECEIPT)) != 0,
         )
         .distinct()
     )
@@ -401,7 +401,7 @@ async def receipt_senders(
 
 async def messages_after(
     conn: AsyncConnection, app_id: int, group_id: str, after: int, limit: int
-) -> list[RowMapping]:
+) -> list[MessageRecord]:
     """Up to ``limit`` messages with ``seq > after``, oldest first (catch-up)."""
     q = (
         select(messages)
@@ -409,7 +409,7 @@ async def messages_after(
         .order_by(M.seq)
         .limit(limit)
     )
-    return list((await conn.execute(q)).mappings().all())
+    return [message_record(r) for r in (await conn.execute(q)).mappings()]
 
 
 async def delete_by_sender(conn: AsyncConnection, app_id: int, group_id: str, sender: str) -> int:

@@ -16,9 +16,9 @@ from sqlalchemy import func, or_, select, tuple_, update
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from palaver.model.messages import MessageFlag, MessageRecord
+from palaver.storage.records import ConversationRow, conversation_row, message_record
 from palaver.storage.schema import (
-    FLAG_NO_UNREAD,
-    FLAG_RECALLED,
     conv_heads,
     messages,
     user_conversations,
@@ -27,9 +27,8 @@ from palaver.storage.schema import (
 CONV_C2C = 1
 CONV_GROUP = 2
 
-# Messages that are hidden from the sender's own roaming (SyncOtherMachine = 2).
-FLAG_NOT_IN_SENDER_ROAM = 8
-UNREAD_EXCLUDED = FLAG_RECALLED | FLAG_NO_UNREAD
+# Messages that never count as unread.
+UNREAD_EXCLUDED = int(MessageFlag.RECALLED | MessageFlag.NO_UNREAD)
 
 
 def c2c_conv_id(a: str, b: str) -> str:
@@ -75,7 +74,7 @@ def make_msg_key(seq: int, random: int, msg_time: int) -> str:
 
 async def get_conversation(
     conn: AsyncConnection, app_id: int, owner: str, conv_id: str
-) -> RowMapping | None:
+) -> ConversationRow | None:
     """``owner``'s row of a conversation, or ``None``."""
     row = await conn.execute(
         select(user_conversations).where(
@@ -84,14 +83,15 @@ async def get_conversation(
             user_conversations.c.conv_id == conv_id,
         )
     )
-    return row.mappings().first()
+    r = row.mappings().first()
+    return None if r is None else conversation_row(r)
 
 
 def _visible_to(owner: str) -> Any:
     """Messages of a conversation that ``owner``'s history shows."""
     return or_(
         messages.c.from_account != owner,
-        messages.c.flags.op("&")(FLAG_NOT_IN_SENDER_ROAM) == 0,
+        messages.c.flags.op("&")(int(MessageFlag.NOT_IN_SENDER_ROAM)) == 0,
     )
 
 
@@ -106,7 +106,7 @@ async def history(
     min_time: int | None,
     max_time: int | None,
     limit: int,
-) -> Sequence[RowMapping]:
+) -> list[MessageRecord]:
     """Up to ``limit`` messages visible to ``owner``, newest first, with
     ``after_seq < seq < before_seq`` and ``min_time <= msg_time <= max_time``."""
     m = messages.c
@@ -118,24 +118,28 @@ async def history(
     if max_time is not None:
         q = q.where(m.msg_time <= max_time)
     q = q.where(_visible_to(owner)).order_by(m.seq.desc()).limit(limit)
-    return (await conn.execute(q)).mappings().all()
+    return [message_record(r) for r in (await conn.execute(q)).mappings()]
 
 
 async def get_by_seq(
     conn: AsyncConnection, app_id: int, conv_id: str, seq: int
-) -> RowMapping | None:
+) -> MessageRecord | None:
     """The message with ``seq`` in a conversation."""
     row = await conn.execute(
         select(messages).where(
             messages.c.app_id == app_id, messages.c.conv_id == conv_id, messages.c.seq == seq
         )
     )
-    return row.mappings().first()
+    return _first(row.mappings().first())
+
+
+def _first(row: RowMapping | None) -> MessageRecord | None:
+    return None if row is None else message_record(row)
 
 
 async def get_by_random_time(
     conn: AsyncConnection, app_id: int, conv_id: str, random: int, msg_time: int
-) -> RowMapping | None:
+) -> MessageRecord | None:
     """The message of a conversation with this MsgRandom and MsgTime (oldest first)."""
     m = messages.c
     row = await conn.execute(
@@ -144,11 +148,11 @@ async def get_by_random_time(
         .order_by(m.seq)
         .limit(1)
     )
-    return row.mappings().first()
+    return _first(row.mappings().first())
 
 
 async def set_flags(conn: AsyncConnection, message_id: int, flags: int) -> None:
-    """Overwrite a message's flag bits (recall sets :data:`FLAG_RECALLED`)."""
+    """Overwrite a message's flag bits (recall sets :data:`MessageFlag.RECALLED`)."""
     await conn.execute(update(messages).where(messages.c.id == message_id).values(flags=flags))
 
 
@@ -179,19 +183,19 @@ async def unread_count(
     return int(await conn.scalar(q) or 0)
 
 
-async def get_by_id(conn: AsyncConnection, app_id: int, message_id: int) -> RowMapping | None:
+async def get_by_id(conn: AsyncConnection, app_id: int, message_id: int) -> MessageRecord | None:
     """The message with this storage id, or ``None``."""
     row = await conn.execute(
         select(messages).where(messages.c.app_id == app_id, messages.c.id == message_id)
     )
-    return row.mappings().first()
+    return _first(row.mappings().first())
 
 
 async def get_many_by_seq(
     conn: AsyncConnection, app_id: int, keys: Sequence[tuple[str, int]]
-) -> dict[tuple[str, int], RowMapping]:
+) -> dict[tuple[str, int], MessageRecord]:
     """Messages by (conv_id, seq), for conversation lists' last messages."""
-    out: dict[tuple[str, int], RowMapping] = {}
+    out: dict[tuple[str, int], MessageRecord] = {}
     for i in range(0, len(keys), 200):
         chunk = keys[i : i + 200]
         q = select(messages).where(
@@ -199,7 +203,8 @@ async def get_many_by_seq(
             tuple_(messages.c.conv_id, messages.c.seq).in_(chunk),
         )
         for row in (await conn.execute(q)).mappings():
-            out[(row["conv_id"], int(row["seq"]))] = row
+            rec = message_record(row)
+            out[(rec.conv_id, rec.seq)] = rec
     return out
 
 
@@ -250,7 +255,7 @@ async def mark_read(
 
 async def list_conversations(
     conn: AsyncConnection, app_id: int, owner: str, *, include_empty: bool = False
-) -> Sequence[RowMapping]:
+) -> list[ConversationRow]:
     """``owner``'s visible conversations: pinned first (newest pin first), then by last time."""
     uc = user_conversations.c
     q = select(user_conversations).where(
@@ -261,7 +266,7 @@ async def list_conversations(
     q = q.order_by(
         uc.pinned.desc(), uc.pinned_at.desc(), uc.last_time.desc(), uc.last_msg_id.desc()
     )
-    return (await conn.execute(q)).mappings().all()
+    return [conversation_row(r) for r in (await conn.execute(q)).mappings()]
 
 
 async def update_conversation(

@@ -9,8 +9,8 @@ Design notes:
 - Each user's view of a conversation (``user_conversations``) keeps positions as
   sequences (``read_seq``, ``cleared_seq``, ``last_seq``); unread counts are
   derived from them, never from a copy of the message per member.
-- ``messages.id`` is a global, monotonically increasing id: the cursor of a
-  user's event stream.
+- ``messages.id`` is a global, monotonically increasing id. The cursor of a
+  user's event stream is ``user_events.seq`` (see :mod:`palaver.storage.events`).
 - Times are unix seconds unless the column name ends in ``_ms``.
 
 The schema is created and upgraded by Alembic (``palaver/migrations``); this
@@ -126,13 +126,7 @@ conv_heads = Table(
     Column("last_msg_id", BigInteger, nullable=False, server_default="0"),
 )
 
-# Message flag bits (messages.flags).
-FLAG_RECALLED = 1
-FLAG_NO_UNREAD = 2  # SendMsgControl NoUnread, or imported history
-FLAG_NO_LAST_MSG = 4  # SendMsgControl NoLastMsg
-# 8 is FLAG_NOT_IN_SENDER_ROAM (storage.messages)
-FLAG_NEED_RECEIPT = 16  # group message whose sender wants read receipts
-
+# messages.flags holds palaver.model.messages.MessageFlag bits.
 messages = Table(
     "messages",
     metadata,
@@ -182,17 +176,7 @@ user_conversations = Table(
 
 # The per-user event stream (docs/protocol.md section 4): every change a user's
 # clients must see, numbered 1, 2, 3... per user without gaps.
-EV_MESSAGE = 1  # message_id: a C2C message to or from the user
-EV_REVOKE = 2  # message_id: that message was recalled
-EV_READ_BY_PEER = 3  # payload {peer, seq, time}: the peer read up to seq
-EV_CONV_READ = 4  # payload {peer, conv_type, seq}: the user read it on another device
-EV_CONV_CHANGED = 5  # payload {peer, conv_type, change}
-EV_PROFILE = 6  # payload {userID}: a profile the user sees changed
-EV_FRIENDS = 7  # friend list changed
-EV_FRIEND_REQUESTS = 8  # friend applications changed
-EV_BLACKLIST = 9  # blacklist changed
-EV_GROUP = 10  # payload {groupID, change, groupType, joinSeq?, role?}: my membership changed
-EV_GROUP_APPLICATIONS = 11  # payload {groupID}: applications to a group I manage changed
+# user_events.kind is a palaver.model.events.EventKind.
 
 user_heads = Table(
     "user_heads",

@@ -399,3 +399,15 @@ async def delete_blocks(
 ) -> None:
     """Remove ``peers`` from ``owner``'s blacklist."""
     await _delete_links(conn, blacklist, app_id, owner, outgoing=peers)
+
+
+async def friend_owners_of(conn: AsyncConnection, app_id: int, peer: str) -> list[str]:
+    """Users who have ``peer`` in their friend list.
+
+    ``friends`` is keyed (app_id, owner, peer): this lookup by peer scans the
+    app's rows; it runs when a profile changes, never on the message path.
+    """
+    rows = await conn.execute(
+        select(friends.c.owner).where(friends.c.app_id == app_id, friends.c.peer == peer)
+    )
+    return [r[0] for r in rows]

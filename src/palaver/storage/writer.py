@@ -29,19 +29,18 @@ from typing import Any
 from sqlalchemy import bindparam, false, func, select, update
 from sqlalchemy.engine import Connection, RowMapping
 
+from palaver.model.events import EventKind
+from palaver.model.messages import MessageFlag
 from palaver.storage import Database
 from palaver.storage import events as ev_store
 from palaver.storage.dialect import executemany, insert_on_conflict, upsert
 from palaver.storage.messages import (
     CONV_C2C,
-    FLAG_NOT_IN_SENDER_ROAM,
     NewMessage,
     StoredMessage,
     make_msg_key,
 )
 from palaver.storage.schema import (
-    EV_MESSAGE,
-    FLAG_NO_LAST_MSG,
     conv_heads,
     counters,
     group_members,
@@ -70,9 +69,10 @@ class C2CWrite:
 
 
 @dataclass(frozen=True)
-class C2CWritten:
-    """The outcome: the stored message (or, for a retried send, the earlier one it
-    repeats) and the stream seq of each user who got an event (none for repeats)."""
+class Written:
+    """The outcome of a write: the stored message (or, for a retried send, the
+    earlier one it repeats) and, for C2C, the stream seq of each user who got an
+    event (none for repeats)."""
 
     stored: StoredMessage
     duplicate: bool = False
@@ -92,7 +92,7 @@ class GroupWrite:
 
 
 Write = C2CWrite | GroupWrite
-_Item = tuple[Write, "asyncio.Future[C2CWritten]"]
+_Item = tuple[Write, "asyncio.Future[Written]"]
 _STOP: Any = (None, None)  # queued by close(): commit what came before, then stop
 
 
@@ -117,17 +117,17 @@ class MessageWriter:
         if self._task is None:
             self._task = asyncio.create_task(self._run(), name="palaver-writer")
 
-    def submit(self, op: Write) -> asyncio.Future[C2CWritten]:
+    def submit(self, op: Write) -> asyncio.Future[Written]:
         """Queue a write now; the future resolves once it is committed.
 
         Writes are committed in the order they were submitted.
         """
         self.start()
-        fut: asyncio.Future[C2CWritten] = asyncio.get_running_loop().create_future()
+        fut: asyncio.Future[Written] = asyncio.get_running_loop().create_future()
         self._queue.put_nowait((op, fut))
         return fut
 
-    async def write(self, op: Write) -> C2CWritten:
+    async def write(self, op: Write) -> Written:
         """Queue a write and wait until it is committed.
 
         Raises:
@@ -189,7 +189,7 @@ class MessageWriter:
                 if not fut.done():
                     fut.set_result(res)
 
-    async def _commit(self, ops: Sequence[Write]) -> list[C2CWritten]:
+    async def _commit(self, ops: Sequence[Write]) -> list[Written]:
         return await self._db.run_write(write_batch, ops)
 
 
@@ -281,11 +281,11 @@ def _conv_row(
     }
 
 
-def write_batch(conn: Connection, ops: Sequence[Write]) -> list[C2CWritten]:
+def write_batch(conn: Connection, ops: Sequence[Write]) -> list[Written]:
     """Store a batch of C2C and group messages in the caller's transaction (see module doc)."""
     now = int(time.time())
     stored_dups = _find_duplicates(conn, ops)
-    results: list[C2CWritten | None] = [None] * len(ops)
+    results: list[Written | None] = [None] * len(ops)
     first_in_batch: dict[tuple[int, str], int] = {}
     fresh: list[int] = []
     for i, op in enumerate(ops):
@@ -293,7 +293,7 @@ def write_batch(conn: Connection, ops: Sequence[Write]) -> list[C2CWritten]:
         if key:
             dup = stored_dups.get((op.app_id, key))
             if dup is not None and (op.dedupe_since is None or dup["msg_time"] >= op.dedupe_since):
-                results[i] = C2CWritten(
+                results[i] = Written(
                     StoredMessage(
                         int(dup["id"]), int(dup["seq"]), dup["msg_key"], int(dup["msg_time"])
                     ),
@@ -321,7 +321,7 @@ def write_batch(conn: Connection, ops: Sequence[Write]) -> list[C2CWritten]:
             j = first_in_batch[(op.app_id, op.msg.dedupe_key or "")]
             first = results[j]
             assert first is not None
-            results[i] = C2CWritten(first.stored, duplicate=True)
+            results[i] = Written(first.stored, duplicate=True)
     return [r for r in results if r is not None]
 
 
@@ -330,7 +330,7 @@ def _write_app(
     app_id: int,
     ops: list[C2CWrite],
     idxs: list[int],
-    results: list[C2CWritten | None],
+    results: list[Written | None],
     now: int,
 ) -> None:
     conv_last = _lock_conv_heads(conn, app_id, {op.msg.conv_id for op in ops})
@@ -349,7 +349,7 @@ def _write_app(
         seq = conv_last[m.conv_id] + 1
         conv_last[m.conv_id] = seq
         seqs.append(seq)
-        flags = m.flags | (0 if op.to_sender_roam else FLAG_NOT_IN_SENDER_ROAM)
+        flags = m.flags | (0 if op.to_sender_roam else int(MessageFlag.NOT_IN_SENDER_ROAM))
         msg_rows.append(_message_row(app_id, m, seq, flags))
     first = reserve_ids(conn, "message_id", len(msg_rows))
     ids = list(range(first, first + len(msg_rows)))
@@ -367,11 +367,11 @@ def _write_app(
         if op.sender_event and m.from_account != m.to_account:
             who.append(m.from_account)
         owners.append(who)
-        events += [ev_store.NewEvent(u, EV_MESSAGE, int(msg_id)) for u in who]
+        events += [ev_store.NewEvent(u, EventKind.MESSAGE, int(msg_id)) for u in who]
         sides = [(m.to_account, m.from_account)] if m.to_account != m.from_account else []
         if op.to_sender_roam:
             sides.append((m.from_account, m.to_account))
-        target = conv_touched if m.flags & FLAG_NO_LAST_MSG else conv_moved
+        target = conv_touched if m.flags & MessageFlag.NO_LAST_MSG else conv_moved
         for owner, peer in sides:
             target[(owner, m.conv_id)] = _conv_row(
                 app_id, owner, peer, m.conv_id, seq, m.msg_time, int(msg_id)
@@ -417,7 +417,7 @@ def _write_app(
         stored = StoredMessage(
             int(msg_id), seq, make_msg_key(seq, op.msg.random, op.msg.msg_time), op.msg.msg_time
         )
-        results[idxs[k]] = C2CWritten(stored, event_seqs=mine)
+        results[idxs[k]] = Written(stored, event_seqs=mine)
 
 
 def _write_group_app(
@@ -425,7 +425,7 @@ def _write_group_app(
     app_id: int,
     ops: list[GroupWrite],
     idxs: list[int],
-    results: list[C2CWritten | None],
+    results: list[Written | None],
 ) -> None:
     """Group messages of one app: one row each, the group's head moved once."""
     heads = _lock_conv_heads(conn, app_id, {op.msg.conv_id for op in ops})
@@ -440,7 +440,7 @@ def _write_group_app(
     senders: dict[tuple[str, str], int] = {}
     for k, (op, row) in enumerate(zip(ops, rows, strict=True)):
         row["id"] = first + k
-        if not op.msg.flags & FLAG_NO_LAST_MSG:
+        if not op.msg.flags & MessageFlag.NO_LAST_MSG:
             shown[op.msg.conv_id] = (op.msg.msg_time, first + k)
         if op.sender_is_member:
             senders[(op.msg.to_account, op.msg.from_account)] = op.msg.msg_time
@@ -493,4 +493,4 @@ def _write_group_app(
         )
     for k, (op, row) in enumerate(zip(ops, rows, strict=True)):
         stored = StoredMessage(first + k, row["seq"], row["msg_key"], op.msg.msg_time)
-        results[idxs[k]] = C2CWritten(stored)
+        results[idxs[k]] = Written(stored)

@@ -28,7 +28,7 @@ import orjson
 from aiohttp import web
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from palaver.errors import ImError
+from palaver.errors import Code, ImError
 from palaver.usersig import UserSigInfo
 
 if TYPE_CHECKING:
@@ -167,20 +167,20 @@ class RestApi:
         """
         raw_app = query.get("sdkappid")
         if not raw_app:
-            raise ImError(60012)
+            raise ImError(Code.ERR_SVR_COMM_SDKAPPID_MISS)
         try:
             sdkappid = int(raw_app)
         except ValueError:
-            raise ImError(60006) from None
+            raise ImError(Code.ERR_SVR_COMM_INVALID_SDKAPPID) from None
         app = await self.hub.apps.get(sdkappid)
         if app is None:
-            raise ImError(70020)
+            raise ImError(Code.ERR_SVR_ACCOUNT_SDKAPPID_NOT_FOUND)
         identifier = query.get("identifier")
         if not identifier:
-            raise ImError(60004, "identifier missing")
+            raise ImError(Code.ERR_SVR_COMM_INVALID_ACCOUNT, "identifier missing")
         sig = (query.get("usersig") or "").strip()
         if not sig:
-            raise ImError(70002)
+            raise ImError(Code.ERR_SVR_ACCOUNT_USERSIG_EMPTY)
         key = (sdkappid, identifier, sig)
         info = self._sigs.get(key)
         now = int(time.time())
@@ -188,10 +188,10 @@ class RestApi:
             info = app.verify_usersig(sig, identifier, now)
             self._sigs.put(key, info)
         elif now > info.expires_at:
-            raise ImError(70001)
+            raise ImError(Code.ERR_SVR_ACCOUNT_USERSIG_EXPIRED)
         kicked = await self.hub.accounts.kicked_at(app, identifier)
         if kicked and info.time < kicked:
-            raise ImError(70052)
+            raise ImError(Code.ERR_SVR_ACCOUNT_INVALID_USERSIG)
         if not app.is_admin(identifier):
             raise ImError(codes.not_admin, f"{identifier!r} is not an App admin")
         return app, identifier
@@ -204,7 +204,7 @@ class RestApi:
         try:
             cmd = REGISTRY.get((service, name))
             if codes is None or cmd is None:
-                raise ImError(60009, f"unknown command {service}/{name}")
+                raise ImError(Code.ERR_SVR_COMM_INVALID_RES, f"unknown command {service}/{name}")
             app, identifier = await self.authenticate(request.query, codes)
             raw = await request.read()
             try:
@@ -219,8 +219,10 @@ class RestApi:
         except ImError as exc:
             payload = envelope(codes, exc)
         except web.HTTPRequestEntityTooLarge:
-            payload = envelope(codes, ImError(93000, "request body too large"))
+            payload = envelope(
+                codes, ImError(Code.ERR_SVR_MSG_BODY_SIZE_LIMIT, "request body too large")
+            )
         except Exception:
             log.exception("REST %s/%s failed", service, name)
-            payload = envelope(codes, ImError(70500))
+            payload = envelope(codes, ImError(Code.ERR_SVR_ACCOUNT_INTERNAL_ERROR))
         return web.Response(body=payload, content_type="application/json")

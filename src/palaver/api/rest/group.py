@@ -25,7 +25,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, AliasChoices, Field, StrictInt, StrictStr, model_validator
 
 from palaver.api.rest.core import RestRequest, Wire, command
-from palaver.errors import ImError
+from palaver.errors import Code, ImError
 from palaver.services.groups import (
     AT_ALL,
     ROLES,
@@ -87,7 +87,9 @@ class _Body(Wire):
         while stack:
             item = stack.pop()
             if isinstance(item, str) and "\x00" in item:
-                raise ImError(10004, "strings must not contain NUL characters")
+                raise ImError(
+                    Code.ERR_SVR_GROUP_INVALID_PARAMETERS, "strings must not contain NUL characters"
+                )
             if isinstance(item, list):
                 stack += item
             elif isinstance(item, dict):
@@ -124,14 +126,14 @@ def _type_filter(value: str | None) -> str | None:
 
 
 def check_group_id(group_id: str) -> None:
-    """Raise ImError(10015) for a group ID no group can have (empty, > 48 bytes,
+    """Raise ImError(Code.ERR_SVR_GROUP_INVALID_GROUPID) for a group ID no group can have (empty, > 48 bytes,
     not printable ASCII)."""
     if (
         not group_id
         or len(group_id.encode()) > MAX_GROUP_ID_BYTES
         or not all(0x20 < ord(c) < 0x7F for c in group_id)
     ):
-        raise ImError(10015, f"invalid GroupId {group_id[:60]!r}")
+        raise ImError(Code.ERR_SVR_GROUP_INVALID_GROUPID, f"invalid GroupId {group_id[:60]!r}")
 
 
 def _group_id(group_id: str) -> str:
@@ -361,7 +363,7 @@ async def get_group_info(req: RestRequest, body: GetGroupInfo) -> dict[str, Any]
         if g is None:
             try:
                 check_group_id(gid)
-                err = ImError(10010, f"group {gid!r} does not exist")
+                err = ImError(Code.ERR_SVR_GROUP_NOT_FOUND, f"group {gid!r} does not exist")
             except ImError as exc:
                 err = exc
             out.append({"GroupId": gid, "ErrorCode": err.code, "ErrorInfo": err.info})
@@ -835,13 +837,13 @@ async def group_msg_get_simple(req: RestRequest, body: GetSimple) -> dict[str, A
         recalled = m.is_recalled
         items.append(
             {
-                "From_Account": m.from_account,
+                "From_Account": m.sender,
                 "IsPlaceMsg": int(recalled),
                 "MsgBody": [] if recalled else m.body,
-                "MsgPriority": getattr(m, "priority", "Normal"),
+                "MsgPriority": "Normal",
                 "MsgRandom": m.random,
                 "MsgSeq": m.seq,
-                "MsgTimeStamp": m.msg_time,
+                "MsgTimeStamp": m.time,
             }
         )
     return {"GroupId": body.GroupId, "IsFinished": int(page.complete), "RspMsgList": items}

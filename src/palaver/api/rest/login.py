@@ -8,7 +8,7 @@ from typing import Any
 from pydantic import AliasChoices, Field, model_validator
 
 from palaver.api.rest.core import RestRequest, Wire, command
-from palaver.errors import ImError
+from palaver.errors import Code, ImError
 from palaver.services.accounts import ImportItem, validate_user_id
 from palaver.services.profiles import check_value
 
@@ -94,11 +94,11 @@ async def account_delete(req: RestRequest, body: AccountDelete) -> dict[str, Any
     ``REST_API_Kick``). ``ResultItem`` per account: 0, or 70107 not imported."""
     admins = [i.UserID for i in body.DeleteItem if req.app.is_admin(i.UserID)]
     if admins:
-        raise ImError(70402, f"admin account {admins[0]!r} cannot be deleted")
+        raise ImError(
+            Code.ERR_SVR_ACCOUNT_INVALID_PARAMETERS,
+            f"admin account {admins[0]!r} cannot be deleted",
+        )
     result = await req.hub.accounts.delete(req.app, [i.UserID for i in body.DeleteItem])
-    for user, code in result.items():
-        if code == 0:  # a deleted account's live connections end now
-            await req.hub.notifier.kick(req.app.sdkappid, user, "REST_API_Kick")
     return {
         "ResultItem": [
             {
@@ -144,4 +144,3 @@ async def kick(req: RestRequest, body: Kick) -> None:
     """Invalidate every UserSig of the user issued before now and close the user's
     connections (``KICKED_OUT`` type ``REST_API_Kick``). Errors: 70107 not imported."""
     await req.hub.accounts.kick(req.app, body.UserID)
-    await req.hub.notifier.kick(req.app.sdkappid, body.UserID, "REST_API_Kick")

@@ -14,9 +14,11 @@ from typing import Any
 from pydantic import AliasChoices, Field, StrictInt, field_validator
 
 from palaver.api.rest.core import RestRequest, Wire, command
-from palaver.errors import ImError
+from palaver.errors import Code, ImError
+from palaver.model.messages import MessageRecord
 from palaver.services.accounts import validate_user_id
-from palaver.services.messages import Message, SendOptions, SendResult, UnknownParty
+from palaver.services.messages import SendOptions, UnknownParty
+from palaver.services.sending import SendResult
 
 SVC = "openim"
 UINT32 = (1 << 32) - 1
@@ -81,7 +83,9 @@ async def _send_one(
             req.app, sender, to, body.MsgBody, body.MsgRandom, opts or body.options()
         )
     except UnknownParty as exc:
-        raise ImError(90012 if exc.role == "receiver" else 90048, exc.info) from None
+        raise ImError(
+            Code.ERR_SVR_MSG_TO_ACCOUNT_NOT_FOUND if exc.role == "receiver" else 90048, exc.info
+        ) from None
 
 
 @command(SVC, "sendmsg", SendMsg)
@@ -104,7 +108,9 @@ class BatchSendMsg(_Send):
     @classmethod
     def _limit(cls, v: list[str]) -> list[str]:
         if len(v) > MAX_BATCH:
-            raise ImError(90011, f"at most {MAX_BATCH} recipients")
+            raise ImError(
+                Code.ERR_SVR_MSG_TO_ACCOUNT_COUNT_LIMIT, f"at most {MAX_BATCH} recipients"
+            )
         return v
 
 
@@ -149,7 +155,7 @@ async def importmsg(req: RestRequest, body: ImportMsg) -> None:
     stored once.
     """
     if body.SyncFromOldSystem not in (1, 2, 5):
-        raise ImError(90001, "SyncFromOldSystem must be 1, 2 or 5")
+        raise ImError(Code.ERR_SVR_MSG_JSON_PARSE_FAILED, "SyncFromOldSystem must be 1, 2 or 5")
     try:
         await req.hub.messages.import_c2c(
             req.app,
@@ -163,7 +169,9 @@ async def importmsg(req: RestRequest, body: ImportMsg) -> None:
             cloud_custom_data=body.CloudCustomData,
         )
     except UnknownParty as exc:
-        raise ImError(90012 if exc.role == "receiver" else 90048, exc.info) from None
+        raise ImError(
+            Code.ERR_SVR_MSG_TO_ACCOUNT_NOT_FOUND if exc.role == "receiver" else 90048, exc.info
+        ) from None
 
 
 class GetRoamMsg(Wire):
@@ -177,15 +185,15 @@ class GetRoamMsg(Wire):
     LastMsgKey: str | None = None
 
 
-def _roam_item(m: Message, peer_read_seq: int, operator: str) -> dict[str, Any]:
+def _roam_item(m: MessageRecord, peer_read_seq: int, operator: str) -> dict[str, Any]:
     return {
-        "From_Account": m.from_account,
-        "To_Account": m.to_account,
+        "From_Account": m.sender,
+        "To_Account": m.receiver,
         "MsgSeq": m.seq,
         "MsgRandom": m.random,
-        "MsgTimeStamp": m.msg_time,
+        "MsgTimeStamp": m.time,
         "MsgFlagBits": MSG_FLAG_RECALLED if m.is_recalled else 0,
-        "IsPeerRead": int(m.from_account == operator and m.seq <= peer_read_seq),
+        "IsPeerRead": int(m.sender == operator and m.seq <= peer_read_seq),
         "MsgKey": m.msg_key,
         "MsgBody": m.body,
         "CloudCustomData": m.cloud_custom_data or "",
@@ -208,7 +216,10 @@ async def admin_getroammsg(req: RestRequest, body: GetRoamMsg) -> dict[str, Any]
             req.app, body.Operator_Account, body.Peer_Account, body.LastMsgKey
         )
         if found is None:
-            raise ImError(90001, "LastMsgKey is not a message of this conversation")
+            raise ImError(
+                Code.ERR_SVR_MSG_JSON_PARSE_FAILED,
+                "LastMsgKey is not a message of this conversation",
+            )
         before = found.seq
     page = await req.hub.messages.history(
         req.app,
@@ -227,7 +238,7 @@ async def admin_getroammsg(req: RestRequest, body: GetRoamMsg) -> dict[str, Any]
     return {
         "Complete": int(page.complete),
         "MsgCnt": len(msgs),
-        "LastMsgTime": oldest.msg_time if oldest else 0,
+        "LastMsgTime": oldest.time if oldest else 0,
         "LastMsgKey": oldest.msg_key if oldest else "",
         "MsgList": [_roam_item(m, peer_read, body.Operator_Account) for m in msgs],
     }
@@ -291,13 +302,10 @@ class QueryOnline(Wire):
 async def query_online_status(req: RestRequest, body: QueryOnline) -> dict[str, Any]:
     """``QueryResult: [{To_Account, Status: Online|Offline, Detail?}]`` from live
     connections; ``ErrorList`` (70107) for accounts that are not imported."""
-    have = await req.hub.accounts.existing(req.app, body.To_Account)
-    online = await req.hub.presence.online(
-        req.app.sdkappid, [u for u in body.To_Account if u in have]
-    )
+    online = await req.hub.accounts.online_status(req.app, body.To_Account)
     results = []
     for user in body.To_Account:
-        if user not in have:
+        if user not in online:
             continue
         platforms = online[user]
         item: dict[str, Any] = {"To_Account": user, "Status": "Online" if platforms else "Offline"}
@@ -307,6 +315,6 @@ async def query_online_status(req: RestRequest, body: QueryOnline) -> dict[str, 
     return {
         "QueryResult": results,
         "ErrorList": [
-            {"To_Account": u, "ErrorCode": 70107} for u in body.To_Account if u not in have
+            {"To_Account": u, "ErrorCode": 70107} for u in body.To_Account if u not in online
         ],
     }

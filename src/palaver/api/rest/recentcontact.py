@@ -13,7 +13,7 @@ from typing import Any
 from pydantic import AliasChoices, Field, StrictInt
 
 from palaver.api.rest.core import RestRequest, Wire, command
-from palaver.errors import ImError
+from palaver.errors import Code, ImError
 from palaver.services.conversations import CONV_C2C, Conversation
 
 SVC = "recentcontact"
@@ -115,7 +115,10 @@ async def delete(req: RestRequest, body: Delete) -> None:
     await req.hub.accounts.require(req.app, [body.From_Account], 50001)
     peer = body.To_Account if body.Type == CONV_C2C else body.ToGroupid
     if not peer:
-        raise ImError(50002, "To_Account (Type 1) or ToGroupid (Type 2) is required")
+        raise ImError(
+            Code.ERR_SVR_CONV_INVALID_PARAMETERS,
+            "To_Account (Type 1) or ToGroupid (Type 2) is required",
+        )
     await req.hub.conversations.delete(
         req.app, body.From_Account, body.Type, peer, clear_history=bool(body.ClearRamble)
     )

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from aiohttp import WSMsgType, web
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from palaver.errors import ImError
+from palaver.errors import Code, ImError
 from palaver.protocol.frames import (
     MAX_FRAME_BYTES,
     Request,
@@ -28,7 +28,7 @@ from palaver.protocol.frames import (
     parse_client_frame,
 )
 from palaver.realtime.connection import Connection
-from palaver.services.messages import SendLane
+from palaver.services.sending import SendLane
 
 if TYPE_CHECKING:
     from palaver.hub import Hub
@@ -74,9 +74,9 @@ class Session:
         return self.app is not None
 
     def require_app(self) -> App:
-        """The logged-in app. Raises ImError(6014) before login."""
+        """The logged-in app. Raises ImError(Code.ERR_SDK_NOT_LOGGED_IN) before login."""
         if self.app is None:
-            raise ImError(6014, "not logged in")
+            raise ImError(Code.ERR_SDK_NOT_LOGGED_IN, "not logged in")
         return self.app
 
 
@@ -106,19 +106,19 @@ def op(
 
 
 def parse_data(model: type[M], data: dict[str, Any]) -> M:
-    """Validate request data; a bad field raises ImError(6017) naming it."""
+    """Validate request data; a bad field raises ImError(Code.ERR_INVALID_PARAMETERS) naming it."""
     try:
         return model.model_validate(data)
     except ValidationError as exc:
         err = exc.errors()[0]
         where = ".".join(str(p) for p in err["loc"]) or "data"
-        raise ImError(6017, f"{where}: {err['msg']}") from None
+        raise ImError(Code.ERR_INVALID_PARAMETERS, f"{where}: {err['msg']}") from None
 
 
 def parse_message_id(text: str) -> int:
-    """A message ``ID`` (decimal storage id) as an int. Raises ImError(6017)."""
+    """A message ``ID`` (decimal storage id) as an int. Raises ImError(Code.ERR_INVALID_PARAMETERS)."""
     if not text.isdigit() or len(text) > 18:
-        raise ImError(6017, "invalid message ID")
+        raise ImError(Code.ERR_INVALID_PARAMETERS, "invalid message ID")
     return int(text)
 
 
@@ -127,9 +127,9 @@ async def run_op(session: Session, req: Request) -> bytes:
     try:
         spec = OPS.get(req.op)
         if spec is None:
-            raise ImError(60009, f"unknown op {req.op!r}")
+            raise ImError(Code.ERR_SVR_COMM_INVALID_RES, f"unknown op {req.op!r}")
         if not session.logged_in and req.op != "login":
-            raise ImError(6014, "log in first")
+            raise ImError(Code.ERR_SDK_NOT_LOGGED_IN, "log in first")
         if session.app is not None:  # settings changed since login apply now (no await:
             session.app = session.hub.apps.current(session.app)  # requests keep their order)
         result = await spec.handler(session, parse_data(spec.model, req.data))
@@ -159,8 +159,8 @@ class WebSocketEndpoint:
         conn = Connection(
             ws,
             queue_frames=hub.settings.send_queue_frames,
-            loader=hub.notifier.load,
-            group_loader=hub.notifier.load_group,
+            loader=hub.catch_up.user,
+            group_loader=hub.catch_up.group,
             transport=request.transport,
         )
         session = Session(hub, conn)

@@ -1,6 +1,6 @@
 """Group objects of the client protocol (docs/protocol.md §8.4), in
 ``@tencentcloud/chat`` field names: the group and the group member. (Group
-messages are shaped by :class:`palaver.realtime.notifier.MessageView`.)
+messages are shaped by :func:`palaver.protocol.objects.message_wire`.)
 """
 
 from __future__ import annotations

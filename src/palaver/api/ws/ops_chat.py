@@ -15,12 +15,21 @@ from pydantic import Field
 from palaver.api.ws import ops_group
 from palaver.api.ws.core import OpModel, Session, op, parse_message_id
 from palaver.api.ws.group_objects import group_object
-from palaver.errors import ImError
-from palaver.protocol.frames import PROTOCOL_VERSION, encode_push
-from palaver.protocol.objects import C2C, GROUP, payload_to_element, split_conversation_id
+from palaver.errors import Code, ImError
+from palaver.model.messages import MessageRecord
+from palaver.protocol.frames import PROTOCOL_VERSION
+from palaver.protocol.objects import (
+    C2C,
+    GROUP,
+    message_wire,
+    payload_to_element,
+    split_conversation_id,
+)
+from palaver.protocol.pushes import sync_done
+from palaver.realtime.delivery import Outbound
 from palaver.services.conversations import CONV_C2C, CONV_GROUP, Conversation
-from palaver.services.messages import Message, SendLane, SendOptions
-from palaver.storage import events as ev_store
+from palaver.services.messages import SendOptions
+from palaver.services.sending import SendLane
 
 UINT32 = (1 << 32) - 1
 PROFILE_TAGS = ["Tag_Profile_IM_Nick", "Tag_Profile_IM_Image"]
@@ -36,84 +45,35 @@ class Login(OpModel):
     groupCursors: dict[str, int] = {}
 
 
-#: Most missed messages of one group replayed at login (docs/protocol.md §8.1).
-GROUP_REPLAY_LIMIT = 200
-
-
 @op("login", Login)
 async def login(s: Session, d: Login) -> dict[str, Any]:
-    """Log in with a UserSig; then the stream is caught up from ``cursor``.
+    """Log in with a UserSig; then the streams are caught up from the cursors
+    (:class:`~palaver.services.sessions.SessionService` decides).
 
     Errors: 60002 protocol version, 70020 unknown SDKAppID, 700xx UserSig,
     70052 UserSig issued before a kick, 70107 account not imported.
     """
     hub = s.hub
     if d.v != PROTOCOL_VERSION:
-        raise ImError(60002, f"protocol version {d.v} is not supported (use {PROTOCOL_VERSION})")
-    app = await hub.apps.get(d.SDKAppID)
-    if app is None:
-        raise ImError(70020)
-    info = app.verify_usersig(d.userSig, d.userID)
-    kicked = await hub.accounts.kicked_at(app, d.userID)
-    if kicked is None:
-        raise ImError(70107)
-    if kicked and info.time < kicked:
-        raise ImError(70052)
+        raise ImError(
+            Code.ERR_SVR_COMM_INVALID_HTTP_URL,
+            f"protocol version {d.v} is not supported (use {PROTOCOL_VERSION})",
+        )
+    app = await hub.sessions.authenticate(d.SDKAppID, d.userID, d.userSig)
     conn = s.conn
     conn.app_id, conn.user_id, conn.platform = app.sdkappid, d.userID, d.platform[:16]
     s.app, s.user_id = app, d.userID
     s.lane = SendLane()
-    hub.registry.add(conn)
-    await hub.fanout.watch(app.sdkappid, d.userID)
-    if app.settings.login_policy == "single":
-        await hub.notifier.kick(app.sdkappid, d.userID, "multipleAccount", spare=conn.id)
-    else:
-        await hub.notifier.kick(
-            app.sdkappid, d.userID, "multipleDevice", spare=conn.id, platform=conn.platform
-        )
-    async with hub.db.read() as c:
-        head = await ev_store.head(c, app.sdkappid, d.userID)
-        oldest = (
-            await ev_store.first_seq(c, app.sdkappid, d.userID) if d.cursor is not None else None
-        )
-    # No cursor: a new client, which starts at the end of the stream. A cursor
-    # (even 0) resumes after it.
-    cursor = head if d.cursor is None else min(d.cursor, head)
-    # Away longer than the events are kept: resume from now and say so; the
-    # client refetches conversations (unread counts, last messages) as always.
-    resync = cursor < head and (oldest is None or cursor < oldest - 1)
-    if resync:
-        cursor = head
-    # Group streams: from the client's cursor per group; without one, a new client
-    # starts at the group's end and a resuming one where it joined.
-    group_cursors: dict[str, int] = {}
-    truncated: list[str] = []
-    for group_id, joined_at, top in await hub.groups.stream_positions(app, d.userID):
-        given = d.groupCursors.get(group_id)
-        if given is not None:
-            start = min(max(given, 0), top)
-        else:
-            start = top if d.cursor is None else min(joined_at, top)
-        if top - start > GROUP_REPLAY_LIMIT:
-            start = top - GROUP_REPLAY_LIMIT
-            truncated.append(group_id)
-        group_cursors[group_id] = start
+    await hub.registry.attach(conn)
+    await hub.sessions.open(app, d.userID, conn.id, conn.platform)
+    plan = await hub.sessions.plan(app, d.userID, d.cursor, d.groupCursors)
 
     def synced() -> None:
-        delivered = conn.stream.delivered if conn.stream else cursor
-        conn.send(
-            encode_push(
-                "sync_done",
-                {
-                    "cursor": delivered,
-                    "resync": resync,
-                    "groupCursors": conn.group_cursors(),
-                    "groupsTruncated": truncated,
-                },
-            )
-        )
+        delivered = conn.stream.delivered if conn.stream else plan.cursor
+        done = sync_done(delivered, plan.resync, conn.group_cursors(), plan.truncated)
+        conn.send_push(Outbound(done))
 
-    s.after_response = lambda: conn.start_stream(cursor, synced, group_cursors)
+    s.after_response = lambda: conn.start_stream(plan.cursor, synced, plan.group_cursors)
     return {
         "v": PROTOCOL_VERSION,
         "userID": d.userID,
@@ -121,7 +81,7 @@ async def login(s: Session, d: Login) -> dict[str, Any]:
         "heartbeatInterval": hub.settings.heartbeat_interval,
         "heartbeatTimeout": hub.settings.heartbeat_timeout,
         "recallWindow": app.settings.recall_window,
-        "cursor": head,
+        "cursor": plan.head,
     }
 
 
@@ -145,7 +105,7 @@ async def logout(s: Session, d: Empty) -> None:
 def _c2c_peer(conversation_id: str) -> str:
     kind, peer = split_conversation_id(conversation_id)
     if kind != C2C:
-        raise ImError(6017, "group conversations are not supported yet")
+        raise ImError(Code.ERR_INVALID_PARAMETERS, "group conversations are not supported yet")
     return peer
 
 
@@ -174,7 +134,9 @@ async def send_message(s: Session, d: SendMessage) -> dict[str, Any]:
     """
     app = s.require_app()
     if d.conversationType not in (C2C, GROUP):
-        raise ImError(6017, f"unknown conversationType {d.conversationType!r}")
+        raise ImError(
+            Code.ERR_INVALID_PARAMETERS, f"unknown conversationType {d.conversationType!r}"
+        )
     body = d.MsgBody if d.MsgBody is not None else [payload_to_element(d.type, d.payload)]
     random = d.random if d.random is not None else _random.getrandbits(32)
     if d.conversationType == GROUP:
@@ -202,9 +164,7 @@ async def send_message(s: Session, d: SendMessage) -> dict[str, Any]:
             origin=s.conn.id,
         ),
     )
-    view = res.message.view() if res.message is not None else res.online_view
-    assert view is not None
-    return {"message": view.for_viewer(s.user_id)}
+    return {"message": message_wire(res.message, s.user_id)}
 
 
 class GetMessageList(OpModel):
@@ -240,13 +200,12 @@ async def get_message_list(s: Session, d: GetMessageList) -> dict[str, Any]:
     }
 
 
-def _as_seen(m: Message, viewer: str, peer_read: int, my_read: int) -> dict[str, Any]:
-    obj = m.view().for_viewer(viewer)
-    if obj["flow"] == "out":
-        obj["isPeerRead"] = m.seq <= peer_read
-    else:
-        obj["isRead"] = m.seq <= my_read
-    return obj
+def _as_seen(m: MessageRecord, viewer: str, peer_read: int, my_read: int) -> dict[str, Any]:
+    """A C2C message with its read state: ``isPeerRead`` if mine, ``isRead`` if theirs."""
+    mine = m.sender == viewer
+    return message_wire(
+        m, viewer, is_read=not mine and m.seq <= my_read, is_peer_read=mine and m.seq <= peer_read
+    )
 
 
 class ConversationRef(OpModel):
@@ -281,12 +240,12 @@ async def revoke_message(s: Session, d: Revoke) -> dict[str, Any]:
     if kind == GROUP:
         return await ops_group.revoke_group_message(s, peer, d.ID)
     msg = await s.hub.messages.get(app, s.user_id, peer, parse_message_id(d.ID))
-    if msg.from_account != s.user_id:
-        raise ImError(6017, "only the sender can recall a message")
+    if msg.sender != s.user_id:
+        raise ImError(Code.ERR_INVALID_PARAMETERS, "only the sender can recall a message")
     recalled = await s.hub.messages.recall_message(
         app, msg, s.user_id, window=app.settings.recall_window
     )
-    return {"message": recalled.view().for_viewer(s.user_id)}
+    return {"message": message_wire(recalled, s.user_id)}
 
 
 async def _conversation_objects(s: Session, convs: list[Conversation]) -> list[dict[str, Any]]:
@@ -314,8 +273,8 @@ async def _conversation_objects(s: Session, convs: list[Conversation]) -> list[d
                     "type": GROUP,
                     "unreadCount": c.unread,
                     "isPinned": c.pinned,
-                    "lastMessage": m.view().for_viewer(s.user_id) if m else None,
-                    "groupProfile": group_object(info, me, m.from_account if m else ""),
+                    "lastMessage": message_wire(m, s.user_id) if m else None,
+                    "groupProfile": group_object(info, me, m.sender if m else ""),
                     "groupAtInfoList": [
                         {
                             "groupID": c.peer,
@@ -366,7 +325,7 @@ async def get_conversation_profile(s: Session, d: ConversationRef) -> dict[str, 
         if c.conversation_id == d.conversationID
     ]
     if not convs:
-        raise ImError(6017, "no such conversation")
+        raise ImError(Code.ERR_INVALID_PARAMETERS, "no such conversation")
     return {"conversation": (await _conversation_objects(s, convs))[0]}
 
 
@@ -404,7 +363,7 @@ async def pin_conversation(s: Session, d: Pin) -> None:
             app, s.user_id, CONV_C2C if kind == C2C else CONV_GROUP, peer, d.isPinned
         )
     except ImError as exc:
-        raise ImError(6017, exc.info) from None
+        raise ImError(Code.ERR_INVALID_PARAMETERS, exc.info) from None
 
 
 @op("getTotalUnreadMessageCount", Empty)

@@ -32,9 +32,9 @@ from pydantic import Field
 
 from palaver.api.ws.core import OpModel, Session, op, parse_message_id
 from palaver.api.ws.group_objects import group_object, member_object
-from palaver.errors import ImError
-from palaver.protocol.objects import C2C, GROUP, split_conversation_id
-from palaver.realtime.notifier import MessageView
+from palaver.errors import Code, ImError
+from palaver.model.messages import MessageRecord, group_conv_id
+from palaver.protocol.objects import C2C, GROUP, message_wire, split_conversation_id
 from palaver.services.groups import (
     ADD_ALREADY,
     ADD_OK,
@@ -42,9 +42,7 @@ from palaver.services.groups import (
     GroupSendOptions,
     Member,
     MemberSpec,
-    group_conv_id,
 )
-from palaver.services.messages import Message
 from palaver.services.profiles import IMAGE, NICK, ProfileService
 
 MAX_INITIAL_MEMBERS = 100  # createGroup memberList (REST create_group's limit)
@@ -89,7 +87,7 @@ async def _groups(s: Session, pairs: list[tuple[Group, Member | None]]) -> list[
     out = []
     for g, me in pairs:
         m = last.get(group_conv_id(g.group_id))
-        out.append(group_object(g, me, m.from_account if m else ""))
+        out.append(group_object(g, me, m.sender if m else ""))
     return out
 
 
@@ -175,7 +173,7 @@ async def create_group(s: Session, d: CreateGroup) -> dict[str, Any]:
         members=[MemberSpec(m.userID, m.role, _custom(m.memberCustomField)) for m in d.memberList],
     )
     if _is_av(g):
-        await s.hub.groups.follow(s.conn, g.group_id)
+        await _follow_live_room(s, g.group_id)
     return {"group": await _fresh(s, g.group_id)}
 
 
@@ -198,7 +196,7 @@ async def get_group_profile(s: Session, d: GroupRef) -> dict[str, Any]:
     """
     g, me = await _group_and_me(s, d.groupID)
     if me is None and g.type == "Private":
-        raise ImError(10007, "only members can see a Private group")
+        raise ImError(Code.ERR_SVR_GROUP_PERMISSION_DENY, "only members can see a Private group")
     return {"group": await _group(s, g, me)}
 
 
@@ -239,7 +237,7 @@ async def update_group_profile(s: Session, d: UpdateGroupProfile) -> dict[str, A
     }
     changes = {k: v for k, v in fields.items() if v is not None}
     if not changes:
-        raise ImError(10004, "nothing to update")
+        raise ImError(Code.ERR_SVR_GROUP_INVALID_PARAMETERS, "nothing to update")
     await s.hub.groups.modify(app, s.user_id, d.groupID, admin=False, **changes)
     return {"group": await _fresh(s, d.groupID)}
 
@@ -264,7 +262,7 @@ async def join_group(s: Session, d: JoinGroup) -> dict[str, Any]:
     status = await s.hub.groups.join(app, s.user_id, d.groupID, d.applyMessage)
     g, me = await _group_and_me(s, d.groupID)
     if _is_av(g):
-        await s.hub.groups.follow(s.conn, d.groupID)
+        await _follow_live_room(s, d.groupID)
     out: dict[str, Any] = {"status": status}
     if status != "WaitAdminApproval":
         out["group"] = await _group(s, g, me)
@@ -283,8 +281,10 @@ async def quit_group(s: Session, d: GroupRef) -> dict[str, Any]:
     g = await s.hub.groups.get(app, d.groupID)
     if _is_av(g):
         if g.owner == s.user_id:
-            raise ImError(10009, "the owner cannot quit the group")
-        await s.hub.groups.unfollow(s.conn, d.groupID)
+            raise ImError(
+                Code.ERR_SVR_GROUP_SUPER_NOT_ALLOW_QUIT, "the owner cannot quit the group"
+            )
+        s.conn.unfollow_group(d.groupID)
     else:
         await s.hub.groups.quit(app, s.user_id, d.groupID)
     return {"groupID": d.groupID}
@@ -386,7 +386,7 @@ async def get_group_member_list(s: Session, d: GetMemberList) -> dict[str, Any]:
     if _is_av(g):
         return {"memberList": [], "offset": 0}
     if me is None:
-        raise ImError(10007, "only members can list the members")
+        raise ImError(Code.ERR_SVR_GROUP_PERMISSION_DENY, "only members can list the members")
     page, total = await s.hub.groups.members(
         app, d.groupID, offset=d.offset, limit=d.count, role=d.role
     )
@@ -413,7 +413,7 @@ async def get_group_member_profile(s: Session, d: MemberProfiles) -> dict[str, A
     if _is_av(g):
         return {"memberList": []}
     if me is None:
-        raise ImError(10007, "only members can see member profiles")
+        raise ImError(Code.ERR_SVR_GROUP_PERMISSION_DENY, "only members can see member profiles")
     members = await s.hub.groups.members_of(app, d.groupID, list(dict.fromkeys(d.userIDList)))
     profiles = await _profiles(s, [m.user_id for m in members])
     return {"memberList": [member_object(m, profiles.get(m.user_id)) for m in members]}
@@ -474,7 +474,10 @@ async def set_group_member_role(s: Session, d: SetRole) -> dict[str, Any]:
     Errors: 10010; 10007 not the owner or not a member; 10004 a role other than
     ``Admin``/``Member``."""
     if d.role not in ("Admin", "Member"):
-        raise ImError(10004, "role must be Admin or Member (use changeGroupOwner)")
+        raise ImError(
+            Code.ERR_SVR_GROUP_INVALID_PARAMETERS,
+            "role must be Admin or Member (use changeGroupOwner)",
+        )
     return await _modify_member(s, d.groupID, d.userID, role=d.role)
 
 
@@ -492,7 +495,7 @@ async def set_group_member_mute_time(s: Session, d: SetMuteTime) -> dict[str, An
     Errors: 10010; 10007 not owner/admin, muting the owner, or an admin muting
     an admin; 10004 a negative ``muteTime``."""
     if d.muteTime < 0:
-        raise ImError(10004, "muteTime must be >= 0 seconds")
+        raise ImError(Code.ERR_SVR_GROUP_INVALID_PARAMETERS, "muteTime must be >= 0 seconds")
     return await _modify_member(s, d.groupID, d.userID, shut_up_seconds=d.muteTime)
 
 
@@ -539,19 +542,22 @@ async def get_group_online_member_count(s: Session, d: GroupRef) -> dict[str, An
     Errors: 10010; 10007 a ``Private`` group I am not in."""
     g, me = await _group_and_me(s, d.groupID)
     if me is None and g.type == "Private":
-        raise ImError(10007, "only members can see a Private group")
+        raise ImError(Code.ERR_SVR_GROUP_PERMISSION_DENY, "only members can see a Private group")
     return {"memberCount": await s.hub.groups.online_count(s.require_app(), d.groupID)}
+
+
+async def _follow_live_room(s: Session, group_id: str) -> None:
+    """This connection receives the AVChatRoom's messages from now on
+    (connection-level: nothing is stored; the SDK joins again after a reconnect)."""
+    s.conn.follow_group(group_id, await s.hub.groups.stream_head(s.require_app(), group_id))
 
 
 # --- group messages (the GROUP branches of ops_chat's message ops) --------------
 
 
-def _as_seen(view: MessageView, viewer: str, read_seq: int) -> dict[str, Any]:
+def _as_seen(m: MessageRecord, viewer: str, read_seq: int) -> dict[str, Any]:
     """A group message as ``viewer`` (whose read position is ``read_seq``) sees it."""
-    obj = view.for_viewer(viewer)
-    if obj["flow"] == "in":
-        obj["isRead"] = view.seq <= read_seq
-    return obj
+    return message_wire(m, viewer, is_read=m.seq <= read_seq)
 
 
 async def send_group_message(
@@ -585,9 +591,7 @@ async def send_group_message(
             origin=s.conn.id,
         ),
     )
-    view = res.message.view() if res.message is not None else res.online_view
-    assert view is not None
-    return {"message": view.for_viewer(s.user_id)}
+    return {"message": message_wire(res.message, s.user_id)}
 
 
 async def get_group_message_list(
@@ -603,7 +607,7 @@ async def get_group_message_list(
     viewer: str | None = s.user_id
     if group.type == "AVChatRoom":  # no members: the room's audience reads its short window
         if group_id not in s.conn.groups:
-            raise ImError(10007, "join the room first")
+            raise ImError(Code.ERR_SVR_GROUP_PERMISSION_DENY, "join the room first")
         viewer, read_seq = None, 0
     else:
         _, me = await s.hub.groups.require_member(app, group_id, s.user_id)
@@ -617,7 +621,7 @@ async def get_group_message_list(
     page = await s.hub.groups.history(
         app, group_id, viewer, limit=min(count, MAX_HISTORY_PAGE), before_seq=before
     )
-    items = [_as_seen(m.view(), s.user_id, read_seq) for m in page.messages]
+    items = [_as_seen(m, s.user_id, read_seq) for m in page.messages]
     return {
         "messageList": items,
         "nextReqMessageID": items[0]["ID"] if items and not page.complete else "",
@@ -649,7 +653,7 @@ async def revoke_group_message(s: Session, group_id: str, message_id: str) -> di
     if code:
         raise ImError(code)
     msg = await s.hub.groups.get_message(app, group_id, msg.id)
-    return {"message": _as_seen(msg.view(), s.user_id, me.read_seq)}
+    return {"message": _as_seen(msg, s.user_id, me.read_seq)}
 
 
 # --- read receipts ---------------------------------------------------------------
@@ -662,7 +666,7 @@ class MessageIDs(OpModel):
 
 async def _messages_of(
     s: Session, conversation_id: str, ids: list[str]
-) -> tuple[str, str, list[Message]]:
+) -> tuple[str, str, list[MessageRecord]]:
     """(kind, peer or group ID, the messages) of one of my conversations.
     Raises ImError 6017 a message not in it; 10010/10007 for a group I am not in."""
     app = s.require_app()
@@ -696,7 +700,7 @@ async def get_message_read_receipt_list(s: Session, d: MessageIDs) -> dict[str, 
         read_by_me = await s.hub.messages.peer_read_seq(app, peer, s.user_id)
         counts = {}
         for m in msgs:
-            read = m.seq <= (read_by_peer if m.from_account == s.user_id else read_by_me)
+            read = m.seq <= (read_by_peer if m.sender == s.user_id else read_by_me)
             counts[m.seq] = (1, 0) if read else (0, 1)
     return {
         "messageList": [
@@ -731,9 +735,9 @@ async def get_group_message_read_member_list(s: Session, d: ReadMembers) -> dict
     app = s.require_app()
     kind, group_id, [msg] = await _messages_of(s, d.conversationID, [d.messageID])
     if kind != GROUP:
-        raise ImError(6017, "read member lists are for group messages")
+        raise ImError(Code.ERR_INVALID_PARAMETERS, "read member lists are for group messages")
     users, nxt = await s.hub.groups.readers(
-        app, group_id, msg.seq, msg.from_account, read=d.filter == 0, offset=d.offset, limit=d.count
+        app, group_id, msg.seq, msg.sender, read=d.filter == 0, offset=d.offset, limit=d.count
     )
     return {"userIDList": users, "offset": nxt, "isCompleted": nxt == 0}
 

@@ -25,7 +25,7 @@ from typing import Any, Literal
 from pydantic import ConfigDict, Field
 
 from palaver.api.ws.core import OpModel, Session, op
-from palaver.errors import ImError
+from palaver.errors import Code, ImError
 from palaver.services.profiles import IMAGE, NICK, ProfileService
 from palaver.services.sns import MAX_BATCH, MAX_FRIENDS, FriendAdd, ItemResult
 
@@ -69,7 +69,9 @@ async def get_my_profile(s: Session, d: Empty) -> dict[str, Any]:
     """
     profile = (await _profiles(s, [s.user_id])).get(s.user_id)
     if profile is None:
-        raise ImError(40003, f"account {s.user_id!r} is not imported")
+        raise ImError(
+            Code.ERR_SVR_PROFILE_ACCOUNT_NOT_FOUND, f"account {s.user_id!r} is not imported"
+        )
     return {"profile": profile}
 
 
@@ -121,10 +123,13 @@ async def update_my_profile(s: Session, d: UpdateMyProfile) -> dict[str, Any]:
     app = s.require_app()
     fields = dict(d.model_extra or {})
     if not fields:
-        raise ImError(6017, "nothing to update")
+        raise ImError(Code.ERR_INVALID_PARAMETERS, "nothing to update")
     for name in ADMIN_ONLY_FIELDS:
         if name in fields:
-            raise ImError(6017, f"{name} can only be set by an admin (REST portrait_set)")
+            raise ImError(
+                Code.ERR_INVALID_PARAMETERS,
+                f"{name} can only be set by an admin (REST portrait_set)",
+            )
     items = ProfileService.from_sdk_update(fields)
     tags = await s.hub.profiles.set(app, s.user_id, items)
     return {"profile": ProfileService.to_sdk_profile(s.user_id, tags)}

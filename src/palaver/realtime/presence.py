@@ -1,7 +1,9 @@
 """Online state: which users have live connections, on which platforms.
 
-The real-time layer registers each connection here; REST
-``openim/query_online_status`` reads it.  State is per node (in memory).
+The registry records each connection here; services read it through their
+``Presence`` port (:mod:`palaver.services.ports`), e.g. REST
+``openim/query_online_status``. :class:`LocalPresence` keeps this node's
+state in memory; :class:`~palaver.realtime.redis.ClusterPresence` spans nodes.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 
 
-class Presence:
+class LocalPresence:
     """Connections per (SDKAppID, UserID), counted per platform (``Web``, ``Android``...)."""
 
     def __init__(self) -> None:

@@ -1,0 +1,192 @@
+"""Stream events: what changed for a user, in the order their clients must see it.
+
+Each user has one stream (docs/protocol.md §4). An event is written in the
+transaction of the change it reports (storage assigns its ``seq``), then
+published. The payload of each :class:`EventKind` has one typed definition
+here; storage keeps it as JSON (:mod:`palaver.storage.events`) and the protocol
+layer shapes the push (:mod:`palaver.protocol.pushes`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import IntEnum
+from typing import Any
+
+from palaver.model.messages import MessageRecord
+
+
+class EventKind(IntEnum):
+    """``user_events.kind``: what a stream event reports (stored; never renumber)."""
+
+    MESSAGE = 1  #: a C2C message to or from the user (``message`` set)
+    REVOKE = 2  #: that message was recalled (:class:`Revoked`)
+    READ_BY_PEER = 3  #: the peer read up to a sequence (:class:`ReadByPeer`)
+    CONV_READ = 4  #: the user read a conversation on another device (:class:`ConversationRead`)
+    CONV_CHANGED = 5  #: pinned, unpinned or deleted (:class:`ConversationChanged`)
+    PROFILE = 6  #: a profile the user sees changed (:class:`ProfileChanged`)
+    FRIENDS = 7  #: the friend list changed
+    FRIEND_APPLICATIONS = 8  #: friend applications changed
+    BLACKLIST = 9  #: the blacklist changed
+    GROUP = 10  #: the user's membership of a group changed (:class:`MembershipChanged`)
+    GROUP_APPLICATIONS = (
+        11  #: applications to a group the user manages (:class:`GroupApplicationsChanged`)
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Revoked:
+    """:attr:`EventKind.REVOKE`: who recalled the message."""
+
+    revoker: str
+
+
+@dataclass(frozen=True, slots=True)
+class ReadByPeer:
+    """:attr:`EventKind.READ_BY_PEER`: ``peer`` read the C2C conversation up to
+    ``seq`` at ``time`` (unix s)."""
+
+    peer: str
+    seq: int
+    time: int
+
+
+@dataclass(frozen=True, slots=True)
+class ConversationRead:
+    """:attr:`EventKind.CONV_READ`: read up to ``seq`` (``C2C<id>`` / ``GROUP<id>``)."""
+
+    conversation_id: str
+    seq: int
+
+
+@dataclass(frozen=True, slots=True)
+class ConversationChanged:
+    """:attr:`EventKind.CONV_CHANGED`: ``change`` is ``pinned``, ``unpinned`` or ``deleted``."""
+
+    conversation_id: str
+    change: str
+
+
+@dataclass(frozen=True, slots=True)
+class ProfileChanged:
+    """:attr:`EventKind.PROFILE`: ``user_id``'s profile, as the SDK shows it."""
+
+    user_id: str
+    profile: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class MembershipChanged:
+    """:attr:`EventKind.GROUP`: ``change`` is ``joined`` (with ``join_seq``: the
+    group stream starts after it, and ``role``), ``quit``, ``kicked`` (with
+    ``reason``), ``dismissed``, ``rejected`` or ``role``."""
+
+    group_id: str
+    change: str
+    group_type: str = ""
+    join_seq: int | None = None
+    role: str | None = None
+    reason: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class GroupApplicationsChanged:
+    """:attr:`EventKind.GROUP_APPLICATIONS`: applications to ``group_id`` changed."""
+
+    group_id: str
+
+
+#: The typed payload of a stream event (``None`` for kinds that carry none).
+EventPayload = (
+    Revoked
+    | ReadByPeer
+    | ConversationRead
+    | ConversationChanged
+    | ProfileChanged
+    | MembershipChanged
+    | GroupApplicationsChanged
+)
+
+
+@dataclass(frozen=True, slots=True)
+class GroupEffect:
+    """What delivering a user-stream event does to the user's connections:
+    start following a group's stream after ``cursor`` (``follow``) or stop."""
+
+    group_id: str
+    follow: bool
+    cursor: int = 0
+
+
+def group_effect(payload: EventPayload | None) -> GroupEffect | None:
+    """The follow/unfollow a membership event causes (AVChatRooms are followed per
+    connection, never through the stream)."""
+    if not isinstance(payload, MembershipChanged) or payload.group_type == "AVChatRoom":
+        return None
+    if payload.change == "joined":
+        return GroupEffect(payload.group_id, True, payload.join_seq or 0)
+    if payload.change in ("quit", "kicked", "dismissed"):
+        return GroupEffect(payload.group_id, False)
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class StreamEvent:
+    """A committed event of ``user_id``'s stream at ``seq``, ready to publish.
+
+    ``origin``: the connection that caused it and already has the result (a
+    send's response); it only moves its stream position past ``seq``.
+    """
+
+    user_id: str
+    seq: int
+    kind: EventKind
+    payload: EventPayload | None = None
+    message: MessageRecord | None = None
+    origin: str | None = None
+
+    @property
+    def effect(self) -> GroupEffect | None:
+        """The group follow/unfollow this event causes on the user's connections."""
+        return group_effect(self.payload)
+
+
+# -- notices: pushed to whoever is online, never stored in a user's stream ----
+
+
+@dataclass(frozen=True, slots=True)
+class GroupDismissed:
+    """The group was dismissed (to everyone following it, live-room audiences too)."""
+
+    group_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class GroupSystemNotice:
+    """REST ``send_group_system_notification`` to chosen members."""
+
+    group_id: str
+    content: str
+
+
+@dataclass(frozen=True, slots=True)
+class GroupMessageRevoked:
+    """A group message (storage id ``message_id``, ``MsgSeq`` ``seq``) was recalled."""
+
+    group_id: str
+    message_id: int
+    seq: int
+    revoker: str
+
+
+@dataclass(frozen=True, slots=True)
+class GroupReadReceipt:
+    """``user_id`` read the group up to ``read_seq`` (to senders who asked for receipts)."""
+
+    group_id: str
+    user_id: str
+    read_seq: int
+
+
+#: A push outside every stream.
+Notice = GroupDismissed | GroupSystemNotice | GroupMessageRevoked | GroupReadReceipt

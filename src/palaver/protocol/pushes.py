@@ -1,0 +1,284 @@
+"""Every push of the client protocol (docs/protocol.md §6), one typed definition each.
+
+A push is ``{"ev": NAME, "stream"?, "seq"?, "data": DATA}``; the ``TypedDict``
+of each ``NAME`` below is its ``DATA``. The functions build the
+:class:`~palaver.protocol.frames.Push` of a stream event, a message or a notice
+as a given user sees it; wire protocols other than Palaver's translate these
+pushes (they never see storage rows).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal, NotRequired, TypedDict
+
+import orjson
+
+from palaver.model.events import (
+    ConversationChanged,
+    ConversationRead,
+    EventKind,
+    EventPayload,
+    GroupApplicationsChanged,
+    GroupDismissed,
+    GroupMessageRevoked,
+    GroupReadReceipt,
+    GroupSystemNotice,
+    MembershipChanged,
+    Notice,
+    ProfileChanged,
+    ReadByPeer,
+    Revoked,
+)
+from palaver.model.messages import MessageRecord
+from palaver.protocol.frames import Push
+from palaver.protocol.objects import C2C, GROUP, message_wire
+
+
+class MessageReceived(TypedDict):
+    """``MESSAGE_RECEIVED``: a message (:func:`~palaver.protocol.objects.message_wire`)."""
+
+    message: dict[str, Any]
+
+
+class MessageRevoked(TypedDict):
+    """``MESSAGE_REVOKED``: the message ``ID`` / ``sequence`` of a conversation was recalled."""
+
+    conversationID: str
+    ID: str
+    sequence: int
+    revoker: str
+
+
+class MessageReadByPeer(TypedDict):
+    """``MESSAGE_READ_BY_PEER``: the C2C peer read up to ``readSequence`` at ``time``."""
+
+    conversationID: str
+    userID: str
+    readSequence: int
+    time: int
+
+
+class MessageReadReceiptReceived(TypedDict):
+    """``MESSAGE_READ_RECEIPT_RECEIVED``: a member read the group up to ``readSequence``."""
+
+    conversationID: str
+    groupID: str
+    userID: str
+    readSequence: int
+
+
+class MessageExpired(TypedDict):
+    """``MESSAGE_EXPIRED``: a stream event's message is gone (history retention)."""
+
+    ID: str
+
+
+class ConversationReadData(TypedDict):
+    """``CONVERSATION_READ``: read on another device up to ``readSequence``."""
+
+    conversationID: str
+    readSequence: int
+
+
+class ConversationChangedData(TypedDict):
+    """``CONVERSATION_CHANGED``: ``change`` is ``pinned``, ``unpinned`` or ``deleted``."""
+
+    conversationID: str
+    change: str
+
+
+class ProfileUpdated(TypedDict):
+    """``PROFILE_UPDATED``: ``profile`` in SDK names."""
+
+    userID: str
+    profile: dict[str, Any]
+
+
+class GroupListUpdated(TypedDict):
+    """``GROUP_LIST_UPDATED``: my membership of ``groupID`` changed (docs/protocol.md §8)."""
+
+    groupID: str
+    change: str
+    groupType: str
+    joinSeq: NotRequired[int]
+    role: NotRequired[str]
+    reason: NotRequired[str]
+
+
+class GroupApplicationListUpdated(TypedDict):
+    """``GROUP_APPLICATION_LIST_UPDATED``: applications to a group I manage changed."""
+
+    groupID: str
+
+
+class GroupDismissedData(TypedDict):
+    """``GROUP_DISMISSED``: pushed to everyone following the group."""
+
+    groupID: str
+
+
+class GroupSystemNoticeReceived(TypedDict):
+    """``GROUP_SYSTEM_NOTICE_RECEIVED``: REST ``send_group_system_notification`` to me."""
+
+    groupID: str
+    content: str
+
+
+class KickedOut(TypedDict):
+    """``KICKED_OUT``: ``type`` ``multipleAccount``, ``multipleDevice`` or ``REST_API_Kick``."""
+
+    type: str
+
+
+class SyncDone(TypedDict):
+    """``sync_done``: the catch-up after login is complete (docs/protocol.md §3.1, §8.1)."""
+
+    cursor: int
+    resync: bool
+    groupCursors: dict[str, int]
+    groupsTruncated: list[str]
+
+
+#: Pushes without data: the SDK refetches the list.
+ListUpdated = Literal["FRIEND_LIST_UPDATED", "FRIEND_APPLICATION_LIST_UPDATED", "BLACKLIST_UPDATED"]
+_LIST_EVENTS: dict[EventKind, ListUpdated] = {
+    EventKind.FRIENDS: "FRIEND_LIST_UPDATED",
+    EventKind.FRIEND_APPLICATIONS: "FRIEND_APPLICATION_LIST_UPDATED",
+    EventKind.BLACKLIST: "BLACKLIST_UPDATED",
+}
+
+
+def stream_push(
+    kind: EventKind,
+    viewer: str,
+    seq: int,
+    payload: EventPayload | None,
+    message: MessageRecord | None,
+) -> Push:
+    """The push of ``viewer``'s stream event at ``seq``.
+
+    A message event whose message is gone (``message`` None for
+    :attr:`EventKind.MESSAGE` / :attr:`EventKind.REVOKE`) is
+    ``MESSAGE_EXPIRED``, so the stream keeps its ``seq``.
+    """
+    data: Any
+    ev: str
+    match payload:
+        case None if kind in _LIST_EVENTS:
+            ev, data = _LIST_EVENTS[kind], {}
+        case None if kind == EventKind.MESSAGE and message is not None:
+            ev, data = "MESSAGE_RECEIVED", MessageReceived(message=message_wire(message, viewer))
+        case Revoked() if message is not None:
+            peer = message.receiver if viewer == message.sender else message.sender
+            ev = "MESSAGE_REVOKED"
+            data = MessageRevoked(
+                conversationID=C2C + peer,
+                ID=message.message_id,
+                sequence=message.seq,
+                revoker=payload.revoker or message.sender,
+            )
+        case ReadByPeer():
+            ev = "MESSAGE_READ_BY_PEER"
+            data = MessageReadByPeer(
+                conversationID=C2C + payload.peer,
+                userID=payload.peer,
+                readSequence=payload.seq,
+                time=payload.time,
+            )
+        case ConversationRead():
+            ev = "CONVERSATION_READ"
+            data = ConversationReadData(
+                conversationID=payload.conversation_id, readSequence=payload.seq
+            )
+        case ConversationChanged():
+            ev = "CONVERSATION_CHANGED"
+            data = ConversationChangedData(
+                conversationID=payload.conversation_id, change=payload.change
+            )
+        case ProfileChanged():
+            ev, data = (
+                "PROFILE_UPDATED",
+                ProfileUpdated(userID=payload.user_id, profile=payload.profile),
+            )
+        case MembershipChanged():
+            ev, data = "GROUP_LIST_UPDATED", membership_data(payload)
+        case GroupApplicationsChanged():
+            ev = "GROUP_APPLICATION_LIST_UPDATED"
+            data = GroupApplicationListUpdated(groupID=payload.group_id)
+        case _:  # a message event without its message: the caller reports it expired
+            ev, data = "UNKNOWN_EVENT", {}
+    return Push(ev, data, seq)
+
+
+def expired_push(message_id: int, seq: int) -> Push:
+    """``MESSAGE_EXPIRED`` at ``seq``: the event's message was deleted (retention)."""
+    return Push("MESSAGE_EXPIRED", MessageExpired(ID=str(message_id)), seq)
+
+
+def membership_data(p: MembershipChanged) -> GroupListUpdated:
+    """The data of ``GROUP_LIST_UPDATED``."""
+    data = GroupListUpdated(groupID=p.group_id, change=p.change, groupType=p.group_type)
+    if p.join_seq is not None:
+        data["joinSeq"] = p.join_seq
+    if p.role is not None:
+        data["role"] = p.role
+    if p.reason is not None:
+        data["reason"] = p.reason
+    return data
+
+
+def message_push(message: MessageRecord, viewer: str) -> Push:
+    """``MESSAGE_RECEIVED`` of an online-only C2C message, as ``viewer`` sees it."""
+    return Push("MESSAGE_RECEIVED", MessageReceived(message=message_wire(message, viewer)))
+
+
+def group_message_push(message: MessageRecord) -> Push:
+    """``MESSAGE_RECEIVED`` of a group message on the group's stream: the same for
+    every member (stored: ``seq`` = MsgSeq; online-only: no ``seq``). Its data
+    is encoded here once, as JSON bytes."""
+    assert message.group_id is not None
+    data = orjson.dumps({"message": message_wire(message, "")})
+    seq = None if message.online_only else message.seq
+    return Push("MESSAGE_RECEIVED", data, seq, GROUP + message.group_id)
+
+
+def notice_push(notice: Notice) -> Push:
+    """The push of a notice (no ``seq``); group-wide ones carry the group's stream name."""
+    match notice:
+        case GroupDismissed():
+            data: Any = GroupDismissedData(groupID=notice.group_id)
+            return Push("GROUP_DISMISSED", data, None, GROUP + notice.group_id)
+        case GroupMessageRevoked():
+            data = MessageRevoked(
+                conversationID=GROUP + notice.group_id,
+                ID=str(notice.message_id),
+                sequence=notice.seq,
+                revoker=notice.revoker,
+            )
+            return Push("MESSAGE_REVOKED", data, None, GROUP + notice.group_id)
+        case GroupSystemNotice():
+            data = GroupSystemNoticeReceived(groupID=notice.group_id, content=notice.content)
+            return Push("GROUP_SYSTEM_NOTICE_RECEIVED", data)
+        case GroupReadReceipt():
+            data = MessageReadReceiptReceived(
+                conversationID=GROUP + notice.group_id,
+                groupID=notice.group_id,
+                userID=notice.user_id,
+                readSequence=notice.read_seq,
+            )
+            return Push("MESSAGE_READ_RECEIPT_RECEIVED", data)
+
+
+def kicked_out(kick_type: str) -> Push:
+    """``KICKED_OUT`` (ephemeral; the server closes the socket next)."""
+    return Push("KICKED_OUT", KickedOut(type=kick_type))
+
+
+def sync_done(
+    cursor: int, resync: bool, group_cursors: dict[str, int], truncated: list[str]
+) -> Push:
+    """``sync_done`` (ephemeral): the catch-up after login is complete."""
+    data = SyncDone(
+        cursor=cursor, resync=resync, groupCursors=group_cursors, groupsTruncated=truncated
+    )
+    return Push("sync_done", data)

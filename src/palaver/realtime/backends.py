@@ -1,0 +1,43 @@
+"""Pick the fan-out and presence backends a node runs with.
+
+One node (``fanout = "local"``): in-process fan-out and in-memory presence.
+Several nodes (``fanout = "redis"``): Redis pub/sub and presence shared
+through Redis (docs/deploy.md).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from palaver.realtime.fanout import Fanout, LocalFanout
+from palaver.realtime.presence import LocalPresence
+from palaver.realtime.redis import ClusterPresence, RedisFanout
+from palaver.settings import Settings
+
+
+@dataclass
+class Backends:
+    """A node's fan-out and presence.
+
+    The Redis fan-out can lose live pushes (while it resubscribes);
+    :meth:`bind_resync` tells it whom to call then: the registry, which makes
+    every connection read its streams from storage.
+    """
+
+    fanout: Fanout
+    presence: LocalPresence
+    _redis: RedisFanout | None = None
+
+    def bind_resync(self, resync: Callable[[], None]) -> None:
+        """Call ``resync`` whenever the fan-out may have lost live pushes."""
+        if self._redis is not None:
+            self._redis.on_resync = resync
+
+
+def open_backends(settings: Settings) -> Backends:
+    """The backends ``settings.fanout`` names (not started yet)."""
+    if settings.fanout == "redis":
+        redis = RedisFanout(settings.redis_url)
+        return Backends(redis, ClusterPresence(redis.redis, redis.node_id), redis)
+    return Backends(LocalFanout(), LocalPresence())

@@ -1,0 +1,95 @@
+"""The only outward-facing interfaces services may call.
+
+Services decide and write; what happens next on the wire is somebody else's
+job, reached through these small ports. :mod:`palaver.realtime` implements
+them (structurally: it never imports this module), the hub wires them in, and
+tests pass fakes (``tests/support``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Sequence
+from typing import Protocol
+
+from palaver.model.events import Notice, StreamEvent
+from palaver.model.messages import MessageRecord
+
+
+class Publisher(Protocol):
+    """Pushes committed changes to the clients that are online (on every node)."""
+
+    async def stream(self, app_id: int, events: Sequence[StreamEvent]) -> None:
+        """Publish committed stream events (each with the ``seq`` storage gave it)."""
+
+    async def group_message(
+        self, app_id: int, message: MessageRecord, *, origin: str | None = None
+    ) -> None:
+        """Push a group message to every connection following the group, except
+        that connection ``origin`` (the sender's, which has the response) only
+        moves past its ``MsgSeq``."""
+
+    async def message(self, app_id: int, message: MessageRecord, users: Sequence[str]) -> None:
+        """Push an online-only C2C message to ``users``' connections."""
+
+    async def notice(self, app_id: int, users: Sequence[str], notice: Notice) -> None:
+        """Push a notice to whoever of ``users`` is online."""
+
+    async def group_notice(self, app_id: int, group_id: str, notice: Notice) -> None:
+        """Push a notice to every connection following the group."""
+
+    async def kick(
+        self,
+        app_id: int,
+        user_id: str,
+        kick_type: str,
+        *,
+        origin: str | None = None,
+        platform: str | None = None,
+    ) -> None:
+        """Close the user's connections with ``KICKED_OUT`` ``kick_type``, except
+        connection ``origin`` and, when ``platform`` is set, other platforms'."""
+
+
+class Presence(Protocol):
+    """Who is online (across nodes in a cluster)."""
+
+    async def online(self, app_id: int, user_ids: Sequence[str]) -> dict[str, list[str]]:
+        """The platforms each user is online on (empty list: offline)."""
+
+
+class Audience(Protocol):
+    """Who follows a live room (AVChatRoom audiences are per connection, not stored)."""
+
+    def group_users(self, app_id: int, group_id: str) -> set[str]:
+        """Users with a connection on this node following the group."""
+
+
+class Clock(Protocol):
+    """Time, injectable: tests use a fake one they advance."""
+
+    def time(self) -> float:
+        """Unix time, seconds."""
+
+    def monotonic(self) -> float:
+        """A monotonic clock, seconds."""
+
+    async def sleep(self, seconds: float) -> None:
+        """Wait ``seconds``."""
+
+
+class SystemClock:
+    """The real clock."""
+
+    def time(self) -> float:
+        """:func:`time.time`."""
+        return time.time()
+
+    def monotonic(self) -> float:
+        """:func:`time.monotonic`."""
+        return time.monotonic()
+
+    async def sleep(self, seconds: float) -> None:
+        """:func:`asyncio.sleep`."""
+        await asyncio.sleep(seconds)

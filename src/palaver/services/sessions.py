@@ -1,0 +1,152 @@
+"""Sessions: who may log in, who gets kicked, and where a client's streams resume.
+
+Both client protocols (Palaver's ``/ws`` and Tencent's) log in through here:
+
+1. :meth:`SessionService.authenticate` checks the app, the UserSig and the
+   account (Tencent's login errors).
+2. The API layer binds the connection to the real-time layer (it now receives
+   live pushes), then :meth:`SessionService.open` kicks the user's other
+   connections as the app's ``login_policy`` says.
+3. :meth:`SessionService.plan` reads where each stream resumes
+   (docs/protocol.md §3.1 and §8.1): the user's stream from the client's
+   cursor, each group's stream from its cursor, bounded by what is kept.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from palaver.errors import Code, ImError
+from palaver.services.ports import Publisher
+from palaver.storage import Database
+from palaver.storage import events as ev_store
+
+if TYPE_CHECKING:
+    from palaver.services.accounts import AccountService
+    from palaver.services.apps import App, AppService
+    from palaver.services.groups import GroupService
+
+#: Most missed messages of one group replayed at login (docs/protocol.md §8.1).
+GROUP_REPLAY_LIMIT = 200
+
+
+@dataclass(frozen=True)
+class LoginPlan:
+    """Where a logged-in client's streams resume.
+
+    Attributes:
+        head: the newest ``seq`` of the user's stream at login.
+        cursor: deliver the user's stream after this ``seq``.
+        resync: the client was away longer than events are kept: it resumes at
+            ``head`` and must refetch conversations (``sync_done.resync``).
+        group_cursors: deliver each group's stream after this ``MsgSeq``.
+        truncated: groups whose backlog was cut to :data:`GROUP_REPLAY_LIMIT`.
+    """
+
+    head: int
+    cursor: int
+    resync: bool
+    group_cursors: dict[str, int] = field(default_factory=dict)
+    truncated: list[str] = field(default_factory=list)
+
+
+class SessionService:
+    """Login, kick policy and resume planning for every client protocol.
+
+    Args:
+        db: the database (stream heads).
+        apps: app lookup (keys, settings).
+        accounts: imported accounts and their kick times.
+        groups: the user's groups and their stream positions.
+        publisher: closes the connections a new login replaces.
+    """
+
+    def __init__(
+        self,
+        db: Database,
+        apps: AppService,
+        accounts: AccountService,
+        groups: GroupService,
+        publisher: Publisher,
+    ) -> None:
+        self._db = db
+        self._apps = apps
+        self._accounts = accounts
+        self._groups = groups
+        self._publisher = publisher
+
+    async def authenticate(self, sdkappid: int, user_id: str, user_sig: str) -> App:
+        """The app ``user_id`` may log in to with ``user_sig``.
+
+        Raises:
+            ImError: 70020 unknown SDKAppID; 700xx a bad UserSig (70001 expired,
+                70003 malformed, 70009 bad signature, 70013 another user's,
+                70014 another app's, ...); 70107 the account is not imported;
+                70052 the UserSig was issued before a REST ``kick``.
+        """
+        app = await self._apps.get(sdkappid)
+        if app is None:
+            raise ImError(Code.ERR_SVR_ACCOUNT_SDKAPPID_NOT_FOUND)
+        info = app.verify_usersig(user_sig, user_id)
+        kicked = await self._accounts.kicked_at(app, user_id)
+        if kicked is None:
+            raise ImError(Code.ERR_SVR_ACCOUNT_NOT_FOUND)
+        if kicked and info.time < kicked:
+            raise ImError(Code.ERR_SVR_ACCOUNT_INVALID_USERSIG)
+        return app
+
+    async def open(self, app: App, user_id: str, connection_id: str, platform: str) -> None:
+        """A new connection of ``user_id`` on ``platform`` is live: close the ones it
+        replaces on every node. Login policy ``single``: every other connection
+        (``KICKED_OUT`` ``multipleAccount``); ``multi_platform``: the other
+        connections of the same platform (``multipleDevice``)."""
+        if app.settings.login_policy == "single":
+            await self._publisher.kick(
+                app.sdkappid, user_id, "multipleAccount", origin=connection_id
+            )
+        else:
+            await self._publisher.kick(
+                app.sdkappid, user_id, "multipleDevice", origin=connection_id, platform=platform
+            )
+
+    async def plan(
+        self,
+        app: App,
+        user_id: str,
+        cursor: int | None,
+        group_cursors: dict[str, int] | None = None,
+    ) -> LoginPlan:
+        """Where the client's streams resume.
+
+        Args:
+            cursor: the last ``seq`` of the user's stream the client processed;
+                ``None`` for a new client, which starts at the end of every stream.
+            group_cursors: the last ``MsgSeq`` processed per group; a group without
+                one starts at its end (new client) or where the user joined.
+        """
+        async with self._db.read() as c:
+            head = await ev_store.head(c, app.sdkappid, user_id)
+            oldest = (
+                await ev_store.first_seq(c, app.sdkappid, user_id) if cursor is not None else None
+            )
+        start = head if cursor is None else min(cursor, head)
+        # Away longer than the events are kept: resume from now and say so; the
+        # client refetches conversations (unread counts, last messages) as always.
+        resync = start < head and (oldest is None or start < oldest - 1)
+        if resync:
+            start = head
+        given = group_cursors or {}
+        groups: dict[str, int] = {}
+        truncated: list[str] = []
+        for group_id, joined_at, top in await self._groups.stream_positions(app, user_id):
+            g = given.get(group_id)
+            if g is not None:
+                first = min(max(g, 0), top)
+            else:
+                first = top if cursor is None else min(joined_at, top)
+            if top - first > GROUP_REPLAY_LIMIT:
+                first = top - GROUP_REPLAY_LIMIT
+                truncated.append(group_id)
+            groups[group_id] = first
+        return LoginPlan(head, start, resync, groups, truncated)
