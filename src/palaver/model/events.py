@@ -53,10 +53,12 @@ class ReadByPeer:
 
 @dataclass(frozen=True, slots=True)
 class ConversationRead:
-    """:attr:`EventKind.CONV_READ`: read up to ``seq`` (``C2C<id>`` / ``GROUP<id>``)."""
+    """:attr:`EventKind.CONV_READ`: read up to ``seq`` (``C2C<id>`` / ``GROUP<id>``)
+    at ``time`` (unix s; 0 in events stored before it was kept)."""
 
     conversation_id: str
     seq: int
+    time: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,12 +173,16 @@ class GroupSystemNotice:
 
 @dataclass(frozen=True, slots=True)
 class GroupMessageRevoked:
-    """A group message (storage id ``message_id``, ``MsgSeq`` ``seq``) was recalled."""
+    """A group message was recalled by ``revoker``."""
 
-    group_id: str
-    message_id: int
-    seq: int
+    message: MessageRecord
     revoker: str
+
+    @property
+    def group_id(self) -> str:
+        """The group of the message."""
+        assert self.message.group_id is not None
+        return self.message.group_id
 
 
 @dataclass(frozen=True, slots=True)

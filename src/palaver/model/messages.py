@@ -23,6 +23,10 @@ class MessageFlag(IntFlag):
     NEED_RECEIPT = 16  #: a group message whose sender wants read receipts
 
 
+# Plain-int masks for the per-message checks (IntFlag arithmetic costs ~1 µs).
+_RECALLED = int(MessageFlag.RECALLED)
+_NEED_RECEIPT = int(MessageFlag.NEED_RECEIPT)
+
 #: Storage conversation id prefix of a group's messages (``group:<GroupId>``).
 GROUP_CONV_PREFIX = "group:"
 
@@ -39,7 +43,9 @@ class MessageRecord:
         sender, receiver: ``From_Account`` and ``To_Account`` / GroupId.
         time: ``MsgTimeStamp``, unix seconds.
         random: ``MsgRandom`` (uint32).
-        client_seq: the client's ``MsgSeq`` of a C2C send (0 for groups).
+        client_seq: the client's own sequence (C2C ``MsgSeq``, group ``ClientSeq``; 0 if none).
+        client_time: the sender's clock when it made the message (Tencent's
+            ``MsgClientTime``; 0: the same as ``time``).
         msg_key: Tencent's ``MsgKey`` (``{seq}_{random}_{time}``).
         body: ``MsgBody``, a list of ``{"MsgType", "MsgContent"}`` elements.
         cloud_custom_data: ``CloudCustomData`` or ``None``.
@@ -57,6 +63,7 @@ class MessageRecord:
     random: int
     body: list[dict[str, Any]]
     client_seq: int = 0
+    client_time: int = 0
     msg_key: str = ""
     cloud_custom_data: str | None = None
     flags: int = 0
@@ -78,12 +85,12 @@ class MessageRecord:
     @property
     def is_recalled(self) -> bool:
         """Recalled (it stays in history, flagged)."""
-        return bool(self.flags & MessageFlag.RECALLED)
+        return bool(self.flags & _RECALLED)
 
     @property
     def need_receipt(self) -> bool:
         """The sender asked for group read receipts."""
-        return bool(self.flags & MessageFlag.NEED_RECEIPT)
+        return bool(self.flags & _NEED_RECEIPT)
 
     def with_flags(self, flags: int) -> MessageRecord:
         """A copy with other flags (say, recalled)."""

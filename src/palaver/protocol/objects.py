@@ -206,4 +206,6 @@ def message_wire(
         "isRead": True if out else is_read,
         "msgKey": m.msg_key,
         "onlineOnly": m.online_only,
+        "clientSequence": m.client_seq,
+        "clientTime": m.client_time or m.time,
     }

@@ -40,13 +40,24 @@ class MessageReceived(TypedDict):
     message: dict[str, Any]
 
 
-class MessageRevoked(TypedDict):
-    """``MESSAGE_REVOKED``: the message ``ID`` / ``sequence`` of a conversation was recalled."""
-
-    conversationID: str
-    ID: str
-    sequence: int
-    revoker: str
+#: ``MESSAGE_REVOKED``: the message ``ID`` / ``sequence`` of a conversation was
+#: recalled; ``from``, ``to``, ``random``, ``time``, ``clientSequence`` and
+#: ``clientTime`` identify it the way Tencent's SDK does.
+MessageRevoked = TypedDict(
+    "MessageRevoked",
+    {
+        "conversationID": str,
+        "ID": str,
+        "sequence": int,
+        "revoker": str,
+        "from": str,
+        "to": str,
+        "random": int,
+        "time": int,
+        "clientSequence": int,
+        "clientTime": int,
+    },
+)
 
 
 class MessageReadByPeer(TypedDict):
@@ -74,10 +85,11 @@ class MessageExpired(TypedDict):
 
 
 class ConversationReadData(TypedDict):
-    """``CONVERSATION_READ``: read on another device up to ``readSequence``."""
+    """``CONVERSATION_READ``: read on another device up to ``readSequence`` at ``time`` (unix s)."""
 
     conversationID: str
     readSequence: int
+    time: int
 
 
 class ConversationChangedData(TypedDict):
@@ -170,13 +182,7 @@ def stream_push(
             ev, data = "MESSAGE_RECEIVED", MessageReceived(message=message_wire(message, viewer))
         case Revoked() if message is not None:
             peer = message.receiver if viewer == message.sender else message.sender
-            ev = "MESSAGE_REVOKED"
-            data = MessageRevoked(
-                conversationID=C2C + peer,
-                ID=message.message_id,
-                sequence=message.seq,
-                revoker=payload.revoker or message.sender,
-            )
+            ev, data = "MESSAGE_REVOKED", _revoked(C2C + peer, message, payload.revoker)
         case ReadByPeer():
             ev = "MESSAGE_READ_BY_PEER"
             data = MessageReadByPeer(
@@ -188,7 +194,7 @@ def stream_push(
         case ConversationRead():
             ev = "CONVERSATION_READ"
             data = ConversationReadData(
-                conversationID=payload.conversation_id, readSequence=payload.seq
+                conversationID=payload.conversation_id, readSequence=payload.seq, time=payload.time
             )
         case ConversationChanged():
             ev = "CONVERSATION_CHANGED"
@@ -208,6 +214,21 @@ def stream_push(
         case _:  # a message event without its message: the caller reports it expired
             ev, data = "UNKNOWN_EVENT", {}
     return Push(ev, data, seq)
+
+
+def _revoked(conversation_id: str, m: MessageRecord, revoker: str) -> MessageRevoked:
+    return {
+        "conversationID": conversation_id,
+        "ID": m.message_id,
+        "sequence": m.seq,
+        "revoker": revoker or m.sender,
+        "from": m.sender,
+        "to": m.receiver,
+        "random": m.random,
+        "time": m.time,
+        "clientSequence": m.client_seq,
+        "clientTime": m.client_time or m.time,
+    }
 
 
 def expired_push(message_id: int, seq: int) -> Push:
@@ -249,12 +270,7 @@ def notice_push(notice: Notice) -> Push:
             data: Any = GroupDismissedData(groupID=notice.group_id)
             return Push("GROUP_DISMISSED", data, None, GROUP + notice.group_id)
         case GroupMessageRevoked():
-            data = MessageRevoked(
-                conversationID=GROUP + notice.group_id,
-                ID=str(notice.message_id),
-                sequence=notice.seq,
-                revoker=notice.revoker,
-            )
+            data = _revoked(GROUP + notice.group_id, notice.message, notice.revoker)
             return Push("MESSAGE_REVOKED", data, None, GROUP + notice.group_id)
         case GroupSystemNotice():
             data = GroupSystemNoticeReceived(groupID=notice.group_id, content=notice.content)

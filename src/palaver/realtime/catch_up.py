@@ -50,7 +50,7 @@ class CatchUp:
                 push = expired_push(r.message_id, r.seq)  # gone (history retention)
             else:
                 if message is not None and r.kind == EventKind.MESSAGE:
-                    message = message.with_flags(message.flags & ~MessageFlag.RECALLED)
+                    message = message.with_flags(message.flags & ~MessageFlag.RECALLED.value)
                 push = stream_push(r.kind, conn.user_id, r.seq, r.payload, message)
             effect = group_effect(r.payload)
             out = Outbound(push)

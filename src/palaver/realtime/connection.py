@@ -121,6 +121,9 @@ class Connection:
         transport: the socket's transport (``request.transport``) for direct
             writes; without one every frame takes the queued path.
         codec: the wire protocol of its pushes (Palaver's by default).
+        close_on_kick: a kick closes the socket (Palaver's protocol); else it is
+            only pushed and the registry forgets the connection (Tencent's SDK
+            logs out on its own and would reconnect if its socket closed).
     """
 
     def __init__(
@@ -132,9 +135,11 @@ class Connection:
         group_loader: GroupLoader | None = None,
         transport: asyncio.BaseTransport | None = None,
         codec: Codec = PALAVER,
+        close_on_kick: bool = True,
     ) -> None:
         self.id = uuid.uuid4().hex
         self.codec = codec
+        self.close_on_kick = close_on_kick
         self._opcode = 0x82 if codec.binary else 0x81
         self._msg_type = WSMsgType.BINARY if codec.binary else WSMsgType.TEXT
         self.ws = ws
@@ -147,6 +152,8 @@ class Connection:
         self.groups: dict[str, StreamState[Outbound]] = {}
         self.on_follow: FollowHook | None = None
         self.closed = False
+        #: kicked out (a new login replaced it, or REST ``kick``): deliveries stopped
+        self.kicked = False
         self._queue: deque[tuple[bytes, bool]] = deque()  # (frame, from catch-up)
         # uvloop's transports implement WriteTransport without subclassing it
         self._transport = cast("asyncio.WriteTransport | None", transport)
@@ -178,8 +185,8 @@ class Connection:
     def send(self, frame: bytes) -> None:
         """Send a frame: directly at the end of this loop iteration when the client
         keeps up, else through the queue; closes the connection (4008) if the queue
-        is full."""
-        if self.closed:
+        is full. An empty frame (a push the codec has no translation for) is skipped."""
+        if self.closed or not frame:
             return
         if self._direct is not None:
             self._direct.append(frame)
@@ -237,6 +244,7 @@ class Connection:
 
     def _send_backlog(self, frames: list[bytes]) -> None:
         """Queue catch-up frames (outside the limit; paced by :meth:`_catch_up`)."""
+        frames = [f for f in frames if f]
         if self.closed or not frames:
             return
         self._direct_to_queue()
@@ -414,14 +422,29 @@ class Connection:
             return
         self._initial_done(key)
 
+    def detach(self) -> None:
+        """Forget the user's streams, keeping the socket (Tencent's SDK logs out and
+        in again on the same socket). The registry must have forgotten it first."""
+        for task in self._catching.values():
+            task.cancel()
+        self._catching.clear()
+        self._routed.clear()
+        self._initial.clear()
+        self._on_synced = None
+        self.stream = None
+        self.groups.clear()
+        self.kicked = False
+
     # -- closing ----------------------------------------------------------
 
     def kick(self, kick_type: str, code: int) -> None:
-        """Push ``KICKED_OUT`` and close with ``code``."""
+        """Push ``KICKED_OUT`` and, if :attr:`close_on_kick`, close with ``code``."""
         if self.closed:
             return
         self.send(self.codec.encode_push(Push("KICKED_OUT", {"type": kick_type})))
-        self.close(code, "kicked out")
+        self.kicked = True
+        if self.close_on_kick:
+            self.close(code, "kicked out")
 
     def close(self, code: int, reason: str = "") -> None:
         """Close after the frames already queued are written (except on overflow)."""

@@ -28,7 +28,8 @@ class Codec(Protocol):
     binary: bool
 
     def encode_push(self, push: Push) -> bytes:
-        """The frame payload of ``push`` in this protocol."""
+        """The frame payload of ``push`` in this protocol (``b""``: this protocol
+        has no such push; nothing is sent)."""
 
 
 class PalaverCodec:

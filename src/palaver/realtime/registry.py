@@ -142,6 +142,7 @@ class Registry:
             if isinstance(d, Kick):
                 if conn.id != d.origin and (d.platform is None or conn.platform == d.platform):
                     conn.kick(d.kick_type, CLOSE_KICKED)
+                    self.remove(conn)  # it gets nothing more, whether or not it closes
             elif d.seq is None:
                 conn.send_push(d.push)
             elif d.effect is not None:

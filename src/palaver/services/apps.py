@@ -81,6 +81,8 @@ class App:
     secret_key: str | None = field(default=None, repr=False)
     public_key_pem: str | None = field(default=None, repr=False)
     created_at: int = 0
+    #: signs the session keys (A2) of Tencent's client protocol; never leaves the server
+    session_key: str | None = field(default=None, repr=False)
 
     def is_admin(self, identifier: str) -> bool:
         """True if ``identifier`` is one of the app's admin accounts."""
@@ -117,6 +119,7 @@ def _row_to_app(row: object) -> App:
         secret_key=r["secret_key"],
         public_key_pem=r["public_key_pem"],
         created_at=int(r["created_at"]),
+        session_key=r.get("session_key"),
     )
 
 
@@ -177,6 +180,7 @@ class AppService:
                 admins=orjson.dumps(admins).decode(),
                 settings=(settings or AppSettings()).model_dump_json(),
                 created_at=now,
+                session_key=secrets.token_hex(32),
             )
             from palaver.storage import accounts as accounts_store
 
@@ -226,6 +230,17 @@ class AppService:
         app = _row_to_app(row)
         self._cache.put(sdkappid, app)
         return app
+
+    async def ensure_session_key(self, sdkappid: int) -> str:
+        """The app's ``session_key``, made now if it has none (an app created before
+        the column existed and not migrated). Raises ImError(70020) if unknown."""
+        async with self._db.write() as conn:
+            await store.set_session_key_once(conn, sdkappid, secrets.token_hex(32))
+            row = await store.get_app(conn, sdkappid)
+        if row is None:
+            raise ImError(Code.ERR_SVR_ACCOUNT_SDKAPPID_NOT_FOUND)
+        self._cache.drop(sdkappid)
+        return str(row["session_key"])
 
     def current(self, app: App) -> App:
         """The cached, up-to-date version of ``app``, without waiting.

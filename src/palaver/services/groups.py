@@ -172,6 +172,8 @@ class GroupSendOptions:
     sender must be a member and not muted (False for an App admin sending as
     itself). ``need_receipt``: senders get ``MESSAGE_READ_RECEIPT_RECEIVED``.
     ``lane``/``origin``: the sending connection's order and id (as for C2C).
+    ``client_seq``/``client_time``: the client's ``ClientSeq`` and
+    ``MsgClientTime`` (Tencent's SDK names messages by them).
     """
 
     at: tuple[str, ...] = ()
@@ -184,6 +186,8 @@ class GroupSendOptions:
     check_member: bool = True
     lane: SendLane | None = None
     origin: str | None = None
+    client_seq: int = 0
+    client_time: int = 0
 
 
 def custom_list(custom: dict[str, str]) -> list[dict[str, Any]]:
@@ -1110,6 +1114,8 @@ class GroupService:
             body=body,
             random=random,
             time=opts.msg_time or int(self._clock.time()),
+            client_seq=opts.client_seq,
+            client_time=opts.client_time,
             cloud_custom_data=opts.cloud_custom_data,
             flags=control_flags(opts.controls, need_receipt=opts.need_receipt),
             at_users=list(dict.fromkeys(opts.at)) or None,
@@ -1245,13 +1251,13 @@ class GroupService:
                     continue
                 out[seq] = 0
                 if not msg.is_recalled:
-                    await msg_store.set_flags(conn, msg.id, int(msg.flags | MessageFlag.RECALLED))
+                    await msg_store.set_flags(conn, msg.id, msg.flags | MessageFlag.RECALLED.value)
                     recalled.append(msg)
         for msg in recalled:
             await self._publisher.group_notice(
                 app.sdkappid,
                 group.group_id,
-                GroupMessageRevoked(group.group_id, msg.id, msg.seq, operator),
+                GroupMessageRevoked(msg, operator),
             )
         return out
 
@@ -1305,7 +1311,7 @@ class GroupService:
             if old is None:
                 return max(m.read_seq, target) if up_to_seq is None else m.read_seq
             senders = await store.receipt_senders(conn, app.sdkappid, group_id, old, target, user)
-            payload = ConversationRead("GROUP" + group_id, target)
+            payload = ConversationRead("GROUP" + group_id, target, int(self._clock.time()))
             (seq,) = await ev_store.append_events(
                 conn, app.sdkappid, [ev_store.NewEvent(user, EventKind.CONV_READ, None, payload)]
             )

@@ -48,9 +48,12 @@ class SendOptions:
     ``controls``: ``SendMsgControl`` flags (``NoUnread``, ``NoLastMsg``).
     ``check_relations``: apply blacklist (20007), friendship (20009) and
     ``AdminForbid_Type_SendOut`` (20012) checks. ``lane``: order of this client's sends.
+    ``client_seq``/``client_time``: the client's own sequence and clock (Tencent's
+    ``MsgSeq`` and ``MsgClientTime``), kept so every device names the message alike.
     """
 
     client_seq: int | None = None
+    client_time: int = 0
     msg_time: int | None = None
     cloud_custom_data: str | None = None
     sync_other_machine: int | None = None
@@ -176,6 +179,7 @@ class MessageService:
             random=random,
             time=msg_time,
             client_seq=client_seq,
+            client_time=opts.client_time,
             cloud_custom_data=opts.cloud_custom_data,
             flags=control_flags(opts.controls),
             dedupe_key=f"{sender}\x1f{receiver}\x1f{client_seq}\x1f{random}",
@@ -291,6 +295,31 @@ class MessageService:
                 )
         return msg
 
+    async def find(
+        self, app: App, a: str, b: str, random: int, msg_time: int
+    ) -> MessageRecord | None:
+        """The message of the a/b conversation with this ``MsgRandom`` and
+        ``MsgTimeStamp`` (how Tencent's SDK names one it recalls), or ``None``."""
+        conv_id = msg_store.c2c_conv_id(a, b)
+        async with self._db.read() as conn:
+            return await msg_store.get_by_random_time(conn, app.sdkappid, conv_id, random, msg_time)
+
+    async def peer_read_times(self, app: App, owner: str, peers: Iterable[str]) -> dict[str, int]:
+        """When each peer read its conversation with ``owner`` last: the time (unix
+        s) of the last message it has read, 0 if none (Tencent's ``ReadTime``)."""
+        out: dict[str, int] = {}
+        async with self._db.read() as conn:
+            for peer in peers:
+                conv_id = msg_store.c2c_conv_id(owner, peer)
+                row = await msg_store.get_conversation(conn, app.sdkappid, peer, conv_id)
+                msg = (
+                    await msg_store.get_by_seq(conn, app.sdkappid, conv_id, row.read_seq)
+                    if row is not None and row.read_seq
+                    else None
+                )
+                out[peer] = msg.time if msg is not None else 0
+        return out
+
     async def get(self, app: App, viewer: str, peer: str, message_id: int) -> MessageRecord:
         """A message of ``viewer``'s conversation with ``peer`` by storage id.
 
@@ -332,7 +361,7 @@ class MessageService:
         """
         if window is not None and self._clock.time() - msg.time > window:
             raise ImError(Code.ERR_SVR_MSG_REVOKE_TIME_LIMIT, "the recall time limit has passed")
-        recalled = msg.with_flags(msg.flags | MessageFlag.RECALLED)
+        recalled = msg.with_flags(msg.flags | MessageFlag.RECALLED.value)
         if msg.is_recalled:
             return recalled
         users = list(dict.fromkeys([msg.sender, msg.receiver]))
@@ -370,7 +399,7 @@ class MessageService:
                 return target
             events = [
                 ev_store.NewEvent(
-                    owner, EventKind.CONV_READ, None, ConversationRead("C2C" + peer, target)
+                    owner, EventKind.CONV_READ, None, ConversationRead("C2C" + peer, target, now)
                 ),
             ]
             if peer != owner:

@@ -61,6 +61,7 @@ class Draft:
     random: int
     time: int
     client_seq: int = 0
+    client_time: int = 0
     cloud_custom_data: str | None = None
     flags: int = 0
     at_users: list[str] | None = None
@@ -82,6 +83,7 @@ class Draft:
             msg_time=self.time,
             random=self.random,
             client_seq=self.client_seq,
+            client_time=self.client_time,
             body=orjson.dumps(self.body).decode(),
             cloud_custom_data=self.cloud_custom_data,
             flags=self.flags,
@@ -102,6 +104,7 @@ class Draft:
             random=self.random,
             body=self.body,
             client_seq=self.client_seq,
+            client_time=self.client_time,
             msg_key=st.msg_key
             if st
             else msg_store.make_msg_key(self.client_seq, self.random, self.time),
@@ -115,14 +118,16 @@ class Draft:
 def control_flags(controls: frozenset[str], *, need_receipt: bool = False) -> int:
     """:class:`MessageFlag` bits of REST ``SendMsgControl`` (``NoUnread``,
     ``NoLastMsg``) and the SDK's ``needReadReceipt``."""
-    flags = MessageFlag(0)
+    if not controls and not need_receipt:
+        return 0
+    flags = 0
     if "NoUnread" in controls:
-        flags |= MessageFlag.NO_UNREAD
+        flags |= MessageFlag.NO_UNREAD.value
     if "NoLastMsg" in controls:
-        flags |= MessageFlag.NO_LAST_MSG
+        flags |= MessageFlag.NO_LAST_MSG.value
     if need_receipt:
-        flags |= MessageFlag.NEED_RECEIPT
-    return int(flags)
+        flags |= MessageFlag.NEED_RECEIPT.value
+    return flags
 
 
 @dataclass(frozen=True)

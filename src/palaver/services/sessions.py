@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from palaver.errors import Code, ImError
+from palaver.protocol.tencent import ids
 from palaver.services.ports import Publisher
 from palaver.storage import Database
 from palaver.storage import events as ev_store
@@ -29,6 +30,17 @@ if TYPE_CHECKING:
 
 #: Most missed messages of one group replayed at login (docs/protocol.md §8.1).
 GROUP_REPLAY_LIMIT = 200
+
+
+@dataclass(frozen=True)
+class Authenticated:
+    """Who logged in: the app, the user, and the validity of the credential
+    (unix s: ``issued``, and ``expires``, when the UserSig stops working)."""
+
+    app: App
+    user_id: str
+    issued: int
+    expires: int
 
 
 @dataclass(frozen=True)
@@ -76,8 +88,8 @@ class SessionService:
         self._groups = groups
         self._publisher = publisher
 
-    async def authenticate(self, sdkappid: int, user_id: str, user_sig: str) -> App:
-        """The app ``user_id`` may log in to with ``user_sig``.
+    async def authenticate(self, sdkappid: int, user_id: str, user_sig: str) -> Authenticated:
+        """Who may log in with ``user_sig``.
 
         Raises:
             ImError: 70020 unknown SDKAppID; 700xx a bad UserSig (70001 expired,
@@ -89,12 +101,46 @@ class SessionService:
         if app is None:
             raise ImError(Code.ERR_SVR_ACCOUNT_SDKAPPID_NOT_FOUND)
         info = app.verify_usersig(user_sig, user_id)
+        await self._check_account(app, user_id, info.time)
+        return Authenticated(app, user_id, info.time, info.time + info.expire)
+
+    async def _check_account(self, app: App, user_id: str, issued: int) -> None:
         kicked = await self._accounts.kicked_at(app, user_id)
         if kicked is None:
             raise ImError(Code.ERR_SVR_ACCOUNT_NOT_FOUND)
-        if kicked and info.time < kicked:
+        if kicked and issued < kicked:
             raise ImError(Code.ERR_SVR_ACCOUNT_INVALID_USERSIG)
-        return app
+
+    async def issue_key(self, who: Authenticated) -> str:
+        """A session key (Tencent's ``A2Key``) for ``who``: the SDK logs in with it
+        again after a reconnect, to any node, until the UserSig would have expired."""
+        secret = ids.a2_secret(await self._session_key(who.app))
+        return ids.make_a2(secret, ids.A2(who.app.sdkappid, who.user_id, who.issued, who.expires))
+
+    async def authenticate_key(self, token: str, now: int) -> Authenticated:
+        """Who a session key (from :meth:`issue_key`) logs in.
+
+        Raises:
+            ImError: 70003 not a valid key; 70020 its app is gone; 70001 expired
+                (the UserSig it came from has); 70107 the account is gone; 70052
+                the user was kicked after it was issued.
+        """
+        sdkappid = ids.a2_app(token)
+        app = await self._apps.get(sdkappid) if sdkappid is not None else None
+        if app is None:
+            raise ImError(Code.ERR_SVR_ACCOUNT_SDKAPPID_NOT_FOUND)
+        a2 = ids.read_a2(ids.a2_secret(await self._session_key(app)), token)
+        if a2 is None or a2.sdkappid != app.sdkappid:
+            raise ImError(Code.ERR_SVR_ACCOUNT_USERSIG_CHECK_FAILED, "invalid session key")
+        if now >= a2.expires:
+            raise ImError(Code.ERR_SVR_ACCOUNT_USERSIG_EXPIRED)
+        await self._check_account(app, a2.user_id, a2.issued)
+        return Authenticated(app, a2.user_id, a2.issued, a2.expires)
+
+    async def _session_key(self, app: App) -> str:
+        if app.session_key:
+            return app.session_key
+        return await self._apps.ensure_session_key(app.sdkappid)
 
     async def open(self, app: App, user_id: str, connection_id: str, platform: str) -> None:
         """A new connection of ``user_id`` on ``platform`` is live: close the ones it

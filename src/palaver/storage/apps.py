@@ -32,3 +32,13 @@ async def list_apps(conn: AsyncConnection) -> Sequence[RowMapping]:
 async def update_app(conn: AsyncConnection, sdkappid: int, **values: Any) -> None:
     """Update columns of one app."""
     await conn.execute(apps.update().where(apps.c.sdkappid == sdkappid).values(**values))
+
+
+async def set_session_key_once(conn: AsyncConnection, sdkappid: int, key: str) -> None:
+    """Give the app ``key`` as its ``session_key`` unless it has one (two nodes
+    racing keep the first)."""
+    await conn.execute(
+        apps.update()
+        .where(apps.c.sdkappid == sdkappid, apps.c.session_key.is_(None))
+        .values(session_key=key)
+    )

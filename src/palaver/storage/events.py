@@ -72,7 +72,7 @@ def payload_json(p: EventPayload | None) -> str | None:
         case ReadByPeer():
             d = {"peer": p.peer, "seq": p.seq, "time": p.time}
         case ConversationRead():
-            d = {"conversationID": p.conversation_id, "seq": p.seq}
+            d = {"conversationID": p.conversation_id, "seq": p.seq, "time": p.time}
         case ConversationChanged():
             d = {"conversationID": p.conversation_id, "change": p.change}
         case ProfileChanged():
@@ -101,7 +101,7 @@ def payload_of(kind: int, text: str | bytes | None) -> EventPayload | None:
         case EventKind.READ_BY_PEER:
             return ReadByPeer(d["peer"], int(d["seq"]), int(d.get("time", 0)))
         case EventKind.CONV_READ:
-            return ConversationRead(d["conversationID"], int(d["seq"]))
+            return ConversationRead(d["conversationID"], int(d["seq"]), int(d.get("time", 0)))
         case EventKind.CONV_CHANGED:
             return ConversationChanged(d["conversationID"], d["change"])
         case EventKind.PROFILE:
@@ -223,6 +223,7 @@ async def read_events(
             m.msg_time.label("m_msg_time"),
             m.random.label("m_random"),
             m.client_seq.label("m_client_seq"),
+            m.client_time.label("m_client_time"),
             m.msg_key.label("m_msg_key"),
             m.body.label("m_body"),
             m.cloud_custom_data.label("m_cloud_custom_data"),

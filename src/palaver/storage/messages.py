@@ -51,6 +51,7 @@ class NewMessage:
     random: int
     client_seq: int
     body: str
+    client_time: int = 0
     cloud_custom_data: str | None = None
     flags: int = 0
     dedupe_key: str | None = None

@@ -30,6 +30,7 @@ def message_record(row: RowMapping, prefix: str = "", *, flags: int | None = Non
         random=int(row[prefix + "random"]),
         body=orjson.loads(row[prefix + "body"]),
         client_seq=int(row.get(prefix + "client_seq") or 0),
+        client_time=int(row.get(prefix + "client_time") or 0),
         msg_key=row[prefix + "msg_key"],
         cloud_custom_data=row[prefix + "cloud_custom_data"],
         flags=int(row[prefix + "flags"]) if flags is None else flags,

@@ -54,6 +54,8 @@ apps = Table(
     Column("admins", Text, nullable=False),  # JSON list of identifiers
     Column("settings", Text, nullable=False),  # JSON object, see services.apps.AppSettings
     Column("created_at", BigInteger, nullable=False),
+    # signs the session keys (A2) of Tencent's client protocol
+    Column("session_key", Text, nullable=True),
 )
 
 accounts = Table(
@@ -139,6 +141,8 @@ messages = Table(
     Column("msg_time", BigInteger, nullable=False),
     Column("random", BigInteger, nullable=False),
     Column("client_seq", BigInteger, nullable=False),
+    # the sender's clock (Tencent's MsgClientTime; 0: the same as msg_time)
+    Column("client_time", BigInteger, nullable=False, server_default="0"),
     Column("msg_key", String(96), nullable=False),
     Column("body", Text, nullable=False),  # JSON MsgBody array
     Column("cloud_custom_data", Text, nullable=True),

@@ -50,6 +50,10 @@ from palaver.storage.schema import (
 
 log = logging.getLogger("palaver.writer")
 
+# Plain ints: flag arithmetic runs per message (IntFlag operations cost ~1 µs).
+_NOT_IN_SENDER_ROAM = MessageFlag.NOT_IN_SENDER_ROAM.value
+_NO_LAST_MSG = MessageFlag.NO_LAST_MSG.value
+
 
 @dataclass(frozen=True)
 class C2CWrite:
@@ -252,6 +256,7 @@ def _message_row(app_id: int, m: NewMessage, seq: int, flags: int) -> dict[str, 
         "msg_time": m.msg_time,
         "random": m.random,
         "client_seq": m.client_seq,
+        "client_time": m.client_time,
         "msg_key": make_msg_key(seq, m.random, m.msg_time),
         "body": m.body,
         "cloud_custom_data": m.cloud_custom_data,
@@ -349,7 +354,7 @@ def _write_app(
         seq = conv_last[m.conv_id] + 1
         conv_last[m.conv_id] = seq
         seqs.append(seq)
-        flags = m.flags | (0 if op.to_sender_roam else int(MessageFlag.NOT_IN_SENDER_ROAM))
+        flags = m.flags | (0 if op.to_sender_roam else _NOT_IN_SENDER_ROAM)
         msg_rows.append(_message_row(app_id, m, seq, flags))
     first = reserve_ids(conn, "message_id", len(msg_rows))
     ids = list(range(first, first + len(msg_rows)))
@@ -371,7 +376,7 @@ def _write_app(
         sides = [(m.to_account, m.from_account)] if m.to_account != m.from_account else []
         if op.to_sender_roam:
             sides.append((m.from_account, m.to_account))
-        target = conv_touched if m.flags & MessageFlag.NO_LAST_MSG else conv_moved
+        target = conv_touched if m.flags & _NO_LAST_MSG else conv_moved
         for owner, peer in sides:
             target[(owner, m.conv_id)] = _conv_row(
                 app_id, owner, peer, m.conv_id, seq, m.msg_time, int(msg_id)
@@ -440,7 +445,7 @@ def _write_group_app(
     senders: dict[tuple[str, str], int] = {}
     for k, (op, row) in enumerate(zip(ops, rows, strict=True)):
         row["id"] = first + k
-        if not op.msg.flags & MessageFlag.NO_LAST_MSG:
+        if not op.msg.flags & _NO_LAST_MSG:
             shown[op.msg.conv_id] = (op.msg.msg_time, first + k)
         if op.sender_is_member:
             senders[(op.msg.to_account, op.msg.from_account)] = op.msg.msg_time

@@ -59,7 +59,7 @@ async def login(s: Session, d: Login) -> dict[str, Any]:
             Code.ERR_SVR_COMM_INVALID_HTTP_URL,
             f"protocol version {d.v} is not supported (use {PROTOCOL_VERSION})",
         )
-    app = await hub.sessions.authenticate(d.SDKAppID, d.userID, d.userSig)
+    app = (await hub.sessions.authenticate(d.SDKAppID, d.userID, d.userSig)).app
     conn = s.conn
     conn.app_id, conn.user_id, conn.platform = app.sdkappid, d.userID, d.platform[:16]
     s.app, s.user_id = app, d.userID

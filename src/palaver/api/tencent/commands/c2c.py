@@ -1,0 +1,206 @@
+"""C2C message commands (``openim.*``): send, history, recall, read state
+(docs/tencent-client-protocol.md §6.5). Tencent REST shapes on the wire."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import Field
+
+from palaver.api.tencent.core import Body, TencentSession, command
+from palaver.errors import Code, ImError
+from palaver.model.messages import MessageRecord
+from palaver.protocol.objects import message_wire
+from palaver.protocol.tencent import objects as o
+from palaver.services.messages import SendOptions, UnknownParty
+
+UINT32 = (1 << 32) - 1
+#: Most messages of one ``getroammsg`` page (the SDK asks for 15).
+MAX_ROAM = 100
+
+
+class SendMsg(Body):
+    To_Account: str
+    MsgSeq: int = Field(0, ge=0, le=UINT32)
+    MsgRandom: int = Field(0, ge=0, le=UINT32)
+    MsgBody: Any = None
+    CloudCustomData: str = ""
+    MsgClientTime: int = Field(0, ge=0)
+    MsgLifeTime: int | None = None
+    SendMsgControl: list[str] = []
+    IsNeedReadReceipt: int = 0
+
+
+@command("openim", "sendmsg", SendMsg)
+async def sendmsg(s: TencentSession, d: SendMsg) -> dict[str, Any]:
+    """``sendMessage`` to ``C2C<id>``: stored (``MsgLifeTime`` 0: online-only) and
+    pushed; answers ``MsgTime``, ``MsgSeq`` and ``MsgKey``.
+
+    Errors as REST ``openim/sendmsg``: 90002/90007/80002 bad body, 20003 the
+    receiver is not imported, 20007 blacklisted, 20009 not friends (app setting
+    ``check_friendship``), 90026 bad lifetime.
+    """
+    app = s.require_app()
+    try:
+        res = await s.hub.messages.send_c2c(
+            app,
+            s.user_id,
+            d.To_Account,
+            d.MsgBody,
+            d.MsgRandom,
+            SendOptions(
+                client_seq=d.MsgSeq,
+                client_time=d.MsgClientTime,
+                cloud_custom_data=d.CloudCustomData or None,
+                lifetime=d.MsgLifeTime,
+                controls=frozenset(d.SendMsgControl),
+                lane=s.lane,
+                origin=s.conn.id,
+            ),
+        )
+    except UnknownParty as exc:
+        raise ImError(Code.ERR_SVR_MSG_INVALID_ID, exc.info) from None
+    return {"MsgTime": res.msg_time, "MsgSeq": d.MsgSeq, "MsgKey": res.msg_key}
+
+
+def _c2c(m: MessageRecord, viewer: str, peer_read: int = 0) -> dict[str, Any]:
+    """A C2C message for a history page, with ``IsPeerRead`` on mine."""
+    obj = o.c2c_message(message_wire(m, viewer))
+    if m.sender == viewer and m.seq <= peer_read:
+        obj["IsPeerRead"] = 1
+    return obj
+
+
+class GetRoamMsg(Body):
+    Peer_Account: str
+    MaxCnt: int = Field(15, ge=1)
+    LastMsgTime: int = 0
+    MsgKey: str = ""
+
+
+@command("openim", "getroammsg", GetRoamMsg)
+async def getroammsg(s: TencentSession, d: GetRoamMsg) -> dict[str, Any]:
+    """``getMessageList`` of ``C2C<id>``: a page of history, oldest first, before
+    the message ``MsgKey`` (empty: the newest). ``Complete`` 1 when nothing is older.
+
+    Errors: 90001 a ``MsgKey`` that is not a message of this conversation.
+    """
+    app = s.require_app()
+    hub = s.hub
+    before = None
+    if d.MsgKey:
+        anchor = await hub.messages.find_by_key(app, s.user_id, d.Peer_Account, d.MsgKey)
+        if anchor is None:
+            raise ImError(Code.ERR_SVR_MSG_JSON_PARSE_FAILED, "MsgKey is not in this conversation")
+        before = anchor.seq
+    page = await hub.messages.history(
+        app, s.user_id, d.Peer_Account, limit=min(d.MaxCnt, MAX_ROAM), before_seq=before
+    )
+    peer_read = await hub.messages.peer_read_seq(app, s.user_id, d.Peer_Account)
+    msgs = page.messages
+    oldest = msgs[0] if msgs else None
+    return {
+        "Complete": int(page.complete),
+        "MsgCnt": len(msgs),
+        "LastMsgTime": oldest.time if oldest else 0,
+        "MsgKey": oldest.msg_key if oldest else "",
+        "MsgList": [_c2c(m, s.user_id, peer_read) for m in msgs],
+    }
+
+
+class MsgRef(Body):
+    From_Account: str = ""
+    To_Account: str
+    MsgSeq: int = 0
+    MsgRandom: int = 0
+    MsgTimeStamp: int = 0
+
+
+class MsgWithdraw(Body):
+    MsgInfo: MsgRef
+
+
+@command("openim", "msgwithdraw", MsgWithdraw)
+async def msgwithdraw(s: TencentSession, d: MsgWithdraw) -> None:
+    """``revokeMessage`` of one of my C2C messages, within the app's recall window.
+
+    Errors: 20016 past the window; 90001 no such message of mine.
+    """
+    app = s.require_app()
+    i = d.MsgInfo
+    msg = await s.hub.messages.find(app, s.user_id, i.To_Account, i.MsgRandom, i.MsgTimeStamp)
+    if msg is None or msg.sender != s.user_id:
+        raise ImError(Code.ERR_SVR_MSG_JSON_PARSE_FAILED, "no such message of yours")
+    await s.hub.messages.recall_message(app, msg, s.user_id, window=app.settings.recall_window)
+
+
+class ReadItem(Body):
+    To_Account: str
+    LastedMsgTime: int = 0
+
+
+class Readed(Body):
+    C2CMsgReadedItem: list[ReadItem] = Field(default_factory=list, max_length=100)
+
+
+class MsgReaded(Body):
+    C2CMsgReaded: Readed = Readed()
+
+
+@command("openim", "msgreaded", MsgReaded)
+async def msgreaded(s: TencentSession, d: MsgReaded) -> None:
+    """``setMessageRead`` of ``C2C<id>``: read up to the newest message; the peer
+    gets ``MESSAGE_READ_BY_PEER``, my other devices the read state."""
+    app = s.require_app()
+    for item in d.C2CMsgReaded.C2CMsgReadedItem:
+        await s.hub.messages.mark_read(app, s.user_id, item.To_Account)
+
+
+class PeerReadTime(Body):
+    To_Account: list[str] = Field(default_factory=list, max_length=100)
+
+
+@command("openim", "get_peer_read_time", PeerReadTime)
+async def get_peer_read_time(s: TencentSession, d: PeerReadTime) -> dict[str, Any]:
+    """When each peer read our conversation last: the time of the last message
+    they read (0 if none), parallel to ``To_Account``; the SDK marks my older
+    messages ``isPeerRead``."""
+    app = s.require_app()
+    times = await s.hub.messages.peer_read_times(app, s.user_id, d.To_Account)
+    return {"ReadTime": [times.get(p, 0) for p in d.To_Account]}
+
+
+class ReceiptItem(Body):
+    From_Account: str = ""
+    To_Account: str = ""
+    MsgRandom: int = 0
+    MsgTime: int = 0
+
+
+class C2CReceipt(Body):
+    Peer_Account: str
+    C2CMsgInfo: list[ReceiptItem] = Field(default_factory=list, max_length=100)
+
+
+@command("openim", "c2c_msg_read_receipt", C2CReceipt)
+async def c2c_msg_read_receipt(s: TencentSession, d: C2CReceipt) -> None:
+    """``sendMessageReadReceipt`` for messages from ``Peer_Account``: the
+    conversation is read up to them; the peer sees them read."""
+    app = s.require_app()
+    await s.hub.messages.mark_read(app, s.user_id, d.Peer_Account)
+
+
+class MuteQuery(Body):
+    Peer_Account: list[str] = Field(default_factory=list, max_length=100)
+
+
+@command("openim", "get_c2c_peer_mute_notifications", MuteQuery)
+async def get_c2c_peer_mute_notifications(s: TencentSession, d: MuteQuery) -> dict[str, Any]:
+    """``getMessageRemindType`` of C2C peers: every conversation notifies
+    (per-conversation do-not-disturb is not kept yet)."""
+    s.require_app()
+    return {
+        "MuteNotificationsList": [
+            {"Peer_Account": p, "Mute_Notifications": 0} for p in d.Peer_Account
+        ]
+    }

@@ -1,0 +1,189 @@
+"""The WebSocket endpoint of Tencent's client protocol: ``/binfo`` (and ``/ws/binfo``).
+
+``TencentCloudChat.create({SDKAppID, proxyServer: "ws://HOST:PORT"})`` makes
+``@tencentcloud/chat`` connect here instead of Tencent's servers
+(docs/tencent-client-protocol.md). Frames are binary JSON
+(:mod:`palaver.protocol.tencent.frames`); ``/info`` is the text-frame variant
+some mini-program builds use.
+
+The first request that needs a user is ``im_open_status.wslogin``; it runs
+alone, then requests run concurrently (answered when done), except that one
+connection's sends are stored in the order they arrived. Heartbeats are
+answered at once, ahead of any work in flight.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from typing import TYPE_CHECKING
+
+from aiohttp import WSMsgType, web
+
+from palaver.api.tencent import commands  # noqa: F401  (registers the commands)
+from palaver.api.tencent.core import (
+    NO_ANSWER,
+    ResumePositions,
+    TencentSession,
+    find,
+    parse_body,
+    reset_current_request,
+    set_current_request,
+)
+from palaver.errors import Code, ImError
+from palaver.protocol.tencent.frames import (
+    MAX_FRAME_BYTES,
+    Request,
+    decode_request,
+    encode_answer,
+    encode_error,
+)
+from palaver.protocol.tencent.pushes import TencentCodec
+from palaver.realtime.connection import Connection
+
+if TYPE_CHECKING:
+    from palaver.hub import Hub
+
+log = logging.getLogger("palaver.tencent")
+
+MAX_IN_FLIGHT = 256  # requests of one connection handled at once
+OP_GRACE = 10.0  # seconds requests in flight may finish after their connection ends
+HEARTBEAT = "heartbeat.alive"
+
+
+class TextTencentCodec(TencentCodec):
+    """The same pushes in text frames (``/info``)."""
+
+    name = "tencent-text"
+    binary = False
+
+
+TEXT_CODEC = TextTencentCodec()
+BINARY_CODEC = TencentCodec()
+
+
+class TencentEndpoint:
+    """The aiohttp handler of ``/binfo`` and ``/info``."""
+
+    def __init__(self, hub: Hub) -> None:
+        self.hub = hub
+        self.resume = ResumePositions()
+
+    async def handle(self, request: web.Request) -> web.WebSocketResponse:
+        """Serve one SDK instance until it disconnects."""
+        ws = web.WebSocketResponse(
+            max_msg_size=MAX_FRAME_BYTES, autoping=True, decode_text=False, compress=False
+        )
+        await ws.prepare(request)
+        hub = self.hub
+        text = request.path.endswith("/info")
+        conn = Connection(
+            ws,
+            queue_frames=hub.settings.send_queue_frames,
+            loader=hub.catch_up.user,
+            group_loader=hub.catch_up.group,
+            transport=request.transport,
+            codec=TEXT_CODEC if text else BINARY_CODEC,
+            close_on_kick=False,
+        )
+        session = TencentSession(hub, conn, self.resume, request.query.get("instanceid", "")[:64])
+        slots = asyncio.Semaphore(MAX_IN_FLIGHT)
+        try:
+            async for msg in ws:
+                conn.last_seen = time.monotonic()
+                if msg.type not in (WSMsgType.BINARY, WSMsgType.TEXT):
+                    continue
+                try:
+                    req = decode_request(msg.data)
+                except ImError as exc:
+                    bad: Request | None = getattr(exc, "request", None)
+                    if bad is not None:
+                        conn.send(encode_error(bad.servcmd, bad.seq, exc.code, exc.info))
+                    continue
+                if req.servcmd == HEARTBEAT:
+                    conn.send(encode_answer(req))  # ahead of everything in flight
+                    continue
+                if session.app is None:
+                    answer(session, await run(session, req))  # login runs alone
+                    continue
+                await slots.acquire()
+                task = asyncio.create_task(self._run(session, req, slots))
+                session.tasks.add(task)
+                task.add_done_callback(session.tasks.discard)
+        finally:
+            await self._end(session)
+        return ws
+
+    async def _end(self, session: TencentSession) -> None:
+        conn = session.conn
+        if session.app is not None:
+            self.hub.registry.remove(conn)
+            self.resume.keep(
+                (session.app.sdkappid, session.user_id, session.instance_id), session.acked
+            )
+            session.app = None
+        pending = list(session.tasks)
+        if pending:
+            _, late = await asyncio.wait(pending, timeout=OP_GRACE)
+            for task in late:
+                task.cancel()
+            if late:
+                await asyncio.gather(*late, return_exceptions=True)
+        await conn.finished()
+
+    @staticmethod
+    async def _run(session: TencentSession, req: Request, slots: asyncio.Semaphore) -> None:
+        try:
+            answer(session, await run(session, req))
+        finally:
+            slots.release()
+
+
+def answer(session: TencentSession, frame: bytes | None) -> None:
+    """Queue an answer (``None``: the command takes none), then run the
+    session's :attr:`~TencentSession.after_answer` hook if a command set it."""
+    if frame is not None:
+        session.conn.send(frame)
+    hook, session.after_answer = session.after_answer, None
+    if hook is not None:
+        hook()
+
+
+async def run(session: TencentSession, req: Request) -> bytes | None:
+    """Run one request; its answer frame (errors are Tencent-coded answers;
+    ``None`` for commands the SDK expects no answer to)."""
+    token = set_current_request(req)
+    try:
+        if session.conn.kicked:  # a newer login or a REST kick replaced this one
+            session.log_out()
+        cmd = find(req.servcmd)
+        if cmd is None:
+            raise ImError(Code.ERR_SVR_COMM_INVALID_RES, f"{req.servcmd} is not supported")
+        if session.app is None and not cmd.anonymous:
+            raise ImError(Code.ERR_SDK_NOT_LOGGED_IN, "log in first")
+        if session.app is not None:  # settings changed since login apply now (no await)
+            session.app = session.hub.apps.current(session.app)
+        result = await cmd.handler(session, parse_body(cmd, req))
+        if result is NO_ANSWER:
+            return None
+        return encode_answer(req, result)
+    except ImError as exc:
+        return encode_error(req.servcmd, req.seq, exc.code, exc.info)
+    except Exception:
+        log.exception("%s failed", req.servcmd)
+        return encode_error(req.servcmd, req.seq, Code.ERR_SVR_ACCOUNT_INTERNAL_ERROR)
+    finally:
+        reset_current_request(token)
+
+
+def add_routes(app: web.Application, hub: Hub) -> None:
+    """Serve the endpoint where ``proxyServer`` points the SDK: ``/binfo`` and
+    ``/info`` at the root (``proxyServer: "ws://HOST:PORT"``) and under ``/ws``."""
+    endpoint = TencentEndpoint(hub)
+    for path in ("/binfo", "/info", "/ws/binfo", "/ws/info"):
+        app.router.add_get(path, endpoint.handle)
+    app[ENDPOINT_KEY] = endpoint
+
+
+ENDPOINT_KEY = web.AppKey("tencent", TencentEndpoint)

@@ -1,0 +1,252 @@
+"""Palaver's pushes in Tencent's protocol: :class:`TencentCodec`.
+
+Every push Palaver makes (:mod:`palaver.protocol.pushes`) has one translation
+here, built from the push alone (so a push is translated once for all the
+connections that speak this protocol, on any node). The SDK dispatches a push
+by the keys of its ``EventArray`` items (docs/tencent-client-protocol.md §8):
+
+==================================  ===============================================
+Palaver push                        Tencent push (``im_open_push.msg_push``)
+==================================  ===============================================
+``MESSAGE_RECEIVED`` C2C            ``Event`` 1 ``C2cMsgArray``
+``MESSAGE_RECEIVED`` group          ``Event`` 3 ``GroupMsgArray``; a tip: ``Event`` 4
+                                    ``GroupTips``; a whole-group notice: ``Event`` 5
+``MESSAGE_REVOKED``                 C2C: ``WithdrawC2cMsgNotify``; group: ``Event`` 5
+                                    ``GroupWithdrawInfoArray``
+``MESSAGE_READ_BY_PEER``            ``C2cReadedReceipt``
+``CONVERSATION_READ``               C2C: ``ReadC2cMsgNotify``; group: ``GroupReadInfoArray``
+``CONVERSATION_CHANGED``            ``RecentContactMod`` (deleted, pinned, unpinned)
+``PROFILE_UPDATED``                 ``Event`` 7 ``ProfileDataMod``
+``GROUP_LIST_UPDATED``              a group system notice (``Event`` 5): kicked,
+                                    dismissed, invited, quit, accepted, rejected, admin
+``GROUP_DISMISSED``                 system notice: dismissed
+``GROUP_SYSTEM_NOTICE_RECEIVED``    system notice: custom (255)
+``KICKED_OUT``                      ``im_open_status.stat_forceoffline``
+==================================  ===============================================
+
+Stream pushes (with ``seq``) ask for an ack (``NeedAck``); their ``SessionData``
+names the stream position (``u:<seq>``, ``GROUP<id>:<seq>``) so the server
+learns what the client holds. Pushes without a translation (``sync_done``,
+``MESSAGE_EXPIRED``, list changes the SDK refetches itself) encode to ``b""``:
+nothing is sent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import orjson
+
+from palaver.protocol.frames import Push
+from palaver.protocol.tencent import objects as o
+from palaver.protocol.tencent.frames import FORCE_OFFLINE, MSG_PUSH, encode_push
+from palaver.protocol.tencent.ids import tiny_id
+
+#: ``KICKED_OUT`` type -> ``KickType``.
+KICK_TYPES = {"multipleAccount": 1, "multipleDevice": 2, "REST_API_Kick": 3}
+
+Body = dict[str, Any]
+
+
+def _events(*items: Body) -> Body:
+    return {"EventArray": list(items)}
+
+
+def _message(d: Body, push: Push) -> Body | None:
+    m = d["message"]
+    if m.get("conversationType") == "GROUP":
+        first = m["MsgBody"][0]["MsgType"] if m["MsgBody"] else ""
+        if first == "TIMGroupTipElem":
+            return _events({"Event": o.EV_GROUP_TIP, "GroupTips": [o.group_tip(m)]})
+        if first == "TIMGroupSystemNoticeElem":
+            content = (m["MsgBody"][0].get("MsgContent") or {}).get("Content", "")
+            notice = o.system_notice(
+                m["to"],
+                o.NOTICE_CUSTOM,
+                sequence=m["sequence"],
+                random=m["random"],
+                time=m["time"],
+                UserDefinedField=content,
+            )
+            return _events({"Event": o.EV_GROUP_NOTICE, "GroupTips": [notice]})
+        return _events({"Event": o.EV_GROUP_MSG, "GroupMsgArray": [o.group_message(m)]})
+    sync = m.get("flow") == "out"
+    return _events({"Event": o.EV_C2C, "C2cMsgArray": [o.c2c_message(m, sync=sync)]})
+
+
+def _revoked(d: Body, push: Push) -> Body | None:
+    cid: str = d["conversationID"]
+    if cid.startswith("GROUP"):
+        group_id = cid[5:]
+        item = {
+            "GroupInfo": {"GroupId": group_id},
+            "ToGroupId": group_id,
+            "MsgSeq": 0,
+            "MsgRandom": d.get("random", 0),
+            "MsgTimeStamp": d.get("time", 0),
+            "From_Account": d.get("revoker", ""),
+            "MsgBody": {
+                "GroupWithdrawInfoArray": [
+                    {
+                        "GroupId": group_id,
+                        "MsgSeq": d["sequence"],
+                        "MsgRandom": d.get("random", 0),
+                        "TinyId": tiny_id(d.get("from", "")),
+                        "MsgClientTime": d.get("clientTime", 0),
+                    }
+                ]
+            },
+            "RevokerInfo": {"Revoker": d.get("revoker", ""), "Reason": ""},
+        }
+        return _events({"Event": o.EV_GROUP_NOTICE, "GroupTips": [item]})
+    info = {
+        "From_Account": d.get("from", ""),
+        "To_Account": d.get("to", ""),
+        "MsgSeq": d.get("clientSequence") or d["sequence"],
+        "MsgRandom": d.get("random", 0),
+        "MsgTimeStamp": d.get("time", 0),
+        "TinyId": tiny_id(d.get("from", "")),
+        "MsgClientTime": d.get("clientTime", 0),
+        "RevokerInfo": {"Revoker": d.get("revoker", ""), "Reason": ""},
+    }
+    notify = {"WithdrawC2cMsgNotify": {"C2cWithdrawInfoArray": [info]}}
+    return _events({"Event": o.EV_C2C_NOTIFY, "C2cNotifyMsgArray": [notify]})
+
+
+def _read_by_peer(d: Body, push: Push) -> Body | None:
+    reader = d["userID"]
+    receipt = {
+        "To_Account": reader,
+        "UinPairReadArray": [{"To_Account": reader, "LastReadTime": d.get("time", 0)}],
+    }
+    return _events({"Event": o.EV_C2C_NOTIFY, "C2cNotifyMsgArray": [{"C2cReadedReceipt": receipt}]})
+
+
+def _conversation_read(d: Body, push: Push) -> Body | None:
+    cid: str = d["conversationID"]
+    if cid.startswith("GROUP"):
+        group_id = cid[5:]
+        item = {
+            "GroupInfo": {"GroupId": group_id},
+            "ToGroupId": group_id,
+            "MsgSeq": 0,
+            "MsgRandom": 0,
+            "From_Account": "",
+            "MsgBody": {
+                "GroupReadInfoArray": [{"GroupId": group_id, "LastReadMsgSeq": d["readSequence"]}]
+            },
+        }
+        return _events({"Event": o.EV_GROUP_NOTICE, "GroupTips": [item]})
+    notice = {"UinPairReadArray": [{"From_Account": cid[3:], "LastReadTime": d.get("time", 0)}]}
+    return _events({"Event": o.EV_C2C_NOTIFY, "C2cNotifyMsgArray": [{"ReadC2cMsgNotify": notice}]})
+
+
+def _conversation_changed(d: Body, push: Push) -> Body | None:
+    cid: str = d["conversationID"]
+    ref = (
+        {"Type": 2, "GroupId": cid[5:]}
+        if cid.startswith("GROUP")
+        else {"Type": 1, "UserId": cid[3:]}
+    )
+    change = d.get("change")
+    if change == "deleted":
+        item = {"PushType": 1, "RecentContactDeleteItem": {"RecentContactList": [ref]}}
+    elif change in ("pinned", "unpinned"):
+        item = {
+            "PushType": 2 if change == "pinned" else 3,
+            "RecentContactTopItem": {"RecentContactList": [ref]},
+        }
+    else:
+        return None
+    return {"EventArray": [{"Event": 0, "RecentContactMod": [item]}]}
+
+
+def _profile(d: Body, push: Push) -> Body | None:
+    mod = {"Profile_Account": d["userID"], "ProfileList": o.profile_items(d["profile"])}
+    return _events({"Event": o.EV_PROFILE, "ProfileDataMod": [mod]})
+
+
+#: membership ``change`` -> system notice ``OpType``
+_MEMBERSHIP = {
+    "kicked": o.NOTICE_KICKED,
+    "dismissed": o.NOTICE_DISMISSED,
+    "quit": o.NOTICE_QUIT,
+    "rejected": o.NOTICE_REJECTED,
+}
+
+
+def _membership(d: Body, push: Push) -> Body | None:
+    change = d.get("change")
+    if change == "joined":
+        op = o.NOTICE_CREATED if d.get("role") == "Owner" else o.NOTICE_INVITED
+    elif change == "role":
+        op = o.NOTICE_SET_ADMIN if d.get("role") == "Admin" else o.NOTICE_CANCEL_ADMIN
+        if d.get("role") == "Owner":
+            return None  # an owner change shows as a group tip
+    elif change in _MEMBERSHIP:
+        op = _MEMBERSHIP[change]
+    else:
+        return None
+    notice = o.system_notice(
+        d["groupID"], op, group_type=d.get("groupType", ""), RemarkInfo=d.get("reason") or ""
+    )
+    return _events({"Event": o.EV_GROUP_NOTICE, "GroupTips": [notice]})
+
+
+def _dismissed(d: Body, push: Push) -> Body | None:
+    notice = o.system_notice(d["groupID"], o.NOTICE_DISMISSED)
+    return _events({"Event": o.EV_GROUP_NOTICE, "GroupTips": [notice]})
+
+
+def _system_notice(d: Body, push: Push) -> Body | None:
+    notice = o.system_notice(d["groupID"], o.NOTICE_CUSTOM, UserDefinedField=d.get("content", ""))
+    return _events({"Event": o.EV_GROUP_NOTICE, "GroupTips": [notice]})
+
+
+def _kicked(d: Body, push: Push) -> Body | None:
+    kick = {"KickoutMsgNotify": {"KickType": KICK_TYPES.get(d.get("type", ""), 1)}}
+    return _events({"Event": o.EV_C2C_NOTIFY, "C2cNotifyMsgArray": [kick]})
+
+
+_BUILDERS: dict[str, Callable[[Body, Push], Body | None]] = {
+    "MESSAGE_RECEIVED": _message,
+    "MESSAGE_REVOKED": _revoked,
+    "MESSAGE_READ_BY_PEER": _read_by_peer,
+    "CONVERSATION_READ": _conversation_read,
+    "CONVERSATION_CHANGED": _conversation_changed,
+    "PROFILE_UPDATED": _profile,
+    "GROUP_LIST_UPDATED": _membership,
+    "GROUP_DISMISSED": _dismissed,
+    "GROUP_SYSTEM_NOTICE_RECEIVED": _system_notice,
+    "KICKED_OUT": _kicked,
+}
+
+
+def session_data(push: Push) -> str:
+    """The ``SessionData`` of a stream push: its stream and position, echoed in the ack."""
+    return f"{push.stream or 'u'}:{push.seq}"
+
+
+class TencentCodec:
+    """Encodes Palaver pushes as Tencent push frames (binary JSON)."""
+
+    name = "tencent"
+    binary = True
+
+    def encode_push(self, push: Push) -> bytes:
+        """The Tencent frame of ``push``; ``b""`` when it has none."""
+        build = _BUILDERS.get(push.ev)
+        if build is None:
+            return b""
+        data = push.data if isinstance(push.data, dict) else orjson.loads(push.data)
+        body = build(data, push)
+        if body is None:
+            return b""
+        if push.seq is not None:
+            body["NeedAck"] = 1
+            body["SessionData"] = session_data(push)
+        return encode_push(FORCE_OFFLINE if push.ev == "KICKED_OUT" else MSG_PUSH, body)
+
+
+TENCENT = TencentCodec()
