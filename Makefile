@@ -1,7 +1,8 @@
 # Palaver developer commands. Needs only python3 (3.11+); everything else is installed here.
 #
 #   make run     set up .venv, create the demo app once, serve on 127.0.0.1:8080
-#   make test    set up .venv and Chromium, lint + type-check, run the whole test suite
+#   make test    set up .venv, Chromium and the npm test packages, lint + type-check, run
+#                the whole test suite
 #   make lint    ruff format --check, ruff check, mypy (strict), import contracts
 #   make format  ruff format + ruff check --fix
 #   make bench   the benchmark suite (docs/benchmarks.md): C2C burst/paced, REST, idle
@@ -14,7 +15,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 SOURCES := src tests bench
 
-.PHONY: venv browser run test lint format bench clean
+.PHONY: venv browser node_modules run test lint format bench clean
 
 venv: $(STAMP)
 
@@ -40,6 +41,28 @@ browser:
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $(BROWSER_PKGS); \
 	}
 
+# Tencent's web SDK for the tests that drive it (tests/support/tencent_sdk.py): exact versions
+# in tests/tencent/package-lock.json, installed with `npm ci` whenever the lockfile (or
+# package.json) is newer than the installed tree. Without npm, Debian's nodejs and npm are
+# installed; under CI=true a failure fails the run, elsewhere those tests are skipped.
+NPM_DIR   := tests/tencent
+NPM_STAMP := $(NPM_DIR)/node_modules/.installed
+
+node_modules: $(NPM_STAMP)
+
+$(NPM_STAMP): $(NPM_DIR)/package.json $(NPM_DIR)/package-lock.json
+	@command -v npm >/dev/null 2>&1 || { \
+		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq nodejs npm; \
+	} || true
+	@if command -v npm >/dev/null 2>&1 && (cd $(NPM_DIR) && npm ci --ignore-scripts --no-audit --no-fund); then \
+		touch $@; \
+	elif [ "$$CI" = true ]; then \
+		echo "make node_modules: npm or npm ci failed (required in CI)" >&2; exit 1; \
+	else \
+		echo "make node_modules: npm or npm ci failed; the Tencent SDK tests will be skipped" >&2; \
+	fi
+
 run: venv
 	$(BIN)/palaver demo
 
@@ -53,7 +76,7 @@ lint: venv
 # Under CI=true a missing PostgreSQL fails the run; elsewhere that pass is skipped.
 PG_TEST_URL ?= postgresql+asyncpg://postgres@127.0.0.1:5432/palaver_test
 
-test: lint browser
+test: lint browser node_modules
 	$(BIN)/pytest -q
 	@if $(BIN)/python -c "import asyncio, asyncpg; asyncio.run(asyncpg.connect('postgresql://postgres@127.0.0.1:5432/postgres', timeout=3))" 2>/dev/null; then \
 		echo "== the same suite on PostgreSQL"; \

@@ -3,7 +3,9 @@
 ``server`` starts the aiohttp application in the test's event loop on a real
 socket, on a fresh SQLite file (or on ``PALAVER_TEST_DATABASE_URL``, a
 PostgreSQL URL whose database is emptied first).  ``server.rest(service,
-command, body)`` calls the REST API as an admin, as a Tencent backend would.
+command, body)`` calls the REST API as an admin, as a Tencent backend would;
+``server.mount(name, handler)`` adds a test-only route under ``/_test/<name>/``
+(the server itself never has one).
 
 When ``CI=true`` (or ``PALAVER_REQUIRE_SERVICES=1``), a missing PostgreSQL,
 Redis or Chromium is a failure, never a skip: see :func:`require_service`.
@@ -16,7 +18,7 @@ import json
 import os
 import shutil
 import socket
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -37,6 +39,11 @@ SECRET = "5bd2850fff3ecb11d7c805251c51ee463a25727bddc2385f3fa8bfee1bb93b5e"
 ADMIN = "administrator"
 
 STRICT = os.environ.get("CI") == "true" or os.environ.get("PALAVER_REQUIRE_SERVICES") == "1"
+
+# Test plugins: fixtures and hooks that live beside their helpers.
+pytest_plugins = ["support.tencent_sdk"]
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
 def require_service(name: str, available: bool, why: str = "") -> None:
@@ -95,6 +102,21 @@ class RunningServer:
     app: App
     session: aiohttp.ClientSession
     admin_sig: str
+    mounts: dict[str, Handler] | None = None  # see mount()
+
+    @property
+    def ws_url(self) -> str:
+        """``ws://127.0.0.1:<port>``: the server's origin as a WebSocket URL."""
+        return "ws" + self.url.removeprefix("http")
+
+    def mount(self, name: str, handler: Handler) -> str:
+        """Route every request under ``/_test/<name>/`` to ``handler`` (test-only: pages,
+        scripts or WebSocket probes on the server's own origin); the URL of that folder.
+        Works while the server runs; ``request.match_info["tail"]`` is the rest of the path."""
+        if self.mounts is None:
+            raise RuntimeError("this server was started without a /_test/ mount point")
+        self.mounts[name] = handler
+        return f"{self.url}/_test/{name}/"
 
     def sig(self, user: str, expire: int = 86400, now: int | None = None) -> str:
         """A v2 UserSig for ``user`` in the test app."""
@@ -194,6 +216,21 @@ def data_dir(tmp_path: Path) -> Path:
     return tmp_path / "data"
 
 
+def add_mount_point(app: web.Application) -> dict[str, Handler]:
+    """Add the test-only route ``/_test/{name}/{tail}`` to ``app`` (before it starts);
+    the returned dict maps a name to its handler and may be filled later."""
+    mounts: dict[str, Handler] = {}
+
+    async def mounted(request: web.Request) -> web.StreamResponse:
+        handler = mounts.get(request.match_info["name"])
+        if handler is None:
+            raise web.HTTPNotFound()
+        return await handler(request)
+
+    app.router.add_route("*", "/_test/{name}/{tail:.*}", mounted)
+    return mounts
+
+
 @pytest.fixture
 async def server(data_dir: Path) -> AsyncIterator[RunningServer]:
     """A real Palaver node on a free port, with one app (v2 key SECRET, admin ADMIN)."""
@@ -203,7 +240,9 @@ async def server(data_dir: Path) -> AsyncIterator[RunningServer]:
     settings = Settings.load(data_dir=data_dir, port=free_port(), database_url=url)
     hub = await Hub.open(settings)
     app = await hub.apps.create(sdkappid=SDKAPPID, secret_key=SECRET, admins=[ADMIN])
-    runner = web.AppRunner(build_app(hub), access_log=None)
+    web_app = build_app(hub)
+    mounts = add_mount_point(web_app)
+    runner = web.AppRunner(web_app, access_log=None)
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", settings.port)
     await site.start()
@@ -214,6 +253,7 @@ async def server(data_dir: Path) -> AsyncIterator[RunningServer]:
             app,
             session,
             gen_usersig_v2(SDKAPPID, SECRET, ADMIN, 86400),
+            mounts,
         )
     await runner.cleanup()
     await hub.close()
