@@ -54,6 +54,7 @@ from palaver.storage import events as ev_store
 from palaver.storage import groups as store
 from palaver.storage import messages as msg_store
 from palaver.storage.messages import NewMessage
+from palaver.storage.records import GroupApplicationRow, GroupRow, MemberRow
 from palaver.storage.writer import GroupWrite, MessageWriter, Written
 
 if TYPE_CHECKING:
@@ -90,7 +91,7 @@ class Group:
 
     ``custom``: group custom data ``{key: value}`` (REST ``AppDefinedData``).
     ``last_seq``: the newest ``MsgSeq`` (0 before the first message);
-    ``max_members``: 0 for no limit (AVChatRoom).
+    ``max_members``: 0 for no limit (AVChatRoom). Times are unix s.
     """
 
     group_id: str
@@ -115,27 +116,31 @@ class Group:
         """REST ``NextMsgSeq``."""
         return self.last_seq + 1
 
+    @classmethod
+    def of(cls, row: GroupRow, member_num: int) -> Group:
+        """The group of a stored row and its member count."""
+        return cls(
+            group_id=row.group_id,
+            type=row.type,
+            name=row.name,
+            introduction=row.introduction,
+            notification=row.notification,
+            face_url=row.face_url,
+            owner=row.owner,
+            apply_join_option=row.apply_join_option,
+            shut_up_all=row.shut_up_all,
+            max_members=row.max_members,
+            custom=row.custom,
+            created_at=row.created_at,
+            info_time=row.info_time,
+            last_seq=row.last_seq,
+            last_msg_time=row.last_time,
+            member_num=member_num,
+        )
 
-@dataclass(frozen=True)
-class Member:
-    """A member of a group.
 
-    ``join_seq``: the group's ``MsgSeq`` when they joined (history before it is
-    hidden, except in ChatRoom/Community where it is 0); ``read_seq``: read up
-    to; ``shut_up_until``: muted until (0 = not muted); ``msg_flag``: REST
-    ``MsgFlag`` (``AcceptAndNotify``, ``AcceptNotNotify``, ``Discard``).
-    """
-
-    user_id: str
-    role: str
-    join_time: int
-    join_seq: int
-    read_seq: int
-    name_card: str
-    custom: dict[str, str]
-    shut_up_until: int
-    msg_flag: str
-    last_send_time: int
+#: A member of a group: the stored membership (see :class:`MemberRow` for the fields).
+Member = MemberRow
 
 
 @dataclass(frozen=True)
@@ -150,15 +155,8 @@ class MemberSpec:
     unread: int = 0
 
 
-@dataclass(frozen=True)
-class GroupApplication:
-    """A pending application to join a group (Public with NeedPermission)."""
-
-    group_id: str
-    group_name: str
-    applicant: str
-    wording: str
-    time: int
+#: A pending application to join a group (Public with NeedPermission).
+GroupApplication = GroupApplicationRow
 
 
 @dataclass(frozen=True)
@@ -228,42 +226,6 @@ class GroupService:
 
     # -- reading --------------------------------------------------------------
 
-    @staticmethod
-    def _group(row: Any, member_num: int) -> Group:
-        return Group(
-            group_id=row["group_id"],
-            type=row["type"],
-            name=row["name"],
-            introduction=row["introduction"],
-            notification=row["notification"],
-            face_url=row["face_url"],
-            owner=row["owner"],
-            apply_join_option=row["apply_join_option"],
-            shut_up_all=bool(row["shut_up_all"]),
-            max_members=int(row["max_members"]),
-            custom=orjson.loads(row["custom"]),
-            created_at=int(row["created_at"]),
-            info_time=int(row["info_time"]),
-            last_seq=int(row["last_seq"]),
-            last_msg_time=int(row["last_time"]),
-            member_num=member_num,
-        )
-
-    @staticmethod
-    def _member(row: Any, prefix: str = "") -> Member:
-        return Member(
-            user_id=row[prefix + "user_id"],
-            role=row[prefix + "role"],
-            join_time=int(row[prefix + "join_time"]),
-            join_seq=int(row[prefix + "join_seq"]),
-            read_seq=int(row[prefix + "read_seq"]),
-            name_card=row[prefix + "name_card"],
-            custom=orjson.loads(row[prefix + "custom"]),
-            shut_up_until=int(row[prefix + "shut_up_until"]),
-            msg_flag=row[prefix + "msg_flag"],
-            last_send_time=int(row[prefix + "last_send_time"]),
-        )
-
     async def get(self, app: App, group_id: str) -> Group:
         """One group. Raises ImError(Code.ERR_SVR_GROUP_NOT_FOUND) if it does not exist."""
         async with self._db.read() as conn:
@@ -271,14 +233,14 @@ class GroupService:
             if row is None:
                 raise ImError(Code.ERR_SVR_GROUP_NOT_FOUND, f"group {group_id!r} does not exist")
             counts = await store.member_counts(conn, app.sdkappid, [group_id])
-        return self._group(row, counts[group_id])
+        return Group.of(row, counts[group_id])
 
     async def get_many(self, app: App, group_ids: list[str]) -> dict[str, Group]:
         """Existing groups among ``group_ids`` (missing ones left out)."""
         async with self._db.read() as conn:
             rows = await store.get_groups(conn, app.sdkappid, group_ids)
             counts = await store.member_counts(conn, app.sdkappid, list(rows))
-        return {g: self._group(r, counts[g]) for g, r in rows.items()}
+        return {g: Group.of(r, counts[g]) for g, r in rows.items()}
 
     async def _cached_group(self, app: App, group_id: str) -> Group:
         async def load() -> Group:
@@ -289,8 +251,7 @@ class GroupService:
     async def member(self, app: App, group_id: str, user: str) -> Member | None:
         """``user``'s membership, or ``None``."""
         async with self._db.read() as conn:
-            row = await store.get_member(conn, app.sdkappid, group_id, user)
-        return None if row is None else self._member(row)
+            return await store.get_member(conn, app.sdkappid, group_id, user)
 
     async def _cached_member(self, app: App, group_id: str, user: str) -> Member | None:
         async def load() -> tuple[Member | None]:
@@ -346,13 +307,13 @@ class GroupService:
             rows, total = await store.list_members(
                 conn, app.sdkappid, group_id, offset=offset, limit=limit, role=role
             )
-        return [self._member(r) for r in rows], total
+        return rows, total
 
     async def members_of(self, app: App, group_id: str, users: list[str]) -> list[Member]:
         """The memberships of ``users`` (non-members left out), in request order."""
         async with self._db.read() as conn:
             rows = await store.get_members(conn, app.sdkappid, group_id, users)
-        return [self._member(rows[u]) for u in users if u in rows]
+        return [rows[u] for u in users if u in rows]
 
     async def joined(
         self,
@@ -367,10 +328,8 @@ class GroupService:
         async with self._db.read() as conn:
             rows = await store.memberships(conn, app.sdkappid, user, type=type)
             page = rows[offset : offset + limit if limit is not None else None]
-            counts = await store.member_counts(conn, app.sdkappid, [r["group_id"] for r in page])
-        return [(self._group(r, counts[r["group_id"]]), self._member(r, "m_")) for r in page], len(
-            rows
-        )
+            counts = await store.member_counts(conn, app.sdkappid, [g.group_id for g, _ in page])
+        return [(Group.of(g, counts[g.group_id]), m) for g, m in page], len(rows)
 
     async def roles(self, app: App, group_id: str, users: list[str]) -> dict[str, str]:
         """REST ``get_role_in_group``: role per user, ``"NotMember"`` for others."""
@@ -414,9 +373,9 @@ class GroupService:
         async with self._db.read() as conn:
             rows = await store.memberships(conn, app.sdkappid, user)
         return [
-            (r["group_id"], max(int(r["m_join_seq"]), int(r["m_read_seq"])), int(r["last_seq"]))
-            for r in rows
-            if r["type"] != "AVChatRoom"
+            (g.group_id, max(m.join_seq, m.read_seq), g.last_seq)
+            for g, m in rows
+            if g.type != "AVChatRoom"
         ]
 
     # -- events -----------------------------------------------------------------
@@ -550,8 +509,8 @@ class GroupService:
             if group_id:
                 _check_group_id(group_id)
                 if await store.group_exists(conn, app.sdkappid, group_id):
-                    row = await store.get_group(conn, app.sdkappid, group_id)
-                    mine = row is not None and row["owner"] == (owner or operator)
+                    taken = await store.get_group(conn, app.sdkappid, group_id)
+                    mine = taken is not None and taken.owner == (owner or operator)
                     raise ImError(
                         Code.ERR_SVR_GROUP_GROUPID_IN_USED_FOR_SUPER if mine else 10021,
                         f"group id {group_id!r} is in use",
@@ -914,13 +873,7 @@ class GroupService:
     async def applications(self, app: App, user: str) -> list[GroupApplication]:
         """Pending applications to groups ``user`` owns or administers, newest first."""
         async with self._db.read() as conn:
-            rows = await store.applications_for(conn, app.sdkappid, user)
-        return [
-            GroupApplication(
-                r["group_id"], r["name"], r["user_id"], r["wording"], int(r["created_at"])
-            )
-            for r in rows
-        ]
+            return await store.applications_for(conn, app.sdkappid, user)
 
     async def handle_application(
         self, app: App, operator: str, group_id: str, applicant: str, agree: bool, *, admin: bool
@@ -1182,12 +1135,12 @@ class GroupService:
         after = 0
         if viewer is not None and group.type != "AVChatRoom":
             async with self._db.read() as conn:
-                row = await store.get_member(conn, app.sdkappid, group_id, viewer)
-            if row is None:
+                m = await store.get_member(conn, app.sdkappid, group_id, viewer)
+            if m is None:
                 raise ImError(
                     Code.ERR_SVR_GROUP_PERMISSION_DENY, f"{viewer!r} is not a member of the group"
                 )
-            after = max(int(row["join_seq"]), int(row["cleared_seq"]))
+            after = max(m.join_seq, m.cleared_seq)
         async with self._db.read() as conn:
             rows = await msg_store.history(
                 conn,
@@ -1380,34 +1333,29 @@ class GroupService:
         async with self._db.read() as conn:
             rows = await store.memberships(conn, app.sdkappid, user)
             out = []
-            for r in rows:
-                last = int(r["last_seq"])
-                if r["m_hidden"] and last <= int(r["m_hidden_seq"]):
+            for g, m in rows:
+                if m.hidden and g.last_seq <= m.hidden_seq:
                     continue
-                after = max(int(r["m_read_seq"]), int(r["m_join_seq"]), int(r["m_cleared_seq"]))
+                after = max(m.read_seq, m.join_seq, m.cleared_seq)
                 unread = await store.unread_count(
-                    conn, app.sdkappid, r["group_id"], user, after, last
+                    conn, app.sdkappid, g.group_id, user, after, g.last_seq
                 )
                 at: list[tuple[int, str, list[int]]] = []
                 if unread:
-                    for mr in await store.mentions(conn, app.sdkappid, r["group_id"], after):
-                        names = orjson.loads(mr["at_users"])
+                    for mr in await store.mentions(conn, app.sdkappid, g.group_id, after):
+                        names = mr.at_users
                         kinds = ([1] if user in names else []) + ([2] if AT_ALL in names else [])
-                        if (
-                            kinds
-                            and mr["from_account"] != user
-                            and not mr["flags"] & MessageFlag.RECALLED
-                        ):
-                            at.append((int(mr["seq"]), mr["from_account"], kinds))
+                        if kinds and mr.sender != user and not mr.is_recalled:
+                            at.append((mr.seq, mr.sender, kinds))
                 out.append(
                     GroupConversation(
-                        group_id=r["group_id"],
-                        last_seq=last,
-                        last_time=int(r["last_time"]) or int(r["m_join_time"]),
-                        last_msg_id=int(r["last_msg_id"]),
+                        group_id=g.group_id,
+                        last_seq=g.last_seq,
+                        last_time=g.last_time or m.join_time,
+                        last_msg_id=g.last_msg_id,
                         read_seq=after,
-                        pinned=bool(r["m_pinned"]),
-                        pinned_at=int(r["m_pinned_at"]),
+                        pinned=m.pinned,
+                        pinned_at=m.pinned_at,
                         unread=unread,
                         at_me=at,
                     )
