@@ -11,8 +11,10 @@ when a message is sent. Reads return the records of :mod:`palaver.storage.record
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
+import orjson
 from sqlalchemy import and_, case, delete, func, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -46,6 +48,42 @@ M = messages.c
 
 #: The storage conversation id of a group's messages.
 conv_id = group_conv_id
+
+
+def custom_json(custom: dict[str, str]) -> str:
+    """The stored form (``custom`` columns) of group or member custom data."""
+    return orjson.dumps(custom).decode()
+
+
+@dataclass(frozen=True)
+class NewGroup:
+    """A group to insert: ``custom`` its custom data ``{key: value}``,
+    ``max_members`` 0 for no limit, ``created_at`` unix s (also its info time)."""
+
+    group_id: str
+    type: str
+    name: str
+    introduction: str
+    notification: str
+    face_url: str
+    owner: str
+    apply_join_option: str
+    max_members: int
+    custom: dict[str, str]
+    created_at: int
+
+
+@dataclass(frozen=True)
+class NewMember:
+    """A membership to insert: history visible after ``join_seq``, read up to
+    ``read_seq``; ``join_time`` unix s; ``custom`` its custom data."""
+
+    user_id: str
+    role: str
+    join_time: int
+    join_seq: int
+    read_seq: int
+    custom: dict[str, str] = field(default_factory=dict)
 
 
 def _with_head() -> Any:
@@ -88,13 +126,32 @@ async def group_exists(conn: AsyncConnection, app_id: int, group_id: str) -> boo
     return (await conn.scalar(q)) is not None
 
 
-async def insert_group(conn: AsyncConnection, row: dict[str, Any]) -> None:
-    """Insert a group row (the caller checked the id is free)."""
-    await conn.execute(im_groups.insert().values(**row))
+async def insert_group(conn: AsyncConnection, app_id: int, group: NewGroup) -> None:
+    """Insert a group (the caller checked the id is free); not muted, no members."""
+    await conn.execute(
+        im_groups.insert().values(
+            app_id=app_id,
+            group_id=group.group_id,
+            type=group.type,
+            name=group.name,
+            introduction=group.introduction,
+            notification=group.notification,
+            face_url=group.face_url,
+            owner=group.owner,
+            apply_join_option=group.apply_join_option,
+            shut_up_all=False,
+            max_members=group.max_members,
+            custom=custom_json(group.custom),
+            created_at=group.created_at,
+            info_time=group.created_at,
+        )
+    )
 
 
 async def update_group(conn: AsyncConnection, app_id: int, group_id: str, **values: Any) -> bool:
-    """Change columns of a group; False if it does not exist."""
+    """Change columns of a group (``values``: ``im_groups`` column names, e.g.
+    ``name=``, ``owner=``, ``custom=`` JSON text, ``info_time=`` unix s); False
+    if it does not exist."""
     res = await conn.execute(
         update(im_groups).where(G.app_id == app_id, G.group_id == group_id).values(**values)
     )
@@ -215,10 +272,35 @@ async def member_ids(conn: AsyncConnection, app_id: int, group_id: str) -> list[
     return [r[0] for r in await conn.execute(q)]
 
 
-async def insert_members(conn: AsyncConnection, rows: Sequence[dict[str, Any]]) -> None:
-    """Insert membership rows (the caller checked they are new)."""
+async def insert_members(
+    conn: AsyncConnection, app_id: int, group_id: str, members: Sequence[NewMember]
+) -> None:
+    """Insert memberships (the caller checked they are new): no name card, not
+    muted, ``AcceptAndNotify``, the conversation neither pinned nor hidden."""
+    rows = [
+        {
+            "app_id": app_id,
+            "group_id": group_id,
+            "user_id": m.user_id,
+            "role": m.role,
+            "join_time": m.join_time,
+            "join_seq": m.join_seq,
+            "read_seq": m.read_seq,
+            "name_card": "",
+            "custom": custom_json(m.custom),
+            "shut_up_until": 0,
+            "msg_flag": "AcceptAndNotify",
+            "last_send_time": 0,
+            "pinned": False,
+            "pinned_at": 0,
+            "hidden": False,
+            "hidden_seq": 0,
+            "cleared_seq": 0,
+        }
+        for m in members
+    ]
     if rows:
-        await conn.execute(group_members.insert(), list(rows))
+        await conn.execute(group_members.insert(), rows)
 
 
 async def delete_members(
@@ -237,7 +319,9 @@ async def delete_members(
 async def update_member(
     conn: AsyncConnection, app_id: int, group_id: str, user_id: str, **values: Any
 ) -> bool:
-    """Change columns of one membership; False if there is none."""
+    """Change columns of one membership (``values``: ``group_members`` column
+    names, e.g. ``role=``, ``read_seq=``, ``custom=`` JSON text,
+    ``shut_up_until=`` unix s); False if there is none."""
     res = await conn.execute(
         update(group_members)
         .where(GM.app_id == app_id, GM.group_id == group_id, GM.user_id == user_id)
@@ -249,7 +333,8 @@ async def update_member(
 async def update_members(
     conn: AsyncConnection, app_id: int, group_id: str, user_ids: Sequence[str], **values: Any
 ) -> None:
-    """Change columns of several memberships."""
+    """Change the same columns (as :func:`update_member`) of several memberships,
+    500 users per statement."""
     ids = list(user_ids)
     for i in range(0, len(ids), 500):
         await conn.execute(

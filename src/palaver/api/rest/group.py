@@ -230,7 +230,7 @@ async def _all_members(req: RestRequest, group_id: str, role: str | None = None)
     """Every member of a group (paged through the service), in the service's order."""
     out: list[Member] = []
     for _ in range(MAX_PAGES):
-        page, total = await req.hub.groups.members(
+        page, total = await req.hub.groups.directory.members(
             req.app, group_id, offset=len(out), limit=ALL_PAGE, role=role
         )
         out += page
@@ -281,7 +281,7 @@ async def _create(req: RestRequest, body: CreateGroup, created_at: int | None) -
         MemberSpec(m.Member_Account, m.Role, _custom(m.AppMemberDefinedData) or {})
         for m in body.MemberList
     ]
-    g = await req.hub.groups.create(
+    g = await req.hub.groups.lifecycle.create(
         req.app,
         req.identifier,
         admin=True,
@@ -356,7 +356,7 @@ async def get_group_info(req: RestRequest, body: GetGroupInfo) -> dict[str, Any]
     its own ``ErrorCode`` 10010 (10015 for an impossible ID) and the envelope stays OK.
     """
     f = body.ResponseFilter
-    found = await req.hub.groups.get_many(req.app, list(dict.fromkeys(body.GroupIdList)))
+    found = await req.hub.groups.directory.get_many(req.app, list(dict.fromkeys(body.GroupIdList)))
     out: list[dict[str, Any]] = []
     for gid in body.GroupIdList:
         g = found.get(gid)
@@ -428,7 +428,7 @@ async def modify_group_base_info(req: RestRequest, body: ModifyGroup) -> None:
         "shut_up_all": None if body.ShutUpAllMember is None else body.ShutUpAllMember == "On",
         "custom": _custom(body.AppDefinedData),
     }
-    await req.hub.groups.modify(
+    await req.hub.groups.lifecycle.modify(
         req.app,
         req.identifier,
         body.GroupId,
@@ -440,7 +440,7 @@ async def modify_group_base_info(req: RestRequest, body: ModifyGroup) -> None:
 @command(SVC, "destroy_group", _Group)
 async def destroy_group(req: RestRequest, body: _Group) -> None:
     """Dismiss a group: members are told, history is deleted. Errors: 10010 no group."""
-    await req.hub.groups.destroy(req.app, req.identifier, body.GroupId, admin=True)
+    await req.hub.groups.lifecycle.destroy(req.app, req.identifier, body.GroupId, admin=True)
 
 
 class ChangeOwner(_Group):
@@ -451,7 +451,7 @@ class ChangeOwner(_Group):
 async def change_group_owner(req: RestRequest, body: ChangeOwner) -> None:
     """Make ``NewOwner_Account`` (a member) the owner; the old owner becomes a Member.
     Errors: 10010 no group, 10004 not a member, 10007 AVChatRoom."""
-    await req.hub.groups.change_owner(
+    await req.hub.groups.lifecycle.change_owner(
         req.app, req.identifier, body.GroupId, body.NewOwner_Account, admin=True
     )
 
@@ -471,7 +471,7 @@ class AppGroupList(_Body):
 async def get_appid_group_list(req: RestRequest, body: AppGroupList) -> dict[str, Any]:
     """The app's groups: ``TotalCount``, ``GroupIdList: [{"GroupId"}]`` and ``Next``
     (0 when done; send it back for the next page)."""
-    ids, nxt, total = await req.hub.groups.list_app_groups(
+    ids, nxt, total = await req.hub.groups.directory.list_app_groups(
         req.app, limit=body.Limit, next_key=body.Next, type=_type_filter(body.GroupType)
     )
     return {"TotalCount": total, "GroupIdList": [{"GroupId": i} for i in ids], "Next": nxt}
@@ -497,7 +497,7 @@ async def add_group_member(req: RestRequest, body: AddMembers) -> dict[str, Any]
     0 failed (not an imported account). ``Silence`` 1: no join tip.
     Errors: 10010 no group, 10014 the group would be over its limit, 10007 AVChatRoom."""
     users = list(dict.fromkeys(m.Member_Account for m in body.MemberList))
-    results = await req.hub.groups.add_members(
+    results = await req.hub.groups.members.add(
         req.app, req.identifier, body.GroupId, users, admin=True, silence=bool(body.Silence)
     )
     return {"MemberList": [{"Member_Account": u, "Result": results.get(u, 0)} for u in users]}
@@ -529,7 +529,7 @@ async def import_group_member(req: RestRequest, body: ImportMembers) -> dict[str
             for m in body.MemberList
         }.values()
     )
-    results = await req.hub.groups.import_members(req.app, body.GroupId, specs)
+    results = await req.hub.groups.members.import_members(req.app, body.GroupId, specs)
     return {
         "MemberList": [
             {"Member_Account": s.user_id, "Result": results.get(s.user_id, 0)} for s in specs
@@ -549,7 +549,7 @@ class DeleteMembers(_Group):
 async def delete_group_member(req: RestRequest, body: DeleteMembers) -> None:
     """Remove members (they are told ``kicked``; the group gets a tip unless ``Silence``).
     Errors: 10010 no group, 10007 the owner cannot be removed."""
-    await req.hub.groups.delete_members(
+    await req.hub.groups.members.delete(
         req.app,
         req.identifier,
         body.GroupId,
@@ -582,7 +582,7 @@ async def get_group_member_info(req: RestRequest, body: MemberInfo) -> dict[str,
     if len(roles) in (1, len(ROLES)):
         role = next(iter(roles)) if len(roles) == 1 else None
         if body.Limit:
-            page, total = await req.hub.groups.members(
+            page, total = await req.hub.groups.directory.members(
                 req.app, body.GroupId, offset=body.Offset, limit=body.Limit, role=role
             )
         else:
@@ -617,7 +617,7 @@ class ModifyMember(_Group):
 async def modify_group_member_info(req: RestRequest, body: ModifyMember) -> None:
     """Change a member's role, name card, message flag, mute or custom data.
     Errors: 10010 no group, 10007 not a member, 10004 bad Role/MsgFlag/sizes."""
-    await req.hub.groups.modify_member(
+    await req.hub.groups.members.modify(
         req.app,
         req.identifier,
         body.GroupId,
@@ -654,7 +654,7 @@ async def get_joined_group_list(req: RestRequest, body: JoinedGroups) -> dict[st
     {fields of SelfInfoFilter: Role, JoinTime, MsgFlag, MsgSeq, ShutUpUntil, NameCard,
     UnreadMsgNum}}]``. Errors: 10019 account not imported."""
     await req.hub.accounts.require(req.app, [body.Member_Account], 10019)
-    pairs, total = await req.hub.groups.joined(
+    pairs, total = await req.hub.groups.directory.joined(
         req.app,
         body.Member_Account,
         type=_type_filter(body.GroupType),
@@ -672,7 +672,7 @@ async def get_joined_group_list(req: RestRequest, body: JoinedGroups) -> dict[st
         if f and f.SelfInfoFilter:
             self_info = member_info(m, f.SelfInfoFilter, account=False)
             if "UnreadMsgNum" in f.SelfInfoFilter:
-                self_info["UnreadMsgNum"] = await req.hub.groups.unread(
+                self_info["UnreadMsgNum"] = await req.hub.groups.reads.unread(
                     req.app, body.Member_Account, g.group_id
                 )
             item["SelfInfo"] = self_info
@@ -691,7 +691,7 @@ async def get_role_in_group(req: RestRequest, body: RoleInGroup) -> dict[str, An
     """``UserIdList: [{"Member_Account", "Role": Owner|Admin|Member|NotMember}]``.
     Errors: 10010 no group."""
     users = list(dict.fromkeys(body.User_Account))
-    roles = await req.hub.groups.roles(req.app, body.GroupId, users)
+    roles = await req.hub.groups.directory.roles(req.app, body.GroupId, users)
     return {"UserIdList": [{"Member_Account": u, "Role": roles.get(u, "NotMember")} for u in users]}
 
 
@@ -706,7 +706,7 @@ class ForbidSend(_Group):
 async def forbid_send_msg(req: RestRequest, body: ForbidSend) -> None:
     """Mute members for ``ShutUpTime`` seconds (0 unmutes); a muted member's sends
     fail with 10017. Errors: 10010 no group."""
-    await req.hub.groups.mute(
+    await req.hub.groups.members.mute(
         req.app,
         req.identifier,
         body.GroupId,
@@ -719,14 +719,14 @@ async def forbid_send_msg(req: RestRequest, body: ForbidSend) -> None:
 @command(SVC, "get_group_shutted_uin", _Group)
 async def get_group_shutted_uin(req: RestRequest, body: _Group) -> dict[str, Any]:
     """``ShuttedUinList: [{"Member_Account", "ShuttedUntil" (unix s)}]`` of members muted now."""
-    muted = await req.hub.groups.muted(req.app, body.GroupId)
+    muted = await req.hub.groups.directory.muted(req.app, body.GroupId)
     return {"ShuttedUinList": [{"Member_Account": u, "ShuttedUntil": t} for u, t in muted]}
 
 
 @command(SVC, "get_online_member_num", _Group)
 async def get_online_member_num(req: RestRequest, body: _Group) -> dict[str, Any]:
     """``OnlineMemberNum``: members with a connection now (AVChatRoom: users in the room)."""
-    return {"OnlineMemberNum": await req.hub.groups.online_count(req.app, body.GroupId)}
+    return {"OnlineMemberNum": await req.hub.groups.live_rooms.online_count(req.app, body.GroupId)}
 
 
 class SetUnread(_Group):
@@ -740,7 +740,9 @@ class SetUnread(_Group):
 async def set_unread_msg_num(req: RestRequest, body: SetUnread) -> None:
     """Make a member have ``UnreadMsgNum`` unread messages in the group.
     Errors: 10010 no group, 10007 not a member."""
-    await req.hub.groups.set_unread(req.app, body.GroupId, body.Member_Account, body.UnreadMsgNum)
+    await req.hub.groups.reads.set_unread(
+        req.app, body.GroupId, body.Member_Account, body.UnreadMsgNum
+    )
 
 
 # --- messages ----------------------------------------------------------------------------
@@ -785,7 +787,7 @@ async def send_group_msg(req: RestRequest, body: SendGroupMsg) -> dict[str, Any]
         controls=frozenset(body.SendMsgControl),
         check_member=body.From_Account is not None,
     )
-    res = await req.hub.groups.send(
+    res = await req.hub.groups.messages.send(
         req.app,
         body.GroupId,
         body.From_Account or req.identifier,
@@ -807,7 +809,7 @@ class SystemNotification(_Group):
 async def send_group_system_notification(req: RestRequest, body: SystemNotification) -> None:
     """Send a group system notice: to everyone (stored, in history) or, with
     ``ToMembers_Account``, an online push to those members. Errors: 10010, 10004 empty."""
-    await req.hub.groups.system_notification(
+    await req.hub.groups.messages.system_notification(
         req.app, body.GroupId, body.Content, body.ToMembers_Account or None
     )
 
@@ -829,7 +831,7 @@ async def group_msg_get_simple(req: RestRequest, body: GetSimple) -> dict[str, A
     place with ``IsPlaceMsg`` 1 and an empty ``MsgBody``. Errors: 10010 no group.
     """
     before = None if body.ReqMsgSeq is None else body.ReqMsgSeq + 1
-    page = await req.hub.groups.history(
+    page = await req.hub.groups.messages.history(
         req.app, body.GroupId, None, limit=body.ReqMsgNumber, before_seq=before
     )
     items = []
@@ -865,7 +867,9 @@ async def group_msg_recall(req: RestRequest, body: Recall) -> dict[str, Any]:
     [{"MsgSeq", "RetCode"}]``, RetCode 0 recalled, 10030 no such message.
     Errors: 10010 no group."""
     seqs = list(dict.fromkeys(i.MsgSeq for i in body.MsgSeqList))
-    codes = await req.hub.groups.recall(req.app, req.identifier, body.GroupId, seqs, admin=True)
+    codes = await req.hub.groups.messages.recall(
+        req.app, req.identifier, body.GroupId, seqs, admin=True
+    )
     return {"RecallRetList": [{"MsgSeq": s, "RetCode": codes.get(s, 10030)} for s in seqs]}
 
 
@@ -876,7 +880,7 @@ class DeleteBySender(_Group):
 @command(SVC, "delete_group_msg_by_sender", DeleteBySender)
 async def delete_group_msg_by_sender(req: RestRequest, body: DeleteBySender) -> None:
     """Delete every message ``Sender_Account`` sent in the group. Errors: 10010 no group."""
-    await req.hub.groups.delete_by_sender(req.app, body.GroupId, body.Sender_Account)
+    await req.hub.groups.messages.delete_by_sender(req.app, body.GroupId, body.Sender_Account)
 
 
 class _ImportMsg(Wire):
@@ -900,11 +904,11 @@ async def import_group_msg(req: RestRequest, body: ImportGroupMsg) -> dict[str, 
     (bad ``MsgBody``, a ``SendTime`` in the future), 2 already imported (same sender,
     ``Random`` and ``SendTime``).
     Errors: 10010 no group."""
-    await req.hub.groups.get(req.app, body.GroupId)
+    await req.hub.groups.directory.get(req.app, body.GroupId)
     results = []
     for m in body.MsgList:
         try:
-            res = await req.hub.groups.import_message(
+            res = await req.hub.groups.messages.import_message(
                 req.app,
                 body.GroupId,
                 m.From_Account,

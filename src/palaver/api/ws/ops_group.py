@@ -98,8 +98,8 @@ async def _group(s: Session, g: Group, me: Member | None) -> dict[str, Any]:
 async def _group_and_me(s: Session, group_id: str) -> tuple[Group, Member | None]:
     """The group (10010 if none) and my membership (``None`` if not a member)."""
     app = s.require_app()
-    g = await s.hub.groups.get(app, group_id)
-    return g, await s.hub.groups.member(app, group_id, s.user_id)
+    g = await s.hub.groups.directory.get(app, group_id)
+    return g, await s.hub.groups.directory.member(app, group_id, s.user_id)
 
 
 async def _fresh(s: Session, group_id: str) -> dict[str, Any]:
@@ -156,7 +156,7 @@ async def create_group(s: Session, d: CreateGroup) -> dict[str, Any]:
     member is not imported; 10038 more members than the type allows.
     """
     app = s.require_app()
-    g = await s.hub.groups.create(
+    g = await s.hub.groups.lifecycle.create(
         app,
         s.user_id,
         admin=False,
@@ -182,7 +182,7 @@ async def get_group_list(s: Session, d: Empty) -> dict[str, Any]:
     """Groups I am a member of, newest join first: ``{groupList: [group]}``
     (each with my ``selfInfo``). Tencent: ``getGroupList``."""
     app = s.require_app()
-    joined, _ = await s.hub.groups.joined(app, s.user_id)
+    joined, _ = await s.hub.groups.directory.joined(app, s.user_id)
     pairs: list[tuple[Group, Member | None]] = [(g, m) for g, m in joined]
     return {"groupList": await _groups(s, pairs)}
 
@@ -238,7 +238,7 @@ async def update_group_profile(s: Session, d: UpdateGroupProfile) -> dict[str, A
     changes = {k: v for k, v in fields.items() if v is not None}
     if not changes:
         raise ImError(Code.ERR_SVR_GROUP_INVALID_PARAMETERS, "nothing to update")
-    await s.hub.groups.modify(app, s.user_id, d.groupID, admin=False, **changes)
+    await s.hub.groups.lifecycle.modify(app, s.user_id, d.groupID, admin=False, **changes)
     return {"group": await _fresh(s, d.groupID)}
 
 
@@ -259,7 +259,7 @@ async def join_group(s: Session, d: JoinGroup) -> dict[str, Any]:
     Errors: 10010; 10007 a ``Private`` group or ``DisableApply``; 10014 full.
     """
     app = s.require_app()
-    status = await s.hub.groups.join(app, s.user_id, d.groupID, d.applyMessage)
+    status = await s.hub.groups.members.join(app, s.user_id, d.groupID, d.applyMessage)
     g, me = await _group_and_me(s, d.groupID)
     if _is_av(g):
         await _follow_live_room(s, d.groupID)
@@ -278,7 +278,7 @@ async def quit_group(s: Session, d: GroupRef) -> dict[str, Any]:
     the group or hand it over with ``changeGroupOwner``).
     """
     app = s.require_app()
-    g = await s.hub.groups.get(app, d.groupID)
+    g = await s.hub.groups.directory.get(app, d.groupID)
     if _is_av(g):
         if g.owner == s.user_id:
             raise ImError(
@@ -286,7 +286,7 @@ async def quit_group(s: Session, d: GroupRef) -> dict[str, Any]:
             )
         s.conn.unfollow_group(d.groupID)
     else:
-        await s.hub.groups.quit(app, s.user_id, d.groupID)
+        await s.hub.groups.members.quit(app, s.user_id, d.groupID)
     return {"groupID": d.groupID}
 
 
@@ -295,7 +295,7 @@ async def dismiss_group(s: Session, d: GroupRef) -> dict[str, Any]:
     """Dismiss a group I own: ``{groupID}``; members get ``GROUP_LIST_UPDATED``
     ``dismissed``. Tencent: ``dismissGroup``. Errors: 10010; 10007 not the owner."""
     app = s.require_app()
-    await s.hub.groups.destroy(app, s.user_id, d.groupID, admin=False)
+    await s.hub.groups.lifecycle.destroy(app, s.user_id, d.groupID, admin=False)
     return {"groupID": d.groupID}
 
 
@@ -303,7 +303,7 @@ async def dismiss_group(s: Session, d: GroupRef) -> dict[str, Any]:
 async def search_group_by_id(s: Session, d: GroupRef) -> dict[str, Any]:
     """A group's public fields (no ``selfInfo``): ``{group}``. Tencent:
     ``searchGroupByID``. Errors: 10010 no such group; 10007 a ``Private`` group."""
-    g = await s.hub.groups.search(s.require_app(), d.groupID)
+    g = await s.hub.groups.directory.search(s.require_app(), d.groupID)
     return {"group": await _group(s, g, None)}
 
 
@@ -318,7 +318,7 @@ async def change_group_owner(s: Session, d: ChangeOwner) -> dict[str, Any]:
     ``changeGroupOwner``. Errors: 10010; 10007 not the owner (or an
     AVChatRoom); 10004 ``newOwnerID`` is not a member."""
     app = s.require_app()
-    await s.hub.groups.change_owner(app, s.user_id, d.groupID, d.newOwnerID, admin=False)
+    await s.hub.groups.lifecycle.change_owner(app, s.user_id, d.groupID, d.newOwnerID, admin=False)
     return {"group": await _fresh(s, d.groupID)}
 
 
@@ -331,7 +331,7 @@ async def get_group_application_list(s: Session, d: Empty) -> dict[str, Any]:
     ``{applicationList: [{groupID, groupName, applicant, applicantNick,
     applyMessage, time}], unreadCount}`` (``unreadCount``: all of them).
     Tencent: ``getGroupApplicationList``."""
-    apps = await s.hub.groups.applications(s.require_app(), s.user_id)
+    apps = await s.hub.groups.members.applications(s.require_app(), s.user_id)
     profiles = await _profiles(s, list(dict.fromkeys(a.applicant for a in apps)))
     items = [
         {
@@ -360,7 +360,7 @@ async def handle_group_application(s: Session, d: HandleApplication) -> dict[str
     ``rejected``) an application: ``{}``. Tencent: ``handleGroupApplication``.
     Errors: 10010; 10007 not owner/admin; 10024 no pending application; 10014 full."""
     app = s.require_app()
-    await s.hub.groups.handle_application(
+    await s.hub.groups.members.handle_application(
         app, s.user_id, d.groupID, d.applicant, d.handleAction == "Agree", admin=False
     )
     return {}
@@ -387,7 +387,7 @@ async def get_group_member_list(s: Session, d: GetMemberList) -> dict[str, Any]:
         return {"memberList": [], "offset": 0}
     if me is None:
         raise ImError(Code.ERR_SVR_GROUP_PERMISSION_DENY, "only members can list the members")
-    page, total = await s.hub.groups.members(
+    page, total = await s.hub.groups.directory.members(
         app, d.groupID, offset=d.offset, limit=d.count, role=d.role
     )
     profiles = await _profiles(s, [m.user_id for m in page])
@@ -414,7 +414,9 @@ async def get_group_member_profile(s: Session, d: MemberProfiles) -> dict[str, A
         return {"memberList": []}
     if me is None:
         raise ImError(Code.ERR_SVR_GROUP_PERMISSION_DENY, "only members can see member profiles")
-    members = await s.hub.groups.members_of(app, d.groupID, list(dict.fromkeys(d.userIDList)))
+    members = await s.hub.groups.directory.members_of(
+        app, d.groupID, list(dict.fromkeys(d.userIDList))
+    )
     profiles = await _profiles(s, [m.user_id for m in members])
     return {"memberList": [member_object(m, profiles.get(m.user_id)) for m in members]}
 
@@ -436,7 +438,7 @@ async def add_group_member(s: Session, d: MemberBatch) -> dict[str, Any]:
     """
     app = s.require_app()
     users = list(dict.fromkeys(d.userIDList))
-    result = await s.hub.groups.add_members(app, s.user_id, d.groupID, users, admin=False)
+    result = await s.hub.groups.members.add(app, s.user_id, d.groupID, users, admin=False)
     return {
         "successUserIDList": [u for u in users if result.get(u) == ADD_OK],
         "failureUserIDList": [u for u in users if result.get(u) not in (ADD_OK, ADD_ALREADY)],
@@ -455,7 +457,7 @@ async def delete_group_member(s: Session, d: MemberBatch) -> dict[str, Any]:
     admin, anybody kicking the owner).
     """
     app = s.require_app()
-    removed = await s.hub.groups.delete_members(
+    removed = await s.hub.groups.members.delete(
         app, s.user_id, d.groupID, list(dict.fromkeys(d.userIDList)), admin=False, reason=d.reason
     )
     return {"group": await _fresh(s, d.groupID), "userIDList": removed}
@@ -531,7 +533,7 @@ async def set_group_member_custom_field(s: Session, d: SetMemberCustom) -> dict[
 
 async def _modify_member(s: Session, group_id: str, user: str, **change: Any) -> dict[str, Any]:
     app = s.require_app()
-    m = await s.hub.groups.modify_member(app, s.user_id, group_id, user, admin=False, **change)
+    m = await s.hub.groups.members.modify(app, s.user_id, group_id, user, admin=False, **change)
     return {"group": await _fresh(s, group_id), "member": await _member(s, m)}
 
 
@@ -543,13 +545,15 @@ async def get_group_online_member_count(s: Session, d: GroupRef) -> dict[str, An
     g, me = await _group_and_me(s, d.groupID)
     if me is None and g.type == "Private":
         raise ImError(Code.ERR_SVR_GROUP_PERMISSION_DENY, "only members can see a Private group")
-    return {"memberCount": await s.hub.groups.online_count(s.require_app(), d.groupID)}
+    return {"memberCount": await s.hub.groups.live_rooms.online_count(s.require_app(), d.groupID)}
 
 
 async def _follow_live_room(s: Session, group_id: str) -> None:
     """This connection receives the AVChatRoom's messages from now on
     (connection-level: nothing is stored; the SDK joins again after a reconnect)."""
-    s.conn.follow_group(group_id, await s.hub.groups.stream_head(s.require_app(), group_id))
+    s.conn.follow_group(
+        group_id, await s.hub.groups.live_rooms.stream_head(s.require_app(), group_id)
+    )
 
 
 # --- group messages (the GROUP branches of ops_chat's message ops) --------------
@@ -575,7 +579,7 @@ async def send_group_message(
     """``sendMessage`` to ``GROUP<id>``: ``{message}`` (stored once; one frame to
     every online member). Errors: the body's codes (90002, 80002...); 10010;
     10007 not a member; 10017 muted (me, or everyone but owner/admins)."""
-    res = await s.hub.groups.send(
+    res = await s.hub.groups.messages.send(
         s.require_app(),
         group_id,
         s.user_id,
@@ -603,22 +607,22 @@ async def get_group_message_list(
     Errors: 10010; 10007 not a member (not in the room); 6017 ``nextReqMessageID``
     not in the group."""
     app = s.require_app()
-    group = await s.hub.groups.get(app, group_id)
+    group = await s.hub.groups.directory.get(app, group_id)
     viewer: str | None = s.user_id
     if group.type == "AVChatRoom":  # no members: the room's audience reads its short window
         if group_id not in s.conn.groups:
             raise ImError(Code.ERR_SVR_GROUP_PERMISSION_DENY, "join the room first")
         viewer, read_seq = None, 0
     else:
-        _, me = await s.hub.groups.require_member(app, group_id, s.user_id)
+        _, me = await s.hub.groups.directory.require_member(app, group_id, s.user_id)
         read_seq = me.read_seq
     before = None
     if next_req_message_id:
-        anchor = await s.hub.groups.get_message(
+        anchor = await s.hub.groups.messages.get(
             app, group_id, parse_message_id(next_req_message_id)
         )
         before = anchor.seq
-    page = await s.hub.groups.history(
+    page = await s.hub.groups.messages.history(
         app, group_id, viewer, limit=min(count, MAX_HISTORY_PAGE), before_seq=before
     )
     items = [_as_seen(m, s.user_id, read_seq) for m in page.messages]
@@ -633,7 +637,7 @@ async def set_group_message_read(s: Session, group_id: str) -> None:
     """``setMessageRead`` of ``GROUP<id>``: my read position moves to the newest
     message; senders who asked for receipts get ``MESSAGE_READ_RECEIPT_RECEIVED``.
     Errors: 10010; 10007 not a member."""
-    await s.hub.groups.mark_read(s.require_app(), s.user_id, group_id)
+    await s.hub.groups.reads.mark_read(s.require_app(), s.user_id, group_id)
 
 
 async def revoke_group_message(s: Session, group_id: str, message_id: str) -> dict[str, Any]:
@@ -643,16 +647,16 @@ async def revoke_group_message(s: Session, group_id: str, message_id: str) -> di
     Errors: 10010; 10007 not a member or not my message; 10031 past the window;
     6017 no such message in the group."""
     app = s.require_app()
-    _, me = await s.hub.groups.require_member(app, group_id, s.user_id)
-    msg = await s.hub.groups.get_message(app, group_id, parse_message_id(message_id))
+    _, me = await s.hub.groups.directory.require_member(app, group_id, s.user_id)
+    msg = await s.hub.groups.messages.get(app, group_id, parse_message_id(message_id))
     window = None if me.role in PRIVILEGED else app.settings.recall_window
-    codes = await s.hub.groups.recall(
+    codes = await s.hub.groups.messages.recall(
         app, s.user_id, group_id, [msg.seq], admin=False, window=window
     )
     code = codes.get(msg.seq, 10030)
     if code:
         raise ImError(code)
-    msg = await s.hub.groups.get_message(app, group_id, msg.id)
+    msg = await s.hub.groups.messages.get(app, group_id, msg.id)
     return {"message": _as_seen(msg, s.user_id, me.read_seq)}
 
 
@@ -673,9 +677,9 @@ async def _messages_of(
     kind, peer = split_conversation_id(conversation_id)
     msgs = []
     if kind == GROUP:
-        await s.hub.groups.require_member(app, peer, s.user_id)
+        await s.hub.groups.directory.require_member(app, peer, s.user_id)
         for i in ids:
-            msgs.append(await s.hub.groups.get_message(app, peer, parse_message_id(i)))
+            msgs.append(await s.hub.groups.messages.get(app, peer, parse_message_id(i)))
     else:
         for i in ids:
             msgs.append(await s.hub.messages.get(app, s.user_id, peer, parse_message_id(i)))
@@ -694,7 +698,7 @@ async def get_message_read_receipt_list(s: Session, d: MessageIDs) -> dict[str, 
     app = s.require_app()
     kind, peer, msgs = await _messages_of(s, d.conversationID, d.messageIDList)
     if kind == GROUP:
-        counts = await s.hub.groups.read_counts(app, peer, [m.seq for m in msgs])
+        counts = await s.hub.groups.reads.read_counts(app, peer, [m.seq for m in msgs])
     else:
         read_by_peer = await s.hub.messages.peer_read_seq(app, s.user_id, peer)
         read_by_me = await s.hub.messages.peer_read_seq(app, peer, s.user_id)
@@ -736,7 +740,7 @@ async def get_group_message_read_member_list(s: Session, d: ReadMembers) -> dict
     kind, group_id, [msg] = await _messages_of(s, d.conversationID, [d.messageID])
     if kind != GROUP:
         raise ImError(Code.ERR_INVALID_PARAMETERS, "read member lists are for group messages")
-    users, nxt = await s.hub.groups.readers(
+    users, nxt = await s.hub.groups.reads.readers(
         app, group_id, msg.seq, msg.sender, read=d.filter == 0, offset=d.offset, limit=d.count
     )
     return {"userIDList": users, "offset": nxt, "isCompleted": nxt == 0}
@@ -751,7 +755,7 @@ async def send_message_read_receipt(s: Session, d: MessageIDs) -> None:
     kind, peer, msgs = await _messages_of(s, d.conversationID, d.messageIDList)
     up_to = max(m.seq for m in msgs)
     if kind == GROUP:
-        await s.hub.groups.mark_read(app, s.user_id, peer, up_to)
+        await s.hub.groups.reads.mark_read(app, s.user_id, peer, up_to)
     else:
         assert kind == C2C
         await s.hub.messages.mark_read(app, s.user_id, peer, up_to)
