@@ -30,7 +30,7 @@ def texts(messages: list[dict[str, Any]]) -> list[str]:
 
 async def make_group(server: RunningServer, owner: str, *members: str, type: str = "Public") -> str:
     await server.import_users(owner, *members)
-    group = await server.hub.groups.create(
+    group = await server.hub.groups.lifecycle.create(
         server.app,
         owner,
         admin=False,
@@ -172,7 +172,7 @@ async def test_live_room_keeps_a_short_window(server: RunningServer) -> None:
     assert texts(await viewer.messages(1)) == ["hello room"]
     assert texts(await viewer.history("GROUP" + gid)) == ["hello room"]
     window = server.app.settings.avchatroom_history_seconds
-    purged = await server.hub.groups.purge_live_room_history(
+    purged = await server.hub.groups.live_rooms.purge_history(
         [server.app], now=int(time.time()) + window + 1
     )
     assert purged == 1

@@ -70,9 +70,9 @@ async def prepare_demo(settings: Settings, base_url: str) -> Demo:
                 body = [{"MsgType": "TIMTextElem", "MsgContent": {"Text": text}}]
                 await hub.messages.send_c2c(app, frm, to, body, 1000 + i, SendOptions())
         try:
-            await hub.groups.get(app, DEMO_GROUP)
+            await hub.groups.directory.get(app, DEMO_GROUP)
         except ImError:  # 10010: not created yet
-            await hub.groups.create(
+            await hub.groups.lifecycle.create(
                 app,
                 "alice",
                 admin=False,
@@ -83,7 +83,9 @@ async def prepare_demo(settings: Settings, base_url: str) -> Demo:
             )
             for i, (frm, text) in enumerate(DEMO_GROUP_MESSAGES):
                 body = [{"MsgType": "TIMTextElem", "MsgContent": {"Text": text}}]
-                await hub.groups.send(app, DEMO_GROUP, frm, body, 2000 + i, GroupSendOptions())
+                await hub.groups.messages.send(
+                    app, DEMO_GROUP, frm, body, 2000 + i, GroupSendOptions()
+                )
         assert app.secret_key is not None
         links = {
             u: f"{base_url}/#SDKAppID={app.sdkappid}&userID={u}&userSig="

@@ -19,7 +19,7 @@ from palaver.realtime.registry import Registry
 from palaver.services.accounts import AccountService
 from palaver.services.apps import AppService
 from palaver.services.conversations import ConversationService
-from palaver.services.groups import GroupService
+from palaver.services.groups import GroupServices
 from palaver.services.messages import MessageService
 from palaver.services.ports import Clock, SystemClock
 from palaver.services.profiles import ProfileService
@@ -71,11 +71,11 @@ class Hub:
         self.messages = MessageService(
             db, self.writer, self.accounts, self.sns, publisher, self.clock
         )
-        self.groups = GroupService(
+        self.groups = GroupServices(
             db, self.writer, self.accounts, publisher, self.presence, self.registry, self.clock
         )
-        self.conversations = ConversationService(db, self.groups, publisher)
-        self.sessions = SessionService(db, self.apps, self.accounts, self.groups, publisher)
+        self.conversations = ConversationService(db, self.groups.reads, publisher)
+        self.sessions = SessionService(db, self.apps, self.accounts, self.groups.reads, publisher)
 
     @classmethod
     async def open(cls, settings: Settings) -> Hub:
@@ -102,7 +102,7 @@ class Hub:
                 purged = await self.messages.purge_expired(apps)
                 if purged:
                     log.info("purged %d messages past retention", purged)
-                purged = await self.groups.purge_live_room_history(apps)
+                purged = await self.groups.live_rooms.purge_history(apps)
                 if purged:
                     log.info("purged %d live-room messages past their window", purged)
                 horizon = int(time.time()) - self.settings.event_retention_days * 86400

@@ -20,7 +20,7 @@ from palaver.storage import messages as store
 
 if TYPE_CHECKING:
     from palaver.services.apps import App
-    from palaver.services.groups import GroupService
+    from palaver.services.groups import GroupReads
 
 CONV_C2C = store.CONV_C2C
 CONV_GROUP = store.CONV_GROUP
@@ -58,7 +58,7 @@ def _conv_id(conv_type: int, peer: str, owner: str) -> str:
 class ConversationService:
     """Conversation lists of every user (C2C rows here, group ones from ``groups``)."""
 
-    def __init__(self, db: Database, groups: GroupService, publisher: Publisher) -> None:
+    def __init__(self, db: Database, groups: GroupReads, publisher: Publisher) -> None:
         self._db = db
         self._groups = groups
         self._publisher = publisher

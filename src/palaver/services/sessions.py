@@ -26,7 +26,7 @@ from palaver.storage import events as ev_store
 if TYPE_CHECKING:
     from palaver.services.accounts import AccountService
     from palaver.services.apps import App, AppService
-    from palaver.services.groups import GroupService
+    from palaver.services.groups import GroupReads
 
 #: Most missed messages of one group replayed at login (docs/protocol.md §8.1).
 GROUP_REPLAY_LIMIT = 200
@@ -79,7 +79,7 @@ class SessionService:
         db: Database,
         apps: AppService,
         accounts: AccountService,
-        groups: GroupService,
+        groups: GroupReads,
         publisher: Publisher,
     ) -> None:
         self._db = db

@@ -3,21 +3,34 @@
 A group's messages are ``messages`` rows of conversation ``group:<id>`` and its
 head is that conversation's ``conv_heads`` row (see :mod:`palaver.storage.schema`).
 Read positions are sequences in the member's row: nothing is written per member
-when a message is sent.
+when a message is sent. Reads return the records of :mod:`palaver.storage.records`
+(:class:`GroupRow`, :class:`MemberRow`, :class:`GroupApplicationRow`,
+:class:`MentionRow`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
+import orjson
 from sqlalchemy import and_, case, delete, func, literal, select, update
-from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from palaver.model.messages import MessageFlag, MessageRecord, group_conv_id
 from palaver.storage.messages import UNREAD_EXCLUDED
-from palaver.storage.records import message_record
+from palaver.storage.records import (
+    GroupApplicationRow,
+    GroupRow,
+    MemberRow,
+    MentionRow,
+    group_application_row,
+    group_row,
+    member_row,
+    mention_row,
+    message_record,
+)
 from palaver.storage.schema import (
     conv_heads,
     group_applications,
@@ -37,6 +50,42 @@ M = messages.c
 conv_id = group_conv_id
 
 
+def custom_json(custom: dict[str, str]) -> str:
+    """The stored form (``custom`` columns) of group or member custom data."""
+    return orjson.dumps(custom).decode()
+
+
+@dataclass(frozen=True)
+class NewGroup:
+    """A group to insert: ``custom`` its custom data ``{key: value}``,
+    ``max_members`` 0 for no limit, ``created_at`` unix s (also its info time)."""
+
+    group_id: str
+    type: str
+    name: str
+    introduction: str
+    notification: str
+    face_url: str
+    owner: str
+    apply_join_option: str
+    max_members: int
+    custom: dict[str, str]
+    created_at: int
+
+
+@dataclass(frozen=True)
+class NewMember:
+    """A membership to insert: history visible after ``join_seq``, read up to
+    ``read_seq``; ``join_time`` unix s; ``custom`` its custom data."""
+
+    user_id: str
+    role: str
+    join_time: int
+    join_seq: int
+    read_seq: int
+    custom: dict[str, str] = field(default_factory=dict)
+
+
 def _with_head() -> Any:
     """Group columns plus its head (last seq/time/message id, 0 when empty)."""
     j = im_groups.outerjoin(
@@ -50,22 +99,24 @@ def _with_head() -> Any:
     ).select_from(j)
 
 
-async def get_group(conn: AsyncConnection, app_id: int, group_id: str) -> RowMapping | None:
+async def get_group(conn: AsyncConnection, app_id: int, group_id: str) -> GroupRow | None:
     """A group with its head, or ``None``."""
     q = _with_head().where(G.app_id == app_id, G.group_id == group_id)
-    return (await conn.execute(q)).mappings().first()
+    row = (await conn.execute(q)).mappings().first()
+    return None if row is None else group_row(row)
 
 
 async def get_groups(
     conn: AsyncConnection, app_id: int, group_ids: Sequence[str]
-) -> dict[str, RowMapping]:
+) -> dict[str, GroupRow]:
     """Groups with their heads by id (missing ones left out)."""
-    out: dict[str, RowMapping] = {}
+    out: dict[str, GroupRow] = {}
     ids = list(dict.fromkeys(group_ids))
     for i in range(0, len(ids), 500):
         q = _with_head().where(G.app_id == app_id, G.group_id.in_(ids[i : i + 500]))
         for r in (await conn.execute(q)).mappings():
-            out[r["group_id"]] = r
+            g = group_row(r)
+            out[g.group_id] = g
     return out
 
 
@@ -75,13 +126,32 @@ async def group_exists(conn: AsyncConnection, app_id: int, group_id: str) -> boo
     return (await conn.scalar(q)) is not None
 
 
-async def insert_group(conn: AsyncConnection, row: dict[str, Any]) -> None:
-    """Insert a group row (the caller checked the id is free)."""
-    await conn.execute(im_groups.insert().values(**row))
+async def insert_group(conn: AsyncConnection, app_id: int, group: NewGroup) -> None:
+    """Insert a group (the caller checked the id is free); not muted, no members."""
+    await conn.execute(
+        im_groups.insert().values(
+            app_id=app_id,
+            group_id=group.group_id,
+            type=group.type,
+            name=group.name,
+            introduction=group.introduction,
+            notification=group.notification,
+            face_url=group.face_url,
+            owner=group.owner,
+            apply_join_option=group.apply_join_option,
+            shut_up_all=False,
+            max_members=group.max_members,
+            custom=custom_json(group.custom),
+            created_at=group.created_at,
+            info_time=group.created_at,
+        )
+    )
 
 
 async def update_group(conn: AsyncConnection, app_id: int, group_id: str, **values: Any) -> bool:
-    """Change columns of a group; False if it does not exist."""
+    """Change columns of a group (``values``: ``im_groups`` column names, e.g.
+    ``name=``, ``owner=``, ``custom=`` JSON text, ``info_time=`` unix s); False
+    if it does not exist."""
     res = await conn.execute(
         update(im_groups).where(G.app_id == app_id, G.group_id == group_id).values(**values)
     )
@@ -142,26 +212,28 @@ async def member_counts(
 
 async def get_member(
     conn: AsyncConnection, app_id: int, group_id: str, user_id: str
-) -> RowMapping | None:
-    """One membership row, or ``None``."""
+) -> MemberRow | None:
+    """One membership, or ``None``."""
     q = select(group_members).where(
         GM.app_id == app_id, GM.group_id == group_id, GM.user_id == user_id
     )
-    return (await conn.execute(q)).mappings().first()
+    row = (await conn.execute(q)).mappings().first()
+    return None if row is None else member_row(row)
 
 
 async def get_members(
     conn: AsyncConnection, app_id: int, group_id: str, user_ids: Sequence[str]
-) -> dict[str, RowMapping]:
-    """Membership rows of ``user_ids`` by user (non-members left out)."""
-    out: dict[str, RowMapping] = {}
+) -> dict[str, MemberRow]:
+    """Memberships of ``user_ids`` by user (non-members left out)."""
+    out: dict[str, MemberRow] = {}
     ids = list(dict.fromkeys(user_ids))
     for i in range(0, len(ids), 500):
         q = select(group_members).where(
             GM.app_id == app_id, GM.group_id == group_id, GM.user_id.in_(ids[i : i + 500])
         )
         for r in (await conn.execute(q)).mappings():
-            out[r["user_id"]] = r
+            m = member_row(r)
+            out[m.user_id] = m
     return out
 
 
@@ -176,7 +248,7 @@ async def list_members(
     offset: int,
     limit: int,
     role: str | None = None,
-) -> tuple[list[RowMapping], int]:
+) -> tuple[list[MemberRow], int]:
     """A page of members (owner, admins, then by join time) and the total."""
     cond = [GM.app_id == app_id, GM.group_id == group_id]
     if role:
@@ -191,7 +263,7 @@ async def list_members(
         .offset(offset)
         .limit(limit)
     )
-    return list((await conn.execute(q)).mappings().all()), total
+    return [member_row(r) for r in (await conn.execute(q)).mappings()], total
 
 
 async def member_ids(conn: AsyncConnection, app_id: int, group_id: str) -> list[str]:
@@ -200,10 +272,35 @@ async def member_ids(conn: AsyncConnection, app_id: int, group_id: str) -> list[
     return [r[0] for r in await conn.execute(q)]
 
 
-async def insert_members(conn: AsyncConnection, rows: Sequence[dict[str, Any]]) -> None:
-    """Insert membership rows (the caller checked they are new)."""
+async def insert_members(
+    conn: AsyncConnection, app_id: int, group_id: str, members: Sequence[NewMember]
+) -> None:
+    """Insert memberships (the caller checked they are new): no name card, not
+    muted, ``AcceptAndNotify``, the conversation neither pinned nor hidden."""
+    rows = [
+        {
+            "app_id": app_id,
+            "group_id": group_id,
+            "user_id": m.user_id,
+            "role": m.role,
+            "join_time": m.join_time,
+            "join_seq": m.join_seq,
+            "read_seq": m.read_seq,
+            "name_card": "",
+            "custom": custom_json(m.custom),
+            "shut_up_until": 0,
+            "msg_flag": "AcceptAndNotify",
+            "last_send_time": 0,
+            "pinned": False,
+            "pinned_at": 0,
+            "hidden": False,
+            "hidden_seq": 0,
+            "cleared_seq": 0,
+        }
+        for m in members
+    ]
     if rows:
-        await conn.execute(group_members.insert(), list(rows))
+        await conn.execute(group_members.insert(), rows)
 
 
 async def delete_members(
@@ -222,7 +319,9 @@ async def delete_members(
 async def update_member(
     conn: AsyncConnection, app_id: int, group_id: str, user_id: str, **values: Any
 ) -> bool:
-    """Change columns of one membership; False if there is none."""
+    """Change columns of one membership (``values``: ``group_members`` column
+    names, e.g. ``role=``, ``read_seq=``, ``custom=`` JSON text,
+    ``shut_up_until=`` unix s); False if there is none."""
     res = await conn.execute(
         update(group_members)
         .where(GM.app_id == app_id, GM.group_id == group_id, GM.user_id == user_id)
@@ -234,7 +333,8 @@ async def update_member(
 async def update_members(
     conn: AsyncConnection, app_id: int, group_id: str, user_ids: Sequence[str], **values: Any
 ) -> None:
-    """Change columns of several memberships."""
+    """Change the same columns (as :func:`update_member`) of several memberships,
+    500 users per statement."""
     ids = list(user_ids)
     for i in range(0, len(ids), 500):
         await conn.execute(
@@ -249,20 +349,17 @@ async def advance_read(
 ) -> int | None:
     """Move a member's read position forward to ``seq``: the old position, or
     ``None`` if it did not move (already there, or not a member)."""
-    row = await get_member(conn, app_id, group_id, user_id)
-    if row is None or int(row["read_seq"]) >= seq:
+    member = await get_member(conn, app_id, group_id, user_id)
+    if member is None or member.read_seq >= seq:
         return None
     await update_member(conn, app_id, group_id, user_id, read_seq=seq)
-    return int(row["read_seq"])
+    return member.read_seq
 
 
 async def memberships(
     conn: AsyncConnection, app_id: int, user_id: str, *, type: str | None = None
-) -> list[RowMapping]:
-    """``user_id``'s memberships joined with their groups and heads, newest join first.
-
-    Group columns keep their names; member columns are prefixed ``m_``.
-    """
+) -> list[tuple[GroupRow, MemberRow]]:
+    """``user_id``'s memberships with their groups and heads, newest join first."""
     member_cols = [c.label(f"m_{c.name}") for c in group_members.c]
     q = (
         _with_head()
@@ -273,7 +370,7 @@ async def memberships(
     if type:
         q = q.where(G.type == type)
     q = q.order_by(GM.join_time.desc(), G.group_id)
-    return list((await conn.execute(q)).mappings().all())
+    return [(group_row(r), member_row(r, "m_")) for r in (await conn.execute(q)).mappings()]
 
 
 async def muted_members(
@@ -364,8 +461,8 @@ async def read_seq_for_unread(
 
 async def mentions(
     conn: AsyncConnection, app_id: int, group_id: str, after: int, limit: int = 50
-) -> list[RowMapping]:
-    """Messages after ``after`` that mention someone (seq, from_account, at_users)."""
+) -> list[MentionRow]:
+    """Up to ``limit`` messages after ``after`` that mention someone, oldest first."""
     q = (
         select(M.seq, M.from_account, M.at_users, M.flags)
         .where(
@@ -377,7 +474,7 @@ async def mentions(
         .order_by(M.seq)
         .limit(limit)
     )
-    return list((await conn.execute(q)).mappings().all())
+    return [mention_row(r) for r in (await conn.execute(q)).mappings()]
 
 
 async def receipt_senders(
@@ -472,9 +569,10 @@ async def take_application(conn: AsyncConnection, app_id: int, group_id: str, us
     return bool(res.rowcount)
 
 
-async def applications_for(conn: AsyncConnection, app_id: int, manager: str) -> list[RowMapping]:
-    """Pending applications to groups ``manager`` owns or administers, newest first
-    (with the group's ``name``)."""
+async def applications_for(
+    conn: AsyncConnection, app_id: int, manager: str
+) -> list[GroupApplicationRow]:
+    """Pending applications to groups ``manager`` owns or administers, newest first."""
     mgr = group_members.alias("mgr")
     q = (
         select(group_applications, G.name)
@@ -487,7 +585,7 @@ async def applications_for(conn: AsyncConnection, app_id: int, manager: str) -> 
         )
         .order_by(GA.created_at.desc(), GA.group_id, GA.user_id)
     )
-    return list((await conn.execute(q)).mappings().all())
+    return [group_application_row(r) for r in (await conn.execute(q)).mappings()]
 
 
 async def managers(conn: AsyncConnection, app_id: int, group_id: str) -> list[str]:

@@ -256,7 +256,7 @@ async def _conversation_objects(s: Session, convs: list[Conversation]) -> list[d
     profiles = await s.hub.profiles.get(app, [c.peer for c in c2c], PROFILE_TAGS)
     # my groups with my membership in one read (group profile + selfInfo)
     mine = (
-        {g.group_id: (g, m) for g, m in (await s.hub.groups.joined(app, s.user_id))[0]}
+        {g.group_id: (g, m) for g, m in (await s.hub.groups.directory.joined(app, s.user_id))[0]}
         if groups
         else {}
     )

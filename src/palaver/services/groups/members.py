@@ -1,0 +1,543 @@
+"""Who is in a group and what each member is: add, import, kick, join, quit,
+applications, and the member's role, name card, custom data, message flag and mute.
+
+Tencent IM REST ``add_group_member``, ``import_group_member``,
+``delete_group_member``, ``modify_group_member_info`` and ``forbid_send_msg``;
+the SDK's ``joinGroup``, ``quitGroup``, ``addGroupMember``,
+``deleteGroupMember``, ``getGroupApplicationList``, ``handleGroupApplication``,
+``setGroupMemberRole``, ``setGroupMemberNameCard``,
+``setGroupMemberCustomField`` and ``setGroupMemberMuteTime``.
+
+Every call takes the acting user (``operator``) and ``admin`` (an App admin
+through REST, who may do anything an owner may); roles apply otherwise: the
+owner outranks admins, who outrank members.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from palaver.errors import Code, ImError
+from palaver.services.groups import tips
+from palaver.services.groups.directory import GroupDirectory
+from palaver.services.groups.model import (
+    ADD_ALREADY,
+    ADD_FAILED,
+    ADD_OK,
+    MSG_FLAGS,
+    NAME_CARD_BYTES,
+    OPEN_HISTORY,
+    TIP_CANCEL_ADMIN,
+    TIP_JOIN,
+    TIP_KICKED,
+    TIP_MEMBER_PROFILE,
+    TIP_QUIT,
+    TIP_SET_ADMIN,
+    Group,
+    GroupApplication,
+    Member,
+    MemberSpec,
+    check_text,
+    merge_custom,
+    new_member,
+)
+from palaver.services.groups.tips import GroupTips
+from palaver.services.ports import Clock
+from palaver.storage import Database, Tx
+from palaver.storage import groups as group_store
+from palaver.storage.groups import NewMember
+
+if TYPE_CHECKING:
+    from palaver.services.accounts import AccountService
+    from palaver.services.apps import App
+
+#: Rank of each role: a lower rank may act on a higher one.
+RANK = {"Owner": 0, "Admin": 1, "Member": 2}
+APP_ADMIN_RANK = -1  # an App admin (REST) outranks everyone
+NOT_A_MEMBER_RANK = 9
+
+
+class GroupMembers:
+    """Memberships of every group, and the members' own settings.
+
+    Args:
+        db: the database.
+        accounts: checks that new members are imported accounts.
+        directory: groups and memberships (and their caches).
+        tips: tips and membership events.
+        clock: time (join times, mutes).
+    """
+
+    def __init__(
+        self,
+        db: Database,
+        accounts: AccountService,
+        directory: GroupDirectory,
+        tips: GroupTips,
+        clock: Clock,
+    ) -> None:
+        self._db = db
+        self._accounts = accounts
+        self._directory = directory
+        self._tips = tips
+        self._clock = clock
+
+    # -- joining and leaving ------------------------------------------------------
+
+    async def _admit(
+        self, app: App, group: Group, specs: list[MemberSpec]
+    ) -> tuple[dict[str, int], list[str]]:
+        """Insert new memberships: (result per user, users added). They get
+        ``GROUP_LIST_UPDATED`` ``joined``. Raises ImError 10014 the group would be full."""
+        users = [sp.user_id for sp in specs]
+        have = await self._accounts.existing(app, users)
+        now = int(self._clock.time())
+        async with self._db.write() as conn:
+            existing = await group_store.get_members(conn, app.sdkappid, group.group_id, users)
+            count = (await group_store.member_counts(conn, app.sdkappid, [group.group_id]))[
+                group.group_id
+            ]
+            top = await group_store.head(conn, app.sdkappid, group.group_id)
+            result: dict[str, int] = {}
+            rows: list[NewMember] = []
+            for sp in specs:
+                if sp.user_id in result:
+                    continue
+                if sp.user_id in existing:
+                    result[sp.user_id] = ADD_ALREADY
+                elif sp.user_id not in have:
+                    result[sp.user_id] = ADD_FAILED
+                else:
+                    result[sp.user_id] = ADD_OK
+                    rows.append(await _joining(conn, app, group, sp, now, top))
+            if group.max_members and count + len(rows) > group.max_members:
+                raise ImError(Code.ERR_SVR_GROUP_FULL_MEMBER_COUNT, "the group is full")
+            await group_store.insert_members(conn, app.sdkappid, group.group_id, rows)
+        added = [r.user_id for r in rows]
+        self._directory.forget(app, group.group_id, added)
+        await self._tips.membership_events(
+            app, [(u, tips.joined(group, top, "Member")) for u in added]
+        )
+        return result, added
+
+    async def add(
+        self,
+        app: App,
+        operator: str,
+        group_id: str,
+        users: list[str],
+        *,
+        admin: bool,
+        silence: bool = False,
+    ) -> dict[str, int]:
+        """Add members (REST ``add_group_member``, SDK ``addGroupMember``):
+        result per user :data:`~.model.ADD_OK`, :data:`~.model.ADD_ALREADY` or
+        :data:`~.model.ADD_FAILED` (not an imported account). One join tip lists
+        the added users (unless ``silence``).
+
+        Raises:
+            ImError: 10010 no group; 10007 the operator may not invite (not a
+                member; in Public/ChatRoom/Community only owner/admin; AVChatRoom
+                never); 10014 the group would exceed its member limit.
+        """
+        group = await self._directory.get(app, group_id)
+        if group.type == "AVChatRoom":
+            raise ImError(
+                Code.ERR_SVR_GROUP_PERMISSION_DENY, "members cannot be added to an AVChatRoom"
+            )
+        if not admin:
+            m = await self._directory.member(app, group_id, operator)
+            if m is None:
+                raise ImError(Code.ERR_SVR_GROUP_PERMISSION_DENY, "only members can invite")
+            if group.type != "Private" and m.role == "Member":
+                raise ImError(
+                    Code.ERR_SVR_GROUP_PERMISSION_DENY, "only the owner or an admin can add members"
+                )
+        result, added = await self._admit(app, group, [MemberSpec(u) for u in users])
+        if added and not silence:
+            await self._tips.tip(app, group, operator, TIP_JOIN, added)
+        return result
+
+    async def import_members(
+        self, app: App, group_id: str, members: list[MemberSpec]
+    ) -> dict[str, int]:
+        """REST ``import_group_member``: add members with their join times (unix s;
+        default now) and unread counts, without tips. Result per user as :meth:`add`.
+
+        Raises:
+            ImError: 10010; 10007 an AVChatRoom; 10004 a role other than
+                Admin/Member; 10014 the group would be full.
+        """
+        group = await self._directory.get(app, group_id)
+        if group.type == "AVChatRoom":
+            raise ImError(Code.ERR_SVR_GROUP_PERMISSION_DENY, "an AVChatRoom has no member list")
+        for sp in members:
+            if sp.role not in ("Admin", "Member"):
+                raise ImError(Code.ERR_SVR_GROUP_INVALID_PARAMETERS, f"invalid Role {sp.role!r}")
+        specs = [
+            MemberSpec(
+                sp.user_id, sp.role, sp.custom, sp.join_time or int(self._clock.time()), sp.unread
+            )
+            for sp in members
+        ]
+        result, _ = await self._admit(app, group, specs)
+        return result
+
+    async def delete(
+        self,
+        app: App,
+        operator: str,
+        group_id: str,
+        users: list[str],
+        *,
+        admin: bool,
+        reason: str = "",
+        silence: bool = False,
+    ) -> list[str]:
+        """Remove members (kick; REST ``delete_group_member``, SDK
+        ``deleteGroupMember``); returns those removed. They get
+        ``GROUP_LIST_UPDATED`` ``kicked`` (with ``reason``); the group a tip
+        (type 3) unless ``silence``.
+
+        Raises:
+            ImError: 10010; 10007 the operator may not kick them (members can't;
+                admins can't kick the owner or admins; nobody kicks the owner).
+        """
+        group, me = await self._directory.require_manager(app, group_id, operator, admin)
+        targets = await self._directory.members_of(app, group_id, users)
+        for t in targets:
+            if t.role == "Owner":
+                raise ImError(Code.ERR_SVR_GROUP_PERMISSION_DENY, "the owner cannot be removed")
+            if not admin and me is not None and me.role == "Admin" and t.role == "Admin":
+                raise ImError(
+                    Code.ERR_SVR_GROUP_PERMISSION_DENY, "an admin cannot remove another admin"
+                )
+        gone = [t.user_id for t in targets]
+        if not gone:
+            return []
+        async with self._db.write() as conn:
+            await group_store.delete_members(conn, app.sdkappid, group_id, gone)
+        self._directory.forget(app, group_id, gone)
+        await self._tips.membership_events(
+            app, [(u, tips.change(group, "kicked", reason=reason)) for u in gone]
+        )
+        if not silence:
+            await self._tips.tip(app, group, operator, TIP_KICKED, gone)
+        return gone
+
+    async def join(self, app: App, user: str, group_id: str, wording: str = "") -> str:
+        """SDK ``joinGroup``: ``"JoinedSuccess"``, ``"WaitAdminApproval"`` (an
+        application is filed; ``wording`` up to 256 characters) or
+        ``"AlreadyInGroup"``. AVChatRoom joins are connection-level (the API
+        layer follows the room) and return ``"JoinedSuccess"``.
+
+        Raises:
+            ImError: 10010; 10007 Private or DisableApply; 10014 full.
+        """
+        group = await self._directory.get(app, group_id)
+        if group.type == "AVChatRoom":
+            return "JoinedSuccess"
+        if await self._directory.member(app, group_id, user) is not None:
+            return "AlreadyInGroup"
+        if group.type == "Private" or group.apply_join_option == "DisableApply":
+            raise ImError(
+                Code.ERR_SVR_GROUP_PERMISSION_DENY, "this group does not take applications"
+            )
+        if group.apply_join_option == "NeedPermission":
+            async with self._db.write() as conn:
+                await group_store.put_application(
+                    conn, app.sdkappid, group_id, user, wording[:256], int(self._clock.time())
+                )
+                managers = await group_store.managers(conn, app.sdkappid, group_id)
+            await self._tips.applications_changed(app, group_id, managers)
+            return "WaitAdminApproval"
+        _, added = await self._admit(app, group, [MemberSpec(user)])
+        if added:
+            await self._tips.tip(app, group, user, TIP_JOIN, added)
+        return "JoinedSuccess"
+
+    async def quit(self, app: App, user: str, group_id: str) -> None:
+        """SDK ``quitGroup``: ``user`` leaves; the group gets a tip (type 2).
+
+        Raises:
+            ImError: 10010; 10007 not a member; 10009 the owner (who must hand
+                the group over or dismiss it).
+        """
+        group, m = await self._directory.require_member(app, group_id, user)
+        if m.role == "Owner" and group.type != "AVChatRoom":
+            raise ImError(
+                Code.ERR_SVR_GROUP_SUPER_NOT_ALLOW_QUIT,
+                "the owner cannot quit; transfer or dismiss the group",
+            )
+        async with self._db.write() as conn:
+            await group_store.delete_members(conn, app.sdkappid, group_id, [user])
+        self._directory.forget(app, group_id, [user])
+        await self._tips.membership_events(app, [(user, tips.change(group, "quit"))])
+        await self._tips.tip(app, group, user, TIP_QUIT, [user])
+
+    # -- applications -------------------------------------------------------------
+
+    async def applications(self, app: App, user: str) -> list[GroupApplication]:
+        """SDK ``getGroupApplicationList``: pending applications to groups ``user``
+        owns or administers, newest first."""
+        async with self._db.read() as conn:
+            return await group_store.applications_for(conn, app.sdkappid, user)
+
+    async def handle_application(
+        self, app: App, operator: str, group_id: str, applicant: str, agree: bool, *, admin: bool
+    ) -> None:
+        """SDK ``handleGroupApplication``: agree (the applicant joins, with a join
+        tip) or reject (they get ``GROUP_LIST_UPDATED`` ``rejected``).
+
+        Raises:
+            ImError: 10010; 10007 not owner/admin; 10024 none pending; 10014 full.
+        """
+        group, _ = await self._directory.require_manager(app, group_id, operator, admin)
+        async with self._db.write() as conn:
+            if not await group_store.take_application(conn, app.sdkappid, group_id, applicant):
+                raise ImError(
+                    Code.ERR_SVR_GROUP_REQ_ALLREADY_BEEN_PROCESSED,
+                    "no pending application from this user",
+                )
+            managers = await group_store.managers(conn, app.sdkappid, group_id)
+        await self._tips.applications_changed(app, group_id, managers)
+        if not agree:
+            await self._tips.membership_events(app, [(applicant, tips.change(group, "rejected"))])
+            return
+        _, added = await self._admit(app, group, [MemberSpec(applicant)])
+        if added:
+            await self._tips.tip(app, group, operator, TIP_JOIN, added)
+
+    # -- a member's settings ----------------------------------------------------------
+
+    async def modify(
+        self,
+        app: App,
+        operator: str,
+        group_id: str,
+        user: str,
+        *,
+        admin: bool,
+        role: str | None = None,
+        name_card: str | None = None,
+        custom: dict[str, str] | None = None,
+        shut_up_seconds: int | None = None,
+        msg_flag: str | None = None,
+    ) -> Member:
+        """REST ``modify_group_member_info``: change any of a member's role, name
+        card, custom data (merged; an empty value deletes a key), mute (seconds
+        from now; 0 unmutes) and ``MsgFlag``, all or nothing; the member as it
+        is now. The rules of each part are those of :meth:`set_role`,
+        :meth:`set_name_card`, :meth:`set_mute_time` and (``msg_flag``: only the
+        member themselves or an App admin) ``MsgFlag``.
+
+        Raises:
+            ImError: 10010; 10007 ``user`` is not a member, or not allowed;
+                10004 bad role, flag, sizes or a negative mute.
+        """
+        group = await self._directory.get(app, group_id)
+        target = await self._directory.member(app, group_id, user)
+        if target is None:
+            raise ImError(Code.ERR_SVR_GROUP_PERMISSION_DENY, f"{user!r} is not a member")
+        me = target if operator == user else await self._directory.member(app, group_id, operator)
+        actor = _Actor(operator, admin, target, me)
+        change = _Change()
+        if role is not None:
+            change.role(actor, group, role)
+        if name_card is not None or custom is not None:
+            change.profile(actor, name_card, custom)
+        if msg_flag is not None:
+            change.msg_flag(actor, msg_flag)
+        if shut_up_seconds is not None:
+            change.mute(actor, shut_up_seconds, int(self._clock.time()))
+        if change.values:
+            await self._apply(app, group, operator, user, change)
+        m = await self._directory.member(app, group_id, user)
+        assert m is not None
+        return m
+
+    async def _apply(self, app: App, group: Group, operator: str, user: str, c: _Change) -> None:
+        """Write a planned change of ``user``'s membership, then tell the group."""
+        async with self._db.write() as conn:
+            await group_store.update_member(conn, app.sdkappid, group.group_id, user, **c.values)
+        self._directory.forget(app, group.group_id, [user])
+        if "role" in c.values:
+            event = tips.change(group, "role", role=c.values["role"])
+            await self._tips.membership_events(app, [(user, event)])
+        for op_type, extra in c.tips:
+            await self._tips.tip(app, group, operator, op_type, [user], **extra)
+
+    async def set_role(
+        self, app: App, operator: str, group_id: str, user: str, role: str, *, admin: bool
+    ) -> Member:
+        """SDK ``setGroupMemberRole``: make a member an ``Admin`` or a ``Member``
+        (owner only; tip 4 or 5; no AVChatRoom admins).
+
+        Raises:
+            ImError: 10010; 10007 not the owner, ``user`` not a member or the
+                owner; 10004 another role.
+        """
+        return await self.modify(app, operator, group_id, user, admin=admin, role=role)
+
+    async def set_name_card(
+        self, app: App, operator: str, group_id: str, user: str, name_card: str, *, admin: bool
+    ) -> Member:
+        """SDK ``setGroupMemberNameCard`` (up to 50 bytes): one's own, or as the
+        owner/an admin another's.
+
+        Raises:
+            ImError: 10010; 10007 not allowed or not a member; 10004 too long.
+        """
+        return await self.modify(app, operator, group_id, user, admin=admin, name_card=name_card)
+
+    async def set_custom_field(
+        self,
+        app: App,
+        operator: str,
+        group_id: str,
+        user: str,
+        custom: dict[str, str],
+        *,
+        admin: bool,
+    ) -> Member:
+        """SDK ``setGroupMemberCustomField``: merge ``custom`` into a member's custom
+        data (an empty value deletes a key): one's own, or as the owner/an admin
+        another's.
+
+        Raises:
+            ImError: 10010; 10007 not allowed or not a member; 10004 a key over
+                16 bytes or a value over 4096.
+        """
+        return await self.modify(app, operator, group_id, user, admin=admin, custom=custom)
+
+    async def set_mute_time(
+        self, app: App, operator: str, group_id: str, user: str, seconds: int, *, admin: bool
+    ) -> Member:
+        """SDK ``setGroupMemberMuteTime``: mute a member for ``seconds`` from now
+        (0 unmutes), over a lower role only; tip 7 with ``MemberInfo``. A muted
+        member's sends fail with 10017.
+
+        Raises:
+            ImError: 10010; 10007 not a higher role, or not a member; 10004 negative.
+        """
+        return await self.modify(
+            app, operator, group_id, user, admin=admin, shut_up_seconds=seconds
+        )
+
+    async def mute(
+        self, app: App, operator: str, group_id: str, users: list[str], seconds: int, *, admin: bool
+    ) -> None:
+        """REST ``forbid_send_msg``: mute ``users`` for ``seconds`` (0 unmutes), one
+        by one as :meth:`set_mute_time`.
+
+        Raises:
+            ImError: 10010; 10004 negative; 10007 a user is not a member (or the
+                operator may not mute them).
+        """
+        for u in users:
+            await self.set_mute_time(app, operator, group_id, u, seconds, admin=admin)
+
+
+async def _joining(
+    conn: Tx, app: App, group: Group, spec: MemberSpec, now: int, top: int
+) -> NewMember:
+    """The membership of someone joining now, when the group's head is ``top``.
+
+    New members read from ``top``, and see history from there (everything in
+    ChatRoom/Community). Imported members (with a ``join_time``) keep the
+    imported history and start with ``spec.unread`` unread messages.
+    """
+    history_from = 0 if group.type in OPEN_HISTORY or spec.join_time else top
+    read = top
+    if spec.join_time:
+        read = await group_store.read_seq_for_unread(
+            conn, app.sdkappid, group.group_id, spec.user_id, spec.unread, 0
+        )
+    return new_member(spec, spec.join_time or now, history_from, read)
+
+
+@dataclass(frozen=True)
+class _Actor:
+    """Who changes whose membership: ``operator`` (``me`` their membership, or
+    ``None``; ``admin`` an App admin) on ``target``."""
+
+    operator: str
+    admin: bool
+    target: Member
+    me: Member | None
+
+    @property
+    def rank(self) -> int:
+        """The operator's rank (:data:`RANK`; lower outranks)."""
+        if self.admin:
+            return APP_ADMIN_RANK
+        return RANK[self.me.role] if self.me is not None else NOT_A_MEMBER_RANK
+
+    @property
+    def on_self(self) -> bool:
+        """Whether members change their own membership."""
+        return self.operator == self.target.user_id
+
+
+@dataclass
+class _Change:
+    """A planned change of one membership: the columns to write and the tips
+    (op type, extra fields) to send. Each part checks its rules first and
+    raises ImError (10004 bad value, 10007 not allowed) before anything is written."""
+
+    values: dict[str, Any] = field(default_factory=dict)
+    tips: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
+
+    def role(self, actor: _Actor, group: Group, role: str) -> None:
+        """``Admin`` or ``Member``: the owner (or an App admin) only, not of the owner,
+        and no admins in an AVChatRoom; tip 4 (set admin) or 5 (cancel admin)."""
+        if role not in ("Admin", "Member"):
+            raise ImError(Code.ERR_SVR_GROUP_INVALID_PARAMETERS, "Role must be Admin or Member")
+        if actor.rank > RANK["Owner"]:
+            raise ImError(Code.ERR_SVR_GROUP_PERMISSION_DENY, "only the owner can set roles")
+        if actor.target.role == "Owner":
+            raise ImError(Code.ERR_SVR_GROUP_PERMISSION_DENY, "the owner's role cannot be changed")
+        if group.type == "AVChatRoom":
+            raise ImError(Code.ERR_SVR_GROUP_PERMISSION_DENY, "no admins in an AVChatRoom")
+        if role != actor.target.role:
+            self.values["role"] = role
+            self.tips.append((TIP_SET_ADMIN if role == "Admin" else TIP_CANCEL_ADMIN, {}))
+
+    def profile(self, actor: _Actor, name_card: str | None, custom: dict[str, str] | None) -> None:
+        """Name card (≤ 50 bytes) and custom data: one's own, or owner/admin."""
+        if not actor.on_self and actor.rank > RANK["Admin"]:
+            raise ImError(
+                Code.ERR_SVR_GROUP_PERMISSION_DENY,
+                "only the owner or an admin can change another member",
+            )
+        if name_card is not None:
+            check_text(name_card, NAME_CARD_BYTES, "NameCard")
+            self.values["name_card"] = name_card
+        if custom is not None:
+            merged = merge_custom(actor.target.custom, custom)
+            self.values["custom"] = group_store.custom_json(merged)
+
+    def msg_flag(self, actor: _Actor, msg_flag: str) -> None:
+        """``MsgFlag``: the member themselves, or an App admin."""
+        if msg_flag not in MSG_FLAGS:
+            raise ImError(
+                Code.ERR_SVR_GROUP_INVALID_PARAMETERS,
+                "MsgFlag must be AcceptAndNotify, AcceptNotNotify or Discard",
+            )
+        if not actor.on_self and not actor.admin:
+            raise ImError(Code.ERR_SVR_GROUP_PERMISSION_DENY, "members set their own MsgFlag")
+        self.values["msg_flag"] = msg_flag
+
+    def mute(self, actor: _Actor, seconds: int, now: int) -> None:
+        """Mute for ``seconds`` from ``now`` (0 unmutes): an owner/admin over a
+        lower role; tip 7 with ``MemberInfo``."""
+        if seconds < 0:
+            raise ImError(Code.ERR_SVR_GROUP_INVALID_PARAMETERS, "ShutUpTime must be >= 0")
+        if actor.rank >= RANK[actor.target.role] or actor.rank > RANK["Admin"]:
+            raise ImError(
+                Code.ERR_SVR_GROUP_PERMISSION_DENY, "only a higher role can mute a member"
+            )
+        self.values["shut_up_until"] = now + seconds if seconds else 0
+        info = {"MemberInfo": [{"Member_Account": actor.target.user_id, "ShutUpTime": seconds}]}
+        self.tips.append((TIP_MEMBER_PROFILE, info))
