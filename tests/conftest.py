@@ -103,6 +103,25 @@ class RunningServer:
     session: aiohttp.ClientSession
     admin_sig: str
     mounts: dict[str, Handler] | None = None  # see mount()
+    runner: web.AppRunner | None = None  # see restart()
+
+    async def restart(self) -> None:
+        """Stop the node as a SIGTERM would (connections closed with 1001, writes
+        committed) and start it again on the same port and database: a new hub,
+        nothing kept in memory. The test-only mounts stay."""
+        assert self.runner is not None, "this server cannot restart"
+        settings = self.hub.settings
+        await self.runner.cleanup()
+        await self.hub.close()
+        self.hub = await Hub.open(settings)
+        web_app = build_app(self.hub)
+        if self.mounts is not None:
+            mounts = add_mount_point(web_app)
+            mounts.update(self.mounts)
+            self.mounts = mounts
+        self.runner = web.AppRunner(web_app, access_log=None)
+        await self.runner.setup()
+        await web.TCPSite(self.runner, "127.0.0.1", settings.port, reuse_address=True).start()
 
     @property
     def ws_url(self) -> str:
@@ -247,13 +266,16 @@ async def server(data_dir: Path) -> AsyncIterator[RunningServer]:
     site = web.TCPSite(runner, "127.0.0.1", settings.port)
     await site.start()
     async with aiohttp.ClientSession() as session:
-        yield RunningServer(
+        running = RunningServer(
             f"http://127.0.0.1:{settings.port}",
             hub,
             app,
             session,
             gen_usersig_v2(SDKAPPID, SECRET, ADMIN, 86400),
             mounts,
+            runner,
         )
-    await runner.cleanup()
-    await hub.close()
+        yield running
+    assert running.runner is not None
+    await running.runner.cleanup()
+    await running.hub.close()

@@ -114,6 +114,8 @@ class TencentSession:
     acked: dict[str, int] = field(default_factory=dict)
     #: run once the current answer is queued (login starts the streams)
     after_answer: Callable[[], None] | None = None
+    #: requests that came before the (re-)login they need, oldest first
+    early: list[Request] = field(default_factory=list)
     tasks: set[asyncio.Task[None]] = field(default_factory=set)
 
     def require_app(self) -> App:

@@ -50,6 +50,7 @@ log = logging.getLogger("palaver.tencent")
 MAX_IN_FLIGHT = 256  # requests of one connection handled at once
 OP_GRACE = 10.0  # seconds requests in flight may finish after their connection ends
 HEARTBEAT = "heartbeat.alive"
+LOGIN = "im_open_status.wslogin"
 
 
 class TextTencentCodec(TencentCodec):
@@ -105,18 +106,29 @@ class TencentEndpoint:
                     conn.send(encode_answer(req))  # ahead of everything in flight
                     continue
                 if session.app is None:
+                    if held_for_login(session, req):
+                        continue
                     answer(session, await run(session, req))  # login runs alone
+                    if req.servcmd == LOGIN:  # what came before it runs now, or is refused
+                        early, session.early = session.early, []
+                        for e in early:
+                            if session.app is None:
+                                conn.send(
+                                    encode_error(e.servcmd, e.seq, Code.ERR_SDK_NOT_LOGGED_IN)
+                                )
+                                continue
+                            await slots.acquire()
+                            self._spawn(session, e, slots)
                     continue
                 await slots.acquire()
-                task = asyncio.create_task(self._run(session, req, slots))
-                session.tasks.add(task)
-                task.add_done_callback(session.tasks.discard)
+                self._spawn(session, req, slots)
         finally:
             await self._end(session)
         return ws
 
     async def _end(self, session: TencentSession) -> None:
         conn = session.conn
+        session.early.clear()  # their login never came: the SDK times them out
         if session.app is not None:
             self.hub.registry.remove(conn)
             self.resume.keep(
@@ -132,12 +144,34 @@ class TencentEndpoint:
                 await asyncio.gather(*late, return_exceptions=True)
         await conn.finished()
 
+    def _spawn(self, session: TencentSession, req: Request, slots: asyncio.Semaphore) -> None:
+        task = asyncio.create_task(self._run(session, req, slots))
+        session.tasks.add(task)
+        task.add_done_callback(session.tasks.discard)
+
     @staticmethod
     async def _run(session: TencentSession, req: Request, slots: asyncio.Semaphore) -> None:
         try:
             answer(session, await run(session, req))
         finally:
             slots.release()
+
+
+#: Most requests kept while the login they wait for has not come.
+MAX_EARLY = 64
+
+
+def held_for_login(session: TencentSession, req: Request) -> bool:
+    """Keep a request that came on a new socket before its re-login: the SDK
+    re-sends what was in flight, with its session key, ahead of ``wslogin``.
+    It runs once the login succeeds (and is refused if the socket ends first)."""
+    cmd = find(req.servcmd)
+    if cmd is None or cmd.anonymous or not req.head.get("a2"):
+        return False
+    if len(session.early) >= MAX_EARLY:
+        return False
+    session.early.append(req)
+    return True
 
 
 def answer(session: TencentSession, frame: bytes | None) -> None:

@@ -1,0 +1,130 @@
+"""Groups through Tencent's own web SDK (``@tencentcloud/chat`` 3.6.6 in Chromium) on
+Palaver: create, members, messages with @-mentions, history, read state, recall,
+applications, quit and dismiss (docs/tencent-client-protocol.md)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from conftest import RunningServer
+from support.tencent_sdk import TencentError, TencentHarness, TencentTab
+
+pytestmark = pytest.mark.timeout(180)
+
+AT_ALL = "__kImSDK_MesssageAtALL__"
+
+
+async def login(server: RunningServer, tencent: TencentHarness, *users: str) -> list[TencentTab]:
+    await server.import_users(*users)
+    return [await tencent.login(u, server.sig(u)) for u in users]
+
+
+def texts(messages: list[dict[str, Any]]) -> list[str]:
+    return [m["payload"]["text"] for m in messages if m["type"] == "TIMTextElem"]
+
+
+async def test_work_group_messages_mentions_history_and_read_state(
+    server: RunningServer, tencent: TencentHarness
+) -> None:
+    alice, bob, carol = await login(server, tencent, "alice", "bob", "carol")
+    created = await alice.call(
+        "createGroup",
+        {
+            "type": "Private",
+            "name": "weekend",
+            "memberList": [{"userID": "bob"}, {"userID": "carol"}],
+        },
+    )
+    gid = created["group"]["groupID"]
+    assert created["group"]["type"] == "Private" and gid.startswith("@TGS#"), alice.report()
+    # the members see the group (its list and a tip of who joined)
+    await bob.wait_event("GROUP_LIST_UPDATED", lambda d: any(g["groupID"] == gid for g in d))
+    groups = await bob.call("getGroupList")
+    assert [g["groupID"] for g in groups["groupList"]] == [gid], bob.report()
+
+    sent = await alice.send_text(gid, "hello all", "GROUP")
+    got = await bob.wait_event("MESSAGE_RECEIVED", lambda d: any(m["ID"] == sent["ID"] for m in d))
+    m = next(m for m in got if m["ID"] == sent["ID"])
+    assert (m["conversationID"], m["from"], m["payload"]["text"]) == (
+        "GROUP" + gid,
+        "alice",
+        "hello all",
+    ), bob.report()
+    await carol.wait_event("MESSAGE_RECEIVED", lambda d: any(m["ID"] == sent["ID"] for m in d))
+
+    # an @-mention of bob
+    mention = await carol.js(
+        """const m = chat.createTextAtMessage({to: a.gid, conversationType: 'GROUP',
+            payload: {text: '@bob lunch?', atUserList: ['bob']}});
+           return (await chat.sendMessage(m)).data.message.ID;""",
+        {"gid": gid},
+    )
+    got = await bob.wait_event("MESSAGE_RECEIVED", lambda d: any(m["ID"] == mention for m in d))
+    (m,) = [m for m in got if m["ID"] == mention]
+    assert m["atUserList"] == ["bob"], bob.report()
+    conv = await bob.call("getConversationProfile", "GROUP" + gid)
+    assert conv["conversation"]["unreadCount"] >= 2, bob.report()
+
+    # history: everyone sees the same messages, in order
+    page = await bob.call("getMessageList", {"conversationID": "GROUP" + gid})
+    assert texts(page["messageList"]) == ["hello all", "@bob lunch?"], bob.report()
+    await bob.call("setMessageRead", {"conversationID": "GROUP" + gid})
+    conv = await bob.call("getConversationProfile", "GROUP" + gid)
+    assert conv["conversation"]["unreadCount"] == 0
+
+
+async def test_recall_members_and_dismiss(server: RunningServer, tencent: TencentHarness) -> None:
+    alice, bob = await login(server, tencent, "alice", "bob")
+    created = await alice.call(
+        "createGroup", {"type": "Public", "name": "club", "memberList": [{"userID": "bob"}]}
+    )
+    gid = created["group"]["groupID"]
+    sent = await bob.send_text(gid, "mistake", "GROUP")
+    await alice.wait_event("MESSAGE_RECEIVED", lambda d: any(m["ID"] == sent["ID"] for m in d))
+    await bob.call("revokeMessage", bob.msg(sent["ID"]))
+    revoked = await alice.wait_event("MESSAGE_REVOKED")
+    assert revoked[0]["ID"] == sent["ID"] and revoked[0]["isRevoked"], alice.report()
+
+    members = await alice.call("getGroupMemberList", {"groupID": gid, "count": 30, "offset": 0})
+    roles = {m["userID"]: m["role"] for m in members["memberList"]}
+    assert roles == {"alice": "Owner", "bob": "Member"}, alice.report()
+    await alice.call("setGroupMemberRole", {"groupID": gid, "userID": "bob", "role": "Admin"})
+    await alice.call("setGroupMemberMuteTime", {"groupID": gid, "userID": "bob", "muteTime": 0})
+    (bob_member,) = (
+        await alice.call("getGroupMemberProfile", {"groupID": gid, "userIDList": ["bob"]})
+    )["memberList"]
+    assert bob_member["role"] == "Admin", alice.report()
+    # members may not dismiss; the owner may
+    with pytest.raises(TencentError) as err:
+        await bob.call("dismissGroup", gid)
+    assert err.value.code == 10007
+    await alice.call("dismissGroup", gid)
+    await bob.wait_event("GROUP_LIST_UPDATED", lambda d: all(g["groupID"] != gid for g in d))
+
+
+async def test_join_with_approval_and_quit(server: RunningServer, tencent: TencentHarness) -> None:
+    alice, dave = await login(server, tencent, "alice", "dave")
+    created = await alice.call(
+        "createGroup", {"type": "Public", "name": "hikers", "joinOption": "NeedPermission"}
+    )
+    gid = created["group"]["groupID"]
+    found = await dave.call("searchGroupByID", gid)
+    assert found["group"]["name"] == "hikers", dave.report()
+    joined = await dave.call("joinGroup", {"groupID": gid, "applyMessage": "me too"})
+    assert joined["status"] == "WaitAdminApproval", dave.report()
+    apps = await alice.call("getGroupApplicationList")
+    (application,) = apps["applicationList"]
+    assert application["applicant"] == "dave", alice.report()
+    await alice.call(
+        "handleGroupApplication", {"handleAction": "Agree", "application": application}
+    )
+    await dave.wait_event("GROUP_LIST_UPDATED", lambda d: any(g["groupID"] == gid for g in d))
+    sent = await dave.send_text(gid, "thanks", "GROUP")
+    await alice.wait_event("MESSAGE_RECEIVED", lambda d: any(m["ID"] == sent["ID"] for m in d))
+    await dave.call("quitGroup", gid)
+    assert (await dave.call("getGroupList"))["groupList"] == []
+    with pytest.raises(TencentError) as err:
+        await dave.call("searchGroupByID", "@TGS#nope")
+    assert err.value.code == 10010
