@@ -206,3 +206,77 @@ async def test_login_errors(server: RunningServer, tencent: TencentHarness) -> N
         await tab.login("nobody", server.sig("nobody"), ready=False)
     assert err.value.code == 70107
     await tab.login("alice", server.sig("alice"))  # then a good one works
+
+
+async def test_message_read_receipts(server: RunningServer, tencent: TencentHarness) -> None:
+    alice, bob = await login(server, tencent, "alice", "bob")
+    sent = await alice.js(
+        """const m = chat.createTextMessage({to: 'bob', conversationType: 'C2C',
+            payload: {text: 'did you read this?'}, needReadReceipt: true});
+           return (await chat.sendMessage(m)).data.message;"""
+    )
+    assert sent["needReadReceipt"] is True, alice.report()
+    (got,) = await bob.received(1)
+    assert got["needReadReceipt"] is True, bob.report()
+    await bob.call("sendMessageReadReceipt", [bob.msg(got["ID"])])
+    receipts = await alice.wait_event("MESSAGE_READ_RECEIPT_RECEIVED")
+    assert [r["messageID"] for r in receipts] == [sent["ID"]], alice.report()
+
+
+async def test_message_types_custom_data_and_online_only(
+    server: RunningServer, tencent: TencentHarness
+) -> None:
+    alice, bob = await login(server, tencent, "alice", "bob")
+    made = {
+        "face": "chat.createFaceMessage({to: 'bob', conversationType: 'C2C', payload: {index: 2, data: 'smile'}})",
+        "location": "chat.createLocationMessage({to: 'bob', conversationType: 'C2C', payload: {description: 'here', longitude: 116.3, latitude: 39.9}})",
+        "custom": "chat.createCustomMessage({to: 'bob', conversationType: 'C2C', payload: {data: 'd', description: 'desc', extension: 'ext'}, cloudCustomData: 'ccd'})",
+    }
+    for kind, js in made.items():
+        await alice.js(f"return (await chat.sendMessage({js})).data.message.ID;")
+    got = await bob.received(3)
+    assert [m["type"] for m in got] == ["TIMFaceElem", "TIMLocationElem", "TIMCustomElem"]
+    face, location, custom = (m["payload"] for m in got)
+    assert (face["index"], face["data"]) == (2, "smile"), bob.report()
+    assert (location["description"], location["latitude"]) == ("here", 39.9)
+    assert (custom["data"], custom["description"], custom["extension"]) == ("d", "desc", "ext")
+    assert got[2]["cloudCustomData"] == "ccd"
+    # merged forwarding of the three, as one message
+    await alice.js(
+        """const l = (await chat.getMessageList({conversationID: 'C2Cbob'})).data.messageList;
+           const m = chat.createMergerMessage({to: 'bob', conversationType: 'C2C',
+             payload: {messageList: l, title: 'chat', abstractList: ['a', 'b', 'c'], compatibleText: 'upgrade'}});
+           return (await chat.sendMessage(m)).data.message.ID;"""
+    )
+    (merged,) = await bob.received(1)
+    assert merged["type"] == "TIMRelayElem" and merged["payload"]["title"] == "chat", bob.report()
+    # online only: to whoever is online now, never kept
+    await alice.js(
+        """const m = chat.createTextMessage({to: 'bob', conversationType: 'C2C', payload: {text: 'typing'}});
+           return (await chat.sendMessage(m, {onlineUserOnly: true})).data.message.ID;"""
+    )
+    (online,) = await bob.received(1)
+    assert online["payload"]["text"] == "typing", bob.report()
+    page = await bob.call("getMessageList", {"conversationID": "C2Calice"})
+    assert "typing" not in [m["payload"].get("text") for m in page["messageList"]]
+
+
+async def test_an_expired_usersig_kicks_the_session_out(
+    server: RunningServer, tencent: TencentHarness
+) -> None:
+    await server.import_users("alice")
+    tab = await tencent.open("alice")
+    await tab.create(server.app.sdkappid, server.ws_url)
+    await tab.login("alice", server.sig("alice", expire=3))
+    kicked = None
+    for _ in range(40):  # bounded: a call a quarter second apart until the sig is over
+        try:  # (a call that always reaches the server)
+            await tab.call(
+                "checkFriend", {"userIDList": ["alice"], "type": "CheckResult_Type_Both"}
+            )
+        except TencentError as err:
+            assert err.code == 70001, tab.report()
+            kicked = await tab.wait_event("KICKED_OUT")
+            break
+        await tab.js("await new Promise(r => setTimeout(r, 250));")
+    assert kicked is not None and kicked["type"] == "userSigExpired", tab.report()

@@ -128,3 +128,28 @@ async def test_join_with_approval_and_quit(server: RunningServer, tencent: Tence
     with pytest.raises(TencentError) as err:
         await dave.call("searchGroupByID", "@TGS#nope")
     assert err.value.code == 10010
+
+
+async def test_live_room_join_receive_and_online_count(
+    server: RunningServer, tencent: TencentHarness
+) -> None:
+    host, viewer = await login(server, tencent, "host", "viewer")
+    created = await host.call("createGroup", {"type": "AVChatRoom", "name": "live"})
+    gid = created["group"]["groupID"]
+    for tab in (host, viewer):  # the SDK sends to a live room only once it joined it
+        joined = await tab.call("joinGroup", {"groupID": gid})
+        assert joined["status"] == "JoinedSuccess", tab.report()
+    sent = await host.send_text(gid, "welcome", "GROUP")
+    got = await viewer.wait_event(
+        "MESSAGE_RECEIVED", lambda d: any(m["ID"] == sent["ID"] for m in d)
+    )
+    assert next(m for m in got if m["ID"] == sent["ID"])["payload"]["text"] == "welcome"
+    count = await viewer.call("getGroupOnlineMemberCount", gid)
+    assert count["memberCount"] == 2, viewer.report()
+    await viewer.call("quitGroup", gid)
+    await host.send_text(gid, "bye", "GROUP")
+    # the one who left gets nothing more of the room: the next message is a C2C
+    # one sent after the room's last
+    await host.send_text("viewer", "after the room")
+    (next_one,) = await viewer.received(1)
+    assert next_one["payload"]["text"] == "after the room", viewer.report()

@@ -194,5 +194,16 @@ class GroupReadReceipt:
     read_seq: int
 
 
+@dataclass(frozen=True, slots=True)
+class C2CReadReceipt:
+    """``reader`` sent read receipts for these C2C messages (sent to it, asking for
+    receipts); the notice goes to their sender."""
+
+    reader: str
+    messages: tuple[MessageRecord, ...]
+
+
 #: A push outside every stream.
-Notice = GroupDismissed | GroupSystemNotice | GroupMessageRevoked | GroupReadReceipt
+Notice = (
+    GroupDismissed | GroupSystemNotice | GroupMessageRevoked | GroupReadReceipt | C2CReadReceipt
+)

@@ -187,7 +187,12 @@ def message_wire(
         }
     else:
         peer = m.receiver if out else sender
-        conv = {"ID": m.message_id, "conversationID": C2C + peer, "conversationType": C2C}
+        conv = {
+            "ID": m.message_id,
+            "conversationID": C2C + peer,
+            "conversationType": C2C,
+            "needReadReceipt": m.need_receipt,
+        }
     return {
         **conv,
         "from": sender,

@@ -14,6 +14,7 @@ from typing import Any, Literal, NotRequired, TypedDict
 import orjson
 
 from palaver.model.events import (
+    C2CReadReceipt,
     ConversationChanged,
     ConversationRead,
     EventKind,
@@ -76,6 +77,29 @@ class MessageReadReceiptReceived(TypedDict):
     groupID: str
     userID: str
     readSequence: int
+
+
+#: A message a C2C read receipt is about, named the ways both SDKs name it.
+ReceiptMessage = TypedDict(
+    "ReceiptMessage",
+    {
+        "ID": str,
+        "from": str,
+        "sequence": int,
+        "clientSequence": int,
+        "random": int,
+        "time": int,
+        "clientTime": int,
+    },
+)
+
+
+class C2CReadReceiptReceived(TypedDict):
+    """``MESSAGE_READ_RECEIPT_RECEIVED`` in C2C: ``userID`` read my ``messages``."""
+
+    conversationID: str
+    userID: str
+    messages: list[ReceiptMessage]
 
 
 class MessageExpired(TypedDict):
@@ -275,6 +299,24 @@ def notice_push(notice: Notice) -> Push:
         case GroupSystemNotice():
             data = GroupSystemNoticeReceived(groupID=notice.group_id, content=notice.content)
             return Push("GROUP_SYSTEM_NOTICE_RECEIVED", data)
+        case C2CReadReceipt():
+            data = C2CReadReceiptReceived(
+                conversationID=C2C + notice.reader,
+                userID=notice.reader,
+                messages=[
+                    {
+                        "ID": m.message_id,
+                        "from": m.sender,
+                        "sequence": m.seq,
+                        "clientSequence": m.client_seq,
+                        "random": m.random,
+                        "time": m.time,
+                        "clientTime": m.client_time or m.time,
+                    }
+                    for m in notice.messages
+                ],
+            )
+            return Push("MESSAGE_READ_RECEIPT_RECEIVED", data)
         case GroupReadReceipt():
             data = MessageReadReceiptReceived(
                 conversationID=GROUP + notice.group_id,

@@ -12,7 +12,14 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from palaver.errors import Code, ImError
-from palaver.model.events import ConversationRead, EventKind, ReadByPeer, Revoked, StreamEvent
+from palaver.model.events import (
+    C2CReadReceipt,
+    ConversationRead,
+    EventKind,
+    ReadByPeer,
+    Revoked,
+    StreamEvent,
+)
 from palaver.model.messages import MessageFlag, MessageRecord
 from palaver.services.ports import Clock, Publisher, SystemClock
 from palaver.services.sending import (
@@ -50,10 +57,12 @@ class SendOptions:
     ``AdminForbid_Type_SendOut`` (20012) checks. ``lane``: order of this client's sends.
     ``client_seq``/``client_time``: the client's own sequence and clock (Tencent's
     ``MsgSeq`` and ``MsgClientTime``), kept so every device names the message alike.
+    ``need_receipt``: the sender wants a read receipt (:meth:`MessageService.read_receipt`).
     """
 
     client_seq: int | None = None
     client_time: int = 0
+    need_receipt: bool = False
     msg_time: int | None = None
     cloud_custom_data: str | None = None
     sync_other_machine: int | None = None
@@ -181,7 +190,7 @@ class MessageService:
             client_seq=client_seq,
             client_time=opts.client_time,
             cloud_custom_data=opts.cloud_custom_data,
-            flags=control_flags(opts.controls),
+            flags=control_flags(opts.controls, need_receipt=opts.need_receipt),
             dedupe_key=f"{sender}\x1f{receiver}\x1f{client_seq}\x1f{random}",
             dedupe_body=True,
         )
@@ -417,6 +426,30 @@ class MessageService:
             ],
         )
         return target
+
+    async def read_receipt(
+        self, app: App, reader: str, peer: str, keys: Sequence[tuple[int, int]]
+    ) -> list[MessageRecord]:
+        """``reader`` confirms reading messages ``peer`` sent it, named by
+        (``MsgRandom``, ``MsgTimeStamp``) (Tencent ``c2c_msg_read_receipt``, SDK
+        ``sendMessageReadReceipt``): the conversation is read up to them, and
+        ``peer`` gets a receipt for those that asked for one. Messages not from
+        ``peer`` to ``reader`` are skipped; returns the ones receipted."""
+        conv_id = msg_store.c2c_conv_id(reader, peer)
+        found: list[MessageRecord] = []
+        async with self._db.read() as conn:
+            for random, msg_time in keys:
+                m = await msg_store.get_by_random_time(
+                    conn, app.sdkappid, conv_id, random, msg_time
+                )
+                if m is not None and m.sender == peer and m.receiver == reader:
+                    found.append(m)
+        if found:
+            await self.mark_read(app, reader, peer, max(m.seq for m in found))
+        asked = tuple(m for m in found if m.need_receipt)
+        if asked:
+            await self._publisher.notice(app.sdkappid, [peer], C2CReadReceipt(reader, asked))
+        return list(asked)
 
     async def last_messages(
         self, app: App, keys: Sequence[tuple[str, int]]

@@ -108,6 +108,8 @@ class TencentSession:
     instance_id: str
     app: App | None = None
     user_id: str = ""
+    #: when the UserSig the session came from stops working (unix s)
+    expires: int = 0
     inst_id: int = 0
     lane: SendLane | None = None
     waiting_cookie: bool = False

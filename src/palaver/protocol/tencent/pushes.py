@@ -204,6 +204,29 @@ def _system_notice(d: Body, push: Push) -> Body | None:
     return _events({"Event": o.EV_GROUP_NOTICE, "GroupTips": [notice]})
 
 
+def _read_receipt(d: Body, push: Push) -> Body | None:
+    """C2C receipts (``Event`` 16); group ones have no push in Tencent's protocol."""
+    if "messages" not in d:
+        return None
+    reader = d["userID"]
+    infos = [
+        {
+            "From_Account": m["from"],
+            "To_Account": reader,
+            "TinyId": tiny_id(m["from"]),
+            "MsgSeq": m["clientSequence"] or m["sequence"],
+            "MsgRandom": m["random"],
+            "MsgTime": m["time"],
+            "MsgClientTime": m["clientTime"],
+        }
+        for m in d["messages"]
+    ]
+    newest = max((m["time"] for m in d["messages"]), default=0)
+    return _events(
+        {"Event": o.EV_C2C_RECEIPT, "UserId": reader, "PeerReadTime": newest, "C2cMsgInfo": infos}
+    )
+
+
 def _kicked(d: Body, push: Push) -> Body | None:
     kick = {"KickoutMsgNotify": {"KickType": KICK_TYPES.get(d.get("type", ""), 1)}}
     return _events({"Event": o.EV_C2C_NOTIFY, "C2cNotifyMsgArray": [kick]})
@@ -220,6 +243,7 @@ _BUILDERS: dict[str, Callable[[Body, Push], Body | None]] = {
     "GROUP_DISMISSED": _dismissed,
     "GROUP_SYSTEM_NOTICE_RECEIVED": _system_notice,
     "KICKED_OUT": _kicked,
+    "MESSAGE_READ_RECEIPT_RECEIVED": _read_receipt,
 }
 
 

@@ -53,6 +53,7 @@ async def sendmsg(s: TencentSession, d: SendMsg) -> dict[str, Any]:
                 client_time=d.MsgClientTime,
                 cloud_custom_data=d.CloudCustomData or None,
                 lifetime=d.MsgLifeTime,
+                need_receipt=d.IsNeedReadReceipt == 1,
                 controls=frozenset(d.SendMsgControl),
                 lane=s.lane,
                 origin=s.conn.id,
@@ -185,9 +186,11 @@ class C2CReceipt(Body):
 @command("openim", "c2c_msg_read_receipt", C2CReceipt)
 async def c2c_msg_read_receipt(s: TencentSession, d: C2CReceipt) -> None:
     """``sendMessageReadReceipt`` for messages from ``Peer_Account``: the
-    conversation is read up to them; the peer sees them read."""
+    conversation is read up to them, and the peer gets
+    ``MESSAGE_READ_RECEIPT_RECEIVED`` for those sent with ``needReadReceipt``."""
     app = s.require_app()
-    await s.hub.messages.mark_read(app, s.user_id, d.Peer_Account)
+    keys = [(i.MsgRandom, i.MsgTime) for i in d.C2CMsgInfo]
+    await s.hub.messages.read_receipt(app, s.user_id, d.Peer_Account, keys)
 
 
 class MuteQuery(Body):

@@ -348,13 +348,16 @@ class Join(Body):
 @command(SVC, "apply_join_group", Join)
 async def apply_join_group(s: TencentSession, d: Join) -> dict[str, Any]:
     """``joinGroup``: ``JoinedStatus`` ``JoinedSuccess``, ``WaitAdminApproval``
-    or ``AlreadyInGroup``; an AVChatRoom is joined by this connection.
+    or ``AlreadyInGroup``; an AVChatRoom is joined by this connection, which
+    then gets its messages pushed (Tencent's SDK would long-poll without them).
     Errors: 10010; 10007 Private or DisableApply; 10014 full."""
     app = s.require_app()
     status = await s.hub.groups.members.join(app, s.user_id, d.GroupId, d.ApplyMsg)
     g = await s.hub.groups.directory.get(app, d.GroupId)
     if g.type == "AVChatRoom":
+        # no LongPollingKey: the SDK then takes the room's messages as pushes
         await _follow_live_room(s, d.GroupId)
+        return {"JoinedStatus": status, "HugeGroupFlag": 1}
     return {"JoinedStatus": status}
 
 

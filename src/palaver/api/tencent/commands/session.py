@@ -70,6 +70,7 @@ async def wslogin(s: TencentSession, d: Login) -> dict[str, Any]:
     conn = s.conn
     conn.app_id, conn.user_id, conn.platform = app.sdkappid, user, PLATFORM
     s.app, s.user_id, s.lane = app, user, SendLane()
+    s.expires = who.expires
     s.inst_id = secrets.randbelow(1 << 31) + 1
     await hub.registry.attach(conn)
     await hub.sessions.open(app, user, conn.id, PLATFORM)
