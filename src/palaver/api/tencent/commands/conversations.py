@@ -38,7 +38,11 @@ async def session_items(s: TencentSession, convs: list[Conversation]) -> list[di
     peers = [c.peer for c in convs if c.conv_type == CONV_C2C]
     profiles = await hub.profiles.get(app, peers, [NICK, IMAGE]) if peers else {}
     groups = [c for c in convs if c.conv_type == CONV_GROUP]
-    mine = {g.group_id: g for g, _ in (await hub.groups.directory.joined(app, me))[0]} if groups else {}
+    mine = (
+        {g.group_id: g for g, _ in (await hub.groups.directory.joined(app, me))[0]}
+        if groups
+        else {}
+    )
     items = []
     for c in convs:
         m = last.get(c.conv_id)
