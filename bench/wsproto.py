@@ -74,18 +74,7 @@ class WsClient(asyncio.Protocol):
 
     def data_received(self, data: bytes) -> None:
         if not self.upgraded.done():
-            self._buf += data
-            end = self._buf.find(b"\r\n\r\n")
-            if end < 0:
-                if len(self._buf) > 16384:
-                    self._fail(HandshakeError("handshake response too long"))
-                return
-            status = self._buf[: self._buf.find(b"\r\n")]
-            if b" 101 " not in status + b" ":
-                self._fail(HandshakeError(status.decode(errors="replace")))
-                return
-            data, self._buf = self._buf[end + 4 :], b""
-            self.upgraded.set_result(None)
+            data = self._handshake(data)
             if not data:
                 return
         buf = self._buf + data if self._buf else data
@@ -119,6 +108,23 @@ class WsClient(asyncio.Protocol):
         self._buf = buf[pos:] if pos < n else b""
         if self.after_frames is not None:
             self.after_frames()
+
+    def _handshake(self, data: bytes) -> bytes:
+        """Take the upgrade response; the bytes after it (frames already sent),
+        b"" while it is incomplete or if the upgrade failed."""
+        self._buf += data
+        end = self._buf.find(b"\r\n\r\n")
+        if end < 0:
+            if len(self._buf) > 16384:
+                self._fail(HandshakeError("handshake response too long"))
+            return b""
+        status = self._buf[: self._buf.find(b"\r\n")]
+        if b" 101 " not in status + b" ":
+            self._fail(HandshakeError(status.decode(errors="replace")))
+            return b""
+        data, self._buf = self._buf[end + 4 :], b""
+        self.upgraded.set_result(None)
+        return data
 
     def connection_lost(self, exc: Exception | None) -> None:
         if not self.upgraded.done():

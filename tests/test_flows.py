@@ -87,7 +87,7 @@ async def test_seed_backend_flow(server: RunningServer) -> None:
         },
     )
     assert r["ResultItem"][0]["ResultCode"] == 0
-    assert await server.hub.sns.are_friends(app, "wx_alice", "wx_bob")
+    assert await server.hub.sns.checks.are_friends(app, "wx_alice", "wx_bob")
     for text in ("hello bob", "second"):
         r = await call(
             "openim/sendmsg",

@@ -67,8 +67,8 @@ async def test_seed_flow_adds_both_ways(server: RunningServer) -> None:
     r = await server.ok(SNS, "friend_add", body)
     assert r["ResultItem"] == [{"To_Account": "b", "ResultCode": 0, "ResultInfo": ""}]
     assert r["ErrorDisplay"] == "" and "Fail_Account" not in r
-    assert await server.hub.sns.are_friends(server.app, "a", "b")
-    assert await server.hub.sns.are_friends(server.app, "b", "a")
+    assert await server.hub.sns.checks.are_friends(server.app, "a", "b")
+    assert await server.hub.sns.checks.are_friends(server.app, "b", "a")
     # again: already friends
     r = await server.ok(SNS, "friend_add", body)
     assert codes(r) == {"b": 30001} and r["Fail_Account"] == ["b"]
@@ -81,7 +81,7 @@ async def test_add_single_and_errors(server: RunningServer) -> None:
     assert r["Fail_Account"] == ["a", "ghost"]
     assert await relations(server, "a", "b", "c") == {"b": "AWithB", "c": "NoRelation"}
     assert await relations(server, "b", "a") == {"a": "BWithA"}
-    assert not await server.hub.sns.are_friends(server.app, "a", "b")
+    assert not await server.hub.sns.checks.are_friends(server.app, "a", "b")
     # single again: already; both: completes the other direction
     assert codes(await add(server, "a", "b", add_type="Add_Type_Single")) == {"b": 30001}
     assert codes(await add(server, "a", "b")) == {"b": 0}
@@ -156,7 +156,7 @@ async def test_allow_type_need_confirm_and_deny(server: RunningServer) -> None:
         "d": "BothWay",
     }
     sns = server.hub.sns
-    [incoming] = await sns.list_requests(server.app, "b", outgoing=False)
+    [incoming] = await sns.applications.pending(server.app, "b", outgoing=False)
     assert (incoming.from_user, incoming.to_user, incoming.remark, incoming.group_name) == (
         "a",
         "b",
@@ -164,12 +164,12 @@ async def test_allow_type_need_confirm_and_deny(server: RunningServer) -> None:
         "work",
     )
     assert incoming.add_wording == "hi" and incoming.add_source == "AddSource_Type_Test"
-    assert await sns.list_requests(server.app, "a", incoming=False) == [incoming]
-    assert await sns.list_requests(server.app, "a", outgoing=False) == []
+    assert await sns.applications.pending(server.app, "a", incoming=False) == [incoming]
+    assert await sns.applications.pending(server.app, "a", outgoing=False) == []
 
-    await sns.accept_request(server.app, "b", "a", remark="ay")
-    assert await sns.are_friends(server.app, "a", "b")
-    assert await sns.list_requests(server.app, "b") == []
+    await sns.applications.accept(server.app, "b", "a", remark="ay")
+    assert await sns.checks.are_friends(server.app, "a", "b")
+    assert await sns.applications.pending(server.app, "b") == []
     r = await server.ok(
         SNS,
         "friend_get_list",
@@ -202,10 +202,10 @@ async def test_requests_refuse_cancel_and_one_way_accept(server: RunningServer) 
     for u in ("a", "b", "c"):
         await set_allow_type(server, u, "AllowType_Type_NeedConfirm")
     assert codes(await add(server, "a", "b", "c")) == {"b": 30539, "c": 30539}
-    await sns.refuse_request(app, "b", "a")
-    await sns.cancel_request(app, "a", "c")
-    assert await sns.list_requests(app, "a") == []
-    for call in (sns.refuse_request(app, "b", "a"), sns.accept_request(app, "b", "a")):
+    await sns.applications.refuse(app, "b", "a")
+    await sns.applications.cancel(app, "a", "c")
+    assert await sns.applications.pending(app, "a") == []
+    for call in (sns.applications.refuse(app, "b", "a"), sns.applications.accept(app, "b", "a")):
         try:
             await call
         except Exception as exc:
@@ -214,7 +214,7 @@ async def test_requests_refuse_cancel_and_one_way_accept(server: RunningServer) 
             raise AssertionError("expected 30614")
     # one-way accept
     assert codes(await add(server, "a", "b")) == {"b": 30539}
-    await sns.accept_request(app, "b", "a", add_back=False)
+    await sns.applications.accept(app, "b", "a", add_back=False)
     assert await relations(server, "a", "b") == {"b": "AWithB"}
 
 
@@ -226,7 +226,7 @@ async def test_mutual_requests_become_friends(server: RunningServer) -> None:
     # a adds b while b already asked a: no confirmation needed, friends both ways
     assert codes(await add(server, "a", "b", add_type="Add_Type_Single")) == {"b": 0}
     assert await relations(server, "a", "b") == {"b": "BothWay"}
-    assert await server.hub.sns.list_requests(server.app, "a") == []
+    assert await server.hub.sns.applications.pending(server.app, "a") == []
     r = await server.ok(
         SNS,
         "friend_get_list",
@@ -244,8 +244,8 @@ async def test_blacklist_blocks_adding_and_removes_friendship(server: RunningSer
     )
     assert codes(r) == {"b": 0, "a": 30001, "ghost": 30003}
     assert r["Fail_Account"] == ["a", "ghost"]
-    assert await sns.is_blacklisted(app, "a", "b")
-    assert not await sns.is_blacklisted(app, "b", "a")
+    assert await sns.checks.is_blacklisted(app, "a", "b")
+    assert not await sns.checks.is_blacklisted(app, "b", "a")
     assert await relations(server, "a", "b", "c") == {"b": "NoRelation", "c": "BothWay"}
     r = await server.ok(SNS, "black_list_add", {"From_Account": "a", "To_Account": ["b"]})
     assert codes(r) == {"b": 30001}
@@ -255,7 +255,7 @@ async def test_blacklist_blocks_adding_and_removes_friendship(server: RunningSer
 
     r = await server.ok(SNS, "black_list_delete", {"From_Account": "a", "To_Account": ["b", "c"]})
     assert codes(r) == {"b": 0, "c": 30001}
-    assert not await sns.is_blacklisted(app, "a", "b")
+    assert not await sns.checks.is_blacklisted(app, "a", "b")
     assert codes(await add(server, "b", "a")) == {"a": 0}
 
 
@@ -582,10 +582,10 @@ async def test_black_list_get_paging(server: RunningServer) -> None:
 
 
 async def test_limits(server: RunningServer, monkeypatch: Any) -> None:
-    from palaver.services import sns as sns_module
+    from palaver.services.sns import model as sns_model  # the limits are read from here
 
-    monkeypatch.setattr(sns_module, "MAX_FRIENDS", 2)
-    monkeypatch.setattr(sns_module, "MAX_BLACKLIST", 2)
+    monkeypatch.setattr(sns_model, "MAX_FRIENDS", 2)
+    monkeypatch.setattr(sns_model, "MAX_BLACKLIST", 2)
     await server.import_users("a", "b", "c", "d", "x", "y", "z")
     r = await add(server, "a", "b", "c", "d")
     assert codes(r) == {"b": 0, "c": 0, "d": 30010}

@@ -60,8 +60,8 @@ async def prepare_demo(settings: Settings, base_url: str) -> Demo:
         await hub.accounts.import_accounts(
             app, [ImportItem(u, nick=n) for u, n in DEMO_USERS.items()]
         )
-        if not await hub.sns.are_friends(app, "alice", "bob"):
-            await hub.sns.add_friends(
+        if not await hub.sns.checks.are_friends(app, "alice", "bob"):
+            await hub.sns.friends.add(
                 app, "alice", [FriendAdd("bob", "AddSource_Type_Demo")], both=True, force=True
             )
         page = await hub.messages.history(app, "alice", "bob", limit=1)

@@ -24,7 +24,7 @@ from palaver.services.messages import MessageService
 from palaver.services.ports import Clock, SystemClock
 from palaver.services.profiles import ProfileService
 from palaver.services.sessions import SessionService
-from palaver.services.sns import SnsService
+from palaver.services.sns import SnsServices
 from palaver.settings import Settings
 from palaver.storage import Database
 from palaver.storage import events as ev_store
@@ -67,9 +67,9 @@ class Hub:
         self.apps = AppService(db)
         self.accounts = AccountService(db, publisher, self.presence)
         self.profiles = ProfileService(db, publisher)
-        self.sns = SnsService(db, publisher)
+        self.sns = SnsServices(db, publisher)
         self.messages = MessageService(
-            db, self.writer, self.accounts, self.sns, publisher, self.clock
+            db, self.writer, self.accounts, self.sns.checks, publisher, self.clock
         )
         self.groups = GroupServices(
             db, self.writer, self.accounts, publisher, self.presence, self.registry, self.clock

@@ -89,33 +89,49 @@ class ClientSession:
         item = parse_server_frame(frame)
         if isinstance(item, Response):
             return item
-        if item.stream is not None:
-            group_id = item.stream[len(GROUP) :]
-            if item.seq is not None:
-                if item.seq <= self.group_cursors.get(group_id, -1):
-                    return None
-                self.group_cursors[group_id] = item.seq
-        elif item.seq is not None:
-            if item.seq <= self.cursor:
-                return None
-            self.cursor = item.seq
+        if not self._advance(item):
+            return None
         if item.ev == "GROUP_LIST_UPDATED":
             self._membership(item.data)
         elif item.ev == "sync_done":
-            for group_id, seq in (item.data.get("groupCursors") or {}).items():
-                if seq > self.group_cursors.get(group_id, -1):
-                    self.group_cursors[group_id] = seq
-        if item.ev == "MESSAGE_RECEIVED":
-            message = item.data.get("message") or {}
-            if message.get("conversationType") == GROUP and message.get("from") == self.user_id:
-                message["flow"] = "out"  # group frames are the same for every member
-                message["isRead"] = True
-            msg_id = str(message.get("ID", ""))
-            if msg_id and not self.remember(msg_id):
-                return None
-            if message.get("from") == self.user_id and message.get("random") in self._own_sends:
-                return None  # the echo of a send from this device
+            self._synced(item.data)
+        if item.ev == "MESSAGE_RECEIVED" and self._repeated(item.data.get("message") or {}):
+            return None
         return item
+
+    def _advance(self, item: Push) -> bool:
+        """Move the cursor of the push's stream (the user's, or a group's) past it;
+        False if it was past it already (a duplicate)."""
+        if item.seq is None:
+            return True
+        if item.stream is not None:
+            group_id = item.stream[len(GROUP) :]
+            if item.seq <= self.group_cursors.get(group_id, -1):
+                return False
+            self.group_cursors[group_id] = item.seq
+            return True
+        if item.seq <= self.cursor:
+            return False
+        self.cursor = item.seq
+        return True
+
+    def _synced(self, data: dict[str, Any]) -> None:
+        """``sync_done``: group streams caught up to ``groupCursors`` (never backwards)."""
+        for group_id, seq in (data.get("groupCursors") or {}).items():
+            if seq > self.group_cursors.get(group_id, -1):
+                self.group_cursors[group_id] = seq
+
+    def _repeated(self, message: dict[str, Any]) -> bool:
+        """Whether a received message was seen already, or echoes a send from this
+        device. Marks my own group messages outgoing and read (group frames are
+        the same for every member)."""
+        if message.get("conversationType") == GROUP and message.get("from") == self.user_id:
+            message["flow"] = "out"
+            message["isRead"] = True
+        msg_id = str(message.get("ID", ""))
+        if msg_id and not self.remember(msg_id):
+            return True
+        return message.get("from") == self.user_id and message.get("random") in self._own_sends
 
     def _membership(self, data: dict[str, Any]) -> None:
         """Follow the user-stream membership events: a joined group's stream starts

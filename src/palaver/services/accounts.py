@@ -11,7 +11,7 @@ from palaver.errors import Code, ImError
 from palaver.services.cache import TTLCache
 from palaver.services.ports import Presence, Publisher
 from palaver.services.profiles import check_value
-from palaver.storage import Database
+from palaver.storage import Database, Tx
 from palaver.storage import accounts as store
 from palaver.storage import profiles as profile_store
 
@@ -80,37 +80,16 @@ class AccountService:
         """
         for it in items:
             validate_user_id(it.user_id)
-            if it.nick is not None:
-                check_value("Tag_Profile_IM_Nick", it.nick)
-            if it.face_url is not None:
-                check_value("Tag_Profile_IM_Image", it.face_url)
-        failed: list[str] = []
+            for tag, value in _profile_tags(it).items():
+                check_value(tag, value)
         now = int(time.time())
         async with self._db.write() as conn:
-            todo = list(items)
-            limit = app.settings.max_accounts
-            if limit:
-                have = await store.existing(conn, app.sdkappid, [i.user_id for i in items])
-                room = limit - await store.count(conn, app.sdkappid)
-                kept: list[ImportItem] = []
-                for it in todo:
-                    if it.user_id in have:
-                        kept.append(it)
-                    elif room > 0:
-                        room -= 1
-                        kept.append(it)
-                    else:
-                        failed.append(it.user_id)
-                todo = kept
+            todo, failed = await _within_limit(conn, app, items)
             for it in todo:
                 await store.import_accounts(
                     conn, app.sdkappid, [it.user_id], now=now, type_=it.type
                 )
-                tags = {}
-                if it.nick is not None:
-                    tags["Tag_Profile_IM_Nick"] = it.nick
-                if it.face_url is not None:
-                    tags["Tag_Profile_IM_Image"] = it.face_url
+                tags = _profile_tags(it)
                 if tags:
                     await profile_store.set_tags(conn, app.sdkappid, it.user_id, tags)
         if failed and len(items) == 1:
@@ -187,3 +166,38 @@ class AccountService:
         if v is not None:
             self._kicked.put(key, v)
         return v
+
+
+def _profile_tags(item: ImportItem) -> dict[str, str]:
+    """The profile tags an import sets: ``Tag_Profile_IM_Nick`` and
+    ``Tag_Profile_IM_Image`` (FaceUrl), those given."""
+    tags: dict[str, str] = {}
+    if item.nick is not None:
+        tags["Tag_Profile_IM_Nick"] = item.nick
+    if item.face_url is not None:
+        tags["Tag_Profile_IM_Image"] = item.face_url
+    return tags
+
+
+async def _within_limit(
+    conn: Tx, app: App, items: Sequence[ImportItem]
+) -> tuple[list[ImportItem], list[str]]:
+    """(the items to import, the UserIDs that fail): with the app's
+    ``max_accounts`` set, new accounts past the limit fail (existing ones are
+    always re-imported)."""
+    limit = app.settings.max_accounts
+    if not limit:
+        return list(items), []
+    have = await store.existing(conn, app.sdkappid, [i.user_id for i in items])
+    room = limit - await store.count(conn, app.sdkappid)
+    kept: list[ImportItem] = []
+    failed: list[str] = []
+    for it in items:
+        if it.user_id in have:
+            kept.append(it)
+        elif room > 0:
+            room -= 1
+            kept.append(it)
+        else:
+            failed.append(it.user_id)
+    return kept, failed

@@ -38,7 +38,7 @@ from palaver.storage.writer import C2CWrite, MessageWriter, Written
 if TYPE_CHECKING:
     from palaver.services.accounts import AccountService
     from palaver.services.apps import App
-    from palaver.services.sns import SnsService
+    from palaver.services.sns import RelationChecks
 
 DEDUPE_WINDOW = 120  # seconds a retried send is answered with the first MsgKey
 MAX_LIFETIME = 7 * 86400  # MsgLifeTime upper bound, seconds
@@ -117,7 +117,7 @@ class MessageService:
         db: Database,
         writer: MessageWriter,
         accounts: AccountService,
-        relations: SnsService,
+        relations: RelationChecks,
         publisher: Publisher,
         clock: Clock | None = None,
     ) -> None:

@@ -1,5 +1,8 @@
 """Queries on ``friends``, ``friend_requests`` (pendency) and ``blacklist``.
 
+A ``friend_requests`` row is what Tencent's SDK calls a friend application
+(``getFriendApplicationList``): :class:`FriendApplication` here.
+
 All three tables hold directed pairs of one app: ``friends`` and ``blacklist``
 are ``owner -> peer`` (the peer is in the owner's list), ``friend_requests`` is
 ``from_user -> to_user`` (from_user asked to add to_user).  The ``*_links``
@@ -44,8 +47,8 @@ class Friend:
 
 
 @dataclass(frozen=True)
-class FriendRequest:
-    """A pending friend request: ``from_user`` asked to add ``to_user``.
+class FriendApplication:
+    """A pending friend application: ``from_user`` asked to add ``to_user``.
 
     ``remark`` and ``group_name`` are what ``from_user`` wants for ``to_user``
     once accepted; ``created_at`` is unix seconds.
@@ -270,11 +273,11 @@ async def count_friends(
     return counts
 
 
-# --- friend requests (pendency) ------------------------------------------------
+# --- friend applications (pendency; table friend_requests) ----------------------
 
 
-def _request(row: Any) -> FriendRequest:
-    return FriendRequest(
+def _application(row: Any) -> FriendApplication:
+    return FriendApplication(
         from_user=row.from_user,
         to_user=row.to_user,
         add_source=row.add_source,
@@ -285,12 +288,12 @@ def _request(row: Any) -> FriendRequest:
     )
 
 
-async def requests_between(
+async def applications_between(
     conn: AsyncConnection, app_id: int, user: str, others: Iterable[str]
-) -> list[FriendRequest]:
-    """Pending requests from ``user`` to any of ``others`` and from them to ``user``."""
+) -> list[FriendApplication]:
+    """Pending applications from ``user`` to any of ``others`` and from them to ``user``."""
     a, b = friend_requests.c.from_user, friend_requests.c.to_user
-    found: list[FriendRequest] = []
+    found: list[FriendApplication] = []
     for chunk in _chunks(others):
         rows = await conn.execute(
             select(friend_requests).where(
@@ -298,14 +301,14 @@ async def requests_between(
                 or_(and_(a == user, b.in_(chunk)), and_(b == user, a.in_(chunk))),
             )
         )
-        found.extend(_request(r) for r in rows)
+        found.extend(_application(r) for r in rows)
     return found
 
 
-async def requests_of(
+async def applications_of(
     conn: AsyncConnection, app_id: int, user: str, *, incoming: bool, outgoing: bool
-) -> list[FriendRequest]:
-    """Pending requests sent to ``user`` and/or sent by ``user``, newest first."""
+) -> list[FriendApplication]:
+    """Pending applications sent to ``user`` and/or sent by ``user``, newest first."""
     sides = []
     if incoming:
         sides.append(friend_requests.c.to_user == user)
@@ -318,11 +321,13 @@ async def requests_of(
         .where(friend_requests.c.app_id == app_id, or_(*sides))
         .order_by(friend_requests.c.created_at.desc(), friend_requests.c.from_user)
     )
-    return [_request(r) for r in rows]
+    return [_application(r) for r in rows]
 
 
-async def save_requests(conn: AsyncConnection, app_id: int, rows: Sequence[FriendRequest]) -> None:
-    """Create pending requests; an existing one for the same pair is replaced."""
+async def save_applications(
+    conn: AsyncConnection, app_id: int, rows: Sequence[FriendApplication]
+) -> None:
+    """Create pending applications; an existing one for the same pair is replaced."""
     if not rows:
         return
     values = [
@@ -343,14 +348,14 @@ async def save_requests(conn: AsyncConnection, app_id: int, rows: Sequence[Frien
     await conn.execute(upsert(conn, friend_requests, keys, data), values)
 
 
-async def delete_request_links(
+async def delete_application_links(
     conn: AsyncConnection,
     app_id: int,
     user: str,
     outgoing: Iterable[str] = (),
     incoming: Iterable[str] = (),
 ) -> None:
-    """Drop requests from ``user`` to ``outgoing`` and from ``incoming`` to ``user``."""
+    """Drop applications from ``user`` to ``outgoing`` and from ``incoming`` to ``user``."""
     await _delete_links(conn, friend_requests, app_id, user, outgoing, incoming)
 
 

@@ -150,36 +150,44 @@ class MessageWriter:
     async def _run(self) -> None:
         stopping = False
         while not stopping:
-            batch: list[_Item] = []
-            item = await self._queue.get()
-            while True:
-                if item is _STOP:
-                    stopping = True
-                    break
-                batch.append(item)
-                if len(batch) >= self._max_batch or self._queue.empty():
-                    break
-                item = self._queue.get_nowait()
+            batch, stopping = await self._next_batch()
             live = [(op, fut) for op, fut in batch if not fut.done()]
-            if not live:
-                continue
-            try:
-                results = await self._commit([op for op, _ in live])
-            except asyncio.CancelledError:
-                for _, fut in live:
-                    if not fut.done():
-                        fut.set_exception(RuntimeError("writer stopped"))
-                raise
-            except Exception:
-                if len(live) > 1:
-                    log.warning("batch of %d failed; retrying one by one", len(live))
-                await self._one_by_one(live)
-                continue
-            self.batches += 1
-            self.written += len(live)
-            for (_, fut), res in zip(live, results, strict=True):
+            if live:
+                await self._write(live)
+
+    async def _next_batch(self) -> tuple[list[_Item], bool]:
+        """Wait for a write, then take the ones queued behind it, up to
+        ``max_batch``: (the batch, whether :meth:`close` asked to stop after it)."""
+        batch: list[_Item] = []
+        item = await self._queue.get()
+        while True:
+            if item is _STOP:
+                return batch, True
+            batch.append(item)
+            if len(batch) >= self._max_batch or self._queue.empty():
+                return batch, False
+            item = self._queue.get_nowait()
+
+    async def _write(self, live: list[_Item]) -> None:
+        """Commit a batch and answer its callers; a failed batch is retried one
+        write at a time, so one bad write fails alone."""
+        try:
+            results = await self._commit([op for op, _ in live])
+        except asyncio.CancelledError:
+            for _, fut in live:
                 if not fut.done():
-                    fut.set_result(res)
+                    fut.set_exception(RuntimeError("writer stopped"))
+            raise
+        except Exception:
+            if len(live) > 1:
+                log.warning("batch of %d failed; retrying one by one", len(live))
+            await self._one_by_one(live)
+            return
+        self.batches += 1
+        self.written += len(live)
+        for (_, fut), res in zip(live, results, strict=True):
+            if not fut.done():
+                fut.set_result(res)
 
     async def _one_by_one(self, items: list[_Item]) -> None:
         for op, fut in items:
@@ -338,6 +346,8 @@ def _write_app(
     results: list[Written | None],
     now: int,
 ) -> None:
+    """Write one app's C2C messages of a batch (their stream events, heads and
+    both parties' conversations) and put each one's result at ``results[idxs[k]]``."""
     conv_last = _lock_conv_heads(conn, app_id, {op.msg.conv_id for op in ops})
     users: set[str] = set()
     for op in ops:
@@ -345,23 +355,8 @@ def _write_app(
         if op.sender_event:
             users.add(op.msg.from_account)
     user_last = ev_store.lock_heads(conn, app_id, users)
-    changed_users: dict[str, int] = {}
 
-    msg_rows: list[dict[str, Any]] = []
-    seqs: list[int] = []
-    for op in ops:
-        m = op.msg
-        seq = conv_last[m.conv_id] + 1
-        conv_last[m.conv_id] = seq
-        seqs.append(seq)
-        flags = m.flags | (0 if op.to_sender_roam else _NOT_IN_SENDER_ROAM)
-        msg_rows.append(_message_row(app_id, m, seq, flags))
-    first = reserve_ids(conn, "message_id", len(msg_rows))
-    ids = list(range(first, first + len(msg_rows)))
-    for row, msg_id in zip(msg_rows, ids, strict=True):
-        row["id"] = msg_id
-    executemany(conn, "messages", messages.insert, msg_rows)
-
+    ids, seqs = _insert_c2c_messages(conn, app_id, ops, conv_last)
     events: list[ev_store.NewEvent] = []
     owners: list[list[str]] = []
     conv_moved: dict[tuple[str, str], dict[str, Any]] = {}
@@ -383,9 +378,52 @@ def _write_app(
             )
     ev_rows, ev_seqs = ev_store.event_rows(app_id, events, user_last, now)
     ev_store.insert_event_rows(conn, ev_rows)
-    for ev in events:
-        changed_users[ev.user_id] = user_last[ev.user_id]
-    ev_store.store_heads(conn, app_id, changed_users)
+    ev_store.store_heads(conn, app_id, {ev.user_id: user_last[ev.user_id] for ev in events})
+    _store_c2c_conversations(conn, app_id, conv_last, conv_touched, conv_moved)
+
+    pos = 0
+    for k, (op, msg_id, seq) in enumerate(zip(ops, ids, seqs, strict=True)):
+        who = owners[k]
+        mine = dict(zip(who, ev_seqs[pos : pos + len(who)], strict=True))
+        pos += len(who)
+        stored = StoredMessage(
+            int(msg_id), seq, make_msg_key(seq, op.msg.random, op.msg.msg_time), op.msg.msg_time
+        )
+        results[idxs[k]] = Written(stored, event_seqs=mine)
+
+
+def _insert_c2c_messages(
+    conn: Connection, app_id: int, ops: list[C2CWrite], conv_last: dict[str, int]
+) -> tuple[list[int], list[int]]:
+    """Insert the messages of ``ops``, each at the next seq of its conversation
+    (``conv_last`` is advanced): (their ids, their seqs)."""
+    msg_rows: list[dict[str, Any]] = []
+    seqs: list[int] = []
+    for op in ops:
+        m = op.msg
+        seq = conv_last[m.conv_id] + 1
+        conv_last[m.conv_id] = seq
+        seqs.append(seq)
+        flags = m.flags | (0 if op.to_sender_roam else _NOT_IN_SENDER_ROAM)
+        msg_rows.append(_message_row(app_id, m, seq, flags))
+    first = reserve_ids(conn, "message_id", len(msg_rows))
+    ids = list(range(first, first + len(msg_rows)))
+    for row, msg_id in zip(msg_rows, ids, strict=True):
+        row["id"] = msg_id
+    executemany(conn, "messages", messages.insert, msg_rows)
+    return ids, seqs
+
+
+def _store_c2c_conversations(
+    conn: Connection,
+    app_id: int,
+    conv_last: dict[str, int],
+    conv_touched: dict[tuple[str, str], dict[str, Any]],
+    conv_moved: dict[tuple[str, str], dict[str, Any]],
+) -> None:
+    """Store the conversations' heads, and the owners' conversation rows:
+    ``conv_moved`` ones show the new message as their last, ``conv_touched``
+    ones (``NoLastMsg``) only reappear if hidden."""
     executemany(
         conn,
         "conv_heads",
@@ -413,16 +451,6 @@ def _write_app(
             lambda: upsert(conn, user_conversations, uc_key, moved),
             list(conv_moved.values()),
         )
-
-    pos = 0
-    for k, (op, msg_id, seq) in enumerate(zip(ops, ids, seqs, strict=True)):
-        who = owners[k]
-        mine = dict(zip(who, ev_seqs[pos : pos + len(who)], strict=True))
-        pos += len(who)
-        stored = StoredMessage(
-            int(msg_id), seq, make_msg_key(seq, op.msg.random, op.msg.msg_time), op.msg.msg_time
-        )
-        results[idxs[k]] = Written(stored, event_seqs=mine)
 
 
 def _write_group_app(

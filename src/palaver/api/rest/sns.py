@@ -4,9 +4,9 @@ Commands ``friend_add``, ``friend_import``, ``friend_update``,
 ``friend_delete``, ``friend_delete_all``, ``friend_check``, ``friend_get``,
 ``friend_get_list``, ``black_list_add``, ``black_list_delete``,
 ``black_list_get``, ``black_list_check`` (cloud.tencent.com/document/product/269/1643
-and neighbours).  Each parses Tencent's fields, calls
-:class:`~palaver.services.sns.SnsService` and shapes its answer; the rules
-live in the service.
+and neighbours).  Each parses Tencent's fields, calls the relationship-chain
+services (:mod:`palaver.services.sns`: ``hub.sns.friends``, ``.blacklist``,
+``.checks``) and shapes their answer; the rules live in the services.
 
 Every call names the user it acts for in ``From_Account`` (30001 missing or
 malformed, 30003 not an account).  Batch answers carry per-target
@@ -99,14 +99,14 @@ class FriendAddBody(_Owner):
 async def friend_add(req: RestRequest, body: FriendAddBody) -> dict[str, Any]:
     """Add friends; per-item 30539 when the target must confirm (a request is pending).
 
-    See :meth:`SnsService.add_friends` for the per-item codes (30003, 30001,
+    See :meth:`palaver.services.sns.Friends.add` for the per-item codes (30003, 30001,
     30515, 30525, 30516, 30539, 30010, 30014).
     """
     items = [
         FriendAdd(i.To_Account, i.AddSource, i.Remark, i.GroupName, i.AddWording)
         for i in body.AddFriendItem
     ]
-    results = await req.hub.sns.add_friends(
+    results = await req.hub.sns.friends.add(
         req.app,
         body.From_Account,
         items,
@@ -152,7 +152,9 @@ async def friend_import(req: RestRequest, body: FriendImportBody) -> dict[str, A
         )
         for i in body.AddFriendItem
     ]
-    return _result_items(await req.hub.sns.import_friends(req.app, body.From_Account, items))
+    return _result_items(
+        await req.hub.sns.friends.import_friends(req.app, body.From_Account, items)
+    )
 
 
 # --- friend_update -----------------------------------------------------------------
@@ -175,7 +177,7 @@ async def friend_update(req: RestRequest, body: FriendUpdateBody) -> dict[str, A
     updates = [
         FriendUpdate(u.To_Account, [(s.Tag, s.Value) for s in u.SnsItem]) for u in body.UpdateItem
     ]
-    return _result_items(await req.hub.sns.update_friends(req.app, body.From_Account, updates))
+    return _result_items(await req.hub.sns.friends.update(req.app, body.From_Account, updates))
 
 
 # --- friend_delete / friend_delete_all -------------------------------------------
@@ -191,7 +193,7 @@ class FriendDeleteBody(_Owner):
 @command(SVC, "friend_delete", FriendDeleteBody)
 async def friend_delete(req: RestRequest, body: FriendDeleteBody) -> dict[str, Any]:
     """Delete friends; per-item 31704 when not a friend."""
-    results = await req.hub.sns.delete_friends(
+    results = await req.hub.sns.friends.delete(
         req.app, body.From_Account, body.To_Account, both=body.DeleteType == "Delete_Type_Both"
     )
     return _result_items(results)
@@ -206,7 +208,7 @@ class FriendDeleteAllBody(_Owner):
 @command(SVC, "friend_delete_all", FriendDeleteAllBody)
 async def friend_delete_all(req: RestRequest, body: FriendDeleteAllBody) -> None:
     """Empty the friend list (Both: also leave those friends' lists). No extra fields."""
-    await req.hub.sns.delete_all_friends(
+    await req.hub.sns.friends.delete_all(
         req.app, body.From_Account, both=body.DeleteType == "Delete_Type_Both"
     )
 
@@ -224,7 +226,7 @@ class FriendCheckBody(_Owner):
 @command(SVC, "friend_check", FriendCheckBody)
 async def friend_check(req: RestRequest, body: FriendCheckBody) -> dict[str, Any]:
     """``InfoItem: [{To_Account, Relation: CheckResult_Type_*, ResultCode, ResultInfo}]``."""
-    results = await req.hub.sns.check_friends(
+    results = await req.hub.sns.checks.check_friends(
         req.app,
         body.From_Account,
         body.To_Account,
@@ -253,7 +255,7 @@ async def friend_get(req: RestRequest, body: FriendGetBody) -> dict[str, Any]:
     equals the current one.  Also ``StandardSequence``, ``CustomSequence``,
     ``FriendNum``, ``CompleteFlag`` (1 = last page) and ``NextStartIndex``.
     """
-    page = await req.hub.sns.get_friends_page(req.app, body.From_Account, body.StartIndex)
+    page = await req.hub.sns.friends.get_page(req.app, body.From_Account, body.StartIndex)
     skip_standard = body.StandardSequence == page.standard_sequence
     skip_custom = body.CustomSequence == page.custom_sequence
     items = []
@@ -287,7 +289,7 @@ async def friend_get_list(req: RestRequest, body: FriendGetListBody) -> dict[str
 
     Friend tags and ``Tag_Profile_*`` profile tags; per-item 30001 not a friend.
     """
-    results = await req.hub.sns.get_friend_profiles(
+    results = await req.hub.sns.friends.get_profiles(
         req.app, body.From_Account, body.To_Account, body.TagList
     )
     out: dict[str, Any] = {
@@ -320,7 +322,7 @@ class BlackListBody(_Owner):
 async def black_list_add(req: RestRequest, body: BlackListBody) -> dict[str, Any]:
     """Blacklist accounts (removing the friendship both ways); per-item 30001 / 30013."""
     return _result_items(
-        await req.hub.sns.add_blacklist(req.app, body.From_Account, body.To_Account)
+        await req.hub.sns.blacklist.add(req.app, body.From_Account, body.To_Account)
     )
 
 
@@ -328,7 +330,7 @@ async def black_list_add(req: RestRequest, body: BlackListBody) -> dict[str, Any
 async def black_list_delete(req: RestRequest, body: BlackListBody) -> dict[str, Any]:
     """Un-blacklist accounts; per-item 30001 when not on the blacklist."""
     return _result_items(
-        await req.hub.sns.remove_blacklist(req.app, body.From_Account, body.To_Account)
+        await req.hub.sns.blacklist.remove(req.app, body.From_Account, body.To_Account)
     )
 
 
@@ -346,7 +348,7 @@ async def black_list_get(req: RestRequest, body: BlackListGetBody) -> dict[str, 
 
     ``LastSequence`` is accepted and not used: the page is always returned.
     """
-    page = await req.hub.sns.get_blacklist_page(
+    page = await req.hub.sns.blacklist.get_page(
         req.app, body.From_Account, body.StartIndex, min(body.MaxLimited, MAX_BATCH)
     )
     return {
@@ -370,7 +372,7 @@ class BlackListCheckBody(_Owner):
 @command(SVC, "black_list_check", BlackListCheckBody)
 async def black_list_check(req: RestRequest, body: BlackListCheckBody) -> dict[str, Any]:
     """``BlackListCheckItem: [{To_Account, Relation: BlackCheckResult_Type_*, ResultCode, ResultInfo}]``."""
-    results = await req.hub.sns.check_blacklist(
+    results = await req.hub.sns.checks.check_blacklist(
         req.app,
         body.From_Account,
         body.To_Account,

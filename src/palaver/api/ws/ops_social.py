@@ -149,7 +149,7 @@ async def get_friend_list(s: Session, d: Empty) -> dict[str, Any]:
     friends = []
     start = 0
     while True:
-        page = await s.hub.sns.get_friends_page(app, s.user_id, start, page_size=MAX_FRIENDS)
+        page = await s.hub.sns.friends.get_page(app, s.user_id, start, page_size=MAX_FRIENDS)
         friends.extend(page.friends)
         if page.complete:
             break
@@ -203,7 +203,7 @@ async def add_friend(s: Session, d: AddFriend) -> dict[str, Any]:
     """
     app = s.require_app()
     item = FriendAdd(d.to, d.source, d.remark, d.groupName, d.wording)
-    [result] = await s.hub.sns.add_friends(app, s.user_id, [item], both=d.type == "Add_Type_Both")
+    [result] = await s.hub.sns.friends.add(app, s.user_id, [item], both=d.type == "Add_Type_Both")
     if result.code not in (0, CODE_PENDING):
         raise ImError(result.code, result.info)
     return {"userID": d.to, "code": result.code}
@@ -225,7 +225,7 @@ async def delete_friend(s: Session, d: DeleteFriend) -> dict[str, Any]:
     data (empty list, over 1000 accounts).
     """
     app = s.require_app()
-    results = await s.hub.sns.delete_friends(
+    results = await s.hub.sns.friends.delete(
         app, s.user_id, d.userIDList, both=d.type == "Delete_Type_Both"
     )
     return {
@@ -252,7 +252,7 @@ async def check_friend(s: Session, d: CheckFriend) -> dict[str, Any]:
     list is looked at.  Per account: 30003 does not exist.  Errors: 6017 bad data.
     """
     app = s.require_app()
-    results = await s.hub.sns.check_friends(
+    results = await s.hub.sns.checks.check_friends(
         app, s.user_id, d.userIDList, both=d.type == "CheckResult_Type_Both"
     )
     return {
@@ -283,7 +283,7 @@ async def get_friend_application_list(s: Session, d: Empty) -> dict[str, Any]:
     """
     app = s.require_app()
     me = s.user_id
-    pending = await s.hub.sns.list_requests(app, me)
+    pending = await s.hub.sns.applications.pending(app, me)
     others = [r.from_user if r.to_user == me else r.to_user for r in pending]
     names = await s.hub.profiles.get(app, others, [NICK, IMAGE])
     items = []
@@ -329,7 +329,7 @@ async def accept_friend_application(s: Session, d: AcceptApplication) -> None:
     remark over 96 bytes; 30014 / 30010 ``userID``'s / my list is full.
     """
     app = s.require_app()
-    await s.hub.sns.accept_request(
+    await s.hub.sns.applications.accept(
         app,
         s.user_id,
         d.userID,
@@ -351,7 +351,7 @@ async def refuse_friend_application(s: Session, d: UserRef) -> None:
     6017 bad data; 30614 no pending request from ``userID``.
     """
     app = s.require_app()
-    await s.hub.sns.refuse_request(app, s.user_id, d.userID)
+    await s.hub.sns.applications.refuse(app, s.user_id, d.userID)
 
 
 # --- blacklist -------------------------------------------------------------------
@@ -364,7 +364,7 @@ async def get_blacklist(s: Session, d: Empty) -> dict[str, Any]:
     Tencent: ``@tencentcloud/chat`` ``getBlacklist`` (which resolves with the array).
     """
     app = s.require_app()
-    page = await s.hub.sns.get_blacklist_page(app, s.user_id)
+    page = await s.hub.sns.blacklist.get_page(app, s.user_id)
     return {"userIDList": [b.peer for b in page.entries]}
 
 
@@ -389,7 +389,7 @@ async def add_to_blacklist(s: Session, d: UserIDList) -> dict[str, Any]:
     the blacklist is full (1000).  Errors: 6017 bad data.
     """
     app = s.require_app()
-    return _batch_answer(await s.hub.sns.add_blacklist(app, s.user_id, d.userIDList))
+    return _batch_answer(await s.hub.sns.blacklist.add(app, s.user_id, d.userIDList))
 
 
 @op("removeFromBlacklist", UserIDList)
@@ -402,4 +402,4 @@ async def remove_from_blacklist(s: Session, d: UserIDList) -> dict[str, Any]:
     on my blacklist.  Errors: 6017 bad data.
     """
     app = s.require_app()
-    return _batch_answer(await s.hub.sns.remove_blacklist(app, s.user_id, d.userIDList))
+    return _batch_answer(await s.hub.sns.blacklist.remove(app, s.user_id, d.userIDList))

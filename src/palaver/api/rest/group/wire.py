@@ -87,6 +87,7 @@ class KeyValue(Wire):
 
 
 def custom_dict(items: list[KeyValue] | None) -> dict[str, str] | None:
+    """``[{"Key", "Value"}]`` as ``{k: v}`` (``None`` stays ``None``: not given)."""
     return None if items is None else {i.Key: i.Value for i in items}
 
 

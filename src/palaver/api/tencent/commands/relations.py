@@ -89,7 +89,7 @@ async def friend_get(s: TencentSession, d: FriendGet) -> dict[str, Any]:
     """``getFriendList``: a page of my friends with their friend data (``CompleteFlag``
     1 on the last page; otherwise the SDK asks for ``NextStartIndex``)."""
     app = s.require_app()
-    page = await s.hub.sns.get_friends_page(app, s.user_id, d.StartIndex)
+    page = await s.hub.sns.friends.get_page(app, s.user_id, d.StartIndex)
     return {
         "UserDataItem": [
             {
@@ -128,7 +128,7 @@ async def friend_add(s: TencentSession, d: FriendAddBody) -> dict[str, Any]:
         FriendAdd(i.To_Account, i.AddSource, i.Remark, i.GroupName, i.AddWording)
         for i in d.AddFriendItem
     ]
-    results = await s.hub.sns.add_friends(app, s.user_id, items, both=d.AddType == "Add_Type_Both")
+    results = await s.hub.sns.friends.add(app, s.user_id, items, both=d.AddType == "Add_Type_Both")
     return _results(results)
 
 
@@ -141,7 +141,7 @@ class FriendDelete(Body):
 async def friend_delete(s: TencentSession, d: FriendDelete) -> dict[str, Any]:
     """``deleteFriend``: per target 0, or 31704 not a friend."""
     app = s.require_app()
-    results = await s.hub.sns.delete_friends(
+    results = await s.hub.sns.friends.delete(
         app, s.user_id, d.To_Account, both=d.DeleteType == "Delete_Type_Both"
     )
     return _results(results)
@@ -156,7 +156,7 @@ class FriendCheck(Body):
 async def friend_check(s: TencentSession, d: FriendCheck) -> dict[str, Any]:
     """``checkFriend``: ``InfoItem: [{To_Account, Relation, ResultCode}]``."""
     app = s.require_app()
-    results = await s.hub.sns.check_friends(
+    results = await s.hub.sns.checks.check_friends(
         app, s.user_id, d.To_Account, both=d.CheckType == "CheckResult_Type_Both"
     )
     return {
@@ -186,7 +186,9 @@ async def pendency_get(s: TencentSession, d: PendencyGet) -> dict[str, Any]:
     app = s.require_app()
     incoming = d.PendencyType in ("Pendency_Type_ComeIn", "Pendency_Type_Both")
     outgoing = d.PendencyType in ("Pendency_Type_SendOut", "Pendency_Type_Both")
-    requests = await s.hub.sns.list_requests(app, s.user_id, incoming=incoming, outgoing=outgoing)
+    requests = await s.hub.sns.applications.pending(
+        app, s.user_id, incoming=incoming, outgoing=outgoing
+    )
     others = list({r.from_user if r.to_user == s.user_id else r.to_user for r in requests})
     profiles = (
         await s.hub.profiles.get(app, others, ["Tag_Profile_IM_Nick", "Tag_Profile_IM_Image"])
@@ -238,7 +240,7 @@ async def friend_response(s: TencentSession, d: FriendResponse) -> dict[str, Any
     for item in d.ResponseFriendItem:
         code = 0
         try:
-            await s.hub.sns.accept_request(
+            await s.hub.sns.applications.accept(
                 app,
                 s.user_id,
                 item.To_Account,
@@ -267,9 +269,9 @@ async def pendency_delete(s: TencentSession, d: PendencyDelete) -> dict[str, Any
         code = 0
         try:
             if d.PendencyType == "Pendency_Type_SendOut":
-                await s.hub.sns.cancel_request(app, s.user_id, other)
+                await s.hub.sns.applications.cancel(app, s.user_id, other)
             else:
-                await s.hub.sns.refuse_request(app, s.user_id, other)
+                await s.hub.sns.applications.refuse(app, s.user_id, other)
         except ImError as exc:
             code = exc.code
         results.append({"To_Account": other, "ResultCode": code, "ResultInfo": ""})
@@ -297,7 +299,7 @@ async def friend_group_get(s: TencentSession, d: FriendGroupGet) -> dict[str, An
     groups: dict[str, list[str]] = {}
     start = 0
     while True:
-        page = await s.hub.sns.get_friends_page(app, s.user_id, start)
+        page = await s.hub.sns.friends.get_page(app, s.user_id, start)
         for f in page.friends:
             for g in f.groups:
                 groups.setdefault(g, []).append(f.peer)
@@ -327,7 +329,7 @@ async def black_list_get(s: TencentSession, d: BlackListGet) -> dict[str, Any]:
     items: list[dict[str, Any]] = []
     start = 0
     while True:
-        page = await s.hub.sns.get_blacklist_page(app, s.user_id, start, 1000)
+        page = await s.hub.sns.blacklist.get_page(app, s.user_id, start, 1000)
         items += [{"To_Account": b.peer, "AddBlackTimeStamp": b.added_at} for b in page.entries]
         if not page.next_index:
             break
@@ -343,11 +345,11 @@ class BlackListChange(Body):
 async def black_list_add(s: TencentSession, d: BlackListChange) -> dict[str, Any]:
     """``addToBlacklist``: per target 0, or 30001 already on it / myself."""
     app = s.require_app()
-    return _results(await s.hub.sns.add_blacklist(app, s.user_id, d.To_Account))
+    return _results(await s.hub.sns.blacklist.add(app, s.user_id, d.To_Account))
 
 
 @command("sns", "black_list_delete", BlackListChange)
 async def black_list_delete(s: TencentSession, d: BlackListChange) -> dict[str, Any]:
     """``removeFromBlacklist``: per target 0, or 30001 not on it."""
     app = s.require_app()
-    return _results(await s.hub.sns.remove_blacklist(app, s.user_id, d.To_Account))
+    return _results(await s.hub.sns.blacklist.remove(app, s.user_id, d.To_Account))

@@ -1,0 +1,193 @@
+"""Friend applications (Tencent's "pendency"; the SDK's friend applications).
+
+A user whose ``AllowType`` is ``NeedConfirm`` gets an application instead of a
+new friend (``friend_add`` answers 30539); the SDK's
+``getFriendApplicationList``, ``acceptFriendApplication``,
+``refuseFriendApplication`` and ``deleteFriendApplication`` work on them.
+Both parties of a changed application get ``FRIEND_APPLICATION_LIST_UPDATED``
+(:mod:`.changes`).
+"""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING
+
+from palaver.errors import Code, ImError
+from palaver.model.events import EventKind
+from palaver.services.sns import model
+from palaver.services.sns.changes import ChangeFeed, Changes
+from palaver.services.sns.model import (
+    MAX_REMARK_BYTES,
+    Friend,
+    FriendApplication,
+    check_groups,
+    limit_bytes,
+    possible_ids,
+)
+from palaver.storage import Database
+from palaver.storage import sns as sns_store
+
+if TYPE_CHECKING:
+    from palaver.services.apps import App
+
+
+class FriendApplications:
+    """Pending friend applications of every app.
+
+    Args:
+        db: the database.
+        feed: publishes committed changes (and forgets cached relations).
+    """
+
+    def __init__(self, db: Database, feed: ChangeFeed) -> None:
+        self._db = db
+        self._feed = feed
+
+    async def pending(
+        self, app: App, user: str, *, incoming: bool = True, outgoing: bool = True
+    ) -> list[FriendApplication]:
+        """Pending applications sent to ``user`` (``incoming``) and/or by ``user``, newest first.
+
+        The SDK's ``getFriendApplicationList`` (``Pendency_Type_ComeIn`` /
+        ``SendOut`` / ``Both``).
+        """
+        async with self._db.read() as conn:
+            return await sns_store.applications_of(
+                conn, app.sdkappid, user, incoming=incoming, outgoing=outgoing
+            )
+
+    async def accept(
+        self,
+        app: App,
+        user: str,
+        requester: str,
+        *,
+        add_back: bool = True,
+        remark: str = "",
+        group_name: str = "",
+    ) -> None:
+        """``user`` accepts ``requester``'s pending application (SDK
+        ``acceptFriendApplication``).
+
+        ``requester`` gets ``user`` in its list with the application's source,
+        remark, group and wording.  With ``add_back`` (the SDK's
+        ``Response_Action_AgreeAndAdd``, the default) ``user`` also gets
+        ``requester``, with ``remark`` / ``group_name``; without it
+        (``Response_Action_Agree``) the friendship is one-way.  Pending
+        applications the new friendship satisfies are removed.
+
+        Raises:
+            ImError: 30614 no pending application from ``requester`` to ``user``;
+                30001 bad remark/group; 30014 ``requester``'s list is full;
+                30010 ``user``'s list is full (only with ``add_back``).
+        """
+        limit_bytes("Remark", remark, MAX_REMARK_BYTES)
+        if group_name:
+            check_groups([group_name])
+        app_id = app.sdkappid
+        now = int(time.time())
+        if not possible_ids([requester]):
+            raise ImError(
+                Code.ERR_SVR_FRIENDSHIP_PENDENCY_NOT_FOUND,
+                f"no pending friend request from {requester[:40]!r}",
+            )
+        async with self._db.write() as conn:
+            req = next(
+                (
+                    r
+                    for r in await sns_store.applications_between(conn, app_id, user, [requester])
+                    if r.from_user == requester
+                ),
+                None,
+            )
+            if req is None:
+                raise ImError(
+                    Code.ERR_SVR_FRIENDSHIP_PENDENCY_NOT_FOUND,
+                    f"no pending friend request from {requester!r}",
+                )
+            links = await sns_store.friend_links(conn, app_id, user, [requester])
+            counts = await sns_store.count_friends(conn, app_id, [user, requester])
+            rows: list[Friend] = []
+            if requester not in links.incoming:
+                if counts[requester] >= model.MAX_FRIENDS:
+                    raise ImError(
+                        Code.ERR_SVR_FRIENDSHIP_PEER_FRIEND_LIMIT,
+                        "the requester's friend list is full",
+                    )
+                rows.append(
+                    Friend(
+                        requester,
+                        user,
+                        add_source=req.add_source,
+                        remark=req.remark,
+                        groups=(req.group_name,) if req.group_name else (),
+                        add_wording=req.add_wording,
+                        add_time=now,
+                        remark_time=now if req.remark else 0,
+                    )
+                )
+            if add_back and requester not in links.outgoing:
+                if counts[user] >= model.MAX_FRIENDS:
+                    raise ImError(Code.ERR_SVR_FRIENDSHIP_COUNT_LIMIT, "your friend list is full")
+                rows.append(
+                    Friend(
+                        user,
+                        requester,
+                        add_source=req.add_source,
+                        remark=remark,
+                        groups=(group_name,) if group_name else (),
+                        add_wording=req.add_wording,
+                        add_time=now,
+                        remark_time=now if remark else 0,
+                    )
+                )
+            await sns_store.insert_friends(conn, app_id, rows)
+            await sns_store.delete_application_links(
+                conn,
+                app_id,
+                user,
+                outgoing=[requester] if add_back else [],
+                incoming=[requester],
+            )
+            changes = Changes()
+            changes.applications([req])
+            changes.note(EventKind.FRIENDS, *(f.owner for f in rows))
+            events = await changes.append(conn, app_id)
+        await self._feed.publish(app_id, events)
+
+    async def refuse(self, app: App, user: str, requester: str) -> None:
+        """``user`` refuses (deletes) ``requester``'s pending application (SDK
+        ``refuseFriendApplication`` / ``deleteFriendApplication``).
+
+        Raises:
+            ImError: 30614 no pending application from ``requester`` to ``user``.
+        """
+        await self._drop(app, requester, user)
+
+    async def cancel(self, app: App, user: str, target: str) -> None:
+        """``user`` withdraws its own pending application to ``target``.
+
+        Raises:
+            ImError: 30614 no pending application from ``user`` to ``target``.
+        """
+        await self._drop(app, user, target)
+
+    async def _drop(self, app: App, from_user: str, to_user: str) -> None:
+        """Remove the pending application ``from_user`` -> ``to_user`` (30614 if none)."""
+        if len(possible_ids([from_user, to_user])) < 2:
+            raise ImError(Code.ERR_SVR_FRIENDSHIP_PENDENCY_NOT_FOUND, "friend request not found")
+        async with self._db.write() as conn:
+            found = await sns_store.applications_between(conn, app.sdkappid, from_user, [to_user])
+            gone = [r for r in found if r.from_user == from_user and r.to_user == to_user]
+            if not gone:
+                raise ImError(
+                    Code.ERR_SVR_FRIENDSHIP_PENDENCY_NOT_FOUND, "friend request not found"
+                )
+            await sns_store.delete_application_links(
+                conn, app.sdkappid, from_user, outgoing=[to_user]
+            )
+            changes = Changes()
+            changes.applications(gone)
+            events = await changes.append(conn, app.sdkappid)
+        await self._feed.publish(app.sdkappid, events)
