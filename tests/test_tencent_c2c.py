@@ -137,6 +137,10 @@ async def test_revoke_reaches_the_peer_and_the_window_applies(
     assert err.value.code == 20016, alice.report()
 
 
+def ids(friends: list[dict[str, Any]]) -> list[str]:
+    return sorted(f["userID"] for f in friends)
+
+
 async def test_profiles_friends_and_blacklist(
     server: RunningServer, tencent: TencentHarness
 ) -> None:
@@ -146,13 +150,20 @@ async def test_profiles_friends_and_blacklist(
         "addFriend", {"to": "bob", "source": "AddSource_Type_Web", "type": "Friend_Type_Both"}
     )
     assert added["code"] == 0, alice.report()
-    friends = await alice.call("getFriendList")
-    assert [f["userID"] for f in friends] == ["bob"], alice.report()
+    # both lists change at once: the SDKs learn it from the push, not by polling
+    for tab, peer in ((alice, "bob"), (bob, "alice")):
+        await tab.wait_event("FRIEND_LIST_UPDATED", lambda d, p=peer: ids(d) == [p])
+        assert ids(await tab.call("getFriendList")) == [peer], tab.report()
     check = await alice.call(
         "checkFriend", {"userIDList": ["bob", "carol"], "type": "CheckResult_Type_Both"}
     )
     relations = {r["userID"]: r["relation"] for r in check["successUserIDList"]}
     assert relations == {"bob": "CheckResult_Type_BothWay", "carol": "CheckResult_Type_NoRelation"}
+
+    # a remark set on one device shows in the friend data
+    await alice.call("updateFriend", {"userID": "bob", "remark": "Bob from work"})
+    (bob_data,) = (await alice.call("getFriendProfile", {"userIDList": ["bob"]}))["friendList"]
+    assert bob_data["remark"] == "Bob from work", alice.report()
 
     # a friend's profile change reaches the others
     await bob.call("updateMyProfile", {"nick": "Bobby", "selfSignature": "hi"})
@@ -162,11 +173,65 @@ async def test_profiles_friends_and_blacklist(
     assert (profile["nick"], profile["selfSignature"]) == ("Bobby", "hi")
 
     await alice.call("addToBlacklist", {"userIDList": ["carol"]})
+    assert await alice.wait_event("BLACKLIST_UPDATED", lambda d: d == ["carol"])
     assert await alice.call("getBlacklist") == ["carol"], alice.report()
     await alice.call("removeFromBlacklist", {"userIDList": ["carol"]})
-    assert await alice.call("getBlacklist") == []
+    assert await alice.wait_event("BLACKLIST_UPDATED", lambda d: d == []) == []
     await alice.call("deleteFriend", {"userIDList": ["bob"], "type": "Delete_Type_Both"})
+    # bob's SDK drops alice without being asked
+    await bob.wait_event("FRIEND_LIST_UPDATED", lambda d: d == [])
+    assert await bob.call("getFriendList") == [], bob.report()
     assert await alice.call("getFriendList") == []
+
+
+async def test_friend_applications_reach_both_sides(
+    server: RunningServer, tencent: TencentHarness
+) -> None:
+    alice, carol = await login(server, tencent, "alice", "carol")
+    await carol.call("updateMyProfile", {"allowType": "AllowType_Type_NeedConfirm"})
+    asked = await alice.call(
+        "addFriend",
+        {"to": "carol", "source": "AddSource_Type_Web", "wording": "it's alice"},
+    )
+    assert asked["code"] == 30539, alice.report()  # pending: carol must confirm
+
+    def pending(kind: str, who: str) -> Any:
+        def match(d: dict[str, Any]) -> bool:
+            return [(a["userID"], a["type"]) for a in d["friendApplicationList"]] == [(who, kind)]
+
+        return match
+
+    incoming = await carol.wait_event(
+        "FRIEND_APPLICATION_LIST_UPDATED", pending("Pendency_Type_ComeIn", "alice")
+    )
+    assert incoming["unreadCount"] == 1, carol.report()
+    assert incoming["friendApplicationList"][0]["wording"] == "it's alice"
+    await alice.wait_event(
+        "FRIEND_APPLICATION_LIST_UPDATED", pending("Pendency_Type_SendOut", "carol")
+    )
+
+    await carol.call(
+        "acceptFriendApplication", {"userID": "alice", "type": "Response_Action_AgreeAndAdd"}
+    )
+    for tab, peer in ((alice, "carol"), (carol, "alice")):
+        await tab.wait_event("FRIEND_LIST_UPDATED", lambda d, p=peer: ids(d) == [p])
+        await tab.wait_event(
+            "FRIEND_APPLICATION_LIST_UPDATED", lambda d: d["friendApplicationList"] == []
+        )
+
+    # a refused application leaves no friendship and no application behind
+    await server.import_users("dave")
+    dave = await tencent.login("dave", server.sig("dave"))
+    await carol.call("deleteFriend", {"userIDList": ["alice"]})
+    await dave.call("addFriend", {"to": "carol", "source": "AddSource_Type_Web"})
+    await carol.wait_event(
+        "FRIEND_APPLICATION_LIST_UPDATED", pending("Pendency_Type_ComeIn", "dave")
+    )
+    await carol.call("refuseFriendApplication", {"userID": "dave"})
+    await dave.wait_event(
+        "FRIEND_APPLICATION_LIST_UPDATED", lambda d: d["friendApplicationList"] == []
+    )
+    assert await dave.call("getFriendList") == [], dave.report()
 
 
 async def test_delete_and_pin_conversations(server: RunningServer, tencent: TencentHarness) -> None:
@@ -232,7 +297,7 @@ async def test_message_types_custom_data_and_online_only(
         "location": "chat.createLocationMessage({to: 'bob', conversationType: 'C2C', payload: {description: 'here', longitude: 116.3, latitude: 39.9}})",
         "custom": "chat.createCustomMessage({to: 'bob', conversationType: 'C2C', payload: {data: 'd', description: 'desc', extension: 'ext'}, cloudCustomData: 'ccd'})",
     }
-    for kind, js in made.items():
+    for js in made.values():
         await alice.js(f"return (await chat.sendMessage({js})).data.message.ID;")
     got = await bob.received(3)
     assert [m["type"] for m in got] == ["TIMFaceElem", "TIMLocationElem", "TIMCustomElem"]

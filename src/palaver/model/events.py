@@ -25,9 +25,9 @@ class EventKind(IntEnum):
     CONV_READ = 4  #: the user read a conversation on another device (:class:`ConversationRead`)
     CONV_CHANGED = 5  #: pinned, unpinned or deleted (:class:`ConversationChanged`)
     PROFILE = 6  #: a profile the user sees changed (:class:`ProfileChanged`)
-    FRIENDS = 7  #: the friend list changed
-    FRIEND_APPLICATIONS = 8  #: friend applications changed
-    BLACKLIST = 9  #: the blacklist changed
+    FRIENDS = 7  #: the friend list changed (:class:`FriendsChanged`)
+    FRIEND_APPLICATIONS = 8  #: friend applications changed (:class:`ApplicationsChanged`)
+    BLACKLIST = 9  #: the blacklist changed (:class:`BlacklistChanged`)
     GROUP = 10  #: the user's membership of a group changed (:class:`MembershipChanged`)
     GROUP_APPLICATIONS = (
         11  #: applications to a group the user manages (:class:`GroupApplicationsChanged`)
@@ -98,9 +98,52 @@ class GroupApplicationsChanged:
     group_id: str
 
 
+@dataclass(frozen=True, slots=True)
+class FriendsChanged:
+    """:attr:`EventKind.FRIENDS`: friends added to, removed from, and updated in my
+    list (empty in events stored before details were kept: refetch the list)."""
+
+    added: tuple[str, ...] = ()
+    removed: tuple[str, ...] = ()
+    updated: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ApplicationNote:
+    """A friend application as one party sees it: ``user`` is the other party;
+    ``incoming`` when they asked me. Times unix s."""
+
+    user: str
+    incoming: bool
+    source: str = ""
+    wording: str = ""
+    time: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class ApplicationsChanged:
+    """:attr:`EventKind.FRIEND_APPLICATIONS`: applications to or from me that are
+    new (or refreshed), and the other parties of those that are gone (accepted,
+    refused, withdrawn, or made moot)."""
+
+    added: tuple[ApplicationNote, ...] = ()
+    removed: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class BlacklistChanged:
+    """:attr:`EventKind.BLACKLIST`: users put on and taken off my blacklist."""
+
+    added: tuple[str, ...] = ()
+    removed: tuple[str, ...] = ()
+
+
 #: The typed payload of a stream event (``None`` for kinds that carry none).
 EventPayload = (
-    Revoked
+    FriendsChanged
+    | ApplicationsChanged
+    | BlacklistChanged
+    | Revoked
     | ReadByPeer
     | ConversationRead
     | ConversationChanged

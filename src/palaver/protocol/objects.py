@@ -13,6 +13,9 @@ from palaver.model.messages import MessageRecord
 
 C2C = "C2C"
 GROUP = "GROUP"
+#: A friend application's ``type`` as its receiver (``ComeIn``) and its sender (``SendOut``) see it.
+APPLICATION_IN = "Pendency_Type_ComeIn"
+APPLICATION_OUT = "Pendency_Type_SendOut"
 
 #: SDK payload field -> REST MsgContent field, per element type.
 _FIELDS: dict[str, dict[str, str]] = {

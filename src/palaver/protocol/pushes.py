@@ -14,11 +14,14 @@ from typing import Any, Literal, NotRequired, TypedDict
 import orjson
 
 from palaver.model.events import (
+    ApplicationsChanged,
+    BlacklistChanged,
     C2CReadReceipt,
     ConversationChanged,
     ConversationRead,
     EventKind,
     EventPayload,
+    FriendsChanged,
     GroupApplicationsChanged,
     GroupDismissed,
     GroupMessageRevoked,
@@ -32,7 +35,7 @@ from palaver.model.events import (
 )
 from palaver.model.messages import MessageRecord
 from palaver.protocol.frames import Push
-from palaver.protocol.objects import C2C, GROUP, message_wire
+from palaver.protocol.objects import APPLICATION_IN, APPLICATION_OUT, C2C, GROUP, message_wire
 
 
 class MessageReceived(TypedDict):
@@ -175,7 +178,41 @@ class SyncDone(TypedDict):
     groupsTruncated: list[str]
 
 
-#: Pushes without data: the SDK refetches the list.
+class FriendListUpdated(TypedDict):
+    """``FRIEND_LIST_UPDATED``: user IDs added to, removed from and updated in
+    my friend list (all empty for events stored before details were kept)."""
+
+    added: list[str]
+    removed: list[str]
+    updated: list[str]
+
+
+class BlacklistUpdated(TypedDict):
+    """``BLACKLIST_UPDATED``: user IDs put on and taken off my blacklist."""
+
+    added: list[str]
+    removed: list[str]
+
+
+#: One application in ``FRIEND_APPLICATION_LIST_UPDATED`` (Tencent's
+#: ``FriendApplication`` names): ``userID`` the other party; ``type``
+#: ``Pendency_Type_ComeIn`` (to me) or ``Pendency_Type_SendOut`` (mine);
+#: ``from`` who applied (``userID`` or me); ``time`` unix s.
+FriendApplicationItem = TypedDict(
+    "FriendApplicationItem",
+    {"userID": str, "type": str, "from": str, "source": str, "wording": str, "time": int},
+)
+
+
+class FriendApplicationListUpdated(TypedDict):
+    """``FRIEND_APPLICATION_LIST_UPDATED``: applications new or refreshed, and
+    the other parties (user IDs) of those gone."""
+
+    added: list[FriendApplicationItem]
+    removed: list[str]
+
+
+#: List pushes whose data says what changed; old events carry none ({}).
 ListUpdated = Literal["FRIEND_LIST_UPDATED", "FRIEND_APPLICATION_LIST_UPDATED", "BLACKLIST_UPDATED"]
 _LIST_EVENTS: dict[EventKind, ListUpdated] = {
     EventKind.FRIENDS: "FRIEND_LIST_UPDATED",
@@ -235,9 +272,37 @@ def stream_push(
         case GroupApplicationsChanged():
             ev = "GROUP_APPLICATION_LIST_UPDATED"
             data = GroupApplicationListUpdated(groupID=payload.group_id)
+        case FriendsChanged() | BlacklistChanged() | ApplicationsChanged():
+            ev, data = _LIST_EVENTS[kind], relations_data(payload, viewer)
         case _:  # a message event without its message: the caller reports it expired
             ev, data = "UNKNOWN_EVENT", {}
     return Push(ev, data, seq)
+
+
+def relations_data(
+    p: FriendsChanged | BlacklistChanged | ApplicationsChanged, viewer: str
+) -> FriendListUpdated | BlacklistUpdated | FriendApplicationListUpdated:
+    """The data of a friend, blacklist or friend-application list push to ``viewer``."""
+    if isinstance(p, FriendsChanged):
+        return FriendListUpdated(
+            added=list(p.added), removed=list(p.removed), updated=list(p.updated)
+        )
+    if isinstance(p, BlacklistChanged):
+        return BlacklistUpdated(added=list(p.added), removed=list(p.removed))
+    items = [
+        FriendApplicationItem(
+            {
+                "userID": a.user,
+                "type": APPLICATION_IN if a.incoming else APPLICATION_OUT,
+                "from": a.user if a.incoming else viewer,
+                "source": a.source,
+                "wording": a.wording,
+                "time": a.time,
+            }
+        )
+        for a in p.added
+    ]
+    return FriendApplicationListUpdated(added=items, removed=list(p.removed))
 
 
 def _revoked(conversation_id: str, m: MessageRecord, revoker: str) -> MessageRevoked:

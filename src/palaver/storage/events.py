@@ -23,10 +23,14 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from palaver.model.events import (
+    ApplicationNote,
+    ApplicationsChanged,
+    BlacklistChanged,
     ConversationChanged,
     ConversationRead,
     EventKind,
     EventPayload,
+    FriendsChanged,
     GroupApplicationsChanged,
     MembershipChanged,
     ProfileChanged,
@@ -78,16 +82,33 @@ def payload_json(p: EventPayload | None) -> str | None:
         case ProfileChanged():
             d = {"userID": p.user_id, "profile": p.profile}
         case MembershipChanged():
-            d = {"groupID": p.group_id, "change": p.change, "groupType": p.group_type}
-            if p.join_seq is not None:
-                d["joinSeq"] = p.join_seq
-            if p.role is not None:
-                d["role"] = p.role
-            if p.reason is not None:
-                d["reason"] = p.reason
+            d = _membership_json(p)
         case GroupApplicationsChanged():
             d = {"groupID": p.group_id}
+        case FriendsChanged() | BlacklistChanged() | ApplicationsChanged():
+            d = _relations_json(p)
     return orjson.dumps(d).decode()
+
+
+def _membership_json(p: MembershipChanged) -> dict[str, Any]:
+    """The stored keys of a membership change (optional ones only when set)."""
+    d: dict[str, Any] = {"groupID": p.group_id, "change": p.change, "groupType": p.group_type}
+    optional = {"joinSeq": p.join_seq, "role": p.role, "reason": p.reason}
+    d.update((k, v) for k, v in optional.items() if v is not None)
+    return d
+
+
+def _relations_json(p: FriendsChanged | BlacklistChanged | ApplicationsChanged) -> dict[str, Any]:
+    """The stored keys of a friend, blacklist or application change."""
+    if isinstance(p, FriendsChanged):
+        return {"added": p.added, "removed": p.removed, "updated": p.updated}
+    if isinstance(p, BlacklistChanged):
+        return {"added": p.added, "removed": p.removed}
+    added = [
+        {"user": a.user, "in": a.incoming, "source": a.source, "wording": a.wording, "time": a.time}
+        for a in p.added
+    ]
+    return {"added": added, "removed": p.removed}
 
 
 def payload_of(kind: int, text: str | bytes | None) -> EventPayload | None:
@@ -118,6 +139,26 @@ def payload_of(kind: int, text: str | bytes | None) -> EventPayload | None:
             )
         case EventKind.GROUP_APPLICATIONS:
             return GroupApplicationsChanged(d["groupID"])
+        case EventKind.FRIENDS:
+            return FriendsChanged(
+                tuple(d.get("added", ())), tuple(d.get("removed", ())), tuple(d.get("updated", ()))
+            )
+        case EventKind.BLACKLIST:
+            return BlacklistChanged(tuple(d.get("added", ())), tuple(d.get("removed", ())))
+        case EventKind.FRIEND_APPLICATIONS:
+            return ApplicationsChanged(
+                tuple(
+                    ApplicationNote(
+                        a["user"],
+                        bool(a["in"]),
+                        a.get("source", ""),
+                        a.get("wording", ""),
+                        int(a.get("time", 0)),
+                    )
+                    for a in d.get("added", ())
+                ),
+                tuple(d.get("removed", ())),
+            )
     return None
 
 

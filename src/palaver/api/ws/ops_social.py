@@ -26,14 +26,12 @@ from pydantic import ConfigDict, Field
 
 from palaver.api.ws.core import OpModel, Session, op
 from palaver.errors import Code, ImError
+from palaver.protocol.objects import APPLICATION_IN, APPLICATION_OUT
 from palaver.services.profiles import IMAGE, NICK, ProfileService
 from palaver.services.sns import MAX_BATCH, MAX_FRIENDS, FriendAdd, ItemResult
 
 MAX_PROFILE_USERS = 100  # getUserProfile accounts per call (REST portrait_get's limit)
 CODE_PENDING = 30539  # addFriend: the target must confirm; a request is pending
-
-PENDENCY_COME_IN = "Pendency_Type_ComeIn"
-PENDENCY_SEND_OUT = "Pendency_Type_SendOut"
 
 
 class Empty(OpModel):
@@ -292,7 +290,7 @@ async def get_friend_application_list(s: Session, d: Empty) -> dict[str, Any]:
         items.append(
             {
                 "userID": other,
-                "type": PENDENCY_COME_IN if r.to_user == me else PENDENCY_SEND_OUT,
+                "type": APPLICATION_IN if r.to_user == me else APPLICATION_OUT,
                 "wording": r.add_wording,
                 "source": r.add_source,
                 "time": r.created_at,
@@ -300,7 +298,7 @@ async def get_friend_application_list(s: Session, d: Empty) -> dict[str, Any]:
                 "avatar": tags.get(IMAGE, ""),
             }
         )
-    unread = sum(1 for i in items if i["type"] == PENDENCY_COME_IN)
+    unread = sum(1 for i in items if i["type"] == APPLICATION_IN)
     return {"friendApplicationList": items, "unreadCount": unread}
 
 

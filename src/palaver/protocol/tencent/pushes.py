@@ -22,12 +22,17 @@ Palaver push                        Tencent push (``im_open_push.msg_push``)
 ``GROUP_DISMISSED``                 system notice: dismissed
 ``GROUP_SYSTEM_NOTICE_RECEIVED``    system notice: custom (255)
 ``KICKED_OUT``                      ``im_open_status.stat_forceoffline``
+``FRIEND_LIST_UPDATED``             ``Event`` 8 ``FriendListMod``: ``FriendAdd_Account``
+                                    (added or updated), ``FriendDel_Account``
+``BLACKLIST_UPDATED``               ``FriendListMod``: ``BlackListAdd_Account`` / ``…Del…``
+``FRIEND_APPLICATION_LIST_UPDATED`` ``FriendListMod``: ``PendencyAdd`` with
+                                    ``From_Account``; ``FrienPencydDel_Account``
 ==================================  ===============================================
 
 Stream pushes (with ``seq``) ask for an ack (``NeedAck``); their ``SessionData``
 names the stream position (``u:<seq>``, ``GROUP<id>:<seq>``) so the server
 learns what the client holds. Pushes without a translation (``sync_done``,
-``MESSAGE_EXPIRED``, list changes the SDK refetches itself) encode to ``b""``:
+``MESSAGE_EXPIRED``, list changes stored without details) encode to ``b""``:
 nothing is sent.
 """
 
@@ -227,6 +232,63 @@ def _read_receipt(d: Body, push: Push) -> Body | None:
     )
 
 
+#: ``FriendListMod`` ``PushType`` per change (the SDK reads ``From_Account`` only
+#: with 3 and 4; the others are informative).
+PUSH_FRIEND_ADD, PUSH_FRIEND_DEL, PUSH_PENDENCY_ADD, PUSH_PENDENCY_DEL = 1, 2, 3, 4
+PUSH_BLACKLIST_ADD, PUSH_BLACKLIST_DEL = 5, 6
+
+
+def _relations(*mods: Body) -> Body | None:
+    """``Event`` 8, one ``EventArray`` item per ``FriendListMod`` (the SDK applies
+    each item's keys as one change, so directions are never mixed in one)."""
+    items = [{"Event": o.EV_FRIENDS, "FriendListMod": [m]} for m in mods]
+    return {"EventArray": items} if items else None
+
+
+def _friends(d: Body, push: Push) -> Body | None:
+    """Friends added or updated: ``FriendAdd_Account`` (the SDK refetches their
+    friend data, ``sns.friend_get_specified``); removed: ``FriendDel_Account``."""
+    mods = []
+    if d.get("added") or d.get("updated"):
+        added = list(dict.fromkeys([*d.get("added", ()), *d.get("updated", ())]))
+        mods.append({"PushType": PUSH_FRIEND_ADD, "FriendAdd_Account": added})
+    if d.get("removed"):
+        mods.append({"PushType": PUSH_FRIEND_DEL, "FriendDel_Account": d["removed"]})
+    return _relations(*mods)
+
+
+def _blacklist(d: Body, push: Push) -> Body | None:
+    mods = []
+    if d.get("added"):
+        mods.append({"PushType": PUSH_BLACKLIST_ADD, "BlackListAdd_Account": d["added"]})
+    if d.get("removed"):
+        mods.append({"PushType": PUSH_BLACKLIST_DEL, "BlackListDel_Account": d["removed"]})
+    return _relations(*mods)
+
+
+def _applications(d: Body, push: Push) -> Body | None:
+    """New applications: ``PendencyAdd`` with ``From_Account`` the applicant (the
+    SDK files them as ``SendOut`` when that is itself), one item per applicant
+    so the two directions never share an item; gone ones: ``FrienPencydDel_Account``
+    (sic; the SDK refetches the list)."""
+    by_from: dict[str, list[Body]] = {}
+    for a in d.get("added", ()):
+        item = {
+            "User_Account": a["userID"],
+            "AddSource": a["source"],
+            "AddWording": a["wording"],
+            "AddTime": a["time"],
+        }
+        by_from.setdefault(a["from"], []).append(item)
+    mods = [
+        {"PushType": PUSH_PENDENCY_ADD, "From_Account": who, "PendencyAdd": items}
+        for who, items in by_from.items()
+    ]
+    if d.get("removed"):
+        mods.append({"PushType": PUSH_PENDENCY_DEL, "FrienPencydDel_Account": d["removed"]})
+    return _relations(*mods)
+
+
 def _kicked(d: Body, push: Push) -> Body | None:
     kick = {"KickoutMsgNotify": {"KickType": KICK_TYPES.get(d.get("type", ""), 1)}}
     return _events({"Event": o.EV_C2C_NOTIFY, "C2cNotifyMsgArray": [kick]})
@@ -243,6 +305,9 @@ _BUILDERS: dict[str, Callable[[Body, Push], Body | None]] = {
     "GROUP_DISMISSED": _dismissed,
     "GROUP_SYSTEM_NOTICE_RECEIVED": _system_notice,
     "KICKED_OUT": _kicked,
+    "FRIEND_LIST_UPDATED": _friends,
+    "BLACKLIST_UPDATED": _blacklist,
+    "FRIEND_APPLICATION_LIST_UPDATED": _applications,
     "MESSAGE_READ_RECEIPT_RECEIVED": _read_receipt,
 }
 

@@ -14,7 +14,6 @@ import time
 from typing import TYPE_CHECKING
 
 from palaver.errors import Code, ImError
-from palaver.model.events import EventKind
 from palaver.services.sns import model
 from palaver.services.sns.changes import ChangeFeed, Changes
 from palaver.services.sns.model import (
@@ -151,8 +150,9 @@ class FriendApplications:
                 incoming=[requester],
             )
             changes = Changes()
-            changes.applications([req])
-            changes.note(EventKind.FRIENDS, *(f.owner for f in rows))
+            changes.applications_removed([req])
+            for f in rows:
+                changes.friends_added(f.owner, [f.peer])
             events = await changes.append(conn, app_id)
         await self._feed.publish(app_id, events)
 
@@ -188,6 +188,6 @@ class FriendApplications:
                 conn, app.sdkappid, from_user, outgoing=[to_user]
             )
             changes = Changes()
-            changes.applications(gone)
+            changes.applications_removed(gone)
             events = await changes.append(conn, app.sdkappid)
         await self._feed.publish(app.sdkappid, events)

@@ -14,7 +14,6 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from palaver.errors import Code, ImError
-from palaver.model.events import EventKind
 from palaver.services.sns import model
 from palaver.services.sns.changes import ChangeFeed, Changes
 from palaver.services.sns.model import (
@@ -93,12 +92,12 @@ class Blacklists:
             await sns_store.delete_friend_links(conn, app_id, owner, blocked, blocked)
             await sns_store.delete_application_links(conn, app_id, owner, blocked, blocked)
             changes = Changes()
-            if added:
-                changes.note(EventKind.BLACKLIST, owner)
-            if unfriended.outgoing:
-                changes.note(EventKind.FRIENDS, owner)
-            changes.note(EventKind.FRIENDS, *(p for p in blocked if p in unfriended.incoming))
-            changes.applications(dropped)
+            changes.blacklisted(owner, blocked)
+            changes.friends_removed(owner, [p for p in blocked if p in unfriended.outgoing])
+            for p in blocked:
+                if p in unfriended.incoming:
+                    changes.friends_removed(p, [owner])
+            changes.applications_removed(dropped)
             events = await changes.append(conn, app_id)
         await self._feed.publish(app_id, events)
         return results
@@ -133,8 +132,7 @@ class Blacklists:
                     results.append(ItemResult(p))
             await sns_store.delete_blocks(conn, app_id, owner, removed)
             changes = Changes()
-            if removed:
-                changes.note(EventKind.BLACKLIST, owner)
+            changes.unblacklisted(owner, removed)
             events = await changes.append(conn, app_id)
         await self._feed.publish(app_id, events)
         return results

@@ -19,7 +19,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from palaver.model.events import EventKind, StreamEvent
+from palaver.model.events import (
+    ApplicationNote,
+    ApplicationsChanged,
+    BlacklistChanged,
+    EventKind,
+    EventPayload,
+    FriendsChanged,
+    StreamEvent,
+)
 from palaver.services.ports import Publisher
 from palaver.services.sns.checks import RelationChecks
 from palaver.storage import Tx
@@ -27,27 +35,100 @@ from palaver.storage import events as ev_store
 from palaver.storage.sns import FriendApplication
 
 
-class Changes:
-    """The stream events one call produces: each (user, kind) once, in the order noted."""
+class _Detail:
+    """What one user's one list gained and lost within a call (in noted order)."""
+
+    __slots__ = ("added", "removed", "updated", "notes")
 
     def __init__(self) -> None:
-        self._events: dict[tuple[str, EventKind], None] = {}
+        self.added: dict[str, None] = {}
+        self.removed: dict[str, None] = {}
+        self.updated: dict[str, None] = {}
+        self.notes: dict[str, ApplicationNote] = {}
 
-    def note(self, kind: EventKind, *users: str) -> None:
-        """``users``' ``kind`` list changed (``FRIENDS``, ``FRIEND_APPLICATIONS``, ``BLACKLIST``)."""
-        for u in users:
-            self._events[(u, kind)] = None
 
-    def applications(self, applications: Iterable[FriendApplication]) -> None:
-        """These pending applications were created or removed: both parties are told."""
+class Changes:
+    """The stream events one call produces: each (user, kind) once, in the order
+    first noted, each carrying what changed (``FriendsChanged``,
+    ``ApplicationsChanged``, ``BlacklistChanged``) so a client can apply it
+    without refetching the list."""
+
+    def __init__(self) -> None:
+        self._details: dict[tuple[str, EventKind], _Detail] = {}
+
+    def _at(self, user: str, kind: EventKind) -> _Detail:
+        d = self._details.get((user, kind))
+        if d is None:
+            d = self._details[(user, kind)] = _Detail()
+        return d
+
+    def friends_added(self, owner: str, peers: Iterable[str]) -> None:
+        """``peers`` joined ``owner``'s friend list."""
+        self._list(owner, EventKind.FRIENDS, peers, "added")
+
+    def friends_removed(self, owner: str, peers: Iterable[str]) -> None:
+        """``peers`` left ``owner``'s friend list."""
+        self._list(owner, EventKind.FRIENDS, peers, "removed")
+
+    def friends_updated(self, owner: str, peers: Iterable[str]) -> None:
+        """``owner``'s remark, groups or custom data for ``peers`` changed."""
+        self._list(owner, EventKind.FRIENDS, peers, "updated")
+
+    def blacklisted(self, owner: str, peers: Iterable[str]) -> None:
+        """``owner`` put ``peers`` on its blacklist."""
+        self._list(owner, EventKind.BLACKLIST, peers, "added")
+
+    def unblacklisted(self, owner: str, peers: Iterable[str]) -> None:
+        """``owner`` took ``peers`` off its blacklist."""
+        self._list(owner, EventKind.BLACKLIST, peers, "removed")
+
+    def _list(self, owner: str, kind: EventKind, peers: Iterable[str], field: str) -> None:
+        peers = list(peers)
+        if not peers:
+            return
+        d = self._at(owner, kind)
+        into: dict[str, None] = getattr(d, field)
+        for p in peers:
+            into[p] = None
+            if field == "added":
+                d.removed.pop(p, None)
+            elif field == "removed":
+                d.added.pop(p, None)
+                d.updated.pop(p, None)
+
+    def applications_added(self, applications: Iterable[FriendApplication]) -> None:
+        """These applications were created or refreshed: both parties are told."""
         for a in applications:
-            self.note(EventKind.FRIEND_APPLICATIONS, a.from_user, a.to_user)
+            note = ApplicationNote(a.to_user, False, a.add_source, a.add_wording, a.created_at)
+            self._at(a.from_user, EventKind.FRIEND_APPLICATIONS).notes[a.to_user] = note
+            note = ApplicationNote(a.from_user, True, a.add_source, a.add_wording, a.created_at)
+            self._at(a.to_user, EventKind.FRIEND_APPLICATIONS).notes[a.from_user] = note
+
+    def applications_removed(self, applications: Iterable[FriendApplication]) -> None:
+        """These pending applications are gone: both parties are told."""
+        for a in applications:
+            for me, other in ((a.from_user, a.to_user), (a.to_user, a.from_user)):
+                d = self._at(me, EventKind.FRIEND_APPLICATIONS)
+                d.notes.pop(other, None)
+                d.removed[other] = None
+
+    def _payload(self, kind: EventKind, d: _Detail) -> EventPayload:
+        if kind is EventKind.FRIENDS:
+            return FriendsChanged(tuple(d.added), tuple(d.removed), tuple(d.updated))
+        if kind is EventKind.BLACKLIST:
+            return BlacklistChanged(tuple(d.added), tuple(d.removed))
+        return ApplicationsChanged(tuple(d.notes.values()), tuple(d.removed))
 
     async def append(self, conn: Tx, app_id: int) -> list[StreamEvent]:
         """Write the events in ``conn``'s transaction; what to publish after the commit."""
-        events = [ev_store.NewEvent(u, kind) for u, kind in self._events]
+        events = [
+            ev_store.NewEvent(u, kind, payload=self._payload(kind, d))
+            for (u, kind), d in self._details.items()
+        ]
         seqs = await ev_store.append_events(conn, app_id, events)
-        return [StreamEvent(e.user_id, s, e.kind) for e, s in zip(events, seqs, strict=True)]
+        return [
+            StreamEvent(e.user_id, s, e.kind, e.payload) for e, s in zip(events, seqs, strict=True)
+        ]
 
 
 class ChangeFeed:

@@ -18,7 +18,6 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from palaver.errors import Code, ImError
-from palaver.model.events import EventKind
 from palaver.services.sns import model
 from palaver.services.sns.changes import ChangeFeed, Changes
 from palaver.services.sns.model import (
@@ -136,9 +135,10 @@ class Friends:
                 conn, app_id, owner, outgoing=added_out, incoming=added_in
             )
             changes = Changes()
-            changes.note(EventKind.FRIENDS, *(f.owner for f in ctx.new_friends))
-            changes.applications(ctx.new_applications.values())
-            changes.applications(
+            for f in ctx.new_friends:
+                changes.friends_added(f.owner, [f.peer])
+            changes.applications_added(ctx.new_applications.values())
+            changes.applications_removed(
                 r
                 for r in asked
                 if (r.from_user == owner and r.to_user in added_out)
@@ -218,9 +218,8 @@ class Friends:
             await sns_store.insert_friends(conn, app_id, added)
             await sns_store.delete_application_links(conn, app_id, owner, outgoing=added_peers)
             changes = Changes()
-            if added:
-                changes.note(EventKind.FRIENDS, owner)
-            changes.applications(dropped)
+            changes.friends_added(owner, added_peers)
+            changes.applications_removed(dropped)
             events = await changes.append(conn, app_id)
         await self._feed.publish(app_id, events)
         return results
@@ -266,8 +265,7 @@ class Friends:
             changed = {r.peer for r in results if r.ok}
             await sns_store.save_friend_data(conn, app_id, [current[p] for p in changed])
             changes = Changes()
-            if changed:
-                changes.note(EventKind.FRIENDS, owner)
+            changes.friends_updated(owner, [r.peer for r in results if r.ok])
             events = await changes.append(conn, app_id)
         await self._feed.publish(app_id, events)
         return results
@@ -312,9 +310,9 @@ class Friends:
                     results.append(ItemResult(p))
             await sns_store.delete_friend_links(conn, app_id, owner, out, inc)
             changes = Changes()
-            if out:
-                changes.note(EventKind.FRIENDS, owner)
-            changes.note(EventKind.FRIENDS, *inc)
+            changes.friends_removed(owner, out)
+            for p in inc:
+                changes.friends_removed(p, [owner])
             events = await changes.append(conn, app_id)
         await self._feed.publish(app_id, events)
         return results
@@ -339,9 +337,10 @@ class Friends:
             )
             removed = await sns_store.delete_all_friends(conn, app_id, owner, both=both)
             changes = Changes()
-            if removed:
-                changes.note(EventKind.FRIENDS, owner)
-            changes.note(EventKind.FRIENDS, *(p for p in mine if p in theirs))
+            changes.friends_removed(owner, removed)
+            for p in mine:
+                if p in theirs:
+                    changes.friends_removed(p, [owner])
             events = await changes.append(conn, app_id)
         await self._feed.publish(app_id, events)
         return removed
@@ -377,27 +376,26 @@ class Friends:
         )
 
     async def get_profiles(
-        self, app: App, owner: str, peers: Sequence[str], tags: Sequence[str]
+        self, app: App, owner: str, peers: Sequence[str], tags: Sequence[str] | None
     ) -> list[FriendProfile]:
         """Friend data and profile tags of some of ``owner``'s friends.
 
         Tencent IM REST ``sns/friend_get_list``.  ``tags`` may name
         ``Tag_SNS_IM_*`` and ``Tag_SNS_Custom_*`` friend tags and
         ``Tag_Profile_*`` profile tags; each answer lists, in ``tags`` order,
-        those with a value.  Per peer: 30003 not an account, 30001 not a friend.
+        those with a value.  ``None`` (the SDK's ``getFriendProfile``, command
+        ``friend_get_specified``): every friend tag, then every profile tag,
+        with a value.  Per peer: 30003 not an account, 30001 not a friend.
 
         Raises:
-            ImError: 30001 no peers, more than 1000, no tags, a tag of another
-                kind, bad ``owner`` id; 30003 ``owner`` is not an account.
+            ImError: 30001 no peers, more than 1000, an empty ``tags``, a tag
+                of another kind, bad ``owner`` id; 30003 ``owner`` is not an account.
         """
         check_batch(len(peers), MAX_BATCH)
         ids = possible_ids(peers)
-        if not tags:
-            raise ImError(Code.ERR_SVR_FRIENDSHIP_INVALID_PARAMETERS, "TagList is empty")
-        for t in tags:
-            if t not in STANDARD_TAGS and not t.startswith((SNS_CUSTOM_PREFIX, PROFILE_PREFIX)):
-                raise ImError(Code.ERR_SVR_FRIENDSHIP_INVALID_PARAMETERS, f"unknown tag {t!r}")
-        profile_tags = [t for t in tags if t.startswith(PROFILE_PREFIX)]
+        if tags is not None:
+            _check_profile_tags(tags)
+        profile_tags = None if tags is None else [t for t in tags if t.startswith(PROFILE_PREFIX)]
         app_id = app.sdkappid
         async with self._db.read() as conn:
             await require_owner(conn, app, owner)
@@ -405,7 +403,7 @@ class Friends:
             rows = {f.peer: f for f in await sns_store.friends_of(conn, app_id, owner, ids)}
             profiles = (
                 await profile_store.get_tags(conn, app_id, rows, profile_tags)
-                if profile_tags and rows
+                if profile_tags != [] and rows
                 else {}
             )
         results: list[FriendProfile] = []
@@ -418,8 +416,18 @@ class Friends:
                 results.append(FriendProfile(p, [], 30001, "not a friend"))
                 continue
             values = dict(friend_tags(friend)) | profiles.get(p, {})
-            results.append(FriendProfile(p, [(t, values[t]) for t in tags if t in values]))
+            wanted = values if tags is None else [t for t in tags if t in values]
+            results.append(FriendProfile(p, [(t, values[t]) for t in wanted]))
         return results
+
+
+def _check_profile_tags(tags: Sequence[str]) -> None:
+    """30001 unless ``tags`` is a non-empty list of friend and profile tags."""
+    if not tags:
+        raise ImError(Code.ERR_SVR_FRIENDSHIP_INVALID_PARAMETERS, "TagList is empty")
+    for t in tags:
+        if t not in STANDARD_TAGS and not t.startswith((SNS_CUSTOM_PREFIX, PROFILE_PREFIX)):
+            raise ImError(Code.ERR_SVR_FRIENDSHIP_INVALID_PARAMETERS, f"unknown tag {t!r}")
 
 
 @dataclass

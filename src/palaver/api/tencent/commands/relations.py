@@ -11,7 +11,8 @@ from pydantic import Field
 
 from palaver.api.tencent.core import Body, TencentSession, command
 from palaver.errors import ImError
-from palaver.services.sns import MAX_BATCH, FriendAdd, ItemResult, friend_tags
+from palaver.protocol.objects import APPLICATION_IN, APPLICATION_OUT
+from palaver.services.sns import MAX_BATCH, FriendAdd, FriendUpdate, ItemResult, friend_tags
 
 
 def _results(results: Sequence[ItemResult]) -> dict[str, Any]:
@@ -104,6 +105,51 @@ async def friend_get(s: TencentSession, d: FriendGet) -> dict[str, Any]:
         "CompleteFlag": int(page.complete),
         "NextStartIndex": page.next_index,
     }
+
+
+class FriendSpecified(Body):
+    To_Account: list[str] = Field(min_length=1, max_length=MAX_BATCH)
+
+
+@command("sns", "friend_get_specified", FriendSpecified)
+async def friend_get_specified(s: TencentSession, d: FriendSpecified) -> dict[str, Any]:
+    """``getFriendProfile`` (and the SDK's own refresh after ``FRIEND_LIST_UPDATED``):
+    per user every friend tag and profile tag, ``SnsProfileItem: [{Tag, Value}]``;
+    ``ResultCode`` 30001 not a friend, 30003 not an account."""
+    app = s.require_app()
+    found = await s.hub.sns.friends.get_profiles(app, s.user_id, d.To_Account, None)
+    return {
+        "InfoItem": [
+            {
+                "To_Account": f.peer,
+                "ResultCode": f.code,
+                "ResultInfo": f.info,
+                "SnsProfileItem": [{"Tag": t, "Value": v} for t, v in f.items],
+            }
+            for f in found
+        ]
+    }
+
+
+class FriendUpdateItem(Body):
+    To_Account: str
+    SnsItem: list[TagValue] = Field(min_length=1, max_length=100)
+
+
+class FriendUpdateBody(Body):
+    UpdateItem: list[FriendUpdateItem] = Field(min_length=1, max_length=100)
+
+
+@command("sns", "friend_update", FriendUpdateBody)
+async def friend_update(s: TencentSession, d: FriendUpdateBody) -> dict[str, Any]:
+    """``updateFriend``: set remark (``Tag_SNS_IM_Remark``) and ``Tag_SNS_Custom_*``
+    friend data; per friend 0, 30001 not a friend or a bad tag or value, 30003 no
+    such account. My other devices get ``FRIEND_LIST_UPDATED``."""
+    app = s.require_app()
+    updates = [
+        FriendUpdate(u.To_Account, [(i.Tag, i.Value) for i in u.SnsItem]) for u in d.UpdateItem
+    ]
+    return _results(await s.hub.sns.friends.update(app, s.user_id, updates))
 
 
 class AddItem(Body):
@@ -203,7 +249,7 @@ async def pendency_get(s: TencentSession, d: PendencyGet) -> dict[str, Any]:
         items.append(
             {
                 "To_Account": other,
-                "PendencyType": "Pendency_Type_SendOut" if mine else "Pendency_Type_ComeIn",
+                "PendencyType": APPLICATION_OUT if mine else APPLICATION_IN,
                 "AddSource": r.add_source,
                 "AddWording": r.add_wording,
                 "AddTime": r.created_at,
@@ -222,9 +268,9 @@ async def pendency_get(s: TencentSession, d: PendencyGet) -> dict[str, Any]:
 
 class ResponseItem(Body):
     To_Account: str
-    ResponseAction: Literal["Response_Action_Agree", "Response_Action_AgreeAndAdd"] = (
-        "Response_Action_AgreeAndAdd"
-    )
+    ResponseAction: Literal[
+        "Response_Action_Agree", "Response_Action_AgreeAndAdd", "Response_Action_Reject"
+    ] = "Response_Action_AgreeAndAdd"
     Remark: str = ""
 
 
@@ -234,19 +280,25 @@ class FriendResponse(Body):
 
 @command("sns", "friend_response", FriendResponse)
 async def friend_response(s: TencentSession, d: FriendResponse) -> dict[str, Any]:
-    """``acceptFriendApplication``: per applicant 0, or 30614 no pending application."""
+    """``acceptFriendApplication`` (``Agree``: the applicant gets me as a friend;
+    ``AgreeAndAdd``: both ways) and ``refuseFriendApplication`` (``Reject``):
+    per applicant 0, or 30614 no pending application."""
     app = s.require_app()
+    applications = s.hub.sns.applications
     results = []
     for item in d.ResponseFriendItem:
         code = 0
         try:
-            await s.hub.sns.applications.accept(
-                app,
-                s.user_id,
-                item.To_Account,
-                add_back=item.ResponseAction == "Response_Action_AgreeAndAdd",
-                remark=item.Remark,
-            )
+            if item.ResponseAction == "Response_Action_Reject":
+                await applications.refuse(app, s.user_id, item.To_Account)
+            else:
+                await applications.accept(
+                    app,
+                    s.user_id,
+                    item.To_Account,
+                    add_back=item.ResponseAction == "Response_Action_AgreeAndAdd",
+                    remark=item.Remark,
+                )
         except ImError as exc:
             code = exc.code
         results.append({"To_Account": item.To_Account, "ResultCode": code, "ResultInfo": ""})
