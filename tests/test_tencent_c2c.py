@@ -219,10 +219,28 @@ async def test_friend_applications_reach_both_sides(
             "FRIEND_APPLICATION_LIST_UPDATED", lambda d: d["friendApplicationList"] == []
         )
 
-    # a refused application leaves no friendship and no application behind
+    # read on one device, read everywhere: carol's next session has no unread badge
     await server.import_users("dave")
     dave = await tencent.login("dave", server.sig("dave"))
     await carol.call("deleteFriend", {"userIDList": ["alice"]})
+    await dave.call("addFriend", {"to": "carol", "source": "AddSource_Type_Web"})
+    await carol.wait_event(
+        "FRIEND_APPLICATION_LIST_UPDATED", pending("Pendency_Type_ComeIn", "dave")
+    )
+    await carol.call("setFriendApplicationRead")
+    carol = await tencent.login("carol", server.sig("carol"))
+    listed = await carol.wait_event(
+        "FRIEND_APPLICATION_LIST_UPDATED", pending("Pendency_Type_ComeIn", "dave")
+    )
+    assert listed["unreadCount"] == 0, carol.report()
+
+    # a withdrawn application disappears on the other side
+    await dave.call("deleteFriendApplication", {"userID": "carol", "type": "Pendency_Type_SendOut"})
+    await carol.wait_event(
+        "FRIEND_APPLICATION_LIST_UPDATED", lambda d: d["friendApplicationList"] == []
+    )
+
+    # a refused application leaves no friendship and no application behind
     await dave.call("addFriend", {"to": "carol", "source": "AddSource_Type_Web"})
     await carol.wait_event(
         "FRIEND_APPLICATION_LIST_UPDATED", pending("Pendency_Type_ComeIn", "dave")

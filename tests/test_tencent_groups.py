@@ -153,3 +153,78 @@ async def test_live_room_join_receive_and_online_count(
     await host.send_text("viewer", "after the room")
     (next_one,) = await viewer.received(1)
     assert next_one["payload"]["text"] == "after the room", viewer.report()
+
+
+async def test_group_tips_say_who_did_what(server: RunningServer, tencent: TencentHarness) -> None:
+    """The tips chat-uikit turns into "alice invited carol" lines: one per change,
+    in order, with the operator, the members and the new profile."""
+    alice, bob = await login(server, tencent, "alice", "bob")
+    await server.import_users("carol")
+    created = await alice.call(
+        "createGroup", {"type": "Public", "name": "club", "memberList": [{"userID": "bob"}]}
+    )
+    gid = created["group"]["groupID"]
+    # the founding members' join is the group's first tip
+    first = await bob.wait_event(
+        "MESSAGE_RECEIVED", lambda d: any(m["type"] == "TIMGroupTipElem" for m in d)
+    )
+    assert sorted(first[0]["payload"]["userIDList"]) == ["alice", "bob"], bob.report()
+    await alice.call("addGroupMember", {"groupID": gid, "userIDList": ["carol"]})
+    await alice.call("setGroupMemberRole", {"groupID": gid, "userID": "bob", "role": "Admin"})
+    await alice.call("updateGroupProfile", {"groupID": gid, "name": "the club"})
+    await alice.call("deleteGroupMember", {"groupID": gid, "userIDList": ["carol"]})
+
+    tips: list[dict[str, Any]] = []
+    while len(tips) < 4:
+        batch = await bob.wait_event(
+            "MESSAGE_RECEIVED", lambda d: any(m["type"] == "TIMGroupTipElem" for m in d)
+        )
+        tips += [m for m in batch if m["type"] == "TIMGroupTipElem"]
+    types = await bob.js(
+        "const T = TencentCloudChat.TYPES; return [T.GRP_TIP_MBR_JOIN, T.GRP_TIP_MBR_SET_ADMIN,"
+        " T.GRP_TIP_GRP_PROFILE_UPDATED, T.GRP_TIP_MBR_KICKED_OUT];"
+    )
+    got = [t["payload"] for t in tips]
+    assert [p["operationType"] for p in got] == types, bob.report()
+    assert all(p["operatorID"] == "alice" for p in got)
+    assert got[0]["userIDList"] == ["carol"] and got[3]["userIDList"] == ["carol"]
+    assert got[1]["userIDList"] == ["bob"]
+    assert got[2]["newGroupProfile"]["groupName"] == "the club"
+    assert all(t["conversationID"] == "GROUP" + gid for t in tips)
+
+
+async def test_group_read_receipts_and_priority(
+    server: RunningServer, tencent: TencentHarness
+) -> None:
+    """A sender asks for receipts: it is told as members read, and can ask who has."""
+    alice, bob, carol = await login(server, tencent, "alice", "bob", "carol")
+    created = await alice.call(
+        "createGroup",
+        {"type": "Private", "name": "team", "memberList": [{"userID": "bob"}, {"userID": "carol"}]},
+    )
+    gid = created["group"]["groupID"]
+    sent = await alice.send_text(
+        gid, "read by noon please", "GROUP", needReadReceipt=True, priority="High"
+    )
+    got = await bob.wait_event("MESSAGE_RECEIVED", lambda d: any(m["ID"] == sent["ID"] for m in d))
+    (mine,) = [m for m in got if m["ID"] == sent["ID"]]
+    assert (mine["needReadReceipt"], mine["priority"]) == (True, "High"), bob.report()
+
+    await bob.call("sendMessageReadReceipt", [bob.msg(sent["ID"])])
+    (receipt,) = await alice.wait_event("MESSAGE_READ_RECEIPT_RECEIVED")
+    assert (receipt["groupID"], receipt["messageID"]) == (gid, sent["ID"]), alice.report()
+    assert (receipt["readCount"], receipt["unreadCount"]) == (1, 1)
+
+    listed = await alice.call("getMessageReadReceiptList", [alice.msg(sent["ID"])])
+    info = listed["messageList"][0]["readReceiptInfo"]
+    assert (info["readCount"], info["unreadCount"]) == (1, 1), alice.report()
+    for flag, key, who in ((0, "readUserIDList", ["bob"]), (1, "unreadUserIDList", ["carol"])):
+        page = await alice.call(
+            "getGroupMessageReadMemberList",
+            {"message": alice.msg(sent["ID"]), "filter": flag, "cursor": "", "count": 30},
+        )
+        assert (page[key], page["isCompleted"]) == (who, True), alice.report()
+
+    # a receipt is only for messages that asked for one, and not for my own
+    with pytest.raises(TencentError):
+        await alice.call("sendMessageReadReceipt", [alice.msg(sent["ID"])])

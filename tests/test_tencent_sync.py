@@ -148,3 +148,20 @@ async def test_two_devices_of_one_user_and_kick_out(
     await server.ok("im_open_login_svc", "kick", {"UserID": "alice"})
     kicked = await phone.wait_event("KICKED_OUT")
     assert kicked["type"] == "REST_API_Kick", phone.report()
+
+
+async def test_single_login_policy_kicks_across_sdks(
+    server: RunningServer, tencent: TencentHarness
+) -> None:
+    """Login policy ``single``: a login with Palaver's own SDK (another platform)
+    ends the web session of Tencent's SDK with ``multipleAccount``."""
+    await server.hub.apps.update_settings(server.app.sdkappid, login_policy="single")
+    await server.import_users("alice")
+    web = await tencent.login("alice", server.sig("alice"))
+    phone = Chat(SDKAPPID, server.ws_url + "/ws")
+    await phone.login("alice", gen_usersig_v2(SDKAPPID, SECRET, "alice", 86400))
+    try:
+        kicked = await web.wait_event("KICKED_OUT")
+        assert kicked["type"] == "multipleAccount", web.report()
+    finally:
+        await phone.logout()

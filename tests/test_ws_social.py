@@ -19,7 +19,7 @@ from conftest import SDKAPPID, RunningServer
 from palaver.protocol.client import ClientSession
 from palaver.protocol.frames import Push, Response
 
-TIMEOUT = 5.0  # seconds any single wait may take
+TIMEOUT = 10.0  # seconds any single wait may take (a bound, not a pause: a busy machine needs room)
 QUIET = 0.3  # seconds a "nothing else arrives" check listens
 
 NEED_CONFIRM = "AllowType_Type_NeedConfirm"
@@ -234,11 +234,21 @@ async def test_need_confirm_apply_and_accept_both_ways(server: RunningServer) ->
         ("bob", "Pendency_Type_SendOut", "Bob")
     ]
 
+    # bob reads them: the unread count drops on every device of his
+    await bob.ok("setFriendApplicationRead")
+    (read,) = await bob.expect("FRIEND_APPLICATION_LIST_UPDATED")
+    assert read.data["readTime"] > 0 and read.data["added"] == []
+    assert (await bob.ok("getFriendApplicationList"))["unreadCount"] == 0
+    await alice.quiet()
+
     # asking again replaces the request (still pending, both told again)
     again = await add_friend(alice, "bob", wording="again", remark="Bee", groupName="work")
     assert again["code"] == 30539
     await alice.expect("FRIEND_APPLICATION_LIST_UPDATED")
-    await bob.expect("FRIEND_APPLICATION_LIST_UPDATED")
+    (told,) = await bob.expect("FRIEND_APPLICATION_LIST_UPDATED")
+    assert [(a["userID"], a["type"], a["wording"]) for a in told.data["added"]] == [
+        ("alice", "Pendency_Type_ComeIn", "again")
+    ]
 
     await bob.ok("acceptFriendApplication", {"userID": "alice", "remark": "from work"})
     for c in (alice, bob):

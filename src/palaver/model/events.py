@@ -124,10 +124,12 @@ class ApplicationNote:
 class ApplicationsChanged:
     """:attr:`EventKind.FRIEND_APPLICATIONS`: applications to or from me that are
     new (or refreshed), and the other parties of those that are gone (accepted,
-    refused, withdrawn, or made moot)."""
+    refused, withdrawn, or made moot); ``read_time`` (unix s, 0: unchanged): I
+    have read the applications sent to me up to then."""
 
     added: tuple[ApplicationNote, ...] = ()
     removed: tuple[str, ...] = ()
+    read_time: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -229,12 +231,30 @@ class GroupMessageRevoked:
 
 
 @dataclass(frozen=True, slots=True)
+class ReceiptCount:
+    """A group message that asked for receipts, and how many members (its
+    sender left out) have and have not read it."""
+
+    message: MessageRecord
+    read: int
+    unread: int
+
+
+@dataclass(frozen=True, slots=True)
 class GroupReadReceipt:
-    """``user_id`` read the group up to ``read_seq`` (to senders who asked for receipts)."""
+    """``user_id`` read the group up to ``read_seq`` (to senders who asked for
+    receipts); ``counts``: the newest messages of the newly read range that
+    asked for receipts, with their new counts (at most
+    :data:`RECEIPT_COUNTS`)."""
 
     group_id: str
     user_id: str
     read_seq: int
+    counts: tuple[ReceiptCount, ...] = ()
+
+
+#: Most messages a :class:`GroupReadReceipt` carries counts for.
+RECEIPT_COUNTS = 50
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,7 +20,13 @@ class MessageFlag(IntFlag):
     NO_UNREAD = 2  #: SendMsgControl ``NoUnread``, or imported history
     NO_LAST_MSG = 4  #: SendMsgControl ``NoLastMsg``
     NOT_IN_SENDER_ROAM = 8  #: SyncOtherMachine 2: not in the sender's history
-    NEED_RECEIPT = 16  #: a group message whose sender wants read receipts
+    NEED_RECEIPT = 16  #: the sender wants read receipts
+    PRIORITY_HIGH = 32  #: ``MsgPriority`` High; with LOW: Lowest (see :data:`PRIORITIES`)
+    PRIORITY_LOW = 64  #: ``MsgPriority`` Low
+
+
+#: ``MsgPriority`` by the two priority bits (``flags >> 5 & 3``).
+PRIORITIES = ("Normal", "High", "Low", "Lowest")
 
 
 # Plain-int masks for the per-message checks (IntFlag arithmetic costs ~1 µs).
@@ -86,6 +92,11 @@ class MessageRecord:
     def is_recalled(self) -> bool:
         """Recalled (it stays in history, flagged)."""
         return bool(self.flags & _RECALLED)
+
+    @property
+    def priority(self) -> str:
+        """``MsgPriority``: ``High``, ``Normal``, ``Low`` or ``Lowest``."""
+        return PRIORITIES[self.flags >> 5 & 3]
 
     @property
     def need_receipt(self) -> bool:

@@ -208,6 +208,7 @@ def message_wire(
         "payload": element_to_payload(first),
         "MsgBody": body,
         "cloudCustomData": m.cloud_custom_data or "",
+        "priority": m.priority,
         "status": "success",
         "isRevoked": m.is_recalled,
         "isPeerRead": is_peer_read,

@@ -74,13 +74,31 @@ class MessageReadByPeer(TypedDict):
 
 
 class MessageReadReceiptReceived(TypedDict):
-    """``MESSAGE_READ_RECEIPT_RECEIVED``: a member read the group up to ``readSequence``."""
+    """``MESSAGE_READ_RECEIPT_RECEIVED``: a member read the group up to
+    ``readSequence``; ``messages``: the newest read messages that asked for
+    receipts (at most 50), with their new ``readCount`` / ``unreadCount``."""
 
     conversationID: str
     groupID: str
     userID: str
     readSequence: int
+    messages: list[GroupReceiptMessage]
 
+
+#: A group message a read receipt counts, named the ways both SDKs name it.
+GroupReceiptMessage = TypedDict(
+    "GroupReceiptMessage",
+    {
+        "ID": str,
+        "from": str,
+        "sequence": int,
+        "random": int,
+        "time": int,
+        "clientTime": int,
+        "readCount": int,
+        "unreadCount": int,
+    },
+)
 
 #: A message a C2C read receipt is about, named the ways both SDKs name it.
 ReceiptMessage = TypedDict(
@@ -205,11 +223,13 @@ FriendApplicationItem = TypedDict(
 
 
 class FriendApplicationListUpdated(TypedDict):
-    """``FRIEND_APPLICATION_LIST_UPDATED``: applications new or refreshed, and
-    the other parties (user IDs) of those gone."""
+    """``FRIEND_APPLICATION_LIST_UPDATED``: applications new or refreshed, the
+    other parties (user IDs) of those gone, and ``readTime`` (unix s; 0:
+    unchanged) when I marked those sent to me read."""
 
     added: list[FriendApplicationItem]
     removed: list[str]
+    readTime: int
 
 
 #: List pushes whose data says what changed; old events carry none ({}).
@@ -302,7 +322,7 @@ def relations_data(
         )
         for a in p.added
     ]
-    return FriendApplicationListUpdated(added=items, removed=list(p.removed))
+    return FriendApplicationListUpdated(added=items, removed=list(p.removed), readTime=p.read_time)
 
 
 def _revoked(conversation_id: str, m: MessageRecord, revoker: str) -> MessageRevoked:
@@ -388,6 +408,19 @@ def notice_push(notice: Notice) -> Push:
                 groupID=notice.group_id,
                 userID=notice.user_id,
                 readSequence=notice.read_seq,
+                messages=[
+                    {
+                        "ID": c.message.message_id,
+                        "from": c.message.sender,
+                        "sequence": c.message.seq,
+                        "random": c.message.random,
+                        "time": c.message.time,
+                        "clientTime": c.message.client_time or c.message.time,
+                        "readCount": c.read,
+                        "unreadCount": c.unread,
+                    }
+                    for c in notice.counts
+                ],
             )
             return Push("MESSAGE_READ_RECEIPT_RECEIVED", data)
 

@@ -58,11 +58,14 @@ class SendOptions:
     ``client_seq``/``client_time``: the client's own sequence and clock (Tencent's
     ``MsgSeq`` and ``MsgClientTime``), kept so every device names the message alike.
     ``need_receipt``: the sender wants a read receipt (:meth:`MessageService.read_receipt`).
+    ``priority``: ``MsgPriority`` (``High``, ``Normal``, ``Low``, ``Lowest``), kept
+    with the message and shown to its receivers.
     """
 
     client_seq: int | None = None
     client_time: int = 0
     need_receipt: bool = False
+    priority: str = "Normal"
     msg_time: int | None = None
     cloud_custom_data: str | None = None
     sync_other_machine: int | None = None
@@ -190,7 +193,9 @@ class MessageService:
             client_seq=client_seq,
             client_time=opts.client_time,
             cloud_custom_data=opts.cloud_custom_data,
-            flags=control_flags(opts.controls, need_receipt=opts.need_receipt),
+            flags=control_flags(
+                opts.controls, need_receipt=opts.need_receipt, priority=opts.priority
+            ),
             dedupe_key=f"{sender}\x1f{receiver}\x1f{client_seq}\x1f{random}",
             dedupe_body=True,
         )

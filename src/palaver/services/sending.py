@@ -25,7 +25,7 @@ from typing import Any, Protocol
 
 import orjson
 
-from palaver.model.messages import MessageFlag, MessageRecord
+from palaver.model.messages import PRIORITIES, MessageFlag, MessageRecord
 from palaver.msgbody import validate_msg_body
 from palaver.storage import messages as msg_store
 from palaver.storage.writer import MessageWriter, Write, Written
@@ -115,12 +115,15 @@ class Draft:
         )
 
 
-def control_flags(controls: frozenset[str], *, need_receipt: bool = False) -> int:
+def control_flags(
+    controls: frozenset[str], *, need_receipt: bool = False, priority: str = "Normal"
+) -> int:
     """:class:`MessageFlag` bits of REST ``SendMsgControl`` (``NoUnread``,
-    ``NoLastMsg``) and the SDK's ``needReadReceipt``."""
-    if not controls and not need_receipt:
+    ``NoLastMsg``), the SDK's ``needReadReceipt`` and ``MsgPriority`` (one of
+    :data:`~palaver.model.messages.PRIORITIES`; an unknown one is Normal)."""
+    if not controls and not need_receipt and priority == "Normal":
         return 0
-    flags = 0
+    flags = PRIORITIES.index(priority) << 5 if priority in PRIORITIES else 0
     if "NoUnread" in controls:
         flags |= MessageFlag.NO_UNREAD.value
     if "NoLastMsg" in controls:

@@ -108,7 +108,10 @@ def _relations_json(p: FriendsChanged | BlacklistChanged | ApplicationsChanged) 
         {"user": a.user, "in": a.incoming, "source": a.source, "wording": a.wording, "time": a.time}
         for a in p.added
     ]
-    return {"added": added, "removed": p.removed}
+    d: dict[str, Any] = {"added": added, "removed": p.removed}
+    if p.read_time:
+        d["read"] = p.read_time
+    return d
 
 
 def payload_of(kind: int, text: str | bytes | None) -> EventPayload | None:
@@ -158,6 +161,7 @@ def payload_of(kind: int, text: str | bytes | None) -> EventPayload | None:
                     for a in d.get("added", ())
                 ),
                 tuple(d.get("removed", ())),
+                int(d.get("read", 0)),
             )
     return None
 

@@ -496,6 +496,39 @@ async def receipt_senders(
     return [r[0] for r in await conn.execute(q)]
 
 
+async def receipt_messages(
+    conn: AsyncConnection,
+    app_id: int,
+    group_id: str,
+    after: int,
+    up_to: int,
+    reader: str,
+    limit: int,
+) -> list[tuple[MessageRecord, int, int]]:
+    """The newest ``limit`` messages in ``(after, up_to]`` not from ``reader``
+    that asked for receipts, newest first, each with (members who read it,
+    who did not), its sender left out."""
+    q = (
+        select(messages)
+        .where(
+            M.app_id == app_id,
+            M.conv_id == conv_id(group_id),
+            M.seq > after,
+            M.seq <= up_to,
+            M.from_account != reader,
+            M.flags.op("&")(int(MessageFlag.NEED_RECEIPT)) != 0,
+        )
+        .order_by(M.seq.desc())
+        .limit(limit)
+    )
+    found = [message_record(r) for r in (await conn.execute(q)).mappings()]
+    out = []
+    for m in found:
+        read, unread = await read_counts(conn, app_id, group_id, m.seq, m.sender)
+        out.append((m, read, unread))
+    return out
+
+
 async def messages_after(
     conn: AsyncConnection, app_id: int, group_id: str, after: int, limit: int
 ) -> list[MessageRecord]:

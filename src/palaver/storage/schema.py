@@ -67,6 +67,8 @@ accounts = Table(
     Column("created_at", BigInteger, nullable=False),
     # UserSigs issued (TLS.time) before this time are refused (REST kick).
     Column("kicked_at", BigInteger, nullable=False, default=0),
+    # friend applications sent to this user up to this time are read (unix s)
+    Column("applications_read_at", BigInteger, nullable=False, default=0, server_default="0"),
 )
 
 profiles = Table(

@@ -22,7 +22,7 @@ from sqlalchemy import Column, Table, and_, bindparam, delete, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from palaver.storage.dialect import insert_ignore, upsert
-from palaver.storage.schema import blacklist, friend_requests, friends
+from palaver.storage.schema import accounts, blacklist, friend_requests, friends
 
 CHUNK = 500  # ids per IN (...) list
 
@@ -322,6 +322,28 @@ async def applications_of(
         .order_by(friend_requests.c.created_at.desc(), friend_requests.c.from_user)
     )
     return [_application(r) for r in rows]
+
+
+async def applications_read_at(conn: AsyncConnection, app_id: int, user: str) -> int:
+    """Until when (unix s) ``user`` has read the applications sent to them (0: never)."""
+    q = select(accounts.c.applications_read_at).where(
+        accounts.c.app_id == app_id, accounts.c.user_id == user
+    )
+    return int(await conn.scalar(q) or 0)
+
+
+async def set_applications_read(conn: AsyncConnection, app_id: int, user: str, at: int) -> bool:
+    """Move ``user``'s applications read mark forward to ``at``; False if it was already there."""
+    result = await conn.execute(
+        update(accounts)
+        .where(
+            accounts.c.app_id == app_id,
+            accounts.c.user_id == user,
+            accounts.c.applications_read_at < at,
+        )
+        .values(applications_read_at=at)
+    )
+    return bool(result.rowcount)
 
 
 async def save_applications(

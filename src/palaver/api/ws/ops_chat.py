@@ -160,6 +160,8 @@ async def send_message(s: Session, d: SendMessage) -> dict[str, Any]:
         SendOptions(
             lifetime=0 if d.onlineUserOnly else None,
             cloud_custom_data=d.cloudCustomData,
+            need_receipt=d.needReadReceipt,
+            priority=d.priority,
             lane=s.lane,
             origin=s.conn.id,
         ),

@@ -276,12 +276,13 @@ async def get_friend_application_list(s: Session, d: Empty) -> dict[str, Any]:
     Tencent: ``@tencentcloud/chat`` ``getFriendApplicationList``.  ``type`` is
     ``Pendency_Type_ComeIn`` (``userID`` asked me) or
     ``Pendency_Type_SendOut`` (I asked ``userID``); ``nick``/``avatar`` are
-    the other user's.  Palaver keeps no read mark for applications:
-    ``unreadCount`` is the number of incoming ones.
+    the other user's.  ``unreadCount``: incoming ones sent after my read mark
+    (``setFriendApplicationRead``).
     """
     app = s.require_app()
     me = s.user_id
-    pending = await s.hub.sns.applications.pending(app, me)
+    found = await s.hub.sns.applications.pending(app, me)
+    pending = found.applications
     others = [r.from_user if r.to_user == me else r.to_user for r in pending]
     names = await s.hub.profiles.get(app, others, [NICK, IMAGE])
     items = []
@@ -298,8 +299,17 @@ async def get_friend_application_list(s: Session, d: Empty) -> dict[str, Any]:
                 "avatar": tags.get(IMAGE, ""),
             }
         )
-    unread = sum(1 for i in items if i["type"] == APPLICATION_IN)
-    return {"friendApplicationList": items, "unreadCount": unread}
+    return {"friendApplicationList": items, "unreadCount": found.unread}
+
+
+@op("setFriendApplicationRead", Empty)
+async def set_friend_application_read(s: Session, d: Empty) -> None:
+    """Mark the applications sent to me as read (``unreadCount`` 0 on every
+    device; my devices get ``FRIEND_APPLICATION_LIST_UPDATED``).
+
+    Tencent: ``@tencentcloud/chat`` ``setFriendApplicationRead``.
+    """
+    await s.hub.sns.applications.set_read(s.require_app(), s.user_id)
 
 
 class AcceptApplication(OpModel):

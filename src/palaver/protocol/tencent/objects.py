@@ -71,6 +71,7 @@ def c2c_message(m: dict[str, Any], *, sync: bool = False) -> dict[str, Any]:
         "MsgBody": m["MsgBody"],
         "CloudCustomData": m.get("cloudCustomData", ""),
         "MsgFlagBits": C2C_RECALLED if m.get("isRevoked") else 0,
+        "MsgPriority": m.get("priority", "Normal"),
     }
     if sync:
         out["IsSyncMsg"] = 1
@@ -95,7 +96,7 @@ def group_message(m: dict[str, Any], group_type: str = "") -> dict[str, Any]:
         "MsgClientTime": client_time(m),
         "ClientSeq": m.get("clientSequence", 0),
         "TinyId": tiny_id(m["from"]),
-        "MsgPriority": "Normal",
+        "MsgPriority": m.get("priority", "Normal"),
         "MsgBody": m["MsgBody"],
         "CloudCustomData": m.get("cloudCustomData", ""),
         "IsPlaceMsg": GROUP_RECALLED if m.get("isRevoked") else 0,

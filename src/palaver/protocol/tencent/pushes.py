@@ -210,9 +210,11 @@ def _system_notice(d: Body, push: Push) -> Body | None:
 
 
 def _read_receipt(d: Body, push: Push) -> Body | None:
-    """C2C receipts (``Event`` 16); group ones have no push in Tencent's protocol."""
-    if "messages" not in d:
-        return None
+    """C2C receipts: ``Event`` 16 ``C2cMsgInfo``; group ones: a group notice
+    (``Event`` 5) whose ``MsgBody`` is ``GroupMsgReceiptList`` (new counts per
+    message, named by its sender's TinyId, ``MsgClientTime`` and ``MsgRandom``)."""
+    if "groupID" in d:
+        return _group_receipt(d)
     reader = d["userID"]
     infos = [
         {
@@ -235,7 +237,7 @@ def _read_receipt(d: Body, push: Push) -> Body | None:
 #: ``FriendListMod`` ``PushType`` per change (the SDK reads ``From_Account`` only
 #: with 3 and 4; the others are informative).
 PUSH_FRIEND_ADD, PUSH_FRIEND_DEL, PUSH_PENDENCY_ADD, PUSH_PENDENCY_DEL = 1, 2, 3, 4
-PUSH_BLACKLIST_ADD, PUSH_BLACKLIST_DEL = 5, 6
+PUSH_BLACKLIST_ADD, PUSH_BLACKLIST_DEL, PUSH_PENDENCY_READ = 5, 6, 7
 
 
 def _relations(*mods: Body) -> Body | None:
@@ -270,7 +272,8 @@ def _applications(d: Body, push: Push) -> Body | None:
     """New applications: ``PendencyAdd`` with ``From_Account`` the applicant (the
     SDK files them as ``SendOut`` when that is itself), one item per applicant
     so the two directions never share an item; gone ones: ``FrienPencydDel_Account``
-    (sic; the SDK refetches the list)."""
+    (sic; the SDK refetches the list); read: ``PushType`` 7 with ``ReportTime``
+    (the SDK's ``unreadCount`` drops to 0)."""
     by_from: dict[str, list[Body]] = {}
     for a in d.get("added", ()):
         item = {
@@ -286,7 +289,35 @@ def _applications(d: Body, push: Push) -> Body | None:
     ]
     if d.get("removed"):
         mods.append({"PushType": PUSH_PENDENCY_DEL, "FrienPencydDel_Account": d["removed"]})
+    if d.get("readTime"):
+        mods.append({"PushType": PUSH_PENDENCY_READ, "ReportTime": d["readTime"]})
     return _relations(*mods)
+
+
+def _group_receipt(d: Body) -> Body | None:
+    if not d.get("messages"):
+        return None
+    group_id = d["groupID"]
+    counts = [
+        {
+            "TinyId": tiny_id(m["from"]),
+            "MsgClientTime": m["clientTime"],
+            "MsgRandom": m["random"],
+            "MsgSeq": m["sequence"],
+            "ReadNum": m["readCount"],
+            "UnreadNum": m["unreadCount"],
+        }
+        for m in d["messages"]
+    ]
+    item = {
+        "GroupInfo": {"GroupId": group_id},
+        "ToGroupId": group_id,
+        "MsgSeq": 0,
+        "MsgRandom": 0,
+        "From_Account": "",
+        "MsgBody": {"GroupMsgReceiptList": counts},
+    }
+    return _events({"Event": o.EV_GROUP_NOTICE, "GroupTips": [item]})
 
 
 def _kicked(d: Body, push: Push) -> Body | None:

@@ -100,7 +100,9 @@ class GroupMessages:
             client_seq=opts.client_seq,
             client_time=opts.client_time,
             cloud_custom_data=opts.cloud_custom_data,
-            flags=control_flags(opts.controls, need_receipt=opts.need_receipt),
+            flags=control_flags(
+                opts.controls, need_receipt=opts.need_receipt, priority=opts.priority
+            ),
             at_users=list(dict.fromkeys(opts.at)) or None,
             dedupe_key=f"g\x1f{group_id}\x1f{sender}\x1f{random}",
             dedupe_body=True,
@@ -219,6 +221,18 @@ class GroupMessages:
         async with self._db.read() as conn:
             msg = await msg_store.get_by_id(conn, app.sdkappid, message_id)
         if msg is None or msg.conv_id != group_conv_id(group_id):
+            raise ImError(Code.ERR_INVALID_PARAMETERS, "no such message in this group")
+        return msg
+
+    async def get_by_seq(self, app: App, group_id: str, seq: int) -> MessageRecord:
+        """A message of the group by its ``MsgSeq``.
+
+        Raises:
+            ImError: 6017 (``ERR_INVALID_PARAMETERS``) if the group has no such message.
+        """
+        async with self._db.read() as conn:
+            msg = await msg_store.get_by_seq(conn, app.sdkappid, group_conv_id(group_id), seq)
+        if msg is None:
             raise ImError(Code.ERR_INVALID_PARAMETERS, "no such message in this group")
         return msg
 

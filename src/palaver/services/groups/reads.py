@@ -13,7 +13,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from palaver.errors import Code, ImError
-from palaver.model.events import ConversationRead, EventKind, GroupReadReceipt, StreamEvent
+from palaver.model.events import (
+    RECEIPT_COUNTS,
+    ConversationRead,
+    EventKind,
+    GroupReadReceipt,
+    ReceiptCount,
+    StreamEvent,
+)
 from palaver.model.messages import group_conv_id
 from palaver.services.groups.directory import GroupDirectory
 from palaver.services.groups.model import AT_ALL, GroupConversation, Member
@@ -65,6 +72,13 @@ class GroupReads:
             senders = await group_store.receipt_senders(
                 conn, app.sdkappid, group_id, old, target, user
             )
+            counts = (
+                await group_store.receipt_messages(
+                    conn, app.sdkappid, group_id, old, target, user, RECEIPT_COUNTS
+                )
+                if senders
+                else []
+            )
             payload = ConversationRead("GROUP" + group_id, target, int(self._clock.time()))
             (seq,) = await ev_store.append_events(
                 conn, app.sdkappid, [ev_store.NewEvent(user, EventKind.CONV_READ, None, payload)]
@@ -75,7 +89,9 @@ class GroupReads:
         )
         if senders:
             await self._publisher.notice(
-                app.sdkappid, senders, GroupReadReceipt(group_id, user, target)
+                app.sdkappid,
+                senders,
+                GroupReadReceipt(group_id, user, target, tuple(ReceiptCount(*c) for c in counts)),
             )
         return target
 

@@ -50,6 +50,7 @@ from palaver.services.sns.model import (
     FriendProfile,
     FriendUpdate,
     ItemResult,
+    PendingApplications,
     Relation,
     friend_tags,
 )
@@ -75,6 +76,7 @@ __all__ = [
     "FriendProfile",
     "FriendUpdate",
     "Friends",
+    "PendingApplications",
     "ItemResult",
     "Relation",
     "RelationChecks",

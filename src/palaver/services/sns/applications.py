@@ -19,7 +19,7 @@ from palaver.services.sns.changes import ChangeFeed, Changes
 from palaver.services.sns.model import (
     MAX_REMARK_BYTES,
     Friend,
-    FriendApplication,
+    PendingApplications,
     check_groups,
     limit_bytes,
     possible_ids,
@@ -45,16 +45,38 @@ class FriendApplications:
 
     async def pending(
         self, app: App, user: str, *, incoming: bool = True, outgoing: bool = True
-    ) -> list[FriendApplication]:
-        """Pending applications sent to ``user`` (``incoming``) and/or by ``user``, newest first.
+    ) -> PendingApplications:
+        """Pending applications sent to ``user`` (``incoming``) and/or by ``user``,
+        newest first, with ``user``'s read mark.
 
         The SDK's ``getFriendApplicationList`` (``Pendency_Type_ComeIn`` /
         ``SendOut`` / ``Both``).
         """
         async with self._db.read() as conn:
-            return await sns_store.applications_of(
+            found = await sns_store.applications_of(
                 conn, app.sdkappid, user, incoming=incoming, outgoing=outgoing
             )
+            read_time = await sns_store.applications_read_at(conn, app.sdkappid, user)
+        return PendingApplications(user, found, read_time)
+
+    async def set_read(self, app: App, user: str, up_to: int = 0) -> int:
+        """``user`` has seen the applications sent to them up to ``up_to`` (unix s;
+        0 or a time to come: now); returns the read time. Their devices get
+        ``FRIEND_APPLICATION_LIST_UPDATED`` (``unreadCount`` drops) unless the
+        mark did not move.
+
+        The SDK's ``setFriendApplicationRead`` (``sns.pendency_report``).
+        """
+        now = int(time.time())
+        at = now if not up_to or up_to > now else up_to
+        async with self._db.write() as conn:
+            if not await sns_store.set_applications_read(conn, app.sdkappid, user, at):
+                return await sns_store.applications_read_at(conn, app.sdkappid, user)
+            changes = Changes()
+            changes.applications_read(user, at)
+            events = await changes.append(conn, app.sdkappid)
+        await self._feed.publish(app.sdkappid, events)
+        return at
 
     async def accept(
         self,

@@ -38,13 +38,14 @@ from palaver.storage.sns import FriendApplication
 class _Detail:
     """What one user's one list gained and lost within a call (in noted order)."""
 
-    __slots__ = ("added", "removed", "updated", "notes")
+    __slots__ = ("added", "removed", "updated", "notes", "read_time")
 
     def __init__(self) -> None:
         self.added: dict[str, None] = {}
         self.removed: dict[str, None] = {}
         self.updated: dict[str, None] = {}
         self.notes: dict[str, ApplicationNote] = {}
+        self.read_time = 0
 
 
 class Changes:
@@ -112,12 +113,16 @@ class Changes:
                 d.notes.pop(other, None)
                 d.removed[other] = None
 
+    def applications_read(self, user: str, at: int) -> None:
+        """``user`` read the applications sent to them up to ``at`` (unix s)."""
+        self._at(user, EventKind.FRIEND_APPLICATIONS).read_time = at
+
     def _payload(self, kind: EventKind, d: _Detail) -> EventPayload:
         if kind is EventKind.FRIENDS:
             return FriendsChanged(tuple(d.added), tuple(d.removed), tuple(d.updated))
         if kind is EventKind.BLACKLIST:
             return BlacklistChanged(tuple(d.added), tuple(d.removed))
-        return ApplicationsChanged(tuple(d.notes.values()), tuple(d.removed))
+        return ApplicationsChanged(tuple(d.notes.values()), tuple(d.removed), d.read_time)
 
     async def append(self, conn: Tx, app_id: int) -> list[StreamEvent]:
         """Write the events in ``conn``'s transaction; what to publish after the commit."""

@@ -168,6 +168,23 @@ class FriendUpdate:
 
 
 @dataclass(frozen=True)
+class PendingApplications:
+    """``user``'s pending applications (to and/or from them, newest first) and
+    until when (unix s) they read those sent to them (``setFriendApplicationRead``)."""
+
+    user: str
+    applications: list[FriendApplication]
+    read_time: int
+
+    @property
+    def unread(self) -> int:
+        """Applications sent to ``user`` after their read time (the SDK's ``unreadCount``)."""
+        return sum(
+            1 for a in self.applications if a.to_user == self.user and a.created_at > self.read_time
+        )
+
+
+@dataclass(frozen=True)
 class FriendPage:
     """One ``friend_get`` page.
 

@@ -143,7 +143,7 @@ async def group_msg_get_simple(req: RestRequest, body: GetSimple) -> dict[str, A
                 "From_Account": m.sender,
                 "IsPlaceMsg": int(recalled),
                 "MsgBody": [] if recalled else m.body,
-                "MsgPriority": "Normal",
+                "MsgPriority": m.priority,
                 "MsgRandom": m.random,
                 "MsgSeq": m.seq,
                 "MsgTimeStamp": m.time,

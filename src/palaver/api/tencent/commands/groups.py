@@ -4,7 +4,7 @@ for Community groups) as the logged-in user, with roles applied
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import AliasChoices, Field
 
@@ -478,6 +478,7 @@ class SendGroupMsg(Body):
     NeedReadReceipt: int = 0
     MsgClientTime: int = Field(0, ge=0)
     SendMsgControl: list[str] = []
+    MsgPriority: Literal["High", "Normal", "Low", "Lowest"] = "Normal"
 
 
 @command(SVC, "send_group_msg", SendGroupMsg)
@@ -499,6 +500,7 @@ async def send_group_msg(s: TencentSession, d: SendGroupMsg) -> dict[str, Any]:
             cloud_custom_data=d.CloudCustomData or None,
             controls=frozenset(d.SendMsgControl),
             need_receipt=d.NeedReadReceipt == 1,
+            priority=d.MsgPriority,
             lane=s.lane,
             origin=s.conn.id,
             client_seq=d.ClientSeq,
@@ -555,6 +557,68 @@ async def msg_read_report(s: TencentSession, d: ReadReport) -> None:
 
 class SeqItem(Body):
     MsgSeq: int
+
+
+class Receipts(Body):
+    GroupId: str
+    MsgSeqList: list[SeqItem] = Field(min_length=1, max_length=MAX_PAGE)
+
+
+@command(SVC, "group_msg_receipt", Receipts)
+async def group_msg_receipt(s: TencentSession, d: Receipts) -> None:
+    """``sendMessageReadReceipt`` for group messages: I have read them (my read
+    position moves up to the newest of them); their senders get
+    ``MESSAGE_READ_RECEIPT_RECEIVED`` with the new counts. Errors: 10010; 10007
+    not a member."""
+    app = s.require_app()
+    newest = max(i.MsgSeq for i in d.MsgSeqList)
+    await s.hub.groups.reads.mark_read(app, s.user_id, d.GroupId, newest)
+
+
+@command(SVC, "get_group_msg_receipt", Receipts)
+async def get_group_msg_receipt(s: TencentSession, d: Receipts) -> dict[str, Any]:
+    """``getMessageReadReceiptList`` in a group: per message ``ReadNum`` and
+    ``UnreadNum`` (its sender not counted); ``Code`` 6017 for a seq with no
+    message. Errors: 10010; 10007 not a member."""
+    app = s.require_app()
+    await s.hub.groups.directory.require_member(app, d.GroupId, s.user_id)
+    seqs = [i.MsgSeq for i in d.MsgSeqList]
+    counts = await s.hub.groups.reads.read_counts(app, d.GroupId, seqs)
+    items = []
+    for seq in seqs:
+        read, unread = counts.get(seq, (0, 0))
+        code = 0 if seq in counts else Code.ERR_INVALID_PARAMETERS
+        items.append({"MsgSeq": seq, "ReadNum": read, "UnreadNum": unread, "Code": code})
+    return {"GroupMsgReceiptList": items}
+
+
+class ReceiptDetail(Body):
+    GroupId: str
+    MsgSeq: int = Field(ge=1)
+    Flag: Literal[0, 1] = 0
+    Cursor: str | int = ""
+    Num: int = Field(MAX_PAGE, ge=1, le=MAX_PAGE)
+
+
+@command(SVC, "get_group_msg_receipt_detail", ReceiptDetail)
+async def get_group_msg_receipt_detail(s: TencentSession, d: ReceiptDetail) -> dict[str, Any]:
+    """``getGroupMessageReadMemberList``: a page of the members who have read
+    (``Flag`` 0: ``ReadList``) or not read (1: ``UnreadList``) a message, its
+    sender left out; ``Cursor`` names the next page, ``IsFinish`` 1 on the last.
+    Errors: 10010; 10007 not a member; 6017 no such message."""
+    app = s.require_app()
+    await s.hub.groups.directory.require_member(app, d.GroupId, s.user_id)
+    msg = await s.hub.groups.messages.get_by_seq(app, d.GroupId, d.MsgSeq)
+    start = int(d.Cursor) if str(d.Cursor).isdigit() else 0
+    users, nxt = await s.hub.groups.reads.readers(
+        app, d.GroupId, d.MsgSeq, msg.sender, read=d.Flag == 0, offset=start, limit=d.Num
+    )
+    key = "Read_Account" if d.Flag == 0 else "Unread_Account"
+    return {
+        "ReadList" if d.Flag == 0 else "UnreadList": [{key: u} for u in users],
+        "Cursor": str(nxt) if nxt else "",
+        "IsFinish": int(not nxt),
+    }
 
 
 class Recall(Body):

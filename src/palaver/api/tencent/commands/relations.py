@@ -232,9 +232,10 @@ async def pendency_get(s: TencentSession, d: PendencyGet) -> dict[str, Any]:
     app = s.require_app()
     incoming = d.PendencyType in ("Pendency_Type_ComeIn", "Pendency_Type_Both")
     outgoing = d.PendencyType in ("Pendency_Type_SendOut", "Pendency_Type_Both")
-    requests = await s.hub.sns.applications.pending(
+    found = await s.hub.sns.applications.pending(
         app, s.user_id, incoming=incoming, outgoing=outgoing
     )
+    requests = found.applications
     others = list({r.from_user if r.to_user == s.user_id else r.to_user for r in requests})
     profiles = (
         await s.hub.profiles.get(app, others, ["Tag_Profile_IM_Nick", "Tag_Profile_IM_Image"])
@@ -257,11 +258,10 @@ async def pendency_get(s: TencentSession, d: PendencyGet) -> dict[str, Any]:
                 "Image": p.get("Tag_Profile_IM_Image", ""),
             }
         )
-    unread = sum(1 for r in requests if r.to_user == s.user_id)
     return {
         "PendencyItem": items,
         "StartTime": 0,
-        "UnreadPendencyCount": unread,
+        "UnreadPendencyCount": found.unread,
         "CurrentSequence": 1,
     }
 
@@ -336,8 +336,9 @@ class PendencyReport(Body):
 
 @command("sns", "pendency_report", PendencyReport)
 async def pendency_report(s: TencentSession, d: PendencyReport) -> None:
-    """``setFriendApplicationRead``: accepted (read marks are not kept)."""
-    s.require_app()
+    """``setFriendApplicationRead``: the applications sent to me up to
+    ``LatestPendencyTimeStamp`` (unix s; 0: now) are read, on every device."""
+    await s.hub.sns.applications.set_read(s.require_app(), s.user_id, d.LatestPendencyTimeStamp)
 
 
 class FriendGroupGet(Body):
