@@ -228,3 +228,46 @@ async def test_group_read_receipts_and_priority(
     # a receipt is only for messages that asked for one, and not for my own
     with pytest.raises(TencentError):
         await alice.call("sendMessageReadReceipt", [alice.msg(sent["ID"])])
+
+
+async def test_group_profile_and_name_cards(server: RunningServer, tencent: TencentHarness) -> None:
+    alice, bob = await login(server, tencent, "alice", "bob")
+    created = await alice.call(
+        "createGroup",
+        {
+            "type": "Public",
+            "name": "readers",
+            "introduction": "books",
+            "memberList": [{"userID": "bob"}],
+        },
+    )
+    gid = created["group"]["groupID"]
+    profile = (await bob.call("getGroupProfile", {"groupID": gid}))["group"]
+    assert (profile["name"], profile["introduction"], profile["ownerID"]) == (
+        "readers",
+        "books",
+        "alice",
+    ), bob.report()
+    assert profile["memberCount"] == 2
+
+    await bob.call("setGroupMemberNameCard", {"groupID": gid, "nameCard": "Bob the reader"})
+    (me,) = (await alice.call("getGroupMemberProfile", {"groupID": gid, "userIDList": ["bob"]}))[
+        "memberList"
+    ]
+    assert me["nameCard"] == "Bob the reader", alice.report()
+    # a member may not rename another; the owner may
+    with pytest.raises(TencentError) as err:
+        await bob.call(
+            "setGroupMemberNameCard", {"groupID": gid, "userID": "alice", "nameCard": "boss"}
+        )
+    assert err.value.code == 10007, bob.report()
+    await alice.call(
+        "setGroupMemberNameCard", {"groupID": gid, "userID": "bob", "nameCard": "Bobby"}
+    )
+    (me,) = (await bob.call("getGroupMemberProfile", {"groupID": gid, "userIDList": ["bob"]}))[
+        "memberList"
+    ]
+    assert me["nameCard"] == "Bobby", bob.report()
+    with pytest.raises(TencentError) as err:
+        await bob.call("getGroupProfile", {"groupID": "@TGS#nope"})
+    assert err.value.code == 10010
