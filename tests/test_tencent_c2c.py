@@ -345,21 +345,19 @@ async def test_message_types_custom_data_and_online_only(
 
 
 async def test_an_expired_usersig_kicks_the_session_out(
-    server: RunningServer, tencent: TencentHarness
+    server: RunningServer, tencent: TencentHarness, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     await server.import_users("alice")
     tab = await tencent.open("alice")
     await tab.create(server.app.sdkappid, server.ws_url)
-    await tab.login("alice", server.sig("alice", expire=3))
-    kicked = None
-    for _ in range(40):  # bounded: a call a quarter second apart until the sig is over
-        try:  # (a call that always reaches the server)
-            await tab.call(
-                "checkFriend", {"userIDList": ["alice"], "type": "CheckResult_Type_Both"}
-            )
-        except TencentError as err:
-            assert err.code == 70001, tab.report()
-            kicked = await tab.wait_event("KICKED_OUT")
-            break
-        await tab.js("await new Promise(r => setTimeout(r, 250));")
-    assert kicked is not None and kicked["type"] == "userSigExpired", tab.report()
+    await tab.login("alice", server.sig("alice", expire=60))
+    await tab.call("checkFriend", {"userIDList": ["alice"], "type": "CheckResult_Type_Both"})
+    # a minute later, by the server's clock: the next call finds the UserSig over
+    clock = server.hub.clock
+    later = clock.time() + 61
+    monkeypatch.setattr(clock, "time", lambda: later)
+    with pytest.raises(TencentError) as err:
+        await tab.call("checkFriend", {"userIDList": ["alice"], "type": "CheckResult_Type_Both"})
+    assert err.value.code == 70001, tab.report()
+    kicked = await tab.wait_event("KICKED_OUT")
+    assert kicked["type"] == "userSigExpired", tab.report()

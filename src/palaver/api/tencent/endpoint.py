@@ -198,7 +198,8 @@ async def run(session: TencentSession, req: Request) -> bytes | None:
             raise ImError(Code.ERR_SDK_NOT_LOGGED_IN, "log in first")
         if session.app is not None:  # settings changed since login apply now (no await)
             session.app = session.hub.apps.current(session.app)
-            if session.expires and time.time() >= session.expires and not cmd.anonymous:
+            now = session.hub.clock.time()
+            if session.expires and now >= session.expires and not cmd.anonymous:
                 # the SDK takes this code as KICKED_OUT userSigExpired and starts over
                 session.log_out()
                 raise ImError(Code.ERR_SVR_ACCOUNT_USERSIG_EXPIRED)

@@ -5,7 +5,6 @@ the SDK's config and telemetry commands (docs/tencent-client-protocol.md §4-§6
 from __future__ import annotations
 
 import secrets
-import time
 from typing import Any
 
 from palaver.api.tencent.core import (
@@ -50,7 +49,7 @@ async def wslogin(s: TencentSession, d: Login) -> dict[str, Any]:
     """
     hub = s.hub
     head = current_request().head
-    now = int(time.time())
+    now = int(hub.clock.time())
     if s.app is not None:
         s.log_out()
     a2 = head.get("a2")
