@@ -156,7 +156,7 @@ async def test_allow_type_need_confirm_and_deny(server: RunningServer) -> None:
         "d": "BothWay",
     }
     sns = server.hub.sns
-    [incoming] = await sns.applications.pending(server.app, "b", outgoing=False)
+    [incoming] = (await sns.applications.pending(server.app, "b", outgoing=False)).applications
     assert (incoming.from_user, incoming.to_user, incoming.remark, incoming.group_name) == (
         "a",
         "b",
@@ -164,12 +164,14 @@ async def test_allow_type_need_confirm_and_deny(server: RunningServer) -> None:
         "work",
     )
     assert incoming.add_wording == "hi" and incoming.add_source == "AddSource_Type_Test"
-    assert await sns.applications.pending(server.app, "a", incoming=False) == [incoming]
-    assert await sns.applications.pending(server.app, "a", outgoing=False) == []
+    assert (await sns.applications.pending(server.app, "a", incoming=False)).applications == [
+        incoming
+    ]
+    assert (await sns.applications.pending(server.app, "a", outgoing=False)).applications == []
 
     await sns.applications.accept(server.app, "b", "a", remark="ay")
     assert await sns.checks.are_friends(server.app, "a", "b")
-    assert await sns.applications.pending(server.app, "b") == []
+    assert (await sns.applications.pending(server.app, "b")).applications == []
     r = await server.ok(
         SNS,
         "friend_get_list",
@@ -204,7 +206,7 @@ async def test_requests_refuse_cancel_and_one_way_accept(server: RunningServer) 
     assert codes(await add(server, "a", "b", "c")) == {"b": 30539, "c": 30539}
     await sns.applications.refuse(app, "b", "a")
     await sns.applications.cancel(app, "a", "c")
-    assert await sns.applications.pending(app, "a") == []
+    assert (await sns.applications.pending(app, "a")).applications == []
     for call in (sns.applications.refuse(app, "b", "a"), sns.applications.accept(app, "b", "a")):
         try:
             await call
@@ -226,7 +228,7 @@ async def test_mutual_requests_become_friends(server: RunningServer) -> None:
     # a adds b while b already asked a: no confirmation needed, friends both ways
     assert codes(await add(server, "a", "b", add_type="Add_Type_Single")) == {"b": 0}
     assert await relations(server, "a", "b") == {"b": "BothWay"}
-    assert await server.hub.sns.applications.pending(server.app, "a") == []
+    assert (await server.hub.sns.applications.pending(server.app, "a")).applications == []
     r = await server.ok(
         SNS,
         "friend_get_list",

@@ -80,8 +80,11 @@ async def test_server_restart_loses_and_doubles_nothing(
     await server.restart()  # nothing in memory survives; the SDKs reconnect by themselves
     for i in range(5):
         await rest_send(server, "alice", "bob", f"two {i}", 200 + i)
-    # bob's SDK notices the restart (its socket closed), logs in again with its
-    # session key and gets what it missed; alice keeps sending through the new node
+    # bob's SDK notices the restart (its socket closed) and reconnects at once; if
+    # the node was not listening yet, it waits for the app's next request (its own
+    # rule, docs/tencent-client-protocol.md §4), as here. It logs in again with its
+    # session key and gets what it missed; alice keeps sending through the new node.
+    await bob.call("checkFriend", {"userIDList": ["alice"], "type": "CheckResult_Type_Both"})
     await bob.wait_event("NET_STATE_CHANGE", lambda d: d["state"] == "connected", within=30)
     for i in range(5):
         await alice.send_text("bob", f"three {i}")
