@@ -1,9 +1,11 @@
 # Palaver developer commands. Needs only python3 (3.11+); everything else is installed here.
 #
 #   make run     set up .venv, create the demo app once, serve on 127.0.0.1:8080
-#   make test    set up .venv, Chromium and the npm test packages, lint + type-check, run
-#                the whole test suite
-#   make lint    ruff format --check, ruff check, mypy (strict), import contracts
+#   make test    set up .venv, Chromium and the npm packages, lint + type-check, run the
+#                whole test suite
+#   make lint    ruff format --check, ruff check, mypy (strict), import contracts, and the JS
+#                SDK's .d.ts files against a fresh generation from its JSDoc (tsc)
+#   make sdk-types  regenerate the JS SDK's .d.ts files from its JSDoc (after changing them)
 #   make format  ruff format + ruff check --fix
 #   make bench   the benchmark suite (docs/benchmarks.md): C2C burst/paced, REST, idle
 #                connections, history at 1M, growth, cluster
@@ -15,7 +17,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 SOURCES := src tests bench
 
-.PHONY: venv browser node_modules run test lint format bench clean
+.PHONY: venv browser node_modules sdk_tools sdk-types run test lint format bench clean
 
 venv: $(STAMP)
 
@@ -41,36 +43,60 @@ browser:
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $(BROWSER_PKGS); \
 	}
 
-# Tencent's web SDK for the tests that drive it (tests/support/tencent_sdk.py): exact versions
-# in tests/tencent/package-lock.json, installed with `npm ci` whenever the lockfile (or
-# package.json) is newer than the installed tree. Without npm, Debian's nodejs and npm are
-# installed; under CI=true a failure fails the run, elsewhere those tests are skipped.
+# npm packages, exact versions in a package-lock.json, installed with `npm ci` whenever the
+# lockfile (or package.json) is newer than the installed tree. Without npm, Debian's nodejs
+# and npm are installed; under CI=true a failure fails the run, elsewhere what needs the
+# packages is skipped. $(1): the folder, $(2): what is skipped without them.
+define npm_ci
+	@command -v npm >/dev/null 2>&1 || { \
+		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq nodejs npm; \
+	} || true
+	@if command -v npm >/dev/null 2>&1 && (cd $(1) && npm ci --ignore-scripts --no-audit --no-fund); then \
+		touch $@; \
+	elif [ "$$CI" = true ]; then \
+		echo "make: npm or npm ci failed in $(1) (required in CI)" >&2; exit 1; \
+	else \
+		echo "make: npm or npm ci failed in $(1); $(2) will be skipped" >&2; \
+	fi
+endef
+
+# Tencent's web SDK for the tests that drive it (tests/support/tencent_sdk.py).
 NPM_DIR   := tests/tencent
 NPM_STAMP := $(NPM_DIR)/node_modules/.installed
 
 node_modules: $(NPM_STAMP)
 
 $(NPM_STAMP): $(NPM_DIR)/package.json $(NPM_DIR)/package-lock.json
-	@command -v npm >/dev/null 2>&1 || { \
-		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
-		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq nodejs npm; \
-	} || true
-	@if command -v npm >/dev/null 2>&1 && (cd $(NPM_DIR) && npm ci --ignore-scripts --no-audit --no-fund); then \
-		touch $@; \
-	elif [ "$$CI" = true ]; then \
-		echo "make node_modules: npm or npm ci failed (required in CI)" >&2; exit 1; \
-	else \
-		echo "make node_modules: npm or npm ci failed; the Tencent SDK tests will be skipped" >&2; \
-	fi
+	$(call npm_ci,$(NPM_DIR),the Tencent SDK tests)
+
+# TypeScript, which generates the JS SDK's .d.ts files from its JSDoc (tools/sdk-types/).
+SDK_TOOLS       := tools/sdk-types
+SDK_TOOLS_STAMP := $(SDK_TOOLS)/node_modules/.installed
+
+sdk_tools: $(SDK_TOOLS_STAMP)
+
+$(SDK_TOOLS_STAMP): $(SDK_TOOLS)/package.json $(SDK_TOOLS)/package-lock.json
+	$(call npm_ci,$(SDK_TOOLS),the check of the SDK's .d.ts files)
+
+sdk-types: sdk_tools
+	node $(SDK_TOOLS)/sdk-types.mjs --write
 
 run: venv
 	$(BIN)/palaver demo
 
-lint: venv
+lint: venv sdk_tools
 	$(BIN)/ruff format --check $(SOURCES)
 	$(BIN)/ruff check $(SOURCES)
 	$(BIN)/mypy
 	$(BIN)/lint-imports
+	@if [ -f $(SDK_TOOLS_STAMP) ]; then \
+		node $(SDK_TOOLS)/sdk-types.mjs --check; \
+	elif [ "$$CI" = true ]; then \
+		echo "make lint: TypeScript is not installed (required in CI)" >&2; exit 1; \
+	else \
+		echo "make lint: TypeScript is not installed; the SDK's .d.ts files were not checked" >&2; \
+	fi
 
 # The whole suite runs twice: on SQLite (the default) and on PostgreSQL.
 # Under CI=true a missing PostgreSQL fails the run; elsewhere that pass is skipped.

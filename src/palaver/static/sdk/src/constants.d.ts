@@ -1,0 +1,139 @@
+/**
+ * The SDK's constants: Tencent's `EVENT` and `TYPES` (same names and values),
+ * the SDK's own error codes, and the protocol's numbers (docs/protocol.md).
+ *
+ * @module palaver-chat/constants
+ */
+export const PROTOCOL_VERSION: 1;
+export const MAX_PAGE: 15;
+export const SEEN_IDS: 5000;
+export const CACHED_MESSAGES: 5000;
+export const DISCONNECTED_AFTER: 3;
+export const CLOSE_KICKED: 4001;
+export const CLOSE_HEARTBEAT: 4000;
+export const UINT32: 4294967296;
+/** Error codes the SDK makes itself (the rest are the server's Tencent codes). */
+export const ERROR_CODE: Readonly<{
+    /** The connection was lost (or could not be opened) before the answer. */
+    readonly NETWORK: 2800;
+    /** No answer within `requestTimeout`. */
+    readonly REQUEST_TIMEOUT: 2801;
+    /** Not logged in (logged out, kicked out, or the session ended). */
+    readonly NOT_LOGGED_IN: 6014;
+    /** Invalid parameters, checked before anything is sent. */
+    readonly INVALID_PARAMETERS: 6017;
+    /** Kicked offline by another login (Tencent ERR_LOGIN_KICKED_OFF_BY_OTHER). */
+    readonly KICKED: 6208;
+    /** UserSig expired (server code 70001; Tencent's native SDKs also say 6206). */
+    readonly USER_SIG_EXPIRED: 70001;
+}>;
+/** Login errors worth retrying while reconnecting (others end the session). */
+export const TRANSIENT_CODES: Set<number>;
+/** Event names: Tencent's `TencentCloudChat.EVENT`, same names and values. */
+export const EVENT: Readonly<{
+    readonly SDK_READY: "sdkStateReady";
+    readonly SDK_NOT_READY: "sdkStateNotReady";
+    readonly MESSAGE_RECEIVED: "onMessageReceived";
+    readonly MESSAGE_MODIFIED: "onMessageModified";
+    readonly MESSAGE_REVOKED: "onMessageRevoked";
+    readonly MESSAGE_READ_BY_PEER: "onMessageReadByPeer";
+    readonly MESSAGE_READ_RECEIPT_RECEIVED: "onMessageReadReceiptReceived";
+    readonly CONVERSATION_LIST_UPDATED: "onConversationListUpdated";
+    readonly TOTAL_UNREAD_MESSAGE_COUNT_UPDATED: "onTotalUnreadMessageCountUpdated";
+    readonly GROUP_LIST_UPDATED: "onGroupListUpdated";
+    readonly GROUP_ATTRIBUTES_UPDATED: "groupAttributesUpdated";
+    readonly PROFILE_UPDATED: "onProfileUpdated";
+    readonly USER_STATUS_UPDATED: "onUserStatusUpdated";
+    readonly BLACKLIST_UPDATED: "blacklistUpdated";
+    readonly FRIEND_LIST_UPDATED: "onFriendListUpdated";
+    readonly FRIEND_GROUP_LIST_UPDATED: "onFriendGroupListUpdated";
+    readonly FRIEND_APPLICATION_LIST_UPDATED: "onFriendApplicationListUpdated";
+    /** Palaver: applications to groups I own or administer changed (Tencent says it with system notices). */
+    readonly GROUP_APPLICATION_LIST_UPDATED: "onGroupApplicationListUpdated";
+    readonly KICKED_OUT: "kickedOut";
+    readonly ERROR: "error";
+    readonly NET_STATE_CHANGE: "netStateChange";
+}>;
+/** Enumerated values: Tencent's `TencentCloudChat.TYPES` (plus `MSG_STATUS_*`). */
+export const TYPES: Readonly<{
+    readonly CONV_C2C: "C2C";
+    readonly CONV_GROUP: "GROUP";
+    readonly CONV_SYSTEM: "@TIM#SYSTEM";
+    readonly MSG_TEXT: "TIMTextElem";
+    readonly MSG_IMAGE: "TIMImageElem";
+    readonly MSG_AUDIO: "TIMSoundElem";
+    readonly MSG_VIDEO: "TIMVideoFileElem";
+    readonly MSG_FILE: "TIMFileElem";
+    readonly MSG_FACE: "TIMFaceElem";
+    readonly MSG_LOCATION: "TIMLocationElem";
+    readonly MSG_CUSTOM: "TIMCustomElem";
+    readonly MSG_MERGER: "TIMRelayElem";
+    readonly MSG_GRP_TIP: "TIMGroupTipElem";
+    readonly MSG_GRP_SYS_NOTICE: "TIMGroupSystemNoticeElem";
+    readonly MSG_STATUS_UNSEND: "unSend";
+    readonly MSG_STATUS_SUCCESS: "success";
+    readonly MSG_STATUS_FAIL: "fail";
+    readonly MSG_PRIORITY_HIGH: "High";
+    readonly MSG_PRIORITY_NORMAL: "Normal";
+    readonly MSG_PRIORITY_LOW: "Low";
+    readonly MSG_PRIORITY_LOWEST: "Lowest";
+    readonly MSG_REMIND_ACPT_AND_NOTE: "AcceptAndNotify";
+    readonly MSG_REMIND_ACPT_NOT_NOTE: "AcceptNotNotify";
+    readonly MSG_REMIND_DISCARD: "Discard";
+    readonly KICKED_OUT_MULT_ACCOUNT: "multipleAccount";
+    readonly KICKED_OUT_MULT_DEVICE: "multipleDevice";
+    readonly KICKED_OUT_USERSIG_EXPIRED: "userSigExpired";
+    readonly KICKED_OUT_REST_API: "REST_API_Kick";
+    readonly NET_STATE_CONNECTED: "connected";
+    readonly NET_STATE_CONNECTING: "connecting";
+    readonly NET_STATE_DISCONNECTED: "disconnected";
+    readonly GENDER_UNKNOWN: "Gender_Type_Unknown";
+    readonly GENDER_FEMALE: "Gender_Type_Female";
+    readonly GENDER_MALE: "Gender_Type_Male";
+    readonly ALLOW_TYPE_ALLOW_ANY: "AllowType_Type_AllowAny";
+    readonly ALLOW_TYPE_NEED_CONFIRM: "AllowType_Type_NeedConfirm";
+    readonly ALLOW_TYPE_DENY_ANY: "AllowType_Type_DenyAny";
+    readonly FORBID_TYPE_NONE: "AdminForbid_Type_None";
+    readonly FORBID_TYPE_SEND_OUT: "AdminForbid_Type_SendOut";
+    readonly SNS_ADD_TYPE_SINGLE: "Add_Type_Single";
+    readonly SNS_ADD_TYPE_BOTH: "Add_Type_Both";
+    readonly SNS_DELETE_TYPE_SINGLE: "Delete_Type_Single";
+    readonly SNS_DELETE_TYPE_BOTH: "Delete_Type_Both";
+    readonly SNS_CHECK_TYPE_SINGLE: "CheckResult_Type_Single";
+    readonly SNS_CHECK_TYPE_BOTH: "CheckResult_Type_Both";
+    readonly SNS_TYPE_NO_RELATION: "CheckResult_Type_NoRelation";
+    readonly SNS_TYPE_A_WITH_B: "CheckResult_Type_AWithB";
+    readonly SNS_TYPE_B_WITH_A: "CheckResult_Type_BWithA";
+    readonly SNS_TYPE_BOTH_WAY: "CheckResult_Type_BothWay";
+    readonly SNS_APPLICATION_SENT_TO_ME: "Pendency_Type_ComeIn";
+    readonly SNS_APPLICATION_SENT_BY_ME: "Pendency_Type_SendOut";
+    readonly SNS_APPLICATION_TYPE_BOTH: "Pendency_Type_Both";
+    readonly SNS_APPLICATION_AGREE: "Response_Action_Agree";
+    readonly SNS_APPLICATION_AGREE_AND_ADD: "Response_Action_AgreeAndAdd";
+    readonly GRP_WORK: "Private";
+    readonly GRP_PUBLIC: "Public";
+    readonly GRP_MEETING: "ChatRoom";
+    readonly GRP_CHATROOM: "ChatRoom";
+    readonly GRP_AVCHATROOM: "AVChatRoom";
+    readonly GRP_COMMUNITY: "Community";
+    readonly GRP_MBR_ROLE_OWNER: "Owner";
+    readonly GRP_MBR_ROLE_ADMIN: "Admin";
+    readonly GRP_MBR_ROLE_MEMBER: "Member";
+    readonly JOIN_OPTIONS_FREE_ACCESS: "FreeAccess";
+    readonly JOIN_OPTIONS_NEED_PERMISSION: "NeedPermission";
+    readonly JOIN_OPTIONS_DISABLE_APPLY: "DisableApply";
+    readonly JOIN_STATUS_SUCCESS: "JoinedSuccess";
+    readonly JOIN_STATUS_WAIT_APPROVAL: "WaitAdminApproval";
+    readonly JOIN_STATUS_ALREADY_IN_GROUP: "AlreadyInGroup";
+    readonly GRP_TIP_MBR_JOIN: 1;
+    readonly GRP_TIP_MBR_QUIT: 2;
+    readonly GRP_TIP_MBR_KICKED_OUT: 3;
+    readonly GRP_TIP_MBR_SET_ADMIN: 4;
+    readonly GRP_TIP_MBR_CANCELED_ADMIN: 5;
+    readonly GRP_TIP_GRP_PROFILE_UPDATED: 6;
+    readonly GRP_TIP_MBR_PROFILE_UPDATED: 7;
+    readonly MSG_AT_ALL: "__kImSDK_MesssageAtALL__";
+    readonly CONV_AT_ME: 1;
+    readonly CONV_AT_ALL: 2;
+    readonly CONV_AT_ALL_AT_ME: 3;
+}>;

@@ -1,0 +1,35 @@
+/**
+ * A ChatError 6017 (invalid parameters), thrown before anything is sent.
+ * @param {string} message
+ * @returns {ChatError}
+ */
+export function invalid(message: string): ChatError;
+/**
+ * A failed call: `code` is a Tencent error code, `message` says why.
+ * Server refusals carry the server's code (70001 UserSig expired, 70009 bad
+ * signature, 70107 not imported, 20016 recall window passed...); the SDK's own
+ * codes are in `PalaverChat.ERROR_CODE`.
+ */
+export class ChatError extends Error {
+    /**
+     * @param {number} code a Tencent error code (the server's, or `ERROR_CODE.*`)
+     * @param {string} [message] why; `error <code>` by default
+     */
+    constructor(code: number, message?: string);
+    /**
+     * A Tencent error code (server codes, or `ERROR_CODE.*`).
+     * @readonly
+     * @type {number}
+     */
+    readonly code: number;
+    /**
+     * True for an expired UserSig (70001, or 6206 as native SDKs name it).
+     * @returns {boolean}
+     */
+    get isUserSigExpired(): boolean;
+    /** @returns {{code: number, message: string}} */
+    toJSON(): {
+        code: number;
+        message: string;
+    };
+}

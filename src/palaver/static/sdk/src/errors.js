@@ -1,0 +1,52 @@
+/**
+ * {@link ChatError}, what every call rejects with.
+ *
+ * @module palaver-chat/errors
+ */
+
+import {ERROR_CODE} from './constants.js';
+
+/**
+ * A failed call: `code` is a Tencent error code, `message` says why.
+ * Server refusals carry the server's code (70001 UserSig expired, 70009 bad
+ * signature, 70107 not imported, 20016 recall window passed...); the SDK's own
+ * codes are in `PalaverChat.ERROR_CODE`.
+ */
+export class ChatError extends Error {
+  /**
+   * @param {number} code a Tencent error code (the server's, or `ERROR_CODE.*`)
+   * @param {string} [message] why; `error <code>` by default
+   */
+  constructor(code, message) {
+    super(message || `error ${code}`);
+    this.name = 'ChatError';
+    /**
+     * A Tencent error code (server codes, or `ERROR_CODE.*`).
+     * @readonly
+     * @type {number}
+     */
+    this.code = code;
+  }
+
+  /**
+   * True for an expired UserSig (70001, or 6206 as native SDKs name it).
+   * @returns {boolean}
+   */
+  get isUserSigExpired() {
+    return this.code === 70001 || this.code === 6206;
+  }
+
+  /** @returns {{code: number, message: string}} */
+  toJSON() {
+    return {code: this.code, message: this.message};
+  }
+}
+
+/**
+ * A ChatError 6017 (invalid parameters), thrown before anything is sent.
+ * @param {string} message
+ * @returns {ChatError}
+ */
+export function invalid(message) {
+  return new ChatError(ERROR_CODE.INVALID_PARAMETERS, message);
+}

@@ -1,0 +1,225 @@
+/**
+ * @template T
+ * @typedef {import('./types.js').ChatResponse<T>} ChatResponse
+ */
+/**
+ * @template P
+ * @typedef {import('./types.js').MessageOptions<P>} MessageOptions
+ */
+/** @typedef {import('./types.js').LastMessage} LastMessage */
+/** @typedef {import('./types.js').TextPayload} TextPayload */
+/** @typedef {import('./types.js').TextAtPayload} TextAtPayload */
+/** @typedef {import('./types.js').FacePayload} FacePayload */
+/** @typedef {import('./types.js').LocationPayload} LocationPayload */
+/** @typedef {import('./types.js').CustomPayload} CustomPayload */
+/** @typedef {import('./types.js').ImagePayload} ImagePayload */
+/** @typedef {import('./types.js').FilePayload} FilePayload */
+/** @typedef {import('./types.js').AudioPayload} AudioPayload */
+/** @typedef {import('./types.js').VideoPayload} VideoPayload */
+/** Message calls of a `PalaverChat`. */
+export class MessageAPI extends ChatSession {
+    /**
+     * @protected
+     * @param {string} type a `TYPES.MSG_*` element type
+     * @param {unknown} options `{to, conversationType, cloudCustomData?, needReadReceipt?, priority?}`
+     * @param {Record<string, any>} payload
+     * @returns {Message}
+     */
+    protected _create(type: string, options: unknown, payload: Record<string, any>): Message;
+    /**
+     * An unsent text message. Throws ChatError 6017 on bad options.
+     * @param {MessageOptions<TextPayload>} options
+     * @returns {Message}
+     */
+    createTextMessage(options: MessageOptions<TextPayload>): Message;
+    /**
+     * An unsent group text message mentioning members (`@`): payload `{text,
+     * atUserList}` with userIDs, or `TYPES.MSG_AT_ALL` for everyone. The
+     * mentioned members' conversations get a `groupAtInfoList` entry; a C2C
+     * message carries just the text.
+     * @param {MessageOptions<TextAtPayload>} options
+     * @returns {Message}
+     */
+    createTextAtMessage(options: MessageOptions<TextAtPayload>): Message;
+    /**
+     * An unsent face (emoji) message: payload `{index: number, data: string}`.
+     * @param {MessageOptions<FacePayload>} options
+     * @returns {Message}
+     */
+    createFaceMessage(options: MessageOptions<FacePayload>): Message;
+    /**
+     * An unsent location: payload `{description: string, longitude: number, latitude: number}`.
+     * @param {MessageOptions<LocationPayload>} options
+     * @returns {Message}
+     */
+    createLocationMessage(options: MessageOptions<LocationPayload>): Message;
+    /**
+     * An unsent custom message: payload `{data: string, description?: string, extension?: string}`.
+     * @param {MessageOptions<CustomPayload>} options
+     * @returns {Message}
+     */
+    createCustomMessage(options: MessageOptions<CustomPayload>): Message;
+    /**
+     * An unsent image message by URL (uploads come later). payload: Tencent's
+     * received shape `{uuid, imageFormat, imageInfoArray: [{type, size, width,
+     * height, url}]}`, or the short form `{url, width?, height?, size?, imageFormat?}`.
+     * @param {MessageOptions<ImagePayload>} options
+     * @returns {Message}
+     */
+    createImageMessage(options: MessageOptions<ImagePayload>): Message;
+    /**
+     * An unsent file message by URL: payload `{fileUrl (or url), fileName, fileSize, uuid?}`.
+     * @param {MessageOptions<FilePayload>} options
+     * @returns {Message}
+     */
+    createFileMessage(options: MessageOptions<FilePayload>): Message;
+    /**
+     * An unsent audio message by URL: payload `{url, second, size, uuid?}`.
+     * @param {MessageOptions<AudioPayload>} options
+     * @returns {Message}
+     */
+    createAudioMessage(options: MessageOptions<AudioPayload>): Message;
+    /**
+     * An unsent video message by URL: payload `{videoUrl (or url), videoSecond,
+     * videoSize, videoFormat, thumbUrl, thumbWidth, thumbHeight, ...}`.
+     * @param {MessageOptions<VideoPayload>} options
+     * @returns {Message}
+     */
+    createVideoMessage(options: MessageOptions<VideoPayload>): Message;
+    /**
+     * Send a message made by a `create*Message` method. The same object is
+     * updated: `status` 'success', the server's `ID`, `sequence` and `time`.
+     * The receiver's devices (a group's members) and this user's other devices
+     * get MESSAGE_RECEIVED; this device does not (the message object is its copy).
+     *
+     * With `onlineUserOnly` the message is not stored: only devices online now
+     * get it (`sequence` 0).
+     *
+     * Resolves `{code: 0, data: {message}}`. On failure `status` becomes 'fail'
+     * and it rejects `{code, message}`: 20003 receiver not imported, 20007 I am
+     * on their blacklist, 20009 not friends (when the app checks), 20012 I may
+     * not send; in groups 10010 no such group, 10007 not a member, 10017 muted;
+     * 90002/80002 bad body, 6014 not logged in, 6017 bad arguments;
+     * 2800/2801 when the answer was lost — then the message may have been
+     * stored, and {@link PalaverChat#resendMessage} sends it with the same
+     * `random` so the server answers the stored copy instead of storing it twice.
+     *
+     * @param {Message} message
+     * @param {{onlineUserOnly?: boolean}} [options]
+     * @returns {Promise<ChatResponse<{message: Message}>>}
+     */
+    sendMessage(message: Message, options?: {
+        onlineUserOnly?: boolean;
+    }): Promise<ChatResponse<{
+        message: Message;
+    }>>;
+    /**
+     * Send again a message whose send failed (same `random`: if the first
+     * attempt was stored, the server answers that copy). Rejects 6017 if it was
+     * sent successfully, otherwise as {@link PalaverChat#sendMessage}.
+     * @param {Message} message
+     * @returns {Promise<ChatResponse<{message: Message}>>}
+     */
+    resendMessage(message: Message): Promise<ChatResponse<{
+        message: Message;
+    }>>;
+    /**
+     * Recall one of my sent messages. Resolves `{code: 0, data: {message}}`
+     * (`isRevoked` true). The peer's devices and my other devices get
+     * MESSAGE_REVOKED; this device does not (the promise is its news).
+     *
+     * Rejects: 20016 the app's recall window (default 120 s) has passed; 6017
+     * not my message, not in my conversations, or not a sent message.
+     * @param {Message | LastMessage} message
+     * @returns {Promise<ChatResponse<{message: Message}>>}
+     */
+    revokeMessage(message: Message | LastMessage): Promise<ChatResponse<{
+        message: Message;
+    }>>;
+    /**
+     * A page of a conversation's history, oldest first.
+     *
+     * Resolves `{code: 0, data: {messageList, nextReqMessageID, isCompleted}}`:
+     * pass `nextReqMessageID` back for the page before (`''` when complete).
+     * `count` is 1..15 (more is clamped to 15, as Tencent's SDK does).
+     * Rejects 6017: a bad conversation ID, or a `nextReqMessageID` that is not a
+     * message of this conversation.
+     *
+     * @param {{conversationID: string, nextReqMessageID?: string, count?: number}} options
+     * @returns {Promise<ChatResponse<{messageList: Message[], nextReqMessageID: string, isCompleted: boolean}>>}
+     */
+    getMessageList(options: {
+        conversationID: string;
+        nextReqMessageID?: string;
+        count?: number;
+    }): Promise<ChatResponse<{
+        messageList: Message[];
+        nextReqMessageID: string;
+        isCompleted: boolean;
+    }>>;
+    /**
+     * Mark every message of a conversation read: its unread count becomes 0, my
+     * other devices follow, and the peer gets MESSAGE_READ_BY_PEER. Rejects
+     * 6017 on a bad conversation ID.
+     * @param {{conversationID: string}} options
+     * @returns {Promise<ChatResponse<Record<string, never>>>}
+     */
+    setMessageRead(options: {
+        conversationID: string;
+    }): Promise<ChatResponse<Record<string, never>>>;
+    /**
+     * Read counts of my group messages sent with `needReadReceipt` (all from one
+     * conversation): each Message's `readReceiptInfo` becomes `{readCount,
+     * unreadCount}`. Resolves `{code: 0, data: {messageList}}` (the same
+     * objects). Rejects 6017 mixed conversations or unsent messages; 10007.
+     * @param {Message[]} messageList
+     * @returns {Promise<ChatResponse<{messageList: Message[]}>>}
+     */
+    getMessageReadReceiptList(messageList: Message[]): Promise<ChatResponse<{
+        messageList: Message[];
+    }>>;
+    /**
+     * Tell the senders I read these messages (all from one conversation; Tencent
+     * `sendMessageReadReceipt`): the conversation is read up to the newest of
+     * them, and senders who asked get MESSAGE_READ_RECEIPT_RECEIVED (group) or
+     * MESSAGE_READ_BY_PEER (C2C). Resolves `{code: 0, data: {}}`. Rejects 6017
+     * mixed conversations or unsent messages; 10007 not a member.
+     * @param {Message[]} messageList
+     * @returns {Promise<ChatResponse<Record<string, never>>>}
+     */
+    sendMessageReadReceipt(messageList: Message[]): Promise<ChatResponse<Record<string, never>>>;
+    /**
+     * Who read (`filter` 0) or has not read (`filter` 1) one of my group
+     * messages, a page of `count` (≤ 100) from `cursor` (`''` first). Resolves
+     * `{code: 0, data: {messageID, isCompleted, cursor, readUserIDList}}` (or
+     * `unreadUserIDList` for filter 1); pass `cursor` back for the next page.
+     * @param {{message: Message, filter: 0 | 1, cursor?: string, count?: number}} options
+     * @returns {Promise<ChatResponse<{messageID: string, isCompleted: boolean, cursor: string, readUserIDList?: string[], unreadUserIDList?: string[]}>>}
+     */
+    getGroupMessageReadMemberList(options: {
+        message: Message;
+        filter: 0 | 1;
+        cursor?: string;
+        count?: number;
+    }): Promise<ChatResponse<{
+        messageID: string;
+        isCompleted: boolean;
+        cursor: string;
+        readUserIDList?: string[];
+        unreadUserIDList?: string[];
+    }>>;
+}
+export type ChatResponse<T> = import("./types.js").ChatResponse<T>;
+export type MessageOptions<P> = import("./types.js").MessageOptions<P>;
+export type LastMessage = import("./types.js").LastMessage;
+export type TextPayload = import("./types.js").TextPayload;
+export type TextAtPayload = import("./types.js").TextAtPayload;
+export type FacePayload = import("./types.js").FacePayload;
+export type LocationPayload = import("./types.js").LocationPayload;
+export type CustomPayload = import("./types.js").CustomPayload;
+export type ImagePayload = import("./types.js").ImagePayload;
+export type FilePayload = import("./types.js").FilePayload;
+export type AudioPayload = import("./types.js").AudioPayload;
+export type VideoPayload = import("./types.js").VideoPayload;
+import { ChatSession } from './session.js';
+import { Message } from './message.js';

@@ -1,0 +1,439 @@
+/**
+ * Messages: create, send, resend, recall, history, read state and read
+ * receipts (Tencent's message calls).
+ *
+ * @module palaver-chat/messages
+ */
+
+import {ERROR_CODE, MAX_PAGE, TYPES} from './constants.js';
+import {invalid} from './errors.js';
+import {Message, payloadToElement, renameUrl} from './message.js';
+import {ChatSession} from './session.js';
+import {groupOfConversation, isObject, nowSeconds, uint32} from './util.js';
+
+/**
+ * @template T
+ * @typedef {import('./types.js').ChatResponse<T>} ChatResponse
+ */
+/**
+ * @template P
+ * @typedef {import('./types.js').MessageOptions<P>} MessageOptions
+ */
+/** @typedef {import('./types.js').LastMessage} LastMessage */
+/** @typedef {import('./types.js').TextPayload} TextPayload */
+/** @typedef {import('./types.js').TextAtPayload} TextAtPayload */
+/** @typedef {import('./types.js').FacePayload} FacePayload */
+/** @typedef {import('./types.js').LocationPayload} LocationPayload */
+/** @typedef {import('./types.js').CustomPayload} CustomPayload */
+/** @typedef {import('./types.js').ImagePayload} ImagePayload */
+/** @typedef {import('./types.js').FilePayload} FilePayload */
+/** @typedef {import('./types.js').AudioPayload} AudioPayload */
+/** @typedef {import('./types.js').VideoPayload} VideoPayload */
+
+/** Message calls of a `PalaverChat`. */
+export class MessageAPI extends ChatSession {
+  /**
+   * @protected
+   * @param {string} type a `TYPES.MSG_*` element type
+   * @param {unknown} options `{to, conversationType, cloudCustomData?, needReadReceipt?, priority?}`
+   * @param {Record<string, any>} payload
+   * @returns {Message}
+   */
+  _create(type, options, payload) {
+    if (!isObject(options)) throw invalid('expected {to, conversationType, payload}');
+    const {to, conversationType = TYPES.CONV_C2C, cloudCustomData, needReadReceipt, priority} = options;
+    if (typeof to !== 'string' || !to) throw invalid("'to' must be a userID (C2C) or a groupID (GROUP)");
+    if (conversationType !== TYPES.CONV_C2C && conversationType !== TYPES.CONV_GROUP) {
+      throw invalid(`bad conversationType ${conversationType}`);
+    }
+    if (cloudCustomData !== undefined && typeof cloudCustomData !== 'string') {
+      throw invalid('cloudCustomData must be a string');
+    }
+    const element = payloadToElement(type, payload);
+    const random = uint32();
+    const now = nowSeconds();
+    const from = this._sess && !this._sess.ended ? this._sess.userID : '';
+    return new Message({
+      ID: `${from}-${now}-${random}`,
+      type,
+      payload: {...payload},
+      conversationID: conversationType + to,
+      conversationType,
+      to,
+      from,
+      flow: 'out',
+      time: now,
+      clientTime: now,
+      random,
+      status: 'unSend',
+      isRead: true,
+      priority: priority || TYPES.MSG_PRIORITY_NORMAL,
+      cloudCustomData: cloudCustomData || '',
+      needReadReceipt: Boolean(needReadReceipt),
+      MsgBody: [element],
+    });
+  }
+
+  /**
+   * An unsent text message. Throws ChatError 6017 on bad options.
+   * @param {MessageOptions<TextPayload>} options
+   * @returns {Message}
+   */
+  createTextMessage(options) {
+    const payload = isObject(options) ? options.payload : null;
+    if (!isObject(payload) || typeof payload.text !== 'string') throw invalid('payload.text must be a string');
+    return this._create(TYPES.MSG_TEXT, options, {text: payload.text});
+  }
+
+  /**
+   * An unsent group text message mentioning members (`@`): payload `{text,
+   * atUserList}` with userIDs, or `TYPES.MSG_AT_ALL` for everyone. The
+   * mentioned members' conversations get a `groupAtInfoList` entry; a C2C
+   * message carries just the text.
+   * @param {MessageOptions<TextAtPayload>} options
+   * @returns {Message}
+   */
+  createTextAtMessage(options) {
+    const msg = this.createTextMessage(options);
+    const list = options.payload.atUserList;
+    if (list !== undefined && !Array.isArray(list)) throw invalid('payload.atUserList must be an array');
+    msg.atUserList = list ? list.map(String) : [];
+    return msg;
+  }
+
+  /**
+   * An unsent face (emoji) message: payload `{index: number, data: string}`.
+   * @param {MessageOptions<FacePayload>} options
+   * @returns {Message}
+   */
+  createFaceMessage(options) {
+    const payload = isObject(options) ? options.payload : null;
+    if (!isObject(payload)) throw invalid('payload must be {index, data}');
+    return this._create(TYPES.MSG_FACE, options, payload);
+  }
+
+  /**
+   * An unsent location: payload `{description: string, longitude: number, latitude: number}`.
+   * @param {MessageOptions<LocationPayload>} options
+   * @returns {Message}
+   */
+  createLocationMessage(options) {
+    const payload = isObject(options) ? options.payload : null;
+    if (!isObject(payload)) throw invalid('payload must be {description, longitude, latitude}');
+    return this._create(TYPES.MSG_LOCATION, options, payload);
+  }
+
+  /**
+   * An unsent custom message: payload `{data: string, description?: string, extension?: string}`.
+   * @param {MessageOptions<CustomPayload>} options
+   * @returns {Message}
+   */
+  createCustomMessage(options) {
+    const payload = isObject(options) ? options.payload : null;
+    if (!isObject(payload)) throw invalid('payload must be {data, description, extension}');
+    return this._create(TYPES.MSG_CUSTOM, options, payload);
+  }
+
+  /**
+   * An unsent image message by URL (uploads come later). payload: Tencent's
+   * received shape `{uuid, imageFormat, imageInfoArray: [{type, size, width,
+   * height, url}]}`, or the short form `{url, width?, height?, size?, imageFormat?}`.
+   * @param {MessageOptions<ImagePayload>} options
+   * @returns {Message}
+   */
+  createImageMessage(options) {
+    let payload = isObject(options) ? options.payload : null;
+    if (!isObject(payload)) throw invalid('payload must be {url, ...} or {imageInfoArray, ...}');
+    if (!('imageInfoArray' in payload) && typeof payload.url === 'string') {
+      const info = {type: 1, url: payload.url};
+      for (const k of ['size', 'width', 'height']) if (k in payload) info[k] = payload[k];
+      payload = {uuid: payload.uuid || '', imageFormat: payload.imageFormat ?? 255, imageInfoArray: [info]};
+    }
+    return this._create(TYPES.MSG_IMAGE, options, payload);
+  }
+
+  /**
+   * An unsent file message by URL: payload `{fileUrl (or url), fileName, fileSize, uuid?}`.
+   * @param {MessageOptions<FilePayload>} options
+   * @returns {Message}
+   */
+  createFileMessage(options) {
+    return this._create(TYPES.MSG_FILE, options, renameUrl(options, 'fileUrl'));
+  }
+
+  /**
+   * An unsent audio message by URL: payload `{url, second, size, uuid?}`.
+   * @param {MessageOptions<AudioPayload>} options
+   * @returns {Message}
+   */
+  createAudioMessage(options) {
+    const payload = isObject(options) ? options.payload : null;
+    if (!isObject(payload)) throw invalid('payload must be {url, second, size}');
+    return this._create(TYPES.MSG_AUDIO, options, payload);
+  }
+
+  /**
+   * An unsent video message by URL: payload `{videoUrl (or url), videoSecond,
+   * videoSize, videoFormat, thumbUrl, thumbWidth, thumbHeight, ...}`.
+   * @param {MessageOptions<VideoPayload>} options
+   * @returns {Message}
+   */
+  createVideoMessage(options) {
+    return this._create(TYPES.MSG_VIDEO, options, renameUrl(options, 'videoUrl'));
+  }
+
+  /**
+   * Send a message made by a `create*Message` method. The same object is
+   * updated: `status` 'success', the server's `ID`, `sequence` and `time`.
+   * The receiver's devices (a group's members) and this user's other devices
+   * get MESSAGE_RECEIVED; this device does not (the message object is its copy).
+   *
+   * With `onlineUserOnly` the message is not stored: only devices online now
+   * get it (`sequence` 0).
+   *
+   * Resolves `{code: 0, data: {message}}`. On failure `status` becomes 'fail'
+   * and it rejects `{code, message}`: 20003 receiver not imported, 20007 I am
+   * on their blacklist, 20009 not friends (when the app checks), 20012 I may
+   * not send; in groups 10010 no such group, 10007 not a member, 10017 muted;
+   * 90002/80002 bad body, 6014 not logged in, 6017 bad arguments;
+   * 2800/2801 when the answer was lost — then the message may have been
+   * stored, and {@link PalaverChat#resendMessage} sends it with the same
+   * `random` so the server answers the stored copy instead of storing it twice.
+   *
+   * @param {Message} message
+   * @param {{onlineUserOnly?: boolean}} [options]
+   * @returns {Promise<ChatResponse<{message: Message}>>}
+   */
+  async sendMessage(message, options = {}) {
+    const sess = this._requireSession();
+    if (!(message instanceof Message)) throw invalid('sendMessage expects a Message made by create*Message');
+    if (message.status === 'success') throw invalid('this message was sent already');
+    const onlineOnly = Boolean(options && options.onlineUserOnly);
+    const data = {
+      to: message.to,
+      conversationType: message.conversationType,
+      type: message.type,
+      payload: message.payload,
+      random: message.random,
+      onlineUserOnly: onlineOnly,
+      needReadReceipt: message.needReadReceipt,
+    };
+    if (message.MsgBody.length > 1) data.MsgBody = message.MsgBody;
+    if (message.cloudCustomData) data.cloudCustomData = message.cloudCustomData;
+    if (message.conversationType === TYPES.CONV_GROUP) {
+      if (message.atUserList.length) data.atUserList = message.atUserList;
+      if (message.priority && message.priority !== TYPES.MSG_PRIORITY_NORMAL) data.priority = message.priority;
+    }
+    if (!message.from) message.from = sess.userID;
+    sess.ownSends.add(message.random);
+    message.status = 'unSend';
+    let answer;
+    try {
+      answer = await this._sessionRequest(sess, 'sendMessage', data);
+    } catch (err) {
+      message.status = 'fail';
+      // A lost answer may hide a stored message: its echo stays suppressed
+      // until a resend (same random) gets the stored copy.
+      if (err.code !== ERROR_CODE.NETWORK && err.code !== ERROR_CODE.REQUEST_TIMEOUT) {
+        sess.ownSends.delete(message.random);
+      }
+      throw err;
+    }
+    const type = message.type;
+    const payload = message.payload;
+    message._update(answer.message);
+    if (!answer.message || !answer.message.type) {
+      message.type = type; // online-only answers carry MsgBody only
+      message.payload = payload;
+    }
+    message.status = 'success';
+    message.flow = 'out';
+    message.isRead = true;
+    message.onlineOnly = onlineOnly;
+    sess.ownSends.delete(message.random);
+    if (message.ID) sess.remember(message.ID); // a later echo is dropped by its ID
+    if (!onlineOnly) {
+      sess.list.keep(message);
+      this._runLocal(sess, () => this._drive(sess, sess.list.sent(message))).catch(() => {});
+    }
+    return {code: 0, data: {message}};
+  }
+
+  /**
+   * Send again a message whose send failed (same `random`: if the first
+   * attempt was stored, the server answers that copy). Rejects 6017 if it was
+   * sent successfully, otherwise as {@link PalaverChat#sendMessage}.
+   * @param {Message} message
+   * @returns {Promise<ChatResponse<{message: Message}>>}
+   */
+  async resendMessage(message) {
+    if (message instanceof Message && message.status === 'success') throw invalid('this message was sent already');
+    return this.sendMessage(message, {onlineUserOnly: message && message.onlineOnly});
+  }
+
+  /**
+   * Recall one of my sent messages. Resolves `{code: 0, data: {message}}`
+   * (`isRevoked` true). The peer's devices and my other devices get
+   * MESSAGE_REVOKED; this device does not (the promise is its news).
+   *
+   * Rejects: 20016 the app's recall window (default 120 s) has passed; 6017
+   * not my message, not in my conversations, or not a sent message.
+   * @param {Message | LastMessage} message
+   * @returns {Promise<ChatResponse<{message: Message}>>}
+   */
+  async revokeMessage(message) {
+    const sess = this._requireSession();
+    if (!isObject(message) || !message.ID || message.status !== 'success') {
+      throw invalid('revokeMessage expects a sent Message');
+    }
+    sess.list.ownRevokes.add(message.ID);
+    let d;
+    try {
+      d = await this._sessionRequest(sess, 'revokeMessage', {conversationID: message.conversationID, ID: message.ID});
+    } catch (err) {
+      sess.list.ownRevokes.delete(message.ID);
+      throw err;
+    }
+    // a plain copy (say a conversation's lastMessage) stands for the object the SDK keeps
+    const target = message instanceof Message ? message : sess.list.internWire(message);
+    target._update(d.message);
+    target.isRevoked = true;
+    target.revoker = sess.userID;
+    target.revokerInfo = {userID: sess.userID, nick: '', avatar: ''};
+    const kept = sess.list.keep(target);
+    this._runLocal(sess, () => this._drive(sess, sess.list.revokedLocally(kept))).catch(() => {});
+    return {code: 0, data: {message: target}};
+  }
+
+  /**
+   * A page of a conversation's history, oldest first.
+   *
+   * Resolves `{code: 0, data: {messageList, nextReqMessageID, isCompleted}}`:
+   * pass `nextReqMessageID` back for the page before (`''` when complete).
+   * `count` is 1..15 (more is clamped to 15, as Tencent's SDK does).
+   * Rejects 6017: a bad conversation ID, or a `nextReqMessageID` that is not a
+   * message of this conversation.
+   *
+   * @param {{conversationID: string, nextReqMessageID?: string, count?: number}} options
+   * @returns {Promise<ChatResponse<{messageList: Message[], nextReqMessageID: string, isCompleted: boolean}>>}
+   */
+  async getMessageList(options) {
+    if (!isObject(options) || typeof options.conversationID !== 'string') {
+      throw invalid('getMessageList expects {conversationID}');
+    }
+    const sess = this._requireSession();
+    const count = Math.max(1, Math.min(Math.floor(Number(options.count) || MAX_PAGE), MAX_PAGE));
+    const req = {conversationID: options.conversationID, count};
+    if (options.nextReqMessageID) req.nextReqMessageID = String(options.nextReqMessageID);
+    const d = await this._sessionRequest(sess, 'getMessageList', req);
+    const messageList = (d.messageList || []).map((/** @type {unknown} */ w) => sess.list.internWire(w));
+    return {
+      code: 0,
+      data: {messageList, nextReqMessageID: String(d.nextReqMessageID || ''), isCompleted: d.isCompleted !== false},
+    };
+  }
+
+  /**
+   * Mark every message of a conversation read: its unread count becomes 0, my
+   * other devices follow, and the peer gets MESSAGE_READ_BY_PEER. Rejects
+   * 6017 on a bad conversation ID.
+   * @param {{conversationID: string}} options
+   * @returns {Promise<ChatResponse<Record<string, never>>>}
+   */
+  async setMessageRead(options) {
+    if (!isObject(options) || typeof options.conversationID !== 'string') {
+      throw invalid('setMessageRead expects {conversationID}');
+    }
+    const sess = this._requireSession();
+    const cid = options.conversationID;
+    await this._sessionRequest(sess, 'setMessageRead', {conversationID: cid});
+    await this._runLocal(sess, () => this._drive(sess, sess.list.readLocally(cid)));
+    return {code: 0, data: {}};
+  }
+
+
+  // ------------------------------------------------------------ read receipts
+
+  /**
+   * Read counts of my group messages sent with `needReadReceipt` (all from one
+   * conversation): each Message's `readReceiptInfo` becomes `{readCount,
+   * unreadCount}`. Resolves `{code: 0, data: {messageList}}` (the same
+   * objects). Rejects 6017 mixed conversations or unsent messages; 10007.
+   * @param {Message[]} messageList
+   * @returns {Promise<ChatResponse<{messageList: Message[]}>>}
+   */
+  async getMessageReadReceiptList(messageList) {
+    if (!Array.isArray(messageList) || !messageList.length || !messageList.every((m) => isObject(m) && m.ID)) {
+      throw invalid('getMessageReadReceiptList expects sent messages of one conversation');
+    }
+    const cid = messageList[0].conversationID;
+    if (!messageList.every((m) => m.conversationID === cid)) throw invalid('messages of one conversation only');
+    const sess = this._requireSession();
+    const d = await this._sessionRequest(sess, 'getMessageReadReceiptList', {
+      conversationID: cid, messageIDList: messageList.map((m) => m.ID),
+    });
+    const byID = new Map((d.messageList || []).map((item) => [String(item.ID), item]));
+    for (const m of messageList) {
+      const info = isObject(byID.get(m.ID)?.readReceiptInfo) ? byID.get(m.ID).readReceiptInfo : null;
+      if (!info) continue;
+      m.readReceiptInfo = {readCount: Number(info.readCount) || 0, unreadCount: Number(info.unreadCount) || 0};
+      const kept = sess.list.messages.get(m.ID);
+      if (kept && kept !== m) kept.readReceiptInfo = {...m.readReceiptInfo};
+    }
+    return {code: 0, data: {messageList}};
+  }
+
+  /**
+   * Tell the senders I read these messages (all from one conversation; Tencent
+   * `sendMessageReadReceipt`): the conversation is read up to the newest of
+   * them, and senders who asked get MESSAGE_READ_RECEIPT_RECEIVED (group) or
+   * MESSAGE_READ_BY_PEER (C2C). Resolves `{code: 0, data: {}}`. Rejects 6017
+   * mixed conversations or unsent messages; 10007 not a member.
+   * @param {Message[]} messageList
+   * @returns {Promise<ChatResponse<Record<string, never>>>}
+   */
+  async sendMessageReadReceipt(messageList) {
+    if (!Array.isArray(messageList) || !messageList.length || !messageList.every((m) => isObject(m) && m.ID)) {
+      throw invalid('sendMessageReadReceipt expects received messages of one conversation');
+    }
+    const cid = messageList[0].conversationID;
+    if (!messageList.every((m) => m.conversationID === cid)) throw invalid('messages of one conversation only');
+    const sess = this._requireSession();
+    await this._sessionRequest(sess, 'sendMessageReadReceipt', {
+      conversationID: cid, messageIDList: messageList.map((m) => m.ID),
+    });
+    const upTo = Math.max(...messageList.map((m) => Number(m.sequence) || 0));
+    await this._runLocal(sess, () => this._drive(sess, sess.list.readUpTo(cid, upTo)));
+    return {code: 0, data: {}};
+  }
+
+  /**
+   * Who read (`filter` 0) or has not read (`filter` 1) one of my group
+   * messages, a page of `count` (≤ 100) from `cursor` (`''` first). Resolves
+   * `{code: 0, data: {messageID, isCompleted, cursor, readUserIDList}}` (or
+   * `unreadUserIDList` for filter 1); pass `cursor` back for the next page.
+   * @param {{message: Message, filter: 0 | 1, cursor?: string, count?: number}} options
+   * @returns {Promise<ChatResponse<{messageID: string, isCompleted: boolean, cursor: string, readUserIDList?: string[], unreadUserIDList?: string[]}>>}
+   */
+  async getGroupMessageReadMemberList(options) {
+    const msg = isObject(options) ? options.message : null;
+    if (!isObject(msg) || !msg.ID || !groupOfConversation(msg.conversationID)) {
+      throw invalid('getGroupMessageReadMemberList expects {message (a sent group message), filter}');
+    }
+    const filter = Number(options.filter) === 1 ? 1 : 0;
+    const req = {conversationID: msg.conversationID, messageID: msg.ID, filter};
+    if (options.cursor) req.offset = Number(options.cursor) || 0;
+    if (options.count !== undefined) req.count = options.count;
+    const d = await this._request('getGroupMessageReadMemberList', req);
+    const isCompleted = d.isCompleted !== false;
+    return {
+      code: 0,
+      data: {
+        messageID: msg.ID,
+        isCompleted,
+        cursor: isCompleted ? '' : String(d.offset ?? ''),
+        [filter === 0 ? 'readUserIDList' : 'unreadUserIDList']: d.userIDList || [],
+      },
+    };
+  }
+}
