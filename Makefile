@@ -2,7 +2,7 @@
 #
 #   make run     set up .venv, create the demo app once, serve on 127.0.0.1:8080
 #   make test    set up .venv, Chromium and the npm packages, lint + type-check, run the
-#                whole test suite
+#                JavaScript unit tests (node --test) and the whole test suite
 #   make lint    ruff format --check, ruff check, mypy (strict), import contracts, and the JS
 #                SDK's .d.ts files against a fresh generation from its JSDoc (tsc)
 #   make sdk-types  regenerate the JS SDK's .d.ts files from its JSDoc (after changing them)
@@ -103,6 +103,14 @@ lint: venv sdk_tools
 PG_TEST_URL ?= postgresql+asyncpg://postgres@127.0.0.1:5432/palaver_test
 
 test: lint browser node_modules
+	@if command -v node >/dev/null 2>&1; then \
+		echo "== the JavaScript unit tests (node --test)"; \
+		node --test tests/js/*.test.mjs; \
+	elif [ "$$CI" = true ]; then \
+		echo "make test: node is missing (required in CI)" >&2; exit 1; \
+	else \
+		echo "make test: node is missing; the JavaScript unit tests were skipped" >&2; \
+	fi
 	$(BIN)/pytest -q
 	@if $(BIN)/python -c "import asyncio, asyncpg; asyncio.run(asyncpg.connect('postgresql://postgres@127.0.0.1:5432/postgres', timeout=3))" 2>/dev/null; then \
 		echo "== the same suite on PostgreSQL"; \
