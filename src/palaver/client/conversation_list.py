@@ -338,10 +338,8 @@ class ConversationList:
         read that far, as after ``CONVERSATION_READ``)."""
         yield from self.conversation_read(conversation_id, read_seq)
 
-    def revoked_locally(self, message: Message) -> Step[None]:
-        """This device recalled ``message`` (its kept object is marked revoked)."""
-        kept = self.intern(message)
-        kept.is_revoked = True
+    def revoked_locally(self, kept: Message) -> Step[None]:
+        """This device recalled a message (``kept``: the object kept for it, marked revoked)."""
         conv = self.find(kept.conversation_id)
         if conv is not None and conv.last_message is not None and conv.last_message.id == kept.id:
             conv.last_message.is_revoked = True

@@ -417,8 +417,9 @@ class MessageManager(Processor):
         message.update_from_wire(data.get("message") or {})
         message.is_revoked = True
         message.revoker = self._user_id
-        convs.intern(message).is_revoked = True
-        self._queue_local(convs.revoked_locally(message))
+        kept = convs.intern(message)
+        kept.is_revoked = True
+        self._queue_local(convs.revoked_locally(kept))
         return message
 
     # ------------------------------------------------------------ read receipts
