@@ -1056,6 +1056,13 @@ async def test_friend_requests_and_friend_list(server: RunningServer, connect: C
         EVENT.FRIEND_APPLICATION_LIST_UPDATED, lambda d: len(d["friendApplicationList"]) == 1
     )
     b.drain(EVENT.FRIEND_APPLICATION_LIST_UPDATED)
+    assert (await bob.get_friend_application_list())["unreadCount"] == 1
+    # read here, read everywhere: the list comes again, with nothing unread
+    await bob.set_friend_application_read()
+    await b.until(
+        EVENT.FRIEND_APPLICATION_LIST_UPDATED,
+        lambda d: d["unreadCount"] == 0 and len(d["friendApplicationList"]) == 1,
+    )
     await bob.refuse_friend_application(user_id="alice")
     await b.until(EVENT.FRIEND_APPLICATION_LIST_UPDATED, lambda d: d["friendApplicationList"] == [])
     assert (await alice.get_friend_application_list())["friendApplicationList"] == []

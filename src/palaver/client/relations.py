@@ -121,6 +121,11 @@ class RelationManager(Processor):
         "time"}], "unreadCount"}``."""
         return await self._request("getFriendApplicationList")
 
+    async def set_friend_application_read(self) -> dict[str, Any]:
+        """Mark the requests sent to me as read: ``unreadCount`` drops to 0 on
+        every device of mine (they get FRIEND_APPLICATION_LIST_UPDATED)."""
+        return await self._request("setFriendApplicationRead")
+
     async def accept_friend_application(
         self,
         user_id: str,

@@ -97,6 +97,12 @@ export class RelationAPI extends ConversationAPI {
      */
     getFriendApplicationList(): Promise<ChatResponse<FriendApplicationList>>;
     /**
+     * Mark the requests sent to me as read: `unreadCount` drops to 0 on every
+     * device of mine (they get FRIEND_APPLICATION_LIST_UPDATED).
+     * @returns {Promise<ChatResponse<Record<string, never>>>}
+     */
+    setFriendApplicationRead(): Promise<ChatResponse<Record<string, never>>>;
+    /**
      * Accept the request `userID` sent me: `type` AgreeAndAdd (default: friends
      * both ways) or Agree (they add me only). Rejects 30614 no such request.
      * @param {{userID: string, type?: 'Response_Action_AgreeAndAdd' | 'Response_Action_Agree', remark?: string}} options

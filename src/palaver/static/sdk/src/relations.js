@@ -143,6 +143,16 @@ export class RelationAPI extends ConversationAPI {
   }
 
   /**
+   * Mark the requests sent to me as read: `unreadCount` drops to 0 on every
+   * device of mine (they get FRIEND_APPLICATION_LIST_UPDATED).
+   * @returns {Promise<ChatResponse<Record<string, never>>>}
+   */
+  async setFriendApplicationRead() {
+    await this._request('setFriendApplicationRead');
+    return {code: 0, data: {}};
+  }
+
+  /**
    * Accept the request `userID` sent me: `type` AgreeAndAdd (default: friends
    * both ways) or Agree (they add me only). Rejects 30614 no such request.
    * @param {{userID: string, type?: 'Response_Action_AgreeAndAdd' | 'Response_Action_Agree', remark?: string}} options
