@@ -31,6 +31,10 @@ if TYPE_CHECKING:
     from palaver.services.apps import App
 
 
+CLOCK_SLACK_S = 2
+"""Seconds a client's idea of "now" may lag ours (see :meth:`FriendApplications.set_read`)."""
+
+
 class FriendApplications:
     """Pending friend applications of every app.
 
@@ -61,14 +65,18 @@ class FriendApplications:
 
     async def set_read(self, app: App, user: str, up_to: int = 0) -> int:
         """``user`` has seen the applications sent to them up to ``up_to`` (unix s;
-        0 or a time to come: now); returns the read time. Their devices get
+        0, a time to come or one within :data:`CLOCK_SLACK_S` of now: now);
+        returns the read time. The slack is there because a client's clock is
+        synced to ours in whole seconds (Tencent's ``wslogin`` ``TimeStamp``):
+        the SDK's "now" runs up to a second behind and would leave an
+        application made in the same second unread. Their devices get
         ``FRIEND_APPLICATION_LIST_UPDATED`` (``unreadCount`` drops) unless the
         mark did not move.
 
         The SDK's ``setFriendApplicationRead`` (``sns.pendency_report``).
         """
         now = int(time.time())
-        at = now if not up_to or up_to > now else up_to
+        at = now if not up_to or up_to >= now - CLOCK_SLACK_S else up_to
         async with self._db.write() as conn:
             if not await sns_store.set_applications_read(conn, app.sdkappid, user, at):
                 return await sns_store.applications_read_at(conn, app.sdkappid, user)
