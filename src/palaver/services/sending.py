@@ -19,6 +19,7 @@ app backend's before-send callback) belongs in step 2.
 from __future__ import annotations
 
 import asyncio
+import time
 import zlib
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -168,6 +169,7 @@ class SendPipeline:
 
     def __init__(self, writer: MessageWriter) -> None:
         self._writer = writer
+        self._latency = writer.stats.send_seconds
 
     async def send(
         self,
@@ -186,6 +188,7 @@ class SendPipeline:
             ImError: 90002/90007/80002/... a bad body (:func:`validate_msg_body`);
                 whatever the route's checks raise.
         """
+        started = time.perf_counter()
         prev, mine = lane.ticket() if lane else (None, None)
         try:
             if check_body:
@@ -205,6 +208,7 @@ class SendPipeline:
         written = await pending
         message = draft.record(written)
         await route.publish(message, written, origin)
+        self._latency.observe(time.perf_counter() - started)
         return SendResult(
             message.msg_key, message.time, message.seq, True, message, written.duplicate
         )

@@ -17,7 +17,7 @@ from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import create_engine, event
+from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 from sqlalchemy.pool import NullPool, StaticPool
@@ -90,6 +90,20 @@ class Database:
 
         async with self.engine.begin() as conn:
             await conn.run_sync(upgrade)
+
+    async def ping(self) -> None:
+        """Run ``SELECT 1`` on a fresh checkout (``/readyz``); raises on failure."""
+        async with self.engine.connect() as conn:
+            await conn.execute(text("SELECT 1"))
+
+    def pool_status(self) -> tuple[int, int]:
+        """(connections in the pool, of which checked out now); (0, 0) without a pool."""
+        pool: Any = self.engine.pool
+        size = getattr(pool, "size", None)
+        out = getattr(pool, "checkedout", None)
+        if not callable(size) or not callable(out):
+            return 0, 0
+        return int(size()), int(out())
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[AsyncConnection]:
