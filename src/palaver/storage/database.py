@@ -17,6 +17,8 @@ from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
@@ -78,15 +80,33 @@ class Database:
         db._writer_thread = None
         return db
 
-    async def migrate(self) -> None:
-        """Create or upgrade the schema to the newest Alembic revision."""
+    @staticmethod
+    def head_revision() -> str:
+        """The newest Alembic revision this release knows."""
+        cfg = Config()
+        cfg.set_main_option("script_location", str(resources.files("palaver") / "migrations"))
+        head = ScriptDirectory.from_config(cfg).get_current_head()
+        assert head is not None
+        return head
+
+    async def revision(self) -> str | None:
+        """The schema's Alembic revision (``None``: an empty database)."""
+
+        def current(sync_conn: Connection) -> str | None:
+            return MigrationContext.configure(sync_conn).get_current_revision()
+
+        async with self.engine.connect() as conn:
+            return await conn.run_sync(current)
+
+    async def migrate(self, revision: str = "head") -> None:
+        """Create or upgrade the schema to ``revision`` (default: the newest)."""
         script_location = str(resources.files("palaver") / "migrations")
 
         def upgrade(sync_conn: Connection) -> None:
             cfg = Config()
             cfg.set_main_option("script_location", script_location)
             cfg.attributes["connection"] = sync_conn
-            command.upgrade(cfg, "head")
+            command.upgrade(cfg, revision)
 
         async with self.engine.begin() as conn:
             await conn.run_sync(upgrade)
