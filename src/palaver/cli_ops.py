@@ -5,6 +5,8 @@ Commands::
     palaver backup DEST            a consistent copy of the live database
     palaver restore BACKUP         put a backup in place (server stopped), then migrate
     palaver migrate                upgrade the schema to this release's (``--check``: only tell)
+    palaver account export APP USER [-o FILE]   one user's data as JSON
+    palaver account erase APP USER [--messages redact|keep] --yes
 
 Each takes the storage options of every command (``--data-dir``,
 ``--database-url``, ``--config``). Exit codes: 0 done, 1 failed (the reason on
@@ -14,12 +16,17 @@ stderr, without secrets), 2 bad options.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from pathlib import Path
+from typing import Any, TypeVar
 
 import click
+import orjson
 from sqlalchemy.exc import SQLAlchemyError
 
 from palaver.cli_common import SettingsSource, _console, _fail, safe_url, settings_options
+from palaver.errors import ImError
+from palaver.services.userdata import MessagesRule, UserData
 from palaver.storage import Database
 from palaver.storage.backup import BackupError, backup, restore
 
@@ -117,7 +124,88 @@ def _revisions(url: str) -> tuple[str | None, str]:
         _fail(f"error: database {safe_url(url)}: {exc}")
 
 
+T = TypeVar("T")
+
+
+def _with_userdata(url: str, work: Callable[[UserData], Awaitable[T]]) -> T:
+    async def go() -> T:
+        db = Database.for_cli(url)
+        try:
+            await db.migrate()
+            return await work(UserData(db))
+        finally:
+            await db.close()
+
+    try:
+        return asyncio.run(go())
+    except ImError as exc:
+        _fail(f"error {exc.code}: {exc.info}")
+    except (OSError, SQLAlchemyError) as exc:
+        _fail(f"error: database {safe_url(url)}: {exc}")
+
+
+@click.group("account")
+def account() -> None:
+    """Move one user's data out, or erase it (docs/deploy.md, "A user's data")."""
+
+
+@account.command("export")
+@click.argument("sdkappid", type=int)
+@click.argument("user_id")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the JSON document here (default: stdout).",
+)
+@settings_options
+def account_export(
+    sdkappid: int, user_id: str, output: Path | None, source: SettingsSource
+) -> None:
+    """Write USER_ID's profile, friends, conversations, groups, messages and media
+    references as one JSON document."""
+    url = source.load().effective_database_url
+    doc: dict[str, Any] = _with_userdata(url, lambda data: data.export(sdkappid, user_id))
+    raw = orjson.dumps(doc, option=orjson.OPT_INDENT_2) + b"\n"
+    if output is None:
+        click.echo(raw.decode(), nl=False)
+        return
+    output.write_bytes(raw)
+    click.echo(
+        f"Exported {user_id}: {len(doc['Messages'])} messages, {len(doc['Media'])} media "
+        f"references to {output}",
+        err=True,
+    )
+
+
+@account.command("erase")
+@click.argument("sdkappid", type=int)
+@click.argument("user_id")
+@click.option(
+    "--messages",
+    type=click.Choice(["redact", "keep"]),
+    default="redact",
+    show_default=True,
+    help="redact: blank the messages the user sent (peers see them recalled); "
+    "keep: leave them as Tencent's account_delete does.",
+)
+@click.option("--yes", is_flag=True, help="Do it (without it, nothing is erased).")
+@settings_options
+def account_erase(
+    sdkappid: int, user_id: str, messages: str, yes: bool, source: SettingsSource
+) -> None:
+    """Erase USER_ID and everything only they have; on a running server prefer REST
+    account_delete with account_delete_mode, which also closes their connections."""
+    if not yes:
+        _fail("error: erasing cannot be undone; pass --yes to erase", 2)
+    url = source.load().effective_database_url
+    rule: MessagesRule = "redact" if messages == "redact" else "keep"
+    done = _with_userdata(url, lambda data: data.erase(sdkappid, user_id, rule))
+    changed = ", ".join(f"{name} {n}" for name, n in sorted(done.items()) if n)
+    _console().print(f"Erased {user_id} from app {sdkappid}: {changed}", soft_wrap=True)
+
+
 def register_ops(group: click.Group) -> None:
     """Add the operators' commands to the ``palaver`` group."""
-    for cmd in (backup_cmd, restore_cmd, migrate_cmd):
+    for cmd in (backup_cmd, restore_cmd, migrate_cmd, account):
         group.add_command(cmd)
