@@ -286,3 +286,25 @@ async def nodes() -> AsyncIterator[list[Node]]:
     finally:
         for node in started:
             await node.kill()
+
+
+async def test_json_log_lines(tmp_path: Path, nodes: list[Node]) -> None:
+    """``log_format = "json"``: every line ``palaver serve`` logs is one JSON object,
+    and the database URL's password is never in them."""
+    import orjson
+
+    port = free_port()
+    config = tmp_path / "palaver.toml"
+    config.write_text('log_format = "json"\n')
+    node = Node(tmp_path, "serve", "serve", "--port", str(port), "--data-dir",
+                tmp_path / "data", "--config", config)  # fmt: skip
+    nodes.append(node)
+    await node.start()
+    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=30)) as session:
+        await node.wait_healthy(f"http://127.0.0.1:{port}", session)
+    assert await node.terminate() == 0, node.logs
+    lines = [ln for ln in node.stderr_path.read_text().splitlines() if ln.strip()]
+    assert lines, node.logs
+    records = [orjson.loads(ln) for ln in lines]
+    assert {"ts", "level", "logger", "msg"} <= set(records[0])
+    assert any("listening" in r["msg"] for r in records), records

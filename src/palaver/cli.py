@@ -22,7 +22,7 @@ import shlex
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import click
 import orjson
@@ -78,7 +78,28 @@ def _with_apps(settings: Settings, work: Callable[[AppService], Awaitable[T]]) -
         _fail(f"error: database {safe_url(settings.effective_database_url)}: {exc}")
 
 
+class JsonLogFormatter(logging.Formatter):
+    """One JSON object per line (``log_format = "json"``): ``ts`` (ISO 8601, UTC),
+    ``level``, ``logger``, ``msg`` and, for an exception, ``exc``."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        line: dict[str, Any] = {
+            "ts": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "logger": record.name,
+            "msg": record.getMessage(),
+        }
+        if record.exc_info:
+            line["exc"] = self.formatException(record.exc_info)
+        return orjson.dumps(line).decode()
+
+
 def _configure_logging(settings: Settings) -> None:
+    if settings.log_format == "json":
+        handler = logging.StreamHandler()
+        handler.setFormatter(JsonLogFormatter())
+        logging.basicConfig(level=settings.log_level, handlers=[handler])
+        return
     logging.basicConfig(
         level=settings.log_level,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
