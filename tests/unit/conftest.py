@@ -44,8 +44,13 @@ ADMIN = "administrator"
 T0 = 1_800_000_000.0  # the fake clock's start, unix s
 
 STRICT = os.environ.get("CI") == "true" or os.environ.get("PALAVER_REQUIRE_SERVICES") == "1"
-PG_URL = os.environ.get(
-    "PALAVER_UNIT_PG_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/palaver_unit"
+#: This process's own PostgreSQL database (``palaver_unit_<pid>``: runs side by side
+#: never empty each other's tables); dropped when the session ends.
+PG_URL = (
+    os.environ.get(
+        "PALAVER_UNIT_PG_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/palaver_unit"
+    )
+    + f"_{os.getpid()}"
 )
 REDIS_URL = os.environ.get("PALAVER_UNIT_REDIS_URL", "redis://127.0.0.1:6379/0")
 
@@ -182,28 +187,63 @@ async def _pg_available() -> bool:
 
 
 _pg_migrated = False
+_pg_created: list[str] = []
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _drop_pg_database() -> Iterator[None]:
+    """Drop this run's PostgreSQL database at the end (if it made one)."""
+    yield
+    if _pg_created:
+        import contextlib
+
+        with contextlib.suppress(Exception):
+            asyncio.run(
+                _admin([f'DROP DATABASE IF EXISTS "{n}" WITH (FORCE)' for n in _pg_created])
+            )
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+async def _admin(sql: list[str]) -> list[str]:
+    """Run statements on the ``postgres`` database; the names of all databases."""
+    import asyncpg
+
+    conn = await asyncpg.connect("postgresql://postgres@127.0.0.1:5432/postgres")
+    try:
+        for statement in sql:
+            await conn.execute(statement)
+        return [r["datname"] for r in await conn.fetch("SELECT datname FROM pg_database")]
+    finally:
+        await conn.close()
 
 
 async def _reset_postgres(url: str) -> None:
-    """Create the database if needed and empty its schema (migrations start from empty)."""
-    import contextlib
-
+    """Create this run's database (dropping those of runs that died) and empty
+    its schema, so migrations start from empty."""
     from sqlalchemy import make_url, text
-    from sqlalchemy.exc import DBAPIError
     from sqlalchemy.ext.asyncio import create_async_engine
 
-    target = make_url(url)
-    admin = create_async_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    try:
-        async with admin.connect() as conn:
-            exists = await conn.scalar(
-                text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": target.database}
-            )
-            if not exists:
-                with contextlib.suppress(DBAPIError):  # created concurrently
-                    await conn.execute(text(f'CREATE DATABASE "{target.database}"'))
-    finally:
-        await admin.dispose()
+    name = str(make_url(url).database)
+    base = name.rpartition("_")[0]
+    dead = [
+        f'DROP DATABASE IF EXISTS "{other}" WITH (FORCE)'
+        for other in await _admin([])
+        if other.rpartition("_")[0] == base
+        and other.rpartition("_")[2].isdigit()
+        and not _pid_alive(int(other.rpartition("_")[2]))
+    ]
+    if name not in await _admin(dead):
+        await _admin([f'CREATE DATABASE "{name}"'])
+    _pg_created.append(name)
     engine = create_async_engine(url)
     async with engine.begin() as conn:
         await conn.execute(text("DROP SCHEMA public CASCADE"))

@@ -186,6 +186,10 @@ def test_a_tencent_request_with_a_bad_body_can_still_be_answered() -> None:
         with pytest.raises(ImError) as err:
             tf.decode_request(frame({"head": {"servcmd": "a.b", "seq": 7}, "body": body}))
         assert err.value.request.seq == 7  # type: ignore[attr-defined]
+    wide = {"items": [[i] for i in range(tf.MAX_DEPTH + 1)]}  # many brackets, not deep
+    assert (
+        tf.decode_request(frame({"head": {"servcmd": "a.b", "seq": 9}, "body": wide})).body == wide
+    )
     shallow = {"k": [{"k": 1}]}
     assert (
         tf.decode_request(frame({"head": {"servcmd": "a.b", "seq": 8}, "body": shallow})).body
