@@ -20,6 +20,7 @@ from palaver.services.accounts import AccountService
 from palaver.services.apps import AppService
 from palaver.services.conversations import ConversationService
 from palaver.services.groups import GroupServices
+from palaver.services.media import MediaService
 from palaver.services.messages import MessageService
 from palaver.services.ports import Clock, SystemClock
 from palaver.services.profiles import ProfileService
@@ -28,6 +29,7 @@ from palaver.services.sns import SnsServices
 from palaver.settings import Settings
 from palaver.storage import Database
 from palaver.storage import events as ev_store
+from palaver.storage.files import LocalFileStore
 from palaver.storage.writer import MessageWriter
 
 log = logging.getLogger("palaver.hub")
@@ -76,6 +78,7 @@ class Hub:
         )
         self.conversations = ConversationService(db, self.groups.reads, publisher)
         self.sessions = SessionService(db, self.apps, self.accounts, self.groups.reads, publisher)
+        self.media = MediaService(db, LocalFileStore(settings.data_dir / "media"), self.clock)
 
     @classmethod
     async def open(cls, settings: Settings) -> Hub:

@@ -48,6 +48,12 @@ class Settings(BaseSettings):
         "PostgreSQL: postgresql+asyncpg://user@host/db",
     )
 
+    public_url: str | None = Field(
+        None,
+        description="the address clients reach this server at (https://im.example.com), "
+        "used in media URLs; default: the scheme and Host of each request",
+    )
+
     # Fan-out between nodes
     fanout: Literal["local", "redis"] = Field("local", description="in-process or Redis pub/sub")
     redis_url: str = Field("redis://127.0.0.1:6379/0", description="used when fanout = 'redis'")
