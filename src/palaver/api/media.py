@@ -8,8 +8,9 @@ Routes (docs/media.md):
   ``image`` | ``file`` | ``sound`` | ``video`` (Tencent's ``fileType`` numbers 1, 255,
   3, 2 too). Answers HTTP 200 with Tencent's envelope, as REST does:
   ``{"ActionStatus", "ErrorCode", "ErrorInfo", "UUID", "URL", "Size", "ContentType",
-  "Width", "Height", "Second", "FileName", "MsgBody": [element]}`` where the element
-  is ready for ``sendmsg``.
+  "Width", "Height", "Second", "FileName", "MsgBody": [element], "type", "payload"}``
+  where the element is ready for ``sendmsg`` and ``type``/``payload`` are the same in
+  the SDKs' shape (docs/protocol.md §7).
 - ``PUT|POST /media/upload/{ticket}``: an upload with a ticket from the Tencent
   SDK's ``im_cos_msg.simple_sig`` / ``pre_sig`` (what ``tim-upload-plugin`` sends: a
   raw PUT from browsers, a multipart POST from mini programs). HTTP 200 on success;
@@ -37,6 +38,7 @@ import orjson
 from aiohttp import BodyPartReader, web
 
 from palaver.errors import Code, ImError
+from palaver.protocol.objects import element_to_payload
 from palaver.services import media as m
 
 if TYPE_CHECKING:
@@ -99,6 +101,7 @@ def envelope(error: ImError | None = None, **extra: Any) -> bytes:
 
 def upload_answer(base: str, record: m.MediaRecord) -> dict[str, Any]:
     """The fields an upload answers with (see the module doc)."""
+    element = m.element(base, record)
     return {
         "UUID": record.media_id,
         "URL": m.media_url(base, record),
@@ -108,7 +111,9 @@ def upload_answer(base: str, record: m.MediaRecord) -> dict[str, Any]:
         "Height": record.height,
         "Second": record.duration,
         "FileName": record.file_name,
-        "MsgBody": [m.element(base, record)],
+        "MsgBody": [element],
+        "type": element["MsgType"],
+        "payload": element_to_payload(element),
     }
 
 
