@@ -11,6 +11,7 @@ import aiohttp
 from PIL import Image
 
 from conftest import ADMIN, SDKAPPID, RunningServer
+from palaver.errors import StoreUnavailable
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n" + bytes(range(256)) * 40 + b"\n%%EOF\n"
 
@@ -199,3 +200,54 @@ async def _json(body: bytes) -> dict[str, Any]:
 
     result: dict[str, Any] = orjson.loads(body)
     return result
+
+
+class FullDisk:
+    """A file store whose disk fills up after ``room`` bytes (the real local store
+    otherwise): what the media service sees when a disk is full."""
+
+    def __init__(self, inner: Any, room: int) -> None:
+        self.inner, self.room = inner, room
+
+    def begin(self) -> Any:
+        writer = self.inner.begin()
+        write = writer.write
+        store = self
+
+        async def limited(chunk: bytes) -> None:
+            if writer.size + len(chunk) > store.room:
+                await writer.abort()
+                raise StoreUnavailable("No space left on device")
+            await write(chunk)
+
+        writer.write = limited
+        return writer
+
+    async def open(self, blob: str) -> Any:
+        return await self.inner.open(blob)
+
+    async def delete(self, blob: str) -> None:
+        await self.inner.delete(blob)
+
+
+async def test_a_full_disk_is_a_clear_error_and_leaves_nothing(server: RunningServer) -> None:
+    await server.import_users("alice")
+    media = server.hub.media
+    media.files = FullDisk(media.files, room=1 << 16)  # type: ignore[assignment]
+    r = await upload(server, PDF * 20, kind="file")
+    assert (r["ErrorCode"], r["ActionStatus"]) == (6008, "FAIL"), r
+    assert "No space" in r["ErrorInfo"]
+    assert stored_files(server) == []
+    small = await upload(server, PDF, kind="file")
+    assert small["ActionStatus"] == "OK"
+    assert (await fetch(server, small["URL"]))[2] == PDF
+
+
+async def test_the_apps_quota(server: RunningServer) -> None:
+    await server.import_users("alice")
+    await server.hub.apps.update_settings(SDKAPPID, media_quota_mb=1)
+    first = await upload(server, PDF * 110, kind="file")  # 1.1 MB: within, the quota is used up
+    assert first["ActionStatus"] == "OK", first
+    second = await upload(server, PDF, kind="file")
+    assert second["ErrorCode"] == 2400 and "quota" in second["ErrorInfo"]
+    assert (await fetch(server, first["URL"]))[0] == 200
