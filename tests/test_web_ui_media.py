@@ -1,0 +1,73 @@
+"""The browser UI sends and shows media (issue 11): alice attaches an image and a PDF,
+bob sees the thumbnail, opens the original in the viewer, and downloads the file
+byte-identical."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+from pathlib import Path
+
+from PIL import Image
+
+from conftest import RunningServer
+from test_web_ui import WAIT, Users, conversation, expect, open_chat_with_friend, users  # noqa: F401
+
+PDF = b"%PDF-1.4\n% ui\n" + bytes(range(256)) * 300 + b"\n%%EOF\n"
+
+
+def jpeg(width: int, height: int) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (width, height), (120, 40, 200)).save(out, "JPEG")
+    return out.getvalue()
+
+
+async def test_alice_sends_an_image_and_a_file_bob_opens_both(
+    users: Users,  # noqa: F811
+    server: RunningServer,
+) -> None:
+    alice = await users.open("alice")
+    bob = await users.open("bob")
+    await open_chat_with_friend(alice, "bob")
+
+    photo = jpeg(1600, 1200)
+    await alice.tid("attach-input").set_input_files(
+        [
+            {"name": "sunset.jpg", "mimeType": "image/jpeg", "buffer": photo},
+            {"name": "Report Q3.pdf", "mimeType": "application/pdf", "buffer": PDF},
+        ]
+    )
+    # alice's own bubbles turn into the image and the file card once uploaded
+    await expect(alice.tid("message-list").get_by_test_id("message-image")).to_have_count(
+        1, timeout=WAIT
+    )
+    await expect(alice.tid("message-list").get_by_test_id("file-name")).to_have_text(
+        "Report Q3.pdf", timeout=WAIT
+    )
+    await expect(alice.tid("upload-progress")).to_have_count(0, timeout=WAIT)
+
+    await conversation(bob, "alice").get_by_test_id("conversation-open").click()
+    thumb = bob.tid("message-list").get_by_test_id("message-image")
+    await expect(thumb).to_have_count(1, timeout=WAIT)
+    size = await thumb.evaluate(
+        "async (img) => { await img.decode(); return [img.naturalWidth, img.naturalHeight]; }"
+    )
+    assert size == [264, 198]  # the thumbnail, not the original
+    await thumb.click()
+    full = bob.tid("viewer-image")
+    await expect(full).to_be_visible(timeout=WAIT)
+    size = await full.evaluate(
+        "async (img) => { await img.decode(); return [img.naturalWidth, img.naturalHeight]; }"
+    )
+    assert size == [1600, 1200]
+    await bob.page.keyboard.press("Escape")
+
+    card = bob.tid("message-list").get_by_test_id("file-card")
+    await expect(card.get_by_test_id("file-name")).to_have_text("Report Q3.pdf")
+    await expect(card.get_by_test_id("file-size")).to_have_text(f"{len(PDF) / 1024:.1f} KB")
+    async with bob.page.expect_download() as info:
+        await card.get_by_test_id("file-download").click()
+    download = await info.value
+    assert download.suggested_filename == "Report Q3.pdf"
+    assert await asyncio.to_thread(Path(await download.path()).read_bytes) == PDF
+    assert not alice.errors and not bob.errors, (alice.errors, bob.errors)
