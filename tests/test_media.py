@@ -3,7 +3,9 @@ storage once per content, against a real server on the local-disk store."""
 
 from __future__ import annotations
 
+import hashlib
 import io
+import time
 from pathlib import Path
 from typing import Any
 
@@ -251,3 +253,51 @@ async def test_the_apps_quota(server: RunningServer) -> None:
     second = await upload(server, PDF, kind="file")
     assert second["ErrorCode"] == 2400 and "quota" in second["ErrorInfo"]
     assert (await fetch(server, first["URL"]))[0] == 200
+
+
+async def test_uploads_nothing_names_are_deleted_with_their_files(server: RunningServer) -> None:
+    await server.import_users("alice", "bob")
+    kept = await upload(server, png(900, 900), name="kept.png")  # sent: stays
+    recalled = await upload(server, PDF, kind="file")  # sent, then recalled
+    orphan = await upload(server, PDF + b"orphan", kind="file")  # never sent
+    twin = await upload(server, PDF, kind="file", user="bob")  # same bytes as `recalled`
+    keys = {}
+    for name, r in (("kept", kept), ("recalled", recalled), ("twin", twin)):
+        sent = await server.ok(
+            "openim",
+            "sendmsg",
+            {
+                "From_Account": "alice",
+                "To_Account": "bob",
+                "MsgRandom": len(keys) + 1,
+                "MsgBody": r["MsgBody"],
+            },
+        )
+        keys[name] = sent["MsgKey"]
+    await server.ok(
+        "openim",
+        "admin_msgwithdraw",
+        {"From_Account": "alice", "To_Account": "bob", "MsgKey": keys["recalled"]},
+    )
+    media = server.hub.media
+    now = int(time.time())
+    # within the grace time nothing goes (a client may not have sent it yet)
+    assert await media.collect_garbage(server.app, now) == 0
+    later = now + 2 * 86400
+    assert await media.collect_garbage(server.app, later) == 2  # recalled and orphan
+    for r, status in ((kept, 200), (recalled, 404), (orphan, 404), (twin, 200)):
+        assert (await fetch(server, r["URL"]))[0] == status, r["FileName"]
+    # the recalled file's bytes stay for its twin; the orphan's are gone
+    blobs = {p.name for p in stored_files(server)}
+    assert hashlib.sha256(PDF).hexdigest() in blobs
+    assert hashlib.sha256(PDF + b"orphan").hexdigest() not in blobs
+    assert len(blobs) == 4  # kept: original, large, thumbnail; the PDF
+
+    # retention removes the messages, then the files
+    await server.hub.apps.update_settings(SDKAPPID, history_retention_days=1)
+    app = await server.hub.apps.get(SDKAPPID)
+    assert app is not None
+    assert await server.hub.messages.purge_expired([app], later) == 3
+    assert await media.collect_garbage(app, later) == 2
+    assert stored_files(server) == []
+    assert (await fetch(server, kept["URL"]))[0] == 404

@@ -93,8 +93,9 @@ class Hub:
 
     async def maintain(self, interval: float = 3600.0) -> None:
         """Run periodic upkeep until cancelled: purge messages past their app's
-        retention, live-room (AVChatRoom) messages past their window, and stream
-        events older than ``event_retention_days``.
+        retention, live-room (AVChatRoom) messages past their window, uploads that no
+        message names any more (and their files), and stream events older than
+        ``event_retention_days``.
 
         Args:
             interval: seconds between two passes.
@@ -108,6 +109,12 @@ class Hub:
                 purged = await self.groups.live_rooms.purge_history(apps)
                 if purged:
                     log.info("purged %d live-room messages past their window", purged)
+                for app in apps:
+                    dropped = await self.media.collect_garbage(app)
+                    if dropped:
+                        log.info(
+                            "deleted %d uploads of app %d that nothing names", dropped, app.sdkappid
+                        )
                 horizon = int(time.time()) - self.settings.event_retention_days * 86400
                 async with self.db.write() as conn:
                     dropped = await ev_store.purge_before(conn, horizon)

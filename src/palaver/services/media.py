@@ -25,6 +25,7 @@ import base64
 import hashlib
 import hmac
 import io
+import re
 import secrets
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
@@ -73,6 +74,10 @@ SIZES = {"large": 720, "thumb": 198}
 #: Content types served inline from Palaver's origin; anything else is an attachment.
 INLINE_TYPES = {"image/jpeg", "image/png", "image/gif", "image/webp", "image/bmp"}
 TICKET_TTL = 900  # seconds an upload ticket stays valid (the SDK asks for 900)
+GC_GRACE = 86400  # seconds an upload may wait for its message before it can be deleted
+GC_PAGE = 1000  # message bodies read per query by the garbage collection
+#: a media id in a message body: ``/media/<SDKAppID>/<id>`` (any host, any scheme)
+_MEDIA_REF = r"/media/{app}/([A-Za-z0-9_-]{{16,32}})"
 
 
 @dataclass(frozen=True)
@@ -309,6 +314,58 @@ class MediaService:
             return await self.files.open(v.blob if v else record.blob)
         except StoreUnavailable as exc:
             raise ImError(Code.ERR_FILE_TRANS_UPLOAD_FAILED, str(exc)) from None
+
+    # -- deletion of what nothing references ---------------------------------------
+
+    async def collect_garbage(self, app: App, now: int | None = None) -> int:
+        """Delete the app's uploads that no stored, unrecalled message names and that
+        are older than :data:`GC_GRACE` (a client sends what it uploaded within that
+        time), and their bytes once no upload of any app keeps them. Returns how many
+        uploads went. Messages go by retention, live-room windows and deletes; a
+        recalled message no longer keeps its media.
+
+        Cost: one pass over the app's messages that name ``/media/`` (by id, in pages
+        of :data:`GC_PAGE`), and the media rows past the grace time.
+        """
+        now = int(self._clock.time()) if now is None else now
+        async with self._db.read() as conn:
+            candidates = await store.older_than(conn, app.sdkappid, now - GC_GRACE)
+        if not candidates:
+            return 0
+        referenced, last = await self._referenced(app, 0)
+        dead = [r for r in candidates if r["media_id"] not in referenced]
+        if not dead:
+            return 0
+        # messages stored while we scanned may name some of them
+        more, _ = await self._referenced(app, last)
+        dead = [r for r in dead if r["media_id"] not in more]
+        async with self._db.write() as conn:
+            gone = await store.delete_media(conn, app.sdkappid, [r["media_id"] for r in dead])
+        blobs = {r["blob"] for r in dead}
+        for r in dead:
+            blobs.update(v["blob"] for v in orjson.loads(r["variants"] or "{}").values())
+        for blob in blobs:
+            async with self._db.read() as conn:
+                if await store.blob_in_use(conn, blob):
+                    continue
+            try:
+                await self.files.delete(blob)
+            except StoreUnavailable:
+                continue  # kept for now; nothing names it, a later pass cannot find it
+        return gone
+
+    async def _referenced(self, app: App, after_id: int) -> tuple[set[str], int]:
+        """Media ids named by the app's messages after ``after_id``; the last id seen."""
+        pattern = _MEDIA_REF.format(app=app.sdkappid)
+        found: set[str] = set()
+        while True:
+            async with self._db.read() as conn:
+                page = await store.bodies_with_media(conn, app.sdkappid, after_id, GC_PAGE)
+            for msg_id, body in page:
+                found.update(re.findall(pattern, body))
+                after_id = msg_id
+            if len(page) < GC_PAGE:
+                return found, after_id
 
     # -- upload tickets (the Tencent SDK's pre-signed upload URLs) -----------------
 
