@@ -22,7 +22,7 @@ from palaver.services.conversations import ConversationService
 from palaver.services.groups import GroupServices
 from palaver.services.media import MediaService
 from palaver.services.messages import MessageService
-from palaver.services.ports import Clock, SystemClock
+from palaver.services.ports import Clock, FileStore, SystemClock
 from palaver.services.profiles import ProfileService
 from palaver.services.sessions import SessionService
 from palaver.services.sns import SnsServices
@@ -33,6 +33,26 @@ from palaver.storage.files import LocalFileStore
 from palaver.storage.writer import MessageWriter
 
 log = logging.getLogger("palaver.hub")
+
+
+def open_file_store(settings: Settings) -> FileStore:
+    """The media file store the settings name: ``data_dir/media`` on the local disk, or
+    an S3-compatible bucket (staging and a download cache in ``data_dir/media``)."""
+    root = settings.data_dir / "media"
+    if settings.media_store == "s3":
+        from palaver.storage.s3 import S3FileStore
+
+        secret = settings.s3_secret_key.get_secret_value() if settings.s3_secret_key else None
+        return S3FileStore(
+            root,
+            settings.s3_bucket,
+            endpoint_url=settings.s3_endpoint_url,
+            region=settings.s3_region,
+            access_key=settings.s3_access_key,
+            secret_key=secret,
+            prefix=settings.s3_prefix,
+        )
+    return LocalFileStore(root)
 
 
 class Hub:
@@ -78,7 +98,7 @@ class Hub:
         )
         self.conversations = ConversationService(db, self.groups.reads, publisher)
         self.sessions = SessionService(db, self.apps, self.accounts, self.groups.reads, publisher)
-        self.media = MediaService(db, LocalFileStore(settings.data_dir / "media"), self.clock)
+        self.media = MediaService(db, open_file_store(settings), self.clock)
 
     @classmethod
     async def open(cls, settings: Settings) -> Hub:
@@ -128,6 +148,7 @@ class Hub:
         """Close client connections, commit pending writes, close the database."""
         await self.registry.close()
         await self.writer.close()
+        await self.media.close()
         await self.presence.close()
         await self.fanout.close()
         await self.db.close()

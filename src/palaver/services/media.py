@@ -199,6 +199,12 @@ class MediaService:
         self.files = files
         self._clock = clock
 
+    async def close(self) -> None:
+        """Release the file store's connections (an object store's client)."""
+        close = getattr(self.files, "close", None)
+        if close is not None:
+            await close()
+
     @staticmethod
     def limit(app: App, kind: str) -> int:
         """The largest upload of ``kind`` the app accepts, in bytes."""
