@@ -1,6 +1,8 @@
-"""Media on an S3-compatible object store (issue 11): the same uploads and downloads
-with ``media_store = "s3"``, against moto's S3 server (``moto_server``, a dev
-dependency) started on a free port over real HTTP; and what an outage does."""
+"""Media on an S3-compatible object store (issue 11): uploads and downloads with
+``media_store = "s3"`` against moto's S3 server (``moto_server``, a dev dependency)
+started on a free port, over real HTTP; what an outage does; and the end-to-end tests
+of both SDKs and of Tencent's SDK with its upload plugin, run again on S3 (imported
+below: the ``server`` fixture of this module stores in the bucket)."""
 
 from __future__ import annotations
 
@@ -13,24 +15,13 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
-import aiohttp
 import pytest
-from aiohttp import web
 
-import conftest
 from conftest import (
-    ADMIN,
-    SDKAPPID,
-    SECRET,
     RunningServer,
     free_port,
     require_service,
-    reset_postgres,
 )
-from palaver.hub import Hub
-from palaver.server import build_app
-from palaver.settings import Settings
-from palaver.usersig import gen_usersig_v2
 from test_media import PDF, fetch, png, upload
 
 BUCKET = "palaver-test"
@@ -50,26 +41,26 @@ async def moto_server() -> AsyncIterator[tuple[str, asyncio.subprocess.Process]]
         "-p",
         str(port),
         stdout=asyncio.subprocess.DEVNULL,
-        stderr=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.PIPE,
     )
-    url = f"http://127.0.0.1:{port}"
+    assert proc.stderr is not None
+    started = asyncio.Event()
+
+    async def drain(stream: asyncio.StreamReader) -> None:
+        # werkzeug says "Running on http://..." once listening, then logs each request
+        while line := await stream.readline():
+            if b"Running on" in line:
+                started.set()
+
+    reader = asyncio.create_task(drain(proc.stderr))
     try:
-        deadline = time.monotonic() + 30
-        async with aiohttp.ClientSession() as session:
-            while True:
-                try:
-                    async with session.get(url + "/moto-api/") as resp:
-                        if resp.status < 500:
-                            break
-                except aiohttp.ClientError:
-                    if time.monotonic() > deadline or proc.returncode is not None:
-                        raise AssertionError("moto_server did not start") from None
-                    await asyncio.sleep(0.1)  # polling a starting process, bounded above
-        yield url, proc
+        await asyncio.wait_for(started.wait(), 30)
+        yield f"http://127.0.0.1:{port}", proc
     finally:
         if proc.returncode is None:
             proc.terminate()
             await proc.wait()
+        await reader
 
 
 async def s3_client(endpoint: str) -> Any:
@@ -91,50 +82,22 @@ async def objects(endpoint: str) -> dict[str, int]:
 
 
 @pytest.fixture
-async def s3_server(data_dir: Path) -> AsyncIterator[tuple[RunningServer, str, Any]]:
-    """A Palaver node storing media in a moto bucket: (server, S3 URL, moto process)."""
+async def moto() -> AsyncIterator[tuple[str, Any]]:
+    """moto's S3 server with the bucket made: (its URL, its process)."""
     async with moto_server() as (endpoint, proc):
         async with await s3_client(endpoint) as s3:
             await s3.create_bucket(Bucket=BUCKET)
-        url = conftest.test_database_url(data_dir)
-        if url:
-            await reset_postgres(url)
-        settings = Settings.load(
-            data_dir=data_dir,
-            port=free_port(),
-            database_url=url,
-            media_store="s3",
-            s3_bucket=BUCKET,
-            s3_endpoint_url=endpoint,
-            **KEYS,
-        )
-        hub = await Hub.open(settings)
-        app = await hub.apps.create(sdkappid=SDKAPPID, secret_key=SECRET, admins=[ADMIN])
-        runner = web.AppRunner(build_app(hub), access_log=None)
-        await runner.setup()
-        await web.TCPSite(runner, "127.0.0.1", settings.port).start()
-        try:
-            async with aiohttp.ClientSession() as session:
-                yield (
-                    RunningServer(
-                        f"http://127.0.0.1:{settings.port}",
-                        hub,
-                        app,
-                        session,
-                        gen_usersig_v2(SDKAPPID, SECRET, ADMIN, 86400),
-                        None,
-                        runner,
-                    ),
-                    endpoint,
-                    proc,
-                )
-        finally:
-            await runner.cleanup()
-            await hub.close()
+        yield endpoint, proc
 
 
-async def test_uploads_live_in_the_bucket(s3_server: tuple[RunningServer, str, Any]) -> None:
-    server, endpoint, _ = s3_server
+@pytest.fixture
+def server_settings(moto: tuple[str, Any]) -> dict[str, Any]:
+    """Every ``server`` of this module stores its media in moto's bucket."""
+    return {"media_store": "s3", "s3_bucket": BUCKET, "s3_endpoint_url": moto[0], **KEYS}
+
+
+async def test_uploads_live_in_the_bucket(server: RunningServer, moto: tuple[str, Any]) -> None:
+    endpoint = moto[0]
     await server.import_users("alice", "bob")
     picture = png(1000, 800)
     image = await upload(server, picture, name="p.png")
@@ -165,8 +128,8 @@ async def test_uploads_live_in_the_bucket(s3_server: tuple[RunningServer, str, A
     assert (await fetch(server, doc["URL"]))[0] == 404
 
 
-async def test_an_outage_is_a_clear_error(s3_server: tuple[RunningServer, str, Any]) -> None:
-    server, endpoint, proc = s3_server
+async def test_an_outage_is_a_clear_error(server: RunningServer, moto: tuple[str, Any]) -> None:
+    proc = moto[1]
     await server.import_users("alice")
     seen = await upload(server, PDF, kind="file")
     unseen = await upload(server, PDF + b"2", kind="file")
@@ -184,3 +147,17 @@ async def test_an_outage_is_a_clear_error(s3_server: tuple[RunningServer, str, A
         from palaver.storage.schema import media
 
         assert await conn.scalar(select(func.count()).select_from(media)) == 2
+
+
+# The same end-to-end tests, on S3 (this module's ``server_settings``).
+from test_client_sdk import connect  # noqa: E402, F401 - fixture
+from test_client_sdk_media import (  # noqa: E402, F401
+    test_image_file_voice_video_from_the_python_sdk as test_python_sdk_on_s3,
+)
+from test_js_sdk import open_chat  # noqa: E402, F401 - fixture
+from test_js_sdk_media import (  # noqa: E402, F401
+    test_image_and_file_from_the_js_sdk as test_js_sdk_on_s3,
+)
+from test_tencent_media import (  # noqa: E402, F401
+    test_image_and_file_from_the_official_sdk as test_tencent_sdk_on_s3,
+)
