@@ -3,6 +3,7 @@ storage once per content, against a real server on the local-disk store."""
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import io
 import time
@@ -301,3 +302,43 @@ async def test_uploads_nothing_names_are_deleted_with_their_files(server: Runnin
     assert await media.collect_garbage(app, later) == 2
     assert stored_files(server) == []
     assert (await fetch(server, kept["URL"]))[0] == 404
+
+
+async def test_upload_tickets_as_mini_programs_send_them(server: RunningServer) -> None:
+    """``/media/upload/<ticket>`` (Tencent SDK's pre-signed URL): a multipart POST as
+    ``wx.uploadFile`` sends it, one upload per ticket, signed, expiring."""
+    await server.import_users("alice")
+    media = server.hub.media
+    ticket = media.issue_ticket(server.app, "alice", "file", "plan.pdf")
+    url = f"{server.url}/media/upload/{media.encode_ticket(server.app, ticket)}"
+
+    def form(data: bytes) -> aiohttp.FormData:
+        f = aiohttp.FormData()
+        f.add_field("key", "whatever")
+        f.add_field("success_action_status", "200")
+        f.add_field("file", data, filename="tmp_123.pdf", content_type="application/pdf")
+        return f
+
+    async with server.session.options(url) as resp:
+        assert resp.status == 204 and resp.headers["Access-Control-Allow-Origin"] == "*"
+    async with server.session.post(url, data=form(PDF)) as resp:
+        assert resp.status == 200, await resp.text()
+        answer = await resp.json()
+    assert answer["UUID"] == ticket.media_id and answer["FileName"] == "plan.pdf"
+    assert (await fetch(server, f"{server.url}/media/{SDKAPPID}/{ticket.media_id}"))[2] == PDF
+    async with server.session.put(url, data=PDF) as resp:  # a ticket is good for one upload
+        assert resp.status == 403 and (await resp.json())["ErrorCode"] == 6006
+
+    forged = url[:-3] + ("AAA" if not url.endswith("AAA") else "BBB")
+    expired = dataclasses.replace(
+        media.issue_ticket(server.app, "alice", "file", "x"), expires=int(time.time()) - 1
+    )
+    big = media.issue_ticket(server.app, "alice", "image", "x.png")
+    await server.hub.apps.update_settings(SDKAPPID, media_limits_mb={"image": 1})
+    for target, status, code in (
+        (forged, 403, 6006),
+        (f"{server.url}/media/upload/{media.encode_ticket(server.app, expired)}", 403, 6006),
+        (f"{server.url}/media/upload/{media.encode_ticket(server.app, big)}", 413, 2253),
+    ):
+        async with server.session.put(target, data=b"\0" * ((1 << 20) + 10)) as resp:
+            assert (resp.status, (await resp.json())["ErrorCode"]) == (status, code), target
