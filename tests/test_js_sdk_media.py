@@ -93,3 +93,38 @@ async def test_image_and_file_from_the_js_sdk(server: RunningServer, open_chat: 
     failed = await alice.fails(SEND, args("createImageMessage", "fake.png", PDF, "image/png"))
     assert failed["code"] == 2252
     assert await alice.js("return T.msgs['fake.png'].status;") == "fail"
+
+
+async def test_cancel_uploading_stores_and_sends_nothing(
+    server: RunningServer,
+    open_chat: Open,  # noqa: F811
+) -> None:
+    await server.import_users("alice", "bob")
+    alice = await open_chat("alice")
+    result = await alice.js(
+        """const file = new File([new Uint8Array(8 << 20)], 'big.bin');
+        const m = chat.createFileMessage({to: 'bob', conversationType: 'C2C', payload: {file}});
+        const sending = chat.sendMessage(m);
+        const cancelled = chat.cancelUploading(m);
+        const err = await sending.then(() => null, (e) => e.code);
+        return {cancelled, err, status: m.status, again: chat.cancelUploading(m)};"""
+    )
+    assert result == {"cancelled": True, "err": 2802, "status": "fail", "again": False}
+    roam = await server.ok(
+        "openim",
+        "admin_getroammsg",
+        {
+            "Operator_Account": "bob",
+            "Peer_Account": "alice",
+            "MaxCnt": 10,
+            "MinTime": 0,
+            "MaxTime": 2**31 - 1,
+        },
+    )
+    assert roam["MsgList"] == []
+    async with server.hub.db.read() as conn:
+        from sqlalchemy import func, select
+
+        from palaver.storage.schema import media
+
+        assert await conn.scalar(select(func.count()).select_from(media)) == 0

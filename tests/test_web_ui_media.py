@@ -5,8 +5,10 @@ byte-identical."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import io
 from pathlib import Path
+from typing import Any
 
 from PIL import Image
 
@@ -71,3 +73,40 @@ async def test_alice_sends_an_image_and_a_file_bob_opens_both(
     assert download.suggested_filename == "Report Q3.pdf"
     assert await asyncio.to_thread(Path(await download.path()).read_bytes) == PDF
     assert not alice.errors and not bob.errors, (alice.errors, bob.errors)
+
+
+async def test_cancel_an_upload_in_progress(users: Users, server: RunningServer) -> None:  # noqa: F811
+    alice = await users.open("alice")
+    await open_chat_with_friend(alice, "bob")
+    held = asyncio.Event()
+    release = asyncio.Event()
+
+    async def hold(route: Any) -> None:  # the upload hangs until the test lets it go
+        held.set()
+        await release.wait()
+        with contextlib.suppress(Exception):  # the page aborted it meanwhile
+            await route.abort()
+
+    await alice.page.route("**/media/upload?*", hold)
+    await alice.tid("attach-input").set_input_files(
+        [{"name": "big.pdf", "mimeType": "application/pdf", "buffer": PDF}]
+    )
+    await asyncio.wait_for(held.wait(), WAIT / 1000)
+    await expect(alice.tid("upload-progress")).to_have_count(1, timeout=WAIT)
+    await alice.tid("upload-cancel").click()
+    await expect(alice.tid("upload-progress")).to_have_count(0, timeout=WAIT)
+    await expect(alice.tid("message-list").get_by_test_id("file-card")).to_have_count(0)
+    release.set()
+    await expect(alice.tid("toast")).to_have_text("Upload cancelled", timeout=WAIT)
+    roam = await server.ok(
+        "openim",
+        "admin_getroammsg",
+        {
+            "Operator_Account": "bob",
+            "Peer_Account": "alice",
+            "MaxCnt": 10,
+            "MinTime": 0,
+            "MaxTime": 2**31 - 1,
+        },
+    )
+    assert roam["MsgList"] == []

@@ -643,6 +643,7 @@ function cancelUpload(msg) {
   const up = uploads.get(msg);
   if (!up) return;
   up.cancelled = true;
+  state.chat.cancelUploading(msg); // the bytes stop; sendMessage rejects (2802)
   uploads.delete(msg);
   const th = state.threads.get(up.cid);
   if (th) th.messages = th.messages.filter((m) => m !== msg);

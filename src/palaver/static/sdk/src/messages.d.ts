@@ -17,6 +17,15 @@ export class MessageAPI extends ChatSession {
      */
     protected _upload(sess: import("./session.js").Session, message: Message): Promise<void>;
     /**
+     * Stop the upload of a media message being sent (Palaver's own call; Tencent's SDK
+     * has none): its `sendMessage` rejects with 2802 and nothing is stored or sent
+     * (as does a later `resendMessage`). Returns false when the message has no upload
+     * left (not a file, already uploaded, or cancelled before).
+     * @param {Message} message
+     * @returns {boolean}
+     */
+    cancelUploading(message: Message): boolean;
+    /**
      * @protected
      * @param {string} type a `TYPES.MSG_*` element type
      * @param {unknown} options `{to, conversationType, cloudCustomData?, needReadReceipt?, priority?}`

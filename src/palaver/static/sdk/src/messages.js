@@ -32,7 +32,8 @@ import {groupOfConversation, isObject, nowSeconds, uint32} from './util.js';
 
 /**
  * Files waiting to be uploaded when their message is sent.
- * @type {WeakMap<Message, {kind: string, file: Blob, name: string, onProgress?: (percent: number) => void}>}
+ * @type {WeakMap<Message, {kind: string, file: Blob, name: string, onProgress?: (percent: number) => void,
+ *   abort?: () => void, cancelled?: boolean}>}
  */
 const pendingUploads = new WeakMap();
 
@@ -72,19 +73,27 @@ function httpBase(server) {
 /**
  * POST a file to `/media/upload`, reporting progress (XMLHttpRequest where there is
  * one, else fetch); resolves the server's answer, rejects `{code, message}`.
+ * `job.abort` is set to a function that cancels it (rejecting 2802).
  * @param {string} url
- * @param {Blob} file
- * @param {((percent: number) => void) | undefined} onProgress
+ * @param {{file: Blob, onProgress?: (percent: number) => void, abort?: () => void}} job
  * @returns {Promise<Record<string, any>>}
  */
-function postFile(url, file, onProgress) {
+function postFile(url, job) {
+  const cancelled = () => new ChatError(ERROR_CODE.UPLOAD_CANCELLED, 'upload cancelled');
   if (typeof XMLHttpRequest === 'undefined') {
-    return fetch(url, {method: 'POST', body: file}).then((r) => r.json());
+    const ctl = new AbortController();
+    job.abort = () => ctl.abort();
+    return fetch(url, {method: 'POST', body: job.file, signal: ctl.signal})
+      .then((r) => r.json())
+      .catch((err) => {
+        throw ctl.signal.aborted ? cancelled() : new ChatError(ERROR_CODE.NETWORK, `upload failed: ${err}`);
+      });
   }
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
     xhr.open('POST', url, true);
     xhr.responseType = 'json';
+    const onProgress = job.onProgress;
     if (onProgress) {
       xhr.upload.onprogress = (e) => {
         if (e.lengthComputable && e.total) onProgress(Math.min(e.loaded / e.total, 0.99));
@@ -92,7 +101,9 @@ function postFile(url, file, onProgress) {
     }
     xhr.onload = () => resolve(xhr.response || {ErrorCode: ERROR_CODE.NETWORK, ErrorInfo: 'no answer'});
     xhr.onerror = () => reject(new ChatError(ERROR_CODE.NETWORK, 'upload failed: network error'));
-    xhr.send(file);
+    xhr.onabort = () => reject(cancelled());
+    job.abort = () => xhr.abort();
+    xhr.send(job.file);
   });
 }
 
@@ -129,12 +140,29 @@ export class MessageAPI extends ChatSession {
       type: job.kind,
       name: job.name,
     });
-    const answer = await postFile(`${httpBase(this.server)}/media/upload?${q}`, job.file, job.onProgress);
+    if (job.cancelled) throw new ChatError(ERROR_CODE.UPLOAD_CANCELLED, 'upload cancelled');
+    const answer = await postFile(`${httpBase(this.server)}/media/upload?${q}`, job);
     if (answer.ErrorCode) throw new ChatError(Number(answer.ErrorCode), String(answer.ErrorInfo || ''));
     message.MsgBody = answer.MsgBody;
     message.payload = answer.payload;
     pendingUploads.delete(message);
     if (job.onProgress) job.onProgress(1);
+  }
+
+  /**
+   * Stop the upload of a media message being sent (Palaver's own call; Tencent's SDK
+   * has none): its `sendMessage` rejects with 2802 and nothing is stored or sent
+   * (as does a later `resendMessage`). Returns false when the message has no upload
+   * left (not a file, already uploaded, or cancelled before).
+   * @param {Message} message
+   * @returns {boolean}
+   */
+  cancelUploading(message) {
+    const job = pendingUploads.get(message);
+    if (!job || job.cancelled) return false;
+    job.cancelled = true; // for good: a resend fails with 2802 too
+    if (job.abort) job.abort();
+    return true;
   }
 
   /**
