@@ -110,3 +110,37 @@ async def test_cancel_an_upload_in_progress(users: Users, server: RunningServer)
         },
     )
     assert roam["MsgList"] == []
+
+
+async def test_voice_message_recorded_in_the_browser(users: Users, server: RunningServer) -> None:  # noqa: F811
+    alice = await users.open("alice")
+    bob = await users.open("bob")
+    await open_chat_with_friend(alice, "bob")
+    await alice.tid("record").click()
+    # Chromium's fake microphone: record until the clock shows a second
+    await expect(alice.tid("record-time")).to_have_text("0:01", timeout=WAIT)
+    await alice.tid("record").click()
+    await expect(alice.tid("record-time")).to_be_hidden()
+
+    await conversation(bob, "alice").get_by_test_id("conversation-open").click()
+    player = bob.tid("message-list").get_by_test_id("message-audio")
+    await expect(player).to_have_count(1, timeout=WAIT)
+    src = await player.get_attribute("src")
+    assert src and src.startswith(server.url + "/media/")
+    async with server.session.get(src) as resp:
+        assert resp.status == 200 and resp.headers["Content-Type"] == "audio/webm"
+        assert len(await resp.read()) > 100
+    roam = await server.ok(
+        "openim",
+        "admin_getroammsg",
+        {
+            "Operator_Account": "bob",
+            "Peer_Account": "alice",
+            "MaxCnt": 10,
+            "MinTime": 0,
+            "MaxTime": 2**31 - 1,
+        },
+    )
+    [msg] = roam["MsgList"]
+    content = msg["MsgBody"][0]["MsgContent"]
+    assert msg["MsgBody"][0]["MsgType"] == "TIMSoundElem" and content["Second"] >= 1

@@ -2,11 +2,12 @@
 
 Routes (docs/media.md):
 
-- ``POST|PUT /media/upload?sdkappid=&identifier=&usersig=&type=&name=``: an upload
+- ``POST|PUT /media/upload?sdkappid=&identifier=&usersig=&type=&name=[&second=]``: an upload
   by a client (its UserSig) or a backend (an admin's UserSig, as for REST). The body
   is the file itself, or ``multipart/form-data`` whose part ``file`` is. ``type``:
   ``image`` | ``file`` | ``sound`` | ``video`` (Tencent's ``fileType`` numbers 1, 255,
-  3, 2 too). Answers HTTP 200 with Tencent's envelope, as REST does:
+  3, 2 too); ``second``: voice or video length as the client measured it, used when
+  the container does not say (a browser's WebM recording). Answers HTTP 200 with Tencent's envelope, as REST does:
   ``{"ActionStatus", "ErrorCode", "ErrorInfo", "UUID", "URL", "Size", "ContentType",
   "Width", "Height", "Second", "FileName", "MsgBody": [element], "type", "payload"}``
   where the element is ready for ``sendmsg`` and ``type``/``payload`` are the same in
@@ -177,7 +178,12 @@ class MediaEndpoint:
             kind = kind_of(q.get("type", "file"))
             chunks, part_name = await body_chunks(request)
             record = await self.hub.media.upload(
-                who.app, who.user_id, kind, chunks, file_name=q.get("name") or part_name
+                who.app,
+                who.user_id,
+                kind,
+                chunks,
+                file_name=q.get("name") or part_name,
+                duration_hint=_seconds(q.get("second", "")),
             )
             base = public_base(request, self.hub.settings.public_url)
             body = envelope(None, **upload_answer(base, record))
@@ -258,6 +264,14 @@ class MediaEndpoint:
                 f"attachment; filename=\"{_ascii(name)}\"; filename*=UTF-8''{quote(name)}"
             )
         return web.FileResponse(path, headers=headers)
+
+
+def _seconds(value: str) -> int:
+    """A client's duration in whole seconds (0 when absent or not a number)."""
+    try:
+        return max(0, min(int(float(value)), 86400))
+    except ValueError:
+        return 0
 
 
 def _variant(query: str) -> str | None:

@@ -220,6 +220,7 @@ class MediaService:
         *,
         file_name: str = "",
         media_id: str | None = None,
+        duration_hint: int = 0,
     ) -> MediaRecord:
         """Store one upload read from ``chunks`` and record it.
 
@@ -228,6 +229,8 @@ class MediaService:
             kind: ``image`` | ``file`` | ``sound`` | ``video``.
             file_name: the name the client gave (kept for ``FileName`` and downloads).
             media_id: the id an upload ticket promised; a new one otherwise.
+            duration_hint: seconds of voice or video as the client measured them (a
+                browser's recorder), used when the container does not say (WebM).
 
         Raises:
             ImError: 2108, 2253/2301/2351/2402, 2252, 2352, 2400, 6008 (module doc).
@@ -267,7 +270,7 @@ class MediaService:
             file_name=clean_file_name(file_name),
             width=sniffed.width,
             height=sniffed.height,
-            duration=sniffed.duration,
+            duration=sniffed.duration or (max(0, duration_hint) if kind in ("sound", "video") else 0),
             variants=variants,
             created_at=int(self._clock.time()),
         )

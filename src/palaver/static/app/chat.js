@@ -82,6 +82,9 @@ export function initChat() {
     els.input.focus();
   });
   els.emojiToggle.addEventListener('click', () => toggleEmoji());
+  const record = $('#record-toggle');
+  record.hidden = !(navigator.mediaDevices && navigator.mediaDevices.getUserMedia && typeof MediaRecorder !== 'undefined');
+  record.addEventListener('click', () => toggleRecording());
   const picker = $('#attach-input');
   $('#attach-toggle').addEventListener('click', () => picker.click());
   picker.addEventListener('change', () => {
@@ -660,14 +663,65 @@ function creatorOf(file) {
   return 'createFileMessage';
 }
 
-/** Send files (attach button, paste, drop) to the open conversation, each as its own message. */
-export async function sendFiles(files) {
+// ---- voice messages (MediaRecorder, where the page may use the microphone)
+
+let recording = null; // {rec, started, timer} while recording
+
+async function toggleRecording() {
+  if (recording) {
+    recording.rec.stop();
+    return;
+  }
+  let stream;
+  try {
+    stream = await navigator.mediaDevices.getUserMedia({ audio: true });
+  } catch (err) {
+    toast(t('media.micDenied', { message: err && err.message ? err.message : String(err) }));
+    return;
+  }
+  const rec = new MediaRecorder(stream);
+  const chunks = [];
+  const started = Date.now();
+  rec.addEventListener('dataavailable', (ev) => {
+    if (ev.data && ev.data.size) chunks.push(ev.data);
+  });
+  rec.addEventListener('stop', () => {
+    for (const track of stream.getTracks()) track.stop();
+    clearInterval(recording.timer);
+    recording = null;
+    renderRecording();
+    const second = Math.max(1, Math.round((Date.now() - started) / 1000));
+    const type = (rec.mimeType || 'audio/webm').split(';')[0];
+    const ext = type.includes('ogg') ? 'ogg' : type.includes('mp4') ? 'm4a' : 'webm';
+    sendFiles([new File(chunks, `voice-${started}.${ext}`, { type })], { second });
+  });
+  recording = { rec, started, timer: setInterval(renderRecording, 250) };
+  rec.start(250);
+  renderRecording();
+}
+
+function renderRecording() {
+  const button = $('#record-toggle');
+  const label = $('#record-time');
+  button.setAttribute('aria-pressed', recording ? 'true' : 'false');
+  label.hidden = !recording;
+  if (recording) {
+    const s = Math.floor((Date.now() - recording.started) / 1000);
+    label.textContent = `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
+  }
+}
+
+/**
+ * Send files (attach button, paste, drop, a voice recording) to the open conversation,
+ * each as its own message; `extra` goes into each payload (a recording's `second`).
+ */
+export async function sendFiles(files, extra = {}) {
   if (!state.current || !state.chat) return;
   const cid = state.current;
   const gid = groupOf(cid);
   for (const file of files) {
     const options = {
-      to: gid || peerOf(cid), conversationType: gid ? 'GROUP' : 'C2C', payload: { file },
+      to: gid || peerOf(cid), conversationType: gid ? 'GROUP' : 'C2C', payload: { file, ...extra },
       onProgress: (fraction) => {
         const up = uploads.get(msg);
         if (!up) return;

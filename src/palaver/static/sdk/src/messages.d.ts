@@ -84,8 +84,9 @@ export class MessageAPI extends ChatSession {
      */
     createFileMessage(options: MessageOptions<FilePayload>): Message;
     /**
-     * An unsent audio message: payload `{file}` (e.g. a MediaRecorder `Blob`, uploaded
-     * by `sendMessage`; the server reads the duration), or by URL `{url, second, size, uuid?}`.
+     * An unsent audio message: payload `{file, second?}` (e.g. a MediaRecorder `Blob`,
+     * uploaded by `sendMessage`; the server reads the duration from the file where the
+     * container says it, else takes `second`), or by URL `{url, second, size, uuid?}`.
      * @param {MessageOptions<AudioPayload>} options
      * @returns {Message}
      */

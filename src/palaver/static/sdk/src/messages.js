@@ -32,7 +32,7 @@ import {groupOfConversation, isObject, nowSeconds, uint32} from './util.js';
 
 /**
  * Files waiting to be uploaded when their message is sent.
- * @type {WeakMap<Message, {kind: string, file: Blob, name: string, onProgress?: (percent: number) => void,
+ * @type {WeakMap<Message, {kind: string, file: Blob, name: string, second: number, onProgress?: (percent: number) => void,
  *   abort?: () => void, cancelled?: boolean}>}
  */
 const pendingUploads = new WeakMap();
@@ -120,7 +120,8 @@ export class MessageAPI extends ChatSession {
   _createUpload(type, options, file) {
     const message = this._create(type, options, {});
     const name = options.payload.fileName || /** @type {any} */ (file).name || 'file';
-    pendingUploads.set(message, {kind: UPLOAD_KINDS[type], file, name: String(name), onProgress: options.onProgress});
+    const second = Number(options.payload.second) || 0;
+    pendingUploads.set(message, {kind: UPLOAD_KINDS[type], file, name: String(name), second, onProgress: options.onProgress});
     return message;
   }
 
@@ -140,6 +141,7 @@ export class MessageAPI extends ChatSession {
       type: job.kind,
       name: job.name,
     });
+    if (job.second) q.set('second', String(Math.round(job.second)));
     if (job.cancelled) throw new ChatError(ERROR_CODE.UPLOAD_CANCELLED, 'upload cancelled');
     const answer = await postFile(`${httpBase(this.server)}/media/upload?${q}`, job);
     if (answer.ErrorCode) throw new ChatError(Number(answer.ErrorCode), String(answer.ErrorInfo || ''));
@@ -302,8 +304,9 @@ export class MessageAPI extends ChatSession {
   }
 
   /**
-   * An unsent audio message: payload `{file}` (e.g. a MediaRecorder `Blob`, uploaded
-   * by `sendMessage`; the server reads the duration), or by URL `{url, second, size, uuid?}`.
+   * An unsent audio message: payload `{file, second?}` (e.g. a MediaRecorder `Blob`,
+   * uploaded by `sendMessage`; the server reads the duration from the file where the
+   * container says it, else takes `second`), or by URL `{url, second, size, uuid?}`.
    * @param {MessageOptions<AudioPayload>} options
    * @returns {Message}
    */
