@@ -270,7 +270,8 @@ class MediaService:
             file_name=clean_file_name(file_name),
             width=sniffed.width,
             height=sniffed.height,
-            duration=sniffed.duration or (max(0, duration_hint) if kind in ("sound", "video") else 0),
+            duration=sniffed.duration
+            or (max(0, duration_hint) if kind in ("sound", "video") else 0),
             variants=variants,
             created_at=int(self._clock.time()),
         )
