@@ -57,6 +57,9 @@ class Sizes:
     group_sequential: int = 100  # messages sent one at a time (each waits for every member)
     group_burst: int = 50  # messages sent in one write
     group_warmup: int = 3
+    media_count: int = 500  # uploads (then downloads) of media_size bytes each
+    media_size: int = 1 << 20
+    media_concurrency: int = 100
 
     @classmethod
     def quick(cls) -> Sizes:
@@ -76,6 +79,8 @@ class Sizes:
             group_members=500,
             group_sequential=5,
             group_burst=10,
+            media_count=40,
+            media_concurrency=20,
         )
 
 
@@ -912,6 +917,36 @@ async def group_fanout(ctx: Ctx) -> list[Row]:
     return rows
 
 
+# -- 10. Media uploads and downloads (issue 11 §5) -------------------------------------------
+
+
+async def media(ctx: Ctx) -> list[Row]:
+    """N uploads of 1 MB (distinct random bytes) by C concurrent callers to
+    ``POST /media/upload``, then the N downloads: MB/s, latency, server CPU per MB,
+    and the server's peak RSS against what C uploads held whole would take."""
+    sz = ctx.sizes
+    async with single_node(ctx, "media", ["bench_alice"]) as node:
+        rss0 = node.server.hwm_kb() / 1024
+        r = await node.gen(
+            "media",
+            count=sz.media_count,
+            size=sz.media_size,
+            concurrency=sz.media_concurrency,
+            server_pids=[node.server.pid],
+            timeout=600,
+        )
+        row: Row = {
+            "scenario": "10 media",
+            "variant": f"C={sz.media_concurrency} N={sz.media_count} x {sz.media_size >> 10} KB",
+            "server_rss_before_mb": rss0,
+            "server_peak_rss_mb": node.server.hwm_kb() / 1024,
+            "held_whole_would_add_mb": sz.media_concurrency * sz.media_size / (1 << 20),
+        }
+        row.update(r)
+        ctx.log(summary(row))
+    return [row]
+
+
 # -- table ------------------------------------------------------------------------------------
 
 
@@ -944,6 +979,14 @@ def summary(r: Row) -> str:
             f" {r['calls_per_s']:,.0f} calls/s, p50 {_f(r['p50_ms'], '.2f')} ms,"
             f" p99 {_f(r['p99_ms'], '.2f')} ms, gen {r['gen_cpu_pct']:.0f}%"
         )
+    elif "upload_mb_per_s" in r:
+        s += (
+            f" up {r['upload_mb_per_s']:.1f} MB/s (p50 {_f(r['upload_p50_ms'], '.0f')} ms,"
+            f" {r['upload_server_cpu_ms_per_mb']:.1f} ms CPU/MB), down"
+            f" {r['download_mb_per_s']:.1f} MB/s ({r['download_server_cpu_ms_per_mb']:.1f} ms"
+            f" CPU/MB), peak RSS {r['server_peak_rss_mb']:.0f} MB, ok"
+            f" {r['uploaded']}/{r['downloaded']}/{r['count']}, mismatched {r['mismatched']}"
+        )
     elif "connected" in r:
         s += f" {r['connected']:,} connected, {r['kb_per_conn']:.1f} KB/conn"
         if "heartbeat_server_cpu_pct" in r:
@@ -963,5 +1006,6 @@ SCENARIOS: dict[str, Scenario] = {
     "cluster": cluster,
     "group_fanout": group_fanout,
     "c2c_burst_tencent": c2c_burst_tencent,
+    "media": media,
 }
 ALIASES = {"sendmsg": "rest_sendmsg"}

@@ -10,7 +10,7 @@ from collections.abc import AsyncIterator
 
 from aiohttp import web
 
-from palaver.api import tencent
+from palaver.api import media, tencent
 from palaver.api.rest import RestApi
 from palaver.api.web import add_routes, security_headers
 from palaver.api.ws import WebSocketEndpoint
@@ -24,7 +24,8 @@ HUB_KEY = web.AppKey("hub", Hub)
 
 def build_app(hub: Hub) -> web.Application:
     """The aiohttp application for a hub: ``/v4/{service}/{command}`` (REST), ``/ws``
-    (Palaver's clients), ``/binfo`` (Tencent's SDK, see :mod:`palaver.api.tencent`),
+    (Palaver's clients), ``/binfo`` (Tencent's SDK, see :mod:`palaver.api.tencent`), ``/media/...``
+    (uploads and downloads, :mod:`palaver.api.media`),
     ``/`` (chat UI), ``/sdk/palaver-chat.js`` and ``/healthz``."""
     app = web.Application(
         client_max_size=hub.settings.rest_max_body_bytes, middlewares=[security_headers]
@@ -35,6 +36,7 @@ def build_app(hub: Hub) -> web.Application:
     app.router.add_route("GET", "/v4/{service}/{command}", rest.handle)
     app.router.add_get("/ws", WebSocketEndpoint(hub).handle)
     tencent.add_routes(app, hub)
+    media.add_routes(app, hub)
 
     async def healthz(_: web.Request) -> web.Response:
         return web.json_response({"status": "ok"})
