@@ -217,10 +217,14 @@ def _key_kinds(a: App) -> str:
     return "/".join(kinds) or "none"
 
 
+#: per-app settings shown as "set (hidden)", never their value
+SECRET_SETTINGS = frozenset({"callback_token"})
+
+
 def _app_table(a: App, show_key: bool) -> Table:
     table = Table(title=f"App {a.sdkappid}", title_justify="left")
     table.add_column("Setting", style="bold")
-    table.add_column("Value")
+    table.add_column("Value", overflow="fold")
     table.add_column("Meaning", style="dim")
     table.add_row("sdkappid", str(a.sdkappid), "")
     table.add_row("admins", escape(", ".join(a.admins)), "REST API callers")
@@ -235,6 +239,10 @@ def _app_table(a: App, show_key: bool) -> Table:
     for name, info in AppSettings.model_fields.items():
         value = values[name]
         shown = str(value).lower() if isinstance(value, bool) else str(value)
+        if name in SECRET_SETTINGS and value:
+            shown = "set (hidden)"
+        elif isinstance(value, list | dict):
+            shown = orjson.dumps(value).decode()
         table.add_row(name, escape(shown), escape(info.description or ""))
     return table
 
@@ -361,11 +369,11 @@ def app_set(sdkappid: int, assignments: tuple[str, ...], source: SettingsSource)
             known = ", ".join(AppSettings.model_fields)
             _fail(f"error 70402: unknown setting {key!r}; settings: {known}")
         value = value.strip()
-        if value.startswith("{"):  # an object setting, e.g. group_member_limits={"Public": 500}
+        if value.startswith(("{", "[")):  # JSON, e.g. group_member_limits={"Public": 500}
             try:
                 changes[key] = orjson.loads(value)
             except orjson.JSONDecodeError:
-                _fail(f"error 70402: setting {key!r}: not a JSON object")
+                _fail(f"error 70402: setting {key!r}: not valid JSON")
         else:
             changes[key] = value
     try:  # the service validates too; this gives one short line per bad value

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Protocol
 
 from palaver.model.events import Notice, StreamEvent
@@ -64,6 +64,20 @@ class Audience(Protocol):
 
     def group_users(self, app_id: int, group_id: str) -> set[str]:
         """Users with a connection on this node following the group."""
+
+
+class CallbackTransport(Protocol):
+    """Posts third-party callbacks to an app backend over HTTP(S)."""
+
+    async def post(
+        self, url: str, params: Mapping[str, str], body: bytes, seconds: float
+    ) -> tuple[int, bytes]:
+        """POST ``body`` (JSON) to ``url`` with the query ``params``; (HTTP
+        status, response body). Raises :class:`TimeoutError` after ``seconds``
+        seconds, :class:`ConnectionError` when the backend cannot be reached."""
+
+    async def close(self) -> None:
+        """Close pooled connections."""
 
 
 class Clock(Protocol):

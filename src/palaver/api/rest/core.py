@@ -77,6 +77,7 @@ class RestRequest:
     identifier: str
     hub: Hub
     codes: ServiceCodes
+    client_ip: str = ""  # the caller's address (the callbacks' ClientIP)
 
 
 M = TypeVar("M", bound=Wire)
@@ -214,7 +215,9 @@ class RestApi:
             if not isinstance(body, dict):
                 raise ImError(codes.bad_json, "request body must be a JSON object")
             parsed = parse_body(cmd.model, body, codes)
-            result = await cmd.handler(RestRequest(app, identifier, self.hub, codes), parsed)
+            result = await cmd.handler(
+                RestRequest(app, identifier, self.hub, codes, request.remote or ""), parsed
+            )
             payload = envelope(codes, None, **(result or {}))
         except ImError as exc:
             payload = envelope(codes, exc)

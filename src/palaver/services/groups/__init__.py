@@ -52,6 +52,7 @@ from palaver.services.groups.model import (
 from palaver.services.groups.reads import GroupReads
 from palaver.services.groups.tips import GroupTips
 from palaver.services.ports import Audience, Clock, Presence, Publisher, SystemClock
+from palaver.services.sending import SendHooks
 from palaver.storage import Database
 from palaver.storage.writer import MessageWriter
 
@@ -95,6 +96,7 @@ class GroupServices:
         presence: who is online (``getGroupOnlineMemberCount``).
         audience: who follows a live room on this node (AVChatRoom counts).
         clock: time (mutes, recall windows, the live-room window).
+        hooks: the app backend's send callbacks.
     """
 
     def __init__(
@@ -106,10 +108,11 @@ class GroupServices:
         presence: Presence,
         audience: Audience,
         clock: Clock | None = None,
+        hooks: SendHooks | None = None,
     ) -> None:
         clock = clock or SystemClock()
         self.directory = GroupDirectory(db, clock)
-        self.messages = GroupMessages(db, writer, accounts, publisher, self.directory, clock)
+        self.messages = GroupMessages(db, writer, accounts, publisher, self.directory, clock, hooks)
         self.tips = GroupTips(db, publisher, self.messages)
         self.lifecycle = GroupLifecycle(db, accounts, publisher, self.directory, self.tips, clock)
         self.members = GroupMembers(db, accounts, self.directory, self.tips, clock)
