@@ -23,8 +23,10 @@ from palaver.services.callbacks import CallbackService
 from palaver.services.conversations import ConversationService
 from palaver.services.groups import GroupServices
 from palaver.services.messages import MessageService
+from palaver.services.moderation import ModerationService
 from palaver.services.ports import Clock, SystemClock
 from palaver.services.profiles import ProfileService
+from palaver.services.send_rules import SendRules
 from palaver.services.sessions import SessionService
 from palaver.services.sns import SnsServices
 from palaver.settings import Settings
@@ -76,11 +78,13 @@ class Hub:
             retry_max=settings.callback_retry_max,
             concurrency=settings.callback_concurrency,
         )
+        self.moderation = ModerationService(db)
+        rules = SendRules(self.moderation, self.callbacks)
         self.accounts = AccountService(db, publisher, self.presence)
-        self.profiles = ProfileService(db, publisher)
+        self.profiles = ProfileService(db, publisher, self.moderation)
         self.sns = SnsServices(db, publisher)
         self.messages = MessageService(
-            db, self.writer, self.accounts, self.sns.checks, publisher, self.clock, self.callbacks
+            db, self.writer, self.accounts, self.sns.checks, publisher, self.clock, rules
         )
         self.groups = GroupServices(
             db,
@@ -90,7 +94,8 @@ class Hub:
             self.presence,
             self.registry,
             self.clock,
-            self.callbacks,
+            rules,
+            self.moderation,
         )
         self.conversations = ConversationService(db, self.groups.reads, publisher)
         self.sessions = SessionService(db, self.apps, self.accounts, self.groups.reads, publisher)

@@ -306,3 +306,16 @@ callback_outbox = Table(
     Index(None, "status", "id"),
     Index(None, "app_id", "created_ms"),
 )
+
+
+# Per-app sensitive words (Tencent REST ``openim_dirty_words``): ``word`` is kept
+# normalised (NFKC, case-folded, separators removed; see services.moderation);
+# ``mode`` is ``block`` (the sender gets 80001) or ``replace`` (stars).
+dirty_words = Table(
+    "dirty_words",
+    metadata,
+    Column("app_id", BigInteger, primary_key=True),
+    Column("word", String(200), primary_key=True),
+    Column("mode", String(16), nullable=False, default="block"),
+    Column("created_at", BigInteger, nullable=False),
+)

@@ -58,6 +58,7 @@ from palaver.storage.writer import MessageWriter
 
 if TYPE_CHECKING:
     from palaver.services.accounts import AccountService
+    from palaver.services.moderation import ModerationService
 
 __all__ = [
     "ADD_ALREADY",
@@ -96,7 +97,8 @@ class GroupServices:
         presence: who is online (``getGroupOnlineMemberCount``).
         audience: who follows a live room on this node (AVChatRoom counts).
         clock: time (mutes, recall windows, the live-room window).
-        hooks: the app backend's send callbacks.
+        hooks: what a user's send goes through (moderation, the app backend's callbacks).
+        moderation: sensitive words in group names, notices and name cards.
     """
 
     def __init__(
@@ -109,12 +111,15 @@ class GroupServices:
         audience: Audience,
         clock: Clock | None = None,
         hooks: SendHooks | None = None,
+        moderation: ModerationService | None = None,
     ) -> None:
         clock = clock or SystemClock()
         self.directory = GroupDirectory(db, clock)
         self.messages = GroupMessages(db, writer, accounts, publisher, self.directory, clock, hooks)
         self.tips = GroupTips(db, publisher, self.messages)
-        self.lifecycle = GroupLifecycle(db, accounts, publisher, self.directory, self.tips, clock)
-        self.members = GroupMembers(db, accounts, self.directory, self.tips, clock)
+        self.lifecycle = GroupLifecycle(
+            db, accounts, publisher, self.directory, self.tips, clock, moderation
+        )
+        self.members = GroupMembers(db, accounts, self.directory, self.tips, clock, moderation)
         self.reads = GroupReads(db, publisher, self.directory, clock)
         self.live_rooms = LiveRooms(db, presence, audience, self.directory, clock)
