@@ -15,6 +15,9 @@ Scenarios (``--scenario NAME``, repeatable; default: all, in this order):
 - ``group_fanout`` 8. (issue 6 §5) one Community group with 10k online members:
                   messages one at a time (latency to the last member) and a
                   burst (deliveries/s)
+- ``c2c_burst_tencent`` 9. (issue 10 §5) the C2C burst with Palaver's protocol,
+                  then with clients speaking Tencent's (``/binfo``): server CPU
+                  per message of one over the other
 
 Each scenario runs real ``palaver serve`` processes pinned to core 0 and a
 separate load generator process (``bench/loadgen.py``) pinned to core 1; this
@@ -201,6 +204,15 @@ def targets(rows: list[Row]) -> list[dict[str, Any]]:
                 100_000,
                 "deliveries/s",
                 True,
+            )
+    for r in _rows(rows, "c2c_burst_tencent"):
+        if "cpu_ratio" in r:
+            add(
+                f"Tencent protocol server CPU/msg over Palaver's (K={r['pairs']})",
+                r["cpu_ratio"],
+                1.3,
+                "×",
+                False,
             )
     runs = [r for r in rows if "lost" in r]
     if runs:

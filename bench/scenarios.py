@@ -244,6 +244,42 @@ async def c2c_burst(ctx: Ctx) -> list[Row]:
     return rows
 
 
+# -- 9. C2C burst in Tencent's client protocol (issue 10 §5) ---------------------------
+
+
+async def c2c_burst_tencent(ctx: Ctx) -> list[Row]:
+    """The C2C burst twice per K, each on a fresh server: clients speaking Palaver's
+    protocol (``/ws``), then clients speaking Tencent's (``/binfo``, frames as
+    ``@tencentcloud/chat`` 3.6.6 sends them, every push acknowledged). The Tencent
+    row carries ``cpu_ratio``: its server CPU per message over the Palaver row's."""
+    sz = ctx.sizes
+    rows: list[Row] = []
+    for k in sz.burst_pairs:
+        base: Row | None = None
+        for protocol in ("palaver", "tencent"):
+            async with single_node(ctx, f"tburst{k}{protocol}", pair_users("bench", k)) as node:
+                await node.gen("pairs", pairs=k, protocol=protocol)
+                w = await burst(node, sz.warmup_total, sz.burst_window, pairs=k)
+                r = await burst(node, sz.burst_total, sz.burst_window, pairs=k)
+                row = c2c_row(
+                    "9 c2c_burst_tencent",
+                    f"K={k} {protocol} N={r['messages']:,}",
+                    r,
+                    node.server.hwm_kb(),
+                    w,
+                )
+                row["protocol"] = protocol
+                if base is None:
+                    base = row
+                else:
+                    row["cpu_ratio"] = row["server_cpu_us_per_msg"] / max(
+                        base["server_cpu_us_per_msg"], 1e-9
+                    )
+                rows.append(row)
+                ctx.log(summary(row))
+    return rows
+
+
 # -- 2. C2C paced --------------------------------------------------------------------
 
 
@@ -926,5 +962,6 @@ SCENARIOS: dict[str, Scenario] = {
     "history": history,
     "cluster": cluster,
     "group_fanout": group_fanout,
+    "c2c_burst_tencent": c2c_burst_tencent,
 }
 ALIASES = {"sendmsg": "rest_sendmsg"}

@@ -23,16 +23,14 @@ import aiohttp
 import pytest
 import pytest_asyncio
 
-from conftest import free_port, require_service, reset_postgres
+from conftest import PG_DEFAULT_URL, free_port, per_run_url, require_service, reset_postgres
 from palaver.usersig import gen_usersig_v2
 from wsclient import WsClient
 
 SDKAPPID = 1400000777
 KEY = "cluster-test-key-" + "0" * 47
 ADMIN = "administrator"
-PG_URL = os.environ.get(
-    "PALAVER_TEST_DATABASE_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/palaver_test"
-)
+PG_URL = per_run_url(os.environ.get("PALAVER_TEST_DATABASE_URL") or PG_DEFAULT_URL)
 REDIS_URL = os.environ.get("PALAVER_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 
 

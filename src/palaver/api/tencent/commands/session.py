@@ -130,13 +130,10 @@ class Ack(Body):
 
 @command("openim", "ws_msg_push_ack", Ack, anonymous=True)
 async def ws_msg_push_ack(s: TencentSession, d: Ack) -> dict[str, Any]:
-    """The SDK acknowledges a push; its ``SessionData`` (``u:<seq>`` or
-    ``GROUP<id>:<seq>``) says how far the client holds that stream. No answer."""
-    stream, _, seq = d.SessionData.rpartition(":")
-    if s.app is None or not (seq.isdigit() and len(seq) < 19):
-        return NO_ANSWER
-    if stream == "u" or (stream.startswith("GROUP") and stream[5:] in s.conn.groups):
-        s.acked[stream] = max(s.acked.get(stream, 0), int(seq))
+    """The SDK acknowledges a push (:meth:`TencentSession.note_ack`). No answer.
+    The endpoint takes acks itself, in its read loop (one per push: no task for
+    each); this is the same, for a caller that goes through the commands."""
+    s.note_ack(d.SessionData)
     return NO_ANSWER
 
 
