@@ -18,6 +18,9 @@ Scenarios (``--scenario NAME``, repeatable; default: all, in this order):
 - ``c2c_burst_tencent`` 9. (issue 10 §5) the C2C burst with Palaver's protocol,
                   then with clients speaking Tencent's (``/binfo``): server CPU
                   per message of one over the other
+- ``c2c_burst_callbacks`` 10. (issue 12 §5) the K=4 C2C burst without callbacks,
+                  then with ``C2C.CallbackAfterSendMsg`` on to a local receiver:
+                  throughput ratio and how far the callbacks lag
 
 Each scenario runs real ``palaver serve`` processes pinned to core 0 and a
 separate load generator process (``bench/loadgen.py``) pinned to core 1; this

@@ -77,6 +77,7 @@ class Hub:
             retry_base=settings.callback_retry_base,
             retry_max=settings.callback_retry_max,
             concurrency=settings.callback_concurrency,
+            activity=lambda: self.writer.submitted,
         )
         self.moderation = ModerationService(db)
         rules = SendRules(self.moderation, self.callbacks)

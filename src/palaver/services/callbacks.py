@@ -32,7 +32,7 @@ import hashlib
 import logging
 import random
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import orjson
@@ -133,6 +133,10 @@ class CallbackService:
         concurrency: conversations delivered at once.
         poll: seconds between two looks at the outbox when nothing wakes the
             worker (retries come due; other nodes' events).
+        activity: a counter that moves while messages arrive (the writer's
+            ``submitted``): while it moves, the worker waits (up to
+            ``defer_max`` seconds a pass), so callbacks never slow messages
+            down; they catch up when the burst is over.
     """
 
     def __init__(
@@ -146,6 +150,8 @@ class CallbackService:
         retry_max: float = 300.0,
         concurrency: int = 16,
         poll: float = 1.0,
+        activity: Callable[[], int] | None = None,
+        defer_max: float = 2.0,
     ) -> None:
         self._db = db
         self._apps = apps
@@ -154,6 +160,8 @@ class CallbackService:
         self.retry_base = retry_base
         self.retry_max = retry_max
         self.poll = poll
+        self._activity = activity
+        self.defer_max = defer_max
         self._sem = asyncio.Semaphore(concurrency)
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
@@ -320,6 +328,7 @@ class CallbackService:
                 await store.release_all(conn)
         while True:
             self._wake.clear()
+            await self._yield_to_messages()
             try:
                 done, wait = await self.run_once()
             except asyncio.CancelledError:
@@ -331,6 +340,20 @@ class CallbackService:
                 continue
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), timeout=wait)
+
+    async def _yield_to_messages(self, step: float = 0.02) -> None:
+        """Wait while messages are being stored (the activity counter moves), at
+        most ``defer_max`` seconds: message delivery goes first."""
+        if self._activity is None:
+            return
+        started = time.monotonic()
+        last = self._activity()
+        while time.monotonic() - started < self.defer_max:
+            await asyncio.sleep(step)
+            now = self._activity()
+            if now == last:
+                return
+            last = now
 
     def _now_ms(self) -> int:
         return int(self._clock.time() * 1000)

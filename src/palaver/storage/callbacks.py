@@ -125,11 +125,11 @@ def _row(r: Any) -> OutboxRow:
 
 
 #: rows of one order key claimed and posted in one pass
-PER_KEY = 20
+PER_KEY = 50
 
 
 async def due(
-    conn: AsyncConnection, now_ms: int, *, scan: int = 2000, per_key: int = PER_KEY
+    conn: AsyncConnection, now_ms: int, *, scan: int = 1000, per_key: int = PER_KEY
 ) -> tuple[list[list[OutboxRow]], int | None]:
     """Rows to deliver now, per order key (each list oldest first): the first
     ``per_key`` pending rows of every key whose oldest pending row is due (past

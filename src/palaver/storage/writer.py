@@ -121,6 +121,7 @@ class MessageWriter:
         self._task: asyncio.Task[None] | None = None
         self.batches = 0
         self.written = 0
+        self.submitted = 0  # writes queued since start (moves while messages arrive)
 
     def start(self) -> None:
         """Start the writer task (idempotent)."""
@@ -133,6 +134,7 @@ class MessageWriter:
         Writes are committed in the order they were submitted.
         """
         self.start()
+        self.submitted += 1
         fut: asyncio.Future[Written] = asyncio.get_running_loop().create_future()
         self._queue.put_nowait((op, fut))
         return fut
