@@ -20,6 +20,9 @@ Scenarios (``--scenario NAME``, repeatable; default: all, in this order):
                   per message of one over the other
 - ``media``       10. (issue 11 §5) 500 uploads of 1 MB by 100 concurrent callers,
                   then their downloads: MB/s, server CPU per MB, peak RSS
+- ``c2c_burst_callbacks`` 11. (issue 12 §5) the K=4 C2C burst without callbacks,
+                  then with ``C2C.CallbackAfterSendMsg`` on to a local receiver:
+                  throughput ratio and how far the callbacks lag
 
 Each scenario runs real ``palaver serve`` processes pinned to core 0 and a
 separate load generator process (``bench/loadgen.py``) pinned to core 1; this

@@ -285,6 +285,121 @@ async def c2c_burst_tencent(ctx: Ctx) -> list[Row]:
     return rows
 
 
+# -- 10. C2C burst with C2C.CallbackAfterSendMsg on (issue 12 §5) ---------------------
+
+
+class CallbackReceiver:
+    """An app backend on 127.0.0.1 (in this process, core 1) that answers every
+    callback OK and notes, for each, how long after its ``EventTime`` it arrived."""
+
+    def __init__(self) -> None:
+        self.lags_ms: list[float] = []
+        self.last_at = 0.0
+        self.port = 0
+        self._runner: Any = None
+        self.enough = asyncio.Event()
+        self.expect = 0
+
+    async def _handle(self, request: Any) -> Any:
+        from aiohttp import web
+
+        body = await request.json()
+        now = time.time()
+        self.lags_ms.append(now * 1000 - body["EventTime"])
+        self.last_at = now
+        if self.expect and len(self.lags_ms) >= self.expect:
+            self.enough.set()
+        return web.json_response({"ActionStatus": "OK", "ErrorCode": 0, "ErrorInfo": ""})
+
+    async def __aenter__(self) -> CallbackReceiver:
+        from aiohttp import web
+
+        app = web.Application()
+        app.router.add_post("/cb", self._handle)
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self._runner.cleanup()
+
+
+async def c2c_burst_callbacks(ctx: Ctx) -> list[Row]:
+    """The K=4 C2C burst twice, each on a fresh server: without callbacks, then with
+    ``C2C.CallbackAfterSendMsg`` on, delivered to a local receiver. The second row
+    carries ``throughput_ratio`` (its msg/s over the first's) and the callbacks'
+    lag behind their messages (receive time - ``EventTime``: p50/p99/max) and
+    ``drain_s``, how long after the burst's end the last callback arrived."""
+    sz = ctx.sizes
+    k = 4
+    rows: list[Row] = []
+    base: Row | None = None
+    for with_cb in (False, True):
+        name = f"cbburst{'on' if with_cb else 'off'}"
+        data = ctx.tmp / name
+        data.mkdir(parents=True, exist_ok=True)
+        storage = ["--data-dir", str(data)]
+        key = secrets.token_hex(32)
+        sdkappid = await harness.create_app(storage, key)
+        async with CallbackReceiver() as receiver:
+            if with_cb:
+                await harness.run_palaver(
+                    "app",
+                    "set",
+                    str(sdkappid),
+                    f"callback_url=http://127.0.0.1:{receiver.port}/cb",
+                    'callback_commands=["C2C.CallbackAfterSendMsg"]',
+                    *storage,
+                )
+            async with single_node(ctx, name, pair_users("bench", k), app=(sdkappid, key)) as node:
+                await node.gen("pairs", pairs=k)
+                w = await burst(node, sz.warmup_total, sz.burst_window, pairs=k)
+                if with_cb:  # the warm-up's callbacks first
+                    receiver.expect = w["messages"]
+                    await asyncio.wait_for(receiver.enough.wait(), 120)
+                    receiver.lags_ms.clear()
+                    receiver.enough.clear()
+                r = await burst(node, sz.burst_total, sz.burst_window, pairs=k)
+                ended = time.time()
+                row = c2c_row(
+                    "11 c2c_burst_callbacks",
+                    f"K={k} callbacks {'on' if with_cb else 'off'} N={r['messages']:,}",
+                    r,
+                    node.server.hwm_kb(),
+                    w,
+                )
+                if with_cb:
+                    receiver.expect = r["messages"]
+                    if len(receiver.lags_ms) < receiver.expect:
+                        await asyncio.wait_for(receiver.enough.wait(), 300)
+                    lags = sorted(receiver.lags_ms)
+                    row["callbacks"] = len(lags)
+                    row["callback_lag_p50_ms"] = lags[len(lags) // 2]
+                    row["callback_lag_p99_ms"] = lags[min(len(lags) - 1, int(len(lags) * 0.99))]
+                    row["callback_lag_max_ms"] = lags[-1]
+                    row["drain_s"] = max(0.0, receiver.last_at - ended)
+                    assert base is not None
+                    row["throughput_ratio"] = row["msgs_per_s"] / max(base["msgs_per_s"], 1e-9)
+                else:
+                    base = row
+                rows.append(row)
+                ctx.log(
+                    summary(row)
+                    + (
+                        f"; callbacks {row['callbacks']:,}, lag p50"
+                        f" {row['callback_lag_p50_ms']:.0f} ms p99"
+                        f" {row['callback_lag_p99_ms']:.0f} ms, drained {row['drain_s']:.2f} s"
+                        f" after the burst, throughput x{row['throughput_ratio']:.3f}"
+                        if with_cb
+                        else ""
+                    )
+                )
+    return rows
+
+
 # -- 2. C2C paced --------------------------------------------------------------------
 
 
@@ -1007,5 +1122,6 @@ SCENARIOS: dict[str, Scenario] = {
     "group_fanout": group_fanout,
     "c2c_burst_tencent": c2c_burst_tencent,
     "media": media,
+    "c2c_burst_callbacks": c2c_burst_callbacks,
 }
 ALIASES = {"sendmsg": "rest_sendmsg"}

@@ -91,6 +91,17 @@ class Settings(BaseSettings):
         30, ge=1, description="days a client may stay away and still resume from its cursor"
     )
 
+    # Callbacks to app backends (docs/callbacks.md); each app sets its URL and commands
+    callback_retry_base: float = Field(
+        1.0, gt=0, description="seconds before an after-callback's first retry (doubles each try)"
+    )
+    callback_retry_max: float = Field(
+        300.0, gt=0, description="longest wait between two tries of an after-callback, seconds"
+    )
+    callback_concurrency: int = Field(
+        16, ge=1, le=1024, description="conversations whose callbacks are delivered at once"
+    )
+
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 
     @property

@@ -178,6 +178,12 @@ class Connection:
 
     # -- sending --------------------------------------------------------
 
+    @property
+    def client_ip(self) -> str:
+        """The peer's IP address ("" if unknown)."""
+        peer = self._transport.get_extra_info("peername") if self._transport else None
+        return str(peer[0]) if isinstance(peer, tuple) and peer else ""
+
     def send_push(self, push: Outbound) -> None:
         """Send a push, encoded in this connection's protocol (once per protocol)."""
         self.send(push.frame(self.codec))

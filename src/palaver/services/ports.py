@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Protocol
 
@@ -103,6 +103,20 @@ class FileStore(Protocol):
 
     async def delete(self, blob: str) -> None:
         """Forget ``blob`` (no error if it is not stored)."""
+
+
+class CallbackTransport(Protocol):
+    """Posts third-party callbacks to an app backend over HTTP(S)."""
+
+    async def post(
+        self, url: str, params: Mapping[str, str], body: bytes, seconds: float
+    ) -> tuple[int, bytes]:
+        """POST ``body`` (JSON) to ``url`` with the query ``params``; (HTTP
+        status, response body). Raises :class:`TimeoutError` after ``seconds``
+        seconds, :class:`ConnectionError` when the backend cannot be reached."""
+
+    async def close(self) -> None:
+        """Close pooled connections."""
 
 
 class Clock(Protocol):
