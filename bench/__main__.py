@@ -18,6 +18,11 @@ Scenarios (``--scenario NAME``, repeatable; default: all, in this order):
 - ``c2c_burst_tencent`` 9. (issue 10 §5) the C2C burst with Palaver's protocol,
                   then with clients speaking Tencent's (``/binfo``): server CPU
                   per message of one over the other
+- ``media``       10. (issue 11 §5) 500 uploads of 1 MB by 100 concurrent callers,
+                  then their downloads: MB/s, server CPU per MB, peak RSS
+- ``c2c_burst_callbacks`` 11. (issue 12 §5) the K=4 C2C burst without callbacks,
+                  then with ``C2C.CallbackAfterSendMsg`` on to a local receiver:
+                  throughput ratio and how far the callbacks lag
 
 Each scenario runs real ``palaver serve`` processes pinned to core 0 and a
 separate load generator process (``bench/loadgen.py``) pinned to core 1; this
@@ -417,6 +422,10 @@ def healthy(rows: list[Row]) -> bool:
             if r.get(k):
                 return False
         if r.get("failed") or r.get("errors_acked") or r.get("timed_out"):
+            return False
+        if r.get("mismatched") or r.get("uploaded", r.get("count")) != r.get("count"):
+            return False  # media: every upload stored, every download byte-identical
+        if "downloaded" in r and r["downloaded"] != r["count"]:
             return False
     return True
 

@@ -10,7 +10,7 @@ from collections.abc import AsyncIterator
 
 from aiohttp import web
 
-from palaver.api import ops, tencent
+from palaver.api import media, ops, tencent
 from palaver.api.rest import RestApi
 from palaver.api.web import add_routes, security_headers
 from palaver.api.ws import WebSocketEndpoint
@@ -25,9 +25,10 @@ HUB_KEY = web.AppKey("hub", Hub)
 
 def build_app(hub: Hub) -> web.Application:
     """The aiohttp application for a hub: ``/v4/{service}/{command}`` (REST), ``/ws``
-    (Palaver's clients), ``/binfo`` (Tencent's SDK, see :mod:`palaver.api.tencent`),
-    ``/`` (chat UI), ``/sdk/palaver-chat.js``, ``/healthz``, ``/readyz`` and, with
-    ``metrics_token`` set and no ``metrics_port``, ``/metrics`` (:mod:`palaver.api.ops`).
+    (Palaver's clients), ``/binfo`` (Tencent's SDK, see :mod:`palaver.api.tencent`), ``/media/...``
+    (uploads and downloads, :mod:`palaver.api.media`), ``/`` (chat UI),
+    ``/sdk/palaver-chat.js``, ``/healthz``, ``/readyz`` and, with ``metrics_token`` set and no
+    ``metrics_port``, ``/metrics`` (:mod:`palaver.api.ops`).
     The node's :class:`~palaver.metrics.Monitor` is ``app[ops.MONITOR_KEY]``."""
     app = web.Application(
         client_max_size=hub.settings.rest_max_body_bytes, middlewares=[security_headers]
@@ -38,6 +39,7 @@ def build_app(hub: Hub) -> web.Application:
     app.router.add_route("GET", "/v4/{service}/{command}", rest.handle)
     app.router.add_get("/ws", WebSocketEndpoint(hub).handle)
     tencent.add_routes(app, hub)
+    media.add_routes(app, hub)
 
     monitor = Monitor(hub, timeout=hub.settings.readiness_timeout)
     on_main = hub.settings.metrics_port is None and hub.settings.metrics_token is not None

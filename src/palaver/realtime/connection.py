@@ -188,6 +188,12 @@ class Connection:
         """Frames waiting in this connection's send queue."""
         return len(self._queue)
 
+    @property
+    def client_ip(self) -> str:
+        """The peer's IP address ("" if unknown)."""
+        peer = self._transport.get_extra_info("peername") if self._transport else None
+        return str(peer[0]) if isinstance(peer, tuple) and peer else ""
+
     def send_push(self, push: Outbound) -> None:
         """Send a push, encoded in this connection's protocol (once per protocol)."""
         self.send(push.frame(self.codec))

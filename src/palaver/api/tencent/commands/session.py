@@ -7,6 +7,8 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
+import orjson
+
 from palaver.api.tencent.core import (
     NO_ANSWER,
     Body,
@@ -194,11 +196,20 @@ class FetchConfig(Body):
 
 @command("im_sdk_config_mgr", "fetch_config", FetchConfig, anonymous=True)
 async def fetch_config(s: TencentSession, d: FetchConfig) -> dict[str, Any]:
-    """Cloud config: none (the SDK keeps its defaults)."""
+    """Cloud config: uploads through Palaver's simple signatures (``simple_cos``) and the
+    app's upload limits in MB (``upload_size_limit`` ``{i, a, v, f}``), which the SDK
+    checks before it uploads; nothing else (the SDK keeps its defaults)."""
+    config: dict[str, str] = {"simple_cos": "1"}
+    app = await s.hub.apps.get(d.uint32_sdkappid) if d.uint32_sdkappid else None
+    if app is not None:
+        mb = {k: s.hub.media.limit(app, k) >> 20 for k in ("image", "sound", "video", "file")}
+        config["upload_size_limit"] = orjson.dumps(
+            {"i": mb["image"], "a": mb["sound"], "v": mb["video"], "f": mb["file"]}
+        ).decode()
     return {
         "int32_error_code": 0,
         "str_error_message": "",
-        "str_json_config": "{}",
+        "str_json_config": orjson.dumps(config).decode(),
         "uint32_expired_time": 3600,
         "uint32_sdkappid": d.uint32_sdkappid,
         "uint64_version": 1,
