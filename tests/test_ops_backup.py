@@ -53,6 +53,8 @@ class Load:
 
     acked: dict[tuple[str, str], list[tuple[int, float]]] = field(default_factory=dict)
     stop: asyncio.Event = field(default_factory=asyncio.Event)
+    #: stop by itself after this many messages in all (None: only when told)
+    limit: int | None = None
 
     @property
     def count(self) -> int:
@@ -84,6 +86,8 @@ async def send_load(session: aiohttp.ClientSession, port: int, load: Load) -> No
         acked = load.acked.setdefault((a, b), [])
         for i in range(MAX_PER_PAIR):
             if load.stop.is_set() or time.monotonic() > deadline:
+                return
+            if load.limit is not None and load.count >= load.limit:
                 return
             body = {
                 "From_Account": a,

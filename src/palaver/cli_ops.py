@@ -5,6 +5,7 @@ Commands::
     palaver backup DEST            a consistent copy of the live database
     palaver restore BACKUP         put a backup in place (server stopped), then migrate
     palaver migrate                upgrade the schema to this release's (``--check``: only tell)
+    palaver migrate-db --from URL --to URL        copy a database (SQLite → PostgreSQL)
     palaver account export APP USER [-o FILE]   one user's data as JSON
     palaver account erase APP USER [--messages redact|keep] --yes
 
@@ -29,6 +30,7 @@ from palaver.errors import ImError
 from palaver.services.userdata import MessagesRule, UserData
 from palaver.storage import Database
 from palaver.storage.backup import BackupError, backup, restore
+from palaver.storage.transfer import TransferError, transfer
 
 
 async def _migrate(url: str) -> tuple[str | None, str | None]:
@@ -124,6 +126,29 @@ def _revisions(url: str) -> tuple[str | None, str]:
         _fail(f"error: database {safe_url(url)}: {exc}")
 
 
+@click.command("migrate-db")
+@click.option("--from", "src", required=True, metavar="URL", help="The database to copy.")
+@click.option("--to", "dst", required=True, metavar="URL", help="The database to copy into.")
+@click.option("--force", is_flag=True, help="Replace what the target database holds.")
+def migrate_db_cmd(src: str, dst: str, force: bool) -> None:
+    """Copy every table of one database into another, e.g. a SQLite deployment
+    into PostgreSQL (sqlite+aiosqlite:///srv/palaver/palaver.db →
+    postgresql+asyncpg://palaver@db/palaver), then compare row counts."""
+    out = _console()
+
+    def progress(table: str, rows: int) -> None:
+        out.print(f"  {table}: {rows:,} rows")
+
+    out.print(f"Copying {safe_url(src)} → {safe_url(dst)}", soft_wrap=True)
+    try:
+        done = asyncio.run(transfer(src, dst, force=force, progress=progress))
+    except TransferError as exc:
+        _fail(f"error: {exc}")
+    except (OSError, SQLAlchemyError) as exc:
+        _fail(f"error: {type(exc).__name__}: {exc}")
+    out.print(f"Copied {sum(done.values()):,} rows in {len(done)} tables; row counts match")
+
+
 T = TypeVar("T")
 
 
@@ -207,5 +232,5 @@ def account_erase(
 
 def register_ops(group: click.Group) -> None:
     """Add the operators' commands to the ``palaver`` group."""
-    for cmd in (backup_cmd, restore_cmd, migrate_cmd, account):
+    for cmd in (backup_cmd, restore_cmd, migrate_cmd, migrate_db_cmd, account):
         group.add_command(cmd)
