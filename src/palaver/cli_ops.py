@@ -6,6 +6,7 @@ Commands::
     palaver restore BACKUP         put a backup in place (server stopped), then migrate
     palaver migrate                upgrade the schema to this release's (``--check``: only tell)
     palaver migrate-db --from URL --to URL        copy a database (SQLite → PostgreSQL)
+    palaver stats [--days N]       apps, accounts, groups, messages per day, storage used
     palaver account export APP USER [-o FILE]   one user's data as JSON
     palaver account erase APP USER [--messages redact|keep] --yes
 
@@ -17,18 +18,22 @@ stderr, without secrets), 2 bad options.
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 import orjson
+from rich.table import Table
 from sqlalchemy.exc import SQLAlchemyError
 
 from palaver.cli_common import SettingsSource, _console, _fail, safe_url, settings_options
 from palaver.errors import ImError
 from palaver.services.userdata import MessagesRule, UserData
 from palaver.storage import Database
+from palaver.storage import stats as stats_store
 from palaver.storage.backup import BackupError, backup, restore
 from palaver.storage.transfer import TransferError, transfer
 
@@ -149,6 +154,79 @@ def migrate_db_cmd(src: str, dst: str, force: bool) -> None:
     out.print(f"Copied {sum(done.values()):,} rows in {len(done)} tables; row counts match")
 
 
+@click.command("stats")
+@click.option("--days", type=click.IntRange(1, 366), default=7, show_default=True,
+              help="Days of messages-per-day to show.")  # fmt: skip
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of tables.")
+@settings_options
+def stats_cmd(days: int, as_json: bool, source: SettingsSource) -> None:
+    """Apps, accounts, groups, messages (C2C and group), messages per day (UTC)
+    and the storage the database takes. Online users: ``palaver_online_users``
+    on each node's /metrics."""
+    url = source.load().effective_database_url
+    today = int(time.time()) // stats_store.DAY * stats_store.DAY
+    since = today - (days - 1) * stats_store.DAY
+
+    async def go() -> tuple[list[stats_store.AppFigures], int]:
+        db = Database.for_cli(url)
+        try:
+            await db.migrate()
+            async with db.read() as conn:
+                return await stats_store.app_figures(conn, since), await stats_store.size_bytes(
+                    conn
+                )
+        finally:
+            await db.close()
+
+    try:
+        figures, size = asyncio.run(go())
+    except (OSError, SQLAlchemyError) as exc:
+        _fail(f"error: database {safe_url(url)}: {exc}")
+    day_list = [since + i * stats_store.DAY for i in range(days)]
+    if as_json:
+        doc = {
+            "StorageBytes": size,
+            "Apps": [
+                {
+                    "SDKAppID": f.sdkappid,
+                    "Accounts": f.accounts,
+                    "Groups": f.groups,
+                    "C2CMessages": f.c2c_messages,
+                    "GroupMessages": f.group_messages,
+                    "MessagesPerDay": {_day(d): f.per_day.get(d, 0) for d in day_list},
+                }
+                for f in figures
+            ],
+        }
+        click.echo(orjson.dumps(doc, option=orjson.OPT_INDENT_2).decode())
+        return
+    out = _console()
+    out.print(f"Database {safe_url(url)}: {size:,} bytes", soft_wrap=True)
+    table = Table(title="Apps", title_justify="left")
+    for name in ("SDKAppID", "Accounts", "Groups", "C2C messages", "Group messages"):
+        table.add_column(name, justify="right", no_wrap=True)
+    for f in figures:
+        table.add_row(
+            str(f.sdkappid),
+            f"{f.accounts:,}",
+            f"{f.groups:,}",
+            f"{f.c2c_messages:,}",
+            f"{f.group_messages:,}",
+        )
+    out.print(table)
+    per_day = Table(title="Messages per day (UTC)", title_justify="left")
+    per_day.add_column("Day", no_wrap=True)
+    for f in figures:
+        per_day.add_column(str(f.sdkappid), justify="right", no_wrap=True)
+    for d in day_list:
+        per_day.add_row(_day(d), *(f"{f.per_day.get(d, 0):,}" for f in figures))
+    out.print(per_day)
+
+
+def _day(t: int) -> str:
+    return datetime.fromtimestamp(t, UTC).strftime("%Y-%m-%d")
+
+
 T = TypeVar("T")
 
 
@@ -232,5 +310,5 @@ def account_erase(
 
 def register_ops(group: click.Group) -> None:
     """Add the operators' commands to the ``palaver`` group."""
-    for cmd in (backup_cmd, restore_cmd, migrate_cmd, migrate_db_cmd, account):
+    for cmd in (backup_cmd, restore_cmd, migrate_cmd, migrate_db_cmd, stats_cmd, account):
         group.add_command(cmd)
