@@ -7,6 +7,7 @@ Rules follow Tencent IM ``openim/sendmsg``, ``importmsg``, ``admin_getroammsg``,
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -107,6 +108,10 @@ def parse_msg_key(msg_key: str) -> int | None:
     return int(head) if head.isdigit() and len(head) < 19 else None
 
 
+#: Messages deleted per transaction by :meth:`MessageService.purge_expired`.
+PURGE_BATCH = 2000
+
+
 class MessageService:
     """C2C messaging for every app.
 
@@ -138,17 +143,31 @@ class MessageService:
         self._publisher = publisher
         self._clock = clock or SystemClock()
 
-    async def purge_expired(self, apps: Iterable[App], now: int | None = None) -> int:
-        """Delete messages older than each app's ``history_retention_days``; returns the count."""
+    async def purge_expired(
+        self, apps: Iterable[App], now: int | None = None, batch: int = PURGE_BATCH
+    ) -> int:
+        """Delete messages older than each app's ``history_retention_days``; returns the count.
+
+        In transactions of at most ``batch`` messages, oldest first, yielding to
+        the event loop between two: the group-commit writer (which waits for
+        the same SQLite write lock, first come first served) commits between
+        two batches, so a purge of a million messages never stalls delivery.
+        """
         now = int(self._clock.time()) if now is None else now
         total = 0
         for app in apps:
             days = app.settings.history_retention_days
-            if days:
+            if not days:
+                continue
+            while True:
                 async with self._db.write() as conn:
-                    total += await msg_store.purge_older_than(
-                        conn, app.sdkappid, now - days * 86400
+                    n = await msg_store.purge_older_than(
+                        conn, app.sdkappid, now - days * 86400, limit=batch
                     )
+                total += n
+                if n < batch:
+                    break
+                await asyncio.sleep(0)
         return total
 
     async def _check_parties(self, app: App, sender: str, receiver: str, check: bool) -> None:

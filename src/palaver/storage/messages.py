@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, or_, select, tuple_, update
+from sqlalchemy import and_, func, or_, select, tuple_, update
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -293,9 +293,16 @@ async def last_seq(conn: AsyncConnection, app_id: int, conv_id: str) -> int:
     return int(v or 0)
 
 
-async def purge_older_than(conn: AsyncConnection, app_id: int, before_time: int) -> int:
-    """Delete messages sent before ``before_time`` (history retention); returns the count."""
-    res = await conn.execute(
-        messages.delete().where(messages.c.app_id == app_id, messages.c.msg_time < before_time)
-    )
+async def purge_older_than(
+    conn: AsyncConnection, app_id: int, before_time: int, limit: int | None = None
+) -> int:
+    """Delete messages sent before ``before_time`` (history retention), at most
+    ``limit`` of them (the oldest first; ``None``: all); returns the count."""
+    m = messages.c
+    old = and_(m.app_id == app_id, m.msg_time < before_time)
+    if limit is None:
+        res = await conn.execute(messages.delete().where(old))
+    else:
+        ids = select(m.id).where(old).order_by(m.msg_time, m.id).limit(limit).scalar_subquery()
+        res = await conn.execute(messages.delete().where(m.id.in_(ids)))
     return int(res.rowcount or 0)

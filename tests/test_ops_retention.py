@@ -1,0 +1,60 @@
+"""Retention (issue 14 §2): messages past an app's ``history_retention_days`` are
+purged in small transactions, so a big purge never holds up live sends."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+import orjson
+
+from conftest import RunningServer
+from palaver.storage.messages import NewMessage, c2c_conv_id
+from palaver.storage.writer import C2CWrite, write_batch
+
+OLD = 40_000
+BATCH = 400
+
+
+async def test_a_big_purge_lets_sends_through(server: RunningServer) -> None:
+    await server.import_users("old", "new")
+    body = orjson.dumps([{"MsgType": "TIMTextElem", "MsgContent": {"Text": "old"}}]).decode()
+    long_ago = int(time.time()) - 30 * 86400
+    app_id = server.app.sdkappid
+    for start in range(0, OLD, 5000):
+        ops = [
+            C2CWrite(
+                app_id,
+                NewMessage(c2c_conv_id("old", "new"), "old", "new", long_ago + i, i, 0, body),
+            )
+            for i in range(start, start + 5000)
+        ]
+        await server.hub.db.run_write(write_batch, ops)
+    app = await server.hub.apps.update_settings(app_id, history_retention_days=3)
+
+    purge = asyncio.create_task(server.hub.messages.purge_expired([app], batch=BATCH))
+    acked_while_purging = 0
+    for i in range(3):
+        r = await server.ok(
+            "openim",
+            "sendmsg",
+            {"From_Account": "new", "To_Account": "old", "MsgRandom": 10**6 + i,
+             "MsgBody": [{"MsgType": "TIMTextElem", "MsgContent": {"Text": f"fresh {i}"}}]},
+        )  # fmt: skip
+        assert r["ErrorCode"] == 0
+        acked_while_purging += not purge.done()
+    assert acked_while_purging == 3, "a send waited for the whole purge"
+    assert await purge == OLD
+
+    r = await server.ok(
+        "openim",
+        "admin_getroammsg",
+        {"Operator_Account": "old", "Peer_Account": "new", "MaxCnt": 100, "MinTime": 0,
+         "MaxTime": 2**31 - 1},
+    )  # fmt: skip
+    assert [m["MsgBody"][0]["MsgContent"]["Text"] for m in r["MsgList"]] == [
+        "fresh 0",
+        "fresh 1",
+        "fresh 2",
+    ]
+    assert await server.hub.messages.purge_expired([app], batch=BATCH) == 0
