@@ -308,3 +308,47 @@ async def test_json_log_lines(tmp_path: Path, nodes: list[Node]) -> None:
     records = [orjson.loads(ln) for ln in lines]
     assert {"ts", "level", "logger", "msg"} <= set(records[0])
     assert any("listening" in r["msg"] for r in records), records
+
+
+async def test_callback_deliveries_and_lag(data_dir: Path) -> None:
+    """An app backend that answers: its after-send callback shows up as delivered,
+    with its lag and request time."""
+    answers: list[int] = []
+
+    async def backend(request: web.Request) -> web.Response:
+        answers.append(200)
+        return web.json_response({"ActionStatus": "OK", "ErrorCode": 0, "ErrorInfo": ""})
+
+    backend_app = web.Application()
+    backend_app.router.add_post("/cb", backend)
+    backend_runner = web.AppRunner(backend_app)
+    await backend_runner.setup()
+    port = free_port()
+    await web.TCPSite(backend_runner, "127.0.0.1", port).start()
+    try:
+        async with running(data_dir, metrics_token=TOKEN) as node:
+            await node.hub.apps.update_settings(
+                SDKAPPID,
+                callback_url=f"http://127.0.0.1:{port}/cb",
+                callback_commands=["C2C.CallbackAfterSendMsg"],
+            )
+            r = await node.rest(
+                "im_open_login_svc", "multiaccount_import", {"Accounts": ["a", "b"]}
+            )
+            assert r["ErrorCode"] == 0, r
+            r = await node.rest(
+                "openim",
+                "sendmsg",
+                {"From_Account": "a", "To_Account": "b", "MsgRandom": 1,
+                 "MsgBody": [{"MsgType": "TIMTextElem", "MsgContent": {"Text": "x"}}]},
+            )  # fmt: skip
+            assert r["ErrorCode"] == 0, r
+            await wait_for_value(node, "palaver_callbacks_delivered_total", 1)
+            m = await node.metrics()
+            assert m["palaver_callback_lag_seconds_count"] == 1
+            assert m["palaver_callback_request_seconds_count"] == 1
+            assert m["palaver_callbacks_retried_total"] == 0
+            assert m["palaver_callbacks_dead_total"] == 0
+            assert answers == [200]
+    finally:
+        await backend_runner.cleanup()

@@ -125,6 +125,7 @@ class NodeCollector(Collector):
         yield from self._connections()
         yield from self._messages()
         yield from self._rest()
+        yield from self._callbacks()
         yield from self._health()
 
     def _connections(self) -> Iterator[Metric]:
@@ -197,6 +198,32 @@ class NodeCollector(Collector):
         for (command, code), n in sorted(self.hub.stats.rest_calls.items()):
             calls.add_metric([command, str(code)], n)
         yield calls
+
+    def _callbacks(self) -> Iterator[Metric]:
+        cb = self.hub.callbacks
+        yield CounterMetricFamily(
+            "palaver_callbacks_delivered",
+            "Callbacks the app backends answered with 2xx",
+            cb.delivered,
+        )
+        yield CounterMetricFamily(
+            "palaver_callbacks_retried",
+            "Callback tries that failed and were scheduled again",
+            cb.retried,
+        )
+        yield CounterMetricFamily(
+            "palaver_callbacks_dead", "Callbacks given up after callback_max_attempts", cb.dead
+        )
+        yield _histogram(
+            "palaver_callback_lag_seconds",
+            "Event stored → its callback delivered (after-callbacks), seconds",
+            cb.lag_seconds,
+        )
+        yield _histogram(
+            "palaver_callback_request_seconds",
+            "One callback request → its answer (or failure), seconds",
+            cb.request_seconds,
+        )
 
     def _health(self) -> Iterator[Metric]:
         hub = self.hub

@@ -41,6 +41,7 @@ from palaver.errors import Code, ImError
 from palaver.model import callbacks as cb
 from palaver.services.ports import CallbackTransport, Clock, SystemClock
 from palaver.services.sending import Draft, SendContext
+from palaver.stats import LATENCY_BUCKETS, Histogram
 from palaver.storage import Database
 from palaver.storage import callbacks as store
 from palaver.storage.callbacks import NewCallback, OutboxRow, Outcome
@@ -118,6 +119,10 @@ def delivery_body(row: OutboxRow) -> dict[str, Any]:
     return body
 
 
+#: Callback lag buckets, seconds: retries stretch it to minutes.
+CALLBACK_LAG_BUCKETS = (0.01, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, 300.0, 900.0)
+
+
 class CallbackService:
     """Sends an app's callbacks: before-callbacks now, after-callbacks through
     the outbox and its delivery worker. Implements
@@ -166,6 +171,12 @@ class CallbackService:
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self.delivered = 0  # deliveries since start (for tests and benches)
+        #: tries that failed and were scheduled again, and callbacks given up (``/metrics``)
+        self.retried = 0
+        self.dead = 0
+        #: event → delivered (lag) and request → answer, seconds (``/metrics``)
+        self.lag_seconds = Histogram(CALLBACK_LAG_BUCKETS)
+        self.request_seconds = Histogram(LATENCY_BUCKETS)
 
     # --- requests ---------------------------------------------------------------------------
 
@@ -421,13 +432,16 @@ class CallbackService:
             error = str(exc) or type(exc).__name__
         latency = int((time.monotonic() - started) * 1000)
         now = self._now_ms()
+        self.request_seconds.observe(latency / 1000)
         if error is None:
             self.delivered += 1
+            self.lag_seconds.observe(max(0, now - row.created_ms) / 1000)
             return Outcome(
                 row.id, store.DELIVERED, done_ms=now, latency_ms=latency, http_status=status
             )
         tries = row.attempts + 1
         if tries >= app.settings.callback_max_attempts:
+            self.dead += 1
             log.warning(
                 "app %s: callback %s #%d dead after %d tries: %s",
                 app.sdkappid,
@@ -439,6 +453,7 @@ class CallbackService:
             return Outcome(
                 row.id, store.DEAD, done_ms=now, latency_ms=latency, http_status=status, error=error
             )
+        self.retried += 1
         delay = min(self.retry_max, self.retry_base * 2 ** (tries - 1)) * random.uniform(1, 1.2)
         return Outcome(
             row.id,
