@@ -352,3 +352,54 @@ async def test_callback_deliveries_and_lag(data_dir: Path) -> None:
             assert answers == [200]
     finally:
         await backend_runner.cleanup()
+
+
+async def test_log_lines_carry_the_request_id(data_dir: Path) -> None:
+    """A REST call's ``X-Request-Id`` is echoed, and a line logged while serving it
+    (here: the app backend's before-send callback got no answer) carries it in
+    the JSON log format; a call without one gets a new id."""
+    import logging
+
+    import orjson
+
+    from palaver.cli import JsonLogFormatter
+    from palaver.logcontext import RequestIdFilter
+
+    lines: list[str] = []
+
+    class Collect(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            lines.append(self.format(record))
+
+    handler = Collect()
+    handler.setFormatter(JsonLogFormatter())
+    handler.addFilter(RequestIdFilter())
+    logging.getLogger().addHandler(handler)
+    try:
+        async with running(data_dir) as node:
+            await node.hub.apps.update_settings(
+                SDKAPPID,
+                callback_url=f"http://127.0.0.1:{free_port()}/nobody-listens",
+                callback_commands=["C2C.CallbackBeforeSendMsg"],
+            )
+            r = await node.rest(
+                "im_open_login_svc", "multiaccount_import", {"Accounts": ["a", "b"]}
+            )
+            assert r["ErrorCode"] == 0, r
+            q = f"sdkappid={SDKAPPID}&identifier={ADMIN}&usersig={node.sig(ADMIN)}&random=1"
+            body = {"From_Account": "a", "To_Account": "b", "MsgRandom": 1,
+                    "MsgBody": [{"MsgType": "TIMTextElem", "MsgContent": {"Text": "x"}}]}  # fmt: skip
+            async with node.session.post(
+                f"{node.url}/v4/openim/sendmsg?{q}", json=body, headers={"X-Request-Id": "trace-42"}
+            ) as resp:
+                assert resp.headers["X-Request-Id"] == "trace-42"
+                assert (await resp.json(content_type=None))["ErrorCode"] == 0
+            async with node.session.post(f"{node.url}/v4/openim/sendmsg?{q}", json=body) as resp:
+                other = resp.headers["X-Request-Id"]
+                assert other and other != "trace-42"
+    finally:
+        logging.getLogger().removeHandler(handler)
+    records = [orjson.loads(line) for line in lines]
+    missed = [r for r in records if "got no answer" in r["msg"]]
+    assert [r.get("request_id") for r in missed] == ["trace-42", other], records
+    assert all(node.sig(ADMIN) not in line for line in lines)

@@ -37,6 +37,7 @@ from palaver.cli_ops import register_ops
 from palaver.cli_usersig import usersig
 from palaver.demo import prepare_demo
 from palaver.errors import Code, ImError
+from palaver.logcontext import RequestIdFilter
 from palaver.services.apps import DEFAULT_ADMIN, App, AppService, AppSettings
 from palaver.settings import Settings
 from palaver.storage import Database
@@ -85,7 +86,8 @@ def _with_db(settings: Settings, work: Callable[[Database], Awaitable[T]]) -> T:
 
 class JsonLogFormatter(logging.Formatter):
     """One JSON object per line (``log_format = "json"``): ``ts`` (ISO 8601, UTC),
-    ``level``, ``logger``, ``msg`` and, for an exception, ``exc``."""
+    ``level``, ``logger``, ``msg``, ``request_id`` within a request
+    (:mod:`palaver.logcontext`) and, for an exception, ``exc``."""
 
     def format(self, record: logging.LogRecord) -> str:
         line: dict[str, Any] = {
@@ -94,6 +96,9 @@ class JsonLogFormatter(logging.Formatter):
             "logger": record.name,
             "msg": record.getMessage(),
         }
+        rid = getattr(record, "request_id", None)
+        if rid is not None:
+            line["request_id"] = rid
         if record.exc_info:
             line["exc"] = self.formatException(record.exc_info)
         return orjson.dumps(line).decode()
@@ -103,6 +108,7 @@ def _configure_logging(settings: Settings) -> None:
     if settings.log_format == "json":
         handler = logging.StreamHandler()
         handler.setFormatter(JsonLogFormatter())
+        handler.addFilter(RequestIdFilter())
         logging.basicConfig(level=settings.log_level, handlers=[handler])
         return
     logging.basicConfig(

@@ -29,6 +29,7 @@ from aiohttp import web
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from palaver.errors import Code, ImError
+from palaver.logcontext import new_request_id
 from palaver.usersig import UserSigInfo
 
 if TYPE_CHECKING:
@@ -207,6 +208,7 @@ class RestApi:
         name = request.match_info["command"]
         codes = SERVICES.get(service)
         label, code = "unknown", 0
+        rid = new_request_id(request.headers.get("X-Request-Id"))
         try:
             cmd = REGISTRY.get((service, name))
             if codes is None or cmd is None:
@@ -238,4 +240,6 @@ class RestApi:
             code = Code.ERR_SVR_ACCOUNT_INTERNAL_ERROR
             payload = envelope(codes, ImError(Code.ERR_SVR_ACCOUNT_INTERNAL_ERROR))
         self.hub.stats.rest_calls[(label, int(code))] += 1
-        return web.Response(body=payload, content_type="application/json")
+        return web.Response(
+            body=payload, content_type="application/json", headers={"X-Request-Id": rid}
+        )

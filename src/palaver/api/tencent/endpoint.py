@@ -32,6 +32,7 @@ from palaver.api.tencent.core import (
     set_current_request,
 )
 from palaver.errors import Code, ImError
+from palaver.logcontext import request_id
 from palaver.protocol.tencent.frames import (
     MAX_FRAME_BYTES,
     Request,
@@ -157,6 +158,7 @@ class TencentEndpoint:
 
     @staticmethod
     async def _run(session: TencentSession, req: Request, slots: asyncio.Semaphore) -> None:
+        request_id.set(f"{session.conn.id[:8]}:{req.seq}")
         try:
             answer(session, await run(session, req))
         finally:

@@ -20,6 +20,7 @@ from aiohttp import WSMsgType, web
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from palaver.errors import Code, ImError
+from palaver.logcontext import request_id
 from palaver.protocol.frames import (
     MAX_FRAME_BYTES,
     Request,
@@ -203,6 +204,7 @@ class WebSocketEndpoint:
 
     @staticmethod
     async def _run(session: Session, req: Request, slots: asyncio.Semaphore) -> None:
+        request_id.set(f"{session.conn.id[:8]}:{req.id}")
         try:
             session.answer(await run_op(session, req))
         finally:
