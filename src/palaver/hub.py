@@ -17,6 +17,7 @@ from palaver.realtime.catch_up import CatchUp
 from palaver.realtime.notifier import Notifier
 from palaver.realtime.registry import Registry
 from palaver.services.accounts import AccountService
+from palaver.services.admission import LoginGate
 from palaver.services.apps import AppService
 from palaver.services.conversations import ConversationService
 from palaver.services.groups import GroupServices
@@ -76,6 +77,8 @@ class Hub:
         )
         self.conversations = ConversationService(db, self.groups.reads, publisher)
         self.sessions = SessionService(db, self.apps, self.accounts, self.groups.reads, publisher)
+        #: admission control of both client protocols' logins (issue 20)
+        self.login_gate = LoginGate(settings.login_concurrency, settings.login_queue)
 
     @classmethod
     async def open(cls, settings: Settings) -> Hub:
