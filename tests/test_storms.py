@@ -17,13 +17,13 @@ import pytest
 
 from conftest import SDKAPPID, RunningServer
 from palaver.api.ws.core import MAX_IN_FLIGHT
-from palaver.errors import Code
+from palaver.client import EVENT, Chat
+from palaver.protocol.client import SERVER_BUSY, reconnect_delay
 from palaver.protocol.frames import CLOSE_HEARTBEAT
 from palaver.services.admission import RETRY_AFTER_MIN_MS, LoginGate, ServerBusy
 from palaver.services.sessions import LoginPlan
 from wsclient import ProtocolError, WsClient
 
-SERVER_BUSY = Code.ERR_SVR_ACCOUNT_SERVER_BUSY
 WAIT = 10.0  # bound of any single wait, seconds
 
 
@@ -209,3 +209,56 @@ def test_login_gate_hands_slots_over_in_order_and_refuses_beyond_its_queue() -> 
         assert order == ["a", "c"] and gate.active == 0 and gate.waiting == 0
 
     asyncio.run(scenario())
+
+
+# ------------------------------------------------------------------ SDK backoff
+
+
+def test_reconnect_delay_is_exponential_with_full_jitter_and_honours_the_hint() -> None:
+    assert reconnect_delay(0, 0.5, 15, 0.0) == 0.0  # full jitter: may come back at once
+    assert reconnect_delay(0, 0.5, 15, 0.5) == 0.25
+    assert reconnect_delay(3, 0.5, 15, 0.5) == 2.0  # window 0.5 * 2**3
+    assert reconnect_delay(10, 0.5, 15, 0.999) < 15  # capped
+    assert reconnect_delay(1000, 0.5, 15, 0.5) == 7.5  # no overflow
+    # a busy server's hint comes first; the jitter spreads those told the same
+    assert reconnect_delay(0, 0.5, 15, 0.0, retry_after=2.0) == 2.0
+    assert reconnect_delay(0, 0.5, 15, 0.5, retry_after=2.0) == 2.25
+
+
+async def test_the_sdk_retries_a_busy_login_after_the_hint_and_gets_in(
+    server: RunningServer,
+) -> None:
+    """Admission control turns alice's SDK away (one login at a time, none may
+    wait: bob's is in progress); the SDK waits the server's hint plus jitter
+    (a fake clock records it), tries again and gets in, and works."""
+    await server.import_users("alice", "bob")
+    server.hub.login_gate = gate = LoginGate(limit=1, queue=0)
+    release = hold_logins(server, "bob")
+    bob = client(server, "bob")
+    bob_in = asyncio.create_task(bob.connect())
+    await until(lambda: gate.active == 1)
+
+    chat = Chat(SDKAPPID, server.url)
+    waits: list[float] = []
+
+    async def fake_sleep(seconds: float) -> None:
+        waits.append(seconds)
+        release.set()  # time passes: the login in progress ends
+        await until(lambda: gate.active == 0)
+
+    chat._sleep = fake_sleep  # type: ignore[method-assign]
+    chat._rand = lambda: 0.5  # type: ignore[method-assign]
+    try:
+        await chat.login("alice", server.sig("alice"))
+        assert gate.refused == 1
+        assert len(waits) == 1 and waits[0] >= RETRY_AFTER_MIN_MS / 1000  # the hint, at least
+        assert chat.is_ready()
+        got: asyncio.Queue[Any] = asyncio.Queue()
+        chat.on(EVENT.MESSAGE_RECEIVED, got.put_nowait)
+        await bob_in
+        await bob.send_text("alice", "welcome", 1)
+        [message] = await asyncio.wait_for(got.get(), WAIT)
+        assert message.payload["text"] == "welcome"
+    finally:
+        await chat.logout()
+        await bob.close()
