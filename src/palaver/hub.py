@@ -23,6 +23,7 @@ from palaver.services.groups import GroupServices
 from palaver.services.messages import MessageService
 from palaver.services.ports import Clock, SystemClock
 from palaver.services.profiles import ProfileService
+from palaver.services.search import SearchService
 from palaver.services.sessions import SessionService
 from palaver.services.sns import SnsServices
 from palaver.settings import Settings
@@ -74,6 +75,7 @@ class Hub:
         self.groups = GroupServices(
             db, self.writer, self.accounts, publisher, self.presence, self.registry, self.clock
         )
+        self.search = SearchService(db)
         self.conversations = ConversationService(db, self.groups.reads, publisher)
         self.sessions = SessionService(db, self.apps, self.accounts, self.groups.reads, publisher)
 
