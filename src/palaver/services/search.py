@@ -13,9 +13,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
+import orjson
+
 from palaver.errors import Code, ImError
 from palaver.model.messages import GROUP_CONV_PREFIX, MessageRecord
-from palaver.model.search_text import Phrase, phrase
+from palaver.model.search_text import Phrase, normalize, phrase
 from palaver.storage import Database
 from palaver.storage import search as search_store
 from palaver.storage.messages import c2c_conv_id
@@ -25,6 +27,36 @@ if TYPE_CHECKING:
 
 MAX_KEYWORDS = 5
 MAX_COUNT = 100
+GENDER = "Tag_Profile_IM_Gender"
+BIRTHDAY = "Tag_Profile_IM_BirthDay"
+#: Group types found by non-members only if they are members (Tencent's private groups).
+PRIVATE_TYPES = ("Private", "Work")
+
+
+@dataclass(frozen=True)
+class Page:
+    """A page of users, groups or members: ``items``; ``total`` matching;
+    ``cursor`` for the next page (``""``: this is the last)."""
+
+    items: list[Any]
+    total: int
+    cursor: str
+
+
+def _like_keywords(keywords: Sequence[str]) -> list[str]:
+    """Keywords for substring matching on names: normalised (NFKC, case-folded), 1..5."""
+    if not keywords or len(keywords) > MAX_KEYWORDS:
+        raise ImError(Code.ERR_SVR_SEARCH_INVALID_PARAMETERS, f"1..{MAX_KEYWORDS} keywords")
+    out = [normalize(k).strip() for k in keywords]
+    if not all(out):
+        raise ImError(Code.ERR_SVR_SEARCH_INVALID_PARAMETERS, "empty keyword")
+    return out
+
+
+def _count(count: int) -> int:
+    if not 1 <= count <= MAX_COUNT:
+        raise ImError(Code.ERR_SVR_SEARCH_INVALID_PARAMETERS, f"count must be 1..{MAX_COUNT}")
+    return count
 
 
 @dataclass(frozen=True)
@@ -109,6 +141,110 @@ class SearchService:
     def __init__(self, db: Database) -> None:
         self._db = db
 
+    async def users(
+        self,
+        app: App,
+        keywords: Sequence[str],
+        *,
+        match_all: bool = False,
+        gender: str | None = None,
+        birthday: tuple[int, int] | None = None,
+        cursor: str = "",
+        count: int = 20,
+    ) -> Page:
+        """Users whose UserID or nick contains the keywords (Tencent
+        ``searchCloudUsers``), by UserID; ``items`` are ``(user_id, nick)``.
+        ``gender``: ``Gender_Type_Male``/``Female``; ``birthday``: inclusive
+        range of ``Tag_Profile_IM_BirthDay`` (``YYYYMMDD``). Raises ImError(27003)
+        on 0 or more than 5 keywords, an empty one, ``count`` outside 1..100."""
+        kws = _like_keywords(keywords)
+        filters: list[tuple[str, Any]] = []
+        if gender:
+            filters.append((GENDER, lambda v, g=gender: v == _json_str(g)))
+        if birthday is not None:
+            lo, hi = birthday
+            filters.append((BIRTHDAY, lambda v: search_store.json_int_between(v, lo, hi)))
+        async with self._db.read() as conn:
+            hits, total = await search_store.search_users(
+                conn,
+                app.sdkappid,
+                kws,
+                match_all,
+                profile_filters=filters,
+                after=cursor,
+                limit=_count(count),
+            )
+        nxt = hits[-1].user_id if len(hits) == count else ""
+        return Page([(h.user_id, _json_text(h.nick)) for h in hits], total, nxt)
+
+    async def groups(
+        self,
+        app: App,
+        viewer: str,
+        keywords: Sequence[str],
+        *,
+        match_all: bool = False,
+        types: Sequence[str] = (),
+        cursor: str = "",
+        count: int = 20,
+    ) -> Page:
+        """Groups whose GroupId or name contains the keywords (Tencent
+        ``searchCloudGroups``), by GroupId; ``items`` are GroupIds. Private and
+        Work groups only for their members. Raises ImError(27003) as :meth:`users`."""
+        kws = _like_keywords(keywords)
+        async with self._db.read() as conn:
+            ids, total = await search_store.search_groups(
+                conn,
+                app.sdkappid,
+                viewer,
+                kws,
+                match_all,
+                types=types,
+                private_types=PRIVATE_TYPES,
+                after=cursor,
+                limit=_count(count),
+            )
+        return Page(ids, total, ids[-1] if len(ids) == count else "")
+
+    async def members(
+        self,
+        app: App,
+        viewer: str,
+        keywords: Sequence[str],
+        *,
+        match_all: bool = False,
+        group_ids: Sequence[str] = (),
+        types: Sequence[str] = (),
+        cursor: str = "",
+        count: int = 20,
+    ) -> Page:
+        """Members of ``viewer``'s groups whose UserID, name card or nick contains
+        the keywords (Tencent ``searchCloudGroupMembers``), by group then UserID;
+        ``items`` are :class:`~palaver.storage.search.MemberHit` (nick decoded).
+        Raises ImError(27003) as :meth:`users`, or on a malformed cursor."""
+        kws = _like_keywords(keywords)
+        after = ("", "")
+        if cursor:
+            g, sep, u = cursor.partition("\x1f")
+            if not sep:
+                raise ImError(Code.ERR_SVR_SEARCH_INVALID_PARAMETERS, "bad cursor")
+            after = (g, u)
+        async with self._db.read() as conn:
+            hits, total = await search_store.search_members(
+                conn,
+                app.sdkappid,
+                viewer,
+                kws,
+                match_all,
+                group_ids=group_ids,
+                types=types,
+                after=after,
+                limit=_count(count),
+            )
+        nxt = f"{hits[-1].group_id}\x1f{hits[-1].user_id}" if len(hits) == count else ""
+        items = [replace(h, nick=_json_text(h.nick)) for h in hits]
+        return Page(items, total, nxt)
+
     async def rebuild(self) -> int:
         """Index every stored message again (``palaver search rebuild``); the count."""
         return await self._db.run_write(search_store.rebuild)
@@ -180,6 +316,21 @@ class SearchService:
                 out.append(ConversationHits(peer, gid, n, last, msgs))
             nxt = at + s.count
             return SearchPage(total, str(nxt) if nxt < len(ordered) else "", out)
+
+
+def _json_str(v: str) -> str:
+    return orjson.dumps(v).decode()
+
+
+def _json_text(raw: str) -> str:
+    """A stored profile value (JSON) as text (``""`` if none or not a string)."""
+    if not raw:
+        return ""
+    try:
+        v = orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        return ""
+    return v if isinstance(v, str) else ""
 
 
 def _with(q: search_store.MessageQuery, **changes: Any) -> search_store.MessageQuery:

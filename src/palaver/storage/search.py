@@ -37,7 +37,14 @@ from palaver.model.search_text import (
     tokens,
 )
 from palaver.storage.records import message_record
-from palaver.storage.schema import group_members, messages, user_conversations
+from palaver.storage.schema import (
+    accounts,
+    group_members,
+    im_groups,
+    messages,
+    profiles,
+    user_conversations,
+)
 
 _RECALLED = int(MessageFlag.RECALLED)
 _NOT_IN_SENDER_ROAM = int(MessageFlag.NOT_IN_SENDER_ROAM)
@@ -277,3 +284,162 @@ async def count_by_conversation(
         sel = sel.where(m.id.in_(ids.subquery().select()))
     rows = await conn.execute(sel, {"match": q.match} if q.match else {})
     return {c: (int(n), int(t)) for c, n, t in rows}
+
+
+# --- users, groups, members ------------------------------------------------------
+
+NICK = "Tag_Profile_IM_Nick"
+_LIKE_ESCAPE = "\\"
+
+
+def like_pattern(keyword: str) -> str:
+    """``%keyword%`` for ``LIKE`` with ``\\`` escaping (the keyword already normalised)."""
+    k = keyword.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{k}%"
+
+
+def _contains_any(cols: Sequence[Any], pattern: str) -> Any:
+    return or_(*(func.lower(c).like(pattern, escape=_LIKE_ESCAPE) for c in cols))
+
+
+def _keywords(cols: Sequence[Any], keywords: Sequence[str], match_all: bool) -> Any:
+    conds = [_contains_any(cols, like_pattern(k)) for k in keywords]
+    return and_(*conds) if match_all else or_(*conds)
+
+
+def json_int_between(col: Any, lo: int, hi: int) -> Any:
+    """A JSON-number column's value within ``lo..hi`` (inclusive)."""
+    from sqlalchemy import BigInteger, cast
+
+    v = cast(col, BigInteger)
+    return and_(v >= lo, v <= hi)
+
+
+@dataclass(frozen=True)
+class UserHit:
+    """A user found: ``nick`` is the JSON text of the stored nick (``""``: none)."""
+
+    user_id: str
+    nick: str
+
+
+async def search_users(
+    conn: AsyncConnection,
+    app_id: int,
+    keywords: Sequence[str],
+    match_all: bool,
+    *,
+    profile_filters: Sequence[tuple[str, Any]] = (),
+    after: str = "",
+    limit: int = 20,
+) -> tuple[list[UserHit], int]:
+    """Accounts whose UserID or nick contains the (normalised) keywords, by
+    UserID after ``after``; ``profile_filters``: ``(tag, condition on the JSON
+    value column)`` pairs that must hold. (page, total)."""
+    a, p = accounts.c, profiles.c
+    nick = (
+        select(p.value)
+        .where(p.app_id == a.app_id, p.user_id == a.user_id, p.tag == NICK)
+        .scalar_subquery()
+    )
+    where = [
+        a.app_id == app_id,
+        _keywords([a.user_id, func.coalesce(nick, "")], keywords, match_all),
+    ]
+    for tag, cond in profile_filters:
+        where.append(
+            exists().where(
+                p.app_id == a.app_id, p.user_id == a.user_id, p.tag == tag, cond(p.value)
+            )
+        )
+    total = int((await conn.execute(select(func.count()).where(*where))).scalar_one())
+    q = (
+        select(a.user_id, func.coalesce(nick, ""))
+        .where(*where, a.user_id > after)
+        .order_by(a.user_id)
+        .limit(limit)
+    )
+    return [UserHit(u, n) for u, n in await conn.execute(q)], total
+
+
+async def search_groups(
+    conn: AsyncConnection,
+    app_id: int,
+    viewer: str,
+    keywords: Sequence[str],
+    match_all: bool,
+    *,
+    types: Sequence[str] = (),
+    private_types: Sequence[str] = (),
+    after: str = "",
+    limit: int = 20,
+) -> tuple[list[str], int]:
+    """Ids of groups whose GroupId or name contains the keywords, by GroupId after
+    ``after``; groups of ``private_types`` only if ``viewer`` is a member. (page, total)."""
+    g, gm = im_groups.c, group_members.c
+    member = exists().where(gm.app_id == g.app_id, gm.group_id == g.group_id, gm.user_id == viewer)
+    where = [g.app_id == app_id, _keywords([g.group_id, g.name], keywords, match_all)]
+    if types:
+        where.append(g.type.in_(list(types)))
+    if private_types:
+        where.append(or_(g.type.not_in(list(private_types)), member))
+    total = int((await conn.execute(select(func.count()).where(*where))).scalar_one())
+    q = select(g.group_id).where(*where, g.group_id > after).order_by(g.group_id).limit(limit)
+    return [r[0] for r in await conn.execute(q)], total
+
+
+@dataclass(frozen=True)
+class MemberHit:
+    """A member found: group, UserID, name card, nick (JSON text, ``""``: none)."""
+
+    group_id: str
+    user_id: str
+    name_card: str
+    nick: str
+
+
+async def search_members(
+    conn: AsyncConnection,
+    app_id: int,
+    viewer: str,
+    keywords: Sequence[str],
+    match_all: bool,
+    *,
+    group_ids: Sequence[str] = (),
+    types: Sequence[str] = (),
+    after: tuple[str, str] = ("", ""),
+    limit: int = 20,
+) -> tuple[list[MemberHit], int]:
+    """Members of ``viewer``'s groups whose UserID, name card or nick contains the
+    keywords, by (GroupId, UserID) after ``after``. (page, total)."""
+    gm, p, g = group_members.c, profiles.c, im_groups.c
+    me = group_members.alias("me")
+    nick = (
+        select(p.value)
+        .where(p.app_id == gm.app_id, p.user_id == gm.user_id, p.tag == NICK)
+        .scalar_subquery()
+    )
+    where = [
+        gm.app_id == app_id,
+        exists().where(
+            me.c.app_id == gm.app_id, me.c.group_id == gm.group_id, me.c.user_id == viewer
+        ),
+        _keywords([gm.user_id, gm.name_card, func.coalesce(nick, "")], keywords, match_all),
+    ]
+    if group_ids:
+        where.append(gm.group_id.in_(list(group_ids)))
+    if types:
+        where.append(
+            exists().where(
+                g.app_id == gm.app_id, g.group_id == gm.group_id, g.type.in_(list(types))
+            )
+        )
+    total = int((await conn.execute(select(func.count()).where(*where))).scalar_one())
+    page = or_(gm.group_id > after[0], and_(gm.group_id == after[0], gm.user_id > after[1]))
+    q = (
+        select(gm.group_id, gm.user_id, gm.name_card, func.coalesce(nick, ""))
+        .where(*where, page)
+        .order_by(gm.group_id, gm.user_id)
+        .limit(limit)
+    )
+    return [MemberHit(*r) for r in await conn.execute(q)], total
