@@ -28,6 +28,7 @@ from palaver.services.messages import MessageService
 from palaver.services.moderation import ModerationService
 from palaver.services.ports import Clock, FileStore, SystemClock
 from palaver.services.profiles import ProfileService
+from palaver.services.search import SearchService
 from palaver.services.send_rules import SendRules
 from palaver.services.sessions import SessionService
 from palaver.services.sns import SnsServices
@@ -121,6 +122,7 @@ class Hub:
             rules,
             self.moderation,
         )
+        self.search = SearchService(db)
         self.conversations = ConversationService(db, self.groups.reads, publisher)
         self.sessions = SessionService(db, self.apps, self.accounts, self.groups.reads, publisher)
         self.media = MediaService(db, open_file_store(settings), self.clock)
