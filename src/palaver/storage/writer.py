@@ -31,6 +31,7 @@ from sqlalchemy.engine import Connection, RowMapping
 
 from palaver.model.events import EventKind
 from palaver.model.messages import MessageFlag
+from palaver.stats import NodeStats
 from palaver.storage import Database
 from palaver.storage import events as ev_store
 from palaver.storage import search as search_store
@@ -113,11 +114,14 @@ class MessageWriter:
     Args:
         db: the database.
         max_batch: most writes per transaction.
+        stats: where batch sizes and commit times are counted (and the send
+            pipelines that share this writer count their latency).
     """
 
-    def __init__(self, db: Database, max_batch: int = 512) -> None:
+    def __init__(self, db: Database, max_batch: int = 512, stats: NodeStats | None = None) -> None:
         self._db = db
         self._max_batch = max_batch
+        self.stats = stats or NodeStats()
         self._queue: asyncio.Queue[_Item] = asyncio.Queue()
         self._task: asyncio.Task[None] | None = None
         self.batches = 0
@@ -147,6 +151,11 @@ class MessageWriter:
             Exception: whatever storage raised for this write.
         """
         return await self.submit(op)
+
+    @property
+    def queued(self) -> int:
+        """Writes waiting for the next transaction."""
+        return self._queue.qsize()
 
     async def close(self) -> None:
         """Commit what is queued, then stop."""
@@ -180,6 +189,7 @@ class MessageWriter:
     async def _write(self, live: list[_Item]) -> None:
         """Commit a batch and answer its callers; a failed batch is retried one
         write at a time, so one bad write fails alone."""
+        started = time.perf_counter()
         try:
             results = await self._commit([op for op, _ in live])
         except asyncio.CancelledError:
@@ -194,6 +204,8 @@ class MessageWriter:
             return
         self.batches += 1
         self.written += len(live)
+        self.stats.commit_seconds.observe(time.perf_counter() - started)
+        self.stats.batch_size.observe(len(live))
         for (_, fut), res in zip(live, results, strict=True):
             if not fut.done():
                 fut.set_result(res)
