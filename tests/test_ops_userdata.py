@@ -10,6 +10,7 @@ from typing import Any
 import orjson
 
 from conftest import RunningServer
+from palaver.services.search import MessageSearch
 from test_cli import run_palaver
 
 IMAGE = "https://media.example/alice/cat.jpg"
@@ -102,6 +103,10 @@ async def test_export_then_erase_a_user(server: RunningServer, tmp_path: Path) -
     assert rc == 0 and "4 messages, 1 media" in err, err
     assert orjson.loads(target.read_bytes())["Messages"] == doc["Messages"]
 
+    # bob can search what alice wrote, until she is erased
+    wrote = MessageSearch(viewer="bob", keywords=["alice"])
+    assert (await server.hub.search.messages(server.app, wrote)).total == 2
+
     # erase through Tencent's REST account_delete, with the app's erase setting
     await server.hub.apps.update_settings(server.app.sdkappid, account_delete_mode="erase_redact")
     r = await server.ok(
@@ -117,6 +122,9 @@ async def test_export_then_erase_a_user(server: RunningServer, tmp_path: Path) -
         ("bob", text("bob 1"), 0),
         ("alice", [], 2),
     ]
+    app = await server.hub.apps.get(server.app.sdkappid)
+    assert app is not None
+    assert (await server.hub.search.messages(app, wrote)).total == 0
     members = await server.ok("group_open_http_svc", "get_group_member_info",
                               {"GroupId": g["GroupId"]})  # fmt: skip
     assert [m["Member_Account"] for m in members["MemberList"]] == ["bob"]

@@ -39,6 +39,7 @@ from palaver.demo import prepare_demo
 from palaver.errors import Code, ImError
 from palaver.logcontext import RequestIdFilter
 from palaver.services.apps import DEFAULT_ADMIN, App, AppService, AppSettings
+from palaver.services.search import SearchService
 from palaver.settings import Settings
 from palaver.storage import Database
 from palaver.usersig import DEFAULT_EXPIRE, gen_usersig_v2
@@ -514,6 +515,35 @@ def demo(host: str | None, port: int | None, source: SettingsSource) -> None:
     out.file.flush()
     _configure_logging(settings)
     _serve(settings)
+
+
+@palaver.group()
+def search() -> None:
+    """The message search index (docs/search.md)."""
+
+
+@search.command("rebuild")
+@settings_options
+def search_rebuild(source: SettingsSource) -> None:
+    """Index every stored message again (after an upgrade or a restore).
+
+    One transaction: searches keep answering from the old index until it commits.
+    """
+    settings = source.load()
+
+    async def go() -> int:
+        db = Database.for_cli(settings.effective_database_url)
+        try:
+            await db.migrate()
+            return await SearchService(db).rebuild()
+        finally:
+            await db.close()
+
+    try:
+        n = asyncio.run(go())
+    except (OSError, SQLAlchemyError) as exc:
+        _fail(f"error: database {safe_url(settings.effective_database_url)}: {exc}")
+    _console().print(f"Indexed {n} messages.")
 
 
 def main() -> None:

@@ -18,6 +18,7 @@ from palaver.realtime.notifier import Notifier
 from palaver.realtime.registry import Registry
 from palaver.realtime.webhook import HttpCallbackTransport
 from palaver.services.accounts import AccountService
+from palaver.services.admission import LoginGate
 from palaver.services.apps import AppService
 from palaver.services.callbacks import CallbackService
 from palaver.services.conversations import ConversationService
@@ -27,6 +28,7 @@ from palaver.services.messages import MessageService
 from palaver.services.moderation import ModerationService
 from palaver.services.ports import Clock, FileStore, SystemClock
 from palaver.services.profiles import ProfileService
+from palaver.services.search import SearchService
 from palaver.services.send_rules import SendRules
 from palaver.services.sessions import SessionService
 from palaver.services.sns import SnsServices
@@ -124,9 +126,12 @@ class Hub:
             rules,
             self.moderation,
         )
+        self.search = SearchService(db)
         self.conversations = ConversationService(db, self.groups.reads, publisher)
         self.sessions = SessionService(db, self.apps, self.accounts, self.groups.reads, publisher)
         self.media = MediaService(db, open_file_store(settings), self.clock)
+        #: admission control of both client protocols' logins (issue 20)
+        self.login_gate = LoginGate(settings.login_concurrency, settings.login_queue)
 
     @classmethod
     async def open(cls, settings: Settings) -> Hub:

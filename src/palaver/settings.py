@@ -83,6 +83,17 @@ class Settings(BaseSettings):
     heartbeat_timeout: float = Field(
         90, gt=0, description="seconds of silence before a client is dropped"
     )
+    login_concurrency: int = Field(
+        32, ge=1, description="client logins in progress at once (admission control)"
+    )
+    login_queue: int = Field(
+        512,
+        ge=0,
+        description="logins that may wait for a turn; more are told to retry later (70169)",
+    )
+    listen_backlog: int = Field(
+        4096, ge=128, description="pending TCP connections the kernel queues (capped by somaxconn)"
+    )
     send_queue_frames: int = Field(
         1000, ge=10, description="frames queued per connection before a slow client is dropped"
     )

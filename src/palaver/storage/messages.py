@@ -12,11 +12,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select, tuple_, update
+from sqlalchemy import func, or_, select, tuple_, update
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from palaver.model.messages import MessageFlag, MessageRecord
+from palaver.storage import search as search_store
 from palaver.storage.records import ConversationRow, conversation_row, message_record
 from palaver.storage.schema import (
     conv_heads,
@@ -153,7 +154,10 @@ async def get_by_random_time(
 
 
 async def set_flags(conn: AsyncConnection, message_id: int, flags: int) -> None:
-    """Overwrite a message's flag bits (recall sets :data:`MessageFlag.RECALLED`)."""
+    """Overwrite a message's flag bits (recall sets :data:`MessageFlag.RECALLED`;
+    a recalled message leaves the search index in the same transaction)."""
+    if flags & MessageFlag.RECALLED:
+        await search_store.unindex_where(conn, messages.c.id == message_id)
     await conn.execute(update(messages).where(messages.c.id == message_id).values(flags=flags))
 
 
@@ -297,12 +301,16 @@ async def purge_older_than(
     conn: AsyncConnection, app_id: int, before_time: int, limit: int | None = None
 ) -> int:
     """Delete messages sent before ``before_time`` (history retention), at most
-    ``limit`` of them (the oldest first; ``None``: all); returns the count."""
+    ``limit`` of them (the oldest first; ``None``: all), with their search
+    entries; returns the count."""
     m = messages.c
-    old = and_(m.app_id == app_id, m.msg_time < before_time)
-    if limit is None:
-        res = await conn.execute(messages.delete().where(old))
-    else:
-        ids = select(m.id).where(old).order_by(m.msg_time, m.id).limit(limit).scalar_subquery()
-        res = await conn.execute(messages.delete().where(m.id.in_(ids)))
+    where: tuple[Any, ...] = (m.app_id == app_id, m.msg_time < before_time)
+    if limit is not None:
+        q = select(m.id).where(*where).order_by(m.msg_time, m.id).limit(limit)
+        ids = [int(i) for (i,) in await conn.execute(q)]
+        if not ids:
+            return 0
+        where = (m.id.in_(ids),)
+    await search_store.unindex_where(conn, *where)
+    res = await conn.execute(messages.delete().where(*where))
     return int(res.rowcount or 0)

@@ -7,8 +7,8 @@ Every message write goes through :class:`MessageWriter`.  Callers queue a
 1. finds retried sends (dedupe keys) already stored or repeated in the batch;
 2. reads and locks the heads it needs (conversation ``last_seq``, each user's
    stream ``last_seq``) and assigns sequences in memory;
-3. writes messages, heads, stream events and conversation rows with one
-   ``executemany`` per statement;
+3. writes messages (and their search index entries), heads, stream events and
+   conversation rows with one ``executemany`` per statement;
 4. commits, then answers every caller.
 
 A caller is answered only after the commit, so an acknowledged message is
@@ -34,6 +34,7 @@ from palaver.model.messages import MessageFlag
 from palaver.stats import NodeStats
 from palaver.storage import Database
 from palaver.storage import events as ev_store
+from palaver.storage import search as search_store
 from palaver.storage.callbacks import NewCallback, outbox_row
 from palaver.storage.dialect import executemany, insert_on_conflict, upsert
 from palaver.storage.messages import (
@@ -432,6 +433,7 @@ def _insert_c2c_messages(
     for row, msg_id in zip(msg_rows, ids, strict=True):
         row["id"] = msg_id
     executemany(conn, "messages", messages.insert, msg_rows)
+    search_store.index_rows(conn, msg_rows)
     return ids, seqs
 
 
@@ -524,6 +526,7 @@ def _write_group_app(
         if op.sender_is_member:
             senders[(op.msg.to_account, op.msg.from_account)] = op.msg.msg_time
     executemany(conn, "messages", messages.insert, rows)
+    search_store.index_rows(conn, rows)
     moved = [c for c in heads if c in shown]
     if moved:
         executemany(
