@@ -60,6 +60,7 @@ async def test_sqlite_to_postgresql_loses_nothing(tmp_path: Path, nodes: list[No
     # the final copy, server stopped; then switch
     rc, out, err = await run_palaver("migrate-db", "--from", sqlite_url, "--to", pg.url, "--force")
     assert rc == 0, err
+    assert f"search index: {load.count:,} messages indexed" in out, out
     port = await start_server(tmp_path, "postgresql", pg, nodes)
     async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=WAIT)) as session:
         for (a, b), acked in load.acked.items():

@@ -142,7 +142,9 @@ def migrate_db_cmd(src: str, dst: str, force: bool) -> None:
     out = _console()
 
     def progress(table: str, rows: int) -> None:
-        out.print(f"  {table}: {rows:,} rows")
+        out.print(
+            f"  {table}: {rows:,} {'messages indexed' if table == 'search index' else 'rows'}"
+        )
 
     out.print(f"Copying {safe_url(src)} → {safe_url(dst)}", soft_wrap=True)
     try:

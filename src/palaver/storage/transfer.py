@@ -8,7 +8,8 @@ it are not in the copy (stop the server before the final run: docs/deploy.md).
 The snapshot and the target are both migrated to this release's schema, then
 every table is copied in primary-key order in batches, and each table's row
 count is compared at the end. Ids are copied as they are; PostgreSQL's
-``messages.id`` sequence is moved past the largest one.
+``messages.id`` sequence is moved past the largest one. The message search
+index (docs/search.md) is rebuilt on the target.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from pathlib import Path
 from sqlalchemy import Table, delete, func, select, text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from palaver.storage import search as search_store
 from palaver.storage.backup import BackupError, backup
 from palaver.storage.database import Database
 from palaver.storage.schema import accounts, apps, messages, metadata
@@ -99,6 +101,10 @@ async def transfer(
                         raise TransferError(
                             f"{table.name}: {done[table.name]} rows copied, {n} in the target"
                         )
+            # the search index is not a table of the schema: built anew on the target
+            indexed = await dst.run_write(search_store.rebuild)
+            if progress is not None:
+                progress("search index", indexed)
             if not dst.is_sqlite:
                 async with dst.write() as conn:
                     await conn.execute(
