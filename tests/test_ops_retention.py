@@ -58,3 +58,39 @@ async def test_a_big_purge_lets_sends_through(server: RunningServer) -> None:
         "fresh 2",
     ]
     assert await server.hub.messages.purge_expired([app], batch=BATCH) == 0
+
+
+async def test_old_stream_events_go_in_batches_too(server: RunningServer) -> None:
+    """Stream events older than ``event_retention_days`` are dropped in small
+    transactions, walking the table once; sends go on meanwhile."""
+    from sqlalchemy import func, select, update
+
+    from palaver.storage.schema import user_events
+
+    await server.import_users("old", "new")
+    body = orjson.dumps([{"MsgType": "TIMTextElem", "MsgContent": {"Text": "old"}}]).decode()
+    app_id = server.app.sdkappid
+    for start in range(0, 20_000, 5000):
+        ops = [
+            C2CWrite(app_id, NewMessage(c2c_conv_id("old", "new"), "old", "new", 1, i, 0, body))
+            for i in range(start, start + 5000)
+        ]
+        await server.hub.db.run_write(write_batch, ops)
+    async with server.hub.db.write() as conn:  # as if written 60 days ago
+        await conn.execute(update(user_events).values(created_at=int(time.time()) - 60 * 86400))
+        (old_events,) = (await conn.execute(select(func.count()).select_from(user_events))).one()
+    assert old_events == 40_000  # one for each party of each message
+
+    purge = asyncio.create_task(server.hub.purge_events(batch=BATCH))
+    r = await server.ok(
+        "openim",
+        "sendmsg",
+        {"From_Account": "new", "To_Account": "old", "MsgRandom": 7,
+         "MsgBody": [{"MsgType": "TIMTextElem", "MsgContent": {"Text": "fresh"}}]},
+    )  # fmt: skip
+    assert r["ErrorCode"] == 0
+    assert not purge.done(), "the send waited for the whole purge"
+    assert await purge == old_events
+    async with server.hub.db.read() as conn:
+        (left,) = (await conn.execute(select(func.count()).select_from(user_events))).one()
+    assert left == 2  # the fresh message's events, for both parties

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import time
 
 from palaver.realtime.backends import Backends, open_backends
 from palaver.realtime.catch_up import CatchUp
@@ -40,6 +39,9 @@ from palaver.storage.files import LocalFileStore
 from palaver.storage.writer import MessageWriter
 
 log = logging.getLogger("palaver.hub")
+
+#: Stream events deleted per transaction by :meth:`Hub.purge_events`.
+EVENT_PURGE_BATCH = 500
 
 
 def open_file_store(settings: Settings) -> FileStore:
@@ -169,14 +171,25 @@ class Hub:
                         log.info(
                             "deleted %d uploads of app %d that nothing names", dropped, app.sdkappid
                         )
-                horizon = int(time.time()) - self.settings.event_retention_days * 86400
-                async with self.db.write() as conn:
-                    dropped = await ev_store.purge_before(conn, horizon)
+                dropped = await self.purge_events()
                 if dropped:
                     log.info("purged %d stream events older than the resume window", dropped)
             except Exception:  # keep the loop alive; the next pass retries
                 log.exception("maintenance pass failed")
             await asyncio.sleep(interval)
+
+    async def purge_events(self, batch: int = EVENT_PURGE_BATCH) -> int:
+        """Delete stream events older than ``event_retention_days``, in transactions
+        of at most ``batch`` (the writer commits between two); returns how many."""
+        horizon = int(self.clock.time()) - self.settings.event_retention_days * 86400
+        total, after = 0, None
+        while True:
+            async with self.db.write() as conn:
+                n, after = await ev_store.purge_batch_before(conn, horizon, after, batch)
+            total += n
+            if n < batch:
+                return total
+            await asyncio.sleep(0)
 
     async def close(self) -> None:
         """Close client connections, commit pending writes, stop delivering

@@ -109,7 +109,7 @@ def parse_msg_key(msg_key: str) -> int | None:
 
 
 #: Messages deleted per transaction by :meth:`MessageService.purge_expired`.
-PURGE_BATCH = 2000
+PURGE_BATCH = 250
 
 
 class MessageService:

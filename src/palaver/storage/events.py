@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import orjson
-from sqlalchemy import func, select
+from sqlalchemy import func, select, tuple_
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -299,6 +299,36 @@ async def purge_before(conn: AsyncConnection, before_time: int) -> int:
     """Delete stream events created before ``before_time`` (unix s); returns the count."""
     res = await conn.execute(user_events.delete().where(user_events.c.created_at < before_time))
     return int(res.rowcount or 0)
+
+
+EventKey = tuple[int, str, int]
+
+
+async def purge_batch_before(
+    conn: AsyncConnection, before_time: int, after: EventKey | None, limit: int
+) -> tuple[int, EventKey | None]:
+    """Delete up to ``limit`` stream events created before ``before_time``, the
+    first ones in (app, user, seq) order after ``after`` (``None``: from the
+    start): (how many, the last key deleted, to pass as ``after`` next; ``None``
+    when none was left). Walking the key this way reads the table once in all,
+    however many batches it takes."""
+    e = user_events.c
+    q = select(e.app_id, e.user_id, e.seq).where(e.created_at < before_time)
+    if after is not None:
+        q = q.where(tuple_(e.app_id, e.user_id, e.seq) > tuple_(*after))
+    keys = [(int(a), str(u), int(s)) for a, u, s in await conn.execute(
+        q.order_by(e.app_id, e.user_id, e.seq).limit(limit)
+    )]  # fmt: skip
+    if not keys:
+        return 0, None
+    by_user: dict[tuple[int, str], list[int]] = {}
+    for a, u, s in keys:
+        by_user.setdefault((a, u), []).append(s)
+    for (a, u), seqs in by_user.items():
+        await conn.execute(
+            user_events.delete().where(e.app_id == a, e.user_id == u, e.seq.in_(seqs))
+        )
+    return len(keys), keys[-1]
 
 
 async def first_seq(conn: AsyncConnection, app_id: int, user_id: str) -> int | None:
