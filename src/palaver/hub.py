@@ -82,10 +82,17 @@ class Hub:
         self.moderation = ModerationService(db)
         rules = SendRules(self.moderation, self.callbacks)
         self.accounts = AccountService(db, publisher, self.presence)
-        self.profiles = ProfileService(db, publisher, self.moderation)
+        self.profiles = ProfileService(db, publisher, self.moderation, self.callbacks)
         self.sns = SnsServices(db, publisher)
         self.messages = MessageService(
-            db, self.writer, self.accounts, self.sns.checks, publisher, self.clock, rules
+            db,
+            self.writer,
+            self.accounts,
+            self.sns.checks,
+            publisher,
+            self.clock,
+            rules,
+            self.callbacks,
         )
         self.groups = GroupServices(
             db,
@@ -97,9 +104,12 @@ class Hub:
             self.clock,
             rules,
             self.moderation,
+            self.callbacks,
         )
         self.conversations = ConversationService(db, self.groups.reads, publisher)
-        self.sessions = SessionService(db, self.apps, self.accounts, self.groups.reads, publisher)
+        self.sessions = SessionService(
+            db, self.apps, self.accounts, self.groups.reads, publisher, self.callbacks
+        )
 
     @classmethod
     async def open(cls, settings: Settings) -> Hub:

@@ -12,6 +12,13 @@ C2C_BEFORE_SEND = "C2C.CallbackBeforeSendMsg"
 C2C_AFTER_SEND = "C2C.CallbackAfterSendMsg"
 GROUP_BEFORE_SEND = "Group.CallbackBeforeSendMsg"
 GROUP_AFTER_SEND = "Group.CallbackAfterSendMsg"
+C2C_AFTER_WITHDRAW = "C2C.CallbackAfterMsgWithDraw"
+GROUP_AFTER_RECALL = "Group.CallbackAfterRecallMsg"
+STATE_CHANGE = "State.StateChange"
+GROUP_AFTER_CREATE = "Group.CallbackAfterCreateGroup"
+GROUP_AFTER_DESTROYED = "Group.CallbackAfterGroupDestroyed"
+GROUP_AFTER_INFO_CHANGED = "Group.CallbackAfterGroupInfoChanged"
+PROFILE_PORTRAIT_SET = "Profile.CallbackPortraitSet"
 
 #: every command Palaver can send, before- and after-callbacks
 COMMANDS: tuple[str, ...] = (
@@ -19,6 +26,13 @@ COMMANDS: tuple[str, ...] = (
     C2C_AFTER_SEND,
     GROUP_BEFORE_SEND,
     GROUP_AFTER_SEND,
+    C2C_AFTER_WITHDRAW,
+    GROUP_AFTER_RECALL,
+    STATE_CHANGE,
+    GROUP_AFTER_CREATE,
+    GROUP_AFTER_DESTROYED,
+    GROUP_AFTER_INFO_CHANGED,
+    PROFILE_PORTRAIT_SET,
 )
 
 #: the synchronous ones (the backend's answer allows, rejects or rewrites)

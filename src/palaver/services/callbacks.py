@@ -118,6 +118,66 @@ def delivery_body(row: OutboxRow) -> dict[str, Any]:
     return body
 
 
+_SAMPLE_MSG = {
+    "From_Account": "test_sender",
+    "To_Account": "test_receiver",
+    "MsgSeq": 1,
+    "MsgRandom": 12345,
+    "MsgTime": 0,
+    "MsgKey": "1_12345_0",
+    "OnlineOnlyFlag": 0,
+    "MsgBody": [{"MsgType": "TIMTextElem", "MsgContent": {"Text": "palaver callbacks test"}}],
+}
+_SAMPLE_GROUP = {"GroupId": "@TGS#test", "Type": "Public", "Operator_Account": "test_sender"}
+#: a sample body per command (``palaver callbacks test``)
+SAMPLES: dict[str, dict[str, Any]] = {
+    cb.C2C_BEFORE_SEND: _SAMPLE_MSG,
+    cb.C2C_AFTER_SEND: {**_SAMPLE_MSG, "SendMsgResult": 0, "ErrorInfo": "send msg succeed"},
+    cb.GROUP_BEFORE_SEND: {
+        **_SAMPLE_GROUP,
+        "From_Account": "test_sender",
+        "Random": 12345,
+        "OnlineOnlyFlag": 0,
+        "MsgBody": _SAMPLE_MSG["MsgBody"],
+    },
+    cb.GROUP_AFTER_SEND: {
+        **_SAMPLE_GROUP,
+        "From_Account": "test_sender",
+        "Random": 12345,
+        "OnlineOnlyFlag": 0,
+        "MsgBody": _SAMPLE_MSG["MsgBody"],
+        "MsgSeq": 1,
+        "MsgTime": 0,
+    },
+    cb.C2C_AFTER_WITHDRAW: {
+        "From_Account": "test_sender",
+        "To_Account": "test_receiver",
+        "MsgKey": "1_12345_0",
+    },
+    cb.GROUP_AFTER_RECALL: {**_SAMPLE_GROUP, "MsgSeqList": [{"MsgSeq": 1}]},
+    cb.STATE_CHANGE: {
+        "Info": {"Action": "Login", "To_Account": "test_sender", "Reason": "Register"}
+    },
+    cb.GROUP_AFTER_CREATE: {
+        **_SAMPLE_GROUP,
+        "Name": "test",
+        "Owner_Account": "test_sender",
+        "MemberList": [{"Member_Account": "test_receiver"}],
+    },
+    cb.GROUP_AFTER_DESTROYED: {
+        **_SAMPLE_GROUP,
+        "Name": "test",
+        "Owner_Account": "test_sender",
+        "MemberList": [{"Member_Account": "test_sender"}],
+    },
+    cb.GROUP_AFTER_INFO_CHANGED: {**_SAMPLE_GROUP, "Name": "renamed"},
+    cb.PROFILE_PORTRAIT_SET: {
+        "From_Account": "test_sender",
+        "ProfileItem": [{"Tag": "Tag_Profile_IM_Nick", "Value": "test"}],
+    },
+}
+
+
 class CallbackService:
     """Sends an app's callbacks: before-callbacks now, after-callbacks through
     the outbox and its delivery worker. Implements
@@ -226,6 +286,42 @@ class CallbackService:
             raise CallbackFailed("the answer is not a JSON object")
         return reply
 
+    async def test(self, app: App, commands: Sequence[str]) -> list[tuple[str, int, str, float]]:
+        """Post a sample of each command now (``palaver callbacks test``):
+        ``(command, HTTP status or 0, the answer or the failure, seconds)``."""
+        out = []
+        for command in commands:
+            now = self._clock.time()
+            body = {"CallbackCommand": command, **SAMPLES[command], "EventTime": int(now * 1000)}
+            for k in ("MsgTime",):
+                if k in body:
+                    body[k] = int(now)
+            started = time.monotonic()
+            try:
+                status, raw = await self._post(app, command, body, "127.0.0.1", "RESTAPI")
+                answer = raw.decode(errors="replace")[:200]
+            except (TimeoutError, ConnectionError) as exc:
+                status, answer = 0, str(exc)
+            out.append((command, status, answer, time.monotonic() - started))
+        return out
+
+    async def log(self, app: App, *, limit: int = 50, status: str | None = None) -> list[OutboxRow]:
+        """The app's recent callbacks, newest first (``palaver callbacks log``)."""
+        async with self._db.read() as conn:
+            return await store.recent(conn, app.sdkappid, limit=limit, status=status)
+
+    async def replay(
+        self, app: App, since: float, statuses: Sequence[str] = (store.DELIVERED, store.DEAD)
+    ) -> int:
+        """Send again the app's callbacks created since ``since`` (unix s) that were
+        delivered or dead-lettered (``palaver callbacks replay``): they become
+        pending, due now, in their original order; how many. A running node
+        delivers them within a second."""
+        async with self._db.write() as conn:
+            n = await store.requeue(conn, app.sdkappid, int(since * 1000), statuses)
+        self._wake.set()
+        return n
+
     # --- the send pipeline's hooks (SendHooks) -------------------------------------------------
 
     async def before_send(self, ctx: SendContext, draft: Draft) -> Draft | None:
@@ -298,6 +394,56 @@ class CallbackService:
     async def enqueue(self, callback: NewCallback) -> None:
         """Store one callback on its own (an online-only message's) and deliver it soon."""
         await self.emit([callback])
+
+    async def stage(
+        self,
+        conn: Any,
+        app: App,
+        command: str,
+        order_key: str,
+        body: Mapping[str, Any],
+        *,
+        client_ip: str = "",
+        platform: str = "",
+    ) -> bool:
+        """Write an event's after-callback in the event's own transaction
+        (``conn``, from ``Database.write()``), if the app wants ``command``; call :meth:`sent` after the
+        commit. ``body`` is the command's fields; ``CallbackCommand`` and
+        ``EventTime`` are added. True if one was written."""
+        if not wants(app, command):
+            return False
+        now = int(self._clock.time() * 1000)
+        payload = {"CallbackCommand": command, **body, "EventTime": now}
+        cb_ = NewCallback(
+            app.sdkappid,
+            command,
+            order_key,
+            orjson.dumps(payload).decode(),
+            client_ip=client_ip,
+            platform=platform,
+        )
+        await store.enqueue(conn, [cb_], now)
+        return True
+
+    async def event(
+        self,
+        app: App,
+        command: str,
+        order_key: str,
+        body: Mapping[str, Any],
+        *,
+        client_ip: str = "",
+        platform: str = "",
+    ) -> None:
+        """An after-callback of an event that writes nothing else (a login): its
+        own transaction, then delivery soon. Nothing if the app does not want it."""
+        if not wants(app, command):
+            return
+        async with self._db.write() as conn:
+            await self.stage(
+                conn, app, command, order_key, body, client_ip=client_ip, platform=platform
+            )
+        self.sent()
 
     async def emit(self, callbacks: Sequence[NewCallback]) -> None:
         """Store callbacks of events in their own transaction and deliver them soon."""
