@@ -225,6 +225,7 @@ class CallbackService:
         self._sem = asyncio.Semaphore(concurrency)
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
+        self._stopping = False
         self.delivered = 0  # deliveries since start (for tests and benches)
 
     # --- requests ---------------------------------------------------------------------------
@@ -454,27 +455,35 @@ class CallbackService:
     # --- the delivery worker ---------------------------------------------------------------
 
     def start(self) -> None:
-        """Start the delivery worker (idempotent)."""
-        if self._task is None:
+        """Start the delivery worker (idempotent; not after :meth:`close`)."""
+        if self._task is None and not self._stopping:
             self._task = asyncio.create_task(self._run(), name="palaver-callbacks")
 
-    async def close(self) -> None:
-        """Stop the worker (deliveries in flight are abandoned: their rows stay
-        pending and are sent again later) and close the transport."""
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+    async def close(self, grace: float = 5.0) -> None:
+        """Stop the worker after its current pass (at most ``grace`` seconds, then
+        it is cancelled: rows in flight stay pending and are sent again later)
+        and close the transport."""
+        task, self._task = self._task, None
+        if task is not None:
+            self._stopping = True
+            self._wake.set()
+            try:
+                await asyncio.wait_for(asyncio.shield(task), grace)
+            except TimeoutError:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
         await self._transport.close()
 
     async def _run(self) -> None:
         if self._db.is_sqlite:  # one node: no other worker holds a lease
             async with self._db.write() as conn:
                 await store.release_all(conn)
-        while True:
+        while not self._stopping:
             self._wake.clear()
             await self._yield_to_messages()
+            if self._stopping:
+                return
             try:
                 done, wait = await self.run_once()
             except asyncio.CancelledError:
@@ -494,7 +503,7 @@ class CallbackService:
             return
         started = time.monotonic()
         last = self._activity()
-        while time.monotonic() - started < self.defer_max:
+        while time.monotonic() - started < self.defer_max and not self._stopping:
             await asyncio.sleep(step)
             now = self._activity()
             if now == last:
