@@ -63,9 +63,35 @@ class AppSettings(BaseModel):
                 raise ValueError(f"the {gtype} limit must be at least 1")
         return v
 
+    media_limits_mb: dict[str, int] = Field(
+        default_factory=dict,
+        description='largest upload per media kind in MB, e.g. {"image": 10}; kinds left out '
+        "keep Tencent's limits (image 20, sound 20, file 100, video 100)",
+    )
+    media_quota_mb: int = Field(
+        0, ge=0, description="MB of uploads the app may keep in all (2400 past it); 0 = unlimited"
+    )
+
+    @field_validator("media_limits_mb")
+    @classmethod
+    def _media_limits(cls, v: dict[str, int]) -> dict[str, int]:
+        for kind, n in v.items():
+            if kind not in ("image", "file", "sound", "video"):
+                raise ValueError(f"unknown media kind {kind!r} (image, file, sound, video)")
+            if n < 1:
+                raise ValueError(f"the {kind} limit must be at least 1 MB")
+        return v
+
     avchatroom_history_seconds: int = Field(
         600, ge=0, description="seconds AVChatRoom messages are kept for late joiners and resume"
     )
+    account_delete_mode: Literal["tencent", "erase", "erase_redact"] = Field(
+        "tencent",
+        description="REST account_delete: tencent = account, profile and relations; erase = "
+        "also conversations, streams, group memberships; erase_redact = and blank the "
+        "messages the user sent",
+    )
+
     callback_url: str = Field(
         "", description="the app backend's callback URL (http:// or https://); empty: none"
     )

@@ -273,6 +273,30 @@ counters = Table(
     Column("value", BigInteger, nullable=False),
 )
 
+#: Uploaded media (images, files, voice, video): one row per upload, named by an
+#: unguessable ``media_id``; the bytes live once per content hash (``blob``, the
+#: SHA-256 in hex) in the file store (:mod:`palaver.storage.files`). ``variants``:
+#: JSON ``{"large"|"thumb": {"blob", "size", "width", "height"}}`` (images).
+media = Table(
+    "media",
+    metadata,
+    Column("app_id", BigInteger, primary_key=True),
+    Column("media_id", String(32), primary_key=True),
+    Column("owner", String(USER_ID), nullable=False),
+    Column("kind", String(8), nullable=False),  # image | file | sound | video
+    Column("blob", String(64), nullable=False),
+    Column("size", BigInteger, nullable=False),  # bytes
+    Column("content_type", String(128), nullable=False),  # sniffed from the bytes
+    Column("file_name", String(255), nullable=False, default=""),
+    Column("width", Integer, nullable=False, default=0),  # px
+    Column("height", Integer, nullable=False, default=0),  # px
+    Column("duration", Integer, nullable=False, default=0),  # seconds
+    Column("variants", Text, nullable=False, default="{}"),
+    Column("created_at", BigInteger, nullable=False),
+    Index(None, "blob"),
+    Index(None, "app_id", "owner"),
+)
+
 
 # The durable outbox of callbacks to the app backend (third-party callbacks).
 # A row is written in the transaction of the event it reports (a message's row

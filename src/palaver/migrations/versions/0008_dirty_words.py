@@ -3,8 +3,8 @@
 Tencent REST ``openim_dirty_words`` get/add/delete and ``palaver words``; each
 word blocks (80001) or is replaced with ``*``.
 
-Revision ID: 0007_dirty_words
-Revises: 0006_callbacks
+Revision ID: 0008_dirty_words
+Revises: 0007_callbacks
 Create Date: 2026-12-02 19:00:00
 """
 
@@ -13,8 +13,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0007_dirty_words"
-down_revision: str | None = "0006_callbacks"
+revision: str = "0008_dirty_words"
+down_revision: str | None = "0007_callbacks"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -4,8 +4,8 @@ After-callbacks (``C2C.CallbackAfterSendMsg``, ...) are written here in the
 transaction of the event they report, then delivered by the callback worker
 in order per ``order_key``, with retries and a dead-letter state.
 
-Revision ID: 0006_callbacks
-Revises: 0005
+Revision ID: 0007_callbacks
+Revises: 0006
 Create Date: 2026-12-02 18:45:00
 """
 
@@ -14,8 +14,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0006_callbacks"
-down_revision: str | None = "0005"
+revision: str = "0007_callbacks"
+down_revision: str | None = "0006"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
