@@ -586,3 +586,40 @@ async def test_cli_log_replay_and_test(
     (sample,) = await backend.wait_for(STATE)
     assert sample.body["Info"]["Action"] == "Login"
     check_signed(sample)
+
+
+async def test_sns_callbacks(server: RunningServer, backend: Backend) -> None:
+    await server.import_users("a", "b", "c")
+    names = [
+        "Sns.CallbackFriendAdd",
+        "Sns.CallbackFriendDelete",
+        "Sns.CallbackBlackListAdd",
+        "Sns.CallbackBlackListDelete",
+    ]
+    await enable(server, backend, *names)
+    await server.ok(
+        "sns",
+        "friend_add",
+        {
+            "From_Account": "a",
+            "AddFriendItem": [{"To_Account": "b", "AddSource": "AddSource_Type_x"}],
+            "AddType": "Add_Type_Both",
+            "ForceAddFlags": 1,
+        },
+    )
+    (add,) = await backend.wait_for("Sns.CallbackFriendAdd")
+    pairs = {(p["From_Account"], p["To_Account"]) for p in add.body["PairList"]}
+    assert pairs == {("a", "b"), ("b", "a")}
+    await server.ok(
+        "sns",
+        "friend_delete",
+        {"From_Account": "a", "To_Account": ["b"], "DeleteType": "Delete_Type_Single"},
+    )
+    (rm,) = await backend.wait_for("Sns.CallbackFriendDelete")
+    assert {"From_Account": "a", "To_Account": "b"} in rm.body["PairList"]
+    await server.ok("sns", "black_list_add", {"From_Account": "a", "To_Account": ["c"]})
+    (bl,) = await backend.wait_for("Sns.CallbackBlackListAdd")
+    assert bl.body["PairList"] == [{"From_Account": "a", "To_Account": "c"}]
+    await server.ok("sns", "black_list_delete", {"From_Account": "a", "To_Account": ["c"]})
+    (ub,) = await backend.wait_for("Sns.CallbackBlackListDelete")
+    assert ub.body["PairList"] == [{"From_Account": "a", "To_Account": "c"}]

@@ -111,7 +111,7 @@ class Hub:
         rules = SendRules(self.moderation, self.callbacks)
         self.accounts = AccountService(db, publisher, self.presence)
         self.profiles = ProfileService(db, publisher, self.moderation, self.callbacks)
-        self.sns = SnsServices(db, publisher)
+        self.sns = SnsServices(db, publisher, self.callbacks)
         self.messages = MessageService(
             db,
             self.writer,

@@ -19,6 +19,10 @@ GROUP_AFTER_CREATE = "Group.CallbackAfterCreateGroup"
 GROUP_AFTER_DESTROYED = "Group.CallbackAfterGroupDestroyed"
 GROUP_AFTER_INFO_CHANGED = "Group.CallbackAfterGroupInfoChanged"
 PROFILE_PORTRAIT_SET = "Profile.CallbackPortraitSet"
+SNS_FRIEND_ADD = "Sns.CallbackFriendAdd"
+SNS_FRIEND_DELETE = "Sns.CallbackFriendDelete"
+SNS_BLACKLIST_ADD = "Sns.CallbackBlackListAdd"
+SNS_BLACKLIST_DELETE = "Sns.CallbackBlackListDelete"
 
 #: every command Palaver can send, before- and after-callbacks
 COMMANDS: tuple[str, ...] = (
@@ -33,6 +37,10 @@ COMMANDS: tuple[str, ...] = (
     GROUP_AFTER_DESTROYED,
     GROUP_AFTER_INFO_CHANGED,
     PROFILE_PORTRAIT_SET,
+    SNS_FRIEND_ADD,
+    SNS_FRIEND_DELETE,
+    SNS_BLACKLIST_ADD,
+    SNS_BLACKLIST_DELETE,
 )
 
 #: the synchronous ones (the backend's answer allows, rejects or rewrites)
