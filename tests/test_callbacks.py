@@ -623,3 +623,38 @@ async def test_sns_callbacks(server: RunningServer, backend: Backend) -> None:
     await server.ok("sns", "black_list_delete", {"From_Account": "a", "To_Account": ["c"]})
     (ub,) = await backend.wait_for("Sns.CallbackBlackListDelete")
     assert ub.body["PairList"] == [{"From_Account": "a", "To_Account": "c"}]
+
+
+async def test_offline_push_hook_carries_online_state_and_push_info(
+    server: RunningServer, backend: Backend
+) -> None:
+    await server.import_users("alice", "bob", "carol")
+    gid = await make_group(server, "alice", "bob", "carol")
+    await enable(server, backend, C2C_AFTER, GROUP_AFTER)
+    push = {"PushFlag": 0, "Title": "New message", "Desc": "alice: hi", "Ext": "{}"}
+    await send(server, "alice", "bob", "while away", 1, OfflinePushInfo=push)
+    bob = WsClient(server.url, SDKAPPID, "bob", server.sig("bob"), platform="Web")
+    await bob.connect()
+    try:
+        await send(server, "alice", "bob", "while here", 2)
+        got = await backend.wait_for(C2C_AFTER, 2)
+    finally:
+        await bob.close()
+    away, here = got
+    assert away.body["To_Account_Online"] == 0 and away.body["To_Account_Platforms"] == []
+    assert away.body["OfflinePushInfo"] == push
+    assert here.body["To_Account_Online"] == 1 and here.body["To_Account_Platforms"] == ["Web"]
+    assert "OfflinePushInfo" not in here.body
+    await server.ok(
+        G,
+        "send_group_msg",
+        {
+            "GroupId": gid,
+            "From_Account": "alice",
+            "Random": 3,
+            "MsgBody": text("all"),
+            "OfflinePushInfo": push,
+        },
+    )
+    (g,) = await backend.wait_for(GROUP_AFTER)
+    assert g.body["OfflinePushInfo"] == push

@@ -106,6 +106,7 @@ class Hub:
             retry_max=settings.callback_retry_max,
             concurrency=settings.callback_concurrency,
             activity=lambda: self.writer.submitted,
+            presence=self.presence,
         )
         self.moderation = ModerationService(db)
         rules = SendRules(self.moderation, self.callbacks)

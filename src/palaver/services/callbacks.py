@@ -39,7 +39,7 @@ import orjson
 
 from palaver.errors import Code, ImError
 from palaver.model import callbacks as cb
-from palaver.services.ports import CallbackTransport, Clock, SystemClock
+from palaver.services.ports import CallbackTransport, Clock, Presence, SystemClock
 from palaver.services.sending import Draft, SendContext
 from palaver.storage import Database
 from palaver.storage import callbacks as store
@@ -197,6 +197,7 @@ class CallbackService:
             ``submitted``): while it moves, the worker waits (up to
             ``defer_max`` seconds a pass), so callbacks never slow messages
             down; they catch up when the burst is over.
+        presence: who is online (the receiver's state in C2C after-send callbacks).
     """
 
     def __init__(
@@ -212,6 +213,7 @@ class CallbackService:
         poll: float = 1.0,
         activity: Callable[[], int] | None = None,
         defer_max: float = 2.0,
+        presence: Presence | None = None,
     ) -> None:
         self._db = db
         self._apps = apps
@@ -221,6 +223,7 @@ class CallbackService:
         self.retry_max = retry_max
         self.poll = poll
         self._activity = activity
+        self._presence = presence
         self.defer_max = defer_max
         self._sem = asyncio.Semaphore(concurrency)
         self._wake = asyncio.Event()
@@ -364,15 +367,27 @@ class CallbackService:
             return draft
         return _apply_answer(reply, draft, refused)
 
-    def after_send(self, ctx: SendContext, draft: Draft) -> NewCallback | None:
+    async def after_send(self, ctx: SendContext, draft: Draft) -> NewCallback | None:
         """The ``C2C.CallbackAfterSendMsg`` / ``Group.CallbackAfterSendMsg`` row to
-        store with the message, when the app wants it and the sender did not forbid it."""
+        store with the message, when the app wants it and the sender did not forbid it.
+
+        The offline-push hook: it carries the sender's ``OfflinePushInfo`` and, for
+        C2C, whether the receiver was online when the message was sent
+        (``To_Account_Online`` 0/1, ``To_Account_Platforms``), so the backend can
+        push (APNs, FCM, a WeChat subscription message) to those who were not."""
         command = cb.C2C_AFTER_SEND if ctx.kind == "C2C" else cb.GROUP_AFTER_SEND
         if not wants(ctx.app, command) or cb.FORBID_AFTER_SEND in ctx.source.forbid_callbacks:
             return None
         body = message_payload(ctx, draft, command, int(self._clock.time() * 1000))
         body["SendMsgResult"] = 0
         body["ErrorInfo"] = "send msg succeed"
+        if ctx.source.offline_push is not None:
+            body["OfflinePushInfo"] = ctx.source.offline_push
+        if ctx.kind == "C2C" and self._presence is not None:
+            online = await self._presence.online(ctx.app.sdkappid, [draft.receiver])
+            platforms = online.get(draft.receiver) or []
+            body["To_Account_Online"] = 1 if platforms else 0
+            body["To_Account_Platforms"] = sorted(set(platforms))
         if ctx.online_only:  # nothing stored: the ids the sender was answered with
             rec = draft.record()
             body["MsgSeq"] = rec.seq if ctx.kind == "Group" else rec.client_seq
