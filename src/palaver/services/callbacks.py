@@ -198,6 +198,8 @@ class CallbackService:
             ``defer_max`` seconds a pass), so callbacks never slow messages
             down; they catch up when the burst is over.
         presence: who is online (the receiver's state in C2C after-send callbacks).
+        worker: False: no background worker; the caller drives :meth:`run_once`
+            (tests on a fake clock).
     """
 
     def __init__(
@@ -214,6 +216,7 @@ class CallbackService:
         activity: Callable[[], int] | None = None,
         defer_max: float = 2.0,
         presence: Presence | None = None,
+        worker: bool = True,
     ) -> None:
         self._db = db
         self._apps = apps
@@ -228,7 +231,7 @@ class CallbackService:
         self._sem = asyncio.Semaphore(concurrency)
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
-        self._stopping = False
+        self._stopping = not worker
         self.delivered = 0  # deliveries since start (for tests and benches)
 
     # --- requests ---------------------------------------------------------------------------
