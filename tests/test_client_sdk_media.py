@@ -11,7 +11,7 @@ from PIL import Image
 
 from conftest import RunningServer
 from palaver.client import ChatError
-from palaver.client.constants import TYPES
+from palaver.client.constants import EVENT, TYPES
 from test_client_sdk import Connect, connect  # noqa: F401 - the fixture
 
 PDF = b"%PDF-1.4\n% python sdk\n" + bytes(range(256)) * 2000 + b"\n%%EOF\n"
@@ -95,3 +95,33 @@ async def test_upload_errors_fail_the_send(server: RunningServer, connect: Conne
     assert msg.status == "fail"
     history = await alice.get_message_list("C2Cbob")
     assert history.message_list == []
+
+
+async def test_a_picture_in_a_group(server: RunningServer, connect: Connect) -> None:  # noqa: F811
+    await server.import_users("alice", "bob")
+    alice, _ = await connect("alice")
+    bob, b = await connect("bob")
+    created = await alice.create_group(
+        type=TYPES.GRP_WORK, name="photos", member_list=[{"userID": "bob"}]
+    )
+    gid = created["group"]["groupID"]
+    picture = png(300, 200)
+    sent = await alice.send_message(
+        alice.create_image_message(
+            to=gid, conversation_type=TYPES.CONV_GROUP, payload={"file": picture}
+        )
+    )
+    got = await b.until(EVENT.MESSAGE_RECEIVED, lambda ms: any(m.id == sent.id for m in ms))
+    [msg] = [m for m in got if m.id == sent.id]
+    assert msg.conversation_id == "GROUP" + gid and msg.type == TYPES.MSG_IMAGE
+    infos = {i["type"]: i for i in msg.payload["imageInfoArray"]}
+    assert (await get(server, infos[1]["url"]))[2] == picture
+    history = await server.ok(
+        "group_open_http_svc", "group_msg_get_simple", {"GroupId": gid, "ReqMsgNumber": 5}
+    )
+    [elem] = [
+        m["MsgBody"][0]
+        for m in history["RspMsgList"]
+        if m["MsgBody"] and m["MsgBody"][0]["MsgType"] == "TIMImageElem"
+    ]
+    assert elem["MsgContent"]["ImageInfoArray"][0]["Width"] == 300
