@@ -29,6 +29,26 @@ def _ticket_urls(s: TencentSession, file_type: int, file_name: str) -> tuple[str
     return upload, download
 
 
+def own_media_urls(s: TencentSession, body: Any) -> Any:
+    """``body`` with the media URLs the SDK made (it writes ``https://<host>`` whatever
+    the scheme) on the origin clients really reach, so REST and Palaver's SDKs can
+    fetch them; Tencent's SDKs show them through ``fileDownloadProxy`` either way."""
+    wrong, right = s.base_url + "/media/", s.origin + "/media/"
+    if not s.origin or wrong == right:
+        return body
+
+    def fix(v: Any) -> Any:
+        if isinstance(v, str):
+            return right + v[len(wrong) :] if v.startswith(wrong) else v
+        if isinstance(v, list):
+            return [fix(x) for x in v]
+        if isinstance(v, dict):
+            return {k: fix(x) for k, x in v.items()}
+        return v
+
+    return fix(body)
+
+
 class UploadObject(Body):
     uint32_file_id: int = 1
     uint32_file_type: int = 255
