@@ -76,6 +76,7 @@ INLINE_TYPES = {"image/jpeg", "image/png", "image/gif", "image/webp", "image/bmp
 TICKET_TTL = 900  # seconds an upload ticket stays valid (the SDK asks for 900)
 GC_GRACE = 86400  # seconds an upload may wait for its message before it can be deleted
 GC_PAGE = 1000  # message bodies read per query by the garbage collection
+GC_RECENT = 600  # seconds: bytes committed again this recently are never deleted
 #: a media id in a message body: ``/media/<SDKAppID>/<id>`` (any host, any scheme)
 _MEDIA_REF = r"/media/{app}/([A-Za-z0-9_-]{{16,32}})"
 
@@ -359,7 +360,8 @@ class MediaService:
                 if await store.blob_in_use(conn, blob):
                     continue
             try:
-                await self.files.delete(blob)
+                # bytes an upload committed again lately stay: it may not be recorded yet
+                await self.files.delete(blob, unless_since=now - GC_RECENT)
             except StoreUnavailable:
                 continue  # kept for now; nothing names it, a later pass cannot find it
         return gone
