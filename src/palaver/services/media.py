@@ -238,10 +238,10 @@ class MediaService:
         """
         limit = self.limit(app, kind)
         quota = app.settings.media_quota_mb * MB
-        if quota:
-            async with self._db.read() as conn:
-                used = await store.app_usage(conn, app.sdkappid)
-            if used >= quota:
+        async with self._db.read() as conn:
+            if media_id and await store.get_media(conn, app.sdkappid, media_id) is not None:
+                raise ImError(Code.ERR_FILE_TRANS_AUTH_FAILED, "this upload ticket was used")
+            if quota and await store.app_usage(conn, app.sdkappid) >= quota:
                 raise ImError(Code.MSG_F_UPLOAD_FAIL, "the app's media quota is used up")
         writer = self.files.begin()
         try:
