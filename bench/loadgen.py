@@ -38,6 +38,7 @@ from typing import Any
 import orjson
 
 from bench import tencentproto as tp
+from bench.storm import LiveTraffic, StormClients
 from bench.wsproto import WsClient, connect, frame_header
 from palaver.usersig import gen_usersig_v2
 
@@ -346,6 +347,8 @@ class Generator:
         self._heartbeat_task: asyncio.Task[None] | None = None
         self.group_rx: GroupRx | None = None  # group members held here (scenario 8)
         self.group_sender: tuple[Peer, str] | None = None  # (sender, group id)
+        self.live: LiveTraffic | None = None  # scenario 9
+        self.storm: StormClients | None = None  # scenario 9
 
     # -- helpers ----------------------------------------------------------
 
@@ -870,10 +873,12 @@ class Generator:
                 else:
                     peer.ws.on_frame = rx.add(peer, self._heartbeat_answered)
                 opened.append(peer)
+                # it heartbeats from now on: a client that waited for the whole batch
+                # to log in stayed silent for minutes (issue 20: the 4000 closes)
+                self.idle.append(peer)
 
         tasks = [asyncio.ensure_future(one(n)) for n in range(start, end)]
         await asyncio.gather(*tasks)
-        self.idle.extend(opened)
         if rx is not None:  # thousands of long-lived clients: keep them out of GC passes
             gc.collect()
             gc.freeze()
@@ -1057,6 +1062,57 @@ class Generator:
             p.ws.close()
         await asyncio.sleep(0.5)
         return {"closed": n, "idle": len(self.idle)}
+
+    # -- login and reconnect storms (scenario 9, bench/storm.py) -----------------
+
+    async def cmd_live_start(self, c: dict[str, Any]) -> dict[str, Any]:
+        """The logged-in pairs start sending at ``rate`` msg/s in all and every one
+        of them pings every ``ping_interval`` s, until ``live_stop``."""
+        live = LiveTraffic(
+            self.senders, self.receivers, float(c["rate"]), float(c.get("ping_interval", 0.5))
+        )
+        self.running = True  # the 30 s heartbeats of the pairs are the pings now
+        live.task = asyncio.create_task(live.run())
+        self.live = live
+        return {}
+
+    async def cmd_live_stop(self, c: dict[str, Any]) -> dict[str, Any]:
+        """Stop sending, wait up to ``drain`` s for what is on its way, report."""
+        live = self.live
+        assert live is not None and live.task is not None
+        live.task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await live.task
+        deadline = perf() + float(c.get("drain", 10))
+        while perf() < deadline:
+            sent = sum(live.sent)
+            if sum(len(g) for g in live.got) >= sent and live.acked + live.nacked >= sent:
+                break
+            await asyncio.sleep(0.05)
+        self.running = False
+        return live.report()
+
+    async def cmd_storm_open(self, c: dict[str, Any]) -> dict[str, Any]:
+        """Log users ``prefix_<start>`` .. ``prefix_<end-1>`` in all at once (new
+        logins), each retrying with backoff until ``timeout`` s."""
+        if self.storm is None:
+            self.storm = StormClients(self)
+        users = [f"{c['prefix']}_{n}" for n in range(int(c["start"]), int(c["end"]))]
+        return await self.storm.run(c, users, {})
+
+    async def cmd_storm_reconnect(self, c: dict[str, Any]) -> dict[str, Any]:
+        """Drop every storm client's socket at once, then log them all in again at
+        once with their cursors (a network blip)."""
+        storm = self.storm
+        assert storm is not None
+        peers = dict(storm.peers)
+        cursors = {u: max(p.last_seq, 0) for u, p in peers.items()}
+        gone = {id(p) for p in peers.values()}
+        self.idle = [p for p in self.idle if id(p) not in gone]
+        for p in peers.values():
+            p.ws.abort()
+        storm.peers.clear()
+        return await storm.run(c, list(peers), cursors)
 
     async def cmd_status(self, c: dict[str, Any]) -> dict[str, Any]:
         return {

@@ -145,12 +145,17 @@ def _with_apps(settings: Settings, work: Callable[[AppService], Awaitable[T]]) -
     An :class:`ImError` prints ``error <code>: <info>`` and exits 1; a database
     that cannot be opened prints ``error: ...`` and exits 1.
     """
+    return _with_db(settings, lambda db: work(AppService(db)))
+
+
+def _with_db(settings: Settings, work: Callable[[Database], Awaitable[T]]) -> T:
+    """Like :func:`_with_apps`, with the (migrated) database itself."""
 
     async def go() -> T:
         db = Database.for_cli(settings.effective_database_url)
         try:
             await db.migrate()
-            return await work(AppService(db))
+            return await work(db)
         finally:
             await db.close()
 
@@ -217,10 +222,14 @@ def _key_kinds(a: App) -> str:
     return "/".join(kinds) or "none"
 
 
+#: per-app settings shown as "set (hidden)", never their value
+SECRET_SETTINGS = frozenset({"callback_token"})
+
+
 def _app_table(a: App, show_key: bool) -> Table:
     table = Table(title=f"App {a.sdkappid}", title_justify="left")
     table.add_column("Setting", style="bold")
-    table.add_column("Value")
+    table.add_column("Value", overflow="fold")
     table.add_column("Meaning", style="dim")
     table.add_row("sdkappid", str(a.sdkappid), "")
     table.add_row("admins", escape(", ".join(a.admins)), "REST API callers")
@@ -235,6 +244,10 @@ def _app_table(a: App, show_key: bool) -> Table:
     for name, info in AppSettings.model_fields.items():
         value = values[name]
         shown = str(value).lower() if isinstance(value, bool) else str(value)
+        if name in SECRET_SETTINGS and value:
+            shown = "set (hidden)"
+        elif isinstance(value, list | dict):
+            shown = orjson.dumps(value).decode()
         table.add_row(name, escape(shown), escape(info.description or ""))
     return table
 
@@ -361,11 +374,11 @@ def app_set(sdkappid: int, assignments: tuple[str, ...], source: SettingsSource)
             known = ", ".join(AppSettings.model_fields)
             _fail(f"error 70402: unknown setting {key!r}; settings: {known}")
         value = value.strip()
-        if value.startswith("{"):  # an object setting, e.g. group_member_limits={"Public": 500}
+        if value.startswith(("{", "[")):  # JSON, e.g. group_member_limits={"Public": 500}
             try:
                 changes[key] = orjson.loads(value)
             except orjson.JSONDecodeError:
-                _fail(f"error 70402: setting {key!r}: not a JSON object")
+                _fail(f"error 70402: setting {key!r}: not valid JSON")
         else:
             changes[key] = value
     try:  # the service validates too; this gives one short line per bad value
@@ -435,6 +448,71 @@ def _client_base_url(settings: Settings) -> str:
     if ":" in host:
         host = f"[{host}]"
     return f"http://{host}:{settings.port}"
+
+
+# --- words (content moderation) -----------------------------------------------------------
+
+
+@palaver.group()
+def words() -> None:
+    """An app's sensitive words (content moderation; REST ``openim_dirty_words``)."""
+
+
+async def _words_do(db: Database, sdkappid: int, op: str, items: tuple[str, ...], mode: str) -> Any:
+    from palaver.services.moderation import ModerationService
+
+    found = await _get_app(AppService(db), sdkappid)
+    moderation = ModerationService(db)
+    if op == "add":
+        return await moderation.add(found, items, mode)
+    if op == "delete":
+        return await moderation.delete(found, items)
+    return await moderation.words(found)
+
+
+@words.command("list")
+@click.argument("sdkappid", type=int)
+@settings_options
+def words_list(sdkappid: int, source: SettingsSource) -> None:
+    """List the app's sensitive words (normalised) and their modes."""
+    pairs = _with_db(source.load(), lambda db: _words_do(db, sdkappid, "list", (), ""))
+    out = _console()
+    if not pairs:
+        out.print(f"App {sdkappid} has no sensitive words; add some with: palaver words add")
+        return
+    table = Table()
+    table.add_column("Word")
+    table.add_column("Mode")
+    for word, mode in pairs:
+        table.add_row(escape(word), mode)
+    out.print(table)
+
+
+@words.command("add")
+@click.argument("sdkappid", type=int)
+@click.argument("items", nargs=-1, required=True, metavar="WORD...")
+@click.option(
+    "--mode",
+    type=click.Choice(["block", "replace"]),
+    default="block",
+    show_default=True,
+    help="block: the sender gets error 80001; replace: the word is starred.",
+)
+@settings_options
+def words_add(sdkappid: int, items: tuple[str, ...], mode: str, source: SettingsSource) -> None:
+    """Add sensitive words (a word already there takes the new mode)."""
+    added = _with_db(source.load(), lambda db: _words_do(db, sdkappid, "add", items, mode))
+    _console().print(f"App {sdkappid}: {len(added)} word(s) in {mode} mode")
+
+
+@words.command("delete")
+@click.argument("sdkappid", type=int)
+@click.argument("items", nargs=-1, required=True, metavar="WORD...")
+@settings_options
+def words_delete(sdkappid: int, items: tuple[str, ...], source: SettingsSource) -> None:
+    """Delete sensitive words."""
+    n = _with_db(source.load(), lambda db: _words_do(db, sdkappid, "delete", items, ""))
+    _console().print(f"App {sdkappid}: {n} word(s) deleted")
 
 
 @palaver.command()

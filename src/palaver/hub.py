@@ -16,14 +16,19 @@ from palaver.realtime.backends import Backends, open_backends
 from palaver.realtime.catch_up import CatchUp
 from palaver.realtime.notifier import Notifier
 from palaver.realtime.registry import Registry
+from palaver.realtime.webhook import HttpCallbackTransport
 from palaver.services.accounts import AccountService
+from palaver.services.admission import LoginGate
 from palaver.services.apps import AppService
+from palaver.services.callbacks import CallbackService
 from palaver.services.conversations import ConversationService
 from palaver.services.groups import GroupServices
 from palaver.services.media import MediaService
 from palaver.services.messages import MessageService
+from palaver.services.moderation import ModerationService
 from palaver.services.ports import Clock, FileStore, SystemClock
 from palaver.services.profiles import ProfileService
+from palaver.services.send_rules import SendRules
 from palaver.services.sessions import SessionService
 from palaver.services.sns import SnsServices
 from palaver.settings import Settings
@@ -87,18 +92,40 @@ class Hub:
         publisher = self.notifier
         self.writer = MessageWriter(db)
         self.apps = AppService(db)
+        self.callbacks = CallbackService(
+            db,
+            self.apps,
+            HttpCallbackTransport(),
+            self.clock,
+            retry_base=settings.callback_retry_base,
+            retry_max=settings.callback_retry_max,
+            concurrency=settings.callback_concurrency,
+            activity=lambda: self.writer.submitted,
+        )
+        self.moderation = ModerationService(db)
+        rules = SendRules(self.moderation, self.callbacks)
         self.accounts = AccountService(db, publisher, self.presence)
-        self.profiles = ProfileService(db, publisher)
+        self.profiles = ProfileService(db, publisher, self.moderation)
         self.sns = SnsServices(db, publisher)
         self.messages = MessageService(
-            db, self.writer, self.accounts, self.sns.checks, publisher, self.clock
+            db, self.writer, self.accounts, self.sns.checks, publisher, self.clock, rules
         )
         self.groups = GroupServices(
-            db, self.writer, self.accounts, publisher, self.presence, self.registry, self.clock
+            db,
+            self.writer,
+            self.accounts,
+            publisher,
+            self.presence,
+            self.registry,
+            self.clock,
+            rules,
+            self.moderation,
         )
         self.conversations = ConversationService(db, self.groups.reads, publisher)
         self.sessions = SessionService(db, self.apps, self.accounts, self.groups.reads, publisher)
         self.media = MediaService(db, open_file_store(settings), self.clock)
+        #: admission control of both client protocols' logins (issue 20)
+        self.login_gate = LoginGate(settings.login_concurrency, settings.login_queue)
 
     @classmethod
     async def open(cls, settings: Settings) -> Hub:
@@ -109,6 +136,7 @@ class Hub:
         await hub.fanout.start()
         await hub.presence.start()
         hub.registry.start(interval=min(5.0, settings.heartbeat_timeout / 3))
+        hub.callbacks.start()  # delivers what was pending when the node stopped
         return hub
 
     async def maintain(self, interval: float = 3600.0) -> None:
@@ -145,10 +173,12 @@ class Hub:
             await asyncio.sleep(interval)
 
     async def close(self) -> None:
-        """Close client connections, commit pending writes, close the database."""
+        """Close client connections, commit pending writes, stop delivering
+        callbacks (pending ones stay stored), close the database."""
         await self.registry.close()
         await self.writer.close()
         await self.media.close()
+        await self.callbacks.close()
         await self.presence.close()
         await self.fanout.close()
         await self.db.close()

@@ -65,7 +65,15 @@ async def serve(settings: Settings, *, ready: asyncio.Event | None = None) -> No
     hub = await Hub.open(settings)
     runner = web.AppRunner(build_app(hub), access_log=None)
     await runner.setup()
-    site = web.TCPSite(runner, settings.host, settings.port, reuse_address=True)
+    # A deep accept queue: when every client reconnects at once (a restart), a short
+    # one drops SYNs and the clients wait out TCP's 1 s, 3 s, 7 s... retransmits.
+    site = web.TCPSite(
+        runner,
+        settings.host,
+        settings.port,
+        reuse_address=True,
+        backlog=settings.listen_backlog,
+    )
     await site.start()
     log.info("Palaver listening on http://%s:%s", settings.host, settings.port)
     if ready is not None:

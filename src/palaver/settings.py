@@ -83,12 +83,34 @@ class Settings(BaseSettings):
     heartbeat_timeout: float = Field(
         90, gt=0, description="seconds of silence before a client is dropped"
     )
+    login_concurrency: int = Field(
+        32, ge=1, description="client logins in progress at once (admission control)"
+    )
+    login_queue: int = Field(
+        512,
+        ge=0,
+        description="logins that may wait for a turn; more are told to retry later (70169)",
+    )
+    listen_backlog: int = Field(
+        4096, ge=128, description="pending TCP connections the kernel queues (capped by somaxconn)"
+    )
     send_queue_frames: int = Field(
         1000, ge=10, description="frames queued per connection before a slow client is dropped"
     )
 
     event_retention_days: int = Field(
         30, ge=1, description="days a client may stay away and still resume from its cursor"
+    )
+
+    # Callbacks to app backends (docs/callbacks.md); each app sets its URL and commands
+    callback_retry_base: float = Field(
+        1.0, gt=0, description="seconds before an after-callback's first retry (doubles each try)"
+    )
+    callback_retry_max: float = Field(
+        300.0, gt=0, description="longest wait between two tries of an after-callback, seconds"
+    )
+    callback_concurrency: int = Field(
+        16, ge=1, le=1024, description="conversations whose callbacks are delivered at once"
     )
 
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"

@@ -34,9 +34,11 @@ class ChatError(Exception):
     2801 request timed out, 6014 not logged in, 6017 invalid parameters.
     """
 
-    def __init__(self, code: int, message: str = "") -> None:
+    def __init__(self, code: int, message: str = "", retry_after: float | None = None) -> None:
         self.code = code
         self.message = message or CODE_MEANINGS.get(code, "error")
+        #: seconds a busy server (70169) asked the client to wait before trying again
+        self.retry_after = retry_after
         super().__init__(f"{code}: {self.message}")
 
     @property

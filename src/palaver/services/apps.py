@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from palaver import usersig
 from palaver.errors import Code, ImError, UserSigError
+from palaver.model import callbacks as cb
 from palaver.services.cache import TTLCache
 from palaver.storage import Database
 from palaver.storage import apps as store
@@ -84,6 +85,45 @@ class AppSettings(BaseModel):
     avchatroom_history_seconds: int = Field(
         600, ge=0, description="seconds AVChatRoom messages are kept for late joiners and resume"
     )
+    callback_url: str = Field(
+        "", description="the app backend's callback URL (http:// or https://); empty: none"
+    )
+    callback_token: str = Field(
+        "",
+        repr=False,
+        description="callback auth token: requests carry Sign = sha256(token + RequestTime)",
+    )
+    callback_commands: list[str] = Field(
+        default_factory=list,
+        description='the CallbackCommands sent, e.g. ["C2C.CallbackAfterSendMsg"]; none by default',
+    )
+    callback_timeout: float = Field(
+        2.0, gt=0, le=30, description="seconds a callback request may take (Tencent: 2)"
+    )
+    callback_fail_closed: list[str] = Field(
+        default_factory=list,
+        description="before-callbacks that refuse the action when the backend does not "
+        "answer in time (the others let it through, as Tencent does)",
+    )
+    callback_max_attempts: int = Field(
+        10, ge=1, le=100, description="tries of an after-callback before it is dead-lettered"
+    )
+
+    @field_validator("callback_url")
+    @classmethod
+    def _url(cls, v: str) -> str:
+        v = v.strip()
+        if v and not v.startswith(("http://", "https://")):
+            raise ValueError("callback_url must start with http:// or https://")
+        return v
+
+    @field_validator("callback_commands", "callback_fail_closed")
+    @classmethod
+    def _commands(cls, v: list[str]) -> list[str]:
+        for name in v:
+            if name not in cb.COMMANDS:
+                raise ValueError(f"unknown CallbackCommand {name!r} ({', '.join(cb.COMMANDS)})")
+        return list(dict.fromkeys(v))
 
 
 @dataclass(frozen=True)

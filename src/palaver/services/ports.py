@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Protocol
 
@@ -105,6 +105,20 @@ class FileStore(Protocol):
     async def delete(self, blob: str, *, unless_since: float | None = None) -> None:
         """Forget ``blob`` (no error if it is not stored); with ``unless_since`` (unix s),
         keep it if it was stored or committed again (a duplicate upload) at or after then."""
+
+
+class CallbackTransport(Protocol):
+    """Posts third-party callbacks to an app backend over HTTP(S)."""
+
+    async def post(
+        self, url: str, params: Mapping[str, str], body: bytes, seconds: float
+    ) -> tuple[int, bytes]:
+        """POST ``body`` (JSON) to ``url`` with the query ``params``; (HTTP
+        status, response body). Raises :class:`TimeoutError` after ``seconds``
+        seconds, :class:`ConnectionError` when the backend cannot be reached."""
+
+    async def close(self) -> None:
+        """Close pooled connections."""
 
 
 class Clock(Protocol):

@@ -296,3 +296,50 @@ media = Table(
     Index(None, "blob"),
     Index(None, "app_id", "owner"),
 )
+
+
+# The durable outbox of callbacks to the app backend (third-party callbacks).
+# A row is written in the transaction of the event it reports (a message's row
+# in the group-commit writer's transaction), then delivered by the callback
+# worker: in ``id`` order per ``order_key`` (a conversation), retried with
+# backoff, ``dead`` after the app's most attempts. Times in unix milliseconds.
+callback_outbox = Table(
+    "callback_outbox",
+    metadata,
+    Column("id", BigIntPK, primary_key=True, autoincrement=True),
+    Column("app_id", BigInteger, nullable=False),
+    Column("command", String(64), nullable=False),  # CallbackCommand
+    Column("order_key", String(200), nullable=False),  # deliveries of a key keep their order
+    Column("payload", Text, nullable=False),  # JSON object: the body, less the message's ids
+    # the message the callback reports (set by the writer in the same transaction)
+    Column("msg_id", BigInteger, nullable=True),
+    Column("msg_seq", BigInteger, nullable=True),
+    Column("msg_key", String(64), nullable=True),
+    Column("msg_time", BigInteger, nullable=True),
+    Column("client_ip", String(64), nullable=False, default=""),
+    Column("platform", String(16), nullable=False, default=""),  # OptPlatform
+    Column("created_ms", BigInteger, nullable=False),
+    Column("status", String(16), nullable=False, default="pending"),  # pending|delivered|dead
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("next_ms", BigInteger, nullable=False, default=0),  # not before (retry backoff)
+    Column("lease_ms", BigInteger, nullable=False, default=0),  # claimed by a worker until
+    Column("done_ms", BigInteger, nullable=False, default=0),  # delivered or dead at
+    Column("latency_ms", Integer, nullable=False, default=0),  # of the last attempt
+    Column("http_status", Integer, nullable=False, default=0),  # of the last attempt
+    Column("last_error", Text, nullable=True),
+    Index(None, "status", "id"),
+    Index(None, "app_id", "created_ms"),
+)
+
+
+# Per-app sensitive words (Tencent REST ``openim_dirty_words``): ``word`` is kept
+# normalised (NFKC, case-folded, separators removed; see services.moderation);
+# ``mode`` is ``block`` (the sender gets 80001) or ``replace`` (stars).
+dirty_words = Table(
+    "dirty_words",
+    metadata,
+    Column("app_id", BigInteger, primary_key=True),
+    Column("word", String(200), primary_key=True),
+    Column("mode", String(16), nullable=False, default="block"),
+    Column("created_at", BigInteger, nullable=False),
+)

@@ -33,6 +33,7 @@ from palaver.model.events import EventKind
 from palaver.model.messages import MessageFlag
 from palaver.storage import Database
 from palaver.storage import events as ev_store
+from palaver.storage.callbacks import NewCallback, outbox_row
 from palaver.storage.dialect import executemany, insert_on_conflict, upsert
 from palaver.storage.messages import (
     CONV_C2C,
@@ -41,6 +42,7 @@ from palaver.storage.messages import (
     make_msg_key,
 )
 from palaver.storage.schema import (
+    callback_outbox,
     conv_heads,
     counters,
     group_members,
@@ -70,6 +72,8 @@ class C2CWrite:
     to_sender_roam: bool = True
     sender_event: bool = True
     dedupe_since: int | None = None
+    #: an after-callback to the app backend, written in the same transaction
+    callback: NewCallback | None = None
 
 
 @dataclass(frozen=True)
@@ -93,6 +97,8 @@ class GroupWrite:
     msg: NewMessage
     sender_is_member: bool = True
     dedupe_since: int | None = None
+    #: an after-callback to the app backend, written in the same transaction
+    callback: NewCallback | None = None
 
 
 Write = C2CWrite | GroupWrite
@@ -115,6 +121,7 @@ class MessageWriter:
         self._task: asyncio.Task[None] | None = None
         self.batches = 0
         self.written = 0
+        self.submitted = 0  # writes queued since start (moves while messages arrive)
 
     def start(self) -> None:
         """Start the writer task (idempotent)."""
@@ -127,6 +134,7 @@ class MessageWriter:
         Writes are committed in the order they were submitted.
         """
         self.start()
+        self.submitted += 1
         fut: asyncio.Future[Written] = asyncio.get_running_loop().create_future()
         self._queue.put_nowait((op, fut))
         return fut
@@ -380,6 +388,7 @@ def _write_app(
     ev_store.insert_event_rows(conn, ev_rows)
     ev_store.store_heads(conn, app_id, {ev.user_id: user_last[ev.user_id] for ev in events})
     _store_c2c_conversations(conn, app_id, conv_last, conv_touched, conv_moved)
+    _store_callbacks(conn, ops, ids, seqs)
 
     pos = 0
     for k, (op, msg_id, seq) in enumerate(zip(ops, ids, seqs, strict=True)):
@@ -453,6 +462,31 @@ def _store_c2c_conversations(
         )
 
 
+def _store_callbacks(
+    conn: Connection,
+    ops: Sequence[Write],
+    ids: Sequence[int],
+    seqs: Sequence[int],
+) -> None:
+    """The after-callbacks of the messages just written, with their ids."""
+    if all(op.callback is None for op in ops):
+        return
+    now_ms = int(time.time() * 1000)
+    rows = [
+        outbox_row(
+            op.callback,
+            now_ms,
+            msg_id=int(msg_id),
+            msg_seq=seq,
+            msg_key=make_msg_key(seq, op.msg.random, op.msg.msg_time),
+            msg_time=op.msg.msg_time,
+        )
+        for op, msg_id, seq in zip(ops, ids, seqs, strict=True)
+        if op.callback is not None
+    ]
+    executemany(conn, "callback_outbox", callback_outbox.insert, rows)
+
+
 def _write_group_app(
     conn: Connection,
     app_id: int,
@@ -524,6 +558,7 @@ def _write_group_app(
                 for (g, u), t in senders.items()
             ],
         )
+    _store_callbacks(conn, ops, [r["id"] for r in rows], [r["seq"] for r in rows])
     for k, (op, row) in enumerate(zip(ops, rows, strict=True)):
         stored = StoredMessage(first + k, row["seq"], row["msg_key"], op.msg.msg_time)
         results[idxs[k]] = Written(stored)

@@ -57,6 +57,7 @@ SERVICES: dict[str, ServiceCodes] = {
     "profile": ServiceCodes(60010, 40001, 40001, error_display=True),
     "recentcontact": ServiceCodes(60010, 50002, 50002, error_display=True),
     "group_open_http_svc": ServiceCodes(60010, 10011, 10004),
+    "openim_dirty_words": ServiceCodes(60010, 90001, 90001),
 }
 
 
@@ -77,6 +78,7 @@ class RestRequest:
     identifier: str
     hub: Hub
     codes: ServiceCodes
+    client_ip: str = ""  # the caller's address (the callbacks' ClientIP)
 
 
 M = TypeVar("M", bound=Wire)
@@ -214,7 +216,9 @@ class RestApi:
             if not isinstance(body, dict):
                 raise ImError(codes.bad_json, "request body must be a JSON object")
             parsed = parse_body(cmd.model, body, codes)
-            result = await cmd.handler(RestRequest(app, identifier, self.hub, codes), parsed)
+            result = await cmd.handler(
+                RestRequest(app, identifier, self.hub, codes, request.remote or ""), parsed
+            )
             payload = envelope(codes, None, **(result or {}))
         except ImError as exc:
             payload = envelope(codes, exc)
