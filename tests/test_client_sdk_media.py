@@ -76,10 +76,19 @@ async def test_image_file_voice_video_from_the_python_sdk(
     assert (await get(server, got.payload["url"]))[2] == voice
 
     mp4 = b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom" + b"\x00" * 5000
-    await alice.send_message(alice.create_video_message(to="bob", payload={"file": mp4}))
+    cover = png(320, 180)
+    await alice.send_message(
+        alice.create_video_message(
+            to="bob", payload={"file": mp4, "cover": cover, "videoSecond": 7}
+        )
+    )
     [got] = await b.messages(1)
-    assert got.type == TYPES.MSG_VIDEO and got.payload["videoSize"] == len(mp4)
-    assert (await get(server, got.payload["videoUrl"]))[1:] == ("video/mp4", mp4)
+    p = got.payload
+    assert got.type == TYPES.MSG_VIDEO and p["videoSize"] == len(mp4)
+    assert (p["videoSecond"], p["thumbWidth"], p["thumbHeight"]) == (7, 320, 180)
+    assert p["thumbFormat"] == "png" and p["videoFormat"] == "mp4"
+    assert (await get(server, p["videoUrl"]))[1:] == ("video/mp4", mp4)
+    assert (await get(server, p["thumbUrl"]))[1:] == ("image/png", cover)
 
 
 async def test_upload_errors_fail_the_send(server: RunningServer, connect: Connect) -> None:  # noqa: F811

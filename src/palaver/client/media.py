@@ -39,6 +39,10 @@ class PendingFile:
     source: FileSource
     name: str
     on_progress: Progress | None = None
+    #: a video's cover image, uploaded first
+    cover: FileSource | None = None
+    #: the voice or video length the caller measured (s), where the container does not say
+    second: int = 0
 
 
 def http_base(server: str) -> str:
@@ -65,7 +69,9 @@ def pending(msg_type: str, payload: dict[str, Any], on_progress: Progress | None
     if not name:
         name = str(getattr(source, "name", "") or "file")
         name = Path(name).name
-    return PendingFile(KINDS[msg_type], source, name, on_progress)
+    cover = payload.get("cover") if msg_type == "TIMVideoFileElem" else None
+    second = int(payload.get("second") or payload.get("videoSecond") or 0)
+    return PendingFile(KINDS[msg_type], source, name, on_progress, cover, second)
 
 
 def _open(source: FileSource) -> tuple[BinaryIO, int, bool]:
@@ -89,7 +95,7 @@ async def upload(
     user_sig: str,
     file: PendingFile,
 ) -> dict[str, Any]:
-    """Upload ``file``; the server's answer ``{"UUID", "URL", "Size", "ContentType",
+    """Upload ``file`` (a video's cover first); the server's answer ``{"UUID", "URL", "Size", "ContentType",
     "Width", "Height", "Second", "FileName", "MsgBody": [element]}``.
 
     ``file.on_progress(fraction)`` is called as bytes leave (0 < fraction <= 1) and
@@ -100,6 +106,10 @@ async def upload(
             image, 2352 not a video, 2108 empty, 6008 storage failed, 700xx a bad
             UserSig); 2800 the server could not be reached.
     """
+    cover_id = ""
+    if file.cover is not None:
+        cover = PendingFile("image", file.cover, "cover")
+        cover_id = (await upload(http, server, sdk_app_id, user_id, user_sig, cover))["UUID"]
     reader, total, owned = _open(file.source)
 
     async def chunks() -> AsyncIterator[bytes]:
@@ -117,6 +127,10 @@ async def upload(
         "type": file.kind,
         "name": file.name,
     }
+    if cover_id:
+        query["cover"] = cover_id
+    if file.second:
+        query["second"] = str(file.second)
     try:
         async with http.post(
             http_base(server) + "/media/upload",

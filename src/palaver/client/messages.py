@@ -346,8 +346,9 @@ class MessageManager(Processor):
         need_read_receipt: bool = False,
         on_progress: media.Progress | None = None,
     ) -> Message:
-        """An unsent video message: ``payload`` ``{"file": path | bytes | binary file}``
-        (MP4, MOV or WebM, uploaded by :meth:`send_message`), or by URL ``{"videoUrl"
+        """An unsent video message: ``payload`` ``{"file": path | bytes | binary file,
+        "cover"?: an image (the same kinds), "second"?}`` (MP4, MOV or WebM, uploaded by
+        :meth:`send_message`, its cover first: the ``thumb*`` fields), or by URL ``{"videoUrl"
         (or "url"), "videoSecond" (s), "videoSize" (bytes), "videoFormat", "thumbUrl",
         "thumbWidth", "thumbHeight", ...}``."""
         if "file" in payload:
