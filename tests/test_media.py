@@ -176,6 +176,9 @@ async def test_limits_and_types_store_nothing(server: RunningServer) -> None:
     assert (await upload(server, b"x" * ((1 << 20) + 1), kind="file"))["ErrorCode"] == 2402
     assert (await upload(server, PDF, kind="image", name="cat.png"))["ErrorCode"] == 2252
     assert (await upload(server, PDF, kind="video", name="clip.mp4"))["ErrorCode"] == 2352
+    huge = io.BytesIO()  # 9000 x 5000 px of one colour: a few KB that would decode to 135 MB
+    Image.new("L", (9000, 5000)).save(huge, "PNG")
+    assert (await upload(server, huge.getvalue()))["ErrorCode"] == 2252
     assert (await upload(server, b"", kind="file"))["ErrorCode"] == 2108
     assert (await upload(server, PDF, kind="bogus"))["ErrorCode"] == 6017
     assert stored_files(server) == []

@@ -13,7 +13,7 @@ sound 20 MB, file 100 MB, video 100 MB, changed per app (``media_limits_mb``).
 
 Errors (:class:`~palaver.errors.ImError`, the web SDK's codes): 2108 empty,
 2253/2301/2351/2402 too large for an image/voice/video/file, 2252 not an image
-(JPG, GIF, PNG, BMP, WebP), 2352 not a video (MP4, MOV, WebM), 2400 over the app's
+(JPG, GIF, PNG, BMP, WebP) or one of more than :data:`MAX_PIXELS` pixels, 2352 not a video (MP4, MOV, WebM), 2400 over the app's
 quota, 6006 a bad or expired upload ticket, 6008 the store failed (disk full,
 object store down). Nothing is stored when an upload fails.
 """
@@ -73,6 +73,8 @@ _AUDIO_CONTAINERS = {"video/webm": "audio/webm", "video/mp4": "audio/mp4", "vide
 SIZES = {"large": 720, "thumb": 198}
 #: Content types served inline from Palaver's origin; anything else is an attachment.
 INLINE_TYPES = {"image/jpeg", "image/png", "image/gif", "image/webp", "image/bmp"}
+#: largest image decoded (px): 40 MP, e.g. 8000 x 5000; larger ones fail with 2252
+MAX_PIXELS = 40_000_000
 TICKET_TTL = 900  # seconds an upload ticket stays valid (the SDK asks for 900)
 GC_GRACE = 86400  # seconds an upload may wait for its message before it can be deleted
 GC_PAGE = 1000  # message bodies read per query by the garbage collection
@@ -571,6 +573,10 @@ def _inspect_image(path: Path) -> _Sniffed:
                     Code.MSG_I_TYPES_LIMIT, f"{fmt or 'unknown'} is not a supported image"
                 )
             width, height = img.size
+            if width * height > MAX_PIXELS:  # decoding would take gigabytes
+                raise ImError(
+                    Code.MSG_I_TYPES_LIMIT, f"{width}x{height} is more than {MAX_PIXELS} pixels"
+                )
             img.load()
             sniffed = _Sniffed(IMAGE_FORMATS[fmt][0], width=width, height=height)
             shorter = min(width, height)
