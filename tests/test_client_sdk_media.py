@@ -12,6 +12,7 @@ from PIL import Image
 from conftest import RunningServer
 from palaver.client import ChatError
 from palaver.client.constants import EVENT, TYPES
+from support.media import tiny_mp4
 from test_client_sdk import Connect, connect  # noqa: F401 - the fixture
 
 PDF = b"%PDF-1.4\n% python sdk\n" + bytes(range(256)) * 2000 + b"\n%%EOF\n"
@@ -134,3 +135,21 @@ async def test_a_picture_in_a_group(server: RunningServer, connect: Connect) -> 
         if m["MsgBody"] and m["MsgBody"][0]["MsgType"] == "TIMImageElem"
     ]
     assert elem["MsgContent"]["ImageInfoArray"][0]["Width"] == 300
+
+
+async def test_a_video_gets_a_cover_made_by_the_server(
+    server: RunningServer,
+    connect: Connect,  # noqa: F811
+) -> None:
+    await server.import_users("alice", "bob")
+    alice, _ = await connect("alice")
+    bob, b = await connect("bob")
+    video = tiny_mp4(64, 48, frames=20, fps=10)  # 2 s
+    await alice.send_message(alice.create_video_message(to="bob", payload={"file": video}))
+    [got] = await b.messages(1)
+    p = got.payload
+    assert (p["videoSecond"], p["thumbWidth"], p["thumbHeight"]) == (2, 64, 48), p
+    status, ctype, body = await get(server, p["thumbUrl"])
+    assert (status, ctype) == (200, "image/jpeg")
+    assert Image.open(io.BytesIO(body)).size == (64, 48)
+    assert (await get(server, p["videoUrl"]))[2] == video

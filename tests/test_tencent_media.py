@@ -13,6 +13,7 @@ import pytest
 from PIL import Image
 
 from conftest import RunningServer
+from support.media import tiny_mp4
 from support.tencent_sdk import Ref, TencentError, TencentHarness, TencentTab
 
 pytestmark = pytest.mark.timeout(180)
@@ -147,13 +148,17 @@ async def test_voice_and_video_from_the_official_sdk(
     status, headers, body = await fetch(server, got["payload"]["remoteAudioUrl"])
     assert status == 200 and body == voice and headers["Content-Type"] == "audio/mpeg"
 
-    mp4 = b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom" + b"\x00" * 4096
+    mp4 = tiny_mp4(80, 60)  # a real video: Palaver makes its cover (video_cover)
     video = await put_file(alice, "clip.mp4", mp4, "video/mp4", wrap=True)
     sent = await send_media(alice, "createVideoMessage", "bob", video)
     got = (await bob.wait_event("MESSAGE_RECEIVED"))[0]
     assert got["type"] == "TIMVideoFileElem", bob.report()
-    status, headers, body = await fetch(server, got["payload"]["remoteVideoUrl"])
+    p = got["payload"]
+    status, headers, body = await fetch(server, p["remoteVideoUrl"])
     assert status == 200 and body == mp4 and headers["Content-Type"] == "video/mp4"
+    assert (p["thumbWidth"], p["thumbHeight"]) == (80, 60), p
+    status, headers, body = await fetch(server, p["thumbUrl"])
+    assert headers["Content-Type"] == "image/jpeg" and Image.open(io.BytesIO(body)).size == (80, 60)
 
 
 async def test_the_apps_limit_reaches_the_sdk(

@@ -24,7 +24,8 @@ Routes (docs/media.md):
   attachment`` for files and anything not an image, voice or video, and a sandbox
   CSP so nothing uploaded runs as a page of Palaver's origin. Images take
   ``?imageView2/3/w/720/h/720`` (large) and ``?imageView2/3/w/198/h/198`` (thumbnail),
-  as Tencent COS names them. Unknown ids: 404 with error 6009.
+  as Tencent COS names them; videos ``?cover`` (the cover Palaver made, where it could
+  decode the video). Unknown ids: 404 with error 6009.
 
 Error codes: services/media.py; 6006 bad credentials or ticket, 70001/70003/...
 a bad UserSig, 70107 not imported, 6017 bad ``type``.
@@ -253,7 +254,7 @@ class MediaEndpoint:
             record = await self.hub.media.get(app_id, request.match_info["media_id"])
             if record is None:
                 raise ImError(Code.ERR_FILE_TRANS_DOWNLOAD_FAILED)
-            variant = _variant(request.query_string) if record.kind == "image" else None
+            variant = _variant(request.query_string) if record.kind in ("image", "video") else None
             path = await self.hub.media.open(record, variant)
             if path is None:
                 raise ImError(Code.ERR_FILE_TRANS_DOWNLOAD_FAILED)
@@ -292,7 +293,10 @@ def _seconds(value: str) -> int:
 
 
 def _variant(query: str) -> str | None:
-    """``large`` / ``thumb`` from a COS-style ``imageView2/3/w/N/h/N`` query."""
+    """``large`` / ``thumb`` from a COS-style ``imageView2/3/w/N/h/N`` query; ``cover``
+    (a video's) from ``cover``."""
+    if query == "cover":
+        return "cover"
     for name, n in m.SIZES.items():
         if f"/w/{n}/" in query:
             return name

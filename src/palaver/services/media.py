@@ -97,7 +97,8 @@ class Variant:
 @dataclass(frozen=True)
 class MediaRecord:
     """One upload. ``size`` in bytes, ``width``/``height`` in px, ``duration`` in s;
-    ``variants``: ``large``/``thumb`` for images bigger than those sizes."""
+    ``variants``: ``large``/``thumb`` for images bigger than those sizes, ``cover``
+    for videos Palaver could decode."""
 
     app_id: int
     media_id: str
@@ -442,10 +443,13 @@ class MediaService:
 
 
 def media_url(base: str, record: MediaRecord, variant: str | None = None) -> str:
-    """The download URL of ``record`` under ``base`` (``https://host``); a variant is
-    asked for as Tencent COS names it (``?imageView2/3/w/198/h/198``)."""
+    """The download URL of ``record`` under ``base`` (``https://host``); an image's
+    variant is asked for as Tencent COS names it (``?imageView2/3/w/198/h/198``), a
+    video's server-made cover as ``?cover``."""
     url = f"{base}/media/{record.app_id}/{record.media_id}"
-    if variant:
+    if variant == "cover":
+        url += "?cover"
+    elif variant:
         n = SIZES[variant]
         url += f"?imageView2/3/w/{n}/h/{n}"
     return url
@@ -500,6 +504,8 @@ def element(base: str, record: MediaRecord, cover: MediaRecord | None = None) ->
         }
         return {"MsgType": "TIMSoundElem", "MsgContent": content}
     if record.kind == "video":
+        if cover is None and "cover" in record.variants:
+            return _video_element(base, record, url)
         content = {
             "VideoUrl": url,
             "VideoUUID": record.media_id,
@@ -526,6 +532,27 @@ def element(base: str, record: MediaRecord, cover: MediaRecord | None = None) ->
     return {"MsgType": "TIMFileElem", "MsgContent": content}
 
 
+def _video_element(base: str, record: MediaRecord, url: str) -> dict[str, Any]:
+    """A ``TIMVideoFileElem`` whose cover is the one Palaver made (variant ``cover``)."""
+    v = record.variants["cover"]
+    content = {
+        "VideoUrl": url,
+        "VideoUUID": record.media_id,
+        "VideoSize": record.size,
+        "VideoSecond": record.duration,
+        "VideoFormat": record.content_type.rsplit("/", 1)[-1],
+        "VideoDownloadFlag": 2,
+        "ThumbUrl": media_url(base, record, "cover"),
+        "ThumbUUID": f"{record.media_id}-cover",
+        "ThumbSize": v.size,
+        "ThumbWidth": v.width,
+        "ThumbHeight": v.height,
+        "ThumbFormat": v.content_type.rsplit("/", 1)[-1],
+        "ThumbDownloadFlag": 2,
+    }
+    return {"MsgType": "TIMVideoFileElem", "MsgContent": content}
+
+
 # -- sniffing (runs in a worker thread) ---------------------------------------------
 
 
@@ -541,7 +568,7 @@ def _inspect(path: Path, kind: str) -> _Sniffed:
     if kind == "video":
         if mime not in VIDEO_TYPES:
             raise ImError(Code.MSG_V_TYPES_LIMIT, f"the bytes are {mime}, not MP4, MOV or WebM")
-        return _Sniffed(mime, duration=_duration(path))
+        return _inspect_video(path, mime)
     if kind == "sound":
         mime = _AUDIO_CONTAINERS.get(mime, mime)
         if not mime.startswith("audio/"):
@@ -560,6 +587,31 @@ def _duration(path: Path) -> int:
     except Exception:  # any parse failure: unknown duration
         return 0
     return max(0, round(length))
+
+
+def _inspect_video(path: Path, mime: str) -> _Sniffed:
+    """A video's length, size and a cover from its first frame, where a decoder is
+    installed (PyAV, the ``video`` extra: FFmpeg in its wheel); else the length as
+    mutagen reads it from the container."""
+    sniffed = _Sniffed(mime, duration=_duration(path))
+    try:
+        import av
+    except ImportError:
+        return sniffed
+    try:
+        with av.open(str(path)) as container:
+            stream = container.streams.video[0]
+            if container.duration:
+                sniffed.duration = max(1, round(container.duration / 1_000_000))
+            sniffed.width, sniffed.height = stream.width, stream.height
+            for frame in container.decode(stream):
+                picture = frame.to_image()  # type: ignore[no-untyped-call]
+                if picture.width * picture.height <= MAX_PIXELS:
+                    sniffed.variants["cover"] = _encode(picture)
+                break
+    except Exception:  # any decoding failure: no cover, the container's length
+        return _Sniffed(mime, duration=sniffed.duration)
+    return sniffed
 
 
 def _inspect_image(path: Path) -> _Sniffed:
