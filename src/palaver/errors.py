@@ -95,6 +95,8 @@ class Code(IntEnum):
     ERR_SVR_CONV_INVALID_PARAMETERS = 50002
     # common REST
     ERR_SVR_COMM_INVALID_HTTP_URL = 60002
+    #: cloud search: bad keywords, count or cursor (the SDK's ``SearchParamsError``)
+    ERR_SVR_SEARCH_INVALID_PARAMETERS = 27003
     ERR_SVR_COMM_REQ_JSON_PARSE_FAILED = 60003
     ERR_SVR_COMM_INVALID_ACCOUNT = 60004
     ERR_SVR_COMM_INVALID_SDKAPPID = 60006

@@ -28,10 +28,12 @@ from palaver.services.messages import MessageService
 from palaver.services.moderation import ModerationService
 from palaver.services.ports import Clock, FileStore, SystemClock
 from palaver.services.profiles import ProfileService
+from palaver.services.search import SearchService
 from palaver.services.send_rules import SendRules
 from palaver.services.sessions import SessionService
 from palaver.services.sns import SnsServices
 from palaver.settings import Settings
+from palaver.stats import NodeStats
 from palaver.storage import Database
 from palaver.storage import events as ev_store
 from palaver.storage.files import LocalFileStore
@@ -81,16 +83,19 @@ class Hub:
         self.settings = settings
         self.db = db
         self.clock = clock or SystemClock()
+        #: this node's running figures (``/metrics``)
+        self.stats = NodeStats()
         b = backends or open_backends(settings)
+        self.backends = b
         self.fanout, self.presence = b.fanout, b.presence
         # real-time: the fan-out sink, and the Publisher port services call
-        self.registry = Registry(self.fanout, self.presence, settings.heartbeat_timeout)
+        self.registry = Registry(self.fanout, self.presence, settings.heartbeat_timeout, self.stats)
         self.notifier = Notifier(self.fanout)
         self.catch_up = CatchUp(db)
         b.bind_resync(self.registry.resync_all)
         # services, each after what it needs
         publisher = self.notifier
-        self.writer = MessageWriter(db)
+        self.writer = MessageWriter(db, stats=self.stats)
         self.apps = AppService(db)
         self.callbacks = CallbackService(
             db,
@@ -121,6 +126,7 @@ class Hub:
             rules,
             self.moderation,
         )
+        self.search = SearchService(db)
         self.conversations = ConversationService(db, self.groups.reads, publisher)
         self.sessions = SessionService(db, self.apps, self.accounts, self.groups.reads, publisher)
         self.media = MediaService(db, open_file_store(settings), self.clock)

@@ -113,7 +113,27 @@ class Settings(BaseSettings):
         16, ge=1, le=1024, description="conversations whose callbacks are delivered at once"
     )
 
+    # Operations (docs/deploy.md, "Watching Palaver")
+    metrics_token: str | None = Field(
+        None,
+        description="bearer token /metrics requires (Authorization: Bearer <token>); "
+        "without it and without metrics_port, /metrics is off",
+    )
+    metrics_host: str = Field("127.0.0.1", description="address of the metrics listener")
+    metrics_port: int | None = Field(
+        None,
+        ge=0,
+        le=65535,
+        description="serve /metrics (and /healthz, /readyz) on this separate port only",
+    )
+    readiness_timeout: float = Field(
+        2.0, gt=0, description="seconds /readyz waits for the database and Redis"
+    )
+
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    log_format: Literal["text", "json"] = Field(
+        "text", description="log lines as text, or as one JSON object per line"
+    )
 
     @property
     def effective_database_url(self) -> str:

@@ -85,6 +85,13 @@ class AppSettings(BaseModel):
     avchatroom_history_seconds: int = Field(
         600, ge=0, description="seconds AVChatRoom messages are kept for late joiners and resume"
     )
+    account_delete_mode: Literal["tencent", "erase", "erase_redact"] = Field(
+        "tencent",
+        description="REST account_delete: tencent = account, profile and relations; erase = "
+        "also conversations, streams, group memberships; erase_redact = and blank the "
+        "messages the user sent",
+    )
+
     callback_url: str = Field(
         "", description="the app backend's callback URL (http:// or https://); empty: none"
     )

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import time
 import zlib
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal, Protocol
@@ -229,6 +230,7 @@ class SendPipeline:
     def __init__(self, writer: MessageWriter, hooks: SendHooks | None = None) -> None:
         self._writer = writer
         self._hooks = hooks
+        self._latency = writer.stats.send_seconds
 
     async def send(
         self,
@@ -251,6 +253,7 @@ class SendPipeline:
                 whatever the route's checks raise; the before-send callback's
                 refusal (20006 C2C, 10016 group, or the backend's own code).
         """
+        started = time.perf_counter()
         prev, mine = lane.ticket() if lane else (None, None)
         try:
             if check_body:
@@ -290,6 +293,7 @@ class SendPipeline:
             hooks.sent()
         message = draft.record(written)
         await route.publish(message, written, origin)
+        self._latency.observe(time.perf_counter() - started)
         return SendResult(
             message.msg_key, message.time, message.seq, True, message, written.duplicate
         )

@@ -7,8 +7,8 @@ Every message write goes through :class:`MessageWriter`.  Callers queue a
 1. finds retried sends (dedupe keys) already stored or repeated in the batch;
 2. reads and locks the heads it needs (conversation ``last_seq``, each user's
    stream ``last_seq``) and assigns sequences in memory;
-3. writes messages, heads, stream events and conversation rows with one
-   ``executemany`` per statement;
+3. writes messages (and their search index entries), heads, stream events and
+   conversation rows with one ``executemany`` per statement;
 4. commits, then answers every caller.
 
 A caller is answered only after the commit, so an acknowledged message is
@@ -31,8 +31,10 @@ from sqlalchemy.engine import Connection, RowMapping
 
 from palaver.model.events import EventKind
 from palaver.model.messages import MessageFlag
+from palaver.stats import NodeStats
 from palaver.storage import Database
 from palaver.storage import events as ev_store
+from palaver.storage import search as search_store
 from palaver.storage.callbacks import NewCallback, outbox_row
 from palaver.storage.dialect import executemany, insert_on_conflict, upsert
 from palaver.storage.messages import (
@@ -112,11 +114,14 @@ class MessageWriter:
     Args:
         db: the database.
         max_batch: most writes per transaction.
+        stats: where batch sizes and commit times are counted (and the send
+            pipelines that share this writer count their latency).
     """
 
-    def __init__(self, db: Database, max_batch: int = 512) -> None:
+    def __init__(self, db: Database, max_batch: int = 512, stats: NodeStats | None = None) -> None:
         self._db = db
         self._max_batch = max_batch
+        self.stats = stats or NodeStats()
         self._queue: asyncio.Queue[_Item] = asyncio.Queue()
         self._task: asyncio.Task[None] | None = None
         self.batches = 0
@@ -146,6 +151,11 @@ class MessageWriter:
             Exception: whatever storage raised for this write.
         """
         return await self.submit(op)
+
+    @property
+    def queued(self) -> int:
+        """Writes waiting for the next transaction."""
+        return self._queue.qsize()
 
     async def close(self) -> None:
         """Commit what is queued, then stop."""
@@ -179,6 +189,7 @@ class MessageWriter:
     async def _write(self, live: list[_Item]) -> None:
         """Commit a batch and answer its callers; a failed batch is retried one
         write at a time, so one bad write fails alone."""
+        started = time.perf_counter()
         try:
             results = await self._commit([op for op, _ in live])
         except asyncio.CancelledError:
@@ -193,6 +204,8 @@ class MessageWriter:
             return
         self.batches += 1
         self.written += len(live)
+        self.stats.commit_seconds.observe(time.perf_counter() - started)
+        self.stats.batch_size.observe(len(live))
         for (_, fut), res in zip(live, results, strict=True):
             if not fut.done():
                 fut.set_result(res)
@@ -420,6 +433,7 @@ def _insert_c2c_messages(
     for row, msg_id in zip(msg_rows, ids, strict=True):
         row["id"] = msg_id
     executemany(conn, "messages", messages.insert, msg_rows)
+    search_store.index_rows(conn, msg_rows)
     return ids, seqs
 
 
@@ -512,6 +526,7 @@ def _write_group_app(
         if op.sender_is_member:
             senders[(op.msg.to_account, op.msg.from_account)] = op.msg.msg_time
     executemany(conn, "messages", messages.insert, rows)
+    search_store.index_rows(conn, rows)
     moved = [c for c in heads if c in shown]
     if moved:
         executemany(

@@ -199,14 +199,19 @@ class RestApi:
         return app, identifier
 
     async def handle(self, request: web.Request) -> web.Response:
-        """Answer one REST call; always HTTP 200 with the Tencent envelope."""
+        """Answer one REST call; always HTTP 200 with the Tencent envelope.
+
+        Each call is counted by command and ``ErrorCode`` (``/metrics``
+        ``palaver_rest_calls_total``; an unknown command counts as ``unknown``)."""
         service = request.match_info["service"]
         name = request.match_info["command"]
         codes = SERVICES.get(service)
+        label, code = "unknown", 0
         try:
             cmd = REGISTRY.get((service, name))
             if codes is None or cmd is None:
                 raise ImError(Code.ERR_SVR_COMM_INVALID_RES, f"unknown command {service}/{name}")
+            label = f"{service}/{name}"
             app, identifier = await self.authenticate(request.query, codes)
             raw = await request.read()
             try:
@@ -221,12 +226,16 @@ class RestApi:
             )
             payload = envelope(codes, None, **(result or {}))
         except ImError as exc:
+            code = exc.code
             payload = envelope(codes, exc)
         except web.HTTPRequestEntityTooLarge:
+            code = Code.ERR_SVR_MSG_BODY_SIZE_LIMIT
             payload = envelope(
                 codes, ImError(Code.ERR_SVR_MSG_BODY_SIZE_LIMIT, "request body too large")
             )
         except Exception:
             log.exception("REST %s/%s failed", service, name)
+            code = Code.ERR_SVR_ACCOUNT_INTERNAL_ERROR
             payload = envelope(codes, ImError(Code.ERR_SVR_ACCOUNT_INTERNAL_ERROR))
+        self.hub.stats.rest_calls[(label, int(code))] += 1
         return web.Response(body=payload, content_type="application/json")
