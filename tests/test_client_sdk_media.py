@@ -7,10 +7,11 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
+import pytest
 from PIL import Image
 
 from conftest import RunningServer
-from palaver.client import ChatError
+from palaver.client import ERR_UPLOAD_CANCELLED, ChatError
 from palaver.client.constants import EVENT, TYPES
 from support.media import tiny_mp4
 from test_client_sdk import Connect, connect  # noqa: F401 - the fixture
@@ -153,3 +154,33 @@ async def test_a_video_gets_a_cover_made_by_the_server(
     assert (status, ctype) == (200, "image/jpeg")
     assert Image.open(io.BytesIO(body)).size == (64, 48)
     assert (await get(server, p["videoUrl"]))[2] == video
+
+
+async def test_cancel_uploading(server: RunningServer, connect: Connect) -> None:  # noqa: F811
+    await server.import_users("alice", "bob")
+    alice, _ = await connect("alice")
+    seen: list[float] = []
+
+    def progress(fraction: float) -> None:  # cancels once the first 64 KB left
+        seen.append(fraction)
+        assert alice.cancel_uploading(msg)
+
+    msg = alice.create_file_message(
+        to="bob", payload={"file": b"\x01" * (1 << 20)}, on_progress=progress
+    )
+    with pytest.raises(ChatError) as err:
+        await alice.send_message(msg)
+    assert err.value.code == ERR_UPLOAD_CANCELLED and msg.status == "fail"
+    assert len(seen) == 1 and not alice.cancel_uploading(msg)
+    with pytest.raises(ChatError) as err:
+        await alice.resend_message(msg)
+    assert err.value.code == ERR_UPLOAD_CANCELLED
+    assert not alice.cancel_uploading(alice.create_text_message(to="bob", payload={"text": "x"}))
+    history = await alice.get_message_list("C2Cbob")
+    assert history.message_list == []
+    async with server.hub.db.read() as conn:
+        from sqlalchemy import func, select
+
+        from palaver.storage.schema import media
+
+        assert await conn.scalar(select(func.count()).select_from(media)) == 0

@@ -121,6 +121,17 @@ class MessageManager(Processor):
         message.pending_file = pending
         return message
 
+    def cancel_uploading(self, message: Message) -> bool:
+        """Stop the upload of a media message being sent (Palaver's own; Tencent's SDK
+        has none): its :meth:`send_message` fails with ChatError 2802 and nothing is
+        stored or sent (a later resend fails the same way). False when the message has
+        no upload left (not a file, uploaded already, or cancelled before)."""
+        pending = message.pending_file
+        if pending is None or pending.cancelled:
+            return False
+        pending.cancelled = True
+        return True
+
     async def _upload(self, message: Message) -> None:
         """Upload the message's file and fill in its element (URL, sizes, UUID)."""
         assert self._http is not None
