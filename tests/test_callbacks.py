@@ -658,3 +658,17 @@ async def test_offline_push_hook_carries_online_state_and_push_info(
     )
     (g,) = await backend.wait_for(GROUP_AFTER)
     assert g.body["OfflinePushInfo"] == push
+
+
+async def test_read_report_callback(server: RunningServer, backend: Backend) -> None:
+    await server.import_users("alice", "bob")
+    await enable(server, backend, C2C_AFTER, "C2C.CallbackAfterMsgReport")
+    await send(server, "alice", "bob", "read me", 1)
+    await server.ok(
+        "openim", "admin_set_msg_read", {"Report_Account": "bob", "Peer_Account": "alice"}
+    )
+    (rep,) = await backend.wait_for("C2C.CallbackAfterMsgReport")
+    assert (rep.body["Report_Account"], rep.body["Peer_Account"]) == ("bob", "alice")
+    assert abs(rep.body["LastReadTime"] - time.time()) < 60 and rep.body["MsgSeq"] == 1
+    # after the message's own callback (one conversation, one order)
+    assert [r.command for r in backend.received] == [C2C_AFTER, "C2C.CallbackAfterMsgReport"]

@@ -13,6 +13,7 @@ C2C_AFTER_SEND = "C2C.CallbackAfterSendMsg"
 GROUP_BEFORE_SEND = "Group.CallbackBeforeSendMsg"
 GROUP_AFTER_SEND = "Group.CallbackAfterSendMsg"
 C2C_AFTER_WITHDRAW = "C2C.CallbackAfterMsgWithDraw"
+C2C_AFTER_MSG_REPORT = "C2C.CallbackAfterMsgReport"
 GROUP_AFTER_RECALL = "Group.CallbackAfterRecallMsg"
 STATE_CHANGE = "State.StateChange"
 GROUP_AFTER_CREATE = "Group.CallbackAfterCreateGroup"
@@ -31,6 +32,7 @@ COMMANDS: tuple[str, ...] = (
     GROUP_BEFORE_SEND,
     GROUP_AFTER_SEND,
     C2C_AFTER_WITHDRAW,
+    C2C_AFTER_MSG_REPORT,
     GROUP_AFTER_RECALL,
     STATE_CHANGE,
     GROUP_AFTER_CREATE,

@@ -154,6 +154,12 @@ SAMPLES: dict[str, dict[str, Any]] = {
         "To_Account": "test_receiver",
         "MsgKey": "1_12345_0",
     },
+    cb.C2C_AFTER_MSG_REPORT: {
+        "Report_Account": "test_receiver",
+        "Peer_Account": "test_sender",
+        "LastReadTime": 0,
+        "MsgSeq": 1,
+    },
     cb.GROUP_AFTER_RECALL: {**_SAMPLE_GROUP, "MsgSeqList": [{"MsgSeq": 1}]},
     cb.STATE_CHANGE: {
         "Info": {"Action": "Login", "To_Account": "test_sender", "Reason": "Register"}

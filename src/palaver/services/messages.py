@@ -453,6 +453,20 @@ class MessageService:
                     )
                 )
             seqs = await ev_store.append_events(conn, app.sdkappid, events)
+            staged = self._callbacks is not None and await self._callbacks.stage(
+                conn,
+                app,
+                cb.C2C_AFTER_MSG_REPORT,
+                conv_id,
+                {
+                    "Report_Account": owner,
+                    "Peer_Account": peer,
+                    "LastReadTime": now,
+                    "MsgSeq": target,
+                },
+            )
+        if staged and self._callbacks is not None:
+            self._callbacks.sent()
         await self._publisher.stream(
             app.sdkappid,
             [
