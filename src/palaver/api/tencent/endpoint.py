@@ -15,12 +15,14 @@ answered at once, ahead of any work in flight, and push acks are noted at once.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 from typing import TYPE_CHECKING
 
 from aiohttp import WSMsgType, web
 
+from palaver.api.media import public_base
 from palaver.api.tencent import commands  # noqa: F401  (registers the commands)
 from palaver.api.tencent.core import (
     NO_ANSWER,
@@ -91,7 +93,9 @@ class TencentEndpoint:
             close_on_kick=False,
         )
         session = TencentSession(hub, conn, self.resume, request.query.get("instanceid", "")[:64])
-        session.base_url = (hub.settings.public_url or f"https://{request.host}").rstrip("/")
+        public = hub.settings.public_url
+        session.base_url = (public or f"https://{request.host}").rstrip("/")
+        session.origin = (public or public_base(request, None)).rstrip("/")
         slots = asyncio.Semaphore(MAX_IN_FLIGHT)
         try:
             async for msg in ws:
@@ -141,6 +145,10 @@ class TencentEndpoint:
             self.resume.keep(
                 (session.app.sdkappid, session.user_id, session.instance_id), session.acked
             )
+            with contextlib.suppress(Exception):  # the backend's trouble, not ours
+                await self.hub.sessions.state_change(
+                    session.app, session.user_id, "Disconnect", "LinkClose", conn.platform
+                )
             session.app = None
         pending = list(session.tasks)
         if pending:
