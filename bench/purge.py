@@ -88,7 +88,7 @@ def line(name: str, lat: list[float]) -> str:
     )
 
 
-async def main(n: int, rate: float, baseline: float, batch: int) -> None:
+async def main(n: int, rate: float, baseline: float, batch: int, pace: bool) -> None:
     with tempfile.TemporaryDirectory(prefix="palaver-purge-") as tmp:
         settings = Settings.load(data_dir=Path(tmp), port=0)
         hub = await Hub.open(settings)
@@ -105,7 +105,7 @@ async def main(n: int, rate: float, baseline: float, batch: int) -> None:
             print(line("without a purge", calm))
             app = await hub.apps.update_settings(SDKAPPID, history_retention_days=3)
             started = time.perf_counter()
-            purge = asyncio.create_task(hub.messages.purge_expired([app], batch=batch))
+            purge = asyncio.create_task(hub.messages.purge_expired([app], batch=batch, pace=pace))
             during: list[float] = []
             while not purge.done():
                 during += await paced_sends(hub, 2.0, rate, 10**6 + len(during))
@@ -127,6 +127,7 @@ if __name__ == "__main__":
     parser.add_argument(
         "--batch", type=int, default=250, help="messages per purge transaction (250)"
     )
+    parser.add_argument("--no-pace", action="store_true", help="no rest between batches")
     args = parser.parse_args()
     try:
         import uvloop
@@ -134,4 +135,4 @@ if __name__ == "__main__":
         uvloop.install()
     except ImportError:  # pragma: no cover
         pass
-    asyncio.run(main(args.n, args.rate, args.baseline, args.batch))
+    asyncio.run(main(args.n, args.rate, args.baseline, args.batch, not args.no_pace))

@@ -149,12 +149,17 @@ class MessageService:
         self._clock = clock or SystemClock()
 
     async def purge_expired(
-        self, apps: Iterable[App], now: int | None = None, batch: int = PURGE_BATCH
+        self,
+        apps: Iterable[App],
+        now: int | None = None,
+        batch: int = PURGE_BATCH,
+        pace: bool = True,
     ) -> int:
         """Delete messages older than each app's ``history_retention_days``; returns the count.
 
-        In transactions of at most ``batch`` messages, oldest first, yielding to
-        the event loop between two: the group-commit writer (which waits for
+        In transactions of at most ``batch`` messages, oldest first, resting
+        after each as long as it took (``pace``, a share of the node's time for
+        the purge of at most one half): the group-commit writer (which waits for
         the same SQLite write lock, first come first served) commits between
         two batches, so a purge of a million messages never stalls delivery.
         """
@@ -165,6 +170,7 @@ class MessageService:
             if not days:
                 continue
             while True:
+                started = self._clock.monotonic()
                 async with self._db.write() as conn:
                     n = await msg_store.purge_older_than(
                         conn, app.sdkappid, now - days * 86400, limit=batch
@@ -172,7 +178,7 @@ class MessageService:
                 total += n
                 if n < batch:
                     break
-                await asyncio.sleep(0)
+                await asyncio.sleep(self._clock.monotonic() - started if pace else 0)
         return total
 
     async def _check_parties(self, app: App, sender: str, receiver: str, check: bool) -> None:
