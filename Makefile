@@ -103,7 +103,7 @@ lint: venv sdk_tools
 
 # The fast unit layer, with coverage: the floor in pyproject.toml ([tool.coverage.report]
 # fail_under) and 100 % of COVERAGE_FULL. Its storage tests run on SQLite and on
-# PostgreSQL (database palaver_unit), its fan-out contract on the local and the Redis
+# PostgreSQL (database palaver_unit_<pid>), its fan-out contract on the local and the Redis
 # backend (missing PostgreSQL or Redis: skipped, a failure under CI=true).
 UNIT_TESTS    := tests/unit tests/test_protocol.py tests/test_corpus.py tests/test_usersig.py tests/test_settings.py
 COVERAGE_FULL := src/palaver/protocol/*,src/palaver/storage/writer.py
