@@ -109,7 +109,7 @@ UNIT_TESTS    := tests/unit tests/test_protocol.py tests/test_corpus.py tests/te
 COVERAGE_FULL := src/palaver/protocol/*,src/palaver/storage/writer.py
 
 unit: venv
-	$(BIN)/pytest -q -p no:cacheprovider $(UNIT_TESTS) --cov --cov-report=
+	$(BIN)/pytest -q $(UNIT_TESTS) --cov --cov-report=
 	$(BIN)/coverage report
 	@echo "== 100 % required: $(COVERAGE_FULL)"
 	$(BIN)/coverage report --fail-under=100 --include='$(COVERAGE_FULL)'
