@@ -879,6 +879,7 @@ async def test_reconnect_resumes_with_nothing_lost_or_doubled(
     await server.import_users("alice", "bob")
     alice, a = await connect("alice")
     bob, b = await connect("bob", reconnect_delay=1.0)
+    bob._rand = lambda: 0.99  # full jitter at its top: away for ~the whole delay
     await send_text(alice, "bob", "before")
     [first] = await b.messages(1)
     timeline: list[str] = []
@@ -889,7 +890,7 @@ async def test_reconnect_resumes_with_nothing_lost_or_doubled(
     for round_, code in enumerate((1001, 4008, 4000)):
         assert drop_connections(server, "bob", code) == 1
         assert (await b.next(EVENT.NET_STATE_CHANGE))["state"] == "connecting"
-        # while bob is away (reconnect_delay >= 0.75 s), both kinds of sends
+        # while bob is away (the jitter at its top: >= 0.99 s), both kinds of sends
         for i in range(4):
             t = f"r{round_}-sdk{i}"
             await send_text(alice, "bob", t)
@@ -930,6 +931,7 @@ async def test_reconnect_of_a_client_whose_stream_was_empty(
     alice, _ = await connect("alice")
     # bob's stream is empty at login (cursor 0): cursor 0 must still mean "resume from 0"
     bob, b = await connect("bob", reconnect_delay=1.0)
+    bob._rand = lambda: 0.99  # full jitter at its top: away for ~the whole delay
     assert bob.cursor == 0
     b.drain(EVENT.NET_STATE_CHANGE)
     drop_connections(server, "bob")
@@ -945,6 +947,7 @@ async def test_requests_time_out_while_disconnected(
 ) -> None:
     await server.import_users("bob")
     bob, b = await connect("bob", reconnect_delay=30.0, request_timeout=0.5)
+    bob._rand = lambda: 0.99  # full jitter at its top: away for ~the whole delay
     b.drain(EVENT.NET_STATE_CHANGE)
     drop_connections(server, "bob")
     assert (await b.next(EVENT.NET_STATE_CHANGE))["state"] == "connecting"

@@ -389,6 +389,7 @@ async def test_resume_in_a_busy_group_nothing_lost_doubled_or_reordered(
     alice, _ = await connect("alice")
     bob, _ = await connect("bob")
     carol, c = await connect("carol", reconnect_delay=1.0)
+    carol._rand = lambda: 0.99  # full jitter at its top: away for ~the whole delay
     gid = (
         await alice.create_group(
             type=TYPES.GRP_WORK, name="busy", member_list=[{"userID": "bob"}, {"userID": "carol"}]
@@ -412,7 +413,7 @@ async def test_resume_in_a_busy_group_nothing_lost_doubled_or_reordered(
         c.drain(EVENT.NET_STATE_CHANGE)
         assert drop_connections(server, "carol") == 1
         assert (await c.next(EVENT.NET_STATE_CHANGE))["state"] == TYPES.NET_STATE_CONNECTING
-        # sent while carol is away (reconnect_delay >= 0.75 s) ...
+        # sent while carol is away (the jitter at its top: >= 0.99 s) ...
         away = await asyncio.gather(blast(alice, f"a{round_}-", 25), blast(bob, f"b{round_}-", 25))
         # ... and while she catches up
         during = await asyncio.gather(

@@ -205,6 +205,15 @@ class RedisFanout:
                 backoff = 0.05
                 del self._outbox[: len(batch)]
 
+    async def ping(self) -> None:
+        """Round-trip to Redis (``/readyz``); raises whatever redis-py raises."""
+        await self.redis.ping()
+
+    @property
+    def outbox(self) -> int:
+        """Deliveries waiting to be published to Redis."""
+        return len(self._outbox)
+
     async def _listen(self) -> None:
         backoff = 0.1
         while True:
