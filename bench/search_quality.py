@@ -4,7 +4,7 @@
 
 Compares Palaver's scheme (CJK bigrams + words, made in Python, into FTS5 with
 ``unicode61``) with FTS5's built-in ``trigram`` tokenizer (on the same NFKC +
-case-folded text; a keyword is one quoted string) on tests/search/corpus.py.
+case-folded text; a keyword is one quoted string) on tests/e2e/search_corpus.py.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import orjson
 from palaver.model.search_text import normalize, phrase
 from palaver.storage import search as search_store
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests" / "e2e"))
 from search_corpus import MESSAGES, QUERIES
 
 FTS5 = "unicode61 remove_diacritics 0 categories 'L* N* M* S* Co'"

@@ -1,6 +1,6 @@
 """Third-party callbacks to the app backend (issue 12, part 1), against a real HTTP receiver.
 
-The receiver (tests/support/backend.py) is an aiohttp server on 127.0.0.1, the way an
+The receiver (tests/e2e/support/backend.py) is an aiohttp server on 127.0.0.1, the way an
 app backend written for Tencent IM's callbacks receives them: query parameters
 (``SdkAppid``, ``CallbackCommand``, ``contenttype``, ``ClientIP``, ``OptPlatform``,
 ``Sign``/``RequestTime``), a JSON body in Tencent's field names, and answers that

@@ -31,7 +31,7 @@ from support.waiting import eventually
 
 WAIT = 5.0  # seconds any single expected event may take
 
-SDK_DIR = Path(__file__).resolve().parent.parent / "src" / "palaver" / "static" / "sdk"
+SDK_DIR = Path(__file__).resolve().parents[2] / "src" / "palaver" / "static" / "sdk"
 
 # Tencent's event names and values (reference §6.1), as the SDK must export them.
 EVENT = {
