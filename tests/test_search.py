@@ -30,17 +30,18 @@ def quality() -> tuple[float, float, dict[str, tuple[set[int], set[int]]]]:
 
     db = sqlite3.connect(":memory:")
     db.execute(
-        f"CREATE VIRTUAL TABLE message_fts USING fts5(doc, kinds, content='', tokenize=\"{FTS5}\")"
+        f"CREATE VIRTUAL TABLE message_fts USING fts5(doc, kinds, scope, content='', tokenize=\"{FTS5}\")"
     )
     for i, t in MESSAGES.items():
-        doc, kinds = search_store.fts_doc(orjson.dumps(_text(t)).decode())
-        db.execute("INSERT INTO message_fts(rowid, doc, kinds) VALUES (?,?,?)", (i, doc, kinds))
+        row = {"app_id": 1, "conv_id": "c", "from_account": "u", "flags": 0}
+        doc = search_store.fts_doc({**row, "body": orjson.dumps(_text(t)).decode()})
+        db.execute("INSERT INTO message_fts(rowid, doc, kinds, scope) VALUES (?,?,?,?)", (i, *doc))
     tp = fp = fn = 0
     out = {}
     for kw, want in QUERIES.items():
         p = phrase(kw)
         assert p is not None
-        expr = search_store.match_expr("sqlite", [p], True, [])
+        expr = search_store.match_expr("sqlite", 1, search_store.Match([p]), "c", "viewer")
         got = {
             r[0]
             for r in db.execute("SELECT rowid FROM message_fts WHERE message_fts MATCH ?", (expr,))
@@ -57,7 +58,9 @@ def test_tokens_normalise_width_and_case() -> None:
     assert tokens("明天下午3点开会") == ["明天", "天下", "下午", "午", "3", "点开", "开会", "会"]
     assert tokens("iPhone15😀！") == ["iphone", "15", "😀"]
     p = phrase("点开会")
-    assert p is not None and p.tokens == ("点开", "开会") and p.prefix
+    assert p is not None and p.tokens == ("点开", "开会") and not p.prefix
+    p = phrase("会")
+    assert p is not None and p.tokens == ("会",) and p.prefix
     assert phrase("，。!") is None
 
 
@@ -178,3 +181,31 @@ async def test_rebuild_indexes_existing_messages(server: RunningServer) -> None:
     await _send(server, "alice", "bob", "旧消息：发票抬头")
     assert await server.hub.search.rebuild() == 1
     assert (await _find(server, "bob", "发票")).total == 1
+
+
+async def test_filters_sender_history_types_and_time(server: RunningServer) -> None:
+    await server.import_users("alice", "bob")
+    await server.ok(
+        "openim",
+        "sendmsg",
+        {
+            "From_Account": "alice",
+            "To_Account": "bob",
+            "MsgRandom": 9,
+            "SyncOtherMachine": 2,
+            "MsgBody": _text("系统通知：订单已发货"),
+        },
+    )
+    sent = await _send(server, "bob", "alice", "订单号 20250301", 2)
+    # kept out of alice's history: bob finds it, alice does not
+    assert (await _find(server, "bob", "订单")).total == 2
+    assert (await _find(server, "alice", "订单")).total == 1
+    # element types, senders, time range
+    assert (await _find(server, "bob", "订单", kinds=["TIMTextElem"])).total == 2
+    assert (await _find(server, "bob", "订单", kinds=["TIMImageElem"])).total == 0
+    assert (await _find(server, "bob", senders=["alice"])).total == 1
+    t = sent["MsgTime"]
+    assert (await _find(server, "bob", "订单", start_time=t - 60, end_time=t + 60)).total == 2
+    assert (await _find(server, "bob", "订单", start_time=t + 3600)).total == 0
+    page = await _find(server, "bob", "订单", peer="alice", end_time=t + 60, count=1)
+    assert page.total == 2 and len(_texts(page)) == 1 and page.cursor

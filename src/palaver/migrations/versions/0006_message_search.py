@@ -3,12 +3,13 @@
 SQLite: ``message_fts``, a contentless FTS5 table (``rowid`` = ``messages.id``)
 whose ``doc`` column holds the tokens of :mod:`palaver.model.search_text`
 separated by spaces (the ``unicode61`` tokenizer, told that letters, digits,
-marks and symbols are token characters, only splits them at the spaces) and
-whose ``kinds`` column holds the message's element types.
+marks and symbols are token characters, only splits them at the spaces), whose
+``kinds`` column holds the message's element types and whose ``scope`` column
+holds hashed tokens of its conversation and sender (see palaver.storage.search).
 
 PostgreSQL: ``message_search`` (``id`` = ``messages.id``, cascading deletes), a
 ``tsvector`` of the same tokens with positions (phrase queries) plus the element
-types as ``~type`` lexemes, under a GIN index.
+types as ``~type`` and the scopes as ``@scope`` lexemes, under a GIN index.
 
 The index is filled by the message writer; ``palaver search rebuild`` fills it
 for messages stored before this revision.
@@ -34,7 +35,7 @@ def upgrade() -> None:
     if op.get_bind().dialect.name == "sqlite":
         op.execute(
             "CREATE VIRTUAL TABLE message_fts USING fts5("
-            f"doc, kinds, content='', tokenize=\"{FTS5_TOKENIZE}\")"
+            f"doc, kinds, scope, content='', tokenize=\"{FTS5_TOKENIZE}\")"
         )
     else:
         op.execute(
