@@ -18,6 +18,10 @@ Scenarios (``--scenario NAME``, repeatable; default: all, in this order):
 - ``c2c_burst_tencent`` 9. (issue 10 §5) the C2C burst with Palaver's protocol,
                   then with clients speaking Tencent's (``/binfo``): server CPU
                   per message of one over the other
+- ``search``      10. (issue 18) message search on the 1M-message history
+                  database: query p50/p99 (one word, two words, a Chinese
+                  phrase), index size beside the messages, and the C2C burst
+                  with the index kept and without
 
 Each scenario runs real ``palaver serve`` processes pinned to core 0 and a
 separate load generator process (``bench/loadgen.py``) pinned to core 1; this

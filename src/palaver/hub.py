@@ -64,7 +64,7 @@ class Hub:
         b.bind_resync(self.registry.resync_all)
         # services, each after what it needs
         publisher = self.notifier
-        self.writer = MessageWriter(db)
+        self.writer = MessageWriter(db, index=settings.search_index)
         self.apps = AppService(db)
         self.accounts = AccountService(db, publisher, self.presence)
         self.profiles = ProfileService(db, publisher)

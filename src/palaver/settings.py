@@ -70,6 +70,12 @@ class Settings(BaseSettings):
         30, ge=1, description="days a client may stay away and still resume from its cursor"
     )
 
+    search_index: bool = Field(
+        True,
+        description="keep the message search index (docs/search.md); off, new messages "
+        "are not searchable until 'palaver search rebuild'",
+    )
+
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 
     @property
