@@ -209,3 +209,55 @@ async def test_filters_sender_history_types_and_time(server: RunningServer) -> N
     assert (await _find(server, "bob", "订单", start_time=t + 3600)).total == 0
     page = await _find(server, "bob", "订单", peer="alice", end_time=t + 60, count=1)
     assert page.total == 2 and len(_texts(page)) == 1 and page.cursor
+
+
+# --- Palaver's WebSocket ops, through the Python SDK --------------------------------
+
+
+async def test_python_sdk_search(server: RunningServer) -> None:
+    from palaver.client import Chat, ChatError
+
+    await server.import_users("alice", "bob", "carol")
+    await server.ok(
+        "profile",
+        "portrait_set",
+        {"From_Account": "bob", "ProfileItem": [{"Tag": "Tag_Profile_IM_Nick", "Value": "Bob 李"}]},
+    )
+    await server.ok(
+        "group_open_http_svc",
+        "create_group",
+        {
+            "Owner_Account": "alice",
+            "Type": "Public",
+            "Name": "北京 Team",
+            "GroupId": "bj",
+            "MemberList": [{"Member_Account": "bob"}],
+        },
+    )
+    await _send(server, "bob", "alice", "新地址：建国路88号😀")
+    await _send(server, "carol", "bob", "carol的地址保密", 2)
+    alice = Chat(sdk_app_id=server.app.sdkappid, server=server.url)
+    await alice.login(user_id="alice", user_sig=server.sig("alice"))
+    try:
+        res = await alice.search_cloud_messages(["地址"])
+        assert res["total_count"] == 1
+        (conv,) = res["search_result_list"]
+        assert conv["conversation_id"] == "C2Cbob" and conv["message_count"] == 1
+        assert conv["message_list"][0].payload["text"] == "新地址：建国路88号😀"
+        res = await alice.search_cloud_messages(["路88号😀"], conversation_id="C2Cbob")
+        assert res["total_count"] == 1
+        users = await alice.search_cloud_users(["ｂｏｂ"])
+        assert [(u["userID"], u["nick"]) for u in users["search_result_list"]] == [
+            ("bob", "Bob 李")
+        ]
+        groups = await alice.search_cloud_groups(["北京"])
+        assert [g["groupID"] for g in groups["search_result_list"]] == ["bj"]
+        members = await alice.search_cloud_group_members(["李"])
+        (item,) = members["search_result_list"]
+        assert item["groupInfo"]["groupID"] == "bj"
+        assert [m["userID"] for m in item["memberList"]] == ["bob"]
+        with pytest.raises(ChatError) as e:
+            await alice.search_cloud_messages(["!!"])
+        assert e.value.code == 27003
+    finally:
+        await alice.destroy()
