@@ -101,8 +101,9 @@ class ConversationHits:
 
 @dataclass(frozen=True)
 class SearchPage:
-    """One page: ``total``: matching messages; ``cursor``: for the next page
-    (``""``: this is the last)."""
+    """One page: ``total``: matching messages in the named conversation, or,
+    across conversations, the conversations with hits (as Tencent's
+    ``totalCount``); ``cursor``: for the next page (``""``: this is the last)."""
 
     total: int
     cursor: str
@@ -301,8 +302,8 @@ class SearchService:
                     msgs = await self._page(conn, app, s, match, sc, None, 1, timed)
                 out.append(ConversationHits(peer, gid, n, last, msgs))
             nxt = at + s.count
-            total = sum(n for _, n, _ in found)
-            return SearchPage(total, str(nxt) if nxt < len(found) else "", out)
+            # as Tencent: across conversations, the total counts conversations
+            return SearchPage(len(found), str(nxt) if nxt < len(found) else "", out)
 
     async def _in_conversation(
         self,
