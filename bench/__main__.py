@@ -18,7 +18,16 @@ Scenarios (``--scenario NAME``, repeatable; default: all, in this order):
 - ``c2c_burst_tencent`` 9. (issue 10 §5) the C2C burst with Palaver's protocol,
                   then with clients speaking Tencent's (``/binfo``): server CPU
                   per message of one over the other
-- ``search``      10. (issue 18) message search on the 1M-message history
+- ``media``       10. (issue 11 §5) 500 uploads of 1 MB by 100 concurrent callers,
+                  then their downloads: MB/s, server CPU per MB, peak RSS
+- ``c2c_burst_callbacks`` 11. (issue 12 §5) the K=4 C2C burst without callbacks,
+                  then with ``C2C.CallbackAfterSendMsg`` on to a local receiver:
+                  throughput ratio and how far the callbacks lag
+- ``login_storm`` 12. (issue 20) 10k clients log in at once, then all reconnect
+                  at once, while 4 live pairs message and ping through it:
+                  live clients dropped, messages lost, ping / message latency,
+                  time until every storm client is back
+- ``search``      13. (issue 18) message search on the 1M-message history
                   database: query p50/p99 (one word, two words, a Chinese
                   phrase), index size beside the messages, and the C2C burst
                   with the index kept and without
@@ -417,10 +426,26 @@ def render(rows: list[Row], goals: list[dict[str, Any]]) -> str:
 def healthy(rows: list[Row]) -> bool:
     """Every message delivered exactly once and in order, and no call failed."""
     for r in rows:
-        for k in ("lost", "duplicated", "out_of_order", "stale", "seq_gaps", "warmup_bad"):
+        for k in (
+            "lost",
+            "duplicated",
+            "out_of_order",
+            "stale",
+            "seq_gaps",
+            "warmup_bad",
+            "live_lost",
+            "live_duplicated",
+            "live_closed",
+            "storm_failed",
+            "storm_dropped_after",
+        ):
             if r.get(k):
                 return False
         if r.get("failed") or r.get("errors_acked") or r.get("timed_out"):
+            return False
+        if r.get("mismatched") or r.get("uploaded", r.get("count")) != r.get("count"):
+            return False  # media: every upload stored, every download byte-identical
+        if "downloaded" in r and r["downloaded"] != r["count"]:
             return False
     return True
 
@@ -439,6 +464,7 @@ async def run(args: argparse.Namespace, names: list[str]) -> dict[str, Any]:
             database_url=args.database_url,
             rest_calls=args.calls,
             rest_concurrency=args.concurrency,
+            storm_clients=args.storm_clients,
         )
         rows: list[Row] = []
         errors: dict[str, str] = {}
@@ -491,6 +517,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--database-url", help="single-node scenarios on this database, not SQLite")
     parser.add_argument("--calls", type=int, help="rest_sendmsg: calls per run")
     parser.add_argument("--concurrency", type=int, help="rest_sendmsg: concurrent callers")
+    parser.add_argument("--storm-clients", type=int, help="login_storm: N (10,000; quick 300)")
     parser.add_argument("-v", "--verbose", action="store_true", help="print server log tails")
     args = parser.parse_args(argv)
     names = [ALIASES.get(n, n) for n in (args.scenario or list(SCENARIOS))]

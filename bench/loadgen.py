@@ -38,6 +38,7 @@ from typing import Any
 import orjson
 
 from bench import tencentproto as tp
+from bench.storm import LiveTraffic, StormClients
 from bench.wsproto import WsClient, connect, frame_header
 from palaver.usersig import gen_usersig_v2
 
@@ -346,6 +347,8 @@ class Generator:
         self._heartbeat_task: asyncio.Task[None] | None = None
         self.group_rx: GroupRx | None = None  # group members held here (scenario 8)
         self.group_sender: tuple[Peer, str] | None = None  # (sender, group id)
+        self.live: LiveTraffic | None = None  # scenario 9
+        self.storm: StormClients | None = None  # scenario 9
 
     # -- helpers ----------------------------------------------------------
 
@@ -750,6 +753,81 @@ class Generator:
             **percentiles(lats),
         }
 
+    async def cmd_media(self, c: dict[str, Any]) -> dict[str, Any]:
+        """Media load (issue 11 §5): ``count`` uploads of ``size`` random bytes each by
+        ``concurrency`` callers to ``POST /media/upload`` (as user ``user``, kind
+        ``file``), then a download of each; MB/s, latency and server CPU per MB of
+        each phase, and whether every download matched its upload byte for byte."""
+        import hashlib
+
+        import aiohttp
+
+        host, port = self.nodes[int(c.get("node", 0))]
+        user = c.get("user", "bench_alice")
+        count, size, conc = int(c["count"]), int(c["size"]), int(c["concurrency"])
+        server_pids = [int(p) for p in c.get("server_pids", [])]
+        base = f"http://{host}:{port}"
+        query = {"sdkappid": str(self.sdkappid), "identifier": user, "usersig": self.sig(user)}
+        blobs = [os.urandom(size) for _ in range(count)]
+        digests = [hashlib.sha256(b).digest() for b in blobs]
+        urls: list[str | None] = [None] * count
+        errors: list[str] = []
+        up_lats: list[float] = []
+        down_lats: list[float] = []
+        mismatched = 0
+        timeout = float(c.get("timeout", 300))
+        conn = aiohttp.TCPConnector(limit=conc)
+        async with aiohttp.ClientSession(
+            connector=conn, timeout=aiohttp.ClientTimeout(total=120)
+        ) as session:
+
+            async def upload(i: int) -> None:
+                t = perf()
+                async with session.post(
+                    base + "/media/upload",
+                    params={**query, "type": "file", "name": f"bench{i}.bin"},
+                    data=blobs[i],
+                ) as resp:
+                    answer = await resp.json(content_type=None)
+                if answer.get("ErrorCode") == 0:
+                    urls[i] = answer["URL"]
+                    up_lats.append(perf() - t)
+                elif len(errors) < 5:
+                    errors.append(f"upload {i}: {answer}")
+
+            async def download(i: int) -> None:
+                nonlocal mismatched
+                url = urls[i]
+                if url is None:
+                    return
+                t = perf()
+                h = hashlib.sha256()
+                async with session.get(url) as resp:
+                    async for chunk in resp.content.iter_chunked(1 << 16):
+                        h.update(chunk)
+                down_lats.append(perf() - t)
+                if h.digest() != digests[i]:
+                    mismatched += 1
+
+            async def phase(fn: Callable[[int], Awaitable[None]]) -> dict[str, float]:
+                todo = iter(range(count))
+
+                async def worker() -> None:
+                    for i in todo:
+                        await fn(i)
+
+                meter = Meter(server_pids)
+                await asyncio.wait_for(asyncio.gather(*(worker() for _ in range(conc))), timeout)
+                return meter.stop()
+
+            gc.collect()
+            up = await phase(upload)
+            down = await phase(download)
+        return _media_report(c, up, down, up_lats, down_lats) | {
+            "mismatched": mismatched,
+            "first_errors": errors,
+        }
+
     async def cmd_idle_open(self, c: dict[str, Any]) -> dict[str, Any]:
         """Log in users ``prefix_<start>`` .. ``prefix_<end-1>`` and keep them connected
         (``concurrency`` logins at once; ``local_host`` binds the client side). With
@@ -795,10 +873,12 @@ class Generator:
                 else:
                     peer.ws.on_frame = rx.add(peer, self._heartbeat_answered)
                 opened.append(peer)
+                # it heartbeats from now on: a client that waited for the whole batch
+                # to log in stayed silent for minutes (issue 20: the 4000 closes)
+                self.idle.append(peer)
 
         tasks = [asyncio.ensure_future(one(n)) for n in range(start, end)]
         await asyncio.gather(*tasks)
-        self.idle.extend(opened)
         if rx is not None:  # thousands of long-lived clients: keep them out of GC passes
             gc.collect()
             gc.freeze()
@@ -983,6 +1063,57 @@ class Generator:
         await asyncio.sleep(0.5)
         return {"closed": n, "idle": len(self.idle)}
 
+    # -- login and reconnect storms (scenario 9, bench/storm.py) -----------------
+
+    async def cmd_live_start(self, c: dict[str, Any]) -> dict[str, Any]:
+        """The logged-in pairs start sending at ``rate`` msg/s in all and every one
+        of them pings every ``ping_interval`` s, until ``live_stop``."""
+        live = LiveTraffic(
+            self.senders, self.receivers, float(c["rate"]), float(c.get("ping_interval", 0.5))
+        )
+        self.running = True  # the 30 s heartbeats of the pairs are the pings now
+        live.task = asyncio.create_task(live.run())
+        self.live = live
+        return {}
+
+    async def cmd_live_stop(self, c: dict[str, Any]) -> dict[str, Any]:
+        """Stop sending, wait up to ``drain`` s for what is on its way, report."""
+        live = self.live
+        assert live is not None and live.task is not None
+        live.task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await live.task
+        deadline = perf() + float(c.get("drain", 10))
+        while perf() < deadline:
+            sent = sum(live.sent)
+            if sum(len(g) for g in live.got) >= sent and live.acked + live.nacked >= sent:
+                break
+            await asyncio.sleep(0.05)
+        self.running = False
+        return live.report()
+
+    async def cmd_storm_open(self, c: dict[str, Any]) -> dict[str, Any]:
+        """Log users ``prefix_<start>`` .. ``prefix_<end-1>`` in all at once (new
+        logins), each retrying with backoff until ``timeout`` s."""
+        if self.storm is None:
+            self.storm = StormClients(self)
+        users = [f"{c['prefix']}_{n}" for n in range(int(c["start"]), int(c["end"]))]
+        return await self.storm.run(c, users, {})
+
+    async def cmd_storm_reconnect(self, c: dict[str, Any]) -> dict[str, Any]:
+        """Drop every storm client's socket at once, then log them all in again at
+        once with their cursors (a network blip)."""
+        storm = self.storm
+        assert storm is not None
+        peers = dict(storm.peers)
+        cursors = {u: max(p.last_seq, 0) for u, p in peers.items()}
+        gone = {id(p) for p in peers.values()}
+        self.idle = [p for p in self.idle if id(p) not in gone]
+        for p in peers.values():
+            p.ws.abort()
+        storm.peers.clear()
+        return await storm.run(c, list(peers), cursors)
+
     async def cmd_status(self, c: dict[str, Any]) -> dict[str, Any]:
         return {
             "idle": len(self.idle),
@@ -994,6 +1125,34 @@ class Generator:
 COMMANDS: dict[str, Callable[[Generator, dict[str, Any]], Awaitable[dict[str, Any]]]] = {
     name[4:]: fn for name, fn in vars(Generator).items() if name.startswith("cmd_")
 }
+
+
+def _media_report(
+    c: dict[str, Any],
+    up: dict[str, float],
+    down: dict[str, float],
+    up_lats: list[float],
+    down_lats: list[float],
+) -> dict[str, Any]:
+    """The figures of :meth:`Generator.cmd_media` per phase."""
+    count, size = int(c["count"]), int(c["size"])
+    mb = count * size / 1e6
+    out: dict[str, Any] = {
+        "count": count,
+        "size": size,
+        "concurrency": int(c["concurrency"]),
+        "uploaded": len(up_lats),
+        "downloaded": len(down_lats),
+    }
+    for name, m, lats in (("upload", up, up_lats), ("download", down, down_lats)):
+        out[f"{name}_mb_per_s"] = mb / m["wall_s"]
+        out[f"{name}_server_cpu_ms_per_mb"] = m["server_cpu_s"] / mb * 1e3
+        out[f"{name}_server_cpu_pct"] = m["server_cpu_pct"]
+        out[f"{name}_gen_cpu_pct"] = m["gen_cpu_pct"]
+        out[f"{name}_noise_core0_pct"] = m["noise_core0_pct"]
+        for k, v in percentiles(lats).items():
+            out[f"{name}_{k}"] = v
+    return out
 
 
 #: What a C2C run needs of a protocol: ``make_frame(pair, index, stamp)`` (one whole

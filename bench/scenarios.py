@@ -34,6 +34,8 @@ Row = dict[str, Any]
 IDLE_PER_HOLDER = 15000
 #: group members per generator process (scenario 8)
 GROUP_PER_HOLDER = 5000
+#: storm clients per generator process (scenario 9)
+STORM_PER_HOLDER = 5000
 
 
 @dataclass
@@ -57,6 +59,13 @@ class Sizes:
     group_sequential: int = 100  # messages sent one at a time (each waits for every member)
     group_burst: int = 50  # messages sent in one write
     group_warmup: int = 3
+    media_count: int = 500  # uploads (then downloads) of media_size bytes each
+    media_size: int = 1 << 20
+    media_concurrency: int = 100
+    storm_clients: int = 10_000  # clients that log in (then reconnect) all at once
+    storm_live_pairs: int = 4  # live pairs messaging through the storm
+    storm_live_rate: float = 200.0  # their messages per second, all pairs together
+    storm_quiet_s: float = 5.0  # live traffic measured before the storm, for comparison
     search_size: int = 1_000_000  # stored messages the search scenario queries
     search_calls: int = 200  # per query kind
 
@@ -78,6 +87,10 @@ class Sizes:
             group_members=500,
             group_sequential=5,
             group_burst=10,
+            media_count=40,
+            media_concurrency=20,
+            storm_clients=300,
+            storm_quiet_s=1.0,
             search_size=10_000,
             search_calls=20,
         )
@@ -94,6 +107,7 @@ class Ctx:
     rest_calls: int | None = None
     rest_concurrency: int | None = None
     keep_logs: list[Path] = field(default_factory=list)
+    storm_clients: int | None = None  # login_storm: N instead of the size's
 
 
 @dataclass
@@ -281,6 +295,121 @@ async def c2c_burst_tencent(ctx: Ctx) -> list[Row]:
                     )
                 rows.append(row)
                 ctx.log(summary(row))
+    return rows
+
+
+# -- 10. C2C burst with C2C.CallbackAfterSendMsg on (issue 12 §5) ---------------------
+
+
+class CallbackReceiver:
+    """An app backend on 127.0.0.1 (in this process, core 1) that answers every
+    callback OK and notes, for each, how long after its ``EventTime`` it arrived."""
+
+    def __init__(self) -> None:
+        self.lags_ms: list[float] = []
+        self.last_at = 0.0
+        self.port = 0
+        self._runner: Any = None
+        self.enough = asyncio.Event()
+        self.expect = 0
+
+    async def _handle(self, request: Any) -> Any:
+        from aiohttp import web
+
+        body = await request.json()
+        now = time.time()
+        self.lags_ms.append(now * 1000 - body["EventTime"])
+        self.last_at = now
+        if self.expect and len(self.lags_ms) >= self.expect:
+            self.enough.set()
+        return web.json_response({"ActionStatus": "OK", "ErrorCode": 0, "ErrorInfo": ""})
+
+    async def __aenter__(self) -> CallbackReceiver:
+        from aiohttp import web
+
+        app = web.Application()
+        app.router.add_post("/cb", self._handle)
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self._runner.cleanup()
+
+
+async def c2c_burst_callbacks(ctx: Ctx) -> list[Row]:
+    """The K=4 C2C burst twice, each on a fresh server: without callbacks, then with
+    ``C2C.CallbackAfterSendMsg`` on, delivered to a local receiver. The second row
+    carries ``throughput_ratio`` (its msg/s over the first's) and the callbacks'
+    lag behind their messages (receive time - ``EventTime``: p50/p99/max) and
+    ``drain_s``, how long after the burst's end the last callback arrived."""
+    sz = ctx.sizes
+    k = 4
+    rows: list[Row] = []
+    base: Row | None = None
+    for with_cb in (False, True):
+        name = f"cbburst{'on' if with_cb else 'off'}"
+        data = ctx.tmp / name
+        data.mkdir(parents=True, exist_ok=True)
+        storage = ["--data-dir", str(data)]
+        key = secrets.token_hex(32)
+        sdkappid = await harness.create_app(storage, key)
+        async with CallbackReceiver() as receiver:
+            if with_cb:
+                await harness.run_palaver(
+                    "app",
+                    "set",
+                    str(sdkappid),
+                    f"callback_url=http://127.0.0.1:{receiver.port}/cb",
+                    'callback_commands=["C2C.CallbackAfterSendMsg"]',
+                    *storage,
+                )
+            async with single_node(ctx, name, pair_users("bench", k), app=(sdkappid, key)) as node:
+                await node.gen("pairs", pairs=k)
+                w = await burst(node, sz.warmup_total, sz.burst_window, pairs=k)
+                if with_cb:  # the warm-up's callbacks first
+                    receiver.expect = w["messages"]
+                    await asyncio.wait_for(receiver.enough.wait(), 120)
+                    receiver.lags_ms.clear()
+                    receiver.enough.clear()
+                r = await burst(node, sz.burst_total, sz.burst_window, pairs=k)
+                ended = time.time()
+                row = c2c_row(
+                    "11 c2c_burst_callbacks",
+                    f"K={k} callbacks {'on' if with_cb else 'off'} N={r['messages']:,}",
+                    r,
+                    node.server.hwm_kb(),
+                    w,
+                )
+                if with_cb:
+                    receiver.expect = r["messages"]
+                    if len(receiver.lags_ms) < receiver.expect:
+                        await asyncio.wait_for(receiver.enough.wait(), 300)
+                    lags = sorted(receiver.lags_ms)
+                    row["callbacks"] = len(lags)
+                    row["callback_lag_p50_ms"] = lags[len(lags) // 2]
+                    row["callback_lag_p99_ms"] = lags[min(len(lags) - 1, int(len(lags) * 0.99))]
+                    row["callback_lag_max_ms"] = lags[-1]
+                    row["drain_s"] = max(0.0, receiver.last_at - ended)
+                    assert base is not None
+                    row["throughput_ratio"] = row["msgs_per_s"] / max(base["msgs_per_s"], 1e-9)
+                else:
+                    base = row
+                rows.append(row)
+                ctx.log(
+                    summary(row)
+                    + (
+                        f"; callbacks {row['callbacks']:,}, lag p50"
+                        f" {row['callback_lag_p50_ms']:.0f} ms p99"
+                        f" {row['callback_lag_p99_ms']:.0f} ms, drained {row['drain_s']:.2f} s"
+                        f" after the burst, throughput x{row['throughput_ratio']:.3f}"
+                        if with_cb
+                        else ""
+                    )
+                )
     return rows
 
 
@@ -916,6 +1045,151 @@ async def group_fanout(ctx: Ctx) -> list[Row]:
     return rows
 
 
+# -- 10. Media uploads and downloads (issue 11 §5) -------------------------------------------
+
+
+async def media(ctx: Ctx) -> list[Row]:
+    """N uploads of 1 MB (distinct random bytes) by C concurrent callers to
+    ``POST /media/upload``, then the N downloads: MB/s, latency, server CPU per MB,
+    and the server's peak RSS against what C uploads held whole would take."""
+    sz = ctx.sizes
+    async with single_node(ctx, "media", ["bench_alice"]) as node:
+        rss0 = node.server.hwm_kb() / 1024
+        r = await node.gen(
+            "media",
+            count=sz.media_count,
+            size=sz.media_size,
+            concurrency=sz.media_concurrency,
+            server_pids=[node.server.pid],
+            timeout=600,
+        )
+        row: Row = {
+            "scenario": "10 media",
+            "variant": f"C={sz.media_concurrency} N={sz.media_count} x {sz.media_size >> 10} KB",
+            "server_rss_before_mb": rss0,
+            "server_peak_rss_mb": node.server.hwm_kb() / 1024,
+            "held_whole_would_add_mb": sz.media_concurrency * sz.media_size / (1 << 20),
+        }
+        row.update(r)
+        ctx.log(summary(row))
+    return [row]
+
+
+# -- 12. Login and reconnect storms (issue 20) -----------------------------------------------
+
+STORM_LIVE_KEYS = [
+    "live_clients",
+    "live_sent",
+    "live_delivered",
+    "live_lost",
+    "live_duplicated",
+    "live_nacked",
+    "live_closed",
+    "live_closed_clients",
+    "pings_sent",
+    "pings_unanswered",
+    "msg_p50_ms",
+    "msg_p99_ms",
+    "msg_max_ms",
+    "ping_p50_ms",
+    "ping_p99_ms",
+    "ping_max_ms",
+    "first_errors",
+]
+
+
+async def _storm_phase(ctx: Ctx, node: Node, phase: str, n: int, live_rate: float) -> Row:
+    """Live traffic on; every storm client logs in (``open``) or reconnects
+    (``reconnect``) at once; live traffic off once every storm client is back."""
+    sz = ctx.sizes
+    server, holders = node.server, node.gens[1:]
+    await node.gen("live_start", rate=live_rate, ping_interval=0.5)
+    meter = Meter([server.pid], [g.pid for g in node.gens])
+    jobs = []
+    for h, g in enumerate(holders):
+        lo, hi = h * STORM_PER_HOLDER, min(n, (h + 1) * STORM_PER_HOLDER)
+        if phase == "open":
+            jobs.append(
+                g(
+                    "storm_open",
+                    prefix="storm",
+                    start=lo,
+                    end=hi,
+                    local_host=f"127.0.0.{2 + h}",
+                    timeout=240,
+                )
+            )
+        else:
+            jobs.append(g("storm_reconnect", local_host=f"127.0.0.{2 + h}", timeout=240))
+    answers = await asyncio.gather(*jobs)
+    m = meter.stop()
+    live = await node.gen("live_stop", drain=10)
+    await asyncio.sleep(1.0)  # the server's closes reach the clients
+    status = await asyncio.gather(*(g("status") for g in holders))
+    back = sum(a["back"] for a in answers)
+    reasons: dict[str, int] = {}
+    for a in answers:
+        for why, k in a["failed_attempts"].items():
+            reasons[why] = reasons.get(why, 0) + k
+    row: Row = {
+        "scenario": "12 login_storm",
+        "variant": (
+            f"{n:,} log in at once" if phase == "open" else f"{n:,} reconnect at once (cursor)"
+        )
+        + f", {sz.storm_live_pairs} live pairs at {live_rate:g} msg/s",
+        "storm_clients": n,
+        "storm_back": back,
+        "storm_failed": sum(a["failed"] for a in answers),
+        "storm_dropped_after": back - sum(s["idle_open"] for s in status),
+        "settle_s": max(a["settle_s"] for a in answers),
+        "ready_p50_ms": max(a["ready_p50_ms"] for a in answers),
+        "ready_p99_ms": max(a["ready_p99_ms"] for a in answers),
+        "retried_clients": sum(a["retried_clients"] for a in answers),
+        "attempts_max": max(a["attempts_max"] for a in answers),
+        "busy_answers": sum(a["busy_answers"] for a in answers),
+        "failed_attempts": reasons,
+        "server_cpu_s": m["server_cpu_s"],
+        "server_cpu_ms_per_login": m["server_cpu_s"] / max(back, 1) * 1000,
+        "server_cpu_pct": m["server_cpu_pct"],
+        "gen_cpu_pct": m["extra_cpu_s"] / m["wall_s"] * 100,
+        "noise_core0_pct": m["noise_core0_pct"],
+        "server_peak_rss_mb": server.hwm_kb() / 1024,
+    }
+    row.update({k: live[k] for k in STORM_LIVE_KEYS})
+    return row
+
+
+async def login_storm(ctx: Ctx) -> list[Row]:
+    """N clients log in at once, then all drop and reconnect at once, while M live
+    pairs message and ping through it (N 10k; quick 300): live clients dropped,
+    messages lost, ping and message latency of the live clients, time to settle."""
+    sz = ctx.sizes
+    n = ctx.storm_clients or sz.storm_clients
+    k = sz.storm_live_pairs
+    holders = max(1, math.ceil(n / STORM_PER_HOLDER))
+    async with single_node(ctx, "storm", [], gens=1 + holders) as node:
+        t_imp = await node.admin.import_accounts(
+            pair_users("live", k) + [f"storm_{i}" for i in range(n)]
+        )
+        ctx.log(f"  imported {n + 2 * k:,} accounts in {t_imp:.1f} s")
+        await node.gen("pairs", pairs=k, prefix="live")
+        await node.gen("live_start", rate=sz.storm_live_rate, ping_interval=0.5)
+        await asyncio.sleep(sz.storm_quiet_s)
+        quiet = await node.gen("live_stop", drain=10)
+        rows: list[Row] = [
+            {
+                "scenario": "12 login_storm",
+                "variant": f"no storm: {k} live pairs at {sz.storm_live_rate:g} msg/s",
+                **{key: quiet[key] for key in STORM_LIVE_KEYS},
+            }
+        ]
+        ctx.log(summary(rows[-1]))
+        for phase in ("open", "reconnect"):
+            rows.append(await _storm_phase(ctx, node, phase, n, sz.storm_live_rate))
+            ctx.log(summary(rows[-1]))
+    return rows
+
+
 # -- table ------------------------------------------------------------------------------------
 
 
@@ -948,6 +1222,28 @@ def summary(r: Row) -> str:
             f" {r['calls_per_s']:,.0f} calls/s, p50 {_f(r['p50_ms'], '.2f')} ms,"
             f" p99 {_f(r['p99_ms'], '.2f')} ms, gen {r['gen_cpu_pct']:.0f}%"
         )
+    elif "upload_mb_per_s" in r:
+        s += (
+            f" up {r['upload_mb_per_s']:.1f} MB/s (p50 {_f(r['upload_p50_ms'], '.0f')} ms,"
+            f" {r['upload_server_cpu_ms_per_mb']:.1f} ms CPU/MB), down"
+            f" {r['download_mb_per_s']:.1f} MB/s ({r['download_server_cpu_ms_per_mb']:.1f} ms"
+            f" CPU/MB), peak RSS {r['server_peak_rss_mb']:.0f} MB, ok"
+            f" {r['uploaded']}/{r['downloaded']}/{r['count']}, mismatched {r['mismatched']}"
+        )
+    elif "live_clients" in r:
+        s += (
+            f" live: ping p50 {_f(r['ping_p50_ms'], '.1f')} p99 {_f(r['ping_p99_ms'], '.1f')}"
+            f" max {_f(r['ping_max_ms'], '.0f')} ms, msg p99 {_f(r['msg_p99_ms'], '.1f')} ms,"
+            f" lost {r['live_lost']}, closed {r['live_closed']}"
+        )
+        if "storm_back" in r:
+            s += (
+                f"; storm: {r['storm_back']:,}/{r['storm_clients']:,} back in"
+                f" {_f(r['settle_s'], '.1f')} s, {r['retried_clients']:,} retried,"
+                f" {r['busy_answers']:,} busy answers, dropped after {r['storm_dropped_after']},"
+                f" {r['server_cpu_ms_per_login']:.1f} ms CPU/login; failed attempts"
+                f" {r['failed_attempts']}"
+            )
     elif "connected" in r:
         s += f" {r['connected']:,} connected, {r['kb_per_conn']:.1f} KB/conn"
         if "heartbeat_server_cpu_pct" in r:
@@ -957,7 +1253,7 @@ def summary(r: Row) -> str:
     return s
 
 
-# -- 10. Search (issue 18) ------------------------------------------------------------
+# -- 13. Search (issue 18) ------------------------------------------------------------
 
 #: Query kinds of the search scenario: (name, keyword lists cycled, AND).
 SEARCH_QUERIES: tuple[tuple[str, tuple[tuple[str, ...], ...], bool], ...] = (
@@ -1019,7 +1315,7 @@ async def _search_latency(db_file: Path, meta: dict[str, Any], calls: int) -> li
                 p = percentiles(times)
                 rows.append(
                     {
-                        "scenario": "10 search",
+                        "scenario": "13 search",
                         "variant": f"{what}: {where}",
                         "stored_messages": meta["messages"],
                         "calls": calls,
@@ -1052,7 +1348,7 @@ async def search(ctx: Ctx) -> list[Row]:
     idx, msgs = size.get("message_fts", 0), size.get("messages", 0)
     rows.append(
         {
-            "scenario": "10 search",
+            "scenario": "13 search",
             "variant": "index size",
             "stored_messages": sz.search_size,
             "index_mb": idx / 1e6,
@@ -1075,7 +1371,7 @@ async def search(ctx: Ctx) -> list[Row]:
                 w = await burst(node, sz.warmup_total, sz.burst_window, pairs=4)
                 r = await burst(node, sz.burst_total, sz.burst_window, pairs=4)
                 row = c2c_row(
-                    "10 search",
+                    "13 search",
                     f"4-pair burst, index {'on' if on else 'off'} (round {rnd + 1})",
                     r,
                     node.server.hwm_kb(),
@@ -1096,6 +1392,9 @@ SCENARIOS: dict[str, Scenario] = {
     "cluster": cluster,
     "group_fanout": group_fanout,
     "c2c_burst_tencent": c2c_burst_tencent,
+    "media": media,
+    "c2c_burst_callbacks": c2c_burst_callbacks,
+    "login_storm": login_storm,
     "search": search,
 }
 ALIASES = {"sendmsg": "rest_sendmsg"}

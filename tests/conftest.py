@@ -253,7 +253,15 @@ class RunningServer:
 
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
-CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--headless",
+    "--disable-gpu",
+    "--disable-background-networking",
+    # a fake microphone and camera, allowed without a prompt (voice messages in the UI)
+    "--use-fake-device-for-media-stream",
+    "--use-fake-ui-for-media-stream",
+]
 
 
 _browser_logged = False  # the version line is written once per run
@@ -324,12 +332,21 @@ def add_mount_point(app: web.Application) -> dict[str, Handler]:
 
 
 @pytest.fixture
-async def server(data_dir: Path) -> AsyncIterator[RunningServer]:
+def server_settings() -> dict[str, Any]:
+    """Extra settings of the ``server`` fixture's node (none); a test module overrides
+    this fixture to run its tests on another configuration (tests/test_media_s3.py)."""
+    return {}
+
+
+@pytest.fixture
+async def server(data_dir: Path, server_settings: dict[str, Any]) -> AsyncIterator[RunningServer]:
     """A real Palaver node on a free port, with one app (v2 key SECRET, admin ADMIN)."""
     url = test_database_url(data_dir)
     if url:
         await reset_postgres(url)
-    settings = Settings.load(data_dir=data_dir, port=free_port(), database_url=url)
+    settings = Settings.load(
+        data_dir=data_dir, port=free_port(), database_url=url, **server_settings
+    )
     hub = await Hub.open(settings)
     app = await hub.apps.create(sdkappid=SDKAPPID, secret_key=SECRET, admins=[ADMIN])
     web_app = build_app(hub)

@@ -270,3 +270,15 @@ async def test_python_sdk_search(server: RunningServer) -> None:
         assert e.value.code == 27003
     finally:
         await alice.destroy()
+
+
+async def test_erased_and_redacted_account_leaves_no_hits(server: RunningServer) -> None:
+    await server.import_users("alice", "bob")
+    await _send(server, "alice", "bob", "我的住址是建国路88号")
+    await _send(server, "bob", "alice", "收到住址", 2)
+    assert _hits(await _find(server, "bob", "住址")) == 2
+    await server.hub.apps.update_settings(server.app.sdkappid, account_delete_mode="erase_redact")
+    await server.ok("im_open_login_svc", "account_delete", {"DeleteItem": [{"UserID": "alice"}]})
+    page = await _find(server, "bob", "住址")
+    assert _texts(page) == ["收到住址"] and _hits(page) == 1  # only bob's own is left
+    assert _hits(await _find(server, "bob", "建国路")) == 0

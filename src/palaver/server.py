@@ -10,11 +10,12 @@ from collections.abc import AsyncIterator
 
 from aiohttp import web
 
-from palaver.api import tencent
+from palaver.api import media, ops, tencent
 from palaver.api.rest import RestApi
 from palaver.api.web import add_routes, security_headers
 from palaver.api.ws import WebSocketEndpoint
 from palaver.hub import Hub
+from palaver.metrics import Monitor
 from palaver.settings import Settings
 
 log = logging.getLogger("palaver.server")
@@ -25,7 +26,10 @@ HUB_KEY = web.AppKey("hub", Hub)
 def build_app(hub: Hub) -> web.Application:
     """The aiohttp application for a hub: ``/v4/{service}/{command}`` (REST), ``/ws``
     (Palaver's clients), ``/binfo`` (Tencent's SDK, see :mod:`palaver.api.tencent`),
-    ``/`` (chat UI), ``/sdk/palaver-chat.js`` and ``/healthz``."""
+    ``/media/...`` (uploads and downloads, :mod:`palaver.api.media`), ``/`` (chat UI),
+    ``/sdk/palaver-chat.js``, ``/healthz``, ``/readyz`` and, with ``metrics_token`` set
+    and no ``metrics_port``, ``/metrics`` (:mod:`palaver.api.ops`).
+    The node's :class:`~palaver.metrics.Monitor` is ``app[ops.MONITOR_KEY]``."""
     app = web.Application(
         client_max_size=hub.settings.rest_max_body_bytes, middlewares=[security_headers]
     )
@@ -35,19 +39,22 @@ def build_app(hub: Hub) -> web.Application:
     app.router.add_route("GET", "/v4/{service}/{command}", rest.handle)
     app.router.add_get("/ws", WebSocketEndpoint(hub).handle)
     tencent.add_routes(app, hub)
+    media.add_routes(app, hub)
 
-    async def healthz(_: web.Request) -> web.Response:
-        return web.json_response({"status": "ok"})
-
-    app.router.add_get("/healthz", healthz)
+    monitor = Monitor(hub, timeout=hub.settings.readiness_timeout)
+    on_main = hub.settings.metrics_port is None and hub.settings.metrics_token is not None
+    ops.add_routes(app, monitor, hub.settings, metrics=on_main)
     add_routes(app, hub)
 
     async def maintenance(_: web.Application) -> AsyncIterator[None]:
-        task = asyncio.create_task(hub.maintain())
+        await monitor.check()
+        tasks = [asyncio.create_task(hub.maintain()), asyncio.create_task(monitor.run())]
         yield
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
+        for task in tasks:
+            task.cancel()
+        for task in tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
 
     app.cleanup_ctx.append(maintenance)
 
@@ -61,11 +68,31 @@ def build_app(hub: Hub) -> web.Application:
 async def serve(settings: Settings, *, ready: asyncio.Event | None = None) -> None:
     """Run a node until cancelled: open the hub, listen on ``settings.host:port``."""
     hub = await Hub.open(settings)
-    runner = web.AppRunner(build_app(hub), access_log=None)
+    app = build_app(hub)
+    runner = web.AppRunner(app, access_log=None)
     await runner.setup()
-    site = web.TCPSite(runner, settings.host, settings.port, reuse_address=True)
+    # A deep accept queue: when every client reconnects at once (a restart), a short
+    # one drops SYNs and the clients wait out TCP's 1 s, 3 s, 7 s... retransmits.
+    site = web.TCPSite(
+        runner,
+        settings.host,
+        settings.port,
+        reuse_address=True,
+        backlog=settings.listen_backlog,
+    )
     await site.start()
     log.info("Palaver listening on http://%s:%s", settings.host, settings.port)
+    runners = [runner]
+    if settings.metrics_port is not None:
+        ops_runner = web.AppRunner(
+            ops.build_ops_app(app[ops.MONITOR_KEY], settings), access_log=None
+        )
+        await ops_runner.setup()
+        await web.TCPSite(
+            ops_runner, settings.metrics_host, settings.metrics_port, reuse_address=True
+        ).start()
+        runners.append(ops_runner)
+        log.info("metrics on http://%s:%s/metrics", settings.metrics_host, settings.metrics_port)
     if ready is not None:
         ready.set()
     stop = asyncio.Event()
@@ -76,7 +103,8 @@ async def serve(settings: Settings, *, ready: asyncio.Event | None = None) -> No
         await stop.wait()
         log.info("Palaver stopping")
     finally:
-        await runner.cleanup()
+        for r in reversed(runners):
+            await r.cleanup()
         await hub.close()
 
 

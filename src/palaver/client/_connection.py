@@ -23,7 +23,7 @@ import contextlib
 import inspect
 import logging
 import random as _random
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -38,7 +38,7 @@ from palaver.client.models import (
     ERR_REQUEST_TIMEOUT,
     ChatError,
 )
-from palaver.protocol.client import ClientSession
+from palaver.protocol.client import SERVER_BUSY, ClientSession, reconnect_delay
 from palaver.protocol.frames import CLOSE_KICKED, Response
 
 log = logging.getLogger("palaver.client")
@@ -47,9 +47,11 @@ log = logging.getLogger("palaver.client")
 Listener = Callable[[Any], Any]
 
 #: login error codes worth retrying after a disconnect (the rest end the session)
-TRANSIENT_CODES = frozenset({ERR_NETWORK, ERR_REQUEST_TIMEOUT, 70169, 70500})
+TRANSIENT_CODES = frozenset({ERR_NETWORK, ERR_REQUEST_TIMEOUT, SERVER_BUSY, 70500})
 #: failed reconnect attempts after which NET_STATE_CHANGE says "disconnected"
 DISCONNECTED_AFTER = 3
+#: times ``login`` tries again after a busy server's answer (70169) before it fails
+LOGIN_BUSY_RETRIES = 5
 #: kicked offline by another login (Tencent ERR_LOGIN_KICKED_OFF_BY_OTHER)
 ERR_KICKED = 6208
 
@@ -127,6 +129,9 @@ class Connection:
         self._heartbeat_interval = heartbeat_interval
         self._delay_min = reconnect_delay
         self._delay_max = reconnect_max_delay
+        #: the backoff's randomness and its wait, replaceable in tests (a fake clock)
+        self._rand: Callable[[], float] = _random.random
+        self._sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
         self._listeners: dict[str, list[Listener]] = {}
         self._state = LOGGED_OUT
         self._net = TYPES.NET_STATE_DISCONNECTED
@@ -403,11 +408,10 @@ class Connection:
         """Log in again on new connections, with backoff, until one catches up
         (True) or the session ends: logout, kick or a fatal login error (False)."""
         attempt = 0
+        hint: float | None = None
         while True:
-            delay = min(self._delay_max, self._delay_min * 2**attempt)
-            delay = min(self._delay_max, delay * _random.uniform(0.75, 1.25))
+            await self._backoff(attempt, hint)
             attempt += 1
-            await asyncio.sleep(delay)
             if self._state == LOGGED_OUT:
                 return False
             try:
@@ -417,6 +421,7 @@ class Connection:
                 await self._end(_kicked_events(exc.kick_type))
                 return False
             except ChatError as exc:
+                hint = exc.retry_after
                 if exc.code in TRANSIENT_CODES:
                     log.info("reconnect attempt %d failed: %s", attempt, exc)
                     if attempt >= DISCONNECTED_AFTER:  # still trying, less hopeful
@@ -425,6 +430,25 @@ class Connection:
                 await self._give_up(exc)
                 return False
             return True
+
+    async def _backoff(self, attempt: int, retry_after: float | None) -> None:
+        """Wait before connect attempt ``attempt`` (0: the first): exponential backoff
+        with full jitter, at least the ``retry_after`` a busy server asked for."""
+        window = (self._delay_min, self._delay_max)
+        await self._sleep(reconnect_delay(attempt, *window, self._rand(), retry_after))
+
+    async def _connect_admitted(self) -> dict[str, Any]:
+        """:meth:`_connect`, tried again (after :meth:`_backoff`) while the server
+        answers that it is busy (70169), at most :data:`LOGIN_BUSY_RETRIES` times."""
+        for attempt in range(LOGIN_BUSY_RETRIES):
+            try:
+                return await self._connect()
+            except ChatError as exc:
+                if exc.code != SERVER_BUSY or self._state == LOGGED_OUT:
+                    raise
+                log.info("server busy; logging in again after backoff (%s)", exc)
+                await self._backoff(attempt, exc.retry_after)
+        return await self._connect()
 
     async def _give_up(self, exc: ChatError) -> None:
         log.warning("cannot log in again (%s): session ended", exc)
@@ -458,7 +482,8 @@ class Connection:
         finally:
             link.pending.pop(rid, None)
         if resp.code != 0:
-            raise ChatError(resp.code, resp.message)
+            hint = resp.retry_after_ms / 1000 if resp.retry_after_ms is not None else None
+            raise ChatError(resp.code, resp.message, hint)
         return resp.data
 
     async def _request(self, op: str, data: dict[str, Any] | None = None) -> dict[str, Any]:

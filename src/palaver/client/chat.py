@@ -58,9 +58,14 @@ class Chat(MessageManager, ConversationManager, RelationManager, GroupManager, S
             :class:`ChatError` 2801.
         heartbeat_interval: seconds between heartbeats; ``None`` uses the
             server's ``heartbeatInterval`` (30 s).
-        reconnect_delay: first reconnect delay in seconds; it doubles after
-            each failed attempt, up to ``reconnect_max_delay``, with +-25% jitter.
-        reconnect_max_delay: the longest delay between reconnect attempts (s).
+        reconnect_delay: the backoff's first window in seconds: a reconnect
+            waits a uniformly random time within the window (full jitter, so
+            clients that lost one server together do not come back together),
+            and the window doubles after each failed attempt, up to
+            ``reconnect_max_delay``. A busy server's answer (70169 with
+            ``retryAfter``) is waited out first; ``login`` itself tries again
+            after it (up to 5 times) before it fails with 70169.
+        reconnect_max_delay: the largest backoff window (s).
 
     Errors are :class:`ChatError` ``(code, message)``. Codes the SDK makes
     itself: 2800 the connection was lost (or could not be opened) before an
@@ -108,7 +113,7 @@ class Chat(MessageManager, ConversationManager, RelationManager, GroupManager, S
                 empty, 70003 malformed, 70009 bad signature, 70013 userID
                 mismatch, 70014 SDKAppID mismatch, 70020 unknown SDKAppID,
                 70052 UserSig issued before a kick, 70107 account not imported;
-                2800 cannot connect; 2801 no answer in time; 6017 another user
+                70169 the server stayed busy; 2800 cannot connect; 2801 no answer in time; 6017 another user
                 is logged in on this instance (log out first).
         """
         if self._state != LOGGED_OUT:
@@ -132,7 +137,7 @@ class Chat(MessageManager, ConversationManager, RelationManager, GroupManager, S
         self._dispatcher = asyncio.create_task(self._dispatch(self._events), name="chat-dispatcher")
         self._set_net(TYPES.NET_STATE_CONNECTING)
         try:
-            data = await self._connect()
+            data = await self._connect_admitted()
         except BaseException:
             await self._end([])
             await self._wait_stopped()

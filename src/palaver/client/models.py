@@ -34,9 +34,11 @@ class ChatError(Exception):
     2801 request timed out, 6014 not logged in, 6017 invalid parameters.
     """
 
-    def __init__(self, code: int, message: str = "") -> None:
+    def __init__(self, code: int, message: str = "", retry_after: float | None = None) -> None:
         self.code = code
         self.message = message or CODE_MEANINGS.get(code, "error")
+        #: seconds a busy server (70169) asked the client to wait before trying again
+        self.retry_after = retry_after
         super().__init__(f"{code}: {self.message}")
 
     @property
@@ -104,6 +106,8 @@ class Message:
     at_user_list: list[str] = field(default_factory=list)
     read_receipt_info: dict[str, int] = field(default_factory=dict)
     priority: str = "Normal"
+    #: a file to upload when the message is sent (``create_*_message`` with ``"file"``)
+    pending_file: Any = field(default=None, repr=False)
 
     @property
     def sender(self) -> str:

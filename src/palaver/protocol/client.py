@@ -22,6 +22,26 @@ from palaver.protocol.objects import GROUP
 
 SEEN_IDS = 5000  # message IDs remembered for duplicate suppression
 
+#: the login error of a busy server: try again after its ``retryAfter`` (docs/protocol.md §3)
+SERVER_BUSY = 70169
+
+
+def reconnect_delay(
+    attempt: int, base: float, cap: float, rand: float, retry_after: float | None = None
+) -> float:
+    """Seconds to wait before (re)connect attempt ``attempt`` (0: the first).
+
+    Exponential backoff with full jitter: uniform over ``[0, min(cap, base *
+    2**attempt))`` with ``rand`` uniform in ``[0, 1)``, so clients that lost
+    the same server at the same moment spread out instead of coming back
+    together (the first attempt too). After a busy server's answer with
+    ``retryAfter``, at least that long, plus the jitter. Units are the
+    caller's (the Python SDK uses seconds, the JS SDK milliseconds).
+    """
+    window: float = min(cap, base * 2.0 ** min(attempt, 32))
+    jitter = rand * window
+    return jitter if retry_after is None else retry_after + jitter
+
 
 class ClientSession:
     """Protocol state of one logged-in client across reconnects.

@@ -51,6 +51,8 @@ class Response:
     code: int
     data: dict[str, Any]
     message: str = ""
+    #: a busy server's "retry after" (ms) on a refused request (70169)
+    retry_after_ms: int | None = None
 
 
 @dataclass(frozen=True)
@@ -126,8 +128,13 @@ def parse_server_frame(frame: bytes | str) -> Response | Push:
             str(stream) if stream is not None else None,
         )
     if "code" in obj:
+        hint = obj.get("retryAfter")
         return Response(
-            obj.get("id"), int(obj["code"]), obj.get("data") or {}, obj.get("message", "")
+            obj.get("id"),
+            int(obj["code"]),
+            obj.get("data") or {},
+            obj.get("message", ""),
+            int(hint) if isinstance(hint, int | float) and hint >= 0 else None,
         )
     raise ValueError("server frame has neither 'ev' nor 'code'")
 
@@ -142,9 +149,16 @@ def encode_response(rid: int | None, data: dict[str, Any] | None = None) -> byte
     return orjson.dumps({"id": rid, "code": 0, "data": data or {}})
 
 
-def encode_error(rid: int | None, code: int, message: str | None = None) -> bytes:
-    """An error response ``{"id": rid, "code": code, "message": ...}``."""
+def encode_error(
+    rid: int | None, code: int, message: str | None = None, retry_after_ms: int | None = None
+) -> bytes:
+    """An error response ``{"id": rid, "code": code, "message": ...}``; with
+    ``retryAfter`` (ms) when the server is busy (70169): try again after that."""
     text = message if message is not None else CODE_MEANINGS.get(code, "error")
+    if retry_after_ms is not None:
+        return orjson.dumps(
+            {"id": rid, "code": code, "message": text, "retryAfter": retry_after_ms}
+        )
     return orjson.dumps({"id": rid, "code": code, "message": text})
 
 

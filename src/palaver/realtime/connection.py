@@ -17,7 +17,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import fcntl
 import logging
+import sys
+import termios
 import time
 import uuid
 import weakref
@@ -32,6 +35,7 @@ from palaver.model.events import GroupEffect
 from palaver.protocol.frames import CLOSE_SLOW, Push
 from palaver.protocol.stream import StreamState
 from palaver.realtime.delivery import PALAVER, Codec, Outbound
+from palaver.stats import NodeStats
 
 log = logging.getLogger("palaver.connection")
 
@@ -139,6 +143,10 @@ class Connection:
     ) -> None:
         self.id = uuid.uuid4().hex
         self.codec = codec
+        #: the client protocol, a metrics label: ``palaver`` or ``tencent``
+        self.protocol = codec.name.split("-", 1)[0]
+        #: the node's figures (the registry sets them at login)
+        self.stats: NodeStats | None = None
         self.close_on_kick = close_on_kick
         self._opcode = 0x82 if codec.binary else 0x81
         self._msg_type = WSMsgType.BINARY if codec.binary else WSMsgType.TEXT
@@ -177,6 +185,17 @@ class Connection:
         self._writer = asyncio.create_task(self._write_loop(), name=f"ws-writer-{self.id[:8]}")
 
     # -- sending --------------------------------------------------------
+
+    @property
+    def client_ip(self) -> str:
+        """The peer's IP address ("" if unknown)."""
+        peer = self._transport.get_extra_info("peername") if self._transport else None
+        return str(peer[0]) if isinstance(peer, tuple) and peer else ""
+
+    @property
+    def queued(self) -> int:
+        """Frames waiting in this connection's send queue."""
+        return len(self._queue)
 
     def send_push(self, push: Outbound) -> None:
         """Send a push, encoded in this connection's protocol (once per protocol)."""
@@ -452,6 +471,8 @@ class Connection:
             return
         self.closed = True
         if code == CLOSE_SLOW:
+            if self.stats is not None:
+                self.stats.slow_drops += 1
             self._direct = None
             self._queue.clear()
             self._backlog = 0
@@ -484,6 +505,25 @@ class Connection:
                 req.transport.abort()
                 break
             await asyncio.sleep(0.05)
+
+    def input_pending(self) -> bool:
+        """Something arrived from the client that the endpoint has not read yet:
+        frames parsed but not yet taken by the read loop, or bytes still in the
+        kernel's receive buffer (a busy event loop reads its sockets late). A
+        client with input pending is alive, however long ago its last frame was
+        handled (issue 20)."""
+        reader = getattr(self.ws, "_reader", None)  # aiohttp keeps the queue private
+        if reader is not None and getattr(reader, "_buffer", None):
+            return True
+        t = self._transport
+        sock = t.get_extra_info("socket") if t is not None else None
+        if sock is None:
+            return False
+        try:
+            raw = fcntl.ioctl(sock.fileno(), termios.FIONREAD, b"\0\0\0\0")
+        except (OSError, ValueError):
+            return False
+        return int.from_bytes(raw, sys.byteorder) > 0
 
     async def finished(self) -> None:
         """Stop the helper tasks (the socket is gone)."""

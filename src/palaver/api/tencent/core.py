@@ -119,6 +119,9 @@ class TencentSession:
     #: requests that came before the (re-)login they need, oldest first
     early: list[Request] = field(default_factory=list)
     tasks: set[asyncio.Task[None]] = field(default_factory=set)
+    #: the origin media URLs start with (``https://`` + the socket's Host, or the
+    #: ``public_url`` setting): the SDK swaps it for its ``fileUploadProxy``
+    base_url: str = ""
 
     def require_app(self) -> App:
         """The logged-in app. Raises ImError(6014) before login."""

@@ -90,6 +90,7 @@ class TencentEndpoint:
             close_on_kick=False,
         )
         session = TencentSession(hub, conn, self.resume, request.query.get("instanceid", "")[:64])
+        session.base_url = (hub.settings.public_url or f"https://{request.host}").rstrip("/")
         slots = asyncio.Semaphore(MAX_IN_FLIGHT)
         try:
             async for msg in ws:

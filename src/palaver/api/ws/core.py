@@ -5,6 +5,8 @@ requests run concurrently (each answered when done), except that
 ``sendMessage`` requests of one connection are stored in the order they
 arrived.  Operations register with :func:`op` and get the :class:`Session` and
 the request data parsed into their pydantic model (a bad field answers 6017).
+Heartbeats of a logged-in client are answered by the read loop itself, ahead
+of any work in flight (issue 20).
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ if TYPE_CHECKING:
 log = logging.getLogger("palaver.ws")
 
 MAX_IN_FLIGHT = 256  # requests of one connection handled at once
+HEARTBEAT = "heartbeat"
 OP_GRACE = 10.0  # seconds requests in flight may finish after their connection ends
 
 
@@ -135,7 +138,7 @@ async def run_op(session: Session, req: Request) -> bytes:
         result = await spec.handler(session, parse_data(spec.model, req.data))
         return encode_response(req.id, result)
     except ImError as exc:
-        return encode_error(req.id, exc.code, exc.info)
+        return encode_error(req.id, exc.code, exc.info, getattr(exc, "retry_after_ms", None))
     except Exception:
         log.exception("op %s failed", req.op)
         return encode_error(req.id, 70500)
@@ -180,6 +183,9 @@ class WebSocketEndpoint:
                     continue
                 if not session.logged_in:
                     session.answer(await run_op(session, req))  # login runs alone
+                    continue
+                if req.op == HEARTBEAT:  # answered at once, ahead of everything in flight
+                    conn.send(encode_response(req.id, {"serverTime": int(time.time())}))
                     continue
                 await slots.acquire()
                 task = asyncio.create_task(self._run(session, req, slots))

@@ -29,7 +29,7 @@ from palaver.protocol.pushes import sync_done
 from palaver.realtime.delivery import Outbound
 from palaver.services.conversations import CONV_C2C, CONV_GROUP, Conversation
 from palaver.services.messages import SendOptions
-from palaver.services.sending import SendLane
+from palaver.services.sending import SendLane, SendSource
 
 UINT32 = (1 << 32) - 1
 PROFILE_TAGS = ["Tag_Profile_IM_Nick", "Tag_Profile_IM_Image"]
@@ -51,7 +51,9 @@ async def login(s: Session, d: Login) -> dict[str, Any]:
     (:class:`~palaver.services.sessions.SessionService` decides).
 
     Errors: 60002 protocol version, 70020 unknown SDKAppID, 700xx UserSig,
-    70052 UserSig issued before a kick, 70107 account not imported.
+    70052 UserSig issued before a kick, 70107 account not imported, 70169
+    server busy (more logins at once than ``login_concurrency`` +
+    ``login_queue``): the error carries ``retryAfter`` (ms), try again after it.
     """
     hub = s.hub
     if d.v != PROTOCOL_VERSION:
@@ -59,14 +61,15 @@ async def login(s: Session, d: Login) -> dict[str, Any]:
             Code.ERR_SVR_COMM_INVALID_HTTP_URL,
             f"protocol version {d.v} is not supported (use {PROTOCOL_VERSION})",
         )
-    app = (await hub.sessions.authenticate(d.SDKAppID, d.userID, d.userSig)).app
     conn = s.conn
-    conn.app_id, conn.user_id, conn.platform = app.sdkappid, d.userID, d.platform[:16]
-    s.app, s.user_id = app, d.userID
-    s.lane = SendLane()
-    await hub.registry.attach(conn)
-    await hub.sessions.open(app, d.userID, conn.id, conn.platform)
-    plan = await hub.sessions.plan(app, d.userID, d.cursor, d.groupCursors)
+    async with hub.login_gate.admit():  # 70169 + retryAfter when over capacity
+        app = (await hub.sessions.authenticate(d.SDKAppID, d.userID, d.userSig)).app
+        conn.app_id, conn.user_id, conn.platform = app.sdkappid, d.userID, d.platform[:16]
+        s.app, s.user_id = app, d.userID
+        s.lane = SendLane()
+        await hub.registry.attach(conn)
+        await hub.sessions.open(app, d.userID, conn.id, conn.platform)
+        plan = await hub.sessions.plan(app, d.userID, d.cursor, d.groupCursors)
 
     def synced() -> None:
         delivered = conn.stream.delivered if conn.stream else plan.cursor
@@ -164,6 +167,7 @@ async def send_message(s: Session, d: SendMessage) -> dict[str, Any]:
             priority=d.priority,
             lane=s.lane,
             origin=s.conn.id,
+            source=SendSource(platform=s.conn.platform, client_ip=s.conn.client_ip),
         ),
     )
     return {"message": message_wire(res.message, s.user_id)}

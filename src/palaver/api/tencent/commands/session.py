@@ -7,6 +7,8 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
+import orjson
+
 from palaver.api.tencent.core import (
     NO_ANSWER,
     Body,
@@ -45,44 +47,46 @@ async def wslogin(s: TencentSession, d: Login) -> dict[str, Any]:
     streams start at the ``getmsg`` that follows, from its cookie.
 
     Errors: 70001 UserSig (or session key) expired, 700xx bad UserSig, 70020
-    unknown SDKAppID, 70107 account not imported, 70052 kicked since.
+    unknown SDKAppID, 70107 account not imported, 70052 kicked since, 70169
+    server busy (more logins at once than the server admits; try again later).
     """
     hub = s.hub
     head = current_request().head
     now = int(hub.clock.time())
     if s.app is not None:
         s.log_out()
-    a2 = head.get("a2")
-    if isinstance(a2, str) and a2:
-        who = await hub.sessions.authenticate_key(a2, now)
-        key, resuming = a2, True
-    else:
-        try:
-            sdkappid = int(head.get("sdkappid") or 0)
-        except (TypeError, ValueError):
-            raise ImError(Code.ERR_SVR_COMM_INVALID_SDKAPPID) from None
-        who = await hub.sessions.authenticate(
-            sdkappid, str(head.get("identifier") or ""), str(head.get("usersig") or "")
-        )
-        key, resuming = await hub.sessions.issue_key(who), False
-    app, user = who.app, who.user_id
-    conn = s.conn
-    conn.app_id, conn.user_id, conn.platform = app.sdkappid, user, PLATFORM
-    s.app, s.user_id, s.lane = app, user, SendLane()
-    s.expires = who.expires
-    s.inst_id = secrets.randbelow(1 << 31) + 1
-    await hub.registry.attach(conn)
-    await hub.sessions.open(app, user, conn.id, PLATFORM)
-    if not resuming:
-        _start_after_answer(s, await hub.sessions.plan(app, user, None))
-    else:
-        acked = s.resume.take((app.sdkappid, user, s.instance_id))
-        if acked is None:
-            s.waiting_cookie = True
+    async with hub.login_gate.admit():  # 70169 when over capacity (issue 20)
+        a2 = head.get("a2")
+        if isinstance(a2, str) and a2:
+            who = await hub.sessions.authenticate_key(a2, now)
+            key, resuming = a2, True
         else:
-            groups = {k[5:]: v for k, v in acked.items() if k.startswith("GROUP")}
-            plan = await hub.sessions.plan(app, user, acked.get("u", 0), groups)
-            _start_after_answer(s, plan)
+            try:
+                sdkappid = int(head.get("sdkappid") or 0)
+            except (TypeError, ValueError):
+                raise ImError(Code.ERR_SVR_COMM_INVALID_SDKAPPID) from None
+            who = await hub.sessions.authenticate(
+                sdkappid, str(head.get("identifier") or ""), str(head.get("usersig") or "")
+            )
+            key, resuming = await hub.sessions.issue_key(who), False
+        app, user = who.app, who.user_id
+        conn = s.conn
+        conn.app_id, conn.user_id, conn.platform = app.sdkappid, user, PLATFORM
+        s.app, s.user_id, s.lane = app, user, SendLane()
+        s.expires = who.expires
+        s.inst_id = secrets.randbelow(1 << 31) + 1
+        await hub.registry.attach(conn)
+        await hub.sessions.open(app, user, conn.id, PLATFORM)
+        if not resuming:
+            _start_after_answer(s, await hub.sessions.plan(app, user, None))
+        else:
+            acked = s.resume.take((app.sdkappid, user, s.instance_id))
+            if acked is None:
+                s.waiting_cookie = True
+            else:
+                groups = {k[5:]: v for k, v in acked.items() if k.startswith("GROUP")}
+                plan = await hub.sessions.plan(app, user, acked.get("u", 0), groups)
+                _start_after_answer(s, plan)
     return {
         "A2Key": key,
         "TinyId": tiny_id(user),
@@ -194,11 +198,20 @@ class FetchConfig(Body):
 
 @command("im_sdk_config_mgr", "fetch_config", FetchConfig, anonymous=True)
 async def fetch_config(s: TencentSession, d: FetchConfig) -> dict[str, Any]:
-    """Cloud config: none (the SDK keeps its defaults)."""
+    """Cloud config: uploads through Palaver's simple signatures (``simple_cos``) and the
+    app's upload limits in MB (``upload_size_limit`` ``{i, a, v, f}``), which the SDK
+    checks before it uploads; nothing else (the SDK keeps its defaults)."""
+    config: dict[str, str] = {"simple_cos": "1"}
+    app = await s.hub.apps.get(d.uint32_sdkappid) if d.uint32_sdkappid else None
+    if app is not None:
+        mb = {k: s.hub.media.limit(app, k) >> 20 for k in ("image", "sound", "video", "file")}
+        config["upload_size_limit"] = orjson.dumps(
+            {"i": mb["image"], "a": mb["sound"], "v": mb["video"], "f": mb["file"]}
+        ).decode()
     return {
         "int32_error_code": 0,
         "str_error_message": "",
-        "str_json_config": "{}",
+        "str_json_config": orjson.dumps(config).decode(),
         "uint32_expired_time": 3600,
         "uint32_sdkappid": d.uint32_sdkappid,
         "uint64_version": 1,

@@ -1,0 +1,103 @@
+"""Admission control for logins: a bounded number in progress, a bounded queue
+behind them, and a clear "server busy, retry after N ms" beyond it (issue 20).
+
+A login costs a UserSig check, several database reads and the start of the
+catch-up. When a restart or a network blip makes thousands of clients log in
+at once, running every login at once fills the event loop's ready queue: the
+live clients' heartbeats and messages then wait behind thousands of logins.
+:class:`LoginGate` lets ``limit`` logins run at once and ``queue`` more wait
+their turn (first come, first served); a login beyond that is refused at once
+with Tencent's 70169 ("server internal timeout, retry") and a ``retryAfter``
+hint, which Palaver's SDKs honour (plus their own full jitter), instead of
+timing out on the client after many seconds.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from collections import deque
+from collections.abc import AsyncIterator
+
+from palaver.errors import Code, ImError
+
+#: Shortest and longest ``retryAfter`` hint, in ms.
+RETRY_AFTER_MIN_MS = 500
+RETRY_AFTER_MAX_MS = 30_000
+
+
+class ServerBusy(ImError):
+    """A login turned away because the server is at capacity: Tencent's 70169,
+    with ``retry_after_ms``, how long the client should wait before it tries again."""
+
+    def __init__(self, retry_after_ms: int) -> None:
+        super().__init__(Code.ERR_SVR_ACCOUNT_SERVER_BUSY, "server busy: retry later")
+        self.retry_after_ms = retry_after_ms
+
+
+class LoginGate:
+    """At most ``limit`` logins in progress, ``queue`` more waiting in order.
+
+    Args:
+        limit: logins run at once (≥ 1).
+        queue: logins that may wait for a turn; one more is refused (0: never wait).
+    """
+
+    def __init__(self, limit: int, queue: int) -> None:
+        self.limit = max(1, limit)
+        self.queue = max(0, queue)
+        self.active = 0
+        self._waiters: deque[asyncio.Future[None]] = deque()
+        self._seconds = 0.005  # moving average of one login's time in the gate
+        #: logins refused so far (ServerBusy)
+        self.refused = 0
+
+    @property
+    def waiting(self) -> int:
+        """Logins waiting for a turn."""
+        return len(self._waiters)
+
+    def retry_after_ms(self) -> int:
+        """The hint for a refused login: about the time the logins now admitted or
+        waiting take to finish, within [RETRY_AFTER_MIN_MS, RETRY_AFTER_MAX_MS]."""
+        backlog = (self.active + len(self._waiters)) * self._seconds / self.limit
+        return int(min(RETRY_AFTER_MAX_MS, max(RETRY_AFTER_MIN_MS, backlog * 1000)))
+
+    @contextlib.asynccontextmanager
+    async def admit(self) -> AsyncIterator[None]:
+        """Hold a login slot for the ``async with`` body (waiting in line for one).
+
+        Raises:
+            ServerBusy: every slot is taken and the queue is full.
+        """
+        if self.active < self.limit and not self._waiters:
+            self.active += 1
+        else:
+            if len(self._waiters) >= self.queue:
+                self.refused += 1
+                raise ServerBusy(self.retry_after_ms())
+            turn: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+            self._waiters.append(turn)
+            try:
+                await turn  # the slot is handed over by the login that ends
+            except BaseException:
+                if turn.done() and not turn.cancelled():
+                    self._release()  # handed over just as the wait was cancelled
+                else:
+                    self._waiters.remove(turn)
+                raise
+        t0 = time.perf_counter()
+        try:
+            yield
+        finally:
+            self._seconds += (time.perf_counter() - t0 - self._seconds) * 0.1
+            self._release()
+
+    def _release(self) -> None:
+        while self._waiters:
+            turn = self._waiters.popleft()
+            if not turn.done():
+                turn.set_result(None)  # the slot passes on: ``active`` unchanged
+                return
+        self.active -= 1
