@@ -186,9 +186,15 @@ async def test_group_search_from_join_onwards_and_delete(server: RunningServer) 
 
 
 async def test_rebuild_indexes_existing_messages(server: RunningServer) -> None:
+    from test_cli import run_palaver
+
     await server.import_users("alice", "bob")
     await _send(server, "alice", "bob", "旧消息：发票抬头")
     assert await server.hub.search.rebuild() == 1
+    assert _hits(await _find(server, "bob", "发票")) == 1
+    url = server.hub.settings.effective_database_url
+    rc, out, err = await run_palaver("search", "rebuild", "--database-url", url)
+    assert rc == 0 and "Indexed 1 messages" in out, (out, err)
     assert _hits(await _find(server, "bob", "发票")) == 1
 
 
