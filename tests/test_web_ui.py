@@ -11,6 +11,7 @@ HTML staying text. Screenshots at phone and desktop width go to
 
 from __future__ import annotations
 
+import re
 import struct
 import time
 import zlib
@@ -622,3 +623,33 @@ async def test_screenshots_phone_and_desktop(
     assert (artifacts / "ui-desktop.png").stat().st_size > 10_000
     assert (artifacts / "ui-phone.png").stat().st_size > 10_000
     assert not alice.errors and not bob.errors, (alice.errors, bob.errors)
+
+
+async def test_search_box_finds_messages_and_opens_the_conversation(
+    users: Users, server: RunningServer
+) -> None:
+    """docs/search.md in the UI: a Chinese keyword without spaces; only my conversations."""
+    await server.ok("openim", "sendmsg", {"From_Account": "bob", "To_Account": "alice",
+                                          "MsgRandom": 1, "MsgBody": text_body("新地址：建国路88号")})  # fmt: skip
+    await server.ok("openim", "sendmsg", {"From_Account": "bob", "To_Account": "alice",
+                                          "MsgRandom": 2, "MsgBody": text_body("地址别发错")})  # fmt: skip
+    await server.ok("openim", "sendmsg", {"From_Account": "carol", "To_Account": "dave",
+                                          "MsgRandom": 3, "MsgBody": text_body("dave的地址")})  # fmt: skip
+    alice = await users.open("alice")
+    await alice.tid("search-input").fill("建国路88")
+    await alice.tid("search-submit").click()
+    hits = alice.tid("search-hit")
+    await expect(hits).to_have_count(1, timeout=WAIT)
+    await expect(hits.get_by_test_id("search-hit-name")).to_have_text("Bob")
+    await expect(hits.get_by_test_id("search-hit-text")).to_have_text("新地址：建国路88号")
+    # two hits in one conversation: the count; carol's message to dave is not mine
+    await alice.tid("search-input").fill("地址")
+    await alice.tid("search-submit").click()
+    await expect(hits.get_by_test_id("search-hit-text")).to_have_text(re.compile("2"), timeout=WAIT)
+    await expect(hits).to_have_count(1)
+    await hits.get_by_role("button").click()
+    await expect(alice.tid("search-results")).to_be_hidden()
+    await expect(bubbles(alice).last).to_have_text("地址别发错", timeout=WAIT)
+    await alice.tid("search-input").fill("不存在的词")
+    await alice.tid("search-submit").click()
+    await expect(alice.tid("search-note")).to_be_visible(timeout=WAIT)
