@@ -273,21 +273,17 @@ async def viewer_scopes(
             (GROUP_CONV_PREFIX + g, max(int(j), int(c)), 0) for g, j, c in await conn.execute(grp)
         ]
     seqs.sort(key=lambda x: -x[2])
-    out = []
-    for conv_id, seq, _ in seqs:
-        floor = 0
-        if seq > 0:
-            floor = int(
-                (
-                    await conn.execute(
-                        select(func.coalesce(func.max(m.id), 0)).where(
-                            m.app_id == app_id, m.conv_id == conv_id, m.seq <= seq
-                        )
-                    )
-                ).scalar_one()
-            )
-        out.append(Scope(conv_id, floor))
-    return out
+    floors: dict[str, int] = {}
+    later = [(c, s) for c, s, _ in seqs if s > 0]
+    for i in range(0, len(later), 200):  # one query per 200 conversations
+        part = later[i : i + 200]
+        q = (
+            select(m.conv_id, func.max(m.id))
+            .where(m.app_id == app_id, or_(*(and_(m.conv_id == c, m.seq <= s) for c, s in part)))
+            .group_by(m.conv_id)
+        )
+        floors.update({str(c): int(f) for c, f in await conn.execute(q)})
+    return [Scope(c, floors.get(c, 0)) for c, _, _ in seqs]
 
 
 _FTS_COUNT = text(
