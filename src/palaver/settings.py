@@ -130,6 +130,12 @@ class Settings(BaseSettings):
         2.0, gt=0, description="seconds /readyz waits for the database and Redis"
     )
 
+    search_index: bool = Field(
+        True,
+        description="keep the message search index (docs/search.md); off, new messages "
+        "are not searchable until 'palaver search rebuild'",
+    )
+
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     log_format: Literal["text", "json"] = Field(
         "text", description="log lines as text, or as one JSON object per line"
