@@ -97,7 +97,7 @@ class Hub:
         b.bind_resync(self.registry.resync_all)
         # services, each after what it needs
         publisher = self.notifier
-        self.writer = MessageWriter(db, stats=self.stats)
+        self.writer = MessageWriter(db, stats=self.stats, index=settings.search_index)
         self.apps = AppService(db)
         self.callbacks = CallbackService(
             db,

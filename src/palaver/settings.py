@@ -129,6 +129,12 @@ class Settings(BaseSettings):
         16, ge=1, le=1024, description="conversations whose callbacks are delivered at once"
     )
 
+    search_index: bool = Field(
+        True,
+        description="keep the message search index (docs/search.md); off, new messages "
+        "are not searchable until 'palaver search rebuild'",
+    )
+
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     log_format: Literal["text", "json"] = Field(
         "text", description="log lines as text, or as one JSON object per line"

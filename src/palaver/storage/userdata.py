@@ -199,7 +199,7 @@ async def erase(
     )
     if redact:
         m = messages.c
-        # what the user wrote leaves the search index with the body
+        # redacted messages leave the search index first (their text is gone)
         await search_store.unindex_where(conn, m.app_id == app_id, m.from_account == user_id)
         await run(
             "messages_redacted",

@@ -3,10 +3,10 @@
  * A chat client for one user: `TencentCloudChat` for a Palaver server.
  * Make one with {@link PalaverChat.create}. Its calls come from a stack of
  * classes, one per area of `@tencentcloud/chat` (see core.js): sessions and
- * events, messages, conversations, relations (profiles, friends, blacklist)
- * and groups.
+ * events, messages, conversations, relations (profiles, friends, blacklist),
+ * groups and search.
  */
-export default class PalaverChat extends GroupAPI {
+export default class PalaverChat extends SearchAPI {
     /**
      * Event names (Tencent's `TencentCloudChat.EVENT`: same names and values).
      * @readonly
@@ -157,4 +157,4 @@ export default class PalaverChat extends GroupAPI {
     static create(options: CreateOptions): PalaverChat;
 }
 export type CreateOptions = import("./types.js").CreateOptions;
-import { GroupAPI } from './groups.js';
+import { SearchAPI } from './search.js';

@@ -5,7 +5,7 @@
  */
 
 import {ERROR_CODE, EVENT, TYPES} from './constants.js';
-import {GroupAPI} from './groups.js';
+import {SearchAPI} from './search.js';
 
 /** @typedef {import('./types.js').CreateOptions} CreateOptions */
 
@@ -13,10 +13,10 @@ import {GroupAPI} from './groups.js';
  * A chat client for one user: `TencentCloudChat` for a Palaver server.
  * Make one with {@link PalaverChat.create}. Its calls come from a stack of
  * classes, one per area of `@tencentcloud/chat` (see core.js): sessions and
- * events, messages, conversations, relations (profiles, friends, blacklist)
- * and groups.
+ * events, messages, conversations, relations (profiles, friends, blacklist),
+ * groups and search.
  */
-export default class PalaverChat extends GroupAPI {
+export default class PalaverChat extends SearchAPI {
   /**
    * Event names (Tencent's `TencentCloudChat.EVENT`: same names and values).
    * @readonly

@@ -31,7 +31,7 @@ from support.waiting import eventually
 
 WAIT = 5.0  # seconds any single expected event may take
 
-SDK_DIR = Path(__file__).resolve().parent.parent / "src" / "palaver" / "static" / "sdk"
+SDK_DIR = Path(__file__).resolve().parents[2] / "src" / "palaver" / "static" / "sdk"
 
 # Tencent's event names and values (reference §6.1), as the SDK must export them.
 EVENT = {
@@ -933,3 +933,47 @@ async def test_blacklist(server: RunningServer, open_chat: Open) -> None:
     assert await alice.next(EVENT["BLACKLIST_UPDATED"]) == []
     await bob.ok("chat.resendMessage(T.msgs.b)")
     assert texts(await alice.messages(1)) == ["let me in"]
+
+
+async def test_search_cloud_messages_users_groups_members(
+    server: RunningServer, open_chat: Open
+) -> None:
+    """docs/search.md through the JS SDK: Chinese keywords without spaces, privacy."""
+    await server.import_users("alice", "bob", "carol")
+    await server.ok(
+        "profile",
+        "portrait_set",
+        {"From_Account": "bob", "ProfileItem": [{"Tag": "Tag_Profile_IM_Nick", "Value": "Bob 李"}]},
+    )
+    await server.ok(
+        "group_open_http_svc",
+        "create_group",
+        {
+            "Owner_Account": "alice",
+            "Type": "Public",
+            "Name": "北京 Team",
+            "GroupId": "bj",
+            "MemberList": [{"Member_Account": "bob"}],
+        },
+    )
+    await server.ok("openim", "sendmsg", rest_text("bob", "alice", "新地址：建国路88号😀"))
+    await server.ok("openim", "sendmsg", rest_text("carol", "bob", "carol的地址保密", 9))
+    alice = await open_chat("alice")
+    res = await alice.ok("chat.searchCloudMessages({keywordList: ['地址']})")
+    assert res["totalCount"] == 1 and res["cursor"] == ""
+    (conv,) = res["searchResultList"]
+    assert (conv["conversationID"], conv["messageCount"]) == ("C2Cbob", 1)
+    assert texts(conv["messageList"]) == ["新地址：建国路88号😀"]
+    res = await alice.ok(
+        "chat.searchCloudMessages({keywordList: ['建国路', '８８号'], keywordListMatchType: 'and',"
+        " conversationID: 'C2Cbob'})"
+    )
+    assert texts(res["searchResultList"][0]["messageList"]) == ["新地址：建国路88号😀"]
+    users = await alice.ok("chat.searchCloudUsers({keywordList: ['BOB']})")
+    assert [(u["userID"], u["nick"]) for u in users["searchResultList"]] == [("bob", "Bob 李")]
+    groups = await alice.ok("chat.searchCloudGroups({keywordList: ['北京']})")
+    assert [g["groupID"] for g in groups["searchResultList"]] == ["bj"]
+    members = await alice.ok("chat.searchCloudGroupMembers({keywordList: ['李']})")
+    assert [m["userID"] for m in members["searchResultList"][0]["memberList"]] == ["bob"]
+    bad = await alice.fails("chat.searchCloudMessages({keywordList: ['！？']})")
+    assert bad["code"] == 27003

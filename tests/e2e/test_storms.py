@@ -22,16 +22,15 @@ from palaver.protocol.client import SERVER_BUSY, reconnect_delay
 from palaver.protocol.frames import CLOSE_HEARTBEAT
 from palaver.services.admission import RETRY_AFTER_MIN_MS, LoginGate, ServerBusy
 from palaver.services.sessions import LoginPlan
+from support.waiting import eventually
 from wsclient import ProtocolError, WsClient
 
 WAIT = 10.0  # bound of any single wait, seconds
 
 
 async def until(pred: Any, within: float = WAIT) -> None:
-    """Wait (bounded) until ``pred()`` is true, yielding to the loop between looks."""
-    async with asyncio.timeout(within):
-        while not pred():  # noqa: ASYNC110 (a condition on server state, no event to await)
-            await asyncio.sleep(0.01)
+    """Wait (bounded) until ``pred()`` is true (a condition on server state, no event to await)."""
+    await eventually(pred, "the condition", within)
 
 
 def client(server: RunningServer, user: str) -> WsClient:
