@@ -2,7 +2,10 @@
 #
 #   make run     set up .venv, create the demo app once, serve on 127.0.0.1:8080
 #   make test    set up .venv, Chromium and the npm packages, lint + type-check, run the
-#                JavaScript unit tests (node --test) and the whole test suite
+#                JavaScript unit tests (node --test), the unit layer and the whole test suite
+#   make unit    the fast unit layer (tests/unit: services, the writer, the fan-out
+#                contract, the protocol cores; fake clock and ports, real databases)
+#                with its coverage ratchet; under a minute
 #   make lint    ruff format --check, ruff check, mypy (strict), import contracts, and the JS
 #                SDK's .d.ts files against a fresh generation from its JSDoc (tsc)
 #   make sdk-types  regenerate the JS SDK's .d.ts files from its JSDoc (after changing them)
@@ -17,7 +20,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 SOURCES := src tests bench
 
-.PHONY: venv browser node_modules sdk_tools sdk-types run test lint format bench clean
+.PHONY: venv browser node_modules sdk_tools sdk-types run test unit lint format bench clean
 
 venv: $(STAMP)
 
@@ -98,11 +101,25 @@ lint: venv sdk_tools
 		echo "make lint: TypeScript is not installed; the SDK's .d.ts files were not checked" >&2; \
 	fi
 
-# The whole suite runs twice: on SQLite (the default) and on PostgreSQL.
+# The fast unit layer, with coverage: the floor in pyproject.toml ([tool.coverage.report]
+# fail_under) and 100 % of COVERAGE_FULL. Its storage tests run on SQLite and on
+# PostgreSQL (database palaver_unit), its fan-out contract on the local and the Redis
+# backend (missing PostgreSQL or Redis: skipped, a failure under CI=true).
+UNIT_TESTS    := tests/unit tests/test_protocol.py tests/test_corpus.py tests/test_usersig.py tests/test_settings.py
+COVERAGE_FULL := src/palaver/protocol/*,src/palaver/storage/writer.py
+
+unit: venv
+	$(BIN)/pytest -q -p no:cacheprovider $(UNIT_TESTS) --cov --cov-report=
+	$(BIN)/coverage report
+	@echo "== 100 % required: $(COVERAGE_FULL)"
+	$(BIN)/coverage report --fail-under=100 --include='$(COVERAGE_FULL)'
+
+# The end-to-end suite runs twice: on SQLite (the default) and on PostgreSQL.
 # Under CI=true a missing PostgreSQL fails the run; elsewhere that pass is skipped.
 PG_TEST_URL ?= postgresql+asyncpg://postgres@127.0.0.1:5432/palaver_test
+E2E_ARGS    := $(addprefix --ignore=,$(UNIT_TESTS))
 
-test: lint browser node_modules
+test: lint browser node_modules unit
 	@if command -v node >/dev/null 2>&1; then \
 		echo "== the JavaScript unit tests (node --test)"; \
 		node --test tests/js/*.test.mjs; \
@@ -111,10 +128,10 @@ test: lint browser node_modules
 	else \
 		echo "make test: node is missing; the JavaScript unit tests were skipped" >&2; \
 	fi
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q $(E2E_ARGS)
 	@if $(BIN)/python -c "import asyncio, asyncpg; asyncio.run(asyncpg.connect('postgresql://postgres@127.0.0.1:5432/postgres', timeout=3))" 2>/dev/null; then \
 		echo "== the same suite on PostgreSQL"; \
-		PALAVER_TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest -q; \
+		PALAVER_TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest -q $(E2E_ARGS); \
 	elif [ "$$CI" = true ]; then \
 		echo "make test: PostgreSQL is not reachable on 127.0.0.1:5432 (required in CI)" >&2; exit 1; \
 	else \
@@ -129,6 +146,6 @@ bench: venv
 	$(BIN)/python -m bench
 
 clean:
-	rm -rf build dist .pytest_cache .mypy_cache .ruff_cache .hypothesis test-artifacts
+	rm -rf build dist .pytest_cache .mypy_cache .ruff_cache .hypothesis test-artifacts .coverage
 	find src tests bench -name __pycache__ -type d -prune -exec rm -rf {} +
 	find src -maxdepth 1 -name '*.egg-info' -type d -prune -exec rm -rf {} +

@@ -15,7 +15,15 @@ Scenarios (``--scenario NAME``, repeatable; default: all, in this order):
 - ``group_fanout`` 8. (issue 6 §5) one Community group with 10k online members:
                   messages one at a time (latency to the last member) and a
                   burst (deliveries/s)
-- ``login_storm`` 9. (issue 20) 10k clients log in at once, then all reconnect
+- ``c2c_burst_tencent`` 9. (issue 10 §5) the C2C burst with Palaver's protocol,
+                  then with clients speaking Tencent's (``/binfo``): server CPU
+                  per message of one over the other
+- ``media``       10. (issue 11 §5) 500 uploads of 1 MB by 100 concurrent callers,
+                  then their downloads: MB/s, server CPU per MB, peak RSS
+- ``c2c_burst_callbacks`` 11. (issue 12 §5) the K=4 C2C burst without callbacks,
+                  then with ``C2C.CallbackAfterSendMsg`` on to a local receiver:
+                  throughput ratio and how far the callbacks lag
+- ``login_storm`` 12. (issue 20) 10k clients log in at once, then all reconnect
                   at once, while 4 live pairs message and ping through it:
                   live clients dropped, messages lost, ping / message latency,
                   time until every storm client is back
@@ -205,6 +213,15 @@ def targets(rows: list[Row]) -> list[dict[str, Any]]:
                 100_000,
                 "deliveries/s",
                 True,
+            )
+    for r in _rows(rows, "c2c_burst_tencent"):
+        if "cpu_ratio" in r:
+            add(
+                f"Tencent protocol server CPU/msg over Palaver's (K={r['pairs']})",
+                r["cpu_ratio"],
+                1.3,
+                "×",
+                False,
             )
     runs = [r for r in rows if "lost" in r]
     if runs:
@@ -421,6 +438,10 @@ def healthy(rows: list[Row]) -> bool:
             if r.get(k):
                 return False
         if r.get("failed") or r.get("errors_acked") or r.get("timed_out"):
+            return False
+        if r.get("mismatched") or r.get("uploaded", r.get("count")) != r.get("count"):
+            return False  # media: every upload stored, every download byte-identical
+        if "downloaded" in r and r["downloaded"] != r["count"]:
             return False
     return True
 

@@ -37,6 +37,7 @@ from typing import Any
 
 import orjson
 
+from bench import tencentproto as tp
 from bench.storm import LiveTraffic, StormClients
 from bench.wsproto import WsClient, connect, frame_header
 from palaver.usersig import gen_usersig_v2
@@ -185,6 +186,10 @@ class Peer:
             self.seq_gaps += 1
         self.last_seq = seq
 
+    def heartbeat(self) -> bytes:
+        """A heartbeat frame (docs/protocol.md §3.2)."""
+        return _heartbeat_frame()
+
     def request(
         self, op: str, data: dict[str, Any] | None = None
     ) -> asyncio.Future[dict[str, Any]]:
@@ -330,8 +335,9 @@ class Generator:
         self.sdkappid = 0
         self.key = ""
         self.nodes: list[tuple[str, int]] = []
-        self.senders: list[Peer] = []
-        self.receivers: list[Peer] = []
+        self.senders: list[Peer | tp.TencentPeer] = []
+        self.receivers: list[Peer | tp.TencentPeer] = []
+        self.protocol = "palaver"  # of the pairs: "palaver" (/ws) or "tencent" (/binfo)
         self.idle: list[Peer] = []
         self.sigs: dict[str, str] = {}
         self.runs = 0  # C2C runs so far: a message of an earlier run arriving now is "stale"
@@ -341,8 +347,8 @@ class Generator:
         self._heartbeat_task: asyncio.Task[None] | None = None
         self.group_rx: GroupRx | None = None  # group members held here (scenario 8)
         self.group_sender: tuple[Peer, str] | None = None  # (sender, group id)
-        self.live: LiveTraffic | None = None  # scenario 9
-        self.storm: StormClients | None = None  # scenario 9
+        self.live: LiveTraffic | None = None  # scenario 12
+        self.storm: StormClients | None = None  # scenario 12
 
     # -- helpers ----------------------------------------------------------
 
@@ -387,15 +393,24 @@ class Generator:
             self._heartbeat_task = asyncio.create_task(self._heartbeats())
         return {"fd_limit": raise_fd_limit(), "pid": os.getpid()}
 
+    async def login_tencent(self, user: str, node: int = 0) -> tp.TencentPeer:
+        """Connect to ``/binfo`` and log in as Tencent's web SDK does."""
+        host, port = self.nodes[node]
+        return await tp.tencent_login(host, port, self.sdkappid, user, self.sig(user))
+
     async def cmd_pairs(self, c: dict[str, Any]) -> dict[str, Any]:
-        """Log in ``pairs`` senders and receivers (closing earlier pairs)."""
+        """Log in ``pairs`` senders and receivers (closing earlier pairs), speaking
+        ``protocol``: ``palaver`` (default) or ``tencent``."""
         await self.cmd_close_pairs({})
         k = int(c["pairs"])
         prefix = c.get("prefix", "bench")
         sn, rn = int(c.get("sender_node", 0)), int(c.get("receiver_node", 0))
-        self.senders = [await self.login(f"{prefix}_s{i}", sn) for i in range(k)]
-        self.receivers = [await self.login(f"{prefix}_r{i}", rn) for i in range(k)]
-        return {"pairs": k}
+        self.protocol = c.get("protocol", "palaver")
+        login: Callable[[str, int], Awaitable[Peer | tp.TencentPeer]]
+        login = self.login_tencent if self.protocol == "tencent" else self.login
+        self.senders = [await login(f"{prefix}_s{i}", sn) for i in range(k)]
+        self.receivers = [await login(f"{prefix}_r{i}", rn) for i in range(k)]
+        return {"pairs": k, "protocol": self.protocol}
 
     async def cmd_close_pairs(self, c: dict[str, Any]) -> dict[str, Any]:
         for p in self.senders + self.receivers:
@@ -455,22 +470,62 @@ class Generator:
         last_delivery = [0.0]
         lateness: list[float] = []
 
-        heads: list[tuple[bytes, bytes]] = []
-        for i in range(k):
-            to = receivers[i].user.encode()
-            heads.append(
-                (b'{"id":', b',"op":"sendMessage","data":{"to":"' + to + b'","payload":{"text":"')
-            )
-        tail = b'"}}}'
-
-        def make_frame(i: int, n: int, stamp: float) -> bytes:
-            a, b = heads[i]
-            payload = a + str(n + 2).encode() + b + b"%d:%d:%.7f" % (run, n, stamp) + tail
-            return frame_header(len(payload)) + payload
-
         def check_done() -> None:
             if totals["delivered"] >= expected and totals["acked"] >= expected and not done.done():
                 done.set_result(None)
+
+        def answered(i: int, ok: bool, payload: bytes) -> None:
+            """Sender ``i`` got the answer to one of its sends."""
+            inflight[i] -= 1
+            totals["acked"] += 1
+            if ok:
+                acked[i] += 1
+                return
+            nacked[i] += 1
+            if len(errors) < 5:
+                errors.append(payload[:300].decode(errors="replace"))
+
+        def received(i: int, text: str, now: float) -> None:
+            """Receiver ``i`` got a message whose text is ``text`` at ``now``."""
+            try:
+                r_s, n_s, t_s = text.split(":")
+                n = int(n_s)
+                t = float(t_s)
+            except ValueError:
+                bad[i] += 1
+                return
+            if int(r_s) != run:
+                stale[i] += 1
+                return
+            if not 0 <= n < counts[i]:
+                bad[i] += 1
+                return
+            s = seen[i]
+            if s[n]:
+                dup[i] += 1
+                if len(errors) < 8:
+                    errors.append(f"pair {i}: message {n} again")
+                return
+            s[n] = 1
+            if n < high[i]:
+                ooo[i] += 1
+                if len(errors) < 8:
+                    errors.append(f"pair {i}: message {n} after {high[i]}")
+            else:
+                high[i] = n
+            lat[i][n] = now - t
+            got[i] += 1
+            totals["delivered"] += 1
+            last_delivery[0] = now
+
+        if self.protocol == "tencent":
+            make_frame, sender_handler, receiver_handler = _tencent_c2c(
+                senders, receivers, run, answered, received, echoes, errors
+            )
+        else:
+            make_frame, sender_handler, receiver_handler = _palaver_c2c(
+                senders, receivers, run, answered, received, echoes, errors
+            )
 
         def fill(i: int) -> None:
             """Burst: top the window of sender ``i`` up (one write)."""
@@ -485,92 +540,18 @@ class Generator:
             inflight[i] += room
             senders[i].ws.send_raw(b"".join(out))
 
-        def sender_handler(i: int) -> tuple[Callable[[bytes], None], Callable[[], None]]:
-            peer = senders[i]
-
-            def on_frame(payload: bytes) -> None:
-                if payload.startswith(b'{"id":'):
-                    if int(payload[6 : payload.index(b",", 6)]) >= HEARTBEAT_IDS_FROM:
-                        return  # a heartbeat's answer
-                    inflight[i] -= 1
-                    if b'"code":0,' in payload[:40]:
-                        acked[i] += 1
-                        totals["acked"] += 1
-                    else:
-                        nacked[i] += 1
-                        totals["acked"] += 1
-                        if len(errors) < 5:
-                            errors.append(payload[:300].decode(errors="replace"))
-                    return
-                if payload.startswith(b'{"ev":"MESSAGE_RECEIVED","seq":'):
-                    echoes[i] += 1
-                    end = payload.index(b",", 31)
-                    peer.check_seq(int(payload[31:end]))
-                    return
-                obj = orjson.loads(payload)
-                if len(errors) < 5:
-                    errors.append(f"sender {i}: {str(obj)[:300]}")
-
+        def after_sender(i: int) -> Callable[[], None]:
             def after() -> None:
                 if paced_rate is None:
                     fill(i)
                 check_done()
 
-            return on_frame, after
-
-        def receiver_handler(i: int) -> Callable[[bytes], None]:
-            peer = receivers[i]
-            s, la = seen[i], lat[i]
-            n_max = counts[i]
-
-            def on_frame(payload: bytes) -> None:
-                now = perf()
-                if payload.startswith(b'{"id":'):  # a heartbeat's answer
-                    return
-                obj = orjson.loads(payload)
-                seq = obj.get("seq")
-                if seq is None or obj.get("ev") != "MESSAGE_RECEIVED":
-                    if len(errors) < 5:
-                        errors.append(f"receiver {i}: {payload[:300]!r}")
-                    return
-                peer.check_seq(seq)
-                try:
-                    r_s, n_s, t_s = obj["data"]["message"]["payload"]["text"].split(":")
-                    n = int(n_s)
-                    t = float(t_s)
-                except (KeyError, ValueError):
-                    bad[i] += 1
-                    return
-                if int(r_s) != run:
-                    stale[i] += 1
-                    return
-                if not 0 <= n < n_max:
-                    bad[i] += 1
-                    return
-                if s[n]:
-                    dup[i] += 1
-                    if len(errors) < 8:
-                        errors.append(f"pair {i}: message {n} again (seq {seq})")
-                    return
-                s[n] = 1
-                if n < high[i]:
-                    ooo[i] += 1
-                    if len(errors) < 8:
-                        errors.append(f"pair {i}: message {n} (seq {seq}) after {high[i]}")
-                else:
-                    high[i] = n
-                la[n] = now - t
-                got[i] += 1
-                totals["delivered"] += 1
-                last_delivery[0] = now
-
-            return on_frame
+            return after
 
         saved = [(p.ws.on_frame, p.ws.after_frames) for p in senders + receivers]
         for i in range(k):
-            on_frame, after = sender_handler(i)
-            senders[i].ws.on_frame = on_frame
-            senders[i].ws.after_frames = after
+            senders[i].ws.on_frame = sender_handler(i)
+            senders[i].ws.after_frames = after_sender(i)
             receivers[i].ws.on_frame = receiver_handler(i)
             receivers[i].ws.after_frames = check_done
 
@@ -770,6 +751,81 @@ class Generator:
             "server_cpu_us_per_call": m["server_cpu_s"] / calls * 1e6,
             "first_errors": errors,
             **percentiles(lats),
+        }
+
+    async def cmd_media(self, c: dict[str, Any]) -> dict[str, Any]:
+        """Media load (issue 11 §5): ``count`` uploads of ``size`` random bytes each by
+        ``concurrency`` callers to ``POST /media/upload`` (as user ``user``, kind
+        ``file``), then a download of each; MB/s, latency and server CPU per MB of
+        each phase, and whether every download matched its upload byte for byte."""
+        import hashlib
+
+        import aiohttp
+
+        host, port = self.nodes[int(c.get("node", 0))]
+        user = c.get("user", "bench_alice")
+        count, size, conc = int(c["count"]), int(c["size"]), int(c["concurrency"])
+        server_pids = [int(p) for p in c.get("server_pids", [])]
+        base = f"http://{host}:{port}"
+        query = {"sdkappid": str(self.sdkappid), "identifier": user, "usersig": self.sig(user)}
+        blobs = [os.urandom(size) for _ in range(count)]
+        digests = [hashlib.sha256(b).digest() for b in blobs]
+        urls: list[str | None] = [None] * count
+        errors: list[str] = []
+        up_lats: list[float] = []
+        down_lats: list[float] = []
+        mismatched = 0
+        timeout = float(c.get("timeout", 300))
+        conn = aiohttp.TCPConnector(limit=conc)
+        async with aiohttp.ClientSession(
+            connector=conn, timeout=aiohttp.ClientTimeout(total=120)
+        ) as session:
+
+            async def upload(i: int) -> None:
+                t = perf()
+                async with session.post(
+                    base + "/media/upload",
+                    params={**query, "type": "file", "name": f"bench{i}.bin"},
+                    data=blobs[i],
+                ) as resp:
+                    answer = await resp.json(content_type=None)
+                if answer.get("ErrorCode") == 0:
+                    urls[i] = answer["URL"]
+                    up_lats.append(perf() - t)
+                elif len(errors) < 5:
+                    errors.append(f"upload {i}: {answer}")
+
+            async def download(i: int) -> None:
+                nonlocal mismatched
+                url = urls[i]
+                if url is None:
+                    return
+                t = perf()
+                h = hashlib.sha256()
+                async with session.get(url) as resp:
+                    async for chunk in resp.content.iter_chunked(1 << 16):
+                        h.update(chunk)
+                down_lats.append(perf() - t)
+                if h.digest() != digests[i]:
+                    mismatched += 1
+
+            async def phase(fn: Callable[[int], Awaitable[None]]) -> dict[str, float]:
+                todo = iter(range(count))
+
+                async def worker() -> None:
+                    for i in todo:
+                        await fn(i)
+
+                meter = Meter(server_pids)
+                await asyncio.wait_for(asyncio.gather(*(worker() for _ in range(conc))), timeout)
+                return meter.stop()
+
+            gc.collect()
+            up = await phase(upload)
+            down = await phase(download)
+        return _media_report(c, up, down, up_lats, down_lats) | {
+            "mismatched": mismatched,
+            "first_errors": errors,
         }
 
     async def cmd_idle_open(self, c: dict[str, Any]) -> dict[str, Any]:
@@ -996,7 +1052,7 @@ class Generator:
             if perf() >= pair_due:
                 pair_due += HEARTBEAT_INTERVAL
                 for p in self.receivers + ([] if self.running else self.senders):
-                    p.ws.send_raw(_heartbeat_frame())
+                    p.ws.send_raw(p.heartbeat())
 
     async def cmd_idle_close(self, c: dict[str, Any]) -> dict[str, Any]:
         """Close ``count`` idle clients (all by default), the newest first."""
@@ -1007,7 +1063,7 @@ class Generator:
         await asyncio.sleep(0.5)
         return {"closed": n, "idle": len(self.idle)}
 
-    # -- login and reconnect storms (scenario 9, bench/storm.py) -----------------
+    # -- login and reconnect storms (scenario 12, bench/storm.py) -----------------
 
     async def cmd_live_start(self, c: dict[str, Any]) -> dict[str, Any]:
         """The logged-in pairs start sending at ``rate`` msg/s in all and every one
@@ -1069,6 +1125,178 @@ class Generator:
 COMMANDS: dict[str, Callable[[Generator, dict[str, Any]], Awaitable[dict[str, Any]]]] = {
     name[4:]: fn for name, fn in vars(Generator).items() if name.startswith("cmd_")
 }
+
+
+def _media_report(
+    c: dict[str, Any],
+    up: dict[str, float],
+    down: dict[str, float],
+    up_lats: list[float],
+    down_lats: list[float],
+) -> dict[str, Any]:
+    """The figures of :meth:`Generator.cmd_media` per phase."""
+    count, size = int(c["count"]), int(c["size"])
+    mb = count * size / 1e6
+    out: dict[str, Any] = {
+        "count": count,
+        "size": size,
+        "concurrency": int(c["concurrency"]),
+        "uploaded": len(up_lats),
+        "downloaded": len(down_lats),
+    }
+    for name, m, lats in (("upload", up, up_lats), ("download", down, down_lats)):
+        out[f"{name}_mb_per_s"] = mb / m["wall_s"]
+        out[f"{name}_server_cpu_ms_per_mb"] = m["server_cpu_s"] / mb * 1e3
+        out[f"{name}_server_cpu_pct"] = m["server_cpu_pct"]
+        out[f"{name}_gen_cpu_pct"] = m["gen_cpu_pct"]
+        out[f"{name}_noise_core0_pct"] = m["noise_core0_pct"]
+        for k, v in percentiles(lats).items():
+            out[f"{name}_{k}"] = v
+    return out
+
+
+#: What a C2C run needs of a protocol: ``make_frame(pair, index, stamp)`` (one whole
+#: send frame), and the frame callbacks of pair ``i``'s sender and receiver.
+C2CFrames = tuple[
+    Callable[[int, int, float], bytes],
+    Callable[[int], Callable[[bytes], None]],
+    Callable[[int], Callable[[bytes], None]],
+]
+Answered = Callable[[int, bool, bytes], None]
+Received = Callable[[int, str, float], None]
+
+
+def _palaver_c2c(
+    senders: list[Any],
+    receivers: list[Any],
+    run: int,
+    answered: Answered,
+    received: Received,
+    echoes: list[int],
+    errors: list[str],
+) -> C2CFrames:
+    """Palaver's protocol (docs/protocol.md): ``sendMessage`` requests answered by
+    ``id``, ``MESSAGE_RECEIVED`` pushes with the stream ``seq``."""
+    heads = [
+        (
+            b'{"id":',
+            b',"op":"sendMessage","data":{"to":"' + r.user.encode() + b'","payload":{"text":"',
+        )
+        for r in receivers
+    ]
+    tail = b'"}}}'
+
+    def make_frame(i: int, n: int, stamp: float) -> bytes:
+        a, b = heads[i]
+        payload = a + str(n + 2).encode() + b + b"%d:%d:%.7f" % (run, n, stamp) + tail
+        return frame_header(len(payload)) + payload
+
+    return (
+        make_frame,
+        lambda i: _palaver_sender(i, senders[i], answered, echoes, errors),
+        lambda i: _palaver_receiver(i, receivers[i], received, errors),
+    )
+
+
+def _palaver_sender(
+    i: int, peer: Peer, answered: Answered, echoes: list[int], errors: list[str]
+) -> Callable[[bytes], None]:
+    def on_frame(payload: bytes) -> None:
+        if payload.startswith(b'{"id":'):
+            if int(payload[6 : payload.index(b",", 6)]) >= HEARTBEAT_IDS_FROM:
+                return  # a heartbeat's answer
+            answered(i, b'"code":0,' in payload[:40], payload)
+            return
+        if payload.startswith(b'{"ev":"MESSAGE_RECEIVED","seq":'):
+            echoes[i] += 1
+            end = payload.index(b",", 31)
+            peer.check_seq(int(payload[31:end]))
+            return
+        if len(errors) < 5:
+            errors.append(f"sender {i}: {payload[:300]!r}")
+
+    return on_frame
+
+
+def _palaver_receiver(
+    i: int, peer: Peer, received: Received, errors: list[str]
+) -> Callable[[bytes], None]:
+    def on_frame(payload: bytes) -> None:
+        now = perf()
+        if payload.startswith(b'{"id":'):  # a heartbeat's answer
+            return
+        obj = orjson.loads(payload)
+        seq = obj.get("seq")
+        if seq is None or obj.get("ev") != "MESSAGE_RECEIVED":
+            if len(errors) < 5:
+                errors.append(f"receiver {i}: {payload[:300]!r}")
+            return
+        peer.check_seq(seq)
+        try:
+            text = obj["data"]["message"]["payload"]["text"]
+        except (KeyError, TypeError):
+            text = ""
+        received(i, text, now)
+
+    return on_frame
+
+
+def _tencent_c2c(
+    senders: list[Any],
+    receivers: list[Any],
+    run: int,
+    answered: Answered,
+    received: Received,
+    echoes: list[int],
+    errors: list[str],
+) -> C2CFrames:
+    """Tencent's client protocol (:mod:`bench.tencentproto`): ``openim.sendmsg``
+    with the SDK's body, ``im_open_push.msg_push`` pushes, each acknowledged."""
+    parts = [tp.sendmsg_parts(s.user, r.user) for s, r in zip(senders, receivers, strict=True)]
+    base = run * 1_000_000  # a sender's MsgSeq is never reused across runs
+
+    def make_frame(i: int, n: int, stamp: float) -> bytes:
+        text = b"%d:%d:%.7f" % (run, n, stamp)
+        body = tp.sendmsg_body(parts[i], base + n + 1, text, int(time.time()))
+        return senders[i].frame(tp.SENDMSG, base + n + 2, body)
+
+    def sender_handler(i: int) -> Callable[[bytes], None]:
+        peer = senders[i]
+
+        def on_frame(payload: bytes) -> None:
+            if payload.startswith(tp.SENDMSG_ANSWER):
+                answered(i, b'"ErrorCode":0,' in payload, payload)
+                return
+            if payload.startswith(tp.PUSH_PREFIX):  # a copy for the sender's other devices
+                echoes[i] += 1
+                peer.on_push(orjson.loads(payload)["body"])
+                return
+            if not payload.startswith(tp.HEARTBEAT_ANSWER) and len(errors) < 5:
+                errors.append(f"sender {i}: {payload[:300]!r}")
+
+        return on_frame
+
+    def receiver_handler(i: int) -> Callable[[bytes], None]:
+        peer = receivers[i]
+
+        def on_frame(payload: bytes) -> None:
+            now = perf()
+            if not payload.startswith(tp.PUSH_PREFIX):
+                if not payload.startswith(tp.HEARTBEAT_ANSWER) and len(errors) < 5:
+                    errors.append(f"receiver {i}: {payload[:300]!r}")
+                return
+            body = orjson.loads(payload)["body"]
+            peer.on_push(body)  # acks it, checks the stream position
+            try:
+                msg = body["EventArray"][0]["C2cMsgArray"][0]
+                text = msg["MsgBody"][0]["MsgContent"]["Text"]
+            except (KeyError, IndexError, TypeError):
+                text = ""
+            received(i, text, now)
+
+        return on_frame
+
+    return make_frame, sender_handler, receiver_handler
 
 
 async def serve_commands() -> None:

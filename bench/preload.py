@@ -53,7 +53,7 @@ from palaver.storage.messages import NewMessage, c2c_conv_id
 from palaver.storage.writer import C2CWrite, write_batch
 
 CACHE = Path(__file__).parent / ".cache"
-LOADER_VERSION = 1
+LOADER_VERSION = 2  # 2: mixed Chinese texts (issue 18)
 MAX_AGE_DAYS = 14
 BATCH = 5000
 HOT = ("hist_alice", "hist_bob")
@@ -100,9 +100,119 @@ def read_meta(n: int) -> dict[str, Any] | None:
     return None
 
 
+#: Words of the preloaded texts (Chinese, English, digits, emoji), drawn with a
+#: Zipf-like skew so common words are common; the search scenario (issue 18) looks
+#: for some of them. Texts are a pure function of the message index.
+WORDS = [
+    "我们",
+    "你",
+    "他",
+    "她",
+    "今天",
+    "明天",
+    "昨天",
+    "下午",
+    "上午",
+    "晚上",
+    "开会",
+    "会议",
+    "项目",
+    "进度",
+    "地址",
+    "电话",
+    "发票",
+    "公司",
+    "北京",
+    "上海",
+    "深圳",
+    "广州",
+    "吃饭",
+    "聚餐",
+    "周末",
+    "时间",
+    "文件",
+    "合同",
+    "客户",
+    "老板",
+    "同事",
+    "报告",
+    "数据",
+    "系统",
+    "问题",
+    "测试",
+    "上线",
+    "发布",
+    "版本",
+    "需求",
+    "设计",
+    "代码",
+    "服务器",
+    "数据库",
+    "网络",
+    "手机",
+    "电脑",
+    "微信",
+    "支付宝",
+    "快递",
+    "外卖",
+    "咖啡",
+    "奶茶",
+    "电影",
+    "旅游",
+    "机票",
+    "酒店",
+    "天气",
+    "下雨",
+    "好的",
+    "收到",
+    "谢谢",
+    "没问题",
+    "可以",
+    "ok",
+    "thanks",
+    "meeting",
+    "report",
+    "bug",
+    "release",
+    "iPhone",
+    "MacBook",
+    "PPT",
+    "VIP",
+    "app",
+    "1",
+    "2",
+    "3",
+    "5",
+    "8",
+    "10",
+    "88",
+    "100",
+    "2025",
+    "😀",
+    "👍",
+    "☕",
+    "🎉",
+]
+_CUM = [1.0 / (k + 1) ** 0.9 for k in range(len(WORDS))]
+#: Planted phrase: one message in ~2,000 mentions it (the "Chinese phrase" query).
+PHRASE = "建国路88号"
+
+
+def text_for(i: int) -> str:
+    """The text of preloaded message ``i``: 4..15 words, no spaces between
+    Chinese ones (a deterministic generator of its own, so texts do not depend
+    on the order messages are made in)."""
+    rng = random.Random(i * 2654435761 % (1 << 32))
+    words = rng.choices(WORDS, weights=_CUM, k=4 + i % 12)
+    text = "".join(w if not w.isascii() else f" {w} " for w in words).strip()
+    if i % 1999 == 7:
+        text += f"，新地址是{PHRASE}"
+    return text
+
+
 def body_for(i: int) -> list[dict[str, Any]]:
-    """A text message of ordinary length."""
-    return [{"MsgType": "TIMTextElem", "MsgContent": {"Text": f"history message {i} " + "x" * 40}}]
+    """A text message of ordinary length (mixed Chinese, see :func:`text_for`)."""
+    return [{"MsgType": "TIMTextElem", "MsgContent": {"Text": text_for(i)}}]
 
 
 def new_message(app_id: int, sender: str, receiver: str, msg_time: int, i: int) -> C2CWrite:

@@ -34,7 +34,7 @@ Row = dict[str, Any]
 IDLE_PER_HOLDER = 15000
 #: group members per generator process (scenario 8)
 GROUP_PER_HOLDER = 5000
-#: storm clients per generator process (scenario 9)
+#: storm clients per generator process (scenario 12)
 STORM_PER_HOLDER = 5000
 
 
@@ -59,6 +59,9 @@ class Sizes:
     group_sequential: int = 100  # messages sent one at a time (each waits for every member)
     group_burst: int = 50  # messages sent in one write
     group_warmup: int = 3
+    media_count: int = 500  # uploads (then downloads) of media_size bytes each
+    media_size: int = 1 << 20
+    media_concurrency: int = 100
     storm_clients: int = 10_000  # clients that log in (then reconnect) all at once
     storm_live_pairs: int = 4  # live pairs messaging through the storm
     storm_live_rate: float = 200.0  # their messages per second, all pairs together
@@ -82,6 +85,8 @@ class Sizes:
             group_members=500,
             group_sequential=5,
             group_burst=10,
+            media_count=40,
+            media_concurrency=20,
             storm_clients=300,
             storm_quiet_s=1.0,
         )
@@ -250,6 +255,157 @@ async def c2c_burst(ctx: Ctx) -> list[Row]:
                 )
             )
             ctx.log(summary(rows[-1]))
+    return rows
+
+
+# -- 9. C2C burst in Tencent's client protocol (issue 10 §5) ---------------------------
+
+
+async def c2c_burst_tencent(ctx: Ctx) -> list[Row]:
+    """The C2C burst twice per K, each on a fresh server: clients speaking Palaver's
+    protocol (``/ws``), then clients speaking Tencent's (``/binfo``, frames as
+    ``@tencentcloud/chat`` 3.6.6 sends them, every push acknowledged). The Tencent
+    row carries ``cpu_ratio``: its server CPU per message over the Palaver row's."""
+    sz = ctx.sizes
+    rows: list[Row] = []
+    for k in sz.burst_pairs:
+        base: Row | None = None
+        for protocol in ("palaver", "tencent"):
+            async with single_node(ctx, f"tburst{k}{protocol}", pair_users("bench", k)) as node:
+                await node.gen("pairs", pairs=k, protocol=protocol)
+                w = await burst(node, sz.warmup_total, sz.burst_window, pairs=k)
+                r = await burst(node, sz.burst_total, sz.burst_window, pairs=k)
+                row = c2c_row(
+                    "9 c2c_burst_tencent",
+                    f"K={k} {protocol} N={r['messages']:,}",
+                    r,
+                    node.server.hwm_kb(),
+                    w,
+                )
+                row["protocol"] = protocol
+                if base is None:
+                    base = row
+                else:
+                    row["cpu_ratio"] = row["server_cpu_us_per_msg"] / max(
+                        base["server_cpu_us_per_msg"], 1e-9
+                    )
+                rows.append(row)
+                ctx.log(summary(row))
+    return rows
+
+
+# -- 10. C2C burst with C2C.CallbackAfterSendMsg on (issue 12 §5) ---------------------
+
+
+class CallbackReceiver:
+    """An app backend on 127.0.0.1 (in this process, core 1) that answers every
+    callback OK and notes, for each, how long after its ``EventTime`` it arrived."""
+
+    def __init__(self) -> None:
+        self.lags_ms: list[float] = []
+        self.last_at = 0.0
+        self.port = 0
+        self._runner: Any = None
+        self.enough = asyncio.Event()
+        self.expect = 0
+
+    async def _handle(self, request: Any) -> Any:
+        from aiohttp import web
+
+        body = await request.json()
+        now = time.time()
+        self.lags_ms.append(now * 1000 - body["EventTime"])
+        self.last_at = now
+        if self.expect and len(self.lags_ms) >= self.expect:
+            self.enough.set()
+        return web.json_response({"ActionStatus": "OK", "ErrorCode": 0, "ErrorInfo": ""})
+
+    async def __aenter__(self) -> CallbackReceiver:
+        from aiohttp import web
+
+        app = web.Application()
+        app.router.add_post("/cb", self._handle)
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self._runner.cleanup()
+
+
+async def c2c_burst_callbacks(ctx: Ctx) -> list[Row]:
+    """The K=4 C2C burst twice, each on a fresh server: without callbacks, then with
+    ``C2C.CallbackAfterSendMsg`` on, delivered to a local receiver. The second row
+    carries ``throughput_ratio`` (its msg/s over the first's) and the callbacks'
+    lag behind their messages (receive time - ``EventTime``: p50/p99/max) and
+    ``drain_s``, how long after the burst's end the last callback arrived."""
+    sz = ctx.sizes
+    k = 4
+    rows: list[Row] = []
+    base: Row | None = None
+    for with_cb in (False, True):
+        name = f"cbburst{'on' if with_cb else 'off'}"
+        data = ctx.tmp / name
+        data.mkdir(parents=True, exist_ok=True)
+        storage = ["--data-dir", str(data)]
+        key = secrets.token_hex(32)
+        sdkappid = await harness.create_app(storage, key)
+        async with CallbackReceiver() as receiver:
+            if with_cb:
+                await harness.run_palaver(
+                    "app",
+                    "set",
+                    str(sdkappid),
+                    f"callback_url=http://127.0.0.1:{receiver.port}/cb",
+                    'callback_commands=["C2C.CallbackAfterSendMsg"]',
+                    *storage,
+                )
+            async with single_node(ctx, name, pair_users("bench", k), app=(sdkappid, key)) as node:
+                await node.gen("pairs", pairs=k)
+                w = await burst(node, sz.warmup_total, sz.burst_window, pairs=k)
+                if with_cb:  # the warm-up's callbacks first
+                    receiver.expect = w["messages"]
+                    await asyncio.wait_for(receiver.enough.wait(), 120)
+                    receiver.lags_ms.clear()
+                    receiver.enough.clear()
+                r = await burst(node, sz.burst_total, sz.burst_window, pairs=k)
+                ended = time.time()
+                row = c2c_row(
+                    "11 c2c_burst_callbacks",
+                    f"K={k} callbacks {'on' if with_cb else 'off'} N={r['messages']:,}",
+                    r,
+                    node.server.hwm_kb(),
+                    w,
+                )
+                if with_cb:
+                    receiver.expect = r["messages"]
+                    if len(receiver.lags_ms) < receiver.expect:
+                        await asyncio.wait_for(receiver.enough.wait(), 300)
+                    lags = sorted(receiver.lags_ms)
+                    row["callbacks"] = len(lags)
+                    row["callback_lag_p50_ms"] = lags[len(lags) // 2]
+                    row["callback_lag_p99_ms"] = lags[min(len(lags) - 1, int(len(lags) * 0.99))]
+                    row["callback_lag_max_ms"] = lags[-1]
+                    row["drain_s"] = max(0.0, receiver.last_at - ended)
+                    assert base is not None
+                    row["throughput_ratio"] = row["msgs_per_s"] / max(base["msgs_per_s"], 1e-9)
+                else:
+                    base = row
+                rows.append(row)
+                ctx.log(
+                    summary(row)
+                    + (
+                        f"; callbacks {row['callbacks']:,}, lag p50"
+                        f" {row['callback_lag_p50_ms']:.0f} ms p99"
+                        f" {row['callback_lag_p99_ms']:.0f} ms, drained {row['drain_s']:.2f} s"
+                        f" after the burst, throughput x{row['throughput_ratio']:.3f}"
+                        if with_cb
+                        else ""
+                    )
+                )
     return rows
 
 
@@ -885,7 +1041,37 @@ async def group_fanout(ctx: Ctx) -> list[Row]:
     return rows
 
 
-# -- 9. Login and reconnect storms (issue 20) -----------------------------------------------
+# -- 10. Media uploads and downloads (issue 11 §5) -------------------------------------------
+
+
+async def media(ctx: Ctx) -> list[Row]:
+    """N uploads of 1 MB (distinct random bytes) by C concurrent callers to
+    ``POST /media/upload``, then the N downloads: MB/s, latency, server CPU per MB,
+    and the server's peak RSS against what C uploads held whole would take."""
+    sz = ctx.sizes
+    async with single_node(ctx, "media", ["bench_alice"]) as node:
+        rss0 = node.server.hwm_kb() / 1024
+        r = await node.gen(
+            "media",
+            count=sz.media_count,
+            size=sz.media_size,
+            concurrency=sz.media_concurrency,
+            server_pids=[node.server.pid],
+            timeout=600,
+        )
+        row: Row = {
+            "scenario": "10 media",
+            "variant": f"C={sz.media_concurrency} N={sz.media_count} x {sz.media_size >> 10} KB",
+            "server_rss_before_mb": rss0,
+            "server_peak_rss_mb": node.server.hwm_kb() / 1024,
+            "held_whole_would_add_mb": sz.media_concurrency * sz.media_size / (1 << 20),
+        }
+        row.update(r)
+        ctx.log(summary(row))
+    return [row]
+
+
+# -- 12. Login and reconnect storms (issue 20) -----------------------------------------------
 
 STORM_LIVE_KEYS = [
     "live_clients",
@@ -942,7 +1128,7 @@ async def _storm_phase(ctx: Ctx, node: Node, phase: str, n: int, live_rate: floa
         for why, k in a["failed_attempts"].items():
             reasons[why] = reasons.get(why, 0) + k
     row: Row = {
-        "scenario": "9 login_storm",
+        "scenario": "12 login_storm",
         "variant": (
             f"{n:,} log in at once" if phase == "open" else f"{n:,} reconnect at once (cursor)"
         )
@@ -988,7 +1174,7 @@ async def login_storm(ctx: Ctx) -> list[Row]:
         quiet = await node.gen("live_stop", drain=10)
         rows: list[Row] = [
             {
-                "scenario": "9 login_storm",
+                "scenario": "12 login_storm",
                 "variant": f"no storm: {k} live pairs at {sz.storm_live_rate:g} msg/s",
                 **{key: quiet[key] for key in STORM_LIVE_KEYS},
             }
@@ -1032,6 +1218,14 @@ def summary(r: Row) -> str:
             f" {r['calls_per_s']:,.0f} calls/s, p50 {_f(r['p50_ms'], '.2f')} ms,"
             f" p99 {_f(r['p99_ms'], '.2f')} ms, gen {r['gen_cpu_pct']:.0f}%"
         )
+    elif "upload_mb_per_s" in r:
+        s += (
+            f" up {r['upload_mb_per_s']:.1f} MB/s (p50 {_f(r['upload_p50_ms'], '.0f')} ms,"
+            f" {r['upload_server_cpu_ms_per_mb']:.1f} ms CPU/MB), down"
+            f" {r['download_mb_per_s']:.1f} MB/s ({r['download_server_cpu_ms_per_mb']:.1f} ms"
+            f" CPU/MB), peak RSS {r['server_peak_rss_mb']:.0f} MB, ok"
+            f" {r['uploaded']}/{r['downloaded']}/{r['count']}, mismatched {r['mismatched']}"
+        )
     elif "live_clients" in r:
         s += (
             f" live: ping p50 {_f(r['ping_p50_ms'], '.1f')} p99 {_f(r['ping_p99_ms'], '.1f')}"
@@ -1064,6 +1258,9 @@ SCENARIOS: dict[str, Scenario] = {
     "history": history,
     "cluster": cluster,
     "group_fanout": group_fanout,
+    "c2c_burst_tencent": c2c_burst_tencent,
+    "media": media,
+    "c2c_burst_callbacks": c2c_burst_callbacks,
     "login_storm": login_storm,
 }
 ALIASES = {"sendmsg": "rest_sendmsg"}

@@ -7,8 +7,9 @@ the pre-encoded payload: frames are masked with the all-zero key (RFC 6455
 §5.3 lets the client pick any key; servers unmask without checking it), so the
 payload goes out unchanged and never has to be XORed.
 
-Only what Palaver's ``/ws`` needs: text frames, ping → pong, close. The
-server never fragments, but continuation frames are joined anyway.
+Only what Palaver's ``/ws`` and Tencent's ``/binfo`` need: text and binary
+frames (both go to ``on_frame``), ping → pong, close. The server never
+fragments, but continuation frames are joined anyway.
 """
 
 from __future__ import annotations
@@ -48,7 +49,7 @@ class WsClient(asyncio.Protocol):
     """
 
     def __init__(self, host: str, port: int, path: str = "/ws") -> None:
-        self.on_frame: Callable[[bytes], None] = lambda _: None
+        self.on_frame: Callable[[bytes], None] = lambda _: None  # text and binary frames
         self.on_close: Callable[[], None] | None = None
         #: called after each batch of frames read at once (flush replies in one write)
         self.after_frames: Callable[[], None] | None = None
@@ -101,7 +102,7 @@ class WsClient(asyncio.Protocol):
             payload = buf[pos + hdr : end]
             pos = end
             opcode = b0 & 0x0F
-            if opcode == _OP_TEXT and b0 & 0x80:
+            if b0 == 0x81 or b0 == 0x82:  # a whole text or binary frame
                 on_frame(payload)
             else:
                 self._control(b0, opcode, payload)
@@ -193,8 +194,9 @@ async def connect(
     *,
     local_host: str | None = None,
     within: float = 10.0,
+    path: str = "/ws",
 ) -> WsClient:
-    """Open and upgrade a WebSocket to ``ws://host:port/ws`` (bounded by ``within`` s).
+    """Open and upgrade a WebSocket to ``ws://host:port<path>`` (bounded by ``within`` s).
 
     ``local_host`` binds the client side to that address (several loopback
     addresses give more than one ephemeral port range's worth of connections).
@@ -203,7 +205,7 @@ async def connect(
     local = (local_host, 0) if local_host else None
     async with asyncio.timeout(within):
         _, proto = await loop.create_connection(
-            lambda: WsClient(host, port), host, port, local_addr=local
+            lambda: WsClient(host, port, path), host, port, local_addr=local
         )
         try:
             await proto.upgraded

@@ -2,7 +2,8 @@
 
 ``server`` starts the aiohttp application in the test's event loop on a real
 socket, on a fresh SQLite file (or on ``PALAVER_TEST_DATABASE_URL``, a
-PostgreSQL URL whose database is emptied first).  ``server.rest(service,
+PostgreSQL URL: each pytest process uses its own database next to the named
+one, emptied before each test).  ``server.rest(service,
 command, body)`` calls the REST API as an admin, as a Tencent backend would;
 ``server.mount(name, handler)`` adds a test-only route under ``/_test/<name>/``
 (the server itself never has one).
@@ -63,24 +64,69 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+#: PostgreSQL for the tests when ``PALAVER_TEST_DATABASE_URL`` is not set (test_cluster).
+PG_DEFAULT_URL = "postgresql+asyncpg://postgres@127.0.0.1:5432/palaver_test"
+#: Databases this pytest process created (dropped when the session ends).
+_CREATED: set[str] = set()
+
+
+def per_run_url(url: str) -> str:
+    """``url`` with its database renamed ``<name>_<pid>``: every pytest process works
+    in its own database, so runs side by side (two checkouts, a developer beside
+    CI) never empty each other's tables. Dropped at the end of the session; one a
+    killed run left behind is dropped by the next run (its pid is gone)."""
+    from sqlalchemy import make_url
+
+    target = make_url(url)
+    own = target.set(database=f"{target.database}_{os.getpid()}")
+    return own.render_as_string(hide_password=False)
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 async def reset_postgres(url: str) -> None:
-    """Empty the test database (creating it if needed), so migrations start from empty."""
+    """Empty the test database of ``url`` (creating it if needed), so migrations
+    start from empty. Creating one also drops what dead runs left (``<base>_<pid>``
+    of a pid that is gone)."""
     from sqlalchemy import make_url, text
     from sqlalchemy.exc import DBAPIError
     from sqlalchemy.ext.asyncio import create_async_engine
 
     target = make_url(url)
-    admin = create_async_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    try:
-        async with admin.connect() as conn:
-            exists = await conn.scalar(
-                text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": target.database}
-            )
-            if not exists:
-                with contextlib.suppress(DBAPIError):  # created concurrently
-                    await conn.execute(text(f'CREATE DATABASE "{target.database}"'))
-    finally:
-        await admin.dispose()
+    name = str(target.database)
+    if name not in _CREATED:
+        admin = create_async_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
+        try:
+            async with admin.connect() as conn:
+                base, _, _ = name.rpartition("_")
+                rows = await conn.execute(text("SELECT datname FROM pg_database"))
+                for (other,) in rows:
+                    head, _, pid = other.rpartition("_")
+                    if (
+                        head == base
+                        and pid.isdigit()
+                        and other != name
+                        and not _pid_alive(int(pid))
+                    ):
+                        with contextlib.suppress(DBAPIError):
+                            await conn.execute(text(f'DROP DATABASE "{other}" WITH (FORCE)'))
+                exists = await conn.scalar(
+                    text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}
+                )
+                if not exists:
+                    with contextlib.suppress(DBAPIError):  # created concurrently
+                        await conn.execute(text(f'CREATE DATABASE "{name}"'))
+        finally:
+            await admin.dispose()
+        _CREATED.add(name)
     engine = create_async_engine(url)
     async with engine.begin() as conn:
         await conn.execute(text("DROP SCHEMA public CASCADE"))
@@ -88,9 +134,36 @@ async def reset_postgres(url: str) -> None:
     await engine.dispose()
 
 
+async def _drop_created() -> None:
+    from sqlalchemy import make_url, text
+    from sqlalchemy.ext.asyncio import create_async_engine
+
+    base = os.environ.get("PALAVER_TEST_DATABASE_URL") or PG_DEFAULT_URL
+    admin = create_async_engine(
+        make_url(base).set(database="postgres"), isolation_level="AUTOCOMMIT"
+    )
+    try:
+        async with admin.connect() as conn:
+            for name in _CREATED:
+                await conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    finally:
+        await admin.dispose()
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Drop the databases this run created (a failure here only leaves one behind)."""
+    import asyncio
+
+    if _CREATED:
+        with contextlib.suppress(Exception):
+            asyncio.run(_drop_created())
+
+
 def test_database_url(data_dir: Path) -> str | None:
-    """``PALAVER_TEST_DATABASE_URL`` if set (PostgreSQL runs), else None (SQLite)."""
-    return os.environ.get("PALAVER_TEST_DATABASE_URL") or None
+    """This run's own PostgreSQL database (:func:`per_run_url` of
+    ``PALAVER_TEST_DATABASE_URL``) if that is set, else None (SQLite)."""
+    url = os.environ.get("PALAVER_TEST_DATABASE_URL")
+    return per_run_url(url) if url else None
 
 
 @dataclass
@@ -180,7 +253,15 @@ class RunningServer:
 
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
-CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--headless",
+    "--disable-gpu",
+    "--disable-background-networking",
+    # a fake microphone and camera, allowed without a prompt (voice messages in the UI)
+    "--use-fake-device-for-media-stream",
+    "--use-fake-ui-for-media-stream",
+]
 
 
 _browser_logged = False  # the version line is written once per run
@@ -251,12 +332,21 @@ def add_mount_point(app: web.Application) -> dict[str, Handler]:
 
 
 @pytest.fixture
-async def server(data_dir: Path) -> AsyncIterator[RunningServer]:
+def server_settings() -> dict[str, Any]:
+    """Extra settings of the ``server`` fixture's node (none); a test module overrides
+    this fixture to run its tests on another configuration (tests/test_media_s3.py)."""
+    return {}
+
+
+@pytest.fixture
+async def server(data_dir: Path, server_settings: dict[str, Any]) -> AsyncIterator[RunningServer]:
     """A real Palaver node on a free port, with one app (v2 key SECRET, admin ADMIN)."""
     url = test_database_url(data_dir)
     if url:
         await reset_postgres(url)
-    settings = Settings.load(data_dir=data_dir, port=free_port(), database_url=url)
+    settings = Settings.load(
+        data_dir=data_dir, port=free_port(), database_url=url, **server_settings
+    )
     hub = await Hub.open(settings)
     app = await hub.apps.create(sdkappid=SDKAPPID, secret_key=SECRET, admins=[ADMIN])
     web_app = build_app(hub)

@@ -9,7 +9,6 @@ import re
 import shlex
 import signal
 import sys
-import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from typing import Any
@@ -30,6 +29,7 @@ from palaver.usersig import (
     gen_usersig_v1,
     verify_usersig,
 )
+from support.waiting import eventually
 
 KEY = "0123456789abcdef" * 4
 WAIT = 30.0  # seconds any single wait in these tests may take
@@ -353,12 +353,8 @@ class Node:
 
 
 async def wait_until(check: Callable[[], Awaitable[bool]], what: str, node: Node) -> None:
-    """Await ``check()`` every 0.1 s until true; fail after WAIT seconds."""
-    deadline = time.monotonic() + WAIT
-    while not await check():
-        if time.monotonic() > deadline:
-            raise AssertionError("timed out waiting for " + what.format(logs=node.logs))
-        await asyncio.sleep(0.1)
+    """Wait until ``check()`` is true; fail after WAIT seconds."""
+    await eventually(check, lambda: what.format(logs=node.logs), WAIT)
 
 
 @pytest.fixture

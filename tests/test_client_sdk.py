@@ -1,8 +1,9 @@
 """The Python SDK (``palaver.client``) end to end, against a real server on a free port.
 
 Every wait is bounded: events are awaited through queues fed by listeners, with
-timeouts. The few fixed sleeps check that something does *not* happen (no echo,
-no reconnect after a kick), which no event can signal.
+timeouts. No fixed sleeps: that something does *not* happen (no echo, no
+reconnect after a kick) is shown by a later marker that arrives first, or by
+the SDK's session having ended (its supervisor gone: nothing left to reconnect).
 """
 
 from __future__ import annotations
@@ -19,9 +20,9 @@ from conftest import RunningServer
 from palaver.api.ws import OPS
 from palaver.client import EVENT, TYPES, Chat, ChatError, Conversation, Message
 from palaver.usersig import gen_usersig_v2
+from support.waiting import eventually
 
 WAIT = 5.0  # seconds any single expected event may take
-QUIET = 0.5  # seconds to watch for something that must not happen
 
 ALL_EVENTS = [v for k, v in vars(EVENT).items() if k.isupper()]
 HAVE_SNS_OPS = all(
@@ -373,8 +374,11 @@ async def test_several_devices_and_three_users(server: RunningServer, connect: C
         await rec.unread_total(1)
     # the sending phone got no echo of its own message: carol's is the first it saw
     assert p.drain(EVENT.MESSAGE_RECEIVED) == []
-    await asyncio.sleep(QUIET)
-    assert b.drain(EVENT.MESSAGE_RECEIVED) == [] and c.drain(EVENT.MESSAGE_RECEIVED) == []
+    # bob never gets carol's message to alice, carol no echo of hers: a later
+    # marker to each is the next message they see
+    for by, rec, to in ((carol, b, "bob"), (bob, c, "carol")):
+        marker = await send_text(by, to, "marker")
+        assert [m.id for m in await rec.messages(1)] == [marker.id]
 
     # the phone's conversation list shows both conversations (the server orders
     # by last message time in seconds: same-second ties are not ordered by arrival)
@@ -613,8 +617,13 @@ async def test_recall_within_the_window_and_20016_after(
     assert conv.last_message is not None and conv.last_message.id == sent.id
     history = await bob.get_message_list(conversation_id="C2Calice")
     assert [(m.id, m.is_revoked) for m in history.message_list] == [(sent.id, True)]
-    await asyncio.sleep(QUIET)
-    assert a.drain(EVENT.MESSAGE_REVOKED) == []  # the recalling device got its answer instead
+    # the recalling device got its answer instead: a later message to alice is
+    # processed with no MESSAGE_REVOKED before it
+    await server.import_users("carol")
+    carol, _ = await connect("carol")
+    marker = await send_text(carol, "alice", "marker")
+    assert [m.id for m in await a.messages(1)] == [marker.id]
+    assert a.drain(EVENT.MESSAGE_REVOKED) == []
 
     await server.hub.apps.update_settings(server.app.sdkappid, recall_window=0)
     late = await send_text(alice2, "bob", "too late")
@@ -693,15 +702,16 @@ async def test_single_login_policy_kicks_the_first_device(
     with pytest.raises(ChatError) as err:
         await send_text(first, "bob", "still there?")
     assert err.value.code == 6014
-    # the kicked SDK does not reconnect (which would kick the second one back)
-    await asyncio.sleep(QUIET * 2)
+    # the kicked SDK does not reconnect (which would kick the second one back):
+    # its session ended, with no supervisor left to try
+    await session_ended(first)
     conns = server.hub.registry.connections(server.app.sdkappid, "alice")
     assert [c.platform for c in conns] == ["Web"]
-    assert s.drain(EVENT.KICKED_OUT) == [] and second.is_ready()
     bob, _ = await connect("bob")
     await send_text(bob, "alice", "to the survivor")
     [m] = await s.messages(1)
     assert m.payload == {"text": "to the survivor"}
+    assert s.drain(EVENT.KICKED_OUT) == [] and second.is_ready()  # no kick before it
     assert f.drain(EVENT.MESSAGE_RECEIVED) == []
 
 
@@ -713,7 +723,13 @@ async def test_same_platform_login_kicks_with_multiple_device(
     phone, ph = await connect("alice", platform="Android")
     web2, w2 = await connect("alice", platform="Web")
     assert await w1.next(EVENT.KICKED_OUT) == {"type": TYPES.KICKED_OUT_MULT_DEVICE}
-    await asyncio.sleep(QUIET)
+    await session_ended(web1)
+    # the others were not kicked: a later message reaches both, with no kick before it
+    await server.import_users("bob")
+    bob, _ = await connect("bob")
+    marker = await send_text(bob, "alice", "marker")
+    for rec in (ph, w2):
+        assert [m.id for m in await rec.messages(1)] == [marker.id]
     assert ph.drain(EVENT.KICKED_OUT) == [] and w2.drain(EVENT.KICKED_OUT) == []
     assert phone.is_ready() and web2.is_ready() and not web1.is_ready()
     platforms = sorted(
@@ -740,7 +756,7 @@ async def test_rest_kick_closes_every_device_and_voids_old_usersigs(
     assert not one.is_ready()
     await one.login(user_id="alice", user_sig=server.sig("alice"))  # a new UserSig works
     assert one.is_ready()
-    await asyncio.sleep(QUIET)
+    await session_ended(two)  # the other kicked SDK does not come back
     assert [c.platform for c in server.hub.registry.connections(server.app.sdkappid, "alice")] == [
         "Android"
     ]
@@ -840,6 +856,15 @@ async def test_listeners_sync_async_failing_and_off(
 # -------------------------------------------------------------------- reconnect
 
 
+async def session_ended(chat: Chat) -> None:
+    """Wait until ``chat``'s session is over: logged out, its supervisor gone (so
+    nothing is left that could reconnect) and no connection open."""
+    await eventually(
+        lambda: chat._supervisor is None and chat._link is None and not chat.is_ready(),
+        "the SDK's session to end",
+    )
+
+
 def drop_connections(server: RunningServer, user: str, code: int = 1001) -> int:
     """Close ``user``'s server-side connections as a restarting server would."""
     conns = server.hub.registry.connections(server.app.sdkappid, user)
@@ -885,8 +910,10 @@ async def test_reconnect_resumes_with_nothing_lost_or_doubled(
     assert (await b.next(EVENT.NET_STATE_CHANGE))["state"] == "connecting"
     assert await bob.get_total_unread_message_count() == len(expected)
 
-    await asyncio.sleep(QUIET)
-    assert b.drain(EVENT.MESSAGE_RECEIVED) == []  # nothing doubled
+    # nothing doubled: a later message is the next one bob sees
+    marker = await send_text(alice, "bob", "marker")
+    assert [m.id for m in await b.messages(1)] == [marker.id]
+    expected.append("marker")
     page1 = await bob.get_message_list(conversation_id="C2Calice")
     page2 = await bob.get_message_list(
         conversation_id="C2Calice", next_req_message_id=page1.next_req_message_id
@@ -954,7 +981,7 @@ async def test_a_session_that_cannot_log_in_again_ends_with_error(
     assert (await b.until(EVENT.NET_STATE_CHANGE, lambda d: True))["state"] == "connecting"
     await b.until(EVENT.NET_STATE_CHANGE, lambda d: d["state"] == "disconnected")
     assert not bob.is_ready() and bob.get_login_user() == ""
-    await asyncio.sleep(QUIET)  # and it stopped trying
+    await session_ended(bob)  # and it stopped trying
     assert server.hub.registry.connections(server.app.sdkappid, "bob") == []
     assert b.drain(EVENT.NET_STATE_CHANGE) == []
 
@@ -966,8 +993,11 @@ async def test_rest_account_delete_kicks_the_account_out(
     bob, b = await connect("bob")
     await server.ok("im_open_login_svc", "account_delete", {"DeleteItem": [{"UserID": "bob"}]})
     assert await b.next(EVENT.KICKED_OUT) == {"type": TYPES.KICKED_OUT_REST_API}
-    await asyncio.sleep(QUIET)
-    assert server.hub.registry.connections(server.app.sdkappid, "bob") == []
+    await session_ended(bob)
+    await eventually(
+        lambda: server.hub.registry.connections(server.app.sdkappid, "bob") == [],
+        "bob's connection to leave the registry",
+    )
     assert not bob.is_ready()
 
 
@@ -978,8 +1008,8 @@ async def test_heartbeats_keep_the_connection_alive(
     await connect("alice", heartbeat_interval=0.05)
     [conn] = server.hub.registry.connections(server.app.sdkappid, "alice")
     before = conn.last_seen
-    await asyncio.sleep(QUIET)  # no request from the app meanwhile: only heartbeats
-    assert conn.last_seen - before > QUIET / 2
+    # no request from the app meanwhile: only heartbeats refresh it
+    await eventually(lambda: conn.last_seen > before, "a heartbeat to reach the server")
 
 
 # ------------------------------------------------------- profile, friends, blacklist

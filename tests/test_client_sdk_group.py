@@ -17,7 +17,7 @@ import pytest
 
 from conftest import RunningServer
 from palaver.client import EVENT, TYPES, Chat, ChatError, Conversation, Message
-from test_client_sdk import QUIET, WAIT, Connect, Recorder, connect, drop_connections
+from test_client_sdk import WAIT, Connect, Recorder, connect, drop_connections, send_text
 
 __all__ = ["connect"]  # the fixture, used by name
 
@@ -269,10 +269,11 @@ async def test_group_messages_unread_and_mentions(server: RunningServer, connect
         at_bob.id,
         at_all.id,
     ]
-    await asyncio.sleep(QUIET)
-    assert [
-        m for batch in a.drain(EVENT.MESSAGE_RECEIVED) for m in batch if m.type == TYPES.MSG_TEXT
-    ] == []  # no echo on the sending device
+    # no echo on the sending device: a later message to it is the first text it sees
+    marker = await send_text(carol, "alice", "marker")
+    await a.until(EVENT.MESSAGE_RECEIVED, lambda batch: any(m.id == marker.id for m in batch))
+    seen = [m for name, batch in a.log if name == EVENT.MESSAGE_RECEIVED for m in batch]
+    assert [m.id for m in seen if m.type == TYPES.MSG_TEXT] == [marker.id]
 
     def at_types(conv: Conversation) -> list[tuple[int, list[int]]]:
         return sorted((x["messageSequence"], x["atTypeArray"]) for x in conv.group_at_info_list)
@@ -432,7 +433,9 @@ async def test_resume_in_a_busy_group_nothing_lost_doubled_or_reordered(
     assert (lost, doubled, disorder) == (0, 0, 0)
     assert seqs == want and seqs[0] == first.sequence + 1
     assert {m.id for m in received} == {m.id for m in expected}
-    await asyncio.sleep(QUIET)
-    assert [m for b in c.drain(EVENT.MESSAGE_RECEIVED) for m in b] == []  # nothing twice, later
+    # nothing twice, later: a later message is the next one carol sees
+    marker = await send_group_text(alice, gid, "marker")
+    assert [m.id for m in await group_messages(c, gid, 1)] == [marker.id]
+    assert [m for b in c.drain(EVENT.MESSAGE_RECEIVED) for m in b] == []
     page = await carol.get_message_list(group_cid(gid))
-    assert page.message_list[-1].sequence == want[-1]
+    assert [m.sequence for m in page.message_list[-2:]] == [want[-1], marker.sequence]

@@ -23,16 +23,15 @@ import aiohttp
 import pytest
 import pytest_asyncio
 
-from conftest import free_port, require_service, reset_postgres
+from conftest import PG_DEFAULT_URL, free_port, per_run_url, require_service, reset_postgres
 from palaver.usersig import gen_usersig_v2
+from support.waiting import eventually
 from wsclient import WsClient
 
 SDKAPPID = 1400000777
 KEY = "cluster-test-key-" + "0" * 47
 ADMIN = "administrator"
-PG_URL = os.environ.get(
-    "PALAVER_TEST_DATABASE_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/palaver_test"
-)
+PG_URL = per_run_url(os.environ.get("PALAVER_TEST_DATABASE_URL") or PG_DEFAULT_URL)
 REDIS_URL = os.environ.get("PALAVER_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 
 
@@ -91,17 +90,15 @@ def start_node(env: dict[str, str], log: Path) -> Node:
 
 
 async def wait_healthy(session: aiohttp.ClientSession, node: Node, within: float = 20) -> None:
-    deadline = time.monotonic() + within
-    while time.monotonic() < deadline:
+    async def healthy() -> bool:
         assert node.proc.poll() is None, "node exited at start"
         try:
             async with session.get(node.url + "/healthz") as r:
-                if r.status == 200:
-                    return
+                return r.status == 200
         except aiohttp.ClientError:
-            pass
-        await asyncio.sleep(0.1)
-    raise TimeoutError(f"node on {node.port} did not start")
+            return False
+
+    await eventually(healthy, f"the node on {node.port} to start", within)
 
 
 def _redis_up() -> bool:
@@ -220,10 +217,11 @@ async def test_online_state_across_nodes(cluster: Cluster) -> None:
 
     assert await status() == {"alice1": "Online", "bob1": "Offline"}
     await alice.close()
-    deadline = time.monotonic() + 5
-    while (await status())["alice1"] != "Offline":
-        assert time.monotonic() < deadline, "alice still online after disconnecting"
-        await asyncio.sleep(0.1)
+
+    async def offline() -> bool:
+        return (await status())["alice1"] == "Offline"
+
+    await eventually(offline, "alice to be offline after disconnecting", 5)
 
 
 async def test_kick_and_login_policy_across_nodes(cluster: Cluster) -> None:
@@ -243,7 +241,25 @@ async def test_kick_and_login_policy_across_nodes(cluster: Cluster) -> None:
     # another platform on node 3 is fine
     bob3 = cluster.client(2, "bob2", "Android")
     await bob3.connect()
-    await asyncio.sleep(0.3)
+    # no kick for the others: a message sent after bob3's login reaches both
+    # (a kick would have come first and closed the connection)
+    await cluster.rest(0, "im_open_login_svc", "multiaccount_import", {"Accounts": ["marker"]})
+    await cluster.rest(
+        1,
+        "openim",
+        "sendmsg",
+        {
+            "From_Account": "marker",
+            "To_Account": "bob2",
+            "MsgRandom": 4242,
+            "MsgBody": [{"MsgType": "TIMTextElem", "MsgContent": {"Text": "marker"}}],
+        },
+    )
+    for c in (bob2, bob3):
+        before = await c.pushes_before(
+            lambda p: p.ev == "MESSAGE_RECEIVED" and texts([p.data["message"]]) == ["marker"]
+        )
+        assert not [p for p in before if p.ev == "KICKED_OUT"], before
     assert bob2.connected and bob3.connected
     for c in (bob2, bob3):
         await c.close()

@@ -52,8 +52,13 @@ async def test_every_member_gets_the_same_message_once(server: RunningServer) ->
     assert b == c  # one frame for everyone
     assert b["ID"] == sent["ID"] and b["sequence"] == sent["sequence"]
     assert b["flow"] == "in" and b["from"] == "alice" and b["to"] == gid
-    await asyncio.sleep(0.1)
-    assert not [p for p in alice.drain_pushes() if p.ev == "MESSAGE_RECEIVED"]  # no echo
+    # no echo: a later message to alice is the first she receives, and the
+    # server sent her none (not even one her client would have dropped)
+    marker = await bob.send_text("alice", "marker", 900)
+    assert not [p for p in await alice.before_message(marker) if p.ev == "MESSAGE_RECEIVED"]
+    assert [p.data["message"]["ID"] for p in alice.raw if p.ev == "MESSAGE_RECEIVED"] == [
+        marker["ID"]
+    ]
     for c_ in (alice, bob, carol):
         await c_.close()
 
@@ -102,8 +107,8 @@ async def test_a_member_added_while_online_follows_the_group(server: RunningServ
     assert joined and joined[0]["change"] == "joined" and joined[0]["groupID"] == gid
     await alice.call("deleteGroupMember", {"groupID": gid, "userIDList": ["dave"]})
     await send_group(alice, gid, "after dave")
-    await asyncio.sleep(0.3)
-    after = [p for p in dave.drain_pushes() if p.ev == "MESSAGE_RECEIVED"]
+    marker = await alice.send_text("dave", "marker", 900)  # comes after anything of the group
+    after = [p for p in await dave.before_message(marker) if p.ev == "MESSAGE_RECEIVED"]
     assert not texts([p.data["message"] for p in after])
     kicked = [p.data["change"] for p in dave.raw if p.ev == "GROUP_LIST_UPDATED"]
     assert kicked[-1] == "kicked"
@@ -143,8 +148,8 @@ async def test_new_client_starts_at_the_end_and_cursor_bound(server: RunningServ
     for i in range(5):
         await send_group(alice, gid, f"old-{i}")
     bob = await client(server, "bob")  # a new client: no replay
-    await asyncio.sleep(0.2)
-    assert not [p for p in bob.drain_pushes() if p.ev == "MESSAGE_RECEIVED"]
+    marker = await alice.send_text("bob", "marker", 900)
+    assert not [p for p in await bob.before_message(marker) if p.ev == "MESSAGE_RECEIVED"]
     await bob.close()
     for i in range(250):
         await send_group(alice, gid, f"m-{i}")
@@ -181,7 +186,7 @@ async def test_live_room_keeps_a_short_window(server: RunningServer) -> None:
     count = await host.call("getGroupOnlineMemberCount", {"groupID": gid})
     assert count["memberCount"] == 1
     await send_group(host, gid, "anyone there?")
-    await asyncio.sleep(0.2)
-    assert not [p for p in viewer.drain_pushes() if p.ev == "MESSAGE_RECEIVED"]
+    marker = await host.send_text("viewer", "marker", 900)
+    assert not [p for p in await viewer.before_message(marker) if p.ev == "MESSAGE_RECEIVED"]
     await host.close()
     await viewer.close()

@@ -8,9 +8,10 @@ event as plain JSON, per event name, so a test awaits "the next
 ``onMessageReceived``" with a timeout.
 
 Every wait is bounded: event waits time out in the page after ``WAIT`` seconds,
-Playwright calls after ``WAIT`` seconds. The few fixed sleeps (``QUIET``) check
-that something does *not* happen (no echo, no duplicate, no reconnect after a
-kick), which no event can signal.
+Playwright calls after ``WAIT`` seconds. No fixed sleeps: that something does
+*not* happen (no echo, no duplicate) is shown by a later marker message that
+arrives first (:func:`marker_first`); that a kicked SDK does not reconnect, by
+its session being gone (:meth:`Tab.session_ended`).
 """
 
 from __future__ import annotations
@@ -28,11 +29,11 @@ import pytest
 from conftest import SDKAPPID, RunningServer
 from palaver.services.admission import RETRY_AFTER_MIN_MS, LoginGate
 from palaver.usersig import gen_usersig_v2
-from test_storms import hold_logins, until
+from support.waiting import eventually
+from test_storms import hold_logins
 from wsclient import WsClient
 
 WAIT = 5.0  # seconds any single expected event may take
-QUIET = 0.5  # seconds to watch for something that must not happen
 
 SDK_DIR = Path(__file__).resolve().parent.parent / "src" / "palaver" / "static" / "sdk"
 
@@ -179,6 +180,11 @@ class Tab:
         assert len(got) == n, got
         return got
 
+    async def session_ended(self) -> None:
+        """Wait until the SDK holds no session: logged out or kicked, with nothing
+        left that could reconnect (every reconnect path checks the session)."""
+        await self.page.wait_for_function("() => window.T.chat._sess === null", timeout=WAIT * 1000)
+
     async def login(self, sig: str) -> Any:
         return await self.ok("chat.login({userID: a.u, userSig: a.s})", {"u": self.user, "s": sig})
 
@@ -249,6 +255,23 @@ async def make_friends(server: RunningServer, a: str, b: str) -> None:
             "ForceAddFlags": 1,
         },
     )
+
+
+_markers = iter(range(900_000, 1_000_000))
+
+
+async def marker_first(server: RunningServer, tab: Tab) -> None:
+    """Send ``tab``'s user a message now (REST, from the account ``marker``) and
+    assert that it is the next message the page receives: whatever must not
+    have arrived (an echo, a duplicate) would have come before it."""
+    await server.import_users("marker")
+    await server.ok("openim", "sendmsg", rest_text("marker", tab.user, "marker", next(_markers)))
+    got: list[dict[str, Any]] = []
+    deadline = time.monotonic() + WAIT
+    while not any(m["from"] == "marker" for m in got):
+        batch = await tab.next(RECEIVED, max(deadline - time.monotonic(), 0.01))
+        got.extend(m for m in batch if m["type"] != "TIMGroupTipElem")
+    assert [(m["from"], m["payload"]) for m in got] == [("marker", {"text": "marker"})]
 
 
 def drop_connections(server: RunningServer, user: str, code: int = 1001) -> int:
@@ -449,8 +472,8 @@ async def test_two_users_chat_live(server: RunningServer, open_chat: Open) -> No
     # the sender's own device gets no echo, but its list follows its sends
     alice_convs = await alice.until(CONV_LIST, "hello bob")
     assert alice_convs[0]["unreadCount"] == 0
-    await asyncio.sleep(QUIET)
     assert await alice.drain(RECEIVED) == []
+    await marker_first(server, alice)
 
     # other kinds of messages
     await alice.ok(
@@ -563,8 +586,9 @@ async def test_revoke_reaches_both_sides(server: RunningServer, open_chat: Open)
     assert revoked_mac["ID"] == sent["ID"] and revoked_mac["isRevoked"] is True
     convs = await bob.until(CONV_LIST, '"isRevoked":true')
     assert convs[0]["lastMessage"]["isRevoked"] is True
-    # the revoking device learns it from the promise, not from an event
-    await asyncio.sleep(QUIET)
+    # the revoking device learns it from the promise, not from an event: none
+    # came before a later message
+    await marker_first(server, alice)
     assert await alice.drain(REVOKED) == []
     # bob cannot recall alice's message
     await bob.js(
@@ -595,7 +619,10 @@ async def test_text_is_never_rendered_as_html(server: RunningServer, open_chat: 
     assert got["payload"]["text"] == evil  # a plain string, as sent
     convs = await bob.until(CONV_LIST, "onerror")
     assert convs[0]["lastMessage"]["messageForShow"] == evil
-    await asyncio.sleep(QUIET)
+    # an image error handler of the text would have run before ours, on the same URL
+    await bob.js(
+        "await new Promise((r) => { const i = new Image(); i.onerror = r; i.src = 'x'; });"
+    )
     assert bob.dialogs == [] and alice.dialogs == []
     assert await bob.js("return document.images.length;") == 0
 
@@ -668,8 +695,7 @@ async def test_my_other_devices_keep_my_list_in_step(
     assert echo["ID"] == sent["ID"] and echo["flow"] == "out"
     convs = await alice_mac.until(CONV_LIST, "from the web")
     assert convs[0]["unreadCount"] == 0 and convs[0]["lastMessage"]["flow"] == "out"
-    await asyncio.sleep(QUIET)
-    assert await alice.drain(RECEIVED) == []  # the sending page itself gets no echo
+    await marker_first(server, alice)  # the sending page itself gets no echo
 
 
 # ------------------------------------------------------------------- reconnect
@@ -696,11 +722,11 @@ async def test_reconnect_replays_missed_messages_exactly_once(
     got = await bob.messages(5)
     assert texts(got) == [f"while away {i}" for i in range(5)]
     assert len({m["ID"] for m in got}) == 5
-    await asyncio.sleep(QUIET)
-    assert await bob.drain(RECEIVED) == []  # nothing twice
+    await marker_first(server, bob)  # nothing twice
+    assert await bob.until(TOTAL_UNREAD, "7") == 7  # 1 + 5 + the marker
     assert await bob.js("return [chat.isReady(), chat.getTotalUnreadMessageCount()];") == [
         True,
-        6,
+        7,
     ]
     # SDK_READY once per login, not per reconnect
     assert await bob.drain(EVENT["SDK_READY"]) == [None]
@@ -712,8 +738,7 @@ async def test_reconnect_replays_missed_messages_exactly_once(
         await server.ok("openim", "sendmsg", rest_text("alice", "bob", f"after {code}", code))
         assert (await bob.next(NET))["state"] == "connected"
         assert texts(await bob.messages(1)) == [f"after {code}"]
-    await asyncio.sleep(QUIET)
-    assert await bob.drain(RECEIVED) == []
+    await marker_first(server, bob)
 
 
 async def test_reconnect_of_a_client_whose_stream_was_empty(
@@ -764,16 +789,19 @@ async def test_heartbeats_keep_the_connection(server: RunningServer, open_chat: 
         T.beats = 0;
         chat._WebSocket = class extends W {
           send(frame) { if (JSON.parse(frame).op === 'heartbeat') T.beats += 1; super.send(frame); }
-        };"""
+        };
+        // the page's interval timers still running (the heartbeat is one)
+        T.intervals = new Set();
+        const set = globalThis.setInterval, clear = globalThis.clearInterval;
+        globalThis.setInterval = (...args) => { const id = set(...args); T.intervals.add(id); return id; };
+        globalThis.clearInterval = (id) => { T.intervals.delete(id); clear(id); };"""
     )
     await bob.login(server.sig("bob"))
-    await asyncio.sleep(0.8)
-    assert await bob.js("return T.beats;") >= 4
+    assert await bob.js("return T.intervals.size;") == 1  # the heartbeat
+    await bob.page.wait_for_function("() => window.T.beats >= 4", timeout=WAIT * 1000)
     assert await bob.js("return chat.getNetState();") == "connected"
     await bob.ok("chat.logout()")
-    beats = await bob.js("return T.beats;")
-    await asyncio.sleep(0.3)
-    assert await bob.js("return T.beats;") == beats  # none after logout
+    assert await bob.js("return T.intervals.size;") == 0  # none after logout: its timer is gone
 
 
 async def test_a_busy_server_turns_the_login_away_and_the_sdk_gets_in_after_the_hint(
@@ -787,14 +815,14 @@ async def test_a_busy_server_turns_the_login_away_and_the_sdk_gets_in_after_the_
     release = hold_logins(server, "bob")
     bob = WsClient(server.url, SDKAPPID, "bob", server.sig("bob"))
     bob_in = asyncio.create_task(bob.connect())
-    await until(lambda: gate.active == 1)
+    await eventually(lambda: gate.active == 1)
     alice = await open_chat("alice", login=False)
     await alice.js(
         "T.waits = []; chat._random = () => 0.5;"
         "chat._sleep = (ms) => new Promise((resolve) => { T.waits.push(ms); T.resume = resolve; });"
     )
     login = asyncio.create_task(alice.login(server.sig("alice")))
-    await until(lambda: gate.refused == 1)
+    await eventually(lambda: gate.refused == 1)
     for _ in range(200):  # bounded: the refusal reaches the page
         waits = await alice.js("return T.waits;")
         if waits:
@@ -819,9 +847,12 @@ async def test_kicked_out_by_rest(server: RunningServer, open_chat: Open) -> Non
     assert await bob.next(EVENT["SDK_NOT_READY"]) is None
     assert (await bob.next(NET))["state"] == "disconnected"
     assert await bob.js("return chat.isReady();") is False
-    await asyncio.sleep(QUIET)  # no reconnect after a kick
+    await bob.session_ended()  # no reconnect after a kick: nothing left to try
     assert await bob.drain(NET) == []
-    assert server.hub.registry.connections(server.app.sdkappid, "bob") == []
+    await eventually(
+        lambda: server.hub.registry.connections(server.app.sdkappid, "bob") == [],
+        "bob's connection to leave the registry",
+    )
 
 
 async def test_another_login_on_the_same_platform_kicks(
@@ -831,8 +862,11 @@ async def test_another_login_on_the_same_platform_kicks(
     first = await open_chat("bob", reconnectDelay=100)
     await open_chat("bob")  # also "Web"
     assert await first.next(EVENT["KICKED_OUT"]) == {"type": "multipleDevice"}
-    await asyncio.sleep(QUIET)
-    assert len(server.hub.registry.connections(server.app.sdkappid, "bob")) == 1
+    await first.session_ended()  # it does not come back to kick the second one
+    await eventually(
+        lambda: len(server.hub.registry.connections(server.app.sdkappid, "bob")) == 1,
+        "one connection of bob's",
+    )
 
 
 # ------------------------------------------------------ profile, friends, blacklist

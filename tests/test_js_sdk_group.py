@@ -5,13 +5,12 @@ harness): group creation, three users chatting (``flow`` fixed on the client,
 unread counts), @-mentions (``groupAtInfoList``), Public groups with
 NeedPermission and approval, quit/kick/dismiss events, members and roles, read
 receipts, and resuming after a reconnect with ``groupCursors`` (no message lost
-or doubled). Every wait is bounded (``WAIT``); the few fixed sleeps (``QUIET``)
-check that something does *not* happen.
+or doubled). Every wait is bounded (``WAIT``); that something does *not* happen is
+shown by a later marker that arrives first (``marker_first``), never by a sleep.
 """
 
 from __future__ import annotations
 
-import asyncio
 import time
 from collections.abc import AsyncIterator, Callable
 from typing import Any
@@ -19,7 +18,8 @@ from typing import Any
 import pytest
 
 from conftest import SDKAPPID, RunningServer
-from test_js_sdk import HARNESS, QUIET, WAIT, Tab, drop_connections, texts
+from support.waiting import eventually
+from test_js_sdk import HARNESS, WAIT, Tab, drop_connections, marker_first, texts
 
 RECEIVED = "onMessageReceived"
 CONV_LIST = "onConversationListUpdated"
@@ -147,10 +147,9 @@ async def read_all(tab: Tab, cid: str) -> None:
 
 async def total_becomes(tab: Tab, n: int) -> None:
     """Wait (bounded) until the SDK's total unread count is ``n``."""
-    deadline = time.monotonic() + WAIT
-    while await tab.js("return chat.getTotalUnreadMessageCount();") != n:
-        assert time.monotonic() < deadline, f"the total unread count never became {n}"
-        await asyncio.sleep(0.05)
+    await tab.page.wait_for_function(
+        "(n) => window.T.chat.getTotalUnreadMessageCount() === n", arg=n, timeout=WAIT * 1000
+    )
 
 
 async def applications(tab: Tab, pred: Callable[[list[dict[str, Any]]], bool]) -> list[Any]:
@@ -260,9 +259,10 @@ async def test_three_users_chat_in_a_group(server: RunningServer, open_chat: Ope
     )
     assert mac_conv is not None and mac_conv["unreadCount"] == 1
 
-    # the sender's page got no echo of its own sends
-    await asyncio.sleep(QUIET)
+    # the sender's page got no echo of its own sends: a later message comes first
     assert [m for batch in await alice.drain(RECEIVED) for m in batch if m["type"] != TIP] == []
+    await marker_first(server, alice)
+    await read_all(alice, "C2Cmarker")
 
     # reading clears the count, also on my other device
     await read_all(alice, cid)
@@ -587,8 +587,8 @@ async def test_resume_after_reconnect_with_group_cursors(
         "text": "in the other group"
     }
     assert len({m["ID"] for m in got}) == 7
-    await asyncio.sleep(QUIET)
     assert [m for batch in await bob.drain(RECEIVED) for m in batch if m["type"] != TIP] == []
+    await marker_first(server, bob)  # nothing twice
     # the login resumed from the group's cursor (the last message bob had)
     logins = await bob.js(
         "return T.sent.map((s) => JSON.parse(s)).filter((f) => f.op === 'login').map((f) => f.data);"
@@ -608,9 +608,7 @@ async def test_resume_after_reconnect_with_group_cursors(
     drop_connections(server, "bob")
     assert (await bob.next(NET))["state"] == "connecting"
     assert (await bob.next(NET))["state"] == "connected"
-    await asyncio.sleep(QUIET)
-    assert [m for batch in await bob.drain(RECEIVED) for m in batch if m["type"] != TIP] == []
-    await send_group(alice, gid, "after")
+    await send_group(alice, gid, "after")  # the first message after the resume
     assert texts(await received(bob, 1)) == ["after"]
 
 
@@ -631,13 +629,13 @@ async def test_live_room_is_joined_again_after_reconnect(
     assert drop_connections(server, "bob") == 1
     assert (await bob.next(NET))["state"] == "connecting"
     assert (await bob.next(NET))["state"] == "connected"
+
     # the SDK joins the room again by itself: live messages keep coming
-    online = await alice.ok("chat.getGroupOnlineMemberCount(a)", gid)
-    deadline = time.monotonic() + WAIT
-    while online["memberCount"] < 2:  # the rejoin follows the reconnect's catch-up
-        assert time.monotonic() < deadline, "bob never joined the room again"
-        await asyncio.sleep(0.05)
+    async def rejoined() -> bool:  # the rejoin follows the reconnect's catch-up
         online = await alice.ok("chat.getGroupOnlineMemberCount(a)", gid)
+        return bool(online["memberCount"] >= 2)
+
+    await eventually(rejoined, "bob to join the room again")
     again = await send_group(alice, gid, "still live?")
     [got] = await received(bob, 1)
     assert got["ID"] == again["ID"]
@@ -646,5 +644,4 @@ async def test_live_room_is_joined_again_after_reconnect(
     assert "GROUP" + gid not in [c["conversationID"] for c in convs]
     await bob.ok("chat.quitGroup(a)", gid)
     await send_group(alice, gid, "bye")
-    await asyncio.sleep(QUIET)
-    assert [m for batch in await bob.drain(RECEIVED) for m in batch if m["type"] != TIP] == []
+    await marker_first(server, bob)  # "bye" would have come first

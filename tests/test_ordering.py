@@ -22,7 +22,7 @@ async def test_pipelined_sends_keep_their_order(server: RunningServer) -> None:
     async def churn() -> None:  # expire the cached app again and again meanwhile
         while True:
             server.hub.apps._cache.clear()
-            await asyncio.sleep(0)
+            await asyncio.sleep(0)  # a load generator: one clear per loop turn, not a wait
 
     churner = asyncio.create_task(churn())
     try:

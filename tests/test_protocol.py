@@ -191,22 +191,25 @@ async def test_ttl_cache_loads_once_and_never_caches_across_a_clear() -> None:
     cache: TTLCache[int] = TTLCache(ttl=60)
     calls = 0
     gate = asyncio.Event()
+    loading = asyncio.Event()
 
     async def load() -> int:
         nonlocal calls
         calls += 1
+        loading.set()
         await gate.wait()
         return calls
 
     waiters = [asyncio.create_task(cache.get_or_load("k", load)) for _ in range(50)]
-    await asyncio.sleep(0)
+    await loading.wait()  # every waiter has asked (tasks start in order) and one loads
     gate.set()
     assert await asyncio.gather(*waiters) == [1] * 50 and calls == 1  # one load for 50 callers
     # a change (clear) while a load is under way: its (stale) result is not cached
     gate.clear()
     cache.clear()
+    loading.clear()
     slow = asyncio.create_task(cache.get_or_load("k", load))
-    await asyncio.sleep(0)
+    await loading.wait()
     cache.clear()
     gate.set()
     assert await slow == 2

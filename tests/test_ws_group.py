@@ -18,10 +18,10 @@ import pytest
 
 from conftest import SDKAPPID, RunningServer
 from palaver.protocol.frames import Push
+from support.waiting import is_marker, send_marker
 from wsclient import WsClient
 
 WAIT = 5.0  # seconds any single expected push may take
-QUIET = 0.3  # seconds a "nothing more arrives" check listens
 AT_ALL = "__kImSDK_MesssageAtALL__"
 TIP = "TIMGroupTipElem"
 TEXT = "TIMTextElem"
@@ -36,6 +36,7 @@ class Client(WsClient):
 
     def __init__(self, server: RunningServer, user: str) -> None:
         super().__init__(server.url, SDKAPPID, user, server.sig(user))
+        self.server = server
         self.backlog: list[Push] = []
         Client.opened.append(self)
 
@@ -98,12 +99,13 @@ class Client(WsClient):
         return message
 
     async def no(self, ev: str, where: Callable[[dict[str, Any]], bool] = lambda d: True) -> None:
-        """No push ``ev`` matching ``where`` arrives for a moment."""
-        await asyncio.sleep(QUIET)
-        for p in self.backlog + self.drain_pushes():
+        """No push ``ev`` matching ``where`` came: none before a marker message
+        sent now (what was pushed before would have come first)."""
+        text = await send_marker(self.server, self.user_id)
+        before = await self.pushes_before(lambda p: is_marker(p.ev, p.data, text))
+        for p in self.backlog + before:
             assert not (p.ev == ev and where(p.data)), p
-            if p not in self.backlog:
-                self.backlog.append(p)
+        self.backlog.extend(before)
 
     async def send(self, gid: str, text: str, **extra: Any) -> dict[str, Any]:
         """Send a group text; the message object of the response."""

@@ -18,9 +18,9 @@ import aiohttp
 from conftest import SDKAPPID, RunningServer
 from palaver.protocol.client import ClientSession
 from palaver.protocol.frames import Push, Response
+from support.waiting import is_marker, send_marker
 
 TIMEOUT = 10.0  # seconds any single wait may take (a bound, not a pause: a busy machine needs room)
-QUIET = 0.3  # seconds a "nothing else arrives" check listens
 
 NEED_CONFIRM = "AllowType_Type_NeedConfirm"
 DENY_ANY = "AllowType_Type_DenyAny"
@@ -98,9 +98,11 @@ class Client:
         return got
 
     async def quiet(self) -> None:
-        """Nothing more is pushed for a moment."""
-        await asyncio.sleep(QUIET)
-        assert self.pushes.empty(), [self.pushes.get_nowait() for _ in range(self.pushes.qsize())]
+        """Nothing more is pushed: a marker message sent now is the next push
+        (anything pushed before would have come first)."""
+        text = await send_marker(self.server, self.user)
+        p = await self.next_push()
+        assert is_marker(p.ev, p.data, text), p
 
     async def logout(self) -> None:
         await self.ok("logout")

@@ -390,6 +390,37 @@ class WsClient:
                 out.append(message)
         return out
 
+    async def pushes_before(
+        self, match: Callable[[Push], bool], *, within: float = TIMEOUT
+    ) -> list[Push]:
+        """Read pushes until one satisfies ``match`` (a marker sent after the
+        action under test); the pushes that came before it. This is how a test
+        shows that something did *not* arrive: it would have come first.
+
+        Raises:
+            TimeoutError: no matching push in ``within`` seconds.
+        """
+        out: list[Push] = []
+        deadline = time.monotonic() + within
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise TimeoutError(f"{self.user_id}: no marker; got {out}")
+            push = await asyncio.wait_for(self.pushes.get(), left)
+            if match(push):
+                return out
+            out.append(push)
+
+    async def before_message(
+        self, message: dict[str, Any], *, within: float = TIMEOUT
+    ) -> list[Push]:
+        """:meth:`pushes_before` the push of ``message`` (a message object, as a
+        send returned it): what this client got before that message."""
+        return await self.pushes_before(
+            lambda p: p.ev == "MESSAGE_RECEIVED" and p.data["message"]["ID"] == message["ID"],
+            within=within,
+        )
+
     def drain_pushes(self) -> list[Push]:
         """Every push queued now, without waiting."""
         out = []

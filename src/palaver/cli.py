@@ -16,31 +16,30 @@ Secret keys are never printed or logged, except by ``app show --show-key``.
 from __future__ import annotations
 
 import asyncio
-import functools
 import logging
 import secrets
 import shlex
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, NoReturn, TypeVar
+from typing import Any, TypeVar
 
 import click
 import orjson
 from pydantic import ValidationError
-from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+from sqlalchemy.exc import SQLAlchemyError
 
 from palaver import __version__
+from palaver.cli_common import SettingsSource, _console, _fail, safe_url, settings_options
+from palaver.cli_ops import register_ops
 from palaver.cli_usersig import usersig
 from palaver.demo import prepare_demo
 from palaver.errors import Code, ImError
 from palaver.services.apps import DEFAULT_ADMIN, App, AppService, AppSettings
-from palaver.settings import Settings, SettingsError
+from palaver.services.search import SearchService
+from palaver.settings import Settings
 from palaver.storage import Database
 from palaver.usersig import DEFAULT_EXPIRE, gen_usersig_v2
 
@@ -53,90 +52,8 @@ R = TypeVar("R")
 DEFAULT_DATA_DIR = Path("palaver-data")
 
 
-def _console() -> Console:
-    """A rich console on the current stdout (made per call, so test runners can capture it)."""
-    return Console(highlight=False)
-
-
-def _fail(message: str, code: int = 1) -> NoReturn:
-    """Print ``message`` on stderr and exit with ``code``."""
-    click.echo(message, err=True)
-    raise click.exceptions.Exit(code)
-
-
-def safe_url(url: str) -> str:
-    """``url`` with any password masked, fit for logs and terminal output."""
-    try:
-        return make_url(url).render_as_string(hide_password=True)
-    except ArgumentError:
-        return url.split(":", 1)[0] + ":<unparsed URL>"
-
-
 def _iso(t: int) -> str:
     return datetime.fromtimestamp(t, UTC).strftime("%Y-%m-%d %H:%M:%SZ")
-
-
-# --- settings options shared by serve, demo and app -------------------------------------------
-
-
-@dataclass(frozen=True)
-class SettingsSource:
-    """The storage options a command was given; :meth:`load` turns them into settings."""
-
-    config_file: Path | None = None
-    data_dir: Path | None = None
-    database_url: str | None = None
-
-    def load(self, **overrides: Any) -> Settings:
-        """Settings from these options plus ``overrides``; a bad setting exits 2."""
-        try:
-            return Settings.load(
-                self.config_file,
-                data_dir=self.data_dir,
-                database_url=self.database_url,
-                **overrides,
-            )
-        except SettingsError as exc:
-            _fail(f"error: {exc}", 2)
-
-
-def settings_options(fn: Callable[..., R]) -> Callable[..., R]:
-    """Add ``--data-dir``, ``--database-url`` and ``--config``, passed on as ``source``."""
-
-    @functools.wraps(fn)
-    def wrapper(
-        *args: Any,
-        data_dir: Path | None,
-        database_url: str | None,
-        config_file: Path | None,
-        **kwargs: Any,
-    ) -> R:
-        source = SettingsSource(config_file, data_dir, database_url)
-        return fn(*args, source=source, **kwargs)
-
-    options = [
-        click.option(
-            "--config",
-            "config_file",
-            type=click.Path(dir_okay=False, path_type=Path),
-            help="TOML settings file (default: $PALAVER_CONFIG).",
-        ),
-        click.option(
-            "--database-url",
-            metavar="URL",
-            help="SQLAlchemy URL, e.g. postgresql+asyncpg://user@host/db "
-            "(default: $PALAVER_DATABASE_URL, else SQLite in the data folder).",
-        ),
-        click.option(
-            "--data-dir",
-            type=click.Path(file_okay=False, path_type=Path),
-            help="Data folder for the SQLite database (default: $PALAVER_DATA_DIR or ./palaver-data).",
-        ),
-    ]
-    decorated: Callable[..., R] = wrapper
-    for option in options:
-        decorated = option(decorated)
-    return decorated
 
 
 def _with_apps(settings: Settings, work: Callable[[AppService], Awaitable[T]]) -> T:
@@ -145,12 +62,17 @@ def _with_apps(settings: Settings, work: Callable[[AppService], Awaitable[T]]) -
     An :class:`ImError` prints ``error <code>: <info>`` and exits 1; a database
     that cannot be opened prints ``error: ...`` and exits 1.
     """
+    return _with_db(settings, lambda db: work(AppService(db)))
+
+
+def _with_db(settings: Settings, work: Callable[[Database], Awaitable[T]]) -> T:
+    """Like :func:`_with_apps`, with the (migrated) database itself."""
 
     async def go() -> T:
         db = Database.for_cli(settings.effective_database_url)
         try:
             await db.migrate()
-            return await work(AppService(db))
+            return await work(db)
         finally:
             await db.close()
 
@@ -162,7 +84,28 @@ def _with_apps(settings: Settings, work: Callable[[AppService], Awaitable[T]]) -
         _fail(f"error: database {safe_url(settings.effective_database_url)}: {exc}")
 
 
+class JsonLogFormatter(logging.Formatter):
+    """One JSON object per line (``log_format = "json"``): ``ts`` (ISO 8601, UTC),
+    ``level``, ``logger``, ``msg`` and, for an exception, ``exc``."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        line: dict[str, Any] = {
+            "ts": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "logger": record.name,
+            "msg": record.getMessage(),
+        }
+        if record.exc_info:
+            line["exc"] = self.formatException(record.exc_info)
+        return orjson.dumps(line).decode()
+
+
 def _configure_logging(settings: Settings) -> None:
+    if settings.log_format == "json":
+        handler = logging.StreamHandler()
+        handler.setFormatter(JsonLogFormatter())
+        logging.basicConfig(level=settings.log_level, handlers=[handler])
+        return
     logging.basicConfig(
         level=settings.log_level,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
@@ -194,6 +137,7 @@ def palaver() -> None:
 
 
 palaver.add_command(usersig)
+register_ops(palaver)
 
 
 @palaver.command()
@@ -217,10 +161,14 @@ def _key_kinds(a: App) -> str:
     return "/".join(kinds) or "none"
 
 
+#: per-app settings shown as "set (hidden)", never their value
+SECRET_SETTINGS = frozenset({"callback_token"})
+
+
 def _app_table(a: App, show_key: bool) -> Table:
     table = Table(title=f"App {a.sdkappid}", title_justify="left")
     table.add_column("Setting", style="bold")
-    table.add_column("Value")
+    table.add_column("Value", overflow="fold")
     table.add_column("Meaning", style="dim")
     table.add_row("sdkappid", str(a.sdkappid), "")
     table.add_row("admins", escape(", ".join(a.admins)), "REST API callers")
@@ -235,6 +183,10 @@ def _app_table(a: App, show_key: bool) -> Table:
     for name, info in AppSettings.model_fields.items():
         value = values[name]
         shown = str(value).lower() if isinstance(value, bool) else str(value)
+        if name in SECRET_SETTINGS and value:
+            shown = "set (hidden)"
+        elif isinstance(value, list | dict):
+            shown = orjson.dumps(value).decode()
         table.add_row(name, escape(shown), escape(info.description or ""))
     return table
 
@@ -361,11 +313,11 @@ def app_set(sdkappid: int, assignments: tuple[str, ...], source: SettingsSource)
             known = ", ".join(AppSettings.model_fields)
             _fail(f"error 70402: unknown setting {key!r}; settings: {known}")
         value = value.strip()
-        if value.startswith("{"):  # an object setting, e.g. group_member_limits={"Public": 500}
+        if value.startswith(("{", "[")):  # JSON, e.g. group_member_limits={"Public": 500}
             try:
                 changes[key] = orjson.loads(value)
             except orjson.JSONDecodeError:
-                _fail(f"error 70402: setting {key!r}: not a JSON object")
+                _fail(f"error 70402: setting {key!r}: not valid JSON")
         else:
             changes[key] = value
     try:  # the service validates too; this gives one short line per bad value
@@ -437,6 +389,71 @@ def _client_base_url(settings: Settings) -> str:
     return f"http://{host}:{settings.port}"
 
 
+# --- words (content moderation) -----------------------------------------------------------
+
+
+@palaver.group()
+def words() -> None:
+    """An app's sensitive words (content moderation; REST ``openim_dirty_words``)."""
+
+
+async def _words_do(db: Database, sdkappid: int, op: str, items: tuple[str, ...], mode: str) -> Any:
+    from palaver.services.moderation import ModerationService
+
+    found = await _get_app(AppService(db), sdkappid)
+    moderation = ModerationService(db)
+    if op == "add":
+        return await moderation.add(found, items, mode)
+    if op == "delete":
+        return await moderation.delete(found, items)
+    return await moderation.words(found)
+
+
+@words.command("list")
+@click.argument("sdkappid", type=int)
+@settings_options
+def words_list(sdkappid: int, source: SettingsSource) -> None:
+    """List the app's sensitive words (normalised) and their modes."""
+    pairs = _with_db(source.load(), lambda db: _words_do(db, sdkappid, "list", (), ""))
+    out = _console()
+    if not pairs:
+        out.print(f"App {sdkappid} has no sensitive words; add some with: palaver words add")
+        return
+    table = Table()
+    table.add_column("Word")
+    table.add_column("Mode")
+    for word, mode in pairs:
+        table.add_row(escape(word), mode)
+    out.print(table)
+
+
+@words.command("add")
+@click.argument("sdkappid", type=int)
+@click.argument("items", nargs=-1, required=True, metavar="WORD...")
+@click.option(
+    "--mode",
+    type=click.Choice(["block", "replace"]),
+    default="block",
+    show_default=True,
+    help="block: the sender gets error 80001; replace: the word is starred.",
+)
+@settings_options
+def words_add(sdkappid: int, items: tuple[str, ...], mode: str, source: SettingsSource) -> None:
+    """Add sensitive words (a word already there takes the new mode)."""
+    added = _with_db(source.load(), lambda db: _words_do(db, sdkappid, "add", items, mode))
+    _console().print(f"App {sdkappid}: {len(added)} word(s) in {mode} mode")
+
+
+@words.command("delete")
+@click.argument("sdkappid", type=int)
+@click.argument("items", nargs=-1, required=True, metavar="WORD...")
+@settings_options
+def words_delete(sdkappid: int, items: tuple[str, ...], source: SettingsSource) -> None:
+    """Delete sensitive words."""
+    n = _with_db(source.load(), lambda db: _words_do(db, sdkappid, "delete", items, ""))
+    _console().print(f"App {sdkappid}: {n} word(s) deleted")
+
+
 @palaver.command()
 @click.option("--host", help="Address to listen on (default: 127.0.0.1).")
 @click.option("--port", type=int, help="TCP port (default: 8080).")
@@ -492,6 +509,35 @@ def demo(host: str | None, port: int | None, source: SettingsSource) -> None:
     out.file.flush()
     _configure_logging(settings)
     _serve(settings)
+
+
+@palaver.group()
+def search() -> None:
+    """The message search index (docs/search.md)."""
+
+
+@search.command("rebuild")
+@settings_options
+def search_rebuild(source: SettingsSource) -> None:
+    """Index every stored message again (after an upgrade or a restore).
+
+    One transaction: searches keep answering from the old index until it commits.
+    """
+    settings = source.load()
+
+    async def go() -> int:
+        db = Database.for_cli(settings.effective_database_url)
+        try:
+            await db.migrate()
+            return await SearchService(db).rebuild()
+        finally:
+            await db.close()
+
+    try:
+        n = asyncio.run(go())
+    except (OSError, SQLAlchemyError) as exc:
+        _fail(f"error: database {safe_url(settings.effective_database_url)}: {exc}")
+    _console().print(f"Indexed {n} messages.")
 
 
 def main() -> None:

@@ -27,6 +27,19 @@ class Code(IntEnum):
     # client SDK
     ERR_SDK_NOT_LOGGED_IN = 6014
     ERR_INVALID_PARAMETERS = 6017
+    # media uploads: the web SDK's codes (@tencentcloud/chat 3.6.6 error table,
+    # V2TIMErrorCode.h ERR_FILE_TRANS_*)
+    MSG_F_IS_EMPTY = 2108
+    MSG_I_TYPES_LIMIT = 2252
+    MSG_I_SIZE_LIMIT = 2253
+    MSG_A_SIZE_LIMIT = 2301
+    MSG_V_SIZE_LIMIT = 2351
+    MSG_V_TYPES_LIMIT = 2352
+    MSG_F_UPLOAD_FAIL = 2400
+    MSG_F_SIZE_LIMIT = 2402
+    ERR_FILE_TRANS_AUTH_FAILED = 6006
+    ERR_FILE_TRANS_UPLOAD_FAILED = 6008
+    ERR_FILE_TRANS_DOWNLOAD_FAILED = 6009
     # groups (group_open_http_svc)
     ERR_SVR_GROUP_INTERNAL_ERROR = 10002
     ERR_SVR_GROUP_API_NAME_ERROR = 10003
@@ -82,6 +95,8 @@ class Code(IntEnum):
     ERR_SVR_CONV_INVALID_PARAMETERS = 50002
     # common REST
     ERR_SVR_COMM_INVALID_HTTP_URL = 60002
+    #: cloud search: bad keywords, count or cursor (the SDK's ``SearchParamsError``)
+    ERR_SVR_SEARCH_INVALID_PARAMETERS = 27003
     ERR_SVR_COMM_REQ_JSON_PARSE_FAILED = 60003
     ERR_SVR_COMM_INVALID_ACCOUNT = 60004
     ERR_SVR_COMM_INVALID_SDKAPPID = 60006
@@ -126,6 +141,17 @@ class Code(IntEnum):
 #: Meaning of the codes Palaver returns, as Tencent documents them.
 CODE_MEANINGS: dict[int, str] = {
     0: "OK",
+    2108: "the file is empty",
+    2252: "not an image of a supported type (JPG, GIF, PNG, BMP, WebP)",
+    2253: "the image is larger than the app's limit",
+    2301: "the voice message is larger than the app's limit",
+    2351: "the video is larger than the app's limit",
+    2352: "not a video of a supported type (MP4, MOV, WebM)",
+    2400: "the file upload failed",
+    2402: "the file is larger than the app's limit",
+    6006: "upload not authorised (bad or expired UserSig or upload ticket)",
+    6008: "the file could not be stored (storage full or unavailable); retry later",
+    6009: "the file does not exist (or is not stored yet)",
     6012: "(web/IM SDK) request timeout. Not in the header I read: unconfirmed",
     6013: "SDK not initialised",
     6014: "not logged in, or kicked",
@@ -300,3 +326,8 @@ class ImError(Exception):
 
 class UserSigError(ImError):
     """A UserSig failed to verify (70001, 70003, 70009, 70013, 70014, 70016...)."""
+
+
+class StoreUnavailable(Exception):
+    """The file store cannot take or give bytes now (disk full, I/O error, object
+    store down); the media service answers 6008."""

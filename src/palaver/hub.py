@@ -16,22 +16,50 @@ from palaver.realtime.backends import Backends, open_backends
 from palaver.realtime.catch_up import CatchUp
 from palaver.realtime.notifier import Notifier
 from palaver.realtime.registry import Registry
+from palaver.realtime.webhook import HttpCallbackTransport
 from palaver.services.accounts import AccountService
 from palaver.services.admission import LoginGate
 from palaver.services.apps import AppService
+from palaver.services.callbacks import CallbackService
 from palaver.services.conversations import ConversationService
 from palaver.services.groups import GroupServices
+from palaver.services.media import MediaService
 from palaver.services.messages import MessageService
-from palaver.services.ports import Clock, SystemClock
+from palaver.services.moderation import ModerationService
+from palaver.services.ports import Clock, FileStore, SystemClock
 from palaver.services.profiles import ProfileService
+from palaver.services.search import SearchService
+from palaver.services.send_rules import SendRules
 from palaver.services.sessions import SessionService
 from palaver.services.sns import SnsServices
 from palaver.settings import Settings
+from palaver.stats import NodeStats
 from palaver.storage import Database
 from palaver.storage import events as ev_store
+from palaver.storage.files import LocalFileStore
 from palaver.storage.writer import MessageWriter
 
 log = logging.getLogger("palaver.hub")
+
+
+def open_file_store(settings: Settings) -> FileStore:
+    """The media file store the settings name: ``data_dir/media`` on the local disk, or
+    an S3-compatible bucket (staging and a download cache in ``data_dir/media``)."""
+    root = settings.data_dir / "media"
+    if settings.media_store == "s3":
+        from palaver.storage.s3 import S3FileStore
+
+        secret = settings.s3_secret_key.get_secret_value() if settings.s3_secret_key else None
+        return S3FileStore(
+            root,
+            settings.s3_bucket,
+            endpoint_url=settings.s3_endpoint_url,
+            region=settings.s3_region,
+            access_key=settings.s3_access_key,
+            secret_key=secret,
+            prefix=settings.s3_prefix,
+        )
+    return LocalFileStore(root)
 
 
 class Hub:
@@ -55,28 +83,53 @@ class Hub:
         self.settings = settings
         self.db = db
         self.clock = clock or SystemClock()
+        #: this node's running figures (``/metrics``)
+        self.stats = NodeStats()
         b = backends or open_backends(settings)
+        self.backends = b
         self.fanout, self.presence = b.fanout, b.presence
         # real-time: the fan-out sink, and the Publisher port services call
-        self.registry = Registry(self.fanout, self.presence, settings.heartbeat_timeout)
+        self.registry = Registry(self.fanout, self.presence, settings.heartbeat_timeout, self.stats)
         self.notifier = Notifier(self.fanout)
         self.catch_up = CatchUp(db)
         b.bind_resync(self.registry.resync_all)
         # services, each after what it needs
         publisher = self.notifier
-        self.writer = MessageWriter(db)
+        self.writer = MessageWriter(db, stats=self.stats)
         self.apps = AppService(db)
+        self.callbacks = CallbackService(
+            db,
+            self.apps,
+            HttpCallbackTransport(),
+            self.clock,
+            retry_base=settings.callback_retry_base,
+            retry_max=settings.callback_retry_max,
+            concurrency=settings.callback_concurrency,
+            activity=lambda: self.writer.submitted,
+        )
+        self.moderation = ModerationService(db)
+        rules = SendRules(self.moderation, self.callbacks)
         self.accounts = AccountService(db, publisher, self.presence)
-        self.profiles = ProfileService(db, publisher)
+        self.profiles = ProfileService(db, publisher, self.moderation)
         self.sns = SnsServices(db, publisher)
         self.messages = MessageService(
-            db, self.writer, self.accounts, self.sns.checks, publisher, self.clock
+            db, self.writer, self.accounts, self.sns.checks, publisher, self.clock, rules
         )
         self.groups = GroupServices(
-            db, self.writer, self.accounts, publisher, self.presence, self.registry, self.clock
+            db,
+            self.writer,
+            self.accounts,
+            publisher,
+            self.presence,
+            self.registry,
+            self.clock,
+            rules,
+            self.moderation,
         )
+        self.search = SearchService(db)
         self.conversations = ConversationService(db, self.groups.reads, publisher)
         self.sessions = SessionService(db, self.apps, self.accounts, self.groups.reads, publisher)
+        self.media = MediaService(db, open_file_store(settings), self.clock)
         #: admission control of both client protocols' logins (issue 20)
         self.login_gate = LoginGate(settings.login_concurrency, settings.login_queue)
         #: connections whose end is being handled at once: when thousands drop
@@ -93,12 +146,14 @@ class Hub:
         await hub.fanout.start()
         await hub.presence.start()
         hub.registry.start(interval=min(5.0, settings.heartbeat_timeout / 3))
+        hub.callbacks.start()  # delivers what was pending when the node stopped
         return hub
 
     async def maintain(self, interval: float = 3600.0) -> None:
         """Run periodic upkeep until cancelled: purge messages past their app's
-        retention, live-room (AVChatRoom) messages past their window, and stream
-        events older than ``event_retention_days``.
+        retention, live-room (AVChatRoom) messages past their window, uploads that no
+        message names any more (and their files), and stream events older than
+        ``event_retention_days``.
 
         Args:
             interval: seconds between two passes.
@@ -112,6 +167,12 @@ class Hub:
                 purged = await self.groups.live_rooms.purge_history(apps)
                 if purged:
                     log.info("purged %d live-room messages past their window", purged)
+                for app in apps:
+                    dropped = await self.media.collect_garbage(app)
+                    if dropped:
+                        log.info(
+                            "deleted %d uploads of app %d that nothing names", dropped, app.sdkappid
+                        )
                 horizon = int(time.time()) - self.settings.event_retention_days * 86400
                 async with self.db.write() as conn:
                     dropped = await ev_store.purge_before(conn, horizon)
@@ -122,9 +183,12 @@ class Hub:
             await asyncio.sleep(interval)
 
     async def close(self) -> None:
-        """Close client connections, commit pending writes, close the database."""
+        """Close client connections, commit pending writes, stop delivering
+        callbacks (pending ones stay stored), close the database."""
         await self.registry.close()
         await self.writer.close()
+        await self.media.close()
+        await self.callbacks.close()
         await self.presence.close()
         await self.fanout.close()
         await self.db.close()

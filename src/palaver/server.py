@@ -11,11 +11,12 @@ from collections.abc import AsyncIterator
 
 from aiohttp import web
 
-from palaver.api import tencent
+from palaver.api import media, ops, tencent
 from palaver.api.rest import RestApi
 from palaver.api.web import add_routes, security_headers
 from palaver.api.ws import WebSocketEndpoint
 from palaver.hub import Hub
+from palaver.metrics import Monitor
 from palaver.settings import Settings
 
 log = logging.getLogger("palaver.server")
@@ -85,7 +86,10 @@ class PacedSite(web.BaseSite):
 def build_app(hub: Hub) -> web.Application:
     """The aiohttp application for a hub: ``/v4/{service}/{command}`` (REST), ``/ws``
     (Palaver's clients), ``/binfo`` (Tencent's SDK, see :mod:`palaver.api.tencent`),
-    ``/`` (chat UI), ``/sdk/palaver-chat.js`` and ``/healthz``."""
+    ``/media/...`` (uploads and downloads, :mod:`palaver.api.media`), ``/`` (chat UI),
+    ``/sdk/palaver-chat.js``, ``/healthz``, ``/readyz`` and, with ``metrics_token`` set
+    and no ``metrics_port``, ``/metrics`` (:mod:`palaver.api.ops`).
+    The node's :class:`~palaver.metrics.Monitor` is ``app[ops.MONITOR_KEY]``."""
     app = web.Application(
         client_max_size=hub.settings.rest_max_body_bytes, middlewares=[security_headers]
     )
@@ -95,19 +99,22 @@ def build_app(hub: Hub) -> web.Application:
     app.router.add_route("GET", "/v4/{service}/{command}", rest.handle)
     app.router.add_get("/ws", WebSocketEndpoint(hub).handle)
     tencent.add_routes(app, hub)
+    media.add_routes(app, hub)
 
-    async def healthz(_: web.Request) -> web.Response:
-        return web.json_response({"status": "ok"})
-
-    app.router.add_get("/healthz", healthz)
+    monitor = Monitor(hub, timeout=hub.settings.readiness_timeout)
+    on_main = hub.settings.metrics_port is None and hub.settings.metrics_token is not None
+    ops.add_routes(app, monitor, hub.settings, metrics=on_main)
     add_routes(app, hub)
 
     async def maintenance(_: web.Application) -> AsyncIterator[None]:
-        task = asyncio.create_task(hub.maintain())
+        await monitor.check()
+        tasks = [asyncio.create_task(hub.maintain()), asyncio.create_task(monitor.run())]
         yield
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
+        for task in tasks:
+            task.cancel()
+        for task in tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
 
     app.cleanup_ctx.append(maintenance)
 
@@ -121,7 +128,8 @@ def build_app(hub: Hub) -> web.Application:
 async def serve(settings: Settings, *, ready: asyncio.Event | None = None) -> None:
     """Run a node until cancelled: open the hub, listen on ``settings.host:port``."""
     hub = await Hub.open(settings)
-    runner = web.AppRunner(build_app(hub), access_log=None)
+    app = build_app(hub)
+    runner = web.AppRunner(app, access_log=None)
     await runner.setup()
     # A deep accept queue, drained a batch per iteration: when every client
     # reconnects at once (a restart), a short queue drops SYNs (the clients wait
@@ -130,6 +138,17 @@ async def serve(settings: Settings, *, ready: asyncio.Event | None = None) -> No
     site = PacedSite(runner, settings.host, settings.port, backlog=settings.listen_backlog)
     await site.start()
     log.info("Palaver listening on http://%s:%s", settings.host, settings.port)
+    runners = [runner]
+    if settings.metrics_port is not None:
+        ops_runner = web.AppRunner(
+            ops.build_ops_app(app[ops.MONITOR_KEY], settings), access_log=None
+        )
+        await ops_runner.setup()
+        await web.TCPSite(
+            ops_runner, settings.metrics_host, settings.metrics_port, reuse_address=True
+        ).start()
+        runners.append(ops_runner)
+        log.info("metrics on http://%s:%s/metrics", settings.metrics_host, settings.metrics_port)
     if ready is not None:
         ready.set()
     stop = asyncio.Event()
@@ -140,7 +159,8 @@ async def serve(settings: Settings, *, ready: asyncio.Event | None = None) -> No
         await stop.wait()
         log.info("Palaver stopping")
     finally:
-        await runner.cleanup()
+        for r in reversed(runners):
+            await r.cleanup()
         await hub.close()
 
 

@@ -18,7 +18,7 @@ import os
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import Field, ValidationError
+from pydantic import Field, SecretStr, ValidationError
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -47,6 +47,27 @@ class Settings(BaseSettings):
         description="SQLAlchemy URL; default sqlite+aiosqlite:///<data_dir>/palaver.db. "
         "PostgreSQL: postgresql+asyncpg://user@host/db",
     )
+
+    public_url: str | None = Field(
+        None,
+        description="the address clients reach this server at (https://im.example.com), "
+        "used in media URLs; default: the scheme and Host of each request",
+    )
+
+    # Media (docs/media.md)
+    media_store: Literal["local", "s3"] = Field(
+        "local", description="where uploads go: data_dir/media, or an S3-compatible bucket"
+    )
+    s3_bucket: str = Field("palaver-media", description="the bucket (media_store = 's3')")
+    s3_endpoint_url: str | None = Field(
+        None, description="the S3-compatible service, e.g. http://127.0.0.1:9000; default AWS"
+    )
+    s3_region: str = Field("us-east-1", description="the bucket's region")
+    s3_access_key: str | None = Field(
+        None, description="default: botocore's sources (AWS_ACCESS_KEY_ID, ...)"
+    )
+    s3_secret_key: SecretStr | None = Field(None, description="never logged or shown")
+    s3_prefix: str = Field("media/", description="prepended to every object key")
 
     # Fan-out between nodes
     fanout: Literal["local", "redis"] = Field("local", description="in-process or Redis pub/sub")
@@ -81,7 +102,38 @@ class Settings(BaseSettings):
         30, ge=1, description="days a client may stay away and still resume from its cursor"
     )
 
+    # Callbacks to app backends (docs/callbacks.md); each app sets its URL and commands
+    callback_retry_base: float = Field(
+        1.0, gt=0, description="seconds before an after-callback's first retry (doubles each try)"
+    )
+    callback_retry_max: float = Field(
+        300.0, gt=0, description="longest wait between two tries of an after-callback, seconds"
+    )
+    callback_concurrency: int = Field(
+        16, ge=1, le=1024, description="conversations whose callbacks are delivered at once"
+    )
+
+    # Operations (docs/deploy.md, "Watching Palaver")
+    metrics_token: str | None = Field(
+        None,
+        description="bearer token /metrics requires (Authorization: Bearer <token>); "
+        "without it and without metrics_port, /metrics is off",
+    )
+    metrics_host: str = Field("127.0.0.1", description="address of the metrics listener")
+    metrics_port: int | None = Field(
+        None,
+        ge=0,
+        le=65535,
+        description="serve /metrics (and /healthz, /readyz) on this separate port only",
+    )
+    readiness_timeout: float = Field(
+        2.0, gt=0, description="seconds /readyz waits for the database and Redis"
+    )
+
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    log_format: Literal["text", "json"] = Field(
+        "text", description="log lines as text, or as one JSON object per line"
+    )
 
     @property
     def effective_database_url(self) -> str:

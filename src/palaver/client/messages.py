@@ -8,6 +8,7 @@ import time
 from collections.abc import Iterable
 from typing import Any
 
+from palaver.client import media
 from palaver.client._processor import Processor, PushHandler
 from palaver.client.constants import EVENT, TYPES
 from palaver.client.conversation_list import read_receipts
@@ -20,7 +21,7 @@ from palaver.client.models import (
     MessageListResult,
 )
 from palaver.errors import ImError
-from palaver.protocol.objects import payload_to_element
+from palaver.protocol.objects import element_to_payload, payload_to_element
 
 UINT32 = 1 << 32
 MAX_PAGE = 15  # getMessageList's cap, as Tencent's SDK clamps it
@@ -101,6 +102,40 @@ class MessageManager(Processor):
             cloud_custom_data=cloud_custom_data or "",
             need_read_receipt=need_read_receipt,
         )
+
+    def _create_upload(
+        self,
+        msg_type: str,
+        to: str,
+        conversation_type: str,
+        payload: dict[str, Any],
+        on_progress: media.Progress | None,
+        cloud_custom_data: str | None,
+        need_read_receipt: bool,
+    ) -> Message:
+        """A media message whose file :meth:`send_message` uploads first."""
+        pending = media.pending(msg_type, payload, on_progress)
+        message = self._create(
+            msg_type, to, conversation_type, {}, cloud_custom_data, need_read_receipt
+        )
+        message.pending_file = pending
+        return message
+
+    async def _upload(self, message: Message) -> None:
+        """Upload the message's file and fill in its element (URL, sizes, UUID)."""
+        assert self._http is not None
+        answer = await media.upload(
+            self._http,
+            self.server,
+            self.sdk_app_id,
+            self._user_id,
+            self._user_sig,
+            message.pending_file,
+        )
+        element = answer["MsgBody"][0]
+        message.msg_body = [element]
+        message.payload = element_to_payload(element)
+        message.pending_file = None
 
     def create_text_message(
         self,
@@ -207,14 +242,27 @@ class MessageManager(Processor):
         payload: dict[str, Any],
         cloud_custom_data: str | None = None,
         need_read_receipt: bool = False,
+        on_progress: media.Progress | None = None,
     ) -> Message:
-        """An unsent image message, by URL (uploads do not exist yet).
+        """An unsent image message: a file to upload, or an image by URL.
 
-        ``payload``: Tencent's received shape ``{"uuid", "imageFormat",
-        "imageInfoArray": [{"type": 1|2|3, "size", "width", "height", "url"}]}``,
-        or the short form ``{"url", "width"?, "height"?, "size"? (bytes),
+        ``payload``: ``{"file": path | bytes | binary file, "fileName"?}`` (uploaded by
+        :meth:`send_message`, which fills in Tencent's three sizes; ``on_progress(f)``
+        sees the fraction sent, 0 < f <= 1); or Tencent's received shape ``{"uuid",
+        "imageFormat", "imageInfoArray": [{"type": 1|2|3, "size", "width", "height",
+        "url"}]}``; or the short form ``{"url", "width"?, "height"?, "size"? (bytes),
         "imageFormat"?}`` (one original-size image).
         """
+        if "file" in payload:
+            return self._create_upload(
+                TYPES.MSG_IMAGE,
+                to,
+                conversation_type,
+                payload,
+                on_progress,
+                cloud_custom_data,
+                need_read_receipt,
+            )
         if "imageInfoArray" not in payload and "url" in payload:
             info = {"type": 1, "url": payload["url"]}
             for k in ("size", "width", "height"):
@@ -237,9 +285,21 @@ class MessageManager(Processor):
         payload: dict[str, Any],
         cloud_custom_data: str | None = None,
         need_read_receipt: bool = False,
+        on_progress: media.Progress | None = None,
     ) -> Message:
-        """An unsent file message, by URL. ``payload``: ``{"fileUrl" (or "url"),
-        "fileName", "fileSize" (bytes), "uuid"?}``."""
+        """An unsent file message: ``payload`` ``{"file": path | bytes | binary file,
+        "fileName"?}`` (uploaded by :meth:`send_message`, ``on_progress`` as for images),
+        or by URL ``{"fileUrl" (or "url"), "fileName", "fileSize" (bytes), "uuid"?}``."""
+        if "file" in payload:
+            return self._create_upload(
+                TYPES.MSG_FILE,
+                to,
+                conversation_type,
+                payload,
+                on_progress,
+                cloud_custom_data,
+                need_read_receipt,
+            )
         if "fileUrl" not in payload and "url" in payload:
             payload = {
                 **{k: v for k, v in payload.items() if k != "url"},
@@ -257,9 +317,21 @@ class MessageManager(Processor):
         payload: dict[str, Any],
         cloud_custom_data: str | None = None,
         need_read_receipt: bool = False,
+        on_progress: media.Progress | None = None,
     ) -> Message:
-        """An unsent audio message, by URL. ``payload``: ``{"url", "second"
-        (duration, s), "size" (bytes), "uuid"?}``."""
+        """An unsent audio message: ``payload`` ``{"file": path | bytes | binary file}``
+        (uploaded by :meth:`send_message`; the server reads the duration), or by URL
+        ``{"url", "second" (duration, s), "size" (bytes), "uuid"?}``."""
+        if "file" in payload:
+            return self._create_upload(
+                TYPES.MSG_AUDIO,
+                to,
+                conversation_type,
+                payload,
+                on_progress,
+                cloud_custom_data,
+                need_read_receipt,
+            )
         return self._create(
             TYPES.MSG_AUDIO, to, conversation_type, payload, cloud_custom_data, need_read_receipt
         )
@@ -272,10 +344,22 @@ class MessageManager(Processor):
         payload: dict[str, Any],
         cloud_custom_data: str | None = None,
         need_read_receipt: bool = False,
+        on_progress: media.Progress | None = None,
     ) -> Message:
-        """An unsent video message, by URL. ``payload``: ``{"videoUrl" (or "url"),
-        "videoSecond" (s), "videoSize" (bytes), "videoFormat", "thumbUrl",
+        """An unsent video message: ``payload`` ``{"file": path | bytes | binary file}``
+        (MP4, MOV or WebM, uploaded by :meth:`send_message`), or by URL ``{"videoUrl"
+        (or "url"), "videoSecond" (s), "videoSize" (bytes), "videoFormat", "thumbUrl",
         "thumbWidth", "thumbHeight", ...}``."""
+        if "file" in payload:
+            return self._create_upload(
+                TYPES.MSG_VIDEO,
+                to,
+                conversation_type,
+                payload,
+                on_progress,
+                cloud_custom_data,
+                need_read_receipt,
+            )
         if "videoUrl" not in payload and "url" in payload:
             payload = {
                 **{k: v for k, v in payload.items() if k != "url"},
@@ -297,6 +381,10 @@ class MessageManager(Processor):
         Group messages (``conversation_type`` ``TYPES.CONV_GROUP``, ``to`` the
         group ID) go to every member; ``create_text_at_message`` mentions some.
 
+        A message made with a ``"file"`` is uploaded first (``on_progress`` sees it);
+        an upload failure fails the send with the upload's code (2253/2301/2351/2402
+        too large, 2252 not an image, 2352 not a video, 2108 empty, 6008 storage).
+
         On failure ``status`` becomes ``"fail"`` and ChatError is raised: the
         server's codes (20003 receiver not imported, 20007 blacklisted, 20009
         not friends, 20012 forbidden to send, 90002/80002 bad body; groups:
@@ -308,6 +396,12 @@ class MessageManager(Processor):
         self._require_login()
         if message.status == "success":
             raise ChatError(ERR_INVALID_PARAMETERS, "this message was sent already")
+        if message.pending_file is not None:
+            try:
+                await self._upload(message)
+            except ChatError:
+                message.status = "fail"
+                raise
         data: dict[str, Any] = {
             "to": message.to,
             "conversationType": message.conversation_type,

@@ -106,6 +106,8 @@ class Message:
     at_user_list: list[str] = field(default_factory=list)
     read_receipt_info: dict[str, int] = field(default_factory=dict)
     priority: str = "Normal"
+    #: a file to upload when the message is sent (``create_*_message`` with ``"file"``)
+    pending_file: Any = field(default=None, repr=False)
 
     @property
     def sender(self) -> str:

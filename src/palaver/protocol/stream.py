@@ -76,8 +76,6 @@ class StreamState(Generic[F]):
             held = self._pending.pop(self.delivered)
             if held is not None:
                 out.append(held)
-        for seq in [s for s in self._pending if s <= self.delivered]:
-            del self._pending[seq]
         if not complete or self._pending:
             return Step(out, catch_up=True)
         self.syncing = False

@@ -29,6 +29,21 @@ class Backends:
     presence: LocalPresence
     _redis: RedisFanout | None = None
 
+    @property
+    def clustered(self) -> bool:
+        """Whether this node shares fan-out and presence through Redis."""
+        return self._redis is not None
+
+    @property
+    def fanout_queue(self) -> int:
+        """Deliveries waiting to go out to other nodes (0 on one node)."""
+        return self._redis.outbox if self._redis is not None else 0
+
+    async def ping(self) -> None:
+        """Round-trip to Redis when clustered (nothing on one node); raises on failure."""
+        if self._redis is not None:
+            await self._redis.ping()
+
     def bind_resync(self, resync: Callable[[], None]) -> None:
         """Call ``resync`` whenever the fan-out may have lost live pushes."""
         if self._redis is not None:

@@ -36,6 +36,7 @@ from palaver.model.events import GroupEffect
 from palaver.protocol.frames import CLOSE_SLOW, Push
 from palaver.protocol.stream import StreamState
 from palaver.realtime.delivery import PALAVER, Codec, Outbound
+from palaver.stats import NodeStats
 
 log = logging.getLogger("palaver.connection")
 
@@ -160,6 +161,10 @@ class Connection:
     ) -> None:
         self.id = uuid.uuid4().hex
         self.codec = codec
+        #: the client protocol, a metrics label: ``palaver`` or ``tencent``
+        self.protocol = codec.name.split("-", 1)[0]
+        #: the node's figures (the registry sets them at login)
+        self.stats: NodeStats | None = None
         self.close_on_kick = close_on_kick
         self._opcode = 0x82 if codec.binary else 0x81
         self._msg_type = WSMsgType.BINARY if codec.binary else WSMsgType.TEXT
@@ -199,6 +204,17 @@ class Connection:
         _count_new_connection()
 
     # -- sending --------------------------------------------------------
+
+    @property
+    def client_ip(self) -> str:
+        """The peer's IP address ("" if unknown)."""
+        peer = self._transport.get_extra_info("peername") if self._transport else None
+        return str(peer[0]) if isinstance(peer, tuple) and peer else ""
+
+    @property
+    def queued(self) -> int:
+        """Frames waiting in this connection's send queue."""
+        return len(self._queue)
 
     def send_push(self, push: Outbound) -> None:
         """Send a push, encoded in this connection's protocol (once per protocol)."""
@@ -474,6 +490,8 @@ class Connection:
             return
         self.closed = True
         if code == CLOSE_SLOW:
+            if self.stats is not None:
+                self.stats.slow_drops += 1
             self._direct = None
             self._queue.clear()
             self._backlog = 0

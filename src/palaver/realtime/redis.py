@@ -205,6 +205,15 @@ class RedisFanout:
                 backoff = 0.05
                 del self._outbox[: len(batch)]
 
+    async def ping(self) -> None:
+        """Round-trip to Redis (``/readyz``); raises whatever redis-py raises."""
+        await self.redis.ping()
+
+    @property
+    def outbox(self) -> int:
+        """Deliveries waiting to be published to Redis."""
+        return len(self._outbox)
+
     async def _listen(self) -> None:
         backoff = 0.1
         while True:
@@ -261,17 +270,33 @@ class ClusterPresence(LocalPresence):
         self._key = f"palaver:presence:{node_id}"
         self._task: asyncio.Task[None] | None = None
         self._pending: set[asyncio.Task[Any]] = set()
+        self._last: dict[str, asyncio.Task[Any]] = {}  # the newest write of each field
 
     def _changed(self, app_id: int, user_id: str) -> None:
         field = f"{app_id}:{user_id}"
         platforms = self.platforms(app_id, user_id)
-        if platforms:
-            coro = self._redis.hset(self._key, field, ",".join(platforms))
-        else:
-            coro = self._redis.hdel(self._key, field)
-        task = asyncio.ensure_future(coro)
+        # Writes of one user go out one after the other: concurrent commands may
+        # take different pooled connections, and an older value must never land last.
+        previous = self._last.get(field)
+
+        async def write() -> None:
+            if previous is not None:
+                await asyncio.gather(previous, return_exceptions=True)
+            if platforms:
+                await self._redis.hset(self._key, field, ",".join(platforms))
+            else:
+                await self._redis.hdel(self._key, field)
+
+        task = asyncio.ensure_future(write())
+        self._last[field] = task
         self._pending.add(task)
-        task.add_done_callback(self._pending.discard)
+
+        def done(t: asyncio.Task[Any]) -> None:
+            self._pending.discard(t)
+            if self._last.get(field) is t:
+                del self._last[field]
+
+        task.add_done_callback(done)
 
     def connected(self, app_id: int, user_id: str, platform: str) -> None:
         super().connected(app_id, user_id, platform)

@@ -22,6 +22,7 @@ from palaver.realtime.connection import Connection, StreamItemWithEffect
 from palaver.realtime.delivery import Delivery, GroupFrame, Kick
 from palaver.realtime.fanout import Fanout
 from palaver.realtime.presence import LocalPresence
+from palaver.stats import NodeStats
 
 log = logging.getLogger("palaver.registry")
 
@@ -43,9 +44,17 @@ class Registry:
             a connection here needs them.
         presence: online state to keep up to date.
         heartbeat_timeout: seconds of silence after which a client is dropped.
+        stats: where logins, deliveries and slow-client drops are counted.
     """
 
-    def __init__(self, fanout: Fanout, presence: LocalPresence, heartbeat_timeout: float) -> None:
+    def __init__(
+        self,
+        fanout: Fanout,
+        presence: LocalPresence,
+        heartbeat_timeout: float,
+        stats: NodeStats | None = None,
+    ) -> None:
+        self.stats = stats or NodeStats()
         self._by_user: dict[tuple[int, str], dict[str, Connection]] = {}
         # connections following each group's stream (members online, live-room audiences)
         self._followers: dict[tuple[int, str], dict[str, Connection]] = {}
@@ -69,6 +78,8 @@ class Registry:
         so no live delivery falls between the read and the subscription)."""
         self._by_user.setdefault((conn.app_id, conn.user_id), {})[conn.id] = conn
         conn.on_follow = self._follow
+        conn.stats = self.stats
+        self.stats.logins[conn.protocol] += 1
         self._presence.connected(conn.app_id, conn.user_id, conn.platform)
         await self._fanout.watch(conn.app_id, conn.user_id)
 
@@ -114,6 +125,21 @@ class Registry:
         for conn in self:
             conn.resync()
 
+    def by_protocol(self) -> dict[str, int]:
+        """Logged-in connections on this node by protocol (``palaver``, ``tencent``)."""
+        counts: dict[str, int] = {}
+        for conn in self:
+            counts[conn.protocol] = counts.get(conn.protocol, 0) + 1
+        return counts
+
+    def users(self) -> int:
+        """Users with at least one logged-in connection on this node."""
+        return len(self._by_user)
+
+    def queued_frames(self) -> int:
+        """Frames waiting in this node's connection send queues (slow clients)."""
+        return sum(conn.queued for conn in self)
+
     def connections(self, app_id: int, user_id: str) -> list[Connection]:
         """This node's connections of a user."""
         return list(self._by_user.get((app_id, user_id), {}).values())
@@ -129,6 +155,7 @@ class Registry:
             if not followers:
                 return
             group, seq, push, origin = d.group_id, d.seq, d.push, d.origin
+            self.stats.delivered += len(followers)
             for conn in list(followers.values()):
                 if seq is None:
                     conn.send_push(push)
@@ -138,6 +165,7 @@ class Registry:
         conns = self._by_user.get((d.app_id, d.user_id))
         if not conns:
             return
+        self.stats.delivered += len(conns)
         for conn in list(conns.values()):
             if isinstance(d, Kick):
                 if conn.id != d.origin and (d.platform is None or conn.platform == d.platform):

@@ -14,6 +14,7 @@ from palaver.services.profiles import check_value
 from palaver.storage import Database, Tx
 from palaver.storage import accounts as store
 from palaver.storage import profiles as profile_store
+from palaver.storage import userdata as userdata_store
 
 if TYPE_CHECKING:
     from palaver.services.apps import App
@@ -98,11 +99,24 @@ class AccountService:
 
     async def delete(self, app: App, user_ids: Iterable[str]) -> dict[str, int]:
         """Delete accounts and close their connections (``KICKED_OUT``
-        ``REST_API_Kick``); returns UserID -> result code (0 ok, 70107 not found)."""
+        ``REST_API_Kick``); returns UserID -> result code (0 ok, 70107 not found).
+
+        What goes with the account is the app's ``account_delete_mode``:
+        ``tencent`` (profile and relations; messages and the rest stay),
+        ``erase`` or ``erase_redact`` (everything only the user has, and with
+        ``erase_redact`` the bodies of the messages the user sent: see
+        :mod:`palaver.services.userdata`)."""
         result: dict[str, int] = {}
+        mode = app.settings.account_delete_mode
         async with self._db.write() as conn:
             for u in user_ids:
-                ok = await store.delete_account(conn, app.sdkappid, u)
+                if mode == "tencent":
+                    ok = await store.delete_account(conn, app.sdkappid, u)
+                else:
+                    done = await userdata_store.erase(
+                        conn, app.sdkappid, u, redact=mode == "erase_redact"
+                    )
+                    ok = bool(done.get("accounts"))
                 result[u] = 0 if ok else 70107
                 self._kicked.drop((app.sdkappid, u))
                 self._known.discard((app.sdkappid, u))

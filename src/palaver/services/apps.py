@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from palaver import usersig
 from palaver.errors import Code, ImError, UserSigError
+from palaver.model import callbacks as cb
 from palaver.services.cache import TTLCache
 from palaver.storage import Database
 from palaver.storage import apps as store
@@ -62,9 +63,74 @@ class AppSettings(BaseModel):
                 raise ValueError(f"the {gtype} limit must be at least 1")
         return v
 
+    media_limits_mb: dict[str, int] = Field(
+        default_factory=dict,
+        description='largest upload per media kind in MB, e.g. {"image": 10}; kinds left out '
+        "keep Tencent's limits (image 20, sound 20, file 100, video 100)",
+    )
+    media_quota_mb: int = Field(
+        0, ge=0, description="MB of uploads the app may keep in all (2400 past it); 0 = unlimited"
+    )
+
+    @field_validator("media_limits_mb")
+    @classmethod
+    def _media_limits(cls, v: dict[str, int]) -> dict[str, int]:
+        for kind, n in v.items():
+            if kind not in ("image", "file", "sound", "video"):
+                raise ValueError(f"unknown media kind {kind!r} (image, file, sound, video)")
+            if n < 1:
+                raise ValueError(f"the {kind} limit must be at least 1 MB")
+        return v
+
     avchatroom_history_seconds: int = Field(
         600, ge=0, description="seconds AVChatRoom messages are kept for late joiners and resume"
     )
+    account_delete_mode: Literal["tencent", "erase", "erase_redact"] = Field(
+        "tencent",
+        description="REST account_delete: tencent = account, profile and relations; erase = "
+        "also conversations, streams, group memberships; erase_redact = and blank the "
+        "messages the user sent",
+    )
+
+    callback_url: str = Field(
+        "", description="the app backend's callback URL (http:// or https://); empty: none"
+    )
+    callback_token: str = Field(
+        "",
+        repr=False,
+        description="callback auth token: requests carry Sign = sha256(token + RequestTime)",
+    )
+    callback_commands: list[str] = Field(
+        default_factory=list,
+        description='the CallbackCommands sent, e.g. ["C2C.CallbackAfterSendMsg"]; none by default',
+    )
+    callback_timeout: float = Field(
+        2.0, gt=0, le=30, description="seconds a callback request may take (Tencent: 2)"
+    )
+    callback_fail_closed: list[str] = Field(
+        default_factory=list,
+        description="before-callbacks that refuse the action when the backend does not "
+        "answer in time (the others let it through, as Tencent does)",
+    )
+    callback_max_attempts: int = Field(
+        10, ge=1, le=100, description="tries of an after-callback before it is dead-lettered"
+    )
+
+    @field_validator("callback_url")
+    @classmethod
+    def _url(cls, v: str) -> str:
+        v = v.strip()
+        if v and not v.startswith(("http://", "https://")):
+            raise ValueError("callback_url must start with http:// or https://")
+        return v
+
+    @field_validator("callback_commands", "callback_fail_closed")
+    @classmethod
+    def _commands(cls, v: list[str]) -> list[str]:
+        for name in v:
+            if name not in cb.COMMANDS:
+                raise ValueError(f"unknown CallbackCommand {name!r} ({', '.join(cb.COMMANDS)})")
+        return list(dict.fromkeys(v))
 
 
 @dataclass(frozen=True)

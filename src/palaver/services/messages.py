@@ -24,9 +24,12 @@ from palaver.model.messages import MessageFlag, MessageRecord
 from palaver.services.ports import Clock, Publisher, SystemClock
 from palaver.services.sending import (
     Draft,
+    SendContext,
+    SendHooks,
     SendLane,
     SendPipeline,
     SendResult,
+    SendSource,
     control_flags,
 )
 from palaver.storage import Database
@@ -59,7 +62,8 @@ class SendOptions:
     ``MsgSeq`` and ``MsgClientTime``), kept so every device names the message alike.
     ``need_receipt``: the sender wants a read receipt (:meth:`MessageService.read_receipt`).
     ``priority``: ``MsgPriority`` (``High``, ``Normal``, ``Low``, ``Lowest``), kept
-    with the message and shown to its receivers.
+    with the message and shown to its receivers. ``source``: where the send came
+    from (platform, ``ForbidCallbackControl``), for the app backend's callbacks.
     """
 
     client_seq: int | None = None
@@ -74,6 +78,7 @@ class SendOptions:
     check_relations: bool = True
     lane: SendLane | None = None
     origin: str | None = None  # the sending connection: it gets the response, not the echo
+    source: SendSource = field(default_factory=SendSource)
 
 
 @dataclass(frozen=True)
@@ -113,6 +118,7 @@ class MessageService:
         relations: blacklist and friendship checks (``check_relations``).
         publisher: pushes what was committed.
         clock: time (recall windows, dedupe windows, retention).
+        hooks: the app backend's send callbacks (see :class:`SendHooks`).
     """
 
     def __init__(
@@ -123,9 +129,10 @@ class MessageService:
         relations: RelationChecks,
         publisher: Publisher,
         clock: Clock | None = None,
+        hooks: SendHooks | None = None,
     ) -> None:
         self._db = db
-        self._pipeline = SendPipeline(writer)
+        self._pipeline = SendPipeline(writer, hooks)
         self._accounts = accounts
         self._relations = relations
         self._publisher = publisher
@@ -206,6 +213,7 @@ class MessageService:
             lifetime=opts.lifetime,
             sync_sender=sync_sender,
             dedupe_since=now - DEDUPE_WINDOW,
+            source=opts.source,
         )
         return await self._pipeline.send(
             draft, route, lane=opts.lane, online_only=opts.lifetime == 0, origin=opts.origin
@@ -521,9 +529,11 @@ class _C2CRoute:
         roam_sender: bool | None = None,
         lifetime: int | None = None,
         dedupe_since: int | None = None,
+        source: SendSource | None = None,
     ) -> None:
         self._service = service
         self._app = app
+        self._source = source
         self._check_relations = check_relations
         self._sync_sender = sync_sender
         self._roam_sender = sync_sender if roam_sender is None else roam_sender
@@ -536,6 +546,12 @@ class _C2CRoute:
         await self._service._check_parties(
             self._app, draft.sender, draft.receiver, self._check_relations
         )
+
+    def context(self, draft: Draft) -> SendContext | None:
+        """A user's send (``source`` given) as the hooks see it."""
+        if self._source is None:
+            return None
+        return SendContext(self._app, "C2C", self._source, online_only=self._lifetime == 0)
 
     def write(self, new: msg_store.NewMessage) -> C2CWrite:
         return C2CWrite(

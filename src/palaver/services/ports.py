@@ -10,11 +10,15 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import Protocol
 
+from palaver.errors import StoreUnavailable
 from palaver.model.events import Notice, StreamEvent
 from palaver.model.messages import MessageRecord
+
+__all__ = ["BlobWriter", "Clock", "FileStore", "Presence", "Publisher", "StoreUnavailable"]
 
 
 class Publisher(Protocol):
@@ -64,6 +68,55 @@ class Audience(Protocol):
 
     def group_users(self, app_id: int, group_id: str) -> set[str]:
         """Users with a connection on this node following the group."""
+
+
+class BlobWriter(Protocol):
+    """One upload on its way into a :class:`FileStore`: bytes go to a private temporary
+    file, invisible to readers until :meth:`commit` (a half-written upload is never seen)."""
+
+    #: bytes written so far
+    size: int
+    #: the temporary file, readable for sniffing before the commit
+    path: Path
+
+    async def write(self, chunk: bytes) -> None:
+        """Append ``chunk``. Raises :class:`StoreUnavailable` (disk full, I/O error)."""
+
+    async def commit(self) -> str:
+        """Make the bytes readable under their SHA-256 (hex), which is returned; bytes
+        already stored under it are kept and the copy dropped. Raises StoreUnavailable."""
+
+    async def abort(self) -> None:
+        """Drop the temporary file (idempotent; also fine after a commit)."""
+
+
+class FileStore(Protocol):
+    """Content-addressed bytes (images, files, voice, video): each distinct content is
+    kept once, named by its SHA-256 in hex."""
+
+    def begin(self) -> BlobWriter:
+        """Start an upload (see :class:`BlobWriter`)."""
+
+    async def open(self, blob: str) -> Path | None:
+        """A local file holding ``blob`` to serve (ranges included), or ``None`` if it is
+        not stored. Raises StoreUnavailable."""
+
+    async def delete(self, blob: str) -> None:
+        """Forget ``blob`` (no error if it is not stored)."""
+
+
+class CallbackTransport(Protocol):
+    """Posts third-party callbacks to an app backend over HTTP(S)."""
+
+    async def post(
+        self, url: str, params: Mapping[str, str], body: bytes, seconds: float
+    ) -> tuple[int, bytes]:
+        """POST ``body`` (JSON) to ``url`` with the query ``params``; (HTTP
+        status, response body). Raises :class:`TimeoutError` after ``seconds``
+        seconds, :class:`ConnectionError` when the backend cannot be reached."""
+
+    async def close(self) -> None:
+        """Close pooled connections."""
 
 
 class Clock(Protocol):

@@ -81,6 +81,7 @@ from palaver.storage import sns as sns_store
 
 if TYPE_CHECKING:
     from palaver.services.apps import App
+    from palaver.services.moderation import ModerationService
 
 #: A stored profile value: a string or an unsigned integer.
 ProfileValue = str | int
@@ -293,9 +294,12 @@ def _complete(
 class ProfileService:
     """Profiles of every app (Tencent ``profile`` service and the SDK profile calls)."""
 
-    def __init__(self, db: Database, publisher: Publisher) -> None:
+    def __init__(
+        self, db: Database, publisher: Publisher, moderation: ModerationService | None = None
+    ) -> None:
         self._db = db
         self._publisher = publisher
+        self._moderation = moderation
 
     async def set(
         self, app: App, user_id: str, items: Sequence[tuple[str, Any]]
@@ -319,6 +323,11 @@ class ProfileService:
                 nothing written; 40003 if ``user_id`` is not imported.
         """
         tags = check_items(items)
+        nick = tags.get(NICK)
+        if isinstance(nick, str) and nick and self._moderation is not None:
+            tags[NICK] = await self._moderation.check_text(
+                app, nick, who=user_id, where="profile nick"
+            )
         app_id = app.sdkappid
         async with self._db.write() as conn:
             if not _storable_id(user_id) or not await account_store.existing(

@@ -6,29 +6,38 @@ Every message Palaver stores or pushes goes through :meth:`SendPipeline.send`:
 2. check the body (``MsgBody`` rules, the same for every front door);
 3. run the route's checks (C2C: accounts, blacklist, friendship; groups:
    membership and mutes);
-4. online-only: push it and stop; else queue it to the group-commit writer
-   once the previous send of the lane is queued;
-5. after the commit, build the :class:`~palaver.model.messages.MessageRecord`
+4. for a user's send (REST or a client; not imports or tips), the
+   :class:`SendHooks`: the app backend's before-send callback, which may
+   reject, silently drop or rewrite the message;
+5. online-only: push it and stop; else queue it to the group-commit writer
+   once the previous send of the lane is queued, with its after-send callback
+   (written in the same transaction);
+6. after the commit, build the :class:`~palaver.model.messages.MessageRecord`
    once and let the route publish it.
 
-What is the same for every message (steps 1, 2, 4 and 5) lives here once; a
-:class:`Route` holds what differs. A rule for every message (moderation, the
-app backend's before-send callback) belongs in step 2.
+What is the same for every message lives here once; a :class:`Route` holds
+what differs.
 """
 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
+import time
 import zlib
-from dataclasses import dataclass
-from typing import Any, Protocol
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 import orjson
 
 from palaver.model.messages import PRIORITIES, MessageFlag, MessageRecord
 from palaver.msgbody import validate_msg_body
 from palaver.storage import messages as msg_store
+from palaver.storage.callbacks import NewCallback
 from palaver.storage.writer import MessageWriter, Write, Written
+
+if TYPE_CHECKING:
+    from palaver.services.apps import App
 
 
 class SendLane:
@@ -144,10 +153,62 @@ class SendResult:
     stored: bool
     message: MessageRecord
     duplicate: bool = False
+    #: the app backend's before-send callback dropped it: answered, never delivered
+    dropped: bool = False
+
+
+@dataclass(frozen=True)
+class SendSource:
+    """Where a send comes from, for the app backend's callbacks.
+
+    ``platform``: Tencent's ``OptPlatform`` (``RESTAPI``, ``Web``, ...);
+    ``client_ip``: the caller's address; ``operator``: who asked (an App admin
+    over REST; ``None``: the sender); ``forbid_callbacks``: REST
+    ``ForbidCallbackControl`` (``ForbidBeforeSendMsgCallback``,
+    ``ForbidAfterSendMsgCallback``).
+    """
+
+    platform: str = "RESTAPI"
+    client_ip: str = ""
+    operator: str | None = None
+    forbid_callbacks: frozenset[str] = field(default_factory=frozenset)
+
+
+@dataclass(frozen=True)
+class SendContext:
+    """A user's send as the :class:`SendHooks` see it: the app, C2C or Group
+    (with the group's type), where it came from, and whether it is online-only."""
+
+    app: App
+    kind: Literal["C2C", "Group"]
+    source: SendSource
+    online_only: bool = False
+    group_type: str = ""
+
+
+class SendHooks(Protocol):
+    """What runs around a user's send (the callbacks service implements it)."""
+
+    async def before_send(self, ctx: SendContext, draft: Draft) -> Draft | None:
+        """The draft to send (maybe rewritten), or ``None`` to drop it silently.
+        Raises ImError to refuse it."""
+
+    def after_send(self, ctx: SendContext, draft: Draft) -> NewCallback | None:
+        """The after-send callback to store with the message, if the app wants one."""
+
+    def sent(self) -> None:
+        """A message with an after-send callback was committed: wake the delivery worker."""
+
+    async def enqueue(self, callback: NewCallback) -> None:
+        """Store a callback of an online-only message (nothing else is stored)."""
 
 
 class Route(Protocol):
     """What differs between a C2C and a group send."""
+
+    def context(self, draft: Draft) -> SendContext | None:
+        """The send as the hooks see it (after :meth:`check`); ``None`` for a
+        send no hook sees (imports, tips, notices)."""
 
     async def check(self, draft: Draft) -> None:
         """Refuse the send (raise ``ImError``) or let it through."""
@@ -166,8 +227,10 @@ class Route(Protocol):
 class SendPipeline:
     """Sends messages: the steps of the module docstring, for any :class:`Route`."""
 
-    def __init__(self, writer: MessageWriter) -> None:
+    def __init__(self, writer: MessageWriter, hooks: SendHooks | None = None) -> None:
         self._writer = writer
+        self._hooks = hooks
+        self._latency = writer.stats.send_seconds
 
     async def send(
         self,
@@ -182,20 +245,43 @@ class SendPipeline:
         """Send ``draft`` along ``route``: stored and committed before this
         returns (unless ``online_only``), then published.
 
+        A message the app backend's before-send callback drops is answered as
+        sent (``dropped``) but neither stored nor pushed.
+
         Raises:
             ImError: 90002/90007/80002/... a bad body (:func:`validate_msg_body`);
-                whatever the route's checks raise.
+                whatever the route's checks raise; the before-send callback's
+                refusal (20006 C2C, 10016 group, or the backend's own code).
         """
+        started = time.perf_counter()
         prev, mine = lane.ticket() if lane else (None, None)
         try:
             if check_body:
                 validate_msg_body(draft.body)
             await route.check(draft)
+            hooks = self._hooks
+            ctx = route.context(draft) if hooks is not None else None
+            callback = None
+            if ctx is not None and hooks is not None:
+                changed = await hooks.before_send(ctx, draft)
+                if changed is None:
+                    message = draft.record()
+                    return SendResult(
+                        message.msg_key, message.time, 0, False, message, dropped=True
+                    )
+                if changed is not draft:
+                    validate_msg_body(changed.body)
+                    draft = changed
+                callback = hooks.after_send(ctx, draft)
             if online_only:
                 message = draft.record()
                 await route.push_online(message, origin)
+                if callback is not None and hooks is not None:
+                    await hooks.enqueue(callback)
                 return SendResult(message.msg_key, message.time, 0, False, message)
             op = route.write(draft.new_message())
+            if callback is not None:
+                op = dataclasses.replace(op, callback=callback)
             if prev is not None:
                 await asyncio.shield(prev)
             pending = self._writer.submit(op)
@@ -203,8 +289,11 @@ class SendPipeline:
             if mine is not None and not mine.done():
                 mine.set_result(None)
         written = await pending
+        if callback is not None and hooks is not None and not written.duplicate:
+            hooks.sent()
         message = draft.record(written)
         await route.publish(message, written, origin)
+        self._latency.observe(time.perf_counter() - started)
         return SendResult(
             message.msg_key, message.time, message.seq, True, message, written.duplicate
         )

@@ -17,7 +17,9 @@ from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import create_engine, event
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 from sqlalchemy.pool import NullPool, StaticPool
@@ -78,18 +80,50 @@ class Database:
         db._writer_thread = None
         return db
 
-    async def migrate(self) -> None:
-        """Create or upgrade the schema to the newest Alembic revision."""
+    @staticmethod
+    def head_revision() -> str:
+        """The newest Alembic revision this release knows."""
+        cfg = Config()
+        cfg.set_main_option("script_location", str(resources.files("palaver") / "migrations"))
+        head = ScriptDirectory.from_config(cfg).get_current_head()
+        assert head is not None
+        return head
+
+    async def revision(self) -> str | None:
+        """The schema's Alembic revision (``None``: an empty database)."""
+
+        def current(sync_conn: Connection) -> str | None:
+            return MigrationContext.configure(sync_conn).get_current_revision()
+
+        async with self.engine.connect() as conn:
+            return await conn.run_sync(current)
+
+    async def migrate(self, revision: str = "head") -> None:
+        """Create or upgrade the schema to ``revision`` (default: the newest)."""
         script_location = str(resources.files("palaver") / "migrations")
 
         def upgrade(sync_conn: Connection) -> None:
             cfg = Config()
             cfg.set_main_option("script_location", script_location)
             cfg.attributes["connection"] = sync_conn
-            command.upgrade(cfg, "head")
+            command.upgrade(cfg, revision)
 
         async with self.engine.begin() as conn:
             await conn.run_sync(upgrade)
+
+    async def ping(self) -> None:
+        """Run ``SELECT 1`` on a fresh checkout (``/readyz``); raises on failure."""
+        async with self.engine.connect() as conn:
+            await conn.execute(text("SELECT 1"))
+
+    def pool_status(self) -> tuple[int, int]:
+        """(connections in the pool, of which checked out now); (0, 0) without a pool."""
+        pool: Any = self.engine.pool
+        size = getattr(pool, "size", None)
+        out = getattr(pool, "checkedout", None)
+        if not callable(size) or not callable(out):
+            return 0, 0
+        return int(size()), int(out())
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[AsyncConnection]:

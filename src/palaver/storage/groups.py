@@ -19,6 +19,7 @@ from sqlalchemy import and_, case, delete, func, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from palaver.model.messages import MessageFlag, MessageRecord, group_conv_id
+from palaver.storage import search as search_store
 from palaver.storage.messages import UNREAD_EXCLUDED
 from palaver.storage.records import (
     GroupApplicationRow,
@@ -165,6 +166,7 @@ async def delete_group(conn: AsyncConnection, app_id: int, group_id: str) -> Non
     await conn.execute(
         delete(group_applications).where(GA.app_id == app_id, GA.group_id == group_id)
     )
+    await search_store.unindex_where(conn, M.app_id == app_id, M.conv_id == cid)
     await conn.execute(delete(messages).where(M.app_id == app_id, M.conv_id == cid))
     await conn.execute(delete(conv_heads).where(H.app_id == app_id, H.conv_id == cid))
     await conn.execute(delete(im_groups).where(G.app_id == app_id, G.group_id == group_id))
@@ -544,11 +546,9 @@ async def messages_after(
 
 async def delete_by_sender(conn: AsyncConnection, app_id: int, group_id: str, sender: str) -> int:
     """Delete a sender's messages from a group; the count."""
-    res = await conn.execute(
-        delete(messages).where(
-            M.app_id == app_id, M.conv_id == conv_id(group_id), M.from_account == sender
-        )
-    )
+    where = (M.app_id == app_id, M.conv_id == conv_id(group_id), M.from_account == sender)
+    await search_store.unindex_where(conn, *where)
+    res = await conn.execute(delete(messages).where(*where))
     return int(res.rowcount or 0)
 
 
@@ -558,11 +558,9 @@ async def purge_messages_before(
     """Delete messages of these groups sent before ``before_time`` (live-room window)."""
     total = 0
     for gid in group_ids:
-        res = await conn.execute(
-            delete(messages).where(
-                M.app_id == app_id, M.conv_id == conv_id(gid), M.msg_time < before_time
-            )
-        )
+        where = (M.app_id == app_id, M.conv_id == conv_id(gid), M.msg_time < before_time)
+        await search_store.unindex_where(conn, *where)
+        res = await conn.execute(delete(messages).where(*where))
         total += int(res.rowcount or 0)
     return total
 

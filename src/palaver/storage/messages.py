@@ -17,6 +17,7 @@ from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from palaver.model.messages import MessageFlag, MessageRecord
+from palaver.storage import search as search_store
 from palaver.storage.records import ConversationRow, conversation_row, message_record
 from palaver.storage.schema import (
     conv_heads,
@@ -153,7 +154,10 @@ async def get_by_random_time(
 
 
 async def set_flags(conn: AsyncConnection, message_id: int, flags: int) -> None:
-    """Overwrite a message's flag bits (recall sets :data:`MessageFlag.RECALLED`)."""
+    """Overwrite a message's flag bits (recall sets :data:`MessageFlag.RECALLED`;
+    a recalled message leaves the search index in the same transaction)."""
+    if flags & MessageFlag.RECALLED:
+        await search_store.unindex_where(conn, messages.c.id == message_id)
     await conn.execute(update(messages).where(messages.c.id == message_id).values(flags=flags))
 
 
@@ -295,7 +299,7 @@ async def last_seq(conn: AsyncConnection, app_id: int, conv_id: str) -> int:
 
 async def purge_older_than(conn: AsyncConnection, app_id: int, before_time: int) -> int:
     """Delete messages sent before ``before_time`` (history retention); returns the count."""
-    res = await conn.execute(
-        messages.delete().where(messages.c.app_id == app_id, messages.c.msg_time < before_time)
-    )
+    where = (messages.c.app_id == app_id, messages.c.msg_time < before_time)
+    await search_store.unindex_where(conn, *where)
+    res = await conn.execute(messages.delete().where(*where))
     return int(res.rowcount or 0)

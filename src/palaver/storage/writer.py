@@ -7,8 +7,8 @@ Every message write goes through :class:`MessageWriter`.  Callers queue a
 1. finds retried sends (dedupe keys) already stored or repeated in the batch;
 2. reads and locks the heads it needs (conversation ``last_seq``, each user's
    stream ``last_seq``) and assigns sequences in memory;
-3. writes messages, heads, stream events and conversation rows with one
-   ``executemany`` per statement;
+3. writes messages (and their search index entries), heads, stream events and
+   conversation rows with one ``executemany`` per statement;
 4. commits, then answers every caller.
 
 A caller is answered only after the commit, so an acknowledged message is
@@ -31,8 +31,11 @@ from sqlalchemy.engine import Connection, RowMapping
 
 from palaver.model.events import EventKind
 from palaver.model.messages import MessageFlag
+from palaver.stats import NodeStats
 from palaver.storage import Database
 from palaver.storage import events as ev_store
+from palaver.storage import search as search_store
+from palaver.storage.callbacks import NewCallback, outbox_row
 from palaver.storage.dialect import executemany, insert_on_conflict, upsert
 from palaver.storage.messages import (
     CONV_C2C,
@@ -41,6 +44,7 @@ from palaver.storage.messages import (
     make_msg_key,
 )
 from palaver.storage.schema import (
+    callback_outbox,
     conv_heads,
     counters,
     group_members,
@@ -70,6 +74,8 @@ class C2CWrite:
     to_sender_roam: bool = True
     sender_event: bool = True
     dedupe_since: int | None = None
+    #: an after-callback to the app backend, written in the same transaction
+    callback: NewCallback | None = None
 
 
 @dataclass(frozen=True)
@@ -93,6 +99,8 @@ class GroupWrite:
     msg: NewMessage
     sender_is_member: bool = True
     dedupe_since: int | None = None
+    #: an after-callback to the app backend, written in the same transaction
+    callback: NewCallback | None = None
 
 
 Write = C2CWrite | GroupWrite
@@ -106,15 +114,19 @@ class MessageWriter:
     Args:
         db: the database.
         max_batch: most writes per transaction.
+        stats: where batch sizes and commit times are counted (and the send
+            pipelines that share this writer count their latency).
     """
 
-    def __init__(self, db: Database, max_batch: int = 512) -> None:
+    def __init__(self, db: Database, max_batch: int = 512, stats: NodeStats | None = None) -> None:
         self._db = db
         self._max_batch = max_batch
+        self.stats = stats or NodeStats()
         self._queue: asyncio.Queue[_Item] = asyncio.Queue()
         self._task: asyncio.Task[None] | None = None
         self.batches = 0
         self.written = 0
+        self.submitted = 0  # writes queued since start (moves while messages arrive)
 
     def start(self) -> None:
         """Start the writer task (idempotent)."""
@@ -127,6 +139,7 @@ class MessageWriter:
         Writes are committed in the order they were submitted.
         """
         self.start()
+        self.submitted += 1
         fut: asyncio.Future[Written] = asyncio.get_running_loop().create_future()
         self._queue.put_nowait((op, fut))
         return fut
@@ -138,6 +151,11 @@ class MessageWriter:
             Exception: whatever storage raised for this write.
         """
         return await self.submit(op)
+
+    @property
+    def queued(self) -> int:
+        """Writes waiting for the next transaction."""
+        return self._queue.qsize()
 
     async def close(self) -> None:
         """Commit what is queued, then stop."""
@@ -171,6 +189,7 @@ class MessageWriter:
     async def _write(self, live: list[_Item]) -> None:
         """Commit a batch and answer its callers; a failed batch is retried one
         write at a time, so one bad write fails alone."""
+        started = time.perf_counter()
         try:
             results = await self._commit([op for op, _ in live])
         except asyncio.CancelledError:
@@ -185,6 +204,8 @@ class MessageWriter:
             return
         self.batches += 1
         self.written += len(live)
+        self.stats.commit_seconds.observe(time.perf_counter() - started)
+        self.stats.batch_size.observe(len(live))
         for (_, fut), res in zip(live, results, strict=True):
             if not fut.done():
                 fut.set_result(res)
@@ -380,6 +401,7 @@ def _write_app(
     ev_store.insert_event_rows(conn, ev_rows)
     ev_store.store_heads(conn, app_id, {ev.user_id: user_last[ev.user_id] for ev in events})
     _store_c2c_conversations(conn, app_id, conv_last, conv_touched, conv_moved)
+    _store_callbacks(conn, ops, ids, seqs)
 
     pos = 0
     for k, (op, msg_id, seq) in enumerate(zip(ops, ids, seqs, strict=True)):
@@ -411,6 +433,7 @@ def _insert_c2c_messages(
     for row, msg_id in zip(msg_rows, ids, strict=True):
         row["id"] = msg_id
     executemany(conn, "messages", messages.insert, msg_rows)
+    search_store.index_rows(conn, msg_rows)
     return ids, seqs
 
 
@@ -453,6 +476,31 @@ def _store_c2c_conversations(
         )
 
 
+def _store_callbacks(
+    conn: Connection,
+    ops: Sequence[Write],
+    ids: Sequence[int],
+    seqs: Sequence[int],
+) -> None:
+    """The after-callbacks of the messages just written, with their ids."""
+    if all(op.callback is None for op in ops):
+        return
+    now_ms = int(time.time() * 1000)
+    rows = [
+        outbox_row(
+            op.callback,
+            now_ms,
+            msg_id=int(msg_id),
+            msg_seq=seq,
+            msg_key=make_msg_key(seq, op.msg.random, op.msg.msg_time),
+            msg_time=op.msg.msg_time,
+        )
+        for op, msg_id, seq in zip(ops, ids, seqs, strict=True)
+        if op.callback is not None
+    ]
+    executemany(conn, "callback_outbox", callback_outbox.insert, rows)
+
+
 def _write_group_app(
     conn: Connection,
     app_id: int,
@@ -478,6 +526,7 @@ def _write_group_app(
         if op.sender_is_member:
             senders[(op.msg.to_account, op.msg.from_account)] = op.msg.msg_time
     executemany(conn, "messages", messages.insert, rows)
+    search_store.index_rows(conn, rows)
     moved = [c for c in heads if c in shown]
     if moved:
         executemany(
@@ -524,6 +573,7 @@ def _write_group_app(
                 for (g, u), t in senders.items()
             ],
         )
+    _store_callbacks(conn, ops, [r["id"] for r in rows], [r["seq"] for r in rows])
     for k, (op, row) in enumerate(zip(ops, rows, strict=True)):
         stored = StoredMessage(first + k, row["seq"], row["msg_key"], op.msg.msg_time)
         results[idxs[k]] = Written(stored)

@@ -57,6 +57,7 @@ SERVICES: dict[str, ServiceCodes] = {
     "profile": ServiceCodes(60010, 40001, 40001, error_display=True),
     "recentcontact": ServiceCodes(60010, 50002, 50002, error_display=True),
     "group_open_http_svc": ServiceCodes(60010, 10011, 10004),
+    "openim_dirty_words": ServiceCodes(60010, 90001, 90001),
 }
 
 
@@ -77,6 +78,7 @@ class RestRequest:
     identifier: str
     hub: Hub
     codes: ServiceCodes
+    client_ip: str = ""  # the caller's address (the callbacks' ClientIP)
 
 
 M = TypeVar("M", bound=Wire)
@@ -197,14 +199,19 @@ class RestApi:
         return app, identifier
 
     async def handle(self, request: web.Request) -> web.Response:
-        """Answer one REST call; always HTTP 200 with the Tencent envelope."""
+        """Answer one REST call; always HTTP 200 with the Tencent envelope.
+
+        Each call is counted by command and ``ErrorCode`` (``/metrics``
+        ``palaver_rest_calls_total``; an unknown command counts as ``unknown``)."""
         service = request.match_info["service"]
         name = request.match_info["command"]
         codes = SERVICES.get(service)
+        label, code = "unknown", 0
         try:
             cmd = REGISTRY.get((service, name))
             if codes is None or cmd is None:
                 raise ImError(Code.ERR_SVR_COMM_INVALID_RES, f"unknown command {service}/{name}")
+            label = f"{service}/{name}"
             app, identifier = await self.authenticate(request.query, codes)
             raw = await request.read()
             try:
@@ -214,15 +221,21 @@ class RestApi:
             if not isinstance(body, dict):
                 raise ImError(codes.bad_json, "request body must be a JSON object")
             parsed = parse_body(cmd.model, body, codes)
-            result = await cmd.handler(RestRequest(app, identifier, self.hub, codes), parsed)
+            result = await cmd.handler(
+                RestRequest(app, identifier, self.hub, codes, request.remote or ""), parsed
+            )
             payload = envelope(codes, None, **(result or {}))
         except ImError as exc:
+            code = exc.code
             payload = envelope(codes, exc)
         except web.HTTPRequestEntityTooLarge:
+            code = Code.ERR_SVR_MSG_BODY_SIZE_LIMIT
             payload = envelope(
                 codes, ImError(Code.ERR_SVR_MSG_BODY_SIZE_LIMIT, "request body too large")
             )
         except Exception:
             log.exception("REST %s/%s failed", service, name)
+            code = Code.ERR_SVR_ACCOUNT_INTERNAL_ERROR
             payload = envelope(codes, ImError(Code.ERR_SVR_ACCOUNT_INTERNAL_ERROR))
+        self.hub.stats.rest_calls[(label, int(code))] += 1
         return web.Response(body=payload, content_type="application/json")

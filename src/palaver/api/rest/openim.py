@@ -18,7 +18,7 @@ from palaver.errors import Code, ImError
 from palaver.model.messages import MessageRecord
 from palaver.services.accounts import validate_user_id
 from palaver.services.messages import SendOptions, UnknownParty
-from palaver.services.sending import SendResult
+from palaver.services.sending import SendResult, SendSource
 
 SVC = "openim"
 UINT32 = (1 << 32) - 1
@@ -57,8 +57,13 @@ class _Send(Wire):
     IsNeedReadReceipt: int = 0
     SupportMessageExtension: int = 0
 
-    def options(self) -> SendOptions:
+    def options(self, req: RestRequest) -> SendOptions:
         return SendOptions(
+            source=SendSource(
+                client_ip=req.client_ip,
+                operator=req.identifier,
+                forbid_callbacks=frozenset(self.ForbidCallbackControl),
+            ),
             client_seq=self.MsgSeq,
             msg_time=self.MsgTimeStamp,
             cloud_custom_data=self.CloudCustomData,
@@ -80,7 +85,7 @@ async def _send_one(
     validate_user_id(sender, 90001)
     try:
         return await req.hub.messages.send_c2c(
-            req.app, sender, to, body.MsgBody, body.MsgRandom, opts or body.options()
+            req.app, sender, to, body.MsgBody, body.MsgRandom, opts or body.options(req)
         )
     except UnknownParty as exc:
         raise ImError(
@@ -121,7 +126,7 @@ async def batchsendmsg(req: RestRequest, body: BatchSendMsg) -> dict[str, Any]:
     key = ""
     errors: list[dict[str, Any]] = []
     # one MsgTime for every copy, so the one MsgKey finds each of them
-    opts = dataclasses.replace(body.options(), msg_time=body.MsgTimeStamp or int(time.time()))
+    opts = dataclasses.replace(body.options(req), msg_time=body.MsgTimeStamp or int(time.time()))
     for to in dict.fromkeys(body.To_Account):
         try:
             res = await _send_one(req, body, to, opts)

@@ -119,12 +119,28 @@ class TencentSession:
     #: requests that came before the (re-)login they need, oldest first
     early: list[Request] = field(default_factory=list)
     tasks: set[asyncio.Task[None]] = field(default_factory=set)
+    #: the origin media URLs start with (``https://`` + the socket's Host, or the
+    #: ``public_url`` setting): the SDK swaps it for its ``fileUploadProxy``
+    base_url: str = ""
 
     def require_app(self) -> App:
         """The logged-in app. Raises ImError(6014) before login."""
         if self.app is None:
             raise ImError(Code.ERR_SDK_NOT_LOGGED_IN, "not logged in")
         return self.app
+
+    def note_ack(self, session_data: str) -> None:
+        """The SDK acknowledged a push (``openim.ws_msg_push_ack``): its
+        ``SessionData`` (``u:<seq>`` or ``GROUP<id>:<seq>``) says how far the
+        client holds that stream. Ignored before login, for a group the
+        connection is not in, or when malformed."""
+        stream, _, seq = session_data.rpartition(":")
+        if self.app is None or not (seq.isdigit() and len(seq) < 19):
+            return
+        if stream == "u" or (stream.startswith("GROUP") and stream[5:] in self.conn.groups):
+            at = int(seq)
+            if at > self.acked.get(stream, 0):
+                self.acked[stream] = at
 
     def log_out(self) -> None:
         """End the login, keeping the socket (the SDK may log in again on it):

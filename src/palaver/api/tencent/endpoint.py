@@ -9,7 +9,7 @@ some mini-program builds use.
 The first request that needs a user is ``im_open_status.wslogin``; it runs
 alone, then requests run concurrently (answered when done), except that one
 connection's sends are stored in the order they arrived. Heartbeats are
-answered at once, ahead of any work in flight.
+answered at once, ahead of any work in flight, and push acks are noted at once.
 """
 
 from __future__ import annotations
@@ -50,6 +50,7 @@ log = logging.getLogger("palaver.tencent")
 MAX_IN_FLIGHT = 256  # requests of one connection handled at once
 OP_GRACE = 10.0  # seconds requests in flight may finish after their connection ends
 HEARTBEAT = "heartbeat.alive"
+PUSH_ACK = "openim.ws_msg_push_ack"
 LOGIN = "im_open_status.wslogin"
 
 
@@ -89,6 +90,7 @@ class TencentEndpoint:
             close_on_kick=False,
         )
         session = TencentSession(hub, conn, self.resume, request.query.get("instanceid", "")[:64])
+        session.base_url = (hub.settings.public_url or f"https://{request.host}").rstrip("/")
         slots = asyncio.Semaphore(MAX_IN_FLIGHT)
         try:
             async for msg in ws:
@@ -104,6 +106,10 @@ class TencentEndpoint:
                     continue
                 if req.servcmd == HEARTBEAT:
                     conn.send(encode_answer(req))  # ahead of everything in flight
+                    continue
+                if req.servcmd == PUSH_ACK:  # one per push: noted here, without a task
+                    data = req.body.get("SessionData")
+                    session.note_ack(data if isinstance(data, str) else "")
                     continue
                 if session.app is None:
                     if held_for_login(session, req):

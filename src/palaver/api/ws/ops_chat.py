@@ -29,7 +29,7 @@ from palaver.protocol.pushes import sync_done
 from palaver.realtime.delivery import Outbound
 from palaver.services.conversations import CONV_C2C, CONV_GROUP, Conversation
 from palaver.services.messages import SendOptions
-from palaver.services.sending import SendLane
+from palaver.services.sending import SendLane, SendSource
 
 UINT32 = (1 << 32) - 1
 PROFILE_TAGS = ["Tag_Profile_IM_Nick", "Tag_Profile_IM_Image"]
@@ -167,6 +167,7 @@ async def send_message(s: Session, d: SendMessage) -> dict[str, Any]:
             priority=d.priority,
             lane=s.lane,
             origin=s.conn.id,
+            source=SendSource(platform=s.conn.platform, client_ip=s.conn.client_ip),
         ),
     )
     return {"message": message_wire(res.message, s.user_id)}

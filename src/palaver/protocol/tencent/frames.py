@@ -94,7 +94,9 @@ def decode_request(data: bytes | str) -> Request:
     if body is None:
         body = {}
     request = Request(servcmd, seq, head, body if isinstance(body, dict) else {})
-    if not isinstance(body, dict) or _depth(body, MAX_DEPTH) > MAX_DEPTH:
+    # a frame with no more brackets than MAX_DEPTH cannot nest deeper (bytes.count is C)
+    shallow = raw.count(b"{") + raw.count(b"[") <= MAX_DEPTH
+    if not isinstance(body, dict) or (not shallow and _depth(body, MAX_DEPTH) > MAX_DEPTH):
         err = ImError(Code.ERR_SVR_COMM_REQ_JSON_PARSE_FAILED, "body must be a JSON object")
         err.request = request  # type: ignore[attr-defined]
         raise err

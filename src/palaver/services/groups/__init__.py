@@ -52,11 +52,13 @@ from palaver.services.groups.model import (
 from palaver.services.groups.reads import GroupReads
 from palaver.services.groups.tips import GroupTips
 from palaver.services.ports import Audience, Clock, Presence, Publisher, SystemClock
+from palaver.services.sending import SendHooks
 from palaver.storage import Database
 from palaver.storage.writer import MessageWriter
 
 if TYPE_CHECKING:
     from palaver.services.accounts import AccountService
+    from palaver.services.moderation import ModerationService
 
 __all__ = [
     "ADD_ALREADY",
@@ -95,6 +97,8 @@ class GroupServices:
         presence: who is online (``getGroupOnlineMemberCount``).
         audience: who follows a live room on this node (AVChatRoom counts).
         clock: time (mutes, recall windows, the live-room window).
+        hooks: what a user's send goes through (moderation, the app backend's callbacks).
+        moderation: sensitive words in group names, notices and name cards.
     """
 
     def __init__(
@@ -106,12 +110,16 @@ class GroupServices:
         presence: Presence,
         audience: Audience,
         clock: Clock | None = None,
+        hooks: SendHooks | None = None,
+        moderation: ModerationService | None = None,
     ) -> None:
         clock = clock or SystemClock()
         self.directory = GroupDirectory(db, clock)
-        self.messages = GroupMessages(db, writer, accounts, publisher, self.directory, clock)
+        self.messages = GroupMessages(db, writer, accounts, publisher, self.directory, clock, hooks)
         self.tips = GroupTips(db, publisher, self.messages)
-        self.lifecycle = GroupLifecycle(db, accounts, publisher, self.directory, self.tips, clock)
-        self.members = GroupMembers(db, accounts, self.directory, self.tips, clock)
+        self.lifecycle = GroupLifecycle(
+            db, accounts, publisher, self.directory, self.tips, clock, moderation
+        )
+        self.members = GroupMembers(db, accounts, self.directory, self.tips, clock, moderation)
         self.reads = GroupReads(db, publisher, self.directory, clock)
         self.live_rooms = LiveRooms(db, presence, audience, self.directory, clock)

@@ -44,6 +44,7 @@ from palaver.storage.groups import NewGroup, NewMember
 if TYPE_CHECKING:
     from palaver.services.accounts import AccountService
     from palaver.services.apps import App
+    from palaver.services.moderation import ModerationService
 
 #: Text fields of a group profile: keyword -> (byte limit, REST name).
 TEXT_FIELDS = {
@@ -64,6 +65,7 @@ class GroupLifecycle:
         directory: groups and memberships (and their caches).
         tips: tips and membership events.
         clock: time (creation and info times).
+        moderation: sensitive words in group names and notices.
     """
 
     def __init__(
@@ -74,6 +76,7 @@ class GroupLifecycle:
         directory: GroupDirectory,
         tips: GroupTips,
         clock: Clock,
+        moderation: ModerationService | None = None,
     ) -> None:
         self._db = db
         self._accounts = accounts
@@ -81,6 +84,21 @@ class GroupLifecycle:
         self._directory = directory
         self._tips = tips
         self._clock = clock
+        self._moderation = moderation
+
+    async def _moderate(
+        self, app: App, operator: str, group_id: str, texts: dict[str, Any]
+    ) -> None:
+        """Check the name and notice among ``texts`` for sensitive words, in place
+        (replace mode stars them). Raises ImError 80001 (block mode)."""
+        if self._moderation is None:
+            return
+        for key in ("name", "notification"):
+            value = texts.get(key)
+            if isinstance(value, str) and value:
+                texts[key] = await self._moderation.check_text(
+                    app, value, who=operator, where=f"group {group_id or '(new)'} {key}"
+                )
 
     async def create(
         self,
@@ -128,6 +146,8 @@ class GroupLifecycle:
         for key, value in texts.items():
             size, label = TEXT_FIELDS[key]
             check_text(value, size, label, required=key == "name")
+        await self._moderate(app, operator, group_id or "", texts)
+        name, notification = texts["name"], texts["notification"]
         limit = _member_limit(app, gtype, max_members)
         option = join_option(gtype, apply_join_option)
         specs = _initial_members(gtype, members or [], owner, limit)
@@ -190,6 +210,8 @@ class GroupLifecycle:
             ImError: 10010 no group; 10007 not owner/admin; 10004 bad value.
         """
         group, _ = await self._directory.require_manager(app, group_id, operator, admin)
+        changes = dict(changes)
+        await self._moderate(app, operator, group_id, changes)
         values: dict[str, Any] = {}
         info: dict[str, Any] = {}
         for key, (size, label) in TEXT_FIELDS.items():

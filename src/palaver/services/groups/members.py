@@ -51,6 +51,7 @@ from palaver.storage.groups import NewMember
 if TYPE_CHECKING:
     from palaver.services.accounts import AccountService
     from palaver.services.apps import App
+    from palaver.services.moderation import ModerationService
 
 #: Rank of each role: a lower rank may act on a higher one.
 RANK = {"Owner": 0, "Admin": 1, "Member": 2}
@@ -67,6 +68,7 @@ class GroupMembers:
         directory: groups and memberships (and their caches).
         tips: tips and membership events.
         clock: time (join times, mutes).
+        moderation: sensitive words in name cards.
     """
 
     def __init__(
@@ -76,12 +78,14 @@ class GroupMembers:
         directory: GroupDirectory,
         tips: GroupTips,
         clock: Clock,
+        moderation: ModerationService | None = None,
     ) -> None:
         self._db = db
         self._accounts = accounts
         self._directory = directory
         self._tips = tips
         self._clock = clock
+        self._moderation = moderation
 
     # -- joining and leaving ------------------------------------------------------
 
@@ -345,6 +349,10 @@ class GroupMembers:
         change = _Change()
         if role is not None:
             change.role(actor, group, role)
+        if name_card and self._moderation is not None:
+            name_card = await self._moderation.check_text(
+                app, name_card, who=operator, where=f"group {group_id} name card of {user}"
+            )
         if name_card is not None or custom is not None:
             change.profile(actor, name_card, custom)
         if msg_flag is not None:

@@ -26,7 +26,15 @@ from palaver.services.groups.model import (
 )
 from palaver.services.messages import HistoryPage
 from palaver.services.ports import Clock, Publisher
-from palaver.services.sending import Draft, SendPipeline, SendResult, control_flags
+from palaver.services.sending import (
+    Draft,
+    SendContext,
+    SendHooks,
+    SendPipeline,
+    SendResult,
+    SendSource,
+    control_flags,
+)
 from palaver.storage import Database
 from palaver.storage import groups as group_store
 from palaver.storage import messages as msg_store
@@ -54,6 +62,7 @@ class GroupMessages:
         publisher: pushes what was committed.
         directory: groups and memberships (cached for the send checks).
         clock: time (mutes, recall windows, dedupe windows).
+        hooks: the app backend's send callbacks (see :class:`SendHooks`).
     """
 
     def __init__(
@@ -64,9 +73,10 @@ class GroupMessages:
         publisher: Publisher,
         directory: GroupDirectory,
         clock: Clock,
+        hooks: SendHooks | None = None,
     ) -> None:
         self._db = db
-        self._pipeline = SendPipeline(writer)
+        self._pipeline = SendPipeline(writer, hooks)
         self._accounts = accounts
         self._publisher = publisher
         self._directory = directory
@@ -113,6 +123,8 @@ class GroupMessages:
             group_id,
             check_member=opts.check_member,
             dedupe_since=int(self._clock.time()) - DEDUPE_WINDOW,
+            source=opts.source,
+            online_only=opts.online_only,
         )
         return await self._pipeline.send(
             draft, route, lane=opts.lane, online_only=opts.online_only, origin=opts.origin
@@ -351,8 +363,12 @@ class _GroupRoute:
         group: Group | None = None,
         push: bool = True,
         dedupe_since: int | None = None,
+        source: SendSource | None = None,
+        online_only: bool = False,
     ) -> None:
         self._service = service
+        self._source = source
+        self._online_only = online_only
         self._app = app
         self._group_id = group_id
         self._group = group
@@ -368,6 +384,18 @@ class _GroupRoute:
             self._sender_is_member = await self._service._check_sender(
                 self._app, self._group, draft.sender
             )
+
+    def context(self, draft: Draft) -> SendContext | None:
+        """A user's send (``source`` given) as the hooks see it."""
+        if self._source is None or self._group is None:
+            return None
+        return SendContext(
+            self._app,
+            "Group",
+            self._source,
+            online_only=self._online_only,
+            group_type=self._group.type,
+        )
 
     def write(self, new: NewMessage) -> GroupWrite:
         return GroupWrite(

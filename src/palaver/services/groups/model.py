@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from palaver.errors import Code, ImError
-from palaver.services.sending import SendLane
+from palaver.services.sending import SendLane, SendSource
 from palaver.storage.groups import NewMember
 from palaver.storage.records import GroupApplicationRow, GroupRow, MemberRow
 
@@ -152,7 +152,8 @@ class GroupSendOptions:
     itself). ``need_receipt``: senders get ``MESSAGE_READ_RECEIPT_RECEIVED``.
     ``lane``/``origin``: the sending connection's order and id (as for C2C).
     ``client_seq``/``client_time``: the client's ``ClientSeq`` and
-    ``MsgClientTime`` (Tencent's SDK names messages by them).
+    ``MsgClientTime`` (Tencent's SDK names messages by them). ``source``: where
+    the send came from, for the app backend's callbacks.
     """
 
     at: tuple[str, ...] = ()
@@ -167,6 +168,7 @@ class GroupSendOptions:
     origin: str | None = None
     client_seq: int = 0
     client_time: int = 0
+    source: SendSource = field(default_factory=SendSource)
 
 
 @dataclass(frozen=True)

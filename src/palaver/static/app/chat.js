@@ -4,9 +4,11 @@
 // and setMessageRead while the conversation is open and the page visible.
 // Group conversations show who sent what (name card, nick or userID, and
 // avatar), group tips as centred lines, @-mentions of me highlighted, and
-// the @-mention picker in the message box.
+// the @-mention picker in the message box. Media: attach, paste or drop files
+// (images, voice, video, any file), a progress bar while they upload, image
+// thumbnails that open the original in a viewer, file cards, audio and video players.
 
-import { $, h, safeUrl, toast } from './dom.js';
+import { $, h, openModal, safeUrl, toast } from './dom.js';
 import { initEmojiPanel, insertAtCaret } from './emoji.js';
 import {
   TYPING_BUSINESS_ID, avatar, clock, dayKey, dayLabel, groupOf, memberCount, mentionOf, peerOf, preview, tipText, typingStatus,
@@ -80,6 +82,32 @@ export function initChat() {
     els.input.focus();
   });
   els.emojiToggle.addEventListener('click', () => toggleEmoji());
+  const record = $('#record-toggle');
+  record.hidden = !(navigator.mediaDevices && navigator.mediaDevices.getUserMedia && typeof MediaRecorder !== 'undefined');
+  record.addEventListener('click', () => toggleRecording());
+  const picker = $('#attach-input');
+  $('#attach-toggle').addEventListener('click', () => picker.click());
+  picker.addEventListener('change', () => {
+    sendFiles([...picker.files]);
+    picker.value = '';
+  });
+  els.input.addEventListener('paste', (ev) => {
+    const files = [...(ev.clipboardData ? ev.clipboardData.files : [])];
+    if (files.length) {
+      ev.preventDefault();
+      sendFiles(files);
+    }
+  });
+  els.body.addEventListener('dragover', (ev) => {
+    if (ev.dataTransfer && [...ev.dataTransfer.types].includes('Files')) ev.preventDefault();
+  });
+  els.body.addEventListener('drop', (ev) => {
+    const files = [...(ev.dataTransfer ? ev.dataTransfer.files : [])];
+    if (files.length) {
+      ev.preventDefault();
+      sendFiles(files);
+    }
+  });
   document.addEventListener('click', (ev) => {
     if (!els.emojiPanel.hidden && !ev.target.closest('#emoji-panel, #emoji-toggle')) toggleEmoji(false);
   });
@@ -492,31 +520,250 @@ function messageNode(msg) {
   );
 }
 
-/** The inside of a bubble: text as text, pictures and links only from http(s) URLs. */
+/** The inside of a bubble: text as text, media from http(s) URLs only. */
 function content(msg) {
   const p = msg.payload || {};
+  if (uploads.has(msg)) return uploadingBubble(msg);
   switch (msg.type) {
     case 'TIMTextElem':
       return h('span', { class: 'msg__text', dataset: { testid: 'message-text' }, text: String(p.text ?? '') });
-    case 'TIMImageElem': {
-      const infos = Array.isArray(p.imageInfoArray) ? p.imageInfoArray : [];
-      const pick = infos.find((i) => i && i.type === 1) || infos[0] || {};
-      const src = safeUrl(pick.url || pick.URL || '', { image: true });
-      if (!src) return h('span', { class: 'msg__text', text: t('preview.image') });
-      return h('img', { class: 'msg__image', src, alt: t('preview.image'), loading: 'lazy', referrerpolicy: 'no-referrer' });
-    }
+    case 'TIMImageElem':
+      return imageBubble(msg, p);
     case 'TIMFileElem':
-    case 'TIMSoundElem':
-    case 'TIMVideoFileElem': {
-      const url = safeUrl(p.url || p.fileUrl || p.remoteAudioUrl || p.videoUrl || '');
-      const label = preview(msg, state.userID, '');
+      return fileCard(msg, p);
+    case 'TIMSoundElem': {
+      const url = safeUrl(p.url || p.remoteAudioUrl || '');
       return url
-        ? h('a', { class: 'msg__link', href: url, target: '_blank', rel: 'noopener noreferrer', text: label })
-        : h('span', { class: 'msg__text', text: label });
+        ? h('audio', { class: 'msg__audio', controls: true, preload: 'none', src: url, dataset: { testid: 'message-audio' } })
+        : h('span', { class: 'msg__text', text: preview(msg, state.userID, '') });
+    }
+    case 'TIMVideoFileElem': {
+      const url = safeUrl(p.videoUrl || p.remoteVideoUrl || '');
+      const poster = safeUrl(p.thumbUrl || '', { image: true });
+      return url
+        ? h('video', { class: 'msg__video', controls: true, preload: 'metadata', src: url, poster: poster || null, dataset: { testid: 'message-video' } })
+        : h('span', { class: 'msg__text', text: preview(msg, state.userID, '') });
     }
     default:
       return h('span', { class: 'msg__text msg__text--meta', text: preview(msg, state.userID, '') });
   }
+}
+
+/** Images on this origin show at once; from elsewhere only when asked (no tracking pixels). */
+const allowedRemote = new Set();
+
+function ownOrigin(url) {
+  try {
+    return new URL(url, location.href).origin === location.origin;
+  } catch {
+    return false;
+  }
+}
+
+/** Tencent's sizes: 1 original, 2 large, 3 thumbnail (the SDKs' `type`, Tencent's `sizeType`). */
+function imageOfSize(infos, size) {
+  return infos.find((i) => i && (i.type === size || i.sizeType === size));
+}
+
+function imageBubble(msg, p) {
+  const infos = Array.isArray(p.imageInfoArray) ? p.imageInfoArray : [];
+  const original = imageOfSize(infos, 1) || infos[0] || {};
+  const thumb = imageOfSize(infos, 3) || imageOfSize(infos, 2) || original;
+  const src = safeUrl(thumb.url || thumb.URL || '', { image: true });
+  const full = safeUrl(original.url || original.URL || '', { image: true }) || src;
+  if (!src) return h('span', { class: 'msg__text', text: t('preview.image') });
+  if (!ownOrigin(src) && !allowedRemote.has(msg.ID || src)) {
+    let host = '';
+    try {
+      host = new URL(src).host;
+    } catch {
+      host = '?';
+    }
+    return h('button', {
+      type: 'button', class: 'button msg__remote', dataset: { testid: 'load-remote-image' },
+      text: t('media.loadRemote', { host }),
+      onclick: () => {
+        allowedRemote.add(msg.ID || src);
+        renderMessages();
+      },
+    });
+  }
+  const img = h('img', {
+    class: 'msg__image', src, alt: t('preview.image'), loading: 'lazy', referrerpolicy: 'no-referrer',
+    dataset: { testid: 'message-image' }, tabindex: '0',
+  });
+  const open = () => openViewer(full);
+  img.addEventListener('click', open);
+  img.addEventListener('keydown', (ev) => {
+    if (ev.key === 'Enter') open();
+  });
+  return img;
+}
+
+function openViewer(url) {
+  openModal(t('preview.image'), [
+    h('img', { class: 'viewer__image', src: url, alt: t('preview.image'), referrerpolicy: 'no-referrer', dataset: { testid: 'viewer-image' } }),
+  ], { testid: 'viewer', closeLabel: t('media.close') });
+}
+
+function fileCard(msg, p) {
+  const url = safeUrl(p.fileUrl || p.url || p.remoteFileUrl || '');
+  const name = String(p.fileName || t('preview.file'));
+  return h('div', { class: 'msg__file', dataset: { testid: 'file-card' } },
+    h('span', { class: 'msg__file-name', dataset: { testid: 'file-name' }, text: name }),
+    h('span', { class: 'msg__file-size', dataset: { testid: 'file-size' }, text: formatSize(Number(p.fileSize) || 0) }),
+    url
+      ? h('a', { class: 'msg__link', href: url, download: name, rel: 'noopener noreferrer', dataset: { testid: 'file-download' }, text: t('media.download') })
+      : null);
+}
+
+function formatSize(bytes) {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1 << 20) return `${(bytes / 1024).toFixed(1)} KB`;
+  return `${(bytes / (1 << 20)).toFixed(1)} MB`;
+}
+
+// ---- media uploads
+
+/** Messages uploading now: their progress (0..1) and whether cancelled. */
+const uploads = new Map();
+
+function uploadingBubble(msg) {
+  const up = uploads.get(msg);
+  const percent = Math.round((up.progress || 0) * 100);
+  const bar = h('progress', { class: 'msg__progress', max: 100, value: percent, dataset: { testid: 'upload-progress' } });
+  return h('div', { class: 'msg__upload' },
+    h('span', { class: 'msg__file-name', text: up.name }),
+    bar,
+    h('span', { class: 'msg__text msg__text--meta', text: t('media.uploading', { percent }) }),
+    h('button', {
+      type: 'button', class: 'button', dataset: { testid: 'upload-cancel' }, text: t('media.cancel'),
+      onclick: () => cancelUpload(msg),
+    }));
+}
+
+function cancelUpload(msg) {
+  const up = uploads.get(msg);
+  if (!up) return;
+  up.cancelled = true;
+  state.chat.cancelUploading(msg); // the bytes stop; sendMessage rejects (2802)
+  uploads.delete(msg);
+  const th = state.threads.get(up.cid);
+  if (th) th.messages = th.messages.filter((m) => m !== msg);
+  toast(t('media.cancelled'));
+  if (up.cid === state.current) renderMessages();
+}
+
+/** The create*Message call for a file, by its type. */
+function creatorOf(file) {
+  const type = file.type || '';
+  if (type.startsWith('image/') && type !== 'image/svg+xml') return 'createImageMessage';
+  if (type.startsWith('audio/')) return 'createAudioMessage';
+  if (/^video\/(mp4|quicktime|webm)$/.test(type)) return 'createVideoMessage';
+  return 'createFileMessage';
+}
+
+// ---- voice messages (MediaRecorder, where the page may use the microphone)
+
+let recording = null; // {rec, started, timer} while recording
+
+async function toggleRecording() {
+  if (recording) {
+    recording.rec.stop();
+    return;
+  }
+  let stream;
+  try {
+    stream = await navigator.mediaDevices.getUserMedia({ audio: true });
+  } catch (err) {
+    toast(t('media.micDenied', { message: err && err.message ? err.message : String(err) }));
+    return;
+  }
+  const rec = new MediaRecorder(stream);
+  const chunks = [];
+  const started = Date.now();
+  rec.addEventListener('dataavailable', (ev) => {
+    if (ev.data && ev.data.size) chunks.push(ev.data);
+  });
+  rec.addEventListener('stop', () => {
+    for (const track of stream.getTracks()) track.stop();
+    clearInterval(recording.timer);
+    recording = null;
+    renderRecording();
+    const second = Math.max(1, Math.round((Date.now() - started) / 1000));
+    const type = (rec.mimeType || 'audio/webm').split(';')[0];
+    const ext = type.includes('ogg') ? 'ogg' : type.includes('mp4') ? 'm4a' : 'webm';
+    sendFiles([new File(chunks, `voice-${started}.${ext}`, { type })], { second });
+  });
+  recording = { rec, started, timer: setInterval(renderRecording, 250) };
+  rec.start(250);
+  renderRecording();
+}
+
+function renderRecording() {
+  const button = $('#record-toggle');
+  const label = $('#record-time');
+  button.setAttribute('aria-pressed', recording ? 'true' : 'false');
+  label.hidden = !recording;
+  if (recording) {
+    const s = Math.floor((Date.now() - recording.started) / 1000);
+    label.textContent = `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
+  }
+}
+
+/**
+ * Send files (attach button, paste, drop, a voice recording) to the open conversation,
+ * each as its own message; `extra` goes into each payload (a recording's `second`).
+ */
+export async function sendFiles(files, extra = {}) {
+  if (!state.current || !state.chat) return;
+  const cid = state.current;
+  const gid = groupOf(cid);
+  for (const file of files) {
+    const options = {
+      to: gid || peerOf(cid), conversationType: gid ? 'GROUP' : 'C2C', payload: { file, ...extra },
+      onProgress: (fraction) => {
+        const up = uploads.get(msg);
+        if (!up) return;
+        up.progress = fraction;
+        if (cid === state.current) renderMessages();
+      },
+    };
+    let msg;
+    try {
+      msg = state.chat[creatorOf(file)](options);
+    } catch (err) {
+      toast(t('chat.sendFailed', errorOf(err)));
+      continue;
+    }
+    uploads.set(msg, { progress: 0, name: file.name || t('preview.file'), cid, cancelled: false });
+    thread(cid).messages.push(msg);
+    if (state.current === cid) {
+      renderMessages();
+      scrollToBottom();
+    }
+    sendUpload(msg, cid);
+  }
+}
+
+async function sendUpload(msg, cid) {
+  const up = uploads.get(msg);
+  try {
+    await state.chat.sendMessage(msg);
+  } catch (err) {
+    if (!up.cancelled) {
+      msg.status = 'fail';
+      toast(t('chat.sendFailed', errorOf(err)));
+    }
+  }
+  uploads.delete(msg);
+  if (up.cancelled && msg.status === 'success') {
+    // sent before the cancel could stop it: take it back
+    state.chat.revokeMessage(msg).catch(() => {});
+  }
+  const th = state.threads.get(cid);
+  if (th && msg.ID) th.messages = th.messages.filter((m) => m === msg || m.ID !== msg.ID);
+  if (cid === state.current) renderMessages();
 }
 
 // ---- sending

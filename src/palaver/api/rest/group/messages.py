@@ -26,6 +26,7 @@ from palaver.api.rest.group.wire import (
 )
 from palaver.errors import ImError
 from palaver.services.groups import AT_ALL, GroupSendOptions
+from palaver.services.sending import SendSource
 
 # Import results (REST ``import_group_msg`` ``Result``).
 IMPORT_OK = 0
@@ -56,8 +57,8 @@ class AtInfo(Wire):
 
 class SendGroupMsg(GroupRequest):
     """``{"GroupId", "Random", "MsgBody", "From_Account"?, "MsgPriority"?,
-    "MsgOnlineOnlyFlag"?, "SendMsgControl"?, "CloudCustomData"?, "GroupAtInfo"?}``
-    (``OfflinePushInfo`` and ``ForbidCallbackControl`` are accepted and ignored)."""
+    "MsgOnlineOnlyFlag"?, "SendMsgControl"?, "CloudCustomData"?, "GroupAtInfo"?,
+    "ForbidCallbackControl"?}`` (``OfflinePushInfo`` is accepted and ignored)."""
 
     Random: Uint
     MsgBody: list[Any]
@@ -67,6 +68,7 @@ class SendGroupMsg(GroupRequest):
     SendMsgControl: list[StrictStr] = []
     CloudCustomData: StrictStr | None = None
     GroupAtInfo: list[AtInfo] = []
+    ForbidCallbackControl: list[StrictStr] = []
 
 
 @command(SVC, "send_group_msg", SendGroupMsg)
@@ -87,6 +89,11 @@ async def send_group_msg(req: RestRequest, body: SendGroupMsg) -> dict[str, Any]
         priority=body.MsgPriority,
         controls=frozenset(body.SendMsgControl),
         check_member=body.From_Account is not None,
+        source=SendSource(
+            client_ip=req.client_ip,
+            operator=req.identifier,
+            forbid_callbacks=frozenset(body.ForbidCallbackControl),
+        ),
     )
     res = await req.hub.groups.messages.send(
         req.app,

@@ -1,6 +1,14 @@
 """The commands of Tencent's client protocol, one module per area; importing
 this package registers them all (:func:`palaver.api.tencent.core.command`)."""
 
-from palaver.api.tencent.commands import c2c, conversations, groups, relations, session
+from palaver.api.tencent.commands import (
+    c2c,
+    conversations,
+    groups,
+    media,
+    relations,
+    search,
+    session,
+)
 
-__all__ = ["c2c", "conversations", "groups", "relations", "session"]
+__all__ = ["c2c", "conversations", "groups", "media", "relations", "search", "session"]

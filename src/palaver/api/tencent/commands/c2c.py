@@ -13,6 +13,7 @@ from palaver.model.messages import MessageRecord
 from palaver.protocol.objects import message_wire
 from palaver.protocol.tencent import objects as o
 from palaver.services.messages import SendOptions, UnknownParty
+from palaver.services.sending import SendSource
 
 UINT32 = (1 << 32) - 1
 #: Most messages of one ``getroammsg`` page (the SDK asks for 15).
@@ -57,6 +58,7 @@ async def sendmsg(s: TencentSession, d: SendMsg) -> dict[str, Any]:
                 controls=frozenset(d.SendMsgControl),
                 lane=s.lane,
                 origin=s.conn.id,
+                source=SendSource(platform=s.conn.platform, client_ip=s.conn.client_ip),
             ),
         )
     except UnknownParty as exc:

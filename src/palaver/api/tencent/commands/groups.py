@@ -14,6 +14,7 @@ from palaver.model.messages import MessageRecord
 from palaver.protocol.objects import message_wire
 from palaver.protocol.tencent import objects as o
 from palaver.services.groups import ADD_ALREADY, ADD_OK, Group, GroupSendOptions, Member, MemberSpec
+from palaver.services.sending import SendSource
 
 SVC = "group_open_http_svc"
 UINT32 = (1 << 32) - 1
@@ -505,6 +506,7 @@ async def send_group_msg(s: TencentSession, d: SendGroupMsg) -> dict[str, Any]:
             origin=s.conn.id,
             client_seq=d.ClientSeq,
             client_time=d.MsgClientTime,
+            source=SendSource(platform=s.conn.platform, client_ip=s.conn.client_ip),
         ),
     )
     return {"MsgTime": res.msg_time, "MsgSeq": res.seq}

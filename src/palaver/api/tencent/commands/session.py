@@ -7,6 +7,8 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
+import orjson
+
 from palaver.api.tencent.core import (
     NO_ANSWER,
     Body,
@@ -132,13 +134,10 @@ class Ack(Body):
 
 @command("openim", "ws_msg_push_ack", Ack, anonymous=True)
 async def ws_msg_push_ack(s: TencentSession, d: Ack) -> dict[str, Any]:
-    """The SDK acknowledges a push; its ``SessionData`` (``u:<seq>`` or
-    ``GROUP<id>:<seq>``) says how far the client holds that stream. No answer."""
-    stream, _, seq = d.SessionData.rpartition(":")
-    if s.app is None or not (seq.isdigit() and len(seq) < 19):
-        return NO_ANSWER
-    if stream == "u" or (stream.startswith("GROUP") and stream[5:] in s.conn.groups):
-        s.acked[stream] = max(s.acked.get(stream, 0), int(seq))
+    """The SDK acknowledges a push (:meth:`TencentSession.note_ack`). No answer.
+    The endpoint takes acks itself, in its read loop (one per push: no task for
+    each); this is the same, for a caller that goes through the commands."""
+    s.note_ack(d.SessionData)
     return NO_ANSWER
 
 
@@ -199,11 +198,20 @@ class FetchConfig(Body):
 
 @command("im_sdk_config_mgr", "fetch_config", FetchConfig, anonymous=True)
 async def fetch_config(s: TencentSession, d: FetchConfig) -> dict[str, Any]:
-    """Cloud config: none (the SDK keeps its defaults)."""
+    """Cloud config: uploads through Palaver's simple signatures (``simple_cos``) and the
+    app's upload limits in MB (``upload_size_limit`` ``{i, a, v, f}``), which the SDK
+    checks before it uploads; nothing else (the SDK keeps its defaults)."""
+    config: dict[str, str] = {"simple_cos": "1"}
+    app = await s.hub.apps.get(d.uint32_sdkappid) if d.uint32_sdkappid else None
+    if app is not None:
+        mb = {k: s.hub.media.limit(app, k) >> 20 for k in ("image", "sound", "video", "file")}
+        config["upload_size_limit"] = orjson.dumps(
+            {"i": mb["image"], "a": mb["sound"], "v": mb["video"], "f": mb["file"]}
+        ).decode()
     return {
         "int32_error_code": 0,
         "str_error_message": "",
-        "str_json_config": "{}",
+        "str_json_config": orjson.dumps(config).decode(),
         "uint32_expired_time": 3600,
         "uint32_sdkappid": d.uint32_sdkappid,
         "uint64_version": 1,

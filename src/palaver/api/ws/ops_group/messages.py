@@ -19,6 +19,7 @@ from palaver.errors import Code, ImError
 from palaver.model.messages import MessageRecord
 from palaver.protocol.objects import C2C, GROUP, message_wire, split_conversation_id
 from palaver.services.groups import GroupSendOptions
+from palaver.services.sending import SendSource
 
 MAX_READ_QUERY = 100  # messages per read-receipt query; readers per page
 MAX_HISTORY_PAGE = 15  # getMessageList count cap (as the SDK clamps it)
@@ -59,6 +60,7 @@ async def send_group_message(
             need_receipt=need_read_receipt,
             lane=s.lane,
             origin=s.conn.id,
+            source=SendSource(platform=s.conn.platform, client_ip=s.conn.client_ip),
         ),
     )
     return {"message": message_wire(res.message, s.user_id)}

@@ -127,6 +127,7 @@ export default class PalaverChat extends GroupAPI {
     static readonly ERROR_CODE: Readonly<{
         readonly NETWORK: 2800;
         readonly REQUEST_TIMEOUT: 2801;
+        readonly UPLOAD_CANCELLED: 2802;
         readonly NOT_LOGGED_IN: 6014;
         readonly INVALID_PARAMETERS: 6017;
         readonly KICKED: 6208;

@@ -19,6 +19,8 @@ export const ERROR_CODE: Readonly<{
     readonly NETWORK: 2800;
     /** No answer within `requestTimeout`. */
     readonly REQUEST_TIMEOUT: 2801;
+    /** The upload of a media message was cancelled (`cancelUploading`; Palaver's own). */
+    readonly UPLOAD_CANCELLED: 2802;
     /** Not logged in (logged out, kicked out, or the session ended). */
     readonly NOT_LOGGED_IN: 6014;
     /** Invalid parameters, checked before anything is sent. */

@@ -21,6 +21,8 @@ export const ERROR_CODE = Object.freeze(/** @type {const} */ ({
   NETWORK: 2800,
   /** No answer within `requestTimeout`. */
   REQUEST_TIMEOUT: 2801,
+  /** The upload of a media message was cancelled (`cancelUploading`; Palaver's own). */
+  UPLOAD_CANCELLED: 2802,
   /** Not logged in (logged out, kicked out, or the session ended). */
   NOT_LOGGED_IN: 6014,
   /** Invalid parameters, checked before anything is sent. */

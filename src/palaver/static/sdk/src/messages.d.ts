@@ -1,23 +1,30 @@
-/**
- * @template T
- * @typedef {import('./types.js').ChatResponse<T>} ChatResponse
- */
-/**
- * @template P
- * @typedef {import('./types.js').MessageOptions<P>} MessageOptions
- */
-/** @typedef {import('./types.js').LastMessage} LastMessage */
-/** @typedef {import('./types.js').TextPayload} TextPayload */
-/** @typedef {import('./types.js').TextAtPayload} TextAtPayload */
-/** @typedef {import('./types.js').FacePayload} FacePayload */
-/** @typedef {import('./types.js').LocationPayload} LocationPayload */
-/** @typedef {import('./types.js').CustomPayload} CustomPayload */
-/** @typedef {import('./types.js').ImagePayload} ImagePayload */
-/** @typedef {import('./types.js').FilePayload} FilePayload */
-/** @typedef {import('./types.js').AudioPayload} AudioPayload */
-/** @typedef {import('./types.js').VideoPayload} VideoPayload */
 /** Message calls of a `PalaverChat`. */
 export class MessageAPI extends ChatSession {
+    /**
+     * A media message whose file `sendMessage` uploads first.
+     * @protected
+     * @param {string} type
+     * @param {Record<string, any>} options
+     * @param {Blob} file
+     * @returns {Message}
+     */
+    protected _createUpload(type: string, options: Record<string, any>, file: Blob): Message;
+    /**
+     * Upload the pending file of `message` and fill in its element.
+     * @protected
+     * @param {import('./session.js').Session} sess
+     * @param {Message} message
+     */
+    protected _upload(sess: import("./session.js").Session, message: Message): Promise<void>;
+    /**
+     * Stop the upload of a media message being sent (Palaver's own call; Tencent's SDK
+     * has none): its `sendMessage` rejects with 2802 and nothing is stored or sent
+     * (as does a later `resendMessage`). Returns false when the message has no upload
+     * left (not a file, already uploaded, or cancelled before).
+     * @param {Message} message
+     * @returns {boolean}
+     */
+    cancelUploading(message: Message): boolean;
     /**
      * @protected
      * @param {string} type a `TYPES.MSG_*` element type
@@ -60,7 +67,9 @@ export class MessageAPI extends ChatSession {
      */
     createCustomMessage(options: MessageOptions<CustomPayload>): Message;
     /**
-     * An unsent image message by URL (uploads come later). payload: Tencent's
+     * An unsent image message. payload `{file}` (a `File`/`Blob` or an `<input
+     * type=file>`, uploaded by `sendMessage`, which fills in Tencent's three sizes;
+     * `options.onProgress(percent)` sees 0..1 as it goes), or by URL: Tencent's
      * received shape `{uuid, imageFormat, imageInfoArray: [{type, size, width,
      * height, url}]}`, or the short form `{url, width?, height?, size?, imageFormat?}`.
      * @param {MessageOptions<ImagePayload>} options
@@ -68,19 +77,23 @@ export class MessageAPI extends ChatSession {
      */
     createImageMessage(options: MessageOptions<ImagePayload>): Message;
     /**
-     * An unsent file message by URL: payload `{fileUrl (or url), fileName, fileSize, uuid?}`.
+     * An unsent file message: payload `{file, fileName?}` (uploaded by `sendMessage`,
+     * `onProgress` as for images), or by URL `{fileUrl (or url), fileName, fileSize, uuid?}`.
      * @param {MessageOptions<FilePayload>} options
      * @returns {Message}
      */
     createFileMessage(options: MessageOptions<FilePayload>): Message;
     /**
-     * An unsent audio message by URL: payload `{url, second, size, uuid?}`.
+     * An unsent audio message: payload `{file, second?}` (e.g. a MediaRecorder `Blob`,
+     * uploaded by `sendMessage`; the server reads the duration from the file where the
+     * container says it, else takes `second`), or by URL `{url, second, size, uuid?}`.
      * @param {MessageOptions<AudioPayload>} options
      * @returns {Message}
      */
     createAudioMessage(options: MessageOptions<AudioPayload>): Message;
     /**
-     * An unsent video message by URL: payload `{videoUrl (or url), videoSecond,
+     * An unsent video message: payload `{file}` (MP4, MOV or WebM, uploaded by
+     * `sendMessage`), or by URL: payload `{videoUrl (or url), videoSecond,
      * videoSize, videoFormat, thumbUrl, thumbWidth, thumbHeight, ...}`.
      * @param {MessageOptions<VideoPayload>} options
      * @returns {Message}
@@ -99,7 +112,10 @@ export class MessageAPI extends ChatSession {
      * and it rejects `{code, message}`: 20003 receiver not imported, 20007 I am
      * on their blacklist, 20009 not friends (when the app checks), 20012 I may
      * not send; in groups 10010 no such group, 10007 not a member, 10017 muted;
-     * 90002/80002 bad body, 6014 not logged in, 6017 bad arguments;
+     * 90002/80002 bad body, 6014 not logged in, 6017 bad arguments; a message
+     * made with a `file` is uploaded first, and an upload failure fails it
+     * (2253/2301/2351/2402 too large, 2252 not an image, 2352 not a video, 2108
+     * empty, 6008 storage failed);
      * 2800/2801 when the answer was lost — then the message may have been
      * stored, and {@link PalaverChat#resendMessage} sends it with the same
      * `random` so the server answers the stored copy instead of storing it twice.

@@ -6,7 +6,7 @@
  */
 
 import {ERROR_CODE, MAX_PAGE, TYPES} from './constants.js';
-import {invalid} from './errors.js';
+import {ChatError, invalid} from './errors.js';
 import {Message, payloadToElement, renameUrl} from './message.js';
 import {ChatSession} from './session.js';
 import {groupOfConversation, isObject, nowSeconds, uint32} from './util.js';
@@ -30,8 +30,143 @@ import {groupOfConversation, isObject, nowSeconds, uint32} from './util.js';
 /** @typedef {import('./types.js').AudioPayload} AudioPayload */
 /** @typedef {import('./types.js').VideoPayload} VideoPayload */
 
+/**
+ * Files waiting to be uploaded when their message is sent.
+ * @type {WeakMap<Message, {kind: string, file: Blob, name: string, second: number, onProgress?: (percent: number) => void,
+ *   abort?: () => void, cancelled?: boolean}>}
+ */
+const pendingUploads = new WeakMap();
+
+/** The upload endpoint's `type` of each media message type. */
+const UPLOAD_KINDS = {
+  [TYPES.MSG_IMAGE]: 'image',
+  [TYPES.MSG_FILE]: 'file',
+  [TYPES.MSG_AUDIO]: 'sound',
+  [TYPES.MSG_VIDEO]: 'video',
+};
+
+/**
+ * The file of a payload: a `File`/`Blob`, or the first file of an `<input type=file>`.
+ * @param {unknown} options `{payload: {file}}`
+ * @returns {Blob | null}
+ */
+function fileOf(options) {
+  const payload = isObject(options) ? options.payload : null;
+  /** @type {any} */
+  let file = isObject(payload) ? payload.file : null;
+  if (file && typeof file === 'object' && file.files && file.files.length) file = file.files[0];
+  return typeof Blob !== 'undefined' && file instanceof Blob ? file : null;
+}
+
+/**
+ * `http(s)://host` of the SDK's `server` (a `ws(s)://…/ws` URL too).
+ * @param {string} server
+ * @returns {string}
+ */
+function httpBase(server) {
+  const url = server.replace(/\/+$/, '').replace(/\/ws$/, '');
+  if (url.startsWith('wss://')) return 'https://' + url.slice(6);
+  if (url.startsWith('ws://')) return 'http://' + url.slice(5);
+  return url;
+}
+
+/**
+ * POST a file to `/media/upload`, reporting progress (XMLHttpRequest where there is
+ * one, else fetch); resolves the server's answer, rejects `{code, message}`.
+ * `job.abort` is set to a function that cancels it (rejecting 2802).
+ * @param {string} url
+ * @param {{file: Blob, onProgress?: (percent: number) => void, abort?: () => void}} job
+ * @returns {Promise<Record<string, any>>}
+ */
+function postFile(url, job) {
+  const cancelled = () => new ChatError(ERROR_CODE.UPLOAD_CANCELLED, 'upload cancelled');
+  if (typeof XMLHttpRequest === 'undefined') {
+    const ctl = new AbortController();
+    job.abort = () => ctl.abort();
+    return fetch(url, {method: 'POST', body: job.file, signal: ctl.signal})
+      .then((r) => r.json())
+      .catch((err) => {
+        throw ctl.signal.aborted ? cancelled() : new ChatError(ERROR_CODE.NETWORK, `upload failed: ${err}`);
+      });
+  }
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', url, true);
+    xhr.responseType = 'json';
+    const onProgress = job.onProgress;
+    if (onProgress) {
+      xhr.upload.onprogress = (e) => {
+        if (e.lengthComputable && e.total) onProgress(Math.min(e.loaded / e.total, 0.99));
+      };
+    }
+    xhr.onload = () => resolve(xhr.response || {ErrorCode: ERROR_CODE.NETWORK, ErrorInfo: 'no answer'});
+    xhr.onerror = () => reject(new ChatError(ERROR_CODE.NETWORK, 'upload failed: network error'));
+    xhr.onabort = () => reject(cancelled());
+    job.abort = () => xhr.abort();
+    xhr.send(job.file);
+  });
+}
+
 /** Message calls of a `PalaverChat`. */
 export class MessageAPI extends ChatSession {
+  /**
+   * A media message whose file `sendMessage` uploads first.
+   * @protected
+   * @param {string} type
+   * @param {Record<string, any>} options
+   * @param {Blob} file
+   * @returns {Message}
+   */
+  _createUpload(type, options, file) {
+    const message = this._create(type, options, {});
+    const name = options.payload.fileName || /** @type {any} */ (file).name || 'file';
+    const second = Number(options.payload.second) || 0;
+    pendingUploads.set(message, {kind: UPLOAD_KINDS[type], file, name: String(name), second, onProgress: options.onProgress});
+    return message;
+  }
+
+  /**
+   * Upload the pending file of `message` and fill in its element.
+   * @protected
+   * @param {import('./session.js').Session} sess
+   * @param {Message} message
+   */
+  async _upload(sess, message) {
+    const job = pendingUploads.get(message);
+    if (!job) return;
+    const q = new URLSearchParams({
+      sdkappid: String(this.SDKAppID),
+      identifier: sess.userID,
+      usersig: sess.userSig,
+      type: job.kind,
+      name: job.name,
+    });
+    if (job.second) q.set('second', String(Math.round(job.second)));
+    if (job.cancelled) throw new ChatError(ERROR_CODE.UPLOAD_CANCELLED, 'upload cancelled');
+    const answer = await postFile(`${httpBase(this.server)}/media/upload?${q}`, job);
+    if (answer.ErrorCode) throw new ChatError(Number(answer.ErrorCode), String(answer.ErrorInfo || ''));
+    message.MsgBody = answer.MsgBody;
+    message.payload = answer.payload;
+    pendingUploads.delete(message);
+    if (job.onProgress) job.onProgress(1);
+  }
+
+  /**
+   * Stop the upload of a media message being sent (Palaver's own call; Tencent's SDK
+   * has none): its `sendMessage` rejects with 2802 and nothing is stored or sent
+   * (as does a later `resendMessage`). Returns false when the message has no upload
+   * left (not a file, already uploaded, or cancelled before).
+   * @param {Message} message
+   * @returns {boolean}
+   */
+  cancelUploading(message) {
+    const job = pendingUploads.get(message);
+    if (!job || job.cancelled) return false;
+    job.cancelled = true; // for good: a resend fails with 2802 too
+    if (job.abort) job.abort();
+    return true;
+  }
+
   /**
    * @protected
    * @param {string} type a `TYPES.MSG_*` element type
@@ -135,13 +270,17 @@ export class MessageAPI extends ChatSession {
   }
 
   /**
-   * An unsent image message by URL (uploads come later). payload: Tencent's
+   * An unsent image message. payload `{file}` (a `File`/`Blob` or an `<input
+   * type=file>`, uploaded by `sendMessage`, which fills in Tencent's three sizes;
+   * `options.onProgress(percent)` sees 0..1 as it goes), or by URL: Tencent's
    * received shape `{uuid, imageFormat, imageInfoArray: [{type, size, width,
    * height, url}]}`, or the short form `{url, width?, height?, size?, imageFormat?}`.
    * @param {MessageOptions<ImagePayload>} options
    * @returns {Message}
    */
   createImageMessage(options) {
+    const file = fileOf(options);
+    if (file) return this._createUpload(TYPES.MSG_IMAGE, /** @type {any} */ (options), file);
     let payload = isObject(options) ? options.payload : null;
     if (!isObject(payload)) throw invalid('payload must be {url, ...} or {imageInfoArray, ...}');
     if (!('imageInfoArray' in payload) && typeof payload.url === 'string') {
@@ -153,32 +292,42 @@ export class MessageAPI extends ChatSession {
   }
 
   /**
-   * An unsent file message by URL: payload `{fileUrl (or url), fileName, fileSize, uuid?}`.
+   * An unsent file message: payload `{file, fileName?}` (uploaded by `sendMessage`,
+   * `onProgress` as for images), or by URL `{fileUrl (or url), fileName, fileSize, uuid?}`.
    * @param {MessageOptions<FilePayload>} options
    * @returns {Message}
    */
   createFileMessage(options) {
+    const file = fileOf(options);
+    if (file) return this._createUpload(TYPES.MSG_FILE, /** @type {any} */ (options), file);
     return this._create(TYPES.MSG_FILE, options, renameUrl(options, 'fileUrl'));
   }
 
   /**
-   * An unsent audio message by URL: payload `{url, second, size, uuid?}`.
+   * An unsent audio message: payload `{file, second?}` (e.g. a MediaRecorder `Blob`,
+   * uploaded by `sendMessage`; the server reads the duration from the file where the
+   * container says it, else takes `second`), or by URL `{url, second, size, uuid?}`.
    * @param {MessageOptions<AudioPayload>} options
    * @returns {Message}
    */
   createAudioMessage(options) {
+    const file = fileOf(options);
+    if (file) return this._createUpload(TYPES.MSG_AUDIO, /** @type {any} */ (options), file);
     const payload = isObject(options) ? options.payload : null;
     if (!isObject(payload)) throw invalid('payload must be {url, second, size}');
     return this._create(TYPES.MSG_AUDIO, options, payload);
   }
 
   /**
-   * An unsent video message by URL: payload `{videoUrl (or url), videoSecond,
+   * An unsent video message: payload `{file}` (MP4, MOV or WebM, uploaded by
+   * `sendMessage`), or by URL: payload `{videoUrl (or url), videoSecond,
    * videoSize, videoFormat, thumbUrl, thumbWidth, thumbHeight, ...}`.
    * @param {MessageOptions<VideoPayload>} options
    * @returns {Message}
    */
   createVideoMessage(options) {
+    const file = fileOf(options);
+    if (file) return this._createUpload(TYPES.MSG_VIDEO, /** @type {any} */ (options), file);
     return this._create(TYPES.MSG_VIDEO, options, renameUrl(options, 'videoUrl'));
   }
 
@@ -195,7 +344,10 @@ export class MessageAPI extends ChatSession {
    * and it rejects `{code, message}`: 20003 receiver not imported, 20007 I am
    * on their blacklist, 20009 not friends (when the app checks), 20012 I may
    * not send; in groups 10010 no such group, 10007 not a member, 10017 muted;
-   * 90002/80002 bad body, 6014 not logged in, 6017 bad arguments;
+   * 90002/80002 bad body, 6014 not logged in, 6017 bad arguments; a message
+   * made with a `file` is uploaded first, and an upload failure fails it
+   * (2253/2301/2351/2402 too large, 2252 not an image, 2352 not a video, 2108
+   * empty, 6008 storage failed);
    * 2800/2801 when the answer was lost — then the message may have been
    * stored, and {@link PalaverChat#resendMessage} sends it with the same
    * `random` so the server answers the stored copy instead of storing it twice.
@@ -208,6 +360,14 @@ export class MessageAPI extends ChatSession {
     const sess = this._requireSession();
     if (!(message instanceof Message)) throw invalid('sendMessage expects a Message made by create*Message');
     if (message.status === 'success') throw invalid('this message was sent already');
+    if (pendingUploads.has(message)) {
+      try {
+        await this._upload(sess, message);
+      } catch (err) {
+        message.status = 'fail';
+        throw err;
+      }
+    }
     const onlineOnly = Boolean(options && options.onlineUserOnly);
     const data = {
       to: message.to,

@@ -98,8 +98,24 @@ export type ImagePayload = {
     size?: number;
     imageFormat?: number | string;
     uuid?: string;
+} | MediaFilePayload;
+/**
+ * A file to upload when the message is sent: a `File`/`Blob`, or an `<input type=file>`
+ * (its first file); `fileName` overrides the file's name.
+ */
+export type MediaFilePayload = {
+    file: Blob | {
+        files: ArrayLike<Blob>;
+    };
+    fileName?: string;
 };
 export type FilePayload = {
+    /**
+     * a file to upload (see MediaFilePayload)
+     */
+    file?: Blob | {
+        files: ArrayLike<Blob>;
+    };
     fileUrl?: string;
     /**
      * the same as `fileUrl`
@@ -113,7 +129,13 @@ export type FilePayload = {
     uuid?: string;
 };
 export type AudioPayload = {
-    url: string;
+    /**
+     * a recording to upload (see MediaFilePayload)
+     */
+    file?: Blob | {
+        files: ArrayLike<Blob>;
+    };
+    url?: string;
     /**
      * duration, s
      */
@@ -125,6 +147,9 @@ export type AudioPayload = {
     uuid?: string;
 };
 export type VideoPayload = {
+    file?: Blob | {
+        files: ArrayLike<Blob>;
+    };
     videoUrl?: string;
     url?: string;
     videoSecond?: number;
@@ -474,6 +499,11 @@ export type MessageOptions<P> = {
     cloudCustomData?: string;
     needReadReceipt?: boolean;
     priority?: string;
+    /**
+     * media with a `file`: the fraction
+     * uploaded, 0..1, as `sendMessage` uploads it
+     */
+    onProgress?: (percent: number) => void;
 };
 export type LoginData = {
     repeatLogin: boolean;

@@ -85,10 +85,19 @@
 /**
  * Tencent's shape, or the short form `{url, width?, height?, size?, imageFormat?}`.
  * @typedef {{uuid?: string, imageFormat?: number | string, imageInfoArray: ImageInfo[]}
- *   | {url: string, width?: number, height?: number, size?: number, imageFormat?: number | string, uuid?: string}} ImagePayload
+ *   | {url: string, width?: number, height?: number, size?: number, imageFormat?: number | string, uuid?: string}
+ *   | MediaFilePayload} ImagePayload
+ */
+/**
+ * A file to upload when the message is sent: a `File`/`Blob`, or an `<input type=file>`
+ * (its first file); `fileName` overrides the file's name.
+ * @typedef {object} MediaFilePayload
+ * @property {Blob | {files: ArrayLike<Blob>}} file
+ * @property {string} [fileName]
  */
 /**
  * @typedef {object} FilePayload
+ * @property {Blob | {files: ArrayLike<Blob>}} [file] a file to upload (see MediaFilePayload)
  * @property {string} [fileUrl]
  * @property {string} [url] the same as `fileUrl`
  * @property {string} [fileName]
@@ -97,13 +106,14 @@
  */
 /**
  * @typedef {object} AudioPayload
- * @property {string} url
+ * @property {Blob | {files: ArrayLike<Blob>}} [file] a recording to upload (see MediaFilePayload)
+ * @property {string} [url]
  * @property {number} [second] duration, s
  * @property {number} [size] bytes
  * @property {string} [uuid]
  */
 /**
- * @typedef {{videoUrl?: string, url?: string, videoSecond?: number, videoSize?: number, videoFormat?: string,
+ * @typedef {{file?: Blob | {files: ArrayLike<Blob>}, videoUrl?: string, url?: string, videoSecond?: number, videoSize?: number, videoFormat?: string,
  *   thumbUrl?: string, thumbWidth?: number, thumbHeight?: number, [key: string]: unknown}} VideoPayload
  */
 
@@ -344,6 +354,8 @@
  * @property {string} [cloudCustomData]
  * @property {boolean} [needReadReceipt]
  * @property {string} [priority]
+ * @property {(percent: number) => void} [onProgress] media with a `file`: the fraction
+ *   uploaded, 0..1, as `sendMessage` uploads it
  */
 
 /**

@@ -1,0 +1,124 @@
+"""Upload signatures of Tencent's SDK (``im_cos_msg.*``), answered with Palaver's own
+upload tickets (docs/tencent-client-protocol.md §5).
+
+With ``fileUploadProxy`` set, ``@tencentcloud/chat`` 3.6.6 asks ``simple_sig`` (or
+``pre_sig``) for an upload URL and a download URL, swaps the upload URL's
+``https://host`` for its ``fileUploadProxy`` and has ``tim-upload-plugin`` PUT the file
+there (``/media/upload/<ticket>``, :mod:`palaver.api.media`); the download URL goes into
+the message. For an image it then asks ``get_imageinfo`` for Tencent's three sizes.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from palaver.api.tencent.core import Body, TencentSession, command
+from palaver.services import media as m
+
+#: The SDK's ``uploadFileType``: 1 image, 2 video, 3 voice, 255 file
+FILE_TYPES: dict[int, m.Kind] = {1: "image", 2: "video", 3: "sound", 255: "file"}
+
+
+def _ticket_urls(s: TencentSession, file_type: int, file_name: str) -> tuple[str, str]:
+    """(upload URL, download URL) of a new ticket for the session's user."""
+    app = s.require_app()
+    media = s.hub.media
+    ticket = media.issue_ticket(app, s.user_id, FILE_TYPES.get(file_type, "file"), file_name)
+    upload = f"{s.base_url}/media/upload/{media.encode_ticket(app, ticket)}"
+    download = f"{s.base_url}/media/{ticket.app_id}/{ticket.media_id}"
+    return upload, download
+
+
+class UploadObject(Body):
+    uint32_file_id: int = 1
+    uint32_file_type: int = 255
+    str_file_name: str = ""
+
+
+class SimpleSig(Body):
+    rpt_upload_object: list[UploadObject] = []
+
+
+@command("im_cos_msg", "simple_sig", SimpleSig)
+async def simple_sig(s: TencentSession, d: SimpleSig) -> dict[str, Any]:
+    """``uploadConfig: [{fileID, fileType, fileName}]`` -> ``preSig: [{fileID,
+    uploadUrl, downloadUrl, fileKey, existFlag: 0}]`` and no ``uploadIP``: one ticket
+    per object, valid 900 s, for the logged-in user. Errors: 6014 not logged in."""
+    pre = []
+    for obj in d.rpt_upload_object or [UploadObject()]:
+        upload, download = _ticket_urls(s, obj.uint32_file_type, obj.str_file_name)
+        pre.append(
+            {
+                "uint32_file_id": obj.uint32_file_id,
+                "uint32_exist_flag": 0,
+                "str_upload_url": upload,
+                "str_download_url": download,
+                "str_file_key": download.rsplit("/", 1)[-1],
+            }
+        )
+    return {"str_final_ip": "", "rpt_pre_sig": pre}
+
+
+class PreSig(Body):
+    file_type: int = 255
+    file_name: str = ""
+
+
+@command("im_cos_msg", "pre_sig", PreSig)
+async def pre_sig(s: TencentSession, d: PreSig) -> dict[str, Any]:
+    """The older single-object form: ``{fileType, fileName}`` -> ``{uploadUrl,
+    downloadUrl, expiredTime, requestId}``. Errors: 6014 not logged in."""
+    upload, download = _ticket_urls(s, d.file_type, d.file_name)
+    return {
+        "upload_url": upload,
+        "download_url": download,
+        "expired_time": int(s.hub.clock.time()) + m.TICKET_TTL,
+        "request_id": download.rsplit("/", 1)[-1],
+    }
+
+
+class ImageInfo(Body):
+    str_image_url: str = ""
+
+
+@command("im_cos_msg", "get_imageinfo", ImageInfo)
+async def get_imageinfo(s: TencentSession, d: ImageInfo) -> dict[str, Any]:
+    """``{imageUrl}`` (a download URL from ``simple_sig``) -> ``imageInfoArray: [{type,
+    url, width, height, imageFormat}]`` with this command's types: 1 thumbnail, 2 large,
+    3 original (the SDK files them as the message's Types 3, 2, 1). An image not
+    uploaded here answers an empty list (the SDK then computes sizes itself)."""
+    app = s.require_app()
+    media_id = d.str_image_url.split("?", 1)[0].rstrip("/").rsplit("/", 1)[-1]
+    record = await s.hub.media.get(app.sdkappid, media_id)
+    if record is None or record.kind != "image":
+        return {"rpt_msg_image_info": []}
+    fmt = record.content_type.rsplit("/", 1)[-1]
+    out = []
+    for info in m.image_infos(s.base_url, record):
+        out.append(
+            {
+                "uint32_image_type": {1: 3, 2: 2, 3: 1}[info["Type"]],
+                "str_url": info["URL"],
+                "uint32_width": info["Width"],
+                "uint32_height": info["Height"],
+                "uint32_size": info["Size"],
+                "str_image_format": fmt,
+            }
+        )
+    return {"rpt_msg_image_info": out}
+
+
+class Empty(Body):
+    pass
+
+
+@command("im_cos_msg", "get_final_ip", Empty)
+async def get_final_ip(s: TencentSession, d: Empty) -> dict[str, Any]:
+    """No upload-by-IP: uploads go to ``fileUploadProxy``."""
+    return {"str_final_ip": ""}
+
+
+@command("im_cos_msg", "video_cover", Empty)
+async def video_cover(s: TencentSession, d: Empty) -> dict[str, Any]:
+    """No server-made video covers (no decoder): an empty ``snapshotUrl``."""
+    return {"str_snapshot_url": ""}

@@ -1,0 +1,472 @@
+"""Third-party callbacks (第三方回调) to the app backend, as Tencent IM sends them.
+
+Each app may set a ``callback_url``, a ``callback_token`` and the
+``callback_commands`` it wants (:class:`~palaver.services.apps.AppSettings`).
+A request is ``POST {callback_url}?SdkAppid=&CallbackCommand=&contenttype=json
+&ClientIP=&OptPlatform=`` (plus ``Sign`` = hex SHA-256 of token + ``RequestTime``
+and ``RequestTime`` when the app has a token) with a JSON body in Tencent's
+field names (cloud.tencent.com/document/product/269/1632 and the command pages).
+
+- **Before-callbacks** (``C2C.CallbackBeforeSendMsg``, ``Group.CallbackBeforeSendMsg``)
+  are synchronous (:meth:`CallbackService.before_send`): the answer's
+  ``ErrorCode`` 0 allows (its ``MsgBody`` / ``CloudCustomData``, if any,
+  replace the message's), 1 refuses (20006 C2C, 10016 group), 2 drops the
+  message silently, 120001–130000 refuses with the backend's own code and
+  ``ErrorInfo``. No answer within ``callback_timeout`` (or a bad one) lets the
+  message through, unless the command is in ``callback_fail_closed``.
+- **After-callbacks** go through the durable outbox (:mod:`palaver.storage.callbacks`),
+  written in the transaction of the event, and a delivery worker posts them:
+  in order per conversation, retried with exponential backoff, dead-lettered
+  after ``callback_max_attempts`` tries. Delivery is at least once (a crash
+  between the post and its record repeats it); it never holds up a send.
+
+The secret ``callback_token`` is never logged nor returned.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import dataclasses
+import hashlib
+import logging
+import random
+import time
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+import orjson
+
+from palaver.errors import Code, ImError
+from palaver.model import callbacks as cb
+from palaver.services.ports import CallbackTransport, Clock, SystemClock
+from palaver.services.sending import Draft, SendContext
+from palaver.storage import Database
+from palaver.storage import callbacks as store
+from palaver.storage.callbacks import NewCallback, OutboxRow, Outcome
+
+if TYPE_CHECKING:
+    from palaver.services.apps import App, AppService
+
+log = logging.getLogger("palaver.callbacks")
+
+#: ``ErrorCode`` of a before-callback's answer
+ALLOW, REFUSE, DROP = 0, 1, 2
+#: the range of the backend's own codes, passed to the sender as they are
+OWN_CODES = range(120001, 130001)
+
+
+class CallbackFailed(Exception):
+    """A callback got no usable answer (timeout, unreachable, HTTP error, not JSON)."""
+
+
+def sign(token: str, request_time: int) -> str:
+    """Tencent's callback ``Sign``: hex SHA-256 of ``token`` + ``RequestTime`` (unix s)."""
+    return hashlib.sha256(f"{token}{request_time}".encode()).hexdigest()
+
+
+def wants(app: App, command: str) -> bool:
+    """Does ``app`` have a callback URL and ``command`` switched on?"""
+    s = app.settings
+    return bool(s.callback_url) and command in s.callback_commands
+
+
+def _message_body(draft: Draft) -> dict[str, Any]:
+    body: dict[str, Any] = {"MsgBody": draft.body}
+    if draft.cloud_custom_data is not None:
+        body["CloudCustomData"] = draft.cloud_custom_data
+    return body
+
+
+def message_payload(ctx: SendContext, draft: Draft, command: str, now_ms: int) -> dict[str, Any]:
+    """The body of a send callback (``C2C.*SendMsg``, ``Group.*SendMsg``) before
+    storage gives the message its ``MsgSeq``/``MsgKey`` (added at delivery)."""
+    online = 1 if ctx.online_only else 0
+    if ctx.kind == "C2C":
+        return {
+            "CallbackCommand": command,
+            "From_Account": draft.sender,
+            "To_Account": draft.receiver,
+            "MsgRandom": draft.random,
+            "MsgTime": draft.time,
+            "OnlineOnlyFlag": online,
+            **_message_body(draft),
+            "EventTime": now_ms,
+        }
+    return {
+        "CallbackCommand": command,
+        "GroupId": draft.receiver,
+        "Type": ctx.group_type,
+        "From_Account": draft.sender,
+        "Operator_Account": ctx.source.operator or draft.sender,
+        "Random": draft.random,
+        "OnlineOnlyFlag": 0 if ctx.group_type == "AVChatRoom" else online,
+        **_message_body(draft),
+        "EventTime": now_ms,
+    }
+
+
+def delivery_body(row: OutboxRow) -> dict[str, Any]:
+    """The JSON body posted for an outbox row: its payload, with the stored
+    message's ``MsgSeq``, ``MsgTime`` (and ``MsgKey`` for C2C) when it reports one."""
+    body: dict[str, Any] = orjson.loads(row.payload)
+    if row.msg_id is not None:
+        body["MsgSeq"] = row.msg_seq
+        body["MsgTime"] = row.msg_time
+        if row.command.startswith("C2C."):
+            body["MsgKey"] = row.msg_key
+    return body
+
+
+class CallbackService:
+    """Sends an app's callbacks: before-callbacks now, after-callbacks through
+    the outbox and its delivery worker. Implements
+    :class:`~palaver.services.sending.SendHooks` for the send pipeline.
+
+    Args:
+        db: the database (the outbox).
+        apps: the apps (their callback settings).
+        transport: posts the requests (HTTP, :class:`CallbackTransport`).
+        clock: time (``EventTime``, ``RequestTime``, backoff).
+        retry_base: seconds before the first retry; doubles each try.
+        retry_max: the longest wait between two tries, seconds.
+        concurrency: conversations delivered at once.
+        poll: seconds between two looks at the outbox when nothing wakes the
+            worker (retries come due; other nodes' events).
+        activity: a counter that moves while messages arrive (the writer's
+            ``submitted``): while it moves, the worker waits (up to
+            ``defer_max`` seconds a pass), so callbacks never slow messages
+            down; they catch up when the burst is over.
+    """
+
+    def __init__(
+        self,
+        db: Database,
+        apps: AppService,
+        transport: CallbackTransport,
+        clock: Clock | None = None,
+        *,
+        retry_base: float = 1.0,
+        retry_max: float = 300.0,
+        concurrency: int = 16,
+        poll: float = 1.0,
+        activity: Callable[[], int] | None = None,
+        defer_max: float = 2.0,
+    ) -> None:
+        self._db = db
+        self._apps = apps
+        self._transport = transport
+        self._clock = clock or SystemClock()
+        self.retry_base = retry_base
+        self.retry_max = retry_max
+        self.poll = poll
+        self._activity = activity
+        self.defer_max = defer_max
+        self._sem = asyncio.Semaphore(concurrency)
+        self._wake = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+        self.delivered = 0  # deliveries since start (for tests and benches)
+
+    # --- requests ---------------------------------------------------------------------------
+
+    def query(
+        self, app: App, command: str, *, client_ip: str = "", platform: str = ""
+    ) -> dict[str, str]:
+        """The query parameters of a request (``Sign``/``RequestTime`` with a token)."""
+        q = {
+            "SdkAppid": str(app.sdkappid),
+            "CallbackCommand": command,
+            "contenttype": "json",
+            "ClientIP": client_ip,
+            "OptPlatform": platform,
+        }
+        token = app.settings.callback_token
+        if token:
+            now = int(self._clock.time())
+            q["Sign"] = sign(token, now)
+            q["RequestTime"] = str(now)
+        return q
+
+    async def _post(
+        self, app: App, command: str, body: Mapping[str, Any], client_ip: str, platform: str
+    ) -> tuple[int, bytes]:
+        return await self._transport.post(
+            app.settings.callback_url,
+            self.query(app, command, client_ip=client_ip, platform=platform),
+            orjson.dumps(body),
+            app.settings.callback_timeout,
+        )
+
+    async def call(
+        self,
+        app: App,
+        command: str,
+        body: Mapping[str, Any],
+        *,
+        client_ip: str = "",
+        platform: str = "",
+    ) -> dict[str, Any]:
+        """Post a before-callback and return the backend's JSON answer.
+
+        Raises:
+            CallbackFailed: no answer within ``callback_timeout``, unreachable,
+                an HTTP status other than 200, or an answer that is not a JSON object.
+        """
+        try:
+            status, raw = await self._post(app, command, body, client_ip, platform)
+        except (TimeoutError, ConnectionError) as exc:
+            raise CallbackFailed(str(exc)) from None
+        if status != 200:
+            raise CallbackFailed(f"HTTP {status}")
+        try:
+            reply = orjson.loads(raw)
+        except orjson.JSONDecodeError:
+            raise CallbackFailed("the answer is not JSON") from None
+        if not isinstance(reply, dict):
+            raise CallbackFailed("the answer is not a JSON object")
+        return reply
+
+    # --- the send pipeline's hooks (SendHooks) -------------------------------------------------
+
+    async def before_send(self, ctx: SendContext, draft: Draft) -> Draft | None:
+        """``C2C.CallbackBeforeSendMsg`` / ``Group.CallbackBeforeSendMsg``, when
+        the app wants it and the sender did not forbid it: the draft to send
+        (maybe with the backend's ``MsgBody``/``CloudCustomData``), ``None`` to
+        drop it silently.
+
+        Raises:
+            ImError: 20006 (C2C) / 10016 (group) refused (``ErrorCode`` 1, or no
+                answer and the command fails closed); 120001–130000 the
+                backend's own code and ``ErrorInfo``.
+        """
+        command = cb.C2C_BEFORE_SEND if ctx.kind == "C2C" else cb.GROUP_BEFORE_SEND
+        app = ctx.app
+        if not wants(app, command) or cb.FORBID_BEFORE_SEND in ctx.source.forbid_callbacks:
+            return draft
+        refused = (
+            Code.ERR_SVR_MSG_PUSH_DENY
+            if ctx.kind == "C2C"
+            else Code.ERR_SVR_GROUP_REJECT_FROM_THIRDPARTY
+        )
+        body = message_payload(ctx, draft, command, int(self._clock.time() * 1000))
+        try:
+            reply = await self.call(
+                app, command, body, client_ip=ctx.source.client_ip, platform=ctx.source.platform
+            )
+        except CallbackFailed as exc:
+            closed = command in app.settings.callback_fail_closed
+            log.warning(
+                "app %s: %s got no answer (%s); %s",
+                app.sdkappid,
+                command,
+                exc,
+                "refusing the message (fail closed)" if closed else "letting it through",
+            )
+            if closed:
+                raise ImError(refused, "the app backend did not answer the callback") from None
+            return draft
+        return _apply_answer(reply, draft, refused)
+
+    def after_send(self, ctx: SendContext, draft: Draft) -> NewCallback | None:
+        """The ``C2C.CallbackAfterSendMsg`` / ``Group.CallbackAfterSendMsg`` row to
+        store with the message, when the app wants it and the sender did not forbid it."""
+        command = cb.C2C_AFTER_SEND if ctx.kind == "C2C" else cb.GROUP_AFTER_SEND
+        if not wants(ctx.app, command) or cb.FORBID_AFTER_SEND in ctx.source.forbid_callbacks:
+            return None
+        body = message_payload(ctx, draft, command, int(self._clock.time() * 1000))
+        body["SendMsgResult"] = 0
+        body["ErrorInfo"] = "send msg succeed"
+        if ctx.online_only:  # nothing stored: the ids the sender was answered with
+            rec = draft.record()
+            body["MsgSeq"] = rec.seq if ctx.kind == "Group" else rec.client_seq
+            if ctx.kind == "C2C":
+                body["MsgKey"] = rec.msg_key
+        return NewCallback(
+            ctx.app.sdkappid,
+            command,
+            draft.conv_id,
+            orjson.dumps(body).decode(),
+            client_ip=ctx.source.client_ip,
+            platform=ctx.source.platform,
+        )
+
+    def sent(self) -> None:
+        """A message with an after-callback was committed: deliver it soon."""
+        self.start()
+        self._wake.set()
+
+    async def enqueue(self, callback: NewCallback) -> None:
+        """Store one callback on its own (an online-only message's) and deliver it soon."""
+        await self.emit([callback])
+
+    async def emit(self, callbacks: Sequence[NewCallback]) -> None:
+        """Store callbacks of events in their own transaction and deliver them soon."""
+        async with self._db.write() as conn:
+            await store.enqueue(conn, callbacks, int(self._clock.time() * 1000))
+        self.sent()
+
+    # --- the delivery worker ---------------------------------------------------------------
+
+    def start(self) -> None:
+        """Start the delivery worker (idempotent)."""
+        if self._task is None:
+            self._task = asyncio.create_task(self._run(), name="palaver-callbacks")
+
+    async def close(self) -> None:
+        """Stop the worker (deliveries in flight are abandoned: their rows stay
+        pending and are sent again later) and close the transport."""
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+        await self._transport.close()
+
+    async def _run(self) -> None:
+        if self._db.is_sqlite:  # one node: no other worker holds a lease
+            async with self._db.write() as conn:
+                await store.release_all(conn)
+        while True:
+            self._wake.clear()
+            await self._yield_to_messages()
+            try:
+                done, wait = await self.run_once()
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # keep delivering; the next pass retries
+                log.exception("callback delivery pass failed")
+                done, wait = 0, self.poll
+            if done:
+                continue
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), timeout=wait)
+
+    async def _yield_to_messages(self, step: float = 0.02) -> None:
+        """Wait while messages are being stored (the activity counter moves), at
+        most ``defer_max`` seconds: message delivery goes first."""
+        if self._activity is None:
+            return
+        started = time.monotonic()
+        last = self._activity()
+        while time.monotonic() - started < self.defer_max:
+            await asyncio.sleep(step)
+            now = self._activity()
+            if now == last:
+                return
+            last = now
+
+    def _now_ms(self) -> int:
+        return int(self._clock.time() * 1000)
+
+    async def run_once(self) -> tuple[int, float]:
+        """One pass: claim the due rows of each conversation, post them, record
+        the outcomes. (rows attempted, seconds until the next pass is worth it)."""
+        now = self._now_ms()
+        async with self._db.read() as conn:
+            groups, wake_ms = await store.due(conn, now)
+        wait = self.poll if wake_ms is None else min(self.poll, max(0.0, (wake_ms - now) / 1000))
+        if not groups:
+            return 0, wait
+        apps: dict[int, App | None] = {}
+        for g in groups:
+            if g[0].app_id not in apps:
+                apps[g[0].app_id] = await self._apps.get(g[0].app_id)
+        lease = max((a.settings.callback_timeout for a in apps.values() if a), default=2.0)
+        until = now + int((lease * store.PER_KEY + 5) * 1000)
+        async with self._db.write() as conn:
+            got = await store.claim(conn, [r.id for g in groups for r in g], now, until)
+        outcomes: list[Outcome] = []
+        work = []
+        for g in groups:
+            n = 0
+            while n < len(g) and g[n].id in got:
+                n += 1
+            outcomes += [
+                Outcome(r.id, store.PENDING, attempted=False) for r in g[n:] if r.id in got
+            ]
+            if n:
+                work.append(self._deliver_key(apps[g[0].app_id], g[:n]))
+        for res in await asyncio.gather(*work):
+            outcomes += res
+        async with self._db.write() as conn:
+            await store.finish(conn, outcomes)
+        tried = sum(1 for o in outcomes if o.attempted)
+        return tried, wait
+
+    async def _deliver_key(self, app: App | None, rows: list[OutboxRow]) -> list[Outcome]:
+        """Post one conversation's rows in order; stop at the first failure (the
+        rest are released untried, to keep the order)."""
+        out: list[Outcome] = []
+        async with self._sem:
+            for i, row in enumerate(rows):
+                o = await self._deliver(app, row)
+                out.append(o)
+                if o.status == store.PENDING:
+                    out += [Outcome(r.id, store.PENDING, attempted=False) for r in rows[i + 1 :]]
+                    break
+        return out
+
+    async def _deliver(self, app: App | None, row: OutboxRow) -> Outcome:
+        if app is None or not app.settings.callback_url:
+            return Outcome(row.id, store.DEAD, done_ms=self._now_ms(), error="no callback_url")
+        started = time.monotonic()
+        status, error = 0, None
+        try:
+            status, _ = await self._post(
+                app, row.command, delivery_body(row), row.client_ip, row.platform
+            )
+            if not 200 <= status < 300:
+                error = f"HTTP {status}"
+        except (TimeoutError, ConnectionError) as exc:
+            error = str(exc) or type(exc).__name__
+        latency = int((time.monotonic() - started) * 1000)
+        now = self._now_ms()
+        if error is None:
+            self.delivered += 1
+            return Outcome(
+                row.id, store.DELIVERED, done_ms=now, latency_ms=latency, http_status=status
+            )
+        tries = row.attempts + 1
+        if tries >= app.settings.callback_max_attempts:
+            log.warning(
+                "app %s: callback %s #%d dead after %d tries: %s",
+                app.sdkappid,
+                row.command,
+                row.id,
+                tries,
+                error,
+            )
+            return Outcome(
+                row.id, store.DEAD, done_ms=now, latency_ms=latency, http_status=status, error=error
+            )
+        delay = min(self.retry_max, self.retry_base * 2 ** (tries - 1)) * random.uniform(1, 1.2)
+        return Outcome(
+            row.id,
+            store.PENDING,
+            next_ms=now + int(delay * 1000),
+            latency_ms=latency,
+            http_status=status,
+            error=error,
+        )
+
+
+def _apply_answer(reply: dict[str, Any], draft: Draft, refused: int) -> Draft | None:
+    """What a before-send answer does to ``draft`` (see :meth:`CallbackService.before_send`)."""
+    try:
+        code = int(reply.get("ErrorCode", 0))
+    except (TypeError, ValueError):
+        code = REFUSE
+    if code == DROP:
+        return None
+    if code in OWN_CODES:
+        raise ImError(code, str(reply.get("ErrorInfo") or "refused by the app backend"))
+    if code != ALLOW:
+        raise ImError(refused, "the app backend's callback refused the message")
+    changes: dict[str, Any] = {}
+    new_body = reply.get("MsgBody")
+    if isinstance(new_body, list) and new_body:
+        changes["body"] = new_body
+    new_data = reply.get("CloudCustomData")
+    if isinstance(new_data, str):
+        changes["cloud_custom_data"] = new_data
+    return dataclasses.replace(draft, **changes) if changes else draft

@@ -1,0 +1,260 @@
+"""The callback outbox (``callback_outbox``): after-callbacks waiting for the app backend.
+
+A callback is written in the transaction of the event it reports: a message's
+by the group-commit writer (:func:`outbox_row`, with the message's ids), other
+events' by :func:`enqueue`. The delivery worker (``services.callbacks``) reads
+the due head rows of each ``order_key`` (:func:`due`), claims them with a lease
+(:func:`claim`), posts them and records each outcome (:func:`finish`). Times are
+unix milliseconds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import bindparam, func, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from palaver.storage.schema import callback_outbox
+
+PENDING = "pending"
+DELIVERED = "delivered"
+DEAD = "dead"
+
+_co = callback_outbox.c
+
+
+@dataclass(frozen=True)
+class NewCallback:
+    """A callback to write: ``payload`` the JSON body (the writer adds nothing to
+    it; the message's ids go to their own columns), ``order_key`` what its
+    delivery keeps order within (a conversation)."""
+
+    app_id: int
+    command: str
+    order_key: str
+    payload: str
+    client_ip: str = ""
+    platform: str = ""
+
+
+@dataclass(frozen=True)
+class OutboxRow:
+    """A stored callback and its delivery state (see the table's comments)."""
+
+    id: int
+    app_id: int
+    command: str
+    order_key: str
+    payload: str
+    msg_id: int | None
+    msg_seq: int | None
+    msg_key: str | None
+    msg_time: int | None
+    client_ip: str
+    platform: str
+    created_ms: int
+    status: str
+    attempts: int
+    next_ms: int
+    lease_ms: int
+    done_ms: int
+    latency_ms: int
+    http_status: int
+    last_error: str | None
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What became of one claimed row: ``status`` :data:`DELIVERED`,
+    :data:`PENDING` (retry at ``next_ms``; ``attempted`` False if it was not
+    tried, only released) or :data:`DEAD`."""
+
+    id: int
+    status: str
+    attempted: bool = True
+    next_ms: int = 0
+    done_ms: int = 0
+    latency_ms: int = 0
+    http_status: int = 0
+    error: str | None = None
+
+
+def outbox_row(
+    cb: NewCallback,
+    now_ms: int,
+    *,
+    msg_id: int | None = None,
+    msg_seq: int | None = None,
+    msg_key: str | None = None,
+    msg_time: int | None = None,
+) -> dict[str, Any]:
+    """The ``callback_outbox`` row of ``cb`` (for :func:`~palaver.storage.dialect.executemany`)."""
+    return {
+        "app_id": cb.app_id,
+        "command": cb.command,
+        "order_key": cb.order_key,
+        "payload": cb.payload,
+        "msg_id": msg_id,
+        "msg_seq": msg_seq,
+        "msg_key": msg_key,
+        "msg_time": msg_time,
+        "client_ip": cb.client_ip,
+        "platform": cb.platform,
+        "created_ms": now_ms,
+        "status": PENDING,
+        "attempts": 0,
+        "next_ms": 0,
+        "lease_ms": 0,
+        "done_ms": 0,
+        "latency_ms": 0,
+        "http_status": 0,
+    }
+
+
+async def enqueue(conn: AsyncConnection, items: Sequence[NewCallback], now_ms: int) -> None:
+    """Write callbacks of events that are not messages (in the caller's transaction)."""
+    if items:
+        await conn.execute(callback_outbox.insert(), [outbox_row(cb, now_ms) for cb in items])
+
+
+def _row(r: Any) -> OutboxRow:
+    return OutboxRow(**{k: r[k] for k in OutboxRow.__dataclass_fields__})
+
+
+#: rows of one order key claimed and posted in one pass
+PER_KEY = 50
+
+
+async def due(
+    conn: AsyncConnection, now_ms: int, *, scan: int = 1000, per_key: int = PER_KEY
+) -> tuple[list[list[OutboxRow]], int | None]:
+    """Rows to deliver now, per order key (each list oldest first): the first
+    ``per_key`` pending rows of every key whose oldest pending row is due (past
+    its ``next_ms``) and not claimed. Looks at the oldest ``scan`` pending rows.
+    Also the earliest time a key now waiting becomes due (``None``: none waits)."""
+    q = select(callback_outbox).where(_co.status == PENDING).order_by(_co.id).limit(scan)
+    groups: dict[tuple[int, str], list[OutboxRow]] = {}
+    blocked: set[tuple[int, str]] = set()
+    wake: int | None = None
+    for r in (await conn.execute(q)).mappings():
+        key = (int(r["app_id"]), r["order_key"])
+        if key in blocked:
+            continue
+        rows = groups.get(key)
+        if rows is None:
+            not_before = max(int(r["next_ms"]), int(r["lease_ms"]))
+            if not_before > now_ms:
+                blocked.add(key)
+                wake = not_before if wake is None else min(wake, not_before)
+                continue
+            groups[key] = rows = []
+        if len(rows) < per_key:
+            rows.append(_row(r))
+    return list(groups.values()), wake
+
+
+async def release_all(conn: AsyncConnection) -> None:
+    """Release every lease (at start, when no other node can hold one: SQLite)."""
+    await conn.execute(
+        update(callback_outbox).where(_co.status == PENDING, _co.lease_ms > 0).values(lease_ms=0)
+    )
+
+
+async def claim(conn: AsyncConnection, ids: Sequence[int], now_ms: int, until_ms: int) -> set[int]:
+    """Lease the pending, unclaimed rows among ``ids`` until ``until_ms``; the ids
+    claimed (another node may have taken some first)."""
+    got: set[int] = set()
+    for i in range(0, len(ids), 500):
+        res = await conn.execute(
+            update(callback_outbox)
+            .where(
+                _co.id.in_(ids[i : i + 500]),
+                _co.status == PENDING,
+                _co.lease_ms <= now_ms,
+            )
+            .values(lease_ms=until_ms)
+            .returning(_co.id)
+        )
+        got.update(int(x) for x in res.scalars())
+    return got
+
+
+async def finish(conn: AsyncConnection, outcomes: Sequence[Outcome]) -> None:
+    """Record the outcomes of claimed rows and release their leases."""
+    tried = [o for o in outcomes if o.attempted]
+    if tried:
+        await conn.execute(
+            update(callback_outbox)
+            .where(_co.id == bindparam("b_id"))
+            .values(
+                status=bindparam("b_status"),
+                attempts=_co.attempts + 1,
+                next_ms=bindparam("b_next"),
+                lease_ms=0,
+                done_ms=bindparam("b_done"),
+                latency_ms=bindparam("b_latency"),
+                http_status=bindparam("b_http"),
+                last_error=bindparam("b_error"),
+            ),
+            [
+                {
+                    "b_id": o.id,
+                    "b_status": o.status,
+                    "b_next": o.next_ms,
+                    "b_done": o.done_ms,
+                    "b_latency": o.latency_ms,
+                    "b_http": o.http_status,
+                    "b_error": o.error,
+                }
+                for o in tried
+            ],
+        )
+    released = [o.id for o in outcomes if not o.attempted]
+    if released:
+        await conn.execute(update(callback_outbox).where(_co.id.in_(released)).values(lease_ms=0))
+
+
+async def recent(
+    conn: AsyncConnection,
+    app_id: int,
+    *,
+    limit: int = 50,
+    status: str | None = None,
+    since_ms: int | None = None,
+) -> list[OutboxRow]:
+    """An app's callbacks, newest first."""
+    q = select(callback_outbox).where(_co.app_id == app_id)
+    if status is not None:
+        q = q.where(_co.status == status)
+    if since_ms is not None:
+        q = q.where(_co.created_ms >= since_ms)
+    q = q.order_by(_co.id.desc()).limit(limit)
+    return [_row(r) for r in (await conn.execute(q)).mappings()]
+
+
+async def requeue(
+    conn: AsyncConnection, app_id: int, since_ms: int, statuses: Sequence[str]
+) -> int:
+    """Make an app's callbacks created since ``since_ms`` with one of ``statuses``
+    pending again, due now, with their attempts reset; how many."""
+    res = await conn.execute(
+        update(callback_outbox)
+        .where(
+            _co.app_id == app_id,
+            _co.created_ms >= since_ms,
+            _co.status.in_(list(statuses)),
+        )
+        .values(status=PENDING, attempts=0, next_ms=0, lease_ms=0, done_ms=0)
+    )
+    return int(res.rowcount or 0)
+
+
+async def counts(conn: AsyncConnection, app_id: int | None = None) -> dict[str, int]:
+    """How many callbacks are in each status (one app's, or all)."""
+    q = select(_co.status, func.count()).group_by(_co.status)
+    if app_id is not None:
+        q = q.where(_co.app_id == app_id)
+    return {s: int(n) for s, n in (await conn.execute(q)).all()}

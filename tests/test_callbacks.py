@@ -1,0 +1,471 @@
+"""Third-party callbacks to the app backend (issue 12, part 1), against a real HTTP receiver.
+
+The receiver (tests/support/backend.py) is an aiohttp server on 127.0.0.1, the way an
+app backend written for Tencent IM's callbacks receives them: query parameters
+(``SdkAppid``, ``CallbackCommand``, ``contenttype``, ``ClientIP``, ``OptPlatform``,
+``Sign``/``RequestTime``), a JSON body in Tencent's field names, and answers that
+allow, refuse, drop or rewrite a message.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import signal
+import time
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import pytest
+
+from conftest import ADMIN, SDKAPPID, SECRET, RunningServer, free_port
+from palaver.storage import callbacks as cb_store
+from palaver.usersig import gen_usersig_v2
+from support.backend import Backend, Received
+from test_delivery_faults import ServerProcess, palaver_cli, processes, rest_ok  # noqa: F401
+from wsclient import ProtocolError, WsClient
+
+G = "group_open_http_svc"
+C2C_AFTER = "C2C.CallbackAfterSendMsg"
+C2C_BEFORE = "C2C.CallbackBeforeSendMsg"
+GROUP_AFTER = "Group.CallbackAfterSendMsg"
+GROUP_BEFORE = "Group.CallbackBeforeSendMsg"
+TOKEN = "callback-secret-token"
+
+
+@pytest.fixture(autouse=True)
+def _fast_retries(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Retries after 50 ms (doubling), so a backend that comes back is reached soon."""
+    monkeypatch.setenv("PALAVER_CALLBACK_RETRY_BASE", "0.05")
+    monkeypatch.setenv("PALAVER_CALLBACK_RETRY_MAX", "0.5")
+
+
+@pytest.fixture
+async def backend() -> AsyncIterator[Backend]:
+    b = Backend()
+    await b.start()
+    try:
+        yield b
+    finally:
+        await b.stop()
+
+
+async def enable(server: RunningServer, backend: Backend, *commands: str, **more: Any) -> None:
+    await server.hub.apps.update_settings(
+        SDKAPPID,
+        callback_url=backend.url,
+        callback_token=TOKEN,
+        callback_commands=list(commands),
+        **more,
+    )
+
+
+def text(t: str) -> list[dict[str, Any]]:
+    return [{"MsgType": "TIMTextElem", "MsgContent": {"Text": t}}]
+
+
+async def send(server: RunningServer, frm: str, to: str, t: str, rnd: int, **kw: Any) -> Any:
+    body = {"From_Account": frm, "To_Account": to, "MsgRandom": rnd, "MsgBody": text(t), **kw}
+    return await server.rest("openim", "sendmsg", body)
+
+
+async def history(server: RunningServer, a: str, b: str) -> list[str]:
+    r = await server.ok(
+        "openim",
+        "admin_getroammsg",
+        {"Operator_Account": a, "Peer_Account": b, "MaxCnt": 100, "MinTime": 0, "MaxTime": 2**31},
+    )
+    return [m["MsgBody"][0]["MsgContent"]["Text"] for m in r["MsgList"]]
+
+
+async def make_group(server: RunningServer, *members: str) -> str:
+    r = await server.ok(
+        G,
+        "create_group",
+        {
+            "Type": "Public",
+            "Name": "team",
+            "Owner_Account": members[0],
+            "MemberList": [{"Member_Account": m} for m in members[1:]],
+        },
+    )
+    gid: str = r["GroupId"]
+    return gid
+
+
+def check_signed(got: Received) -> None:
+    """``Sign`` is hex SHA-256 of token + ``RequestTime``; the time is now."""
+    q = got.query
+    assert q["Sign"] == hashlib.sha256(f"{TOKEN}{q['RequestTime']}".encode()).hexdigest()
+    assert abs(int(q["RequestTime"]) - time.time()) < 60
+    assert q["SdkAppid"] == str(SDKAPPID) and q["contenttype"] == "json"
+    assert q["app"] == "test"  # the URL's own query is kept
+
+
+async def test_after_send_c2c_and_group_carry_tencent_fields(
+    server: RunningServer, backend: Backend
+) -> None:
+    await server.import_users("alice", "bob", "carol")
+    await enable(server, backend, C2C_AFTER, GROUP_AFTER)
+    r = await send(server, "alice", "bob", "hello 你好", 7, CloudCustomData="cd")
+    assert r["ErrorCode"] == 0, r
+    (got,) = await backend.wait_for(C2C_AFTER)
+    check_signed(got)
+    assert got.query["OptPlatform"] == "RESTAPI" and got.query["ClientIP"] == "127.0.0.1"
+    b = got.body
+    assert b["CallbackCommand"] == C2C_AFTER
+    assert (b["From_Account"], b["To_Account"], b["MsgRandom"]) == ("alice", "bob", 7)
+    assert b["MsgKey"] == r["MsgKey"] and b["MsgTime"] == r["MsgTime"]
+    assert b["MsgSeq"] == int(r["MsgKey"].split("_")[0])
+    assert b["MsgBody"] == text("hello 你好") and b["CloudCustomData"] == "cd"
+    assert b["OnlineOnlyFlag"] == 0 and b["SendMsgResult"] == 0
+    assert abs(b["EventTime"] - time.time() * 1000) < 60_000
+
+    gid = await make_group(server, "alice", "bob", "carol")
+    g = await server.ok(
+        G,
+        "send_group_msg",
+        {"GroupId": gid, "From_Account": "bob", "Random": 9, "MsgBody": text("hi all")},
+    )
+    (got,) = await backend.wait_for(GROUP_AFTER)
+    check_signed(got)
+    b = got.body
+    assert (b["GroupId"], b["Type"], b["From_Account"]) == (gid, "Public", "bob")
+    assert b["Operator_Account"] == ADMIN and b["Random"] == 9
+    assert (b["MsgSeq"], b["MsgTime"]) == (g["MsgSeq"], g["MsgTime"])
+    assert b["MsgBody"] == text("hi all")
+    # tips of the group's creation are not messages a user sent: no callback for them
+    assert len(backend.of(GROUP_AFTER)) == 1
+    # no token: no Sign
+    await server.hub.apps.update_settings(SDKAPPID, callback_token="")
+    await send(server, "alice", "bob", "again", 8)
+    got = (await backend.wait_for(C2C_AFTER, 2))[1]
+    assert "Sign" not in got.query and "RequestTime" not in got.query
+
+
+async def test_before_send_allows_refuses_drops_and_rewrites(
+    server: RunningServer, backend: Backend
+) -> None:
+    await server.import_users("alice", "bob")
+    await enable(server, backend, C2C_BEFORE, C2C_AFTER)
+    verdicts: dict[str, dict[str, Any]] = {
+        "allow": {"ActionStatus": "OK", "ErrorCode": 0},
+        "refuse": {"ActionStatus": "OK", "ErrorCode": 1, "ErrorInfo": "no"},
+        "own": {"ActionStatus": "FAIL", "ErrorCode": 120005, "ErrorInfo": "money words"},
+        "drop": {"ActionStatus": "OK", "ErrorCode": 2},
+        "rewrite": {
+            "ActionStatus": "OK",
+            "ErrorCode": 0,
+            "MsgBody": text("rewritten"),
+            "CloudCustomData": "by backend",
+        },
+    }
+    backend.answers[C2C_BEFORE] = lambda got: verdicts[got.body["MsgBody"][0]["MsgContent"]["Text"]]
+
+    r = await send(server, "alice", "bob", "allow", 1)
+    assert r["ErrorCode"] == 0
+    r = await send(server, "alice", "bob", "refuse", 2)
+    assert r["ErrorCode"] == 20006, r
+    r = await send(server, "alice", "bob", "own", 3)
+    assert (r["ErrorCode"], r["ErrorInfo"]) == (120005, "money words")
+    r = await send(server, "alice", "bob", "drop", 4)
+    assert r["ActionStatus"] == "OK" and r["ErrorCode"] == 0  # the sender sees success
+    r = await send(server, "alice", "bob", "rewrite", 5, CloudCustomData="mine")
+    assert r["ErrorCode"] == 0
+
+    before = backend.of(C2C_BEFORE)
+    assert len(before) == 5
+    b = before[0].body
+    assert (b["From_Account"], b["To_Account"], b["MsgRandom"]) == ("alice", "bob", 1)
+    check_signed(before[0])
+    # only what was allowed is stored, the rewrite as the backend made it
+    assert await history(server, "bob", "alice") == ["allow", "rewritten"]
+    after = await backend.wait_for(C2C_AFTER, 2)
+    await asyncio.sleep(0)  # nothing else is queued: the refused and dropped have none
+    assert [a.body["MsgBody"] for a in after] == [text("allow"), text("rewritten")]
+    assert after[1].body["CloudCustomData"] == "by backend"
+
+
+async def test_group_before_send_refuses_with_10016(
+    server: RunningServer, backend: Backend
+) -> None:
+    await server.import_users("alice", "bob")
+    gid = await make_group(server, "alice", "bob")
+    await enable(server, backend, GROUP_BEFORE)
+    backend.answers[GROUP_BEFORE] = {"ActionStatus": "OK", "ErrorCode": 1}
+    body = {"GroupId": gid, "From_Account": "bob", "Random": 1, "MsgBody": text("x")}
+    r = await server.rest(G, "send_group_msg", body)
+    assert r["ErrorCode"] == 10016, r
+    (got,) = backend.of(GROUP_BEFORE)
+    assert (got.body["GroupId"], got.body["Type"], got.body["From_Account"]) == (
+        gid,
+        "Public",
+        "bob",
+    )
+    # ForbidCallbackControl skips it
+    r = await server.rest(
+        G, "send_group_msg", {**body, "ForbidCallbackControl": ["ForbidBeforeSendMsgCallback"]}
+    )
+    assert r["ErrorCode"] == 0, r
+
+
+async def test_before_send_timeout_follows_the_fail_mode(
+    server: RunningServer, backend: Backend
+) -> None:
+    await server.import_users("alice", "bob")
+    await enable(server, backend, C2C_BEFORE, callback_timeout=0.2)
+    backend.delay = 1.0
+    t0 = time.monotonic()
+    r = await send(server, "alice", "bob", "open", 1)
+    assert r["ErrorCode"] == 0, r  # fail open (Tencent's way): the message goes through
+    assert time.monotonic() - t0 < 0.9
+    await server.hub.apps.update_settings(SDKAPPID, callback_fail_closed=[C2C_BEFORE])
+    r = await send(server, "alice", "bob", "closed", 2)
+    assert r["ErrorCode"] == 20006, r
+    assert await history(server, "bob", "alice") == ["open"]
+    # unreachable counts as no answer too
+    await backend.stop()
+    r = await send(server, "alice", "bob", "closed again", 3)
+    assert r["ErrorCode"] == 20006, r
+
+
+async def test_forbid_callback_control(server: RunningServer, backend: Backend) -> None:
+    await server.import_users("alice", "bob")
+    await enable(server, backend, C2C_BEFORE, C2C_AFTER)
+    backend.answers[C2C_BEFORE] = {"ErrorCode": 1}
+    r = await send(
+        server,
+        "alice",
+        "bob",
+        "quiet",
+        1,
+        ForbidCallbackControl=["ForbidBeforeSendMsgCallback", "ForbidAfterSendMsgCallback"],
+    )
+    assert r["ErrorCode"] == 0, r
+    backend.answers[C2C_BEFORE] = {"ErrorCode": 0}
+    await send(server, "alice", "bob", "loud", 2)
+    (after,) = await backend.wait_for(C2C_AFTER)
+    assert after.body["MsgBody"] == text("loud")
+    assert [r.body["MsgBody"] for r in backend.of(C2C_BEFORE)] == [text("loud")]
+
+
+async def test_client_sends_go_through_the_same_callbacks(
+    server: RunningServer, backend: Backend
+) -> None:
+    await server.import_users("alice", "bob", "carol")
+    gid = await make_group(server, "alice", "bob", "carol")
+    await enable(server, backend, C2C_BEFORE, C2C_AFTER, GROUP_BEFORE, GROUP_AFTER)
+    backend.answers[C2C_BEFORE] = lambda got: (
+        {"ErrorCode": 120001, "ErrorInfo": "blocked by backend"}
+        if got.body["MsgBody"][0]["MsgContent"]["Text"] == "bad"
+        else {"ErrorCode": 0, "MsgBody": text("clean")}
+    )
+    alice = WsClient(server.url, SDKAPPID, "alice", server.sig("alice"), platform="Web")
+    await alice.connect()
+    try:
+        with pytest.raises(ProtocolError) as err:
+            await alice.send_text("bob", "bad", 1)
+        assert (err.value.code, err.value.message) == (120001, "blocked by backend")
+        sent = await alice.send_text("bob", "ok", 2)
+        assert sent["payload"]["text"] == "clean"  # the sender sees the rewrite
+        await alice.send_text(gid, "to the group", 3, conversation_type="GROUP")
+    finally:
+        await alice.close()
+    (after,) = await backend.wait_for(C2C_AFTER)
+    assert after.query["OptPlatform"] == "Web" and after.query["ClientIP"] == "127.0.0.1"
+    assert after.body["MsgBody"] == text("clean")
+    (g,) = await backend.wait_for(GROUP_AFTER)
+    assert g.body["Operator_Account"] == "alice" and g.body["MsgBody"] == text("to the group")
+    assert len(backend.of(GROUP_BEFORE)) == 1
+
+
+async def outbox(server: RunningServer) -> list[cb_store.OutboxRow]:
+    """The app's outbox rows, oldest first."""
+    async with server.hub.db.read() as conn:
+        return list(reversed(await cb_store.recent(conn, SDKAPPID, limit=1000)))
+
+
+async def outbox_until(
+    server: RunningServer, ok: Any, what: str, within: float = 20
+) -> list[cb_store.OutboxRow]:
+    """Poll the outbox until ``ok(rows)`` (bounded); the rows."""
+    deadline = time.monotonic() + within
+    while True:
+        rows = await outbox(server)
+        if ok(rows):
+            return rows
+        assert time.monotonic() < deadline, f"outbox never showed {what}: {rows}"
+        await asyncio.sleep(0.02)
+
+
+def per_conversation(got: list[Received]) -> dict[str, list[int]]:
+    out: dict[str, list[int]] = {}
+    for r in got:
+        key = "-".join(sorted([r.body["From_Account"], r.body["To_Account"]]))
+        out.setdefault(key, []).append(r.body["MsgRandom"])
+    return out
+
+
+async def test_backend_down_then_back_each_callback_once_in_order(
+    server: RunningServer, backend: Backend
+) -> None:
+    """While the backend is down every send succeeds at once; when it is back each
+    after-callback arrives once, in order within each conversation."""
+    await server.import_users("alice", "bob", "carol")
+    await enable(server, backend, C2C_AFTER, callback_max_attempts=100)
+    await backend.stop()
+    n = 30
+    t0 = time.monotonic()
+    for i in range(n):
+        to = "bob" if i % 2 else "carol"
+        r = await send(server, "alice", to, f"m{i}", 1000 + i)
+        assert r["ErrorCode"] == 0
+    assert time.monotonic() - t0 < 10  # sends never wait for the backend
+    rows = await outbox(server)
+    assert len(rows) == n and all(r.status == cb_store.PENDING for r in rows)
+    # let the worker fail on the first of each conversation, then come back
+    await outbox_until(server, lambda rs: rs[0].attempts and rs[1].attempts, "failed tries")
+    await backend.start()
+    got = await backend.wait_for(C2C_AFTER, n)
+    assert len(got) == n
+    assert sorted(r.body["MsgRandom"] for r in got) == list(range(1000, 1000 + n))
+    for seq in per_conversation(got).values():
+        assert seq == sorted(seq)
+    rows = await outbox_until(
+        server, lambda rs: all(r.status == cb_store.DELIVERED for r in rs), "all delivered"
+    )
+    assert max(r.attempts for r in rows) >= 2
+
+
+async def test_dead_letter_after_max_attempts_then_the_next_goes(
+    server: RunningServer, backend: Backend
+) -> None:
+    await server.import_users("alice", "bob")
+    await enable(server, backend, C2C_AFTER, callback_max_attempts=3)
+    backend.status = 500
+    await send(server, "alice", "bob", "doomed", 1)
+    (row,) = await outbox_until(server, lambda rs: rs[0].status == cb_store.DEAD, "dead")
+    assert row.attempts == 3 and row.http_status == 500 and row.last_error == "HTTP 500"
+    backend.status = 200
+    await send(server, "alice", "bob", "next", 2)
+    (got,) = await backend.wait_for(C2C_AFTER)
+    assert got.body["MsgBody"] == text("next")
+
+
+async def test_restart_with_callbacks_pending_loses_none(
+    server: RunningServer, backend: Backend
+) -> None:
+    await server.import_users("alice", "bob")
+    await enable(server, backend, C2C_AFTER, callback_max_attempts=100)
+    await backend.stop()
+    for i in range(10):
+        await send(server, "alice", "bob", f"m{i}", i)
+    await server.restart()
+    await backend.start()
+    got = await backend.wait_for(C2C_AFTER, 10)
+    assert [r.body["MsgRandom"] for r in got] == list(range(10))
+
+
+async def test_kill_9_with_callbacks_pending_loses_none(
+    tmp_path: Path,
+    processes: list[ServerProcess],  # noqa: F811
+    backend: Backend,
+) -> None:
+    """``palaver serve`` killed with SIGKILL while callbacks wait for a backend
+    that is down: after the restart each arrives, once and in order."""
+    data = tmp_path / "data"
+    await palaver_cli(
+        "app", "create", "--sdkappid", str(SDKAPPID), "--secret-key", SECRET, "--data-dir", data
+    )
+    await palaver_cli(
+        "app",
+        "set",
+        str(SDKAPPID),
+        f"callback_url={backend.url}",
+        f'callback_commands=["{C2C_AFTER}"]',
+        "--data-dir",
+        data,
+    )
+    await backend.stop()
+    node = ServerProcess(tmp_path, data, free_port())
+    processes.append(node)
+    sig = gen_usersig_v2(SDKAPPID, SECRET, ADMIN, 86400)
+    async with aiohttp.ClientSession() as http:
+        await node.start(http)
+        await rest_ok(
+            http, node.url, "im_open_login_svc", "multiaccount_import", {"Accounts": ["a", "b"]}
+        )
+        for i in range(20):
+            url = (
+                f"{node.url}/v4/openim/sendmsg?sdkappid={SDKAPPID}&identifier={ADMIN}"
+                f"&usersig={sig}&random={i}&contenttype=json"
+            )
+            body = {"From_Account": "a", "To_Account": "b", "MsgRandom": i, "MsgBody": text("x")}
+            async with http.post(url, json=body) as resp:
+                assert (await resp.json())["ErrorCode"] == 0
+        assert await node.stop(signal.SIGKILL) == -signal.SIGKILL
+        await backend.start()
+        await node.start(http)
+        got = await backend.wait_for(C2C_AFTER, 20)
+    assert [r.body["MsgRandom"] for r in got] == list(range(20)), node.logs
+
+
+async def test_cli_sets_callbacks_and_never_shows_the_token(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    await palaver_cli("app", "create", "--sdkappid", str(SDKAPPID), "--data-dir", data)
+    out = await palaver_cli(
+        "app",
+        "set",
+        str(SDKAPPID),
+        "callback_url=https://backend.example/im",
+        f"callback_token={TOKEN}",
+        f'callback_commands=["{C2C_AFTER}", "{C2C_BEFORE}"]',
+        f'callback_fail_closed=["{C2C_BEFORE}"]',
+        "callback_timeout=1.5",
+        "--data-dir",
+        data,
+    )
+    shown = await palaver_cli("app", "show", str(SDKAPPID), "--data-dir", data)
+    for text_ in (out, shown):
+        assert TOKEN not in text_
+        assert "set (hidden)" in text_
+    app_ = await _load_app(f"sqlite+aiosqlite:///{data / 'palaver.db'}")
+    assert app_.settings.callback_token == TOKEN and TOKEN not in repr(app_)
+    assert app_.settings.callback_commands == [C2C_AFTER, C2C_BEFORE]
+    assert app_.settings.callback_timeout == 1.5
+
+
+async def _load_app(url: str) -> Any:
+    from palaver.services.apps import AppService
+    from palaver.storage import Database
+
+    db = Database.for_cli(url)
+    try:
+        return await AppService(db).get(SDKAPPID)
+    finally:
+        await db.close()
+
+
+@pytest.mark.parametrize(
+    ("setting", "bad"),
+    [
+        ("callback_commands", '["C2C.NoSuchCallback"]'),
+        ("callback_url", "ftp://backend.example"),
+        ("callback_timeout", "0"),
+    ],
+)
+async def test_cli_refuses_bad_callback_settings(tmp_path: Path, setting: str, bad: str) -> None:
+    from click.testing import CliRunner
+
+    from palaver.cli import palaver
+
+    data = tmp_path / "data"
+    await palaver_cli("app", "create", "--sdkappid", str(SDKAPPID), "--data-dir", data)
+    res = await asyncio.to_thread(
+        CliRunner().invoke,
+        palaver,
+        ["app", "set", str(SDKAPPID), f"{setting}={bad}", "--data-dir", str(data)],
+    )
+    assert res.exit_code == 1 and setting in res.output, res.output
