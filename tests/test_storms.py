@@ -205,6 +205,28 @@ def test_login_gate_hands_slots_over_in_order_and_refuses_beyond_its_queue() -> 
     asyncio.run(scenario())
 
 
+def test_login_gate_refuses_a_login_that_would_wait_too_long() -> None:
+    async def scenario() -> None:
+        gate = LoginGate(limit=1, queue=100, max_wait=0.001)
+        go = asyncio.Event()
+
+        async def login() -> None:
+            async with gate.admit():
+                await go.wait()
+
+        first = asyncio.create_task(login())
+        await eventually(lambda: gate.active == 1)
+        with pytest.raises(ServerBusy):  # room in line, but the wait would be too long
+            async with gate.admit():
+                pass
+        go.set()
+        await first
+        async with gate.admit():  # nobody ahead: no wait
+            assert gate.active == 1
+
+    asyncio.run(scenario())
+
+
 # ------------------------------------------------------------------ SDK backoff
 
 
