@@ -34,7 +34,7 @@ Row = dict[str, Any]
 IDLE_PER_HOLDER = 15000
 #: group members per generator process (scenario 8)
 GROUP_PER_HOLDER = 5000
-#: storm clients per generator process (scenario 9)
+#: storm clients per generator process (scenario 12)
 STORM_PER_HOLDER = 5000
 
 

@@ -144,7 +144,13 @@ class Hub:
         )
         self.media = MediaService(db, open_file_store(settings), self.clock)
         #: admission control of both client protocols' logins (issue 20)
-        self.login_gate = LoginGate(settings.login_concurrency, settings.login_queue)
+        self.login_gate = LoginGate(
+            settings.login_concurrency, settings.login_queue, settings.login_max_wait
+        )
+        #: connections whose end is being handled at once: when thousands drop
+        #: together (a network blip), the rest wait their turn so that one loop
+        #: iteration does not tear down thousands while live clients wait (issue 20)
+        self.teardowns = asyncio.Semaphore(64)
 
     @classmethod
     async def open(cls, settings: Settings) -> Hub:

@@ -134,7 +134,8 @@ class TencentEndpoint:
                 await slots.acquire()
                 self._spawn(session, req, slots)
         finally:
-            await self._end(session)
+            async with hub.teardowns:  # a few at a time when thousands drop at once
+                await self._end(session)
         return ws
 
     async def _end(self, session: TencentSession) -> None:
