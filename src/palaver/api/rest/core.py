@@ -29,6 +29,7 @@ from aiohttp import web
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from palaver.errors import Code, ImError
+from palaver.limits import screen
 from palaver.usersig import UserSigInfo
 
 if TYPE_CHECKING:
@@ -220,6 +221,7 @@ class RestApi:
                 raise ImError(codes.bad_json, "request body is not valid JSON") from None
             if not isinstance(body, dict):
                 raise ImError(codes.bad_json, "request body must be a JSON object")
+            screen(raw, body, codes.invalid)  # deep, NUL, huge numbers (issue 13)
             parsed = parse_body(cmd.model, body, codes)
             result = await cmd.handler(
                 RestRequest(app, identifier, self.hub, codes, request.remote or ""), parsed

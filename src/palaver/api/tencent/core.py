@@ -209,6 +209,12 @@ def find(servcmd: str) -> Command | None:
     return COMMANDS.get(f"{SERVICE_ALIASES.get(service, service)}.{name}")
 
 
+def invalid_code(servcmd: str) -> int:
+    """The invalid-parameter code of ``servcmd``'s service (6017 if it has none)."""
+    cmd = find(servcmd)
+    return INVALID.get(cmd.service if cmd else "", Code.ERR_INVALID_PARAMETERS)
+
+
 def parse_body(cmd: Command, request: Request) -> Body:
     """Validate a body; a bad field raises the service's invalid-parameter code naming it."""
     try:

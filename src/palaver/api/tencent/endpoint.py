@@ -27,12 +27,15 @@ from palaver.api.tencent.core import (
     ResumePositions,
     TencentSession,
     find,
+    invalid_code,
     parse_body,
     reset_current_request,
     set_current_request,
 )
 from palaver.errors import Code, ImError
+from palaver.limits import screen
 from palaver.protocol.tencent.frames import (
+    COMPRESSED,
     MAX_FRAME_BYTES,
     Request,
     decode_request,
@@ -97,12 +100,8 @@ class TencentEndpoint:
                 conn.last_seen = time.monotonic()
                 if msg.type not in (WSMsgType.BINARY, WSMsgType.TEXT):
                     continue
-                try:
-                    req = decode_request(msg.data)
-                except ImError as exc:
-                    bad: Request | None = getattr(exc, "request", None)
-                    if bad is not None:
-                        conn.send(encode_error(bad.servcmd, bad.seq, exc.code, exc.info))
+                req = read_request(conn, msg.data)
+                if req is None:
                     continue
                 if req.servcmd == HEARTBEAT:
                     conn.send(encode_answer(req))  # ahead of everything in flight
@@ -161,6 +160,26 @@ class TencentEndpoint:
             answer(session, await run(session, req))
         finally:
             slots.release()
+
+
+def read_request(conn: Connection, data: bytes) -> Request | None:
+    """Decode a client frame and screen it (:func:`palaver.limits.screen`: NUL,
+    huge numbers, deep JSON); ``None`` after answering a bad one with its code."""
+    try:
+        req = decode_request(data)
+    except ImError as exc:
+        bad: Request | None = getattr(exc, "request", None)
+        if bad is not None:
+            conn.send(encode_error(bad.servcmd, bad.seq, exc.code, exc.info))
+        return None
+    try:  # a compressed frame is walked
+        screen(
+            data if data[:4] != COMPRESSED else b"", (req.head, req.body), invalid_code(req.servcmd)
+        )
+    except ImError as exc:
+        conn.send(encode_error(req.servcmd, req.seq, exc.code, exc.info))
+        return None
+    return req
 
 
 #: Most requests kept while the login they wait for has not come.

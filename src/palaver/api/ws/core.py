@@ -22,6 +22,7 @@ from aiohttp import WSMsgType, web
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from palaver.errors import Code, ImError
+from palaver.limits import screen
 from palaver.protocol.frames import (
     MAX_FRAME_BYTES,
     Request,
@@ -180,6 +181,11 @@ class WebSocketEndpoint:
                     req = parse_client_frame(msg.data)
                 except ImError as exc:
                     conn.send(encode_error(getattr(exc, "request_id", None), exc.code, exc.info))
+                    continue
+                try:  # deep, NUL, huge numbers (issue 13)
+                    screen(msg.data, req.data, Code.ERR_INVALID_PARAMETERS)
+                except ImError as exc:
+                    conn.send(encode_error(req.id, exc.code, exc.info))
                     continue
                 if not session.logged_in:
                     session.answer(await run_op(session, req))  # login runs alone

@@ -1,0 +1,129 @@
+"""Hardening against bad input and abuse (issue 13): each finding's test.
+
+A message nobody can encode must not stop anyone's stream; admins' sigs are
+never handed out; NUL characters, huge integers and deep JSON are refused at
+the edge with the service's code; a socket holds one login.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import update
+
+import orjson
+
+from conftest import ADMIN, SDKAPPID, RunningServer
+from palaver.storage import schema
+from wsclient import WsClient
+
+TEXT = "TIMTextElem"
+
+
+def deep(levels: int) -> Any:
+    """A JSON value nested ``levels`` deep (lists in a dict)."""
+    v: Any = "x"
+    for _ in range(levels):
+        v = [v]
+    return v
+
+
+def text_body(text: str, **extra: Any) -> list[dict[str, Any]]:
+    return [{"MsgType": TEXT, "MsgContent": {"Text": text}, **extra}]
+
+
+async def rest_send(server: RunningServer, frm: str, to: str, text: str, random: int) -> Any:
+    return await server.ok(
+        "openim",
+        "sendmsg",
+        {"From_Account": frm, "To_Account": to, "MsgRandom": random, "MsgBody": text_body(text)},
+    )
+
+
+#: a stored body 250 levels deep: orjson reads it, but no frame around it encodes
+DEEP_BODY = (
+    '[{"MsgType":"TIMTextElem","MsgContent":{"Text":"bad"},"Extra":'
+    + "[" * 250
+    + "1"
+    + "]" * 250
+    + "}]"
+)
+
+
+# -- 1. a message that breaks its recipients ----------------------------------------
+
+
+async def test_deep_msgbody_refused_at_every_edge(server: RunningServer) -> None:
+    await server.import_users("alice", "bob")
+    body = text_body("deep", Extra=deep(250))
+    r = await server.rest(
+        "openim",
+        "sendmsg",
+        {"From_Account": "alice", "To_Account": "bob", "MsgRandom": 1, "MsgBody": body},
+    )
+    assert r["ActionStatus"] == "FAIL" and r["ErrorCode"] in (90001, 90002), r
+    alice = WsClient(server.url, SDKAPPID, "alice", server.sig("alice"))
+    await alice.connect()
+    try:
+        resp = await alice.request("sendMessage", {"to": "bob", "MsgBody": body, "random": 2})
+        assert resp.code != 0 and resp.code != 70500, resp
+        # deep, but within what a frame may hold: still refused inside MsgBody
+        resp = await alice.request(
+            "sendMessage", {"to": "bob", "MsgBody": text_body("d", Extra=deep(60)), "random": 3}
+        )
+        assert resp.code == 90002, resp
+    finally:
+        await alice.close()
+
+
+async def test_stored_unencodable_message_is_skipped_not_fatal(server: RunningServer) -> None:
+    """A body already stored that no frame can hold (written before the limits)
+    is skipped: the stream, history and REST roaming keep working."""
+    await server.import_users("alice", "bob")
+    bob = WsClient(server.url, SDKAPPID, "bob", server.sig("bob"))
+    await bob.connect()
+    await bob.drop()  # bob resumes from here: his catch-up reads the stored body
+    await rest_send(server, "alice", "bob", "before", 1)
+    bad = await rest_send(server, "alice", "bob", "bad", 2)
+    await rest_send(server, "alice", "bob", "after", 3)
+    async with server.hub.db.write() as conn:
+        await conn.execute(
+            update(schema.messages)
+            .where(schema.messages.c.msg_key == bad["MsgKey"])
+            .values(body=DEEP_BODY)
+        )
+    await bob.connect()
+    try:
+        got = await bob.messages(3)
+        # the unreadable one keeps its place in the stream, as a placeholder
+        assert [m["payload"].get("text") for m in got] == ["before", None, "after"], got
+        assert got[1]["MsgBody"][0]["MsgType"] == "TIMCustomElem"
+        assert bob.connected
+        history = await bob.history("C2Calice")
+        texts = [m["payload"].get("text") for m in history]
+        assert "before" in texts and "after" in texts, texts
+        conv = await bob.call("getConversationList", {})
+        assert conv, conv
+        # a new message still arrives live
+        await rest_send(server, "alice", "bob", "live", 4)
+        (live,) = await bob.messages(1, where=lambda m: m["payload"].get("text") == "live")
+        assert bob.connected
+    finally:
+        await bob.close()
+    r = await server.ok(
+        "openim",
+        "admin_getroammsg",
+        {"Operator_Account": "bob", "Peer_Account": "alice", "MaxCnt": 10},
+    )
+    texts = [m["MsgBody"][0]["MsgContent"].get("Text") for m in r["MsgList"]]
+    assert "before" in texts and "after" in texts, texts
+
+
+def test_unencodable_push_is_skipped() -> None:
+    """Whatever a push holds, encoding it never raises: it becomes an empty
+    frame, which connections skip."""
+    from palaver.protocol.frames import Push
+    from palaver.realtime.delivery import PALAVER, Outbound
+
+    out = Outbound(Push("MESSAGE_RECEIVED", {"x": deep(300)}, seq=1))
+    assert out.frame(PALAVER) == b""
