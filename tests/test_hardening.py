@@ -9,9 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import update
-
 import orjson
+from sqlalchemy import update
 
 from conftest import ADMIN, SDKAPPID, RunningServer
 from palaver.storage import schema
@@ -127,3 +126,31 @@ def test_unencodable_push_is_skipped() -> None:
 
     out = Outbound(Push("MESSAGE_RECEIVED", {"x": deep(300)}, seq=1))
     assert out.frame(PALAVER) == b""
+
+
+# -- 3. /debug/usersig never signs for an admin -------------------------------------
+
+
+async def debug_sig(server: RunningServer, body: Any) -> dict[str, Any]:
+    async with server.session.post(f"{server.url}/debug/usersig", data=orjson.dumps(body)) as resp:
+        assert resp.status == 200, await resp.text()
+        result: dict[str, Any] = await resp.json()
+        return result
+
+
+async def test_debug_usersig_never_signs_for_an_admin(server: RunningServer) -> None:
+    await server.hub.apps.update_settings(server.app.sdkappid, debug_usersig=True)
+    await server.import_users("alice", ADMIN)
+    ok = await debug_sig(server, {"SDKAppID": SDKAPPID, "userID": "alice"})
+    assert ok["code"] == 0 and ok["userSig"]
+    r = await debug_sig(server, {"SDKAppID": SDKAPPID, "userID": ADMIN})
+    assert r["code"] != 0 and "userSig" not in r, r
+    # and a sig it handed out does not open the REST admin API either
+    r2 = await server.rest(
+        "im_open_login_svc",
+        "account_check",
+        {"CheckItem": [{"UserID": "alice"}]},
+        identifier="alice",
+        usersig=ok["userSig"],
+    )
+    assert r2["ActionStatus"] == "FAIL", r2
