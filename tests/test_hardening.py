@@ -154,3 +154,47 @@ async def test_debug_usersig_never_signs_for_an_admin(server: RunningServer) -> 
         usersig=ok["userSig"],
     )
     assert r2["ActionStatus"] == "FAIL", r2
+
+
+# -- 4. NUL characters refused at the edge, with each service's code ---------------
+
+ID_FIELDS = [
+    "From_Account",
+    "To_Account",
+    "Operator_Account",
+    "Peer_Account",
+    "Member_Account",
+    "GroupId",
+    "Identifier",
+    "UserID",
+    "Owner_Account",
+    "Name",
+    "Tag",
+]
+
+
+async def test_nul_characters_get_the_services_invalid_code(server: RunningServer) -> None:
+    from palaver.api.rest import REGISTRY
+    from palaver.api.rest.core import SERVICES
+
+    await server.import_users("alice", "bob")
+    body: dict[str, Any] = dict.fromkeys(ID_FIELDS, "ali\x00ce")
+    body["AccountList"] = ["a\x00"]
+    for svc, cmd in sorted(REGISTRY):
+        r = await server.rest(svc, cmd, body)
+        assert r["ErrorCode"] == SERVICES[svc].invalid, (svc, cmd, r)
+    # in a key too, and in the Palaver protocol's ops
+    alice = WsClient(server.url, SDKAPPID, "alice", server.sig("alice"))
+    await alice.connect()
+    try:
+        for op, data in [
+            ("getUserProfile", {"userIDList": ["b\x00b"]}),
+            ("sendMessage", {"to": "b\x00b", "payload": {"text": "hi"}}),
+            ("getMessageList", {"conversationID": "C2Cb\x00b"}),
+            ("createGroup", {"name": "g", "type": "Public", "groupID": "g\x00"}),
+            ("updateMyProfile", {"nick\x00": "x"}),
+        ]:
+            resp = await alice.request(op, data)
+            assert resp.code == 6017, (op, resp)
+    finally:
+        await alice.close()

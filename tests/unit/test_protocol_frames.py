@@ -228,3 +228,21 @@ def test_a2_keys_and_cookies() -> None:
     assert ids.read_cookie(ids.make_cookie(42)) == 42
     assert ids.read_cookie("") is None and ids.read_cookie("p2.1") is None
     assert ids.tiny_id("alice") == ids.tiny_id("alice") != ids.tiny_id("bob")
+
+
+def test_a_tencent_frame_orjson_refuses_is_still_answered() -> None:
+    """A lone surrogate: orjson refuses the frame, its head is still read to answer it."""
+    raw = b'{"head": {"servcmd": "a.b", "seq": 5}, "body": {"x": "\\ud800"}}'
+    with pytest.raises(ImError) as err:
+        tf.decode_request(raw)
+    assert err.value.request.seq == 5  # type: ignore[attr-defined]
+    for hopeless in (
+        b"{",
+        b"[1]",
+        b'{"head": 1}',
+        b'{"head": {"seq": true}}',
+        b"\xff" + b"[" * 5000,
+    ):
+        with pytest.raises(ImError) as err:
+            tf.decode_request(hopeless)
+        assert getattr(err.value, "request", None) is None
