@@ -238,9 +238,9 @@ def test_a_tencent_frame_orjson_refuses_is_still_answered() -> None:
     assert err.value.request.seq == 5  # type: ignore[attr-defined]
     for hopeless in (
         b"{",
-        b"[1]",
-        b'{"head": 1}',
-        b'{"head": {"seq": true}}',
+        b'["\\ud800"]',
+        b'{"head": 1, "x": "\\ud800"}',
+        b'{"head": {"servcmd": "a.b", "seq": true}, "x": "\\ud800"}',
         b"\xff" + b"[" * 5000,
     ):
         with pytest.raises(ImError) as err:
