@@ -198,3 +198,27 @@ async def test_nul_characters_get_the_services_invalid_code(server: RunningServe
             assert resp.code == 6017, (op, resp)
     finally:
         await alice.close()
+
+
+# -- 5. one login per socket ---------------------------------------------------------
+
+
+async def test_a_second_login_on_a_logged_in_socket_is_refused(server: RunningServer) -> None:
+    await server.import_users("alice", "bob", "carol")
+    alice = WsClient(server.url, SDKAPPID, "alice", server.sig("alice"))
+    await alice.connect()
+    try:
+        data = alice.session.login_data(SDKAPPID, "bob", server.sig("bob"))
+        resp = await alice.request("login", data)
+        assert resp.code == 6017, resp
+        online = await server.ok(
+            "openim", "query_online_status", {"To_Account": ["bob"], "IsNeedDetail": 1}
+        )
+        assert online["QueryResult"][0]["Status"] != "Online", online
+        # bob's messages do not reach alice's socket; alice's still do
+        await rest_send(server, "carol", "bob", "for bob", 1)
+        await rest_send(server, "carol", "alice", "for alice", 2)
+        got = await alice.messages(1)  # bob's, sent first, would come first
+        assert got[0]["payload"]["text"] == "for alice", got
+    finally:
+        await alice.close()

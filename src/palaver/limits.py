@@ -6,8 +6,11 @@ refuses, with the caller's invalid-parameter code:
 
 - nesting deeper than :data:`MAX_DEPTH` levels (a stored value nested deeper
   than a frame can hold would break every stream it is pushed on);
-- NUL characters in any string or key (PostgreSQL text cannot hold them);
-- numbers outside a signed 64-bit integer (no column can hold them).
+- NUL characters in any string or key (PostgreSQL text cannot hold them),
+  except inside message bodies (:data:`NUL_KEPT`), which are stored as JSON;
+- integers outside a signed 64-bit integer (no column can hold them), except
+  the uint64 values of custom fields (:data:`UINT64_KEYS`). Floats are left to
+  each command's model (a JSON integer past 64 bits reads as a float).
 
 :func:`screen` first looks at the raw bytes (C-speed ``bytes`` methods and one
 regex) and walks the decoded value only when they look suspicious, so an
@@ -37,11 +40,15 @@ log = logging.getLogger("palaver.limits")
 #: Deepest JSON nesting a request may have (Tencent's SDK maps keys to depth 100;
 #: orjson cannot encode past 254 levels, and frames wrap values in ~10 more).
 MAX_DEPTH = 100
-#: Integers must fit a signed 64-bit column.
+#: Integers must fit a signed 64-bit column ...
 INT_MIN = -(2**63)
 INT_MAX = 2**63 - 1
+#: ... except the values of Tencent's custom profile and relation fields
+#: (``{"Tag": ..., "Value": n}``), which are uint64.
+UINT64_KEYS = frozenset({"Value", "value"})
+UINT64_MAX = 2**64 - 1
 
-_BIG_NUMBER = re.compile(rb"\d{19}|\d[eE]\+?\d\d")
+_BIG_NUMBER = re.compile(rb"\d{19}")
 
 
 def json_depth(value: Any, limit: int) -> int:
@@ -71,28 +78,33 @@ def suspicious(raw: bytes | str) -> bool:
     )
 
 
+#: Keys whose values are stored as JSON text, where a NUL is kept (escaped):
+#: message bodies (Tencent's ``MsgBody``, the Palaver protocol's ``payload``).
+NUL_KEPT = frozenset({"MsgBody", "payload"})
+
+
 def problem(value: Any, max_depth: int = MAX_DEPTH) -> str | None:
     """What is wrong with a decoded JSON value, or ``None``."""
-    stack = [(value, 1)]
+    stack = [(value, 1, False, False)]
     while stack:
-        v, d = stack.pop()
+        v, d, nul_ok, u64 = stack.pop()
         if d > max_depth:
             return f"JSON nested deeper than {max_depth} levels"
         if isinstance(v, str):
-            if "\x00" in v:
+            if not nul_ok and "\x00" in v:
                 return "a string holds a NUL character"
         elif isinstance(v, bool):
             continue
-        elif isinstance(v, int | float):
-            if not INT_MIN <= v <= INT_MAX:
-                return "a number is out of range (signed 64-bit)"
+        elif isinstance(v, int):
+            if not INT_MIN <= v <= (UINT64_MAX if u64 else INT_MAX):
+                return "an integer is out of range (signed 64-bit)"
         elif isinstance(v, dict):
             for k, x in v.items():
-                if "\x00" in k:
+                if not nul_ok and "\x00" in k:
                     return "a key holds a NUL character"
-                stack.append((x, d + 1))
+                stack.append((x, d + 1, nul_ok or k in NUL_KEPT, k in UINT64_KEYS))
         elif isinstance(v, list | tuple):
-            stack.extend((x, d + 1) for x in v)
+            stack.extend((x, d + 1, nul_ok, u64) for x in v)
     return None
 
 
