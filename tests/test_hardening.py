@@ -7,6 +7,7 @@ the edge with the service's code; a socket holds one login.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import orjson
@@ -132,7 +133,7 @@ def test_unencodable_push_is_skipped() -> None:
 
 
 async def debug_sig(server: RunningServer, body: Any) -> dict[str, Any]:
-    async with server.session.post(f"{server.url}/debug/usersig", data=orjson.dumps(body)) as resp:
+    async with server.session.post(f"{server.url}/debug/usersig", data=json.dumps(body)) as resp:
         assert resp.status == 200, await resp.text()
         result: dict[str, Any] = await resp.json()
         return result
@@ -222,3 +223,39 @@ async def test_a_second_login_on_a_logged_in_socket_is_refused(server: RunningSe
         assert got[0]["payload"]["text"] == "for alice", got
     finally:
         await alice.close()
+
+
+# -- 9. integers that no column holds -------------------------------------------------
+
+
+async def test_huge_integers_get_coded_errors(server: RunningServer) -> None:
+    for big in (2**31, 2**62):
+        r = await server.rest("im_open_login_svc", "account_import", {"UserID": "u", "Type": big})
+        assert r["ErrorCode"] == 70402, r
+    # no login needed for these two: the SDKAppID of a REST call and of /debug/usersig
+    for raw in ("4294967296", "9223372036854775808", "99999999999999999999999", "-1"):
+        q = f"sdkappid={raw}&identifier={ADMIN}&usersig={server.admin_sig}"
+        r = await server.rest("openim", "sendmsg", {}, query=q)
+        assert r["ErrorCode"] == 60006, (raw, r)
+    for big in (2**32, 2**63, 2**70):
+        r = await debug_sig(server, {"SDKAppID": big, "userID": "u"})
+        assert r["code"] == 70402, r
+    # the protocols' logins
+    ws = await server.session.ws_connect(server.ws_url + "/ws")
+    try:
+        for big in (2**32, 2**62):
+            login = {"SDKAppID": big, "userID": "u", "userSig": "x"}
+            await ws.send_str(orjson.dumps({"id": 1, "op": "login", "data": login}).decode())
+            answer = orjson.loads((await ws.receive(10)).data)
+            assert answer["code"] not in (0, 70500), answer
+    finally:
+        await ws.close()
+    ws = await server.session.ws_connect(server.ws_url + "/binfo")
+    try:
+        for raw in ("99999999999999999999999", "9223372036854775808", "1e3"):
+            head = {"servcmd": "im_open_status.wslogin", "seq": 1, "sdkappid": raw}
+            await ws.send_bytes(orjson.dumps({"head": head, "body": {}}))
+            answer = orjson.loads((await ws.receive(10)).data)
+            assert answer["body"]["ErrorCode"] == 60006, answer
+    finally:
+        await ws.close()

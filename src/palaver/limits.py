@@ -33,7 +33,7 @@ from typing import Any
 
 import orjson
 
-from palaver.errors import ImError
+from palaver.errors import Code, ImError
 
 log = logging.getLogger("palaver.limits")
 
@@ -146,3 +146,22 @@ def stored_json(text: str | bytes, what: str, placeholder: Any) -> Any:
         log.warning("stored JSON nested deeper than %d levels skipped: %s", MAX_DEPTH, what)
         return copy.deepcopy(placeholder)
     return value
+
+
+#: SDKAppIDs are uint32 (Tencent's are 10 digits: 1400000000 and up).
+SDKAPPID_MAX = 2**32 - 1
+
+
+def parse_sdkappid(value: object) -> int:
+    """An SDKAppID from a query parameter or a frame head: a JSON integer, or a
+    string of 1-10 ASCII digits (no sign, space, ``_`` or full-width digit);
+    at most :data:`SDKAPPID_MAX`.
+
+    Raises:
+        ImError: 60006 (``ERR_SVR_COMM_INVALID_SDKAPPID``) otherwise.
+    """
+    if isinstance(value, str) and 0 < len(value) <= 10 and value.isascii() and value.isdigit():
+        value = int(value)
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= SDKAPPID_MAX:
+        return value
+    raise ImError(Code.ERR_SVR_COMM_INVALID_SDKAPPID, "SDKAppID must be a number below 2^32")

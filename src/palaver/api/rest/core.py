@@ -29,7 +29,7 @@ from aiohttp import web
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from palaver.errors import Code, ImError
-from palaver.limits import screen
+from palaver.limits import parse_sdkappid, screen
 from palaver.usersig import UserSigInfo
 
 if TYPE_CHECKING:
@@ -164,17 +164,15 @@ class RestApi:
         """Check ``sdkappid``/``identifier``/``usersig`` and that the caller is an admin.
 
         Raises:
-            ImError: 60012 sdkappid missing, 60006 not a number, 70020 unknown app,
+            ImError: 60012 sdkappid missing, 60006 not a number of 1-10 ASCII
+                digits below 2^32, 70020 unknown app,
                 60004 identifier missing, 70002 usersig missing, 700xx bad UserSig,
                 70052 UserSig issued before a kick, ``codes.not_admin`` not an admin.
         """
         raw_app = query.get("sdkappid")
         if not raw_app:
             raise ImError(Code.ERR_SVR_COMM_SDKAPPID_MISS)
-        try:
-            sdkappid = int(raw_app)
-        except ValueError:
-            raise ImError(Code.ERR_SVR_COMM_INVALID_SDKAPPID) from None
+        sdkappid = parse_sdkappid(raw_app)
         app = await self.hub.apps.get(sdkappid)
         if app is None:
             raise ImError(Code.ERR_SVR_ACCOUNT_SDKAPPID_NOT_FOUND)

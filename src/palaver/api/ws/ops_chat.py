@@ -37,7 +37,7 @@ PROFILE_TAGS = ["Tag_Profile_IM_Nick", "Tag_Profile_IM_Image"]
 
 class Login(OpModel):
     v: int = PROTOCOL_VERSION
-    SDKAppID: int
+    SDKAppID: int = Field(ge=0, le=2**32 - 1)  # uint32, as Tencent's
     userID: str
     userSig: str
     platform: str = "Unknown"
