@@ -128,3 +128,33 @@ async def test_cancel_uploading_stores_and_sends_nothing(
         from palaver.storage.schema import media
 
         assert await conn.scalar(select(func.count()).select_from(media)) == 0
+
+
+async def test_a_video_with_its_cover_from_the_js_sdk(
+    server: RunningServer,
+    open_chat: Open,  # noqa: F811
+) -> None:
+    await server.import_users("alice", "bob")
+    alice = await open_chat("alice")
+    bob = await open_chat("bob")
+    mp4 = b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom" + b"\x00" * 5000
+    cover = jpeg(640, 360)
+    sent = await alice.ok(
+        """(async () => {
+          const bytes = (b64) => Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+          const file = new File([bytes(a.video)], 'clip.mp4', {type: 'video/mp4'});
+          const cover = new Blob([bytes(a.cover)], {type: 'image/jpeg'});
+          const m = chat.createVideoMessage({to: 'bob', conversationType: 'C2C',
+                                             payload: {file, cover, videoSecond: 3}});
+          return await chat.sendMessage(m);
+        })()""",
+        {"video": base64.b64encode(mp4).decode(), "cover": base64.b64encode(cover).decode()},
+    )
+    [got] = await bob.messages(1)
+    assert got["ID"] == sent["message"]["ID"] and got["type"] == "TIMVideoFileElem"
+    p = got["payload"]
+    assert (p["videoSecond"], p["thumbWidth"], p["thumbHeight"]) == (3, 640, 360)
+    async with server.session.get(p["thumbUrl"]) as resp:
+        assert await resp.read() == cover
+    async with server.session.get(p["videoUrl"]) as resp:
+        assert await resp.read() == mp4

@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import io
+import os
 import time
 from pathlib import Path
 from typing import Any
@@ -175,6 +176,9 @@ async def test_limits_and_types_store_nothing(server: RunningServer) -> None:
     assert (await upload(server, b"x" * ((1 << 20) + 1), kind="file"))["ErrorCode"] == 2402
     assert (await upload(server, PDF, kind="image", name="cat.png"))["ErrorCode"] == 2252
     assert (await upload(server, PDF, kind="video", name="clip.mp4"))["ErrorCode"] == 2352
+    huge = io.BytesIO()  # 9000 x 5000 px of one colour: a few KB that would decode to 135 MB
+    Image.new("L", (9000, 5000)).save(huge, "PNG")
+    assert (await upload(server, huge.getvalue()))["ErrorCode"] == 2252
     assert (await upload(server, b"", kind="file"))["ErrorCode"] == 2108
     assert (await upload(server, PDF, kind="bogus"))["ErrorCode"] == 6017
     assert stored_files(server) == []
@@ -229,8 +233,8 @@ class FullDisk:
     async def open(self, blob: str) -> Any:
         return await self.inner.open(blob)
 
-    async def delete(self, blob: str) -> None:
-        await self.inner.delete(blob)
+    async def delete(self, blob: str, *, unless_since: float | None = None) -> None:
+        await self.inner.delete(blob, unless_since=unless_since)
 
 
 async def test_a_full_disk_is_a_clear_error_and_leaves_nothing(server: RunningServer) -> None:
@@ -342,3 +346,31 @@ async def test_upload_tickets_as_mini_programs_send_them(server: RunningServer) 
     ):
         async with server.session.put(target, data=b"\0" * ((1 << 20) + 10)) as resp:
             assert (resp.status, (await resp.json())["ErrorCode"]) == (status, code), target
+
+
+async def put(store: Any, data: bytes) -> str:
+    writer = store.begin()
+    await writer.write(data)
+    try:
+        blob: str = await writer.commit()
+    finally:
+        await writer.abort()
+    return blob
+
+
+async def test_bytes_committed_again_lately_survive_a_deletion(server: RunningServer) -> None:
+    """The store's half of the deletion race: a duplicate upload marks the stored bytes
+    as in use now, and the deletion pass keeps what was marked within GC_RECENT."""
+    store = server.hub.media.files
+    old = time.time() - 3600
+    blob = await put(store, PDF)
+    path = await store.open(blob)
+    assert path is not None
+    os.utime(path, (old, old))
+    await store.delete(blob, unless_since=time.time() - 600)  # not touched lately: goes
+    assert await store.open(blob) is None
+    blob = await put(store, PDF)
+    os.utime(await store.open(blob), (old, old))
+    assert await put(store, PDF) == blob  # a duplicate upload: marks it
+    await store.delete(blob, unless_since=time.time() - 600)
+    assert await store.open(blob) is not None

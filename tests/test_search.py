@@ -132,6 +132,17 @@ async def test_c2c_search_privacy_recall_and_paging(server: RunningServer) -> No
     assert e.value.code == 27003
 
 
+async def test_a_very_long_word_is_stored_delivered_and_found(server: RunningServer) -> None:
+    """A 3,000-letter word (over PostgreSQL's 2,047-byte lexeme limit) is indexed by
+    its beginning: the message is stored and found, by that word and by its start."""
+    await server.import_users("alice", "bob")
+    word = "x" * 2990 + "yz" + "我们"
+    await _send(server, "alice", "bob", f"long {word} end")
+    assert (await _find(server, "bob", word)).total == 1
+    assert (await _find(server, "bob", "xxxx")).total == 1
+    assert (await _find(server, "bob", "我们")).total == 1
+
+
 async def test_group_search_from_join_onwards_and_delete(server: RunningServer) -> None:
     await server.import_users("owner", "early", "late")
     G = "group_open_http_svc"

@@ -13,6 +13,7 @@ import pytest
 from PIL import Image
 
 from conftest import RunningServer
+from support.media import tiny_mp4
 from support.tencent_sdk import Ref, TencentError, TencentHarness, TencentTab
 
 pytestmark = pytest.mark.timeout(180)
@@ -73,12 +74,6 @@ async def fetch(server: RunningServer, url: str) -> tuple[int, dict[str, str], b
         return resp.status, dict(resp.headers), await resp.read()
 
 
-def local(server: RunningServer, url: str) -> str:
-    """The SDK's remote URL (``https://<host>/media/...``, as Tencent's are) on the
-    test server, which speaks plain HTTP."""
-    return server.url + "/media/" + url.split("/media/", 1)[1]
-
-
 async def test_image_and_file_from_the_official_sdk(
     server: RunningServer, tencent: TencentHarness
 ) -> None:
@@ -122,6 +117,7 @@ async def test_image_and_file_from_the_official_sdk(
     assert content["ImageFormat"] == 1
     sizes = {i["Type"]: (i["Width"], i["Height"]) for i in content["ImageInfoArray"]}
     assert sizes == {1: (1280, 960), 2: (960, 720), 3: (264, 198)}, content
+    assert all(i["URL"].startswith(server.url + "/media/") for i in content["ImageInfoArray"])
 
     doc = await put_file(alice, "Plan B.pdf", PDF, "application/pdf", wrap=True)
     sent = await send_media(alice, "createFileMessage", "bob", doc)
@@ -133,7 +129,9 @@ async def test_image_and_file_from_the_official_sdk(
     assert status == 200 and body == PDF
     assert headers["Content-Type"] == "application/pdf"
     assert headers["Content-Disposition"].startswith("attachment;")
-    status, _, body = await fetch(server, local(server, payload["remoteFileUrl"]))
+    # the stored message names the server as clients reach it (the SDK wrote https://)
+    assert payload["remoteFileUrl"].startswith(server.url + "/media/"), payload
+    status, _, body = await fetch(server, payload["remoteFileUrl"])
     assert body == PDF
     assert not alice.blocked and not bob.blocked, (alice.blocked, bob.blocked)
 
@@ -147,16 +145,20 @@ async def test_voice_and_video_from_the_official_sdk(
     sent = await send_media(alice, "createAudioMessage", "bob", audio)
     got = (await bob.wait_event("MESSAGE_RECEIVED"))[0]
     assert got["ID"] == sent["ID"] and got["type"] == "TIMSoundElem", bob.report()
-    status, headers, body = await fetch(server, local(server, got["payload"]["remoteAudioUrl"]))
+    status, headers, body = await fetch(server, got["payload"]["remoteAudioUrl"])
     assert status == 200 and body == voice and headers["Content-Type"] == "audio/mpeg"
 
-    mp4 = b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom" + b"\x00" * 4096
+    mp4 = tiny_mp4(80, 60)  # a real video: Palaver makes its cover (video_cover)
     video = await put_file(alice, "clip.mp4", mp4, "video/mp4", wrap=True)
     sent = await send_media(alice, "createVideoMessage", "bob", video)
     got = (await bob.wait_event("MESSAGE_RECEIVED"))[0]
     assert got["type"] == "TIMVideoFileElem", bob.report()
-    status, headers, body = await fetch(server, local(server, got["payload"]["remoteVideoUrl"]))
+    p = got["payload"]
+    status, headers, body = await fetch(server, p["remoteVideoUrl"])
     assert status == 200 and body == mp4 and headers["Content-Type"] == "video/mp4"
+    assert (p["thumbWidth"], p["thumbHeight"]) == (80, 60), p
+    status, headers, body = await fetch(server, p["thumbUrl"])
+    assert headers["Content-Type"] == "image/jpeg" and Image.open(io.BytesIO(body)).size == (80, 60)
 
 
 async def test_the_apps_limit_reaches_the_sdk(

@@ -5,6 +5,7 @@ byte-identical."""
 from __future__ import annotations
 
 import asyncio
+import base64
 import contextlib
 import io
 from pathlib import Path
@@ -144,3 +145,93 @@ async def test_voice_message_recorded_in_the_browser(users: Users, server: Runni
     [msg] = roam["MsgList"]
     content = msg["MsgBody"][0]["MsgContent"]
     assert msg["MsgBody"][0]["MsgType"] == "TIMSoundElem" and content["Second"] >= 1
+
+
+async def test_drop_and_paste_send_and_remote_images_wait(
+    users: Users,  # noqa: F811
+    server: RunningServer,
+) -> None:
+    alice = await users.open("alice")
+    bob = await users.open("bob")
+    # a picture from another host, sent by a backend: bob's page must not fetch it unasked
+    remote: list[str] = []
+    asked = asyncio.Event()
+
+    async def elsewhere(route: Any) -> None:
+        remote.append(route.request.url)
+        asked.set()
+        await route.abort()
+
+    await bob.page.route("http://pictures.example/**", elsewhere)
+    await server.ok(
+        "openim",
+        "sendmsg",
+        {
+            "From_Account": "alice",
+            "To_Account": "bob",
+            "MsgRandom": 9,
+            "MsgBody": [
+                {
+                    "MsgType": "TIMImageElem",
+                    "MsgContent": {
+                        "UUID": "x",
+                        "ImageFormat": 1,
+                        "ImageInfoArray": [
+                            {
+                                "Type": t,
+                                "Size": 1,
+                                "Width": 9,
+                                "Height": 9,
+                                "URL": "http://pictures.example/p.jpg",
+                            }
+                            for t in (1, 2, 3)
+                        ],
+                    },
+                }
+            ],
+        },
+    )
+    await open_chat_with_friend(alice, "bob")
+    drop = """(el, a) => {
+      const bytes = Uint8Array.from(atob(a.b64), (c) => c.charCodeAt(0));
+      const dt = new DataTransfer();
+      dt.items.add(new File([bytes], a.name, {type: a.type}));
+      if (a.paste) {
+        el.dispatchEvent(new ClipboardEvent('paste', {clipboardData: dt, bubbles: true, cancelable: true}));
+      } else {
+        el.dispatchEvent(new DragEvent('drop', {dataTransfer: dt, bubbles: true, cancelable: true}));
+      }
+    }"""
+    dropped, pasted = jpeg(400, 300), jpeg(300, 400)
+    await alice.tid("message-list").evaluate(
+        drop,
+        {
+            "b64": base64.b64encode(dropped).decode(),
+            "name": "d.jpg",
+            "type": "image/jpeg",
+            "paste": False,
+        },
+    )
+    await alice.tid("composer-input").evaluate(
+        drop,
+        {
+            "b64": base64.b64encode(pasted).decode(),
+            "name": "p.jpg",
+            "type": "image/jpeg",
+            "paste": True,
+        },
+    )
+    await expect(alice.tid("message-list").get_by_test_id("message-image")).to_have_count(
+        2, timeout=WAIT
+    )
+
+    await conversation(bob, "alice").get_by_test_id("conversation-open").click()
+    images = bob.tid("message-list").get_by_test_id("message-image")
+    await expect(images).to_have_count(2, timeout=WAIT)  # Palaver's own: shown at once
+    button = bob.tid("load-remote-image")
+    await expect(button).to_have_text("Show image from pictures.example")
+    assert remote == []
+    await button.click()
+    await expect(images).to_have_count(3, timeout=WAIT)
+    await asyncio.wait_for(asked.wait(), WAIT / 1000)  # fetched only now, when asked
+    assert remote == ["http://pictures.example/p.jpg"]

@@ -12,7 +12,7 @@ import orjson
 import pytest
 
 from palaver.errors import ImError
-from palaver.protocol.client import SEEN_IDS, ClientSession
+from palaver.protocol.client import SEEN_IDS, ClientSession, reconnect_delay
 from palaver.protocol.frames import (
     Push,
     Response,
@@ -246,3 +246,17 @@ def test_a_tencent_frame_orjson_refuses_is_still_answered() -> None:
         with pytest.raises(ImError) as err:
             tf.decode_request(hopeless)
         assert getattr(err.value, "request", None) is None
+
+
+def test_reconnect_delay_backs_off_with_full_jitter_and_waits_out_a_busy_hint() -> None:
+    assert reconnect_delay(0, 0.5, 15, 0.0) == 0.0  # full jitter: may come back at once
+    assert reconnect_delay(0, 0.5, 15, 0.5) == 0.25
+    assert reconnect_delay(3, 0.5, 15, 0.5) == 2.0  # half of 0.5 * 2**3
+    assert reconnect_delay(60, 0.5, 15, 0.5) == 7.5  # capped, even for huge attempts
+    assert reconnect_delay(2, 0.5, 15, 0.5, retry_after=3.0) == 4.0  # hint + jitter
+
+
+def test_a_busy_error_carries_retry_after() -> None:
+    obj = orjson.loads(encode_error(4, 70169, retry_after_ms=1500))
+    assert obj == {"id": 4, "code": 70169, "message": obj["message"], "retryAfter": 1500}
+    assert "retryAfter" not in orjson.loads(encode_error(4, 70169))

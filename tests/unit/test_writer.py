@@ -12,8 +12,16 @@ from sqlalchemy import select
 from palaver.model.messages import MessageFlag
 from palaver.storage import Database
 from palaver.storage import events as ev_store
+from palaver.storage.callbacks import NewCallback
 from palaver.storage.messages import NewMessage, c2c_conv_id
-from palaver.storage.schema import conv_heads, counters, group_members, messages, user_conversations
+from palaver.storage.schema import (
+    callback_outbox,
+    conv_heads,
+    counters,
+    group_members,
+    messages,
+    user_conversations,
+)
 from palaver.storage.writer import C2CWrite, GroupWrite, MessageWriter, Written, reserve_ids
 
 APP = 1400000001
@@ -276,3 +284,36 @@ async def test_reserve_ids_starts_after_existing_messages(any_db: Database) -> N
 
     assert await any_db.run_write(reserve, 3) == 42  # first use: after the highest id
     assert await any_db.run_write(reserve, 1) == 45
+
+
+async def test_after_callbacks_are_stored_with_their_message_in_one_transaction(
+    any_db: Database, writer: MessageWriter
+) -> None:
+    """The outbox row of a message's after-callback carries the ids the writer gave
+    the message (C2C and group), and a message without a callback writes none."""
+
+    def cb(command: str, key: str) -> NewCallback:
+        return NewCallback(APP, command, key, '{"From_Account":"alice"}', "127.0.0.1", "Web")
+
+    c1, c2, g = await asyncio.gather(
+        writer.submit(
+            C2CWrite(APP, c2c("alice", "bob", 7), callback=cb("C2C.CallbackAfterSendMsg", "c"))
+        ),
+        writer.submit(C2CWrite(APP, c2c("alice", "bob", 8))),
+        writer.submit(
+            GroupWrite(
+                APP,
+                grp("g1", "alice", 9),
+                sender_is_member=False,
+                callback=cb("Group.CallbackAfterSendMsg", "g"),
+            )
+        ),
+    )
+    assert writer.queued == 0
+    out = sorted(await rows(any_db, callback_outbox), key=lambda r: r["id"])
+    assert [(r["command"], r["msg_id"], r["msg_seq"]) for r in out] == [
+        ("C2C.CallbackAfterSendMsg", c1.stored.id, c1.stored.seq),
+        ("Group.CallbackAfterSendMsg", g.stored.id, g.stored.seq),
+    ]
+    assert all(r["status"] == "pending" and r["platform"] == "Web" for r in out)
+    assert c2.stored.id not in {r["msg_id"] for r in out}

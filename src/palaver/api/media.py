@@ -2,12 +2,14 @@
 
 Routes (docs/media.md):
 
-- ``POST|PUT /media/upload?sdkappid=&identifier=&usersig=&type=&name=[&second=]``: an upload
+- ``POST|PUT /media/upload?sdkappid=&identifier=&usersig=&type=&name=[&second=][&cover=]``: an upload
   by a client (its UserSig) or a backend (an admin's UserSig, as for REST). The body
   is the file itself, or ``multipart/form-data`` whose part ``file`` is. ``type``:
   ``image`` | ``file`` | ``sound`` | ``video`` (Tencent's ``fileType`` numbers 1, 255,
   3, 2 too); ``second``: voice or video length as the client measured it, used when
-  the container does not say (a browser's WebM recording). Answers HTTP 200 with Tencent's envelope, as REST does:
+  the container does not say (a browser's WebM recording); ``cover``: for a video, the
+  ``UUID`` of an image uploaded before as its cover (the element's ``Thumb*`` fields;
+  6017 if it is not an image of the app). Answers HTTP 200 with Tencent's envelope, as REST does:
   ``{"ActionStatus", "ErrorCode", "ErrorInfo", "UUID", "URL", "Size", "ContentType",
   "Width", "Height", "Second", "FileName", "MsgBody": [element], "type", "payload"}``
   where the element is ready for ``sendmsg`` and ``type``/``payload`` are the same in
@@ -22,7 +24,8 @@ Routes (docs/media.md):
   attachment`` for files and anything not an image, voice or video, and a sandbox
   CSP so nothing uploaded runs as a page of Palaver's origin. Images take
   ``?imageView2/3/w/720/h/720`` (large) and ``?imageView2/3/w/198/h/198`` (thumbnail),
-  as Tencent COS names them. Unknown ids: 404 with error 6009.
+  as Tencent COS names them; videos ``?cover`` (the cover Palaver made, where it could
+  decode the video). Unknown ids: 404 with error 6009.
 
 Error codes: services/media.py; 6006 bad credentials or ticket, 70001/70003/...
 a bad UserSig, 70107 not imported, 6017 bad ``type``.
@@ -100,9 +103,11 @@ def envelope(error: ImError | None = None, **extra: Any) -> bytes:
     return orjson.dumps(out)
 
 
-def upload_answer(base: str, record: m.MediaRecord) -> dict[str, Any]:
-    """The fields an upload answers with (see the module doc)."""
-    element = m.element(base, record)
+def upload_answer(
+    base: str, record: m.MediaRecord, cover: m.MediaRecord | None = None
+) -> dict[str, Any]:
+    """The fields an upload answers with (see the module doc); ``cover``: a video's."""
+    element = m.element(base, record, cover)
     return {
         "UUID": record.media_id,
         "URL": m.media_url(base, record),
@@ -185,14 +190,27 @@ class MediaEndpoint:
                 file_name=q.get("name") or part_name,
                 duration_hint=_seconds(q.get("second", "")),
             )
+            cover = await self._cover(who.app.sdkappid, q.get("cover", ""), kind)
             base = public_base(request, self.hub.settings.public_url)
-            body = envelope(None, **upload_answer(base, record))
+            body = envelope(None, **upload_answer(base, record, cover))
         except ImError as exc:
             body = envelope(exc)
         except Exception:
             log.exception("upload failed")
             body = envelope(ImError(Code.MSG_F_UPLOAD_FAIL))
         return web.Response(body=body, content_type="application/json")
+
+    async def _cover(self, app_id: int, media_id: str, kind: str) -> m.MediaRecord | None:
+        """The cover image a video upload names (``cover=<UUID>`` of an image upload).
+        Raises ImError(6017): not an image of this app."""
+        if not media_id or kind != "video":
+            return None
+        cover = await self.hub.media.get(app_id, media_id)
+        if cover is None or cover.kind != "image":
+            raise ImError(
+                Code.ERR_INVALID_PARAMETERS, "cover must be the UUID of an uploaded image"
+            )
+        return cover
 
     async def upload_ticket(self, request: web.Request) -> web.Response:
         """``/media/upload/{ticket}``: what ``tim-upload-plugin`` sends."""
@@ -236,7 +254,7 @@ class MediaEndpoint:
             record = await self.hub.media.get(app_id, request.match_info["media_id"])
             if record is None:
                 raise ImError(Code.ERR_FILE_TRANS_DOWNLOAD_FAILED)
-            variant = _variant(request.query_string) if record.kind == "image" else None
+            variant = _variant(request.query_string) if record.kind in ("image", "video") else None
             path = await self.hub.media.open(record, variant)
             if path is None:
                 raise ImError(Code.ERR_FILE_TRANS_DOWNLOAD_FAILED)
@@ -275,7 +293,10 @@ def _seconds(value: str) -> int:
 
 
 def _variant(query: str) -> str | None:
-    """``large`` / ``thumb`` from a COS-style ``imageView2/3/w/N/h/N`` query."""
+    """``large`` / ``thumb`` from a COS-style ``imageView2/3/w/N/h/N`` query; ``cover``
+    (a video's) from ``cover``."""
+    if query == "cover":
+        return "cover"
     for name, n in m.SIZES.items():
         if f"/w/{n}/" in query:
             return name

@@ -16,7 +16,12 @@ from typing import Any, BinaryIO
 
 import aiohttp
 
-from palaver.client.models import ERR_INVALID_PARAMETERS, ERR_NETWORK, ChatError
+from palaver.client.models import (
+    ERR_INVALID_PARAMETERS,
+    ERR_NETWORK,
+    ERR_UPLOAD_CANCELLED,
+    ChatError,
+)
 
 CHUNK = 1 << 16
 #: ``TYPES.MSG_*`` -> the upload endpoint's ``type``
@@ -39,6 +44,12 @@ class PendingFile:
     source: FileSource
     name: str
     on_progress: Progress | None = None
+    #: a video's cover image, uploaded first
+    cover: FileSource | None = None
+    #: the voice or video length the caller measured (s), where the container does not say
+    second: int = 0
+    #: set by ``cancel_uploading``: the bytes stop, the send fails with 2802
+    cancelled: bool = False
 
 
 def http_base(server: str) -> str:
@@ -65,7 +76,9 @@ def pending(msg_type: str, payload: dict[str, Any], on_progress: Progress | None
     if not name:
         name = str(getattr(source, "name", "") or "file")
         name = Path(name).name
-    return PendingFile(KINDS[msg_type], source, name, on_progress)
+    cover = payload.get("cover") if msg_type == "TIMVideoFileElem" else None
+    second = int(payload.get("second") or payload.get("videoSecond") or 0)
+    return PendingFile(KINDS[msg_type], source, name, on_progress, cover, second)
 
 
 def _open(source: FileSource) -> tuple[BinaryIO, int, bool]:
@@ -81,6 +94,37 @@ def _open(source: FileSource) -> tuple[BinaryIO, int, bool]:
     return source, total, False
 
 
+async def _chunks(reader: BinaryIO, total: int, file: PendingFile) -> AsyncIterator[bytes]:
+    """The file's bytes, :data:`CHUNK` at a time, reporting progress; stops with 2802
+    once the upload is cancelled."""
+    sent = 0
+    while chunk := reader.read(CHUNK):
+        if file.cancelled:
+            raise ChatError(ERR_UPLOAD_CANCELLED, "upload cancelled")
+        sent += len(chunk)
+        yield chunk
+        if file.on_progress is not None and total:
+            file.on_progress(min(sent / total, 0.99))
+
+
+def _query(
+    file: PendingFile, sdk_app_id: int, user_id: str, user_sig: str, cover_id: str
+) -> dict[str, str]:
+    """The upload's query string (docs/media.md)."""
+    query = {
+        "sdkappid": str(sdk_app_id),
+        "identifier": user_id,
+        "usersig": user_sig,
+        "type": file.kind,
+        "name": file.name,
+    }
+    if cover_id:
+        query["cover"] = cover_id
+    if file.second:
+        query["second"] = str(file.second)
+    return query
+
+
 async def upload(
     http: aiohttp.ClientSession,
     server: str,
@@ -89,8 +133,9 @@ async def upload(
     user_sig: str,
     file: PendingFile,
 ) -> dict[str, Any]:
-    """Upload ``file``; the server's answer ``{"UUID", "URL", "Size", "ContentType",
-    "Width", "Height", "Second", "FileName", "MsgBody": [element]}``.
+    """Upload ``file`` (a video's cover first); the server's answer ``{"UUID", "URL",
+    "Size", "ContentType", "Width", "Height", "Second", "FileName", "MsgBody":
+    [element], "type", "payload"}``.
 
     ``file.on_progress(fraction)`` is called as bytes leave (0 < fraction <= 1) and
     with 1.0 once stored.
@@ -98,34 +143,28 @@ async def upload(
     Raises:
         ChatError: the server's code (2253/2301/2351/2402 too large, 2252 not an
             image, 2352 not a video, 2108 empty, 6008 storage failed, 700xx a bad
-            UserSig); 2800 the server could not be reached.
+            UserSig); 2800 the server could not be reached; 2802 cancelled
+            (``cancel_uploading``).
     """
+    if file.cancelled:
+        raise ChatError(ERR_UPLOAD_CANCELLED, "upload cancelled")
+    cover_id = ""
+    if file.cover is not None:
+        cover = PendingFile("image", file.cover, "cover")
+        cover_id = (await upload(http, server, sdk_app_id, user_id, user_sig, cover))["UUID"]
     reader, total, owned = _open(file.source)
-
-    async def chunks() -> AsyncIterator[bytes]:
-        sent = 0
-        while chunk := reader.read(CHUNK):
-            sent += len(chunk)
-            yield chunk
-            if file.on_progress is not None and total:
-                file.on_progress(min(sent / total, 0.99))
-
-    query = {
-        "sdkappid": str(sdk_app_id),
-        "identifier": user_id,
-        "usersig": user_sig,
-        "type": file.kind,
-        "name": file.name,
-    }
+    query = _query(file, sdk_app_id, user_id, user_sig, cover_id)
     try:
         async with http.post(
             http_base(server) + "/media/upload",
             params=query,
-            data=chunks(),
+            data=_chunks(reader, total, file),
             headers={"Content-Type": "application/octet-stream", "Content-Length": str(total)},
         ) as resp:
             answer: dict[str, Any] = await resp.json(content_type=None)
     except (aiohttp.ClientError, ValueError) as exc:
+        if file.cancelled:
+            raise ChatError(ERR_UPLOAD_CANCELLED, "upload cancelled") from None
         raise ChatError(ERR_NETWORK, f"upload failed: {exc!r}") from None
     finally:
         if owned:

@@ -121,6 +121,17 @@ class MessageManager(Processor):
         message.pending_file = pending
         return message
 
+    def cancel_uploading(self, message: Message) -> bool:
+        """Stop the upload of a media message being sent (Palaver's own; Tencent's SDK
+        has none): its :meth:`send_message` fails with ChatError 2802 and nothing is
+        stored or sent (a later resend fails the same way). False when the message has
+        no upload left (not a file, uploaded already, or cancelled before)."""
+        pending = message.pending_file
+        if pending is None or pending.cancelled:
+            return False
+        pending.cancelled = True
+        return True
+
     async def _upload(self, message: Message) -> None:
         """Upload the message's file and fill in its element (URL, sizes, UUID)."""
         assert self._http is not None
@@ -346,8 +357,9 @@ class MessageManager(Processor):
         need_read_receipt: bool = False,
         on_progress: media.Progress | None = None,
     ) -> Message:
-        """An unsent video message: ``payload`` ``{"file": path | bytes | binary file}``
-        (MP4, MOV or WebM, uploaded by :meth:`send_message`), or by URL ``{"videoUrl"
+        """An unsent video message: ``payload`` ``{"file": path | bytes | binary file,
+        "cover"?: an image (the same kinds), "second"?}`` (MP4, MOV or WebM, uploaded by
+        :meth:`send_message`, its cover first: the ``thumb*`` fields), or by URL ``{"videoUrl"
         (or "url"), "videoSecond" (s), "videoSize" (bytes), "videoFormat", "thumbUrl",
         "thumbWidth", "thumbHeight", ...}``."""
         if "file" in payload:

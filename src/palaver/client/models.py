@@ -17,6 +17,8 @@ ERR_REQUEST_TIMEOUT = 2801
 #: The connection was lost (or could not be made) before the answer came
 #: (Tencent Web SDK ``2800``, network error).
 ERR_NETWORK = 2800
+#: The upload of a media message was cancelled (``cancel_uploading``; Palaver's own).
+ERR_UPLOAD_CANCELLED = 2802
 #: Not logged in (or kicked out, or logged out).
 ERR_NOT_LOGGED_IN = 6014
 #: Invalid parameters (checked by the SDK before sending).

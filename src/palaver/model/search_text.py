@@ -92,9 +92,15 @@ def runs(text: str) -> list[tuple[int, str]]:
     return out
 
 
+#: Longest token, in characters: a longer word is indexed (and searched) by its
+#: first MAX_TOKEN characters (PostgreSQL refuses lexemes over 2,047 bytes, which
+#: would fail the whole write of the message).
+MAX_TOKEN = 100
+
+
 def _run_tokens(kind: int, run: str) -> list[str]:
     if kind != _CJK or len(run) == 1:
-        return [run]
+        return [run[:MAX_TOKEN]]
     return [run[i : i + 2] for i in range(len(run) - 1)] + [run[-1]]
 
 

@@ -13,7 +13,7 @@ sound 20 MB, file 100 MB, video 100 MB, changed per app (``media_limits_mb``).
 
 Errors (:class:`~palaver.errors.ImError`, the web SDK's codes): 2108 empty,
 2253/2301/2351/2402 too large for an image/voice/video/file, 2252 not an image
-(JPG, GIF, PNG, BMP, WebP), 2352 not a video (MP4, MOV, WebM), 2400 over the app's
+(JPG, GIF, PNG, BMP, WebP) or one of more than :data:`MAX_PIXELS` pixels, 2352 not a video (MP4, MOV, WebM), 2400 over the app's
 quota, 6006 a bad or expired upload ticket, 6008 the store failed (disk full,
 object store down). Nothing is stored when an upload fails.
 """
@@ -73,9 +73,12 @@ _AUDIO_CONTAINERS = {"video/webm": "audio/webm", "video/mp4": "audio/mp4", "vide
 SIZES = {"large": 720, "thumb": 198}
 #: Content types served inline from Palaver's origin; anything else is an attachment.
 INLINE_TYPES = {"image/jpeg", "image/png", "image/gif", "image/webp", "image/bmp"}
+#: largest image decoded (px): 40 MP, e.g. 8000 x 5000; larger ones fail with 2252
+MAX_PIXELS = 40_000_000
 TICKET_TTL = 900  # seconds an upload ticket stays valid (the SDK asks for 900)
 GC_GRACE = 86400  # seconds an upload may wait for its message before it can be deleted
 GC_PAGE = 1000  # message bodies read per query by the garbage collection
+GC_RECENT = 600  # seconds: bytes committed again this recently are never deleted
 #: a media id in a message body: ``/media/<SDKAppID>/<id>`` (any host, any scheme)
 _MEDIA_REF = r"/media/{app}/([A-Za-z0-9_-]{{16,32}})"
 
@@ -94,7 +97,8 @@ class Variant:
 @dataclass(frozen=True)
 class MediaRecord:
     """One upload. ``size`` in bytes, ``width``/``height`` in px, ``duration`` in s;
-    ``variants``: ``large``/``thumb`` for images bigger than those sizes."""
+    ``variants``: ``large``/``thumb`` for images bigger than those sizes, ``cover``
+    for videos Palaver could decode."""
 
     app_id: int
     media_id: str
@@ -237,10 +241,10 @@ class MediaService:
         """
         limit = self.limit(app, kind)
         quota = app.settings.media_quota_mb * MB
-        if quota:
-            async with self._db.read() as conn:
-                used = await store.app_usage(conn, app.sdkappid)
-            if used >= quota:
+        async with self._db.read() as conn:
+            if media_id and await store.get_media(conn, app.sdkappid, media_id) is not None:
+                raise ImError(Code.ERR_FILE_TRANS_AUTH_FAILED, "this upload ticket was used")
+            if quota and await store.app_usage(conn, app.sdkappid) >= quota:
                 raise ImError(Code.MSG_F_UPLOAD_FAIL, "the app's media quota is used up")
         writer = self.files.begin()
         try:
@@ -359,7 +363,8 @@ class MediaService:
                 if await store.blob_in_use(conn, blob):
                     continue
             try:
-                await self.files.delete(blob)
+                # bytes an upload committed again lately stay: it may not be recorded yet
+                await self.files.delete(blob, unless_since=now - GC_RECENT)
             except StoreUnavailable:
                 continue  # kept for now; nothing names it, a later pass cannot find it
         return gone
@@ -438,10 +443,13 @@ class MediaService:
 
 
 def media_url(base: str, record: MediaRecord, variant: str | None = None) -> str:
-    """The download URL of ``record`` under ``base`` (``https://host``); a variant is
-    asked for as Tencent COS names it (``?imageView2/3/w/198/h/198``)."""
+    """The download URL of ``record`` under ``base`` (``https://host``); an image's
+    variant is asked for as Tencent COS names it (``?imageView2/3/w/198/h/198``), a
+    video's server-made cover as ``?cover``."""
     url = f"{base}/media/{record.app_id}/{record.media_id}"
-    if variant:
+    if variant == "cover":
+        url += "?cover"
+    elif variant:
         n = SIZES[variant]
         url += f"?imageView2/3/w/{n}/h/{n}"
     return url
@@ -496,6 +504,8 @@ def element(base: str, record: MediaRecord, cover: MediaRecord | None = None) ->
         }
         return {"MsgType": "TIMSoundElem", "MsgContent": content}
     if record.kind == "video":
+        if cover is None and "cover" in record.variants:
+            return _video_element(base, record, url)
         content = {
             "VideoUrl": url,
             "VideoUUID": record.media_id,
@@ -522,6 +532,27 @@ def element(base: str, record: MediaRecord, cover: MediaRecord | None = None) ->
     return {"MsgType": "TIMFileElem", "MsgContent": content}
 
 
+def _video_element(base: str, record: MediaRecord, url: str) -> dict[str, Any]:
+    """A ``TIMVideoFileElem`` whose cover is the one Palaver made (variant ``cover``)."""
+    v = record.variants["cover"]
+    content = {
+        "VideoUrl": url,
+        "VideoUUID": record.media_id,
+        "VideoSize": record.size,
+        "VideoSecond": record.duration,
+        "VideoFormat": record.content_type.rsplit("/", 1)[-1],
+        "VideoDownloadFlag": 2,
+        "ThumbUrl": media_url(base, record, "cover"),
+        "ThumbUUID": f"{record.media_id}-cover",
+        "ThumbSize": v.size,
+        "ThumbWidth": v.width,
+        "ThumbHeight": v.height,
+        "ThumbFormat": v.content_type.rsplit("/", 1)[-1],
+        "ThumbDownloadFlag": 2,
+    }
+    return {"MsgType": "TIMVideoFileElem", "MsgContent": content}
+
+
 # -- sniffing (runs in a worker thread) ---------------------------------------------
 
 
@@ -537,7 +568,7 @@ def _inspect(path: Path, kind: str) -> _Sniffed:
     if kind == "video":
         if mime not in VIDEO_TYPES:
             raise ImError(Code.MSG_V_TYPES_LIMIT, f"the bytes are {mime}, not MP4, MOV or WebM")
-        return _Sniffed(mime, duration=_duration(path))
+        return _inspect_video(path, mime)
     if kind == "sound":
         mime = _AUDIO_CONTAINERS.get(mime, mime)
         if not mime.startswith("audio/"):
@@ -558,6 +589,31 @@ def _duration(path: Path) -> int:
     return max(0, round(length))
 
 
+def _inspect_video(path: Path, mime: str) -> _Sniffed:
+    """A video's length, size and a cover from its first frame, where a decoder is
+    installed (PyAV, the ``video`` extra: FFmpeg in its wheel); else the length as
+    mutagen reads it from the container."""
+    sniffed = _Sniffed(mime, duration=_duration(path))
+    try:
+        import av
+    except ImportError:
+        return sniffed
+    try:
+        with av.open(str(path)) as container:
+            stream = container.streams.video[0]
+            if container.duration:
+                sniffed.duration = max(1, round(container.duration / 1_000_000))
+            sniffed.width, sniffed.height = stream.width, stream.height
+            for frame in container.decode(stream):
+                picture = frame.to_image()  # type: ignore[no-untyped-call]
+                if picture.width * picture.height <= MAX_PIXELS:
+                    sniffed.variants["cover"] = _encode(picture)
+                break
+    except Exception:  # any decoding failure: no cover, the container's length
+        return _Sniffed(mime, duration=sniffed.duration)
+    return sniffed
+
+
 def _inspect_image(path: Path) -> _Sniffed:
     from PIL import Image, ImageOps
 
@@ -569,6 +625,10 @@ def _inspect_image(path: Path) -> _Sniffed:
                     Code.MSG_I_TYPES_LIMIT, f"{fmt or 'unknown'} is not a supported image"
                 )
             width, height = img.size
+            if width * height > MAX_PIXELS:  # decoding would take gigabytes
+                raise ImError(
+                    Code.MSG_I_TYPES_LIMIT, f"{width}x{height} is more than {MAX_PIXELS} pixels"
+                )
             img.load()
             sniffed = _Sniffed(IMAGE_FORMATS[fmt][0], width=width, height=height)
             shorter = min(width, height)

@@ -84,7 +84,8 @@ class BlobWriter(Protocol):
 
     async def commit(self) -> str:
         """Make the bytes readable under their SHA-256 (hex), which is returned; bytes
-        already stored under it are kept and the copy dropped. Raises StoreUnavailable."""
+        already stored under it are kept, marked as committed now, and the copy dropped.
+        Raises StoreUnavailable."""
 
     async def abort(self) -> None:
         """Drop the temporary file (idempotent; also fine after a commit)."""
@@ -101,8 +102,9 @@ class FileStore(Protocol):
         """A local file holding ``blob`` to serve (ranges included), or ``None`` if it is
         not stored. Raises StoreUnavailable."""
 
-    async def delete(self, blob: str) -> None:
-        """Forget ``blob`` (no error if it is not stored)."""
+    async def delete(self, blob: str, *, unless_since: float | None = None) -> None:
+        """Forget ``blob`` (no error if it is not stored); with ``unless_since`` (unix s),
+        keep it if it was stored or committed again (a duplicate upload) at or after then."""
 
 
 class CallbackTransport(Protocol):

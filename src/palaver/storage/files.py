@@ -69,7 +69,8 @@ class LocalUpload:
         os.fsync(self._file.fileno())
         self._file.close()
         self._file = None
-        if target.exists():  # the same content is stored already
+        if target.exists():  # the same content is stored already: mark it as in use now
+            os.utime(target)
             self.path.unlink(missing_ok=True)
             return
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -121,7 +122,11 @@ class LocalFileStore:
         path = self.blob_path(blob)
         return path if path.is_file() else None
 
-    async def delete(self, blob: str) -> None:
-        """Remove ``blob`` if stored."""
+    async def delete(self, blob: str, *, unless_since: float | None = None) -> None:
+        """Remove ``blob`` if stored (and, with ``unless_since``, not written or committed
+        again since then: its mtime says)."""
+        path = self.blob_path(blob)
         with contextlib.suppress(OSError):
-            self.blob_path(blob).unlink(missing_ok=True)
+            if unless_since is not None and path.stat().st_mtime >= unless_since:
+                return
+            path.unlink(missing_ok=True)

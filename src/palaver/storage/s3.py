@@ -141,7 +141,16 @@ class S3FileStore:
             s3 = await self._s3()
             try:
                 await s3.head_object(Bucket=self.bucket, Key=key)
-                return  # the same content is stored already
+                # the same content is stored already: mark it as in use now (a copy
+                # onto itself renews LastModified), so a deletion pass keeps it
+                await s3.copy_object(
+                    Bucket=self.bucket,
+                    Key=key,
+                    CopySource={"Bucket": self.bucket, "Key": key},
+                    MetadataDirective="REPLACE",
+                    ContentType="application/octet-stream",
+                )
+                return
             except ClientError as exc:
                 if exc.response.get("Error", {}).get("Code") not in (
                     "404",
@@ -190,14 +199,24 @@ class S3FileStore:
                 part.unlink(missing_ok=True)
         return cached
 
-    async def delete(self, blob: str) -> None:
-        """Delete the object and its cached copy. Raises StoreUnavailable."""
+    async def delete(self, blob: str, *, unless_since: float | None = None) -> None:
+        """Delete the object and its cached copy (with ``unless_since``: unless its
+        LastModified is at or after then). Raises StoreUnavailable."""
         from botocore.exceptions import BotoCoreError, ClientError
 
-        with contextlib.suppress(OSError):
-            (self.cache / blob).unlink(missing_ok=True)
         try:
             s3 = await self._s3()
+            if unless_since is not None:
+                try:
+                    head = await s3.head_object(Bucket=self.bucket, Key=self.key(blob))
+                except ClientError as exc:
+                    if exc.response.get("Error", {}).get("Code") in ("404", "NoSuchKey"):
+                        return
+                    raise
+                if head["LastModified"].timestamp() >= unless_since:
+                    return
+            with contextlib.suppress(OSError):
+                (self.cache / blob).unlink(missing_ok=True)
             await s3.delete_object(Bucket=self.bucket, Key=self.key(blob))
         except (BotoCoreError, ClientError) as exc:
             raise StoreUnavailable(f"the object store failed: {exc}") from None

@@ -122,6 +122,9 @@ class TencentSession:
     #: the origin media URLs start with (``https://`` + the socket's Host, or the
     #: ``public_url`` setting): the SDK swaps it for its ``fileUploadProxy``
     base_url: str = ""
+    #: the origin clients really reach (``http://`` on a plain socket): media URLs in
+    #: messages are stored with it (:func:`own_media_urls`)
+    origin: str = ""
 
     def require_app(self) -> App:
         """The logged-in app. Raises ImError(6014) before login."""

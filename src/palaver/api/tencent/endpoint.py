@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 from aiohttp import WSMsgType, web
 
+from palaver.api.media import public_base
 from palaver.api.tencent import commands  # noqa: F401  (registers the commands)
 from palaver.api.tencent.core import (
     NO_ANSWER,
@@ -93,7 +94,9 @@ class TencentEndpoint:
             close_on_kick=False,
         )
         session = TencentSession(hub, conn, self.resume, request.query.get("instanceid", "")[:64])
-        session.base_url = (hub.settings.public_url or f"https://{request.host}").rstrip("/")
+        public = hub.settings.public_url
+        session.base_url = (public or f"https://{request.host}").rstrip("/")
+        session.origin = (public or public_base(request, None)).rstrip("/")
         slots = asyncio.Semaphore(MAX_IN_FLIGHT)
         try:
             async for msg in ws:

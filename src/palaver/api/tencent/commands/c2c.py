@@ -7,6 +7,7 @@ from typing import Any
 
 from pydantic import Field
 
+from palaver.api.tencent.commands.media import own_media_urls
 from palaver.api.tencent.core import Body, TencentSession, command
 from palaver.errors import Code, ImError
 from palaver.model.messages import MessageRecord
@@ -47,7 +48,7 @@ async def sendmsg(s: TencentSession, d: SendMsg) -> dict[str, Any]:
             app,
             s.user_id,
             d.To_Account,
-            d.MsgBody,
+            own_media_urls(s, d.MsgBody),
             d.MsgRandom,
             SendOptions(
                 client_seq=d.MsgSeq,

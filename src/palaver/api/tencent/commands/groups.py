@@ -8,6 +8,7 @@ from typing import Any, Literal
 
 from pydantic import AliasChoices, Field
 
+from palaver.api.tencent.commands.media import own_media_urls
 from palaver.api.tencent.core import Body, TencentSession, command, current_request
 from palaver.errors import Code, ImError
 from palaver.model.messages import MessageRecord
@@ -493,7 +494,7 @@ async def send_group_msg(s: TencentSession, d: SendGroupMsg) -> dict[str, Any]:
         app,
         d.GroupId,
         s.user_id,
-        d.MsgBody,
+        own_media_urls(s, d.MsgBody),
         d.Random,
         GroupSendOptions(
             at=tuple(a for a in at if a),

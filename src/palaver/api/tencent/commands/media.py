@@ -29,6 +29,26 @@ def _ticket_urls(s: TencentSession, file_type: int, file_name: str) -> tuple[str
     return upload, download
 
 
+def own_media_urls(s: TencentSession, body: Any) -> Any:
+    """``body`` with the media URLs the SDK made (it writes ``https://<host>`` whatever
+    the scheme) on the origin clients really reach, so REST and Palaver's SDKs can
+    fetch them; Tencent's SDKs show them through ``fileDownloadProxy`` either way."""
+    wrong, right = s.base_url + "/media/", s.origin + "/media/"
+    if not s.origin or wrong == right:
+        return body
+
+    def fix(v: Any) -> Any:
+        if isinstance(v, str):
+            return right + v[len(wrong) :] if v.startswith(wrong) else v
+        if isinstance(v, list):
+            return [fix(x) for x in v]
+        if isinstance(v, dict):
+            return {k: fix(x) for k, x in v.items()}
+        return v
+
+    return fix(body)
+
+
 class UploadObject(Body):
     uint32_file_id: int = 1
     uint32_file_type: int = 255
@@ -47,15 +67,16 @@ async def simple_sig(s: TencentSession, d: SimpleSig) -> dict[str, Any]:
     pre = []
     for obj in d.rpt_upload_object or [UploadObject()]:
         upload, download = _ticket_urls(s, obj.uint32_file_type, obj.str_file_name)
-        pre.append(
-            {
-                "uint32_file_id": obj.uint32_file_id,
-                "uint32_exist_flag": 0,
-                "str_upload_url": upload,
-                "str_download_url": download,
-                "str_file_key": download.rsplit("/", 1)[-1],
-            }
-        )
+        item = {
+            "uint32_file_id": obj.uint32_file_id,
+            "uint32_exist_flag": 0,
+            "str_upload_url": upload,
+            "str_download_url": download,
+            "str_file_key": download.rsplit("/", 1)[-1],
+        }
+        if FILE_TYPES.get(obj.uint32_file_type) == "video":
+            item["str_snapshot_url"] = download  # the SDK asks video_cover with it after
+        pre.append(item)
     return {"str_final_ip": "", "rpt_pre_sig": pre}
 
 
@@ -118,7 +139,20 @@ async def get_final_ip(s: TencentSession, d: Empty) -> dict[str, Any]:
     return {"str_final_ip": ""}
 
 
-@command("im_cos_msg", "video_cover", Empty)
-async def video_cover(s: TencentSession, d: Empty) -> dict[str, Any]:
-    """No server-made video covers (no decoder): an empty ``snapshotUrl``."""
-    return {"str_snapshot_url": ""}
+class VideoCover(Body):
+    snapshot_url: str = ""
+
+
+@command("im_cos_msg", "video_cover", VideoCover)
+async def video_cover(s: TencentSession, d: VideoCover) -> dict[str, Any]:
+    """``{requestSnapshotUrl}`` (a video's download URL from ``simple_sig``) ->
+    ``{snapshotUrl}``: the cover Palaver made from the video's first frame, or ``""``
+    when it could not (no decoder installed, not a video uploaded here); the SDK then
+    sends the video without a cover."""
+    app = s.require_app()
+    media_id = d.snapshot_url.split("?", 1)[0].rstrip("/").rsplit("/", 1)[-1]
+    record = await s.hub.media.get(app.sdkappid, media_id) if media_id else None
+    url = ""
+    if record is not None and record.kind == "video" and "cover" in record.variants:
+        url = m.media_url(s.base_url, record, "cover")
+    return {"error_code": 0, "error_msg": "", "download_url": url}

@@ -92,8 +92,9 @@ export class MessageAPI extends ChatSession {
      */
     createAudioMessage(options: MessageOptions<AudioPayload>): Message;
     /**
-     * An unsent video message: payload `{file}` (MP4, MOV or WebM, uploaded by
-     * `sendMessage`), or by URL: payload `{videoUrl (or url), videoSecond,
+     * An unsent video message: payload `{file, cover?}` (MP4, MOV or WebM, uploaded by
+     * `sendMessage`; `cover`: an image `File`/`Blob`, uploaded first, for the `thumb*`
+     * fields), or by URL: payload `{videoUrl (or url), videoSecond,
      * videoSize, videoFormat, thumbUrl, thumbWidth, thumbHeight, ...}`.
      * @param {MessageOptions<VideoPayload>} options
      * @returns {Message}

@@ -32,7 +32,8 @@ import {groupOfConversation, isObject, nowSeconds, uint32} from './util.js';
 
 /**
  * Files waiting to be uploaded when their message is sent.
- * @type {WeakMap<Message, {kind: string, file: Blob, name: string, second: number, onProgress?: (percent: number) => void,
+ * @type {WeakMap<Message, {kind: string, file: Blob, name: string, second: number, cover: Blob | null,
+ *   onProgress?: (percent: number) => void,
  *   abort?: () => void, cancelled?: boolean}>}
  */
 const pendingUploads = new WeakMap();
@@ -120,8 +121,11 @@ export class MessageAPI extends ChatSession {
   _createUpload(type, options, file) {
     const message = this._create(type, options, {});
     const name = options.payload.fileName || /** @type {any} */ (file).name || 'file';
-    const second = Number(options.payload.second) || 0;
-    pendingUploads.set(message, {kind: UPLOAD_KINDS[type], file, name: String(name), second, onProgress: options.onProgress});
+    const second = Number(options.payload.second || options.payload.videoSecond) || 0;
+    const cover = type === TYPES.MSG_VIDEO ? fileOf({payload: {file: options.payload.cover}}) : null;
+    pendingUploads.set(message, {
+      kind: UPLOAD_KINDS[type], file, name: String(name), second, cover, onProgress: options.onProgress,
+    });
     return message;
   }
 
@@ -142,6 +146,15 @@ export class MessageAPI extends ChatSession {
       name: job.name,
     });
     if (job.second) q.set('second', String(Math.round(job.second)));
+    if (job.cover) {
+      const cq = new URLSearchParams({
+        sdkappid: String(this.SDKAppID), identifier: sess.userID, usersig: sess.userSig, type: 'image', name: 'cover',
+      });
+      const answer = await postFile(`${httpBase(this.server)}/media/upload?${cq}`, {file: job.cover});
+      if (answer.ErrorCode) throw new ChatError(Number(answer.ErrorCode), String(answer.ErrorInfo || ''));
+      q.set('cover', String(answer.UUID));
+      if (job.cancelled) throw new ChatError(ERROR_CODE.UPLOAD_CANCELLED, 'upload cancelled');
+    }
     if (job.cancelled) throw new ChatError(ERROR_CODE.UPLOAD_CANCELLED, 'upload cancelled');
     const answer = await postFile(`${httpBase(this.server)}/media/upload?${q}`, job);
     if (answer.ErrorCode) throw new ChatError(Number(answer.ErrorCode), String(answer.ErrorInfo || ''));
@@ -319,8 +332,9 @@ export class MessageAPI extends ChatSession {
   }
 
   /**
-   * An unsent video message: payload `{file}` (MP4, MOV or WebM, uploaded by
-   * `sendMessage`), or by URL: payload `{videoUrl (or url), videoSecond,
+   * An unsent video message: payload `{file, cover?}` (MP4, MOV or WebM, uploaded by
+   * `sendMessage`; `cover`: an image `File`/`Blob`, uploaded first, for the `thumb*`
+   * fields), or by URL: payload `{videoUrl (or url), videoSecond,
    * videoSize, videoFormat, thumbUrl, thumbWidth, thumbHeight, ...}`.
    * @param {MessageOptions<VideoPayload>} options
    * @returns {Message}

@@ -150,6 +150,7 @@ export type VideoPayload = {
     file?: Blob | {
         files: ArrayLike<Blob>;
     };
+    cover?: Blob;
     videoUrl?: string;
     url?: string;
     videoSecond?: number;

@@ -113,7 +113,7 @@
  * @property {string} [uuid]
  */
 /**
- * @typedef {{file?: Blob | {files: ArrayLike<Blob>}, videoUrl?: string, url?: string, videoSecond?: number, videoSize?: number, videoFormat?: string,
+ * @typedef {{file?: Blob | {files: ArrayLike<Blob>}, cover?: Blob, videoUrl?: string, url?: string, videoSecond?: number, videoSize?: number, videoFormat?: string,
  *   thumbUrl?: string, thumbWidth?: number, thumbHeight?: number, [key: string]: unknown}} VideoPayload
  */
 
