@@ -259,3 +259,35 @@ async def test_huge_integers_get_coded_errors(server: RunningServer) -> None:
             assert answer["body"]["ErrorCode"] == 60006, answer
     finally:
         await ws.close()
+
+
+# -- 2. AVChatRoom: only the room's audience sends ---------------------------------
+
+
+async def test_avchatroom_sends_need_the_room_joined(server: RunningServer) -> None:
+    await server.import_users("alice", "bob")
+    alice = WsClient(server.url, SDKAPPID, "alice", server.sig("alice"))
+    bob = WsClient(server.url, SDKAPPID, "bob", server.sig("bob"))
+    await alice.connect()
+    await bob.connect()
+    try:
+        created = await alice.call("createGroup", {"type": "AVChatRoom", "name": "live"})
+        gid = created["group"]["groupID"]
+        send = {"to": gid, "conversationType": "GROUP", "payload": {"text": "hi"}}
+        resp = await bob.request("sendMessage", {**send, "random": 1})
+        assert resp.code == 10007, resp
+        await bob.call("joinGroup", {"groupID": gid})
+        await bob.call("sendMessage", {**send, "random": 2})
+        await alice.call("sendMessage", {**send, "random": 3})  # the owner is in it
+        await bob.call("quitGroup", {"groupID": gid})
+        resp = await bob.request("sendMessage", {**send, "random": 4})
+        assert resp.code == 10007, resp
+    finally:
+        await alice.close()
+        await bob.close()
+    # an App admin's REST send needs no room
+    await server.ok(
+        "group_open_http_svc",
+        "send_group_msg",
+        {"GroupId": gid, "Random": 5, "From_Account": "bob", "MsgBody": text_body("rest")},
+    )

@@ -115,7 +115,9 @@ class GroupServices:
     ) -> None:
         clock = clock or SystemClock()
         self.directory = GroupDirectory(db, clock)
-        self.messages = GroupMessages(db, writer, accounts, publisher, self.directory, clock, hooks)
+        self.messages = GroupMessages(
+            db, writer, accounts, publisher, self.directory, clock, hooks, audience
+        )
         self.tips = GroupTips(db, publisher, self.messages)
         self.lifecycle = GroupLifecycle(
             db, accounts, publisher, self.directory, self.tips, clock, moderation

@@ -25,7 +25,7 @@ from palaver.services.groups.model import (
     GroupSendOptions,
 )
 from palaver.services.messages import HistoryPage
-from palaver.services.ports import Clock, Publisher
+from palaver.services.ports import Audience, Clock, Publisher
 from palaver.services.sending import (
     Draft,
     SendContext,
@@ -63,6 +63,8 @@ class GroupMessages:
         directory: groups and memberships (cached for the send checks).
         clock: time (mutes, recall windows, dedupe windows).
         hooks: the app backend's send callbacks (see :class:`SendHooks`).
+        audience: who is in each live room on this node (a client's send to an
+            AVChatRoom needs the room joined on its connection's node).
     """
 
     def __init__(
@@ -74,8 +76,10 @@ class GroupMessages:
         directory: GroupDirectory,
         clock: Clock,
         hooks: SendHooks | None = None,
+        audience: Audience | None = None,
     ) -> None:
         self._db = db
+        self._audience = audience
         self._pipeline = SendPipeline(writer, hooks)
         self._accounts = accounts
         self._publisher = publisher
@@ -122,6 +126,7 @@ class GroupMessages:
             app,
             group_id,
             check_member=opts.check_member,
+            from_client=opts.origin is not None,
             dedupe_since=int(self._clock.time()) - DEDUPE_WINDOW,
             source=opts.source,
             online_only=opts.online_only,
@@ -130,14 +135,26 @@ class GroupMessages:
             draft, route, lane=opts.lane, online_only=opts.online_only, origin=opts.origin
         )
 
-    async def _check_sender(self, app: App, group: Group, sender: str) -> bool:
+    async def _check_sender(
+        self, app: App, group: Group, sender: str, from_client: bool = False
+    ) -> bool:
         """May ``sender`` send to ``group``? True if as a member (AVChatRooms have
-        none: any imported account may). Raises ImError 10007 not a member (or
-        not imported); 10017 muted, or all muted and not owner/admin."""
+        none: an imported account may, from a client only once in the room).
+        Raises ImError 10007 not a member (or not imported, or a client not in
+        the live room); 10017 muted, or all muted and not owner/admin."""
         if group.type == "AVChatRoom":
             if sender not in await self._accounts.existing(app, [sender]):
                 raise ImError(
                     Code.ERR_SVR_GROUP_PERMISSION_DENY, "the sender is not an imported account"
+                )
+            audience = self._audience
+            if (
+                from_client
+                and audience is not None
+                and sender not in audience.group_users(app.sdkappid, group.group_id)
+            ):
+                raise ImError(
+                    Code.ERR_SVR_GROUP_PERMISSION_DENY, "join the live room before sending to it"
                 )
             return False
         m = await self._directory.cached_member(app, group.group_id, sender)
@@ -360,6 +377,7 @@ class _GroupRoute:
         group_id: str,
         *,
         check_member: bool,
+        from_client: bool = False,
         group: Group | None = None,
         push: bool = True,
         dedupe_since: int | None = None,
@@ -373,6 +391,7 @@ class _GroupRoute:
         self._group_id = group_id
         self._group = group
         self._check_member = check_member
+        self._from_client = from_client
         self._push = push
         self._dedupe_since = dedupe_since
         self._sender_is_member = False
@@ -382,7 +401,7 @@ class _GroupRoute:
             self._group = await self._service._directory.cached(self._app, self._group_id)
         if self._check_member:
             self._sender_is_member = await self._service._check_sender(
-                self._app, self._group, draft.sender
+                self._app, self._group, draft.sender, self._from_client
             )
 
     def context(self, draft: Draft) -> SendContext | None:
