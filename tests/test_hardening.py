@@ -11,6 +11,7 @@ import json
 from typing import Any
 
 import orjson
+import pytest
 from sqlalchemy import update
 
 from conftest import ADMIN, SDKAPPID, RunningServer
@@ -291,3 +292,38 @@ async def test_avchatroom_sends_need_the_room_joined(server: RunningServer) -> N
         "send_group_msg",
         {"GroupId": gid, "Random": 5, "From_Account": "bob", "MsgBody": text_body("rest")},
     )
+
+
+# -- 10. small ones --------------------------------------------------------------------
+
+
+async def test_non_ascii_digits_are_not_numbers(server: RunningServer) -> None:
+    await server.import_users("alice", "bob")
+    await rest_send(server, "bob", "alice", "hi", 1)
+    alice = WsClient(server.url, SDKAPPID, "alice", server.sig("alice"))
+    await alice.connect()
+    try:
+        for bad in ("²³", "١٢", "1²"):
+            resp = await alice.request(
+                "getMessageList", {"conversationID": "C2Cbob", "nextReqMessageID": bad}
+            )
+            assert resp.code == 6017, (bad, resp)
+    finally:
+        await alice.close()
+    for raw in ("+1400000000", "1_400_000_000", " 1400000000", "１４００００００００"):
+        q = f"sdkappid={raw}&identifier={ADMIN}&usersig={server.admin_sig}"
+        r = await server.rest("openim", "sendmsg", {}, query=q)
+        assert r["ErrorCode"] == 60006, (raw, r)
+
+
+async def test_unknown_sdkappids_are_remembered_in_bounded_memory(
+    server: RunningServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from palaver.services import apps as apps_module
+
+    monkeypatch.setattr(apps_module, "MAX_MISSES", 64, raising=False)
+    apps = server.hub.apps
+    for i in range(200):
+        assert await apps.get(1_000_000 + i) is None
+    assert len(apps._misses) <= 64
+    assert await apps.get(SDKAPPID) is not None

@@ -189,6 +189,10 @@ def _row_to_app(row: object) -> App:
     )
 
 
+#: Unknown SDKAppIDs remembered (each for a second) to spare the database.
+MAX_MISSES = 4096
+
+
 class AppService:
     """Creates, loads and caches apps."""
 
@@ -278,7 +282,8 @@ class AppService:
     async def get(self, sdkappid: int) -> App | None:
         """The app, from cache or storage; ``None`` if unknown.
 
-        Unknown SDKAppIDs are looked up at most once a second, so apps created
+        Unknown SDKAppIDs are looked up at most once a second (at most
+        :data:`MAX_MISSES` of them remembered), so apps created
         by ``palaver app create`` while the server runs are found; settings
         changed elsewhere (CLI, another node) apply within ``APP_TTL`` seconds.
         """
@@ -291,6 +296,10 @@ class AppService:
         async with self._db.read() as conn:
             row = await store.get_app(conn, sdkappid)
         if row is None:
+            if len(self._misses) >= MAX_MISSES:  # bounded: forget the ones past their second
+                self._misses = {k: t for k, t in self._misses.items() if now - t < 1.0}
+                if len(self._misses) >= MAX_MISSES:
+                    self._misses.clear()
             self._misses[sdkappid] = now
             return None
         app = _row_to_app(row)

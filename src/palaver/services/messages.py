@@ -104,7 +104,7 @@ class UnknownParty(ImError):
 def parse_msg_key(msg_key: str) -> int | None:
     """The conversation sequence encoded in a MsgKey (``seq_random_time``), or ``None``."""
     head = msg_key.split("_", 1)[0]
-    return int(head) if head.isdigit() and len(head) < 19 else None
+    return int(head) if head.isascii() and head.isdigit() and len(head) < 19 else None
 
 
 class MessageService:
@@ -303,7 +303,7 @@ class MessageService:
         several recipients also finds the copy in each recipient's conversation.
         """
         parts = msg_key.split("_")
-        if len(parts) != 3 or not all(p.isdigit() and len(p) < 19 for p in parts):
+        if len(parts) != 3 or not all(p.isascii() and p.isdigit() and len(p) < 19 for p in parts):
             return None
         seq, random, msg_time = (int(p) for p in parts)
         conv_id = msg_store.c2c_conv_id(a, b)

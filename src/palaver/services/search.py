@@ -287,7 +287,7 @@ class SearchService:
         """
         dialect = "sqlite" if self._db.is_sqlite else "postgresql"
         q = self._query(s, dialect)
-        if s.cursor and not s.cursor.isdigit():
+        if s.cursor and not (s.cursor.isascii() and s.cursor.isdigit()):
             raise ImError(Code.ERR_SVR_SEARCH_INVALID_PARAMETERS, "bad cursor")
         at = int(s.cursor) if s.cursor else 0
         async with self._db.read() as conn:

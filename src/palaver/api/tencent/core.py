@@ -138,7 +138,7 @@ class TencentSession:
         client holds that stream. Ignored before login, for a group the
         connection is not in, or when malformed."""
         stream, _, seq = session_data.rpartition(":")
-        if self.app is None or not (seq.isdigit() and len(seq) < 19):
+        if self.app is None or not (seq.isascii() and seq.isdigit() and len(seq) < 19):
             return
         if stream == "u" or (stream.startswith("GROUP") and stream[5:] in self.conn.groups):
             at = int(seq)

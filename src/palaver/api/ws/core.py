@@ -121,7 +121,7 @@ def parse_data(model: type[M], data: dict[str, Any]) -> M:
 
 def parse_message_id(text: str) -> int:
     """A message ``ID`` (decimal storage id) as an int. Raises ImError(Code.ERR_INVALID_PARAMETERS)."""
-    if not text.isdigit() or len(text) > 18:
+    if not (text.isascii() and text.isdigit()) or len(text) > 18:
         raise ImError(Code.ERR_INVALID_PARAMETERS, "invalid message ID")
     return int(text)
 
