@@ -98,6 +98,9 @@ class TencentEndpoint:
         session.base_url = (public or f"https://{request.host}").rstrip("/")
         session.origin = (public or public_base(request, None)).rstrip("/")
         slots = asyncio.Semaphore(MAX_IN_FLIGHT)
+        deadline = asyncio.get_running_loop().call_later(
+            hub.settings.login_timeout, _login_deadline, session
+        )
         try:
             async for msg in ws:
                 conn.last_seen = time.monotonic()
@@ -131,6 +134,7 @@ class TencentEndpoint:
                 await slots.acquire()
                 self._spawn(session, req, slots)
         finally:
+            deadline.cancel()
             await self._end(session)
         return ws
 
@@ -163,6 +167,12 @@ class TencentEndpoint:
             answer(session, await run(session, req))
         finally:
             slots.release()
+
+
+def _login_deadline(session: TencentSession) -> None:
+    """A socket that has not logged in within ``login_timeout`` is closed."""
+    if session.app is None:
+        session.conn.close(1000, "no login in time")
 
 
 def read_request(conn: Connection, data: bytes) -> Request | None:

@@ -24,6 +24,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from palaver.errors import Code, ImError
 from palaver.limits import screen
 from palaver.protocol.frames import (
+    CLOSE_HEARTBEAT,
     MAX_FRAME_BYTES,
     Request,
     encode_error,
@@ -145,6 +146,12 @@ async def run_op(session: Session, req: Request) -> bytes:
         return encode_error(req.id, 70500)
 
 
+def _login_deadline(session: Session) -> None:
+    """A socket that has not logged in within ``login_timeout`` is closed (4000)."""
+    if not session.logged_in:
+        session.conn.close(CLOSE_HEARTBEAT, "no login in time")
+
+
 class WebSocketEndpoint:
     """The aiohttp handler of ``/ws``."""
 
@@ -169,6 +176,9 @@ class WebSocketEndpoint:
         )
         session = Session(hub, conn)
         slots = asyncio.Semaphore(MAX_IN_FLIGHT)
+        deadline = asyncio.get_running_loop().call_later(
+            hub.settings.login_timeout, _login_deadline, session
+        )
         try:
             async for msg in ws:
                 conn.last_seen = time.monotonic()
@@ -198,6 +208,7 @@ class WebSocketEndpoint:
                 session.tasks.add(task)
                 task.add_done_callback(session.tasks.discard)
         finally:
+            deadline.cancel()
             if session.logged_in:
                 hub.registry.remove(conn)
             # Let requests in flight finish: a send whose message is being
