@@ -327,3 +327,40 @@ async def test_unknown_sdkappids_are_remembered_in_bounded_memory(
         assert await apps.get(1_000_000 + i) is None
     assert len(apps._misses) <= 64
     assert await apps.get(SDKAPPID) is not None
+
+
+# -- 8. size limits ------------------------------------------------------------------
+
+
+async def test_message_size_counts_cloud_custom_data(server: RunningServer) -> None:
+    await server.import_users("alice", "bob")
+
+    async def send(ccd: str, random: int) -> dict[str, Any]:
+        return await server.rest(
+            "openim",
+            "sendmsg",
+            {
+                "From_Account": "alice",
+                "To_Account": "bob",
+                "MsgRandom": random,
+                "MsgBody": text_body("x" * 4000),
+                "CloudCustomData": ccd,
+            },
+        )
+
+    assert (await send("c" * 7000, 1))["ErrorCode"] == 0  # 11 KB in all
+    assert (await send("c" * 9000, 2))["ErrorCode"] == 80002  # 13 KB
+    assert (await send("c" * 900_000, 3))["ErrorCode"] == 80002
+    # a per-app setting (Tencent's 12 KB by default)
+    await server.hub.apps.update_settings(server.app.sdkappid, max_message_bytes=6000)
+    assert (await send("c" * 3000, 4))["ErrorCode"] == 80002
+    alice = WsClient(server.url, SDKAPPID, "alice", server.sig("alice"))
+    await alice.connect()
+    try:
+        resp = await alice.request(
+            "sendMessage",
+            {"to": "bob", "payload": {"text": "hi"}, "cloudCustomData": "c" * 7000, "random": 5},
+        )
+        assert resp.code == 80002, resp
+    finally:
+        await alice.close()

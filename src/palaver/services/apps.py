@@ -35,6 +35,13 @@ class AppSettings(BaseModel):
         False, description="C2C sends between non-friends fail with 20009 (client sends only)"
     )
     recall_window: int = Field(120, ge=0, description="seconds a sender may recall a message")
+    max_message_bytes: int = Field(
+        12 * 1024,
+        ge=1024,
+        le=1024 * 1024,
+        description="bytes of a message's MsgBody (JSON) and CloudCustomData together "
+        "(Tencent: 12 KB; 80002 past it)",
+    )
     history_retention_days: int = Field(
         0, ge=0, description="days messages are kept; 0 keeps them forever"
     )

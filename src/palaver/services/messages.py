@@ -216,7 +216,12 @@ class MessageService:
             source=opts.source,
         )
         return await self._pipeline.send(
-            draft, route, lane=opts.lane, online_only=opts.lifetime == 0, origin=opts.origin
+            draft,
+            route,
+            lane=opts.lane,
+            online_only=opts.lifetime == 0,
+            origin=opts.origin,
+            max_bytes=app.settings.max_message_bytes,
         )
 
     async def import_c2c(
@@ -255,7 +260,7 @@ class MessageService:
             dedupe_key=f"import\x1f{conv_id}\x1f{client_seq}\x1f{random}\x1f{msg_time}",
         )
         route = _C2CRoute(self, app, check_relations=False, sync_sender=realtime, roam_sender=True)
-        return await self._pipeline.send(draft, route)
+        return await self._pipeline.send(draft, route, max_bytes=app.settings.max_message_bytes)
 
     async def history(
         self,

@@ -132,7 +132,12 @@ class GroupMessages:
             online_only=opts.online_only,
         )
         return await self._pipeline.send(
-            draft, route, lane=opts.lane, online_only=opts.online_only, origin=opts.origin
+            draft,
+            route,
+            lane=opts.lane,
+            online_only=opts.online_only,
+            origin=opts.origin,
+            max_bytes=app.settings.max_message_bytes,
         )
 
     async def _check_sender(
