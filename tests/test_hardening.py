@@ -364,3 +364,45 @@ async def test_message_size_counts_cloud_custom_data(server: RunningServer) -> N
         assert resp.code == 80002, resp
     finally:
         await alice.close()
+
+
+async def test_at_user_list_is_bounded(server: RunningServer) -> None:
+    users = [f"u{i}" for i in range(40)]
+    await server.import_users("owner", *users)
+    await server.ok(
+        "group_open_http_svc",
+        "create_group",
+        {"Type": "Public", "Name": "g", "GroupId": "g", "Owner_Account": "owner"},
+    )
+
+    async def send(n: int, random: int) -> dict[str, Any]:
+        return await server.rest(
+            "group_open_http_svc",
+            "send_group_msg",
+            {
+                "GroupId": "g",
+                "Random": random,
+                "From_Account": "owner",
+                "MsgBody": text_body("@"),
+                "GroupAtInfo": [{"GroupAtAllFlag": 0, "GroupAt_Account": u} for u in users[:n]],
+            },
+        )
+
+    assert (await send(30, 1))["ErrorCode"] == 0
+    assert (await send(31, 2))["ErrorCode"] == 10004
+    owner = WsClient(server.url, SDKAPPID, "owner", server.sig("owner"))
+    await owner.connect()
+    try:
+        resp = await owner.request(
+            "sendMessage",
+            {
+                "to": "g",
+                "conversationType": "GROUP",
+                "payload": {"text": "@"},
+                "atUserList": [f"x{i}" for i in range(3000)],
+                "random": 3,
+            },
+        )
+        assert resp.code == 10004, resp
+    finally:
+        await owner.close()

@@ -42,6 +42,12 @@ class AppSettings(BaseModel):
         description="bytes of a message's MsgBody (JSON) and CloudCustomData together "
         "(Tencent: 12 KB; 80002 past it)",
     )
+    max_at_users: int = Field(
+        30,
+        ge=1,
+        le=1000,
+        description="@-mentions in one group message, @all included (Tencent: 30)",
+    )
     history_retention_days: int = Field(
         0, ge=0, description="days messages are kept; 0 keeps them forever"
     )

@@ -102,8 +102,15 @@ class GroupMessages:
         Raises:
             ImError: 90002/90007/80002 bad body (as C2C); 10010 no group; 10007
                 sender not a member; 10017 muted (member, or all muted and the
-                sender is not owner/admin).
+                sender is not owner/admin); 10004 more @-mentions than the
+                app's ``max_at_users``.
         """
+        at = list(dict.fromkeys(opts.at))
+        if len(at) > app.settings.max_at_users:
+            raise ImError(
+                Code.ERR_SVR_GROUP_INVALID_PARAMETERS,
+                f"{len(at)} @-mentions; at most {app.settings.max_at_users}",
+            )
         draft = Draft(
             conv_id=group_conv_id(group_id),
             sender=sender,
@@ -117,7 +124,7 @@ class GroupMessages:
             flags=control_flags(
                 opts.controls, need_receipt=opts.need_receipt, priority=opts.priority
             ),
-            at_users=list(dict.fromkeys(opts.at)) or None,
+            at_users=at or None,
             dedupe_key=f"g\x1f{group_id}\x1f{sender}\x1f{random}",
             dedupe_body=True,
         )
