@@ -369,6 +369,7 @@ async def c2c_burst_callbacks(ctx: Ctx) -> list[Row]:
                 if with_cb:  # the warm-up's callbacks first
                     receiver.expect = w["messages"]
                     await asyncio.wait_for(receiver.enough.wait(), 120)
+                    receiver.expect = 0
                     receiver.lags_ms.clear()
                     receiver.enough.clear()
                 r = await burst(node, sz.burst_total, sz.burst_window, pairs=k)
@@ -383,7 +384,7 @@ async def c2c_burst_callbacks(ctx: Ctx) -> list[Row]:
                 if with_cb:
                     receiver.expect = r["messages"]
                     if len(receiver.lags_ms) < receiver.expect:
-                        await asyncio.wait_for(receiver.enough.wait(), 300)
+                        await asyncio.wait_for(receiver.enough.wait(), 600)
                     lags = sorted(receiver.lags_ms)
                     row["callbacks"] = len(lags)
                     row["callback_lag_p50_ms"] = lags[len(lags) // 2]

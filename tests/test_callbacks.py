@@ -469,3 +469,206 @@ async def test_cli_refuses_bad_callback_settings(tmp_path: Path, setting: str, b
         ["app", "set", str(SDKAPPID), f"{setting}={bad}", "--data-dir", str(data)],
     )
     assert res.exit_code == 1 and setting in res.output, res.output
+
+
+# --- events other than sends (part 3) -----------------------------------------------------------
+
+
+async def test_recalls_group_lifecycle_and_profile_callbacks(
+    server: RunningServer, backend: Backend
+) -> None:
+    await server.import_users("alice", "bob")
+    await enable(
+        server,
+        backend,
+        C2C_AFTER,
+        "C2C.CallbackAfterMsgWithDraw",
+        "Group.CallbackAfterRecallMsg",
+        "Group.CallbackAfterCreateGroup",
+        "Group.CallbackAfterGroupInfoChanged",
+        "Group.CallbackAfterGroupDestroyed",
+        "Profile.CallbackPortraitSet",
+    )
+    r = await send(server, "alice", "bob", "oops", 1)
+    await server.ok(
+        "openim",
+        "admin_msgwithdraw",
+        {"From_Account": "alice", "To_Account": "bob", "MsgKey": r["MsgKey"]},
+    )
+    (w,) = await backend.wait_for("C2C.CallbackAfterMsgWithDraw")
+    assert (w.body["From_Account"], w.body["To_Account"], w.body["MsgKey"]) == (
+        "alice",
+        "bob",
+        r["MsgKey"],
+    )
+    # in order within the conversation: the send's callback came first
+    order = [x.command for x in backend.received]
+    assert order.index(C2C_AFTER) < order.index("C2C.CallbackAfterMsgWithDraw")
+
+    gid = await make_group(server, "alice", "bob")
+    (c,) = await backend.wait_for("Group.CallbackAfterCreateGroup")
+    assert (c.body["GroupId"], c.body["Type"], c.body["Owner_Account"]) == (gid, "Public", "alice")
+    assert c.body["MemberList"] == [{"Member_Account": "bob"}]
+    g = await server.ok(
+        G,
+        "send_group_msg",
+        {"GroupId": gid, "From_Account": "bob", "Random": 1, "MsgBody": text("x")},
+    )
+    rr = await server.ok(
+        G, "group_msg_recall", {"GroupId": gid, "MsgSeqList": [{"MsgSeq": g["MsgSeq"]}]}
+    )
+    assert rr["RecallRetList"] == [{"MsgSeq": g["MsgSeq"], "RetCode": 0}], rr
+    (rc,) = await backend.wait_for("Group.CallbackAfterRecallMsg")
+    assert rc.body["MsgSeqList"] == [{"MsgSeq": g["MsgSeq"]}] and rc.body["GroupId"] == gid
+    await server.ok(G, "modify_group_base_info", {"GroupId": gid, "Name": "renamed"})
+    (ch,) = await backend.wait_for("Group.CallbackAfterGroupInfoChanged")
+    assert ch.body["Name"] == "renamed" and ch.body["Operator_Account"] == ADMIN
+    await server.ok(G, "destroy_group", {"GroupId": gid})
+    (d,) = await backend.wait_for("Group.CallbackAfterGroupDestroyed")
+    assert d.body["GroupId"] == gid and d.body["Name"] == "renamed"
+    assert {m["Member_Account"] for m in d.body["MemberList"]} == {"alice", "bob"}
+
+    nick = [{"Tag": "Tag_Profile_IM_Nick", "Value": "Bobby"}]
+    await server.ok("profile", "portrait_set", {"From_Account": "bob", "ProfileItem": nick})
+    (p,) = await backend.wait_for("Profile.CallbackPortraitSet")
+    assert p.body["From_Account"] == "bob" and p.body["ProfileItem"] == nick
+
+
+async def test_state_change_login_logout_disconnect(
+    server: RunningServer, backend: Backend, tencent: Any
+) -> None:
+    await server.import_users("alice", "bob")
+    await enable(server, backend, "State.StateChange")
+    alice = WsClient(server.url, SDKAPPID, "alice", server.sig("alice"), platform="Web")
+    await alice.connect()
+    await alice.call("logout")
+    await alice.close()
+    await alice.connect()
+    alice.abort()  # the link drops
+    got = await backend.wait_for("State.StateChange", 4)
+    assert [(x.body["Info"]["Action"], x.body["Info"]["Reason"]) for x in got] == [
+        ("Login", "Register"),
+        ("Logout", "Unregister"),
+        ("Login", "Register"),
+        ("Disconnect", "LinkClose"),
+    ]
+    assert all(x.body["Info"]["To_Account"] == "alice" for x in got)
+    # Tencent's own SDK, through its protocol
+    await tencent.login("bob", server.sig("bob"))
+    got = await backend.wait_for("State.StateChange", 5)
+    assert got[-1].body["Info"] == {"Action": "Login", "To_Account": "bob", "Reason": "Register"}
+    assert got[-1].query["OptPlatform"] == "Web"
+
+
+async def test_cli_log_replay_and_test(
+    server: RunningServer, backend: Backend, data_dir: Path
+) -> None:
+    await server.import_users("alice", "bob")
+    await enable(server, backend, C2C_AFTER, STATE := "State.StateChange")
+    for i in range(3):
+        await send(server, "alice", "bob", f"m{i}", i)
+    await backend.wait_for(C2C_AFTER, 3)
+    await outbox_until(
+        server, lambda rs: all(r.status == cb_store.DELIVERED for r in rs), "delivered"
+    )
+    where = ["--data-dir", str(data_dir)]
+    url = server.hub.settings.database_url
+    if url:
+        where += ["--database-url", url]
+    log = await palaver_cli("callbacks", "log", str(SDKAPPID), *where)
+    assert log.count(C2C_AFTER) == 3 and log.count("delivered") == 3
+    out = await palaver_cli("callbacks", "replay", str(SDKAPPID), "--since", "1h", *where)
+    assert "3 callback(s) queued again" in out
+    got = await backend.wait_for(C2C_AFTER, 6)
+    assert [r.body["MsgRandom"] for r in got] == [0, 1, 2, 0, 1, 2]
+    out = await palaver_cli("callbacks", "test", str(SDKAPPID), *where)
+    assert C2C_AFTER in out and STATE in out and "200" in out
+    (sample,) = await backend.wait_for(STATE)
+    assert sample.body["Info"]["Action"] == "Login"
+    check_signed(sample)
+
+
+async def test_sns_callbacks(server: RunningServer, backend: Backend) -> None:
+    await server.import_users("a", "b", "c")
+    names = [
+        "Sns.CallbackFriendAdd",
+        "Sns.CallbackFriendDelete",
+        "Sns.CallbackBlackListAdd",
+        "Sns.CallbackBlackListDelete",
+    ]
+    await enable(server, backend, *names)
+    await server.ok(
+        "sns",
+        "friend_add",
+        {
+            "From_Account": "a",
+            "AddFriendItem": [{"To_Account": "b", "AddSource": "AddSource_Type_x"}],
+            "AddType": "Add_Type_Both",
+            "ForceAddFlags": 1,
+        },
+    )
+    (add,) = await backend.wait_for("Sns.CallbackFriendAdd")
+    pairs = {(p["From_Account"], p["To_Account"]) for p in add.body["PairList"]}
+    assert pairs == {("a", "b"), ("b", "a")}
+    await server.ok(
+        "sns",
+        "friend_delete",
+        {"From_Account": "a", "To_Account": ["b"], "DeleteType": "Delete_Type_Single"},
+    )
+    (rm,) = await backend.wait_for("Sns.CallbackFriendDelete")
+    assert {"From_Account": "a", "To_Account": "b"} in rm.body["PairList"]
+    await server.ok("sns", "black_list_add", {"From_Account": "a", "To_Account": ["c"]})
+    (bl,) = await backend.wait_for("Sns.CallbackBlackListAdd")
+    assert bl.body["PairList"] == [{"From_Account": "a", "To_Account": "c"}]
+    await server.ok("sns", "black_list_delete", {"From_Account": "a", "To_Account": ["c"]})
+    (ub,) = await backend.wait_for("Sns.CallbackBlackListDelete")
+    assert ub.body["PairList"] == [{"From_Account": "a", "To_Account": "c"}]
+
+
+async def test_offline_push_hook_carries_online_state_and_push_info(
+    server: RunningServer, backend: Backend
+) -> None:
+    await server.import_users("alice", "bob", "carol")
+    gid = await make_group(server, "alice", "bob", "carol")
+    await enable(server, backend, C2C_AFTER, GROUP_AFTER)
+    push = {"PushFlag": 0, "Title": "New message", "Desc": "alice: hi", "Ext": "{}"}
+    await send(server, "alice", "bob", "while away", 1, OfflinePushInfo=push)
+    bob = WsClient(server.url, SDKAPPID, "bob", server.sig("bob"), platform="Web")
+    await bob.connect()
+    try:
+        await send(server, "alice", "bob", "while here", 2)
+        got = await backend.wait_for(C2C_AFTER, 2)
+    finally:
+        await bob.close()
+    away, here = got
+    assert away.body["To_Account_Online"] == 0 and away.body["To_Account_Platforms"] == []
+    assert away.body["OfflinePushInfo"] == push
+    assert here.body["To_Account_Online"] == 1 and here.body["To_Account_Platforms"] == ["Web"]
+    assert "OfflinePushInfo" not in here.body
+    await server.ok(
+        G,
+        "send_group_msg",
+        {
+            "GroupId": gid,
+            "From_Account": "alice",
+            "Random": 3,
+            "MsgBody": text("all"),
+            "OfflinePushInfo": push,
+        },
+    )
+    (g,) = await backend.wait_for(GROUP_AFTER)
+    assert g.body["OfflinePushInfo"] == push
+
+
+async def test_read_report_callback(server: RunningServer, backend: Backend) -> None:
+    await server.import_users("alice", "bob")
+    await enable(server, backend, C2C_AFTER, "C2C.CallbackAfterMsgReport")
+    await send(server, "alice", "bob", "read me", 1)
+    await server.ok(
+        "openim", "admin_set_msg_read", {"Report_Account": "bob", "Peer_Account": "alice"}
+    )
+    (rep,) = await backend.wait_for("C2C.CallbackAfterMsgReport")
+    assert (rep.body["Report_Account"], rep.body["Peer_Account"]) == ("bob", "alice")
+    assert abs(rep.body["LastReadTime"] - time.time()) < 60 and rep.body["MsgSeq"] == 1
+    # after the message's own callback (one conversation, one order)
+    assert [r.command for r in backend.received] == [C2C_AFTER, "C2C.CallbackAfterMsgReport"]

@@ -13,6 +13,7 @@ from conftest import SDKAPPID, RunningServer
 from palaver.services.moderation import WordFilter, normalize, normalize_word
 from support.backend import Backend
 from support.tencent_sdk import TencentError
+from test_web_ui import users  # noqa: F401  (the browser fixture)
 from wsclient import ProtocolError, WsClient
 
 G = "group_open_http_svc"
@@ -216,3 +217,25 @@ async def test_tencent_sdk_sees_80001_and_stars(server: RunningServer, tencent: 
     assert err.value.code == 80001, alice.report()
     await alice.send_text("bob", "ｄａｍｎ 你好")
     assert await bob_sees(server) == ["**** 你好"]
+
+
+# --- the browser UI -------------------------------------------------------------------------------
+
+
+async def test_ui_shows_a_blocked_message_as_failed_with_the_reason(
+    users: Any,  # noqa: F811
+    server: RunningServer,
+) -> None:
+    from test_web_ui import WAIT, bubbles, expect, open_chat_with_friend
+    from test_web_ui import send as ui_send
+
+    await add_words(server, ["坏蛋"])
+    await add_words(server, ["傻瓜"], "replace")
+    alice = await users.open("alice")
+    await open_chat_with_friend(alice, "bob")
+    await ui_send(alice, "你 坏 蛋")
+    msg = alice.tid("message").filter(has_text="你 坏 蛋")
+    await expect(msg.get_by_test_id("msg-status")).to_have_text("Failed", timeout=WAIT)
+    await expect(alice.tid("toast")).to_contain_text("80001", timeout=WAIT)
+    await ui_send(alice, "hi 傻瓜")
+    await expect(bubbles(alice).last).to_have_text("hi **", timeout=WAIT)

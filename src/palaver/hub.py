@@ -106,14 +106,22 @@ class Hub:
             retry_max=settings.callback_retry_max,
             concurrency=settings.callback_concurrency,
             activity=lambda: self.writer.submitted,
+            presence=self.presence,
         )
         self.moderation = ModerationService(db)
         rules = SendRules(self.moderation, self.callbacks)
         self.accounts = AccountService(db, publisher, self.presence)
-        self.profiles = ProfileService(db, publisher, self.moderation)
-        self.sns = SnsServices(db, publisher)
+        self.profiles = ProfileService(db, publisher, self.moderation, self.callbacks)
+        self.sns = SnsServices(db, publisher, self.callbacks)
         self.messages = MessageService(
-            db, self.writer, self.accounts, self.sns.checks, publisher, self.clock, rules
+            db,
+            self.writer,
+            self.accounts,
+            self.sns.checks,
+            publisher,
+            self.clock,
+            rules,
+            self.callbacks,
         )
         self.groups = GroupServices(
             db,
@@ -125,10 +133,13 @@ class Hub:
             self.clock,
             rules,
             self.moderation,
+            self.callbacks,
         )
         self.search = SearchService(db)
         self.conversations = ConversationService(db, self.groups.reads, publisher)
-        self.sessions = SessionService(db, self.apps, self.accounts, self.groups.reads, publisher)
+        self.sessions = SessionService(
+            db, self.apps, self.accounts, self.groups.reads, publisher, self.callbacks
+        )
         self.media = MediaService(db, open_file_store(settings), self.clock)
         #: admission control of both client protocols' logins (issue 20)
         self.login_gate = LoginGate(settings.login_concurrency, settings.login_queue)

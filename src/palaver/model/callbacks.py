@@ -12,6 +12,18 @@ C2C_BEFORE_SEND = "C2C.CallbackBeforeSendMsg"
 C2C_AFTER_SEND = "C2C.CallbackAfterSendMsg"
 GROUP_BEFORE_SEND = "Group.CallbackBeforeSendMsg"
 GROUP_AFTER_SEND = "Group.CallbackAfterSendMsg"
+C2C_AFTER_WITHDRAW = "C2C.CallbackAfterMsgWithDraw"
+C2C_AFTER_MSG_REPORT = "C2C.CallbackAfterMsgReport"
+GROUP_AFTER_RECALL = "Group.CallbackAfterRecallMsg"
+STATE_CHANGE = "State.StateChange"
+GROUP_AFTER_CREATE = "Group.CallbackAfterCreateGroup"
+GROUP_AFTER_DESTROYED = "Group.CallbackAfterGroupDestroyed"
+GROUP_AFTER_INFO_CHANGED = "Group.CallbackAfterGroupInfoChanged"
+PROFILE_PORTRAIT_SET = "Profile.CallbackPortraitSet"
+SNS_FRIEND_ADD = "Sns.CallbackFriendAdd"
+SNS_FRIEND_DELETE = "Sns.CallbackFriendDelete"
+SNS_BLACKLIST_ADD = "Sns.CallbackBlackListAdd"
+SNS_BLACKLIST_DELETE = "Sns.CallbackBlackListDelete"
 
 #: every command Palaver can send, before- and after-callbacks
 COMMANDS: tuple[str, ...] = (
@@ -19,6 +31,18 @@ COMMANDS: tuple[str, ...] = (
     C2C_AFTER_SEND,
     GROUP_BEFORE_SEND,
     GROUP_AFTER_SEND,
+    C2C_AFTER_WITHDRAW,
+    C2C_AFTER_MSG_REPORT,
+    GROUP_AFTER_RECALL,
+    STATE_CHANGE,
+    GROUP_AFTER_CREATE,
+    GROUP_AFTER_DESTROYED,
+    GROUP_AFTER_INFO_CHANGED,
+    PROFILE_PORTRAIT_SET,
+    SNS_FRIEND_ADD,
+    SNS_FRIEND_DELETE,
+    SNS_BLACKLIST_ADD,
+    SNS_BLACKLIST_DELETE,
 )
 
 #: the synchronous ones (the backend's answer allows, rejects or rewrites)

@@ -39,7 +39,7 @@ import orjson
 
 from palaver.errors import Code, ImError
 from palaver.model import callbacks as cb
-from palaver.services.ports import CallbackTransport, Clock, SystemClock
+from palaver.services.ports import CallbackTransport, Clock, Presence, SystemClock
 from palaver.services.sending import Draft, SendContext
 from palaver.storage import Database
 from palaver.storage import callbacks as store
@@ -118,6 +118,72 @@ def delivery_body(row: OutboxRow) -> dict[str, Any]:
     return body
 
 
+_SAMPLE_MSG = {
+    "From_Account": "test_sender",
+    "To_Account": "test_receiver",
+    "MsgSeq": 1,
+    "MsgRandom": 12345,
+    "MsgTime": 0,
+    "MsgKey": "1_12345_0",
+    "OnlineOnlyFlag": 0,
+    "MsgBody": [{"MsgType": "TIMTextElem", "MsgContent": {"Text": "palaver callbacks test"}}],
+}
+_SAMPLE_GROUP = {"GroupId": "@TGS#test", "Type": "Public", "Operator_Account": "test_sender"}
+#: a sample body per command (``palaver callbacks test``)
+SAMPLES: dict[str, dict[str, Any]] = {
+    cb.C2C_BEFORE_SEND: _SAMPLE_MSG,
+    cb.C2C_AFTER_SEND: {**_SAMPLE_MSG, "SendMsgResult": 0, "ErrorInfo": "send msg succeed"},
+    cb.GROUP_BEFORE_SEND: {
+        **_SAMPLE_GROUP,
+        "From_Account": "test_sender",
+        "Random": 12345,
+        "OnlineOnlyFlag": 0,
+        "MsgBody": _SAMPLE_MSG["MsgBody"],
+    },
+    cb.GROUP_AFTER_SEND: {
+        **_SAMPLE_GROUP,
+        "From_Account": "test_sender",
+        "Random": 12345,
+        "OnlineOnlyFlag": 0,
+        "MsgBody": _SAMPLE_MSG["MsgBody"],
+        "MsgSeq": 1,
+        "MsgTime": 0,
+    },
+    cb.C2C_AFTER_WITHDRAW: {
+        "From_Account": "test_sender",
+        "To_Account": "test_receiver",
+        "MsgKey": "1_12345_0",
+    },
+    cb.C2C_AFTER_MSG_REPORT: {
+        "Report_Account": "test_receiver",
+        "Peer_Account": "test_sender",
+        "LastReadTime": 0,
+        "MsgSeq": 1,
+    },
+    cb.GROUP_AFTER_RECALL: {**_SAMPLE_GROUP, "MsgSeqList": [{"MsgSeq": 1}]},
+    cb.STATE_CHANGE: {
+        "Info": {"Action": "Login", "To_Account": "test_sender", "Reason": "Register"}
+    },
+    cb.GROUP_AFTER_CREATE: {
+        **_SAMPLE_GROUP,
+        "Name": "test",
+        "Owner_Account": "test_sender",
+        "MemberList": [{"Member_Account": "test_receiver"}],
+    },
+    cb.GROUP_AFTER_DESTROYED: {
+        **_SAMPLE_GROUP,
+        "Name": "test",
+        "Owner_Account": "test_sender",
+        "MemberList": [{"Member_Account": "test_sender"}],
+    },
+    cb.GROUP_AFTER_INFO_CHANGED: {**_SAMPLE_GROUP, "Name": "renamed"},
+    cb.PROFILE_PORTRAIT_SET: {
+        "From_Account": "test_sender",
+        "ProfileItem": [{"Tag": "Tag_Profile_IM_Nick", "Value": "test"}],
+    },
+}
+
+
 class CallbackService:
     """Sends an app's callbacks: before-callbacks now, after-callbacks through
     the outbox and its delivery worker. Implements
@@ -137,6 +203,9 @@ class CallbackService:
             ``submitted``): while it moves, the worker waits (up to
             ``defer_max`` seconds a pass), so callbacks never slow messages
             down; they catch up when the burst is over.
+        presence: who is online (the receiver's state in C2C after-send callbacks).
+        worker: False: no background worker; the caller drives :meth:`run_once`
+            (tests on a fake clock).
     """
 
     def __init__(
@@ -152,6 +221,8 @@ class CallbackService:
         poll: float = 1.0,
         activity: Callable[[], int] | None = None,
         defer_max: float = 2.0,
+        presence: Presence | None = None,
+        worker: bool = True,
     ) -> None:
         self._db = db
         self._apps = apps
@@ -161,10 +232,12 @@ class CallbackService:
         self.retry_max = retry_max
         self.poll = poll
         self._activity = activity
+        self._presence = presence
         self.defer_max = defer_max
         self._sem = asyncio.Semaphore(concurrency)
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
+        self._stopping = not worker
         self.delivered = 0  # deliveries since start (for tests and benches)
 
     # --- requests ---------------------------------------------------------------------------
@@ -226,6 +299,42 @@ class CallbackService:
             raise CallbackFailed("the answer is not a JSON object")
         return reply
 
+    async def test(self, app: App, commands: Sequence[str]) -> list[tuple[str, int, str, float]]:
+        """Post a sample of each command now (``palaver callbacks test``):
+        ``(command, HTTP status or 0, the answer or the failure, seconds)``."""
+        out = []
+        for command in commands:
+            now = self._clock.time()
+            body = {"CallbackCommand": command, **SAMPLES[command], "EventTime": int(now * 1000)}
+            for k in ("MsgTime",):
+                if k in body:
+                    body[k] = int(now)
+            started = time.monotonic()
+            try:
+                status, raw = await self._post(app, command, body, "127.0.0.1", "RESTAPI")
+                answer = raw.decode(errors="replace")[:200]
+            except (TimeoutError, ConnectionError) as exc:
+                status, answer = 0, str(exc)
+            out.append((command, status, answer, time.monotonic() - started))
+        return out
+
+    async def log(self, app: App, *, limit: int = 50, status: str | None = None) -> list[OutboxRow]:
+        """The app's recent callbacks, newest first (``palaver callbacks log``)."""
+        async with self._db.read() as conn:
+            return await store.recent(conn, app.sdkappid, limit=limit, status=status)
+
+    async def replay(
+        self, app: App, since: float, statuses: Sequence[str] = (store.DELIVERED, store.DEAD)
+    ) -> int:
+        """Send again the app's callbacks created since ``since`` (unix s) that were
+        delivered or dead-lettered (``palaver callbacks replay``): they become
+        pending, due now, in their original order; how many. A running node
+        delivers them within a second."""
+        async with self._db.write() as conn:
+            n = await store.requeue(conn, app.sdkappid, int(since * 1000), statuses)
+        self._wake.set()
+        return n
+
     # --- the send pipeline's hooks (SendHooks) -------------------------------------------------
 
     async def before_send(self, ctx: SendContext, draft: Draft) -> Draft | None:
@@ -267,15 +376,27 @@ class CallbackService:
             return draft
         return _apply_answer(reply, draft, refused)
 
-    def after_send(self, ctx: SendContext, draft: Draft) -> NewCallback | None:
+    async def after_send(self, ctx: SendContext, draft: Draft) -> NewCallback | None:
         """The ``C2C.CallbackAfterSendMsg`` / ``Group.CallbackAfterSendMsg`` row to
-        store with the message, when the app wants it and the sender did not forbid it."""
+        store with the message, when the app wants it and the sender did not forbid it.
+
+        The offline-push hook: it carries the sender's ``OfflinePushInfo`` and, for
+        C2C, whether the receiver was online when the message was sent
+        (``To_Account_Online`` 0/1, ``To_Account_Platforms``), so the backend can
+        push (APNs, FCM, a WeChat subscription message) to those who were not."""
         command = cb.C2C_AFTER_SEND if ctx.kind == "C2C" else cb.GROUP_AFTER_SEND
         if not wants(ctx.app, command) or cb.FORBID_AFTER_SEND in ctx.source.forbid_callbacks:
             return None
         body = message_payload(ctx, draft, command, int(self._clock.time() * 1000))
         body["SendMsgResult"] = 0
         body["ErrorInfo"] = "send msg succeed"
+        if ctx.source.offline_push is not None:
+            body["OfflinePushInfo"] = ctx.source.offline_push
+        if ctx.kind == "C2C" and self._presence is not None:
+            online = await self._presence.online(ctx.app.sdkappid, [draft.receiver])
+            platforms = online.get(draft.receiver) or []
+            body["To_Account_Online"] = 1 if platforms else 0
+            body["To_Account_Platforms"] = sorted(set(platforms))
         if ctx.online_only:  # nothing stored: the ids the sender was answered with
             rec = draft.record()
             body["MsgSeq"] = rec.seq if ctx.kind == "Group" else rec.client_seq
@@ -299,6 +420,56 @@ class CallbackService:
         """Store one callback on its own (an online-only message's) and deliver it soon."""
         await self.emit([callback])
 
+    async def stage(
+        self,
+        conn: Any,
+        app: App,
+        command: str,
+        order_key: str,
+        body: Mapping[str, Any],
+        *,
+        client_ip: str = "",
+        platform: str = "",
+    ) -> bool:
+        """Write an event's after-callback in the event's own transaction
+        (``conn``, from ``Database.write()``), if the app wants ``command``; call :meth:`sent` after the
+        commit. ``body`` is the command's fields; ``CallbackCommand`` and
+        ``EventTime`` are added. True if one was written."""
+        if not wants(app, command):
+            return False
+        now = int(self._clock.time() * 1000)
+        payload = {"CallbackCommand": command, **body, "EventTime": now}
+        cb_ = NewCallback(
+            app.sdkappid,
+            command,
+            order_key,
+            orjson.dumps(payload).decode(),
+            client_ip=client_ip,
+            platform=platform,
+        )
+        await store.enqueue(conn, [cb_], now)
+        return True
+
+    async def event(
+        self,
+        app: App,
+        command: str,
+        order_key: str,
+        body: Mapping[str, Any],
+        *,
+        client_ip: str = "",
+        platform: str = "",
+    ) -> None:
+        """An after-callback of an event that writes nothing else (a login): its
+        own transaction, then delivery soon. Nothing if the app does not want it."""
+        if not wants(app, command):
+            return
+        async with self._db.write() as conn:
+            await self.stage(
+                conn, app, command, order_key, body, client_ip=client_ip, platform=platform
+            )
+        self.sent()
+
     async def emit(self, callbacks: Sequence[NewCallback]) -> None:
         """Store callbacks of events in their own transaction and deliver them soon."""
         async with self._db.write() as conn:
@@ -308,27 +479,35 @@ class CallbackService:
     # --- the delivery worker ---------------------------------------------------------------
 
     def start(self) -> None:
-        """Start the delivery worker (idempotent)."""
-        if self._task is None:
+        """Start the delivery worker (idempotent; not after :meth:`close`)."""
+        if self._task is None and not self._stopping:
             self._task = asyncio.create_task(self._run(), name="palaver-callbacks")
 
-    async def close(self) -> None:
-        """Stop the worker (deliveries in flight are abandoned: their rows stay
-        pending and are sent again later) and close the transport."""
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+    async def close(self, grace: float = 5.0) -> None:
+        """Stop the worker after its current pass (at most ``grace`` seconds, then
+        it is cancelled: rows in flight stay pending and are sent again later)
+        and close the transport."""
+        task, self._task = self._task, None
+        if task is not None:
+            self._stopping = True
+            self._wake.set()
+            try:
+                await asyncio.wait_for(asyncio.shield(task), grace)
+            except TimeoutError:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
         await self._transport.close()
 
     async def _run(self) -> None:
         if self._db.is_sqlite:  # one node: no other worker holds a lease
             async with self._db.write() as conn:
                 await store.release_all(conn)
-        while True:
+        while not self._stopping:
             self._wake.clear()
             await self._yield_to_messages()
+            if self._stopping:
+                return
             try:
                 done, wait = await self.run_once()
             except asyncio.CancelledError:
@@ -348,7 +527,7 @@ class CallbackService:
             return
         started = time.monotonic()
         last = self._activity()
-        while time.monotonic() - started < self.defer_max:
+        while time.monotonic() - started < self.defer_max and not self._stopping:
             await asyncio.sleep(step)
             now = self._activity()
             if now == last:

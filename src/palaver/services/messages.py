@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from palaver.errors import Code, ImError
+from palaver.model import callbacks as cb
 from palaver.model.events import (
     C2CReadReceipt,
     ConversationRead,
@@ -41,6 +42,7 @@ from palaver.storage.writer import C2CWrite, MessageWriter, Written
 if TYPE_CHECKING:
     from palaver.services.accounts import AccountService
     from palaver.services.apps import App
+    from palaver.services.callbacks import CallbackService
     from palaver.services.sns import RelationChecks
 
 DEDUPE_WINDOW = 120  # seconds a retried send is answered with the first MsgKey
@@ -118,7 +120,8 @@ class MessageService:
         relations: blacklist and friendship checks (``check_relations``).
         publisher: pushes what was committed.
         clock: time (recall windows, dedupe windows, retention).
-        hooks: the app backend's send callbacks (see :class:`SendHooks`).
+        hooks: what a user's send goes through (see :class:`SendHooks`).
+        callbacks: the app backend's callbacks of other events (recalls).
     """
 
     def __init__(
@@ -130,9 +133,11 @@ class MessageService:
         publisher: Publisher,
         clock: Clock | None = None,
         hooks: SendHooks | None = None,
+        callbacks: CallbackService | None = None,
     ) -> None:
         self._db = db
         self._pipeline = SendPipeline(writer, hooks)
+        self._callbacks = callbacks
         self._accounts = accounts
         self._relations = relations
         self._publisher = publisher
@@ -400,6 +405,23 @@ class MessageService:
                 app.sdkappid,
                 [ev_store.NewEvent(u, EventKind.REVOKE, msg.id, payload) for u in users],
             )
+            staged = self._callbacks is not None and await self._callbacks.stage(
+                conn,
+                app,
+                cb.C2C_AFTER_WITHDRAW,
+                msg.conv_id,
+                {
+                    "From_Account": msg.sender,
+                    "To_Account": msg.receiver,
+                    "Operator_Account": revoker,
+                    "MsgKey": msg.msg_key,
+                    "MsgSeq": msg.seq,
+                    "MsgRandom": msg.random,
+                    "MsgTime": msg.time,
+                },
+            )
+        if staged and self._callbacks is not None:
+            self._callbacks.sent()
         await self._publisher.stream(
             app.sdkappid,
             [
@@ -436,6 +458,20 @@ class MessageService:
                     )
                 )
             seqs = await ev_store.append_events(conn, app.sdkappid, events)
+            staged = self._callbacks is not None and await self._callbacks.stage(
+                conn,
+                app,
+                cb.C2C_AFTER_MSG_REPORT,
+                conv_id,
+                {
+                    "Report_Account": owner,
+                    "Peer_Account": peer,
+                    "LastReadTime": now,
+                    "MsgSeq": target,
+                },
+            )
+        if staged and self._callbacks is not None:
+            self._callbacks.sent()
         await self._publisher.stream(
             app.sdkappid,
             [

@@ -71,6 +71,7 @@ from enum import Enum
 from typing import TYPE_CHECKING, Any, TypeGuard
 
 from palaver.errors import Code, ImError
+from palaver.model.callbacks import PROFILE_PORTRAIT_SET
 from palaver.model.events import EventKind, ProfileChanged, StreamEvent
 from palaver.services.ports import Publisher
 from palaver.storage import Database
@@ -81,6 +82,7 @@ from palaver.storage import sns as sns_store
 
 if TYPE_CHECKING:
     from palaver.services.apps import App
+    from palaver.services.callbacks import CallbackService
     from palaver.services.moderation import ModerationService
 
 #: A stored profile value: a string or an unsigned integer.
@@ -295,11 +297,16 @@ class ProfileService:
     """Profiles of every app (Tencent ``profile`` service and the SDK profile calls)."""
 
     def __init__(
-        self, db: Database, publisher: Publisher, moderation: ModerationService | None = None
+        self,
+        db: Database,
+        publisher: Publisher,
+        moderation: ModerationService | None = None,
+        callbacks: CallbackService | None = None,
     ) -> None:
         self._db = db
         self._publisher = publisher
         self._moderation = moderation
+        self._callbacks = callbacks
 
     async def set(
         self, app: App, user_id: str, items: Sequence[tuple[str, Any]]
@@ -345,6 +352,18 @@ class ProfileService:
             ]
             events = [ev_store.NewEvent(u, EventKind.PROFILE, None, payload) for u in viewers]
             seqs = await ev_store.append_events(conn, app_id, events)
+            staged = self._callbacks is not None and await self._callbacks.stage(
+                conn,
+                app,
+                PROFILE_PORTRAIT_SET,
+                f"profile:{user_id}",
+                {
+                    "From_Account": user_id,
+                    "ProfileItem": [{"Tag": t, "Value": v} for t, v in tags.items()],
+                },
+            )
+        if staged and self._callbacks is not None:
+            self._callbacks.sent()
         await self._publisher.stream(
             app_id,
             [

@@ -32,9 +32,9 @@ class SendRules:
         draft = await self._moderation.check_draft(ctx, draft)
         return await self._callbacks.before_send(ctx, draft)
 
-    def after_send(self, ctx: SendContext, draft: Draft) -> NewCallback | None:
+    async def after_send(self, ctx: SendContext, draft: Draft) -> NewCallback | None:
         """The after-send callback to store with the message, if any."""
-        return self._callbacks.after_send(ctx, draft)
+        return await self._callbacks.after_send(ctx, draft)
 
     def sent(self) -> None:
         """Wake the callback delivery worker."""

@@ -166,13 +166,16 @@ class SendSource:
     ``client_ip``: the caller's address; ``operator``: who asked (an App admin
     over REST; ``None``: the sender); ``forbid_callbacks``: REST
     ``ForbidCallbackControl`` (``ForbidBeforeSendMsgCallback``,
-    ``ForbidAfterSendMsgCallback``).
+    ``ForbidAfterSendMsgCallback``); ``offline_push``: ``OfflinePushInfo``.
     """
 
     platform: str = "RESTAPI"
     client_ip: str = ""
     operator: str | None = None
     forbid_callbacks: frozenset[str] = field(default_factory=frozenset)
+    #: REST ``OfflinePushInfo`` (``PushFlag``, ``Title``, ``Desc``, ``Ext``...), passed
+    #: to the app backend in the after-send callback (its offline-push hook)
+    offline_push: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -194,7 +197,7 @@ class SendHooks(Protocol):
         """The draft to send (maybe rewritten), or ``None`` to drop it silently.
         Raises ImError to refuse it."""
 
-    def after_send(self, ctx: SendContext, draft: Draft) -> NewCallback | None:
+    async def after_send(self, ctx: SendContext, draft: Draft) -> NewCallback | None:
         """The after-send callback to store with the message, if the app wants one."""
 
     def sent(self) -> None:
@@ -278,7 +281,7 @@ class SendPipeline:
                     validate_msg_body(changed.body)
                     check_message_size(changed, max_bytes)
                     draft = changed
-                callback = hooks.after_send(ctx, draft)
+                callback = await hooks.after_send(ctx, draft)
             if online_only:
                 message = draft.record()
                 await route.push_online(message, origin)

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from palaver.errors import Code, ImError
+from palaver.model.callbacks import STATE_CHANGE
 from palaver.protocol.tencent import ids
 from palaver.services.ports import Publisher
 from palaver.storage import Database
@@ -26,6 +27,7 @@ from palaver.storage import events as ev_store
 if TYPE_CHECKING:
     from palaver.services.accounts import AccountService
     from palaver.services.apps import App, AppService
+    from palaver.services.callbacks import CallbackService
     from palaver.services.groups import GroupReads
 
 #: Most missed messages of one group replayed at login (docs/protocol.md §8.1).
@@ -72,6 +74,7 @@ class SessionService:
         accounts: imported accounts and their kick times.
         groups: the user's groups and their stream positions.
         publisher: closes the connections a new login replaces.
+        callbacks: the app backend's ``State.StateChange``.
     """
 
     def __init__(
@@ -81,12 +84,14 @@ class SessionService:
         accounts: AccountService,
         groups: GroupReads,
         publisher: Publisher,
+        callbacks: CallbackService | None = None,
     ) -> None:
         self._db = db
         self._apps = apps
         self._accounts = accounts
         self._groups = groups
         self._publisher = publisher
+        self._callbacks = callbacks
 
     async def authenticate(self, sdkappid: int, user_id: str, user_sig: str) -> Authenticated:
         """Who may log in with ``user_sig``.
@@ -147,6 +152,7 @@ class SessionService:
         replaces on every node. Login policy ``single``: every other connection
         (``KICKED_OUT`` ``multipleAccount``); ``multi_platform``: the other
         connections of the same platform (``multipleDevice``)."""
+        await self.state_change(app, user_id, "Login", "Register", platform)
         if app.settings.login_policy == "single":
             await self._publisher.kick(
                 app.sdkappid, user_id, "multipleAccount", origin=connection_id
@@ -155,6 +161,22 @@ class SessionService:
             await self._publisher.kick(
                 app.sdkappid, user_id, "multipleDevice", origin=connection_id, platform=platform
             )
+
+    async def state_change(
+        self, app: App, user_id: str, action: str, reason: str, platform: str = ""
+    ) -> None:
+        """Tell the app backend (``State.StateChange``, if it wants it) that
+        ``user_id`` logged in (``Login``/``Register``), logged out
+        (``Logout``/``Unregister``) or lost a connection (``Disconnect``/``LinkClose``)."""
+        if self._callbacks is None:
+            return
+        await self._callbacks.event(
+            app,
+            STATE_CHANGE,
+            f"state:{user_id}",
+            {"Info": {"Action": action, "To_Account": user_id, "Reason": reason}},
+            platform=platform,
+        )
 
     async def plan(
         self,

@@ -63,6 +63,7 @@ class _Send(Wire):
                 client_ip=req.client_ip,
                 operator=req.identifier,
                 forbid_callbacks=frozenset(self.ForbidCallbackControl),
+                offline_push=self.OfflinePushInfo,
             ),
             client_seq=self.MsgSeq,
             msg_time=self.MsgTimeStamp,

@@ -15,6 +15,7 @@ answered at once, ahead of any work in flight, and push acks are noted at once.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 from typing import TYPE_CHECKING
@@ -146,6 +147,10 @@ class TencentEndpoint:
             self.resume.keep(
                 (session.app.sdkappid, session.user_id, session.instance_id), session.acked
             )
+            with contextlib.suppress(Exception):  # the backend's trouble, not ours
+                await self.hub.sessions.state_change(
+                    session.app, session.user_id, "Disconnect", "LinkClose", conn.platform
+                )
             session.app = None
         pending = list(session.tasks)
         if pending:

@@ -12,6 +12,7 @@ of any work in flight (issue 20).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 from collections.abc import Awaitable, Callable
@@ -209,8 +210,12 @@ class WebSocketEndpoint:
                 task.add_done_callback(session.tasks.discard)
         finally:
             deadline.cancel()
-            if session.logged_in:
+            if session.app is not None:
                 hub.registry.remove(conn)
+                with contextlib.suppress(Exception):  # the backend's trouble, not ours
+                    await hub.sessions.state_change(
+                        session.app, conn.user_id, "Disconnect", "LinkClose", conn.platform
+                    )
             # Let requests in flight finish: a send whose message is being
             # committed must still be published to the other devices. Only
             # what is still running after OP_GRACE seconds is cancelled.

@@ -109,6 +109,9 @@ async def heartbeat(s: Session, d: Empty) -> dict[str, Any]:
 async def logout(s: Session, d: Empty) -> None:
     """End the session; the server closes the socket (1000) after answering."""
     s.hub.registry.remove(s.conn)
+    app = s.require_app()
+    s.app = None  # logged out: the socket's end is no disconnect
+    await s.hub.sessions.state_change(app, s.user_id, "Logout", "Unregister", s.conn.platform)
     s.after_response = lambda: s.conn.close(1000, "logout")
 
 

@@ -58,6 +58,7 @@ from palaver.storage.writer import MessageWriter
 
 if TYPE_CHECKING:
     from palaver.services.accounts import AccountService
+    from palaver.services.callbacks import CallbackService
     from palaver.services.moderation import ModerationService
 
 __all__ = [
@@ -99,6 +100,7 @@ class GroupServices:
         clock: time (mutes, recall windows, the live-room window).
         hooks: what a user's send goes through (moderation, the app backend's callbacks).
         moderation: sensitive words in group names, notices and name cards.
+        callbacks: the app backend's callbacks of group events.
     """
 
     def __init__(
@@ -112,15 +114,24 @@ class GroupServices:
         clock: Clock | None = None,
         hooks: SendHooks | None = None,
         moderation: ModerationService | None = None,
+        callbacks: CallbackService | None = None,
     ) -> None:
         clock = clock or SystemClock()
         self.directory = GroupDirectory(db, clock)
         self.messages = GroupMessages(
-            db, writer, accounts, publisher, self.directory, clock, hooks, audience
+            db,
+            writer,
+            accounts,
+            publisher,
+            self.directory,
+            clock,
+            hooks,
+            callbacks,
+            audience=audience,
         )
         self.tips = GroupTips(db, publisher, self.messages)
         self.lifecycle = GroupLifecycle(
-            db, accounts, publisher, self.directory, self.tips, clock, moderation
+            db, accounts, publisher, self.directory, self.tips, clock, moderation, callbacks
         )
         self.members = GroupMembers(db, accounts, self.directory, self.tips, clock, moderation)
         self.reads = GroupReads(db, publisher, self.directory, clock)

@@ -14,7 +14,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from palaver.errors import Code, ImError
+from palaver.model import callbacks as cb
 from palaver.model.events import EventPayload, GroupDismissed
+from palaver.model.messages import group_conv_id
 from palaver.services.groups import tips
 from palaver.services.groups.directory import GroupDirectory
 from palaver.services.groups.model import (
@@ -44,6 +46,7 @@ from palaver.storage.groups import NewGroup, NewMember
 if TYPE_CHECKING:
     from palaver.services.accounts import AccountService
     from palaver.services.apps import App
+    from palaver.services.callbacks import CallbackService
     from palaver.services.moderation import ModerationService
 
 #: Text fields of a group profile: keyword -> (byte limit, REST name).
@@ -66,6 +69,7 @@ class GroupLifecycle:
         tips: tips and membership events.
         clock: time (creation and info times).
         moderation: sensitive words in group names and notices.
+        callbacks: the app backend's callbacks (group created, changed, destroyed).
     """
 
     def __init__(
@@ -77,6 +81,7 @@ class GroupLifecycle:
         tips: GroupTips,
         clock: Clock,
         moderation: ModerationService | None = None,
+        callbacks: CallbackService | None = None,
     ) -> None:
         self._db = db
         self._accounts = accounts
@@ -85,6 +90,19 @@ class GroupLifecycle:
         self._tips = tips
         self._clock = clock
         self._moderation = moderation
+        self._callbacks = callbacks
+
+    async def _stage(
+        self, conn: Any, app: App, command: str, group_id: str, body: dict[str, Any]
+    ) -> bool:
+        """Write a group event's after-callback in its transaction (if the app wants it)."""
+        if self._callbacks is None:
+            return False
+        return await self._callbacks.stage(conn, app, command, group_conv_id(group_id), body)
+
+    def _sent(self, staged: bool) -> None:
+        if staged and self._callbacks is not None:
+            self._callbacks.sent()
 
     async def _moderate(
         self, app: App, operator: str, group_id: str, texts: dict[str, Any]
@@ -176,6 +194,21 @@ class GroupLifecycle:
                 rows = [NewMember(owner, "Owner", t, 0, 0)] if owner else []
                 rows += [new_member(sp, sp.join_time or t) for sp in specs]
                 await group_store.insert_members(conn, app.sdkappid, gid, rows)
+            staged = await self._stage(
+                conn,
+                app,
+                cb.GROUP_AFTER_CREATE,
+                gid,
+                {
+                    "GroupId": gid,
+                    "Type": gtype,
+                    "Name": name,
+                    "Operator_Account": operator,
+                    "Owner_Account": owner or "",
+                    "MemberList": [{"Member_Account": sp.user_id} for sp in specs],
+                },
+            )
+        self._sent(staged)
         group = await self._directory.get(app, gid)
         joined = ([owner] if owner and gtype != "AVChatRoom" else []) + [sp.user_id for sp in specs]
         await self._tips.membership_events(
@@ -247,6 +280,23 @@ class GroupLifecycle:
         values["info_time"] = int(self._clock.time())
         async with self._db.write() as conn:
             await group_store.update_group(conn, app.sdkappid, group_id, **values)
+            staged = await self._stage(
+                conn,
+                app,
+                cb.GROUP_AFTER_INFO_CHANGED,
+                group_id,
+                {
+                    "GroupId": group_id,
+                    "Type": group.type,
+                    "Operator_Account": operator,
+                    **{
+                        k: v
+                        for k, v in info.items()
+                        if k in ("Name", "Introduction", "Notification", "FaceUrl")
+                    },
+                },
+            )
+        self._sent(staged)
         self._directory.forget(app, group_id)
         group = await self._directory.get(app, group_id)
         await self._tips.tip(app, group, operator, TIP_GROUP_PROFILE, [], GroupInfo=info)
@@ -266,6 +316,21 @@ class GroupLifecycle:
             users = await group_store.member_ids(conn, app.sdkappid, group_id)
         async with self._db.write() as conn:
             await group_store.delete_group(conn, app.sdkappid, group_id)
+            staged = await self._stage(
+                conn,
+                app,
+                cb.GROUP_AFTER_DESTROYED,
+                group_id,
+                {
+                    "GroupId": group_id,
+                    "Type": group.type,
+                    "Name": group.name,
+                    "Owner_Account": group.owner,
+                    "Operator_Account": operator,
+                    "MemberList": [{"Member_Account": u} for u in users],
+                },
+            )
+        self._sent(staged)
         self._directory.forget(app, group_id, users)
         await self._tips.membership_events(
             app, [(u, tips.change(group, "dismissed")) for u in users]

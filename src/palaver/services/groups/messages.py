@@ -14,6 +14,7 @@ import random as _random
 from typing import TYPE_CHECKING, Any
 
 from palaver.errors import Code, ImError
+from palaver.model import callbacks as cb
 from palaver.model.events import GroupMessageRevoked, GroupSystemNotice
 from palaver.model.messages import MessageFlag, MessageRecord, group_conv_id
 from palaver.msgbody import validate_msg_body
@@ -44,6 +45,7 @@ from palaver.storage.writer import GroupWrite, MessageWriter, Written
 if TYPE_CHECKING:
     from palaver.services.accounts import AccountService
     from palaver.services.apps import App
+    from palaver.services.callbacks import CallbackService
 
 #: ``recall`` result codes per ``MsgSeq`` (REST ``group_msg_recall`` ``RetCode``).
 RECALL_OK = 0
@@ -62,7 +64,8 @@ class GroupMessages:
         publisher: pushes what was committed.
         directory: groups and memberships (cached for the send checks).
         clock: time (mutes, recall windows, dedupe windows).
-        hooks: the app backend's send callbacks (see :class:`SendHooks`).
+        hooks: what a user's send goes through (see :class:`SendHooks`).
+        callbacks: the app backend's callbacks of other events (recalls).
         audience: who is in each live room on this node (a client's send to an
             AVChatRoom needs the room joined on its connection's node).
     """
@@ -76,11 +79,13 @@ class GroupMessages:
         directory: GroupDirectory,
         clock: Clock,
         hooks: SendHooks | None = None,
+        callbacks: CallbackService | None = None,
         audience: Audience | None = None,
     ) -> None:
         self._db = db
         self._audience = audience
         self._pipeline = SendPipeline(writer, hooks)
+        self._callbacks = callbacks
         self._accounts = accounts
         self._publisher = publisher
         self._directory = directory
@@ -146,6 +151,17 @@ class GroupMessages:
             origin=opts.origin,
             max_bytes=app.settings.max_message_bytes,
         )
+
+    async def _stage(
+        self, conn: Any, app: App, command: str, key: str, body: dict[str, Any]
+    ) -> bool:
+        if self._callbacks is None:
+            return False
+        return await self._callbacks.stage(conn, app, command, key, body)
+
+    def _sent(self) -> None:
+        if self._callbacks is not None:
+            self._callbacks.sent()
 
     async def _check_sender(
         self, app: App, group: Group, sender: str, from_client: bool = False
@@ -308,6 +324,20 @@ class GroupMessages:
                 if msg is not None and out[seq] == RECALL_OK and not msg.is_recalled:
                     await msg_store.set_flags(conn, msg.id, msg.flags | MessageFlag.RECALLED.value)
                     recalled.append(msg)
+            staged = bool(recalled) and await self._stage(
+                conn,
+                app,
+                cb.GROUP_AFTER_RECALL,
+                group_conv_id(group_id),
+                {
+                    "GroupId": group_id,
+                    "Type": group.type,
+                    "Operator_Account": operator,
+                    "MsgSeqList": [{"MsgSeq": m.seq} for m in recalled],
+                },
+            )
+        if staged:
+            self._sent()
         for msg in recalled:
             await self._publisher.group_notice(
                 app.sdkappid,

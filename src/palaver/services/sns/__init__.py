@@ -26,6 +26,8 @@ Every committed change also lands in the affected users' event streams
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from palaver.services.ports import Publisher
 from palaver.services.sns.applications import FriendApplications
 from palaver.services.sns.blacklist import Blacklists
@@ -55,6 +57,9 @@ from palaver.services.sns.model import (
     friend_tags,
 )
 from palaver.storage import Database
+
+if TYPE_CHECKING:
+    from palaver.services.callbacks import CallbackService
 
 __all__ = [
     "MAX_ADD_BATCH",
@@ -91,11 +96,14 @@ class SnsServices:
     Args:
         db: the database.
         publisher: pushes committed changes (stream events).
+        callbacks: the app backend's ``Sns.*`` callbacks.
     """
 
-    def __init__(self, db: Database, publisher: Publisher) -> None:
+    def __init__(
+        self, db: Database, publisher: Publisher, callbacks: CallbackService | None = None
+    ) -> None:
         self.checks = RelationChecks(db)
-        feed = ChangeFeed(publisher, self.checks)
+        feed = ChangeFeed(publisher, self.checks, callbacks)
         self.friends = Friends(db, feed)
         self.applications = FriendApplications(db, feed)
         self.blacklist = Blacklists(db, feed)

@@ -82,7 +82,7 @@ class FriendApplications:
                 return await sns_store.applications_read_at(conn, app.sdkappid, user)
             changes = Changes()
             changes.applications_read(user, at)
-            events = await changes.append(conn, app.sdkappid)
+            events = await self._feed.commit(conn, app, changes)
         await self._feed.publish(app.sdkappid, events)
         return at
 
@@ -183,7 +183,7 @@ class FriendApplications:
             changes.applications_removed([req])
             for f in rows:
                 changes.friends_added(f.owner, [f.peer])
-            events = await changes.append(conn, app_id)
+            events = await self._feed.commit(conn, app, changes)
         await self._feed.publish(app_id, events)
 
     async def refuse(self, app: App, user: str, requester: str) -> None:
@@ -219,5 +219,5 @@ class FriendApplications:
             )
             changes = Changes()
             changes.applications_removed(gone)
-            events = await changes.append(conn, app.sdkappid)
+            events = await self._feed.commit(conn, app, changes)
         await self._feed.publish(app.sdkappid, events)

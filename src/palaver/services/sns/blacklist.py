@@ -98,7 +98,7 @@ class Blacklists:
                 if p in unfriended.incoming:
                     changes.friends_removed(p, [owner])
             changes.applications_removed(dropped)
-            events = await changes.append(conn, app_id)
+            events = await self._feed.commit(conn, app, changes)
         await self._feed.publish(app_id, events)
         return results
 
@@ -133,7 +133,7 @@ class Blacklists:
             await sns_store.delete_blocks(conn, app_id, owner, removed)
             changes = Changes()
             changes.unblacklisted(owner, removed)
-            events = await changes.append(conn, app_id)
+            events = await self._feed.commit(conn, app, changes)
         await self._feed.publish(app_id, events)
         return results
 

@@ -18,7 +18,9 @@ After the commit, :class:`ChangeFeed` publishes them through the ``Publisher`` p
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
+from palaver.model import callbacks as cb
 from palaver.model.events import (
     ApplicationNote,
     ApplicationsChanged,
@@ -33,6 +35,10 @@ from palaver.services.sns.checks import RelationChecks
 from palaver.storage import Tx
 from palaver.storage import events as ev_store
 from palaver.storage.sns import FriendApplication
+
+if TYPE_CHECKING:
+    from palaver.services.apps import App
+    from palaver.services.callbacks import CallbackService
 
 
 class _Detail:
@@ -124,6 +130,27 @@ class Changes:
             return BlacklistChanged(tuple(d.added), tuple(d.removed))
         return ApplicationsChanged(tuple(d.notes.values()), tuple(d.removed), d.read_time)
 
+    def relation_changes(self) -> list[tuple[str, list[tuple[str, str]]]]:
+        """What the app backend's Sns callbacks report: ``(command, [(owner,
+        peer)...])`` for friends added and removed and blacklist entries added
+        and removed, each list in the order noted."""
+        out: list[tuple[str, list[tuple[str, str]]]] = []
+        for kind, field, command in (
+            (EventKind.FRIENDS, "added", cb.SNS_FRIEND_ADD),
+            (EventKind.FRIENDS, "removed", cb.SNS_FRIEND_DELETE),
+            (EventKind.BLACKLIST, "added", cb.SNS_BLACKLIST_ADD),
+            (EventKind.BLACKLIST, "removed", cb.SNS_BLACKLIST_DELETE),
+        ):
+            pairs = [
+                (u, p)
+                for (u, k), d in self._details.items()
+                if k is kind
+                for p in getattr(d, field)
+            ]
+            if pairs:
+                out.append((command, pairs))
+        return out
+
     async def append(self, conn: Tx, app_id: int) -> list[StreamEvent]:
         """Write the events in ``conn``'s transaction; what to publish after the commit."""
         events = [
@@ -144,9 +171,34 @@ class ChangeFeed:
         checks: its cached relations are forgotten first.
     """
 
-    def __init__(self, publisher: Publisher, checks: RelationChecks) -> None:
+    def __init__(
+        self,
+        publisher: Publisher,
+        checks: RelationChecks,
+        callbacks: CallbackService | None = None,
+    ) -> None:
         self._publisher = publisher
         self._checks = checks
+        self._callbacks = callbacks
+
+    async def commit(self, conn: Tx, app: App, changes: Changes) -> list[StreamEvent]:
+        """In the call's transaction: write its stream events (:meth:`Changes.append`)
+        and the app backend's ``Sns.*`` callbacks (friends and blacklist added or
+        removed; ``PairList`` of ``From_Account`` → ``To_Account``)."""
+        events = await changes.append(conn, app.sdkappid)
+        if self._callbacks is not None:
+            for command, pairs in changes.relation_changes():
+                body: dict[str, object] = {
+                    "PairList": [
+                        {"From_Account": a, "To_Account": b}
+                        | ({"Initiator_Account": a} if command == cb.SNS_FRIEND_ADD else {})
+                        for a, b in pairs
+                    ]
+                }
+                if command == cb.SNS_FRIEND_ADD:
+                    body = {"ClientCmd": "friend_add", **body}
+                await self._callbacks.stage(conn, app, command, f"sns:{pairs[0][0]}", body)
+        return events
 
     async def publish(self, app_id: int, events: Sequence[StreamEvent]) -> None:
         """After a commit: forget cached relations, then push the committed events.
@@ -155,5 +207,7 @@ class ChangeFeed:
         once (say, by sending a message) is checked against the new relations.
         """
         self._checks.forget()
+        if self._callbacks is not None:
+            self._callbacks.sent()
         if events:
             await self._publisher.stream(app_id, events)

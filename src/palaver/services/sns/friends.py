@@ -144,7 +144,7 @@ class Friends:
                 if (r.from_user == owner and r.to_user in added_out)
                 or (r.to_user == owner and r.from_user in added_in)
             )
-            events = await changes.append(conn, app_id)
+            events = await self._feed.commit(conn, app, changes)
         await self._feed.publish(app_id, events)
         return results
 
@@ -220,7 +220,7 @@ class Friends:
             changes = Changes()
             changes.friends_added(owner, added_peers)
             changes.applications_removed(dropped)
-            events = await changes.append(conn, app_id)
+            events = await self._feed.commit(conn, app, changes)
         await self._feed.publish(app_id, events)
         return results
 
@@ -266,7 +266,7 @@ class Friends:
             await sns_store.save_friend_data(conn, app_id, [current[p] for p in changed])
             changes = Changes()
             changes.friends_updated(owner, [r.peer for r in results if r.ok])
-            events = await changes.append(conn, app_id)
+            events = await self._feed.commit(conn, app, changes)
         await self._feed.publish(app_id, events)
         return results
 
@@ -313,7 +313,7 @@ class Friends:
             changes.friends_removed(owner, out)
             for p in inc:
                 changes.friends_removed(p, [owner])
-            events = await changes.append(conn, app_id)
+            events = await self._feed.commit(conn, app, changes)
         await self._feed.publish(app_id, events)
         return results
 
@@ -341,7 +341,7 @@ class Friends:
             for p in mine:
                 if p in theirs:
                     changes.friends_removed(p, [owner])
-            events = await changes.append(conn, app_id)
+            events = await self._feed.commit(conn, app, changes)
         await self._feed.publish(app_id, events)
         return removed
 

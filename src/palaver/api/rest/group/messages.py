@@ -58,7 +58,8 @@ class AtInfo(Wire):
 class SendGroupMsg(GroupRequest):
     """``{"GroupId", "Random", "MsgBody", "From_Account"?, "MsgPriority"?,
     "MsgOnlineOnlyFlag"?, "SendMsgControl"?, "CloudCustomData"?, "GroupAtInfo"?,
-    "ForbidCallbackControl"?}`` (``OfflinePushInfo`` is accepted and ignored)."""
+    "ForbidCallbackControl"?, "OfflinePushInfo"?}`` (``OfflinePushInfo`` reaches the app
+    backend in ``Group.CallbackAfterSendMsg``)."""
 
     Random: Uint
     MsgBody: list[Any]
@@ -69,6 +70,7 @@ class SendGroupMsg(GroupRequest):
     CloudCustomData: StrictStr | None = None
     GroupAtInfo: list[AtInfo] = []
     ForbidCallbackControl: list[StrictStr] = []
+    OfflinePushInfo: dict[str, Any] | None = None
 
 
 @command(SVC, "send_group_msg", SendGroupMsg)
@@ -93,6 +95,7 @@ async def send_group_msg(req: RestRequest, body: SendGroupMsg) -> dict[str, Any]
             client_ip=req.client_ip,
             operator=req.identifier,
             forbid_callbacks=frozenset(body.ForbidCallbackControl),
+            offline_push=body.OfflinePushInfo,
         ),
     )
     res = await req.hub.groups.messages.send(

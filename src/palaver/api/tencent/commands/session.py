@@ -108,7 +108,10 @@ class Logout(Body):
 async def wslogout(s: TencentSession, d: Logout) -> None:
     """``logout()`` (type 0), or the SDK logging itself out after a kick (1). The
     socket stays open; the SDK may log in again on it."""
+    app, user = s.app, s.user_id
     s.log_out()
+    if app is not None:
+        await s.hub.sessions.state_change(app, user, "Logout", "Unregister", s.conn.platform)
 
 
 class Empty(Body):
