@@ -406,3 +406,32 @@ async def test_at_user_list_is_bounded(server: RunningServer) -> None:
         assert resp.code == 10004, resp
     finally:
         await owner.close()
+
+
+# -- 7. rate limits ------------------------------------------------------------------
+
+
+class FrozenClock:
+    """A clock that stands still (every call falls in one second) until moved."""
+
+    def __init__(self, now: float) -> None:
+        self.now = now
+
+    def time(self) -> float:
+        return self.now
+
+
+async def test_rest_calls_are_capped_per_app_and_second(
+    server: RunningServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await server.hub.apps.update_settings(server.app.sdkappid, rest_qps=5)
+    clock = FrozenClock(2_000_000_000.0)
+    monkeypatch.setattr(server.hub, "clock", clock)
+    body = {"CheckItem": [{"UserID": "alice"}]}
+    codes = [
+        (await server.rest("im_open_login_svc", "account_check", body))["ErrorCode"]
+        for _ in range(8)
+    ]
+    assert codes == [0] * 5 + [60007] * 3, codes
+    clock.now += 1  # the next second
+    assert (await server.rest("im_open_login_svc", "account_check", body))["ErrorCode"] == 0

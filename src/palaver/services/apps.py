@@ -42,6 +42,12 @@ class AppSettings(BaseModel):
         description="bytes of a message's MsgBody (JSON) and CloudCustomData together "
         "(Tencent: 12 KB; 80002 past it)",
     )
+    rest_qps: int = Field(
+        0,
+        ge=0,
+        description="REST calls a second the app may make, 60007 past it (Tencent's "
+        "default is 200); 0 = unlimited",
+    )
     max_at_users: int = Field(
         30,
         ge=1,

@@ -153,12 +153,35 @@ class _SigCache:
         self._items[key] = info
 
 
+class _QpsLimit:
+    """Calls per app in the current second (a fixed one-second window)."""
+
+    def __init__(self) -> None:
+        self._windows: dict[int, tuple[int, int]] = {}
+
+    def admit(self, app: App, now: float) -> None:
+        """Count a call. Raises ImError 60007 past the app's ``rest_qps``."""
+        limit = app.settings.rest_qps
+        if not limit:
+            return
+        second = int(now)
+        start, count = self._windows.get(app.sdkappid, (second, 0))
+        if start != second:
+            start, count = second, 0
+        if count >= limit:
+            raise ImError(
+                Code.ERR_SVR_COMM_RATE_LIMITED, f"more than {limit} REST calls a second (rest_qps)"
+            )
+        self._windows[app.sdkappid] = (start, count + 1)
+
+
 class RestApi:
     """The aiohttp handler for ``/v4/{service}/{command}``."""
 
     def __init__(self, hub: Hub) -> None:
         self.hub = hub
         self._sigs = _SigCache()
+        self._qps = _QpsLimit()
 
     async def authenticate(self, query: Any, codes: ServiceCodes) -> tuple[App, str]:
         """Check ``sdkappid``/``identifier``/``usersig`` and that the caller is an admin.
@@ -212,6 +235,7 @@ class RestApi:
                 raise ImError(Code.ERR_SVR_COMM_INVALID_RES, f"unknown command {service}/{name}")
             label = f"{service}/{name}"
             app, identifier = await self.authenticate(request.query, codes)
+            self._qps.admit(app, self.hub.clock.time())  # 60007 past the app's rest_qps
             raw = await request.read()
             try:
                 body = orjson.loads(raw) if raw.strip() else {}
