@@ -435,3 +435,22 @@ async def test_rest_calls_are_capped_per_app_and_second(
     assert codes == [0] * 5 + [60007] * 3, codes
     clock.now += 1  # the next second
     assert (await server.rest("im_open_login_svc", "account_check", body))["ErrorCode"] == 0
+
+
+async def test_msg_timestamps_in_the_future_are_refused(server: RunningServer) -> None:
+    await server.import_users("alice", "bob")
+    year_36812 = 1_099_511_627_776
+    for cmd, extra in (("sendmsg", {}), ("importmsg", {"SyncFromOldSystem": 2})):
+        r = await server.rest(
+            "openim",
+            cmd,
+            {
+                "From_Account": "alice",
+                "To_Account": "bob",
+                "MsgRandom": 1,
+                "MsgTimeStamp": year_36812,
+                "MsgBody": text_body("from the future"),
+                **extra,
+            },
+        )
+        assert r["ErrorCode"] == 90006, (cmd, r)
