@@ -16,6 +16,7 @@ from sqlalchemy import update
 
 from conftest import ADMIN, SDKAPPID, RunningServer
 from palaver.storage import schema
+from support.waiting import eventually
 from wsclient import WsClient
 
 TEXT = "TIMTextElem"
@@ -454,3 +455,24 @@ async def test_msg_timestamps_in_the_future_are_refused(server: RunningServer) -
             },
         )
         assert r["ErrorCode"] == 90006, (cmd, r)
+
+
+async def test_connections_per_user_are_capped(server: RunningServer) -> None:
+    await server.import_users("alice")
+    await server.hub.apps.update_settings(server.app.sdkappid, max_connections_per_user=2)
+    clients = [
+        WsClient(server.url, SDKAPPID, "alice", server.sig("alice"), platform=f"P{i}")
+        for i in range(3)
+    ]
+    try:
+        for c in clients:
+            await c.connect()
+        assert await clients[0].wait_closed() == 4001  # the oldest is kicked
+        assert clients[1].connected and clients[2].connected
+        await eventually(
+            lambda: len(server.hub.registry.connections(server.app.sdkappid, "alice")) == 2,
+            "alice has two connections",
+        )
+    finally:
+        for c in clients:
+            await c.close()

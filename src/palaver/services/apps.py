@@ -48,6 +48,12 @@ class AppSettings(BaseModel):
         description="REST calls a second the app may make, 60007 past it (Tencent's "
         "default is 200); 0 = unlimited",
     )
+    max_connections_per_user: int = Field(
+        32,
+        ge=0,
+        description="a user's connections on one node; a new one past it kicks the oldest "
+        "(multipleDevice); 0 = unlimited",
+    )
     max_at_users: int = Field(
         30,
         ge=1,

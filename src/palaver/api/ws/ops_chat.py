@@ -74,7 +74,7 @@ async def login(s: Session, d: Login) -> dict[str, Any]:
         conn.app_id, conn.user_id, conn.platform = app.sdkappid, d.userID, d.platform[:16]
         s.app, s.user_id = app, d.userID
         s.lane = SendLane()
-        await hub.registry.attach(conn)
+        await hub.registry.attach(conn, app.settings.max_connections_per_user)
         await hub.sessions.open(app, d.userID, conn.id, conn.platform)
         plan = await hub.sessions.plan(app, d.userID, d.cursor, d.groupCursors)
 

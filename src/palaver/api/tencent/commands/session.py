@@ -72,7 +72,7 @@ async def wslogin(s: TencentSession, d: Login) -> dict[str, Any]:
         s.app, s.user_id, s.lane = app, user, SendLane()
         s.expires = who.expires
         s.inst_id = secrets.randbelow(1 << 31) + 1
-        await hub.registry.attach(conn)
+        await hub.registry.attach(conn, app.settings.max_connections_per_user)
         await hub.sessions.open(app, user, conn.id, PLATFORM)
         if not resuming:
             _start_after_answer(s, await hub.sessions.plan(app, user, None))
