@@ -476,3 +476,29 @@ async def test_connections_per_user_are_capped(server: RunningServer) -> None:
     finally:
         for c in clients:
             await c.close()
+
+
+async def test_group_creations_per_user_and_minute_are_capped(
+    server: RunningServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await server.import_users("alice")
+    await server.hub.apps.update_settings(server.app.sdkappid, group_creates_per_minute=2)
+    clock = FrozenClock(2_000_000_040.0)
+    monkeypatch.setattr(server.hub.groups.lifecycle._creates, "_clock", clock, raising=False)
+    alice = WsClient(server.url, SDKAPPID, "alice", server.sig("alice"))
+    await alice.connect()
+    try:
+        new = {"type": "Public", "name": "g"}
+        codes = [(await alice.request("createGroup", new)).code for _ in range(3)]
+        assert codes == [0, 0, 10006], codes
+        clock.now += 60  # the next minute
+        assert (await alice.request("createGroup", new)).code == 0
+    finally:
+        await alice.close()
+    # an App admin's REST creations are not counted
+    for i in range(3):
+        await server.ok(
+            "group_open_http_svc",
+            "create_group",
+            {"Type": "Public", "Name": "r", "Owner_Account": "alice", "GroupId": f"r{i}"},
+        )

@@ -54,6 +54,9 @@ class AppSettings(BaseModel):
         description="a user's connections on one node; a new one past it kicks the oldest "
         "(multipleDevice); 0 = unlimited",
     )
+    group_creates_per_minute: int = Field(
+        30, ge=0, description="groups a user may create a minute (10006 past it); 0 = unlimited"
+    )
     max_at_users: int = Field(
         30,
         ge=1,
