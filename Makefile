@@ -64,7 +64,7 @@ define npm_ci
 	fi
 endef
 
-# Tencent's web SDK for the tests that drive it (tests/support/tencent_sdk.py).
+# Tencent's web SDK for the tests that drive it (tests/e2e/support/tencent_sdk.py).
 NPM_DIR   := tests/tencent
 NPM_STAMP := $(NPM_DIR)/node_modules/.installed
 
@@ -103,21 +103,27 @@ lint: venv sdk_tools
 
 # The fast unit layer, with coverage: the floor in pyproject.toml ([tool.coverage.report]
 # fail_under) and 100 % of COVERAGE_FULL. Its storage tests run on SQLite and on
-# PostgreSQL (database palaver_unit), its fan-out contract on the local and the Redis
-# backend (missing PostgreSQL or Redis: skipped, a failure under CI=true).
-UNIT_TESTS    := tests/unit tests/test_protocol.py tests/test_corpus.py tests/test_usersig.py tests/test_settings.py
+# PostgreSQL (database palaver_unit_<pid>), its fan-out contract on the local and the Redis
+# backend (missing PostgreSQL or Redis: skipped, a failure under CI=true; the ratchet is
+# then not checked, since skipped tests leave lines uncovered).
+UNIT_TESTS    := tests/unit
 COVERAGE_FULL := src/palaver/protocol/*,src/palaver/storage/writer.py
+SERVICES_UP   := $(BIN)/python -c "import asyncio, asyncpg, redis; asyncio.run(asyncpg.connect('postgresql://postgres@127.0.0.1:5432/postgres', timeout=3)); redis.Redis(socket_timeout=3).ping()"
 
 unit: venv
-	$(BIN)/pytest -q -p no:cacheprovider $(UNIT_TESTS) --cov --cov-report=
-	$(BIN)/coverage report
-	@echo "== 100 % required: $(COVERAGE_FULL)"
-	$(BIN)/coverage report --fail-under=100 --include='$(COVERAGE_FULL)'
+	$(BIN)/pytest -q $(UNIT_TESTS) --cov --cov-report=
+	@if [ "$$CI" = true ] || $(SERVICES_UP) >/dev/null 2>&1; then \
+		$(BIN)/coverage report && \
+		echo "== 100 % required: $(COVERAGE_FULL)" && \
+		$(BIN)/coverage report --fail-under=100 --include='$(COVERAGE_FULL)'; \
+	else \
+		echo "make unit: PostgreSQL or Redis is not reachable; their tests were skipped and the coverage ratchet is not checked" >&2; \
+	fi
 
 # The end-to-end suite runs twice: on SQLite (the default) and on PostgreSQL.
 # Under CI=true a missing PostgreSQL fails the run; elsewhere that pass is skipped.
 PG_TEST_URL ?= postgresql+asyncpg://postgres@127.0.0.1:5432/palaver_test
-E2E_ARGS    := $(addprefix --ignore=,$(UNIT_TESTS))
+E2E_ARGS    := tests/e2e
 
 test: lint browser node_modules unit
 	@if command -v node >/dev/null 2>&1; then \

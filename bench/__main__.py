@@ -27,6 +27,10 @@ Scenarios (``--scenario NAME``, repeatable; default: all, in this order):
                   at once, while 4 live pairs message and ping through it:
                   live clients dropped, messages lost, ping / message latency,
                   time until every storm client is back
+- ``search``      13. (issue 18) message search on the 1M-message history
+                  database: query p50/p99 (one word, two words, a Chinese
+                  phrase), index size beside the messages, and the C2C burst
+                  with the index kept and without
 
 Each scenario runs real ``palaver serve`` processes pinned to core 0 and a
 separate load generator process (``bench/loadgen.py``) pinned to core 1; this

@@ -347,8 +347,8 @@ class Generator:
         self._heartbeat_task: asyncio.Task[None] | None = None
         self.group_rx: GroupRx | None = None  # group members held here (scenario 8)
         self.group_sender: tuple[Peer, str] | None = None  # (sender, group id)
-        self.live: LiveTraffic | None = None  # scenario 9
-        self.storm: StormClients | None = None  # scenario 9
+        self.live: LiveTraffic | None = None  # scenario 12
+        self.storm: StormClients | None = None  # scenario 12
 
     # -- helpers ----------------------------------------------------------
 
@@ -1063,7 +1063,7 @@ class Generator:
         await asyncio.sleep(0.5)
         return {"closed": n, "idle": len(self.idle)}
 
-    # -- login and reconnect storms (scenario 9, bench/storm.py) -----------------
+    # -- login and reconnect storms (scenario 12, bench/storm.py) -----------------
 
     async def cmd_live_start(self, c: dict[str, Any]) -> dict[str, Any]:
         """The logged-in pairs start sending at ``rate`` msg/s in all and every one

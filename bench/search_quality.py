@@ -4,7 +4,7 @@
 
 Compares Palaver's scheme (CJK bigrams + words, made in Python, into FTS5 with
 ``unicode61``) with FTS5's built-in ``trigram`` tokenizer (on the same NFKC +
-case-folded text; a keyword is one quoted string) on tests/search/corpus.py.
+case-folded text; a keyword is one quoted string) on tests/e2e/search_corpus.py.
 """
 
 from __future__ import annotations
@@ -18,9 +18,10 @@ import orjson
 from palaver.model.search_text import normalize, phrase
 from palaver.storage import search as search_store
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests" / "e2e"))
 from search_corpus import MESSAGES, QUERIES
 
+ROW = {"app_id": 1, "conv_id": "c", "from_account": "u", "flags": 0}
 FTS5 = "unicode61 remove_diacritics 0 categories 'L* N* M* S* Co'"
 
 
@@ -39,16 +40,19 @@ def _score(found: dict[str, set[int]]) -> tuple[float, float, list[str]]:
 
 def bigrams() -> dict[str, set[int]]:
     db = sqlite3.connect(":memory:")
-    db.execute(f"CREATE VIRTUAL TABLE f USING fts5(doc, kinds, content='', tokenize=\"{FTS5}\")")
+    db.execute(
+        f"CREATE VIRTUAL TABLE f USING fts5(doc, kinds, scope, content='', tokenize=\"{FTS5}\")"
+    )
     for i, t in MESSAGES.items():
         body = orjson.dumps([{"MsgType": "TIMTextElem", "MsgContent": {"Text": t}}]).decode()
         db.execute(
-            "INSERT INTO f(rowid, doc, kinds) VALUES (?,?,?)", (i, *search_store.fts_doc(body))
+            "INSERT INTO f(rowid, doc, kinds, scope) VALUES (?,?,?,?)",
+            (i, *search_store.fts_doc({**ROW, "body": body})),
         )
     out = {}
     for kw in QUERIES:
         p = phrase(kw)
-        expr = search_store.match_expr("sqlite", [p] if p else [], True, [])
+        expr = search_store.match_expr("sqlite", 1, search_store.Match([p] if p else []), "c", "v")
         out[kw] = {r[0] for r in db.execute("SELECT rowid FROM f WHERE f MATCH ?", (expr,))}
     return out
 

@@ -1,4 +1,4 @@
-"""Login and reconnect storms (scenario 9, ``login_storm``, issue 20): the
+"""Login and reconnect storms (scenario 12, ``login_storm``, issue 20): the
 load generator's side.
 
 Two kinds of clients, in separate generator processes:

@@ -95,7 +95,7 @@ class Hub:
         b.bind_resync(self.registry.resync_all)
         # services, each after what it needs
         publisher = self.notifier
-        self.writer = MessageWriter(db, stats=self.stats)
+        self.writer = MessageWriter(db, stats=self.stats, index=settings.search_index)
         self.apps = AppService(db)
         self.callbacks = CallbackService(
             db,
@@ -142,7 +142,13 @@ class Hub:
         )
         self.media = MediaService(db, open_file_store(settings), self.clock)
         #: admission control of both client protocols' logins (issue 20)
-        self.login_gate = LoginGate(settings.login_concurrency, settings.login_queue)
+        self.login_gate = LoginGate(
+            settings.login_concurrency, settings.login_queue, settings.login_max_wait
+        )
+        #: connections whose end is being handled at once: when thousands drop
+        #: together (a network blip), the rest wait their turn so that one loop
+        #: iteration does not tear down thousands while live clients wait (issue 20)
+        self.teardowns = asyncio.Semaphore(64)
 
     @classmethod
     async def open(cls, settings: Settings) -> Hub:

@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import logging
 import signal
+import socket
 from collections.abc import AsyncIterator
 
 from aiohttp import web
@@ -21,6 +22,65 @@ from palaver.settings import Settings
 log = logging.getLogger("palaver.server")
 
 HUB_KEY = web.AppKey("hub", Hub)
+
+#: Connections accepted per event-loop iteration; the rest wait in the kernel's
+#: accept queue (``listen_backlog`` deep) for the next iteration.
+ACCEPT_BATCH = 32
+
+
+class PacedSite(web.BaseSite):
+    """A TCP site that accepts at most :data:`ACCEPT_BATCH` connections per
+    event-loop iteration (issue 20).
+
+    aiohttp's ``TCPSite`` lets the loop accept every pending connection at once:
+    when thousands of clients reconnect together, one iteration then starts
+    thousands of HTTP upgrades and the live clients' frames wait behind them for
+    seconds. Paced, an iteration stays short and the live clients' heartbeats
+    and messages go through while the storm is admitted a batch at a time.
+    """
+
+    def __init__(self, runner: web.BaseRunner, host: str, port: int, *, backlog: int) -> None:
+        super().__init__(runner, backlog=backlog)
+        self._host, self._port = host, port
+        self._sock: socket.socket | None = None
+        self._acceptor: asyncio.Task[None] | None = None
+
+    @property
+    def name(self) -> str:
+        return f"http://{self._host}:{self._port}"
+
+    async def start(self) -> None:
+        await super().start()
+        sock = socket.create_server((self._host, self._port), backlog=self._backlog)
+        sock.setblocking(False)
+        self._sock = sock
+        self._acceptor = asyncio.create_task(self._accept(sock), name="palaver-accept")
+
+    async def _accept(self, sock: socket.socket) -> None:
+        loop = asyncio.get_running_loop()
+        server = self._runner.server
+        assert server is not None
+        while True:
+            for _ in range(ACCEPT_BATCH):
+                try:
+                    conn, _ = await loop.sock_accept(sock)
+                    conn.setblocking(False)
+                    await loop.connect_accepted_socket(server, conn)
+                except OSError as exc:  # out of descriptors: let some close first
+                    log.warning("accept failed: %s", exc)
+                    await asyncio.sleep(0.1)
+            await asyncio.sleep(0)  # the next batch in the next iteration
+
+    async def stop(self) -> None:
+        if self._acceptor is not None:
+            self._acceptor.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._acceptor
+            self._acceptor = None
+        if self._sock is not None:
+            self._sock.close()
+            self._sock = None
+        await super().stop()
 
 
 def build_app(hub: Hub) -> web.Application:
@@ -71,15 +131,11 @@ async def serve(settings: Settings, *, ready: asyncio.Event | None = None) -> No
     app = build_app(hub)
     runner = web.AppRunner(app, access_log=None)
     await runner.setup()
-    # A deep accept queue: when every client reconnects at once (a restart), a short
-    # one drops SYNs and the clients wait out TCP's 1 s, 3 s, 7 s... retransmits.
-    site = web.TCPSite(
-        runner,
-        settings.host,
-        settings.port,
-        reuse_address=True,
-        backlog=settings.listen_backlog,
-    )
+    # A deep accept queue, drained a batch per iteration: when every client
+    # reconnects at once (a restart), a short queue drops SYNs (the clients wait
+    # out TCP's 1 s, 3 s, 7 s... retransmits), and accepting all at once stalls
+    # the live clients (PacedSite).
+    site = PacedSite(runner, settings.host, settings.port, backlog=settings.listen_backlog)
     await site.start()
     log.info("Palaver listening on http://%s:%s", settings.host, settings.port)
     runners = [runner]

@@ -90,9 +90,14 @@ class Settings(BaseSettings):
         32, ge=1, description="client logins in progress at once (admission control)"
     )
     login_queue: int = Field(
-        512,
+        10_000,
         ge=0,
         description="logins that may wait for a turn; more are told to retry later (70169)",
+    )
+    login_max_wait: float = Field(
+        5.0,
+        gt=0,
+        description="seconds a login may expect to wait for its turn; longer: retry later (70169)",
     )
     listen_backlog: int = Field(
         4096, ge=128, description="pending TCP connections the kernel queues (capped by somaxconn)"
@@ -131,6 +136,12 @@ class Settings(BaseSettings):
     )
     readiness_timeout: float = Field(
         2.0, gt=0, description="seconds /readyz waits for the database and Redis"
+    )
+
+    search_index: bool = Field(
+        True,
+        description="keep the message search index (docs/search.md); off, new messages "
+        "are not searchable until 'palaver search rebuild'",
     )
 
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"

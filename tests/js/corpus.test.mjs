@@ -1,6 +1,6 @@
 // The protocol corpus (tests/corpus/*.json) replayed with `node --test` against the
 // JavaScript SDK's sans-I/O core: ClientSession (src/protocol.js: cursors, duplicates)
-// and ConversationList (src/conversation-list.js). tests/test_corpus.py replays the same
+// and ConversationList (src/conversation-list.js). tests/unit/test_corpus.py replays the same
 // files against the Python SDK's twins; its docstring describes the format. No server,
 // no socket, no clock.
 

@@ -1,4 +1,4 @@
-// Page side of tests/support/tencent_sdk.py: creates one instance of Tencent's web SDK
+// Page side of tests/e2e/support/tencent_sdk.py: creates one instance of Tencent's web SDK
 // (@tencentcloud/chat, loaded unmodified from node_modules) and records what it does, so
 // that Python can drive it with page.evaluate. Everything is in window.H:
 //

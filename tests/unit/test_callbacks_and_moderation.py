@@ -1,7 +1,7 @@
 """Callbacks (issue 12) and moderation in the unit layer: the callback service with a fake
 transport (the CallbackTransport port) on a real database and a fake clock, the outbox's
 order, retries and dead letters, and the word filter. The HTTP side is tested end to end
-in tests/test_callbacks.py."""
+in tests/e2e/test_callbacks.py."""
 
 from __future__ import annotations
 

@@ -15,14 +15,24 @@ from __future__ import annotations
 import asyncio
 import random
 from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import replace
 from typing import Any
 
 import pytest
 
-from palaver.model.events import GroupEffect
+from palaver.model.events import (
+    EventKind,
+    GroupDismissed,
+    GroupEffect,
+    GroupSystemNotice,
+    MembershipChanged,
+    StreamEvent,
+)
+from palaver.model.messages import MessageRecord
 from palaver.protocol.frames import Push
 from palaver.realtime.delivery import Delivery, GroupFrame, Kick, Outbound, UserFrame
 from palaver.realtime.fanout import Fanout, LocalFanout
+from palaver.realtime.notifier import Notifier
 from palaver.realtime.presence import LocalPresence
 from palaver.realtime.redis import ClusterPresence, RedisFanout, decode, encode
 
@@ -266,3 +276,68 @@ def test_the_wire_form_keeps_every_field() -> None:
         else:
             assert type(back) is type(d) and back.push.frame() == d.push.frame()
             assert (back.seq, back.origin) == (d.seq, d.origin)
+
+
+# ------------------------------------------------- the Publisher port over fan-out
+
+
+async def publish_everything(notifier: Notifier, app_id: int) -> None:
+    m = MessageRecord(1, "c2c:a:b", 3, "alice", "bob", 100, 7, [])
+    g = MessageRecord(2, "group:g1", 9, "alice", "g1", 100, 8, [])
+    joined = MembershipChanged("g1", "joined", "Public", join_seq=4)
+    await notifier.stream(
+        app_id,
+        [
+            StreamEvent("bob", 5, EventKind.MESSAGE, message=m),
+            StreamEvent("alice", 6, EventKind.MESSAGE, message=m, origin="conn-a"),
+            StreamEvent("bob", 7, EventKind.GROUP, joined),
+        ],
+    )
+    await notifier.group_message(app_id, g, origin="conn-a")
+    await notifier.message(app_id, replace(m, online_only=True), ["bob"])
+    await notifier.notice(app_id, ["bob"], GroupSystemNotice("g1", "hi"))
+    await notifier.group_notice(app_id, "g1", GroupDismissed("g1"))
+    await notifier.kick(app_id, "bob", "REST_API_Kick", origin="conn-b", platform="Web")
+
+
+def shapes(got: list[Delivery]) -> list[tuple[Any, ...]]:
+    out: list[tuple[Any, ...]] = []
+    for d in got:
+        if isinstance(d, Kick):
+            out.append(("kick", d.user_id, d.kick_type, d.origin, d.platform))
+        elif isinstance(d, GroupFrame):
+            out.append(("group", d.group_id, d.push.push.ev, d.seq, d.origin))
+        else:
+            effect = (d.effect.group_id, d.effect.follow, d.effect.cursor) if d.effect else None
+            out.append(("user", d.user_id, d.push.push.ev, d.seq, d.origin, effect))
+    return out
+
+
+EXPECTED = [
+    ("user", "bob", "MESSAGE_RECEIVED", 5, None, None),
+    ("user", "alice", "MESSAGE_RECEIVED", 6, "conn-a", None),
+    ("user", "bob", "GROUP_LIST_UPDATED", 7, None, ("g1", True, 4)),
+    ("group", "g1", "MESSAGE_RECEIVED", 9, "conn-a"),
+    ("user", "bob", "MESSAGE_RECEIVED", None, None, None),
+    ("user", "bob", "GROUP_SYSTEM_NOTICE_RECEIVED", None, None, None),
+    ("group", "g1", "GROUP_DISMISSED", None, None),
+    ("kick", "bob", "REST_API_Kick", "conn-b", "Web"),
+]
+
+
+async def test_what_services_publish_reaches_this_node(make_nodes: MakeNodes, app_id: int) -> None:
+    [node] = await make_nodes(1)
+    await publish_everything(Notifier(node.fanout), app_id)
+    assert shapes(node.got) == EXPECTED
+
+
+async def test_what_services_publish_reaches_the_other_nodes(
+    make_nodes: MakeNodes, app_id: int
+) -> None:
+    a, b = await make_nodes(2)
+    for u in ("alice", "bob"):
+        await b.fanout.watch(app_id, u)
+    await b.fanout.watch_group(app_id, "g1")
+    await publish_everything(Notifier(a.fanout), app_id)
+    got = await b.until(lambda d: isinstance(d, Kick))
+    assert shapes(got) == EXPECTED

@@ -232,3 +232,90 @@ async def test_applications_wait_for_an_answer(world: World) -> None:
     with pytest.raises(ImError) as err:
         await world.sns.applications.refuse(world.app, "bob", "alice")
     assert err.value.code == 30614
+
+
+async def test_members_roles_and_the_tips_they_leave(world: World) -> None:
+    await world.users("alice", "bob", "carol", "dave")
+    gid = await group(world, "alice", "bob", silence=True)
+    world.publisher.clear()
+    added = await world.groups.members.add(world.app, "alice", gid, ["carol", "dave"], admin=False)
+    assert set(added.values()) == {1}  # ADD_OK
+    assert tips(world) == [1]
+    with pytest.raises(ImError) as err:  # a plain member manages nobody
+        await world.groups.members.delete(world.app, "bob", gid, ["carol"], admin=False)
+    assert err.value.code == 10007
+    await world.groups.members.set_role(world.app, "alice", gid, "bob", "Admin", admin=False)
+    world.publisher.clear()
+    kicked = await world.groups.members.delete(world.app, "bob", gid, ["carol"], admin=False)
+    assert kicked == ["carol"] and tips(world) == [3]
+    [told] = [e for e in world.publisher.events() if e.kind == EventKind.GROUP]
+    assert told.user_id == "carol" and told.payload.change == "kicked"  # type: ignore[union-attr]
+    member = await world.groups.members.set_name_card(
+        world.app, "dave", gid, "dave", "D", admin=False
+    )
+    assert member.name_card == "D"
+    renamed = await world.groups.lifecycle.modify(world.app, "bob", gid, admin=False, name="new")
+    assert renamed.name == "new" and tips(world)[-1] == 6
+    with pytest.raises(ImError) as err:
+        await world.groups.lifecycle.modify(world.app, "dave", gid, admin=False, name="mine")
+    assert err.value.code == 10007
+    moved = await world.groups.lifecycle.change_owner(world.app, "alice", gid, "dave", admin=False)
+    assert moved.owner == "dave"
+    roles = await world.groups.directory.roles(world.app, gid, ["alice", "bob", "dave"])
+    assert roles == {"alice": "Member", "bob": "Admin", "dave": "Owner"}
+
+
+async def test_applications_are_answered_by_a_manager(world: World) -> None:
+    await world.users("alice", "bob", "carol")
+    gid = await group(world, "alice", apply_join_option="NeedPermission")
+    await world.groups.members.join(world.app, "bob", gid, "please")
+    await world.groups.members.join(world.app, "carol", gid)
+    with pytest.raises(ImError):
+        await world.groups.members.handle_application(
+            world.app, "carol", gid, "bob", True, admin=False
+        )
+    await world.groups.members.handle_application(world.app, "alice", gid, "bob", True, admin=False)
+    await world.groups.members.handle_application(
+        world.app, "alice", gid, "carol", False, admin=False
+    )
+    assert await world.groups.directory.member(world.app, gid, "bob") is not None
+    assert await world.groups.directory.member(world.app, gid, "carol") is None
+    assert await world.groups.members.applications(world.app, "alice") == []
+    changes = {
+        (e.user_id, e.payload.change) for e in world.publisher.events() if e.kind == EventKind.GROUP
+    }  # type: ignore[union-attr]
+    assert ("bob", "joined") in changes and ("carol", "rejected") in changes
+
+
+async def test_group_recalls_and_system_notices(world: World) -> None:
+    await world.users("alice", "bob")
+    gid = await group(world, "alice", "bob", silence=True)
+    mine = await gsend(world, gid, "bob", 1)
+    theirs = await gsend(world, gid, "alice", 2)
+    world.publisher.clear()
+    result = await world.groups.messages.recall(
+        world.app, "bob", gid, [mine.seq, theirs.seq, 99], admin=False
+    )
+    assert result == {mine.seq: 0, theirs.seq: 10007, 99: 10030}
+    [notice] = world.publisher.of("group_notice")
+    assert notice[2] == gid and notice[3].message.id == mine.message.id
+    again = await gsend(world, gid, "bob", 3)
+    world.clock.advance(3600)
+    late = await world.groups.messages.recall(
+        world.app, "bob", gid, [again.seq], admin=False, window=60
+    )
+    assert late == {again.seq: 10031}  # a member's window has passed
+    owner = await world.groups.messages.recall(
+        world.app, "alice", gid, [again.seq], admin=False, window=60
+    )
+    assert owner == {again.seq: 0}  # the owner's has none
+    world.publisher.clear()
+    await world.groups.messages.system_notification(world.app, gid, "to bob", ["bob"])
+    [(kind, _, users, _notice)] = world.publisher.calls
+    assert (kind, users) == ("notice", ["bob"])
+    await world.groups.messages.system_notification(world.app, gid, "to all")
+    assert world.publisher.calls[-1][0] == "group_message"
+    with pytest.raises(ImError) as err:
+        await world.groups.messages.system_notification(world.app, gid, "")
+    assert err.value.code == 10004
+    assert await world.groups.messages.delete_by_sender(world.app, gid, "bob") == 2

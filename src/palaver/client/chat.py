@@ -36,12 +36,13 @@ from palaver.client.groups import GroupManager
 from palaver.client.messages import MessageManager
 from palaver.client.models import ERR_INVALID_PARAMETERS, ChatError
 from palaver.client.relations import RelationManager
+from palaver.client.search import SearchManager
 from palaver.protocol.client import ClientSession
 
 __all__ = ["ERR_KICKED", "Chat", "Listener"]
 
 
-class Chat(MessageManager, ConversationManager, RelationManager, GroupManager):
+class Chat(MessageManager, ConversationManager, RelationManager, GroupManager, SearchManager):
     """A chat client for one user (``TencentCloudChat`` in Python).
 
     Args:

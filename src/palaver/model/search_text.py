@@ -19,8 +19,9 @@ A query keyword is cut the same way and matched as **one phrase** (its tokens at
 consecutive positions), so Chinese, English, digits and emoji match without
 spaces between them: ``3点开会`` finds ``明天下午3点开会``. Two adjustments at the
 end of a keyword: a trailing CJK run drops its lone last character (the document's
-run may go on: ``点开会`` must find ``点开会议``), and the last token matches as a
-**prefix** (``addr`` finds ``address``; a single ``会`` finds ``会议`` and ``开会``).
+run may go on: ``点开会`` must find ``点开会议``), and a last token of letters,
+digits or a single CJK character matches as a **prefix** (``addr`` finds
+``address``; a single ``会`` finds ``会议`` and ``开会``).
 The choice (bigrams over FTS5's ``trigram``) and its precision/recall are in
 docs/search.md.
 """
@@ -133,6 +134,8 @@ def phrase(keyword: str) -> Phrase | None:
     last_kind, last = rs[-1]
     if last_kind == _CJK and len(last) > 1:
         out.pop()  # the document's run may continue past the keyword
+        # a CJK bigram is only ever a prefix of itself: an exact token is cheaper
+        return Phrase(tuple(out), prefix=False)
     return Phrase(tuple(out), prefix=last_kind != _SYMBOL)
 
 

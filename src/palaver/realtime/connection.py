@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import fcntl
+import gc
 import logging
 import sys
 import termios
@@ -46,6 +47,23 @@ CLOSE_TIMEOUT = 5.0
 #: Bytes waiting in a socket's buffer above which frames take the queued path
 #: (asyncio's default high-water mark for pausing writers).
 WRITE_HIGH_WATER = 64 * 1024
+
+
+#: New connections after which one is frozen out of the garbage collector's scans
+#: at once (``gc.freeze()``). A login storm allocates fast: without this, every
+#: growth by a quarter sets off a full collection over every connection (about a
+#: second at 10k) while the live clients wait; the registry's sweeper, every 5 s,
+#: is too slow for a storm. Frozen garbage is collected by the sweeper's periodic
+#: unfreeze (``REFREEZE_INTERVAL``).
+FREEZE_STEP = 200
+_created = [0]
+
+
+def _count_new_connection() -> None:
+    _created[0] += 1
+    if _created[0] >= FREEZE_STEP:
+        _created[0] = 0
+        gc.freeze()
 
 
 def _frame_header(n: int, first: int = 0x81) -> bytes:
@@ -183,6 +201,7 @@ class Connection:
         self._initial: set[str] = set()  # streams whose first catch-up is running
         self._on_synced: Callable[[], None] | None = None
         self._writer = asyncio.create_task(self._write_loop(), name=f"ws-writer-{self.id[:8]}")
+        _count_new_connection()
 
     # -- sending --------------------------------------------------------
 

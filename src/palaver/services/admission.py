@@ -42,11 +42,19 @@ class LoginGate:
     Args:
         limit: logins run at once (≥ 1).
         queue: logins that may wait for a turn; one more is refused (0: never wait).
+        max_wait: seconds a login may expect to wait (from the recent time per
+            login); a login that would wait longer is refused at once. ``None``:
+            only ``queue`` bounds the wait.
+
+    A waiting login costs the server next to nothing; a refused one comes back
+    and pays for its connection again. So the queue is long, and the expected
+    wait, not its length, decides.
     """
 
-    def __init__(self, limit: int, queue: int) -> None:
+    def __init__(self, limit: int, queue: int, max_wait: float | None = None) -> None:
         self.limit = max(1, limit)
         self.queue = max(0, queue)
+        self.max_wait = max_wait
         self.active = 0
         self._waiters: deque[asyncio.Future[None]] = deque()
         self._seconds = 0.005  # moving average of one login's time in the gate
@@ -64,6 +72,10 @@ class LoginGate:
         backlog = (self.active + len(self._waiters)) * self._seconds / self.limit
         return int(min(RETRY_AFTER_MAX_MS, max(RETRY_AFTER_MIN_MS, backlog * 1000)))
 
+    def _too_long(self, position: int) -> bool:
+        """Whether the ``position``-th in line would expect to wait over ``max_wait``."""
+        return self.max_wait is not None and position * self._seconds / self.limit > self.max_wait
+
     @contextlib.asynccontextmanager
     async def admit(self) -> AsyncIterator[None]:
         """Hold a login slot for the ``async with`` body (waiting in line for one).
@@ -74,7 +86,7 @@ class LoginGate:
         if self.active < self.limit and not self._waiters:
             self.active += 1
         else:
-            if len(self._waiters) >= self.queue:
+            if len(self._waiters) >= self.queue or self._too_long(len(self._waiters) + 1):
                 self.refused += 1
                 raise ServerBusy(self.retry_after_ms())
             turn: asyncio.Future[None] = asyncio.get_running_loop().create_future()

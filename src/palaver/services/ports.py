@@ -3,7 +3,7 @@
 Services decide and write; what happens next on the wire is somebody else's
 job, reached through these small ports. :mod:`palaver.realtime` implements
 them (structurally: it never imports this module), the hub wires them in, and
-tests pass fakes (``tests/support``).
+tests pass fakes (``tests/unit/conftest.py``).
 """
 
 from __future__ import annotations

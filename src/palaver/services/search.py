@@ -101,8 +101,9 @@ class ConversationHits:
 
 @dataclass(frozen=True)
 class SearchPage:
-    """One page: ``total``: matching messages; ``cursor``: for the next page
-    (``""``: this is the last)."""
+    """One page: ``total``: matching messages in the named conversation, or,
+    across conversations, the conversations with hits (as Tencent's
+    ``totalCount``); ``cursor``: for the next page (``""``: this is the last)."""
 
     total: int
     cursor: str
@@ -249,73 +250,126 @@ class SearchService:
         """Index every stored message again (``palaver search rebuild``); the count."""
         return await self._db.run_write(search_store.rebuild)
 
-    def _query(self, s: MessageSearch, dialect: str) -> search_store.MessageQuery:
-        if not (s.keywords or s.senders or s.kinds):
-            raise ImError(
-                Code.ERR_SVR_SEARCH_INVALID_PARAMETERS, "keywords, senders or types needed"
-            )
-        if not 1 <= s.count <= MAX_COUNT:
-            raise ImError(Code.ERR_SVR_SEARCH_INVALID_PARAMETERS, f"count must be 1..{MAX_COUNT}")
-        conv_ids: list[str] | None = None
-        if s.peer is not None:
-            conv_ids = [c2c_conv_id(s.viewer, s.peer)]
-        elif s.group_id is not None:
-            conv_ids = [GROUP_CONV_PREFIX + s.group_id]
-        match = search_store.match_expr(dialect, _phrases(s.keywords), s.match_all, s.kinds)
-        return search_store.MessageQuery(
-            viewer=s.viewer,
-            match=match,
-            conv_ids=conv_ids,
-            senders=s.senders,
-            start_time=s.start_time,
-            end_time=s.end_time,
-            limit=s.count,
-        )
-
     async def messages(self, app: App, s: MessageSearch) -> SearchPage:
         """Search messages as ``s.viewer``.
 
         With a conversation: its matching messages, newest first, ``count`` a
         page, the cursor the last id. Without: the conversations with hits, the
-        most recent first, ``count`` a page of conversations, each with its
+        most recent hit first, ``count`` a page of conversations, each with its
         count and, when it has one hit, that message.
 
         Raises:
-            ImError(27003 ``ERR_SVR_SEARCH_INVALID_PARAMETERS``): no keyword, sender or
-                type; more than 5 keywords; a keyword of punctuation only;
+            ImError(27003 ``ERR_SVR_SEARCH_INVALID_PARAMETERS``): no keyword, sender
+                or type; more than 5 keywords; a keyword of punctuation only;
                 ``count`` outside 1..100; a malformed cursor.
         """
-        dialect = "sqlite" if self._db.is_sqlite else "postgresql"
-        q = self._query(s, dialect)
-        if s.cursor and not (s.cursor.isascii() and s.cursor.isdigit()):
+        if not (s.keywords or s.senders or s.kinds):
+            raise ImError(
+                Code.ERR_SVR_SEARCH_INVALID_PARAMETERS, "keywords, senders or types needed"
+            )
+        _count(s.count)
+        if s.cursor and not (s.cursor.isascii() and s.cursor.isdigit() and len(s.cursor) < 19):
             raise ImError(Code.ERR_SVR_SEARCH_INVALID_PARAMETERS, "bad cursor")
         at = int(s.cursor) if s.cursor else 0
+        match = search_store.Match(_phrases(s.keywords), s.match_all, s.kinds, s.senders)
+        only = None
+        if s.peer is not None:
+            only = c2c_conv_id(s.viewer, s.peer)
+        elif s.group_id is not None:
+            only = GROUP_CONV_PREFIX + s.group_id
+        timed = s.start_time is not None or s.end_time is not None
         async with self._db.read() as conn:
-            summary = await search_store.count_by_conversation(conn, app.sdkappid, q)
-            total = sum(n for n, _ in summary.values())
-            if q.conv_ids is not None:
-                cid = q.conv_ids[0]
-                page = await search_store.search_messages(
-                    conn, app.sdkappid, _with(q, before_id=at or None)
-                )
-                n, last = summary.get(cid, (0, 0))
-                peer, gid = _conversation_of(cid, s.viewer)
-                cursor = str(page[-1].id) if len(page) == s.count else ""
-                hits = [ConversationHits(peer, gid, n, last, page)] if n else []
-                return SearchPage(total, cursor, hits)
-            ordered = sorted(summary.items(), key=lambda kv: (-kv[1][1], kv[0]))
-            chunk = ordered[at : at + s.count]
+            scopes = await search_store.viewer_scopes(conn, app.sdkappid, s.viewer, only)
+            if only is not None:
+                return await self._in_conversation(conn, app, s, match, scopes, at, timed)
+            found: list[tuple[search_store.Scope, int, int]] = []  # scope, count, newest
+            for sc in scopes:
+                if timed:
+                    _, n, last = await self._timed(conn, app, s, match, sc, None, 1)
+                else:
+                    n, last = await search_store.count_in(conn, app.sdkappid, s.viewer, match, sc)
+                if n:
+                    found.append((sc, n, last))
+            if not timed:  # newest hit ids -> their times
+                times = await search_store.times_of(conn, app.sdkappid, [x[2] for x in found])
+                found = [(sc, n, times.get(last, 0)) for sc, n, last in found]
+            found.sort(key=lambda x: (-x[2], x[0].conv_id))
             out: list[ConversationHits] = []
-            for cid, (n, last) in chunk:
-                peer, gid = _conversation_of(cid, s.viewer)
+            for sc, n, last in found[at : at + s.count]:
+                peer, gid = _conversation_of(sc.conv_id, s.viewer)
                 msgs: list[MessageRecord] = []
                 if n == 1:
-                    msgs = await search_store.search_messages(
-                        conn, app.sdkappid, _with(q, conv_ids=[cid], limit=1)
-                    )
+                    msgs = await self._page(conn, app, s, match, sc, None, 1, timed)
                 out.append(ConversationHits(peer, gid, n, last, msgs))
             nxt = at + s.count
-            return SearchPage(total, str(nxt) if nxt < len(ordered) else "", out)
+            # as Tencent: across conversations, the total counts conversations
+            return SearchPage(len(found), str(nxt) if nxt < len(found) else "", out)
+
+    async def _in_conversation(
+        self,
+        conn: Any,
+        app: App,
+        s: MessageSearch,
+        match: search_store.Match,
+        scopes: list[search_store.Scope],
+        at: int,
+        timed: bool,
+    ) -> SearchPage:
+        if not scopes:
+            return SearchPage(0, "", [])
+        sc = scopes[0]
+        before = at or None
+        if timed:
+            page, n, last = await self._timed(conn, app, s, match, sc, before, s.count)
+        else:
+            n, newest = await search_store.count_in(conn, app.sdkappid, s.viewer, match, sc)
+            page = await search_store.page_in(
+                conn, app.sdkappid, s.viewer, match, sc, before_id=before, limit=s.count
+            )
+            last = (await search_store.times_of(conn, app.sdkappid, [newest])).get(newest, 0)
+        peer, gid = _conversation_of(sc.conv_id, s.viewer)
+        cursor = str(page[-1].id) if len(page) == s.count else ""
+        hits = [ConversationHits(peer, gid, n, last, page)] if n else []
+        return SearchPage(n, cursor, hits)
+
+    async def _page(
+        self,
+        conn: Any,
+        app: App,
+        s: MessageSearch,
+        match: search_store.Match,
+        sc: search_store.Scope,
+        before: int | None,
+        limit: int,
+        timed: bool,
+    ) -> list[MessageRecord]:
+        if timed:
+            return (await self._timed(conn, app, s, match, sc, before, limit))[0]
+        return await search_store.page_in(
+            conn, app.sdkappid, s.viewer, match, sc, before_id=before, limit=limit
+        )
+
+    async def _timed(
+        self,
+        conn: Any,
+        app: App,
+        s: MessageSearch,
+        match: search_store.Match,
+        sc: search_store.Scope,
+        before: int | None,
+        limit: int,
+    ) -> tuple[list[MessageRecord], int, int]:
+        return await search_store.timed_in(
+            conn,
+            app.sdkappid,
+            s.viewer,
+            match,
+            sc,
+            start_time=s.start_time,
+            end_time=s.end_time,
+            before_id=before,
+            limit=limit,
+        )
 
 
 def _json_str(v: str) -> str:
@@ -331,7 +385,3 @@ def _json_text(raw: str) -> str:
     except orjson.JSONDecodeError:
         return ""
     return v if isinstance(v, str) else ""
-
-
-def _with(q: search_store.MessageQuery, **changes: Any) -> search_store.MessageQuery:
-    return replace(q, **changes)

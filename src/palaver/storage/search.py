@@ -1,30 +1,37 @@
 """The message search index and its queries (issue 18; docs/search.md).
 
 A stored message that is not recalled has exactly one index entry, keyed by
-``messages.id``: its tokens (:func:`palaver.model.search_text.tokens`) and its
-element types. The group-commit writer adds entries in the transaction that
-stores the messages (:func:`index_rows`); recall and every statement that
-deletes messages remove them first (:func:`unindex_where`) in the same
-transaction, so nothing is searchable before it is stored or after it is gone.
+``messages.id``: its text tokens (:func:`palaver.model.search_text.tokens`), its
+element types, and *scope* tokens: its conversation, its sender, and, when it is
+kept out of its sender's history (``SyncOtherMachine`` 2), a mark for that sender.
+The group-commit writer adds entries in the transaction that stores the messages
+(:func:`index_rows`); recall and every statement that deletes messages remove them
+first (:func:`unindex_where`) in the same transaction, so nothing is searchable
+before it is stored or after it is gone.
 
-- SQLite: ``message_fts``, a contentless FTS5 table. Removing an entry needs its
-  tokens again (FTS5's ``delete`` command), which are recomputed from the body:
-  tokenisation is deterministic; ``palaver search rebuild`` redoes everything.
-- PostgreSQL: ``message_search``, a ``tsvector`` with positions under GIN; rows go
-  with their message (``ON DELETE CASCADE``).
+- SQLite: ``message_fts``, a contentless FTS5 table (columns ``doc``, ``kinds``,
+  ``scope``). Removing an entry needs its tokens again (FTS5's ``delete``
+  command), recomputed from the stored row: tokenisation is deterministic, and
+  ``palaver search rebuild`` redoes everything.
+- PostgreSQL: ``message_search``, one ``tsvector`` (text tokens with positions,
+  ``~type`` and ``@scope`` lexemes) under GIN; rows go with their message
+  (``ON DELETE CASCADE``).
 
-A keyword is a phrase (consecutive tokens, the last a prefix): FTS5
-``"t1 t2"*``, PostgreSQL ``'t1' <-> 't2':*``.
+Queries run on the index alone: a conversation is a scope token, and "from the
+viewer's join / after what they cleared" is a message id floor (ids grow with
+``seq`` in a conversation), so counting and paging never visit ``messages``
+except to load the page (or to apply a time range).
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import orjson
-from sqlalchemy import and_, exists, func, literal_column, or_, select, text
+from sqlalchemy import and_, exists, func, or_, select, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -48,8 +55,10 @@ from palaver.storage.schema import (
 
 _RECALLED = int(MessageFlag.RECALLED)
 _NOT_IN_SENDER_ROAM = int(MessageFlag.NOT_IN_SENDER_ROAM)
-_FTS_INSERT = "INSERT INTO message_fts(rowid, doc, kinds) VALUES (?, ?, ?)"
-_FTS_DELETE = "INSERT INTO message_fts(message_fts, rowid, doc, kinds) VALUES ('delete', ?, ?, ?)"
+_FTS_INSERT = "INSERT INTO message_fts(rowid, doc, kinds, scope) VALUES (?, ?, ?, ?)"
+_FTS_DELETE = (
+    "INSERT INTO message_fts(message_fts, rowid, doc, kinds, scope) VALUES ('delete', ?, ?, ?, ?)"
+)
 _PG_INSERT = text("INSERT INTO message_search(id, doc) VALUES (:id, CAST(:doc AS tsvector))")
 
 
@@ -61,51 +70,93 @@ def _body(raw: str) -> list[dict[str, Any]]:
     return body if isinstance(body, list) else []
 
 
-def fts_doc(body: str) -> tuple[str, str]:
-    """SQLite's ``(doc, kinds)`` of a message body (JSON text)."""
-    b = _body(body)
-    return " ".join(tokens(message_text(b))), " ".join(kind_token(k) for k in message_kinds(b))
+def _hash(kind: str, app_id: int, name: str) -> str:
+    h = hashlib.blake2b(f"{app_id}\x1f{name}".encode(), digest_size=8).hexdigest()
+    return kind + h
+
+
+def conv_scope(app_id: int, conv_id: str) -> str:
+    """The scope token of a conversation (a hash: ids may hold any character)."""
+    return _hash("c", app_id, conv_id)
+
+
+def sender_scope(app_id: int, user: str) -> str:
+    """The scope token of a sender."""
+    return _hash("f", app_id, user)
+
+
+def hidden_scope(app_id: int, user: str) -> str:
+    """The scope token of a message kept out of ``user``'s (its sender's) history."""
+    return _hash("h", app_id, user)
+
+
+def _scopes(row: dict[str, Any]) -> list[str]:
+    app_id = int(row["app_id"])
+    out = [conv_scope(app_id, row["conv_id"]), sender_scope(app_id, row["from_account"])]
+    if int(row["flags"]) & _NOT_IN_SENDER_ROAM:
+        out.append(hidden_scope(app_id, row["from_account"]))
+    return out
+
+
+def fts_doc(row: dict[str, Any]) -> tuple[str, str, str]:
+    """SQLite's ``(doc, kinds, scope)`` of a ``messages`` row (a dict with
+    ``app_id``, ``conv_id``, ``from_account``, ``body``, ``flags``)."""
+    b = _body(row["body"])
+    return (
+        " ".join(tokens(message_text(b))),
+        " ".join(kind_token(k) for k in message_kinds(b)),
+        " ".join(_scopes(row)),
+    )
 
 
 def _pg_lexeme(tok: str) -> str:
     return "'" + tok.replace("\\", "\\\\").replace("'", "''") + "'"
 
 
-def pg_doc(body: str) -> str:
-    """PostgreSQL's ``tsvector`` text of a message body: tokens with positions
-    (1-based, at most 16383), then ``~type`` lexemes."""
-    b = _body(body)
+def pg_doc(row: dict[str, Any]) -> str:
+    """PostgreSQL's ``tsvector`` text of a ``messages`` row: text tokens with
+    positions (1-based, at most 16383), then ``~type`` and ``@scope`` lexemes."""
+    b = _body(row["body"])
     parts = [f"{_pg_lexeme(t)}:{min(i, 16383)}" for i, t in enumerate(tokens(message_text(b)), 1)]
     parts += [_pg_lexeme("~" + kind_token(k)) for k in message_kinds(b)]
+    parts += [_pg_lexeme("@" + s) for s in _scopes(row)]
     return " ".join(parts)
 
 
 def index_rows(conn: Connection, rows: Iterable[dict[str, Any]]) -> None:
-    """Index new ``messages`` rows (dicts with ``id``, ``body``, ``flags``) in the
-    caller's transaction; recalled ones are left out. For the writer."""
+    """Index new ``messages`` rows (dicts with ``id``, ``app_id``, ``conv_id``,
+    ``from_account``, ``body``, ``flags``) in the caller's transaction; recalled
+    ones are left out. For the writer."""
     live = [r for r in rows if not r["flags"] & _RECALLED]
     if not live:
         return
     if conn.dialect.name == "sqlite":
-        conn.exec_driver_sql(_FTS_INSERT, [(r["id"], *fts_doc(r["body"])) for r in live])
+        conn.exec_driver_sql(_FTS_INSERT, [(r["id"], *fts_doc(r)) for r in live])
     else:
-        conn.execute(_PG_INSERT, [{"id": r["id"], "doc": pg_doc(r["body"])} for r in live])
+        conn.execute(_PG_INSERT, [{"id": r["id"], "doc": pg_doc(r)} for r in live])
+
+
+_ROW_COLS = (
+    messages.c.id,
+    messages.c.app_id,
+    messages.c.conv_id,
+    messages.c.from_account,
+    messages.c.body,
+    messages.c.flags,
+)
 
 
 async def unindex_where(conn: AsyncConnection, *where: Any) -> int:
     """Remove the entries of the messages matching ``where`` (before they are
     recalled or deleted, in the same transaction); the number removed."""
-    q = select(messages.c.id, messages.c.body).where(
-        *where, messages.c.flags.op("&")(_RECALLED) == 0
-    )
-    rows = (await conn.execute(q)).all()
+    q = select(*_ROW_COLS).where(*where, messages.c.flags.op("&")(_RECALLED) == 0)
+    rows = [dict(r) for r in (await conn.execute(q)).mappings()]
     if not rows:
         return 0
     if conn.dialect.name == "sqlite":
-        params = [(int(i), *fts_doc(b)) for i, b in rows]
-        await conn.exec_driver_sql(_FTS_DELETE, params)
+        await conn.exec_driver_sql(_FTS_DELETE, [(r["id"], *fts_doc(r)) for r in rows])
     else:
-        ids = [int(i) for i, _ in rows]
+        ids = [int(r["id"]) for r in rows]
         for k in range(0, len(ids), 5000):
             await conn.execute(
                 text("DELETE FROM message_search WHERE id = ANY(:ids)"), {"ids": ids[k : k + 5000]}
@@ -123,18 +174,13 @@ def rebuild(conn: Connection, *, chunk: int = 5000) -> int:
         conn.exec_driver_sql("DELETE FROM message_search")
     last, total = 0, 0
     while True:
-        q = (
-            select(messages.c.id, messages.c.body, messages.c.flags)
-            .where(messages.c.id > last)
-            .order_by(messages.c.id)
-            .limit(chunk)
-        )
-        rows = [{"id": int(i), "body": b, "flags": int(f)} for i, b, f in conn.execute(q)]
+        q = select(*_ROW_COLS).where(messages.c.id > last).order_by(messages.c.id).limit(chunk)
+        rows = [dict(r) for r in conn.execute(q).mappings()]
         if not rows:
             break
         index_rows(conn, rows)
         total += sum(1 for r in rows if not r["flags"] & _RECALLED)
-        last = rows[-1]["id"]
+        last = int(rows[-1]["id"])
     if sqlite:
         conn.exec_driver_sql("INSERT INTO message_fts(message_fts) VALUES ('optimize')")
     return total
@@ -154,136 +200,205 @@ def _pg_phrase(p: Phrase) -> str:
     return "(" + " <-> ".join(lex) + ")"
 
 
-def match_expr(
-    dialect: str, phrases: Sequence[Phrase], match_all: bool, kinds: Sequence[str]
-) -> str:
-    """The FTS5 ``MATCH`` / PostgreSQL ``tsquery`` text of keyword phrases joined
-    by AND (``match_all``) or OR, and element types (any of them)."""
+@dataclass(frozen=True)
+class Match:
+    """What an entry must hold: keyword ``phrases`` (all of them with
+    ``match_all``, else any), one of ``kinds`` (element types), one of
+    ``senders``; empty parts are no condition."""
+
+    phrases: Sequence[Phrase] = ()
+    match_all: bool = False
+    kinds: Sequence[str] = ()
+    senders: Sequence[str] = ()
+
+
+def match_expr(dialect: str, app_id: int, m: Match, conv_id: str, viewer: str) -> str:
+    """The FTS5 ``MATCH`` / PostgreSQL ``tsquery`` text of ``m`` within one
+    conversation, leaving out what ``viewer`` sent out of their own history."""
     sqlite = dialect == "sqlite"
+    AND, OR = (" AND ", " OR ") if sqlite else (" & ", " | ")
     parts: list[str] = []
-    if phrases:
-        glue = " AND " if sqlite else " & "
-        if not match_all:
-            glue = " OR " if sqlite else " | "
-        words = glue.join(_fts_phrase(p) if sqlite else _pg_phrase(p) for p in phrases)
+
+    def scope(toks: Iterable[str]) -> str:
+        if sqlite:
+            return "scope:(" + " OR ".join(toks) + ")"
+        return "(" + " | ".join(_pg_lexeme("@" + t) for t in toks) + ")"
+
+    parts.append(scope([conv_scope(app_id, conv_id)]))
+    if m.phrases:
+        glue = AND if m.match_all else OR
+        words = glue.join(_fts_phrase(p) if sqlite else _pg_phrase(p) for p in m.phrases)
         parts.append(f"doc:({words})" if sqlite else f"({words})")
-    if kinds:
-        toks = [kind_token(k) for k in kinds]
+    if m.kinds:
+        toks = [kind_token(k) for k in m.kinds]
         if sqlite:
             parts.append("kinds:(" + " OR ".join(f'"{t}"' for t in toks) + ")")
         else:
             parts.append("(" + " | ".join(_pg_lexeme("~" + t) for t in toks) + ")")
-    return (" AND " if sqlite else " & ").join(parts)
+    if m.senders:
+        parts.append(scope(sender_scope(app_id, s) for s in m.senders))
+    expr = AND.join(parts)
+    hidden = hidden_scope(app_id, viewer)
+    return f"{expr} NOT scope:{hidden}" if sqlite else f"{expr} & !{_pg_lexeme('@' + hidden)}"
 
 
 @dataclass(frozen=True)
-class MessageQuery:
-    """What to look for, as ``viewer`` (see :func:`search_messages`).
+class Scope:
+    """A conversation ``viewer`` may search, from message id ``floor`` on
+    (exclusive: what they cleared, or before they joined, is at or below it)."""
 
-    ``match``: the :func:`match_expr` text (``""``: no text condition);
-    ``conv_ids``: only these conversations (storage ids; ``None``: all the viewer's);
-    ``senders``: only from these UserIDs; ``start_time``/``end_time``: unix s,
-    inclusive; ``before_id``: the paging cursor (ids below it); ``limit``: page size.
-    """
-
-    viewer: str
-    match: str
-    conv_ids: Sequence[str] | None = None
-    senders: Sequence[str] = ()
-    start_time: int | None = None
-    end_time: int | None = None
-    before_id: int | None = None
-    limit: int = 20
+    conv_id: str
+    floor: int
 
 
-def _visible(app_id: int, viewer: str) -> Any:
-    """Messages ``viewer`` may find: of their C2C conversations after what they
-    cleared (and not kept out of the sender's history), of their groups after
-    they joined and what they cleared; never recalled."""
-    m, uc, gm = messages.c, user_conversations.c, group_members.c
-    c2c = exists().where(
-        uc.app_id == app_id,
-        uc.owner == viewer,
-        uc.conv_id == m.conv_id,
-        m.seq > uc.cleared_seq,
+async def viewer_scopes(
+    conn: AsyncConnection, app_id: int, viewer: str, only: str | None = None
+) -> list[Scope]:
+    """The conversations ``viewer`` is in (C2C with a conversation row, groups as
+    a member), most recent first, with their id floors; ``only``: just this one
+    (none if the viewer is not in it)."""
+    uc, gm, m = user_conversations.c, group_members.c, messages.c
+    c2c = select(uc.conv_id, uc.cleared_seq, uc.last_time).where(
+        uc.app_id == app_id, uc.owner == viewer, uc.conv_type == 1
     )
-    group = exists().where(
-        gm.app_id == app_id,
-        gm.user_id == viewer,
-        gm.group_id == func.substr(m.conv_id, len(GROUP_CONV_PREFIX) + 1),
-        m.seq > gm.join_seq,
-        m.seq > gm.cleared_seq,
+    grp = select(gm.group_id, gm.join_seq, gm.cleared_seq).where(
+        gm.app_id == app_id, gm.user_id == viewer
     )
-    return and_(
-        m.flags.op("&")(_RECALLED) == 0,
-        or_(m.from_account != viewer, m.flags.op("&")(_NOT_IN_SENDER_ROAM) == 0),
-        or_(
-            and_(m.conv_id.startswith(GROUP_CONV_PREFIX, autoescape=True), group),
-            and_(~m.conv_id.startswith(GROUP_CONV_PREFIX, autoescape=True), c2c),
-        ),
-    )
-
-
-def _filters(app_id: int, q: MessageQuery) -> list[Any]:
-    m = messages.c
-    where: list[Any] = [m.app_id == app_id, _visible(app_id, q.viewer)]
-    if q.conv_ids is not None:
-        where.append(m.conv_id.in_(list(q.conv_ids)))
-    if q.senders:
-        where.append(m.from_account.in_(list(q.senders)))
-    if q.start_time is not None:
-        where.append(m.msg_time >= q.start_time)
-    if q.end_time is not None:
-        where.append(m.msg_time <= q.end_time)
-    return where
-
-
-def _matching(dialect: str, q: MessageQuery) -> Any:
-    """A selectable of matching ids (``id``), or ``None`` without text condition."""
-    if not q.match:
-        return None
-    if dialect == "sqlite":
-        return text("SELECT rowid AS id FROM message_fts WHERE message_fts MATCH :match").columns(
-            literal_column("id")
+    if only is not None:
+        c2c = c2c.where(uc.conv_id == only)
+        grp = grp.where(gm.group_id == only.removeprefix(GROUP_CONV_PREFIX))
+    seqs: list[tuple[str, int, int]] = [(c, int(s), int(t)) for c, s, t in await conn.execute(c2c)]
+    if only is None or only.startswith(GROUP_CONV_PREFIX):
+        seqs += [
+            (GROUP_CONV_PREFIX + g, max(int(j), int(c)), 0) for g, j, c in await conn.execute(grp)
+        ]
+    seqs.sort(key=lambda x: -x[2])
+    floors: dict[str, int] = {}
+    later = [(c, s) for c, s, _ in seqs if s > 0]
+    for i in range(0, len(later), 200):  # one query per 200 conversations
+        part = later[i : i + 200]
+        q = (
+            select(m.conv_id, func.max(m.id))
+            .where(m.app_id == app_id, or_(*(and_(m.conv_id == c, m.seq <= s) for c, s in part)))
+            .group_by(m.conv_id)
         )
-    return text("SELECT id FROM message_search WHERE doc @@ CAST(:match AS tsquery)").columns(
-        literal_column("id")
-    )
+        floors.update({str(c): int(f) for c, f in await conn.execute(q)})
+    return [Scope(c, floors.get(c, 0)) for c, _, _ in seqs]
 
 
-async def search_messages(
-    conn: AsyncConnection, app_id: int, q: MessageQuery
+_FTS_COUNT = text(
+    "SELECT count(*), coalesce(max(rowid), 0) FROM message_fts "
+    "WHERE message_fts MATCH :q AND rowid > :floor"
+)
+_FTS_PAGE = text(
+    "SELECT rowid FROM message_fts WHERE message_fts MATCH :q AND rowid > :floor "
+    "AND rowid < :before ORDER BY rowid DESC LIMIT :n"
+)
+_PG_COUNT = text(
+    "SELECT count(*), coalesce(max(id), 0) FROM message_search "
+    "WHERE doc @@ CAST(:q AS tsquery) AND id > :floor"
+)
+_PG_PAGE = text(
+    "SELECT id FROM message_search WHERE doc @@ CAST(:q AS tsquery) AND id > :floor "
+    "AND id < :before ORDER BY id DESC LIMIT :n"
+)
+_NO_CURSOR = 1 << 62
+
+
+def _ids_query(dialect: str, count: bool) -> Any:
+    if dialect == "sqlite":
+        return _FTS_COUNT if count else _FTS_PAGE
+    return _PG_COUNT if count else _PG_PAGE
+
+
+async def count_in(
+    conn: AsyncConnection, app_id: int, viewer: str, m: Match, scope: Scope
+) -> tuple[int, int]:
+    """(matching entries, the newest one's id) in one conversation, from the index."""
+    q = match_expr(conn.dialect.name, app_id, m, scope.conv_id, viewer)
+    row = (
+        await conn.execute(_ids_query(conn.dialect.name, True), {"q": q, "floor": scope.floor})
+    ).one()
+    return int(row[0]), int(row[1])
+
+
+async def page_in(
+    conn: AsyncConnection,
+    app_id: int,
+    viewer: str,
+    m: Match,
+    scope: Scope,
+    *,
+    before_id: int | None,
+    limit: int,
 ) -> list[MessageRecord]:
-    """Up to ``q.limit`` messages ``q.viewer`` may see that match, newest first
-    (by id, so pages are stable: the next page is ``before_id`` = the last id)."""
-    m = messages.c
-    where = _filters(app_id, q)
-    if q.before_id is not None:
-        where.append(m.id < q.before_id)
-    sel = select(messages).where(*where).order_by(m.id.desc()).limit(q.limit)
-    ids = _matching(conn.dialect.name, q)
-    if ids is not None:
-        sel = sel.where(m.id.in_(ids.subquery().select()))
-    rows = (await conn.execute(sel, {"match": q.match} if q.match else {})).mappings()
-    return [message_record(r) for r in rows]
+    """Up to ``limit`` matching messages of one conversation, newest first, with
+    ids below ``before_id``."""
+    q = match_expr(conn.dialect.name, app_id, m, scope.conv_id, viewer)
+    params = {"q": q, "floor": scope.floor, "before": before_id or _NO_CURSOR, "n": limit}
+    ids = [int(r[0]) for r in await conn.execute(_ids_query(conn.dialect.name, False), params)]
+    return await _load(conn, app_id, ids)
 
 
-async def count_by_conversation(
-    conn: AsyncConnection, app_id: int, q: MessageQuery
-) -> dict[str, tuple[int, int]]:
-    """``{conv_id: (matching messages, newest msg_time)}`` of what ``q`` finds
-    (paging ignored): Tencent's per-conversation summary."""
-    m = messages.c
-    sel = (
-        select(m.conv_id, func.count(), func.max(m.msg_time))
-        .where(*_filters(app_id, q))
-        .group_by(m.conv_id)
+async def _load(conn: AsyncConnection, app_id: int, ids: list[int]) -> list[MessageRecord]:
+    if not ids:
+        return []
+    rows = await conn.execute(
+        select(messages).where(messages.c.app_id == app_id, messages.c.id.in_(ids))
     )
-    ids = _matching(conn.dialect.name, q)
-    if ids is not None:
-        sel = sel.where(m.id.in_(ids.subquery().select()))
-    rows = await conn.execute(sel, {"match": q.match} if q.match else {})
-    return {c: (int(n), int(t)) for c, n, t in rows}
+    by_id = {int(r["id"]): message_record(r) for r in rows.mappings()}
+    return [by_id[i] for i in ids if i in by_id]
+
+
+async def timed_in(
+    conn: AsyncConnection,
+    app_id: int,
+    viewer: str,
+    m: Match,
+    scope: Scope,
+    *,
+    start_time: int | None,
+    end_time: int | None,
+    before_id: int | None,
+    limit: int,
+) -> tuple[list[MessageRecord], int, int]:
+    """Like :func:`page_in` with a time range (inclusive unix s), which needs the
+    messages themselves: (page, matching count, newest matching time)."""
+    q = match_expr(conn.dialect.name, app_id, m, scope.conv_id, viewer)
+    ids_sql = (
+        "SELECT rowid AS id FROM message_fts WHERE message_fts MATCH :q AND rowid > :floor"
+        if conn.dialect.name == "sqlite"
+        else "SELECT id FROM message_search WHERE doc @@ CAST(:q AS tsquery) AND id > :floor"
+    )
+    mc = messages.c
+    where = [mc.app_id == app_id, mc.id.in_(text(ids_sql).columns(mc.id).subquery().select())]
+    if start_time is not None:
+        where.append(mc.msg_time >= start_time)
+    if end_time is not None:
+        where.append(mc.msg_time <= end_time)
+    params = {"q": q, "floor": scope.floor}
+    n, last = (
+        await conn.execute(
+            select(func.count(), func.coalesce(func.max(mc.msg_time), 0)).where(*where), params
+        )
+    ).one()
+    if before_id is not None:
+        where.append(mc.id < before_id)
+    sel = select(messages).where(*where).order_by(mc.id.desc()).limit(limit)
+    page = [message_record(r) for r in (await conn.execute(sel, params)).mappings()]
+    return page, int(n), int(last)
+
+
+async def times_of(conn: AsyncConnection, app_id: int, ids: Sequence[int]) -> dict[int, int]:
+    """``{id: msg_time}`` of these messages."""
+    if not ids:
+        return {}
+    rows = await conn.execute(
+        select(messages.c.id, messages.c.msg_time).where(
+            messages.c.app_id == app_id, messages.c.id.in_(list(ids))
+        )
+    )
+    return {int(i): int(t) for i, t in rows}
 
 
 # --- users, groups, members ------------------------------------------------------

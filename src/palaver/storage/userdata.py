@@ -14,6 +14,7 @@ from sqlalchemy import and_, delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from palaver.model.messages import GROUP_CONV_PREFIX, MessageFlag
+from palaver.storage import search as search_store
 from palaver.storage.schema import (
     accounts,
     blacklist,
@@ -198,6 +199,8 @@ async def erase(
     )
     if redact:
         m = messages.c
+        # redacted messages leave the search index first (their text is gone)
+        await search_store.unindex_where(conn, m.app_id == app_id, m.from_account == user_id)
         await run(
             "messages_redacted",
             update(messages)

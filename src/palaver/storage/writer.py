@@ -116,12 +116,22 @@ class MessageWriter:
         max_batch: most writes per transaction.
         stats: where batch sizes and commit times are counted (and the send
             pipelines that share this writer count their latency).
+        index: also write the search index entries (docs/search.md); off, new
+            messages are not searchable until ``palaver search rebuild``.
     """
 
-    def __init__(self, db: Database, max_batch: int = 512, stats: NodeStats | None = None) -> None:
+    def __init__(
+        self,
+        db: Database,
+        max_batch: int = 512,
+        stats: NodeStats | None = None,
+        *,
+        index: bool = True,
+    ) -> None:
         self._db = db
         self._max_batch = max_batch
         self.stats = stats or NodeStats()
+        self._index = index
         self._queue: asyncio.Queue[_Item] = asyncio.Queue()
         self._task: asyncio.Task[None] | None = None
         self.batches = 0
@@ -223,7 +233,7 @@ class MessageWriter:
                     fut.set_result(res)
 
     async def _commit(self, ops: Sequence[Write]) -> list[Written]:
-        return await self._db.run_write(write_batch, ops)
+        return await self._db.run_write(write_batch, ops, index=self._index)
 
 
 def reserve_ids(conn: Connection, name: str, n: int) -> int:
@@ -315,8 +325,9 @@ def _conv_row(
     }
 
 
-def write_batch(conn: Connection, ops: Sequence[Write]) -> list[Written]:
-    """Store a batch of C2C and group messages in the caller's transaction (see module doc)."""
+def write_batch(conn: Connection, ops: Sequence[Write], *, index: bool = True) -> list[Written]:
+    """Store a batch of C2C and group messages in the caller's transaction (see
+    module doc); ``index``: with their search index entries."""
     now = int(time.time())
     stored_dups = _find_duplicates(conn, ops)
     results: list[Written | None] = [None] * len(ops)
@@ -346,9 +357,9 @@ def write_batch(conn: Connection, ops: Sequence[Write]) -> list[Written]:
         c2c = [i for i in idxs if isinstance(ops[i], C2CWrite)]
         group = [i for i in idxs if isinstance(ops[i], GroupWrite)]
         if c2c:
-            _write_app(conn, app_id, [ops[i] for i in c2c], c2c, results, now)  # type: ignore[misc]
+            _write_app(conn, app_id, [ops[i] for i in c2c], c2c, results, now, index)  # type: ignore[misc]
         if group:
-            _write_group_app(conn, app_id, [ops[i] for i in group], group, results)  # type: ignore[misc]
+            _write_group_app(conn, app_id, [ops[i] for i in group], group, results, index)  # type: ignore[misc]
 
     for i, op in enumerate(ops):
         if results[i] is None:  # a repeat of an earlier write in this batch
@@ -366,6 +377,7 @@ def _write_app(
     idxs: list[int],
     results: list[Written | None],
     now: int,
+    index: bool = True,
 ) -> None:
     """Write one app's C2C messages of a batch (their stream events, heads and
     both parties' conversations) and put each one's result at ``results[idxs[k]]``."""
@@ -377,7 +389,7 @@ def _write_app(
             users.add(op.msg.from_account)
     user_last = ev_store.lock_heads(conn, app_id, users)
 
-    ids, seqs = _insert_c2c_messages(conn, app_id, ops, conv_last)
+    ids, seqs = _insert_c2c_messages(conn, app_id, ops, conv_last, index)
     events: list[ev_store.NewEvent] = []
     owners: list[list[str]] = []
     conv_moved: dict[tuple[str, str], dict[str, Any]] = {}
@@ -415,7 +427,7 @@ def _write_app(
 
 
 def _insert_c2c_messages(
-    conn: Connection, app_id: int, ops: list[C2CWrite], conv_last: dict[str, int]
+    conn: Connection, app_id: int, ops: list[C2CWrite], conv_last: dict[str, int], index: bool
 ) -> tuple[list[int], list[int]]:
     """Insert the messages of ``ops``, each at the next seq of its conversation
     (``conv_last`` is advanced): (their ids, their seqs)."""
@@ -433,7 +445,8 @@ def _insert_c2c_messages(
     for row, msg_id in zip(msg_rows, ids, strict=True):
         row["id"] = msg_id
     executemany(conn, "messages", messages.insert, msg_rows)
-    search_store.index_rows(conn, msg_rows)
+    if index:
+        search_store.index_rows(conn, msg_rows)
     return ids, seqs
 
 
@@ -507,6 +520,7 @@ def _write_group_app(
     ops: list[GroupWrite],
     idxs: list[int],
     results: list[Written | None],
+    index: bool = True,
 ) -> None:
     """Group messages of one app: one row each, the group's head moved once."""
     heads = _lock_conv_heads(conn, app_id, {op.msg.conv_id for op in ops})
@@ -526,7 +540,8 @@ def _write_group_app(
         if op.sender_is_member:
             senders[(op.msg.to_account, op.msg.from_account)] = op.msg.msg_time
     executemany(conn, "messages", messages.insert, rows)
-    search_store.index_rows(conn, rows)
+    if index:
+        search_store.index_rows(conn, rows)
     moved = [c for c in heads if c in shown]
     if moved:
         executemany(

@@ -283,6 +283,30 @@ async function loadOlder(cid) {
   return ok;
 }
 
+/**
+ * Open a conversation at one of its messages (a search hit): older pages are
+ * loaded until it is there (at most 100), then it is scrolled to the middle of
+ * the view, with the messages around it, and highlighted. False if not found.
+ */
+export async function openAtMessage(conversationID, messageID) {
+  await openConversation(conversationID);
+  const th = thread(conversationID);
+  for (let i = 0; i < 100 && state.current === conversationID; i++) {
+    if (th.messages.some((m) => m.ID === messageID)) break;
+    if (th.isCompleted || !(await loadOlder(conversationID))) break;
+  }
+  if (state.current !== conversationID) return false;
+  const el = [...els.items.querySelectorAll('[data-message-id]')].find((e) => e.dataset.messageId === messageID);
+  if (!el) return false;
+  el.scrollIntoView({ block: 'center' });
+  el.classList.add('msg--found');
+  el.dataset.found = 'true';
+  setTimeout(() => {
+    el.classList.remove('msg--found');
+  }, 3000);
+  return true;
+}
+
 function onScroll() {
   const cid = state.current;
   if (!cid) return;

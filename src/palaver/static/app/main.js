@@ -5,6 +5,7 @@ import { closeConversation, initChat } from './chat.js';
 import { initContacts } from './contacts.js';
 import { initGroups } from './groups.js';
 import { initConversations, renderList } from './conversations.js';
+import { initSearch } from './search.js';
 import { $ } from './dom.js';
 import { applyStatic, onLangChange, t, toggleLang } from './i18n.js';
 import {
@@ -96,6 +97,7 @@ function init() {
 
   initLogin((creds) => start(creds, { fromForm: true }));
   initConversations();
+  initSearch();
   initChat();
   initContacts();
   initGroups();

@@ -5,7 +5,7 @@
  */
 
 import {ERROR_CODE, EVENT, TYPES} from './constants.js';
-import {GroupAPI} from './groups.js';
+import {SearchAPI} from './search.js';
 
 /** @typedef {import('./types.js').CreateOptions} CreateOptions */
 
@@ -13,10 +13,10 @@ import {GroupAPI} from './groups.js';
  * A chat client for one user: `TencentCloudChat` for a Palaver server.
  * Make one with {@link PalaverChat.create}. Its calls come from a stack of
  * classes, one per area of `@tencentcloud/chat` (see core.js): sessions and
- * events, messages, conversations, relations (profiles, friends, blacklist)
- * and groups.
+ * events, messages, conversations, relations (profiles, friends, blacklist),
+ * groups and search.
  */
-export default class PalaverChat extends GroupAPI {
+export default class PalaverChat extends SearchAPI {
   /**
    * Event names (Tencent's `TencentCloudChat.EVENT`: same names and values).
    * @readonly
@@ -47,8 +47,12 @@ export default class PalaverChat extends GroupAPI {
    * allowed); `requestTimeout` ms a request may wait for its answer, including
    * for a lost connection to come back (15000); `heartbeatInterval` ms between
    * heartbeats (default: the server's `heartbeatInterval`); `reconnectDelay`
-   * first reconnect delay in ms (500), doubling after each failed attempt, with
-   * ±25 % jitter; `reconnectMaxDelay` longest reconnect delay in ms (15000);
+   * the backoff's first window in ms (500): a reconnect waits a uniformly
+   * random time within it (full jitter: clients that lost one server together
+   * do not come back together) and the window doubles after each failed
+   * attempt; a busy server's `retryAfter` (70169) is waited out first, and
+   * `login` itself tries again after it (up to 5 times); `reconnectMaxDelay`
+   * the largest window in ms (15000);
    * `WebSocket` a WebSocket class (default: the global one).
    *
    * @param {CreateOptions} options

@@ -9,6 +9,7 @@ export const MAX_PAGE: 15;
 export const SEEN_IDS: 5000;
 export const CACHED_MESSAGES: 5000;
 export const DISCONNECTED_AFTER: 3;
+export const LOGIN_BUSY_RETRIES: 5;
 export const CLOSE_KICKED: 4001;
 export const CLOSE_HEARTBEAT: 4000;
 export const UINT32: 4294967296;

@@ -10,6 +10,7 @@ export const MAX_PAGE = 15; // getMessageList's cap, as Tencent's SDK clamps it
 export const SEEN_IDS = 5000; // message IDs remembered for duplicate suppression
 export const CACHED_MESSAGES = 5000; // message objects kept so recalls/receipts update them in place
 export const DISCONNECTED_AFTER = 3; // failed reconnect attempts before NET_STATE_CHANGE "disconnected"
+export const LOGIN_BUSY_RETRIES = 5; // times login() tries again after a busy server's answer (70169)
 export const CLOSE_KICKED = 4001; // docs/protocol.md §3.3
 export const CLOSE_HEARTBEAT = 4000;
 export const UINT32 = 0x100000000;

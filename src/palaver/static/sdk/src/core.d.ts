@@ -33,6 +33,17 @@ export class ChatCore {
     private _delayMin;
     /** @private */
     private _delayMax;
+    /**
+     * The backoff's randomness (uniform in [0, 1)) and its wait: replaceable in tests.
+     * @protected
+     * @type {() => number}
+     */
+    protected _random: () => number;
+    /**
+     * @protected
+     * @type {(ms: number, sess: any) => Promise<void>}
+     */
+    protected _sleep: (ms: number, sess: any) => Promise<void>;
     /** @private */
     private _logLevel;
     /**

@@ -65,6 +65,26 @@ export class ChatCore {
     this._delayMin = options.reconnectDelay ?? 500;
     /** @private */
     this._delayMax = options.reconnectMaxDelay ?? 15000;
+    /**
+     * The backoff's randomness (uniform in [0, 1)) and its wait: replaceable in tests.
+     * @protected
+     * @type {() => number}
+     */
+    this._random = Math.random;
+    /**
+     * @protected
+     * @type {(ms: number, sess: any) => Promise<void>}
+     */
+    this._sleep = (ms, sess) =>
+      new Promise((resolve) => {
+        const timer = setTimeout(resolve, ms);
+        if (sess) {
+          sess.wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        }
+      });
     /** @private */
     this._logLevel = 1;
     /**

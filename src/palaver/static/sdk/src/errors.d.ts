@@ -14,8 +14,15 @@ export class ChatError extends Error {
     /**
      * @param {number} code a Tencent error code (the server's, or `ERROR_CODE.*`)
      * @param {string} [message] why; `error <code>` by default
+     * @param {number | null} [retryAfter] a busy server's hint, ms
      */
-    constructor(code: number, message?: string);
+    constructor(code: number, message?: string, retryAfter?: number | null);
+    /**
+     * Milliseconds a busy server (70169) asked the client to wait before it tries again.
+     * @readonly
+     * @type {number | null}
+     */
+    readonly retryAfter: number | null;
     /**
      * A Tencent error code (server codes, or `ERROR_CODE.*`).
      * @readonly

@@ -16,10 +16,17 @@ export class ChatError extends Error {
   /**
    * @param {number} code a Tencent error code (the server's, or `ERROR_CODE.*`)
    * @param {string} [message] why; `error <code>` by default
+   * @param {number | null} [retryAfter] a busy server's hint, ms
    */
-  constructor(code, message) {
+  constructor(code, message, retryAfter = null) {
     super(message || `error ${code}`);
     this.name = 'ChatError';
+    /**
+     * Milliseconds a busy server (70169) asked the client to wait before it tries again.
+     * @readonly
+     * @type {number | null}
+     */
+    this.retryAfter = retryAfter;
     /**
      * A Tencent error code (server codes, or `ERROR_CODE.*`).
      * @readonly

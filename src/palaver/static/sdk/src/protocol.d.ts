@@ -1,4 +1,19 @@
 /**
+ * Milliseconds to wait before (re)connect attempt `attempt` (0: the first): the
+ * twin of Python's `palaver.protocol.client.reconnect_delay`. Exponential
+ * backoff with full jitter, uniform over `[0, min(cap, base * 2 ** attempt))`
+ * with `rand` uniform in `[0, 1)`, so clients that lost a server together do
+ * not come back together (the first attempt too); after a busy server's
+ * answer, at least its `retryAfter`, plus the jitter.
+ * @param {number} attempt
+ * @param {number} base the first window (ms)
+ * @param {number} cap the largest window (ms)
+ * @param {number} rand uniform in [0, 1)
+ * @param {number | null} [retryAfter] the server's hint (ms)
+ * @returns {number}
+ */
+export function reconnectDelay(attempt: number, base: number, cap: number, rand: number, retryAfter?: number | null): number;
+/**
  * A push as the SDK handles it.
  * @typedef {object} Push
  * @property {string} ev the event name
@@ -6,6 +21,8 @@
  * @property {number | null} seq its position in its stream (null: not a stream push)
  * @property {string} group the groupID of its group stream ('' for the user's stream)
  */
+/** The login error of a busy server: try again after its `retryAfter` (docs/protocol.md §3). */
+export const SERVER_BUSY: 70169;
 /** Protocol state of one login (kept across reconnects, dropped at logout). */
 export class ClientSession {
     /**

@@ -20,6 +20,29 @@ import {groupOfStream, isObject} from './util.js';
  * @property {string} group the groupID of its group stream ('' for the user's stream)
  */
 
+/** The login error of a busy server: try again after its `retryAfter` (docs/protocol.md §3). */
+export const SERVER_BUSY = 70169;
+
+/**
+ * Milliseconds to wait before (re)connect attempt `attempt` (0: the first): the
+ * twin of Python's `palaver.protocol.client.reconnect_delay`. Exponential
+ * backoff with full jitter, uniform over `[0, min(cap, base * 2 ** attempt))`
+ * with `rand` uniform in `[0, 1)`, so clients that lost a server together do
+ * not come back together (the first attempt too); after a busy server's
+ * answer, at least its `retryAfter`, plus the jitter.
+ * @param {number} attempt
+ * @param {number} base the first window (ms)
+ * @param {number} cap the largest window (ms)
+ * @param {number} rand uniform in [0, 1)
+ * @param {number | null} [retryAfter] the server's hint (ms)
+ * @returns {number}
+ */
+export function reconnectDelay(attempt, base, cap, rand, retryAfter = null) {
+  const window = Math.min(cap, base * 2 ** Math.min(attempt, 32));
+  const jitter = rand * window;
+  return retryAfter == null ? jitter : retryAfter + jitter;
+}
+
 /** Protocol state of one login (kept across reconnects, dropped at logout). */
 export class ClientSession {
   /**

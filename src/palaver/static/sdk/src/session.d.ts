@@ -151,9 +151,28 @@ export class ChatSession extends ChatPump {
      */
     private _onClose;
     /**
-     * Reconnect with exponential backoff (reconnectDelay doubling up to
-     * reconnectMaxDelay, ±25 % jitter) and log in again with the session's
-     * cursor, so the server replays what was missed, exactly once. Ends the
+     * Wait before connect attempt `attempt` (0: the first): exponential backoff
+     * with full jitter (`reconnectDelay` doubling up to `reconnectMaxDelay`), at
+     * least the `retryAfter` (ms) a busy server asked for. An `online` event ends
+     * the wait early.
+     * @private
+     * @param {Session} sess
+     * @param {number} attempt
+     * @param {number | null} retryAfter
+     * @returns {Promise<void>}
+     */
+    private _backoff;
+    /**
+     * `_connect`, tried again after `_backoff` while the server answers that it is
+     * busy (70169), at most LOGIN_BUSY_RETRIES times.
+     * @private
+     * @param {Session} sess
+     * @returns {Promise<Record<string, any>>}
+     */
+    private _connectAdmitted;
+    /**
+     * Reconnect with exponential backoff and full jitter (see `_backoff`) and log
+     * in again with the session's cursor, so the server replays what was missed, exactly once. Ends the
      * session on a kick or a login error that retrying cannot fix.
      * @private
      * @param {Session} sess

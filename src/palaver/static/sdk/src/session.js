@@ -16,11 +16,12 @@
  */
 
 import {
-  CLOSE_HEARTBEAT, CLOSE_KICKED, DISCONNECTED_AFTER, ERROR_CODE, EVENT, TRANSIENT_CODES, TYPES,
+  CLOSE_HEARTBEAT, CLOSE_KICKED, DISCONNECTED_AFTER, ERROR_CODE, EVENT, LOGIN_BUSY_RETRIES, TRANSIENT_CODES,
+  TYPES,
 } from './constants.js';
 import {ConversationList} from './conversation-list.js';
 import {ChatError, invalid} from './errors.js';
-import {ClientSession} from './protocol.js';
+import {ClientSession, SERVER_BUSY, reconnectDelay} from './protocol.js';
 import {ChatPump} from './pump.js';
 import {deferred, isObject} from './util.js';
 
@@ -138,7 +139,7 @@ export class ChatSession extends ChatPump {
     }
     let data;
     try {
-      data = await this._connect(sess);
+      data = await this._connectAdmitted(sess);
     } catch (err) {
       await this._end(sess, []);
       throw err instanceof ChatError ? err : new ChatError(ERROR_CODE.NETWORK, String(err));
@@ -380,9 +381,45 @@ export class ChatSession extends ChatPump {
   }
 
   /**
-   * Reconnect with exponential backoff (reconnectDelay doubling up to
-   * reconnectMaxDelay, ±25 % jitter) and log in again with the session's
-   * cursor, so the server replays what was missed, exactly once. Ends the
+   * Wait before connect attempt `attempt` (0: the first): exponential backoff
+   * with full jitter (`reconnectDelay` doubling up to `reconnectMaxDelay`), at
+   * least the `retryAfter` (ms) a busy server asked for. An `online` event ends
+   * the wait early.
+   * @private
+   * @param {Session} sess
+   * @param {number} attempt
+   * @param {number | null} retryAfter
+   * @returns {Promise<void>}
+   */
+  async _backoff(sess, attempt, retryAfter) {
+    const ms = reconnectDelay(attempt, this._delayMin, this._delayMax, this._random(), retryAfter);
+    await this._sleep(ms, sess);
+    sess.wake = null;
+  }
+
+  /**
+   * `_connect`, tried again after `_backoff` while the server answers that it is
+   * busy (70169), at most LOGIN_BUSY_RETRIES times.
+   * @private
+   * @param {Session} sess
+   * @returns {Promise<Record<string, any>>}
+   */
+  async _connectAdmitted(sess) {
+    for (let attempt = 0; attempt < LOGIN_BUSY_RETRIES; attempt++) {
+      try {
+        return await this._connect(sess);
+      } catch (err) {
+        if (!(err instanceof ChatError) || err.code !== SERVER_BUSY || sess.ended) throw err;
+        this._log(1, 'server busy; logging in again after backoff');
+        await this._backoff(sess, attempt, err.retryAfter);
+      }
+    }
+    return this._connect(sess);
+  }
+
+  /**
+   * Reconnect with exponential backoff and full jitter (see `_backoff`) and log
+   * in again with the session's cursor, so the server replays what was missed, exactly once. Ends the
    * session on a kick or a login error that retrying cannot fix.
    * @private
    * @param {Session} sess
@@ -392,25 +429,20 @@ export class ChatSession extends ChatPump {
     sess.reconnecting = true;
     this._setNet(TYPES.NET_STATE_CONNECTING);
     let attempt = 0;
+    /** @type {number | null} */
+    let hint = null;
     try {
       while (!sess.ended) {
-        const base = Math.min(this._delayMax, this._delayMin * 2 ** attempt);
-        const delay = Math.min(this._delayMax, base * (0.75 + Math.random() * 0.5));
+        await this._backoff(sess, attempt, hint);
         attempt += 1;
-        await new Promise((resolve) => {
-          const timer = setTimeout(resolve, delay);
-          sess.wake = () => {
-            clearTimeout(timer);
-            resolve();
-          };
-        });
-        sess.wake = null;
+        if (sess.ended) return;
         if (sess.ended) return;
         try {
           await this._connect(sess);
           return;
         } catch (err) {
           if (sess.ended) return;
+          hint = err.retryAfter ?? null;
           if (err.kickType) {
             await this._end(sess, [[EVENT.KICKED_OUT, {type: err.kickType}], [EVENT.SDK_NOT_READY, undefined]]);
             return;
@@ -499,7 +531,8 @@ export class ChatSession extends ChatPump {
         if (p.onOk) p.onOk(data);
         p.resolve(data);
       } else {
-        p.reject(new ChatError(code, String(obj.message || `error ${code}`)));
+        const hint = typeof obj.retryAfter === 'number' && obj.retryAfter >= 0 ? obj.retryAfter : null;
+        p.reject(new ChatError(code, String(obj.message || `error ${code}`), hint));
       }
       return;
     }

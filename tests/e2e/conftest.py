@@ -252,7 +252,7 @@ class RunningServer:
         await self.ok("im_open_login_svc", "multiaccount_import", {"Accounts": list(users)})
 
 
-ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--headless",
@@ -334,7 +334,7 @@ def add_mount_point(app: web.Application) -> dict[str, Handler]:
 @pytest.fixture
 def server_settings() -> dict[str, Any]:
     """Extra settings of the ``server`` fixture's node (none); a test module overrides
-    this fixture to run its tests on another configuration (tests/test_media_s3.py)."""
+    this fixture to run its tests on another configuration (tests/e2e/test_media_s3.py)."""
     return {}
 
 

@@ -1,7 +1,7 @@
 """The search test set (issue 18): Chinese and mixed messages, and keywords with
 the messages a person typing them expects to find (hand-labelled).
 
-Used by tests/test_search.py (precision and recall of Palaver's index) and
+Used by tests/e2e/test_search.py (precision and recall of Palaver's index) and
 bench/search_quality.py (the same figures for FTS5's ``trigram`` tokenizer).
 """
 

@@ -11,6 +11,7 @@ HTML staying text. Screenshots at phone and desktop width go to
 
 from __future__ import annotations
 
+import re
 import struct
 import time
 import zlib
@@ -622,3 +623,47 @@ async def test_screenshots_phone_and_desktop(
     assert (artifacts / "ui-desktop.png").stat().st_size > 10_000
     assert (artifacts / "ui-phone.png").stat().st_size > 10_000
     assert not alice.errors and not bob.errors, (alice.errors, bob.errors)
+
+
+async def test_search_box_finds_messages_and_opens_the_chat_at_them(
+    users: Users, server: RunningServer
+) -> None:
+    """docs/search.md in the UI: a Chinese keyword without spaces, only my
+    conversations; a conversation with several hits lists them (search within the
+    chat); a hit opens the chat at that message, older pages loaded, highlighted."""
+
+    async def say(frm: str, to: str, text: str, rnd: int) -> None:
+        await server.ok("openim", "sendmsg", {"From_Account": frm, "To_Account": to,
+                                              "MsgRandom": rnd, "MsgBody": text_body(text)})  # fmt: skip
+
+    await say("bob", "alice", "新地址：建国路88号", 1)
+    for i in range(40):  # more than two pages of history after it
+        await say("alice", "bob", f"闲聊 {i}", 100 + i)
+    await say("bob", "alice", "地址别发错", 2)
+    await say("carol", "dave", "dave的地址", 3)
+    alice = await users.open("alice")
+    await alice.tid("search-input").fill("建国路88")
+    await alice.tid("search-submit").click()
+    hits = alice.tid("search-hit")
+    await expect(hits).to_have_count(1, timeout=WAIT)
+    await expect(hits.get_by_test_id("search-hit-name")).to_have_text("Bob")
+    await expect(hits.get_by_test_id("search-hit-text")).to_have_text("新地址：建国路88号")
+    # two hits in one conversation: the count; carol's message to dave is not mine
+    await alice.tid("search-input").fill("地址")
+    await alice.tid("search-submit").click()
+    await expect(hits.get_by_test_id("search-hit-text")).to_have_text(re.compile("2"), timeout=WAIT)
+    await hits.get_by_role("button").click()  # within the chat: its two hits, newest first
+    await expect(hits.get_by_test_id("search-hit-text")).to_have_text(
+        ["地址别发错", "新地址：建国路88号"], timeout=WAIT
+    )
+    await hits.nth(1).get_by_role("button").click()
+    await expect(alice.tid("search-results")).to_be_hidden()
+    found = alice.page.locator('[data-testid="message"][data-found="true"]')
+    await expect(found.get_by_test_id("message-text")).to_have_text(
+        "新地址：建国路88号", timeout=WAIT
+    )
+    await expect(found).to_be_in_viewport()
+    await expect(bubbles(alice).filter(has_text="闲聊 0")).to_be_visible()  # its context
+    await alice.tid("search-input").fill("不存在的词")
+    await alice.tid("search-submit").click()
+    await expect(alice.tid("search-note")).to_be_visible(timeout=WAIT)

@@ -22,16 +22,10 @@ from palaver.protocol.client import SERVER_BUSY, reconnect_delay
 from palaver.protocol.frames import CLOSE_HEARTBEAT
 from palaver.services.admission import RETRY_AFTER_MIN_MS, LoginGate, ServerBusy
 from palaver.services.sessions import LoginPlan
+from support.waiting import eventually
 from wsclient import ProtocolError, WsClient
 
 WAIT = 10.0  # bound of any single wait, seconds
-
-
-async def until(pred: Any, within: float = WAIT) -> None:
-    """Wait (bounded) until ``pred()`` is true, yielding to the loop between looks."""
-    async with asyncio.timeout(within):
-        while not pred():  # noqa: ASYNC110 (a condition on server state, no event to await)
-            await asyncio.sleep(0.01)
 
 
 def client(server: RunningServer, user: str) -> WsClient:
@@ -137,8 +131,8 @@ async def test_a_login_storm_is_admitted_in_turn_while_live_clients_chat(
 
     clients = [client(server, u) for u in storm]
     logins = [asyncio.create_task(c.connect()) for c in clients]
-    await until(lambda: gate.active == 2 and gate.waiting == 4 and gate.refused == 10)
-    await until(lambda: sum(t.done() for t in logins) == 10)  # their answers arrive
+    await eventually(lambda: gate.active == 2 and gate.waiting == 4 and gate.refused == 10)
+    await eventually(lambda: sum(t.done() for t in logins) == 10)  # their answers arrive
     refused = [t for t in logins if t.done()]
     assert len(refused) == 10
     for t in refused:
@@ -170,7 +164,7 @@ async def test_a_refused_login_says_when_to_come_back(server: RunningServer) -> 
     release = hold_logins(server, "alice")
     alice = client(server, "alice")
     first = asyncio.create_task(alice.connect())
-    await until(lambda: server.hub.login_gate.active == 1)
+    await eventually(lambda: server.hub.login_gate.active == 1)
     async with server.session.ws_connect(server.url + "/ws") as ws:
         login = {"v": 1, "SDKAppID": SDKAPPID, "userID": "bob", "userSig": server.sig("bob")}
         await ws.send_json({"id": 1, "op": "login", "data": login})
@@ -194,19 +188,41 @@ def test_login_gate_hands_slots_over_in_order_and_refuses_beyond_its_queue() -> 
                 await go.wait()
 
         first = asyncio.create_task(login("a"))
-        await until(lambda: gate.active == 1)
+        await eventually(lambda: gate.active == 1)
         queued = [asyncio.create_task(login(n)) for n in ("b", "c")]
-        await until(lambda: gate.waiting == 2)
+        await eventually(lambda: gate.waiting == 2)
         with pytest.raises(ServerBusy) as busy:
             async with gate.admit():
                 pass
         assert busy.value.code == SERVER_BUSY
         assert busy.value.retry_after_ms >= RETRY_AFTER_MIN_MS
         queued[0].cancel()  # a client that gave up frees its place in line
-        await until(lambda: gate.waiting == 1)
+        await eventually(lambda: gate.waiting == 1)
         go.set()
         await asyncio.gather(first, queued[1])
         assert order == ["a", "c"] and gate.active == 0 and gate.waiting == 0
+
+    asyncio.run(scenario())
+
+
+def test_login_gate_refuses_a_login_that_would_wait_too_long() -> None:
+    async def scenario() -> None:
+        gate = LoginGate(limit=1, queue=100, max_wait=0.001)
+        go = asyncio.Event()
+
+        async def login() -> None:
+            async with gate.admit():
+                await go.wait()
+
+        first = asyncio.create_task(login())
+        await eventually(lambda: gate.active == 1)
+        with pytest.raises(ServerBusy):  # room in line, but the wait would be too long
+            async with gate.admit():
+                pass
+        go.set()
+        await first
+        async with gate.admit():  # nobody ahead: no wait
+            assert gate.active == 1
 
     asyncio.run(scenario())
 
@@ -236,7 +252,7 @@ async def test_the_sdk_retries_a_busy_login_after_the_hint_and_gets_in(
     release = hold_logins(server, "bob")
     bob = client(server, "bob")
     bob_in = asyncio.create_task(bob.connect())
-    await until(lambda: gate.active == 1)
+    await eventually(lambda: gate.active == 1)
 
     chat = Chat(SDKAPPID, server.url)
     waits: list[float] = []
@@ -244,7 +260,7 @@ async def test_the_sdk_retries_a_busy_login_after_the_hint_and_gets_in(
     async def fake_sleep(seconds: float) -> None:
         waits.append(seconds)
         release.set()  # time passes: the login in progress ends
-        await until(lambda: gate.active == 0)
+        await eventually(lambda: gate.active == 0)
 
     chat._sleep = fake_sleep  # type: ignore[method-assign]
     chat._rand = lambda: 0.5  # type: ignore[method-assign]

@@ -16,6 +16,7 @@ its session being gone (:meth:`Tab.session_ended`).
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 import time
@@ -26,12 +27,15 @@ from typing import Any
 import pytest
 
 from conftest import SDKAPPID, RunningServer
+from palaver.services.admission import RETRY_AFTER_MIN_MS, LoginGate
 from palaver.usersig import gen_usersig_v2
 from support.waiting import eventually
+from test_storms import hold_logins
+from wsclient import WsClient
 
 WAIT = 5.0  # seconds any single expected event may take
 
-SDK_DIR = Path(__file__).resolve().parent.parent / "src" / "palaver" / "static" / "sdk"
+SDK_DIR = Path(__file__).resolve().parents[2] / "src" / "palaver" / "static" / "sdk"
 
 # Tencent's event names and values (reference §6.1), as the SDK must export them.
 EVENT = {
@@ -702,7 +706,8 @@ async def test_reconnect_replays_missed_messages_exactly_once(
 ) -> None:
     await server.import_users("alice", "bob")
     alice = await open_chat("alice")
-    bob = await open_chat("bob", reconnectDelay=1000)  # away >= 0.75 s
+    bob = await open_chat("bob", reconnectDelay=1000)  # away >= 0.99 s (below)
+    await bob.js("chat._random = () => 0.99;")  # full jitter at its top: away ~the whole delay
     await alice.send_text("bob", "before")
     await bob.messages(1)
     await bob.drain(NET)
@@ -742,6 +747,7 @@ async def test_reconnect_of_a_client_whose_stream_was_empty(
     await server.import_users("alice", "bob")
     alice = await open_chat("alice")
     bob = await open_chat("bob", reconnectDelay=1000)
+    await bob.js("chat._random = () => 0.99;")  # full jitter at its top: away ~the whole delay
     # the first login sent no cursor (a new client); the reconnect sends 0
     assert await bob.js("return chat.getCursor();") == 0
     await bob.drain(NET)
@@ -757,6 +763,7 @@ async def test_requests_fail_with_documented_codes_when_disconnected(
 ) -> None:
     await server.import_users("bob")
     bob = await open_chat("bob", reconnectDelay=30000, requestTimeout=500)
+    await bob.js("chat._random = () => 0.99;")  # full jitter at its top: away ~the whole delay
     await bob.drain(NET)
     # in flight when the socket goes: 2800
     err = await bob.fails(
@@ -795,6 +802,40 @@ async def test_heartbeats_keep_the_connection(server: RunningServer, open_chat: 
     assert await bob.js("return chat.getNetState();") == "connected"
     await bob.ok("chat.logout()")
     assert await bob.js("return T.intervals.size;") == 0  # none after logout: its timer is gone
+
+
+async def test_a_busy_server_turns_the_login_away_and_the_sdk_gets_in_after_the_hint(
+    server: RunningServer, open_chat: Open
+) -> None:
+    """Admission control (one login at a time, none may wait: bob's is in
+    progress) answers alice's login 70169 with ``retryAfter``; the SDK waits it
+    out (a fake sleep records how long), logs in again, gets in and works."""
+    await server.import_users("alice", "bob")
+    server.hub.login_gate = gate = LoginGate(limit=1, queue=0)
+    release = hold_logins(server, "bob")
+    bob = WsClient(server.url, SDKAPPID, "bob", server.sig("bob"))
+    bob_in = asyncio.create_task(bob.connect())
+    await eventually(lambda: gate.active == 1)
+    alice = await open_chat("alice", login=False)
+    await alice.js(
+        "T.waits = []; chat._random = () => 0.5;"
+        "chat._sleep = (ms) => new Promise((resolve) => { T.waits.push(ms); T.resume = resolve; });"
+    )
+    login = asyncio.create_task(alice.login(server.sig("alice")))
+    await eventually(lambda: gate.refused == 1)
+    for _ in range(200):  # bounded: the refusal reaches the page
+        waits = await alice.js("return T.waits;")
+        if waits:
+            break
+    assert len(waits) == 1 and waits[0] >= RETRY_AFTER_MIN_MS  # the server's hint, at least
+    release.set()
+    await bob_in
+    await alice.js("T.resume();")  # the wait is over
+    await login
+    assert await alice.js("return chat.isReady();") is True
+    await bob.send_text("alice", "welcome", 1)
+    assert texts(await alice.messages(1)) == ["welcome"]
+    await bob.close()
 
 
 async def test_kicked_out_by_rest(server: RunningServer, open_chat: Open) -> None:
@@ -933,3 +974,47 @@ async def test_blacklist(server: RunningServer, open_chat: Open) -> None:
     assert await alice.next(EVENT["BLACKLIST_UPDATED"]) == []
     await bob.ok("chat.resendMessage(T.msgs.b)")
     assert texts(await alice.messages(1)) == ["let me in"]
+
+
+async def test_search_cloud_messages_users_groups_members(
+    server: RunningServer, open_chat: Open
+) -> None:
+    """docs/search.md through the JS SDK: Chinese keywords without spaces, privacy."""
+    await server.import_users("alice", "bob", "carol")
+    await server.ok(
+        "profile",
+        "portrait_set",
+        {"From_Account": "bob", "ProfileItem": [{"Tag": "Tag_Profile_IM_Nick", "Value": "Bob 李"}]},
+    )
+    await server.ok(
+        "group_open_http_svc",
+        "create_group",
+        {
+            "Owner_Account": "alice",
+            "Type": "Public",
+            "Name": "北京 Team",
+            "GroupId": "bj",
+            "MemberList": [{"Member_Account": "bob"}],
+        },
+    )
+    await server.ok("openim", "sendmsg", rest_text("bob", "alice", "新地址：建国路88号😀"))
+    await server.ok("openim", "sendmsg", rest_text("carol", "bob", "carol的地址保密", 9))
+    alice = await open_chat("alice")
+    res = await alice.ok("chat.searchCloudMessages({keywordList: ['地址']})")
+    assert res["totalCount"] == 1 and res["cursor"] == ""
+    (conv,) = res["searchResultList"]
+    assert (conv["conversationID"], conv["messageCount"]) == ("C2Cbob", 1)
+    assert texts(conv["messageList"]) == ["新地址：建国路88号😀"]
+    res = await alice.ok(
+        "chat.searchCloudMessages({keywordList: ['建国路', '８８号'], keywordListMatchType: 'and',"
+        " conversationID: 'C2Cbob'})"
+    )
+    assert texts(res["searchResultList"][0]["messageList"]) == ["新地址：建国路88号😀"]
+    users = await alice.ok("chat.searchCloudUsers({keywordList: ['BOB']})")
+    assert [(u["userID"], u["nick"]) for u in users["searchResultList"]] == [("bob", "Bob 李")]
+    groups = await alice.ok("chat.searchCloudGroups({keywordList: ['北京']})")
+    assert [g["groupID"] for g in groups["searchResultList"]] == ["bj"]
+    members = await alice.ok("chat.searchCloudGroupMembers({keywordList: ['李']})")
+    assert [m["userID"] for m in members["searchResultList"][0]["memberList"]] == ["bob"]
+    bad = await alice.fails("chat.searchCloudMessages({keywordList: ['！？']})")
+    assert bad["code"] == 27003

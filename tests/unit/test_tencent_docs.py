@@ -8,7 +8,7 @@ from pathlib import Path
 
 from palaver.api.tencent.core import COMMANDS, find
 
-DOC = Path(__file__).resolve().parent.parent / "docs" / "tencent-client-protocol.md"
+DOC = Path(__file__).resolve().parents[2] / "docs" / "tencent-client-protocol.md"
 ROW = re.compile(r"^\| `([a-zA-Z_]+\.[a-zA-Z0-9_]+)` \|[^|]*\| (implemented|refused: (\d+)) \|$")
 
 

@@ -61,7 +61,7 @@ class Backend:
     async def _handle(self, request: web.Request) -> web.Response:
         body = orjson.loads(await request.read())
         got = Received(dict(request.query), body, time.time())
-        if self.delay:
+        if self.delay:  # a slow backend: the behaviour under test, not a wait
             await asyncio.sleep(self.delay)
         answer = self.answers.get(got.command, {"ActionStatus": "OK", "ErrorCode": 0})
         if callable(answer):

@@ -29,6 +29,7 @@ from conftest import PG_DEFAULT_URL, free_port, per_run_url, require_service, re
 from palaver.cli import palaver
 from palaver.storage.backup import backup_kind
 from palaver.usersig import gen_usersig_v2
+from support.waiting import eventually
 from test_cli import Node, post_json, run_palaver
 
 SDKAPPID = 1400000814
@@ -169,11 +170,13 @@ async def test_backup_under_load_restores_every_acknowledged_message(
         )
         assert r["ErrorCode"] == 0, r
         sending = asyncio.create_task(send_load(session, port, load))
+
         # back up once 200 messages are in, while more keep coming
-        deadline = time.monotonic() + WAIT
-        while load.count < 200:
-            assert not sending.done() and time.monotonic() < deadline
-            await asyncio.sleep(0.01)
+        def started() -> bool:
+            assert not sending.done(), "the load ended early"
+            return load.count >= 200
+
+        await eventually(started, "200 messages of the load", WAIT)
         backup_started, at_start = time.monotonic(), load.count
         rc, out, err = await run_palaver("backup", str(dest), *live.args)
         assert rc == 0, err

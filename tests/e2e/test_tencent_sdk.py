@@ -1,5 +1,5 @@
 """Tencent's own web SDK (``@tencentcloud/chat``, pinned in ``tests/tencent/``) in Chromium,
-on the test server's origin, through the harness in ``tests/support/tencent_sdk.py``.
+on the test server's origin, through the harness in ``tests/e2e/support/tencent_sdk.py``.
 
 Palaver has no endpoint for this SDK yet, so this only checks the harness end to end: the
 unmodified SDK loads from node_modules next to the server, and ``create()`` with a

@@ -3,7 +3,7 @@
 Each operation with its success and permission errors, every group type's join
 rules, @-mentions, read receipts, recalls, group tips in history, and resume
 after a disconnect in a busy group. The client is the raw protocol client of
-``tests/wsclient.py`` (the sans-I/O ``ClientSession`` underneath), not an SDK.
+``tests/e2e/wsclient.py`` (the sans-I/O ``ClientSession`` underneath), not an SDK.
 """
 
 from __future__ import annotations

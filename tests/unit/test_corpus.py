@@ -42,7 +42,7 @@ from palaver.client.models import ChatError, Conversation, Message
 from palaver.protocol.client import ClientSession
 from palaver.protocol.frames import Push, Response
 
-CORPUS = Path(__file__).resolve().parent / "corpus"
+CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 
 
 def _cases() -> Iterator[Any]:

@@ -554,7 +554,8 @@ async def test_resume_after_reconnect_with_group_cursors(
 ) -> None:
     alice = await open_chat("alice")
     carol = await open_chat("carol")
-    bob = await open_chat("bob", reconnectDelay=1000)  # away >= 0.75 s
+    bob = await open_chat("bob", reconnectDelay=1000)  # away >= 0.99 s (below)
+    await bob.js("chat._random = () => 0.99;")  # full jitter at its top: away ~the whole delay
     gid = (await create_group(alice, ["bob", "carol"]))["groupID"]
     cid = "GROUP" + gid
     await conversation(bob, cid, lambda c: c is not None)

@@ -63,7 +63,7 @@ from urllib.parse import urlsplit, urlunsplit
 import pytest
 from aiohttp import web
 
-TESTS = Path(__file__).resolve().parent.parent
+TESTS = Path(__file__).resolve().parents[2]  # tests/ (the npm package is tests/tencent)
 PACKAGE_DIR = TESTS / "tencent"  # package.json, package-lock.json, page.html, harness.js
 NODE_MODULES = PACKAGE_DIR / "node_modules"
 SDK_PACKAGE = "@tencentcloud/chat"

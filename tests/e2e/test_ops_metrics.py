@@ -167,13 +167,12 @@ async def test_metrics_follow_logins_sends_and_rest_calls(data_dir: Path) -> Non
 
 
 async def wait_for_value(node: Node_, name: str, value: float) -> None:
-    import asyncio
-    import time
+    from support.waiting import eventually
 
-    deadline = time.monotonic() + 10
-    while (await node.metrics())[name] != value:
-        assert time.monotonic() < deadline, f"{name} never became {value}"
-        await asyncio.sleep(0.05)
+    async def reached() -> bool:
+        return bool((await node.metrics())[name] == value)
+
+    await eventually(reached, f"{name} to become {value}", 10)
 
 
 async def test_metrics_need_the_token_and_are_off_without_one(data_dir: Path) -> None:

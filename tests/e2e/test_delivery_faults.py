@@ -39,6 +39,7 @@ from click.testing import CliRunner
 
 import conftest
 from conftest import ADMIN, SDKAPPID, SECRET, RunningServer, free_port, reset_postgres
+from palaver.api.ws.core import WebSocketEndpoint
 from palaver.cli import palaver
 from palaver.hub import Hub
 from palaver.server import build_app
@@ -848,11 +849,8 @@ def ops_in_flight() -> list[asyncio.Task[Any]]:
     """The client requests still running on this (in-process) server: the
     WebSocket endpoint runs each in a task of ``WebSocketEndpoint._run``, which
     ends after the op's commit and publish, even when its socket is gone."""
-    return [
-        t
-        for t in asyncio.all_tasks()
-        if getattr(t.get_coro(), "__qualname__", "") == "WebSocketEndpoint._run"
-    ]
+    code = WebSocketEndpoint._run.__code__
+    return [t for t in asyncio.all_tasks() if getattr(t.get_coro(), "cr_code", None) is code]
 
 
 SENDER_CUT_ATTEMPTS = 30
