@@ -135,13 +135,9 @@ class TencentEndpoint:
                 await slots.acquire()
                 self._spawn(session, req, slots)
         finally:
-<<<<<<< HEAD
             deadline.cancel()
-            await self._end(session)
-=======
             async with hub.teardowns:  # a few at a time when thousands drop at once
                 await self._end(session)
->>>>>>> main
         return ws
 
     async def _end(self, session: TencentSession) -> None:

@@ -209,29 +209,9 @@ class WebSocketEndpoint:
                 session.tasks.add(task)
                 task.add_done_callback(session.tasks.discard)
         finally:
-<<<<<<< HEAD
             deadline.cancel()
-            if session.app is not None:
-                hub.registry.remove(conn)
-                with contextlib.suppress(Exception):  # the backend's trouble, not ours
-                    await hub.sessions.state_change(
-                        session.app, conn.user_id, "Disconnect", "LinkClose", conn.platform
-                    )
-            # Let requests in flight finish: a send whose message is being
-            # committed must still be published to the other devices. Only
-            # what is still running after OP_GRACE seconds is cancelled.
-            pending = list(session.tasks)
-            if pending:
-                _, late = await asyncio.wait(pending, timeout=OP_GRACE)
-                for task in late:
-                    task.cancel()
-                if late:  # let cancelled ops release their database connections now
-                    await asyncio.gather(*late, return_exceptions=True)
-            await conn.finished()
-=======
             async with hub.teardowns:  # a few at a time when thousands drop at once
                 await self._end(session)
->>>>>>> main
         return ws
 
     async def _end(self, session: Session) -> None:
