@@ -13,6 +13,7 @@ from __future__ import annotations
 import itertools
 import json
 import logging
+import os
 from typing import Any
 
 import aiohttp
@@ -26,6 +27,8 @@ from palaver.api.tencent.core import COMMANDS
 from palaver.api.ws.core import OPS
 
 TIMEOUT = 10.0
+#: examples per test (``make fuzz`` raises it with PALAVER_FUZZ_EXAMPLES)
+FUZZ_EXAMPLES = int(os.environ.get("PALAVER_FUZZ_EXAMPLES", "200"))
 
 
 def _field_names(model: Any) -> list[str]:
@@ -120,7 +123,9 @@ async def ws_probe(server: RunningServer) -> WsProbe:
 
 
 @settings(
-    max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=FUZZ_EXAMPLES,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(data=st.data())
 async def test_ws_ops_answer_hostile_data_with_codes(
@@ -187,7 +192,9 @@ async def tencent_probe(server: RunningServer) -> TencentProbe:
 
 
 @settings(
-    max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=FUZZ_EXAMPLES,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(data=st.data())
 async def test_tencent_commands_answer_hostile_bodies_with_codes(
