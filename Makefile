@@ -20,7 +20,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 SOURCES := src tests bench
 
-.PHONY: venv browser node_modules sdk_tools sdk-types run test unit lint format bench clean
+.PHONY: venv browser node_modules sdk_tools sdk-types run test unit fuzz lint format bench clean
 
 venv: $(STAMP)
 
@@ -109,6 +109,14 @@ lint: venv sdk_tools
 UNIT_TESTS    := tests/unit
 COVERAGE_FULL := src/palaver/protocol/*,src/palaver/storage/writer.py
 SERVICES_UP   := $(BIN)/python -c "import asyncio, asyncpg, redis; asyncio.run(asyncpg.connect('postgresql://postgres@127.0.0.1:5432/postgres', timeout=3)); redis.Redis(socket_timeout=3).ping()"
+
+# Hostile input at every front door (REST, /ws, /binfo; issue 13 §2): 3,400
+# hypothesis examples per test, 10,200 in all; the counts are printed.
+FUZZ_EXAMPLES ?= 3400
+fuzz: venv
+	PALAVER_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/pytest -q -p no:cacheprovider \
+		--hypothesis-show-statistics \
+		tests/e2e/test_fuzz_edges.py tests/e2e/test_rest_robustness.py::test_random_bodies_get_tencent_errors_not_500
 
 unit: venv
 	$(BIN)/pytest -q $(UNIT_TESTS) --cov --cov-report=

@@ -407,7 +407,7 @@ def _parse_since(text: str) -> float:
     """``--since``: an ISO date-time (UTC unless it says) or an age like 30s, 15m, 2h, 7d."""
     units = {"s": 1, "m": 60, "h": 3600, "d": 86400}
     t = text.strip()
-    if t[:-1].isdigit() and t[-1:] in units:
+    if t[:-1].isascii() and t[:-1].isdigit() and t[-1:] in units:
         return datetime.now(UTC).timestamp() - int(t[:-1]) * units[t[-1]]
     try:
         when = datetime.fromisoformat(t)

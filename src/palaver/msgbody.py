@@ -8,8 +8,8 @@ messages).  This module is sans-I/O: the REST API, the WebSocket protocol and
 the SDKs share it.
 
 Errors (:class:`~palaver.errors.ImError`): 90007 ``MsgBody`` is not a
-non-empty array, 90002 an element is malformed, 80002 the encoded body is
-larger than :data:`MAX_BODY_BYTES`.
+non-empty array, 90002 an element is malformed or nested deeper than
+:data:`MAX_BODY_DEPTH`, 80002 the encoded body is larger than :data:`MAX_BODY_BYTES`.
 """
 
 from __future__ import annotations
@@ -20,8 +20,11 @@ import orjson
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, TypeAdapter, ValidationError
 
 from palaver.errors import Code, ImError
+from palaver.limits import json_depth
 
 MAX_BODY_BYTES = 8 * 1024
+#: Deepest nesting of a ``MsgBody`` (the array is level 1; Tencent's elements need 4).
+MAX_BODY_DEPTH = 32
 
 Num = float | int
 
@@ -171,11 +174,14 @@ _adapter: TypeAdapter[list[Element]] = TypeAdapter(list[Element])
 
 
 def _is_plain_text(el: Any) -> bool:
-    """The common case, checked without building models: one text element."""
+    """The common case, checked without building models: one text element
+    with nothing else in it."""
     return (
         type(el) is dict
+        and len(el) == 2
         and el.get("MsgType") == "TIMTextElem"
         and type(el.get("MsgContent")) is dict
+        and len(el["MsgContent"]) == 1
         and type(el["MsgContent"].get("Text")) is str
     )
 
@@ -203,6 +209,11 @@ def validate_msg_body(body: Any) -> list[dict[str, Any]]:
         raise ImError(
             Code.ERR_SVR_MSG_INVALID_JSON_BODY_FORMAT, f"MsgBody.{where}: {err['msg']}"
         ) from None
+    if json_depth(body, MAX_BODY_DEPTH) > MAX_BODY_DEPTH:
+        raise ImError(
+            Code.ERR_SVR_MSG_INVALID_JSON_BODY_FORMAT,
+            f"MsgBody nested deeper than {MAX_BODY_DEPTH} levels",
+        )
     if len(orjson.dumps(body)) > MAX_BODY_BYTES:
         raise ImError(Code.ERR_SVR_COMM_BODY_SIZE_LIMIT)
     return body

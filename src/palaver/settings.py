@@ -83,6 +83,9 @@ class Settings(BaseSettings):
     heartbeat_timeout: float = Field(
         90, gt=0, description="seconds of silence before a client is dropped"
     )
+    login_timeout: float = Field(
+        30, gt=0, description="seconds a new WebSocket may take to log in before it is closed"
+    )
     login_concurrency: int = Field(
         32, ge=1, description="client logins in progress at once (admission control)"
     )

@@ -205,15 +205,19 @@ async def test_account_not_imported(server: RunningServer) -> None:
     r = await pset(server, "ghost", {"Tag_Profile_IM_Bad": "Boo"})
     assert r["ErrorCode"] == 40009
     await server.import_users("alice")
+    # a NUL is refused at the edge, whole request (issue 13)
     r = await pset(server, "a\x00b", {"Tag_Profile_IM_Nick": "Boo"})
-    assert r["ErrorCode"] == 40003
-    r = await pget(server, ["ghost", "alice", "ghost2", "a\x00b"], ["Tag_Profile_IM_Nick"])
-    assert r["Fail_Account"] == ["ghost", "ghost2", "a\x00b"]
+    assert r["ErrorCode"] == 40001
+    r = await server.rest(
+        "profile", "portrait_get", {"To_Account": ["alice", "a\x00b"], "TagList": ["x"]}
+    )
+    assert r["ErrorCode"] == 40001
+    r = await pget(server, ["ghost", "alice", "ghost2"], ["Tag_Profile_IM_Nick"])
+    assert r["Fail_Account"] == ["ghost", "ghost2"]
     assert [(i["To_Account"], i["ResultCode"]) for i in r["UserProfileItem"]] == [
         ("ghost", 40003),
         ("alice", 0),
         ("ghost2", 40003),
-        ("a\x00b", 40003),
     ]
     assert r["UserProfileItem"][0]["ProfileItem"] == []
     assert r["UserProfileItem"][0]["ResultInfo"]

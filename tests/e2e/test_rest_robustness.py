@@ -6,6 +6,7 @@ JSON type at every registered REST command.
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import orjson
@@ -77,7 +78,9 @@ commands = st.sampled_from(sorted(REGISTRY))
 
 
 @settings(
-    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=int(os.environ.get("PALAVER_FUZZ_EXAMPLES", "150")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(cmd=commands, body=bodies)
 async def test_random_bodies_get_tencent_errors_not_500(

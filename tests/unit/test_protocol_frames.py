@@ -230,6 +230,24 @@ def test_a2_keys_and_cookies() -> None:
     assert ids.tiny_id("alice") == ids.tiny_id("alice") != ids.tiny_id("bob")
 
 
+def test_a_tencent_frame_orjson_refuses_is_still_answered() -> None:
+    """A lone surrogate: orjson refuses the frame, its head is still read to answer it."""
+    raw = b'{"head": {"servcmd": "a.b", "seq": 5}, "body": {"x": "\\ud800"}}'
+    with pytest.raises(ImError) as err:
+        tf.decode_request(raw)
+    assert err.value.request.seq == 5  # type: ignore[attr-defined]
+    for hopeless in (
+        b"{",
+        b'["\\ud800"]',
+        b'{"head": 1, "x": "\\ud800"}',
+        b'{"head": {"servcmd": "a.b", "seq": true}, "x": "\\ud800"}',
+        b"\xff" + b"[" * 5000,
+    ):
+        with pytest.raises(ImError) as err:
+            tf.decode_request(hopeless)
+        assert getattr(err.value, "request", None) is None
+
+
 def test_reconnect_delay_backs_off_with_full_jitter_and_waits_out_a_busy_hint() -> None:
     assert reconnect_delay(0, 0.5, 15, 0.0) == 0.0  # full jitter: may come back at once
     assert reconnect_delay(0, 0.5, 15, 0.5) == 0.25

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 import orjson
 from aiohttp import web
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, Field, ValidationError
 
 from palaver.errors import Code, ImError
 from palaver.usersig import gen_usersig_v2
@@ -49,8 +49,8 @@ async def security_headers(
 
 
 class DebugSigRequest(BaseModel):
-    SDKAppID: int
-    userID: str
+    SDKAppID: int = Field(ge=1, le=2**32 - 1)  # Tencent's SDKAppIDs are uint32
+    userID: str = Field(min_length=1, max_length=45, pattern=r"^[^\x00]*$")
 
 
 def add_routes(app: web.Application, hub: Hub) -> None:
@@ -65,7 +65,9 @@ def add_routes(app: web.Application, hub: Hub) -> None:
         Only for apps whose ``debug_usersig`` setting is on (the ``make run``
         demo app), like TUIKit's ``GenerateTestUserSig``: anyone who can reach
         the server can then log in as anyone. Errors: 70020 unknown app, 70016
-        signing disabled for this app, 70402 bad request, 70107 not imported.
+        signing disabled for this app, 70402 bad request or ``userID`` an App
+        admin (never signed here: that would hand out the REST admin API),
+        70107 not imported.
         """
         try:
             try:
@@ -82,6 +84,11 @@ def add_routes(app: web.Application, hub: Hub) -> None:
                 raise ImError(
                     Code.ERR_SVR_ACCOUNT_USERSIG_PUBLICKEY_NOT_FOUND,
                     "this app does not sign UserSigs for clients (debug_usersig is off)",
+                )
+            if app.is_admin(body.userID):
+                raise ImError(
+                    Code.ERR_SVR_ACCOUNT_INVALID_PARAMETERS,
+                    "UserSigs of App admins are never signed here",
                 )
             await hub.accounts.require(app, [body.userID], 70107)
             sig = gen_usersig_v2(app.sdkappid, app.secret_key, body.userID, DEBUG_SIG_LIFETIME)

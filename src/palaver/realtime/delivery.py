@@ -12,11 +12,14 @@ docs/protocol.md); a node that needs it in another protocol decodes it once.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from typing import Protocol
 
 from palaver.model.events import GroupEffect
 from palaver.protocol.frames import Push, encode_push, parse_server_frame
+
+log = logging.getLogger("palaver.delivery")
 
 
 class Codec(Protocol):
@@ -71,10 +74,19 @@ class Outbound:
         return self._push
 
     def frame(self, codec: Codec = PALAVER) -> bytes:
-        """The frame payload in ``codec``'s protocol (cached)."""
+        """The frame payload in ``codec``'s protocol (cached). A push that cannot be
+        encoded (a value nested too deep...) is logged and becomes ``b""``, which
+        connections skip: it never stops a stream."""
         f = self._frames.get(codec.name)
         if f is None:
-            f = self._frames[codec.name] = codec.encode_push(self.push)
+            try:
+                f = codec.encode_push(self.push)
+            except (TypeError, ValueError) as exc:  # orjson.JSONEncodeError is a TypeError
+                log.error(
+                    "push %s skipped: cannot encode it for %s (%s)", self.push.ev, codec.name, exc
+                )
+                f = b""
+            self._frames[codec.name] = f
         return f
 
 

@@ -72,11 +72,19 @@ class Registry:
         for conns in list(self._by_user.values()):
             yield from list(conns.values())
 
-    async def attach(self, conn: Connection) -> None:
+    async def attach(self, conn: Connection, max_per_user: int = 0) -> None:
         """Register a logged-in connection: it receives its user's deliveries from
         now on, from every node (awaited before its stream is read from storage,
-        so no live delivery falls between the read and the subscription)."""
-        self._by_user.setdefault((conn.app_id, conn.user_id), {})[conn.id] = conn
+        so no live delivery falls between the read and the subscription).
+
+        ``max_per_user`` (0: no limit): the user's connections on this node; past
+        it the oldest are kicked (``KICKED_OUT`` ``multipleDevice``)."""
+        conns = self._by_user.setdefault((conn.app_id, conn.user_id), {})
+        if max_per_user:
+            live = [c for c in conns.values() if not c.closed and not c.kicked]
+            for old in live[: max(0, len(live) - max_per_user + 1)]:
+                old.kick("multipleDevice", CLOSE_KICKED)
+        conns[conn.id] = conn
         conn.on_follow = self._follow
         conn.stats = self.stats
         self.stats.logins[conn.protocol] += 1

@@ -35,6 +35,34 @@ class AppSettings(BaseModel):
         False, description="C2C sends between non-friends fail with 20009 (client sends only)"
     )
     recall_window: int = Field(120, ge=0, description="seconds a sender may recall a message")
+    max_message_bytes: int = Field(
+        12 * 1024,
+        ge=1024,
+        le=1024 * 1024,
+        description="bytes of a message's MsgBody (JSON) and CloudCustomData together "
+        "(Tencent: 12 KB; 80002 past it)",
+    )
+    rest_qps: int = Field(
+        0,
+        ge=0,
+        description="REST calls a second the app may make, 60007 past it (Tencent's "
+        "default is 200); 0 = unlimited",
+    )
+    max_connections_per_user: int = Field(
+        32,
+        ge=0,
+        description="a user's connections on one node; a new one past it kicks the oldest "
+        "(multipleDevice); 0 = unlimited",
+    )
+    group_creates_per_minute: int = Field(
+        30, ge=0, description="groups a user may create a minute (10006 past it); 0 = unlimited"
+    )
+    max_at_users: int = Field(
+        30,
+        ge=1,
+        le=1000,
+        description="@-mentions in one group message, @all included (Tencent: 30)",
+    )
     history_retention_days: int = Field(
         0, ge=0, description="days messages are kept; 0 keeps them forever"
     )
@@ -188,6 +216,10 @@ def _row_to_app(row: object) -> App:
     )
 
 
+#: Unknown SDKAppIDs remembered (each for a second) to spare the database.
+MAX_MISSES = 4096
+
+
 class AppService:
     """Creates, loads and caches apps."""
 
@@ -277,7 +309,8 @@ class AppService:
     async def get(self, sdkappid: int) -> App | None:
         """The app, from cache or storage; ``None`` if unknown.
 
-        Unknown SDKAppIDs are looked up at most once a second, so apps created
+        Unknown SDKAppIDs are looked up at most once a second (at most
+        :data:`MAX_MISSES` of them remembered), so apps created
         by ``palaver app create`` while the server runs are found; settings
         changed elsewhere (CLI, another node) apply within ``APP_TTL`` seconds.
         """
@@ -290,6 +323,10 @@ class AppService:
         async with self._db.read() as conn:
             row = await store.get_app(conn, sdkappid)
         if row is None:
+            if len(self._misses) >= MAX_MISSES:  # bounded: forget the ones past their second
+                self._misses = {k: t for k, t in self._misses.items() if now - t < 1.0}
+                if len(self._misses) >= MAX_MISSES:
+                    self._misses.clear()
             self._misses[sdkappid] = now
             return None
         app = _row_to_app(row)

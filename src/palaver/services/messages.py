@@ -107,7 +107,7 @@ class UnknownParty(ImError):
 def parse_msg_key(msg_key: str) -> int | None:
     """The conversation sequence encoded in a MsgKey (``seq_random_time``), or ``None``."""
     head = msg_key.split("_", 1)[0]
-    return int(head) if head.isdigit() and len(head) < 19 else None
+    return int(head) if head.isascii() and head.isdigit() and len(head) < 19 else None
 
 
 #: Messages deleted per transaction by :meth:`MessageService.purge_expired`.
@@ -246,7 +246,12 @@ class MessageService:
             source=opts.source,
         )
         return await self._pipeline.send(
-            draft, route, lane=opts.lane, online_only=opts.lifetime == 0, origin=opts.origin
+            draft,
+            route,
+            lane=opts.lane,
+            online_only=opts.lifetime == 0,
+            origin=opts.origin,
+            max_bytes=app.settings.max_message_bytes,
         )
 
     async def import_c2c(
@@ -285,7 +290,7 @@ class MessageService:
             dedupe_key=f"import\x1f{conv_id}\x1f{client_seq}\x1f{random}\x1f{msg_time}",
         )
         route = _C2CRoute(self, app, check_relations=False, sync_sender=realtime, roam_sender=True)
-        return await self._pipeline.send(draft, route)
+        return await self._pipeline.send(draft, route, max_bytes=app.settings.max_message_bytes)
 
     async def history(
         self,
@@ -333,7 +338,7 @@ class MessageService:
         several recipients also finds the copy in each recipient's conversation.
         """
         parts = msg_key.split("_")
-        if len(parts) != 3 or not all(p.isdigit() and len(p) < 19 for p in parts):
+        if len(parts) != 3 or not all(p.isascii() and p.isdigit() and len(p) < 19 for p in parts):
             return None
         seq, random, msg_time = (int(p) for p in parts)
         conv_id = msg_store.c2c_conv_id(a, b)

@@ -268,7 +268,7 @@ class SearchService:
                 Code.ERR_SVR_SEARCH_INVALID_PARAMETERS, "keywords, senders or types needed"
             )
         _count(s.count)
-        if s.cursor and not (s.cursor.isdigit() and len(s.cursor) < 19):
+        if s.cursor and not (s.cursor.isascii() and s.cursor.isdigit() and len(s.cursor) < 19):
             raise ImError(Code.ERR_SVR_SEARCH_INVALID_PARAMETERS, "bad cursor")
         at = int(s.cursor) if s.cursor else 0
         match = search_store.Match(_phrases(s.keywords), s.match_all, s.kinds, s.senders)

@@ -30,8 +30,9 @@ from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 import orjson
 
+from palaver.errors import Code, ImError
 from palaver.model.messages import PRIORITIES, MessageFlag, MessageRecord
-from palaver.msgbody import validate_msg_body
+from palaver.msgbody import MAX_BODY_BYTES, validate_msg_body
 from palaver.storage import messages as msg_store
 from palaver.storage.callbacks import NewCallback
 from palaver.storage.writer import MessageWriter, Write, Written
@@ -244,6 +245,7 @@ class SendPipeline:
         online_only: bool = False,
         origin: str | None = None,
         check_body: bool = True,
+        max_bytes: int | None = None,
     ) -> SendResult:
         """Send ``draft`` along ``route``: stored and committed before this
         returns (unless ``online_only``), then published.
@@ -253,6 +255,8 @@ class SendPipeline:
 
         Raises:
             ImError: 90002/90007/80002/... a bad body (:func:`validate_msg_body`);
+                80002 ``MsgBody`` and ``CloudCustomData`` together larger than
+                ``max_bytes`` (the app's ``max_message_bytes``);
                 whatever the route's checks raise; the before-send callback's
                 refusal (20006 C2C, 10016 group, or the backend's own code).
         """
@@ -261,6 +265,7 @@ class SendPipeline:
         try:
             if check_body:
                 validate_msg_body(draft.body)
+            check_message_size(draft, max_bytes)
             await route.check(draft)
             hooks = self._hooks
             ctx = route.context(draft) if hooks is not None else None
@@ -274,6 +279,7 @@ class SendPipeline:
                     )
                 if changed is not draft:
                     validate_msg_body(changed.body)
+                    check_message_size(changed, max_bytes)
                     draft = changed
                 callback = await hooks.after_send(ctx, draft)
             if online_only:
@@ -299,4 +305,20 @@ class SendPipeline:
         self._latency.observe(time.perf_counter() - started)
         return SendResult(
             message.msg_key, message.time, message.seq, True, message, written.duplicate
+        )
+
+
+def check_message_size(draft: Draft, max_bytes: int | None) -> None:
+    """Tencent's message size limit counts ``MsgBody`` and ``CloudCustomData``
+    together. Raises ImError 80002 past ``max_bytes`` (``None``: no limit)."""
+    extra = draft.cloud_custom_data
+    if max_bytes is None or (
+        not extra and max_bytes >= MAX_BODY_BYTES
+    ):  # the body alone is checked already
+        return
+    size = len(orjson.dumps(draft.body)) + len((extra or "").encode())
+    if size > max_bytes:
+        raise ImError(
+            Code.ERR_SVR_COMM_BODY_SIZE_LIMIT,
+            f"MsgBody and CloudCustomData hold {size} bytes; at most {max_bytes}",
         )

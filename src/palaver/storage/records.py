@@ -11,24 +11,33 @@ from dataclasses import dataclass
 import orjson
 from sqlalchemy.engine import RowMapping
 
+from palaver.limits import stored_json
 from palaver.model.messages import MessageFlag, MessageRecord
+
+#: What a stored body no frame can carry reads as (it is logged and skipped).
+UNREADABLE_BODY = [
+    {"MsgType": "TIMCustomElem", "MsgContent": {"Data": "", "Desc": "[unreadable]", "Ext": ""}}
+]
 
 
 def message_record(row: RowMapping, prefix: str = "", *, flags: int | None = None) -> MessageRecord:
     """The record of a ``messages`` row (columns named ``{prefix}{column}``).
 
     ``flags`` overrides the stored flags (catch-up shows a message as it was sent).
+    A body that cannot be read back or is nested too deep for any frame reads
+    as :data:`UNREADABLE_BODY` (logged), so it never stops a stream or a history.
     """
     at = row.get(prefix + "at_users")
+    mid = int(row[prefix + "id"])
     return MessageRecord(
-        id=int(row[prefix + "id"]),
+        id=mid,
         conv_id=row[prefix + "conv_id"],
         seq=int(row[prefix + "seq"]),
         sender=row[prefix + "from_account"],
         receiver=row[prefix + "to_account"],
         time=int(row[prefix + "msg_time"]),
         random=int(row[prefix + "random"]),
-        body=orjson.loads(row[prefix + "body"]),
+        body=stored_json(row[prefix + "body"], f"message {mid} body", UNREADABLE_BODY),
         client_seq=int(row.get(prefix + "client_seq") or 0),
         client_time=int(row.get(prefix + "client_time") or 0),
         msg_key=row[prefix + "msg_key"],

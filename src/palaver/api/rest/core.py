@@ -29,6 +29,7 @@ from aiohttp import web
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from palaver.errors import Code, ImError
+from palaver.limits import parse_sdkappid, screen
 from palaver.logcontext import new_request_id
 from palaver.usersig import UserSigInfo
 
@@ -153,28 +154,49 @@ class _SigCache:
         self._items[key] = info
 
 
+class _QpsLimit:
+    """Calls per app in the current second (a fixed one-second window)."""
+
+    def __init__(self) -> None:
+        self._windows: dict[int, tuple[int, int]] = {}
+
+    def admit(self, app: App, now: float) -> None:
+        """Count a call. Raises ImError 60007 past the app's ``rest_qps``."""
+        limit = app.settings.rest_qps
+        if not limit:
+            return
+        second = int(now)
+        start, count = self._windows.get(app.sdkappid, (second, 0))
+        if start != second:
+            start, count = second, 0
+        if count >= limit:
+            raise ImError(
+                Code.ERR_SVR_COMM_RATE_LIMITED, f"more than {limit} REST calls a second (rest_qps)"
+            )
+        self._windows[app.sdkappid] = (start, count + 1)
+
+
 class RestApi:
     """The aiohttp handler for ``/v4/{service}/{command}``."""
 
     def __init__(self, hub: Hub) -> None:
         self.hub = hub
         self._sigs = _SigCache()
+        self._qps = _QpsLimit()
 
     async def authenticate(self, query: Any, codes: ServiceCodes) -> tuple[App, str]:
         """Check ``sdkappid``/``identifier``/``usersig`` and that the caller is an admin.
 
         Raises:
-            ImError: 60012 sdkappid missing, 60006 not a number, 70020 unknown app,
+            ImError: 60012 sdkappid missing, 60006 not a number of 1-10 ASCII
+                digits below 2^32, 70020 unknown app,
                 60004 identifier missing, 70002 usersig missing, 700xx bad UserSig,
                 70052 UserSig issued before a kick, ``codes.not_admin`` not an admin.
         """
         raw_app = query.get("sdkappid")
         if not raw_app:
             raise ImError(Code.ERR_SVR_COMM_SDKAPPID_MISS)
-        try:
-            sdkappid = int(raw_app)
-        except ValueError:
-            raise ImError(Code.ERR_SVR_COMM_INVALID_SDKAPPID) from None
+        sdkappid = parse_sdkappid(raw_app)
         app = await self.hub.apps.get(sdkappid)
         if app is None:
             raise ImError(Code.ERR_SVR_ACCOUNT_SDKAPPID_NOT_FOUND)
@@ -215,6 +237,7 @@ class RestApi:
                 raise ImError(Code.ERR_SVR_COMM_INVALID_RES, f"unknown command {service}/{name}")
             label = f"{service}/{name}"
             app, identifier = await self.authenticate(request.query, codes)
+            self._qps.admit(app, self.hub.clock.time())  # 60007 past the app's rest_qps
             raw = await request.read()
             try:
                 body = orjson.loads(raw) if raw.strip() else {}
@@ -222,6 +245,7 @@ class RestApi:
                 raise ImError(codes.bad_json, "request body is not valid JSON") from None
             if not isinstance(body, dict):
                 raise ImError(codes.bad_json, "request body must be a JSON object")
+            screen(raw, body, codes.invalid)  # deep, NUL, huge numbers (issue 13)
             parsed = parse_body(cmd.model, body, codes)
             result = await cmd.handler(
                 RestRequest(app, identifier, self.hub, codes, request.remote or ""), parsed

@@ -22,7 +22,8 @@ class AccountImport(Wire):
     UserID: str = Field(validation_alias=AliasChoices("UserID", "Identifier"))
     Nick: str | None = None
     FaceUrl: str | None = None
-    Type: int = Field(0, validation_alias=AliasChoices("Type", "type"))
+    #: 0 a normal account, 1 a robot (Tencent's account types)
+    Type: int = Field(0, ge=0, le=1, validation_alias=AliasChoices("Type", "type"))
 
 
 @command(SVC, "account_import", AccountImport)

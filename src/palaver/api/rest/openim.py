@@ -29,6 +29,17 @@ MAX_ROAM_COUNT = 100
 MSG_FLAG_RECALLED = 2
 
 
+#: How far ahead of the server's clock a MsgTimeStamp may be (seconds): a time
+#: in the far future would pin its conversation to the top of every list.
+MAX_CLOCK_SKEW = 600
+
+
+def _not_in_future(v: int | None) -> int | None:
+    if v is not None and v > time.time() + MAX_CLOCK_SKEW:
+        raise ValueError(f"MsgTimeStamp is more than {MAX_CLOCK_SKEW} s in the future")
+    return v
+
+
 class _Send(Wire):
     """Fields shared by sendmsg and batchsendmsg."""
 
@@ -52,6 +63,8 @@ class _Send(Wire):
     MsgBody: list[Any]
     CloudCustomData: str | None = None
     SendMsgControl: list[str] = []
+
+    _not_future = field_validator("MsgTimeStamp")(lambda v: _not_in_future(v))
     ForbidCallbackControl: list[str] = []
     OfflinePushInfo: dict[str, Any] | None = None
     IsNeedReadReceipt: int = 0
@@ -150,6 +163,8 @@ class ImportMsg(Wire):
     MsgTimeStamp: StrictInt = Field(ge=0)
     MsgBody: list[Any]
     CloudCustomData: str | None = None
+
+    _not_future = field_validator("MsgTimeStamp")(lambda v: _not_in_future(v))
 
 
 @command(SVC, "importmsg", ImportMsg)

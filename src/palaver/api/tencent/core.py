@@ -138,7 +138,7 @@ class TencentSession:
         client holds that stream. Ignored before login, for a group the
         connection is not in, or when malformed."""
         stream, _, seq = session_data.rpartition(":")
-        if self.app is None or not (seq.isdigit() and len(seq) < 19):
+        if self.app is None or not (seq.isascii() and seq.isdigit() and len(seq) < 19):
             return
         if stream == "u" or (stream.startswith("GROUP") and stream[5:] in self.conn.groups):
             at = int(seq)
@@ -210,6 +210,12 @@ def find(servcmd: str) -> Command | None:
     """The command a ``servcmd`` names (service aliases applied), or ``None``."""
     service, _, name = servcmd.partition(".")
     return COMMANDS.get(f"{SERVICE_ALIASES.get(service, service)}.{name}")
+
+
+def invalid_code(servcmd: str) -> int:
+    """The invalid-parameter code of ``servcmd``'s service (6017 if it has none)."""
+    cmd = find(servcmd)
+    return INVALID.get(cmd.service if cmd else "", Code.ERR_INVALID_PARAMETERS)
 
 
 def parse_body(cmd: Command, request: Request) -> Body:

@@ -29,13 +29,16 @@ from palaver.api.tencent.core import (
     ResumePositions,
     TencentSession,
     find,
+    invalid_code,
     parse_body,
     reset_current_request,
     set_current_request,
 )
 from palaver.errors import Code, ImError
+from palaver.limits import screen
 from palaver.logcontext import request_id
 from palaver.protocol.tencent.frames import (
+    COMPRESSED,
     MAX_FRAME_BYTES,
     Request,
     decode_request,
@@ -97,17 +100,16 @@ class TencentEndpoint:
         session.base_url = (public or f"https://{request.host}").rstrip("/")
         session.origin = (public or public_base(request, None)).rstrip("/")
         slots = asyncio.Semaphore(MAX_IN_FLIGHT)
+        deadline = asyncio.get_running_loop().call_later(
+            hub.settings.login_timeout, _login_deadline, session
+        )
         try:
             async for msg in ws:
                 conn.last_seen = time.monotonic()
                 if msg.type not in (WSMsgType.BINARY, WSMsgType.TEXT):
                     continue
-                try:
-                    req = decode_request(msg.data)
-                except ImError as exc:
-                    bad: Request | None = getattr(exc, "request", None)
-                    if bad is not None:
-                        conn.send(encode_error(bad.servcmd, bad.seq, exc.code, exc.info))
+                req = read_request(conn, msg.data)
+                if req is None:
                     continue
                 if req.servcmd == HEARTBEAT:
                     conn.send(encode_answer(req))  # ahead of everything in flight
@@ -134,6 +136,7 @@ class TencentEndpoint:
                 await slots.acquire()
                 self._spawn(session, req, slots)
         finally:
+            deadline.cancel()
             async with hub.teardowns:  # a few at a time when thousands drop at once
                 await self._end(session)
         return ws
@@ -172,6 +175,32 @@ class TencentEndpoint:
             answer(session, await run(session, req))
         finally:
             slots.release()
+
+
+def _login_deadline(session: TencentSession) -> None:
+    """A socket that has not logged in within ``login_timeout`` is closed."""
+    if session.app is None:
+        session.conn.close(1000, "no login in time")
+
+
+def read_request(conn: Connection, data: bytes) -> Request | None:
+    """Decode a client frame and screen it (:func:`palaver.limits.screen`: NUL,
+    huge numbers, deep JSON); ``None`` after answering a bad one with its code."""
+    try:
+        req = decode_request(data)
+    except ImError as exc:
+        bad: Request | None = getattr(exc, "request", None)
+        if bad is not None:
+            conn.send(encode_error(bad.servcmd, bad.seq, exc.code, exc.info))
+        return None
+    try:  # a compressed frame is walked
+        screen(
+            data if data[:4] != COMPRESSED else b"", (req.head, req.body), invalid_code(req.servcmd)
+        )
+    except ImError as exc:
+        conn.send(encode_error(req.servcmd, req.seq, exc.code, exc.info))
+        return None
+    return req
 
 
 #: Most requests kept while the login they wait for has not come.

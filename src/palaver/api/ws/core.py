@@ -23,8 +23,10 @@ from aiohttp import WSMsgType, web
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from palaver.errors import Code, ImError
+from palaver.limits import screen
 from palaver.logcontext import request_id
 from palaver.protocol.frames import (
+    CLOSE_HEARTBEAT,
     MAX_FRAME_BYTES,
     Request,
     encode_error,
@@ -122,7 +124,7 @@ def parse_data(model: type[M], data: dict[str, Any]) -> M:
 
 def parse_message_id(text: str) -> int:
     """A message ``ID`` (decimal storage id) as an int. Raises ImError(Code.ERR_INVALID_PARAMETERS)."""
-    if not text.isdigit() or len(text) > 18:
+    if not (text.isascii() and text.isdigit()) or len(text) > 18:
         raise ImError(Code.ERR_INVALID_PARAMETERS, "invalid message ID")
     return int(text)
 
@@ -144,6 +146,12 @@ async def run_op(session: Session, req: Request) -> bytes:
     except Exception:
         log.exception("op %s failed", req.op)
         return encode_error(req.id, 70500)
+
+
+def _login_deadline(session: Session) -> None:
+    """A socket that has not logged in within ``login_timeout`` is closed (4000)."""
+    if not session.logged_in:
+        session.conn.close(CLOSE_HEARTBEAT, "no login in time")
 
 
 class WebSocketEndpoint:
@@ -170,6 +178,9 @@ class WebSocketEndpoint:
         )
         session = Session(hub, conn)
         slots = asyncio.Semaphore(MAX_IN_FLIGHT)
+        deadline = asyncio.get_running_loop().call_later(
+            hub.settings.login_timeout, _login_deadline, session
+        )
         try:
             async for msg in ws:
                 conn.last_seen = time.monotonic()
@@ -183,6 +194,11 @@ class WebSocketEndpoint:
                 except ImError as exc:
                     conn.send(encode_error(getattr(exc, "request_id", None), exc.code, exc.info))
                     continue
+                try:  # deep, NUL, huge numbers (issue 13)
+                    screen(msg.data, req.data, Code.ERR_INVALID_PARAMETERS)
+                except ImError as exc:
+                    conn.send(encode_error(req.id, exc.code, exc.info))
+                    continue
                 if not session.logged_in:
                     session.answer(await run_op(session, req))  # login runs alone
                     continue
@@ -194,6 +210,7 @@ class WebSocketEndpoint:
                 session.tasks.add(task)
                 task.add_done_callback(session.tasks.discard)
         finally:
+            deadline.cancel()
             async with hub.teardowns:  # a few at a time when thousands drop at once
                 await self._end(session)
         return ws

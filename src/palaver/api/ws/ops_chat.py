@@ -37,7 +37,7 @@ PROFILE_TAGS = ["Tag_Profile_IM_Nick", "Tag_Profile_IM_Image"]
 
 class Login(OpModel):
     v: int = PROTOCOL_VERSION
-    SDKAppID: int
+    SDKAppID: int = Field(ge=0, le=2**32 - 1)  # uint32, as Tencent's
     userID: str
     userSig: str
     platform: str = "Unknown"
@@ -53,9 +53,16 @@ async def login(s: Session, d: Login) -> dict[str, Any]:
     Errors: 60002 protocol version, 70020 unknown SDKAppID, 700xx UserSig,
     70052 UserSig issued before a kick, 70107 account not imported, 70169
     server busy (more logins at once than ``login_concurrency`` +
-    ``login_queue``): the error carries ``retryAfter`` (ms), try again after it.
+    ``login_queue``): the error carries ``retryAfter`` (ms), try again after it;
+    6017 this socket is already logged in (one login per socket: log out, which
+    closes it, and log in on a new one).
     """
     hub = s.hub
+    if s.logged_in:
+        raise ImError(
+            Code.ERR_INVALID_PARAMETERS,
+            f"this socket is already logged in as {s.user_id!r}: one login per socket",
+        )
     if d.v != PROTOCOL_VERSION:
         raise ImError(
             Code.ERR_SVR_COMM_INVALID_HTTP_URL,
@@ -67,7 +74,7 @@ async def login(s: Session, d: Login) -> dict[str, Any]:
         conn.app_id, conn.user_id, conn.platform = app.sdkappid, d.userID, d.platform[:16]
         s.app, s.user_id = app, d.userID
         s.lane = SendLane()
-        await hub.registry.attach(conn)
+        await hub.registry.attach(conn, app.settings.max_connections_per_user)
         await hub.sessions.open(app, d.userID, conn.id, conn.platform)
         plan = await hub.sessions.plan(app, d.userID, d.cursor, d.groupCursors)
 

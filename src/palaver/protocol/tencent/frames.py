@@ -14,6 +14,7 @@ rejects the SDK's promise with ``{code: N, message}`` and keeps the connection.
 
 from __future__ import annotations
 
+import json
 import time
 import zlib
 from dataclasses import dataclass
@@ -83,7 +84,12 @@ def decode_request(data: bytes | str) -> Request:
     try:
         obj = orjson.loads(raw)
     except orjson.JSONDecodeError:
-        raise ImError(Code.ERR_SVR_COMM_REQ_JSON_PARSE_FAILED, "a frame must be JSON") from None
+        err = ImError(
+            Code.ERR_SVR_COMM_REQ_JSON_PARSE_FAILED,
+            "a frame must be JSON (UTF-8, no lone surrogates)",
+        )
+        err.request = _salvage(raw)  # type: ignore[attr-defined]
+        raise err from None
     head = obj.get("head") if isinstance(obj, dict) else None
     if not isinstance(head, dict):
         raise ImError(Code.ERR_SVR_COMM_REQ_JSON_PARSE_FAILED, "a frame needs a head")
@@ -101,6 +107,22 @@ def decode_request(data: bytes | str) -> Request:
         err.request = request  # type: ignore[attr-defined]
         raise err
     return request
+
+
+def _salvage(raw: bytes) -> Request | None:
+    """What of a frame orjson refuses (a lone surrogate...) can be answered: its
+    ``servcmd`` and ``seq``, read by the lenient standard parser (``None`` if not)."""
+    try:
+        obj = json.loads(raw.decode("utf-8", "replace"))
+    except (ValueError, RecursionError):
+        return None
+    head = obj.get("head") if isinstance(obj, dict) else None
+    if not isinstance(head, dict):
+        return None
+    servcmd, seq = head.get("servcmd"), head.get("seq")
+    if not isinstance(servcmd, str) or not isinstance(seq, int) or isinstance(seq, bool):
+        return None
+    return Request(servcmd, seq, {}, {})
 
 
 def _head(servcmd: str, seq: int) -> dict[str, Any]:

@@ -94,4 +94,6 @@ def make_cookie(cursor: int) -> str:
 def read_cookie(cookie: str) -> int | None:
     """The user-stream position in a cookie, or ``None`` (empty or not Palaver's)."""
     head, _, tail = cookie.partition(".")
-    return int(tail) if head == "p1" and tail.isdigit() and len(tail) < 19 else None
+    return (
+        int(tail) if head == "p1" and tail.isascii() and tail.isdigit() and len(tail) < 19 else None
+    )

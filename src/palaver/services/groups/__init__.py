@@ -119,7 +119,15 @@ class GroupServices:
         clock = clock or SystemClock()
         self.directory = GroupDirectory(db, clock)
         self.messages = GroupMessages(
-            db, writer, accounts, publisher, self.directory, clock, hooks, callbacks
+            db,
+            writer,
+            accounts,
+            publisher,
+            self.directory,
+            clock,
+            hooks,
+            callbacks,
+            audience=audience,
         )
         self.tips = GroupTips(db, publisher, self.messages)
         self.lifecycle = GroupLifecycle(

@@ -39,6 +39,7 @@ from palaver.services.groups.model import (
 )
 from palaver.services.groups.tips import GroupTips
 from palaver.services.ports import Clock, Publisher
+from palaver.services.ratelimit import PerMinute
 from palaver.storage import Database, Tx
 from palaver.storage import groups as group_store
 from palaver.storage.groups import NewGroup, NewMember
@@ -89,6 +90,7 @@ class GroupLifecycle:
         self._directory = directory
         self._tips = tips
         self._clock = clock
+        self._creates = PerMinute(clock)
         self._moderation = moderation
         self._callbacks = callbacks
 
@@ -150,11 +152,18 @@ class GroupLifecycle:
             ImError: 10004 bad type/name/sizes/role/option; 10015 invalid custom
                 id (``@TGS#`` prefix, bad characters, > 48 bytes); 10021 id in use
                 (10025 when the operator owns it); 10019 an account is not
-                imported; 10038 more members than the type allows.
+                imported; 10038 more members than the type allows; 10006 a user
+                created more than the app's ``group_creates_per_minute``.
         """
         gtype = norm_type(type)
         if not admin:
             owner = operator
+            self._creates.admit(
+                (app.sdkappid, operator),
+                app.settings.group_creates_per_minute,
+                Code.ERR_SVR_GROUP_FREQ_LIMIT,
+                "group creations",
+            )
         texts = {
             "name": name,
             "introduction": introduction,

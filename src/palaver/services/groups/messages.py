@@ -26,7 +26,7 @@ from palaver.services.groups.model import (
     GroupSendOptions,
 )
 from palaver.services.messages import HistoryPage
-from palaver.services.ports import Clock, Publisher
+from palaver.services.ports import Audience, Clock, Publisher
 from palaver.services.sending import (
     Draft,
     SendContext,
@@ -66,6 +66,8 @@ class GroupMessages:
         clock: time (mutes, recall windows, dedupe windows).
         hooks: what a user's send goes through (see :class:`SendHooks`).
         callbacks: the app backend's callbacks of other events (recalls).
+        audience: who is in each live room on this node (a client's send to an
+            AVChatRoom needs the room joined on its connection's node).
     """
 
     def __init__(
@@ -78,8 +80,10 @@ class GroupMessages:
         clock: Clock,
         hooks: SendHooks | None = None,
         callbacks: CallbackService | None = None,
+        audience: Audience | None = None,
     ) -> None:
         self._db = db
+        self._audience = audience
         self._pipeline = SendPipeline(writer, hooks)
         self._callbacks = callbacks
         self._accounts = accounts
@@ -103,8 +107,15 @@ class GroupMessages:
         Raises:
             ImError: 90002/90007/80002 bad body (as C2C); 10010 no group; 10007
                 sender not a member; 10017 muted (member, or all muted and the
-                sender is not owner/admin).
+                sender is not owner/admin); 10004 more @-mentions than the
+                app's ``max_at_users``.
         """
+        at = list(dict.fromkeys(opts.at))
+        if len(at) > app.settings.max_at_users:
+            raise ImError(
+                Code.ERR_SVR_GROUP_INVALID_PARAMETERS,
+                f"{len(at)} @-mentions; at most {app.settings.max_at_users}",
+            )
         draft = Draft(
             conv_id=group_conv_id(group_id),
             sender=sender,
@@ -118,7 +129,7 @@ class GroupMessages:
             flags=control_flags(
                 opts.controls, need_receipt=opts.need_receipt, priority=opts.priority
             ),
-            at_users=list(dict.fromkeys(opts.at)) or None,
+            at_users=at or None,
             dedupe_key=f"g\x1f{group_id}\x1f{sender}\x1f{random}",
             dedupe_body=True,
         )
@@ -127,12 +138,18 @@ class GroupMessages:
             app,
             group_id,
             check_member=opts.check_member,
+            from_client=opts.origin is not None,
             dedupe_since=int(self._clock.time()) - DEDUPE_WINDOW,
             source=opts.source,
             online_only=opts.online_only,
         )
         return await self._pipeline.send(
-            draft, route, lane=opts.lane, online_only=opts.online_only, origin=opts.origin
+            draft,
+            route,
+            lane=opts.lane,
+            online_only=opts.online_only,
+            origin=opts.origin,
+            max_bytes=app.settings.max_message_bytes,
         )
 
     async def _stage(
@@ -146,14 +163,26 @@ class GroupMessages:
         if self._callbacks is not None:
             self._callbacks.sent()
 
-    async def _check_sender(self, app: App, group: Group, sender: str) -> bool:
+    async def _check_sender(
+        self, app: App, group: Group, sender: str, from_client: bool = False
+    ) -> bool:
         """May ``sender`` send to ``group``? True if as a member (AVChatRooms have
-        none: any imported account may). Raises ImError 10007 not a member (or
-        not imported); 10017 muted, or all muted and not owner/admin."""
+        none: an imported account may, from a client only once in the room).
+        Raises ImError 10007 not a member (or not imported, or a client not in
+        the live room); 10017 muted, or all muted and not owner/admin."""
         if group.type == "AVChatRoom":
             if sender not in await self._accounts.existing(app, [sender]):
                 raise ImError(
                     Code.ERR_SVR_GROUP_PERMISSION_DENY, "the sender is not an imported account"
+                )
+            audience = self._audience
+            if (
+                from_client
+                and audience is not None
+                and sender not in audience.group_users(app.sdkappid, group.group_id)
+            ):
+                raise ImError(
+                    Code.ERR_SVR_GROUP_PERMISSION_DENY, "join the live room before sending to it"
                 )
             return False
         m = await self._directory.cached_member(app, group.group_id, sender)
@@ -390,6 +419,7 @@ class _GroupRoute:
         group_id: str,
         *,
         check_member: bool,
+        from_client: bool = False,
         group: Group | None = None,
         push: bool = True,
         dedupe_since: int | None = None,
@@ -403,6 +433,7 @@ class _GroupRoute:
         self._group_id = group_id
         self._group = group
         self._check_member = check_member
+        self._from_client = from_client
         self._push = push
         self._dedupe_since = dedupe_since
         self._sender_is_member = False
@@ -412,7 +443,7 @@ class _GroupRoute:
             self._group = await self._service._directory.cached(self._app, self._group_id)
         if self._check_member:
             self._sender_is_member = await self._service._check_sender(
-                self._app, self._group, draft.sender
+                self._app, self._group, draft.sender, self._from_client
             )
 
     def context(self, draft: Draft) -> SendContext | None:

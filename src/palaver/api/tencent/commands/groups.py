@@ -612,7 +612,7 @@ async def get_group_msg_receipt_detail(s: TencentSession, d: ReceiptDetail) -> d
     app = s.require_app()
     await s.hub.groups.directory.require_member(app, d.GroupId, s.user_id)
     msg = await s.hub.groups.messages.get_by_seq(app, d.GroupId, d.MsgSeq)
-    start = int(d.Cursor) if str(d.Cursor).isdigit() else 0
+    start = int(d.Cursor) if str(d.Cursor).isascii() and str(d.Cursor).isdigit() else 0
     users, nxt = await s.hub.groups.reads.readers(
         app, d.GroupId, d.MsgSeq, msg.sender, read=d.Flag == 0, offset=start, limit=d.Num
     )

@@ -16,7 +16,7 @@ from palaver.api.tencent.core import (
     command,
     current_request,
 )
-from palaver.errors import Code, ImError
+from palaver.limits import parse_sdkappid
 from palaver.protocol.tencent.ids import make_cookie, read_cookie, tiny_id
 from palaver.services.sending import SendLane
 from palaver.services.sessions import LoginPlan
@@ -61,10 +61,7 @@ async def wslogin(s: TencentSession, d: Login) -> dict[str, Any]:
             who = await hub.sessions.authenticate_key(a2, now)
             key, resuming = a2, True
         else:
-            try:
-                sdkappid = int(head.get("sdkappid") or 0)
-            except (TypeError, ValueError):
-                raise ImError(Code.ERR_SVR_COMM_INVALID_SDKAPPID) from None
+            sdkappid = parse_sdkappid(head.get("sdkappid") or 0)  # 60006 if not uint32
             who = await hub.sessions.authenticate(
                 sdkappid, str(head.get("identifier") or ""), str(head.get("usersig") or "")
             )
@@ -75,7 +72,7 @@ async def wslogin(s: TencentSession, d: Login) -> dict[str, Any]:
         s.app, s.user_id, s.lane = app, user, SendLane()
         s.expires = who.expires
         s.inst_id = secrets.randbelow(1 << 31) + 1
-        await hub.registry.attach(conn)
+        await hub.registry.attach(conn, app.settings.max_connections_per_user)
         await hub.sessions.open(app, user, conn.id, PLATFORM)
         if not resuming:
             _start_after_answer(s, await hub.sessions.plan(app, user, None))

@@ -1,0 +1,504 @@
+"""Hardening against bad input and abuse (issue 13): each finding's test.
+
+A message nobody can encode must not stop anyone's stream; admins' sigs are
+never handed out; NUL characters, huge integers and deep JSON are refused at
+the edge with the service's code; a socket holds one login.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import orjson
+import pytest
+from sqlalchemy import update
+
+from conftest import ADMIN, SDKAPPID, RunningServer
+from palaver.storage import schema
+from support.waiting import eventually
+from wsclient import WsClient
+
+TEXT = "TIMTextElem"
+
+
+def deep(levels: int) -> Any:
+    """A JSON value nested ``levels`` deep (lists in a dict)."""
+    v: Any = "x"
+    for _ in range(levels):
+        v = [v]
+    return v
+
+
+def text_body(text: str, **extra: Any) -> list[dict[str, Any]]:
+    return [{"MsgType": TEXT, "MsgContent": {"Text": text}, **extra}]
+
+
+async def rest_send(server: RunningServer, frm: str, to: str, text: str, random: int) -> Any:
+    return await server.ok(
+        "openim",
+        "sendmsg",
+        {"From_Account": frm, "To_Account": to, "MsgRandom": random, "MsgBody": text_body(text)},
+    )
+
+
+#: a stored body 250 levels deep: orjson reads it, but no frame around it encodes
+DEEP_BODY = (
+    '[{"MsgType":"TIMTextElem","MsgContent":{"Text":"bad"},"Extra":'
+    + "[" * 250
+    + "1"
+    + "]" * 250
+    + "}]"
+)
+
+
+# -- 1. a message that breaks its recipients ----------------------------------------
+
+
+async def test_deep_msgbody_refused_at_every_edge(server: RunningServer) -> None:
+    await server.import_users("alice", "bob")
+    body = text_body("deep", Extra=deep(250))
+    r = await server.rest(
+        "openim",
+        "sendmsg",
+        {"From_Account": "alice", "To_Account": "bob", "MsgRandom": 1, "MsgBody": body},
+    )
+    assert r["ActionStatus"] == "FAIL" and r["ErrorCode"] in (90001, 90002), r
+    alice = WsClient(server.url, SDKAPPID, "alice", server.sig("alice"))
+    await alice.connect()
+    try:
+        resp = await alice.request("sendMessage", {"to": "bob", "MsgBody": body, "random": 2})
+        assert resp.code != 0 and resp.code != 70500, resp
+        # deep, but within what a frame may hold: still refused inside MsgBody
+        resp = await alice.request(
+            "sendMessage", {"to": "bob", "MsgBody": text_body("d", Extra=deep(60)), "random": 3}
+        )
+        assert resp.code == 90002, resp
+    finally:
+        await alice.close()
+
+
+async def test_stored_unencodable_message_is_skipped_not_fatal(server: RunningServer) -> None:
+    """A body already stored that no frame can hold (written before the limits)
+    is skipped: the stream, history and REST roaming keep working."""
+    await server.import_users("alice", "bob")
+    bob = WsClient(server.url, SDKAPPID, "bob", server.sig("bob"))
+    await bob.connect()
+    await bob.drop()  # bob resumes from here: his catch-up reads the stored body
+    await rest_send(server, "alice", "bob", "before", 1)
+    bad = await rest_send(server, "alice", "bob", "bad", 2)
+    await rest_send(server, "alice", "bob", "after", 3)
+    async with server.hub.db.write() as conn:
+        await conn.execute(
+            update(schema.messages)
+            .where(schema.messages.c.msg_key == bad["MsgKey"])
+            .values(body=DEEP_BODY)
+        )
+    await bob.connect()
+    try:
+        got = await bob.messages(3)
+        # the unreadable one keeps its place in the stream, as a placeholder
+        assert [m["payload"].get("text") for m in got] == ["before", None, "after"], got
+        assert got[1]["MsgBody"][0]["MsgType"] == "TIMCustomElem"
+        assert bob.connected
+        history = await bob.history("C2Calice")
+        texts = [m["payload"].get("text") for m in history]
+        assert "before" in texts and "after" in texts, texts
+        conv = await bob.call("getConversationList", {})
+        assert conv, conv
+        # a new message still arrives live
+        await rest_send(server, "alice", "bob", "live", 4)
+        (live,) = await bob.messages(1, where=lambda m: m["payload"].get("text") == "live")
+        assert bob.connected
+    finally:
+        await bob.close()
+    r = await server.ok(
+        "openim",
+        "admin_getroammsg",
+        {"Operator_Account": "bob", "Peer_Account": "alice", "MaxCnt": 10},
+    )
+    texts = [m["MsgBody"][0]["MsgContent"].get("Text") for m in r["MsgList"]]
+    assert "before" in texts and "after" in texts, texts
+
+
+def test_unencodable_push_is_skipped() -> None:
+    """Whatever a push holds, encoding it never raises: it becomes an empty
+    frame, which connections skip."""
+    from palaver.protocol.frames import Push
+    from palaver.realtime.delivery import PALAVER, Outbound
+
+    out = Outbound(Push("MESSAGE_RECEIVED", {"x": deep(300)}, seq=1))
+    assert out.frame(PALAVER) == b""
+
+
+# -- 3. /debug/usersig never signs for an admin -------------------------------------
+
+
+async def debug_sig(server: RunningServer, body: Any) -> dict[str, Any]:
+    async with server.session.post(f"{server.url}/debug/usersig", data=json.dumps(body)) as resp:
+        assert resp.status == 200, await resp.text()
+        result: dict[str, Any] = await resp.json()
+        return result
+
+
+async def test_debug_usersig_never_signs_for_an_admin(server: RunningServer) -> None:
+    await server.hub.apps.update_settings(server.app.sdkappid, debug_usersig=True)
+    await server.import_users("alice", ADMIN)
+    ok = await debug_sig(server, {"SDKAppID": SDKAPPID, "userID": "alice"})
+    assert ok["code"] == 0 and ok["userSig"]
+    r = await debug_sig(server, {"SDKAppID": SDKAPPID, "userID": ADMIN})
+    assert r["code"] != 0 and "userSig" not in r, r
+    # and a sig it handed out does not open the REST admin API either
+    r2 = await server.rest(
+        "im_open_login_svc",
+        "account_check",
+        {"CheckItem": [{"UserID": "alice"}]},
+        identifier="alice",
+        usersig=ok["userSig"],
+    )
+    assert r2["ActionStatus"] == "FAIL", r2
+
+
+# -- 4. NUL characters refused at the edge, with each service's code ---------------
+
+ID_FIELDS = [
+    "From_Account",
+    "To_Account",
+    "Operator_Account",
+    "Peer_Account",
+    "Member_Account",
+    "GroupId",
+    "Identifier",
+    "UserID",
+    "Owner_Account",
+    "Name",
+    "Tag",
+]
+
+
+async def test_nul_characters_get_the_services_invalid_code(server: RunningServer) -> None:
+    from palaver.api.rest import REGISTRY
+    from palaver.api.rest.core import SERVICES
+
+    await server.import_users("alice", "bob")
+    body: dict[str, Any] = dict.fromkeys(ID_FIELDS, "ali\x00ce")
+    body["AccountList"] = ["a\x00"]
+    for svc, cmd in sorted(REGISTRY):
+        r = await server.rest(svc, cmd, body)
+        assert r["ErrorCode"] == SERVICES[svc].invalid, (svc, cmd, r)
+    # in a key too, and in the Palaver protocol's ops
+    alice = WsClient(server.url, SDKAPPID, "alice", server.sig("alice"))
+    await alice.connect()
+    try:
+        for op, data in [
+            ("getUserProfile", {"userIDList": ["b\x00b"]}),
+            ("sendMessage", {"to": "b\x00b", "payload": {"text": "hi"}}),
+            ("getMessageList", {"conversationID": "C2Cb\x00b"}),
+            ("createGroup", {"name": "g", "type": "Public", "groupID": "g\x00"}),
+            ("updateMyProfile", {"nick\x00": "x"}),
+        ]:
+            resp = await alice.request(op, data)
+            assert resp.code == 6017, (op, resp)
+    finally:
+        await alice.close()
+
+
+# -- 5. one login per socket ---------------------------------------------------------
+
+
+async def test_a_second_login_on_a_logged_in_socket_is_refused(server: RunningServer) -> None:
+    await server.import_users("alice", "bob", "carol")
+    alice = WsClient(server.url, SDKAPPID, "alice", server.sig("alice"))
+    await alice.connect()
+    try:
+        data = alice.session.login_data(SDKAPPID, "bob", server.sig("bob"))
+        resp = await alice.request("login", data)
+        assert resp.code == 6017, resp
+        online = await server.ok(
+            "openim", "query_online_status", {"To_Account": ["bob"], "IsNeedDetail": 1}
+        )
+        assert online["QueryResult"][0]["Status"] != "Online", online
+        # bob's messages do not reach alice's socket; alice's still do
+        await rest_send(server, "carol", "bob", "for bob", 1)
+        await rest_send(server, "carol", "alice", "for alice", 2)
+        got = await alice.messages(1)  # bob's, sent first, would come first
+        assert got[0]["payload"]["text"] == "for alice", got
+    finally:
+        await alice.close()
+
+
+# -- 9. integers that no column holds -------------------------------------------------
+
+
+async def test_huge_integers_get_coded_errors(server: RunningServer) -> None:
+    for big in (2**31, 2**62):
+        r = await server.rest("im_open_login_svc", "account_import", {"UserID": "u", "Type": big})
+        assert r["ErrorCode"] == 70402, r
+    # no login needed for these two: the SDKAppID of a REST call and of /debug/usersig
+    for raw in ("4294967296", "9223372036854775808", "99999999999999999999999", "-1"):
+        q = f"sdkappid={raw}&identifier={ADMIN}&usersig={server.admin_sig}"
+        r = await server.rest("openim", "sendmsg", {}, query=q)
+        assert r["ErrorCode"] == 60006, (raw, r)
+    for big in (2**32, 2**63, 2**70):
+        r = await debug_sig(server, {"SDKAppID": big, "userID": "u"})
+        assert r["code"] == 70402, r
+    # the protocols' logins
+    ws = await server.session.ws_connect(server.ws_url + "/ws")
+    try:
+        for big in (2**32, 2**62):
+            login = {"SDKAppID": big, "userID": "u", "userSig": "x"}
+            await ws.send_str(orjson.dumps({"id": 1, "op": "login", "data": login}).decode())
+            answer = orjson.loads((await ws.receive(10)).data)
+            assert answer["code"] not in (0, 70500), answer
+    finally:
+        await ws.close()
+    ws = await server.session.ws_connect(server.ws_url + "/binfo")
+    try:
+        for raw in ("99999999999999999999999", "9223372036854775808", "1e3"):
+            head = {"servcmd": "im_open_status.wslogin", "seq": 1, "sdkappid": raw}
+            await ws.send_bytes(orjson.dumps({"head": head, "body": {}}))
+            answer = orjson.loads((await ws.receive(10)).data)
+            assert answer["body"]["ErrorCode"] == 60006, answer
+    finally:
+        await ws.close()
+
+
+# -- 2. AVChatRoom: only the room's audience sends ---------------------------------
+
+
+async def test_avchatroom_sends_need_the_room_joined(server: RunningServer) -> None:
+    await server.import_users("alice", "bob")
+    alice = WsClient(server.url, SDKAPPID, "alice", server.sig("alice"))
+    bob = WsClient(server.url, SDKAPPID, "bob", server.sig("bob"))
+    await alice.connect()
+    await bob.connect()
+    try:
+        created = await alice.call("createGroup", {"type": "AVChatRoom", "name": "live"})
+        gid = created["group"]["groupID"]
+        send = {"to": gid, "conversationType": "GROUP", "payload": {"text": "hi"}}
+        resp = await bob.request("sendMessage", {**send, "random": 1})
+        assert resp.code == 10007, resp
+        await bob.call("joinGroup", {"groupID": gid})
+        await bob.call("sendMessage", {**send, "random": 2})
+        await alice.call("sendMessage", {**send, "random": 3})  # the owner is in it
+        await bob.call("quitGroup", {"groupID": gid})
+        resp = await bob.request("sendMessage", {**send, "random": 4})
+        assert resp.code == 10007, resp
+    finally:
+        await alice.close()
+        await bob.close()
+    # an App admin's REST send needs no room
+    await server.ok(
+        "group_open_http_svc",
+        "send_group_msg",
+        {"GroupId": gid, "Random": 5, "From_Account": "bob", "MsgBody": text_body("rest")},
+    )
+
+
+# -- 10. small ones --------------------------------------------------------------------
+
+
+async def test_non_ascii_digits_are_not_numbers(server: RunningServer) -> None:
+    await server.import_users("alice", "bob")
+    await rest_send(server, "bob", "alice", "hi", 1)
+    alice = WsClient(server.url, SDKAPPID, "alice", server.sig("alice"))
+    await alice.connect()
+    try:
+        for bad in ("²³", "١٢", "1²"):
+            resp = await alice.request(
+                "getMessageList", {"conversationID": "C2Cbob", "nextReqMessageID": bad}
+            )
+            assert resp.code == 6017, (bad, resp)
+    finally:
+        await alice.close()
+    for raw in ("+1400000000", "1_400_000_000", " 1400000000", "１４００００００００"):
+        q = f"sdkappid={raw}&identifier={ADMIN}&usersig={server.admin_sig}"
+        r = await server.rest("openim", "sendmsg", {}, query=q)
+        assert r["ErrorCode"] == 60006, (raw, r)
+
+
+async def test_unknown_sdkappids_are_remembered_in_bounded_memory(
+    server: RunningServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from palaver.services import apps as apps_module
+
+    monkeypatch.setattr(apps_module, "MAX_MISSES", 64, raising=False)
+    apps = server.hub.apps
+    for i in range(200):
+        assert await apps.get(1_000_000 + i) is None
+    assert len(apps._misses) <= 64
+    assert await apps.get(SDKAPPID) is not None
+
+
+# -- 8. size limits ------------------------------------------------------------------
+
+
+async def test_message_size_counts_cloud_custom_data(server: RunningServer) -> None:
+    await server.import_users("alice", "bob")
+
+    async def send(ccd: str, random: int) -> dict[str, Any]:
+        return await server.rest(
+            "openim",
+            "sendmsg",
+            {
+                "From_Account": "alice",
+                "To_Account": "bob",
+                "MsgRandom": random,
+                "MsgBody": text_body("x" * 4000),
+                "CloudCustomData": ccd,
+            },
+        )
+
+    assert (await send("c" * 7000, 1))["ErrorCode"] == 0  # 11 KB in all
+    assert (await send("c" * 9000, 2))["ErrorCode"] == 80002  # 13 KB
+    assert (await send("c" * 900_000, 3))["ErrorCode"] == 80002
+    # a per-app setting (Tencent's 12 KB by default)
+    await server.hub.apps.update_settings(server.app.sdkappid, max_message_bytes=6000)
+    assert (await send("c" * 3000, 4))["ErrorCode"] == 80002
+    alice = WsClient(server.url, SDKAPPID, "alice", server.sig("alice"))
+    await alice.connect()
+    try:
+        resp = await alice.request(
+            "sendMessage",
+            {"to": "bob", "payload": {"text": "hi"}, "cloudCustomData": "c" * 7000, "random": 5},
+        )
+        assert resp.code == 80002, resp
+    finally:
+        await alice.close()
+
+
+async def test_at_user_list_is_bounded(server: RunningServer) -> None:
+    users = [f"u{i}" for i in range(40)]
+    await server.import_users("owner", *users)
+    await server.ok(
+        "group_open_http_svc",
+        "create_group",
+        {"Type": "Public", "Name": "g", "GroupId": "g", "Owner_Account": "owner"},
+    )
+
+    async def send(n: int, random: int) -> dict[str, Any]:
+        return await server.rest(
+            "group_open_http_svc",
+            "send_group_msg",
+            {
+                "GroupId": "g",
+                "Random": random,
+                "From_Account": "owner",
+                "MsgBody": text_body("@"),
+                "GroupAtInfo": [{"GroupAtAllFlag": 0, "GroupAt_Account": u} for u in users[:n]],
+            },
+        )
+
+    assert (await send(30, 1))["ErrorCode"] == 0
+    assert (await send(31, 2))["ErrorCode"] == 10004
+    owner = WsClient(server.url, SDKAPPID, "owner", server.sig("owner"))
+    await owner.connect()
+    try:
+        resp = await owner.request(
+            "sendMessage",
+            {
+                "to": "g",
+                "conversationType": "GROUP",
+                "payload": {"text": "@"},
+                "atUserList": [f"x{i}" for i in range(3000)],
+                "random": 3,
+            },
+        )
+        assert resp.code == 10004, resp
+    finally:
+        await owner.close()
+
+
+# -- 7. rate limits ------------------------------------------------------------------
+
+
+class FrozenClock:
+    """A clock that stands still (every call falls in one second) until moved."""
+
+    def __init__(self, now: float) -> None:
+        self.now = now
+
+    def time(self) -> float:
+        return self.now
+
+
+async def test_rest_calls_are_capped_per_app_and_second(
+    server: RunningServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await server.hub.apps.update_settings(server.app.sdkappid, rest_qps=5)
+    clock = FrozenClock(2_000_000_000.0)
+    monkeypatch.setattr(server.hub, "clock", clock)
+    body = {"CheckItem": [{"UserID": "alice"}]}
+    codes = [
+        (await server.rest("im_open_login_svc", "account_check", body))["ErrorCode"]
+        for _ in range(8)
+    ]
+    assert codes == [0] * 5 + [60007] * 3, codes
+    clock.now += 1  # the next second
+    assert (await server.rest("im_open_login_svc", "account_check", body))["ErrorCode"] == 0
+
+
+async def test_msg_timestamps_in_the_future_are_refused(server: RunningServer) -> None:
+    await server.import_users("alice", "bob")
+    year_36812 = 1_099_511_627_776
+    for cmd, extra in (("sendmsg", {}), ("importmsg", {"SyncFromOldSystem": 2})):
+        r = await server.rest(
+            "openim",
+            cmd,
+            {
+                "From_Account": "alice",
+                "To_Account": "bob",
+                "MsgRandom": 1,
+                "MsgTimeStamp": year_36812,
+                "MsgBody": text_body("from the future"),
+                **extra,
+            },
+        )
+        assert r["ErrorCode"] == 90006, (cmd, r)
+
+
+async def test_connections_per_user_are_capped(server: RunningServer) -> None:
+    await server.import_users("alice")
+    await server.hub.apps.update_settings(server.app.sdkappid, max_connections_per_user=2)
+    clients = [
+        WsClient(server.url, SDKAPPID, "alice", server.sig("alice"), platform=f"P{i}")
+        for i in range(3)
+    ]
+    try:
+        for c in clients:
+            await c.connect()
+        assert await clients[0].wait_closed() == 4001  # the oldest is kicked
+        assert clients[1].connected and clients[2].connected
+        await eventually(
+            lambda: len(server.hub.registry.connections(server.app.sdkappid, "alice")) == 2,
+            "alice has two connections",
+        )
+    finally:
+        for c in clients:
+            await c.close()
+
+
+async def test_group_creations_per_user_and_minute_are_capped(
+    server: RunningServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await server.import_users("alice")
+    await server.hub.apps.update_settings(server.app.sdkappid, group_creates_per_minute=2)
+    clock = FrozenClock(2_000_000_040.0)
+    monkeypatch.setattr(server.hub.groups.lifecycle._creates, "_clock", clock, raising=False)
+    alice = WsClient(server.url, SDKAPPID, "alice", server.sig("alice"))
+    await alice.connect()
+    try:
+        new = {"type": "Public", "name": "g"}
+        codes = [(await alice.request("createGroup", new)).code for _ in range(3)]
+        assert codes == [0, 0, 10006], codes
+        clock.now += 60  # the next minute
+        assert (await alice.request("createGroup", new)).code == 0
+    finally:
+        await alice.close()
+    # an App admin's REST creations are not counted
+    for i in range(3):
+        await server.ok(
+            "group_open_http_svc",
+            "create_group",
+            {"Type": "Public", "Name": "r", "Owner_Account": "alice", "GroupId": f"r{i}"},
+        )
