@@ -764,7 +764,9 @@ async def test_requests_fail_with_documented_codes_when_disconnected(
     await server.import_users("bob")
     bob = await open_chat("bob", reconnectDelay=30000)
     # short request deadlines only once logged in: a busy machine may take longer to log in
-    await bob.js("chat._requestTimeout = 500; chat._random = () => 0.99;")  # full jitter at its top: away ~the whole delay
+    await bob.js(
+        "chat._requestTimeout = 500; chat._random = () => 0.99;"
+    )  # full jitter at its top: away ~the whole delay
     await bob.drain(NET)
     # in flight when the socket goes: 2800
     err = await bob.fails(
