@@ -28,7 +28,9 @@ from palaver.usersig import gen_usersig_v2
 from support.waiting import eventually
 from wsclient import WsClient
 
-SDKAPPID = 1400000777
+# this run's own app: Redis pub/sub channels (palaver:u:<app>:<user>) are shared by every
+# test run on the machine, whatever the database number
+SDKAPPID = 1_400_100_000 + os.getpid() % 800_000
 KEY = "cluster-test-key-" + "0" * 47
 ADMIN = "administrator"
 PG_URL = per_run_url(os.environ.get("PALAVER_TEST_DATABASE_URL") or PG_DEFAULT_URL)
