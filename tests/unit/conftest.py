@@ -96,6 +96,9 @@ class FakePublisher:
     calls: list[tuple[Any, ...]] = field(default_factory=list)
 
     async def stream(self, app_id: int, events: Sequence[StreamEvent]) -> None:
+        self.stream_now(app_id, events)
+
+    def stream_now(self, app_id: int, events: Sequence[StreamEvent]) -> None:
         self.calls.append(("stream", app_id, list(events)))
 
     async def group_message(

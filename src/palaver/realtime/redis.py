@@ -169,6 +169,10 @@ class RedisFanout:
 
     async def publish(self, deliveries: Sequence[Delivery]) -> None:
         """Deliver locally now; queue for the other nodes (sent by the publisher task)."""
+        self.publish_now(deliveries)
+
+    def publish_now(self, deliveries: Sequence[Delivery]) -> None:
+        """:meth:`publish`, which never awaits."""
         sink = self._sink
         if sink is not None:
             for d in deliveries:

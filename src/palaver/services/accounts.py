@@ -125,6 +125,10 @@ class AccountService:
                 await self._publisher.kick(app.sdkappid, user, REST_KICK)
         return result
 
+    def known(self, app: App, user_id: str) -> bool:
+        """``user_id`` is known to be imported (remembered; no storage read)."""
+        return (app.sdkappid, user_id) in self._known
+
     async def existing(self, app: App, user_ids: Iterable[str]) -> set[str]:
         """The subset of ``user_ids`` that are imported.
 

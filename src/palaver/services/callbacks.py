@@ -346,6 +346,12 @@ class CallbackService:
 
     # --- the send pipeline's hooks (SendHooks) -------------------------------------------------
 
+    def idle(self, ctx: SendContext) -> bool:
+        """Neither the before- nor the after-send callback of this send is wanted."""
+        if ctx.kind == "C2C":
+            return not (wants(ctx.app, cb.C2C_BEFORE_SEND) or wants(ctx.app, cb.C2C_AFTER_SEND))
+        return not (wants(ctx.app, cb.GROUP_BEFORE_SEND) or wants(ctx.app, cb.GROUP_AFTER_SEND))
+
     async def before_send(self, ctx: SendContext, draft: Draft) -> Draft | None:
         """``C2C.CallbackBeforeSendMsg`` / ``Group.CallbackBeforeSendMsg``, when
         the app wants it and the sender did not forbid it: the draft to send

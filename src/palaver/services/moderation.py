@@ -177,6 +177,11 @@ class ModerationService:
         self._cache.drop(app.sdkappid)
         return n
 
+    def idle(self, app: App) -> bool:
+        """The app has no sensitive words, as cached (``False`` when not cached)."""
+        f = self._cache.get(app.sdkappid)
+        return f is not None and not f
+
     async def filter(self, app: App) -> WordFilter:
         """The app's compiled words (cached; others' changes seen within WORDS_TTL s)."""
         f = self._cache.get(app.sdkappid)

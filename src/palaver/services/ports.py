@@ -27,6 +27,9 @@ class Publisher(Protocol):
     async def stream(self, app_id: int, events: Sequence[StreamEvent]) -> None:
         """Publish committed stream events (each with the ``seq`` storage gave it)."""
 
+    def stream_now(self, app_id: int, events: Sequence[StreamEvent]) -> None:
+        """:meth:`stream`, handed to fan-out before it returns (no await)."""
+
     async def group_message(
         self, app_id: int, message: MessageRecord, *, origin: str | None = None
     ) -> None:

@@ -23,6 +23,11 @@ class SendRules:
         self._moderation = moderation
         self._callbacks = callbacks
 
+    def idle(self, ctx: SendContext) -> bool:
+        """Nothing to do for this send: no sensitive words (as cached) and no
+        before- or after-send callback wanted."""
+        return self._moderation.idle(ctx.app) and self._callbacks.idle(ctx)
+
     async def before_send(self, ctx: SendContext, draft: Draft) -> Draft | None:
         """Moderate, then ask the backend (see :meth:`CallbackService.before_send`).
 

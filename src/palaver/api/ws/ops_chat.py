@@ -13,11 +13,11 @@ from typing import Any, Literal
 from pydantic import Field
 
 from palaver.api.ws import ops_group
-from palaver.api.ws.core import OpModel, Session, op, parse_message_id
+from palaver.api.ws.core import INLINE, OpModel, Session, error_frame, op, parse_message_id
 from palaver.api.ws.group_objects import group_object
 from palaver.errors import Code, ImError
 from palaver.model.messages import MessageRecord
-from palaver.protocol.frames import PROTOCOL_VERSION
+from palaver.protocol.frames import PROTOCOL_VERSION, encode_response
 from palaver.protocol.objects import (
     C2C,
     GROUP,
@@ -29,7 +29,7 @@ from palaver.protocol.pushes import sync_done
 from palaver.realtime.delivery import Outbound
 from palaver.services.conversations import CONV_C2C, CONV_GROUP, Conversation
 from palaver.services.messages import SendOptions
-from palaver.services.sending import SendLane, SendSource
+from palaver.services.sending import SendLane, SendResult, SendSource
 
 UINT32 = (1 << 32) - 1
 PROFILE_TAGS = ["Tag_Profile_IM_Nick", "Tag_Profile_IM_Image"]
@@ -134,6 +134,75 @@ class SendMessage(OpModel):
     needReadReceipt: bool = False
     atUserList: list[str] = []  # GROUP: mentioned userIDs and/or "__kImSDK_MesssageAtALL__"
     priority: Literal["High", "Normal", "Low", "Lowest"] = "Normal"
+
+
+_FAST_FIELDS = frozenset(
+    ("to", "conversationType", "type", "payload", "MsgBody", "random", "cloudCustomData")
+    + ("needReadReceipt", "onlineUserOnly", "priority")
+)
+_PRIORITIES = frozenset(("High", "Normal", "Low", "Lowest"))
+
+
+def _plain_c2c(d: dict[str, Any]) -> bool:
+    """``d`` is a stored C2C ``sendMessage`` whose fields have exactly the types
+    :class:`SendMessage` declares (nothing pydantic would coerce or refuse)."""
+    if not d.keys() <= _FAST_FIELDS or type(d.get("to")) is not str:
+        return False
+    if d.get("conversationType", C2C) != C2C or d.get("onlineUserOnly", False) is not False:
+        return False
+    r = d.get("random")
+    return (
+        type(d.get("type", "")) is str
+        and type(d.get("payload", {})) is dict
+        and type(d.get("MsgBody", [])) is list
+        and (r is None or (type(r) is int and 0 <= r <= UINT32))
+        and type(d.get("cloudCustomData", "")) is str
+        and type(d.get("needReadReceipt", False)) is bool
+        and d.get("priority", "Normal") in _PRIORITIES
+    )
+
+
+def send_message_now(s: Session, rid: Any, d: dict[str, Any], answer: Any) -> bool:
+    """``sendMessage``'s fast lane, run by the read loop (no task, no pydantic
+    model): a stored C2C send whose fields are plain and whose checks are cached
+    is queued to the writer at once, in the connection's order, and answered from
+    the writer's commit; anything else returns ``False`` for :func:`send_message`.
+    Same answers and errors as :func:`send_message`."""
+    if not _plain_c2c(d):
+        return False
+    app = s.require_app()
+    body = d.get("MsgBody")
+    if body is None:
+        body = [payload_to_element(d.get("type", "TIMTextElem"), d.get("payload", {}))]
+    random = d.get("random")
+    user, conn = s.user_id, s.conn
+    opts = SendOptions(
+        cloud_custom_data=d.get("cloudCustomData"),
+        need_receipt=d.get("needReadReceipt", False),
+        priority=d.get("priority", "Normal"),
+        lane=s.lane,
+        origin=conn.id,
+        source=SendSource(platform=conn.platform, client_ip=conn.client_ip),
+    )
+
+    def done(res: SendResult | BaseException) -> None:
+        if isinstance(res, BaseException):
+            answer(error_frame(rid, res))
+        else:
+            answer(encode_response(rid, {"message": message_wire(res.message, user)}))
+
+    return s.hub.messages.send_c2c_now(
+        app,
+        user,
+        d["to"],
+        body,
+        random if random is not None else _random.getrandbits(32),
+        opts,
+        done,
+    )
+
+
+INLINE["sendMessage"] = send_message_now
 
 
 @op("sendMessage", SendMessage)
