@@ -391,6 +391,34 @@ class MessageService:
         msgs.reverse()
         return HistoryPage(msgs, complete=len(rows) <= limit)
 
+    async def page(
+        self, app: App, viewer: str, peer: str, *, limit: int, before_id: int | None = None
+    ) -> tuple[HistoryPage, int, int]:
+        """A page of :meth:`history` before message ``before_id`` (storage id) with
+        the read positions (``peer_read``: how far ``peer`` read; ``my_read``: how
+        far ``viewer`` did), read on one connection in one hop
+        (:func:`~palaver.storage.messages.c2c_page`): (page, peer_read, my_read).
+
+        Raises:
+            ImError: 6017 ``before_id`` is not a message of this conversation.
+        """
+        retention = app.settings.history_retention_days
+        since = int(self._clock.time()) - retention * 86400 if retention else None
+        got = await self._db.run_read(
+            msg_store.c2c_page,
+            app.sdkappid,
+            viewer,
+            peer,
+            before_id=before_id,
+            min_time=since,
+            limit=limit + 1,
+        )
+        if got is None:
+            raise ImError(Code.ERR_INVALID_PARAMETERS, "no such message in this conversation")
+        msgs = got.messages[:limit]
+        msgs.reverse()
+        return HistoryPage(msgs, complete=len(got.messages) <= limit), got.peer_read, got.my_read
+
     async def find_by_key(self, app: App, a: str, b: str, msg_key: str) -> MessageRecord | None:
         """The message of the a/b conversation with this MsgKey, or ``None``.
 

@@ -266,17 +266,10 @@ async def get_message_list(s: Session, d: GetMessageList) -> dict[str, Any]:
     kind, peer = split_conversation_id(d.conversationID)
     if kind == GROUP:
         return await ops_group.get_group_message_list(s, peer, d.nextReqMessageID, d.count)
-    before = None
-    if d.nextReqMessageID:
-        anchor = await s.hub.messages.get(
-            app, s.user_id, peer, parse_message_id(d.nextReqMessageID)
-        )
-        before = anchor.seq
-    page = await s.hub.messages.history(
-        app, s.user_id, peer, limit=min(d.count, 15), before_seq=before
+    before = parse_message_id(d.nextReqMessageID) if d.nextReqMessageID else None
+    page, peer_read, my_read = await s.hub.messages.page(
+        app, s.user_id, peer, limit=min(d.count, 15), before_id=before
     )
-    peer_read = await s.hub.messages.peer_read_seq(app, s.user_id, peer)
-    my_read = await s.hub.messages.peer_read_seq(app, peer, s.user_id)
     items = [_as_seen(m, s.user_id, peer_read, my_read) for m in page.messages]
     return {
         "messageList": items,
