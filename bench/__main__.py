@@ -476,12 +476,14 @@ def healthy(rows: list[Row]) -> bool:
 
 
 def sizes(args: argparse.Namespace) -> Sizes:
-    """The run's sizes: full or ``--quick``, then ``--burst`` / ``--pairs`` if given."""
+    """The run's sizes: full or ``--quick``, then ``--burst``, ``--pairs``, ``--history``."""
     sz = Sizes.quick() if args.quick else Sizes()
     if args.burst:
         sz.burst_total = args.burst
     if args.pairs:
         sz.burst_pairs = tuple(args.pairs)
+    if args.history:
+        sz.history_sizes = tuple(args.history)
     return sz
 
 
@@ -553,6 +555,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--burst", type=int, help="C2C bursts: messages per run (100,000)")
     parser.add_argument(
         "--pairs", type=int, action="append", help="c2c_burst: K, repeatable (4 and 16)"
+    )
+    parser.add_argument(
+        "--history", type=int, action="append", help="history: stored messages, repeatable"
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="print server log tails")
     args = parser.parse_args(argv)
