@@ -68,8 +68,10 @@ class Session:
     #: run once the current response is queued (login starts the stream, logout closes)
     after_response: Callable[[], None] | None = None
     tasks: set[asyncio.Task[None]] = field(default_factory=set)
-    #: requests of an inline-capable op (``sendMessage``) running as tasks: while
-    #: any is, later ones take the task path too, so none overtakes them
+    #: requests of an inline-capable op (``sendMessage``) whose task has not started
+    #: yet: while any has not, later ones take the task path too. A started C2C
+    #: send takes its lane ticket before its first await, and the fast lane waits
+    #: for an idle lane, so no send overtakes an earlier one
     slow_inline: int = 0
 
     def answer(self, frame: bytes) -> None:
@@ -285,10 +287,10 @@ class WebSocketEndpoint:
     async def _run(
         session: Session, req: Request, slots: asyncio.Semaphore, counted: bool = False
     ) -> None:
+        if counted:
+            session.slow_inline -= 1  # its lane ticket is taken before run_op first awaits
         request_id.set(f"{session.conn.id[:8]}:{req.id}")
         try:
             session.answer(await run_op(session, req))
         finally:
             slots.release()
-            if counted:
-                session.slow_inline -= 1
