@@ -166,7 +166,7 @@ class ModerationService:
         norm = list(dict.fromkeys(norm))
         async with self._db.write() as conn:
             await store.add_words(conn, app.sdkappid, norm, mode, int(time.time()))
-        self._cache.drop(app.sdkappid)
+        self._cache.clear()  # a load under way for any app is not cached either
         return norm
 
     async def delete(self, app: App, words: Iterable[str]) -> int:
@@ -174,7 +174,7 @@ class ModerationService:
         norm = list(dict.fromkeys(normalize_word(w) for w in words if isinstance(w, str)))
         async with self._db.write() as conn:
             n = await store.delete_words(conn, app.sdkappid, norm)
-        self._cache.drop(app.sdkappid)
+        self._cache.clear()  # a load under way for any app is not cached either
         return n
 
     def idle(self, app: App) -> bool:
@@ -183,13 +183,14 @@ class ModerationService:
         return f is not None and not f
 
     async def filter(self, app: App) -> WordFilter:
-        """The app's compiled words (cached; others' changes seen within WORDS_TTL s)."""
-        f = self._cache.get(app.sdkappid)
-        if f is None:
+        """The app's compiled words (cached; others' changes seen within WORDS_TTL s).
+        Loaded once when missing, however many sends ask at the same time."""
+
+        async def load() -> WordFilter:
             pairs = await self.words(app)
-            f = WordFilter(pairs) if pairs else _EMPTY
-            self._cache.put(app.sdkappid, f)
-        return f
+            return WordFilter(pairs) if pairs else _EMPTY
+
+        return await self._cache.get_or_load(app.sdkappid, load)
 
     # --- the checks ------------------------------------------------------------------------
 
