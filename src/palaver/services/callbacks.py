@@ -180,6 +180,63 @@ SAMPLES: dict[str, dict[str, Any]] = {
         "MemberList": [{"Member_Account": "test_sender"}],
     },
     cb.GROUP_AFTER_INFO_CHANGED: {**_SAMPLE_GROUP, "Name": "renamed"},
+    cb.GROUP_BEFORE_CREATE: {
+        "Operator_Account": "test_sender",
+        "Owner_Account": "test_sender",
+        "Type": "Public",
+        "Name": "test",
+        "CreateGroupNum": 0,
+        "MemberList": [{"Member_Account": "test_receiver"}],
+    },
+    cb.GROUP_BEFORE_APPLY_JOIN: {
+        "GroupId": "@TGS#test",
+        "Type": "Public",
+        "Requestor_Account": "test_receiver",
+    },
+    cb.GROUP_AFTER_NEW_MEMBER_JOIN: {
+        **_SAMPLE_GROUP,
+        "JoinType": "Apply",
+        "NewMemberList": [{"Member_Account": "test_receiver"}],
+    },
+    cb.GROUP_AFTER_MEMBER_EXIT: {
+        **_SAMPLE_GROUP,
+        "ExitType": "Quit",
+        "ExitMemberList": [{"Member_Account": "test_receiver"}],
+    },
+    cb.SNS_PREV_FRIEND_ADD: {
+        "Requester_Account": "test_sender",
+        "From_Account": "test_sender",
+        "AddType": "Add_Type_Both",
+        "ForceAddFlags": 0,
+        "FriendItem": [
+            {
+                "To_Account": "test_receiver",
+                "Remark": "",
+                "GroupName": "",
+                "AddSource": "AddSource_Type_Test",
+                "AddWording": "hello",
+            }
+        ],
+    },
+    cb.SNS_FRIEND_ADD: {
+        "ClientCmd": "friend_add",
+        "PairList": [
+            {
+                "From_Account": "test_sender",
+                "To_Account": "test_receiver",
+                "Initiator_Account": "test_sender",
+            }
+        ],
+    },
+    cb.SNS_FRIEND_DELETE: {
+        "PairList": [{"From_Account": "test_sender", "To_Account": "test_receiver"}]
+    },
+    cb.SNS_BLACKLIST_ADD: {
+        "PairList": [{"From_Account": "test_sender", "To_Account": "test_receiver"}]
+    },
+    cb.SNS_BLACKLIST_DELETE: {
+        "PairList": [{"From_Account": "test_sender", "To_Account": "test_receiver"}]
+    },
     cb.PROFILE_PORTRAIT_SET: {
         "From_Account": "test_sender",
         "ProfileItem": [{"Tag": "Tag_Profile_IM_Nick", "Value": "test"}],
@@ -308,6 +365,61 @@ class CallbackService:
             raise CallbackFailed("the answer is not a JSON object")
         return reply
 
+    async def ask(
+        self,
+        app: App,
+        command: str,
+        body: Mapping[str, Any],
+        *,
+        refused: int,
+        client_ip: str = "",
+        platform: str = "",
+    ) -> dict[str, Any] | None:
+        """A before-callback of an action other than a send
+        (``Sns.CallbackPrevFriendAdd``, ``Group.CallbackBeforeCreateGroup``,
+        ``Group.CallbackBeforeApplyJoinGroup``): post ``body`` (``CallbackCommand``
+        and ``EventTime`` added) when the app wants ``command``.
+
+        Returns the backend's answer when the action may go on, ``None`` when
+        the app does not want the command or the backend did not answer and the
+        command fails open. The answer's ``ErrorCode`` decides: 0 allows (the
+        caller may read more of the answer, e.g. per-item results);
+        120001–130000 refuses with the backend's code and ``ErrorInfo``;
+        anything else refuses with ``refused``.
+
+        Raises:
+            ImError: ``refused`` (or the backend's own code), as above, or when
+                the backend did not answer and the command is in ``callback_fail_closed``.
+        """
+        if not wants(app, command):
+            return None
+        payload = {"CallbackCommand": command, **body, "EventTime": self._now_ms()}
+        try:
+            reply = await self.call(app, command, payload, client_ip=client_ip, platform=platform)
+        except CallbackFailed as exc:
+            self._failed(app, command, exc, refused)
+            return None
+        code = _error_code(reply)
+        if code in OWN_CODES:
+            raise ImError(code, str(reply.get("ErrorInfo") or "refused by the app backend"))
+        if code != ALLOW:
+            raise ImError(refused, f"the app backend's {command} refused it")
+        return reply
+
+    def _failed(self, app: App, command: str, exc: CallbackFailed, refused: int) -> None:
+        """A before-callback got no answer: log it; raise ``refused`` if the command
+        fails closed (else the action goes on)."""
+        closed = command in app.settings.callback_fail_closed
+        log.warning(
+            "app %s: %s got no answer (%s); %s",
+            app.sdkappid,
+            command,
+            exc,
+            "refusing (fail closed)" if closed else "letting it through",
+        )
+        if closed:
+            raise ImError(refused, "the app backend did not answer the callback") from None
+
     async def test(self, app: App, commands: Sequence[str]) -> list[tuple[str, int, str, float]]:
         """Post a sample of each command now (``palaver callbacks test``):
         ``(command, HTTP status or 0, the answer or the failure, seconds)``."""
@@ -372,16 +484,7 @@ class CallbackService:
                 app, command, body, client_ip=ctx.source.client_ip, platform=ctx.source.platform
             )
         except CallbackFailed as exc:
-            closed = command in app.settings.callback_fail_closed
-            log.warning(
-                "app %s: %s got no answer (%s); %s",
-                app.sdkappid,
-                command,
-                exc,
-                "refusing the message (fail closed)" if closed else "letting it through",
-            )
-            if closed:
-                raise ImError(refused, "the app backend did not answer the callback") from None
+            self._failed(app, command, exc, refused)
             return draft
         return _apply_answer(reply, draft, refused)
 
@@ -644,10 +747,7 @@ class CallbackService:
 
 def _apply_answer(reply: dict[str, Any], draft: Draft, refused: int) -> Draft | None:
     """What a before-send answer does to ``draft`` (see :meth:`CallbackService.before_send`)."""
-    try:
-        code = int(reply.get("ErrorCode", 0))
-    except (TypeError, ValueError):
-        code = REFUSE
+    code = _error_code(reply)
     if code == DROP:
         return None
     if code in OWN_CODES:
@@ -662,3 +762,11 @@ def _apply_answer(reply: dict[str, Any], draft: Draft, refused: int) -> Draft | 
     if isinstance(new_data, str):
         changes["cloud_custom_data"] = new_data
     return dataclasses.replace(draft, **changes) if changes else draft
+
+
+def _error_code(reply: Mapping[str, Any]) -> int:
+    """An answer's ``ErrorCode`` (0 when absent; :data:`REFUSE` when not a number)."""
+    try:
+        return int(reply.get("ErrorCode", 0))
+    except (TypeError, ValueError):
+        return REFUSE

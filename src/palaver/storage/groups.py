@@ -184,6 +184,12 @@ async def list_group_ids(
     return [r[0] for r in await conn.execute(q)], total
 
 
+async def count_owned(conn: AsyncConnection, app_id: int, owner: str, type: str) -> int:
+    """How many groups of ``type`` ``owner`` owns."""
+    q = select(func.count()).where(G.app_id == app_id, G.owner == owner, G.type == type)
+    return int(await conn.scalar(q) or 0)
+
+
 async def head(conn: AsyncConnection, app_id: int, group_id: str) -> int:
     """The group's newest MsgSeq (0 if none)."""
     v = await conn.scalar(
