@@ -675,3 +675,60 @@ async def test_a_usersig_of_the_kicks_own_second_is_void(server: RunningServer) 
     same = gen_usersig_v2(SDKAPPID, SECRET, ADMIN, 3600, now=kicked)
     r = await server.rest("im_open_login_svc", "account_check", {}, usersig=same)
     assert r["ErrorCode"] == 70052, r
+
+
+async def test_avchatroom_owner_mutes_the_audience(server: RunningServer) -> None:
+    """An AVChatRoom has no member list, yet its owner (or an App admin) mutes anyone
+    in the audience: their sends get 10017 until the mute ends; others keep talking."""
+    await server.import_users("alice", "bob", "carol")
+    alice = WsClient(server.url, SDKAPPID, "alice", server.sig("alice"))
+    bob = WsClient(server.url, SDKAPPID, "bob", server.sig("bob"))
+    carol = WsClient(server.url, SDKAPPID, "carol", server.sig("carol"))
+    for c in (alice, bob, carol):
+        await c.connect()
+    try:
+        created = await alice.call("createGroup", {"type": "AVChatRoom", "name": "live"})
+        gid = created["group"]["groupID"]
+        await bob.call("joinGroup", {"groupID": gid})
+        await carol.call("joinGroup", {"groupID": gid})
+        send = {"to": gid, "conversationType": "GROUP", "payload": {"text": "hi"}}
+        await bob.call("sendMessage", {**send, "random": 1})
+        # only the owner mutes (carol in the audience may not)
+        resp = await carol.request(
+            "setGroupMemberMuteTime", {"groupID": gid, "userID": "bob", "muteTime": 600}
+        )
+        assert resp.code == 10007, resp
+        muted = await alice.call(
+            "setGroupMemberMuteTime", {"groupID": gid, "userID": "bob", "muteTime": 600}
+        )
+        assert muted["member"]["userID"] == "bob"
+        resp = await bob.request("sendMessage", {**send, "random": 2})
+        assert resp.code == 10017, resp
+        await carol.call("sendMessage", {**send, "random": 3})
+        await alice.call("sendMessage", {**send, "random": 4})
+        shutted = await server.ok("group_open_http_svc", "get_group_shutted_uin", {"GroupId": gid})
+        assert [u["Member_Account"] for u in shutted["ShuttedUinList"]] == ["bob"]
+        # REST forbid_send_msg: carol muted, bob unmuted
+        await server.ok(
+            "group_open_http_svc",
+            "forbid_send_msg",
+            {"GroupId": gid, "Members_Account": ["carol"], "ShutUpTime": 60},
+        )
+        await server.ok(
+            "group_open_http_svc",
+            "forbid_send_msg",
+            {"GroupId": gid, "Members_Account": ["bob"], "ShutUpTime": 0},
+        )
+        assert (await carol.request("sendMessage", {**send, "random": 5})).code == 10017
+        await bob.call("sendMessage", {**send, "random": 6})
+        # everyone muted: only the owner speaks
+        await server.ok(
+            "group_open_http_svc",
+            "modify_group_base_info",
+            {"GroupId": gid, "ShutUpAllMember": "On"},
+        )
+        assert (await bob.request("sendMessage", {**send, "random": 7})).code == 10017
+        await alice.call("sendMessage", {**send, "random": 8})
+    finally:
+        for c in (alice, bob, carol):
+            await c.close()

@@ -30,6 +30,7 @@ from palaver.services.groups.model import (
     OPEN_HISTORY,
     TIP_JOIN,
     TIP_KICKED,
+    TIP_MEMBER_PROFILE,
     TIP_QUIT,
     Group,
     GroupApplication,
@@ -420,6 +421,8 @@ class GroupMembers:
                 10004 bad role, flag, sizes or a negative mute.
         """
         group = await self._directory.get(app, group_id)
+        if group.type == "AVChatRoom" and shut_up_seconds is not None:
+            return await self._mute_audience(app, operator, group, user, shut_up_seconds, admin)
         target = await self._directory.member(app, group_id, user)
         if target is None:
             raise ImError(Code.ERR_SVR_GROUP_PERMISSION_DENY, f"{user!r} is not a member")
@@ -443,6 +446,53 @@ class GroupMembers:
         m = await self._directory.member(app, group_id, user)
         assert m is not None
         return m
+
+    async def _mute_audience(
+        self, app: App, operator: str, group: Group, user: str, seconds: int, admin: bool
+    ) -> Member:
+        """Mute ``user`` in a live room (AVChatRoom: no member rows; anyone in the
+        audience, or not yet) for ``seconds`` (0 unmutes): its owner or an App
+        admin; the room gets tip 7 with ``MemberInfo``. The membership returned
+        is the audience member's (role ``Member``, ``shut_up_until`` set).
+
+        Raises:
+            ImError: 10004 negative; 10007 not the owner or an App admin, or the owner muted.
+        """
+        if seconds < 0:
+            raise ImError(Code.ERR_SVR_GROUP_INVALID_PARAMETERS, "ShutUpTime must be >= 0")
+        if not admin and operator != group.owner:
+            raise ImError(
+                Code.ERR_SVR_GROUP_PERMISSION_DENY, "only the owner can mute in a live room"
+            )
+        if user == group.owner:
+            raise ImError(Code.ERR_SVR_GROUP_PERMISSION_DENY, "the owner cannot be muted")
+        if user not in await self._accounts.existing(app, [user]):
+            raise ImError(Code.ERR_SVR_GROUP_PERMISSION_DENY, f"{user!r} is not an account")
+        now = int(self._clock.time())
+        until = now + seconds if seconds else 0
+        async with self._db.write() as conn:
+            await group_store.set_room_mute(conn, app.sdkappid, group.group_id, user, until)
+        self._directory.forget_room_mutes(app, group.group_id)
+        info = {"MemberInfo": [{"Member_Account": user, "ShutUpTime": seconds}]}
+        await self._tips.tip(app, group, operator, TIP_MEMBER_PROFILE, [user], **info)
+        return Member(
+            group_id=group.group_id,
+            user_id=user,
+            role="Member",
+            join_time=0,
+            join_seq=0,
+            read_seq=0,
+            name_card="",
+            custom={},
+            shut_up_until=until,
+            msg_flag="AcceptAndNotify",
+            last_send_time=0,
+            pinned=False,
+            pinned_at=0,
+            hidden=False,
+            hidden_seq=0,
+            cleared_seq=0,
+        )
 
     async def _apply(self, app: App, group: Group, operator: str, user: str, c: Change) -> None:
         """Write a planned change of ``user``'s membership, then tell the group."""
