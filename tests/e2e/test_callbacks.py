@@ -664,6 +664,68 @@ async def test_offline_push_hook_carries_online_state_and_push_info(
     )
     (g,) = await backend.wait_for(GROUP_AFTER)
     assert g.body["OfflinePushInfo"] == push
+    # group messages list the members who were offline (the sender left out)
+    assert g.body["OfflineMemberList"] == [{"Member_Account": "bob"}, {"Member_Account": "carol"}]
+    bob = WsClient(server.url, SDKAPPID, "bob", server.sig("bob"), platform="Web")
+    await bob.connect()
+    try:
+        # a client's own OfflinePushInfo (Palaver's protocol) reaches the hook too
+        await bob.call(
+            "sendMessage",
+            {
+                "to": gid,
+                "conversationType": "GROUP",
+                "payload": {"text": "from bob"},
+                "offlinePushInfo": push,
+            },
+        )
+        await bob.call(
+            "sendMessage",
+            {
+                "to": "carol",
+                "conversationType": "C2C",
+                "payload": {"text": "hi"},
+                "offlinePushInfo": push,
+            },
+        )
+        g2 = (await backend.wait_for(GROUP_AFTER, 2))[1]
+        c = (await backend.wait_for(C2C_AFTER, 3))[2]
+    finally:
+        await bob.close()
+    assert g2.body["OfflineMemberList"] == [
+        {"Member_Account": "alice"},
+        {"Member_Account": "carol"},
+    ]
+    assert g2.body["OfflinePushInfo"] == push and c.body["OfflinePushInfo"] == push
+    assert c.body["To_Account_Online"] == 0
+    # a big group (past callback_offline_members_max) leaves the list out
+    await server.hub.apps.update_settings(SDKAPPID, callback_offline_members_max=2)
+    await server.ok(
+        G,
+        "send_group_msg",
+        {"GroupId": gid, "From_Account": "alice", "Random": 4, "MsgBody": text("big")},
+    )
+    g3 = (await backend.wait_for(GROUP_AFTER, 3))[2]
+    assert "OfflineMemberList" not in g3.body
+
+
+async def test_offline_push_info_from_tencents_sdk(
+    server: RunningServer, backend: Backend, tencent: Any
+) -> None:
+    """Tencent's SDK sends its sendMessage option offlinePushInfo; the hook has it."""
+    await server.import_users("alice", "bob")
+    await enable(server, backend, C2C_AFTER)
+    alice = await tencent.login("alice", server.sig("alice"))
+    await alice.js(
+        "const m = chat.createTextMessage({to: 'bob', conversationType: 'C2C',"
+        " payload: {text: 'ping'}});"
+        " await chat.sendMessage(m, {offlinePushInfo: {title: 'T', description: 'D',"
+        " extension: 'E'}}); return null;"
+    )
+    (got,) = await backend.wait_for(C2C_AFTER)
+    info = got.body.get("OfflinePushInfo")
+    assert info is not None, got.body
+    assert (info.get("Title"), info.get("Desc"), info.get("Ext")) == ("T", "D", "E"), info
 
 
 async def test_read_report_callback(server: RunningServer, backend: Backend) -> None:

@@ -17,6 +17,7 @@ from palaver.services.callbacks import (
     delivery_body,
     sign,
 )
+from palaver.services.groups import MemberSpec
 from palaver.services.messages import SendOptions
 from palaver.services.moderation import ModerationService, WordFilter, normalize
 from palaver.services.send_rules import SendRules
@@ -254,3 +255,30 @@ async def test_client_sends_a_second(world: World) -> None:
         await send(world, "hi", 3, platform="Web")
     assert err.value.code == 60007
     await send(world, "over REST", 4)  # RESTAPI
+
+
+async def test_offline_members_and_the_push_filter(world: World) -> None:
+    """The group offline-push hook lists the offline members, through the DND gate."""
+    await world.users("alice", "bob", "carol")
+    cbs, _ = await wired(world)
+    g = await world.groups.lifecycle.create(
+        world.app,
+        "alice",
+        admin=False,
+        type="Public",
+        name="g",
+        members=[MemberSpec("bob"), MemberSpec("carol")],
+    )
+    presence = cbs._presence
+    assert isinstance(presence, FakePresence)
+    presence.platforms = {"bob": ["Web"]}
+    assert await cbs.offline_members(world.app, g.group_id, "alice") == ["carol"]
+
+    async def no_carol(app: Any, conv: str, users: list[str]) -> list[str]:
+        assert conv == f"GROUP{g.group_id}"
+        return [u for u in users if u != "carol"]
+
+    cbs.push_filter = no_carol
+    assert await cbs.offline_members(world.app, g.group_id, "alice") == []
+    await world.settings(callback_offline_members_max=2)
+    assert await cbs.offline_members(world.app, g.group_id, "alice") is None

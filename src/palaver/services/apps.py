@@ -158,6 +158,12 @@ class AppSettings(BaseModel):
         description="before-callbacks that refuse the action when the backend does not "
         "answer in time (the others let it through, as Tencent does)",
     )
+    callback_offline_members_max: int = Field(
+        2000,
+        ge=0,
+        description="groups up to this many members list their offline members "
+        "(OfflineMemberList) in Group.CallbackAfterSendMsg, the offline-push hook",
+    )
     callback_max_attempts: int = Field(
         10, ge=1, le=100, description="tries of an after-callback before it is dead-lettered"
     )

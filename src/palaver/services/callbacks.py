@@ -32,7 +32,7 @@ import hashlib
 import logging
 import random
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import orjson
@@ -44,6 +44,7 @@ from palaver.services.sending import Draft, SendContext
 from palaver.stats import LATENCY_BUCKETS, Histogram
 from palaver.storage import Database
 from palaver.storage import callbacks as store
+from palaver.storage import groups as group_store
 from palaver.storage.callbacks import NewCallback, OutboxRow, Outcome
 
 if TYPE_CHECKING:
@@ -55,6 +56,9 @@ log = logging.getLogger("palaver.callbacks")
 ALLOW, REFUSE, DROP = 0, 1, 2
 #: the range of the backend's own codes, passed to the sender as they are
 OWN_CODES = range(120001, 130001)
+
+#: (app, conversation id, offline users) -> those who still want an offline push
+PushFilter = Callable[["App", str, list[str]], Awaitable[list[str]]]
 
 
 class CallbackFailed(Exception):
@@ -305,6 +309,11 @@ class CallbackService:
         #: event → delivered (lag) and request → answer, seconds (``/metrics``)
         self.lag_seconds = Histogram(CALLBACK_LAG_BUCKETS)
         self.request_seconds = Histogram(LATENCY_BUCKETS)
+        #: the offline-push hook's gate: given (app, Tencent's conversation ID such as
+        #: ``GROUP<id>``, offline users),
+        #: the users who still want an offline push (do-not-disturb: ``MsgFlag`` /
+        #: ``setMessageRemindType`` drops the others); ``None`` keeps them all
+        self.push_filter: PushFilter | None = None
 
     # --- requests ---------------------------------------------------------------------------
 
@@ -509,6 +518,10 @@ class CallbackService:
             platforms = online.get(draft.receiver) or []
             body["To_Account_Online"] = 1 if platforms else 0
             body["To_Account_Platforms"] = sorted(set(platforms))
+        elif ctx.kind == "Group" and ctx.group_type != "AVChatRoom":
+            offline = await self.offline_members(ctx.app, draft.receiver, draft.sender)
+            if offline is not None:
+                body["OfflineMemberList"] = [{"Member_Account": u} for u in offline]
         if ctx.online_only:  # nothing stored: the ids the sender was answered with
             rec = draft.record()
             body["MsgSeq"] = rec.seq if ctx.kind == "Group" else rec.client_seq
@@ -522,6 +535,26 @@ class CallbackService:
             client_ip=ctx.source.client_ip,
             platform=ctx.source.platform,
         )
+
+    async def offline_members(self, app: App, group_id: str, sender: str) -> list[str] | None:
+        """The offline-push hook of a group message: the members (the sender left
+        out) with no connection now, for ``OfflineMemberList``; ``None`` when the
+        group has more than the app's ``callback_offline_members_max`` members
+        (the list is left out, to keep callbacks small) or presence is unknown.
+        :attr:`push_filter` (do-not-disturb) then drops who wants no push."""
+        if self._presence is None:
+            return None
+        most = app.settings.callback_offline_members_max
+        async with self._db.read() as conn:
+            members = await group_store.member_ids(conn, app.sdkappid, group_id)
+        if len(members) > most:
+            return None
+        others = [u for u in members if u != sender]
+        online = await self._presence.online(app.sdkappid, others)
+        offline = sorted(u for u in others if not online.get(u))
+        if self.push_filter is not None and offline:
+            offline = await self.push_filter(app, f"GROUP{group_id}", offline)
+        return offline
 
     def sent(self) -> None:
         """A message with an after-callback was committed: deliver it soon."""
