@@ -52,6 +52,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import dataclasses
 import datetime
 import json
 import math
@@ -453,13 +454,21 @@ def healthy(rows: list[Row]) -> bool:
 # -- main ------------------------------------------------------------------------------------
 
 
+def _sizes(args: argparse.Namespace) -> Sizes:
+    """The scenarios' sizes: full or ``--quick``, with ``--burst-total`` if given."""
+    sizes = Sizes.quick() if args.quick else Sizes()
+    if args.burst_total:
+        sizes = dataclasses.replace(sizes, burst_total=args.burst_total)
+    return sizes
+
+
 async def run(args: argparse.Namespace, names: list[str]) -> dict[str, Any]:
     started = time.time()
     host = machine()
     with tempfile.TemporaryDirectory(prefix="palaver-bench-") as tmp:
         ctx = Ctx(
             tmp=Path(tmp),
-            sizes=Sizes.quick() if args.quick else Sizes(),
+            sizes=_sizes(args),
             log=lambda s: print(s, file=sys.stderr, flush=True),
             database_url=args.database_url,
             rest_calls=args.calls,
@@ -518,6 +527,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--calls", type=int, help="rest_sendmsg: calls per run")
     parser.add_argument("--concurrency", type=int, help="rest_sendmsg: concurrent callers")
     parser.add_argument("--storm-clients", type=int, help="login_storm: N (10,000; quick 300)")
+    parser.add_argument(
+        "--burst-total",
+        type=int,
+        help="C2C burst scenarios: messages per run (100,000; quick 4,000)",
+    )
     parser.add_argument("-v", "--verbose", action="store_true", help="print server log tails")
     args = parser.parse_args(argv)
     names = [ALIASES.get(n, n) for n in (args.scenario or list(SCENARIOS))]
