@@ -695,10 +695,14 @@ class CallbackService:
         for g in groups:
             if g[0].app_id not in apps:
                 apps[g[0].app_id] = await self._apps.get(g[0].app_id)
-        lease = max((a.settings.callback_timeout for a in apps.values() if a), default=2.0)
-        until = now + int((lease * store.PER_KEY + 5) * 1000)
-        async with self._db.write() as conn:
-            got = await store.claim(conn, [r.id for g in groups for r in g], now, until)
+        ids = [r.id for g in groups for r in g]
+        if self._db.is_sqlite:  # one node, one worker: nobody to share the rows with
+            got = set(ids)
+        else:  # several nodes: lease the rows, so that no other node posts them too
+            lease = max((a.settings.callback_timeout for a in apps.values() if a), default=2.0)
+            until = now + int((lease * store.PER_KEY + 5) * 1000)
+            async with self._db.write() as conn:
+                got = await store.claim(conn, ids, now, until)
         outcomes: list[Outcome] = []
         work = []
         for g in groups:
