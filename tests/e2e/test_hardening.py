@@ -8,6 +8,7 @@ the edge with the service's code; a socket holds one login.
 from __future__ import annotations
 
 import json
+import time
 from typing import Any
 
 import orjson
@@ -732,3 +733,25 @@ async def test_avchatroom_owner_mutes_the_audience(server: RunningServer) -> Non
     finally:
         for c in (alice, bob, carol):
             await c.close()
+
+
+async def test_reimporting_a_deleted_account_does_not_revive_its_usersigs(
+    server: RunningServer,
+) -> None:
+    await server.import_users("alice")
+    old = server.sig("alice", now=int(time.time()) - 10)
+    alice = WsClient(server.url, SDKAPPID, "alice", old)
+    await alice.connect()
+    await alice.close()
+    r = await server.ok(
+        "im_open_login_svc", "account_delete", {"DeleteItem": [{"UserID": "alice"}]}
+    )
+    assert r["ResultItem"] == [{"ResultCode": 0, "ResultInfo": "", "UserID": "alice"}], r
+    await server.import_users("alice")
+    alice = WsClient(server.url, SDKAPPID, "alice", old)
+    with pytest.raises(ProtocolError) as err:
+        await alice.connect()
+    assert err.value.code == 70052
+    fresh = WsClient(server.url, SDKAPPID, "alice", server.sig("alice", now=int(time.time()) + 1))
+    await fresh.connect()
+    await fresh.close()

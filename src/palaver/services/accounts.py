@@ -118,6 +118,8 @@ class AccountService:
                     )
                     ok = bool(done.get("accounts"))
                 result[u] = 0 if ok else 70107
+                if ok:  # importing it again must not revive its UserSigs
+                    await store.mark_deleted(conn, app.sdkappid, u, int(time.time()))
                 self._kicked.drop((app.sdkappid, u))
                 self._known.discard((app.sdkappid, u))
         for user, code in result.items():

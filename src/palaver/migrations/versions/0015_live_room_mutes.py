@@ -1,8 +1,9 @@
-"""AVChatRoom audience mutes (live_room_mutes)
+"""AVChatRoom audience mutes (live_room_mutes); deleted accounts (deleted_accounts)
 
 An AVChatRoom keeps no member rows, so the mutes of its audience (REST
 ``forbid_send_msg``, SDK ``setGroupMemberMuteTime``) have a table of their own
-(issue 13 §1.2).
+(issue 13 §1.2). A deleted account's deletion time is kept, so that importing it
+again does not revive its old UserSigs (issue 13 §1.10).
 
 Revision ID: 0015_live_room_mutes
 Revises: 0010_search_scope
@@ -30,6 +31,15 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("app_id", "group_id", "user_id", name=op.f("pk_live_room_mutes")),
     )
 
+    op.create_table(
+        "deleted_accounts",
+        sa.Column("app_id", sa.BigInteger(), nullable=False),
+        sa.Column("user_id", sa.String(64), nullable=False),
+        sa.Column("deleted_at", sa.BigInteger(), nullable=False),
+        sa.PrimaryKeyConstraint("app_id", "user_id", name=op.f("pk_deleted_accounts")),
+    )
+
 
 def downgrade() -> None:
+    op.drop_table("deleted_accounts")
     op.drop_table("live_room_mutes")
