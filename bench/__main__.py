@@ -552,7 +552,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--calls", type=int, help="rest_sendmsg: calls per run")
     parser.add_argument("--concurrency", type=int, help="rest_sendmsg: concurrent callers")
     parser.add_argument("--storm-clients", type=int, help="login_storm: N (10,000; quick 300)")
-    parser.add_argument("--burst", type=int, help="C2C bursts: messages per run (100,000)")
+    parser.add_argument(
+        "--burst", "--burst-total", type=int, help="C2C bursts: messages per run (100,000)"
+    )
     parser.add_argument(
         "--pairs", type=int, action="append", help="c2c_burst: K, repeatable (4 and 16)"
     )

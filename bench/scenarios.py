@@ -417,7 +417,8 @@ async def c2c_burst_callbacks(ctx: Ctx) -> list[Row]:
                     receiver.expect = 0
                     receiver.lags_ms.clear()
                     receiver.enough.clear()
-                r = await burst(node, sz.burst_total, sz.burst_window, pairs=k)
+                async with harness.profiled(node.server.pid, name):
+                    r = await burst(node, sz.burst_total, sz.burst_window, pairs=k)
                 ended = time.time()
                 row = c2c_row(
                     "11 c2c_burst_callbacks",

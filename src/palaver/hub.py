@@ -111,7 +111,8 @@ class Hub:
             presence=self.presence,
         )
         self.moderation = ModerationService(db)
-        rules = SendRules(self.moderation, self.callbacks)
+        #: what every user's send goes through (send rate, moderation, callbacks)
+        self.send_rules = rules = SendRules(self.moderation, self.callbacks, self.clock)
         self.accounts = AccountService(db, publisher, self.presence)
         self.profiles = ProfileService(db, publisher, self.moderation, self.callbacks)
         self.sns = SnsServices(db, publisher, self.callbacks)

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from palaver.errors import Code, ImError
 from palaver.model.callbacks import STATE_CHANGE
 from palaver.protocol.tencent import ids
+from palaver.services.accounts import voided_by_kick
 from palaver.services.ports import Publisher
 from palaver.storage import Database
 from palaver.storage import events as ev_store
@@ -113,7 +114,7 @@ class SessionService:
         kicked = await self._accounts.kicked_at(app, user_id)
         if kicked is None:
             raise ImError(Code.ERR_SVR_ACCOUNT_NOT_FOUND)
-        if kicked and issued < kicked:
+        if voided_by_kick(issued, kicked):
             raise ImError(Code.ERR_SVR_ACCOUNT_INVALID_USERSIG)
 
     async def issue_key(self, who: Authenticated) -> str:

@@ -335,6 +335,27 @@ callback_outbox = Table(
 # Per-app sensitive words (Tencent REST ``openim_dirty_words``): ``word`` is kept
 # normalised (NFKC, case-folded, separators removed; see services.moderation);
 # ``mode`` is ``block`` (the sender gets 80001) or ``replace`` (stars).
+#: Deleted accounts: when each was deleted (unix s). Importing the UserID again
+#: makes that its kick time, so UserSigs issued before the deletion stay void.
+deleted_accounts = Table(
+    "deleted_accounts",
+    metadata,
+    Column("app_id", BigInteger, primary_key=True),
+    Column("user_id", String(USER_ID), primary_key=True),
+    Column("deleted_at", BigInteger, nullable=False),
+)
+
+#: Mutes in an AVChatRoom, whose audience has no ``group_members`` rows
+#: (REST ``forbid_send_msg``, SDK ``setGroupMemberMuteTime``): muted until, unix s.
+live_room_mutes = Table(
+    "live_room_mutes",
+    metadata,
+    Column("app_id", BigInteger, primary_key=True),
+    Column("group_id", String(GROUP_ID), primary_key=True),
+    Column("user_id", String(USER_ID), primary_key=True),
+    Column("until", BigInteger, nullable=False),
+)
+
 dirty_words = Table(
     "dirty_words",
     metadata,

@@ -23,6 +23,7 @@ from palaver.storage.schema import (
     group_applications,
     group_members,
     im_groups,
+    live_room_mutes,
     messages,
     profiles,
     user_conversations,
@@ -189,6 +190,7 @@ async def erase(
         (user_heads, user_heads.c.user_id),
         (group_members, group_members.c.user_id),
         (group_applications, group_applications.c.user_id),
+        (live_room_mutes, live_room_mutes.c.user_id),
     ):
         await run(table.name, delete(table).where(table.c.app_id == app_id, col == user_id))
     await run(

@@ -31,6 +31,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from palaver.errors import Code, ImError
 from palaver.limits import parse_sdkappid, screen
 from palaver.logcontext import new_request_id
+from palaver.services.accounts import voided_by_kick
 from palaver.usersig import UserSigInfo
 
 if TYPE_CHECKING:
@@ -215,7 +216,7 @@ class RestApi:
         elif now > info.expires_at:
             raise ImError(Code.ERR_SVR_ACCOUNT_USERSIG_EXPIRED)
         kicked = await self.hub.accounts.kicked_at(app, identifier)
-        if kicked and info.time < kicked:
+        if kicked is not None and voided_by_kick(info.time, kicked):
             raise ImError(Code.ERR_SVR_ACCOUNT_INVALID_USERSIG)
         if not app.is_admin(identifier):
             raise ImError(codes.not_admin, f"{identifier!r} is not an App admin")

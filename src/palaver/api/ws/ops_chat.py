@@ -134,6 +134,9 @@ class SendMessage(OpModel):
     needReadReceipt: bool = False
     atUserList: list[str] = []  # GROUP: mentioned userIDs and/or "__kImSDK_MesssageAtALL__"
     priority: Literal["High", "Normal", "Low", "Lowest"] = "Normal"
+    #: Tencent's ``OfflinePushInfo`` (``PushFlag``, ``Title``, ``Desc``, ``Ext``...): for
+    #: the app backend's offline-push hook (the after-send callback)
+    offlinePushInfo: dict[str, Any] | None = None
 
 
 _FAST_FIELDS = frozenset(
@@ -232,6 +235,7 @@ async def send_message(s: Session, d: SendMessage) -> dict[str, Any]:
             need_read_receipt=d.needReadReceipt,
             cloud_custom_data=d.cloudCustomData,
             priority=d.priority,
+            offline_push=d.offlinePushInfo,
         )
     res = await s.hub.messages.send_c2c(
         app,
@@ -246,7 +250,11 @@ async def send_message(s: Session, d: SendMessage) -> dict[str, Any]:
             priority=d.priority,
             lane=s.lane,
             origin=s.conn.id,
-            source=SendSource(platform=s.conn.platform, client_ip=s.conn.client_ip),
+            source=SendSource(
+                platform=s.conn.platform,
+                client_ip=s.conn.client_ip,
+                offline_push=d.offlinePushInfo,
+            ),
         ),
     )
     return {"message": message_wire(res.message, s.user_id)}

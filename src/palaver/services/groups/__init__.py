@@ -133,6 +133,8 @@ class GroupServices:
         self.lifecycle = GroupLifecycle(
             db, accounts, publisher, self.directory, self.tips, clock, moderation, callbacks
         )
-        self.members = GroupMembers(db, accounts, self.directory, self.tips, clock, moderation)
+        self.members = GroupMembers(
+            db, accounts, self.directory, self.tips, clock, moderation, callbacks
+        )
         self.reads = GroupReads(db, publisher, self.directory, clock)
         self.live_rooms = LiveRooms(db, presence, audience, self.directory, clock)

@@ -104,6 +104,6 @@ class SnsServices:
     ) -> None:
         self.checks = RelationChecks(db)
         feed = ChangeFeed(publisher, self.checks, callbacks)
-        self.friends = Friends(db, feed)
+        self.friends = Friends(db, feed, callbacks)
         self.applications = FriendApplications(db, feed)
         self.blacklist = Blacklists(db, feed)

@@ -31,6 +31,7 @@ class SendMsg(Body):
     MsgLifeTime: int | None = None
     SendMsgControl: list[str] = []
     IsNeedReadReceipt: int = 0
+    OfflinePushInfo: dict[str, Any] | None = None
 
 
 @command("openim", "sendmsg", SendMsg)
@@ -59,7 +60,11 @@ async def sendmsg(s: TencentSession, d: SendMsg) -> dict[str, Any]:
                 controls=frozenset(d.SendMsgControl),
                 lane=s.lane,
                 origin=s.conn.id,
-                source=SendSource(platform=s.conn.platform, client_ip=s.conn.client_ip),
+                source=SendSource(
+                    platform=s.conn.platform,
+                    client_ip=s.conn.client_ip,
+                    offline_push=d.OfflinePushInfo,
+                ),
             ),
         )
     except UnknownParty as exc:

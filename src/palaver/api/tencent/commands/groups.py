@@ -481,6 +481,7 @@ class SendGroupMsg(Body):
     MsgClientTime: int = Field(0, ge=0)
     SendMsgControl: list[str] = []
     MsgPriority: Literal["High", "Normal", "Low", "Lowest"] = "Normal"
+    OfflinePushInfo: dict[str, Any] | None = None
 
 
 @command(SVC, "send_group_msg", SendGroupMsg)
@@ -507,7 +508,11 @@ async def send_group_msg(s: TencentSession, d: SendGroupMsg) -> dict[str, Any]:
             origin=s.conn.id,
             client_seq=d.ClientSeq,
             client_time=d.MsgClientTime,
-            source=SendSource(platform=s.conn.platform, client_ip=s.conn.client_ip),
+            source=SendSource(
+                platform=s.conn.platform,
+                client_ip=s.conn.client_ip,
+                offline_push=d.OfflinePushInfo,
+            ),
         ),
     )
     return {"MsgTime": res.msg_time, "MsgSeq": res.seq}

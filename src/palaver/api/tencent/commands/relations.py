@@ -174,7 +174,9 @@ async def friend_add(s: TencentSession, d: FriendAddBody) -> dict[str, Any]:
         FriendAdd(i.To_Account, i.AddSource, i.Remark, i.GroupName, i.AddWording)
         for i in d.AddFriendItem
     ]
-    results = await s.hub.sns.friends.add(app, s.user_id, items, both=d.AddType == "Add_Type_Both")
+    results = await s.hub.sns.friends.add(
+        app, s.user_id, items, both=d.AddType == "Add_Type_Both", client=True
+    )
     return _results(results)
 
 
