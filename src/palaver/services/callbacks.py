@@ -32,7 +32,7 @@ import hashlib
 import logging
 import random
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import orjson
@@ -226,8 +226,12 @@ class CallbackService:
         defer_max: float = 2.0,
         presence: Presence | None = None,
         worker: bool = True,
+        remind_type: Callable[[App, str, str], Awaitable[str]] | None = None,
     ) -> None:
         self._db = db
+        #: ``remind_type(app, receiver, sender)``: the receiver's do-not-disturb of
+        #: the C2C conversation (services.conversation_settings)
+        self._remind_type = remind_type
         self._apps = apps
         self._transport = transport
         self._clock = clock or SystemClock()
@@ -401,6 +405,11 @@ class CallbackService:
         body["ErrorInfo"] = "send msg succeed"
         if ctx.source.offline_push is not None:
             body["OfflinePushInfo"] = ctx.source.offline_push
+        if ctx.kind == "C2C" and self._remind_type is not None:
+            remind = await self._remind_type(ctx.app, draft.receiver, draft.sender)
+            if remind != "AcceptAndNotify":  # do-not-disturb: no offline push for it
+                body["OfflinePushInfo"] = {**(ctx.source.offline_push or {}), "PushFlag": 1}
+                body["To_Account_MsgFlag"] = remind
         if ctx.kind == "C2C" and self._presence is not None:
             online = await self._presence.online(ctx.app.sdkappid, [draft.receiver])
             platforms = online.get(draft.receiver) or []
