@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from conftest import RunningServer
-from palaver.client import TYPES, Chat, ChatError
+from palaver.client import TYPES, Chat, ChatError, Conversation
 from support.backend import Backend
 from support.waiting import eventually
 from test_client_sdk import Connect, connect, send_text
@@ -47,6 +47,11 @@ async def group_text(server: RunningServer, gid: str, frm: str, text: str, rnd: 
             "MsgBody": [{"MsgType": "TIMTextElem", "MsgContent": {"Text": text}}],
         },
     )
+
+
+def conv_of(chat: Chat, cid: str) -> Conversation:
+    """``cid`` in ``chat``'s own list (an empty one if not listed)."""
+    return next((c for c in chat.conversations if c.conversation_id == cid), Conversation(cid))
 
 
 def unread_of(chat: Chat, cid: str) -> int:
@@ -289,3 +294,93 @@ async def test_conversation_groups(server: RunningServer, connect: Connect) -> N
     with pytest.raises(ChatError) as err:
         await alice.create_conversation_group("one too many", ["C2Cbob"])
     assert err.value.code == 51008
+
+
+# ----------------------------------------------------------------------- REST
+
+
+async def test_rest_marks_and_conversation_groups(server: RunningServer, connect: Connect) -> None:
+    await server.import_users("alice", "bob", "carol")
+    alice, a = await connect("alice")
+    await send_text(alice, "bob", "hi")
+    await send_text(alice, "carol", "hi")
+    rc = "recentcontact"
+    bob = {"Type": 1, "To_Account": "bob"}
+    carol = {"Type": 1, "To_Account": "carol"}
+
+    res = await server.ok(
+        rc,
+        "mark_contact",
+        {
+            "From_Account": "alice",
+            "MarkItem": [
+                {"OptType": 1, "ContactItem": bob, "SetMark": [0, 2]},
+                {"OptType": 2, "ContactItem": carol, "CustomMark": "vip"},
+                {"OptType": 1, "ContactItem": {"Type": 1, "To_Account": "nobody"}, "SetMark": [0]},
+            ],
+        },
+    )
+    assert [r["ResultCode"] for r in res["ResultItem"]] == [0, 0, 50002]
+    assert res["ResultItem"][0]["ContactItem"] == bob
+    # the user's devices see REST's changes
+    await eventually(lambda: conv_of(alice, "C2Cbob").mark_list == [1, 4])
+    await eventually(lambda: conv_of(alice, "C2Ccarol").custom_data == "vip")
+
+    made = await server.ok(
+        rc,
+        "create_contact_group",
+        {"From_Account": "alice", "GroupContactItem": [{"GroupName": "g", "ContactItem": [bob]}]},
+    )
+    (result,) = made["GroupResultItem"]
+    gid = result["GroupItem"]["GroupId"]
+    assert result["GroupItem"]["GroupName"] == "g" and result["ResultItem"][0]["ResultCode"] == 0
+    await server.ok(
+        rc,
+        "update_contact_group",
+        {
+            "From_Account": "alice",
+            "UpdateType": 1,
+            "UpdateGroup": {
+                "UpdateGroupType": 2,
+                "OldGroupName": "g",
+                "ContactUpdateItem": [{"ContactOptType": 1, "ContactItem": carol}],
+            },
+        },
+    )
+    renamed = await server.ok(
+        rc,
+        "update_contact_group",
+        {
+            "From_Account": "alice",
+            "UpdateType": 1,
+            "UpdateGroup": {"UpdateGroupType": 1, "OldGroupName": "g", "NewGroupName": "h"},
+        },
+    )
+    assert renamed["UpdateGroupResult"]["GroupId"] == gid
+    got = await server.ok(rc, "get_contact_group", {"From_Account": "alice"})
+    assert got["GroupItem"] == [{"GroupName": "h", "GroupId": gid}]
+    items = {i["To_Account"]: i for i in got["ContactItem"]}
+    assert items["bob"]["StandardMark"] == "101" and items["bob"]["ContactGroupId"] == [gid]
+    assert items["carol"]["CustomMark"] == "vip" and items["carol"]["ContactGroupId"] == [gid]
+    found = await server.ok(
+        rc, "search_contact_group", {"From_Account": "alice", "ContactItem": [carol]}
+    )
+    assert [i["To_Account"] for i in found["ContactResultItem"]] == ["carol"]
+    assert (await alice.get_conversation_group_list()) == ["h"]
+
+    # errors: a taken name, no such group, a user who is not imported
+    taken = await server.rest(
+        rc,
+        "create_contact_group",
+        {"From_Account": "alice", "GroupContactItem": [{"GroupName": "h", "ContactItem": [bob]}]},
+    )
+    assert taken["ErrorCode"] == 50002
+    gone = await server.rest(rc, "del_contact_group", {"From_Account": "alice", "GroupName": ["x"]})
+    assert gone["ErrorCode"] == 50002
+    nobody = await server.rest(rc, "get_contact_group", {"From_Account": "ghost"})
+    assert nobody["ErrorCode"] == 50001
+    deleted = await server.ok(
+        rc, "del_contact_group", {"From_Account": "alice", "GroupName": ["h"]}
+    )
+    assert deleted["GroupItem"] == [{"GroupName": "h", "GroupId": gid}]
+    await eventually(lambda: conv_of(alice, "C2Cbob").conversation_group_list == [])
