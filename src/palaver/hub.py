@@ -20,6 +20,7 @@ from palaver.services.accounts import AccountService
 from palaver.services.admission import LoginGate
 from palaver.services.apps import AppService
 from palaver.services.callbacks import CallbackService
+from palaver.services.conversation_settings import ConversationSettings
 from palaver.services.conversations import ConversationService
 from palaver.services.groups import GroupServices
 from palaver.services.media import MediaService
@@ -99,6 +100,7 @@ class Hub:
         publisher = self.notifier
         self.writer = MessageWriter(db, stats=self.stats, index=settings.search_index)
         self.apps = AppService(db)
+        self.conversation_settings = ConversationSettings(db, publisher)
         self.callbacks = CallbackService(
             db,
             self.apps,
@@ -109,6 +111,7 @@ class Hub:
             concurrency=settings.callback_concurrency,
             activity=lambda: self.writer.submitted,
             presence=self.presence,
+            remind_type=self.conversation_settings.remind_of,
         )
         self.moderation = ModerationService(db)
         #: what every user's send goes through (send rate, moderation, callbacks)
@@ -139,7 +142,9 @@ class Hub:
             self.callbacks,
         )
         self.search = SearchService(db)
-        self.conversations = ConversationService(db, self.groups.reads, publisher)
+        self.conversations = ConversationService(
+            db, self.groups.reads, publisher, self.conversation_settings
+        )
         self.sessions = SessionService(
             db, self.apps, self.accounts, self.groups.reads, publisher, self.callbacks
         )

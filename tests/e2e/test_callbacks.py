@@ -707,6 +707,20 @@ async def test_offline_push_hook_carries_online_state_and_push_info(
     )
     g3 = (await backend.wait_for(GROUP_AFTER, 3))[2]
     assert "OfflineMemberList" not in g3.body
+    # a member with do-not-disturb on the group (MsgFlag) is left out of the push
+    await server.hub.apps.update_settings(SDKAPPID, callback_offline_members_max=2000)
+    await server.ok(
+        G,
+        "modify_group_member_info",
+        {"GroupId": gid, "Member_Account": "carol", "MsgFlag": "AcceptNotNotify"},
+    )
+    await server.ok(
+        G,
+        "send_group_msg",
+        {"GroupId": gid, "From_Account": "alice", "Random": 5, "MsgBody": text("quiet")},
+    )
+    g4 = (await backend.wait_for(GROUP_AFTER, 4))[3]
+    assert g4.body["OfflineMemberList"] == [{"Member_Account": "bob"}]
 
 
 async def test_offline_push_info_from_tencents_sdk(

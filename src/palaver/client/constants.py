@@ -101,6 +101,11 @@ class TYPES:
     CONV_AT_ME: Final = 1
     CONV_AT_ALL: Final = 2
     CONV_AT_ALL_AT_ME: Final = 3
+    # conversation marks (markConversation)
+    CONV_MARK_TYPE_STAR: Final = 1
+    CONV_MARK_TYPE_UNREAD: Final = 2
+    CONV_MARK_TYPE_FOLD: Final = 4
+    CONV_MARK_TYPE_HIDE: Final = 8
 
     # message priority
     MSG_PRIORITY_HIGH: Final = "High"

@@ -287,8 +287,12 @@ class CallbackService:
         defer_max: float = 2.0,
         presence: Presence | None = None,
         worker: bool = True,
+        remind_type: Callable[[App, str, str], Awaitable[str]] | None = None,
     ) -> None:
         self._db = db
+        #: ``remind_type(app, receiver, sender)``: the receiver's do-not-disturb of
+        #: the C2C conversation (services.conversation_settings)
+        self._remind_type = remind_type
         self._apps = apps
         self._transport = transport
         self._clock = clock or SystemClock()
@@ -519,6 +523,11 @@ class CallbackService:
         body["ErrorInfo"] = "send msg succeed"
         if ctx.source.offline_push is not None:
             body["OfflinePushInfo"] = ctx.source.offline_push
+        if ctx.kind == "C2C" and self._remind_type is not None:
+            remind = await self._remind_type(ctx.app, draft.receiver, draft.sender)
+            if remind != "AcceptAndNotify":  # do-not-disturb: no offline push for it
+                body["OfflinePushInfo"] = {**(ctx.source.offline_push or {}), "PushFlag": 1}
+                body["To_Account_MsgFlag"] = remind
         if ctx.kind == "C2C" and self._presence is not None:
             online = await self._presence.online(ctx.app.sdkappid, [draft.receiver])
             platforms = online.get(draft.receiver) or []
@@ -544,7 +553,8 @@ class CallbackService:
 
     async def offline_members(self, app: App, group_id: str, sender: str) -> list[str] | None:
         """The offline-push hook of a group message: the members (the sender left
-        out) with no connection now, for ``OfflineMemberList``; ``None`` when the
+        out) with no connection now and no do-not-disturb on the group (``MsgFlag``
+        ``AcceptAndNotify``), for ``OfflineMemberList``; ``None`` when the
         group has more than the app's ``callback_offline_members_max`` members
         (the list is left out, to keep callbacks small) or presence is unknown.
         :attr:`push_filter` (do-not-disturb) then drops who wants no push."""
@@ -552,12 +562,13 @@ class CallbackService:
             return None
         most = app.settings.callback_offline_members_max
         async with self._db.read() as conn:
-            members = await group_store.member_ids(conn, app.sdkappid, group_id)
-        if len(members) > most:
+            flags = await group_store.member_msg_flags(conn, app.sdkappid, group_id)
+        if len(flags) > most:
             return None
-        others = [u for u in members if u != sender]
+        others = [u for u in flags if u != sender]
         online = await self._presence.online(app.sdkappid, others)
-        offline = sorted(u for u in others if not online.get(u))
+        # do-not-disturb (the member's MsgFlag, setMessageRemindType): no offline push
+        offline = sorted(u for u in others if not online.get(u) and flags[u] == "AcceptAndNotify")
         if self.push_filter is not None and offline:
             offline = await self.push_filter(app, f"GROUP{group_id}", offline)
         return offline

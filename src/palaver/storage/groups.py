@@ -283,6 +283,13 @@ async def member_ids(conn: AsyncConnection, app_id: int, group_id: str) -> list[
     return [r[0] for r in await conn.execute(q)]
 
 
+async def member_msg_flags(conn: AsyncConnection, app_id: int, group_id: str) -> dict[str, str]:
+    """Every member's ``MsgFlag`` (do-not-disturb: ``AcceptAndNotify``,
+    ``AcceptNotNotify`` or ``Discard``): {user id: flag}."""
+    q = select(GM.user_id, GM.msg_flag).where(GM.app_id == app_id, GM.group_id == group_id)
+    return {r[0]: r[1] for r in await conn.execute(q)}
+
+
 async def insert_members(
     conn: AsyncConnection, app_id: int, group_id: str, members: Sequence[NewMember]
 ) -> None:

@@ -364,3 +364,44 @@ dirty_words = Table(
     Column("mode", String(16), nullable=False, default="block"),
     Column("created_at", BigInteger, nullable=False),
 )
+
+
+# A user's settings of one conversation (``conversation_id`` as the SDK names it:
+# ``C2C<userID>`` / ``GROUP<groupID>``): C2C do-not-disturb (``remind``, Tencent's
+# ``Mute_Notifications``: 0 AcceptAndNotify, 1 Discard, 2 AcceptNotNotify; a group's
+# is the member's ``group_members.msg_flag``), the draft, custom data and marks
+# (Tencent's ``markList`` bits: 1 star, 2 unread, 4 fold, 8 hide).
+conversation_settings = Table(
+    "conversation_settings",
+    metadata,
+    Column("app_id", BigInteger, primary_key=True),
+    Column("owner", String(USER_ID), primary_key=True),
+    Column("conversation_id", String(80), primary_key=True),
+    Column("remind", Integer, nullable=False, default=0),
+    Column("draft", Text, nullable=False, default=""),
+    Column("draft_time", BigInteger, nullable=False, default=0),
+    Column("custom_data", Text, nullable=False, default=""),
+    Column("marks", BigInteger, nullable=False, default=0),
+)
+
+# A user's conversation groups (Tencent ``createConversationGroup``): named
+# folders of conversations, ``group_id`` numbered per owner.
+conversation_groups = Table(
+    "conversation_groups",
+    metadata,
+    Column("app_id", BigInteger, primary_key=True),
+    Column("owner", String(USER_ID), primary_key=True),
+    Column("group_id", Integer, primary_key=True),
+    Column("name", String(64), nullable=False),
+    Column("created_at", BigInteger, nullable=False),
+    UniqueConstraint("app_id", "owner", "name"),
+)
+
+conversation_group_items = Table(
+    "conversation_group_items",
+    metadata,
+    Column("app_id", BigInteger, primary_key=True),
+    Column("owner", String(USER_ID), primary_key=True),
+    Column("group_id", Integer, primary_key=True),
+    Column("conversation_id", String(80), primary_key=True),
+)

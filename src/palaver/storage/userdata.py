@@ -18,6 +18,9 @@ from palaver.storage import search as search_store
 from palaver.storage.schema import (
     accounts,
     blacklist,
+    conversation_group_items,
+    conversation_groups,
+    conversation_settings,
     friend_requests,
     friends,
     group_applications,
@@ -92,6 +95,14 @@ async def relations(conn: AsyncConnection, app_id: int, user_id: str) -> dict[st
             select(user_conversations)
             .where(uc.app_id == app_id, uc.owner == user_id)
             .order_by(uc.last_time.desc())
+        )
+    )
+    cs = conversation_settings.c
+    out["conversation_settings"] = _rows(
+        await conn.execute(
+            select(conversation_settings)
+            .where(cs.app_id == app_id, cs.owner == user_id)
+            .order_by(cs.conversation_id)
         )
     )
     gm = group_members.c
@@ -186,6 +197,9 @@ async def erase(
         )
     for table, col in (
         (user_conversations, user_conversations.c.owner),
+        (conversation_settings, conversation_settings.c.owner),
+        (conversation_group_items, conversation_group_items.c.owner),
+        (conversation_groups, conversation_groups.c.owner),
         (user_events, user_events.c.user_id),
         (user_heads, user_heads.c.user_id),
         (group_members, group_members.c.user_id),

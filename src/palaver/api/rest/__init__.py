@@ -7,6 +7,7 @@ from palaver.api.rest import (  # noqa: F401  (imported to register their comman
     openim,
     profile,
     recentcontact,
+    recentcontact_marks,
     sns,
 )
 from palaver.api.rest.core import REGISTRY, RestApi

@@ -2,6 +2,7 @@
 
 from palaver.api.ws import (  # noqa: F401  (registers the operations)
     ops_chat,
+    ops_conversations,
     ops_group,
     ops_search,
     ops_social,

@@ -27,6 +27,7 @@ from palaver.protocol.objects import (
 )
 from palaver.protocol.pushes import sync_done
 from palaver.realtime.delivery import Outbound
+from palaver.services.conversation_settings import mark_list
 from palaver.services.conversations import CONV_C2C, CONV_GROUP, Conversation
 from palaver.services.messages import SendOptions
 from palaver.services.sending import SendLane, SendResult, SendSource
@@ -372,6 +373,7 @@ async def _conversation_objects(s: Session, convs: list[Conversation]) -> list[d
                     ],
                     "readSequence": c.read_seq,
                     "lastTime": c.last_time,
+                    **settings_wire(c),
                 }
             )
             continue
@@ -387,16 +389,53 @@ async def _conversation_objects(s: Session, convs: list[Conversation]) -> list[d
                 "peerReadSequence": peer_read,
                 "readSequence": c.read_seq,
                 "lastTime": c.last_time,
+                **settings_wire(c),
             }
         )
     return out
 
 
-@op("getConversationList", Empty)
-async def get_conversation_list(s: Session, d: Empty) -> dict[str, Any]:
-    """My conversations: pinned first, then the newest first."""
+def settings_wire(c: Conversation) -> dict[str, Any]:
+    """A conversation's settings as the SDK names them."""
+    return {
+        "messageRemindType": c.remind_type,
+        "draftText": c.draft,
+        "customData": c.custom_data,
+        "markList": mark_list(c.marks),
+        "conversationGroupList": list(c.groups),
+    }
+
+
+class ListFilter(OpModel):
+    type: str | None = None
+    markType: int | None = None
+    groupName: str | None = None
+    hasUnreadCount: bool | None = None
+    hasGroupAtInfo: bool | None = None
+
+
+def _wanted(c: Conversation, f: ListFilter) -> bool:
+    """``getConversationList``'s filter, as Tencent's SDK applies it: ``type``
+    (C2C | GROUP), ``markType`` (0: no mark), ``groupName`` ("": in no group),
+    ``hasUnreadCount``, ``hasGroupAtInfo``."""
+    kind = C2C if c.conv_type == CONV_C2C else GROUP
+    checks = (
+        f.type not in (C2C, GROUP) or kind == f.type,
+        f.markType is None or (c.marks == 0 if f.markType == 0 else bool(c.marks & f.markType)),
+        f.groupName is None or (not c.groups if f.groupName == "" else f.groupName in c.groups),
+        f.hasUnreadCount is None or (c.unread > 0) == f.hasUnreadCount,
+        f.hasGroupAtInfo is None or bool(c.at_me) == f.hasGroupAtInfo,
+    )
+    return all(checks)
+
+
+@op("getConversationList", ListFilter)
+async def get_conversation_list(s: Session, d: ListFilter) -> dict[str, Any]:
+    """My conversations: pinned first, then the newest first; with a filter
+    (``type``, ``markType``, ``groupName``, ``hasUnreadCount``,
+    ``hasGroupAtInfo``) only those that pass it."""
     app = s.require_app()
-    convs = await s.hub.conversations.list(app, s.user_id)
+    convs = [c for c in await s.hub.conversations.list(app, s.user_id) if _wanted(c, d)]
     return {"conversationList": await _conversation_objects(s, convs)}
 
 
@@ -454,7 +493,7 @@ async def pin_conversation(s: Session, d: Pin) -> None:
 
 @op("getTotalUnreadMessageCount", Empty)
 async def get_total_unread(s: Session, d: Empty) -> dict[str, Any]:
-    """The sum of my conversations' unread counts (C2C and group)."""
+    """The sum of my conversations' unread counts (C2C and group), less the
+    muted ones (do-not-disturb), as Tencent counts it."""
     app = s.require_app()
-    convs = await s.hub.conversations.list(app, s.user_id, include_empty=True)
-    return {"count": sum(c.unread for c in convs)}
+    return {"count": await s.hub.conversations.total_unread(app, s.user_id)}

@@ -182,6 +182,10 @@ async def modify_group_member_info(req: RestRequest, body: ModifyMember) -> None
         shut_up_seconds=body.ShutUpTime,
         msg_flag=body.MsgFlag,
     )
+    if body.MsgFlag is not None:  # the member's devices show the new do-not-disturb
+        await req.hub.conversation_settings.changed(
+            req.app, body.Member_Account, "GROUP" + body.GroupId, "remind"
+        )
 
 
 class RoleInGroup(GroupRequest):

@@ -403,6 +403,10 @@ async def modify_group_member_info(s: TencentSession, d: ModifyMember) -> None:
         shut_up_seconds=d.ShutUpTime,
         msg_flag=d.MsgFlag,
     )
+    if d.MsgFlag is not None:  # my other devices show the new do-not-disturb
+        await s.hub.conversation_settings.changed(
+            app, d.Member_Account, "GROUP" + d.GroupId, "remind"
+        )
 
 
 class HandleApplication(Body):

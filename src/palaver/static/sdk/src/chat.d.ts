@@ -119,6 +119,10 @@ export default class PalaverChat extends SearchAPI {
         readonly CONV_AT_ME: 1;
         readonly CONV_AT_ALL: 2;
         readonly CONV_AT_ALL_AT_ME: 3;
+        readonly CONV_MARK_TYPE_STAR: 1;
+        readonly CONV_MARK_TYPE_UNREAD: 2;
+        readonly CONV_MARK_TYPE_FOLD: 4;
+        readonly CONV_MARK_TYPE_HIDE: 8;
     }>;
     /**
      * Error codes the SDK makes itself (the rest are the server's Tencent codes).

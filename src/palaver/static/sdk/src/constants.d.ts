@@ -139,4 +139,8 @@ export const TYPES: Readonly<{
     readonly CONV_AT_ME: 1;
     readonly CONV_AT_ALL: 2;
     readonly CONV_AT_ALL_AT_ME: 3;
+    readonly CONV_MARK_TYPE_STAR: 1;
+    readonly CONV_MARK_TYPE_UNREAD: 2;
+    readonly CONV_MARK_TYPE_FOLD: 4;
+    readonly CONV_MARK_TYPE_HIDE: 8;
 }>;

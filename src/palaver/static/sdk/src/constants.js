@@ -159,4 +159,9 @@ export const TYPES = Object.freeze(/** @type {const} */ ({
   CONV_AT_ME: 1,
   CONV_AT_ALL: 2,
   CONV_AT_ALL_AT_ME: 3,
+  // conversation marks (markConversation)
+  CONV_MARK_TYPE_STAR: 1,
+  CONV_MARK_TYPE_UNREAD: 2,
+  CONV_MARK_TYPE_FOLD: 4,
+  CONV_MARK_TYPE_HIDE: 8,
 }));
