@@ -1016,6 +1016,12 @@ VALID: dict[str, dict[str, Any]] = {
     "forbid_send_msg": {"GroupId": "g", "Members_Account": ["ann"], "MuteTime": 10},
     "get_group_shutted_uin": {"GroupId": "g"},
     "get_group_muted_account": {"GroupId": "g"},
+    "get_specified_group_member_info": {
+        "GroupId": "g",
+        "Member_List_Account": ["ann"],
+        "MemberInfoFilter": ["Role"],
+        "AppDefinedDataFilter_GroupMember": ["k"],
+    },
     "get_online_member_num": {"GroupId": "g"},
     "set_unread_msg_num": {"GroupId": "g", "Member_Account": "ann", "UnreadMsgNum": 1},
     "send_group_msg": {

@@ -121,3 +121,36 @@ async def test_member_mute_and_group_mute_use_current_names(server: RunningServe
     assert r["GroupIdList"] == [
         {"GroupId": gid, "MuteAllMember": "On", "SelfInfo": {"MuteUntil": 0}}
     ]
+
+
+async def test_get_specified_group_member_info(server: RunningServer) -> None:
+    gid = await team(
+        server,
+        MemberList=[
+            {"Member_Account": "ann", "Role": "Admin"},
+            {"Member_Account": "ben", "AppMemberDefinedData": [{"Key": "k", "Value": "v"}]},
+        ],
+    )
+    body = {"GroupId": gid, "Member_List_Account": ["ben", "out", "owner", "ben"]}
+    r = await server.ok(G, "get_specified_group_member_info", body)
+    assert [(m["Member_Account"], m["Role"]) for m in r["MemberList"]] == [
+        ("ben", "Member"),
+        ("owner", "Owner"),
+    ]
+    assert r["MemberList"][0]["AppMemberDefinedData"] == [{"Key": "k", "Value": "v"}]
+    assert {"JoinTime", "MsgSeq", "MsgFlag", "MuteUntil", "NameCard"} <= set(r["MemberList"][0])
+    r = await server.ok(
+        G,
+        "get_specified_group_member_info",
+        {**body, "MemberInfoFilter": ["Role"], "AppDefinedDataFilter_GroupMember": ["k"]},
+    )
+    assert r["MemberList"][0] == {
+        "Member_Account": "ben",
+        "Role": "Member",
+        "AppMemberDefinedData": [{"Key": "k", "Value": "v"}],
+    }
+    many = {"GroupId": gid, "Member_List_Account": [f"u{i}" for i in range(51)]}
+    assert await code(server, "get_specified_group_member_info", many) == 10005
+    assert await code(server, "get_specified_group_member_info", {"GroupId": gid}) == 10004
+    nope = {"GroupId": "nope", "Member_List_Account": ["ann"]}
+    assert await code(server, "get_specified_group_member_info", nope) == 10010

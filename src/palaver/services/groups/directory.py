@@ -196,7 +196,7 @@ class GroupDirectory:
         return {u: found.get(u, "NotMember") for u in users}
 
     async def muted(self, app: App, group_id: str) -> list[tuple[str, int]]:
-        """REST ``get_group_shutted_uin``: (user, muted until, unix s) of the members
+        """REST ``get_group_muted_account``: (user, muted until, unix s) of the members
         muted now. Raises ImError 10010."""
         await self.get(app, group_id)
         async with self._db.read() as conn:

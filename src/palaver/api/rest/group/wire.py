@@ -29,6 +29,7 @@ MAX_RECALL = 10  # group_msg_recall: MsgSeqList
 MAX_IMPORT_MSGS = 20  # import_group_msg: MsgList
 MAX_APP_GROUPS = 10000  # get_appid_group_list: Limit
 MAX_MEMBER_PAGE = 6000  # get_group_member_info: Limit
+MAX_SPECIFIED = 50  # get_specified_group_member_info: Member_List_Account
 MAX_JOINED_PAGE = 5000  # get_joined_group_list: Limit (larger values are capped)
 ALL_PAGE = 1000  # page size when a command returns every member
 MAX_PAGES = 1000  # bound of any paging loop here
