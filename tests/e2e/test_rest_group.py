@@ -1016,6 +1016,14 @@ VALID: dict[str, dict[str, Any]] = {
     "forbid_send_msg": {"GroupId": "g", "Members_Account": ["ann"], "MuteTime": 10},
     "get_group_shutted_uin": {"GroupId": "g"},
     "get_group_muted_account": {"GroupId": "g"},
+    "ban_group_member": {
+        "GroupId": "g",
+        "Members_Account": ["ann"],
+        "Duration": 60,
+        "Description": "d",
+    },
+    "unban_group_member": {"GroupId": "g", "Members_Account": ["ann"]},
+    "get_group_ban_member": {"GroupId": "g", "Offset": 0, "Limit": 10},
     "get_specified_group_member_info": {
         "GroupId": "g",
         "Member_List_Account": ["ann"],

@@ -167,9 +167,11 @@ class GroupEffect:
 
 def group_effect(payload: EventPayload | None) -> GroupEffect | None:
     """The follow/unfollow a membership event causes (AVChatRooms are followed per
-    connection, never through the stream)."""
-    if not isinstance(payload, MembershipChanged) or payload.group_type == "AVChatRoom":
+    connection, never through the stream; a ban makes the connections leave one)."""
+    if not isinstance(payload, MembershipChanged):
         return None
+    if payload.group_type == "AVChatRoom":  # only a ban (told as kicked) leaves the room
+        return GroupEffect(payload.group_id, False) if payload.change == "kicked" else None
     if payload.change == "joined":
         return GroupEffect(payload.group_id, True, payload.join_seq or 0)
     if payload.change in ("quit", "kicked", "dismissed"):

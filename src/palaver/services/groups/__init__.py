@@ -19,6 +19,7 @@ managers, each with its collaborators passed in:
 - ``messages`` (:mod:`.messages`): send, notices, history, recall, import;
 - ``reads`` (:mod:`.reads`): read positions, unread, receipts, conversations;
 - ``live_rooms`` (:mod:`.live_rooms`): AVChatRoom audiences, online counts;
+- ``bans`` (:mod:`.bans`): banned members (REST ``ban_group_member``);
 - ``tips`` (:mod:`.tips`): tips and membership events (used by the others).
 
 The records and rules they share are in :mod:`.model`.
@@ -28,6 +29,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from palaver.services.groups.bans import GroupBans
 from palaver.services.groups.directory import GroupDirectory
 from palaver.services.groups.lifecycle import GroupLifecycle
 from palaver.services.groups.live_rooms import LiveRooms
@@ -71,6 +73,7 @@ __all__ = [
     "TYPE_ALIASES",
     "Group",
     "GroupApplication",
+    "GroupBans",
     "GroupConversation",
     "GroupDirectory",
     "GroupLifecycle",
@@ -136,3 +139,4 @@ class GroupServices:
         self.members = GroupMembers(db, accounts, self.directory, self.tips, clock, moderation)
         self.reads = GroupReads(db, publisher, self.directory, clock)
         self.live_rooms = LiveRooms(db, presence, audience, self.directory, clock)
+        self.bans = GroupBans(db, self.directory, self.tips, clock)

@@ -41,6 +41,7 @@ from palaver.services.groups.tips import GroupTips
 from palaver.services.ports import Clock, Publisher
 from palaver.services.ratelimit import PerMinute
 from palaver.storage import Database, Tx
+from palaver.storage import group_extras as extras_store
 from palaver.storage import groups as group_store
 from palaver.storage.groups import NewGroup, NewMember
 
@@ -325,6 +326,7 @@ class GroupLifecycle:
             users = await group_store.member_ids(conn, app.sdkappid, group_id)
         async with self._db.write() as conn:
             await group_store.delete_group(conn, app.sdkappid, group_id)
+            await extras_store.delete_all(conn, app.sdkappid, group_id)
             staged = await self._stage(
                 conn,
                 app,
