@@ -1016,6 +1016,16 @@ VALID: dict[str, dict[str, Any]] = {
     "forbid_send_msg": {"GroupId": "g", "Members_Account": ["ann"], "MuteTime": 10},
     "get_group_shutted_uin": {"GroupId": "g"},
     "get_group_muted_account": {"GroupId": "g"},
+    "set_group_attr": {"GroupId": "g", "GroupAttr": [{"key": "k", "value": "v"}]},
+    "modify_group_attr": {"GroupId": "g", "GroupAttr": [{"key": "k", "value": "v"}]},
+    "delete_group_attr": {"GroupId": "g", "GroupAttr": [{"key": "k"}]},
+    "clear_group_attr": {"GroupId": "g"},
+    "update_group_counter": {
+        "GroupId": "g",
+        "GroupCounter": [{"key": "k", "value": 1}],
+        "Mode": "Increase",
+    },
+    "get_group_counter": {"GroupId": "g", "GroupCounterKeys": ["k"]},
     "ban_group_member": {
         "GroupId": "g",
         "Members_Account": ["ann"],

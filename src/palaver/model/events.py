@@ -268,7 +268,38 @@ class C2CReadReceipt:
     messages: tuple[MessageRecord, ...]
 
 
+@dataclass(frozen=True, slots=True)
+class GroupAttributesChanged:
+    """The group's attributes changed (to everyone following the group): ``op`` is
+    ``init`` (all replaced), ``set``, ``delete`` or ``clear``; ``attributes`` all
+    of them now, ``changed`` the keys set, ``deleted`` the keys gone; ``seq`` the
+    attribute sequence after the change."""
+
+    group_id: str
+    op: str
+    seq: int
+    attributes: tuple[tuple[str, str], ...]
+    changed: tuple[str, ...] = ()
+    deleted: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class GroupCountersChanged:
+    """Group counters changed (to everyone following the group): their new values
+    and the counter sequence after the change."""
+
+    group_id: str
+    seq: int
+    counters: tuple[tuple[str, int], ...]
+
+
 #: A push outside every stream.
 Notice = (
-    GroupDismissed | GroupSystemNotice | GroupMessageRevoked | GroupReadReceipt | C2CReadReceipt
+    GroupDismissed
+    | GroupSystemNotice
+    | GroupMessageRevoked
+    | GroupReadReceipt
+    | C2CReadReceipt
+    | GroupAttributesChanged
+    | GroupCountersChanged
 )

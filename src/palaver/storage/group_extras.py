@@ -1,21 +1,29 @@
 """Queries on ``group_bans``, ``group_attributes`` and ``group_counters``: what a
 group holds besides its profile and members (see :mod:`palaver.storage.schema`).
 Times are unix seconds.
+
+Each group's attributes and counters have a sequence, advanced by every change
+(Tencent's ``AttrMainSeq`` and ``groupCounterSeq``); it is kept in a row of the
+same table under the empty key :data:`SEQ_KEY`, which no attribute or counter
+can have.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from palaver.storage.dialect import insert_on_conflict, upsert
+from palaver.storage.dialect import insert_ignore, insert_on_conflict, upsert
 from palaver.storage.schema import group_attributes, group_bans, group_counters
 
 B = group_bans.c
 A = group_attributes.c
 C = group_counters.c
+
+#: The key of the row holding a group's attribute (or counter) sequence.
+SEQ_KEY = ""
 
 
 # -- bans ----------------------------------------------------------------------------
@@ -83,10 +91,30 @@ async def list_bans(
 # -- attributes ----------------------------------------------------------------------
 
 
-async def attributes(conn: AsyncConnection, app_id: int, group_id: str) -> dict[str, str]:
-    """The group's attributes ``{key: value}``, by key."""
+async def attributes(
+    conn: AsyncConnection, app_id: int, group_id: str
+) -> tuple[int, dict[str, str]]:
+    """The group's attribute sequence (0 before any change) and attributes
+    ``{key: value}``, by key."""
     q = select(A.key, A.value).where(A.app_id == app_id, A.group_id == group_id).order_by(A.key)
-    return {r[0]: r[1] for r in await conn.execute(q)}
+    rows = {r[0]: r[1] for r in await conn.execute(q)}
+    seq = int(rows.pop(SEQ_KEY, "0") or 0)
+    return seq, rows
+
+
+async def advance_attributes(conn: AsyncConnection, app_id: int, group_id: str, seen: int) -> bool:
+    """Move the attribute sequence from ``seen`` to ``seen + 1``, atomically; False
+    if it is not ``seen`` any more (another change came first)."""
+    key = {"app_id": app_id, "group_id": group_id, "key": SEQ_KEY}
+    if seen == 0:
+        stmt = insert_ignore(conn, group_attributes, ["app_id", "group_id", "key"])
+        return bool((await conn.execute(stmt, [{**key, "value": "1"}])).rowcount)
+    res = await conn.execute(
+        update(group_attributes)
+        .where(A.app_id == app_id, A.group_id == group_id, A.key == SEQ_KEY, A.value == str(seen))
+        .values(value=str(seen + 1))
+    )
+    return bool(res.rowcount)
 
 
 async def put_attributes(
@@ -107,7 +135,7 @@ async def drop_attributes(
     conn: AsyncConnection, app_id: int, group_id: str, keys: Sequence[str] | None
 ) -> None:
     """Delete the attributes ``keys`` (every attribute when ``None``)."""
-    cond = [A.app_id == app_id, A.group_id == group_id]
+    cond = [A.app_id == app_id, A.group_id == group_id, A.key != SEQ_KEY]
     if keys is not None:
         cond.append(A.key.in_(list(keys)))
     await conn.execute(delete(group_attributes).where(*cond))
@@ -116,10 +144,17 @@ async def drop_attributes(
 # -- counters ------------------------------------------------------------------------
 
 
-async def counters(conn: AsyncConnection, app_id: int, group_id: str) -> dict[str, int]:
-    """The group's counters ``{key: value}``, by key."""
-    q = select(C.key, C.value).where(C.app_id == app_id, C.group_id == group_id).order_by(C.key)
-    return {r[0]: int(r[1]) for r in await conn.execute(q)}
+async def counters(
+    conn: AsyncConnection, app_id: int, group_id: str, keys: Sequence[str] | None = None
+) -> tuple[int, dict[str, int]]:
+    """The group's counter sequence (0 before any change) and counters ``{key:
+    value}`` (``keys`` only, when given), by key."""
+    cond = [C.app_id == app_id, C.group_id == group_id]
+    if keys is not None:
+        cond.append(C.key.in_([*keys, SEQ_KEY]))
+    q = select(C.key, C.value).where(*cond).order_by(C.key)
+    rows = {r[0]: int(r[1]) for r in await conn.execute(q)}
+    return rows.pop(SEQ_KEY, 0), rows
 
 
 async def put_counters(

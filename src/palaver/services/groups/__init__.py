@@ -20,6 +20,7 @@ managers, each with its collaborators passed in:
 - ``reads`` (:mod:`.reads`): read positions, unread, receipts, conversations;
 - ``live_rooms`` (:mod:`.live_rooms`): AVChatRoom audiences, online counts;
 - ``bans`` (:mod:`.bans`): banned members (REST ``ban_group_member``);
+- ``attributes``, ``counters`` (:mod:`.attributes`): group attributes and counters;
 - ``tips`` (:mod:`.tips`): tips and membership events (used by the others).
 
 The records and rules they share are in :mod:`.model`.
@@ -29,6 +30,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from palaver.services.groups.attributes import GroupAttributes, GroupCounters
 from palaver.services.groups.bans import GroupBans
 from palaver.services.groups.directory import GroupDirectory
 from palaver.services.groups.lifecycle import GroupLifecycle
@@ -73,8 +75,10 @@ __all__ = [
     "TYPE_ALIASES",
     "Group",
     "GroupApplication",
+    "GroupAttributes",
     "GroupBans",
     "GroupConversation",
+    "GroupCounters",
     "GroupDirectory",
     "GroupLifecycle",
     "GroupMembers",
@@ -140,3 +144,5 @@ class GroupServices:
         self.reads = GroupReads(db, publisher, self.directory, clock)
         self.live_rooms = LiveRooms(db, presence, audience, self.directory, clock)
         self.bans = GroupBans(db, self.directory, self.tips, clock)
+        self.attributes = GroupAttributes(db, self.directory, publisher, audience)
+        self.counters = GroupCounters(db, self.directory, publisher, audience)
