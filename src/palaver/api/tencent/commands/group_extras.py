@@ -24,8 +24,8 @@ ATTR_SVC = "group_open_attr_http_svc"
 
 
 class _Attr(Body):
-    key: str
-    value: str = ""
+    key: str = Field(validation_alias=AliasChoices("key", "Key"))
+    value: str = Field("", validation_alias=AliasChoices("value", "Value"))
 
 
 class AttrWrite(Body):
@@ -89,8 +89,10 @@ async def get_group_attr(s: TencentSession, d: AttrRead) -> dict[str, Any]:
 
 
 class _Counter(Body):
-    key: str
-    value: int = 0
+    """A counter as the SDK sends it (``{Key, Value}``; ``key``/``value`` too)."""
+
+    key: str = Field(validation_alias=AliasChoices("key", "Key"))
+    value: int = Field(0, validation_alias=AliasChoices("value", "Value"))
 
 
 class CounterWrite(Body):

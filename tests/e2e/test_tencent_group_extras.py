@@ -1,0 +1,90 @@
+"""Group attributes and counters through Tencent's own web SDK (``@tencentcloud/chat``
+in Chromium) on Palaver: its calls, the events other members get, and a REST
+change reaching the SDK (docs/tencent-client-protocol.md)."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import RunningServer
+from support.tencent_sdk import TencentError, TencentHarness, TencentTab
+
+pytestmark = pytest.mark.timeout(180)
+
+
+async def login(server: RunningServer, tencent: TencentHarness, *users: str) -> list[TencentTab]:
+    await server.import_users(*users)
+    return [await tencent.login(u, server.sig(u)) for u in users]
+
+
+async def team(alice: TencentTab, bob: TencentTab) -> str:
+    created = await alice.call(
+        "createGroup", {"type": "Public", "name": "team", "memberList": [{"userID": "bob"}]}
+    )
+    gid: str = created["group"]["groupID"]
+    await bob.wait_event("GROUP_LIST_UPDATED", lambda d: any(g["groupID"] == gid for g in d))
+    return gid
+
+
+async def test_group_attributes(server: RunningServer, tencent: TencentHarness) -> None:
+    alice, bob, carol = await login(server, tencent, "alice", "bob", "carol")
+    gid = await team(alice, bob)
+
+    r = await alice.call("initGroupAttributes", {"groupID": gid, "groupAttributes": {"a": "1"}})
+    assert r["groupAttributes"] == {"a": "1"}, alice.report()
+    ev = await bob.wait_event("GROUP_ATTRIBUTES_UPDATED", lambda d: d["groupID"] == gid)
+    assert ev["groupAttributes"] == {"a": "1"}, bob.report()
+    got = await bob.call("getGroupAttributes", {"groupID": gid, "keyList": []})
+    assert got["groupAttributes"] == {"a": "1"}, bob.report()
+
+    await bob.call("setGroupAttributes", {"groupID": gid, "groupAttributes": {"b": "2"}})
+    ev = await alice.wait_event(
+        "GROUP_ATTRIBUTES_UPDATED", lambda d: d["groupAttributes"].get("b") == "2"
+    )
+    assert ev["groupAttributes"] == {"a": "1", "b": "2"}, alice.report()
+    r = await alice.call("deleteGroupAttributes", {"groupID": gid, "keyList": ["a"]})
+    assert r["keyList"] == ["a"], alice.report()
+    await bob.wait_event("GROUP_ATTRIBUTES_UPDATED", lambda d: d["groupAttributes"] == {"b": "2"})
+
+    # a change made by the backend reaches the SDK, and the SDK writes after it
+    await server.ok(
+        "group_open_http_svc",
+        "modify_group_attr",
+        {"GroupId": gid, "GroupAttr": [{"key": "c", "value": "3"}]},
+    )
+    ev = await alice.wait_event("GROUP_ATTRIBUTES_UPDATED", lambda d: "c" in d["groupAttributes"])
+    assert ev["groupAttributes"] == {"b": "2", "c": "3"}, alice.report()
+    await alice.call("setGroupAttributes", {"groupID": gid, "groupAttributes": {"d": "4"}})
+    r = await server.ok("group_open_attr_http_svc", "get_group_attr", {"GroupId": gid})
+    assert {i["key"] for i in r["GroupAttrAry"]} == {"b", "c", "d"}
+    await alice.call("deleteGroupAttributes", {"groupID": gid, "keyList": []})
+    r = await server.ok("group_open_attr_http_svc", "get_group_attr", {"GroupId": gid})
+    assert r["GroupAttrAry"] == []
+
+    # not a member
+    with pytest.raises(TencentError) as err:
+        await carol.call("setGroupAttributes", {"groupID": gid, "groupAttributes": {"x": "y"}})
+    assert err.value.code == 10007
+
+
+async def test_group_counters(server: RunningServer, tencent: TencentHarness) -> None:
+    alice, bob, carol = await login(server, tencent, "alice", "bob", "carol")
+    gid = await team(alice, bob)
+
+    r = await alice.call("setGroupCounters", {"groupID": gid, "counters": {"likes": 5}})
+    assert r["counters"] == {"likes": 5}, alice.report()
+    ev = await bob.wait_event("GROUP_COUNTER_UPDATED", lambda d: d["key"] == "likes")
+    assert (ev["groupID"], ev["value"]) == (gid, 5), bob.report()
+    r = await bob.call("increaseGroupCounter", {"groupID": gid, "key": "likes", "value": 2})
+    assert r["counters"] == {"likes": 7}, bob.report()
+    await alice.wait_event("GROUP_COUNTER_UPDATED", lambda d: d["value"] == 7)
+    r = await alice.call("decreaseGroupCounter", {"groupID": gid, "key": "likes", "value": 10})
+    assert r["counters"] == {"likes": -3}, alice.report()
+    got = await bob.call("getGroupCounters", {"groupID": gid, "keyList": []})
+    assert got["counters"] == {"likes": -3}, bob.report()
+
+    # not a member: refused (by the SDK itself, 3122, as it does not know the group)
+    with pytest.raises(TencentError):
+        await carol.call("increaseGroupCounter", {"groupID": gid, "key": "likes", "value": 1})
+    r = await server.ok("group_open_http_svc", "get_group_counter", {"GroupId": gid})
+    assert r["GroupCounter"] == [{"key": "likes", "value": -3}]
