@@ -34,6 +34,8 @@ class GroupManager(Processor):
             **super()._push_handlers(),
             "GROUP_LIST_UPDATED": self._on_group_list,
             "GROUP_APPLICATION_LIST_UPDATED": self._on_group_applications,
+            "GROUP_ATTRIBUTES_UPDATED": self._on_group_attributes,
+            "GROUP_COUNTER_UPDATED": self._on_group_counters,
         }
 
     async def _on_group_list(self, gen: int, data: dict[str, Any]) -> None:
@@ -44,6 +46,17 @@ class GroupManager(Processor):
 
     async def _on_group_applications(self, gen: int, data: dict[str, Any]) -> None:
         self._emit(EVENT.GROUP_APPLICATION_LIST_UPDATED, await self.get_group_application_list())
+
+    async def _on_group_attributes(self, gen: int, data: dict[str, Any]) -> None:
+        keys = ("groupID", "groupAttributes", "updatedKeyList", "deletedKeyList")
+        self._emit(EVENT.GROUP_ATTRIBUTES_UPDATED, {k: data.get(k) for k in keys})
+
+    async def _on_group_counters(self, gen: int, data: dict[str, Any]) -> None:
+        for key, value in (data.get("counters") or {}).items():
+            self._emit(
+                EVENT.GROUP_COUNTER_UPDATED,
+                {"groupID": data["groupID"], "key": key, "value": value},
+            )
 
     async def create_group(
         self,
@@ -284,3 +297,66 @@ class GroupManager(Processor):
     async def get_group_online_member_count(self, group_id: str) -> dict[str, Any]:
         """``{"memberCount"}``: members online now (AVChatRoom: users in the room)."""
         return await self._request("getGroupOnlineMemberCount", {"groupID": group_id})
+
+    # -- group attributes and counters (every member; AVChatRoom: once in the room)
+
+    async def init_group_attributes(
+        self, group_id: str, group_attributes: dict[str, str]
+    ) -> dict[str, Any]:
+        """Replace every attribute of the group: ``{"groupAttributes"}``. Members get
+        ``GROUP_ATTRIBUTES_UPDATED``. Raises ChatError 10007 not a member, 10004 past
+        the limits (16 keys of ≤ 32 bytes, values ≤ 4000 bytes, 16,000 in all)."""
+        data = {"groupID": group_id, "groupAttributes": dict(group_attributes)}
+        return await self._request("initGroupAttributes", data)
+
+    async def set_group_attributes(
+        self, group_id: str, group_attributes: dict[str, str]
+    ) -> dict[str, Any]:
+        """Add or change attributes: ``{"groupAttributes"}``. Errors as
+        :meth:`init_group_attributes`."""
+        data = {"groupID": group_id, "groupAttributes": dict(group_attributes)}
+        return await self._request("setGroupAttributes", data)
+
+    async def delete_group_attributes(
+        self, group_id: str, key_list: Iterable[str] = ()
+    ) -> dict[str, Any]:
+        """Delete attributes (every one when ``key_list`` is empty): ``{"keyList"}``
+        (those that were there). Raises ChatError 10007 not a member."""
+        return await self._request(
+            "deleteGroupAttributes", {"groupID": group_id, "keyList": list(key_list)}
+        )
+
+    async def get_group_attributes(
+        self, group_id: str, key_list: Iterable[str] = ()
+    ) -> dict[str, Any]:
+        """``{"groupAttributes": {key: value}}`` (all, or ``key_list``). Raises
+        ChatError 10007 not a member."""
+        return await self._request(
+            "getGroupAttributes", {"groupID": group_id, "keyList": list(key_list)}
+        )
+
+    async def set_group_counters(self, group_id: str, counters: dict[str, int]) -> dict[str, Any]:
+        """Set counters: ``{"counters"}``. Members get ``GROUP_COUNTER_UPDATED``. Raises
+        ChatError 10007 not a member, 10004 over 20 counters or a key over 128 bytes."""
+        return await self._request(
+            "setGroupCounters", {"groupID": group_id, "counters": dict(counters)}
+        )
+
+    async def increase_group_counter(self, group_id: str, key: str, value: int) -> dict[str, Any]:
+        """Add ``value`` (≥ 0) to a counter (a missing one starts at 0): ``{"counters":
+        {key: new value}}``. Errors as :meth:`set_group_counters`."""
+        data = {"groupID": group_id, "key": key, "value": value}
+        return await self._request("increaseGroupCounter", data)
+
+    async def decrease_group_counter(self, group_id: str, key: str, value: int) -> dict[str, Any]:
+        """Take ``value`` (≥ 0) from a counter: ``{"counters": {key: new value}}``."""
+        data = {"groupID": group_id, "key": key, "value": value}
+        return await self._request("decreaseGroupCounter", data)
+
+    async def get_group_counters(
+        self, group_id: str, key_list: Iterable[str] = ()
+    ) -> dict[str, Any]:
+        """``{"counters": {key: value}}`` (all, or ``key_list``). Raises ChatError 10007."""
+        return await self._request(
+            "getGroupCounters", {"groupID": group_id, "keyList": list(key_list)}
+        )
