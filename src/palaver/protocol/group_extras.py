@@ -1,4 +1,4 @@
-"""Pushes of group attributes and counters (docs/protocol.md §8.6), one typed
+"""Pushes of group attributes and counters (docs/protocol.md §8.5), one typed
 definition each: ``GROUP_ATTRIBUTES_UPDATED`` and ``GROUP_COUNTER_UPDATED``,
 named and shaped as ``@tencentcloud/chat``'s events of the same names.
 """

@@ -1,4 +1,4 @@
-"""Group attributes and counters in Palaver's protocol (docs/protocol.md §8.6):
+"""Group attributes and counters in Palaver's protocol (docs/protocol.md §8.5):
 ``initGroupAttributes``, ``setGroupAttributes``, ``deleteGroupAttributes``,
 ``getGroupAttributes``, ``setGroupCounters``, ``increaseGroupCounter``,
 ``decreaseGroupCounter``, ``getGroupCounters`` (``@tencentcloud/chat`` names and
