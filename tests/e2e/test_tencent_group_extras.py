@@ -88,3 +88,40 @@ async def test_group_counters(server: RunningServer, tencent: TencentHarness) ->
         await carol.call("increaseGroupCounter", {"groupID": gid, "key": "likes", "value": 1})
     r = await server.ok("group_open_http_svc", "get_group_counter", {"GroupId": gid})
     assert r["GroupCounter"] == [{"key": "likes", "value": -3}]
+
+
+async def test_a_ban_takes_a_viewer_out_of_the_live_room(
+    server: RunningServer, tencent: TencentHarness
+) -> None:
+    host, viewer = await login(server, tencent, "host", "viewer")
+    created = await host.call("createGroup", {"type": "AVChatRoom", "name": "live"})
+    gid = created["group"]["groupID"]
+    for tab in (host, viewer):
+        joined = await tab.call("joinGroup", {"groupID": gid})
+        assert joined["status"] == "JoinedSuccess", tab.report()
+    sent = await host.send_text(gid, "welcome", "GROUP")
+    await viewer.wait_event("MESSAGE_RECEIVED", lambda d: any(m["ID"] == sent["ID"] for m in d))
+
+    ban = {"GroupId": gid, "Members_Account": ["viewer"], "Duration": 600, "Description": "rude"}
+    await server.ok("group_open_http_svc", "ban_group_member", ban)
+    r = await server.ok("group_open_http_svc", "get_group_ban_member", {"GroupId": gid})
+    assert [i["Member_Account"] for i in r["BannedAccountList"]] == ["viewer"]
+    await host.send_text(gid, "after the ban", "GROUP")
+    # the banned viewer gets nothing more of the room: the next message it gets is a
+    # C2C one sent after the room's last
+    await host.send_text("viewer", "marker")
+    texts = [m["payload"].get("text") for m in await viewer.received(1)]
+    while texts[-1] != "marker":
+        texts += [m["payload"].get("text") for m in await viewer.received(1)]
+    assert "after the ban" not in texts, viewer.report()
+    with pytest.raises(TencentError) as err:
+        await viewer.call("joinGroup", {"groupID": gid})
+    assert err.value.code == 10007, viewer.report()
+
+    await server.ok(
+        "group_open_http_svc", "unban_group_member", {"GroupId": gid, "Members_Account": ["viewer"]}
+    )
+    joined = await viewer.call("joinGroup", {"groupID": gid})
+    assert joined["status"] == "JoinedSuccess", viewer.report()
+    sent = await host.send_text(gid, "welcome back", "GROUP")
+    await viewer.wait_event("MESSAGE_RECEIVED", lambda d: any(m["ID"] == sent["ID"] for m in d))
