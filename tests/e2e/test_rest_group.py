@@ -1026,6 +1026,23 @@ VALID: dict[str, dict[str, Any]] = {
         "Mode": "Increase",
     },
     "get_group_counter": {"GroupId": "g", "GroupCounterKeys": ["k"]},
+    "create_topic": {
+        "GroupId": "g",
+        "TopicName": "t",
+        "TopicId": "g@TOPIC#_t",
+        "FaceUrl": "f",
+        "Introduction": "i",
+        "Notification": "n",
+        "CustomString": "c",
+    },
+    "get_topic": {"GroupId": "g", "TopicIdList": ["g@TOPIC#_t"]},
+    "modify_topic": {
+        "GroupId": "g",
+        "TopicId": "g@TOPIC#_t",
+        "TopicName": "u",
+        "MuteAllMember": "On",
+    },
+    "destroy_topic": {"GroupId": "g", "TopicIdList": ["g@TOPIC#_t"]},
     "ban_group_member": {
         "GroupId": "g",
         "Members_Account": ["ann"],

@@ -21,6 +21,7 @@ managers, each with its collaborators passed in:
 - ``live_rooms`` (:mod:`.live_rooms`): AVChatRoom audiences, online counts;
 - ``bans`` (:mod:`.bans`): banned members (REST ``ban_group_member``);
 - ``attributes``, ``counters`` (:mod:`.attributes`): group attributes and counters;
+- ``topics`` (:mod:`.topics`): topics of Community groups;
 - ``tips`` (:mod:`.tips`): tips and membership events (used by the others).
 
 The records and rules they share are in :mod:`.model`.
@@ -55,6 +56,7 @@ from palaver.services.groups.model import (
 )
 from palaver.services.groups.reads import GroupReads
 from palaver.services.groups.tips import GroupTips
+from palaver.services.groups.topics import GroupTopics
 from palaver.services.ports import Audience, Clock, Presence, Publisher, SystemClock
 from palaver.services.sending import SendHooks
 from palaver.storage import Database
@@ -87,6 +89,7 @@ __all__ = [
     "GroupSendOptions",
     "GroupServices",
     "GroupTips",
+    "GroupTopics",
     "LiveRooms",
     "Member",
     "MemberSpec",
@@ -146,3 +149,4 @@ class GroupServices:
         self.bans = GroupBans(db, self.directory, self.tips, clock)
         self.attributes = GroupAttributes(db, self.directory, publisher, audience)
         self.counters = GroupCounters(db, self.directory, publisher, audience)
+        self.topics = GroupTopics(db, self.directory, clock)

@@ -43,6 +43,7 @@ from palaver.services.ratelimit import PerMinute
 from palaver.storage import Database, Tx
 from palaver.storage import group_extras as extras_store
 from palaver.storage import groups as group_store
+from palaver.storage import topics as topic_store
 from palaver.storage.groups import NewGroup, NewMember
 
 if TYPE_CHECKING:
@@ -327,6 +328,7 @@ class GroupLifecycle:
         async with self._db.write() as conn:
             await group_store.delete_group(conn, app.sdkappid, group_id)
             await extras_store.delete_all(conn, app.sdkappid, group_id)
+            await topic_store.delete_topics(conn, app.sdkappid, group_id)
             staged = await self._stage(
                 conn,
                 app,

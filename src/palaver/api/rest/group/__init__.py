@@ -15,6 +15,7 @@ module per area, as :mod:`palaver.services.groups` is cut:
 - :mod:`.attributes`: set/modify/delete/clear_group_attr, get_group_attr
   (``group_open_attr_http_svc``), update_group_counter, get_group_counter;
 - :mod:`.bans`: ban_group_member, unban_group_member, get_group_ban_member;
+- :mod:`.topics`: create_topic, get_topic, modify_topic, destroy_topic;
 - :mod:`.wire`: what they share (limits, request fields, shapes).
 
 Each parses Tencent's fields and calls the group services (``hub.groups.*``)
@@ -31,4 +32,5 @@ from palaver.api.rest.group import (  # noqa: F401  (registers them)
     groups,
     members,
     messages,
+    topics,
 )
