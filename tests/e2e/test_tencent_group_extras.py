@@ -125,3 +125,44 @@ async def test_a_ban_takes_a_viewer_out_of_the_live_room(
     assert joined["status"] == "JoinedSuccess", viewer.report()
     sent = await host.send_text(gid, "welcome back", "GROUP")
     await viewer.wait_event("MESSAGE_RECEIVED", lambda d: any(m["ID"] == sent["ID"] for m in d))
+
+
+async def test_community_topics(server: RunningServer, tencent: TencentHarness) -> None:
+    alice, bob = await login(server, tencent, "alice", "bob")
+    body = {
+        "Type": "Community",
+        "Name": "club",
+        "Owner_Account": "alice",
+        "MemberList": [{"Member_Account": "bob"}],
+    }
+    gid = (await server.ok("group_open_http_svc", "create_group", body))["GroupId"]
+    await bob.wait_event("GROUP_LIST_UPDATED", lambda d: any(g["groupID"] == gid for g in d))
+
+    made = await alice.call(
+        "createTopicInCommunity", {"groupID": gid, "topicName": "news", "introduction": "daily"}
+    )
+    news = made["topicID"]
+    assert news.startswith(gid + "@TOPIC#_"), alice.report()
+    listed = await bob.call("getTopicList", {"groupID": gid, "topicIDList": []})
+    topics = listed["successTopicList"]
+    assert [(t["topicID"], t["topicName"], t["introduction"]) for t in topics] == [
+        (news, "news", "daily")
+    ], bob.report()
+
+    await alice.call(
+        "updateTopicProfile",
+        {"groupID": gid, "topicID": news, "topicName": "headlines", "muteAllMembers": True},
+    )
+    r = await server.ok("group_open_http_svc", "get_topic", {"GroupId": gid})
+    t = r["TopicInfo"][0]
+    assert (t["TopicName"], t["MuteAllMember"]) == ("headlines", "On")
+
+    # a member who is not the owner or an admin may not make topics
+    with pytest.raises(TencentError) as err:
+        await bob.call("createTopicInCommunity", {"groupID": gid, "topicName": "mine"})
+    assert err.value.code == 10007
+
+    gone = await alice.call("deleteTopicFromCommunity", {"groupID": gid, "topicIDList": [news]})
+    assert gone["successTopicList"] == [{"topicID": news}], alice.report()
+    r = await server.ok("group_open_http_svc", "get_topic", {"GroupId": gid})
+    assert r["TopicInfo"] == []

@@ -4,7 +4,11 @@
 ``group_open_attr_http_svc.get_group_attr`` (``getGroupAttributes``),
 ``update_group_counter`` (``setGroupCounters``, ``increaseGroupCounter``,
 ``decreaseGroupCounter``) and ``get_group_counter`` (``getGroupCounters``), over
-``hub.groups.attributes`` and ``hub.groups.counters`` as the logged-in user.
+``hub.groups.attributes`` and ``hub.groups.counters``; Community topics
+(``million_group_open_http_svc.create_topic``, ``destroy_topic``, ``modify_topic``,
+``get_topic``: ``createTopicInCommunity``, ``deleteTopicFromCommunity``,
+``updateTopicProfile``, ``getTopicList``) over ``hub.groups.topics``; all as the
+logged-in user.
 
 Wire names are the SDK's: ``GroupAttr``/``GroupAttrAry`` ``[{key, value, seq}]``,
 ``AttrMainSeq``, ``AttrControl: ["RaceConflict"]`` (then ``AttrMainSeq`` must be
@@ -133,3 +137,130 @@ async def get_group_counter(s: TencentSession, d: CounterRead) -> dict[str, Any]
         s.require_app(), s.user_id, d.GroupId, d.GroupCounterKeys or None
     )
     return {"GroupCounter": _counters(values), "groupCounterSeq": seq}
+
+
+# -- Community topics (``million_group_open_http_svc.*``) ------------------------------
+
+
+class TopicCreate(Body):
+    GroupId: str
+    TopicName: str = ""
+    TopicId: str | None = None
+    FaceUrl: str = ""
+    Introduction: str = ""
+    Notification: str = ""
+    CustomString: str = ""
+
+
+@command(SVC, "create_topic", TopicCreate)
+async def create_topic(s: TencentSession, d: TopicCreate) -> dict[str, Any]:
+    """``createTopicInCommunity`` (the group's owner or an admin): ``TopicId``.
+    Errors: 10010, 10007 not owner/admin or not a Community group, 10004, 10015, 10021."""
+    topic = await s.hub.groups.topics.create(
+        s.require_app(),
+        s.user_id,
+        d.GroupId,
+        admin=False,
+        name=d.TopicName,
+        topic_id=d.TopicId or None,
+        face_url=d.FaceUrl,
+        introduction=d.Introduction,
+        notification=d.Notification,
+        custom_data=d.CustomString,
+    )
+    return {"TopicId": topic.topic_id}
+
+
+class TopicDestroy(Body):
+    GroupId: str
+    TopicIdList: list[str] = Field(min_length=1)
+
+
+@command(SVC, "destroy_topic", TopicDestroy)
+async def destroy_topic(s: TencentSession, d: TopicDestroy) -> dict[str, Any]:
+    """``deleteTopicFromCommunity``: ``DestroyResultItem: [{TopicId, ErrorCode, ErrorInfo}]``."""
+    ids = list(dict.fromkeys(d.TopicIdList))
+    codes = await s.hub.groups.topics.destroy(
+        s.require_app(), s.user_id, d.GroupId, ids, admin=False
+    )
+    return {
+        "DestroyResultItem": [
+            {"TopicId": t, "ErrorCode": codes[t], "ErrorInfo": "" if not codes[t] else "no topic"}
+            for t in ids
+        ]
+    }
+
+
+class TopicModify(Body):
+    GroupId: str
+    TopicId: str
+    TopicName: str | None = None
+    FaceUrl: str | None = None
+    Introduction: str | None = None
+    Notification: str | None = None
+    CustomString: str | None = None
+    ShutUpAllMember: str | None = Field(
+        None, validation_alias=AliasChoices("ShutUpAllMember", "MuteAllMember")
+    )
+
+
+@command(SVC, "modify_topic", TopicModify)
+async def modify_topic(s: TencentSession, d: TopicModify) -> None:
+    """``updateTopicProfile`` (the group's owner or an admin). Errors: 10010 no group
+    or topic, 10007 not owner/admin, 10004."""
+    changes: dict[str, Any] = {
+        "name": d.TopicName,
+        "face_url": d.FaceUrl,
+        "introduction": d.Introduction,
+        "notification": d.Notification,
+        "custom_data": d.CustomString,
+        "mute_all": None if d.ShutUpAllMember is None else d.ShutUpAllMember == "On",
+    }
+    await s.hub.groups.topics.modify(
+        s.require_app(),
+        s.user_id,
+        d.GroupId,
+        d.TopicId,
+        admin=False,
+        **{k: v for k, v in changes.items() if v is not None},
+    )
+
+
+class TopicGet(Body):
+    GroupId: str
+    TopicIdList: list[str] = []
+
+
+@command(SVC, "get_topic", TopicGet)
+async def get_topic(s: TencentSession, d: TopicGet) -> dict[str, Any]:
+    """``getTopicList`` (members): ``TopicAndSelfInfo: [{TopicInfo, SelfInfo,
+    ErrorCode, ErrorInfo}]``, oldest first. Errors: 10010, 10007 not a member."""
+    found = await s.hub.groups.topics.get(
+        s.require_app(), s.user_id, d.GroupId, d.TopicIdList or None
+    )
+    items: list[dict[str, Any]] = [
+        {
+            "TopicInfo": {
+                "GroupID": t.group_id,
+                "TopicId": t.topic_id,
+                "TopicName": t.name,
+                "FaceUrl": t.face_url,
+                "Introduction": t.introduction,
+                "Notification": t.notification,
+                "CustomString": t.custom_data,
+                "ShutUpAllFlag": 1 if t.mute_all else 0,
+                "CreateTime": t.created_at,
+            },
+            "SelfInfo": {},
+            "ErrorCode": 0,
+            "ErrorInfo": "",
+        }
+        for t in found
+    ]
+    have = {t.topic_id for t in found}
+    items += [
+        {"TopicInfo": {"TopicId": t}, "ErrorCode": 10010, "ErrorInfo": "no topic"}
+        for t in dict.fromkeys(d.TopicIdList)
+        if t not in have
+    ]
+    return {"TopicAndSelfInfo": items}
