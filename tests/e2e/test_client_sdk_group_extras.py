@@ -55,3 +55,27 @@ async def test_attributes_and_counters(server: RunningServer, connect: Connect) 
     with pytest.raises(ChatError) as err:
         await alice.set_group_attributes(gid, {"k" * 33: "v"})
     assert err.value.code == 10004
+
+
+async def test_community_topics(server: RunningServer, connect: Connect) -> None:
+    await server.import_users("alice", "bob")
+    alice, _ = await connect("alice")
+    bob, _ = await connect("bob")
+    created = await alice.create_group(
+        type=TYPES.GRP_COMMUNITY, name="club", member_list=[{"userID": "bob"}]
+    )
+    gid = created["group"]["groupID"]
+    made = await alice.create_topic_in_community(gid, "news", introduction="daily")
+    topic_id = made["topicID"]
+    listed = await bob.get_topic_list(gid)
+    assert [(t["topicID"], t["introduction"]) for t in listed["successTopicList"]] == [
+        (topic_id, "daily")
+    ]
+    r = await alice.update_topic_profile(gid, topic_id, topic_name="headlines")
+    assert r["topic"]["topicName"] == "headlines"
+    with pytest.raises(ChatError) as err:
+        await bob.create_topic_in_community(gid, "mine")
+    assert err.value.code == 10007
+    r = await alice.delete_topic_from_community(gid, [topic_id])
+    assert r["successTopicList"] == [{"topicID": topic_id}]
+    assert (await bob.get_topic_list(gid))["successTopicList"] == []

@@ -131,3 +131,54 @@ async def test_live_room_attributes_need_the_room(server: RunningServer) -> None
     await bob.ok("increaseGroupCounter", {"groupID": gid, "key": "hearts", "value": 1})
     push = await alice.wait("GROUP_COUNTER_UPDATED", for_group(gid))
     assert push["counters"] == {"hearts": 1}
+
+
+async def test_community_topics_through_the_protocol(server: RunningServer) -> None:
+    alice, bob, carol = await online(server, "alice", "bob", "carol")
+    gid = await create(alice, "Community", ["bob"])
+    public = await create(alice, "Public")
+
+    made = await alice.ok("createTopicInCommunity", {"groupID": gid, "topicName": "news"})
+    news = made["topicID"]
+    assert news.startswith(gid + "@TOPIC#_")
+    mine = gid + "@TOPIC#_chat"
+    data = {"groupID": gid, "topicName": "chat", "topicID": mine, "customData": "c"}
+    assert (await alice.ok("createTopicInCommunity", data))["topicID"] == mine
+    assert await alice.fails("createTopicInCommunity", data) == 10021
+    listed = await bob.ok("getTopicList", {"groupID": gid})
+    by_id = {t["topicID"]: t for t in listed["successTopicList"]}  # same second: by ID
+    assert sorted(by_id) == sorted([news, mine]) and by_id[mine]["customData"] == "c"
+    listed = await bob.ok("getTopicList", {"groupID": gid, "topicIDList": [mine, "x"]})
+    assert [t["topicID"] for t in listed["successTopicList"]] == [mine]
+    assert listed["failureTopicList"] == [
+        {"topicID": "x", "code": 10010, "message": "no such topic"}
+    ]
+
+    r = await alice.ok(
+        "updateTopicProfile",
+        {"groupID": gid, "topicID": mine, "topicName": "talk", "muteAllMembers": True},
+    )
+    assert (r["topic"]["topicName"], r["topic"]["muteAllMembers"]) == ("talk", True)
+
+    # permissions
+    assert await bob.fails("createTopicInCommunity", {"groupID": gid, "topicName": "b"}) == 10007
+    assert (
+        await bob.fails("updateTopicProfile", {"groupID": gid, "topicID": mine, "topicName": "b"})
+        == 10007
+    )
+    assert (
+        await bob.fails("deleteTopicFromCommunity", {"groupID": gid, "topicIDList": [mine]})
+        == 10007
+    )
+    assert await carol.fails("getTopicList", {"groupID": gid}) == 10007
+    assert (
+        await alice.fails("createTopicInCommunity", {"groupID": public, "topicName": "p"}) == 10007
+    )
+    assert await alice.fails("createTopicInCommunity", {"groupID": gid}) == 6017
+
+    r = await alice.ok("deleteTopicFromCommunity", {"groupID": gid, "topicIDList": [news, "x"]})
+    assert r["successTopicList"] == [{"topicID": news}]
+    assert [f["topicID"] for f in r["failureTopicList"]] == ["x"]
+    r = await alice.ok("deleteTopicFromCommunity", {"groupID": gid})
+    assert r["successTopicList"] == [{"topicID": mine}]
+    assert (await bob.ok("getTopicList", {"groupID": gid}))["successTopicList"] == []

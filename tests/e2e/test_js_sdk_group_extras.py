@@ -54,3 +54,26 @@ async def test_group_attributes_and_counters(server: RunningServer, open_chat: O
     assert err["code"] == 10007
     err = await alice.fails("chat.getGroupCounters({})", None)
     assert err["code"] == 6017
+
+
+async def test_community_topics(server: RunningServer, open_chat: Open) -> None:
+    alice = await open_chat("alice")
+    bob = await open_chat("bob")
+    gid = (await create_group(alice, ["bob"], "Community", "Club"))["groupID"]
+    made = await alice.ok("chat.createTopicInCommunity({groupID: a, topicName: 'news'})", gid)
+    topic_id = made["topicID"]
+    assert topic_id.startswith(gid + "@TOPIC#_")
+    listed = await bob.ok("chat.getTopicList({groupID: a})", gid)
+    assert [t["topicName"] for t in listed["successTopicList"]] == ["news"]
+    data = await alice.ok(
+        "chat.updateTopicProfile({groupID: a.g, topicID: a.t, notification: 'hi'})",
+        {"g": gid, "t": topic_id},
+    )
+    assert data["topic"]["notification"] == "hi"
+    err = await bob.fails("chat.createTopicInCommunity({groupID: a, topicName: 'mine'})", gid)
+    assert err["code"] == 10007
+    data = await alice.ok(
+        "chat.deleteTopicFromCommunity({groupID: a.g, topicIDList: [a.t]})",
+        {"g": gid, "t": topic_id},
+    )
+    assert data["successTopicList"] == [{"topicID": topic_id}]

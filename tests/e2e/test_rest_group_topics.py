@@ -36,12 +36,11 @@ async def test_topics_of_a_community(server: RunningServer) -> None:
     assert (await server.ok(G, "create_topic", body))["TopicId"] == chosen
     assert await code(server, "create_topic", body) == 10021
 
-    r = await server.ok(G, "get_topic", {"GroupId": gid})
-    assert [(t["TopicId"], t["TopicName"]) for t in r["TopicInfo"]] == [
-        (news, "news"),
-        (chosen, "chat"),
-    ]
-    chat = r["TopicInfo"][1]
+    r = await server.ok(G, "get_topic", {"GroupId": gid})  # oldest first; same second: by ID
+    assert sorted((t["TopicId"], t["TopicName"]) for t in r["TopicInfo"]) == sorted(
+        [(news, "news"), (chosen, "chat")]
+    )
+    chat = next(t for t in r["TopicInfo"] if t["TopicId"] == chosen)
     assert (chat["Introduction"], chat["CustomString"], chat["MuteAllMember"]) == (
         "talk",
         "c",

@@ -360,3 +360,48 @@ class GroupManager(Processor):
         return await self._request(
             "getGroupCounters", {"groupID": group_id, "keyList": list(key_list)}
         )
+
+    # -- Community topics (the group's owner and admins manage them; members list them)
+
+    async def create_topic_in_community(
+        self, group_id: str, topic_name: str, **profile: str
+    ) -> dict[str, Any]:
+        """A topic in a Community group: ``{"topicID"}`` (``<groupID>@TOPIC#_…``).
+        ``profile``: ``topic_id``, ``avatar``, ``introduction``, ``notification``,
+        ``custom_data``. Raises ChatError 10007 not owner/admin or not a Community
+        group, 10004 no name or too long, 10021 topic ID taken."""
+        names = {"topic_id": "topicID", "custom_data": "customData"}
+        data: dict[str, Any] = {"groupID": group_id, "topicName": topic_name}
+        data.update({names.get(k, k): v for k, v in profile.items()})
+        return await self._request("createTopicInCommunity", data)
+
+    async def delete_topic_from_community(
+        self, group_id: str, topic_id_list: Iterable[str] = ()
+    ) -> dict[str, Any]:
+        """Delete topics (all when ``topic_id_list`` is empty): ``{"successTopicList",
+        "failureTopicList"}``. Raises ChatError 10007 not owner/admin."""
+        data = {"groupID": group_id, "topicIDList": list(topic_id_list)}
+        return await self._request("deleteTopicFromCommunity", data)
+
+    async def update_topic_profile(
+        self, group_id: str, topic_id: str, **fields: Any
+    ) -> dict[str, Any]:
+        """Change a topic (``topic_name``, ``avatar``, ``introduction``,
+        ``notification``, ``custom_data``, ``mute_all_members``): ``{"topic"}``.
+        Raises ChatError 10007 not owner/admin, 10010 no such topic."""
+        names = {
+            "topic_name": "topicName",
+            "custom_data": "customData",
+            "mute_all_members": "muteAllMembers",
+        }
+        data: dict[str, Any] = {"groupID": group_id, "topicID": topic_id}
+        data.update({names.get(k, k): v for k, v in fields.items()})
+        return await self._request("updateTopicProfile", data)
+
+    async def get_topic_list(
+        self, group_id: str, topic_id_list: Iterable[str] = ()
+    ) -> dict[str, Any]:
+        """The group's topics: ``{"successTopicList", "failureTopicList"}``. Raises
+        ChatError 10007 not a member."""
+        data = {"groupID": group_id, "topicIDList": list(topic_id_list)}
+        return await self._request("getTopicList", data)

@@ -392,6 +392,78 @@ export class GroupAPI extends RelationAPI {
     }): Promise<ChatResponse<{
         counters: Record<string, number>;
     }>>;
+    /**
+     * A topic in a Community group I own or administer. Resolves `{code: 0, data:
+     * {topicID}}` (`<groupID>@TOPIC#_…`). Rejects 10007 not owner/admin or not a
+     * Community group, 10004 no name or a field too long, 10021 topicID taken.
+     * @param {{groupID: string, topicName: string, topicID?: string, avatar?: string, introduction?: string, notification?: string, customData?: string}} options
+     * @returns {Promise<ChatResponse<{topicID: string}>>}
+     */
+    createTopicInCommunity(options: {
+        groupID: string;
+        topicName: string;
+        topicID?: string;
+        avatar?: string;
+        introduction?: string;
+        notification?: string;
+        customData?: string;
+    }): Promise<ChatResponse<{
+        topicID: string;
+    }>>;
+    /**
+     * Delete topics (all of the group's when `topicIDList` is empty). Resolves
+     * `{code: 0, data: {successTopicList, failureTopicList}}`. Rejects 10007.
+     * @param {{groupID: string, topicIDList?: string[]}} options
+     * @returns {Promise<ChatResponse<{successTopicList: Array<{topicID: string}>, failureTopicList: Array<{topicID: string, code: number, message: string}>}>>}
+     */
+    deleteTopicFromCommunity(options: {
+        groupID: string;
+        topicIDList?: string[];
+    }): Promise<ChatResponse<{
+        successTopicList: Array<{
+            topicID: string;
+        }>;
+        failureTopicList: Array<{
+            topicID: string;
+            code: number;
+            message: string;
+        }>;
+    }>>;
+    /**
+     * Change a topic (the group's owner or an admin). Resolves `{code: 0, data:
+     * {topic}}`. Rejects 10007, 10010 no such topic.
+     * @param {{groupID: string, topicID: string, topicName?: string, avatar?: string, introduction?: string, notification?: string, customData?: string, muteAllMembers?: boolean}} options
+     * @returns {Promise<ChatResponse<{topic: Record<string, any>}>>}
+     */
+    updateTopicProfile(options: {
+        groupID: string;
+        topicID: string;
+        topicName?: string;
+        avatar?: string;
+        introduction?: string;
+        notification?: string;
+        customData?: string;
+        muteAllMembers?: boolean;
+    }): Promise<ChatResponse<{
+        topic: Record<string, any>;
+    }>>;
+    /**
+     * The group's topics (members). Resolves `{code: 0, data: {successTopicList,
+     * failureTopicList}}`. Rejects 10007 not a member.
+     * @param {{groupID: string, topicIDList?: string[]}} options
+     * @returns {Promise<ChatResponse<{successTopicList: Array<Record<string, any>>, failureTopicList: Array<{topicID: string, code: number, message: string}>}>>}
+     */
+    getTopicList(options: {
+        groupID: string;
+        topicIDList?: string[];
+    }): Promise<ChatResponse<{
+        successTopicList: Array<Record<string, any>>;
+        failureTopicList: Array<{
+            topicID: string;
+            code: number;
+            message: string;
+        }>;
+    }>>;
 }
 export type ChatResponse<T> = import("./types.js").ChatResponse<T>;
 export type Group = import("./types.js").Group;

@@ -439,4 +439,53 @@ export class GroupAPI extends RelationAPI {
     const d = await this._groupRequest('getGroupCounters', options, ['keyList']);
     return {code: 0, data: {counters: d.counters || {}}};
   }
+
+  // -- Community topics (the group's owner and admins manage them; members list them)
+
+  /**
+   * A topic in a Community group I own or administer. Resolves `{code: 0, data:
+   * {topicID}}` (`<groupID>@TOPIC#_…`). Rejects 10007 not owner/admin or not a
+   * Community group, 10004 no name or a field too long, 10021 topicID taken.
+   * @param {{groupID: string, topicName: string, topicID?: string, avatar?: string, introduction?: string, notification?: string, customData?: string}} options
+   * @returns {Promise<ChatResponse<{topicID: string}>>}
+   */
+  async createTopicInCommunity(options) {
+    const d = await this._groupRequest('createTopicInCommunity', options,
+      ['topicName', 'topicID', 'avatar', 'introduction', 'notification', 'customData']);
+    return {code: 0, data: {topicID: String(d.topicID || '')}};
+  }
+
+  /**
+   * Delete topics (all of the group's when `topicIDList` is empty). Resolves
+   * `{code: 0, data: {successTopicList, failureTopicList}}`. Rejects 10007.
+   * @param {{groupID: string, topicIDList?: string[]}} options
+   * @returns {Promise<ChatResponse<{successTopicList: Array<{topicID: string}>, failureTopicList: Array<{topicID: string, code: number, message: string}>}>>}
+   */
+  async deleteTopicFromCommunity(options) {
+    const d = await this._groupRequest('deleteTopicFromCommunity', options, ['topicIDList']);
+    return {code: 0, data: {successTopicList: d.successTopicList || [], failureTopicList: d.failureTopicList || []}};
+  }
+
+  /**
+   * Change a topic (the group's owner or an admin). Resolves `{code: 0, data:
+   * {topic}}`. Rejects 10007, 10010 no such topic.
+   * @param {{groupID: string, topicID: string, topicName?: string, avatar?: string, introduction?: string, notification?: string, customData?: string, muteAllMembers?: boolean}} options
+   * @returns {Promise<ChatResponse<{topic: Record<string, any>}>>}
+   */
+  async updateTopicProfile(options) {
+    const d = await this._groupRequest('updateTopicProfile', options,
+      ['topicID', 'topicName', 'avatar', 'introduction', 'notification', 'customData', 'muteAllMembers']);
+    return {code: 0, data: {topic: d.topic || null}};
+  }
+
+  /**
+   * The group's topics (members). Resolves `{code: 0, data: {successTopicList,
+   * failureTopicList}}`. Rejects 10007 not a member.
+   * @param {{groupID: string, topicIDList?: string[]}} options
+   * @returns {Promise<ChatResponse<{successTopicList: Array<Record<string, any>>, failureTopicList: Array<{topicID: string, code: number, message: string}>}>>}
+   */
+  async getTopicList(options) {
+    const d = await this._groupRequest('getTopicList', options, ['topicIDList']);
+    return {code: 0, data: {successTopicList: d.successTopicList || [], failureTopicList: d.failureTopicList || []}};
+  }
 }
