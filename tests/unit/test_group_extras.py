@@ -8,6 +8,7 @@ import pytest
 from palaver.errors import ImError
 from palaver.model.events import GroupAttributesChanged
 from palaver.services.groups import MemberSpec
+from palaver.storage import userdata
 
 from .conftest import World
 
@@ -70,3 +71,14 @@ async def test_a_ban_ends(world: World) -> None:
         "WaitAdminApproval",
         "JoinedSuccess",
     )
+
+
+async def test_erasing_an_account_drops_its_bans(world: World) -> None:
+    gid = await team(world)
+    await world.groups.bans.ban(world.app, "admin", gid, ["bob"], 600)
+    async with world.db.read() as conn:
+        assert (await userdata.relations(conn, world.app.sdkappid, "bob"))["group_bans"] != []
+    async with world.db.write() as conn:
+        done = await userdata.erase(conn, world.app.sdkappid, "bob", redact=False)
+    assert done["group_bans"] == 1
+    assert await world.groups.bans.banned(world.app, gid, offset=0, limit=10) == ([], 0)
