@@ -82,3 +82,75 @@ async def test_erasing_an_account_drops_its_bans(world: World) -> None:
         done = await userdata.erase(conn, world.app.sdkappid, "bob", redact=False)
     assert done["group_bans"] == 1
     assert await world.groups.bans.banned(world.app, gid, offset=0, limit=10) == ([], 0)
+
+
+async def test_attribute_operations_and_counter_steps(world: World) -> None:
+    gid = await team(world)
+    attrs, counters = world.groups.attributes, world.groups.counters
+    await attrs.write(world.app, None, gid, "init", {"a": "1", "b": "2", "c": "3"})
+    assert (await attrs.get(world.app, "bob", gid, ["b", "zz"]))[1] == {"b": "2"}
+    assert (await attrs.write(world.app, "bob", gid, "delete", keys=["a"]))[1] == {
+        "b": "2",
+        "c": "3",
+    }
+    assert (await attrs.write(world.app, "bob", gid, "clear"))[1] == {}
+    with pytest.raises(ImError) as err:
+        await attrs.get(world.app, "carol", gid)
+    assert err.value.code == 10007
+    with pytest.raises(ImError) as err:
+        await attrs.write(world.app, None, gid, "set", {"": "x"})
+    assert err.value.code == 10004
+    await counters.update(world.app, "bob", gid, "Increase", {"n": 5})
+    _, values = await counters.update(world.app, "bob", gid, "Decrease", {"n": 7})
+    assert values == {"n": -2}
+    with pytest.raises(ImError) as err:
+        await counters.update(world.app, "bob", gid, "Decrease", {"n": -1})
+    assert err.value.code == 10004
+    with pytest.raises(ImError) as err:
+        await counters.update(world.app, "bob", gid, "Twice", {"n": 1})
+    assert err.value.code == 10004
+    seq, values = await counters.get(world.app, None, gid, ["n", "m"])
+    assert (seq, values) == (2, {"n": -2})
+
+
+async def test_topics(world: World) -> None:
+    await world.users("alice", "bob")
+    g = await world.groups.lifecycle.create(
+        world.app, "alice", admin=False, type="Community", name="c", members=[MemberSpec("bob")]
+    )
+    gid = g.group_id
+    topics = world.groups.topics
+    t = await topics.create(world.app, "alice", gid, admin=False, name="news", introduction="i")
+    assert t.topic_id.startswith(gid + "@TOPIC#_") and t.introduction == "i"
+    mine = gid + "@TOPIC#_mine"
+    await topics.create(world.app, "x", gid, admin=True, name="mine", topic_id=mine)
+    with pytest.raises(ImError) as err:
+        await topics.create(world.app, "x", gid, admin=True, name="again", topic_id=mine)
+    assert err.value.code == 10021
+    with pytest.raises(ImError) as err:
+        await topics.create(world.app, "bob", gid, admin=False, name="b")
+    assert err.value.code == 10007
+    with pytest.raises(ImError) as err:
+        await topics.create(world.app, "x", gid, admin=True, name="t", topic_id="other@TOPIC#_t")
+    assert err.value.code == 10015
+    with pytest.raises(ImError) as err:
+        await topics.create(world.app, "x", gid, admin=True, name="t", notification="n" * 401)
+    assert err.value.code == 10004
+    assert {x.topic_id for x in await topics.get(world.app, "bob", gid)} == {t.topic_id, mine}
+    changed = await topics.modify(
+        world.app, "alice", gid, mine, admin=False, name="ours", mute_all=True, custom_data="c"
+    )
+    assert (changed.name, changed.mute_all, changed.custom_data) == ("ours", True, "c")
+    with pytest.raises(ImError) as err:
+        await topics.modify(world.app, "alice", gid, gid + "@TOPIC#_no", admin=False, name="n")
+    assert err.value.code == 10010
+    with pytest.raises(ImError) as err:
+        await topics.modify(world.app, "alice", gid, mine, admin=False, name="")
+    assert err.value.code == 10004
+    codes = await topics.destroy(world.app, "alice", gid, [mine, "nope"], admin=False)
+    assert codes == {mine: 0, "nope": 10010}
+    assert [x.topic_id for x in await topics.get(world.app, None, gid)] == [t.topic_id]
+    await world.groups.lifecycle.destroy(world.app, "alice", gid, admin=False)
+    with pytest.raises(ImError) as err:
+        await topics.get(world.app, None, gid)
+    assert err.value.code == 10010
