@@ -37,6 +37,9 @@ class EVENT:
     - ``MESSAGE_READ_RECEIPT_RECEIVED``: ``list[dict]`` ``{"groupID",
       "conversationID", "messageID", "readCount", "unreadCount"}`` for my
       messages sent with ``need_read_receipt`` that a member just read.
+    - ``GROUP_ATTRIBUTES_UPDATED``: ``{"groupID", "groupAttributes" (all of them),
+      "updatedKeyList", "deletedKeyList"}``.
+    - ``GROUP_COUNTER_UPDATED``: ``{"groupID", "key", "value"}``, one per counter changed.
     - ``KICKED_OUT``: ``{"type": TYPES.KICKED_OUT_*}``.
     - ``NET_STATE_CHANGE``: ``{"state": TYPES.NET_STATE_*}``.
     - ``ERROR``: ``{"code": int, "message": str}`` (the SDK gave up reconnecting).
@@ -54,6 +57,7 @@ class EVENT:
     GROUP_LIST_UPDATED: Final = "onGroupListUpdated"
     GROUP_APPLICATION_LIST_UPDATED: Final = "onGroupApplicationListUpdated"
     GROUP_ATTRIBUTES_UPDATED: Final = "groupAttributesUpdated"
+    GROUP_COUNTER_UPDATED: Final = "onGroupCounterUpdated"
     PROFILE_UPDATED: Final = "onProfileUpdated"
     USER_STATUS_UPDATED: Final = "onUserStatusUpdated"
     BLACKLIST_UPDATED: Final = "blacklistUpdated"

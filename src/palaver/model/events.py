@@ -167,9 +167,11 @@ class GroupEffect:
 
 def group_effect(payload: EventPayload | None) -> GroupEffect | None:
     """The follow/unfollow a membership event causes (AVChatRooms are followed per
-    connection, never through the stream)."""
-    if not isinstance(payload, MembershipChanged) or payload.group_type == "AVChatRoom":
+    connection, never through the stream; a ban makes the connections leave one)."""
+    if not isinstance(payload, MembershipChanged):
         return None
+    if payload.group_type == "AVChatRoom":  # only a ban (told as kicked) leaves the room
+        return GroupEffect(payload.group_id, False) if payload.change == "kicked" else None
     if payload.change == "joined":
         return GroupEffect(payload.group_id, True, payload.join_seq or 0)
     if payload.change in ("quit", "kicked", "dismissed"):
@@ -266,7 +268,38 @@ class C2CReadReceipt:
     messages: tuple[MessageRecord, ...]
 
 
+@dataclass(frozen=True, slots=True)
+class GroupAttributesChanged:
+    """The group's attributes changed (to everyone following the group): ``op`` is
+    ``init`` (all replaced), ``set``, ``delete`` or ``clear``; ``attributes`` all
+    of them now, ``changed`` the keys set, ``deleted`` the keys gone; ``seq`` the
+    attribute sequence after the change."""
+
+    group_id: str
+    op: str
+    seq: int
+    attributes: tuple[tuple[str, str], ...]
+    changed: tuple[str, ...] = ()
+    deleted: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class GroupCountersChanged:
+    """Group counters changed (to everyone following the group): their new values
+    and the counter sequence after the change."""
+
+    group_id: str
+    seq: int
+    counters: tuple[tuple[str, int], ...]
+
+
 #: A push outside every stream.
 Notice = (
-    GroupDismissed | GroupSystemNotice | GroupMessageRevoked | GroupReadReceipt | C2CReadReceipt
+    GroupDismissed
+    | GroupSystemNotice
+    | GroupMessageRevoked
+    | GroupReadReceipt
+    | C2CReadReceipt
+    | GroupAttributesChanged
+    | GroupCountersChanged
 )

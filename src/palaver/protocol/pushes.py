@@ -23,6 +23,8 @@ from palaver.model.events import (
     EventPayload,
     FriendsChanged,
     GroupApplicationsChanged,
+    GroupAttributesChanged,
+    GroupCountersChanged,
     GroupDismissed,
     GroupMessageRevoked,
     GroupReadReceipt,
@@ -35,6 +37,7 @@ from palaver.model.events import (
 )
 from palaver.model.messages import MessageRecord
 from palaver.protocol.frames import Push
+from palaver.protocol.group_extras import attributes_push, counters_push
 from palaver.protocol.objects import APPLICATION_IN, APPLICATION_OUT, C2C, GROUP, message_wire
 
 
@@ -384,6 +387,10 @@ def notice_push(notice: Notice) -> Push:
         case GroupSystemNotice():
             data = GroupSystemNoticeReceived(groupID=notice.group_id, content=notice.content)
             return Push("GROUP_SYSTEM_NOTICE_RECEIVED", data)
+        case GroupAttributesChanged():
+            return attributes_push(notice)
+        case GroupCountersChanged():
+            return counters_push(notice)
         case C2CReadReceipt():
             data = C2CReadReceiptReceived(
                 conversationID=C2C + notice.reader,

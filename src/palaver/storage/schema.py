@@ -264,6 +264,57 @@ group_applications = Table(
 )
 
 
+# Members banned from a group (REST ban_group_member): not in it, cannot (re)join
+# until ``until`` (unix s).
+group_bans = Table(
+    "group_bans",
+    metadata,
+    Column("app_id", BigInteger, primary_key=True),
+    Column("group_id", String(GROUP_ID), primary_key=True),
+    Column("user_id", String(USER_ID), primary_key=True),
+    Column("until", BigInteger, nullable=False),
+    Column("description", Text, nullable=False, default=""),
+)
+
+# Group attributes (SDK initGroupAttributes/setGroupAttributes...): key -> value.
+group_attributes = Table(
+    "group_attributes",
+    metadata,
+    Column("app_id", BigInteger, primary_key=True),
+    Column("group_id", String(GROUP_ID), primary_key=True),
+    Column("key", String(64), primary_key=True),
+    Column("value", Text, nullable=False),
+)
+
+# Group counters (SDK setGroupCounters/increaseGroupCounter...): key -> integer.
+group_counters = Table(
+    "group_counters",
+    metadata,
+    Column("app_id", BigInteger, primary_key=True),
+    Column("group_id", String(GROUP_ID), primary_key=True),
+    Column("key", String(64), primary_key=True),
+    Column("value", BigInteger, nullable=False),
+)
+
+TOPIC_ID = 128  # <community group id>@TOPIC#_<suffix>
+
+# Topics of Community groups; a topic's messages are the conversation group:<topic id>.
+group_topics = Table(
+    "group_topics",
+    metadata,
+    Column("app_id", BigInteger, primary_key=True),
+    Column("topic_id", String(TOPIC_ID), primary_key=True),
+    Column("group_id", String(GROUP_ID), nullable=False),
+    Column("name", String(256), nullable=False),
+    Column("face_url", Text, nullable=False, default=""),
+    Column("introduction", Text, nullable=False, default=""),
+    Column("notification", Text, nullable=False, default=""),
+    Column("custom_data", Text, nullable=False, default=""),
+    Column("mute_all", Boolean, nullable=False, default=False),
+    Column("created_at", BigInteger, nullable=False),
+    Index(None, "app_id", "group_id"),
+)
+
 # Named counters shared by every node, advanced in blocks inside a transaction
 # (``messages.id`` is assigned from "message_id" by the group-commit writer).
 counters = Table(

@@ -24,6 +24,7 @@ from palaver.storage.schema import (
     friend_requests,
     friends,
     group_applications,
+    group_bans,
     group_members,
     im_groups,
     live_room_mutes,
@@ -123,6 +124,10 @@ async def relations(conn: AsyncConnection, app_id: int, user_id: str) -> dict[st
             select(group_applications).where(ga.app_id == app_id, ga.user_id == user_id)
         )
     )
+    gb = group_bans.c
+    out["group_bans"] = _rows(
+        await conn.execute(select(group_bans).where(gb.app_id == app_id, gb.user_id == user_id))
+    )
     return out
 
 
@@ -168,7 +173,7 @@ async def erase(
 
     Deleted: the account, profile, friends/blacklist/friend requests both
     ways, the user's own conversation rows and event stream, group
-    memberships and applications; groups the user owned keep going without
+    memberships, applications and bans; groups the user owned keep going without
     an owner. Messages others hold stay; with ``redact``, the messages the
     user sent lose their body and custom data and are marked recalled
     (``RECALLED``): peers see them withdrawn, their sequence numbers stay.
@@ -205,6 +210,7 @@ async def erase(
         (group_members, group_members.c.user_id),
         (group_applications, group_applications.c.user_id),
         (live_room_mutes, live_room_mutes.c.user_id),
+        (group_bans, group_bans.c.user_id),
     ):
         await run(table.name, delete(table).where(table.c.app_id == app_id, col == user_id))
     await run(

@@ -27,6 +27,8 @@ Palaver push                        Tencent push (``im_open_push.msg_push``)
 ``BLACKLIST_UPDATED``               ``FriendListMod``: ``BlackListAdd_Account`` / ``…Del…``
 ``FRIEND_APPLICATION_LIST_UPDATED`` ``FriendListMod``: ``PendencyAdd`` with
                                     ``From_Account``; ``FrienPencydDel_Account``
+``GROUP_ATTRIBUTES_UPDATED``        ``Event`` 6 ``GroupTips``: ``GroupAttrOption``
+``GROUP_COUNTER_UPDATED``           ``Event`` 6 ``GroupTips``: ``groupCounterInfo``
 ==================================  ===============================================
 
 Stream pushes (with ``seq``) ask for an ack (``NeedAck``); their ``SessionData``
@@ -44,6 +46,7 @@ from typing import Any
 import orjson
 
 from palaver.protocol.frames import Push
+from palaver.protocol.tencent import group_extras
 from palaver.protocol.tencent import objects as o
 from palaver.protocol.tencent.frames import FORCE_OFFLINE, MSG_PUSH, encode_push
 from palaver.protocol.tencent.ids import tiny_id
@@ -340,6 +343,8 @@ _BUILDERS: dict[str, Callable[[Body, Push], Body | None]] = {
     "BLACKLIST_UPDATED": _blacklist,
     "FRIEND_APPLICATION_LIST_UPDATED": _applications,
     "MESSAGE_READ_RECEIPT_RECEIVED": _read_receipt,
+    "GROUP_ATTRIBUTES_UPDATED": group_extras.attributes,
+    "GROUP_COUNTER_UPDATED": group_extras.counters,
 }
 
 

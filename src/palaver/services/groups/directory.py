@@ -215,7 +215,7 @@ class GroupDirectory:
         self._room_mutes.drop((app.sdkappid, group_id))
 
     async def muted(self, app: App, group_id: str) -> list[tuple[str, int]]:
-        """REST ``get_group_shutted_uin``: (user, muted until, unix s) of the members
+        """REST ``get_group_muted_account`` (``get_group_shutted_uin``): (user, muted until, unix s) of the members
         (an AVChatRoom: of its audience) muted now. Raises ImError 10010."""
         group = await self.get(app, group_id)
         if group.type == "AVChatRoom":

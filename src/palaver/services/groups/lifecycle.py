@@ -42,7 +42,9 @@ from palaver.services.groups.tips import GroupTips
 from palaver.services.ports import Clock, Publisher
 from palaver.services.ratelimit import PerMinute
 from palaver.storage import Database, Tx
+from palaver.storage import group_extras as extras_store
 from palaver.storage import groups as group_store
+from palaver.storage import topics as topic_store
 from palaver.storage.groups import NewGroup, NewMember
 
 if TYPE_CHECKING:
@@ -360,6 +362,8 @@ class GroupLifecycle:
             users = await group_store.member_ids(conn, app.sdkappid, group_id)
         async with self._db.write() as conn:
             await group_store.delete_group(conn, app.sdkappid, group_id)
+            await extras_store.delete_all(conn, app.sdkappid, group_id)
+            await topic_store.delete_topics(conn, app.sdkappid, group_id)
             staged = await self._stage(
                 conn,
                 app,

@@ -21,6 +21,7 @@ from palaver.errors import Code, ImError
 from palaver.model import callbacks as cb
 from palaver.model.messages import group_conv_id
 from palaver.services.groups import tips
+from palaver.services.groups.bans import refuse_banned
 from palaver.services.groups.directory import GroupDirectory
 from palaver.services.groups.member_rules import Actor, Change
 from palaver.services.groups.model import (
@@ -41,6 +42,7 @@ from palaver.services.groups.model import (
 from palaver.services.groups.tips import GroupTips
 from palaver.services.ports import Clock
 from palaver.storage import Database, Tx
+from palaver.storage import group_extras as extras_store
 from palaver.storage import groups as group_store
 from palaver.storage.groups import NewMember
 
@@ -106,9 +108,10 @@ class GroupMembers:
         join: tuple[str, str] | None = None,
     ) -> tuple[dict[str, int], list[str]]:
         """Insert new memberships: (result per user, users added). They get
-        ``GROUP_LIST_UPDATED`` ``joined``; ``join`` (``JoinType`` ``Apply`` or
-        ``Invited``, the operator) sends ``Group.CallbackAfterNewMemberJoin``.
-        Raises ImError 10014 the group would be full."""
+        ``GROUP_LIST_UPDATED`` ``joined``; a banned user is not added
+        (:data:`ADD_FAILED`); ``join`` (``JoinType`` ``Apply`` or ``Invited``, the
+        operator) sends ``Group.CallbackAfterNewMemberJoin``. Raises ImError 10014 the
+        group would be full."""
         users = [sp.user_id for sp in specs]
         have = await self._accounts.existing(app, users)
         now = int(self._clock.time())
@@ -118,6 +121,7 @@ class GroupMembers:
                 group.group_id
             ]
             top = await group_store.head(conn, app.sdkappid, group.group_id)
+            banned = await extras_store.banned(conn, app.sdkappid, group.group_id, users, now)
             result: dict[str, int] = {}
             rows: list[NewMember] = []
             for sp in specs:
@@ -125,7 +129,7 @@ class GroupMembers:
                     continue
                 if sp.user_id in existing:
                     result[sp.user_id] = ADD_ALREADY
-                elif sp.user_id not in have:
+                elif sp.user_id not in have or sp.user_id in banned:
                     result[sp.user_id] = ADD_FAILED
                 else:
                     result[sp.user_id] = ADD_OK
@@ -282,9 +286,10 @@ class GroupMembers:
         layer follows the room) and return ``"JoinedSuccess"``.
 
         Raises:
-            ImError: 10010; 10007 Private or DisableApply; 10014 full.
+            ImError: 10010; 10007 Private or DisableApply, or banned; 10014 full.
         """
         group = await self._directory.get(app, group_id)
+        await refuse_banned(self._db, app, group_id, user, int(self._clock.time()))
         if group.type == "AVChatRoom":
             await self.before_apply(app, group, user)
             return "JoinedSuccess"

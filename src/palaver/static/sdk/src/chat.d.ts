@@ -23,6 +23,7 @@ export default class PalaverChat extends SearchAPI {
         readonly TOTAL_UNREAD_MESSAGE_COUNT_UPDATED: "onTotalUnreadMessageCountUpdated";
         readonly GROUP_LIST_UPDATED: "onGroupListUpdated";
         readonly GROUP_ATTRIBUTES_UPDATED: "groupAttributesUpdated";
+        readonly GROUP_COUNTER_UPDATED: "onGroupCounterUpdated";
         readonly PROFILE_UPDATED: "onProfileUpdated";
         readonly USER_STATUS_UPDATED: "onUserStatusUpdated";
         readonly BLACKLIST_UPDATED: "blacklistUpdated";

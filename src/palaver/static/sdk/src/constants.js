@@ -49,6 +49,7 @@ export const EVENT = Object.freeze(/** @type {const} */ ({
   TOTAL_UNREAD_MESSAGE_COUNT_UPDATED: 'onTotalUnreadMessageCountUpdated',
   GROUP_LIST_UPDATED: 'onGroupListUpdated',
   GROUP_ATTRIBUTES_UPDATED: 'groupAttributesUpdated',
+  GROUP_COUNTER_UPDATED: 'onGroupCounterUpdated',
   PROFILE_UPDATED: 'onProfileUpdated',
   USER_STATUS_UPDATED: 'onUserStatusUpdated',
   BLACKLIST_UPDATED: 'blacklistUpdated',

@@ -205,6 +205,19 @@ export class ChatPump extends ChatCore {
       case 'GROUP_SYSTEM_NOTICE_RECEIVED':
         this._emit(EVENT.MESSAGE_RECEIVED, [systemNotice(data, sess.userID)]);
         break;
+      case 'GROUP_ATTRIBUTES_UPDATED':
+        this._emit(EVENT.GROUP_ATTRIBUTES_UPDATED, {
+          groupID: data.groupID,
+          groupAttributes: data.groupAttributes || {},
+          updatedKeyList: data.updatedKeyList || [],
+          deletedKeyList: data.deletedKeyList || [],
+        });
+        break;
+      case 'GROUP_COUNTER_UPDATED':
+        for (const [key, value] of Object.entries(data.counters || {})) {
+          this._emit(EVENT.GROUP_COUNTER_UPDATED, {groupID: data.groupID, key, value});
+        }
+        break;
       case 'FRIEND_LIST_UPDATED':
       case 'FRIEND_APPLICATION_LIST_UPDATED':
       case 'BLACKLIST_UPDATED':
