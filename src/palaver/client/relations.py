@@ -29,6 +29,7 @@ class RelationManager(Processor):
             "FRIEND_LIST_UPDATED": self._on_friend_list,
             "FRIEND_APPLICATION_LIST_UPDATED": self._on_friend_applications,
             "BLACKLIST_UPDATED": self._on_blacklist,
+            "FRIEND_GROUP_LIST_UPDATED": self._on_friend_groups,
         }
 
     async def _on_friend_list(self, gen: int, data: dict[str, Any]) -> None:
@@ -37,6 +38,9 @@ class RelationManager(Processor):
 
     async def _on_friend_applications(self, gen: int, data: dict[str, Any]) -> None:
         self._emit(EVENT.FRIEND_APPLICATION_LIST_UPDATED, await self.get_friend_application_list())
+
+    async def _on_friend_groups(self, gen: int, data: dict[str, Any]) -> None:
+        self._emit(EVENT.FRIEND_GROUP_LIST_UPDATED, await self.get_friend_group_list())
 
     async def _on_blacklist(self, gen: int, data: dict[str, Any]) -> None:
         self._emit(EVENT.BLACKLIST_UPDATED, await self.get_blacklist())
@@ -156,3 +160,67 @@ class RelationManager(Processor):
     async def remove_from_blacklist(self, user_id_list: Iterable[str]) -> dict[str, Any]:
         """Take users off my blacklist. Returns ``{"successUserIDList", "failureUserIDList"}``."""
         return await self._request("removeFromBlacklist", {"userIDList": list(user_id_list)})
+
+    # ---------------------------------------------------------- friend data, groups
+
+    async def update_friend(
+        self,
+        user_id: str,
+        remark: str | None = None,
+        friend_custom_field: Iterable[dict[str, Any]] | None = None,
+    ) -> dict[str, Any]:
+        """Change a friend's remark and custom fields (``[{"key":
+        "Tag_SNS_Custom_x", "value"}]``); returns ``{"userID", "remark",
+        "groupList", "friendCustomField"}``. My devices get FRIEND_LIST_UPDATED.
+
+        Raises:
+            ChatError: 30001 not a friend or a bad value, 30003 no such
+                account, 6017 nothing to change.
+        """
+        data: dict[str, Any] = {"userID": user_id}
+        if remark is not None:
+            data["remark"] = remark
+        if friend_custom_field is not None:
+            data["friendCustomField"] = list(friend_custom_field)
+        return await self._request("updateFriend", data)
+
+    async def get_friend_group_list(self) -> list[dict[str, Any]]:
+        """My friend groups: ``[{"name", "userIDList", "count"}]``, oldest first."""
+        data = await self._request("getFriendGroupList")
+        return list(data.get("friendGroupList") or [])
+
+    async def create_friend_group(
+        self, name: str, user_id_list: Iterable[str] = ()
+    ) -> dict[str, Any]:
+        """Create a friend group with some friends: ``{"friendGroup",
+        "failureUserIDList": [{"userID", "code", "message"}]}`` (32216 not a
+        friend). Raises ChatError 30001 for a bad or existing name or a 33rd group."""
+        return await self._request(
+            "createFriendGroup", {"name": name, "userIDList": list(user_id_list)}
+        )
+
+    async def delete_friend_group(self, name: str) -> dict[str, Any]:
+        """Delete a friend group (its friends stay friends); returns it as it was.
+        Raises ChatError 30001 if it is not one of mine."""
+        data = await self._request("deleteFriendGroup", {"name": name})
+        return dict(data.get("friendGroup") or {})
+
+    async def rename_friend_group(self, old_name: str, new_name: str) -> dict[str, Any]:
+        """Rename a friend group; returns it. Raises ChatError 30001 if
+        ``old_name`` is not mine or ``new_name`` is bad or taken."""
+        data = await self._request("renameFriendGroup", {"oldName": old_name, "newName": new_name})
+        return dict(data.get("friendGroup") or {})
+
+    async def add_to_friend_group(self, name: str, user_id_list: Iterable[str]) -> dict[str, Any]:
+        """Put friends in a group: ``{"friendGroup", "failureUserIDList"}``."""
+        return await self._request(
+            "addToFriendGroup", {"name": name, "userIDList": list(user_id_list)}
+        )
+
+    async def remove_from_friend_group(
+        self, name: str, user_id_list: Iterable[str]
+    ) -> dict[str, Any]:
+        """Take friends out of a group: ``{"friendGroup", "failureUserIDList"}``."""
+        return await self._request(
+            "removeFromFriendGroup", {"name": name, "userIDList": list(user_id_list)}
+        )

@@ -32,6 +32,7 @@ class EventKind(IntEnum):
     GROUP_APPLICATIONS = (
         11  #: applications to a group the user manages (:class:`GroupApplicationsChanged`)
     )
+    FRIEND_GROUPS = 16  #: the user's friend groups changed (no payload: refetch them)
 
 
 @dataclass(frozen=True, slots=True)

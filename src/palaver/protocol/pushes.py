@@ -233,11 +233,17 @@ class FriendApplicationListUpdated(TypedDict):
 
 
 #: List pushes whose data says what changed; old events carry none ({}).
-ListUpdated = Literal["FRIEND_LIST_UPDATED", "FRIEND_APPLICATION_LIST_UPDATED", "BLACKLIST_UPDATED"]
+ListUpdated = Literal[
+    "FRIEND_LIST_UPDATED",
+    "FRIEND_APPLICATION_LIST_UPDATED",
+    "BLACKLIST_UPDATED",
+    "FRIEND_GROUP_LIST_UPDATED",
+]
 _LIST_EVENTS: dict[EventKind, ListUpdated] = {
     EventKind.FRIENDS: "FRIEND_LIST_UPDATED",
     EventKind.FRIEND_APPLICATIONS: "FRIEND_APPLICATION_LIST_UPDATED",
     EventKind.BLACKLIST: "BLACKLIST_UPDATED",
+    EventKind.FRIEND_GROUPS: "FRIEND_GROUP_LIST_UPDATED",
 }
 
 

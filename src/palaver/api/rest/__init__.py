@@ -8,6 +8,7 @@ from palaver.api.rest import (  # noqa: F401  (imported to register their comman
     profile,
     recentcontact,
     sns,
+    sns_groups,
 )
 from palaver.api.rest.core import REGISTRY, RestApi
 

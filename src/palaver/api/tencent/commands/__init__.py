@@ -4,6 +4,7 @@ this package registers them all (:func:`palaver.api.tencent.core.command`)."""
 from palaver.api.tencent.commands import (
     c2c,
     conversations,
+    friend_groups,
     groups,
     media,
     relations,
@@ -11,4 +12,13 @@ from palaver.api.tencent.commands import (
     session,
 )
 
-__all__ = ["c2c", "conversations", "groups", "media", "relations", "search", "session"]
+__all__ = [
+    "c2c",
+    "conversations",
+    "friend_groups",
+    "groups",
+    "media",
+    "relations",
+    "search",
+    "session",
+]

@@ -1,0 +1,71 @@
+"""Issue 17's people features through the services, with fake ports: friend
+groups (what they store, the codes, what they publish)."""
+
+from __future__ import annotations
+
+import pytest
+
+from palaver.errors import ImError
+from palaver.model.events import EventKind
+from palaver.services.sns import MAX_FRIEND_GROUPS, FriendAdd
+
+from .conftest import World
+
+
+async def friends(w: World, owner: str, *peers: str) -> None:
+    items = [FriendAdd(p, "AddSource_Type_Web") for p in peers]
+    assert all(r.ok for r in await w.sns.friends.add(w.app, owner, items))
+
+
+async def test_friend_groups_create_fill_rename_delete(world: World) -> None:
+    await world.users("a", "b", "c", "d")
+    await friends(world, "a", "b", "c")
+    fg = world.sns.friend_groups
+    world.publisher.clear()
+    results, seq = await fg.create(world.app, "a", ["x", "y"], ["b", "d", "nobody", "b"])
+    assert [(r.peer, r.code) for r in results] == [("b", 0), ("d", 32216), ("nobody", 30003)]
+    kinds = [(e.user_id, e.kind) for e in world.publisher.events()]
+    assert kinds == [("a", EventKind.FRIEND_GROUPS), ("a", EventKind.FRIENDS)]
+    got = await fg.get(world.app, "a")
+    assert [(g.name, g.members) for g in got.groups] == [("x", ("b",)), ("y", ("b",))]
+    assert got.sequence == seq
+
+    for bad in (["x"], [""], ["n" * 31], []):
+        with pytest.raises(ImError) as err:
+            await fg.create(world.app, "a", bad)
+        assert err.value.code == 30001
+    with pytest.raises(ImError) as err:
+        await fg.create(world.app, "a", [f"g{i}" for i in range(MAX_FRIEND_GROUPS - 1)])
+    assert err.value.code == 30001
+    with pytest.raises(ImError) as err:
+        await fg.create(world.app, "nobody", ["z"])
+    assert err.value.code == 30003
+
+    changed = await fg.update(world.app, "a", "x", new_name="z", add=["c"], remove=["b", "d"])
+    assert [(r.peer, r.code, added) for r, added in changed] == [
+        ("c", 0, True),
+        ("b", 0, False),
+        ("d", 32216, False),
+    ]
+    got = await fg.get(world.app, "a", ["z", "x", "y"])
+    assert [(g.name, g.members) for g in got.groups] == [("z", ("c",)), ("y", ("b",))]
+    for name, new in (("x", None), ("z", "y"), ("z", "")):
+        with pytest.raises(ImError) as err:
+            await fg.update(world.app, "a", name, new_name=new)
+        assert err.value.code == 30001
+
+    # a group named only by a friend's data exists too, and can be deleted
+    await world.sns.friends.add(
+        world.app, "d", [FriendAdd("b", "AddSource_Type_Web", group_name="old")]
+    )
+    assert [g.name for g in (await fg.get(world.app, "d")).groups] == ["old"]
+    await fg.delete(world.app, "d", ["old"])
+    assert (await fg.get(world.app, "d")).groups == []
+
+    seq2 = await fg.delete(world.app, "a", ["y", "z"])
+    assert seq2 != seq and (await fg.get(world.app, "a")).groups == []
+    [b] = await world.sns.friends.get_profiles(world.app, "a", ["b"], ["Tag_SNS_IM_Group"])
+    assert b.items == [("Tag_SNS_IM_Group", [])]
+    with pytest.raises(ImError) as err:
+        await fg.delete(world.app, "a", ["y"])
+    assert err.value.code == 30001
