@@ -25,6 +25,7 @@ from palaver.services.groups import GroupServices
 from palaver.services.media import MediaService
 from palaver.services.messages import MessageService
 from palaver.services.moderation import ModerationService
+from palaver.services.mutes import GlobalMutes
 from palaver.services.ports import Clock, FileStore, SystemClock
 from palaver.services.profiles import ProfileService
 from palaver.services.search import SearchService
@@ -111,7 +112,9 @@ class Hub:
             presence=self.presence,
         )
         self.moderation = ModerationService(db)
-        rules = SendRules(self.moderation, self.callbacks)
+        #: global mutes (REST setnospeaking), checked on every user's send
+        self.mutes = GlobalMutes(db, self.clock)
+        rules = SendRules(self.moderation, self.callbacks, self.mutes)
         self.accounts = AccountService(db, publisher, self.presence)
         self.profiles = ProfileService(db, publisher, self.moderation, self.callbacks)
         self.sns = SnsServices(db, publisher, self.callbacks)

@@ -48,3 +48,16 @@ async def test_friend_groups_and_update_friend(server: RunningServer, open_chat:
     friends = await alice.until(EVENT["FRIEND_LIST_UPDATED"], '"remark":"B"')
     assert friends[0]["remark"] == "B"
     assert (await alice.fails("chat.updateFriend({userID: 'carol', remark: 'c'})"))["code"] == 30001
+
+
+async def test_a_global_mute_rejects_sends(server: RunningServer, open_chat: Open) -> None:
+    await server.import_users("alice", "bob")
+    alice = await open_chat("alice")
+    await server.ok(
+        "openconfigsvr", "setnospeaking", {"Set_Account": "alice", "C2CmsgNospeakingTime": 600}
+    )
+    failed = await alice.fails(
+        "chat.sendMessage(chat.createTextMessage({to: 'bob', conversationType: 'C2C',"
+        " payload: {text: 'x'}}))"
+    )
+    assert failed["code"] == 20012

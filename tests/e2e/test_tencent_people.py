@@ -79,3 +79,20 @@ async def test_friend_groups_and_friend_data(
     (friend,) = (await alice.call("getFriendProfile", {"userIDList": ["bob"]}))["friendList"]
     assert friend["remark"] == "Bob", alice.report()
     assert {"key": "Tag_SNS_Custom_Tier", "value": "gold"} in friend["friendCustomField"]
+
+
+async def test_a_global_mute_rejects_sends(server: RunningServer, tencent: TencentHarness) -> None:
+    alice, bob = await login(server, tencent, "alice", "bob")
+    await server.ok(
+        "openconfigsvr", "setnospeaking", {"Set_Account": "alice", "C2CmsgNospeakingTime": 600}
+    )
+    with pytest.raises(TencentError) as err:
+        await alice.send_text("bob", "muted")
+    assert err.value.code == 20012, alice.report()
+    await bob.send_text("alice", "bob is not muted")
+    await server.ok(
+        "openconfigsvr", "setnospeaking", {"Set_Account": "alice", "C2CmsgNospeakingTime": 0}
+    )
+    sent = await alice.send_text("bob", "free again")
+    got = await bob.wait_event("MESSAGE_RECEIVED", lambda d: d[0]["ID"] == sent["ID"])
+    assert got[0]["payload"]["text"] == "free again"

@@ -7,6 +7,7 @@ import pytest
 
 from palaver.errors import ImError
 from palaver.model.events import EventKind
+from palaver.services.mutes import FOREVER, GlobalMutes
 from palaver.services.sns import MAX_FRIEND_GROUPS, FriendAdd
 
 from .conftest import World
@@ -69,3 +70,29 @@ async def test_friend_groups_create_fill_rename_delete(world: World) -> None:
     with pytest.raises(ImError) as err:
         await fg.delete(world.app, "a", ["y"])
     assert err.value.code == 30001
+
+
+async def test_global_mutes_end_by_themselves(world: World) -> None:
+    await world.users("a")
+    mutes = GlobalMutes(world.db, world.clock)
+    await mutes.check(world.app, "a", "C2C")
+    await mutes.set(world.app, "a", 60, FOREVER)
+    state = await mutes.get(world.app, "a")
+    assert (state.c2c, state.group) == (60, FOREVER)
+    for kind, code in (("C2C", 20012), ("Group", 10017)):
+        with pytest.raises(ImError) as err:
+            await mutes.check(world.app, "a", kind)
+        assert err.value.code == code
+    world.clock.advance(61)
+    await mutes.check(world.app, "a", "C2C")
+    assert (await mutes.get(world.app, "a")).c2c == 0
+    await mutes.set(world.app, "a", None, 0)
+    await mutes.check(world.app, "a", "Group")
+    for args, code in (((None, None), 130008), ((-1, None), 130005)):
+        with pytest.raises(ImError) as err:
+            await mutes.set(world.app, "a", *args)
+        assert err.value.code == code
+    for user in ("nobody", ""):
+        with pytest.raises(ImError) as err:
+            await mutes.get(world.app, user)
+        assert err.value.code == 130005

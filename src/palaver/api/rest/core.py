@@ -60,6 +60,7 @@ SERVICES: dict[str, ServiceCodes] = {
     "recentcontact": ServiceCodes(60010, 50002, 50002, error_display=True),
     "group_open_http_svc": ServiceCodes(60010, 10011, 10004),
     "openim_dirty_words": ServiceCodes(60010, 90001, 90001),
+    "openconfigsvr": ServiceCodes(60010, 130001, 130005),
 }
 
 
