@@ -32,6 +32,7 @@ from palaver.services.search import SearchService
 from palaver.services.send_rules import SendRules
 from palaver.services.sessions import SessionService
 from palaver.services.sns import SnsServices
+from palaver.services.user_status import UserStatusService
 from palaver.settings import Settings
 from palaver.stats import NodeStats
 from palaver.storage import Database
@@ -142,8 +143,16 @@ class Hub:
         )
         self.search = SearchService(db)
         self.conversations = ConversationService(db, self.groups.reads, publisher)
+        #: user status and its subscriptions (getUserStatus, subscribeUserStatus)
+        self.user_status = UserStatusService(db, publisher, self.presence)
         self.sessions = SessionService(
-            db, self.apps, self.accounts, self.groups.reads, publisher, self.callbacks
+            db,
+            self.apps,
+            self.accounts,
+            self.groups.reads,
+            publisher,
+            self.callbacks,
+            status=self.user_status,
         )
         self.media = MediaService(db, open_file_store(settings), self.clock)
         #: admission control of both client protocols' logins (issue 20)

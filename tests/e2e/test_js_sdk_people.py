@@ -10,6 +10,7 @@ from test_js_sdk import open_chat as open_chat  # the fixture
 __all__ = ["open_chat"]
 
 FRIEND_GROUPS = "onFriendGroupListUpdated"
+STATUS = "onUserStatusUpdated"
 
 
 async def test_friend_groups_and_update_friend(server: RunningServer, open_chat: Open) -> None:
@@ -61,3 +62,21 @@ async def test_a_global_mute_rejects_sends(server: RunningServer, open_chat: Ope
         " payload: {text: 'x'}}))"
     )
     assert failed["code"] == 20012
+
+
+async def test_user_status(server: RunningServer, open_chat: Open) -> None:
+    await server.import_users("alice", "bob")
+    alice = await open_chat("alice")
+    got = await alice.ok("chat.getUserStatus({userIDList: ['bob', 'ghost']})")
+    assert got["successUserList"] == [{"userID": "bob", "statusType": 2, "customStatus": ""}]
+    assert [f["code"] for f in got["failureUserList"]] == [70107]
+    await alice.ok("chat.subscribeUserStatus({userIDList: ['bob']})")
+    bob = await open_chat("bob")
+    pushed = await alice.until(STATUS, '"statusType":1')
+    assert pushed == [{"userID": "bob", "statusType": 1, "customStatus": ""}]
+    mine = await bob.ok("chat.setSelfStatus({customStatus: 'away'})")
+    assert mine["customStatus"] == "away"
+    pushed = await alice.until(STATUS, '"away"')
+    assert pushed[0]["userID"] == "bob"
+    assert (await bob.fails("chat.setSelfStatus({})"))["code"] == 6017
+    await alice.ok("chat.unsubscribeUserStatus()")

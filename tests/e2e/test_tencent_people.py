@@ -10,8 +10,11 @@ import pytest
 
 from conftest import RunningServer
 from support.tencent_sdk import TencentError, TencentHarness, TencentTab
+from support.waiting import eventually
 
 pytestmark = pytest.mark.timeout(180)
+
+NOT_YET = 3122  # the SDK's "feature not available" before its config arrives
 
 
 async def login(server: RunningServer, tencent: TencentHarness, *users: str) -> list[TencentTab]:
@@ -96,3 +99,41 @@ async def test_a_global_mute_rejects_sends(server: RunningServer, tencent: Tence
     sent = await alice.send_text("bob", "free again")
     got = await bob.wait_event("MESSAGE_RECEIVED", lambda d: d[0]["ID"] == sent["ID"])
     assert got[0]["payload"]["text"] == "free again"
+
+
+async def test_user_status(server: RunningServer, tencent: TencentHarness) -> None:
+    (alice,) = await login(server, tencent, "alice")
+    await server.import_users("bob")
+    got: dict[str, Any] = {}
+
+    async def asked() -> bool:
+        # the SDK refuses status calls (3122) until it has the app's feature
+        # bits, which it fetches after SDK_READY
+        nonlocal got
+        try:
+            got = await alice.call("getUserStatus", {"userIDList": ["bob", "ghost"]})
+        except TencentError as exc:
+            if exc.code != NOT_YET:
+                raise
+            return False
+        return True
+
+    await eventually(asked, "the SDK to know the app may use user status", 15)
+    assert [(u["userID"], u["statusType"]) for u in got["successUserList"]] == [("bob", 2)], (
+        alice.report()
+    )
+    assert [(f["userID"], f["code"]) for f in got["failureUserList"]] == [("ghost", 70107)]
+    await alice.call("subscribeUserStatus", {"userIDList": ["bob"]})
+    bob = await tencent.login("bob", server.sig("bob"))
+    await alice.wait_event(
+        "USER_STATUS_UPDATED",
+        lambda d: d == [{"userID": "bob", "statusType": 1, "customStatus": ""}],
+    )
+    await bob.call("setSelfStatus", {"customStatus": "at lunch ☕"})
+    await alice.wait_event("onUserStatusUpdated", lambda d: d[0]["customStatus"] == "at lunch ☕")
+    got = await alice.call("getUserStatus", {"userIDList": ["bob"]})
+    assert got["successUserList"][0]["customStatus"] == "at lunch ☕", alice.report()
+    with pytest.raises(TencentError) as err:
+        await bob.call("setSelfStatus", {"customStatus": "x" * 101})
+    assert err.value.code == 6017, bob.report()
+    await alice.call("unsubscribeUserStatus", {"userIDList": ["bob"]})

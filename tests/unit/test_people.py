@@ -6,9 +6,10 @@ from __future__ import annotations
 import pytest
 
 from palaver.errors import ImError
-from palaver.model.events import EventKind
+from palaver.model.events import EventKind, UserStatus, UserStatusChanged
 from palaver.services.mutes import FOREVER, GlobalMutes
 from palaver.services.sns import MAX_FRIEND_GROUPS, FriendAdd
+from palaver.services.user_status import UserStatusService
 
 from .conftest import World
 
@@ -96,3 +97,38 @@ async def test_global_mutes_end_by_themselves(world: World) -> None:
         with pytest.raises(ImError) as err:
             await mutes.get(world.app, user)
         assert err.value.code == 130005
+
+
+async def test_user_status_subscriptions_and_pushes(world: World) -> None:
+    await world.users("a", "b")
+    status = UserStatusService(world.db, world.publisher, world.presence)
+    found, failed = await status.get(world.app, ["b", "nobody", "b"])
+    assert found == [UserStatus("b", 2, "")]
+    assert [(f.user_id, f.code) for f in failed] == [("nobody", 70107)]
+    assert [f.user_id for f in await status.subscribe(world.app, "a", ["b", "nobody"])] == [
+        "nobody"
+    ]
+    world.presence.platforms["b"] = ["Web"]
+    world.publisher.clear()
+    await status.changed(world.app, "b")
+    [call] = world.publisher.of("notice")
+    assert call[2] == ["a"] and call[3] == UserStatusChanged((UserStatus("b", 1, ""),))
+    world.publisher.clear()
+    assert await status.set_custom(world.app, "b", "busy") == UserStatus("b", 1, "busy")
+    [call] = world.publisher.of("notice")
+    assert call[2] == ["a", "b"]
+    for bad in ([], [f"u{i}" for i in range(501)]):
+        with pytest.raises(ImError) as err:
+            await status.get(world.app, bad)
+        assert err.value.code == 6017
+    with pytest.raises(ImError) as err:
+        await status.set_custom(world.app, "b", "x" * 101)
+    assert err.value.code == 6017
+    await status.unsubscribe(world.app, "a", ["b"])
+    world.publisher.clear()
+    await status.changed(world.app, "b")
+    assert world.publisher.of("notice") == []
+    await status.subscribe(world.app, "a", ["b"])
+    assert await status.unsubscribe(world.app, "a", None) == []
+    await status.changed(world.app, "b")
+    assert world.publisher.of("notice") == []

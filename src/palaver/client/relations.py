@@ -30,6 +30,7 @@ class RelationManager(Processor):
             "FRIEND_APPLICATION_LIST_UPDATED": self._on_friend_applications,
             "BLACKLIST_UPDATED": self._on_blacklist,
             "FRIEND_GROUP_LIST_UPDATED": self._on_friend_groups,
+            "USER_STATUS_UPDATED": self._on_user_status,
         }
 
     async def _on_friend_list(self, gen: int, data: dict[str, Any]) -> None:
@@ -38,6 +39,9 @@ class RelationManager(Processor):
 
     async def _on_friend_applications(self, gen: int, data: dict[str, Any]) -> None:
         self._emit(EVENT.FRIEND_APPLICATION_LIST_UPDATED, await self.get_friend_application_list())
+
+    async def _on_user_status(self, gen: int, data: dict[str, Any]) -> None:
+        self._emit(EVENT.USER_STATUS_UPDATED, list(data.get("userStatusList") or []))
 
     async def _on_friend_groups(self, gen: int, data: dict[str, Any]) -> None:
         self._emit(EVENT.FRIEND_GROUP_LIST_UPDATED, await self.get_friend_group_list())
@@ -223,4 +227,31 @@ class RelationManager(Processor):
         """Take friends out of a group: ``{"friendGroup", "failureUserIDList"}``."""
         return await self._request(
             "removeFromFriendGroup", {"name": name, "userIDList": list(user_id_list)}
+        )
+
+    # ------------------------------------------------------------------ user status
+
+    async def get_user_status(self, user_id_list: Iterable[str]) -> dict[str, Any]:
+        """Users' status: ``{"successUserList": [{"userID", "statusType" (1
+        online, 2 offline), "customStatus"}], "failureUserList": [{"userID",
+        "code" (70107 not an account), "message"}]}``."""
+        return await self._request("getUserStatus", {"userIDList": list(user_id_list)})
+
+    async def set_self_status(self, custom_status: str) -> dict[str, Any]:
+        """Set my custom status (≤ 100 bytes; "" clears it); returns my status.
+        My subscribers and devices get USER_STATUS_UPDATED. Raises ChatError
+        6017 when too long."""
+        return await self._request("setSelfStatus", {"customStatus": custom_status})
+
+    async def subscribe_user_status(self, user_id_list: Iterable[str]) -> dict[str, Any]:
+        """Follow users' status (USER_STATUS_UPDATED ``[{"userID", "statusType",
+        "customStatus"}]`` when it changes): ``{"failureUserList"}``."""
+        return await self._request("subscribeUserStatus", {"userIDList": list(user_id_list)})
+
+    async def unsubscribe_user_status(
+        self, user_id_list: Iterable[str] | None = None
+    ) -> dict[str, Any]:
+        """Stop following users' status (everyone's when ``None``): ``{"failureUserList"}``."""
+        return await self._request(
+            "unsubscribeUserStatus", {"userIDList": list(user_id_list or [])}
         )

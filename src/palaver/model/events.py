@@ -267,7 +267,29 @@ class C2CReadReceipt:
     messages: tuple[MessageRecord, ...]
 
 
+@dataclass(frozen=True, slots=True)
+class UserStatus:
+    """A user's status: ``status_type`` 1 online, 2 offline (Tencent's
+    ``USER_STATUS_ONLINE`` / ``USER_STATUS_OFFLINE``), and its custom status."""
+
+    user_id: str
+    status_type: int
+    custom_status: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class UserStatusChanged:
+    """Users' status changed (to those who subscribed to it, ``subscribeUserStatus``)."""
+
+    statuses: tuple[UserStatus, ...]
+
+
 #: A push outside every stream.
 Notice = (
-    GroupDismissed | GroupSystemNotice | GroupMessageRevoked | GroupReadReceipt | C2CReadReceipt
+    GroupDismissed
+    | GroupSystemNotice
+    | GroupMessageRevoked
+    | GroupReadReceipt
+    | C2CReadReceipt
+    | UserStatusChanged
 )

@@ -9,6 +9,7 @@ pushes (they never see storage rows).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, Literal, NotRequired, TypedDict
 
 import orjson
@@ -32,6 +33,8 @@ from palaver.model.events import (
     ProfileChanged,
     ReadByPeer,
     Revoked,
+    UserStatus,
+    UserStatusChanged,
 )
 from palaver.model.messages import MessageRecord
 from palaver.protocol.frames import Push
@@ -429,6 +432,19 @@ def notice_push(notice: Notice) -> Push:
                 ],
             )
             return Push("MESSAGE_READ_RECEIPT_RECEIVED", data)
+        case UserStatusChanged():
+            return Push("USER_STATUS_UPDATED", user_status_data(notice.statuses))
+
+
+def user_status_data(statuses: Sequence[UserStatus]) -> dict[str, Any]:
+    """``USER_STATUS_UPDATED`` (and ``getUserStatus``): ``{userStatusList:
+    [{userID, statusType, customStatus}]}``."""
+    return {
+        "userStatusList": [
+            {"userID": u.user_id, "statusType": u.status_type, "customStatus": u.custom_status}
+            for u in statuses
+        ]
+    }
 
 
 def kicked_out(kick_type: str) -> Push:

@@ -12,11 +12,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from palaver.storage.dialect import insert_ignore, upsert
-from palaver.storage.schema import friend_groups, global_mutes
+from palaver.storage.schema import friend_groups, global_mutes, status_subscriptions, user_status
 
 CHUNK = 500
 
@@ -118,3 +118,82 @@ async def muted_users(conn: AsyncConnection, app_id: int) -> dict[str, tuple[int
         )
     )
     return {u: (int(c), int(g)) for u, c, g in rows}
+
+
+# --- user status --------------------------------------------------------------------
+
+
+async def custom_statuses(
+    conn: AsyncConnection, app_id: int, users: Sequence[str]
+) -> dict[str, str]:
+    """The custom status (``setSelfStatus``) of those of ``users`` who set one."""
+    out: dict[str, str] = {}
+    users = list(dict.fromkeys(users))
+    for i in range(0, len(users), CHUNK):
+        rows = await conn.execute(
+            select(user_status.c.user_id, user_status.c.custom_status).where(
+                user_status.c.app_id == app_id, user_status.c.user_id.in_(users[i : i + CHUNK])
+            )
+        )
+        out.update({u: s for u, s in rows if s})
+    return out
+
+
+async def set_custom_status(
+    conn: AsyncConnection, app_id: int, user: str, status: str, now: int
+) -> None:
+    """Store ``user``'s custom status ("" clears it)."""
+    values = {"app_id": app_id, "user_id": user, "custom_status": status, "updated_at": now}
+    await conn.execute(
+        upsert(conn, user_status, ["app_id", "user_id"], ["custom_status", "updated_at"]),
+        [values],
+    )
+
+
+async def subscribe_status(
+    conn: AsyncConnection, app_id: int, subscriber: str, targets: Sequence[str], now: int
+) -> None:
+    """``subscriber`` follows the status of ``targets`` (existing pairs stay)."""
+    if targets:
+        await conn.execute(
+            insert_ignore(conn, status_subscriptions, ["app_id", "target", "subscriber"]),
+            [
+                {"app_id": app_id, "target": t, "subscriber": subscriber, "created_at": now}
+                for t in targets
+            ],
+        )
+
+
+async def unsubscribe_status(
+    conn: AsyncConnection, app_id: int, subscriber: str, targets: Sequence[str] | None
+) -> None:
+    """``subscriber`` stops following ``targets`` (``None``: everyone)."""
+    base = delete(status_subscriptions).where(
+        status_subscriptions.c.app_id == app_id, status_subscriptions.c.subscriber == subscriber
+    )
+    if targets is None:
+        await conn.execute(base)
+        return
+    for i in range(0, len(targets), CHUNK):
+        await conn.execute(base.where(status_subscriptions.c.target.in_(targets[i : i + CHUNK])))
+
+
+async def status_subscribers(conn: AsyncConnection, app_id: int, target: str) -> list[str]:
+    """Who follows ``target``'s status."""
+    rows = await conn.execute(
+        select(status_subscriptions.c.subscriber).where(
+            status_subscriptions.c.app_id == app_id, status_subscriptions.c.target == target
+        )
+    )
+    return [r[0] for r in rows]
+
+
+async def count_status_subscriptions(conn: AsyncConnection, app_id: int, subscriber: str) -> int:
+    """How many users ``subscriber`` follows."""
+    n = await conn.scalar(
+        select(func.count()).where(
+            status_subscriptions.c.app_id == app_id,
+            status_subscriptions.c.subscriber == subscriber,
+        )
+    )
+    return int(n or 0)

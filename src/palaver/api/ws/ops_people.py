@@ -1,9 +1,12 @@
-"""Friend groups and ``updateFriend`` in the client protocol (docs/protocol.md §5).
+"""Friend groups, ``updateFriend`` and user status in the client protocol
+(docs/protocol.md §5).
 
 They mirror ``@tencentcloud/chat``'s ``getFriendGroupList``,
 ``createFriendGroup``, ``deleteFriendGroup``, ``renameFriendGroup``,
 ``addToFriendGroup``, ``removeFromFriendGroup`` and ``updateFriend``, with the
-rules and codes of REST ``sns/group_*`` and ``friend_update``
+rules and codes of REST ``sns/group_*`` and ``friend_update``, and
+``getUserStatus``, ``setSelfStatus``, ``subscribeUserStatus`` and
+``unsubscribeUserStatus`` (:mod:`palaver.services.user_status`)
 (:mod:`palaver.services.sns`): a user acts as their ``From_Account``.
 
 A friend group is ``{name, userIDList, count}``.  Changes give me
@@ -20,6 +23,7 @@ from pydantic import Field
 
 from palaver.api.ws.core import OpModel, Session, op
 from palaver.errors import Code, ImError
+from palaver.protocol.pushes import user_status_data
 from palaver.services.sns import (
     MAX_BATCH,
     FriendGroup,
@@ -27,6 +31,8 @@ from palaver.services.sns import (
     ItemResult,
 )
 from palaver.services.sns.model import SNS_CUSTOM_PREFIX, TAG_REMARK
+from palaver.services.user_status import MAX_BATCH as STATUS_BATCH
+from palaver.services.user_status import StatusFailure
 
 
 def _group(g: FriendGroup) -> dict[str, Any]:
@@ -201,3 +207,77 @@ async def update_friend(s: Session, d: UpdateFriend) -> dict[str, Any]:
             {"key": k, "value": v} for k, v in profile.items if k.startswith(SNS_CUSTOM_PREFIX)
         ],
     }
+
+
+# --- user status -------------------------------------------------------------------
+
+
+def _status_failure(f: StatusFailure) -> dict[str, Any]:
+    return {"userID": f.user_id, "code": f.code, "message": f.info}
+
+
+class StatusUsers(OpModel):
+    """``{userIDList}`` (1..500 accounts)."""
+
+    userIDList: list[str] = Field(min_length=1, max_length=STATUS_BATCH)
+
+
+@op("getUserStatus", StatusUsers)
+async def get_user_status(s: Session, d: StatusUsers) -> dict[str, Any]:
+    """Users' status: ``{successUserList: [{userID, statusType (1 online, 2
+    offline), customStatus}], failureUserList: [{userID, code: 70107, message}]}``.
+
+    Tencent: ``@tencentcloud/chat`` ``getUserStatus``.  Errors: 6017 bad data.
+    """
+    found, failed = await s.hub.user_status.get(s.require_app(), d.userIDList)
+    return {
+        "successUserList": user_status_data(found)["userStatusList"],
+        "failureUserList": [_status_failure(f) for f in failed],
+    }
+
+
+class SelfStatus(OpModel):
+    """``{customStatus}`` (≤ 100 bytes; "" clears it)."""
+
+    customStatus: str
+
+
+@op("setSelfStatus", SelfStatus)
+async def set_self_status(s: Session, d: SelfStatus) -> dict[str, Any]:
+    """Set my custom status: ``{userID, statusType, customStatus}``; my
+    subscribers and my devices get ``USER_STATUS_UPDATED``.
+
+    Tencent: ``@tencentcloud/chat`` ``setSelfStatus``.  Errors: 6017 over 100 bytes.
+    """
+    status = await s.hub.user_status.set_custom(s.require_app(), s.user_id, d.customStatus)
+    item: dict[str, Any] = user_status_data([status])["userStatusList"][0]
+    return item
+
+
+@op("subscribeUserStatus", StatusUsers)
+async def subscribe_user_status(s: Session, d: StatusUsers) -> dict[str, Any]:
+    """Follow users' status (``USER_STATUS_UPDATED`` when it changes):
+    ``{failureUserList}`` (70107 not an account).
+
+    Tencent: ``@tencentcloud/chat`` ``subscribeUserStatus``.  Errors: 6017 bad
+    data, or more than 200 users followed in all.
+    """
+    failed = await s.hub.user_status.subscribe(s.require_app(), s.user_id, d.userIDList)
+    return {"failureUserList": [_status_failure(f) for f in failed]}
+
+
+class UnsubscribeStatus(OpModel):
+    """``{userIDList?}`` (none or empty: everyone)."""
+
+    userIDList: list[str] = Field(default_factory=list, max_length=STATUS_BATCH)
+
+
+@op("unsubscribeUserStatus", UnsubscribeStatus)
+async def unsubscribe_user_status(s: Session, d: UnsubscribeStatus) -> dict[str, Any]:
+    """Stop following users' status (all of them without ``userIDList``):
+    ``{failureUserList}``.
+
+    Tencent: ``@tencentcloud/chat`` ``unsubscribeUserStatus``.
+    """
+    failed = await s.hub.user_status.unsubscribe(s.require_app(), s.user_id, d.userIDList)
+    return {"failureUserList": [_status_failure(f) for f in failed]}

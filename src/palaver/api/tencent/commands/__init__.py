@@ -10,6 +10,7 @@ from palaver.api.tencent.commands import (
     relations,
     search,
     session,
+    user_status,
 )
 
 __all__ = [
@@ -21,4 +22,5 @@ __all__ = [
     "relations",
     "search",
     "session",
+    "user_status",
 ]

@@ -204,6 +204,9 @@ export class ChatPump extends ChatCore {
       case 'MESSAGE_READ_RECEIPT_RECEIVED':
         await this._drive(sess, list.readReceipt(this._mergeReceipts(sess, data)));
         break;
+      case 'USER_STATUS_UPDATED':
+        this._emit(EVENT.USER_STATUS_UPDATED, data.userStatusList || []);
+        break;
       case 'GROUP_SYSTEM_NOTICE_RECEIVED':
         this._emit(EVENT.MESSAGE_RECEIVED, [systemNotice(data, sess.userID)]);
         break;

@@ -241,6 +241,44 @@ export class RelationAPI extends ConversationAPI {
      * @returns {Promise<ChatResponse<FriendGroupResult>>}
      */
     private _friendGroupMembers;
+    /**
+     * Users' status: `{code: 0, data: {successUserList: [{userID, statusType,
+     * customStatus}], failureUserList: [{userID, code, message}]}}`
+     * (`statusType` `TYPES.USER_STATUS_ONLINE` 1 / `_OFFLINE` 2; 70107 not an account).
+     * @param {{userIDList: string[]}} options
+     * @returns {Promise<ChatResponse<Record<string, any>>>}
+     */
+    getUserStatus(options: {
+        userIDList: string[];
+    }): Promise<ChatResponse<Record<string, any>>>;
+    /**
+     * Set my custom status (≤ 100 bytes; '' clears it): `{code: 0, data:
+     * {userID, statusType, customStatus}}`. My subscribers and devices get
+     * USER_STATUS_UPDATED.
+     * @param {{customStatus: string}} options
+     * @returns {Promise<ChatResponse<Record<string, any>>>}
+     */
+    setSelfStatus(options: {
+        customStatus: string;
+    }): Promise<ChatResponse<Record<string, any>>>;
+    /**
+     * Follow users' status (USER_STATUS_UPDATED `[{userID, statusType,
+     * customStatus}]` when it changes): `{code: 0, data: {failureUserList}}`.
+     * @param {{userIDList: string[]}} options
+     * @returns {Promise<ChatResponse<Record<string, any>>>}
+     */
+    subscribeUserStatus(options: {
+        userIDList: string[];
+    }): Promise<ChatResponse<Record<string, any>>>;
+    /**
+     * Stop following users' status (everyone's without `userIDList`):
+     * `{code: 0, data: {failureUserList}}`.
+     * @param {{userIDList?: string[]}} [options]
+     * @returns {Promise<ChatResponse<Record<string, any>>>}
+     */
+    unsubscribeUserStatus(options?: {
+        userIDList?: string[];
+    }): Promise<ChatResponse<Record<string, any>>>;
 }
 export type ChatResponse<T> = import("./types.js").ChatResponse<T>;
 export type Profile = import("./types.js").Profile;

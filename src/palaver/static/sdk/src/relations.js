@@ -336,4 +336,54 @@ export class RelationAPI extends ConversationAPI {
     const d = await this._request(op, {name: options.name, userIDList: options.userIDList});
     return {code: 0, data: /** @type {FriendGroupResult} */ (d)};
   }
+
+  /**
+   * Users' status: `{code: 0, data: {successUserList: [{userID, statusType,
+   * customStatus}], failureUserList: [{userID, code, message}]}}`
+   * (`statusType` `TYPES.USER_STATUS_ONLINE` 1 / `_OFFLINE` 2; 70107 not an account).
+   * @param {{userIDList: string[]}} options
+   * @returns {Promise<ChatResponse<Record<string, any>>>}
+   */
+  async getUserStatus(options) {
+    const list = isObject(options) ? options.userIDList : null;
+    if (!Array.isArray(list)) throw invalid('getUserStatus expects {userIDList}');
+    return {code: 0, data: await this._request('getUserStatus', {userIDList: list})};
+  }
+
+  /**
+   * Set my custom status (≤ 100 bytes; '' clears it): `{code: 0, data:
+   * {userID, statusType, customStatus}}`. My subscribers and devices get
+   * USER_STATUS_UPDATED.
+   * @param {{customStatus: string}} options
+   * @returns {Promise<ChatResponse<Record<string, any>>>}
+   */
+  async setSelfStatus(options) {
+    if (!isObject(options) || typeof options.customStatus !== 'string') {
+      throw invalid('setSelfStatus expects {customStatus}');
+    }
+    return {code: 0, data: await this._request('setSelfStatus', {customStatus: options.customStatus})};
+  }
+
+  /**
+   * Follow users' status (USER_STATUS_UPDATED `[{userID, statusType,
+   * customStatus}]` when it changes): `{code: 0, data: {failureUserList}}`.
+   * @param {{userIDList: string[]}} options
+   * @returns {Promise<ChatResponse<Record<string, any>>>}
+   */
+  async subscribeUserStatus(options) {
+    const list = isObject(options) ? options.userIDList : null;
+    if (!Array.isArray(list)) throw invalid('subscribeUserStatus expects {userIDList}');
+    return {code: 0, data: await this._request('subscribeUserStatus', {userIDList: list})};
+  }
+
+  /**
+   * Stop following users' status (everyone's without `userIDList`):
+   * `{code: 0, data: {failureUserList}}`.
+   * @param {{userIDList?: string[]}} [options]
+   * @returns {Promise<ChatResponse<Record<string, any>>>}
+   */
+  async unsubscribeUserStatus(options) {
+    const list = isObject(options) && Array.isArray(options.userIDList) ? options.userIDList : [];
+    return {code: 0, data: await this._request('unsubscribeUserStatus', {userIDList: list})};
+  }
 }
