@@ -28,6 +28,7 @@ from palaver.services.moderation import ModerationService
 from palaver.services.mutes import GlobalMutes
 from palaver.services.ports import Clock, FileStore, SystemClock
 from palaver.services.profiles import ProfileService
+from palaver.services.push_all import PushToEveryone
 from palaver.services.search import SearchService
 from palaver.services.send_rules import SendRules
 from palaver.services.sessions import SessionService
@@ -141,6 +142,8 @@ class Hub:
             self.moderation,
             self.callbacks,
         )
+        #: push to everyone (REST all_member_push), its attributes and tags
+        self.push_all = PushToEveryone(db, self.messages)
         self.search = SearchService(db)
         self.conversations = ConversationService(db, self.groups.reads, publisher)
         #: user status and its subscriptions (getUserStatus, subscribeUserStatus)
@@ -224,6 +227,7 @@ class Hub:
         """Close client connections, commit pending writes, stop delivering
         callbacks (pending ones stay stored), close the database."""
         await self.registry.close()
+        await self.push_all.close()  # stops pushes under way, before the writer goes
         await self.writer.close()
         await self.media.close()
         await self.callbacks.close()

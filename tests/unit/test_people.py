@@ -8,8 +8,10 @@ import pytest
 from palaver.errors import ImError
 from palaver.model.events import EventKind, UserStatus, UserStatusChanged
 from palaver.services.mutes import FOREVER, GlobalMutes
+from palaver.services.push_all import Condition, PushToEveryone
 from palaver.services.sns import MAX_FRIEND_GROUPS, FriendAdd
 from palaver.services.user_status import UserStatusService
+from palaver.storage import messages as msg_store
 
 from .conftest import World
 
@@ -132,3 +134,66 @@ async def test_user_status_subscriptions_and_pushes(world: World) -> None:
     assert await status.unsubscribe(world.app, "a", None) == []
     await status.changed(world.app, "b")
     assert world.publisher.of("notice") == []
+
+
+def test_push_conditions_select_by_tags_or_attributes() -> None:
+    assert Condition().empty and Condition().matches([], {})
+    assert Condition(tags_or=("a", "b")).matches(["b"], {})
+    assert not Condition(tags_or=("a",)).matches(["b"], {})
+    assert Condition(tags_and=("a", "b")).matches(["a", "b", "c"], {})
+    assert not Condition(tags_and=("a", "b")).matches(["a"], {})
+    assert Condition(attrs_or={"c": "x", "d": "y"}).matches([], {"d": "y"})
+    assert not Condition(attrs_or={"c": "x"}).matches([], {"c": "z"})
+    assert Condition(attrs_and={"c": "x", "d": "y"}).matches([], {"c": "x", "d": "y"})
+    assert not Condition(attrs_and={"c": "x", "d": "y"}).matches([], {"c": "x"})
+    for bad in (Condition(tags_or=("a",), attrs_and={"c": "x"}), Condition(tags_or=("",))):
+        with pytest.raises(ImError) as err:
+            bad.check()
+        assert err.value.code == 90001
+
+
+async def test_push_to_everyone_sends_in_the_background(world: World) -> None:
+    await world.users("boss", "a", "b", "c")
+    push = PushToEveryone(world.db, world.messages)
+    await push.add_tags(world.app, {"a": ["x"], "b": ["x", "y"]})
+    assert (await push.tags(world.app, ["a", "b", "c"]))[0] == {
+        "a": ["x"],
+        "b": ["x", "y"],
+        "c": [],
+    }
+    body = [{"MsgType": "TIMTextElem", "MsgContent": {"Text": "hi"}}]
+    _, targets = await push.push(
+        world.app, "boss", 1, body, lifetime=60, condition=Condition(tags_or=("x",))
+    )
+    assert targets == ["a", "b"]
+    await push.settled()
+    async with world.db.read() as conn:
+        for user in ("a", "b", "c"):
+            rows = await msg_store.history(
+                conn,
+                world.app.sdkappid,
+                user,
+                msg_store.c2c_conv_id("boss", user),
+                after_seq=0,
+                before_seq=None,
+                min_time=None,
+                max_time=None,
+                limit=5,
+            )
+            assert len(rows) == (1 if user != "c" else 0), user
+    _, everyone = await push.push(world.app, "boss", 2, body)
+    assert set(everyone) >= {"a", "b", "c"} and "boss" not in everyone
+    await push.close()
+    with pytest.raises(ImError) as err:
+        await push.add_tags(world.app, {"a": [f"t{i}" for i in range(10)]})
+    assert err.value.code == 90001
+    assert await push.remove_tags(world.app, {"a": None, "nobody": ["x"]}) == ["nobody"]
+    with pytest.raises(ImError) as err:
+        await push.set_attr_names(world.app, {"x": "city"})
+    assert err.value.code == 90001
+    await push.set_attr_names(world.app, {"0": "city"})
+    assert await push.attr_names(world.app) == {"0": "city"}
+    assert await push.set_attrs(world.app, {"a": {"city": "Oslo"}, "nobody": {}}) == ["nobody"]
+    assert (await push.attrs(world.app, ["a"]))[0] == {"a": {"city": "Oslo"}}
+    await push.remove_attrs(world.app, {"a": ["city"]})
+    assert (await push.attrs(world.app, ["a"]))[0] == {"a": {}}

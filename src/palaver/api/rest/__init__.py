@@ -1,6 +1,7 @@
 """Tencent IM REST API. Importing this package registers every command."""
 
 from palaver.api.rest import (  # noqa: F401  (imported to register their commands)
+    all_member_push,
     dirty_words,
     group,
     login,
