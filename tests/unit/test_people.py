@@ -197,3 +197,22 @@ async def test_push_to_everyone_sends_in_the_background(world: World) -> None:
     assert (await push.attrs(world.app, ["a"]))[0] == {"a": {"city": "Oslo"}}
     await push.remove_attrs(world.app, {"a": ["city"]})
     assert (await push.attrs(world.app, ["a"]))[0] == {"a": {}}
+
+
+async def test_a_deleted_account_takes_its_people_rows_along(world: World) -> None:
+    await world.users("a", "b")
+    await friends(world, "a", "b")
+    await world.sns.friend_groups.create(world.app, "a", ["x"], ["b"])
+    mutes = GlobalMutes(world.db, world.clock)
+    await mutes.set(world.app, "a", FOREVER, None)
+    status = UserStatusService(world.db, world.publisher, world.presence)
+    await status.subscribe(world.app, "b", ["a"])
+    await status.set_custom(world.app, "a", "here")
+    await world.accounts.delete(world.app, ["a"])
+    await world.users("a")  # the same ID again: a new account, nothing carried over
+    assert (await world.sns.friend_groups.get(world.app, "a")).groups == []
+    assert (await mutes.get(world.app, "a")).c2c == 0
+    assert (await status.get(world.app, ["a"]))[0] == [UserStatus("a", 2, "")]
+    world.publisher.clear()
+    await status.changed(world.app, "a")
+    assert world.publisher.of("notice") == []

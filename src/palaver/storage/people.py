@@ -12,11 +12,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from palaver.storage.dialect import insert_ignore, upsert
-from palaver.storage.schema import friend_groups, global_mutes, status_subscriptions, user_status
+from palaver.storage.schema import (
+    friend_groups,
+    global_mutes,
+    status_subscriptions,
+    user_push_attrs,
+    user_push_tags,
+    user_status,
+)
 
 CHUNK = 500
 
@@ -197,3 +204,18 @@ async def count_status_subscriptions(conn: AsyncConnection, app_id: int, subscri
         )
     )
     return int(n or 0)
+
+
+async def forget_user(conn: AsyncConnection, app_id: int, user: str) -> None:
+    """Drop a deleted account's rows of these tables."""
+    await conn.execute(
+        delete(friend_groups).where(friend_groups.c.app_id == app_id, friend_groups.c.owner == user)
+    )
+    for table in (global_mutes, user_status, user_push_attrs, user_push_tags):
+        await conn.execute(delete(table).where(table.c.app_id == app_id, table.c.user_id == user))
+    s = status_subscriptions.c
+    await conn.execute(
+        delete(status_subscriptions).where(
+            s.app_id == app_id, or_(s.target == user, s.subscriber == user)
+        )
+    )
