@@ -92,6 +92,9 @@ def start_node(env: dict[str, str], log: Path) -> Node:
 
 
 async def wait_healthy(session: aiohttp.ClientSession, node: Node, within: float = 60) -> None:
+    """Until the node answers `/healthz` (three start at once: on a loaded machine each
+    import of the server takes seconds)."""
+
     async def healthy() -> bool:
         assert node.proc.poll() is None, "node exited at start"
         try:
