@@ -150,6 +150,9 @@ class FakePresence:
     async def online(self, app_id: int, user_ids: Sequence[str]) -> dict[str, list[str]]:
         return {u: list(self.platforms.get(u, [])) for u in user_ids}
 
+    async def settle(self, app_id: int, user_id: str) -> None:
+        pass
+
 
 @dataclass
 class FakeAudience:

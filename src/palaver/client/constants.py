@@ -137,6 +137,10 @@ class TYPES:
     GENDER_UNKNOWN: Final = "Gender_Type_Unknown"
     GENDER_FEMALE: Final = "Gender_Type_Female"
     GENDER_MALE: Final = "Gender_Type_Male"
+    USER_STATUS_UNKNOWN: Final = 0
+    USER_STATUS_ONLINE: Final = 1
+    USER_STATUS_OFFLINE: Final = 2
+    USER_STATUS_UNLOGINED: Final = 3
     ALLOW_TYPE_ALLOW_ANY: Final = "AllowType_Type_AllowAny"
     ALLOW_TYPE_NEED_CONFIRM: Final = "AllowType_Type_NeedConfirm"
     ALLOW_TYPE_DENY_ANY: Final = "AllowType_Type_DenyAny"

@@ -32,6 +32,7 @@ class EventKind(IntEnum):
     GROUP_APPLICATIONS = (
         11  #: applications to a group the user manages (:class:`GroupApplicationsChanged`)
     )
+    FRIEND_GROUPS = 16  #: the user's friend groups changed (no payload: refetch them)
 
 
 @dataclass(frozen=True, slots=True)
@@ -293,6 +294,23 @@ class GroupCountersChanged:
     counters: tuple[tuple[str, int], ...]
 
 
+@dataclass(frozen=True, slots=True)
+class UserStatus:
+    """A user's status: ``status_type`` 1 online, 2 offline (Tencent's
+    ``USER_STATUS_ONLINE`` / ``USER_STATUS_OFFLINE``), and its custom status."""
+
+    user_id: str
+    status_type: int
+    custom_status: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class UserStatusChanged:
+    """Users' status changed (to those who subscribed to it, ``subscribeUserStatus``)."""
+
+    statuses: tuple[UserStatus, ...]
+
+
 #: A push outside every stream.
 Notice = (
     GroupDismissed
@@ -302,4 +320,5 @@ Notice = (
     | C2CReadReceipt
     | GroupAttributesChanged
     | GroupCountersChanged
+    | UserStatusChanged
 )

@@ -9,6 +9,7 @@ pushes (they never see storage rows).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, Literal, NotRequired, TypedDict
 
 import orjson
@@ -34,6 +35,8 @@ from palaver.model.events import (
     ProfileChanged,
     ReadByPeer,
     Revoked,
+    UserStatus,
+    UserStatusChanged,
 )
 from palaver.model.messages import MessageRecord
 from palaver.protocol.frames import Push
@@ -236,11 +239,17 @@ class FriendApplicationListUpdated(TypedDict):
 
 
 #: List pushes whose data says what changed; old events carry none ({}).
-ListUpdated = Literal["FRIEND_LIST_UPDATED", "FRIEND_APPLICATION_LIST_UPDATED", "BLACKLIST_UPDATED"]
+ListUpdated = Literal[
+    "FRIEND_LIST_UPDATED",
+    "FRIEND_APPLICATION_LIST_UPDATED",
+    "BLACKLIST_UPDATED",
+    "FRIEND_GROUP_LIST_UPDATED",
+]
 _LIST_EVENTS: dict[EventKind, ListUpdated] = {
     EventKind.FRIENDS: "FRIEND_LIST_UPDATED",
     EventKind.FRIEND_APPLICATIONS: "FRIEND_APPLICATION_LIST_UPDATED",
     EventKind.BLACKLIST: "BLACKLIST_UPDATED",
+    EventKind.FRIEND_GROUPS: "FRIEND_GROUP_LIST_UPDATED",
 }
 
 
@@ -430,6 +439,19 @@ def notice_push(notice: Notice) -> Push:
                 ],
             )
             return Push("MESSAGE_READ_RECEIPT_RECEIVED", data)
+        case UserStatusChanged():
+            return Push("USER_STATUS_UPDATED", user_status_data(notice.statuses))
+
+
+def user_status_data(statuses: Sequence[UserStatus]) -> dict[str, Any]:
+    """``USER_STATUS_UPDATED`` (and ``getUserStatus``): ``{userStatusList:
+    [{userID, statusType, customStatus}]}``."""
+    return {
+        "userStatusList": [
+            {"userID": u.user_id, "statusType": u.status_type, "customStatus": u.custom_status}
+            for u in statuses
+        ]
+    }
 
 
 def kicked_out(kick_type: str) -> Push:

@@ -312,6 +312,13 @@ class ClusterPresence(LocalPresence):
         super().connected(app_id, user_id, platform)
         self._changed(app_id, user_id)
 
+    async def settle(self, app_id: int, user_id: str) -> None:
+        """Wait until this node's newest presence write of ``user_id`` is in Redis
+        (so a read that follows, on any node, sees it)."""
+        task = self._last.get(f"{app_id}:{user_id}")
+        if task is not None:
+            await asyncio.gather(task, return_exceptions=True)
+
     def disconnected(self, app_id: int, user_id: str, platform: str) -> None:
         super().disconnected(app_id, user_id, platform)
         self._changed(app_id, user_id)

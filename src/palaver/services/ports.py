@@ -65,6 +65,9 @@ class Presence(Protocol):
     async def online(self, app_id: int, user_ids: Sequence[str]) -> dict[str, list[str]]:
         """The platforms each user is online on (empty list: offline)."""
 
+    async def settle(self, app_id: int, user_id: str) -> None:
+        """Wait until this node's last change of ``user_id`` is visible to every node."""
+
 
 class Audience(Protocol):
     """Who follows a live room (AVChatRoom audiences are per connection, not stored)."""

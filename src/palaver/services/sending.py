@@ -210,8 +210,8 @@ class SendHooks(Protocol):
     def sent(self) -> None:
         """A message with an after-send callback was committed: wake the delivery worker."""
 
-    def idle(self, ctx: SendContext) -> bool:
-        """No hook would do anything for this send (decided without awaiting:
+    def idle(self, ctx: SendContext, sender: str) -> bool:
+        """No hook would do anything for this send of ``sender`` (decided without awaiting:
         ``False`` when unsure), so :meth:`SendPipeline.send_now` may skip them."""
 
     async def enqueue(self, callback: NewCallback) -> None:
@@ -363,7 +363,7 @@ class SendPipeline:
         hooks = self._hooks
         if hooks is not None:
             ctx = route.context(draft)
-            if ctx is not None and not hooks.idle(ctx):
+            if ctx is not None and not hooks.idle(ctx, draft.sender):
                 return False
         pending = self._writer.submit(route.write(draft.new_message()))
         latency = self._latency

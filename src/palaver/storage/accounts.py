@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from palaver.storage import people
 from palaver.storage.dialect import insert_ignore, upsert
 from palaver.storage.schema import (
     accounts,
@@ -101,7 +102,8 @@ async def set_kicked_at(conn: AsyncConnection, app_id: int, user_id: str, when: 
 
 
 async def delete_account(conn: AsyncConnection, app_id: int, user_id: str) -> bool:
-    """Delete an account with its profile, friends, requests and blacklist rows.
+    """Delete an account with its profile, friends, requests and blacklist rows
+    (and its friend groups, mutes, status, status subscriptions, push attributes and tags).
 
     Messages stay: they belong to the peers' history too. Returns False if the
     account did not exist.
@@ -122,4 +124,5 @@ async def delete_account(conn: AsyncConnection, app_id: int, user_id: str) -> bo
         await conn.execute(
             delete(table).where(table.c.app_id == app_id, or_(a == user_id, b == user_id))
         )
+    await people.forget_user(conn, app_id, user_id)
     return True

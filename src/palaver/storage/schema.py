@@ -456,3 +456,74 @@ conversation_group_items = Table(
     Column("group_id", Integer, primary_key=True),
     Column("conversation_id", String(80), primary_key=True),
 )
+
+
+# --- people (issue 17): friend groups, global mutes, user status, push to everyone ---
+
+# Friend groups a user created (REST ``sns/group_add``, the SDK's
+# ``createFriendGroup``); which friends are in one is ``friends.group_names``.
+friend_groups = Table(
+    "friend_groups",
+    metadata,
+    Column("app_id", BigInteger, primary_key=True),
+    Column("owner", String(USER_ID), primary_key=True),
+    Column("name", String(64), primary_key=True),
+    Column("created_ms", BigInteger, nullable=False),
+)
+
+# Global mutes (REST ``openconfigsvr/setnospeaking``): until when (unix s; 0 none,
+# FOREVER = 4294967295 for ever) the user may send no C2C / no group messages.
+global_mutes = Table(
+    "global_mutes",
+    metadata,
+    Column("app_id", BigInteger, primary_key=True),
+    Column("user_id", String(USER_ID), primary_key=True),
+    Column("c2c_until", BigInteger, nullable=False, default=0),
+    Column("group_until", BigInteger, nullable=False, default=0),
+)
+
+# The custom status a user set (``setSelfStatus``) and who follows whose status
+# (``subscribeUserStatus``).
+user_status = Table(
+    "user_status",
+    metadata,
+    Column("app_id", BigInteger, primary_key=True),
+    Column("user_id", String(USER_ID), primary_key=True),
+    Column("custom_status", String(256), nullable=False, default=""),
+    Column("updated_at", BigInteger, nullable=False),
+)
+status_subscriptions = Table(
+    "status_subscriptions",
+    metadata,
+    Column("app_id", BigInteger, primary_key=True),
+    Column("target", String(USER_ID), primary_key=True),
+    Column("subscriber", String(USER_ID), primary_key=True),
+    Column("created_at", BigInteger, nullable=False),
+    Index(None, "app_id", "subscriber"),
+)
+
+# Push to everyone (REST ``all_member_push``): the app's attribute names, and each
+# user's attribute values and tags, which a push's ``Condition`` selects on.
+push_attr_names = Table(
+    "push_attr_names",
+    metadata,
+    Column("app_id", BigInteger, primary_key=True),
+    Column("slot", Integer, primary_key=True),  # "0".."9"
+    Column("name", String(64), nullable=False),
+)
+user_push_attrs = Table(
+    "user_push_attrs",
+    metadata,
+    Column("app_id", BigInteger, primary_key=True),
+    Column("user_id", String(USER_ID), primary_key=True),
+    Column("name", String(64), primary_key=True),
+    Column("value", String(256), nullable=False),
+)
+user_push_tags = Table(
+    "user_push_tags",
+    metadata,
+    Column("app_id", BigInteger, primary_key=True),
+    Column("user_id", String(USER_ID), primary_key=True),
+    Column("tag", String(64), primary_key=True),
+    Index(None, "app_id", "tag"),
+)

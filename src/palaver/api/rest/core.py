@@ -62,6 +62,8 @@ SERVICES: dict[str, ServiceCodes] = {
     "group_open_http_svc": ServiceCodes(60010, 10011, 10004),
     "group_open_attr_http_svc": ServiceCodes(60010, 10011, 10004),
     "openim_dirty_words": ServiceCodes(60010, 90001, 90001),
+    "openconfigsvr": ServiceCodes(60010, 130001, 130005),
+    "all_member_push": ServiceCodes(60010, 90001, 90001),
 }
 
 

@@ -6,7 +6,7 @@ do-not-disturb, draft, custom data, marks); ``conversation_groups`` and
 ``conversation_group_items`` the user's named groups of conversations.
 
 Revision ID: 0012_conversation_features
-Revises: 0010_search_scope
+Revises: 0011_live_room_mutes
 Create Date: 2026-12-03 08:00:00
 """
 
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0012_conversation_features"
-down_revision: str | None = "0010_search_scope"
+down_revision: str | None = "0011_live_room_mutes"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

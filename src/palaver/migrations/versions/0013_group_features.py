@@ -7,7 +7,7 @@ topic's messages are the conversation ``group:<topic id>``). Nothing existing
 changes.
 
 Revision ID: 0013_group_features
-Revises: 0010_search_scope
+Revises: 0012_conversation_features
 Create Date: 2026-12-03 08:00:00
 """
 
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0013_group_features"
-down_revision: str | None = "0010_search_scope"
+down_revision: str | None = "0012_conversation_features"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -328,6 +328,21 @@ def _kicked(d: Body, push: Push) -> Body | None:
     return _events({"Event": o.EV_C2C_NOTIFY, "C2cNotifyMsgArray": [kick]})
 
 
+def _user_status(d: Body, push: Push) -> Body | None:
+    """``userStatusList`` items: ``To_Account``, ``StatusType``, ``CustomStatus``
+    (base64 of its UTF-8, :func:`~.objects.custom_status_wire`; the SDK emits
+    ``USER_STATUS_UPDATED`` with them)."""
+    items = [
+        {
+            "To_Account": u["userID"],
+            "StatusType": u["statusType"],
+            "CustomStatus": o.custom_status_wire(u["customStatus"]),
+        }
+        for u in d.get("userStatusList", ())
+    ]
+    return _events({"Event": o.EV_USER_STATUS, "UserStatusList": items})
+
+
 _BUILDERS: dict[str, Callable[[Body, Push], Body | None]] = {
     "MESSAGE_RECEIVED": _message,
     "MESSAGE_REVOKED": _revoked,
@@ -345,6 +360,7 @@ _BUILDERS: dict[str, Callable[[Body, Push], Body | None]] = {
     "MESSAGE_READ_RECEIPT_RECEIVED": _read_receipt,
     "GROUP_ATTRIBUTES_UPDATED": group_extras.attributes,
     "GROUP_COUNTER_UPDATED": group_extras.counters,
+    "USER_STATUS_UPDATED": _user_status,
 }
 
 

@@ -5,22 +5,26 @@ from palaver.api.tencent.commands import (
     c2c,
     contact_marks,
     conversations,
+    friend_groups,
     group_extras,
     groups,
     media,
     relations,
     search,
     session,
+    user_status,
 )
 
 __all__ = [
     "c2c",
     "contact_marks",
     "conversations",
+    "friend_groups",
     "group_extras",
     "groups",
     "media",
     "relations",
     "search",
     "session",
+    "user_status",
 ]

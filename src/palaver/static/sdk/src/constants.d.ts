@@ -94,6 +94,10 @@ export const TYPES: Readonly<{
     readonly GENDER_UNKNOWN: "Gender_Type_Unknown";
     readonly GENDER_FEMALE: "Gender_Type_Female";
     readonly GENDER_MALE: "Gender_Type_Male";
+    readonly USER_STATUS_UNKNOWN: 0;
+    readonly USER_STATUS_ONLINE: 1;
+    readonly USER_STATUS_OFFLINE: 2;
+    readonly USER_STATUS_UNLOGINED: 3;
     readonly ALLOW_TYPE_ALLOW_ANY: "AllowType_Type_AllowAny";
     readonly ALLOW_TYPE_NEED_CONFIRM: "AllowType_Type_NeedConfirm";
     readonly ALLOW_TYPE_DENY_ANY: "AllowType_Type_DenyAny";

@@ -5,7 +5,7 @@ An AVChatRoom keeps no member rows, so the mutes of its audience (REST
 (issue 13 §1.2). A deleted account's deletion time is kept, so that importing it
 again does not revive its old UserSigs (issue 13 §1.10).
 
-Revision ID: 0015_live_room_mutes
+Revision ID: 0011_live_room_mutes
 Revises: 0010_search_scope
 Create Date: 2026-12-03 08:00:00
 """
@@ -15,7 +15,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0015_live_room_mutes"
+revision: str = "0011_live_room_mutes"
 down_revision: str | None = "0010_search_scope"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
