@@ -121,9 +121,7 @@ class Hub:
         self.mutes = GlobalMutes(db, self.clock)
         #: what every user's send goes through (global mutes, send rate, moderation,
         #: callbacks)
-        self.send_rules = rules = SendRules(
-            self.moderation, self.callbacks, self.mutes, self.clock
-        )
+        self.send_rules = rules = SendRules(self.moderation, self.callbacks, self.mutes, self.clock)
         self.accounts = AccountService(db, publisher, self.presence)
         self.profiles = ProfileService(db, publisher, self.moderation, self.callbacks)
         self.sns = SnsServices(db, publisher, self.callbacks)

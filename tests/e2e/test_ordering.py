@@ -6,6 +6,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from typing import Any
+
+import orjson
 
 from conftest import SDKAPPID, RunningServer
 from wsclient import WsClient
@@ -66,3 +69,71 @@ async def test_fast_lane_and_task_path_sends_keep_their_order(server: RunningSer
     assert [m["payload"]["text"] for m in history] == ["warm-up"] + [f"m:{i}" for i in range(n)]
     await carol.close()
     await dave.close()
+
+
+async def test_tencent_fast_lane_and_task_path_sends_keep_their_order(
+    server: RunningServer,
+) -> None:
+    """The same through Tencent's client protocol (``/binfo``, the frames
+    ``@tencentcloud/chat`` sends): a plain ``openim.sendmsg`` is queued by the read
+    loop; one with ``MsgLifeTime`` (stored, but not a body the fast lane takes) runs
+    as a task. Pipelined, both kinds are stored in the order they were sent, and
+    every answer comes back."""
+    await server.import_users("erin", "finn")
+    ws = await server.session.ws_connect(f"{server.ws_url}/binfo?sdkappid={SDKAPPID}")
+    answers: dict[int, dict[str, Any]] = {}
+    all_in = asyncio.Event()
+    n = 300
+
+    def head(seq: int, servcmd: str, **creds: str) -> dict[str, Any]:
+        return {"ver": "v4", "platform": 7, "sdkappid": SDKAPPID, "contenttype": "json",
+                "servcmd": servcmd, "seq": seq, **creds}  # fmt: skip
+
+    async def read() -> None:
+        async for msg in ws:
+            frame = orjson.loads(msg.data)
+            if frame["head"].get("servcmd") == "openim.sendmsg":
+                answers[frame["head"]["seq"]] = frame["body"]
+                if len(answers) == n + 1:
+                    all_in.set()
+
+    try:
+        creds = {"identifier": "erin", "usersig": server.sig("erin")}
+        await ws.send_bytes(
+            orjson.dumps(
+                {"head": head(1, "im_open_status.wslogin", **creds), "body": {"State": "Online"}}
+            )
+        )
+        login = orjson.loads((await ws.receive(30)).data)
+        assert login["body"]["ErrorCode"] == 0, login
+        reader = asyncio.create_task(read())
+
+        def send(seq: int, text: str, **extra: Any) -> bytes:
+            body = {
+                "To_Account": "finn",
+                "MsgSeq": seq,
+                "MsgRandom": seq,
+                "MsgBody": [{"MsgType": "TIMTextElem", "MsgContent": {"Text": text}}],
+                **extra,
+            }
+            return orjson.dumps({"head": head(100 + seq, "openim.sendmsg"), "body": body})
+
+        await ws.send_bytes(send(0, "warm-up"))  # the checks' caches are filled
+        for i in range(1, n + 1):
+            extra = {"MsgLifeTime": 604800} if i % 7 == 3 else {}
+            await ws.send_bytes(send(i, f"t:{i}", **extra))
+        await asyncio.wait_for(all_in.wait(), 60)
+        assert all(a["ErrorCode"] == 0 for a in answers.values()), answers
+        reader.cancel()
+    finally:
+        await ws.close()
+    body = {"Operator_Account": "finn", "Peer_Account": "erin", "MaxCnt": 1000}
+    body |= {"MinTime": 0, "MaxTime": 2**31 - 1}
+    texts: list[str] = []
+    for _ in range(10):
+        r = await server.ok("openim", "admin_getroammsg", body)
+        texts = [m["MsgBody"][0]["MsgContent"]["Text"] for m in r["MsgList"]] + texts
+        if r["Complete"]:
+            break
+        body |= {"LastMsgKey": r["LastMsgKey"], "MaxTime": r["LastMsgTime"]}
+    assert texts == ["warm-up"] + [f"t:{i}" for i in range(1, n + 1)]

@@ -126,6 +126,9 @@ class TencentSession:
     #: the origin clients really reach (``http://`` on a plain socket): media URLs in
     #: messages are stored with it (:func:`own_media_urls`)
     origin: str = ""
+    #: fast-lane commands (:data:`INLINE`) sent to a task and not started yet: while
+    #: any is, later ones take the task path too, so sends keep their order
+    slow_inline: int = 0
 
     def require_app(self) -> App:
         """The logged-in app. Raises ImError(6014) before login."""
@@ -193,6 +196,14 @@ class Command:
 
 
 COMMANDS: dict[str, Command] = {}
+
+#: ``handler(session, request, answer) -> handled``: a command's fast lane, run by
+#: the endpoint's read loop itself (no task, no pydantic model). ``True``: it was
+#: queued (or refused at once) and calls ``answer(frame)`` exactly once, in order
+#: with the connection's other sends; ``False``: nothing done, the request takes
+#: the task path (:data:`COMMANDS`).
+InlineHandler = Callable[[TencentSession, Request, Callable[[bytes], None]], bool]
+INLINE: dict[str, InlineHandler] = {}
 
 
 def command(

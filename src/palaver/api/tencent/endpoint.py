@@ -25,7 +25,9 @@ from aiohttp import WSMsgType, web
 from palaver.api.media import public_base
 from palaver.api.tencent import commands  # noqa: F401  (registers the commands)
 from palaver.api.tencent.core import (
+    INLINE,
     NO_ANSWER,
+    InlineHandler,
     ResumePositions,
     TencentSession,
     find,
@@ -134,7 +136,7 @@ class TencentEndpoint:
                             self._spawn(session, e, slots)
                     continue
                 await slots.acquire()
-                self._spawn(session, req, slots)
+                self._dispatch(session, req, slots)
         finally:
             deadline.cancel()
             async with hub.teardowns:  # a few at a time when thousands drop at once
@@ -163,13 +165,54 @@ class TencentEndpoint:
                 await asyncio.gather(*late, return_exceptions=True)
         await conn.finished()
 
-    def _spawn(self, session: TencentSession, req: Request, slots: asyncio.Semaphore) -> None:
-        task = asyncio.create_task(self._run(session, req, slots))
+    def _dispatch(self, session: TencentSession, req: Request, slots: asyncio.Semaphore) -> None:
+        """Run a request of a logged-in session (its slot acquired): in the read
+        loop if its command has a fast lane that takes it, else as a task."""
+        inline = INLINE.get(req.servcmd)
+        if inline is not None:
+            if not session.slow_inline and self._inline(session, req, inline, slots):
+                return
+            session.slow_inline += 1
+        self._spawn(session, req, slots, inline is not None)
+
+    def _spawn(
+        self,
+        session: TencentSession,
+        req: Request,
+        slots: asyncio.Semaphore,
+        counted: bool = False,
+    ) -> None:
+        task = asyncio.create_task(self._run(session, req, slots, counted))
         session.tasks.add(task)
         task.add_done_callback(session.tasks.discard)
 
     @staticmethod
-    async def _run(session: TencentSession, req: Request, slots: asyncio.Semaphore) -> None:
+    def _inline(
+        session: TencentSession, req: Request, handler: InlineHandler, slots: asyncio.Semaphore
+    ) -> bool:
+        """Run ``req``'s fast lane in the read loop: ``True`` if it was handled
+        (its answer comes later, from the writer, or was queued now), ``False`` to
+        run it as a task. The in-flight slot is released with the answer."""
+        if session.app is not None:  # as run(): settings changed since login apply now
+            session.app = session.hub.apps.current(session.app)
+
+        def finish(frame: bytes) -> None:
+            slots.release()
+            session.conn.send(frame)
+
+        try:
+            return handler(session, req, finish)
+        except Exception:
+            log.exception("%s failed", req.servcmd)
+            finish(encode_error(req.servcmd, req.seq, Code.ERR_SVR_ACCOUNT_INTERNAL_ERROR))
+            return True
+
+    @staticmethod
+    async def _run(
+        session: TencentSession, req: Request, slots: asyncio.Semaphore, counted: bool = False
+    ) -> None:
+        if counted:
+            session.slow_inline -= 1  # its lane ticket is taken before run() first awaits
         request_id.set(f"{session.conn.id[:8]}:{req.seq}")
         try:
             answer(session, await run(session, req))
