@@ -23,6 +23,7 @@ from palaver.services.callbacks import CallbackService
 from palaver.services.conversations import ConversationService
 from palaver.services.groups import GroupServices
 from palaver.services.media import MediaService
+from palaver.services.message_edits import MessageEditService
 from palaver.services.messages import MessageService
 from palaver.services.moderation import ModerationService
 from palaver.services.ports import Clock, FileStore, SystemClock
@@ -137,6 +138,7 @@ class Hub:
             self.moderation,
             self.callbacks,
         )
+        self.edits = MessageEditService(db, publisher, self.groups.directory)
         self.search = SearchService(db)
         self.conversations = ConversationService(db, self.groups.reads, publisher)
         self.sessions = SessionService(

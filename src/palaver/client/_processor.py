@@ -41,6 +41,7 @@ class Processor(Connection):
         return {
             "sync_done": lambda gen, _: self._on_synced(gen),
             "MESSAGE_REVOKED": lambda _, d: self._drive(self._convs.revoked(d)),
+            "MESSAGE_MODIFIED": lambda _, d: self._drive(self._convs.modified(d)),
             "MESSAGE_READ_BY_PEER": lambda _, d: self._drive(self._convs.read_by_peer(d)),
             "CONVERSATION_READ": lambda _, d: self._drive(
                 self._convs.conversation_read(

@@ -18,6 +18,7 @@ class EVENT:
     - ``SDK_READY`` / ``SDK_NOT_READY``: ``{"name": <the event value>}``.
     - ``MESSAGE_RECEIVED``: ``list[Message]`` (new messages, oldest first).
     - ``MESSAGE_REVOKED``: ``list[Message]`` (the recalled messages, ``is_revoked`` True).
+    - ``MESSAGE_MODIFIED``: ``list[Message]`` (edited messages at their new ``version``).
     - ``MESSAGE_READ_BY_PEER``: ``{"conversationID", "userID", "readSequence", "time",
       "messageList": list[Message]}`` (``messageList``: the messages of that
       conversation this SDK holds that are now read by the peer).

@@ -32,6 +32,7 @@ class EventKind(IntEnum):
     GROUP_APPLICATIONS = (
         11  #: applications to a group the user manages (:class:`GroupApplicationsChanged`)
     )
+    MODIFY = 12  #: a C2C message was edited (:class:`Modified`; ``message`` is its newest state)
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +40,14 @@ class Revoked:
     """:attr:`EventKind.REVOKE`: who recalled the message."""
 
     revoker: str
+
+
+@dataclass(frozen=True, slots=True)
+class Modified:
+    """:attr:`EventKind.MODIFY`: who edited the message, and the version it made."""
+
+    modifier: str
+    version: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,6 +155,7 @@ EventPayload = (
     | ApplicationsChanged
     | BlacklistChanged
     | Revoked
+    | Modified
     | ReadByPeer
     | ConversationRead
     | ConversationChanged
@@ -231,6 +241,20 @@ class GroupMessageRevoked:
 
 
 @dataclass(frozen=True, slots=True)
+class GroupMessageModified:
+    """A group message was edited by ``modifier``; ``message`` is its new state."""
+
+    message: MessageRecord
+    modifier: str
+
+    @property
+    def group_id(self) -> str:
+        """The group of the message."""
+        assert self.message.group_id is not None
+        return self.message.group_id
+
+
+@dataclass(frozen=True, slots=True)
 class ReceiptCount:
     """A group message that asked for receipts, and how many members (its
     sender left out) have and have not read it."""
@@ -268,5 +292,10 @@ class C2CReadReceipt:
 
 #: A push outside every stream.
 Notice = (
-    GroupDismissed | GroupSystemNotice | GroupMessageRevoked | GroupReadReceipt | C2CReadReceipt
+    GroupDismissed
+    | GroupSystemNotice
+    | GroupMessageRevoked
+    | GroupMessageModified
+    | GroupReadReceipt
+    | C2CReadReceipt
 )

@@ -24,10 +24,12 @@ from palaver.model.events import (
     FriendsChanged,
     GroupApplicationsChanged,
     GroupDismissed,
+    GroupMessageModified,
     GroupMessageRevoked,
     GroupReadReceipt,
     GroupSystemNotice,
     MembershipChanged,
+    Modified,
     Notice,
     ProfileChanged,
     ReadByPeer,
@@ -62,6 +64,16 @@ MessageRevoked = TypedDict(
         "clientTime": int,
     },
 )
+
+
+class MessageModified(TypedDict):
+    """``MESSAGE_MODIFIED``: a message was edited by ``modifier``; ``message`` is
+    its new state (:func:`~palaver.protocol.objects.message_wire`, with its new
+    ``version``; a client keeps the highest version it has seen)."""
+
+    conversationID: str
+    modifier: str
+    message: dict[str, Any]
 
 
 class MessageReadByPeer(TypedDict):
@@ -264,6 +276,12 @@ def stream_push(
         case Revoked() if message is not None:
             peer = message.receiver if viewer == message.sender else message.sender
             ev, data = "MESSAGE_REVOKED", _revoked(C2C + peer, message, payload.revoker)
+        case Modified() if message is not None:
+            wire = message_wire(message, viewer)
+            ev = "MESSAGE_MODIFIED"
+            data = MessageModified(
+                conversationID=wire["conversationID"], modifier=payload.modifier, message=wire
+            )
         case ReadByPeer():
             ev = "MESSAGE_READ_BY_PEER"
             data = MessageReadByPeer(
@@ -381,6 +399,13 @@ def notice_push(notice: Notice) -> Push:
         case GroupMessageRevoked():
             data = _revoked(GROUP + notice.group_id, notice.message, notice.revoker)
             return Push("MESSAGE_REVOKED", data, None, GROUP + notice.group_id)
+        case GroupMessageModified():
+            data = MessageModified(
+                conversationID=GROUP + notice.group_id,
+                modifier=notice.modifier,
+                message=message_wire(notice.message, ""),
+            )
+            return Push("MESSAGE_MODIFIED", data, None, GROUP + notice.group_id)
         case GroupSystemNotice():
             data = GroupSystemNoticeReceived(groupID=notice.group_id, content=notice.content)
             return Push("GROUP_SYSTEM_NOTICE_RECEIVED", data)

@@ -314,3 +314,32 @@ async def purge_older_than(
     await search_store.unindex_where(conn, *where)
     res = await conn.execute(messages.delete().where(*where))
     return int(res.rowcount or 0)
+
+
+async def modify(
+    conn: AsyncConnection,
+    message_id: int,
+    version: int | None,
+    body: str | None,
+    cloud_custom_data: str | None,
+) -> bool:
+    """Replace a message's body (JSON text) and/or ``CloudCustomData`` and bump
+    its ``version``, if it still has ``version`` (``None``: any; a compare-and-set,
+    so of two edits made from the same version one wins). False: it has another
+    version now (or is gone). A message in the search index is indexed again."""
+    m = messages.c
+    values: dict[str, Any] = {"version": m.version + 1}
+    if body is not None:
+        values["body"] = body
+    if cloud_custom_data is not None:
+        values["cloud_custom_data"] = cloud_custom_data
+    where = [m.id == message_id]
+    if version is not None:
+        where.append(m.version == version)
+    indexed = body is not None and await search_store.unindex_where(conn, *where) > 0
+    res = await conn.execute(update(messages).where(*where).values(**values))
+    if not res.rowcount:
+        return False
+    if indexed:
+        await search_store.reindex(conn, message_id)
+    return True

@@ -152,6 +152,8 @@ messages = Table(
     Column("dedupe_key", String(200), nullable=True),
     # group messages: JSON list of mentioned UserIDs (and/or the @all marker)
     Column("at_users", Text, nullable=True),
+    # times modified (Tencent's MsgVersion): an edit names the version it saw
+    Column("version", Integer, nullable=False, server_default="0"),
     UniqueConstraint("app_id", "conv_id", "seq"),
     Index(None, "app_id", "dedupe_key"),
     Index(None, "app_id", "to_account", "id"),

@@ -4,6 +4,7 @@ from palaver.api.rest import (  # noqa: F401  (imported to register their comman
     dirty_words,
     group,
     login,
+    message_ops,
     openim,
     profile,
     recentcontact,

@@ -6,9 +6,19 @@ from palaver.api.tencent.commands import (
     conversations,
     groups,
     media,
+    message_ops,
     relations,
     search,
     session,
 )
 
-__all__ = ["c2c", "conversations", "groups", "media", "relations", "search", "session"]
+__all__ = [
+    "c2c",
+    "conversations",
+    "groups",
+    "media",
+    "message_ops",
+    "relations",
+    "search",
+    "session",
+]

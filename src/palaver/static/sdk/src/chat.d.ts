@@ -4,9 +4,9 @@
  * Make one with {@link PalaverChat.create}. Its calls come from a stack of
  * classes, one per area of `@tencentcloud/chat` (see core.js): sessions and
  * events, messages, conversations, relations (profiles, friends, blacklist),
- * groups and search.
+ * groups, search and the message features of issue 17 (edits).
  */
-export default class PalaverChat extends SearchAPI {
+export default class PalaverChat extends MessageOpsAPI {
     /**
      * Event names (Tencent's `TencentCloudChat.EVENT`: same names and values).
      * @readonly
@@ -161,4 +161,4 @@ export default class PalaverChat extends SearchAPI {
     static create(options: CreateOptions): PalaverChat;
 }
 export type CreateOptions = import("./types.js").CreateOptions;
-import { SearchAPI } from './search.js';
+import { MessageOpsAPI } from './message-ops.js';

@@ -187,6 +187,9 @@ export class ChatPump extends ChatCore {
       case 'MESSAGE_REVOKED':
         await this._drive(sess, list.revoked(data));
         break;
+      case 'MESSAGE_MODIFIED':
+        await this._drive(sess, list.modified(data));
+        break;
       case 'MESSAGE_READ_BY_PEER':
         await this._drive(sess, list.readByPeer(data));
         break;

@@ -1,0 +1,63 @@
+"""Message operations of issue 17 (docs/protocol.md §5): ``modifyMessage``,
+mirroring ``@tencentcloud/chat``'s."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import Field
+
+from palaver.api.ws.core import OpModel, Session, op, parse_message_id
+from palaver.model.messages import MessageRecord, group_conv_id
+from palaver.protocol.objects import GROUP, message_wire, payload_to_element, split_conversation_id
+from palaver.storage.messages import c2c_conv_id
+
+
+async def my_message(s: Session, conversation_id: str, message_id: str) -> MessageRecord:
+    """A stored message of one of my conversations.
+
+    Raises:
+        ImError: 6017 a bad ID; 20026 no such message there; a group's: 10010 no
+            group, 10007 I am not a member, 2481 a live room.
+    """
+    app = s.require_app()
+    kind, peer = split_conversation_id(conversation_id)
+    mid = parse_message_id(message_id)
+    if kind == GROUP:
+        msg = await s.hub.edits.by_id(app, group_conv_id(peer), mid)
+        return await s.hub.edits.group_message(app, peer, msg.seq, s.user_id)
+    return await s.hub.edits.by_id(app, c2c_conv_id(s.user_id, peer), mid)
+
+
+class Modify(OpModel):
+    conversationID: str
+    ID: str
+    version: int = Field(0, ge=0)
+    type: str | None = None
+    payload: dict[str, Any] | None = None
+    MsgBody: list[Any] | None = None
+    cloudCustomData: str | None = None
+
+
+@op("modifyMessage", Modify)
+async def modify_message(s: Session, d: Modify) -> dict[str, Any]:
+    """Edit a message of one of my conversations (any participant may, as in
+    Tencent's SDK): its new content (``MsgBody``, or ``type`` + ``payload``)
+    and/or ``cloudCustomData``, from ``version`` (the version I hold). Answers
+    ``{message}`` at its new version; both parties / every member get
+    ``MESSAGE_MODIFIED``.
+
+    Errors: 20027 someone else edited it first (the error's ``data.message`` is
+    the message as it is now); 20026 no such message, or recalled; 6017 nothing
+    to change or an element type that cannot be edited (only text, custom,
+    location, face); 10007 not a member of the group; 2481 a live room.
+    """
+    app = s.require_app()
+    msg = await my_message(s, d.conversationID, d.ID)
+    body = d.MsgBody
+    if body is None and d.type is not None:
+        body = [payload_to_element(d.type, d.payload or {})]
+    modified = await s.hub.edits.modify(
+        app, msg, s.user_id, body=body, cloud_custom_data=d.cloudCustomData, version=d.version
+    )
+    return {"message": message_wire(modified, s.user_id)}

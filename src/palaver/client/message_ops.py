@@ -1,0 +1,59 @@
+"""Message calls of issue 17 (edits), as a mixin of :class:`palaver.client.Chat`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from palaver.client._processor import Processor
+from palaver.client.models import ChatError, Message
+
+#: Tencent's SDK code of an edit that lost to another (the server says 20027).
+ERR_MODIFY_CONFLICT = 2480
+_SERVER_CONFLICT = 20027
+
+
+class MessageOps(Processor):
+    """Edits of sent messages (``@tencentcloud/chat``'s ``modifyMessage``)."""
+
+    async def modify_message(self, message: Message) -> Message:
+        """Save the edited ``payload`` (text, custom, location or face messages)
+        and/or ``cloud_custom_data`` of a message of my conversations; any
+        participant may edit, as in Tencent's SDK. The message becomes the next
+        ``version`` (``is_modified``); the other party / every member and my other
+        devices get ``MESSAGE_MODIFIED`` (so does this one, once, as with
+        Tencent's SDK).
+
+        Raises:
+            ChatError: 2480 someone else edited it first: ``err.data["message"]``
+                is ``message``, updated to the newest version (edit again from
+                there); 20026 no such message or recalled; 6017 another element
+                type; 10007 a group I am not in; 2481 a live room.
+        """
+        data: dict[str, Any] = {
+            "conversationID": message.conversation_id,
+            "ID": message.id,
+            "version": message.version,
+            "cloudCustomData": message.cloud_custom_data,
+        }
+        if message.type in ("TIMTextElem", "TIMCustomElem", "TIMLocationElem", "TIMFaceElem"):
+            data.update(type=message.type, payload=message.payload)
+        try:
+            answer = await self._request("modifyMessage", data)
+        except ChatError as exc:
+            now = exc.data.get("message")
+            if exc.code != _SERVER_CONFLICT or not isinstance(now, dict):
+                raise
+            await self._apply(message, now)
+            raise ChatError(ERR_MODIFY_CONFLICT, exc.message, data={"message": message}) from None
+        await self._apply(message, answer.get("message") or {})
+        return message
+
+    async def _apply(self, message: Message, wire: dict[str, Any]) -> None:
+        """Take an edit's result: the kept message (in order with the pushes) and
+        ``message`` take it; ``MESSAGE_MODIFIED`` once per new version on this
+        device, whether the answer or the push comes first (as Tencent's SDK)."""
+        await self._run_local(self._convs.modified({"message": wire}))
+        for key in ("flow", "isRead", "isPeerRead"):
+            wire.pop(key, None)
+        message.update_from_wire(wire)
+        message.is_modified = message.version > 0

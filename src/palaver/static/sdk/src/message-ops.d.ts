@@ -1,0 +1,37 @@
+/**
+ * @template T
+ * @typedef {import('./types.js').ChatResponse<T>} ChatResponse
+ */
+/** Tencent's SDK code of an edit that lost to another (the server says 20027). */
+export const MODIFY_CONFLICT: 2480;
+export class MessageOpsAPI extends SearchAPI {
+    /**
+     * Save the edited `payload` (text, custom, location and face messages) and/or
+     * `cloudCustomData` of a message of my conversations; any participant may
+     * edit, as in Tencent's SDK. Resolves `{code: 0, data: {message}}` at its next
+     * `version` (`isModified`); every device of both parties (every member in a
+     * group), this one included, gets MESSAGE_MODIFIED once.
+     *
+     * Rejects: 2480 someone else edited it first: `err.data.message` is the
+     * message at its newest version (edit again from there); 20026 no such
+     * message, or recalled; 6017 another element type or not a sent message;
+     * 10007 a group I am not in; 2481 a live room.
+     * @param {Message} message
+     * @returns {Promise<ChatResponse<{message: Message}>>}
+     */
+    modifyMessage(message: Message): Promise<ChatResponse<{
+        message: Message;
+    }>>;
+    /**
+     * Take an edit's result: the kept message (in order with the pushes) and
+     * `message`; MESSAGE_MODIFIED once per version, answer or push first.
+     * @private
+     * @param {any} sess
+     * @param {Message} message
+     * @param {Record<string, any>} wire
+     */
+    private _applyEdit;
+}
+export type ChatResponse<T> = import("./types.js").ChatResponse<T>;
+import { SearchAPI } from './search.js';
+import { Message } from './message.js';

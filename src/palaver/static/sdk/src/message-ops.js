@@ -1,0 +1,78 @@
+/**
+ * Message calls of issue 17 (Tencent's `modifyMessage`), over the message,
+ * conversation, relation, group and search calls.
+ *
+ * @module palaver-chat/message-ops
+ */
+
+import {ChatError, invalid} from './errors.js';
+import {Message} from './message.js';
+import {SearchAPI} from './search.js';
+import {isObject} from './util.js';
+
+/**
+ * @template T
+ * @typedef {import('./types.js').ChatResponse<T>} ChatResponse
+ */
+
+/** Tencent's SDK code of an edit that lost to another (the server says 20027). */
+export const MODIFY_CONFLICT = 2480;
+const SERVER_CONFLICT = 20027;
+const EDITABLE = ['TIMTextElem', 'TIMCustomElem', 'TIMLocationElem', 'TIMFaceElem'];
+
+export class MessageOpsAPI extends SearchAPI {
+  /**
+   * Save the edited `payload` (text, custom, location and face messages) and/or
+   * `cloudCustomData` of a message of my conversations; any participant may
+   * edit, as in Tencent's SDK. Resolves `{code: 0, data: {message}}` at its next
+   * `version` (`isModified`); every device of both parties (every member in a
+   * group), this one included, gets MESSAGE_MODIFIED once.
+   *
+   * Rejects: 2480 someone else edited it first: `err.data.message` is the
+   * message at its newest version (edit again from there); 20026 no such
+   * message, or recalled; 6017 another element type or not a sent message;
+   * 10007 a group I am not in; 2481 a live room.
+   * @param {Message} message
+   * @returns {Promise<ChatResponse<{message: Message}>>}
+   */
+  async modifyMessage(message) {
+    const sess = this._requireSession();
+    if (!(message instanceof Message) || !message.ID || message.status !== 'success') {
+      throw invalid('modifyMessage expects a sent Message');
+    }
+    /** @type {Record<string, any>} */
+    const data = {
+      conversationID: message.conversationID, ID: message.ID, version: message.version,
+      cloudCustomData: message.cloudCustomData,
+    };
+    if (EDITABLE.includes(message.type)) Object.assign(data, {type: message.type, payload: message.payload});
+    let answer;
+    try {
+      answer = await this._sessionRequest(sess, 'modifyMessage', data);
+    } catch (err) {
+      const now = err instanceof ChatError && isObject(err.data) ? err.data.message : null;
+      if (!(err instanceof ChatError) || err.code !== SERVER_CONFLICT || !isObject(now)) throw err;
+      await this._applyEdit(sess, message, now);
+      throw new ChatError(MODIFY_CONFLICT, err.message, null, {message});
+    }
+    await this._applyEdit(sess, message, answer.message);
+    return {code: 0, data: {message}};
+  }
+
+  /**
+   * Take an edit's result: the kept message (in order with the pushes) and
+   * `message`; MESSAGE_MODIFIED once per version, answer or push first.
+   * @private
+   * @param {any} sess
+   * @param {Message} message
+   * @param {Record<string, any>} wire
+   */
+  async _applyEdit(sess, message, wire) {
+    const list = sess.list;
+    await this._runLocal(sess, () => this._drive(sess, list.modified({message: wire})));
+    const {flow, isRead, isPeerRead, ...rest} = wire;
+    void flow, void isRead, void isPeerRead;
+    message._update(rest);
+    message.isModified = message.version > 0;
+  }
+}

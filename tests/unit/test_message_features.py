@@ -1,0 +1,184 @@
+"""Issue 17's message features in the services, storage and protocol layers:
+edits (``MessageEditService``, ``MESSAGE_MODIFIED`` in both protocols)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+import pytest
+
+from palaver.errors import ImError
+from palaver.model.events import EventKind, GroupMessageModified, Modified
+from palaver.model.messages import MessageRecord
+from palaver.protocol import pushes as p
+from palaver.protocol.frames import encode_error
+from palaver.protocol.tencent.pushes import TENCENT
+from palaver.services.message_edits import MessageEditService, ModifyConflict
+from palaver.storage import events as ev_store
+from palaver.storage.messages import c2c_conv_id
+
+from .test_groups_and_sns import group, gsend
+from .test_messages import send
+
+T = 1_800_000_000
+
+
+def text(t: str) -> list[dict[str, Any]]:
+    return [{"MsgType": "TIMTextElem", "MsgContent": {"Text": t}}]
+
+
+def edits(w: Any) -> MessageEditService:
+    return MessageEditService(w.db, w.publisher, w.groups.directory)
+
+
+async def test_a_c2c_edit_bumps_the_version_and_tells_both_streams(world: Any) -> None:
+    await world.users("alice", "bob", "carol")
+    r = await send(world, "alice", "bob", 1)
+    svc = edits(world)
+    msg = await svc.c2c_by_msg_key(world.app, "bob", "alice", r.msg_key)
+    world.publisher.clear()
+    now = await svc.modify(world.app, msg, "alice", body=text("new"), version=0)
+    assert (now.version, now.body, now.cloud_custom_data) == (1, text("new"), None)
+    events = world.publisher.events()
+    assert [(e.user_id, e.kind, e.payload) for e in events] == [
+        ("alice", EventKind.MODIFY, Modified("alice", 1)),
+        ("bob", EventKind.MODIFY, Modified("alice", 1)),
+    ]
+    # a second edit from version 0 loses and carries the message as it is now
+    with pytest.raises(ModifyConflict) as err:
+        await svc.modify(world.app, msg, "bob", body=text("late"), version=0)
+    assert err.value.code == 20027 and err.value.message.body == text("new")
+    # custom data only, whatever the version (REST)
+    now = await svc.modify(world.app, msg, "admin", cloud_custom_data="cc", user_edit=False)
+    assert (now.version, now.body, now.cloud_custom_data) == (2, text("new"), "cc")
+    # the stream keeps the edit for a client that reconnects: the newest state
+    async with world.db.read() as conn:
+        stored = await ev_store.read_events(conn, world.app.sdkappid, "bob", 0, 100)
+    last = stored[-1]
+    assert last.kind == EventKind.MODIFY and last.payload == Modified("admin", 2)
+    assert last.message is not None and last.message.version == 2
+    # history shows it
+    [h] = (await world.messages.history(world.app, "bob", "alice", limit=5)).messages
+    assert (h.version, h.body) == (2, text("new"))
+    # naming it as Tencent's SDK does: sequence, random, time
+    found = await svc.c2c_by_key(
+        world.app, "alice", "bob", seq=h.seq, random=h.random, msg_time=h.time
+    )
+    assert found.id == h.id
+    for bad in (
+        {"seq": h.seq + 5, "random": h.random, "msg_time": h.time},
+        {"seq": h.seq, "random": h.random + 1, "msg_time": h.time},
+    ):
+        with pytest.raises(ImError) as e:
+            await svc.c2c_by_key(world.app, "alice", "bob", **bad)
+        assert e.value.code == 20026
+    with pytest.raises(ImError) as e:  # not carol's conversation
+        await svc.by_id(world.app, c2c_conv_id("carol", "alice"), h.id)
+    assert e.value.code == 20026
+    for key in ("x", "1_2", f"{h.seq}_{h.random}_1"):
+        with pytest.raises(ImError) as e:
+            await svc.c2c_by_msg_key(world.app, "alice", "bob", key)
+        assert e.value.code == 20026
+
+
+async def test_what_an_edit_may_change(world: Any) -> None:
+    await world.users("alice", "bob")
+    r = await send(world, "alice", "bob", 1)
+    svc = edits(world)
+    msg = await svc.c2c_by_msg_key(world.app, "alice", "bob", r.msg_key)
+    image = [{"MsgType": "TIMImageElem", "MsgContent": {"UUID": "u", "ImageFormat": 1}}]
+    for kw, code in (
+        ({}, 6017),
+        ({"body": "text"}, 90007),
+        ({"body": image}, 6017),
+    ):
+        with pytest.raises(ImError) as e:
+            await svc.modify(world.app, msg, "alice", version=0, **kw)
+        assert e.value.code == code, kw
+    recalled = await world.messages.recall(world.app, "alice", "bob", r.msg_key)
+    with pytest.raises(ImError) as e:
+        await svc.modify(world.app, recalled, "alice", body=text("x"))
+    assert e.value.code == 20026
+
+
+async def test_group_edits_are_for_members_and_not_for_live_rooms(world: Any) -> None:
+    await world.users("alice", "bob", "carol")
+    gid = await group(world, "alice", "bob")
+    sent = await gsend(world, gid, "bob", 3)
+    svc = edits(world)
+    msg = await svc.group_message(world.app, gid, sent.seq, "alice")
+    world.publisher.clear()
+    now = await svc.modify(world.app, msg, "alice", body=text("fixed"), version=0)
+    assert now.version == 1
+    [notice] = [c for c in world.publisher.calls if c[0] == "group_notice"]
+    assert isinstance(notice[-1], GroupMessageModified) and notice[-1].group_id == gid
+    assert world.publisher.events() == []  # members online hear it; history has it
+    for editor, code in (("carol", 10007),):
+        with pytest.raises(ImError) as e:
+            await svc.group_message(world.app, gid, sent.seq, editor)
+        assert e.value.code == code
+    with pytest.raises(ImError) as e:
+        await svc.group_message(world.app, gid, 999, None)
+    assert e.value.code == 20026
+    with pytest.raises(ImError) as e:
+        await svc.group_message(world.app, "nope", 1, None)
+    assert e.value.code == 10010
+    live = await group(world, "alice", type="AVChatRoom")
+    with pytest.raises(ImError) as e:
+        await svc.group_message(world.app, live, 1, "alice")
+    assert e.value.code == 2481
+
+
+def record(**kw: Any) -> MessageRecord:
+    base: dict[str, Any] = {
+        "id": 11,
+        "conv_id": "c2c:alice:bob",
+        "seq": 3,
+        "sender": "alice",
+        "receiver": "bob",
+        "time": T,
+        "random": 77,
+        "body": text("edited"),
+        "client_seq": 12,
+        "cloud_custom_data": "cc",
+        "version": 2,
+    }
+    return MessageRecord(**{**base, **kw})
+
+
+def test_message_modified_in_both_protocols() -> None:
+    m = record()
+    push = p.stream_push(EventKind.MODIFY, "bob", 5, Modified("alice", 2), m)
+    assert push.ev == "MESSAGE_MODIFIED" and push.data["conversationID"] == "C2Calice"
+    assert push.data["modifier"] == "alice" and push.data["message"]["version"] == 2
+    frame = orjson.loads(TENCENT.encode_push(push))
+    [ev] = frame["body"]["EventArray"]
+    [item] = ev["C2cMsgModNotifys"]
+    assert (item["From_Account"], item["To_Account"], item["MsgSeq"]) == ("alice", "bob", 12)
+    assert (item["MsgRandom"], item["MsgTimeStamp"], item["MsgVersion"]) == (77, T, 2)
+    assert (item["MsgBody"], item["CloudCustomData"]) == (text("edited"), "cc")
+    # a stream event whose message is gone is not a MESSAGE_MODIFIED
+    gone = p.stream_push(EventKind.MODIFY, "bob", 6, Modified("alice", 2), None)
+    assert gone.ev != "MESSAGE_MODIFIED"
+    g = record(id=21, conv_id="group:g1", receiver="g1", seq=9, client_seq=4)
+    gpush = p.notice_push(GroupMessageModified(g, "bob"))
+    assert (gpush.ev, gpush.stream, gpush.seq) == ("MESSAGE_MODIFIED", "GROUPg1", None)
+    frame = orjson.loads(TENCENT.encode_push(gpush))
+    [ev] = frame["body"]["EventArray"]
+    [item] = ev["GroupMsgModNotifys"]
+    assert (item["GroupId"], item["MsgSeq"], item["MsgVersion"]) == ("g1", 9, 2)
+
+
+def test_stored_payloads_and_error_frames() -> None:
+    text_ = ev_store.payload_json(Modified("bob", 4))
+    assert ev_store.payload_of(EventKind.MODIFY, text_) == Modified("bob", 4)
+    frame = orjson.loads(encode_error(7, 20027, None, None, {"message": {"ID": "1"}}))
+    assert frame == {
+        "id": 7,
+        "code": 20027,
+        "message": frame["message"],
+        "data": {"message": {"ID": "1"}},
+    }
+    busy = orjson.loads(encode_error(8, 70169, "busy", 1500))
+    assert busy["retryAfter"] == 1500 and "data" not in busy
