@@ -23,6 +23,7 @@ from palaver.services.callbacks import CallbackService
 from palaver.services.conversations import ConversationService
 from palaver.services.groups import GroupServices
 from palaver.services.media import MediaService
+from palaver.services.message_deletes import MessageDeleteService
 from palaver.services.message_edits import MessageEditService
 from palaver.services.messages import MessageService
 from palaver.services.moderation import ModerationService
@@ -139,6 +140,7 @@ class Hub:
             self.callbacks,
         )
         self.edits = MessageEditService(db, publisher, self.groups.directory)
+        self.deletes = MessageDeleteService(db, self.groups.directory, self.groups.reads)
         self.search = SearchService(db)
         self.conversations = ConversationService(db, self.groups.reads, publisher)
         self.sessions = SessionService(

@@ -1,5 +1,6 @@
 """Issue 17's message features in the services, storage and protocol layers:
-edits (``MessageEditService``, ``MESSAGE_MODIFIED`` in both protocols)."""
+edits (``MessageEditService``, ``MESSAGE_MODIFIED`` in both protocols), deletes
+for one user and cleared histories (``MessageDeleteService``)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from palaver.model.messages import MessageRecord
 from palaver.protocol import pushes as p
 from palaver.protocol.frames import encode_error
 from palaver.protocol.tencent.pushes import TENCENT
+from palaver.services.message_deletes import MessageDeleteService
 from palaver.services.message_edits import MessageEditService, ModifyConflict
 from palaver.storage import events as ev_store
 from palaver.storage.messages import c2c_conv_id
@@ -182,3 +184,59 @@ def test_stored_payloads_and_error_frames() -> None:
     }
     busy = orjson.loads(encode_error(8, 70169, "busy", 1500))
     assert busy["retryAfter"] == 1500 and "data" not in busy
+
+
+def deletes(w: Any) -> MessageDeleteService:
+    return MessageDeleteService(w.db, w.groups.directory, w.groups.reads)
+
+
+async def test_deleted_for_me_only_and_cleared_histories(world: Any) -> None:
+    await world.users("alice", "bob", "carol")
+    r1 = await send(world, "alice", "bob", 1)
+    await send(world, "alice", "bob", 2)
+    svc = deletes(world)
+    found = await svc.c2c_by_keys(world.app, "bob", "alice", [r1.msg_key, "x", "9_9_9"])
+    assert [m.msg_key for m in found] == [r1.msg_key]
+    await svc.delete_for(world.app, "bob", found)
+    await svc.delete_for(world.app, "bob", found)  # again: no-op
+    mine = (await world.messages.history(world.app, "bob", "alice", limit=10)).messages
+    theirs = (await world.messages.history(world.app, "alice", "bob", limit=10)).messages
+    assert len(mine) == 1 and len(theirs) == 2
+    with pytest.raises(ImError) as e:
+        await svc.c2c_by_keys(world.app, "bob", "alice", ["1_1_1"] * 31)
+    assert e.value.code == 6017
+    with pytest.raises(ImError) as e:
+        await svc.delete_for(world.app, "bob", found * 31)
+    assert e.value.code == 6017
+    await svc.clear_c2c(world.app, "alice", "bob")
+    assert (await world.messages.history(world.app, "alice", "bob", limit=10)).messages == []
+    assert len((await world.messages.history(world.app, "bob", "alice", limit=10)).messages) == 1
+
+    gid = await group(world, "alice", "bob")
+    sent = [await gsend(world, gid, "alice", i) for i in range(3)]
+    msgs = await svc.group_by_seqs(world.app, "bob", gid, [sent[0].seq, 999])
+    assert [m.seq for m in msgs] == [sent[0].seq]
+    await svc.delete_for(world.app, "bob", msgs)
+    page = await world.groups.messages.history(world.app, gid, "bob", limit=10)
+    assert sent[0].seq not in [m.seq for m in page.messages]
+    with pytest.raises(ImError) as e:
+        await svc.group_by_seqs(world.app, "carol", gid, [1])
+    assert e.value.code == 10007
+    with pytest.raises(ImError) as e:
+        await svc.group_by_seqs(world.app, "bob", gid, list(range(31)))
+    assert e.value.code == 6017
+    with pytest.raises(ImError) as e:
+        await svc.clear_group(world.app, "carol", gid)
+    assert e.value.code == 10007
+    await svc.clear_group_for_all(world.app, gid, sent[1].seq)
+    page = await world.groups.messages.history(world.app, gid, "alice", limit=10)
+    assert [m.seq for m in page.messages] == [sent[2].seq]
+    await svc.clear_group(world.app, "bob", gid)
+    assert (await world.groups.messages.history(world.app, gid, "bob", limit=10)).messages == []
+    await svc.clear_group_for_all(world.app, gid, None)
+    assert (await world.groups.messages.history(world.app, gid, "alice", limit=10)).messages == []
+    admin = await world.groups.messages.history(world.app, gid, None, limit=10)
+    assert len(admin.messages) >= 3  # the app admin still sees them
+    with pytest.raises(ImError) as e:
+        await svc.clear_group_for_all(world.app, "nope", None)
+    assert e.value.code == 10010

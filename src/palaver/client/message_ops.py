@@ -1,11 +1,12 @@
-"""Message calls of issue 17 (edits), as a mixin of :class:`palaver.client.Chat`."""
+"""Message calls of issue 17 (edits, deletes for me, cleared histories), as a
+mixin of :class:`palaver.client.Chat`."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from palaver.client._processor import Processor
-from palaver.client.models import ChatError, Message
+from palaver.client.models import ERR_INVALID_PARAMETERS, ChatError, Message
 
 #: Tencent's SDK code of an edit that lost to another (the server says 20027).
 ERR_MODIFY_CONFLICT = 2480
@@ -57,3 +58,41 @@ class MessageOps(Processor):
             wire.pop(key, None)
         message.update_from_wire(wire)
         message.is_modified = message.version > 0
+
+    async def delete_message(self, messages: list[Message]) -> list[Message]:
+        """Delete up to 30 sent messages of one conversation for me only: they
+        leave my history, as every device fetches it (the other party and the
+        other members keep theirs); returns them, ``is_deleted`` True.
+
+        Raises:
+            ChatError: 6017 none, more than 30, several conversations or an
+                unsent message; 20026 a message not in that conversation; 10007
+                a group I am not in.
+        """
+        if not messages or len(messages) > 30:
+            raise ChatError(ERR_INVALID_PARAMETERS, "delete 1 to 30 messages at once")
+        conversation = messages[0].conversation_id
+        if any(m.conversation_id != conversation or not m.id for m in messages):
+            raise ChatError(ERR_INVALID_PARAMETERS, "messages of one conversation, sent")
+        await self._request(
+            "deleteMessage", {"conversationID": conversation, "IDList": [m.id for m in messages]}
+        )
+        for m in messages:
+            m.is_deleted = True
+            self._convs.messages.pop(m.id, None)
+        return messages
+
+    async def clear_history_message(self, conversation_id: str) -> None:
+        """Clear my history of a conversation (it is read; the other party and
+        the other members keep theirs). The conversation leaves my list until its
+        next message.
+
+        Raises:
+            ChatError: 6017 a bad conversation ID; 10007 a group I am not in.
+        """
+        await self._request("clearHistoryMessage", {"conversationID": conversation_id})
+        for mid, m in list(self._convs.messages.items()):
+            if m.conversation_id == conversation_id:
+                m.is_deleted = True
+                self._convs.messages.pop(mid, None)
+        await self._run_local(self._convs.refresh())

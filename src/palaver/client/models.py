@@ -120,6 +120,8 @@ class Message:
     version: int = 0
     #: edited at least once (``MESSAGE_MODIFIED`` or an edit of mine)
     is_modified: bool = False
+    #: deleted for me (:meth:`~palaver.client.Chat.delete_message`)
+    is_deleted: bool = False
     #: a file to upload when the message is sent (``create_*_message`` with ``"file"``)
     pending_file: Any = field(default=None, repr=False)
 

@@ -12,15 +12,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, or_, select, tuple_, update
+from sqlalchemy import and_, exists, func, not_, or_, select, tuple_, update
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from palaver.model.messages import MessageFlag, MessageRecord
 from palaver.storage import search as search_store
+from palaver.storage.dialect import insert_ignore
 from palaver.storage.records import ConversationRow, conversation_row, message_record
 from palaver.storage.schema import (
     conv_heads,
+    hidden_messages,
     messages,
     user_conversations,
 )
@@ -90,10 +92,18 @@ async def get_conversation(
 
 
 def _visible_to(owner: str) -> Any:
-    """Messages of a conversation that ``owner``'s history shows."""
-    return or_(
-        messages.c.from_account != owner,
-        messages.c.flags.op("&")(int(MessageFlag.NOT_IN_SENDER_ROAM)) == 0,
+    """Messages of a conversation that ``owner``'s history shows (not kept out
+    of the sender's roaming, not deleted by ``owner`` for themselves)."""
+    h = hidden_messages.c
+    hidden = exists().where(
+        and_(h.app_id == messages.c.app_id, h.owner == owner, h.message_id == messages.c.id)
+    )
+    return and_(
+        or_(
+            messages.c.from_account != owner,
+            messages.c.flags.op("&")(int(MessageFlag.NOT_IN_SENDER_ROAM)) == 0,
+        ),
+        not_(hidden),
     )
 
 
@@ -343,3 +353,12 @@ async def modify(
     if indexed:
         await search_store.reindex(conn, message_id)
     return True
+
+
+async def hide(conn: AsyncConnection, app_id: int, owner: str, message_ids: Sequence[int]) -> None:
+    """Keep messages out of ``owner``'s history (deleted for them only; again: no-op)."""
+    rows = [{"app_id": app_id, "owner": owner, "message_id": i} for i in set(message_ids)]
+    if rows:
+        await conn.execute(
+            insert_ignore(conn, hidden_messages, ["app_id", "owner", "message_id"]), rows
+        )

@@ -161,6 +161,16 @@ messages = Table(
     Index(None, "app_id", "msg_time"),
 )
 
+# messages a user deleted for themselves only (Tencent's deleteMessage,
+# delete_c2c_msg_ramble): kept out of that user's history, not the others'
+hidden_messages = Table(
+    "hidden_messages",
+    metadata,
+    Column("app_id", BigInteger, primary_key=True),
+    Column("owner", String(USER_ID), primary_key=True),
+    Column("message_id", BigInteger, primary_key=True),
+)
+
 user_conversations = Table(
     "user_conversations",
     metadata,

@@ -22,6 +22,7 @@ from palaver.storage.schema import (
     friends,
     group_applications,
     group_members,
+    hidden_messages,
     im_groups,
     messages,
     profiles,
@@ -185,6 +186,7 @@ async def erase(
         )
     for table, col in (
         (user_conversations, user_conversations.c.owner),
+        (hidden_messages, hidden_messages.c.owner),
         (user_events, user_events.c.user_id),
         (user_heads, user_heads.c.user_id),
         (group_members, group_members.c.user_id),

@@ -1,5 +1,5 @@
 """Message operations of issue 17 (docs/protocol.md §5): ``modifyMessage``,
-mirroring ``@tencentcloud/chat``'s."""
+``deleteMessage``, ``clearHistoryMessage``, mirroring ``@tencentcloud/chat``'s."""
 
 from __future__ import annotations
 
@@ -13,18 +13,23 @@ from palaver.protocol.objects import GROUP, message_wire, payload_to_element, sp
 from palaver.storage.messages import c2c_conv_id
 
 
-async def my_message(s: Session, conversation_id: str, message_id: str) -> MessageRecord:
+async def my_message(
+    s: Session, conversation_id: str, message_id: str, *, edit: bool = True
+) -> MessageRecord:
     """A stored message of one of my conversations.
 
     Raises:
         ImError: 6017 a bad ID; 20026 no such message there; a group's: 10010 no
-            group, 10007 I am not a member, 2481 a live room.
+            group, 10007 I am not a member, 2481 a live room (``edit``).
     """
     app = s.require_app()
     kind, peer = split_conversation_id(conversation_id)
     mid = parse_message_id(message_id)
     if kind == GROUP:
         msg = await s.hub.edits.by_id(app, group_conv_id(peer), mid)
+        if not edit:
+            await s.hub.deletes.group_by_seqs(app, s.user_id, peer, [])
+            return msg
         return await s.hub.edits.group_message(app, peer, msg.seq, s.user_id)
     return await s.hub.edits.by_id(app, c2c_conv_id(s.user_id, peer), mid)
 
@@ -61,3 +66,37 @@ async def modify_message(s: Session, d: Modify) -> dict[str, Any]:
         app, msg, s.user_id, body=body, cloud_custom_data=d.cloudCustomData, version=d.version
     )
     return {"message": message_wire(modified, s.user_id)}
+
+
+class DeleteMessages(OpModel):
+    conversationID: str
+    IDList: list[str] = Field(min_length=1, max_length=30)
+
+
+@op("deleteMessage", DeleteMessages)
+async def delete_message(s: Session, d: DeleteMessages) -> dict[str, Any]:
+    """Delete messages of one of my conversations for me only (Tencent's
+    ``deleteMessage``: the other party and other members keep them); answers the
+    ``IDList`` deleted. Errors: 6017 a bad ID or more than 30; 20026 a message
+    not in that conversation; groups: 10010, 10007 not a member."""
+    app = s.require_app()
+    msgs = [await my_message(s, d.conversationID, i, edit=False) for i in d.IDList]
+    await s.hub.deletes.delete_for(app, s.user_id, msgs)
+    return {"IDList": [m.message_id for m in msgs]}
+
+
+class ClearHistory(OpModel):
+    conversationID: str
+
+
+@op("clearHistoryMessage", ClearHistory)
+async def clear_history_message(s: Session, d: ClearHistory) -> None:
+    """Clear my history of a conversation (read, too; the other party and other
+    members keep theirs). Errors: 6017 a bad conversation ID; groups: 10010,
+    10007 not a member."""
+    app = s.require_app()
+    kind, peer = split_conversation_id(d.conversationID)
+    if kind == GROUP:
+        await s.hub.deletes.clear_group(app, s.user_id, peer)
+    else:
+        await s.hub.deletes.clear_c2c(app, s.user_id, peer)

@@ -1,4 +1,5 @@
-"""Message features of issue 17: edits (``messages.version``).
+"""Message features of issue 17: edits (``messages.version``), messages deleted
+for one user only (``hidden_messages``).
 
 Revision ID: 0011_messages_features
 Revises: 0010_search_scope
@@ -15,12 +16,21 @@ down_revision: str | None = "0010_search_scope"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
+USER_ID = 64  # as palaver.storage.schema (frozen here)
+
 
 def upgrade() -> None:
     with op.batch_alter_table("messages") as batch:
         batch.add_column(sa.Column("version", sa.Integer(), nullable=False, server_default="0"))
+    op.create_table(
+        "hidden_messages",
+        sa.Column("app_id", sa.BigInteger(), primary_key=True),
+        sa.Column("owner", sa.String(USER_ID), primary_key=True),
+        sa.Column("message_id", sa.BigInteger(), primary_key=True),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("hidden_messages")
     with op.batch_alter_table("messages") as batch:
         batch.drop_column("version")

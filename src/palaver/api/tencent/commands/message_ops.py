@@ -1,6 +1,7 @@
 """Message commands of issue 17 in Tencent's client protocol: edits
 (``openim.modify_c2c_msg``, ``openim.modify_group_msg``; the SDK's
-``modifyMessage``). Tencent REST shapes on the wire."""
+``modifyMessage``), deletes for me (``deleteMessage``) and cleared histories
+(``clearHistoryMessage``). Tencent REST shapes on the wire."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from typing import Any
 from pydantic import Field
 
 from palaver.api.tencent.core import Body, TencentSession, command
-from palaver.errors import ImError
+from palaver.errors import Code, ImError
 from palaver.model.messages import MessageRecord
 from palaver.services.message_edits import ModifyConflict
 
@@ -91,3 +92,65 @@ async def modify_group_msg(s: TencentSession, d: ModifyGroupMsg) -> dict[str, An
     group; 10007 not a member; 2481 a live room; 20026; 20027 as for C2C."""
     msg = await s.hub.edits.group_message(s.require_app(), d.GroupId, d.MsgSeq, s.user_id)
     return await _modify(s, msg, d)
+
+
+class DeleteC2CMsg(Body):
+    To_Account: str
+    MsgKeyList: list[str] = Field(min_length=1)
+
+
+@command("openim", "delete_c2c_msg_ramble", DeleteC2CMsg)
+async def delete_c2c_msg_ramble(s: TencentSession, d: DeleteC2CMsg) -> dict[str, Any]:
+    """``deleteMessage`` in ``C2C<id>``: keys ``{sequence}_{random}_{time}`` (as
+    the SDK names them), deleted for me only. Errors: 6017 more than 30."""
+    app = s.require_app()
+    msgs = await s.hub.deletes.c2c_by_keys(app, s.user_id, d.To_Account, d.MsgKeyList)
+    await s.hub.deletes.delete_for(app, s.user_id, msgs)
+    return {}
+
+
+class DeleteGroupMsg(Body):
+    GroupId: str
+    Seqs: list[Any] = Field(min_length=1)
+
+
+def _seq(item: Any) -> int:
+    """One of ``Seqs``: a number, its text, or ``{"MsgSeq": n}``."""
+    value = item.get("MsgSeq") if isinstance(item, dict) else item
+    text = str(value)
+    if not (text.isascii() and text.isdigit() and len(text) < 19):
+        raise ImError(Code.ERR_SVR_GROUP_INVALID_PARAMETERS, f"bad MsgSeq {value!r}")
+    return int(text)
+
+
+@command("group_open_http_svc", "delete_group_ramble_msg_by_seq", DeleteGroupMsg)
+async def delete_group_ramble_msg_by_seq(s: TencentSession, d: DeleteGroupMsg) -> dict[str, Any]:
+    """``deleteMessage`` in ``GROUP<id>``: messages by sequence, deleted for me
+    only. Errors: 10010 no group; 10007 not a member; 10004 a bad sequence;
+    6017 more than 30."""
+    app = s.require_app()
+    seqs = [_seq(i) for i in d.Seqs]
+    msgs = await s.hub.deletes.group_by_seqs(app, s.user_id, d.GroupId, seqs)
+    await s.hub.deletes.delete_for(app, s.user_id, msgs)
+    return {}
+
+
+class ClearMsg(Body):
+    Type: int = 1
+    To_Account: str = ""
+    ToGroupid: str = ""
+
+
+@command("recentcontact", "clear_msg", ClearMsg)
+async def clear_msg(s: TencentSession, d: ClearMsg) -> dict[str, Any]:
+    """``clearHistoryMessage``: my history of a C2C (``Type`` 1, ``To_Account``)
+    or group (2, ``ToGroupid``) conversation. Errors: 6017 another type or no
+    peer; 10010, 10007 for a group I am not in."""
+    app = s.require_app()
+    if d.Type == 1 and d.To_Account:
+        await s.hub.deletes.clear_c2c(app, s.user_id, d.To_Account)
+    elif d.Type == 2 and d.ToGroupid:
+        await s.hub.deletes.clear_group(app, s.user_id, d.ToGroupid)
+    else:
+        raise ImError(Code.ERR_INVALID_PARAMETERS, "Type 1 with To_Account or 2 with ToGroupid")
+    return {}

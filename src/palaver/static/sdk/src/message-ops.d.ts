@@ -31,6 +31,32 @@ export class MessageOpsAPI extends SearchAPI {
      * @param {Record<string, any>} wire
      */
     private _applyEdit;
+    /**
+     * Delete up to 30 sent messages of one conversation for me only: they leave
+     * my history, as every device fetches it (the other party and the other
+     * members keep theirs). Resolves `{code: 0, data: {messageList}}`, each
+     * `isDeleted`.
+     *
+     * Rejects: 6017 none, more than 30, several conversations or unsent
+     * messages; 20026 a message not in that conversation; 10007 a group I am not in.
+     * @param {Message[]} messageList
+     * @returns {Promise<ChatResponse<{messageList: Message[]}>>}
+     */
+    deleteMessage(messageList: Message[]): Promise<ChatResponse<{
+        messageList: Message[];
+    }>>;
+    /**
+     * Clear my history of a conversation (it is read; the other party and the
+     * other members keep theirs); the conversation leaves my list until its next
+     * message. Resolves `{code: 0, data: {conversationID}}`.
+     *
+     * Rejects: 6017 a bad conversation ID; 10007 a group I am not in.
+     * @param {string} conversationID
+     * @returns {Promise<ChatResponse<{conversationID: string}>>}
+     */
+    clearHistoryMessage(conversationID: string): Promise<ChatResponse<{
+        conversationID: string;
+    }>>;
 }
 export type ChatResponse<T> = import("./types.js").ChatResponse<T>;
 import { SearchAPI } from './search.js';

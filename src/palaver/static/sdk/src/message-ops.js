@@ -1,6 +1,7 @@
 /**
- * Message calls of issue 17 (Tencent's `modifyMessage`), over the message,
- * conversation, relation, group and search calls.
+ * Message calls of issue 17 (Tencent's `modifyMessage`, `deleteMessage`,
+ * `clearHistoryMessage`), over the message, conversation, relation, group and
+ * search calls.
  *
  * @module palaver-chat/message-ops
  */
@@ -74,5 +75,57 @@ export class MessageOpsAPI extends SearchAPI {
     void flow, void isRead, void isPeerRead;
     message._update(rest);
     message.isModified = message.version > 0;
+  }
+
+  /**
+   * Delete up to 30 sent messages of one conversation for me only: they leave
+   * my history, as every device fetches it (the other party and the other
+   * members keep theirs). Resolves `{code: 0, data: {messageList}}`, each
+   * `isDeleted`.
+   *
+   * Rejects: 6017 none, more than 30, several conversations or unsent
+   * messages; 20026 a message not in that conversation; 10007 a group I am not in.
+   * @param {Message[]} messageList
+   * @returns {Promise<ChatResponse<{messageList: Message[]}>>}
+   */
+  async deleteMessage(messageList) {
+    const sess = this._requireSession();
+    if (!Array.isArray(messageList) || !messageList.length || messageList.length > 30) {
+      throw invalid('deleteMessage expects 1 to 30 messages');
+    }
+    const conversationID = messageList[0] && messageList[0].conversationID;
+    if (messageList.some((m) => !isObject(m) || !m.ID || m.conversationID !== conversationID || m.status !== 'success')) {
+      throw invalid('deleteMessage expects sent messages of one conversation');
+    }
+    await this._sessionRequest(sess, 'deleteMessage', {conversationID, IDList: messageList.map((m) => m.ID)});
+    for (const m of messageList) {
+      m.isDeleted = true;
+      sess.list.messages.delete(m.ID);
+    }
+    return {code: 0, data: {messageList}};
+  }
+
+  /**
+   * Clear my history of a conversation (it is read; the other party and the
+   * other members keep theirs); the conversation leaves my list until its next
+   * message. Resolves `{code: 0, data: {conversationID}}`.
+   *
+   * Rejects: 6017 a bad conversation ID; 10007 a group I am not in.
+   * @param {string} conversationID
+   * @returns {Promise<ChatResponse<{conversationID: string}>>}
+   */
+  async clearHistoryMessage(conversationID) {
+    const sess = this._requireSession();
+    if (typeof conversationID !== 'string' || !conversationID) throw invalid('clearHistoryMessage expects a conversationID');
+    await this._sessionRequest(sess, 'clearHistoryMessage', {conversationID});
+    const list = sess.list;
+    for (const [id, m] of [...list.messages]) {
+      if (m.conversationID === conversationID) {
+        m.isDeleted = true;
+        list.messages.delete(id);
+      }
+    }
+    await this._runLocal(sess, () => this._drive(sess, list.refresh()));
+    return {code: 0, data: {conversationID}};
   }
 }
