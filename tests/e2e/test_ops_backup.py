@@ -32,6 +32,10 @@ from palaver.usersig import gen_usersig_v2
 from support.waiting import eventually
 from test_cli import Node, post_json, run_palaver
 
+# several `palaver` processes each (serve, backup, restore, ...): a loaded machine
+# starts each in seconds
+pytestmark = pytest.mark.timeout(300)
+
 SDKAPPID = 1400000814
 KEY = "backup-test-key-" + "5" * 48
 ADMIN = "administrator"

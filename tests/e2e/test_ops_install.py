@@ -15,6 +15,12 @@ import sys
 import sysconfig
 from pathlib import Path
 
+import pytest
+
+# several `palaver` processes each (serve, backup, restore, ...): a loaded machine
+# starts each in seconds
+pytestmark = pytest.mark.timeout(300)
+
 ROOT = Path(__file__).resolve().parents[2]
 TIMEOUT = 240
 

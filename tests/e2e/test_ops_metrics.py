@@ -9,6 +9,7 @@ ready" and comes back by itself.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import os
 from collections.abc import AsyncIterator
@@ -38,6 +39,7 @@ from palaver.hub import Hub
 from palaver.server import build_app
 from palaver.settings import Settings
 from palaver.usersig import gen_usersig_v2
+from support.waiting import eventually
 from test_cli import Node, wait_until
 from wsclient import WsClient
 
@@ -402,3 +404,119 @@ async def test_log_lines_carry_the_request_id(data_dir: Path) -> None:
     missed = [r for r in records if "got no answer" in r["msg"]]
     assert [r.get("request_id") for r in missed] == ["trace-42", other], records
     assert all(node.sig(ADMIN) not in line for line in lines)
+
+
+@contextlib.asynccontextmanager
+async def private_redis(port: int) -> AsyncIterator[Any]:
+    """A ``redis-server`` of this test alone on ``port`` (nothing saved): yields a
+    function that stops it (``stop()``) and one that starts it again (``start()``)."""
+    import shutil
+
+    exe = shutil.which("redis-server")
+    require_service("redis-server", exe is not None, "redis-server is not installed")
+    assert exe is not None
+    procs: list[asyncio.subprocess.Process] = []
+
+    async def up() -> bool:
+        try:
+            _, writer = await asyncio.open_connection("127.0.0.1", port)
+        except OSError:
+            return False
+        writer.close()
+        return True
+
+    async def start() -> None:
+        args = [exe, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
+        procs.append(
+            await asyncio.create_subprocess_exec(
+                *args, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL
+            )
+        )
+        await eventually(up, f"redis-server on {port} to take connections", 15)
+
+    async def stop() -> None:
+        procs[-1].kill()
+        await procs[-1].wait()
+
+    await start()
+    try:
+        yield start, stop
+    finally:
+        for p in procs:
+            if p.returncode is None:
+                p.kill()
+                await p.wait()
+
+
+async def test_readyz_follows_redis_and_the_cluster_recovers_by_itself(data_dir: Path) -> None:
+    """Two nodes of one cluster (PostgreSQL + Redis). When Redis goes away, both say
+    "not ready" while each keeps serving its own clients; when Redis is back, both are
+    ready again and a message crosses from one node to the other live."""
+    base = os.environ.get("PALAVER_TEST_DATABASE_URL") or PG_DEFAULT_URL
+    url = per_run_url(base)
+    try:
+        await reset_postgres(url)
+    except OSError as exc:
+        require_service("PostgreSQL", False, str(exc))
+    port = free_port()
+    redis_url = f"redis://127.0.0.1:{port}/0"
+    opts: dict[str, Any] = {"fanout": "redis", "redis_url": redis_url, "readiness_timeout": 2}
+    async with (
+        private_redis(port) as (start_redis, stop_redis),
+        running(data_dir / "a", database_url=url, **opts) as a,
+        running(data_dir / "b", database_url=url, **opts) as b,
+    ):
+
+        async def ready(node: Node_) -> tuple[int, dict[str, Any]]:
+            async with node.session.get(f"{node.url}/readyz") as resp:
+                return resp.status, await resp.json()
+
+        r = await a.rest(
+            "im_open_login_svc", "multiaccount_import", {"Accounts": ["al", "bo", "cy"]}
+        )
+        assert r["ErrorCode"] == 0, r
+        al = WsClient(a.url, SDKAPPID, "al", a.sig("al"))
+        cy = WsClient(a.url, SDKAPPID, "cy", a.sig("cy"))
+        bo = WsClient(b.url, SDKAPPID, "bo", b.sig("bo"))
+        for c in (al, cy, bo):
+            await c.connect()
+        try:
+            for node in (a, b):
+                status, body = await ready(node)
+                assert status == 200 and body["checks"]["redis"]["ok"] is True, body
+
+            await stop_redis()
+            for node in (a, b):
+                status, body = await ready(node)
+                assert status == 503, body
+                assert body["checks"]["redis"]["ok"] is False
+                assert body["checks"]["database"]["ok"] is True
+            # the node still serves its own clients: stored, and delivered on this node
+            await al.send_text("cy", "while redis is away", random=7)
+            assert [m["payload"]["text"] for m in await cy.messages(1)] == ["while redis is away"]
+
+            await start_redis()
+
+            async def both_ready() -> bool:
+                return [(await ready(n))[0] for n in (a, b)] == [200, 200]
+
+            await eventually(both_ready, "both nodes to be ready again", 20)
+
+            # live across nodes again: al on node a reaches bo on node b without a
+            # reconnect (each try a new message; one that went out before node b had
+            # subscribed again waits in bo's stream for his next sync)
+            tries = iter(range(1000, 1100))
+
+            async def crosses() -> bool:
+                n = next(tries)
+                await al.send_text("bo", f"across {n}", random=n)
+                try:
+                    await bo.messages(1, within=1.0)
+                except TimeoutError:
+                    return False
+                return True
+
+            await eventually(crosses, "a message from node a to reach bo on node b live", 30)
+        finally:
+            for c in (al, cy, bo):
+                await c.close()

@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 
 import aiohttp
+import pytest
 
 from palaver.settings import Settings
 from test_cli import Node, post_json, run_palaver
@@ -25,6 +26,10 @@ from test_ops_backup import (
     send_load,
     start_server,
 )
+
+# several `palaver` processes each (serve, backup, restore, ...): a loaded machine
+# starts each in seconds
+pytestmark = pytest.mark.timeout(300)
 
 
 async def test_sqlite_to_postgresql_loses_nothing(tmp_path: Path, nodes: list[Node]) -> None:  # noqa: F811

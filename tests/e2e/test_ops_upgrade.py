@@ -16,6 +16,7 @@ from typing import Any
 
 import aiohttp
 import orjson
+import pytest
 from aiohttp import web
 from sqlalchemy import text
 
@@ -27,6 +28,10 @@ from palaver.settings import Settings
 from palaver.storage import Database
 from palaver.usersig import gen_usersig_v2
 from test_cli import run_palaver
+
+# several `palaver` processes each (serve, backup, restore, ...): a loaded machine
+# starts each in seconds
+pytestmark = pytest.mark.timeout(300)
 
 SDKAPPID = 1400000915
 KEY = "upgrade-test-key-" + "3" * 47

@@ -282,10 +282,16 @@ class ClusterPresence(LocalPresence):
         async def write() -> None:
             if previous is not None:
                 await asyncio.gather(previous, return_exceptions=True)
-            if platforms:
-                await self._redis.hset(self._key, field, ",".join(platforms))
-            else:
-                await self._redis.hdel(self._key, field)
+            try:
+                if platforms:
+                    await self._redis.hset(self._key, field, ",".join(platforms))
+                else:
+                    await self._redis.hdel(self._key, field)
+            except Exception as exc:  # Redis away: the next refresh rewrites the whole hash
+                log.warning(
+                    "presence write to Redis failed (%s); the next refresh repairs it",
+                    type(exc).__name__,
+                )
 
         task = asyncio.ensure_future(write())
         self._last[field] = task
