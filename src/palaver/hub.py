@@ -25,6 +25,7 @@ from palaver.services.groups import GroupServices
 from palaver.services.media import MediaService
 from palaver.services.message_deletes import MessageDeleteService
 from palaver.services.message_edits import MessageEditService
+from palaver.services.message_reads import ReadAllService
 from palaver.services.messages import MessageService
 from palaver.services.moderation import ModerationService
 from palaver.services.ports import Clock, FileStore, SystemClock
@@ -143,6 +144,7 @@ class Hub:
         self.deletes = MessageDeleteService(db, self.groups.directory, self.groups.reads)
         self.search = SearchService(db)
         self.conversations = ConversationService(db, self.groups.reads, publisher)
+        self.read_all = ReadAllService(self.conversations, self.messages, self.groups.reads)
         self.sessions = SessionService(
             db, self.apps, self.accounts, self.groups.reads, publisher, self.callbacks
         )

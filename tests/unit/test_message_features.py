@@ -17,6 +17,7 @@ from palaver.protocol.frames import encode_error
 from palaver.protocol.tencent.pushes import TENCENT
 from palaver.services.message_deletes import MessageDeleteService
 from palaver.services.message_edits import MessageEditService, ModifyConflict
+from palaver.services.message_reads import READ_ALL, READ_ALL_C2C, READ_ALL_GROUP, ReadAllService
 from palaver.storage import events as ev_store
 from palaver.storage.messages import c2c_conv_id
 
@@ -240,3 +241,26 @@ async def test_deleted_for_me_only_and_cleared_histories(world: Any) -> None:
     with pytest.raises(ImError) as e:
         await svc.clear_group_for_all(world.app, "nope", None)
     assert e.value.code == 10010
+
+
+async def test_read_all_by_scope(world: Any) -> None:
+    await world.users("alice", "bob", "carol")
+    await send(world, "alice", "bob", 1)
+    await send(world, "carol", "bob", 2)
+    gid = await group(world, "alice", "bob")
+    await gsend(world, gid, "alice", 3)
+    svc = ReadAllService(world.conversations, world.messages, world.groups.reads)
+    with pytest.raises(ImError) as e:
+        await svc.read_all(world.app, "bob", "bogus")
+    assert e.value.code == 6017
+    done = await svc.read_all(world.app, "bob", READ_ALL_GROUP)
+    assert done.c2c == [] and list(done.groups) == [gid]
+    done = await svc.read_all(world.app, "bob", READ_ALL_C2C)
+    assert sorted(done.c2c) == ["alice", "carol"] and done.groups == {}
+    done = await svc.read_all(world.app, "bob")
+    assert done.c2c == [] and done.groups == {}
+    await gsend(world, gid, "alice", 4)
+    done = await svc.read_all(world.app, "bob", READ_ALL, {gid: None})
+    assert list(done.groups) == [gid]
+    convs = await world.conversations.list(world.app, "bob", include_empty=True)
+    assert all(c.unread == 0 for c in convs)

@@ -106,6 +106,9 @@ class TYPES:
     # message priority
     MSG_PRIORITY_HIGH: Final = "High"
     MSG_PRIORITY_NORMAL: Final = "Normal"
+    READ_ALL_C2C_MSG: Final = "readAllC2CMessage"
+    READ_ALL_GROUP_MSG: Final = "readAllGroupMessage"
+    READ_ALL_MSG: Final = "readAllMessage"
     MSG_PRIORITY_LOW: Final = "Low"
     MSG_PRIORITY_LOWEST: Final = "Lowest"
 

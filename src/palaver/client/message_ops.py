@@ -96,3 +96,17 @@ class MessageOps(Processor):
                 m.is_deleted = True
                 self._convs.messages.pop(mid, None)
         await self._run_local(self._convs.refresh())
+
+    async def set_all_message_read(self, scope: str = "readAllMessage") -> list[str]:
+        """Read every conversation with unread messages (``scope``:
+        ``TYPES.READ_ALL_MSG``, ``READ_ALL_C2C_MSG`` or ``READ_ALL_GROUP_MSG``),
+        each as :meth:`set_message_read` does; the conversation IDs read.
+
+        Raises:
+            ChatError: 6017 an unknown scope.
+        """
+        data = await self._request("setAllMessageRead", {"scope": scope})
+        ids = [str(i) for i in data.get("conversationIDList") or []]
+        for cid in ids:
+            await self._run_local(self._convs.read_locally(cid))
+        return ids

@@ -1,9 +1,9 @@
-"""REST commands of issue 17's message features: edits and deletes.
+"""REST commands of issue 17's message features: edits, deletes, read receipts.
 
 Tencent IM REST ``openim/modify_c2c_msg`` and ``openim/modify_group_msg``
 (cloud.tencent.com/document/product/269/74740, /74741),
 ``openim/delete_c2c_msg_ramble`` (/101439), ``group_open_http_svc/clear_group_msg``
-(/95617).
+(/95617), ``openim/c2c_msg_read_receipt`` (/104121).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from typing import Any
 from pydantic import Field
 
 from palaver.api.rest.core import RestRequest, Wire, command
-from palaver.errors import Code
+from palaver.errors import Code, ImError
 
 SVC = "openim"
 
@@ -102,3 +102,40 @@ async def clear_group_msg(req: RestRequest, body: ClearGroupMsg) -> None:
     """Clear a group's history up to ``MsgSeq`` (default: all so far) for every
     member; ``group_msg_get_simple`` still returns it. Errors: 10010 no group."""
     await req.hub.deletes.clear_group_for_all(req.app, body.GroupId, body.MsgSeq)
+
+
+class ReceiptItem(Wire):
+    From_Account: str = ""
+    To_Account: str = ""
+    MsgKey: str
+
+
+class C2CMsgReadReceipt(Wire):
+    Operator_Account: str
+    Peer_Account: str
+    C2CMsgInfo: list[ReceiptItem] = Field(min_length=1)
+
+
+@command(SVC, "c2c_msg_read_receipt", C2CMsgReadReceipt)
+async def c2c_msg_read_receipt(req: RestRequest, body: C2CMsgReadReceipt) -> None:
+    """``Operator_Account`` sends read receipts for messages ``Peer_Account``
+    sent it, named by ``MsgKey``: the conversation is read up to them and the
+    peer gets ``MESSAGE_READ_RECEIPT_RECEIVED`` for those that asked for one.
+    Errors: 20001 an item whose ``From_Account`` / ``To_Account`` is not the
+    peer / the operator; 20026 a ``MsgKey`` not in their conversation."""
+    hub, app = req.hub, req.app
+    keys: list[tuple[int, int]] = []
+    for item in body.C2CMsgInfo:
+        if (item.From_Account or body.Peer_Account, item.To_Account or body.Operator_Account) != (
+            body.Peer_Account,
+            body.Operator_Account,
+        ):
+            raise ImError(
+                Code.ERR_SVR_MSG_PKG_PARSE_FAILED,
+                "C2CMsgInfo From_Account/To_Account must be Peer_Account/Operator_Account",
+            )
+        msg = await hub.edits.c2c_by_msg_key(
+            app, body.Operator_Account, body.Peer_Account, item.MsgKey
+        )
+        keys.append((msg.random, msg.time))
+    await hub.messages.read_receipt(app, body.Operator_Account, body.Peer_Account, keys)

@@ -1,5 +1,5 @@
 """Message operations of issue 17 (docs/protocol.md §5): ``modifyMessage``,
-``deleteMessage``, ``clearHistoryMessage``, mirroring ``@tencentcloud/chat``'s."""
+``deleteMessage``, ``clearHistoryMessage``, ``setAllMessageRead``, mirroring ``@tencentcloud/chat``'s."""
 
 from __future__ import annotations
 
@@ -9,7 +9,14 @@ from pydantic import Field
 
 from palaver.api.ws.core import OpModel, Session, op, parse_message_id
 from palaver.model.messages import MessageRecord, group_conv_id
-from palaver.protocol.objects import GROUP, message_wire, payload_to_element, split_conversation_id
+from palaver.protocol.objects import (
+    C2C,
+    GROUP,
+    message_wire,
+    payload_to_element,
+    split_conversation_id,
+)
+from palaver.services.message_reads import READ_ALL
 from palaver.storage.messages import c2c_conv_id
 
 
@@ -100,3 +107,18 @@ async def clear_history_message(s: Session, d: ClearHistory) -> None:
         await s.hub.deletes.clear_group(app, s.user_id, peer)
     else:
         await s.hub.deletes.clear_c2c(app, s.user_id, peer)
+
+
+class ReadAllOp(OpModel):
+    scope: str = READ_ALL
+
+
+@op("setAllMessageRead", ReadAllOp)
+async def set_all_message_read(s: Session, d: ReadAllOp) -> dict[str, Any]:
+    """Read every conversation with unread messages (``scope``:
+    ``readAllMessage``, ``readAllC2CMessage`` or ``readAllGroupMessage``), each
+    as ``setMessageRead`` would; answers ``{conversationIDList}`` read. Errors:
+    6017 an unknown scope."""
+    done = await s.hub.read_all.read_all(s.require_app(), s.user_id, d.scope)
+    ids = [C2C + p for p in done.c2c] + [GROUP + g for g in done.groups]
+    return {"conversationIDList": ids}

@@ -1,7 +1,7 @@
 """Message commands of issue 17 in Tencent's client protocol: edits
 (``openim.modify_c2c_msg``, ``openim.modify_group_msg``; the SDK's
-``modifyMessage``), deletes for me (``deleteMessage``) and cleared histories
-(``clearHistoryMessage``). Tencent REST shapes on the wire."""
+``modifyMessage``), deletes for me (``deleteMessage``), cleared histories
+(``clearHistoryMessage``) and ``setAllMessageRead``. Tencent REST shapes on the wire."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from palaver.api.tencent.core import Body, TencentSession, command
 from palaver.errors import Code, ImError
 from palaver.model.messages import MessageRecord
 from palaver.services.message_edits import ModifyConflict
+from palaver.services.message_reads import READ_ALL_C2C, READ_ALL_GROUP
 
 UINT32 = (1 << 32) - 1
 
@@ -154,3 +155,35 @@ async def clear_msg(s: TencentSession, d: ClearMsg) -> dict[str, Any]:
     else:
         raise ImError(Code.ERR_INVALID_PARAMETERS, "Type 1 with To_Account or 2 with ToGroupid")
     return {}
+
+
+class GroupRead(Body):
+    GroupId: str
+    MsgSeq: int = Field(0, ge=0)
+
+
+class ReadAllUnread(Body):
+    C2CReadAllMsg: int = 0
+    GroupReadInfo: list[GroupRead] = []
+
+
+@command("openim", "read_all_unread_msg", ReadAllUnread)
+async def read_all_unread_msg(s: TencentSession, d: ReadAllUnread) -> dict[str, Any]:
+    """``setAllMessageRead``: every C2C conversation (``C2CReadAllMsg`` 1) and
+    the listed groups up to their ``MsgSeq``; answers each group's
+    ``LastReadMsgSeq`` (a group I cannot read: its ``RetCode``)."""
+    app = s.require_app()
+    groups: list[dict[str, Any]] = []
+    if d.C2CReadAllMsg:
+        await s.hub.read_all.read_all(app, s.user_id, READ_ALL_C2C)
+    for g in d.GroupReadInfo:
+        item: dict[str, Any] = {"GroupId": g.GroupId, "MsgSeq": g.MsgSeq}
+        try:
+            done = await s.hub.read_all.read_all(
+                app, s.user_id, READ_ALL_GROUP, {g.GroupId: g.MsgSeq or None}
+            )
+            item["LastReadMsgSeq"] = done.groups.get(g.GroupId, g.MsgSeq)
+        except ImError as exc:
+            item["RetCode"] = exc.code
+        groups.append(item)
+    return {"C2CReadAllMsg": d.C2CReadAllMsg, "GroupReadInfoArray": groups}

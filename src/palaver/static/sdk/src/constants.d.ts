@@ -78,6 +78,9 @@ export const TYPES: Readonly<{
     readonly MSG_STATUS_FAIL: "fail";
     readonly MSG_PRIORITY_HIGH: "High";
     readonly MSG_PRIORITY_NORMAL: "Normal";
+    readonly READ_ALL_C2C_MSG: "readAllC2CMessage";
+    readonly READ_ALL_GROUP_MSG: "readAllGroupMessage";
+    readonly READ_ALL_MSG: "readAllMessage";
     readonly MSG_PRIORITY_LOW: "Low";
     readonly MSG_PRIORITY_LOWEST: "Lowest";
     readonly MSG_REMIND_ACPT_AND_NOTE: "AcceptAndNotify";

@@ -57,6 +57,20 @@ export class MessageOpsAPI extends SearchAPI {
     clearHistoryMessage(conversationID: string): Promise<ChatResponse<{
         conversationID: string;
     }>>;
+    /**
+     * Read every conversation with unread messages (`scope`: `TYPES.READ_ALL_MSG`
+     * (default), `READ_ALL_C2C_MSG` or `READ_ALL_GROUP_MSG`), each as
+     * setMessageRead does. Resolves `{code: 0, data: {conversationIDList}}`.
+     *
+     * Rejects 6017: an unknown scope.
+     * @param {{scope?: string}} [options]
+     * @returns {Promise<ChatResponse<{conversationIDList: string[]}>>}
+     */
+    setAllMessageRead(options?: {
+        scope?: string;
+    }): Promise<ChatResponse<{
+        conversationIDList: string[];
+    }>>;
 }
 export type ChatResponse<T> = import("./types.js").ChatResponse<T>;
 import { SearchAPI } from './search.js';

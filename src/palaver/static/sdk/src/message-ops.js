@@ -128,4 +128,22 @@ export class MessageOpsAPI extends SearchAPI {
     await this._runLocal(sess, () => this._drive(sess, list.refresh()));
     return {code: 0, data: {conversationID}};
   }
+
+  /**
+   * Read every conversation with unread messages (`scope`: `TYPES.READ_ALL_MSG`
+   * (default), `READ_ALL_C2C_MSG` or `READ_ALL_GROUP_MSG`), each as
+   * setMessageRead does. Resolves `{code: 0, data: {conversationIDList}}`.
+   *
+   * Rejects 6017: an unknown scope.
+   * @param {{scope?: string}} [options]
+   * @returns {Promise<ChatResponse<{conversationIDList: string[]}>>}
+   */
+  async setAllMessageRead(options = {}) {
+    const sess = this._requireSession();
+    const scope = isObject(options) && options.scope ? String(options.scope) : 'readAllMessage';
+    const d = await this._sessionRequest(sess, 'setAllMessageRead', {scope});
+    const ids = Array.isArray(d.conversationIDList) ? d.conversationIDList.map(String) : [];
+    for (const cid of ids) await this._runLocal(sess, () => this._drive(sess, sess.list.readLocally(cid)));
+    return {code: 0, data: {conversationIDList: ids}};
+  }
 }
