@@ -25,6 +25,7 @@ from palaver.services.groups import GroupServices
 from palaver.services.media import MediaService
 from palaver.services.message_deletes import MessageDeleteService
 from palaver.services.message_edits import MessageEditService
+from palaver.services.message_reactions import ReactionService
 from palaver.services.message_reads import ReadAllService
 from palaver.services.messages import MessageService
 from palaver.services.moderation import ModerationService
@@ -142,6 +143,7 @@ class Hub:
         )
         self.edits = MessageEditService(db, publisher, self.groups.directory)
         self.deletes = MessageDeleteService(db, self.groups.directory, self.groups.reads)
+        self.reactions = ReactionService(db, publisher, self.clock)
         self.search = SearchService(db)
         self.conversations = ConversationService(db, self.groups.reads, publisher)
         self.read_all = ReadAllService(self.conversations, self.messages, self.groups.reads)

@@ -10,13 +10,14 @@ import orjson
 import pytest
 
 from palaver.errors import ImError
-from palaver.model.events import EventKind, GroupMessageModified, Modified
+from palaver.model.events import EventKind, GroupMessageModified, Modified, ReactionsChanged
 from palaver.model.messages import MessageRecord
 from palaver.protocol import pushes as p
 from palaver.protocol.frames import encode_error
 from palaver.protocol.tencent.pushes import TENCENT
 from palaver.services.message_deletes import MessageDeleteService
 from palaver.services.message_edits import MessageEditService, ModifyConflict
+from palaver.services.message_reactions import ReactionService
 from palaver.services.message_reads import READ_ALL, READ_ALL_C2C, READ_ALL_GROUP, ReadAllService
 from palaver.storage import events as ev_store
 from palaver.storage.messages import c2c_conv_id
@@ -264,3 +265,63 @@ async def test_read_all_by_scope(world: Any) -> None:
     assert list(done.groups) == [gid]
     convs = await world.conversations.list(world.app, "bob", include_empty=True)
     assert all(c.unread == 0 for c in convs)
+
+
+async def test_reactions_count_page_and_push(world: Any) -> None:
+    await world.users("alice", "bob")
+    r = await send(world, "alice", "bob", 1)
+    msg = await edits(world).c2c_by_msg_key(world.app, "alice", "bob", r.msg_key)
+    svc = ReactionService(world.db, world.publisher, world.clock)
+    world.publisher.clear()
+    await svc.react(world.app, msg, "bob", "like", True)
+    world.clock.advance(1)
+    await svc.react(world.app, msg, "alice", "like", True)
+    await svc.react(world.app, msg, "alice", "like", True)  # again: no push
+    notices = [c for c in world.publisher.calls if c[0] == "notice"]
+    assert len(notices) == 4  # two changes, to each party
+    last = notices[-1][-1]
+    assert isinstance(last, ReactionsChanged) and last.reactions == (("like", 2, ("bob", "alice")),)
+    assert {n[-1].conversation_id for n in notices} == {"C2Calice", "C2Cbob"}
+    users, nxt = await svc.users(world.app, msg, "like", 0, 1)
+    assert users == ["bob"] and nxt
+    users, nxt = await svc.users(world.app, msg, "like", nxt, 1)
+    assert users == ["alice"] and nxt == 0
+    for bad in ("", "x" * 101):
+        with pytest.raises(ImError) as e:
+            await svc.react(world.app, msg, "bob", bad, True)
+        assert e.value.code == 6017
+    for i in range(19):
+        await svc.react(world.app, msg, "bob", f"r{i}", True)
+    with pytest.raises(ImError) as e:
+        await svc.react(world.app, msg, "bob", "one-too-many", True)
+    assert e.value.code == 6017
+    await svc.react(world.app, msg, "bob", "like", False)
+    summary = (await svc.summaries(world.app, [msg.id]))[msg.id]
+    assert summary[0] == ("like", 1, ("alice",))
+    recalled = await world.messages.recall(world.app, "alice", "bob", r.msg_key)
+    with pytest.raises(ImError) as e:
+        await svc.react(world.app, recalled, "bob", "like", True)
+    assert e.value.code == 20026
+
+
+def test_reactions_push_in_both_protocols() -> None:
+    g = record(id=21, conv_id="group:g1", receiver="g1", seq=9, client_seq=4, client_time=T - 1)
+    push = p.notice_push(ReactionsChanged(g, "GROUPg1", (("like", 3, ("a", "b")),)))
+    assert push.ev == "MESSAGE_REACTIONS_UPDATED" and push.data["messageID"] == "21"
+    assert push.data["reactionList"] == [
+        {
+            "reactionID": "like",
+            "totalUserCount": 3,
+            "partialUserList": [{"userID": "a"}, {"userID": "b"}],
+        }
+    ]
+    [ev] = orjson.loads(TENCENT.encode_push(push))["body"]["EventArray"]
+    [item] = ev["MsgReactionNotifyList"]
+    assert item["GroupMsgInfo"]["MsgClientTime"] == T - 1 and item["GroupMsgInfo"]["MsgSeq"] == 9
+    assert item["MsgReactionSummary"] == [
+        {"Reaction": "like", "Count": 3, "Reaction_Account": ["a", "b"]}
+    ]
+    c = record()
+    push = p.notice_push(ReactionsChanged(c, "C2Cbob", ()))
+    [ev] = orjson.loads(TENCENT.encode_push(push))["body"]["EventArray"]
+    assert "C2CMsgInfo" in ev["MsgReactionNotifyList"][0]

@@ -19,6 +19,8 @@ class EVENT:
     - ``MESSAGE_RECEIVED``: ``list[Message]`` (new messages, oldest first).
     - ``MESSAGE_REVOKED``: ``list[Message]`` (the recalled messages, ``is_revoked`` True).
     - ``MESSAGE_MODIFIED``: ``list[Message]`` (edited messages at their new ``version``).
+    - ``MESSAGE_REACTIONS_UPDATED``: ``{"messageID", "conversationID", "reactionList":
+      [{"reactionID", "totalUserCount", "partialUserList": [{"userID"}]}]}``.
     - ``MESSAGE_READ_BY_PEER``: ``{"conversationID", "userID", "readSequence", "time",
       "messageList": list[Message]}`` (``messageList``: the messages of that
       conversation this SDK holds that are now read by the peer).
@@ -47,6 +49,7 @@ class EVENT:
     SDK_NOT_READY: Final = "sdkStateNotReady"
     MESSAGE_RECEIVED: Final = "onMessageReceived"
     MESSAGE_MODIFIED: Final = "onMessageModified"
+    MESSAGE_REACTIONS_UPDATED: Final = "onMessageReactionsUpdated"
     MESSAGE_REVOKED: Final = "onMessageRevoked"
     MESSAGE_READ_BY_PEER: Final = "onMessageReadByPeer"
     MESSAGE_READ_RECEIPT_RECEIVED: Final = "onMessageReadReceiptReceived"

@@ -1,5 +1,5 @@
-"""Message calls of issue 17 (edits, deletes for me, cleared histories), as a
-mixin of :class:`palaver.client.Chat`."""
+"""Message calls of issue 17 (edits, deletes for me, cleared histories, read all,
+reactions), as a mixin of :class:`palaver.client.Chat`."""
 
 from __future__ import annotations
 
@@ -110,3 +110,50 @@ class MessageOps(Processor):
         for cid in ids:
             await self._run_local(self._convs.read_locally(cid))
         return ids
+
+    async def add_message_reaction(self, message: Message, reaction_id: str) -> None:
+        """React to a message of my conversations; everyone in it online gets
+        ``MESSAGE_REACTIONS_UPDATED``.
+
+        Raises:
+            ChatError: 6017 a bad reaction ID or too many kinds; 20026 no such
+                message, or recalled; 10007 a group I am not in.
+        """
+        await self._request("addMessageReaction", self._reaction(message, reaction_id))
+
+    async def remove_message_reaction(self, message: Message, reaction_id: str) -> None:
+        """Take back my reaction (errors as :meth:`add_message_reaction`)."""
+        await self._request("removeMessageReaction", self._reaction(message, reaction_id))
+
+    async def get_message_reactions(self, message_list: list[Message]) -> list[dict[str, Any]]:
+        """The reactions of up to 20 messages of one conversation: ``[{"messageID",
+        "reactionList": [{"reactionID", "totalUserCount", "partialUserList",
+        "reactedByMyself"}]}]``."""
+        if not message_list:
+            raise ChatError(ERR_INVALID_PARAMETERS, "give 1 to 20 messages")
+        data = await self._request(
+            "getMessageReactions",
+            {
+                "conversationID": message_list[0].conversation_id,
+                "IDList": [m.id for m in message_list],
+            },
+        )
+        return list(data.get("resultList") or [])
+
+    async def get_all_user_list_of_message_reaction(
+        self, message: Message, reaction_id: str, *, next_seq: int = 0, count: int = 100
+    ) -> dict[str, Any]:
+        """A page of the users of one reaction: ``{"userList": [{"userID"}],
+        "nextSeq", "isCompleted"}`` (pass ``nextSeq`` back for the next page)."""
+        return await self._request(
+            "getAllUserListOfMessageReaction",
+            {**self._reaction(message, reaction_id), "nextSeq": next_seq, "count": count},
+        )
+
+    @staticmethod
+    def _reaction(message: Message, reaction_id: str) -> dict[str, Any]:
+        return {
+            "conversationID": message.conversation_id,
+            "ID": message.id,
+            "reactionID": reaction_id,
+        }

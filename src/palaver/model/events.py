@@ -255,6 +255,17 @@ class GroupMessageModified:
 
 
 @dataclass(frozen=True, slots=True)
+class ReactionsChanged:
+    """A message's reactions changed: ``reactions`` is each reaction with its
+    count and first users (in the order they reacted); ``conversation_id`` as its
+    receivers see it (``C2C<peer>`` / ``GROUP<id>``)."""
+
+    message: MessageRecord
+    conversation_id: str
+    reactions: tuple[tuple[str, int, tuple[str, ...]], ...]
+
+
+@dataclass(frozen=True, slots=True)
 class ReceiptCount:
     """A group message that asked for receipts, and how many members (its
     sender left out) have and have not read it."""
@@ -296,6 +307,7 @@ Notice = (
     | GroupSystemNotice
     | GroupMessageRevoked
     | GroupMessageModified
+    | ReactionsChanged
     | GroupReadReceipt
     | C2CReadReceipt
 )

@@ -32,6 +32,7 @@ from palaver.model.events import (
     Modified,
     Notice,
     ProfileChanged,
+    ReactionsChanged,
     ReadByPeer,
     Revoked,
 )
@@ -406,6 +407,8 @@ def notice_push(notice: Notice) -> Push:
                 message=message_wire(notice.message, ""),
             )
             return Push("MESSAGE_MODIFIED", data, None, GROUP + notice.group_id)
+        case ReactionsChanged():
+            return Push("MESSAGE_REACTIONS_UPDATED", reactions_data(notice))
         case GroupSystemNotice():
             data = GroupSystemNoticeReceived(groupID=notice.group_id, content=notice.content)
             return Push("GROUP_SYSTEM_NOTICE_RECEIVED", data)
@@ -448,6 +451,30 @@ def notice_push(notice: Notice) -> Push:
                 ],
             )
             return Push("MESSAGE_READ_RECEIPT_RECEIVED", data)
+
+
+def reactions_data(notice: ReactionsChanged) -> dict[str, Any]:
+    """The data of ``MESSAGE_REACTIONS_UPDATED``: ``{conversationID, messageID,
+    from, sequence, random, clientTime}`` (naming the message as both SDKs do)
+    and ``reactionList`` ``[{reactionID, totalUserCount, partialUserList:
+    [{userID}]}]`` (the first users, in the order they reacted)."""
+    m = notice.message
+    return {
+        "conversationID": notice.conversation_id,
+        "messageID": m.message_id,
+        "from": m.sender,
+        "sequence": m.seq,
+        "random": m.random,
+        "clientTime": m.client_time or m.time,
+        "reactionList": [
+            {
+                "reactionID": reaction,
+                "totalUserCount": count,
+                "partialUserList": [{"userID": u} for u in users],
+            }
+            for reaction, count, users in notice.reactions
+        ],
+    }
 
 
 def kicked_out(kick_type: str) -> Push:

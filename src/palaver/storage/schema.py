@@ -171,6 +171,17 @@ hidden_messages = Table(
     Column("message_id", BigInteger, primary_key=True),
 )
 
+# message reactions (Tencent's addMessageReaction): one row per user and reaction
+message_reactions = Table(
+    "message_reactions",
+    metadata,
+    Column("app_id", BigInteger, primary_key=True),
+    Column("message_id", BigInteger, primary_key=True),
+    Column("reaction", String(128), primary_key=True),
+    Column("user_id", String(USER_ID), primary_key=True),
+    Column("seq", BigIntPK, nullable=False),  # order of reacting (the pages of users)
+)
+
 user_conversations = Table(
     "user_conversations",
     metadata,

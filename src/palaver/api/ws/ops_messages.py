@@ -122,3 +122,74 @@ async def set_all_message_read(s: Session, d: ReadAllOp) -> dict[str, Any]:
     done = await s.hub.read_all.read_all(s.require_app(), s.user_id, d.scope)
     ids = [C2C + p for p in done.c2c] + [GROUP + g for g in done.groups]
     return {"conversationIDList": ids}
+
+
+class Reaction(OpModel):
+    conversationID: str
+    ID: str
+    reactionID: str
+
+
+@op("addMessageReaction", Reaction)
+async def add_message_reaction(s: Session, d: Reaction) -> None:
+    """React to a message of my conversations; everyone in it online gets
+    ``MESSAGE_REACTIONS_UPDATED``. Again: nothing changes. Errors: 6017 a bad
+    reaction ID (1..100 characters) or a 21st kind on the message; 20026 no
+    such message, or recalled; groups: 10010, 10007 not a member."""
+    msg = await my_message(s, d.conversationID, d.ID, edit=False)
+    await s.hub.reactions.react(s.require_app(), msg, s.user_id, d.reactionID, True)
+
+
+@op("removeMessageReaction", Reaction)
+async def remove_message_reaction(s: Session, d: Reaction) -> None:
+    """Take back my reaction (errors as ``addMessageReaction``)."""
+    msg = await my_message(s, d.conversationID, d.ID, edit=False)
+    await s.hub.reactions.react(s.require_app(), msg, s.user_id, d.reactionID, False)
+
+
+class Reactions(OpModel):
+    conversationID: str
+    IDList: list[str] = Field(min_length=1, max_length=20)
+
+
+@op("getMessageReactions", Reactions)
+async def get_message_reactions(s: Session, d: Reactions) -> dict[str, Any]:
+    """The reactions of up to 20 messages of one conversation: ``{resultList:
+    [{messageID, reactionList: [{reactionID, totalUserCount, partialUserList:
+    [{userID}], reactedByMyself}]}]}`` (up to 10 users each)."""
+    msgs = [await my_message(s, d.conversationID, i, edit=False) for i in d.IDList]
+    found = await s.hub.reactions.summaries(s.require_app(), [m.id for m in msgs])
+    return {
+        "resultList": [
+            {
+                "messageID": m.message_id,
+                "reactionList": [
+                    {
+                        "reactionID": r,
+                        "totalUserCount": n,
+                        "partialUserList": [{"userID": u} for u in users],
+                        "reactedByMyself": s.user_id in users,
+                    }
+                    for r, n, users in found.get(m.id, ())
+                ],
+            }
+            for m in msgs
+        ]
+    }
+
+
+class ReactionUsers(OpModel):
+    conversationID: str
+    ID: str
+    reactionID: str
+    nextSeq: int = Field(0, ge=0)
+    count: int = Field(100, ge=1, le=100)
+
+
+@op("getAllUserListOfMessageReaction", ReactionUsers)
+async def get_reaction_users(s: Session, d: ReactionUsers) -> dict[str, Any]:
+    """A page of the users of one reaction, in the order they reacted:
+    ``{userList: [{userID}], nextSeq, isCompleted}``."""
+    msg = await my_message(s, d.conversationID, d.ID, edit=False)
+    users, nxt = await s.hub.reactions.users(s.require_app(), msg, d.reactionID, d.nextSeq, d.count)
+    return {"userList": [{"userID": u} for u in users], "nextSeq": nxt, "isCompleted": nxt == 0}

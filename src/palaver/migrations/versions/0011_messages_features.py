@@ -1,5 +1,5 @@
 """Message features of issue 17: edits (``messages.version``), messages deleted
-for one user only (``hidden_messages``).
+for one user only (``hidden_messages``), reactions (``message_reactions``).
 
 Revision ID: 0011_messages_features
 Revises: 0010_search_scope
@@ -28,9 +28,18 @@ def upgrade() -> None:
         sa.Column("owner", sa.String(USER_ID), primary_key=True),
         sa.Column("message_id", sa.BigInteger(), primary_key=True),
     )
+    op.create_table(
+        "message_reactions",
+        sa.Column("app_id", sa.BigInteger(), primary_key=True),
+        sa.Column("message_id", sa.BigInteger(), primary_key=True),
+        sa.Column("reaction", sa.String(128), primary_key=True),
+        sa.Column("user_id", sa.String(USER_ID), primary_key=True),
+        sa.Column("seq", sa.BigInteger(), nullable=False),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("message_reactions")
     op.drop_table("hidden_messages")
     with op.batch_alter_table("messages") as batch:
         batch.drop_column("version")

@@ -33,6 +33,7 @@ EV_C2C_NOTIFY = 9
 EV_C2C_RECEIPT = 16
 EV_C2C_MSG_MODIFIED = 20
 EV_GROUP_MSG_MODIFIED = 21
+EV_REACTIONS = 22
 
 #: Group system notice ``OpType`` (TIMGroupSystemNoticeElem operationType).
 NOTICE_JOIN_REQUEST = 1

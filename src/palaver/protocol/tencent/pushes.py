@@ -14,6 +14,7 @@ Palaver push                        Tencent push (``im_open_push.msg_push``)
 ``MESSAGE_REVOKED``                 C2C: ``WithdrawC2cMsgNotify``; group: ``Event`` 5
                                     ``GroupWithdrawInfoArray``
 ``MESSAGE_MODIFIED``                C2C: ``C2cMsgModNotifys``; group: ``GroupMsgModNotifys``
+``MESSAGE_REACTIONS_UPDATED``       ``MsgReactionNotifyList`` (C2C / group message info)
 ``MESSAGE_READ_BY_PEER``            ``C2cReadedReceipt``
 ``CONVERSATION_READ``               C2C: ``ReadC2cMsgNotify``; group: ``GroupReadInfoArray``
 ``CONVERSATION_CHANGED``            ``RecentContactMod`` (deleted, pinned, unpinned)
@@ -138,6 +139,28 @@ def _modified(d: Body, push: Push) -> Body | None:
         return _events({"Event": o.EV_GROUP_MSG_MODIFIED, "GroupMsgModNotifys": [item]})
     item.update(To_Account=m["to"], MsgSeq=m.get("clientSequence") or m["sequence"])
     return _events({"Event": o.EV_C2C_MSG_MODIFIED, "C2cMsgModNotifys": [item]})
+
+
+def _reactions(d: Body, push: Push) -> Body | None:
+    """A message's reactions now, the message named by its sender's TinyId,
+    ``MsgClientTime`` and ``MsgRandom`` (the SDK's message ID)."""
+    info = {
+        "TinyId": tiny_id(d["from"]),
+        "MsgClientTime": d["clientTime"],
+        "MsgRandom": d["random"],
+        "MsgSeq": d["sequence"],
+    }
+    summary = [
+        {
+            "Reaction": r["reactionID"],
+            "Count": r["totalUserCount"],
+            "Reaction_Account": [u["userID"] for u in r["partialUserList"]],
+        }
+        for r in d["reactionList"]
+    ]
+    where = "GroupMsgInfo" if d["conversationID"].startswith("GROUP") else "C2CMsgInfo"
+    item = {where: info, "MsgReactionSummary": summary}
+    return _events({"Event": o.EV_REACTIONS, "MsgReactionNotifyList": [item]})
 
 
 def _read_by_peer(d: Body, push: Push) -> Body | None:
@@ -350,6 +373,7 @@ _BUILDERS: dict[str, Callable[[Body, Push], Body | None]] = {
     "MESSAGE_RECEIVED": _message,
     "MESSAGE_REVOKED": _revoked,
     "MESSAGE_MODIFIED": _modified,
+    "MESSAGE_REACTIONS_UPDATED": _reactions,
     "MESSAGE_READ_BY_PEER": _read_by_peer,
     "CONVERSATION_READ": _conversation_read,
     "CONVERSATION_CHANGED": _conversation_changed,

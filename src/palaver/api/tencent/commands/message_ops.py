@@ -1,7 +1,7 @@
 """Message commands of issue 17 in Tencent's client protocol: edits
 (``openim.modify_c2c_msg``, ``openim.modify_group_msg``; the SDK's
 ``modifyMessage``), deletes for me (``deleteMessage``), cleared histories
-(``clearHistoryMessage``) and ``setAllMessageRead``. Tencent REST shapes on the wire."""
+(``clearHistoryMessage``), ``setAllMessageRead`` and reactions. Tencent REST shapes on the wire."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from pydantic import Field
 from palaver.api.tencent.core import Body, TencentSession, command
 from palaver.errors import Code, ImError
 from palaver.model.messages import MessageRecord
+from palaver.services.message_deletes import parse_key
 from palaver.services.message_edits import ModifyConflict
 from palaver.services.message_reads import READ_ALL_C2C, READ_ALL_GROUP
 
@@ -187,3 +188,154 @@ async def read_all_unread_msg(s: TencentSession, d: ReadAllUnread) -> dict[str, 
             item["RetCode"] = exc.code
         groups.append(item)
     return {"C2CReadAllMsg": d.C2CReadAllMsg, "GroupReadInfoArray": groups}
+
+
+# -- reactions (openim_msg_ext_http_svc) ---------------------------------------
+
+EXT = "openim_msg_ext_http_svc"
+
+
+def _peer(s: TencentSession, a: str, b: str) -> str:
+    return b if a == s.user_id else a
+
+
+async def _c2c_by_key(s: TencentSession, a: str, b: str, key: str) -> MessageRecord:
+    parsed = parse_key(key)
+    if parsed is None:
+        raise ImError(Code.ERR_SVR_MSG_NOT_FOUND, "MsgKey must be {seq}_{random}_{time}")
+    seq, random, msg_time = parsed
+    return await s.hub.edits.c2c_by_key(
+        s.require_app(), s.user_id, _peer(s, a, b), seq=seq, random=random, msg_time=msg_time
+    )
+
+
+async def _group_msg(s: TencentSession, group_id: str, seq: int) -> MessageRecord:
+    app = s.require_app()
+    found = await s.hub.deletes.group_by_seqs(app, s.user_id, group_id, [seq])
+    if not found:
+        raise ImError(Code.ERR_SVR_MSG_NOT_FOUND, "no such message in this group")
+    return found[0]
+
+
+def _summary(summary: Any, me: str) -> list[dict[str, Any]]:
+    return [
+        {
+            "Reaction": r,
+            "Count": n,
+            "Reaction_Account": list(users),
+            "ReactedByMe": int(me in users),
+        }
+        for r, n, users in summary
+    ]
+
+
+class C2CReaction(Body):
+    From_Account: str
+    To_Account: str
+    Reaction: str
+    MsgKey: str
+
+
+class GroupReaction(Body):
+    GroupId: str
+    MsgSeq: int = Field(ge=0, le=1 << 62)
+    Reaction: str
+
+
+@command(EXT, "reaction_add", C2CReaction)
+async def reaction_add(s: TencentSession, d: C2CReaction) -> dict[str, Any]:
+    """``addMessageReaction`` in C2C: the message by ``MsgKey``
+    (``{sequence}_{random}_{time}``). Errors as Palaver's ``addMessageReaction``."""
+    msg = await _c2c_by_key(s, d.From_Account, d.To_Account, d.MsgKey)
+    await s.hub.reactions.react(s.require_app(), msg, s.user_id, d.Reaction, True)
+    return {}
+
+
+@command(EXT, "reaction_del", C2CReaction)
+async def reaction_del(s: TencentSession, d: C2CReaction) -> dict[str, Any]:
+    """``removeMessageReaction`` in C2C."""
+    msg = await _c2c_by_key(s, d.From_Account, d.To_Account, d.MsgKey)
+    await s.hub.reactions.react(s.require_app(), msg, s.user_id, d.Reaction, False)
+    return {}
+
+
+@command(EXT, "group_reaction_add", GroupReaction)
+async def group_reaction_add(s: TencentSession, d: GroupReaction) -> dict[str, Any]:
+    """``addMessageReaction`` in a group: the message by ``MsgSeq``."""
+    msg = await _group_msg(s, d.GroupId, d.MsgSeq)
+    await s.hub.reactions.react(s.require_app(), msg, s.user_id, d.Reaction, True)
+    return {}
+
+
+@command(EXT, "group_reaction_del", GroupReaction)
+async def group_reaction_del(s: TencentSession, d: GroupReaction) -> dict[str, Any]:
+    """``removeMessageReaction`` in a group."""
+    msg = await _group_msg(s, d.GroupId, d.MsgSeq)
+    await s.hub.reactions.react(s.require_app(), msg, s.user_id, d.Reaction, False)
+    return {}
+
+
+class C2CReactionStat(Body):
+    From_Account: str
+    To_Account: str
+    MsgKeyList: list[str] = Field(min_length=1, max_length=20)
+
+
+@command(EXT, "reaction_multi_stat", C2CReactionStat)
+async def reaction_multi_stat(s: TencentSession, d: C2CReactionStat) -> dict[str, Any]:
+    """``getMessageReactions`` in C2C: ``Results`` per ``MsgKey`` as sent."""
+    msgs = [await _c2c_by_key(s, d.From_Account, d.To_Account, k) for k in d.MsgKeyList]
+    found = await s.hub.reactions.summaries(s.require_app(), [m.id for m in msgs])
+    return {
+        "Results": [
+            {"MsgKey": k, "MsgReactionSummary": _summary(found.get(m.id, ()), s.user_id)}
+            for k, m in zip(d.MsgKeyList, msgs, strict=True)
+        ]
+    }
+
+
+class GroupReactionStat(Body):
+    GroupId: str
+    MsgSeqList: list[Any] = Field(min_length=1, max_length=20)
+
+
+@command(EXT, "group_reaction_multi_stat", GroupReactionStat)
+async def group_reaction_multi_stat(s: TencentSession, d: GroupReactionStat) -> dict[str, Any]:
+    """``getMessageReactions`` in a group: ``Results`` per ``MsgSeq``."""
+    msgs = [await _group_msg(s, d.GroupId, _seq(i)) for i in d.MsgSeqList]
+    found = await s.hub.reactions.summaries(s.require_app(), [m.id for m in msgs])
+    return {
+        "Results": [
+            {"MsgSeq": m.seq, "MsgReactionSummary": _summary(found.get(m.id, ()), s.user_id)}
+            for m in msgs
+        ]
+    }
+
+
+class C2CReactionUsers(C2CReaction):
+    NextSeq: int = Field(0, ge=0)
+    Count: int = Field(100, ge=1)
+
+
+class GroupReactionUsers(GroupReaction):
+    NextSeq: int = Field(0, ge=0)
+    Count: int = Field(100, ge=1)
+
+
+async def _users(
+    s: TencentSession, msg: MessageRecord, d: C2CReactionUsers | GroupReactionUsers
+) -> dict[str, Any]:
+    users, nxt = await s.hub.reactions.users(s.require_app(), msg, d.Reaction, d.NextSeq, d.Count)
+    return {"Reaction_Account": users, "NextSeq": nxt}
+
+
+@command(EXT, "reaction_iterate", C2CReactionUsers)
+async def reaction_iterate(s: TencentSession, d: C2CReactionUsers) -> dict[str, Any]:
+    """``getAllUserListOfMessageReaction`` in C2C: a page of users and ``NextSeq``."""
+    return await _users(s, await _c2c_by_key(s, d.From_Account, d.To_Account, d.MsgKey), d)
+
+
+@command(EXT, "group_reaction_iterate", GroupReactionUsers)
+async def group_reaction_iterate(s: TencentSession, d: GroupReactionUsers) -> dict[str, Any]:
+    """``getAllUserListOfMessageReaction`` in a group."""
+    return await _users(s, await _group_msg(s, d.GroupId, d.MsgSeq), d)

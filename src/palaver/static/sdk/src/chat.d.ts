@@ -16,6 +16,7 @@ export default class PalaverChat extends MessageOpsAPI {
         readonly SDK_NOT_READY: "sdkStateNotReady";
         readonly MESSAGE_RECEIVED: "onMessageReceived";
         readonly MESSAGE_MODIFIED: "onMessageModified";
+        readonly MESSAGE_REACTIONS_UPDATED: "onMessageReactionsUpdated";
         readonly MESSAGE_REVOKED: "onMessageRevoked";
         readonly MESSAGE_READ_BY_PEER: "onMessageReadByPeer";
         readonly MESSAGE_READ_RECEIPT_RECEIVED: "onMessageReadReceiptReceived";

@@ -42,6 +42,7 @@ export const EVENT = Object.freeze(/** @type {const} */ ({
   SDK_NOT_READY: 'sdkStateNotReady',
   MESSAGE_RECEIVED: 'onMessageReceived',
   MESSAGE_MODIFIED: 'onMessageModified',
+  MESSAGE_REACTIONS_UPDATED: 'onMessageReactionsUpdated',
   MESSAGE_REVOKED: 'onMessageRevoked',
   MESSAGE_READ_BY_PEER: 'onMessageReadByPeer',
   MESSAGE_READ_RECEIPT_RECEIVED: 'onMessageReadReceiptReceived',

@@ -71,6 +71,61 @@ export class MessageOpsAPI extends SearchAPI {
     }): Promise<ChatResponse<{
         conversationIDList: string[];
     }>>;
+    /**
+     * React to a message of my conversations; everyone in it online gets
+     * MESSAGE_REACTIONS_UPDATED `{messageID, conversationID, reactionList}`.
+     * Resolves `{code: 0, data: {}}`.
+     *
+     * Rejects: 6017 a bad reaction ID or a 21st kind; 20026 no such message, or
+     * recalled; 10007 a group I am not in.
+     * @param {Message} message
+     * @param {string} reactionID
+     * @returns {Promise<ChatResponse<{}>>}
+     */
+    addMessageReaction(message: Message, reactionID: string): Promise<ChatResponse<{}>>;
+    /**
+     * Take back my reaction (rejects as addMessageReaction).
+     * @param {Message} message
+     * @param {string} reactionID
+     * @returns {Promise<ChatResponse<{}>>}
+     */
+    removeMessageReaction(message: Message, reactionID: string): Promise<ChatResponse<{}>>;
+    /**
+     * The reactions of up to 20 messages of one conversation. Resolves
+     * `{code: 0, data: {resultList: [{messageID, reactionList: [{reactionID,
+     * totalUserCount, partialUserList: [{userID}], reactedByMyself}]}]}}`.
+     * @param {{messageList: Message[], maxUserCountPerReaction?: number}} options
+     * @returns {Promise<ChatResponse<{resultList: any[]}>>}
+     */
+    getMessageReactions(options: {
+        messageList: Message[];
+        maxUserCountPerReaction?: number;
+    }): Promise<ChatResponse<{
+        resultList: any[];
+    }>>;
+    /**
+     * A page of the users of one reaction, in the order they reacted. Resolves
+     * `{code: 0, data: {userList: [{userID}], nextSeq, isCompleted}}`.
+     * @param {{message: Message, reactionID: string, nextSeq?: number, count?: number}} options
+     * @returns {Promise<ChatResponse<{userList: any[], nextSeq: number, isCompleted: boolean}>>}
+     */
+    getAllUserListOfMessageReaction(options: {
+        message: Message;
+        reactionID: string;
+        nextSeq?: number;
+        count?: number;
+    }): Promise<ChatResponse<{
+        userList: any[];
+        nextSeq: number;
+        isCompleted: boolean;
+    }>>;
+    /**
+     * @private
+     * @param {string} op
+     * @param {Message} message
+     * @param {string} reactionID
+     */
+    private _reactionCall;
 }
 export type ChatResponse<T> = import("./types.js").ChatResponse<T>;
 import { SearchAPI } from './search.js';

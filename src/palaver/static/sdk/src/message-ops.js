@@ -1,6 +1,6 @@
 /**
  * Message calls of issue 17 (Tencent's `modifyMessage`, `deleteMessage`,
- * `clearHistoryMessage`), over the message, conversation, relation, group and
+ * `clearHistoryMessage`, `setAllMessageRead` and the reaction calls), over the message, conversation, relation, group and
  * search calls.
  *
  * @module palaver-chat/message-ops
@@ -145,5 +145,79 @@ export class MessageOpsAPI extends SearchAPI {
     const ids = Array.isArray(d.conversationIDList) ? d.conversationIDList.map(String) : [];
     for (const cid of ids) await this._runLocal(sess, () => this._drive(sess, sess.list.readLocally(cid)));
     return {code: 0, data: {conversationIDList: ids}};
+  }
+
+  /**
+   * React to a message of my conversations; everyone in it online gets
+   * MESSAGE_REACTIONS_UPDATED `{messageID, conversationID, reactionList}`.
+   * Resolves `{code: 0, data: {}}`.
+   *
+   * Rejects: 6017 a bad reaction ID or a 21st kind; 20026 no such message, or
+   * recalled; 10007 a group I am not in.
+   * @param {Message} message
+   * @param {string} reactionID
+   * @returns {Promise<ChatResponse<{}>>}
+   */
+  async addMessageReaction(message, reactionID) {
+    await this._reactionCall('addMessageReaction', message, reactionID);
+    return {code: 0, data: {}};
+  }
+
+  /**
+   * Take back my reaction (rejects as addMessageReaction).
+   * @param {Message} message
+   * @param {string} reactionID
+   * @returns {Promise<ChatResponse<{}>>}
+   */
+  async removeMessageReaction(message, reactionID) {
+    await this._reactionCall('removeMessageReaction', message, reactionID);
+    return {code: 0, data: {}};
+  }
+
+  /**
+   * The reactions of up to 20 messages of one conversation. Resolves
+   * `{code: 0, data: {resultList: [{messageID, reactionList: [{reactionID,
+   * totalUserCount, partialUserList: [{userID}], reactedByMyself}]}]}}`.
+   * @param {{messageList: Message[], maxUserCountPerReaction?: number}} options
+   * @returns {Promise<ChatResponse<{resultList: any[]}>>}
+   */
+  async getMessageReactions(options) {
+    const sess = this._requireSession();
+    const list = isObject(options) && Array.isArray(options.messageList) ? options.messageList : [];
+    if (!list.length || list.length > 20) throw invalid('getMessageReactions expects 1 to 20 messages');
+    const d = await this._sessionRequest(sess, 'getMessageReactions', {
+      conversationID: list[0].conversationID, IDList: list.map((m) => m.ID),
+    });
+    return {code: 0, data: {resultList: Array.isArray(d.resultList) ? d.resultList : []}};
+  }
+
+  /**
+   * A page of the users of one reaction, in the order they reacted. Resolves
+   * `{code: 0, data: {userList: [{userID}], nextSeq, isCompleted}}`.
+   * @param {{message: Message, reactionID: string, nextSeq?: number, count?: number}} options
+   * @returns {Promise<ChatResponse<{userList: any[], nextSeq: number, isCompleted: boolean}>>}
+   */
+  async getAllUserListOfMessageReaction(options) {
+    const sess = this._requireSession();
+    if (!isObject(options) || !isObject(options.message)) throw invalid('give {message, reactionID}');
+    const {message, reactionID, nextSeq = 0, count = 100} = options;
+    const d = await this._sessionRequest(sess, 'getAllUserListOfMessageReaction', {
+      conversationID: message.conversationID, ID: message.ID, reactionID, nextSeq, count,
+    });
+    return {code: 0, data: {userList: d.userList || [], nextSeq: Number(d.nextSeq) || 0, isCompleted: Boolean(d.isCompleted)}};
+  }
+
+  /**
+   * @private
+   * @param {string} op
+   * @param {Message} message
+   * @param {string} reactionID
+   */
+  async _reactionCall(op, message, reactionID) {
+    const sess = this._requireSession();
+    if (!isObject(message) || !message.ID || typeof reactionID !== 'string' || !reactionID) {
+      throw invalid(`${op} expects a sent message and a reactionID`);
+    }
+    await this._sessionRequest(sess, op, {conversationID: message.conversationID, ID: message.ID, reactionID});
   }
 }

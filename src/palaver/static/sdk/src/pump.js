@@ -205,6 +205,12 @@ export class ChatPump extends ChatCore {
       case 'MESSAGE_READ_RECEIPT_RECEIVED':
         await this._drive(sess, list.readReceipt(this._mergeReceipts(sess, data)));
         break;
+      case 'MESSAGE_REACTIONS_UPDATED':
+        this._emit(EVENT.MESSAGE_REACTIONS_UPDATED, {
+          messageID: String(data.messageID ?? ''), conversationID: String(data.conversationID ?? ''),
+          reactionList: Array.isArray(data.reactionList) ? data.reactionList : [],
+        });
+        break;
       case 'GROUP_SYSTEM_NOTICE_RECEIVED':
         this._emit(EVENT.MESSAGE_RECEIVED, [systemNotice(data, sess.userID)]);
         break;
