@@ -91,7 +91,10 @@ def start_node(env: dict[str, str], log: Path) -> Node:
     return Node(port, proc)
 
 
-async def wait_healthy(session: aiohttp.ClientSession, node: Node, within: float = 20) -> None:
+async def wait_healthy(session: aiohttp.ClientSession, node: Node, within: float = 60) -> None:
+    """Until the node answers `/healthz` (three start at once: on a loaded machine each
+    import of the server takes seconds)."""
+
     async def healthy() -> bool:
         assert node.proc.poll() is None, "node exited at start"
         try:
