@@ -3,9 +3,13 @@ reactions), as a mixin of :class:`palaver.client.Chat`."""
 
 from __future__ import annotations
 
+import copy
+import secrets
+import time
 from typing import Any
 
 from palaver.client._processor import Processor
+from palaver.client.constants import TYPES
 from palaver.client.models import ERR_INVALID_PARAMETERS, ChatError, Message
 
 #: Tencent's SDK code of an edit that lost to another (the server says 20027).
@@ -157,3 +161,39 @@ class MessageOps(Processor):
             "ID": message.id,
             "reactionID": reaction_id,
         }
+
+    def create_forward_message(
+        self, *, to: str, conversation_type: str = TYPES.CONV_C2C, message: Message
+    ) -> Message:
+        """An unsent copy of ``message`` (any type, media by its URLs) for ``to``
+        (Tencent's ``createForwardMessage``); send it with ``send_message``.
+
+        Raises:
+            ChatError: 6017 bad ``to`` / ``conversation_type``, or a message with
+                no content.
+        """
+        if not isinstance(to, str) or not to:
+            raise ChatError(ERR_INVALID_PARAMETERS, "'to' must be a userID or groupID")
+        if conversation_type not in (TYPES.CONV_C2C, TYPES.CONV_GROUP):
+            raise ChatError(ERR_INVALID_PARAMETERS, f"bad conversation_type {conversation_type!r}")
+        if not message.msg_body:
+            raise ChatError(ERR_INVALID_PARAMETERS, "the message has no content to forward")
+        rnd = secrets.randbelow(1 << 32)
+        now = int(time.time())
+        return Message(
+            id=f"{self._user_id}-{now}-{rnd}",
+            conversation_id=conversation_type + to,
+            conversation_type=conversation_type,
+            from_=self._user_id,
+            to=to,
+            flow="out",
+            time=now,
+            random=rnd,
+            status="unSend",
+            is_read=True,
+            payload=copy.deepcopy(message.payload),
+            type=message.type,
+            msg_body=copy.deepcopy(message.msg_body),
+            cloud_custom_data=message.cloud_custom_data,
+            forwarded=True,
+        )

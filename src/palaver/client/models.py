@@ -122,6 +122,8 @@ class Message:
     is_modified: bool = False
     #: deleted for me (:meth:`~palaver.client.Chat.delete_message`)
     is_deleted: bool = False
+    #: a forwarded copy: sent with its whole ``msg_body`` as it was
+    forwarded: bool = field(default=False, repr=False)
     #: a file to upload when the message is sent (``create_*_message`` with ``"file"``)
     pending_file: Any = field(default=None, repr=False)
 

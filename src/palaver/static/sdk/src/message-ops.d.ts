@@ -126,6 +126,19 @@ export class MessageOpsAPI extends SearchAPI {
      * @param {string} reactionID
      */
     private _reactionCall;
+    /**
+     * An unsent copy of `payload` (a message of any type; media by their URLs) for
+     * `to` (Tencent's createForwardMessage); send it with sendMessage. Throws
+     * ChatError 6017 on bad options or a message with no content.
+     * @param {{to: string, conversationType?: string, payload: Message, cloudCustomData?: string}} options
+     * @returns {Message}
+     */
+    createForwardMessage(options: {
+        to: string;
+        conversationType?: string;
+        payload: Message;
+        cloudCustomData?: string;
+    }): Message;
 }
 export type ChatResponse<T> = import("./types.js").ChatResponse<T>;
 import { SearchAPI } from './search.js';

@@ -220,4 +220,33 @@ export class MessageOpsAPI extends SearchAPI {
     }
     await this._sessionRequest(sess, op, {conversationID: message.conversationID, ID: message.ID, reactionID});
   }
+
+  /**
+   * An unsent copy of `payload` (a message of any type; media by their URLs) for
+   * `to` (Tencent's createForwardMessage); send it with sendMessage. Throws
+   * ChatError 6017 on bad options or a message with no content.
+   * @param {{to: string, conversationType?: string, payload: Message, cloudCustomData?: string}} options
+   * @returns {Message}
+   */
+  createForwardMessage(options) {
+    const original = isObject(options) ? options.payload : null;
+    if (!isObject(original) || !Array.isArray(original.MsgBody) || !original.MsgBody.length) {
+      throw invalid('createForwardMessage expects {to, conversationType, payload: a message}');
+    }
+    const {to, conversationType = 'C2C'} = options;
+    if (typeof to !== 'string' || !to) throw invalid("'to' must be a userID or a groupID");
+    if (conversationType !== 'C2C' && conversationType !== 'GROUP') throw invalid(`bad conversationType ${conversationType}`);
+    const random = Math.floor(Math.random() * 0x100000000);
+    const now = Math.floor(Date.now() / 1000);
+    const from = this._sess && !this._sess.ended ? this._sess.userID : '';
+    const copy = new Message({
+      ID: `${from}-${now}-${random}`, type: original.type, payload: JSON.parse(JSON.stringify(original.payload || {})),
+      conversationID: conversationType + to, conversationType: /** @type {any} */ (conversationType), to, from,
+      flow: 'out', time: now, clientTime: now, random, status: 'unSend', isRead: true,
+      cloudCustomData: options.cloudCustomData ?? original.cloudCustomData ?? '',
+      MsgBody: JSON.parse(JSON.stringify(original.MsgBody)),
+    });
+    /** @type {any} */ (copy)._forward = true;
+    return copy;
+  }
 }
