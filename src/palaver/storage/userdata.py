@@ -24,6 +24,7 @@ from palaver.storage.schema import (
     group_members,
     hidden_messages,
     im_groups,
+    message_reactions,
     messages,
     profiles,
     user_conversations,
@@ -187,6 +188,7 @@ async def erase(
     for table, col in (
         (user_conversations, user_conversations.c.owner),
         (hidden_messages, hidden_messages.c.owner),
+        (message_reactions, message_reactions.c.user_id),
         (user_events, user_events.c.user_id),
         (user_heads, user_heads.c.user_id),
         (group_members, group_members.c.user_id),
