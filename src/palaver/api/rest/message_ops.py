@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import Field
+from pydantic import Field, StrictInt
 
 from palaver.api.rest.core import RestRequest, Wire, command
 from palaver.errors import Code, ImError
@@ -51,7 +51,7 @@ class ModifyGroupMsg(Wire):
     field_codes = {"GroupId": Code.ERR_SVR_GROUP_INVALID_PARAMETERS}
 
     GroupId: str
-    MsgSeq: int = Field(ge=1)
+    MsgSeq: StrictInt = Field(ge=1, le=1 << 62)
     MsgBody: Any = None
     CloudCustomData: str | None = None
 
@@ -94,7 +94,7 @@ async def delete_c2c_msg_ramble(req: RestRequest, body: DeleteC2CMsgRamble) -> N
 
 class ClearGroupMsg(Wire):
     GroupId: str
-    MsgSeq: int | None = Field(None, ge=0)
+    MsgSeq: StrictInt | None = Field(None, ge=0, le=1 << 62)
 
 
 @command("group_open_http_svc", "clear_group_msg", ClearGroupMsg)
