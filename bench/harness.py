@@ -273,6 +273,38 @@ async def palaver_server(
         await stop_process(proc)
 
 
+@contextlib.asynccontextmanager
+async def relay_server(log_path: Path, *, cpu: int = SERVER_CPU) -> AsyncIterator[Server]:
+    """The bare aiohttp relay of :mod:`bench.relay` pinned to ``cpu``, answering
+    ``/healthz``; stopped on exit. The yardstick Palaver's CPU is compared with."""
+    port = free_port()
+    with log_path.open("wb") as log:
+        proc = await asyncio.create_subprocess_exec(
+            "taskset",
+            "-c",
+            str(cpu),
+            sys.executable,
+            "-m",
+            "bench.relay",
+            "--port",
+            str(port),
+            stdout=log,
+            stderr=log,
+            env=clean_env(),
+            cwd=ROOT,
+        )
+    server = Server(proc, port, log_path)
+    try:
+        try:
+            async with asyncio.timeout(60):
+                await _wait_healthy(server)
+        except TimeoutError:
+            raise BenchError(f"relay did not answer within 60 s:\n{tail(log_path)}") from None
+        yield server
+    finally:
+        await stop_process(proc)
+
+
 async def stop_process(proc: asyncio.subprocess.Process, grace: float = 15) -> None:
     """SIGTERM, then SIGKILL after ``grace`` seconds."""
     if proc.returncode is None:

@@ -240,15 +240,55 @@ async def burst(
 # -- 1. C2C burst ------------------------------------------------------------------
 
 
+@contextlib.asynccontextmanager
+async def relay_node(ctx: Ctx, name: str) -> AsyncIterator[Node]:
+    """The bare relay (:mod:`bench.relay`) on the server's core, with a generator."""
+    log_path = ctx.tmp / f"{name}.log"
+    ctx.keep_logs.append(log_path)
+    key = "0" * 64  # the relay checks no UserSig
+    async with harness.relay_server(log_path) as server:
+        admin = Admin(server.url, 1, key)
+        try:
+            async with load_generators(1) as gs:
+                await gs[0]("setup", sdkappid=1, key=key, nodes=[["127.0.0.1", server.port]])
+                yield Node(server, admin, 1, key, gs)
+        finally:
+            await admin.close()
+
+
+def relay_ratio(row: Row, relay: Row) -> None:
+    """Note in ``row`` its server CPU per message as a multiple of the relay's
+    (``cpu_x_relay``), both measured in this run on the same core."""
+    row["relay_cpu_us_per_msg"] = relay["server_cpu_us_per_msg"]
+    row["cpu_x_relay"] = row["server_cpu_us_per_msg"] / max(relay["server_cpu_us_per_msg"], 1e-9)
+
+
 async def c2c_burst(ctx: Ctx) -> list[Row]:
-    """K sender→receiver pairs over WebSocket, as fast as a bounded window allows."""
+    """K sender→receiver pairs over WebSocket, as fast as a bounded window allows:
+    first through the bare relay (:mod:`bench.relay`, the yardstick), then Palaver;
+    Palaver's row carries ``cpu_x_relay``."""
     sz = ctx.sizes
     rows = []
     for k in sz.burst_pairs:
-        async with single_node(ctx, f"burst{k}", pair_users("bench", k)) as node:
+        async with relay_node(ctx, f"relay{k}") as node:
             await node.gen("pairs", pairs=k)
             w = await burst(node, sz.warmup_total, sz.burst_window, pairs=k)
             r = await burst(node, sz.burst_total, sz.burst_window, pairs=k)
+            relay = c2c_row(
+                "1 c2c_burst",
+                f"relay K={k} window={sz.burst_window} N={r['messages']:,}",
+                r,
+                node.server.hwm_kb(),
+                w,
+            )
+            relay["relay"] = True
+            rows.append(relay)
+            ctx.log(summary(relay))
+        async with single_node(ctx, f"burst{k}", pair_users("bench", k)) as node:
+            await node.gen("pairs", pairs=k)
+            w = await burst(node, sz.warmup_total, sz.burst_window, pairs=k)
+            async with harness.profiled(node.server.pid, f"c2c_burst_k{k}"):
+                r = await burst(node, sz.burst_total, sz.burst_window, pairs=k)
             rows.append(
                 c2c_row(
                     "1 c2c_burst",
@@ -258,6 +298,7 @@ async def c2c_burst(ctx: Ctx) -> list[Row]:
                     w,
                 )
             )
+            relay_ratio(rows[-1], relay)
             ctx.log(summary(rows[-1]))
     return rows
 
@@ -376,7 +417,8 @@ async def c2c_burst_callbacks(ctx: Ctx) -> list[Row]:
                     receiver.expect = 0
                     receiver.lags_ms.clear()
                     receiver.enough.clear()
-                r = await burst(node, sz.burst_total, sz.burst_window, pairs=k)
+                async with harness.profiled(node.server.pid, name):
+                    r = await burst(node, sz.burst_total, sz.burst_window, pairs=k)
                 ended = time.time()
                 row = c2c_row(
                     "11 c2c_burst_callbacks",
@@ -418,9 +460,23 @@ async def c2c_burst_callbacks(ctx: Ctx) -> list[Row]:
 
 
 async def c2c_paced(ctx: Ctx) -> list[Row]:
-    """4 pairs, round-robin, at a fixed total rate: latency at a realistic load."""
+    """4 pairs, round-robin, at a fixed total rate: latency at a realistic load;
+    each rate through the bare relay too (the yardstick, ``cpu_x_relay``)."""
     sz = ctx.sizes
     rows = []
+    relays: dict[float, Row] = {}
+    async with relay_node(ctx, "relay_paced") as node:
+        await node.gen("pairs", pairs=4)
+        for rate, count in sz.paced:
+            r = await node.gen(
+                "paced", rate=rate, count=count, server_pids=[node.server.pid], timeout=300
+            )
+            relays[rate] = c2c_row(
+                "2 c2c_paced", f"relay {rate:,.0f} msg/s N={count:,}", r, node.server.hwm_kb()
+            )
+            relays[rate]["relay"] = True
+            rows.append(relays[rate])
+            ctx.log(summary(rows[-1]))
     async with single_node(ctx, "paced", pair_users("bench", 4)) as node:
         await node.gen("pairs", pairs=4)
         w = await node.gen(
@@ -433,6 +489,7 @@ async def c2c_paced(ctx: Ctx) -> list[Row]:
             rows.append(
                 c2c_row("2 c2c_paced", f"{rate:,.0f} msg/s N={count:,}", r, node.server.hwm_kb(), w)
             )
+            relay_ratio(rows[-1], relays[rate])
             ctx.log(summary(rows[-1]))
     return rows
 
@@ -1210,6 +1267,8 @@ def summary(r: Row) -> str:
             f" lost/dup/ooo {r['lost']}/{r['duplicated']}/{r['out_of_order']},"
             f" gen {r['gen_cpu_pct']:.0f}%, noise@core0 {r['noise_core0_pct']:.0f}%"
         )
+        if "cpu_x_relay" in r:
+            s += f", {r['cpu_x_relay']:.1f}× the relay's CPU/msg"
     elif "deliveries_per_s" in r:
         s += (
             f" {r['deliveries_per_s']:,.0f} deliveries/s, to the last member p50"

@@ -20,6 +20,7 @@ from palaver.services.accounts import AccountService
 from palaver.services.admission import LoginGate
 from palaver.services.apps import AppService
 from palaver.services.callbacks import CallbackService
+from palaver.services.conversation_settings import ConversationSettings
 from palaver.services.conversations import ConversationService
 from palaver.services.groups import GroupServices
 from palaver.services.media import MediaService
@@ -29,12 +30,15 @@ from palaver.services.message_reactions import ReactionService
 from palaver.services.message_reads import ReadAllService
 from palaver.services.messages import MessageService
 from palaver.services.moderation import ModerationService
+from palaver.services.mutes import GlobalMutes
 from palaver.services.ports import Clock, FileStore, SystemClock
 from palaver.services.profiles import ProfileService
+from palaver.services.push_all import PushToEveryone
 from palaver.services.search import SearchService
 from palaver.services.send_rules import SendRules
 from palaver.services.sessions import SessionService
 from palaver.services.sns import SnsServices
+from palaver.services.user_status import UserStatusService
 from palaver.settings import Settings
 from palaver.stats import NodeStats
 from palaver.storage import Database
@@ -103,6 +107,7 @@ class Hub:
         publisher = self.notifier
         self.writer = MessageWriter(db, stats=self.stats, index=settings.search_index)
         self.apps = AppService(db)
+        self.conversation_settings = ConversationSettings(db, publisher)
         self.callbacks = CallbackService(
             db,
             self.apps,
@@ -113,9 +118,14 @@ class Hub:
             concurrency=settings.callback_concurrency,
             activity=lambda: self.writer.submitted,
             presence=self.presence,
+            remind_type=self.conversation_settings.remind_of,
         )
         self.moderation = ModerationService(db)
-        rules = SendRules(self.moderation, self.callbacks)
+        #: global mutes (REST setnospeaking), checked on every user's send
+        self.mutes = GlobalMutes(db, self.clock)
+        #: what every user's send goes through (global mutes, send rate, moderation,
+        #: callbacks)
+        self.send_rules = rules = SendRules(self.moderation, self.callbacks, self.mutes, self.clock)
         self.accounts = AccountService(db, publisher, self.presence)
         self.profiles = ProfileService(db, publisher, self.moderation, self.callbacks)
         self.sns = SnsServices(db, publisher, self.callbacks)
@@ -144,11 +154,23 @@ class Hub:
         self.edits = MessageEditService(db, publisher, self.groups.directory)
         self.deletes = MessageDeleteService(db, self.groups.directory, self.groups.reads)
         self.reactions = ReactionService(db, publisher, self.clock)
+        #: push to everyone (REST all_member_push), its attributes and tags
+        self.push_all = PushToEveryone(db, self.messages)
         self.search = SearchService(db)
-        self.conversations = ConversationService(db, self.groups.reads, publisher)
+        self.conversations = ConversationService(
+            db, self.groups.reads, publisher, self.conversation_settings
+        )
         self.read_all = ReadAllService(self.conversations, self.messages, self.groups.reads)
+        #: user status and its subscriptions (getUserStatus, subscribeUserStatus)
+        self.user_status = UserStatusService(db, publisher, self.presence)
         self.sessions = SessionService(
-            db, self.apps, self.accounts, self.groups.reads, publisher, self.callbacks
+            db,
+            self.apps,
+            self.accounts,
+            self.groups.reads,
+            publisher,
+            self.callbacks,
+            status=self.user_status,
         )
         self.media = MediaService(db, open_file_store(settings), self.clock)
         #: admission control of both client protocols' logins (issue 20)
@@ -220,6 +242,7 @@ class Hub:
         """Close client connections, commit pending writes, stop delivering
         callbacks (pending ones stay stored), close the database."""
         await self.registry.close()
+        await self.push_all.close()  # stops pushes under way, before the writer goes
         await self.writer.close()
         await self.media.close()
         await self.callbacks.close()

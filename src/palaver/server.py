@@ -8,6 +8,7 @@ import logging
 import signal
 import socket
 from collections.abc import AsyncIterator
+from typing import Any
 
 from aiohttp import web
 
@@ -125,11 +126,21 @@ def build_app(hub: Hub) -> web.Application:
     return app
 
 
+def runner_options(settings: Settings) -> dict[str, Any]:
+    """Keyword arguments of the node's ``web.AppRunner``: no access log, and
+    connections that send nothing (an idle keep-alive, a connection that never
+    sends a request, or one whose headers never finish) closed after
+    ``http_idle_timeout`` seconds (aiohttp's keep-alive timer runs from the
+    connection's start and closes a connection whose handler is still waiting
+    for a whole request). A WebSocket, once upgraded, is its handler's to end."""
+    return {"access_log": None, "keepalive_timeout": settings.http_idle_timeout}
+
+
 async def serve(settings: Settings, *, ready: asyncio.Event | None = None) -> None:
     """Run a node until cancelled: open the hub, listen on ``settings.host:port``."""
     hub = await Hub.open(settings)
     app = build_app(hub)
-    runner = web.AppRunner(app, access_log=None)
+    runner = web.AppRunner(app, **runner_options(settings))
     await runner.setup()
     # A deep accept queue, drained a batch per iteration: when every client
     # reconnects at once (a restart), a short queue drops SYNs (the clients wait

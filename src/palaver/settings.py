@@ -86,6 +86,12 @@ class Settings(BaseSettings):
     login_timeout: float = Field(
         30, gt=0, description="seconds a new WebSocket may take to log in before it is closed"
     )
+    http_idle_timeout: float = Field(
+        75,
+        gt=0,
+        description="seconds an HTTP connection may stay idle (no request, or a request whose "
+        "headers never finish) before it is closed; WebSockets are not affected",
+    )
     login_concurrency: int = Field(
         32, ge=1, description="client logins in progress at once (admission control)"
     )

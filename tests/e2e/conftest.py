@@ -30,7 +30,7 @@ import pytest
 from aiohttp import web
 
 from palaver.hub import Hub
-from palaver.server import build_app
+from palaver.server import build_app, runner_options
 from palaver.services.apps import App
 from palaver.settings import Settings
 from palaver.usersig import gen_usersig_v2
@@ -192,7 +192,7 @@ class RunningServer:
             mounts = add_mount_point(web_app)
             mounts.update(self.mounts)
             self.mounts = mounts
-        self.runner = web.AppRunner(web_app, access_log=None)
+        self.runner = web.AppRunner(web_app, **runner_options(settings))
         await self.runner.setup()
         await web.TCPSite(self.runner, "127.0.0.1", settings.port, reuse_address=True).start()
 
@@ -351,7 +351,7 @@ async def server(data_dir: Path, server_settings: dict[str, Any]) -> AsyncIterat
     app = await hub.apps.create(sdkappid=SDKAPPID, secret_key=SECRET, admins=[ADMIN])
     web_app = build_app(hub)
     mounts = add_mount_point(web_app)
-    runner = web.AppRunner(web_app, access_log=None)
+    runner = web.AppRunner(web_app, **runner_options(settings))
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", settings.port)
     await site.start()

@@ -24,6 +24,7 @@ from conftest import ADMIN, SDKAPPID, SECRET, RunningServer, free_port
 from palaver.storage import callbacks as cb_store
 from palaver.usersig import gen_usersig_v2
 from support.backend import Backend, Received
+from support.tencent_sdk import TencentError
 from support.waiting import eventually
 from test_delivery_faults import ServerProcess, palaver_cli, processes, rest_ok  # noqa: F401
 from wsclient import ProtocolError, WsClient
@@ -663,6 +664,82 @@ async def test_offline_push_hook_carries_online_state_and_push_info(
     )
     (g,) = await backend.wait_for(GROUP_AFTER)
     assert g.body["OfflinePushInfo"] == push
+    # group messages list the members who were offline (the sender left out)
+    assert g.body["OfflineMemberList"] == [{"Member_Account": "bob"}, {"Member_Account": "carol"}]
+    bob = WsClient(server.url, SDKAPPID, "bob", server.sig("bob"), platform="Web")
+    await bob.connect()
+    try:
+        # a client's own OfflinePushInfo (Palaver's protocol) reaches the hook too
+        await bob.call(
+            "sendMessage",
+            {
+                "to": gid,
+                "conversationType": "GROUP",
+                "payload": {"text": "from bob"},
+                "offlinePushInfo": push,
+            },
+        )
+        await bob.call(
+            "sendMessage",
+            {
+                "to": "carol",
+                "conversationType": "C2C",
+                "payload": {"text": "hi"},
+                "offlinePushInfo": push,
+            },
+        )
+        g2 = (await backend.wait_for(GROUP_AFTER, 2))[1]
+        c = (await backend.wait_for(C2C_AFTER, 3))[2]
+    finally:
+        await bob.close()
+    assert g2.body["OfflineMemberList"] == [
+        {"Member_Account": "alice"},
+        {"Member_Account": "carol"},
+    ]
+    assert g2.body["OfflinePushInfo"] == push and c.body["OfflinePushInfo"] == push
+    assert c.body["To_Account_Online"] == 0
+    # a big group (past callback_offline_members_max) leaves the list out
+    await server.hub.apps.update_settings(SDKAPPID, callback_offline_members_max=2)
+    await server.ok(
+        G,
+        "send_group_msg",
+        {"GroupId": gid, "From_Account": "alice", "Random": 4, "MsgBody": text("big")},
+    )
+    g3 = (await backend.wait_for(GROUP_AFTER, 3))[2]
+    assert "OfflineMemberList" not in g3.body
+    # a member with do-not-disturb on the group (MsgFlag) is left out of the push
+    await server.hub.apps.update_settings(SDKAPPID, callback_offline_members_max=2000)
+    await server.ok(
+        G,
+        "modify_group_member_info",
+        {"GroupId": gid, "Member_Account": "carol", "MsgFlag": "AcceptNotNotify"},
+    )
+    await server.ok(
+        G,
+        "send_group_msg",
+        {"GroupId": gid, "From_Account": "alice", "Random": 5, "MsgBody": text("quiet")},
+    )
+    g4 = (await backend.wait_for(GROUP_AFTER, 4))[3]
+    assert g4.body["OfflineMemberList"] == [{"Member_Account": "bob"}]
+
+
+async def test_offline_push_info_from_tencents_sdk(
+    server: RunningServer, backend: Backend, tencent: Any
+) -> None:
+    """Tencent's SDK sends its sendMessage option offlinePushInfo; the hook has it."""
+    await server.import_users("alice", "bob")
+    await enable(server, backend, C2C_AFTER)
+    alice = await tencent.login("alice", server.sig("alice"))
+    await alice.js(
+        "const m = chat.createTextMessage({to: 'bob', conversationType: 'C2C',"
+        " payload: {text: 'ping'}});"
+        " await chat.sendMessage(m, {offlinePushInfo: {title: 'T', description: 'D',"
+        " extension: 'E'}}); return null;"
+    )
+    (got,) = await backend.wait_for(C2C_AFTER)
+    info = got.body.get("OfflinePushInfo")
+    assert info is not None, got.body
+    assert (info.get("Title"), info.get("Desc"), info.get("Ext")) == ("T", "D", "E"), info
 
 
 async def test_read_report_callback(server: RunningServer, backend: Backend) -> None:
@@ -677,3 +754,191 @@ async def test_read_report_callback(server: RunningServer, backend: Backend) -> 
     assert abs(rep.body["LastReadTime"] - time.time()) < 60 and rep.body["MsgSeq"] == 1
     # after the message's own callback (one conversation, one order)
     assert [r.command for r in backend.received] == [C2C_AFTER, "C2C.CallbackAfterMsgReport"]
+
+
+# --- membership and relationship callbacks (before: may refuse; after: the outbox) ------------
+
+BEFORE_CREATE = "Group.CallbackBeforeCreateGroup"
+BEFORE_APPLY = "Group.CallbackBeforeApplyJoinGroup"
+NEW_MEMBER = "Group.CallbackAfterNewMemberJoin"
+MEMBER_EXIT = "Group.CallbackAfterMemberExit"
+PREV_FRIEND_ADD = "Sns.CallbackPrevFriendAdd"
+
+
+async def test_before_create_group_refuses_with_10016_and_counts_groups(
+    server: RunningServer, backend: Backend
+) -> None:
+    await server.import_users("alice", "bob")
+    await enable(server, backend, BEFORE_CREATE, "Group.CallbackAfterCreateGroup")
+    gid = await make_group(server, "alice", "bob")  # allowed (ErrorCode 0)
+    (first,) = backend.of(BEFORE_CREATE)
+    b = first.body
+    assert (b["Owner_Account"], b["Operator_Account"], b["Type"], b["Name"]) == (
+        "alice",
+        ADMIN,
+        "Public",
+        "team",
+    )
+    assert b["MemberList"] == [{"Member_Account": "bob"}] and b["CreateGroupNum"] == 0
+    assert first.query["OptPlatform"] == "RESTAPI"
+    check_signed(first)
+    backend.answers[BEFORE_CREATE] = {"ActionStatus": "OK", "ErrorCode": 1, "ErrorInfo": "no"}
+    r = await server.rest(
+        G, "create_group", {"Type": "Public", "Name": "second", "Owner_Account": "alice"}
+    )
+    assert r["ErrorCode"] == 10016, r
+    assert backend.of(BEFORE_CREATE)[1].body["CreateGroupNum"] == 1  # alice owns one Public
+    # a user's createGroup (Palaver's protocol) is refused the same way; nothing was made
+    alice = WsClient(server.url, SDKAPPID, "alice", server.sig("alice"), platform="Web")
+    await alice.connect()
+    try:
+        with pytest.raises(ProtocolError) as err:
+            await alice.call("createGroup", {"type": "Public", "name": "mine"})
+        assert err.value.code == 10016
+    finally:
+        await alice.close()
+    (created,) = await backend.wait_for("Group.CallbackAfterCreateGroup")
+    assert created.body["GroupId"] == gid
+    listed = await server.ok(G, "get_appid_group_list", {})
+    assert [g["GroupId"] for g in listed["GroupIdList"]] == [gid]
+
+
+async def test_join_and_exit_callbacks(server: RunningServer, backend: Backend) -> None:
+    """A user applying to join asks the backend first (refused: 10016, nothing
+    changes); members joining (applied, invited) and leaving (quit, kicked) are
+    reported after the fact, in the group's order."""
+    await server.import_users("alice", "bob", "carol", "dave")
+    r = await server.ok(
+        G, "create_group", {"Type": "ChatRoom", "Name": "open", "Owner_Account": "alice"}
+    )
+    gid = r["GroupId"]
+    await enable(server, backend, BEFORE_APPLY, NEW_MEMBER, MEMBER_EXIT)
+    backend.answers[BEFORE_APPLY] = lambda got: {
+        "ErrorCode": 1 if got.body["Requestor_Account"] == "dave" else 0
+    }
+    bob = WsClient(server.url, SDKAPPID, "bob", server.sig("bob"), platform="Web")
+    dave = WsClient(server.url, SDKAPPID, "dave", server.sig("dave"), platform="Web")
+    await bob.connect()
+    await dave.connect()
+    try:
+        joined = await bob.call("joinGroup", {"groupID": gid})
+        assert joined["status"] == "JoinedSuccess"
+        with pytest.raises(ProtocolError) as err:
+            await dave.call("joinGroup", {"groupID": gid})
+        assert err.value.code == 10016
+        await server.ok(
+            G, "add_group_member", {"GroupId": gid, "MemberList": [{"Member_Account": "carol"}]}
+        )
+        await bob.call("quitGroup", {"groupID": gid})
+        await server.ok(
+            G, "delete_group_member", {"GroupId": gid, "MemberToDel_Account": ["carol"]}
+        )
+    finally:
+        await bob.close()
+        await dave.close()
+    asks = backend.of(BEFORE_APPLY)
+    assert [a.body["Requestor_Account"] for a in asks] == ["bob", "dave"]
+    assert (asks[0].body["GroupId"], asks[0].body["Type"]) == (gid, "ChatRoom")
+    members = await server.ok(G, "get_group_member_info", {"GroupId": gid})
+    assert [m["Member_Account"] for m in members["MemberList"]] == ["alice"]
+    got = await backend.wait_for(NEW_MEMBER, 2)
+    assert [
+        (g.body["JoinType"], g.body["Operator_Account"], g.body["NewMemberList"]) for g in got
+    ] == [
+        ("Apply", "bob", [{"Member_Account": "bob"}]),
+        ("Invited", ADMIN, [{"Member_Account": "carol"}]),
+    ]
+    assert all((g.body["GroupId"], g.body["Type"]) == (gid, "ChatRoom") for g in got)
+    left = await backend.wait_for(MEMBER_EXIT, 2)
+    assert [
+        (g.body["ExitType"], g.body["Operator_Account"], g.body["ExitMemberList"]) for g in left
+    ] == [
+        ("Quit", "bob", [{"Member_Account": "bob"}]),
+        ("Kicked", ADMIN, [{"Member_Account": "carol"}]),
+    ]
+    # one group, one order: join, invite, quit, kick
+    order = [x.body["CallbackCommand"] for x in backend.received if x.command != BEFORE_APPLY]
+    assert order == [NEW_MEMBER, NEW_MEMBER, MEMBER_EXIT, MEMBER_EXIT]
+
+
+async def test_before_apply_fails_closed_when_the_backend_is_down(
+    server: RunningServer, backend: Backend
+) -> None:
+    await server.import_users("alice", "bob")
+    r = await server.ok(
+        G, "create_group", {"Type": "ChatRoom", "Name": "open", "Owner_Account": "alice"}
+    )
+    await enable(server, backend, BEFORE_APPLY, callback_timeout=0.3)
+    await backend.stop()
+    bob = WsClient(server.url, SDKAPPID, "bob", server.sig("bob"), platform="Web")
+    await bob.connect()
+    try:
+        assert (await bob.call("joinGroup", {"groupID": r["GroupId"]}))["status"] == "JoinedSuccess"
+        await bob.call("quitGroup", {"groupID": r["GroupId"]})
+        await server.hub.apps.update_settings(SDKAPPID, callback_fail_closed=[BEFORE_APPLY])
+        with pytest.raises(ProtocolError) as err:
+            await bob.call("joinGroup", {"groupID": r["GroupId"]})
+        assert err.value.code == 10016
+    finally:
+        await bob.close()
+
+
+async def test_prev_friend_add_refuses_per_target(
+    server: RunningServer, backend: Backend, tencent: Any
+) -> None:
+    """A user's friend request asks the backend first; a target it answers with a
+    ResultCode in 38000-39000 is refused with that code. REST friend_add does not ask."""
+    await server.import_users("alice", "bob", "carol", "dave")
+    await enable(server, backend, PREV_FRIEND_ADD, "Sns.CallbackFriendAdd")
+    backend.answers[PREV_FRIEND_ADD] = lambda got: {
+        "ActionStatus": "OK",
+        "ErrorCode": 0,
+        "ResultItem": [
+            {"To_Account": i["To_Account"], "ResultCode": 38001, "ResultInfo": "not today"}
+            for i in got.body["FriendItem"]
+            if i["To_Account"] == "carol"
+        ],
+    }
+    alice = WsClient(server.url, SDKAPPID, "alice", server.sig("alice"), platform="Web")
+    await alice.connect()
+    try:
+        ok = await alice.call(
+            "addFriend", {"to": "bob", "source": "AddSource_Type_Web", "wording": "hi bob"}
+        )
+        assert ok["code"] == 0
+        with pytest.raises(ProtocolError) as err:
+            await alice.call("addFriend", {"to": "carol", "source": "AddSource_Type_Web"})
+        assert (err.value.code, err.value.message) == (38001, "not today")
+    finally:
+        await alice.close()
+    asks = backend.of(PREV_FRIEND_ADD)
+    assert len(asks) == 2
+    b = asks[0].body
+    assert (b["Requester_Account"], b["From_Account"], b["AddType"]) == (
+        "alice",
+        "alice",
+        "Add_Type_Both",
+    )
+    assert b["FriendItem"][0]["To_Account"] == "bob"
+    assert b["FriendItem"][0]["AddWording"] == "hi bob"
+    assert b["FriendItem"][0]["AddSource"] == "AddSource_Type_Web"
+    # Tencent's SDK (its protocol) gets per-item codes the same way
+    dave = await tencent.login("dave", server.sig("dave"))
+    try:
+        res = await dave.call("addFriend", {"to": "carol", "source": "AddSource_Type_Web"})
+        code = res["code"]
+    except TencentError as exc:
+        code = exc.code
+    assert code == 38001, dave.report()
+    # REST (an admin) is not asked, as Tencent
+    await server.ok(
+        "sns",
+        "friend_add",
+        {
+            "From_Account": "carol",
+            "AddFriendItem": [{"To_Account": "dave", "AddSource": "AddSource_Type_x"}],
+        },
+    )
+    assert len(backend.of(PREV_FRIEND_ADD)) == 3
+    friends = await server.ok("sns", "friend_get", {"From_Account": "alice", "StartIndex": 0})
+    assert [f["To_Account"] for f in friends.get("UserDataItem", [])] == ["bob"]

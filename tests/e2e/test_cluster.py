@@ -349,3 +349,31 @@ async def test_node_killed_mid_stream_loses_nothing(cluster: Cluster) -> None:
     assert len(raw_seqs) == len(set(raw_seqs)), "the server sent a stream event twice"
     await alice.close()
     await bob.close()
+
+
+async def test_user_status_across_nodes(cluster: Cluster) -> None:
+    # carol1 (node 1) follows carol2, who logs in, sets a status and leaves on node 3
+    watcher = cluster.client(0, "carol1")
+    await watcher.connect()
+    r = await watcher.call("subscribeUserStatus", {"userIDList": ["carol2", "nobody"]})
+    assert [f["code"] for f in r["failureUserList"]] == [70107]
+    got = await watcher.call("getUserStatus", {"userIDList": ["carol2"]})
+    assert got["successUserList"] == [{"userID": "carol2", "statusType": 2, "customStatus": ""}]
+
+    target = cluster.client(2, "carol2")
+    await target.connect()
+    push = await next_event(watcher, "USER_STATUS_UPDATED")
+    assert push.data["userStatusList"][0]["statusType"] == 1
+    got = await watcher.call("getUserStatus", {"userIDList": ["carol2"]})
+    assert got["successUserList"][0]["statusType"] == 1
+    await target.call("setSelfStatus", {"customStatus": "in a meeting"})
+    push = await next_event(watcher, "USER_STATUS_UPDATED")
+    assert push.data["userStatusList"] == [
+        {"userID": "carol2", "statusType": 1, "customStatus": "in a meeting"}
+    ]
+    await target.close()
+    push = await next_event(watcher, "USER_STATUS_UPDATED")
+    assert push.data["userStatusList"] == [
+        {"userID": "carol2", "statusType": 2, "customStatus": "in a meeting"}
+    ]
+    await watcher.close()

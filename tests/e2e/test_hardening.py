@@ -8,16 +8,17 @@ the edge with the service's code; a socket holds one login.
 from __future__ import annotations
 
 import json
+import time
 from typing import Any
 
 import orjson
 import pytest
 from sqlalchemy import update
 
-from conftest import ADMIN, SDKAPPID, RunningServer
+from conftest import ADMIN, SDKAPPID, SECRET, RunningServer
 from palaver.storage import schema
 from support.waiting import eventually
-from wsclient import WsClient
+from wsclient import ProtocolError, WsClient
 
 TEXT = "TIMTextElem"
 
@@ -502,3 +503,255 @@ async def test_group_creations_per_user_and_minute_are_capped(
             "create_group",
             {"Type": "Public", "Name": "r", "Owner_Account": "alice", "GroupId": f"r{i}"},
         )
+
+
+async def test_client_sends_are_capped_per_user_and_second(
+    server: RunningServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past the app's client_sends_per_second a user's sends are refused (60007 C2C,
+    10023 in a group) until the next second; other users and REST are not held back."""
+    await server.import_users("alice", "bob", "carol")
+    await server.hub.apps.update_settings(server.app.sdkappid, client_sends_per_second=3)
+    clock = FrozenClock(2_000_000_100.0)
+    monkeypatch.setattr(server.hub.send_rules._sends, "_clock", clock)
+    r = await server.ok(
+        "group_open_http_svc",
+        "create_group",
+        {
+            "Type": "Public",
+            "Name": "g",
+            "Owner_Account": "alice",
+            "MemberList": [{"Member_Account": "bob"}],
+        },
+    )
+    gid = r["GroupId"]
+    alice = WsClient(server.url, SDKAPPID, "alice", server.sig("alice"))
+    bob = WsClient(server.url, SDKAPPID, "bob", server.sig("bob"))
+    await alice.connect()
+    await bob.connect()
+    try:
+        c2c = {"to": "bob", "conversationType": "C2C", "payload": {"text": "hi"}}
+        grp = {"to": gid, "conversationType": "GROUP", "payload": {"text": "hi"}}
+        codes = [(await alice.request("sendMessage", {**c2c, "random": i})).code for i in range(3)]
+        codes.append((await alice.request("sendMessage", {**c2c, "random": 3})).code)
+        codes.append((await alice.request("sendMessage", {**grp, "random": 4})).code)
+        assert codes == [0, 0, 0, 60007, 10023], codes
+        assert (await bob.request("sendMessage", {**grp, "random": 5})).code == 0
+        sent = await server.rest(
+            "openim",
+            "sendmsg",
+            {
+                "From_Account": "alice",
+                "To_Account": "bob",
+                "MsgRandom": 6,
+                "MsgBody": text_body("rest"),
+            },
+        )
+        assert sent["ErrorCode"] == 0, sent
+        clock.now += 1  # the next second
+        assert (await alice.request("sendMessage", {**grp, "random": 7})).code == 0
+    finally:
+        await alice.close()
+        await bob.close()
+    history = await server.ok(
+        "openim",
+        "admin_getroammsg",
+        {
+            "Operator_Account": "bob",
+            "Peer_Account": "alice",
+            "MaxCnt": 100,
+            "MinTime": 0,
+            "MaxTime": 2**31,
+        },
+    )
+    assert len(history["MsgList"]) == 4  # three from the client, one over REST
+
+
+async def test_profile_and_member_custom_fields_are_bounded(server: RunningServer) -> None:
+    """Each value was already bounded; now the number of fields is too, so a profile
+    pushed to every friend (or a membership listed to every member) stays small."""
+    await server.import_users("alice", "bob")
+    await server.hub.apps.update_settings(
+        server.app.sdkappid, max_profile_custom_fields=3, max_member_custom_fields=2
+    )
+    items = [{"Tag": f"Tag_Profile_Custom_k{i}", "Value": "v" * 500} for i in range(3)]
+    await server.ok("profile", "portrait_set", {"From_Account": "alice", "ProfileItem": items})
+    r = await server.rest(
+        "profile",
+        "portrait_set",
+        {"From_Account": "alice", "ProfileItem": [{"Tag": "Tag_Profile_Custom_k9", "Value": "x"}]},
+    )
+    assert r["ErrorCode"] == 40601, r
+    # the existing ones still change; nothing of the refused call was kept
+    await server.ok(
+        "profile",
+        "portrait_set",
+        {"From_Account": "alice", "ProfileItem": [{"Tag": "Tag_Profile_Custom_k0", "Value": "y"}]},
+    )
+    got = await server.ok(
+        "profile",
+        "portrait_get",
+        {"To_Account": ["alice"], "TagList": [f"Tag_Profile_Custom_k{i}" for i in (0, 1, 2, 9)]},
+    )
+    tags = {p["Tag"]: p["Value"] for p in got["UserProfileItem"][0]["ProfileItem"]}
+    assert tags.get("Tag_Profile_Custom_k0") == "y" and "Tag_Profile_Custom_k9" not in tags
+    # the client protocol meets the same limit
+    alice = WsClient(server.url, SDKAPPID, "alice", server.sig("alice"))
+    await alice.connect()
+    try:
+        resp = await alice.request(
+            "updateMyProfile", {"profileCustomField": [{"key": "k8", "value": "z"}]}
+        )
+        assert resp.code == 40601, resp
+    finally:
+        await alice.close()
+
+    g = await server.ok(
+        "group_open_http_svc",
+        "create_group",
+        {
+            "Type": "Public",
+            "Name": "g",
+            "Owner_Account": "alice",
+            "MemberList": [{"Member_Account": "bob"}],
+        },
+    )
+    gid = g["GroupId"]
+
+    def fields(*keys: str) -> list[dict[str, str]]:
+        return [{"Key": k, "Value": "v"} for k in keys]
+
+    await server.ok(
+        "group_open_http_svc",
+        "modify_group_member_info",
+        {"GroupId": gid, "Member_Account": "bob", "AppMemberDefinedData": fields("a", "b")},
+    )
+    r = await server.rest(
+        "group_open_http_svc",
+        "modify_group_member_info",
+        {"GroupId": gid, "Member_Account": "bob", "AppMemberDefinedData": fields("c")},
+    )
+    assert r["ErrorCode"] == 10004, r
+    bob = WsClient(server.url, SDKAPPID, "bob", server.sig("bob"))
+    await bob.connect()
+    try:
+        resp = await bob.request(
+            "setGroupMemberCustomField",
+            {"groupID": gid, "memberCustomField": [{"key": "d", "value": "1"}]},
+        )
+        assert resp.code == 10004, resp
+    finally:
+        await bob.close()
+    members = await server.ok("group_open_http_svc", "get_group_member_info", {"GroupId": gid})
+    (b,) = [m for m in members["MemberList"] if m["Member_Account"] == "bob"]
+    assert sorted(d["Key"] for d in b["AppMemberDefinedData"]) == ["a", "b"]
+
+
+async def test_a_usersig_of_the_kicks_own_second_is_void(server: RunningServer) -> None:
+    """A UserSig holds its time in whole seconds: one minted in the second of a REST
+    kick (before it, or a stolen one) is refused; the next second's works."""
+    from palaver.usersig import gen_usersig_v2
+
+    await server.import_users("alice")
+    await server.ok("im_open_login_svc", "kick", {"UserID": "alice"})
+    kicked = await server.hub.accounts.kicked_at(server.app, "alice")
+    assert kicked
+    same = gen_usersig_v2(SDKAPPID, SECRET, "alice", 3600, now=kicked)
+    alice = WsClient(server.url, SDKAPPID, "alice", same)
+    with pytest.raises(ProtocolError) as err:
+        await alice.connect()
+    assert err.value.code == 70052
+    alice = WsClient(
+        server.url,
+        SDKAPPID,
+        "alice",
+        gen_usersig_v2(SDKAPPID, SECRET, "alice", 3600, now=kicked + 1),
+    )
+    await alice.connect()
+    await alice.close()
+    # the same for an admin's REST calls
+    await server.ok("im_open_login_svc", "kick", {"UserID": ADMIN})
+    kicked = await server.hub.accounts.kicked_at(server.app, ADMIN)
+    assert kicked
+    same = gen_usersig_v2(SDKAPPID, SECRET, ADMIN, 3600, now=kicked)
+    r = await server.rest("im_open_login_svc", "account_check", {}, usersig=same)
+    assert r["ErrorCode"] == 70052, r
+
+
+async def test_avchatroom_owner_mutes_the_audience(server: RunningServer) -> None:
+    """An AVChatRoom has no member list, yet its owner (or an App admin) mutes anyone
+    in the audience: their sends get 10017 until the mute ends; others keep talking."""
+    await server.import_users("alice", "bob", "carol")
+    alice = WsClient(server.url, SDKAPPID, "alice", server.sig("alice"))
+    bob = WsClient(server.url, SDKAPPID, "bob", server.sig("bob"))
+    carol = WsClient(server.url, SDKAPPID, "carol", server.sig("carol"))
+    for c in (alice, bob, carol):
+        await c.connect()
+    try:
+        created = await alice.call("createGroup", {"type": "AVChatRoom", "name": "live"})
+        gid = created["group"]["groupID"]
+        await bob.call("joinGroup", {"groupID": gid})
+        await carol.call("joinGroup", {"groupID": gid})
+        send = {"to": gid, "conversationType": "GROUP", "payload": {"text": "hi"}}
+        await bob.call("sendMessage", {**send, "random": 1})
+        # only the owner mutes (carol in the audience may not)
+        resp = await carol.request(
+            "setGroupMemberMuteTime", {"groupID": gid, "userID": "bob", "muteTime": 600}
+        )
+        assert resp.code == 10007, resp
+        muted = await alice.call(
+            "setGroupMemberMuteTime", {"groupID": gid, "userID": "bob", "muteTime": 600}
+        )
+        assert muted["member"]["userID"] == "bob"
+        resp = await bob.request("sendMessage", {**send, "random": 2})
+        assert resp.code == 10017, resp
+        await carol.call("sendMessage", {**send, "random": 3})
+        await alice.call("sendMessage", {**send, "random": 4})
+        shutted = await server.ok("group_open_http_svc", "get_group_shutted_uin", {"GroupId": gid})
+        assert [u["Member_Account"] for u in shutted["ShuttedUinList"]] == ["bob"]
+        # REST forbid_send_msg: carol muted, bob unmuted
+        await server.ok(
+            "group_open_http_svc",
+            "forbid_send_msg",
+            {"GroupId": gid, "Members_Account": ["carol"], "ShutUpTime": 60},
+        )
+        await server.ok(
+            "group_open_http_svc",
+            "forbid_send_msg",
+            {"GroupId": gid, "Members_Account": ["bob"], "ShutUpTime": 0},
+        )
+        assert (await carol.request("sendMessage", {**send, "random": 5})).code == 10017
+        await bob.call("sendMessage", {**send, "random": 6})
+        # everyone muted: only the owner speaks
+        await server.ok(
+            "group_open_http_svc",
+            "modify_group_base_info",
+            {"GroupId": gid, "ShutUpAllMember": "On"},
+        )
+        assert (await bob.request("sendMessage", {**send, "random": 7})).code == 10017
+        await alice.call("sendMessage", {**send, "random": 8})
+    finally:
+        for c in (alice, bob, carol):
+            await c.close()
+
+
+async def test_reimporting_a_deleted_account_does_not_revive_its_usersigs(
+    server: RunningServer,
+) -> None:
+    await server.import_users("alice")
+    old = server.sig("alice", now=int(time.time()) - 10)
+    alice = WsClient(server.url, SDKAPPID, "alice", old)
+    await alice.connect()
+    await alice.close()
+    r = await server.ok(
+        "im_open_login_svc", "account_delete", {"DeleteItem": [{"UserID": "alice"}]}
+    )
+    assert r["ResultItem"] == [{"ResultCode": 0, "ResultInfo": "", "UserID": "alice"}], r
+    await server.import_users("alice")
+    alice = WsClient(server.url, SDKAPPID, "alice", old)
+    with pytest.raises(ProtocolError) as err:
+        await alice.connect()
+    assert err.value.code == 70052
+    fresh = WsClient(server.url, SDKAPPID, "alice", server.sig("alice", now=int(time.time()) + 1))
+    await fresh.connect()
+    await fresh.close()

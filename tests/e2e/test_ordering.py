@@ -40,3 +40,29 @@ async def test_pipelined_sends_keep_their_order(server: RunningServer) -> None:
     assert [m["payload"]["text"] for m in history] == [f"n:{i}" for i in range(n)]
     await alice.close()
     await bob.close()
+
+
+async def test_fast_lane_and_task_path_sends_keep_their_order(server: RunningServer) -> None:
+    """A send whose checks are cached is queued by the read loop itself; one with a
+    field the fast lane does not take (here an unknown one, which the operation
+    ignores) runs as a task. Pipelined sends mixing both, read by the server in
+    one batch, are stored and delivered in the order they were sent."""
+    await server.import_users("carol", "dave")
+    carol = WsClient(server.url, SDKAPPID, "carol", server.sig("carol"))
+    dave = WsClient(server.url, SDKAPPID, "dave", server.sig("dave"))
+    await dave.connect()
+    await carol.connect()
+    await carol.send_text("dave", "warm-up", random=10_000)  # the checks' caches are filled
+    n = 300
+    sends = [
+        carol.send_text("dave", f"m:{i}", random=i, within=30, **({"x": 1} if i % 7 == 3 else {}))
+        for i in range(n)
+    ]
+    acks = await asyncio.gather(*sends)
+    assert [m["sequence"] for m in acks] == list(range(2, n + 2))
+    got = await dave.messages(n + 1, within=30)
+    assert [m["payload"]["text"] for m in got] == ["warm-up"] + [f"m:{i}" for i in range(n)]
+    history = await dave.history("C2Ccarol")
+    assert [m["payload"]["text"] for m in history] == ["warm-up"] + [f"m:{i}" for i in range(n)]
+    await carol.close()
+    await dave.close()

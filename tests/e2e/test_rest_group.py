@@ -120,7 +120,7 @@ async def test_create_group_and_get_info(server: RunningServer) -> None:
     }
     assert g["Owner_Account"] == "owner" and g["Appid"] == SDKAPPID
     assert g["MemberNum"] == 3 and g["MaxMemberNum"] == 50
-    assert g["ApplyJoinOption"] == "NeedPermission" and g["ShutUpAllMember"] == "Off"
+    assert g["ApplyJoinOption"] == "NeedPermission" and g["MuteAllMember"] == "Off"
     assert g["CreateTime"] >= int(time.time()) - 60 and g["NextMsgSeq"] >= 1
     assert g["AppDefinedData"] == [{"Key": "k1", "Value": "v1"}, {"Key": "k2", "Value": "v2"}]
     roles = {m["Member_Account"]: m["Role"] for m in g["MemberList"]}
@@ -128,10 +128,8 @@ async def test_create_group_and_get_info(server: RunningServer) -> None:
     assert g["MemberList"][0]["Member_Account"] == "owner"  # owner first
     ben = next(m for m in g["MemberList"] if m["Member_Account"] == "ben")
     assert ben["AppMemberDefinedData"] == [{"Key": "mk", "Value": "mv"}]
-    assert {"JoinTime", "MsgSeq", "MsgFlag", "LastSendMsgTime", "ShutUpUntil", "NameCard"} <= set(
-        ben
-    )
-    assert ben["ShutUpUntil"] == 0
+    assert {"JoinTime", "MsgSeq", "MsgFlag", "LastSendMsgTime", "MuteUntil", "NameCard"} <= set(ben)
+    assert ben["MuteUntil"] == 0
 
     # generated IDs, type aliases, an owner-less group
     work = await create(server, Type="Work", Owner_Account="owner")
@@ -246,8 +244,8 @@ async def test_modify_shut_up_all_and_destroy(server: RunningServer) -> None:
     assert g["ApplyJoinOption"] == "FreeAccess" and g["Type"] == "Public"
     assert {d["Key"]: d["Value"] for d in g["AppDefinedData"]} == {"k2": "v2", "k3": "v3"}
 
-    await server.ok(G, "modify_group_base_info", {"GroupId": gid, "ShutUpAllMember": "On"})
-    assert (await info(server, gid))["ShutUpAllMember"] == "On"
+    await server.ok(G, "modify_group_base_info", {"GroupId": gid, "MuteAllMember": "On"})
+    assert (await info(server, gid))["MuteAllMember"] == "On"
     assert (
         await code(
             server,
@@ -259,7 +257,9 @@ async def test_modify_shut_up_all_and_destroy(server: RunningServer) -> None:
     await send(server, gid, "owner speaks", "owner")
     await send(server, gid, "admin speaks", "ann")
     await send(server, gid, "app admin speaks")
+    # the older docs' spelling is still understood
     await server.ok(G, "modify_group_base_info", {"GroupId": gid, "ShutUpAllMember": "Off"})
+    assert (await info(server, gid))["MuteAllMember"] == "Off"
     await send(server, gid, "ben speaks", "ben")
     assert texts((await simple(server, gid))["RspMsgList"]) == [
         "ben speaks",
@@ -268,7 +268,7 @@ async def test_modify_shut_up_all_and_destroy(server: RunningServer) -> None:
         "owner speaks",
     ]
 
-    bad = {"GroupId": gid, "ShutUpAllMember": "Maybe"}
+    bad = {"GroupId": gid, "MuteAllMember": "Maybe"}
     assert await code(server, "modify_group_base_info", bad) == 10004
     assert await code(server, "modify_group_base_info", {"GroupId": gid, "Name": "n" * 31}) == 10004
     assert await code(server, "modify_group_base_info", {"GroupId": "nope", "Name": "x"}) == 10010
@@ -462,7 +462,7 @@ async def test_modify_member_roles_and_owner(server: RunningServer) -> None:
     ann = (await members(server, gid, MemberRoleFilter=["Admin"]))["MemberList"][0]
     assert (ann["Member_Account"], ann["Role"], ann["NameCard"]) == ("ann", "Admin", "Annie")
     assert ann["MsgFlag"] == "AcceptNotNotify"
-    assert int(time.time()) + 500 <= ann["ShutUpUntil"] <= int(time.time()) + 700
+    assert int(time.time()) + 500 <= ann["MuteUntil"] <= int(time.time()) + 700
     r = await server.ok(
         G, "get_role_in_group", {"GroupId": gid, "User_Account": ["owner", "ann", "ben", "out"]}
     )
@@ -994,7 +994,7 @@ VALID: dict[str, dict[str, Any]] = {
         "GroupId": "g",
         "Name": "x",
         "MaxMemberNum": 10,
-        "ShutUpAllMember": "Off",
+        "MuteAllMember": "Off",
     },
     "destroy_group": {"GroupId": "g"},
     "change_group_owner": {"GroupId": "g", "NewOwner_Account": "ann"},
@@ -1011,11 +1011,53 @@ VALID: dict[str, dict[str, Any]] = {
         "Offset": 0,
         "MemberRoleFilter": ["Member"],
     },
-    "modify_group_member_info": {"GroupId": "g", "Member_Account": "ann", "ShutUpTime": 10},
+    "modify_group_member_info": {"GroupId": "g", "Member_Account": "ann", "MuteTime": 10},
     "get_joined_group_list": {"Member_Account": "ann", "Limit": 10, "Offset": 0},
     "get_role_in_group": {"GroupId": "g", "User_Account": ["ann"]},
-    "forbid_send_msg": {"GroupId": "g", "Members_Account": ["ann"], "ShutUpTime": 10},
+    "forbid_send_msg": {"GroupId": "g", "Members_Account": ["ann"], "MuteTime": 10},
     "get_group_shutted_uin": {"GroupId": "g"},
+    "get_group_muted_account": {"GroupId": "g"},
+    "set_group_attr": {"GroupId": "g", "GroupAttr": [{"key": "k", "value": "v"}]},
+    "modify_group_attr": {"GroupId": "g", "GroupAttr": [{"key": "k", "value": "v"}]},
+    "delete_group_attr": {"GroupId": "g", "GroupAttr": [{"key": "k"}]},
+    "clear_group_attr": {"GroupId": "g"},
+    "update_group_counter": {
+        "GroupId": "g",
+        "GroupCounter": [{"key": "k", "value": 1}],
+        "Mode": "Increase",
+    },
+    "get_group_counter": {"GroupId": "g", "GroupCounterKeys": ["k"]},
+    "create_topic": {
+        "GroupId": "g",
+        "TopicName": "t",
+        "TopicId": "g@TOPIC#_t",
+        "FaceUrl": "f",
+        "Introduction": "i",
+        "Notification": "n",
+        "CustomString": "c",
+    },
+    "get_topic": {"GroupId": "g", "TopicIdList": ["g@TOPIC#_t"]},
+    "modify_topic": {
+        "GroupId": "g",
+        "TopicId": "g@TOPIC#_t",
+        "TopicName": "u",
+        "MuteAllMember": "On",
+    },
+    "destroy_topic": {"GroupId": "g", "TopicIdList": ["g@TOPIC#_t"]},
+    "ban_group_member": {
+        "GroupId": "g",
+        "Members_Account": ["ann"],
+        "Duration": 60,
+        "Description": "d",
+    },
+    "unban_group_member": {"GroupId": "g", "Members_Account": ["ann"]},
+    "get_group_ban_member": {"GroupId": "g", "Offset": 0, "Limit": 10},
+    "get_specified_group_member_info": {
+        "GroupId": "g",
+        "Member_List_Account": ["ann"],
+        "MemberInfoFilter": ["Role"],
+        "AppDefinedDataFilter_GroupMember": ["k"],
+    },
     "get_online_member_num": {"GroupId": "g"},
     "set_unread_msg_num": {"GroupId": "g", "Member_Account": "ann", "UnreadMsgNum": 1},
     "send_group_msg": {

@@ -1,7 +1,9 @@
-"""Connections that never log in are closed (issue 13 §1.6)."""
+"""Connections that never log in, or never send a whole request, are closed (issue 13 §1.6)."""
 
 from __future__ import annotations
 
+import asyncio
+import time
 from typing import Any
 
 import aiohttp
@@ -11,11 +13,12 @@ from conftest import SDKAPPID, RunningServer
 from wsclient import WsClient
 
 LOGIN_TIMEOUT = 0.5
+IDLE_TIMEOUT = 1.0
 
 
 @pytest.fixture
 def server_settings() -> dict[str, Any]:
-    return {"login_timeout": LOGIN_TIMEOUT}
+    return {"login_timeout": LOGIN_TIMEOUT, "http_idle_timeout": IDLE_TIMEOUT}
 
 
 @pytest.mark.parametrize("path", ["/ws", "/binfo"])
@@ -38,3 +41,46 @@ async def test_a_logged_in_socket_outlives_the_login_timeout(server: RunningServ
         assert alice.connected
     finally:
         await alice.close()
+
+
+async def _closed_by_server(reader: asyncio.StreamReader, within: float = 20) -> bool:
+    """Whether the server closes the connection (EOF) within ``within`` seconds."""
+    try:
+        return await asyncio.wait_for(reader.read(), within) is not None
+    except TimeoutError:
+        return False
+
+
+@pytest.mark.parametrize(
+    "sent",
+    [b"", b"GET /healthz HTTP/1.1\r\nHost: x\r\n"],  # nothing; headers that never end
+    ids=["idle", "unfinished-headers"],
+)
+async def test_connections_that_send_no_request_are_closed(
+    server: RunningServer, sent: bytes
+) -> None:
+    host, port = server.url.removeprefix("http://").split(":")
+    reader, writer = await asyncio.open_connection(host, int(port))
+    try:
+        writer.write(sent)
+        await writer.drain()
+        t0 = time.monotonic()
+        assert await _closed_by_server(reader), "the server kept the connection open"
+        assert time.monotonic() - t0 < 15
+    finally:
+        writer.close()
+
+
+async def test_an_idle_keep_alive_connection_is_closed_after_its_request(
+    server: RunningServer,
+) -> None:
+    host, port = server.url.removeprefix("http://").split(":")
+    reader, writer = await asyncio.open_connection(host, int(port))
+    try:
+        writer.write(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+        await writer.drain()
+        head = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), 10)
+        assert head.startswith(b"HTTP/1.1 ")
+        assert await _closed_by_server(reader)
+    finally:
+        writer.close()

@@ -96,6 +96,9 @@ class FakePublisher:
     calls: list[tuple[Any, ...]] = field(default_factory=list)
 
     async def stream(self, app_id: int, events: Sequence[StreamEvent]) -> None:
+        self.stream_now(app_id, events)
+
+    def stream_now(self, app_id: int, events: Sequence[StreamEvent]) -> None:
         self.calls.append(("stream", app_id, list(events)))
 
     async def group_message(
@@ -146,6 +149,9 @@ class FakePresence:
 
     async def online(self, app_id: int, user_ids: Sequence[str]) -> dict[str, list[str]]:
         return {u: list(self.platforms.get(u, [])) for u in user_ids}
+
+    async def settle(self, app_id: int, user_id: str) -> None:
+        pass
 
 
 @dataclass

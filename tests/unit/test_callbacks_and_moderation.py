@@ -17,6 +17,7 @@ from palaver.services.callbacks import (
     delivery_body,
     sign,
 )
+from palaver.services.groups import MemberSpec
 from palaver.services.messages import SendOptions
 from palaver.services.moderation import ModerationService, WordFilter, normalize
 from palaver.services.send_rules import SendRules
@@ -199,3 +200,85 @@ async def test_moderation_service(world: World) -> None:
     assert err.value.code == 80001
     assert await m.words(world.app) == [("bad", "block"), ("坏蛋", "replace")]
     assert await m.delete(world.app, ["BAD", "none"]) == 1
+
+
+def test_every_command_has_a_sample_for_callbacks_test() -> None:
+    from palaver.model import callbacks as cb
+    from palaver.services.callbacks import SAMPLES
+
+    assert set(SAMPLES) == set(cb.COMMANDS)
+    assert set(cb.COMMANDS) >= cb.BEFORE
+
+
+async def test_ask_allows_refuses_and_follows_the_fail_mode(world: World) -> None:
+    """The before-callbacks of other actions (Sns.CallbackPrevFriendAdd,
+    Group.CallbackBeforeCreateGroup, Group.CallbackBeforeApplyJoinGroup)."""
+    cmd = "Group.CallbackBeforeApplyJoinGroup"
+    cbs, transport = await wired(world)
+    body = {"GroupId": "g", "Type": "Public", "Requestor_Account": "bob"}
+    assert await cbs.ask(world.app, cmd, body, refused=10016) is None  # not wanted
+    assert transport.posts == []
+    await world.settings(callback_commands=[cmd])
+    app = await world.apps.get(world.app.sdkappid)
+    assert app is not None
+    transport.answer = {"ErrorCode": 0, "Extra": 1}
+    assert await cbs.ask(app, cmd, body, refused=10016) == {"ErrorCode": 0, "Extra": 1}
+    params, posted = transport.posts[0]
+    assert params["CallbackCommand"] == cmd and posted["CallbackCommand"] == cmd
+    assert posted["Requestor_Account"] == "bob" and posted["EventTime"] > 0
+    for answer, code in (({"ErrorCode": 1}, 10016), ({"ErrorCode": 125000}, 125000)):
+        transport.answer = answer
+        with pytest.raises(ImError) as err:
+            await cbs.ask(app, cmd, body, refused=10016)
+        assert err.value.code == code
+    transport.fail = TimeoutError
+    assert await cbs.ask(app, cmd, body, refused=10016) is None  # fails open
+    await world.settings(callback_fail_closed=[cmd])
+    app = await world.apps.get(world.app.sdkappid)
+    assert app is not None
+    with pytest.raises(ImError) as err:
+        await cbs.ask(app, cmd, body, refused=10016)
+    assert err.value.code == 10016
+
+
+async def test_client_sends_a_second(world: World) -> None:
+    """SendRules counts a user's client sends (REST is not counted)."""
+    await world.users("alice", "bob")
+    await wired(world)
+    await world.settings(client_sends_per_second=2)
+    rules = world.messages._pipeline._hooks
+    assert isinstance(rules, SendRules)
+    rules._sends._clock = world.clock
+    for i in range(2):
+        await send(world, "hi", i, platform="Web")
+    with pytest.raises(ImError) as err:
+        await send(world, "hi", 3, platform="Web")
+    assert err.value.code == 60007
+    await send(world, "over REST", 4)  # RESTAPI
+
+
+async def test_offline_members_and_the_push_filter(world: World) -> None:
+    """The group offline-push hook lists the offline members, through the DND gate."""
+    await world.users("alice", "bob", "carol")
+    cbs, _ = await wired(world)
+    g = await world.groups.lifecycle.create(
+        world.app,
+        "alice",
+        admin=False,
+        type="Public",
+        name="g",
+        members=[MemberSpec("bob"), MemberSpec("carol")],
+    )
+    presence = cbs._presence
+    assert isinstance(presence, FakePresence)
+    presence.platforms = {"bob": ["Web"]}
+    assert await cbs.offline_members(world.app, g.group_id, "alice") == ["carol"]
+
+    async def no_carol(app: Any, conv: str, users: list[str]) -> list[str]:
+        assert conv == f"GROUP{g.group_id}"
+        return [u for u in users if u != "carol"]
+
+    cbs.push_filter = no_carol
+    assert await cbs.offline_members(world.app, g.group_id, "alice") == []
+    await world.settings(callback_offline_members_max=2)
+    assert await cbs.offline_members(world.app, g.group_id, "alice") is None

@@ -12,8 +12,9 @@ from palaver.model.events import EventKind, MembershipChanged
 from palaver.services.groups import GroupSendOptions, MemberSpec
 from palaver.services.messages import SendOptions
 from palaver.services.sns import FriendAdd
+from palaver.storage import groups as group_store
 
-from .conftest import T0, World
+from .conftest import ADMIN, T0, World
 
 TEXT = [{"MsgType": "TIMTextElem", "MsgContent": {"Text": "hi"}}]
 
@@ -159,6 +160,28 @@ async def test_live_room_history_has_a_window(world: World) -> None:
     window = world.app.settings.avchatroom_history_seconds
     assert await world.groups.live_rooms.purge_history([world.app], now=int(T0) + window - 1) == 0
     assert await world.groups.live_rooms.purge_history([world.app], now=int(T0) + window + 1) == 1
+
+
+async def test_live_room_mutes_end_and_go_with_the_room(world: World) -> None:
+    await world.users("host", "fan")
+    room = await group(world, "host", type="AVChatRoom")
+    world.audience.followers[room] = {"host", "fan"}
+    await world.groups.members.mute(world.app, "host", room, ["fan"], 60, admin=False)
+    with pytest.raises(ImError) as err:
+        await gsend(world, room, "fan", 1)
+    assert err.value.code == 10017
+    assert [u for u, _ in await world.groups.directory.muted(world.app, room)] == ["fan"]
+    world.clock.now += 61  # the mute ends (the cached check too, once its entry is old)
+    world.groups.directory.forget_room_mutes(world.app, room)
+    await gsend(world, room, "fan", 2)
+    assert await world.groups.directory.muted(world.app, room) == []
+    with pytest.raises(ImError) as err:  # the owner is never muted
+        await world.groups.members.mute(world.app, "fan", room, ["host"], 60, admin=True)
+    assert err.value.code == 10007
+    await world.groups.members.mute(world.app, "host", room, ["fan"], 60, admin=False)
+    await world.groups.lifecycle.destroy(world.app, ADMIN, room, admin=True)
+    async with world.db.read() as conn:
+        assert await group_store.room_mutes(conn, world.app.sdkappid, room, 0) == []
 
 
 # ------------------------------------------------------------------------- sns

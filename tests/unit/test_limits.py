@@ -81,3 +81,39 @@ def test_per_minute_windows() -> None:
     limit.admit("other", 2, 1, "x")
     clock.now += 60
     limit.admit("k", 2, 1, "x")
+
+
+def test_per_second_windows() -> None:
+    from palaver.services.ratelimit import PerSecond
+
+    clock = Clock()
+    limit = PerSecond(clock)
+    limit.admit("k", 1, 7, "x")
+    with pytest.raises(ImError) as err:
+        limit.admit("k", 1, 7, "x")
+    assert err.value.code == 7 and "a second" in str(err.value)
+    clock.now += 1
+    limit.admit("k", 1, 7, "x")
+
+
+def test_a_kick_voids_the_usersigs_of_its_own_second() -> None:
+    from palaver.services.accounts import voided_by_kick
+
+    assert not voided_by_kick(100, 0)  # never kicked
+    assert voided_by_kick(99, 100) and voided_by_kick(100, 100)
+    assert not voided_by_kick(101, 100)
+
+
+def test_custom_fields_are_counted() -> None:
+    from palaver.services.groups.model import merge_custom
+
+    assert merge_custom({"a": "1"}, {"b": "2"}, 2) == {"a": "1", "b": "2"}
+    with pytest.raises(ImError) as err:
+        merge_custom({"a": "1", "b": "2"}, {"c": "3"}, 2)
+    assert err.value.code == 10004
+    # a membership already past the limit may still change or drop its fields
+    assert merge_custom({"a": "1", "b": "2", "c": "3"}, {"a": "9", "c": ""}, 2) == {
+        "a": "9",
+        "b": "2",
+    }
+    assert len(merge_custom({}, {str(i): "v" for i in range(50)})) == 50  # 0: no limit

@@ -288,3 +288,65 @@ def test_control_flags() -> None:
     assert flags & MessageFlag.NO_UNREAD and flags & MessageFlag.NO_LAST_MSG
     assert flags & MessageFlag.NEED_RECEIPT
     assert control_flags(frozenset(), priority="Bogus") == 0
+
+
+async def test_the_fast_lane_sends_only_from_cached_checks(world: World) -> None:
+    """``send_c2c_now`` queues a send when every check is cached and answers from the
+    writer's commit; a cache miss or an online-only send says ``False`` (use
+    ``send_c2c``), and nothing is stored or pushed for them."""
+    await world.users("alice", "bob")
+    got: list[Any] = []
+    done = asyncio.get_running_loop().create_future()
+
+    def answer(res: Any) -> None:
+        got.append(res)
+        done.set_result(None)
+
+    world.messages._accounts._known.clear()  # nothing cached yet: the slow path
+    assert not world.messages.send_c2c_now(
+        world.app, "alice", "bob", TEXT, 1, SendOptions(), answer
+    )
+    first = await send(world, "alice", "bob", 1)  # fills the caches
+    online = SendOptions(lifetime=0)
+    assert not world.messages.send_c2c_now(world.app, "alice", "bob", TEXT, 2, online, answer)
+    world.publisher.clear()
+    lane = SendLane()
+    opts = SendOptions(lane=lane, origin="conn-1")
+    assert world.messages.send_c2c_now(world.app, "alice", "bob", TEXT, 3, opts, answer)
+    await done
+    [res] = got
+    assert res.stored and res.seq == first.seq + 1 and not res.duplicate
+    [(kind, _, events)] = world.publisher.calls
+    assert kind == "stream" and {e.user_id for e in events} == {"alice", "bob"}
+    assert {e.user_id: e.origin for e in events} == {"alice": "conn-1", "bob": None}
+    page = await world.messages.history(world.app, "bob", "alice", limit=10)
+    assert [m.random for m in page.messages] == [1, 3]
+    # a lane with a send still waiting to be queued: the fast lane steps aside
+    lane.ticket()
+    assert not world.messages.send_c2c_now(world.app, "alice", "bob", TEXT, 4, opts, answer)
+    # a refusal from the cached checks is raised at once
+    with pytest.raises(ImError):
+        world.messages.send_c2c_now(world.app, "alice", "bob", [], 5, SendOptions(), answer)
+
+
+async def test_a_page_reads_history_and_both_read_positions_at_once(world: World) -> None:
+    await world.users("alice", "bob", "carol")
+    sent = [await send(world, "alice", "bob", i) for i in range(5)]
+    world.clock.advance(86400)
+    await world.messages.mark_read(world.app, "bob", "alice", sent[2].seq)
+    page, peer_read, my_read = await world.messages.page(world.app, "alice", "bob", limit=2)
+    assert [m.random for m in page.messages] == [3, 4] and not page.complete
+    assert (peer_read, my_read) == (sent[2].seq, 0)  # bob read to the third; alice never read
+    page, _, _ = await world.messages.page(
+        world.app, "alice", "bob", limit=10, before_id=page.messages[0].id
+    )
+    assert [m.random for m in page.messages] == [0, 1, 2] and page.complete
+    page, peer_read, my_read = await world.messages.page(world.app, "bob", "alice", limit=10)
+    assert len(page.messages) == 5 and (peer_read, my_read) == (0, sent[2].seq)
+    other = await send(world, "alice", "carol", 9)
+    with pytest.raises(ImError):  # an anchor of another conversation
+        await world.messages.page(world.app, "alice", "bob", limit=10, before_id=other.message.id)
+    await world.settings(history_retention_days=1)  # the messages are a day old now
+    world.clock.advance(3600)
+    page, _, _ = await world.messages.page(world.app, "alice", "bob", limit=10)
+    assert page.messages == [] and page.complete

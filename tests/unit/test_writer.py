@@ -317,3 +317,44 @@ async def test_after_callbacks_are_stored_with_their_message_in_one_transaction(
     ]
     assert all(r["status"] == "pending" and r["platform"] == "Web" for r in out)
     assert c2.stored.id not in {r["msg_id"] for r in out}
+
+
+async def test_batches_wider_than_one_prebuilt_statement(any_db: Database) -> None:
+    """700 senders to 700 receivers in one transaction: heads, dedupe keys and
+    stream heads are read in chunks of 512 (prebuilt statements padded to a power
+    of two), and a retry of all 700 finds every one of them."""
+    w = MessageWriter(any_db, max_batch=1000)
+    try:
+        n = 700
+        firsts = await asyncio.gather(
+            *(w.submit(C2CWrite(APP, c2c(f"s{i}", f"r{i}", i, key=f"k{i}"))) for i in range(n))
+        )
+        assert w.batches == 1
+        assert [f.stored.seq for f in firsts] == [1] * n
+        assert all(f.event_seqs == {f"s{i}": 1, f"r{i}": 1} for i, f in enumerate(firsts))
+        again = await asyncio.gather(
+            *(w.submit(C2CWrite(APP, c2c(f"s{i}", f"r{i}", i, key=f"k{i}"))) for i in range(n))
+        )
+        assert all(a.duplicate and a.stored == f.stored for a, f in zip(again, firsts, strict=True))
+        more = await asyncio.gather(
+            *(w.submit(C2CWrite(APP, c2c(f"s{i}", f"r{i}", n + i))) for i in range(n))
+        )
+        assert all(m.stored.seq == 2 and m.event_seqs[f"r{i}"] == 2 for i, m in enumerate(more))
+    finally:
+        await w.close()
+
+
+def test_padded_rounds_up_to_a_power_of_two() -> None:
+    from palaver.storage.dialect import padded
+
+    assert [padded(n) for n in (0, 1, 2, 3, 4, 5, 500, 512, 513)] == [
+        1,
+        1,
+        2,
+        4,
+        4,
+        8,
+        512,
+        512,
+        1024,
+    ]

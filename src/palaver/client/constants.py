@@ -40,6 +40,9 @@ class EVENT:
     - ``MESSAGE_READ_RECEIPT_RECEIVED``: ``list[dict]`` ``{"groupID",
       "conversationID", "messageID", "readCount", "unreadCount"}`` for my
       messages sent with ``need_read_receipt`` that a member just read.
+    - ``GROUP_ATTRIBUTES_UPDATED``: ``{"groupID", "groupAttributes" (all of them),
+      "updatedKeyList", "deletedKeyList"}``.
+    - ``GROUP_COUNTER_UPDATED``: ``{"groupID", "key", "value"}``, one per counter changed.
     - ``KICKED_OUT``: ``{"type": TYPES.KICKED_OUT_*}``.
     - ``NET_STATE_CHANGE``: ``{"state": TYPES.NET_STATE_*}``.
     - ``ERROR``: ``{"code": int, "message": str}`` (the SDK gave up reconnecting).
@@ -58,6 +61,7 @@ class EVENT:
     GROUP_LIST_UPDATED: Final = "onGroupListUpdated"
     GROUP_APPLICATION_LIST_UPDATED: Final = "onGroupApplicationListUpdated"
     GROUP_ATTRIBUTES_UPDATED: Final = "groupAttributesUpdated"
+    GROUP_COUNTER_UPDATED: Final = "onGroupCounterUpdated"
     PROFILE_UPDATED: Final = "onProfileUpdated"
     USER_STATUS_UPDATED: Final = "onUserStatusUpdated"
     BLACKLIST_UPDATED: Final = "blacklistUpdated"
@@ -105,6 +109,11 @@ class TYPES:
     CONV_AT_ME: Final = 1
     CONV_AT_ALL: Final = 2
     CONV_AT_ALL_AT_ME: Final = 3
+    # conversation marks (markConversation)
+    CONV_MARK_TYPE_STAR: Final = 1
+    CONV_MARK_TYPE_UNREAD: Final = 2
+    CONV_MARK_TYPE_FOLD: Final = 4
+    CONV_MARK_TYPE_HIDE: Final = 8
 
     # message priority
     MSG_PRIORITY_HIGH: Final = "High"
@@ -135,6 +144,10 @@ class TYPES:
     GENDER_UNKNOWN: Final = "Gender_Type_Unknown"
     GENDER_FEMALE: Final = "Gender_Type_Female"
     GENDER_MALE: Final = "Gender_Type_Male"
+    USER_STATUS_UNKNOWN: Final = 0
+    USER_STATUS_ONLINE: Final = 1
+    USER_STATUS_OFFLINE: Final = 2
+    USER_STATUS_UNLOGINED: Final = 3
     ALLOW_TYPE_ALLOW_ANY: Final = "AllowType_Type_AllowAny"
     ALLOW_TYPE_NEED_CONFIRM: Final = "AllowType_Type_NeedConfirm"
     ALLOW_TYPE_DENY_ANY: Final = "AllowType_Type_DenyAny"

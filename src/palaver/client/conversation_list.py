@@ -75,6 +75,8 @@ def snapshot(conv: Conversation) -> Conversation:
     out.user_profile = dict(conv.user_profile)
     out.group_profile = dict(conv.group_profile)
     out.group_at_info_list = [dict(a) for a in conv.group_at_info_list]
+    out.mark_list = list(conv.mark_list)
+    out.conversation_group_list = list(conv.conversation_group_list)
     if conv.last_message is not None:
         out.last_message = copy.copy(conv.last_message)
     return out
@@ -176,8 +178,8 @@ class ConversationList:
         return [snapshot(c) for c in self.conversations]
 
     def total_unread(self) -> int:
-        """The sum of the unread counts."""
-        return sum(c.unread_count for c in self.conversations)
+        """The sum of the unread counts, less muted conversations' (as Tencent's SDK)."""
+        return sum(c.unread_count for c in self.conversations if not c.muted)
 
     # ------------------------------------------------------------- pushes
 
@@ -424,6 +426,11 @@ class ConversationList:
         ]
         conv.is_pinned = fresh.is_pinned
         conv.peer_read_sequence = fresh.peer_read_sequence
+        conv.message_remind_type = fresh.message_remind_type
+        conv.draft_text = fresh.draft_text
+        conv.custom_data = fresh.custom_data
+        conv.mark_list = fresh.mark_list
+        conv.conversation_group_list = fresh.conversation_group_list
         return conv
 
     def _apply_message(self, m: Message) -> None:

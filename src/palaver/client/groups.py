@@ -34,6 +34,8 @@ class GroupManager(Processor):
             **super()._push_handlers(),
             "GROUP_LIST_UPDATED": self._on_group_list,
             "GROUP_APPLICATION_LIST_UPDATED": self._on_group_applications,
+            "GROUP_ATTRIBUTES_UPDATED": self._on_group_attributes,
+            "GROUP_COUNTER_UPDATED": self._on_group_counters,
         }
 
     async def _on_group_list(self, gen: int, data: dict[str, Any]) -> None:
@@ -44,6 +46,17 @@ class GroupManager(Processor):
 
     async def _on_group_applications(self, gen: int, data: dict[str, Any]) -> None:
         self._emit(EVENT.GROUP_APPLICATION_LIST_UPDATED, await self.get_group_application_list())
+
+    async def _on_group_attributes(self, gen: int, data: dict[str, Any]) -> None:
+        keys = ("groupID", "groupAttributes", "updatedKeyList", "deletedKeyList")
+        self._emit(EVENT.GROUP_ATTRIBUTES_UPDATED, {k: data.get(k) for k in keys})
+
+    async def _on_group_counters(self, gen: int, data: dict[str, Any]) -> None:
+        for key, value in (data.get("counters") or {}).items():
+            self._emit(
+                EVENT.GROUP_COUNTER_UPDATED,
+                {"groupID": data["groupID"], "key": key, "value": value},
+            )
 
     async def create_group(
         self,
@@ -284,3 +297,111 @@ class GroupManager(Processor):
     async def get_group_online_member_count(self, group_id: str) -> dict[str, Any]:
         """``{"memberCount"}``: members online now (AVChatRoom: users in the room)."""
         return await self._request("getGroupOnlineMemberCount", {"groupID": group_id})
+
+    # -- group attributes and counters (every member; AVChatRoom: once in the room)
+
+    async def init_group_attributes(
+        self, group_id: str, group_attributes: dict[str, str]
+    ) -> dict[str, Any]:
+        """Replace every attribute of the group: ``{"groupAttributes"}``. Members get
+        ``GROUP_ATTRIBUTES_UPDATED``. Raises ChatError 10007 not a member, 10004 past
+        the limits (16 keys of ≤ 32 bytes, values ≤ 4000 bytes, 16,000 in all)."""
+        data = {"groupID": group_id, "groupAttributes": dict(group_attributes)}
+        return await self._request("initGroupAttributes", data)
+
+    async def set_group_attributes(
+        self, group_id: str, group_attributes: dict[str, str]
+    ) -> dict[str, Any]:
+        """Add or change attributes: ``{"groupAttributes"}``. Errors as
+        :meth:`init_group_attributes`."""
+        data = {"groupID": group_id, "groupAttributes": dict(group_attributes)}
+        return await self._request("setGroupAttributes", data)
+
+    async def delete_group_attributes(
+        self, group_id: str, key_list: Iterable[str] = ()
+    ) -> dict[str, Any]:
+        """Delete attributes (every one when ``key_list`` is empty): ``{"keyList"}``
+        (those that were there). Raises ChatError 10007 not a member."""
+        return await self._request(
+            "deleteGroupAttributes", {"groupID": group_id, "keyList": list(key_list)}
+        )
+
+    async def get_group_attributes(
+        self, group_id: str, key_list: Iterable[str] = ()
+    ) -> dict[str, Any]:
+        """``{"groupAttributes": {key: value}}`` (all, or ``key_list``). Raises
+        ChatError 10007 not a member."""
+        return await self._request(
+            "getGroupAttributes", {"groupID": group_id, "keyList": list(key_list)}
+        )
+
+    async def set_group_counters(self, group_id: str, counters: dict[str, int]) -> dict[str, Any]:
+        """Set counters: ``{"counters"}``. Members get ``GROUP_COUNTER_UPDATED``. Raises
+        ChatError 10007 not a member, 10004 over 20 counters or a key over 128 bytes."""
+        return await self._request(
+            "setGroupCounters", {"groupID": group_id, "counters": dict(counters)}
+        )
+
+    async def increase_group_counter(self, group_id: str, key: str, value: int) -> dict[str, Any]:
+        """Add ``value`` (≥ 0) to a counter (a missing one starts at 0): ``{"counters":
+        {key: new value}}``. Errors as :meth:`set_group_counters`."""
+        data = {"groupID": group_id, "key": key, "value": value}
+        return await self._request("increaseGroupCounter", data)
+
+    async def decrease_group_counter(self, group_id: str, key: str, value: int) -> dict[str, Any]:
+        """Take ``value`` (≥ 0) from a counter: ``{"counters": {key: new value}}``."""
+        data = {"groupID": group_id, "key": key, "value": value}
+        return await self._request("decreaseGroupCounter", data)
+
+    async def get_group_counters(
+        self, group_id: str, key_list: Iterable[str] = ()
+    ) -> dict[str, Any]:
+        """``{"counters": {key: value}}`` (all, or ``key_list``). Raises ChatError 10007."""
+        return await self._request(
+            "getGroupCounters", {"groupID": group_id, "keyList": list(key_list)}
+        )
+
+    # -- Community topics (the group's owner and admins manage them; members list them)
+
+    async def create_topic_in_community(
+        self, group_id: str, topic_name: str, **profile: str
+    ) -> dict[str, Any]:
+        """A topic in a Community group: ``{"topicID"}`` (``<groupID>@TOPIC#_…``).
+        ``profile``: ``topic_id``, ``avatar``, ``introduction``, ``notification``,
+        ``custom_data``. Raises ChatError 10007 not owner/admin or not a Community
+        group, 10004 no name or too long, 10021 topic ID taken."""
+        names = {"topic_id": "topicID", "custom_data": "customData"}
+        data: dict[str, Any] = {"groupID": group_id, "topicName": topic_name}
+        data.update({names.get(k, k): v for k, v in profile.items()})
+        return await self._request("createTopicInCommunity", data)
+
+    async def delete_topic_from_community(
+        self, group_id: str, topic_id_list: Iterable[str] = ()
+    ) -> dict[str, Any]:
+        """Delete topics (all when ``topic_id_list`` is empty): ``{"successTopicList",
+        "failureTopicList"}``. Raises ChatError 10007 not owner/admin."""
+        data = {"groupID": group_id, "topicIDList": list(topic_id_list)}
+        return await self._request("deleteTopicFromCommunity", data)
+
+    async def update_topic_profile(
+        self, group_id: str, topic_id: str, **fields: Any
+    ) -> dict[str, Any]:
+        """Change a topic (``topic_name``, ``avatar``, ``introduction``,
+        ``notification``, ``custom_data``, ``mute_all_members``): ``{"topic"}``.
+        Raises ChatError 10007 not owner/admin, 10010 no such topic."""
+        names = {
+            "topic_name": "topicName",
+            "custom_data": "customData",
+            "mute_all_members": "muteAllMembers",
+        }
+        data: dict[str, Any] = {"groupID": group_id, "topicID": topic_id}
+        data.update({names.get(k, k): v for k, v in fields.items()})
+        return await self._request("updateTopicProfile", data)
+
+    async def get_topic_list(
+        self, group_id: str, topic_id_list: Iterable[str] = ()
+    ) -> dict[str, Any]:
+        """The group's topics: ``{"successTopicList", "failureTopicList"}``. Raises
+        ChatError 10007 not a member."""
+        data = {"groupID": group_id, "topicIDList": list(topic_id_list)}
+        return await self._request("getTopicList", data)

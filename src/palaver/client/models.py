@@ -226,6 +226,13 @@ class Conversation:
         group_at_info_list: unread @-mentions of me: ``[{"groupID", "from",
             "messageSequence", "atTypeArray": [TYPES.CONV_AT_ME | CONV_AT_ALL]}]``
             (GROUP; emptied when the conversation is read).
+        message_remind_type: do-not-disturb: ``AcceptAndNotify``,
+            ``AcceptNotNotify`` or ``Discard`` (a muted one is left out of the
+            unread total).
+        draft_text: my draft, kept on the server.
+        custom_data: my custom data of the conversation.
+        mark_list: my marks (``TYPES.CONV_MARK_TYPE_*``: 1 star, 2 unread, 4 fold, 8 hide).
+        conversation_group_list: the names of my conversation groups holding it.
     """
 
     conversation_id: str
@@ -237,6 +244,16 @@ class Conversation:
     peer_read_sequence: int = 0
     group_profile: dict[str, Any] = field(default_factory=dict)
     group_at_info_list: list[dict[str, Any]] = field(default_factory=list)
+    message_remind_type: str = "AcceptAndNotify"
+    draft_text: str = ""
+    custom_data: str = ""
+    mark_list: list[int] = field(default_factory=list)
+    conversation_group_list: list[str] = field(default_factory=list)
+
+    @property
+    def muted(self) -> bool:
+        """Do-not-disturb is on (``AcceptNotNotify`` or ``Discard``)."""
+        return self.message_remind_type not in ("", "AcceptAndNotify")
 
     @property
     def peer(self) -> str:
@@ -258,6 +275,11 @@ class Conversation:
             peer_read_sequence=int(d.get("peerReadSequence", 0) or 0),
             group_profile=dict(d.get("groupProfile") or {}),
             group_at_info_list=[dict(a) for a in d.get("groupAtInfoList") or []],
+            message_remind_type=str(d.get("messageRemindType") or "AcceptAndNotify"),
+            draft_text=str(d.get("draftText") or ""),
+            custom_data=str(d.get("customData") or ""),
+            mark_list=[int(m) for m in d.get("markList") or []],
+            conversation_group_list=[str(g) for g in d.get("conversationGroupList") or []],
         )
 
     def key(self) -> tuple[Any, ...]:
@@ -272,6 +294,11 @@ class Conversation:
             tuple(sorted((k, repr(v)) for k, v in self.user_profile.items())),
             tuple(sorted((k, repr(v)) for k, v in self.group_profile.items())),
             tuple(repr(a) for a in self.group_at_info_list),
+            self.message_remind_type,
+            self.draft_text,
+            self.custom_data,
+            tuple(self.mark_list),
+            tuple(self.conversation_group_list),
         )
 
 

@@ -29,6 +29,8 @@ class RelationManager(Processor):
             "FRIEND_LIST_UPDATED": self._on_friend_list,
             "FRIEND_APPLICATION_LIST_UPDATED": self._on_friend_applications,
             "BLACKLIST_UPDATED": self._on_blacklist,
+            "FRIEND_GROUP_LIST_UPDATED": self._on_friend_groups,
+            "USER_STATUS_UPDATED": self._on_user_status,
         }
 
     async def _on_friend_list(self, gen: int, data: dict[str, Any]) -> None:
@@ -37,6 +39,12 @@ class RelationManager(Processor):
 
     async def _on_friend_applications(self, gen: int, data: dict[str, Any]) -> None:
         self._emit(EVENT.FRIEND_APPLICATION_LIST_UPDATED, await self.get_friend_application_list())
+
+    async def _on_user_status(self, gen: int, data: dict[str, Any]) -> None:
+        self._emit(EVENT.USER_STATUS_UPDATED, list(data.get("userStatusList") or []))
+
+    async def _on_friend_groups(self, gen: int, data: dict[str, Any]) -> None:
+        self._emit(EVENT.FRIEND_GROUP_LIST_UPDATED, await self.get_friend_group_list())
 
     async def _on_blacklist(self, gen: int, data: dict[str, Any]) -> None:
         self._emit(EVENT.BLACKLIST_UPDATED, await self.get_blacklist())
@@ -156,3 +164,94 @@ class RelationManager(Processor):
     async def remove_from_blacklist(self, user_id_list: Iterable[str]) -> dict[str, Any]:
         """Take users off my blacklist. Returns ``{"successUserIDList", "failureUserIDList"}``."""
         return await self._request("removeFromBlacklist", {"userIDList": list(user_id_list)})
+
+    # ---------------------------------------------------------- friend data, groups
+
+    async def update_friend(
+        self,
+        user_id: str,
+        remark: str | None = None,
+        friend_custom_field: Iterable[dict[str, Any]] | None = None,
+    ) -> dict[str, Any]:
+        """Change a friend's remark and custom fields (``[{"key":
+        "Tag_SNS_Custom_x", "value"}]``); returns ``{"userID", "remark",
+        "groupList", "friendCustomField"}``. My devices get FRIEND_LIST_UPDATED.
+
+        Raises:
+            ChatError: 30001 not a friend or a bad value, 30003 no such
+                account, 6017 nothing to change.
+        """
+        data: dict[str, Any] = {"userID": user_id}
+        if remark is not None:
+            data["remark"] = remark
+        if friend_custom_field is not None:
+            data["friendCustomField"] = list(friend_custom_field)
+        return await self._request("updateFriend", data)
+
+    async def get_friend_group_list(self) -> list[dict[str, Any]]:
+        """My friend groups: ``[{"name", "userIDList", "count"}]``, oldest first."""
+        data = await self._request("getFriendGroupList")
+        return list(data.get("friendGroupList") or [])
+
+    async def create_friend_group(
+        self, name: str, user_id_list: Iterable[str] = ()
+    ) -> dict[str, Any]:
+        """Create a friend group with some friends: ``{"friendGroup",
+        "failureUserIDList": [{"userID", "code", "message"}]}`` (32216 not a
+        friend). Raises ChatError 30001 for a bad or existing name or a 33rd group."""
+        return await self._request(
+            "createFriendGroup", {"name": name, "userIDList": list(user_id_list)}
+        )
+
+    async def delete_friend_group(self, name: str) -> dict[str, Any]:
+        """Delete a friend group (its friends stay friends); returns it as it was.
+        Raises ChatError 30001 if it is not one of mine."""
+        data = await self._request("deleteFriendGroup", {"name": name})
+        return dict(data.get("friendGroup") or {})
+
+    async def rename_friend_group(self, old_name: str, new_name: str) -> dict[str, Any]:
+        """Rename a friend group; returns it. Raises ChatError 30001 if
+        ``old_name`` is not mine or ``new_name`` is bad or taken."""
+        data = await self._request("renameFriendGroup", {"oldName": old_name, "newName": new_name})
+        return dict(data.get("friendGroup") or {})
+
+    async def add_to_friend_group(self, name: str, user_id_list: Iterable[str]) -> dict[str, Any]:
+        """Put friends in a group: ``{"friendGroup", "failureUserIDList"}``."""
+        return await self._request(
+            "addToFriendGroup", {"name": name, "userIDList": list(user_id_list)}
+        )
+
+    async def remove_from_friend_group(
+        self, name: str, user_id_list: Iterable[str]
+    ) -> dict[str, Any]:
+        """Take friends out of a group: ``{"friendGroup", "failureUserIDList"}``."""
+        return await self._request(
+            "removeFromFriendGroup", {"name": name, "userIDList": list(user_id_list)}
+        )
+
+    # ------------------------------------------------------------------ user status
+
+    async def get_user_status(self, user_id_list: Iterable[str]) -> dict[str, Any]:
+        """Users' status: ``{"successUserList": [{"userID", "statusType" (1
+        online, 2 offline), "customStatus"}], "failureUserList": [{"userID",
+        "code" (70107 not an account), "message"}]}``."""
+        return await self._request("getUserStatus", {"userIDList": list(user_id_list)})
+
+    async def set_self_status(self, custom_status: str) -> dict[str, Any]:
+        """Set my custom status (≤ 100 bytes; "" clears it); returns my status.
+        My subscribers and devices get USER_STATUS_UPDATED. Raises ChatError
+        6017 when too long."""
+        return await self._request("setSelfStatus", {"customStatus": custom_status})
+
+    async def subscribe_user_status(self, user_id_list: Iterable[str]) -> dict[str, Any]:
+        """Follow users' status (USER_STATUS_UPDATED ``[{"userID", "statusType",
+        "customStatus"}]`` when it changes): ``{"failureUserList"}``."""
+        return await self._request("subscribeUserStatus", {"userIDList": list(user_id_list)})
+
+    async def unsubscribe_user_status(
+        self, user_id_list: Iterable[str] | None = None
+    ) -> dict[str, Any]:
+        """Stop following users' status (everyone's when ``None``): ``{"failureUserList"}``."""
+        return await self._request(
+            "unsubscribeUserStatus", {"userIDList": list(user_id_list or [])}
+        )

@@ -24,6 +24,11 @@ SNS_FRIEND_ADD = "Sns.CallbackFriendAdd"
 SNS_FRIEND_DELETE = "Sns.CallbackFriendDelete"
 SNS_BLACKLIST_ADD = "Sns.CallbackBlackListAdd"
 SNS_BLACKLIST_DELETE = "Sns.CallbackBlackListDelete"
+SNS_PREV_FRIEND_ADD = "Sns.CallbackPrevFriendAdd"
+GROUP_BEFORE_CREATE = "Group.CallbackBeforeCreateGroup"
+GROUP_BEFORE_APPLY_JOIN = "Group.CallbackBeforeApplyJoinGroup"
+GROUP_AFTER_NEW_MEMBER_JOIN = "Group.CallbackAfterNewMemberJoin"
+GROUP_AFTER_MEMBER_EXIT = "Group.CallbackAfterMemberExit"
 
 #: every command Palaver can send, before- and after-callbacks
 COMMANDS: tuple[str, ...] = (
@@ -43,10 +48,23 @@ COMMANDS: tuple[str, ...] = (
     SNS_FRIEND_DELETE,
     SNS_BLACKLIST_ADD,
     SNS_BLACKLIST_DELETE,
+    SNS_PREV_FRIEND_ADD,
+    GROUP_BEFORE_CREATE,
+    GROUP_BEFORE_APPLY_JOIN,
+    GROUP_AFTER_NEW_MEMBER_JOIN,
+    GROUP_AFTER_MEMBER_EXIT,
 )
 
 #: the synchronous ones (the backend's answer allows, rejects or rewrites)
-BEFORE: frozenset[str] = frozenset({C2C_BEFORE_SEND, GROUP_BEFORE_SEND})
+BEFORE: frozenset[str] = frozenset(
+    {
+        C2C_BEFORE_SEND,
+        GROUP_BEFORE_SEND,
+        SNS_PREV_FRIEND_ADD,
+        GROUP_BEFORE_CREATE,
+        GROUP_BEFORE_APPLY_JOIN,
+    }
+)
 
 #: REST ``ForbidCallbackControl`` values
 FORBID_BEFORE_SEND = "ForbidBeforeSendMsgCallback"

@@ -33,6 +33,7 @@ class EventKind(IntEnum):
         11  #: applications to a group the user manages (:class:`GroupApplicationsChanged`)
     )
     MODIFY = 12  #: a C2C message was edited (:class:`Modified`; ``message`` is its newest state)
+    FRIEND_GROUPS = 16  #: the user's friend groups changed (no payload: refetch them)
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,9 +178,11 @@ class GroupEffect:
 
 def group_effect(payload: EventPayload | None) -> GroupEffect | None:
     """The follow/unfollow a membership event causes (AVChatRooms are followed per
-    connection, never through the stream)."""
-    if not isinstance(payload, MembershipChanged) or payload.group_type == "AVChatRoom":
+    connection, never through the stream; a ban makes the connections leave one)."""
+    if not isinstance(payload, MembershipChanged):
         return None
+    if payload.group_type == "AVChatRoom":  # only a ban (told as kicked) leaves the room
+        return GroupEffect(payload.group_id, False) if payload.change == "kicked" else None
     if payload.change == "joined":
         return GroupEffect(payload.group_id, True, payload.join_seq or 0)
     if payload.change in ("quit", "kicked", "dismissed"):
@@ -301,6 +304,48 @@ class C2CReadReceipt:
     messages: tuple[MessageRecord, ...]
 
 
+@dataclass(frozen=True, slots=True)
+class GroupAttributesChanged:
+    """The group's attributes changed (to everyone following the group): ``op`` is
+    ``init`` (all replaced), ``set``, ``delete`` or ``clear``; ``attributes`` all
+    of them now, ``changed`` the keys set, ``deleted`` the keys gone; ``seq`` the
+    attribute sequence after the change."""
+
+    group_id: str
+    op: str
+    seq: int
+    attributes: tuple[tuple[str, str], ...]
+    changed: tuple[str, ...] = ()
+    deleted: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class GroupCountersChanged:
+    """Group counters changed (to everyone following the group): their new values
+    and the counter sequence after the change."""
+
+    group_id: str
+    seq: int
+    counters: tuple[tuple[str, int], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class UserStatus:
+    """A user's status: ``status_type`` 1 online, 2 offline (Tencent's
+    ``USER_STATUS_ONLINE`` / ``USER_STATUS_OFFLINE``), and its custom status."""
+
+    user_id: str
+    status_type: int
+    custom_status: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class UserStatusChanged:
+    """Users' status changed (to those who subscribed to it, ``subscribeUserStatus``)."""
+
+    statuses: tuple[UserStatus, ...]
+
+
 #: A push outside every stream.
 Notice = (
     GroupDismissed
@@ -310,4 +355,7 @@ Notice = (
     | ReactionsChanged
     | GroupReadReceipt
     | C2CReadReceipt
+    | GroupAttributesChanged
+    | GroupCountersChanged
+    | UserStatusChanged
 )

@@ -9,6 +9,7 @@ pushes (they never see storage rows).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, Literal, NotRequired, TypedDict
 
 import orjson
@@ -23,6 +24,8 @@ from palaver.model.events import (
     EventPayload,
     FriendsChanged,
     GroupApplicationsChanged,
+    GroupAttributesChanged,
+    GroupCountersChanged,
     GroupDismissed,
     GroupMessageModified,
     GroupMessageRevoked,
@@ -35,9 +38,12 @@ from palaver.model.events import (
     ReactionsChanged,
     ReadByPeer,
     Revoked,
+    UserStatus,
+    UserStatusChanged,
 )
 from palaver.model.messages import MessageRecord
 from palaver.protocol.frames import Push
+from palaver.protocol.group_extras import attributes_push, counters_push
 from palaver.protocol.objects import APPLICATION_IN, APPLICATION_OUT, C2C, GROUP, message_wire
 
 
@@ -246,11 +252,17 @@ class FriendApplicationListUpdated(TypedDict):
 
 
 #: List pushes whose data says what changed; old events carry none ({}).
-ListUpdated = Literal["FRIEND_LIST_UPDATED", "FRIEND_APPLICATION_LIST_UPDATED", "BLACKLIST_UPDATED"]
+ListUpdated = Literal[
+    "FRIEND_LIST_UPDATED",
+    "FRIEND_APPLICATION_LIST_UPDATED",
+    "BLACKLIST_UPDATED",
+    "FRIEND_GROUP_LIST_UPDATED",
+]
 _LIST_EVENTS: dict[EventKind, ListUpdated] = {
     EventKind.FRIENDS: "FRIEND_LIST_UPDATED",
     EventKind.FRIEND_APPLICATIONS: "FRIEND_APPLICATION_LIST_UPDATED",
     EventKind.BLACKLIST: "BLACKLIST_UPDATED",
+    EventKind.FRIEND_GROUPS: "FRIEND_GROUP_LIST_UPDATED",
 }
 
 
@@ -412,6 +424,10 @@ def notice_push(notice: Notice) -> Push:
         case GroupSystemNotice():
             data = GroupSystemNoticeReceived(groupID=notice.group_id, content=notice.content)
             return Push("GROUP_SYSTEM_NOTICE_RECEIVED", data)
+        case GroupAttributesChanged():
+            return attributes_push(notice)
+        case GroupCountersChanged():
+            return counters_push(notice)
         case C2CReadReceipt():
             data = C2CReadReceiptReceived(
                 conversationID=C2C + notice.reader,
@@ -451,6 +467,19 @@ def notice_push(notice: Notice) -> Push:
                 ],
             )
             return Push("MESSAGE_READ_RECEIPT_RECEIVED", data)
+        case UserStatusChanged():
+            return Push("USER_STATUS_UPDATED", user_status_data(notice.statuses))
+
+
+def user_status_data(statuses: Sequence[UserStatus]) -> dict[str, Any]:
+    """``USER_STATUS_UPDATED`` (and ``getUserStatus``): ``{userStatusList:
+    [{userID, statusType, customStatus}]}``."""
+    return {
+        "userStatusList": [
+            {"userID": u.user_id, "statusType": u.status_type, "customStatus": u.custom_status}
+            for u in statuses
+        ]
+    }
 
 
 def reactions_data(notice: ReactionsChanged) -> dict[str, Any]:

@@ -29,6 +29,10 @@ class Fanout(Protocol):
     async def publish(self, deliveries: Sequence[Delivery]) -> None:
         """Send deliveries to every node; returns once handed over."""
 
+    def publish_now(self, deliveries: Sequence[Delivery]) -> None:
+        """:meth:`publish` without awaiting: delivered here at once, queued for
+        the other nodes (the send path's fast lane calls it from a callback)."""
+
     async def watch(self, app_id: int, user_id: str) -> None:
         """This node now holds a connection of the user: route their deliveries here.
 
@@ -62,6 +66,9 @@ class LocalFanout:
         return None
 
     async def publish(self, deliveries: Sequence[Delivery]) -> None:
+        self.publish_now(deliveries)
+
+    def publish_now(self, deliveries: Sequence[Delivery]) -> None:
         sink = self._sink
         if sink is None:
             return

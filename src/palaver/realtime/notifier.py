@@ -26,11 +26,15 @@ class Notifier:
 
     async def stream(self, app_id: int, events: Sequence[StreamEvent]) -> None:
         """Publish committed stream events (one push per user, built once)."""
+        self.stream_now(app_id, events)
+
+    def stream_now(self, app_id: int, events: Sequence[StreamEvent]) -> None:
+        """:meth:`stream` without awaiting (fan-out's :meth:`~Fanout.publish_now`)."""
         out: list[Delivery] = []
         for e in events:
             push = stream_push(e.kind, e.user_id, e.seq, e.payload, e.message)
             out.append(UserFrame(app_id, e.user_id, Outbound(push), e.seq, e.origin, e.effect))
-        await self._fanout.publish(out)
+        self._fanout.publish_now(out)
 
     async def group_message(
         self, app_id: int, message: MessageRecord, *, origin: str | None = None

@@ -43,6 +43,9 @@ class LocalPresence:
         """Platforms each user is online on (this node; the cluster version spans nodes)."""
         return {u: self.platforms(app_id, u) for u in user_ids}
 
+    async def settle(self, app_id: int, user_id: str) -> None:
+        """Nothing to wait for: this node's state is read where it is kept."""
+
     async def start(self) -> None:
         """Nothing to start for the in-process version."""
 

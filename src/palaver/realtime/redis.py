@@ -169,6 +169,10 @@ class RedisFanout:
 
     async def publish(self, deliveries: Sequence[Delivery]) -> None:
         """Deliver locally now; queue for the other nodes (sent by the publisher task)."""
+        self.publish_now(deliveries)
+
+    def publish_now(self, deliveries: Sequence[Delivery]) -> None:
+        """:meth:`publish`, which never awaits."""
         sink = self._sink
         if sink is not None:
             for d in deliveries:
@@ -307,6 +311,13 @@ class ClusterPresence(LocalPresence):
     def connected(self, app_id: int, user_id: str, platform: str) -> None:
         super().connected(app_id, user_id, platform)
         self._changed(app_id, user_id)
+
+    async def settle(self, app_id: int, user_id: str) -> None:
+        """Wait until this node's newest presence write of ``user_id`` is in Redis
+        (so a read that follows, on any node, sees it)."""
+        task = self._last.get(f"{app_id}:{user_id}")
+        if task is not None:
+            await asyncio.gather(task, return_exceptions=True)
 
     def disconnected(self, app_id: int, user_id: str, platform: str) -> None:
         super().disconnected(app_id, user_id, platform)

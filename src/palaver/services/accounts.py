@@ -118,12 +118,18 @@ class AccountService:
                     )
                     ok = bool(done.get("accounts"))
                 result[u] = 0 if ok else 70107
+                if ok:  # importing it again must not revive its UserSigs
+                    await store.mark_deleted(conn, app.sdkappid, u, int(time.time()))
                 self._kicked.drop((app.sdkappid, u))
                 self._known.discard((app.sdkappid, u))
         for user, code in result.items():
             if code == 0:  # a deleted account's live connections end now
                 await self._publisher.kick(app.sdkappid, user, REST_KICK)
         return result
+
+    def known(self, app: App, user_id: str) -> bool:
+        """``user_id`` is known to be imported (remembered; no storage read)."""
+        return (app.sdkappid, user_id) in self._known
 
     async def existing(self, app: App, user_ids: Iterable[str]) -> set[str]:
         """The subset of ``user_ids`` that are imported.
@@ -149,7 +155,8 @@ class AccountService:
                 raise ImError(code, f"account {u!r} does not exist")
 
     async def kick(self, app: App, user_id: str) -> int:
-        """Invalidate every UserSig of ``user_id`` issued before now and close the
+        """Invalidate every UserSig of ``user_id`` issued up to now (this second
+        included: :func:`voided_by_kick`) and close the
         user's connections (``KICKED_OUT`` ``REST_API_Kick``); returns the kick time.
 
         Raises:
@@ -180,6 +187,15 @@ class AccountService:
         if v is not None:
             self._kicked.put(key, v)
         return v
+
+
+def voided_by_kick(issued: int, kicked: int) -> bool:
+    """Whether a UserSig issued at ``issued`` (unix s) is void after a kick at
+    ``kicked`` (unix s; 0: never kicked). A UserSig carries its time in whole
+    seconds, so one minted in the kick's own second cannot be told from one
+    minted just before it: it is void too (issue 13 §1.10). A new UserSig works
+    from the next second on."""
+    return bool(kicked) and issued <= kicked
 
 
 def _profile_tags(item: ImportItem) -> dict[str, str]:

@@ -54,8 +54,27 @@ class AppSettings(BaseModel):
         description="a user's connections on one node; a new one past it kicks the oldest "
         "(multipleDevice); 0 = unlimited",
     )
+    client_sends_per_second: int = Field(
+        0,
+        ge=0,
+        description="messages a user may send a second through the client protocols "
+        "(10023 in a group, 60007 C2C past it; REST is capped by rest_qps); 0 = unlimited "
+        "(a chat app may set 10-20: no person types faster)",
+    )
     group_creates_per_minute: int = Field(
         30, ge=0, description="groups a user may create a minute (10006 past it); 0 = unlimited"
+    )
+    max_profile_custom_fields: int = Field(
+        20,
+        ge=0,
+        description="Tag_Profile_Custom_* fields one user may have (each ≤ 500 bytes; "
+        "40601 past it; Tencent: 20); 0 = unlimited",
+    )
+    max_member_custom_fields: int = Field(
+        5,
+        ge=0,
+        description="custom fields (AppMemberDefinedData) one group member may have "
+        "(each ≤ 4096 bytes; 10004 past it; Tencent: 5); 0 = unlimited",
     )
     max_at_users: int = Field(
         30,
@@ -138,6 +157,12 @@ class AppSettings(BaseModel):
         default_factory=list,
         description="before-callbacks that refuse the action when the backend does not "
         "answer in time (the others let it through, as Tencent does)",
+    )
+    callback_offline_members_max: int = Field(
+        2000,
+        ge=0,
+        description="groups up to this many members list their offline members "
+        "(OfflineMemberList) in Group.CallbackAfterSendMsg, the offline-push hook",
     )
     callback_max_attempts: int = Field(
         10, ge=1, le=100, description="tries of an after-callback before it is dead-lettered"

@@ -32,7 +32,7 @@ import hashlib
 import logging
 import random
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import orjson
@@ -44,6 +44,7 @@ from palaver.services.sending import Draft, SendContext
 from palaver.stats import LATENCY_BUCKETS, Histogram
 from palaver.storage import Database
 from palaver.storage import callbacks as store
+from palaver.storage import groups as group_store
 from palaver.storage.callbacks import NewCallback, OutboxRow, Outcome
 
 if TYPE_CHECKING:
@@ -55,6 +56,9 @@ log = logging.getLogger("palaver.callbacks")
 ALLOW, REFUSE, DROP = 0, 1, 2
 #: the range of the backend's own codes, passed to the sender as they are
 OWN_CODES = range(120001, 130001)
+
+#: (app, conversation id, offline users) -> those who still want an offline push
+PushFilter = Callable[["App", str, list[str]], Awaitable[list[str]]]
 
 
 class CallbackFailed(Exception):
@@ -180,6 +184,63 @@ SAMPLES: dict[str, dict[str, Any]] = {
         "MemberList": [{"Member_Account": "test_sender"}],
     },
     cb.GROUP_AFTER_INFO_CHANGED: {**_SAMPLE_GROUP, "Name": "renamed"},
+    cb.GROUP_BEFORE_CREATE: {
+        "Operator_Account": "test_sender",
+        "Owner_Account": "test_sender",
+        "Type": "Public",
+        "Name": "test",
+        "CreateGroupNum": 0,
+        "MemberList": [{"Member_Account": "test_receiver"}],
+    },
+    cb.GROUP_BEFORE_APPLY_JOIN: {
+        "GroupId": "@TGS#test",
+        "Type": "Public",
+        "Requestor_Account": "test_receiver",
+    },
+    cb.GROUP_AFTER_NEW_MEMBER_JOIN: {
+        **_SAMPLE_GROUP,
+        "JoinType": "Apply",
+        "NewMemberList": [{"Member_Account": "test_receiver"}],
+    },
+    cb.GROUP_AFTER_MEMBER_EXIT: {
+        **_SAMPLE_GROUP,
+        "ExitType": "Quit",
+        "ExitMemberList": [{"Member_Account": "test_receiver"}],
+    },
+    cb.SNS_PREV_FRIEND_ADD: {
+        "Requester_Account": "test_sender",
+        "From_Account": "test_sender",
+        "AddType": "Add_Type_Both",
+        "ForceAddFlags": 0,
+        "FriendItem": [
+            {
+                "To_Account": "test_receiver",
+                "Remark": "",
+                "GroupName": "",
+                "AddSource": "AddSource_Type_Test",
+                "AddWording": "hello",
+            }
+        ],
+    },
+    cb.SNS_FRIEND_ADD: {
+        "ClientCmd": "friend_add",
+        "PairList": [
+            {
+                "From_Account": "test_sender",
+                "To_Account": "test_receiver",
+                "Initiator_Account": "test_sender",
+            }
+        ],
+    },
+    cb.SNS_FRIEND_DELETE: {
+        "PairList": [{"From_Account": "test_sender", "To_Account": "test_receiver"}]
+    },
+    cb.SNS_BLACKLIST_ADD: {
+        "PairList": [{"From_Account": "test_sender", "To_Account": "test_receiver"}]
+    },
+    cb.SNS_BLACKLIST_DELETE: {
+        "PairList": [{"From_Account": "test_sender", "To_Account": "test_receiver"}]
+    },
     cb.PROFILE_PORTRAIT_SET: {
         "From_Account": "test_sender",
         "ProfileItem": [{"Tag": "Tag_Profile_IM_Nick", "Value": "test"}],
@@ -226,8 +287,12 @@ class CallbackService:
         defer_max: float = 2.0,
         presence: Presence | None = None,
         worker: bool = True,
+        remind_type: Callable[[App, str, str], Awaitable[str]] | None = None,
     ) -> None:
         self._db = db
+        #: ``remind_type(app, receiver, sender)``: the receiver's do-not-disturb of
+        #: the C2C conversation (services.conversation_settings)
+        self._remind_type = remind_type
         self._apps = apps
         self._transport = transport
         self._clock = clock or SystemClock()
@@ -248,6 +313,11 @@ class CallbackService:
         #: event → delivered (lag) and request → answer, seconds (``/metrics``)
         self.lag_seconds = Histogram(CALLBACK_LAG_BUCKETS)
         self.request_seconds = Histogram(LATENCY_BUCKETS)
+        #: the offline-push hook's gate: given (app, Tencent's conversation ID such as
+        #: ``GROUP<id>``, offline users),
+        #: the users who still want an offline push (do-not-disturb: ``MsgFlag`` /
+        #: ``setMessageRemindType`` drops the others); ``None`` keeps them all
+        self.push_filter: PushFilter | None = None
 
     # --- requests ---------------------------------------------------------------------------
 
@@ -308,6 +378,61 @@ class CallbackService:
             raise CallbackFailed("the answer is not a JSON object")
         return reply
 
+    async def ask(
+        self,
+        app: App,
+        command: str,
+        body: Mapping[str, Any],
+        *,
+        refused: int,
+        client_ip: str = "",
+        platform: str = "",
+    ) -> dict[str, Any] | None:
+        """A before-callback of an action other than a send
+        (``Sns.CallbackPrevFriendAdd``, ``Group.CallbackBeforeCreateGroup``,
+        ``Group.CallbackBeforeApplyJoinGroup``): post ``body`` (``CallbackCommand``
+        and ``EventTime`` added) when the app wants ``command``.
+
+        Returns the backend's answer when the action may go on, ``None`` when
+        the app does not want the command or the backend did not answer and the
+        command fails open. The answer's ``ErrorCode`` decides: 0 allows (the
+        caller may read more of the answer, e.g. per-item results);
+        120001–130000 refuses with the backend's code and ``ErrorInfo``;
+        anything else refuses with ``refused``.
+
+        Raises:
+            ImError: ``refused`` (or the backend's own code), as above, or when
+                the backend did not answer and the command is in ``callback_fail_closed``.
+        """
+        if not wants(app, command):
+            return None
+        payload = {"CallbackCommand": command, **body, "EventTime": self._now_ms()}
+        try:
+            reply = await self.call(app, command, payload, client_ip=client_ip, platform=platform)
+        except CallbackFailed as exc:
+            self._failed(app, command, exc, refused)
+            return None
+        code = _error_code(reply)
+        if code in OWN_CODES:
+            raise ImError(code, str(reply.get("ErrorInfo") or "refused by the app backend"))
+        if code != ALLOW:
+            raise ImError(refused, f"the app backend's {command} refused it")
+        return reply
+
+    def _failed(self, app: App, command: str, exc: CallbackFailed, refused: int) -> None:
+        """A before-callback got no answer: log it; raise ``refused`` if the command
+        fails closed (else the action goes on)."""
+        closed = command in app.settings.callback_fail_closed
+        log.warning(
+            "app %s: %s got no answer (%s); %s",
+            app.sdkappid,
+            command,
+            exc,
+            "refusing (fail closed)" if closed else "letting it through",
+        )
+        if closed:
+            raise ImError(refused, "the app backend did not answer the callback") from None
+
     async def test(self, app: App, commands: Sequence[str]) -> list[tuple[str, int, str, float]]:
         """Post a sample of each command now (``palaver callbacks test``):
         ``(command, HTTP status or 0, the answer or the failure, seconds)``."""
@@ -346,6 +471,12 @@ class CallbackService:
 
     # --- the send pipeline's hooks (SendHooks) -------------------------------------------------
 
+    def idle(self, ctx: SendContext) -> bool:
+        """Neither the before- nor the after-send callback of this send is wanted."""
+        if ctx.kind == "C2C":
+            return not (wants(ctx.app, cb.C2C_BEFORE_SEND) or wants(ctx.app, cb.C2C_AFTER_SEND))
+        return not (wants(ctx.app, cb.GROUP_BEFORE_SEND) or wants(ctx.app, cb.GROUP_AFTER_SEND))
+
     async def before_send(self, ctx: SendContext, draft: Draft) -> Draft | None:
         """``C2C.CallbackBeforeSendMsg`` / ``Group.CallbackBeforeSendMsg``, when
         the app wants it and the sender did not forbid it: the draft to send
@@ -372,16 +503,7 @@ class CallbackService:
                 app, command, body, client_ip=ctx.source.client_ip, platform=ctx.source.platform
             )
         except CallbackFailed as exc:
-            closed = command in app.settings.callback_fail_closed
-            log.warning(
-                "app %s: %s got no answer (%s); %s",
-                app.sdkappid,
-                command,
-                exc,
-                "refusing the message (fail closed)" if closed else "letting it through",
-            )
-            if closed:
-                raise ImError(refused, "the app backend did not answer the callback") from None
+            self._failed(app, command, exc, refused)
             return draft
         return _apply_answer(reply, draft, refused)
 
@@ -401,11 +523,20 @@ class CallbackService:
         body["ErrorInfo"] = "send msg succeed"
         if ctx.source.offline_push is not None:
             body["OfflinePushInfo"] = ctx.source.offline_push
+        if ctx.kind == "C2C" and self._remind_type is not None:
+            remind = await self._remind_type(ctx.app, draft.receiver, draft.sender)
+            if remind != "AcceptAndNotify":  # do-not-disturb: no offline push for it
+                body["OfflinePushInfo"] = {**(ctx.source.offline_push or {}), "PushFlag": 1}
+                body["To_Account_MsgFlag"] = remind
         if ctx.kind == "C2C" and self._presence is not None:
             online = await self._presence.online(ctx.app.sdkappid, [draft.receiver])
             platforms = online.get(draft.receiver) or []
             body["To_Account_Online"] = 1 if platforms else 0
             body["To_Account_Platforms"] = sorted(set(platforms))
+        elif ctx.kind == "Group" and ctx.group_type != "AVChatRoom":
+            offline = await self.offline_members(ctx.app, draft.receiver, draft.sender)
+            if offline is not None:
+                body["OfflineMemberList"] = [{"Member_Account": u} for u in offline]
         if ctx.online_only:  # nothing stored: the ids the sender was answered with
             rec = draft.record()
             body["MsgSeq"] = rec.seq if ctx.kind == "Group" else rec.client_seq
@@ -419,6 +550,28 @@ class CallbackService:
             client_ip=ctx.source.client_ip,
             platform=ctx.source.platform,
         )
+
+    async def offline_members(self, app: App, group_id: str, sender: str) -> list[str] | None:
+        """The offline-push hook of a group message: the members (the sender left
+        out) with no connection now and no do-not-disturb on the group (``MsgFlag``
+        ``AcceptAndNotify``), for ``OfflineMemberList``; ``None`` when the
+        group has more than the app's ``callback_offline_members_max`` members
+        (the list is left out, to keep callbacks small) or presence is unknown.
+        :attr:`push_filter` (do-not-disturb) then drops who wants no push."""
+        if self._presence is None:
+            return None
+        most = app.settings.callback_offline_members_max
+        async with self._db.read() as conn:
+            flags = await group_store.member_msg_flags(conn, app.sdkappid, group_id)
+        if len(flags) > most:
+            return None
+        others = [u for u in flags if u != sender]
+        online = await self._presence.online(app.sdkappid, others)
+        # do-not-disturb (the member's MsgFlag, setMessageRemindType): no offline push
+        offline = sorted(u for u in others if not online.get(u) and flags[u] == "AcceptAndNotify")
+        if self.push_filter is not None and offline:
+            offline = await self.push_filter(app, f"GROUP{group_id}", offline)
+        return offline
 
     def sent(self) -> None:
         """A message with an after-callback was committed: deliver it soon."""
@@ -559,10 +712,14 @@ class CallbackService:
         for g in groups:
             if g[0].app_id not in apps:
                 apps[g[0].app_id] = await self._apps.get(g[0].app_id)
-        lease = max((a.settings.callback_timeout for a in apps.values() if a), default=2.0)
-        until = now + int((lease * store.PER_KEY + 5) * 1000)
-        async with self._db.write() as conn:
-            got = await store.claim(conn, [r.id for g in groups for r in g], now, until)
+        ids = [r.id for g in groups for r in g]
+        if self._db.is_sqlite:  # one node, one worker: nobody to share the rows with
+            got = set(ids)
+        else:  # several nodes: lease the rows, so that no other node posts them too
+            lease = max((a.settings.callback_timeout for a in apps.values() if a), default=2.0)
+            until = now + int((lease * store.PER_KEY + 5) * 1000)
+            async with self._db.write() as conn:
+                got = await store.claim(conn, ids, now, until)
         outcomes: list[Outcome] = []
         work = []
         for g in groups:
@@ -644,10 +801,7 @@ class CallbackService:
 
 def _apply_answer(reply: dict[str, Any], draft: Draft, refused: int) -> Draft | None:
     """What a before-send answer does to ``draft`` (see :meth:`CallbackService.before_send`)."""
-    try:
-        code = int(reply.get("ErrorCode", 0))
-    except (TypeError, ValueError):
-        code = REFUSE
+    code = _error_code(reply)
     if code == DROP:
         return None
     if code in OWN_CODES:
@@ -662,3 +816,11 @@ def _apply_answer(reply: dict[str, Any], draft: Draft, refused: int) -> Draft | 
     if isinstance(new_data, str):
         changes["cloud_custom_data"] = new_data
     return dataclasses.replace(draft, **changes) if changes else draft
+
+
+def _error_code(reply: Mapping[str, Any]) -> int:
+    """An answer's ``ErrorCode`` (0 when absent; :data:`REFUSE` when not a number)."""
+    try:
+        return int(reply.get("ErrorCode", 0))
+    except (TypeError, ValueError):
+        return REFUSE

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from palaver.errors import Code, ImError
 from palaver.model.events import ConversationChanged, EventKind, StreamEvent
+from palaver.services.conversation_settings import ConversationSettings
 from palaver.services.ports import Publisher
 from palaver.storage import Database
 from palaver.storage import events as ev_store
@@ -42,6 +43,21 @@ class Conversation:
     last_msg_id: int = 0
     #: group conversations: unread messages mentioning the owner, (seq, sender, [1 me | 2 all])
     at_me: tuple[tuple[int, str, list[int]], ...] = ()
+    #: the owner's settings (services.conversation_settings): do-not-disturb
+    #: (``AcceptAndNotify`` | ``AcceptNotNotify`` | ``Discard``), draft (and its
+    #: unix s), custom data, marks (bits 1 star, 2 unread, 4 fold, 8 hide),
+    #: conversation groups (names)
+    remind_type: str = "AcceptAndNotify"
+    draft: str = ""
+    draft_time: int = 0
+    custom_data: str = ""
+    marks: int = 0
+    groups: tuple[str, ...] = ()
+
+    @property
+    def muted(self) -> bool:
+        """Do-not-disturb: left out of the unread total, no offline push."""
+        return self.remind_type != "AcceptAndNotify"
 
     @property
     def conversation_id(self) -> str:
@@ -58,10 +74,17 @@ def _conv_id(conv_type: int, peer: str, owner: str) -> str:
 class ConversationService:
     """Conversation lists of every user (C2C rows here, group ones from ``groups``)."""
 
-    def __init__(self, db: Database, groups: GroupReads, publisher: Publisher) -> None:
+    def __init__(
+        self,
+        db: Database,
+        groups: GroupReads,
+        publisher: Publisher,
+        settings: ConversationSettings | None = None,
+    ) -> None:
         self._db = db
         self._groups = groups
         self._publisher = publisher
+        self.settings = settings or ConversationSettings(db, publisher)
 
     async def _changed(self, app: App, owner: str, conv_type: int, peer: str, change: str) -> None:
         """Tell ``owner``'s other devices (stream event ``CONVERSATION_CHANGED``)."""
@@ -129,7 +152,13 @@ class ConversationService:
                 )
             )
         out.sort(key=lambda c: (not c.pinned, -c.pinned_at, -c.last_time, -c.last_msg_id))
-        return out
+        return await self.settings.decorate(app, owner, out)
+
+    async def total_unread(self, app: App, owner: str) -> int:
+        """The unread messages of ``owner``'s conversations that are not muted
+        (Tencent ``getTotalUnreadMessageCount``)."""
+        convs = await self.list(app, owner, include_empty=True)
+        return sum(c.unread for c in convs if not c.muted)
 
     async def delete(
         self, app: App, owner: str, conv_type: int, peer: str, *, clear_history: bool

@@ -27,6 +27,7 @@ from palaver.services.ports import Clock, Publisher, SystemClock
 from palaver.services.sending import (
     Draft,
     SendContext,
+    SendDone,
     SendHooks,
     SendLane,
     SendPipeline,
@@ -181,6 +182,29 @@ class MessageService:
                 await asyncio.sleep(self._clock.monotonic() - started if pace else 0)
         return total
 
+    def _check_parties_now(self, app: App, sender: str, receiver: str, check: bool) -> bool:
+        """:meth:`_check_parties` from caches: ``True`` passed, ``False`` unsure
+        (a cache misses: run the async checks). Raises ImError as they do."""
+        accounts, relations = self._accounts, self._relations
+        if not (accounts.known(app, sender) and accounts.known(app, receiver)):
+            return False
+        if not check or sender == receiver:
+            return True
+        black = relations.cached_blacklisted(app, receiver, sender)
+        if black is None:
+            return False
+        if black:
+            raise ImError(
+                Code.ERR_SVR_MSG_IN_PEER_BLACKLIST, "the sender is on the receiver's blacklist"
+            )
+        if app.settings.check_friendship:
+            friends = relations.cached_friends(app, sender, receiver)
+            if friends is None:
+                return False
+            if not friends:
+                raise ImError(Code.ERR_SVR_MSG_BOTH_NOT_FRIEND, "not friends with each other")
+        return True
+
     async def _check_parties(self, app: App, sender: str, receiver: str, check: bool) -> None:
         have = await self._accounts.existing(app, {sender, receiver})
         if sender not in have:
@@ -198,24 +222,39 @@ class MessageService:
         ):
             raise ImError(Code.ERR_SVR_MSG_BOTH_NOT_FRIEND, "not friends with each other")
 
-    async def send_c2c(
-        self, app: App, sender: str, receiver: str, body: Any, random: int, opts: SendOptions
-    ) -> SendResult:
-        """Store (unless online-only) and deliver one C2C message (REST
-        ``openim/sendmsg``, SDK ``sendMessage`` to ``C2C<id>``).
-
-        The message is committed (by the group-commit writer) before this
-        returns, then pushed to the receiver's devices and the sender's other
-        devices. A retried send (same sender, receiver, ``client_seq``,
-        ``random`` and body within :data:`DEDUPE_WINDOW` seconds) is stored
-        once and answered with the first MsgKey.
+    def send_c2c_now(
+        self,
+        app: App,
+        sender: str,
+        receiver: str,
+        body: Any,
+        random: int,
+        opts: SendOptions,
+        done: SendDone,
+    ) -> bool:
+        """:meth:`send_c2c` in the pipeline's fast lane
+        (:meth:`~palaver.services.sending.SendPipeline.send_now`): ``True`` if it
+        was queued (``done`` gets the result), ``False`` if it must go through
+        :meth:`send_c2c` (online-only, a check that needs storage, a hook).
 
         Raises:
-            ImError: 90007/90002/80002 bad body; 90026 lifetime > 7 days;
-                20003 a party is not imported (:class:`UnknownParty`); 20007
-                blacklisted; 20009 not friends (when the app checks
-                friendship); 20012 the sender is forbidden to send.
+            ImError: the checks :meth:`send_c2c` raises, when they fail here.
         """
+        if opts.lifetime == 0:
+            return False
+        draft, route = self._c2c_draft(app, sender, receiver, body, random, opts)
+        return self._pipeline.send_now(
+            draft,
+            route,
+            done,
+            lane=opts.lane,
+            origin=opts.origin,
+            max_bytes=app.settings.max_message_bytes,
+        )
+
+    def _c2c_draft(
+        self, app: App, sender: str, receiver: str, body: Any, random: int, opts: SendOptions
+    ) -> tuple[Draft, _C2CRoute]:
         now = int(self._clock.time())
         msg_time = opts.msg_time or now
         client_seq = opts.client_seq or 0
@@ -245,6 +284,27 @@ class MessageService:
             dedupe_since=now - DEDUPE_WINDOW,
             source=opts.source,
         )
+        return draft, route
+
+    async def send_c2c(
+        self, app: App, sender: str, receiver: str, body: Any, random: int, opts: SendOptions
+    ) -> SendResult:
+        """Store (unless online-only) and deliver one C2C message (REST
+        ``openim/sendmsg``, SDK ``sendMessage`` to ``C2C<id>``).
+
+        The message is committed (by the group-commit writer) before this
+        returns, then pushed to the receiver's devices and the sender's other
+        devices. A retried send (same sender, receiver, ``client_seq``,
+        ``random`` and body within :data:`DEDUPE_WINDOW` seconds) is stored
+        once and answered with the first MsgKey.
+
+        Raises:
+            ImError: 90007/90002/80002 bad body; 90026 lifetime > 7 days;
+                20003 a party is not imported (:class:`UnknownParty`); 20007
+                blacklisted; 20009 not friends (when the app checks
+                friendship); 20012 the sender is forbidden to send.
+        """
+        draft, route = self._c2c_draft(app, sender, receiver, body, random, opts)
         return await self._pipeline.send(
             draft,
             route,
@@ -330,6 +390,34 @@ class MessageService:
         msgs = rows[:limit]
         msgs.reverse()
         return HistoryPage(msgs, complete=len(rows) <= limit)
+
+    async def page(
+        self, app: App, viewer: str, peer: str, *, limit: int, before_id: int | None = None
+    ) -> tuple[HistoryPage, int, int]:
+        """A page of :meth:`history` before message ``before_id`` (storage id) with
+        the read positions (``peer_read``: how far ``peer`` read; ``my_read``: how
+        far ``viewer`` did), read on one connection in one hop
+        (:func:`~palaver.storage.messages.c2c_page`): (page, peer_read, my_read).
+
+        Raises:
+            ImError: 6017 ``before_id`` is not a message of this conversation.
+        """
+        retention = app.settings.history_retention_days
+        since = int(self._clock.time()) - retention * 86400 if retention else None
+        got = await self._db.run_read(
+            msg_store.c2c_page,
+            app.sdkappid,
+            viewer,
+            peer,
+            before_id=before_id,
+            min_time=since,
+            limit=limit + 1,
+        )
+        if got is None:
+            raise ImError(Code.ERR_INVALID_PARAMETERS, "no such message in this conversation")
+        msgs = got.messages[:limit]
+        msgs.reverse()
+        return HistoryPage(msgs, complete=len(got.messages) <= limit), got.peer_read, got.my_read
 
     async def find_by_key(self, app: App, a: str, b: str, msg_key: str) -> MessageRecord | None:
         """The message of the a/b conversation with this MsgKey, or ``None``.
@@ -613,6 +701,13 @@ class _C2CRoute:
             self._app, draft.sender, draft.receiver, self._check_relations
         )
 
+    def check_now(self, draft: Draft) -> bool:
+        if self._lifetime is not None and not 0 <= self._lifetime <= MAX_LIFETIME:
+            raise ImError(Code.ERR_SVR_MSG_TIME_LIMIT, "MsgLifeTime must be 0..604800 seconds")
+        return self._service._check_parties_now(
+            self._app, draft.sender, draft.receiver, self._check_relations
+        )
+
     def context(self, draft: Draft) -> SendContext | None:
         """A user's send (``source`` given) as the hooks see it."""
         if self._source is None:
@@ -631,9 +726,12 @@ class _C2CRoute:
     async def publish(self, message: MessageRecord, written: Written, origin: str | None) -> None:
         """To the users whose streams got it (none for a repeat), except to
         ``origin``, the sending connection, which has the response."""
+        self.publish_now(message, written, origin)
+
+    def publish_now(self, message: MessageRecord, written: Written, origin: str | None) -> None:
         if not written.event_seqs:
             return
-        await self._service._publisher.stream(
+        self._service._publisher.stream_now(
             self._app.sdkappid,
             [
                 StreamEvent(

@@ -166,7 +166,7 @@ class ModerationService:
         norm = list(dict.fromkeys(norm))
         async with self._db.write() as conn:
             await store.add_words(conn, app.sdkappid, norm, mode, int(time.time()))
-        self._cache.drop(app.sdkappid)
+        self._cache.clear()  # a load under way for any app is not cached either
         return norm
 
     async def delete(self, app: App, words: Iterable[str]) -> int:
@@ -174,17 +174,23 @@ class ModerationService:
         norm = list(dict.fromkeys(normalize_word(w) for w in words if isinstance(w, str)))
         async with self._db.write() as conn:
             n = await store.delete_words(conn, app.sdkappid, norm)
-        self._cache.drop(app.sdkappid)
+        self._cache.clear()  # a load under way for any app is not cached either
         return n
 
-    async def filter(self, app: App) -> WordFilter:
-        """The app's compiled words (cached; others' changes seen within WORDS_TTL s)."""
+    def idle(self, app: App) -> bool:
+        """The app has no sensitive words, as cached (``False`` when not cached)."""
         f = self._cache.get(app.sdkappid)
-        if f is None:
+        return f is not None and not f
+
+    async def filter(self, app: App) -> WordFilter:
+        """The app's compiled words (cached; others' changes seen within WORDS_TTL s).
+        Loaded once when missing, however many sends ask at the same time."""
+
+        async def load() -> WordFilter:
             pairs = await self.words(app)
-            f = WordFilter(pairs) if pairs else _EMPTY
-            self._cache.put(app.sdkappid, f)
-        return f
+            return WordFilter(pairs) if pairs else _EMPTY
+
+        return await self._cache.get_or_load(app.sdkappid, load)
 
     # --- the checks ------------------------------------------------------------------------
 

@@ -27,6 +27,9 @@ class Publisher(Protocol):
     async def stream(self, app_id: int, events: Sequence[StreamEvent]) -> None:
         """Publish committed stream events (each with the ``seq`` storage gave it)."""
 
+    def stream_now(self, app_id: int, events: Sequence[StreamEvent]) -> None:
+        """:meth:`stream`, handed to fan-out before it returns (no await)."""
+
     async def group_message(
         self, app_id: int, message: MessageRecord, *, origin: str | None = None
     ) -> None:
@@ -61,6 +64,9 @@ class Presence(Protocol):
 
     async def online(self, app_id: int, user_ids: Sequence[str]) -> dict[str, list[str]]:
         """The platforms each user is online on (empty list: offline)."""
+
+    async def settle(self, app_id: int, user_id: str) -> None:
+        """Wait until this node's last change of ``user_id`` is visible to every node."""
 
 
 class Audience(Protocol):

@@ -327,7 +327,8 @@ class ProfileService:
 
         Raises:
             ImError: 40009/40601/40605/40610 for a bad pair (see :func:`check_value`),
-                nothing written; 40003 if ``user_id`` is not imported.
+                nothing written; 40601 a new custom tag past the app's
+                ``max_profile_custom_fields``; 40003 if ``user_id`` is not imported.
         """
         tags = check_items(items)
         nick = tags.get(NICK)
@@ -343,8 +344,13 @@ class ProfileService:
                 raise ImError(
                     Code.ERR_SVR_PROFILE_ACCOUNT_NOT_FOUND, f"account {user_id!r} is not imported"
                 )
+            custom = [t for t in tags if is_custom_tag(t)]
+            had = await store.get_tags(conn, app_id, [user_id], custom) if custom else {}
             await store.set_tags(conn, app_id, user_id, tags)
             stored = await store.get_tags(conn, app_id, [user_id], None)
+            _check_custom_count(
+                app, stored.get(user_id, {}), set(custom) - set(had.get(user_id, {}))
+            )
             profile = _complete(stored.get(user_id, {}), None)
             payload = ProfileChanged(user_id, self.to_sdk_profile(user_id, profile))
             viewers = [user_id] + [
@@ -475,3 +481,17 @@ class ProfileService:
                 raise ImError(Code.ERR_INVALID_PARAMETERS, f"unknown profile field {name[:40]!r}")
             items.append((tag, check_value(tag, value)))
         return items
+
+
+def _check_custom_count(app: App, profile: dict[str, Any], added: set[str]) -> None:
+    """Raise ImError 40601 if ``added`` custom tags took the profile past the app's
+    ``max_profile_custom_fields`` (a profile already past it may still change its tags)."""
+    most = app.settings.max_profile_custom_fields
+    if not most or not added:
+        return
+    n = sum(1 for t in profile if is_custom_tag(t))
+    if n > most:
+        raise ImError(
+            Code.ERR_SVR_PROFILE_SIZE_LIMIT,
+            f"at most {most} custom profile fields (the app's max_profile_custom_fields)",
+        )

@@ -25,6 +25,7 @@ import asyncio
 import dataclasses
 import time
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
@@ -51,6 +52,12 @@ class SendLane:
 
     def __init__(self) -> None:
         self._tail: asyncio.Future[None] | None = None
+
+    @property
+    def idle(self) -> bool:
+        """No earlier send of this lane is still waiting to be queued: a send may
+        be queued now, in order, without a ticket."""
+        return self._tail is None or self._tail.done()
 
     def ticket(self) -> tuple[asyncio.Future[None] | None, asyncio.Future[None]]:
         """(the previous send's "queued" future or None, this send's)."""
@@ -203,6 +210,10 @@ class SendHooks(Protocol):
     def sent(self) -> None:
         """A message with an after-send callback was committed: wake the delivery worker."""
 
+    def idle(self, ctx: SendContext, sender: str) -> bool:
+        """No hook would do anything for this send of ``sender`` (decided without awaiting:
+        ``False`` when unsure), so :meth:`SendPipeline.send_now` may skip them."""
+
     async def enqueue(self, callback: NewCallback) -> None:
         """Store a callback of an online-only message (nothing else is stored)."""
 
@@ -226,6 +237,21 @@ class Route(Protocol):
 
     async def push_online(self, message: MessageRecord, origin: str | None) -> None:
         """Push an online-only message (never stored)."""
+
+
+class FastRoute(Route, Protocol):
+    """A route whose checks and publishing can run without awaiting, when its
+    caches allow (the fast lane: :meth:`SendPipeline.send_now`)."""
+
+    def check_now(self, draft: Draft) -> bool:
+        """Run the checks from caches: ``True`` passed, ``False`` a check needs
+        storage (use :meth:`SendPipeline.send`). Raises ImError to refuse."""
+
+    def publish_now(self, message: MessageRecord, written: Written, origin: str | None) -> None:
+        """:meth:`Route.publish`, handed to fan-out before it returns."""
+
+
+SendDone = Callable[[SendResult | BaseException], None]
 
 
 class SendPipeline:
@@ -306,6 +332,59 @@ class SendPipeline:
         return SendResult(
             message.msg_key, message.time, message.seq, True, message, written.duplicate
         )
+
+    def send_now(
+        self,
+        draft: Draft,
+        route: FastRoute,
+        done: SendDone,
+        *,
+        lane: SendLane | None = None,
+        origin: str | None = None,
+        max_bytes: int | None = None,
+    ) -> bool:
+        """The fast lane of :meth:`send` for a stored send: when nothing needs an
+        await (the lane is idle, the route's checks are cached, no hook would act),
+        queue ``draft`` to the writer now and return ``True``; ``done`` gets the
+        :class:`SendResult` (or the exception) once it is committed and published,
+        from the writer's own future (no task, no second future). ``False``: nothing
+        was done, use :meth:`send`.
+
+        Raises:
+            ImError: as :meth:`send` does for the checks it runs here.
+        """
+        if lane is not None and not lane.idle:
+            return False
+        started = time.perf_counter()
+        validate_msg_body(draft.body)
+        check_message_size(draft, max_bytes)
+        if not route.check_now(draft):
+            return False
+        hooks = self._hooks
+        if hooks is not None:
+            ctx = route.context(draft)
+            if ctx is not None and not hooks.idle(ctx, draft.sender):
+                return False
+        pending = self._writer.submit(route.write(draft.new_message()))
+        latency = self._latency
+
+        def committed(fut: asyncio.Future[Written]) -> None:
+            try:
+                written = fut.result()
+                message = draft.record(written)
+                route.publish_now(message, written, origin)
+            except BaseException as exc:  # the writer's failure goes to the sender
+                done(exc)
+                return
+            latency.observe(time.perf_counter() - started)
+            done(
+                SendResult(
+                    message.msg_key, message.time, message.seq, True, message, written.duplicate
+                )
+            )
+
+        pending.add_done_callback(committed)
+        return True
 
 
 def check_message_size(draft: Draft, max_bytes: int | None) -> None:

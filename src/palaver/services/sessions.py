@@ -20,7 +20,9 @@ from typing import TYPE_CHECKING
 from palaver.errors import Code, ImError
 from palaver.model.callbacks import STATE_CHANGE
 from palaver.protocol.tencent import ids
+from palaver.services.accounts import voided_by_kick
 from palaver.services.ports import Publisher
+from palaver.services.user_status import UserStatusService
 from palaver.storage import Database
 from palaver.storage import events as ev_store
 
@@ -75,6 +77,8 @@ class SessionService:
         groups: the user's groups and their stream positions.
         publisher: closes the connections a new login replaces.
         callbacks: the app backend's ``State.StateChange``.
+        status: user status, told of every login, logout and lost connection
+            (``USER_STATUS_UPDATED`` to subscribers).
     """
 
     def __init__(
@@ -85,8 +89,10 @@ class SessionService:
         groups: GroupReads,
         publisher: Publisher,
         callbacks: CallbackService | None = None,
+        status: UserStatusService | None = None,
     ) -> None:
         self._db = db
+        self._status = status
         self._apps = apps
         self._accounts = accounts
         self._groups = groups
@@ -113,7 +119,7 @@ class SessionService:
         kicked = await self._accounts.kicked_at(app, user_id)
         if kicked is None:
             raise ImError(Code.ERR_SVR_ACCOUNT_NOT_FOUND)
-        if kicked and issued < kicked:
+        if voided_by_kick(issued, kicked):
             raise ImError(Code.ERR_SVR_ACCOUNT_INVALID_USERSIG)
 
     async def issue_key(self, who: Authenticated) -> str:
@@ -167,7 +173,10 @@ class SessionService:
     ) -> None:
         """Tell the app backend (``State.StateChange``, if it wants it) that
         ``user_id`` logged in (``Login``/``Register``), logged out
-        (``Logout``/``Unregister``) or lost a connection (``Disconnect``/``LinkClose``)."""
+        (``Logout``/``Unregister``) or lost a connection (``Disconnect``/``LinkClose``);
+        the user's status subscribers are told too."""
+        if self._status is not None:
+            await self._status.changed(app, user_id)
         if self._callbacks is None:
             return
         await self._callbacks.event(

@@ -137,6 +137,16 @@ class UserData:
                 for b in rel["blacklist"]
             ],
             "Conversations": [_conversation(c) for c in rel["conversations"]],
+            "ConversationSettings": [
+                {
+                    "ConversationID": c["conversation_id"],
+                    "MsgFlag": c["remind"],
+                    "Draft": c["draft"],
+                    "CustomData": c["custom_data"],
+                    "Marks": c["marks"],
+                }
+                for c in rel.get("conversation_settings", [])
+            ],
             "Groups": [_group(g) for g in rel["groups"]],
             "GroupApplications": [
                 {"GroupId": a["group_id"], "Wording": a["wording"], "CreateTime": a["created_at"]}

@@ -7,20 +7,58 @@ from collections.abc import Iterable
 from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from palaver.storage.dialect import insert_ignore
-from palaver.storage.schema import accounts, blacklist, friend_requests, friends, profiles
+from palaver.storage import people
+from palaver.storage.dialect import insert_ignore, upsert
+from palaver.storage.schema import (
+    accounts,
+    blacklist,
+    deleted_accounts,
+    friend_requests,
+    friends,
+    profiles,
+)
 
 
 async def import_accounts(
     conn: AsyncConnection, app_id: int, user_ids: Iterable[str], *, now: int, type_: int = 0
 ) -> None:
-    """Create accounts that do not exist yet (re-importing is a no-op)."""
+    """Create accounts that do not exist yet (re-importing is a no-op). A UserID
+    deleted before starts with its deletion time as its kick time (its old
+    UserSigs stay void)."""
+    ids = list(user_ids)
+    if not ids:
+        return
+    d = deleted_accounts.c
+    gone = dict(
+        (
+            await conn.execute(
+                select(d.user_id, d.deleted_at).where(d.app_id == app_id, d.user_id.in_(ids))
+            )
+        ).all()
+    )
     rows = [
-        {"app_id": app_id, "user_id": u, "type": type_, "created_at": now, "kicked_at": 0}
-        for u in user_ids
+        {
+            "app_id": app_id,
+            "user_id": u,
+            "type": type_,
+            "created_at": now,
+            "kicked_at": int(gone.get(u, 0)),
+        }
+        for u in ids
     ]
-    if rows:
-        await conn.execute(insert_ignore(conn, accounts, ["app_id", "user_id"]), rows)
+    await conn.execute(insert_ignore(conn, accounts, ["app_id", "user_id"]), rows)
+    if gone:
+        await conn.execute(
+            delete(deleted_accounts).where(d.app_id == app_id, d.user_id.in_(list(gone)))
+        )
+
+
+async def mark_deleted(conn: AsyncConnection, app_id: int, user_id: str, when: int) -> None:
+    """Remember that ``user_id`` was deleted at ``when`` (unix s)."""
+    await conn.execute(
+        upsert(conn, deleted_accounts, ["app_id", "user_id"], ["deleted_at"]),
+        [{"app_id": app_id, "user_id": user_id, "deleted_at": when}],
+    )
 
 
 async def existing(conn: AsyncConnection, app_id: int, user_ids: Iterable[str]) -> set[str]:
@@ -64,7 +102,8 @@ async def set_kicked_at(conn: AsyncConnection, app_id: int, user_id: str, when: 
 
 
 async def delete_account(conn: AsyncConnection, app_id: int, user_id: str) -> bool:
-    """Delete an account with its profile, friends, requests and blacklist rows.
+    """Delete an account with its profile, friends, requests and blacklist rows
+    (and its friend groups, mutes, status, status subscriptions, push attributes and tags).
 
     Messages stay: they belong to the peers' history too. Returns False if the
     account did not exist.
@@ -85,4 +124,5 @@ async def delete_account(conn: AsyncConnection, app_id: int, user_id: str) -> bo
         await conn.execute(
             delete(table).where(table.c.app_id == app_id, or_(a == user_id, b == user_id))
         )
+    await people.forget_user(conn, app_id, user_id)
     return True

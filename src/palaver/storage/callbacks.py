@@ -135,25 +135,37 @@ async def due(
     ``per_key`` pending rows of every key whose oldest pending row is due (past
     its ``next_ms``) and not claimed. Looks at the oldest ``scan`` pending rows.
     Also the earliest time a key now waiting becomes due (``None``: none waits)."""
-    q = select(callback_outbox).where(_co.status == PENDING).order_by(_co.id).limit(scan)
-    groups: dict[tuple[int, str], list[OutboxRow]] = {}
+    # the scan reads only what picks the rows (no payloads), then the picked rows whole
+    q = (
+        select(_co.id, _co.app_id, _co.order_key, _co.next_ms, _co.lease_ms)
+        .where(_co.status == PENDING)
+        .order_by(_co.id)
+        .limit(scan)
+    )
+    picked: dict[tuple[int, str], list[int]] = {}
     blocked: set[tuple[int, str]] = set()
     wake: int | None = None
-    for r in (await conn.execute(q)).mappings():
-        key = (int(r["app_id"]), r["order_key"])
+    for row_id, app_id, order_key, next_ms, lease_ms in await conn.execute(q):
+        key = (int(app_id), order_key)
         if key in blocked:
             continue
-        rows = groups.get(key)
-        if rows is None:
-            not_before = max(int(r["next_ms"]), int(r["lease_ms"]))
+        ids = picked.get(key)
+        if ids is None:
+            not_before = max(int(next_ms), int(lease_ms))
             if not_before > now_ms:
                 blocked.add(key)
                 wake = not_before if wake is None else min(wake, not_before)
                 continue
-            groups[key] = rows = []
-        if len(rows) < per_key:
-            rows.append(_row(r))
-    return list(groups.values()), wake
+            picked[key] = ids = []
+        if len(ids) < per_key:
+            ids.append(int(row_id))
+    wanted = [i for ids in picked.values() for i in ids]
+    rows: dict[int, OutboxRow] = {}
+    for i in range(0, len(wanted), 500):
+        q2 = select(callback_outbox).where(_co.id.in_(wanted[i : i + 500]))
+        rows.update((r.id, r) for r in map(_row, (await conn.execute(q2)).mappings()))
+    groups = [[rows[i] for i in ids if i in rows] for ids in picked.values()]
+    return [g for g in groups if g], wake
 
 
 async def release_all(conn: AsyncConnection) -> None:

@@ -63,6 +63,8 @@ class Database:
         self._write_lock = asyncio.Lock() if self.is_sqlite else None
         self._sync_writer: Engine | None = None
         self._writer_thread: ThreadPoolExecutor | None = None
+        self._sync_reader: Engine | None = None
+        self._reader_threads: ThreadPoolExecutor | None = None
 
     @classmethod
     def for_cli(cls, url: str) -> Database:
@@ -78,6 +80,8 @@ class Database:
         db._write_lock = asyncio.Lock() if db.is_sqlite else None
         db._sync_writer = None
         db._writer_thread = None
+        db._sync_reader = None
+        db._reader_threads = None
         return db
 
     @staticmethod
@@ -172,8 +176,39 @@ class Database:
         async with self._write_lock:
             return await asyncio.get_running_loop().run_in_executor(self._writer_thread, job)
 
+    async def run_read(
+        self, fn: Callable[Concatenate[Connection, P], R], *args: P.args, **kwargs: P.kwargs
+    ) -> R:
+        """Run ``fn(conn, *args)`` — synchronous SQLAlchemy Core reads — on one read
+        connection in **one** thread hop: on SQLite in a reader thread on a pooled
+        plain ``sqlite3`` connection (aiosqlite hops for every execute, fetch and
+        close), on PostgreSQL on the async engine through ``run_sync``. For reads on
+        a hot path that take several statements (a history page)."""
+        if not self.is_sqlite:
+            async with self.engine.connect() as conn:
+                return await conn.run_sync(fn, *args, **kwargs)
+        if self._sync_reader is None:
+            self._sync_reader = create_engine(
+                self.url.replace("+aiosqlite", ""),
+                pool_size=2,
+                connect_args={"check_same_thread": False},
+            )
+            event.listen(self._sync_reader, "connect", _sqlite_pragmas)
+            self._reader_threads = ThreadPoolExecutor(2, thread_name_prefix="palaver-sqlite-reader")
+        engine = self._sync_reader
+
+        def job() -> R:
+            with engine.connect() as conn:
+                return fn(conn, *args, **kwargs)
+
+        return await asyncio.get_running_loop().run_in_executor(self._reader_threads, job)
+
     async def close(self) -> None:
         """Dispose of the engines and their pooled connections."""
+        if self._sync_reader is not None:
+            assert self._reader_threads is not None
+            self._reader_threads.shutdown(wait=True)
+            self._sync_reader.dispose()
         if self._sync_writer is not None:
             self._sync_writer.dispose()
             assert self._writer_thread is not None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Table
@@ -37,7 +38,7 @@ def insert_on_conflict(conn: AnyConnection, table: Table) -> Any:
     return _insert(conn, table)
 
 
-_COMPILED: dict[tuple[str, str], tuple[str, tuple[str, ...]]] = {}
+_COMPILED: dict[tuple[str, str], tuple[str, Callable[[Mapping[str, Any]], tuple[Any, ...]]]] = {}
 
 
 def executemany(
@@ -59,7 +60,38 @@ def executemany(
         compiled = build().compile(dialect=conn.dialect, column_keys=list(columns))
         positions = compiled.positiontup
         assert positions is not None, "executemany needs a positional paramstyle"
-        hit = (str(compiled), tuple(positions))
+        get = itemgetter(*positions)
+        pick = get if len(positions) > 1 else lambda r: (get(r),)
+        hit = (str(compiled), pick)
         _COMPILED[key] = hit
+    sql, pick = hit
+    conn.exec_driver_sql(sql, list(map(pick, rows)))
+
+
+_QUERIES: dict[tuple[str, str, int], tuple[str, tuple[str, ...]]] = {}
+
+
+def padded(n: int) -> int:
+    """``n`` rounded up to a power of two (at least 1): the sizes :func:`prebuilt`
+    statements with ``n`` parameters are compiled for, so few are cached."""
+    return 1 << max(0, n - 1).bit_length()
+
+
+def prebuilt(
+    conn: Connection, name: str, n: int, build: Callable[[int], Any], params: Mapping[str, Any]
+) -> Any:
+    """Run the statement ``build(n)`` with ``params``, compiled once per dialect,
+    ``name`` and ``n`` into driver SQL with positional parameters (no statement
+    construction, compilation or cache-key work per call: what costs most in the
+    group-commit writer's small reads). ``build`` must use plain, non-expanding
+    ``bindparam``\\ s (see :func:`padded` for ``IN`` lists). Returns the cursor result."""
+    key = (conn.dialect.name, name, n)
+    hit = _QUERIES.get(key)
+    if hit is None:
+        compiled = build(n).compile(dialect=conn.dialect)
+        positions = compiled.positiontup
+        assert positions is not None, "prebuilt needs a positional paramstyle"
+        hit = (str(compiled), tuple(positions))
+        _QUERIES[key] = hit
     sql, names = hit
-    conn.exec_driver_sql(sql, [tuple(r[n] for n in names) for r in rows])
+    return conn.exec_driver_sql(sql, tuple(params[k] for k in names))

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import orjson
-from sqlalchemy import func, select, tuple_
+from sqlalchemy import bindparam, func, select, tuple_
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -39,7 +39,7 @@ from palaver.model.events import (
     Revoked,
 )
 from palaver.model.messages import MessageRecord
-from palaver.storage.dialect import executemany, upsert
+from palaver.storage.dialect import executemany, padded, prebuilt, upsert
 from palaver.storage.records import message_record
 from palaver.storage.schema import messages, user_events, user_heads
 
@@ -176,17 +176,35 @@ def payload_of(kind: int, text: str | bytes | None) -> EventPayload | None:
     return None
 
 
+def _heads_stmt(pg: bool) -> Any:
+    def build(n: int) -> Any:
+        q = select(user_heads.c.user_id, user_heads.c.last_seq).where(
+            user_heads.c.app_id == bindparam("app"),
+            user_heads.c.user_id.in_([bindparam(f"k{i}") for i in range(n)]),
+        )
+        if pg:
+            q = q.order_by(user_heads.c.user_id).with_for_update()
+        return q
+
+    return build
+
+
+_HEADS = {False: _heads_stmt(False), True: _heads_stmt(True)}
+
+
 def lock_heads(conn: Connection, app_id: int, user_ids: Iterable[str]) -> dict[str, int]:
-    """Current ``last_seq`` of each user (0 if none), locked for this transaction."""
+    """Current ``last_seq`` of each user (0 if none), locked for this transaction
+    (a prebuilt statement: :func:`~palaver.storage.dialect.prebuilt`)."""
     ids = sorted(set(user_ids))
     heads = dict.fromkeys(ids, 0)
-    for i in range(0, len(ids), 500):
-        q = select(user_heads.c.user_id, user_heads.c.last_seq).where(
-            user_heads.c.app_id == app_id, user_heads.c.user_id.in_(ids[i : i + 500])
-        )
-        if conn.dialect.name == "postgresql":
-            q = q.order_by(user_heads.c.user_id).with_for_update()
-        for user_id, last in conn.execute(q):
+    build = _HEADS[conn.dialect.name == "postgresql"]
+    for i in range(0, len(ids), 512):
+        chunk = ids[i : i + 512]
+        n = padded(len(chunk))
+        params: dict[str, Any] = {"app": app_id}
+        for j in range(n):
+            params[f"k{j}"] = chunk[min(j, len(chunk) - 1)]
+        for user_id, last in prebuilt(conn, "user_heads", n, build, params):
             heads[user_id] = int(last)
     return heads
 

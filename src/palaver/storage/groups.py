@@ -37,6 +37,7 @@ from palaver.storage.schema import (
     group_applications,
     group_members,
     im_groups,
+    live_room_mutes,
     messages,
 )
 
@@ -45,6 +46,7 @@ GM = group_members.c
 GA = group_applications.c
 H = conv_heads.c
 M = messages.c
+LM = live_room_mutes.c
 
 
 #: The storage conversation id of a group's messages.
@@ -170,6 +172,7 @@ async def delete_group(conn: AsyncConnection, app_id: int, group_id: str) -> Non
     await conn.execute(delete(messages).where(M.app_id == app_id, M.conv_id == cid))
     await conn.execute(delete(conv_heads).where(H.app_id == app_id, H.conv_id == cid))
     await conn.execute(delete(im_groups).where(G.app_id == app_id, G.group_id == group_id))
+    await conn.execute(delete(live_room_mutes).where(LM.app_id == app_id, LM.group_id == group_id))
 
 
 async def list_group_ids(
@@ -182,6 +185,12 @@ async def list_group_ids(
     total = int(await conn.scalar(select(func.count()).where(*cond)) or 0)
     q = select(G.group_id).where(*cond, G.group_id > after).order_by(G.group_id).limit(limit)
     return [r[0] for r in await conn.execute(q)], total
+
+
+async def count_owned(conn: AsyncConnection, app_id: int, owner: str, type: str) -> int:
+    """How many groups of ``type`` ``owner`` owns."""
+    q = select(func.count()).where(G.app_id == app_id, G.owner == owner, G.type == type)
+    return int(await conn.scalar(q) or 0)
 
 
 async def head(conn: AsyncConnection, app_id: int, group_id: str) -> int:
@@ -272,6 +281,13 @@ async def member_ids(conn: AsyncConnection, app_id: int, group_id: str) -> list[
     """Every member's user id."""
     q = select(GM.user_id).where(GM.app_id == app_id, GM.group_id == group_id)
     return [r[0] for r in await conn.execute(q)]
+
+
+async def member_msg_flags(conn: AsyncConnection, app_id: int, group_id: str) -> dict[str, str]:
+    """Every member's ``MsgFlag`` (do-not-disturb: ``AcceptAndNotify``,
+    ``AcceptNotNotify`` or ``Discard``): {user id: flag}."""
+    q = select(GM.user_id, GM.msg_flag).where(GM.app_id == app_id, GM.group_id == group_id)
+    return {r[0]: r[1] for r in await conn.execute(q)}
 
 
 async def insert_members(
@@ -383,6 +399,32 @@ async def muted_members(
         select(GM.user_id, GM.shut_up_until)
         .where(GM.app_id == app_id, GM.group_id == group_id, GM.shut_up_until > now)
         .order_by(GM.user_id)
+    )
+    return [(r[0], int(r[1])) for r in await conn.execute(q)]
+
+
+async def set_room_mute(
+    conn: AsyncConnection, app_id: int, group_id: str, user_id: str, until: int
+) -> None:
+    """Mute ``user_id`` in a live room until ``until`` (unix s); 0 unmutes."""
+    where = (LM.app_id == app_id, LM.group_id == group_id, LM.user_id == user_id)
+    await conn.execute(delete(live_room_mutes).where(*where))
+    if until:
+        await conn.execute(
+            live_room_mutes.insert().values(
+                app_id=app_id, group_id=group_id, user_id=user_id, until=until
+            )
+        )
+
+
+async def room_mutes(
+    conn: AsyncConnection, app_id: int, group_id: str, now: int
+) -> list[tuple[str, int]]:
+    """(user, muted until) of a live room's audience muted after ``now``."""
+    q = (
+        select(LM.user_id, LM.until)
+        .where(LM.app_id == app_id, LM.group_id == group_id, LM.until > now)
+        .order_by(LM.user_id)
     )
     return [(r[0], int(r[1])) for r in await conn.execute(q)]
 

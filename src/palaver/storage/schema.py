@@ -287,6 +287,57 @@ group_applications = Table(
 )
 
 
+# Members banned from a group (REST ban_group_member): not in it, cannot (re)join
+# until ``until`` (unix s).
+group_bans = Table(
+    "group_bans",
+    metadata,
+    Column("app_id", BigInteger, primary_key=True),
+    Column("group_id", String(GROUP_ID), primary_key=True),
+    Column("user_id", String(USER_ID), primary_key=True),
+    Column("until", BigInteger, nullable=False),
+    Column("description", Text, nullable=False, default=""),
+)
+
+# Group attributes (SDK initGroupAttributes/setGroupAttributes...): key -> value.
+group_attributes = Table(
+    "group_attributes",
+    metadata,
+    Column("app_id", BigInteger, primary_key=True),
+    Column("group_id", String(GROUP_ID), primary_key=True),
+    Column("key", String(64), primary_key=True),
+    Column("value", Text, nullable=False),
+)
+
+# Group counters (SDK setGroupCounters/increaseGroupCounter...): key -> integer.
+group_counters = Table(
+    "group_counters",
+    metadata,
+    Column("app_id", BigInteger, primary_key=True),
+    Column("group_id", String(GROUP_ID), primary_key=True),
+    Column("key", String(64), primary_key=True),
+    Column("value", BigInteger, nullable=False),
+)
+
+TOPIC_ID = 128  # <community group id>@TOPIC#_<suffix>
+
+# Topics of Community groups; a topic's messages are the conversation group:<topic id>.
+group_topics = Table(
+    "group_topics",
+    metadata,
+    Column("app_id", BigInteger, primary_key=True),
+    Column("topic_id", String(TOPIC_ID), primary_key=True),
+    Column("group_id", String(GROUP_ID), nullable=False),
+    Column("name", String(256), nullable=False),
+    Column("face_url", Text, nullable=False, default=""),
+    Column("introduction", Text, nullable=False, default=""),
+    Column("notification", Text, nullable=False, default=""),
+    Column("custom_data", Text, nullable=False, default=""),
+    Column("mute_all", Boolean, nullable=False, default=False),
+    Column("created_at", BigInteger, nullable=False),
+    Index(None, "app_id", "group_id"),
+)
+
 # Named counters shared by every node, advanced in blocks inside a transaction
 # (``messages.id`` is assigned from "message_id" by the group-commit writer).
 counters = Table(
@@ -358,6 +409,27 @@ callback_outbox = Table(
 # Per-app sensitive words (Tencent REST ``openim_dirty_words``): ``word`` is kept
 # normalised (NFKC, case-folded, separators removed; see services.moderation);
 # ``mode`` is ``block`` (the sender gets 80001) or ``replace`` (stars).
+#: Deleted accounts: when each was deleted (unix s). Importing the UserID again
+#: makes that its kick time, so UserSigs issued before the deletion stay void.
+deleted_accounts = Table(
+    "deleted_accounts",
+    metadata,
+    Column("app_id", BigInteger, primary_key=True),
+    Column("user_id", String(USER_ID), primary_key=True),
+    Column("deleted_at", BigInteger, nullable=False),
+)
+
+#: Mutes in an AVChatRoom, whose audience has no ``group_members`` rows
+#: (REST ``forbid_send_msg``, SDK ``setGroupMemberMuteTime``): muted until, unix s.
+live_room_mutes = Table(
+    "live_room_mutes",
+    metadata,
+    Column("app_id", BigInteger, primary_key=True),
+    Column("group_id", String(GROUP_ID), primary_key=True),
+    Column("user_id", String(USER_ID), primary_key=True),
+    Column("until", BigInteger, nullable=False),
+)
+
 dirty_words = Table(
     "dirty_words",
     metadata,
@@ -365,4 +437,116 @@ dirty_words = Table(
     Column("word", String(200), primary_key=True),
     Column("mode", String(16), nullable=False, default="block"),
     Column("created_at", BigInteger, nullable=False),
+)
+
+
+# A user's settings of one conversation (``conversation_id`` as the SDK names it:
+# ``C2C<userID>`` / ``GROUP<groupID>``): C2C do-not-disturb (``remind``, Tencent's
+# ``Mute_Notifications``: 0 AcceptAndNotify, 1 Discard, 2 AcceptNotNotify; a group's
+# is the member's ``group_members.msg_flag``), the draft, custom data and marks
+# (Tencent's ``markList`` bits: 1 star, 2 unread, 4 fold, 8 hide).
+conversation_settings = Table(
+    "conversation_settings",
+    metadata,
+    Column("app_id", BigInteger, primary_key=True),
+    Column("owner", String(USER_ID), primary_key=True),
+    Column("conversation_id", String(80), primary_key=True),
+    Column("remind", Integer, nullable=False, default=0),
+    Column("draft", Text, nullable=False, default=""),
+    Column("draft_time", BigInteger, nullable=False, default=0),
+    Column("custom_data", Text, nullable=False, default=""),
+    Column("marks", BigInteger, nullable=False, default=0),
+)
+
+# A user's conversation groups (Tencent ``createConversationGroup``): named
+# folders of conversations, ``group_id`` numbered per owner.
+conversation_groups = Table(
+    "conversation_groups",
+    metadata,
+    Column("app_id", BigInteger, primary_key=True),
+    Column("owner", String(USER_ID), primary_key=True),
+    Column("group_id", Integer, primary_key=True),
+    Column("name", String(64), nullable=False),
+    Column("created_at", BigInteger, nullable=False),
+    UniqueConstraint("app_id", "owner", "name"),
+)
+
+conversation_group_items = Table(
+    "conversation_group_items",
+    metadata,
+    Column("app_id", BigInteger, primary_key=True),
+    Column("owner", String(USER_ID), primary_key=True),
+    Column("group_id", Integer, primary_key=True),
+    Column("conversation_id", String(80), primary_key=True),
+)
+
+
+# --- people (issue 17): friend groups, global mutes, user status, push to everyone ---
+
+# Friend groups a user created (REST ``sns/group_add``, the SDK's
+# ``createFriendGroup``); which friends are in one is ``friends.group_names``.
+friend_groups = Table(
+    "friend_groups",
+    metadata,
+    Column("app_id", BigInteger, primary_key=True),
+    Column("owner", String(USER_ID), primary_key=True),
+    Column("name", String(64), primary_key=True),
+    Column("created_ms", BigInteger, nullable=False),
+)
+
+# Global mutes (REST ``openconfigsvr/setnospeaking``): until when (unix s; 0 none,
+# FOREVER = 4294967295 for ever) the user may send no C2C / no group messages.
+global_mutes = Table(
+    "global_mutes",
+    metadata,
+    Column("app_id", BigInteger, primary_key=True),
+    Column("user_id", String(USER_ID), primary_key=True),
+    Column("c2c_until", BigInteger, nullable=False, default=0),
+    Column("group_until", BigInteger, nullable=False, default=0),
+)
+
+# The custom status a user set (``setSelfStatus``) and who follows whose status
+# (``subscribeUserStatus``).
+user_status = Table(
+    "user_status",
+    metadata,
+    Column("app_id", BigInteger, primary_key=True),
+    Column("user_id", String(USER_ID), primary_key=True),
+    Column("custom_status", String(256), nullable=False, default=""),
+    Column("updated_at", BigInteger, nullable=False),
+)
+status_subscriptions = Table(
+    "status_subscriptions",
+    metadata,
+    Column("app_id", BigInteger, primary_key=True),
+    Column("target", String(USER_ID), primary_key=True),
+    Column("subscriber", String(USER_ID), primary_key=True),
+    Column("created_at", BigInteger, nullable=False),
+    Index(None, "app_id", "subscriber"),
+)
+
+# Push to everyone (REST ``all_member_push``): the app's attribute names, and each
+# user's attribute values and tags, which a push's ``Condition`` selects on.
+push_attr_names = Table(
+    "push_attr_names",
+    metadata,
+    Column("app_id", BigInteger, primary_key=True),
+    Column("slot", Integer, primary_key=True),  # "0".."9"
+    Column("name", String(64), nullable=False),
+)
+user_push_attrs = Table(
+    "user_push_attrs",
+    metadata,
+    Column("app_id", BigInteger, primary_key=True),
+    Column("user_id", String(USER_ID), primary_key=True),
+    Column("name", String(64), primary_key=True),
+    Column("value", String(256), nullable=False),
+)
+user_push_tags = Table(
+    "user_push_tags",
+    metadata,
+    Column("app_id", BigInteger, primary_key=True),
+    Column("user_id", String(USER_ID), primary_key=True),
+    Column("tag", String(64), primary_key=True),
+    Index(None, "app_id", "tag"),
 )

@@ -18,12 +18,17 @@ from palaver.storage import search as search_store
 from palaver.storage.schema import (
     accounts,
     blacklist,
+    conversation_group_items,
+    conversation_groups,
+    conversation_settings,
     friend_requests,
     friends,
     group_applications,
+    group_bans,
     group_members,
     hidden_messages,
     im_groups,
+    live_room_mutes,
     message_reactions,
     messages,
     profiles,
@@ -95,6 +100,14 @@ async def relations(conn: AsyncConnection, app_id: int, user_id: str) -> dict[st
             .order_by(uc.last_time.desc())
         )
     )
+    cs = conversation_settings.c
+    out["conversation_settings"] = _rows(
+        await conn.execute(
+            select(conversation_settings)
+            .where(cs.app_id == app_id, cs.owner == user_id)
+            .order_by(cs.conversation_id)
+        )
+    )
     gm = group_members.c
     out["groups"] = _rows(
         await conn.execute(
@@ -112,6 +125,10 @@ async def relations(conn: AsyncConnection, app_id: int, user_id: str) -> dict[st
         await conn.execute(
             select(group_applications).where(ga.app_id == app_id, ga.user_id == user_id)
         )
+    )
+    gb = group_bans.c
+    out["group_bans"] = _rows(
+        await conn.execute(select(group_bans).where(gb.app_id == app_id, gb.user_id == user_id))
     )
     return out
 
@@ -158,7 +175,7 @@ async def erase(
 
     Deleted: the account, profile, friends/blacklist/friend requests both
     ways, the user's own conversation rows and event stream, group
-    memberships and applications; groups the user owned keep going without
+    memberships, applications and bans; groups the user owned keep going without
     an owner. Messages others hold stay; with ``redact``, the messages the
     user sent lose their body and custom data and are marked recalled
     (``RECALLED``): peers see them withdrawn, their sequence numbers stay.
@@ -189,10 +206,15 @@ async def erase(
         (user_conversations, user_conversations.c.owner),
         (hidden_messages, hidden_messages.c.owner),
         (message_reactions, message_reactions.c.user_id),
+        (conversation_settings, conversation_settings.c.owner),
+        (conversation_group_items, conversation_group_items.c.owner),
+        (conversation_groups, conversation_groups.c.owner),
         (user_events, user_events.c.user_id),
         (user_heads, user_heads.c.user_id),
         (group_members, group_members.c.user_id),
         (group_applications, group_applications.c.user_id),
+        (live_room_mutes, live_room_mutes.c.user_id),
+        (group_bans, group_bans.c.user_id),
     ):
         await run(table.name, delete(table).where(table.c.app_id == app_id, col == user_id))
     await run(

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import bindparam, false, func, select, update
-from sqlalchemy.engine import Connection, RowMapping
+from sqlalchemy.engine import Connection
 
 from palaver.model.events import EventKind
 from palaver.model.messages import MessageFlag
@@ -36,7 +36,7 @@ from palaver.storage import Database
 from palaver.storage import events as ev_store
 from palaver.storage import search as search_store
 from palaver.storage.callbacks import NewCallback, outbox_row
-from palaver.storage.dialect import executemany, insert_on_conflict, upsert
+from palaver.storage.dialect import executemany, insert_on_conflict, padded, prebuilt, upsert
 from palaver.storage.messages import (
     CONV_C2C,
     NewMessage,
@@ -236,6 +236,15 @@ class MessageWriter:
         return await self._db.run_write(write_batch, ops, index=self._index)
 
 
+def _reserve_stmt(n: int) -> Any:
+    return (
+        update(counters)
+        .where(counters.c.name == bindparam("name"))
+        .values(value=counters.c.value + bindparam("n"))
+        .returning(counters.c.value)
+    )
+
+
 def reserve_ids(conn: Connection, name: str, n: int) -> int:
     """Reserve ``n`` consecutive values of counter ``name``; returns the first.
 
@@ -243,43 +252,74 @@ def reserve_ids(conn: Connection, name: str, n: int) -> int:
     never handed out twice, on any number of nodes; an insert then needs no
     ``RETURNING`` and can be one ``executemany``.
     """
-    res = conn.execute(
-        update(counters)
-        .where(counters.c.name == name)
-        .values(value=counters.c.value + n)
-        .returning(counters.c.value)
-    )
-    last = res.scalar_one_or_none()
-    if last is None:  # first use of this counter
+    res = prebuilt(conn, "reserve_ids", 1, _reserve_stmt, {"name": name, "n": n})
+    row = res.first()
+    if row is None:  # first use of this counter
         start = int(conn.scalar(select(func.coalesce(func.max(messages.c.id), 0))) or 0)
         conn.execute(counters.insert().values(name=name, value=start + n))
-        last = start + n
-    return int(last) - n + 1
+        return start + 1
+    return int(row[0]) - n + 1
 
 
-def _find_duplicates(conn: Connection, ops: Sequence[Write]) -> dict[tuple[int, str], RowMapping]:
-    found: dict[tuple[int, str], RowMapping] = {}
+def _keys_params(app_id: int, keys: Sequence[str], n: int) -> dict[str, Any]:
+    """Bind values of a prebuilt ``IN`` list of ``n`` (padded with the last key)."""
+    params: dict[str, Any] = {"app": app_id}
+    for i in range(n):
+        params[f"k{i}"] = keys[min(i, len(keys) - 1)]
+    return params
+
+
+def _dupes_stmt(n: int) -> Any:
+    m = messages.c
+    return select(m.dedupe_key, m.id, m.seq, m.msg_key, m.msg_time).where(
+        m.app_id == bindparam("app"), m.dedupe_key.in_([bindparam(f"k{i}") for i in range(n)])
+    )
+
+
+def _find_duplicates(
+    conn: Connection, ops: Sequence[Write]
+) -> dict[tuple[int, str], tuple[int, int, str, int]]:
+    """Stored messages whose dedupe key a write of ``ops`` repeats:
+    (app, key) -> (id, seq, msg_key, msg_time)."""
+    found: dict[tuple[int, str], tuple[int, int, str, int]] = {}
     by_app: dict[int, list[str]] = {}
     for op in ops:
         if op.msg.dedupe_key:
             by_app.setdefault(op.app_id, []).append(op.msg.dedupe_key)
-    for app_id, keys in by_app.items():
-        q = select(messages).where(messages.c.app_id == app_id, messages.c.dedupe_key.in_(keys))
-        for row in (conn.execute(q)).mappings():
-            found.setdefault((app_id, row["dedupe_key"]), row)
+    for app_id, all_keys in by_app.items():
+        for i in range(0, len(all_keys), 512):
+            keys = all_keys[i : i + 512]
+            n = padded(len(keys))
+            res = prebuilt(conn, "dupes", n, _dupes_stmt, _keys_params(app_id, keys, n))
+            for key, msg_id, seq, msg_key, msg_time in res:
+                found.setdefault((app_id, key), (int(msg_id), int(seq), msg_key, int(msg_time)))
     return found
+
+
+def _conv_heads_stmt(pg: bool) -> Any:
+    def build(n: int) -> Any:
+        q = select(conv_heads.c.conv_id, conv_heads.c.last_seq).where(
+            conv_heads.c.app_id == bindparam("app"),
+            conv_heads.c.conv_id.in_([bindparam(f"k{i}") for i in range(n)]),
+        )
+        if pg:
+            q = q.order_by(conv_heads.c.conv_id).with_for_update()
+        return q
+
+    return build
+
+
+_CONV_HEADS = {False: _conv_heads_stmt(False), True: _conv_heads_stmt(True)}
 
 
 def _lock_conv_heads(conn: Connection, app_id: int, conv_ids: set[str]) -> dict[str, int]:
     ids = sorted(conv_ids)
     heads = dict.fromkeys(ids, 0)
-    for i in range(0, len(ids), 500):
-        q = select(conv_heads.c.conv_id, conv_heads.c.last_seq).where(
-            conv_heads.c.app_id == app_id, conv_heads.c.conv_id.in_(ids[i : i + 500])
-        )
-        if conn.dialect.name == "postgresql":
-            q = q.order_by(conv_heads.c.conv_id).with_for_update()
-        for conv_id, last in conn.execute(q):
+    build = _CONV_HEADS[conn.dialect.name == "postgresql"]
+    for i in range(0, len(ids), 512):
+        chunk = ids[i : i + 512]
+        n = padded(len(chunk))
+        for conv_id, last in prebuilt(conn, "conv_heads", n, build, _keys_params(app_id, chunk, n)):
             heads[conv_id] = int(last)
     return heads
 
@@ -337,13 +377,8 @@ def write_batch(conn: Connection, ops: Sequence[Write], *, index: bool = True) -
         key = op.msg.dedupe_key
         if key:
             dup = stored_dups.get((op.app_id, key))
-            if dup is not None and (op.dedupe_since is None or dup["msg_time"] >= op.dedupe_since):
-                results[i] = Written(
-                    StoredMessage(
-                        int(dup["id"]), int(dup["seq"]), dup["msg_key"], int(dup["msg_time"])
-                    ),
-                    duplicate=True,
-                )
+            if dup is not None and (op.dedupe_since is None or dup[3] >= op.dedupe_since):
+                results[i] = Written(StoredMessage(*dup), duplicate=True)
                 continue
             if (op.app_id, key) in first_in_batch:
                 continue  # resolved after the first one is written

@@ -31,6 +31,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from palaver.errors import Code, ImError
 from palaver.limits import parse_sdkappid, screen
 from palaver.logcontext import new_request_id
+from palaver.services.accounts import voided_by_kick
 from palaver.usersig import UserSigInfo
 
 if TYPE_CHECKING:
@@ -59,7 +60,10 @@ SERVICES: dict[str, ServiceCodes] = {
     "profile": ServiceCodes(60010, 40001, 40001, error_display=True),
     "recentcontact": ServiceCodes(60010, 50002, 50002, error_display=True),
     "group_open_http_svc": ServiceCodes(60010, 10011, 10004),
+    "group_open_attr_http_svc": ServiceCodes(60010, 10011, 10004),
     "openim_dirty_words": ServiceCodes(60010, 90001, 90001),
+    "openconfigsvr": ServiceCodes(60010, 130001, 130005),
+    "all_member_push": ServiceCodes(60010, 90001, 90001),
 }
 
 
@@ -215,7 +219,7 @@ class RestApi:
         elif now > info.expires_at:
             raise ImError(Code.ERR_SVR_ACCOUNT_USERSIG_EXPIRED)
         kicked = await self.hub.accounts.kicked_at(app, identifier)
-        if kicked and info.time < kicked:
+        if kicked is not None and voided_by_kick(info.time, kicked):
             raise ImError(Code.ERR_SVR_ACCOUNT_INVALID_USERSIG)
         if not app.is_admin(identifier):
             raise ImError(codes.not_admin, f"{identifier!r} is not an App admin")

@@ -51,6 +51,7 @@ SERVICE_ALIASES = {"million_group_open_http_svc": "group_open_http_svc"}
 INVALID = {
     "openim": Code.ERR_SVR_MSG_JSON_PARSE_FAILED,
     "group_open_http_svc": Code.ERR_SVR_GROUP_INVALID_PARAMETERS,
+    "group_open_attr_http_svc": Code.ERR_SVR_GROUP_INVALID_PARAMETERS,
     "sns": Code.ERR_SVR_FRIENDSHIP_INVALID_PARAMETERS,
     "profile": Code.ERR_SVR_PROFILE_INVALID_PARAMETERS,
     "recentcontact": Code.ERR_SVR_CONV_INVALID_PARAMETERS,

@@ -70,6 +70,11 @@ class Session:
     #: run once the current response is queued (login starts the stream, logout closes)
     after_response: Callable[[], None] | None = None
     tasks: set[asyncio.Task[None]] = field(default_factory=set)
+    #: requests of an inline-capable op (``sendMessage``) whose task has not started
+    #: yet: while any has not, later ones take the task path too. A started C2C
+    #: send takes its lane ticket before its first await, and the fast lane waits
+    #: for an idle lane, so no send overtakes an earlier one
+    slow_inline: int = 0
 
     def answer(self, frame: bytes) -> None:
         """Queue a response, then run :attr:`after_response` if an op set it."""
@@ -100,6 +105,13 @@ class Op:
 
 
 OPS: dict[str, Op] = {}
+
+#: ``handler(session, request id, data, answer) -> queued``: an operation's fast
+#: lane, run by the read loop itself (no task). ``True``: it was queued and will
+#: call ``answer(frame)`` exactly once, in request order with the other sends of
+#: the connection; ``False``: nothing done, the request takes the normal path.
+InlineHandler = Callable[[Session, Any, dict[str, Any], Callable[[bytes], None]], bool]
+INLINE: dict[str, InlineHandler] = {}
 
 
 def op(
@@ -138,6 +150,15 @@ def error_data(exc: ImError, viewer: str) -> dict[str, Any] | None:
     if isinstance(current, MessageRecord):
         return {"message": message_wire(current, viewer)}
     return None
+
+
+def error_frame(rid: Any, exc: BaseException) -> bytes:
+    """The error response to request ``rid`` that raised ``exc`` (Tencent-coded;
+    anything but an ImError is logged and answered 70500)."""
+    if isinstance(exc, ImError):
+        return encode_error(rid, exc.code, exc.info, getattr(exc, "retry_after_ms", None))
+    log.error("request %s failed", rid, exc_info=exc)
+    return encode_error(rid, 70500)
 
 
 async def run_op(session: Session, req: Request) -> bytes:
@@ -198,6 +219,11 @@ class WebSocketEndpoint:
         deadline = asyncio.get_running_loop().call_later(
             hub.settings.login_timeout, _login_deadline, session
         )
+
+        def finish(frame: bytes) -> None:  # an inline request's answer
+            session.answer(frame)
+            slots.release()
+
         try:
             async for msg in ws:
                 conn.last_seen = time.monotonic()
@@ -223,7 +249,12 @@ class WebSocketEndpoint:
                     conn.send(encode_response(req.id, {"serverTime": int(time.time())}))
                     continue
                 await slots.acquire()
-                task = asyncio.create_task(self._run(session, req, slots))
+                inline = INLINE.get(req.op)
+                if inline is not None:
+                    if not session.slow_inline and self._inline(session, req, inline, finish):
+                        continue
+                    session.slow_inline += 1
+                task = asyncio.create_task(self._run(session, req, slots, inline is not None))
                 session.tasks.add(task)
                 task.add_done_callback(session.tasks.discard)
         finally:
@@ -252,8 +283,29 @@ class WebSocketEndpoint:
                 await asyncio.gather(*late, return_exceptions=True)
         await conn.finished()
 
+    def _inline(
+        self,
+        session: Session,
+        req: Request,
+        handler: InlineHandler,
+        finish: Callable[[bytes], None],
+    ) -> bool:
+        """Run ``req``'s fast lane in the read loop: ``True`` if it was handled
+        (queued, or refused at once), ``False`` to run it as a task."""
+        if session.app is not None:  # as run_op: settings changed since login apply now
+            session.app = session.hub.apps.current(session.app)
+        try:
+            return handler(session, req.id, req.data, finish)
+        except Exception as exc:
+            finish(error_frame(req.id, exc))
+            return True
+
     @staticmethod
-    async def _run(session: Session, req: Request, slots: asyncio.Semaphore) -> None:
+    async def _run(
+        session: Session, req: Request, slots: asyncio.Semaphore, counted: bool = False
+    ) -> None:
+        if counted:
+            session.slow_inline -= 1  # its lane ticket is taken before run_op first awaits
         request_id.set(f"{session.conn.id[:8]}:{req.id}")
         try:
             session.answer(await run_op(session, req))

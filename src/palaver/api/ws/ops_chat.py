@@ -13,11 +13,11 @@ from typing import Any, Literal
 from pydantic import Field
 
 from palaver.api.ws import ops_group
-from palaver.api.ws.core import OpModel, Session, op, parse_message_id
+from palaver.api.ws.core import INLINE, OpModel, Session, error_frame, op, parse_message_id
 from palaver.api.ws.group_objects import group_object
 from palaver.errors import Code, ImError
 from palaver.model.messages import MessageRecord
-from palaver.protocol.frames import PROTOCOL_VERSION
+from palaver.protocol.frames import PROTOCOL_VERSION, encode_response
 from palaver.protocol.objects import (
     C2C,
     GROUP,
@@ -27,9 +27,10 @@ from palaver.protocol.objects import (
 )
 from palaver.protocol.pushes import sync_done
 from palaver.realtime.delivery import Outbound
+from palaver.services.conversation_settings import mark_list
 from palaver.services.conversations import CONV_C2C, CONV_GROUP, Conversation
 from palaver.services.messages import SendOptions
-from palaver.services.sending import SendLane, SendSource
+from palaver.services.sending import SendLane, SendResult, SendSource
 
 UINT32 = (1 << 32) - 1
 PROFILE_TAGS = ["Tag_Profile_IM_Nick", "Tag_Profile_IM_Image"]
@@ -134,6 +135,78 @@ class SendMessage(OpModel):
     needReadReceipt: bool = False
     atUserList: list[str] = []  # GROUP: mentioned userIDs and/or "__kImSDK_MesssageAtALL__"
     priority: Literal["High", "Normal", "Low", "Lowest"] = "Normal"
+    #: Tencent's ``OfflinePushInfo`` (``PushFlag``, ``Title``, ``Desc``, ``Ext``...): for
+    #: the app backend's offline-push hook (the after-send callback)
+    offlinePushInfo: dict[str, Any] | None = None
+
+
+_FAST_FIELDS = frozenset(
+    ("to", "conversationType", "type", "payload", "MsgBody", "random", "cloudCustomData")
+    + ("needReadReceipt", "onlineUserOnly", "priority")
+)
+_PRIORITIES = frozenset(("High", "Normal", "Low", "Lowest"))
+
+
+def _plain_c2c(d: dict[str, Any]) -> bool:
+    """``d`` is a stored C2C ``sendMessage`` whose fields have exactly the types
+    :class:`SendMessage` declares (nothing pydantic would coerce or refuse)."""
+    if not d.keys() <= _FAST_FIELDS or type(d.get("to")) is not str:
+        return False
+    if d.get("conversationType", C2C) != C2C or d.get("onlineUserOnly", False) is not False:
+        return False
+    r = d.get("random")
+    return (
+        type(d.get("type", "")) is str
+        and type(d.get("payload", {})) is dict
+        and type(d.get("MsgBody", [])) is list
+        and (r is None or (type(r) is int and 0 <= r <= UINT32))
+        and type(d.get("cloudCustomData", "")) is str
+        and type(d.get("needReadReceipt", False)) is bool
+        and d.get("priority", "Normal") in _PRIORITIES
+    )
+
+
+def send_message_now(s: Session, rid: Any, d: dict[str, Any], answer: Any) -> bool:
+    """``sendMessage``'s fast lane, run by the read loop (no task, no pydantic
+    model): a stored C2C send whose fields are plain and whose checks are cached
+    is queued to the writer at once, in the connection's order, and answered from
+    the writer's commit; anything else returns ``False`` for :func:`send_message`.
+    Same answers and errors as :func:`send_message`."""
+    if not _plain_c2c(d):
+        return False
+    app = s.require_app()
+    body = d.get("MsgBody")
+    if body is None:
+        body = [payload_to_element(d.get("type", "TIMTextElem"), d.get("payload", {}))]
+    random = d.get("random")
+    user, conn = s.user_id, s.conn
+    opts = SendOptions(
+        cloud_custom_data=d.get("cloudCustomData"),
+        need_receipt=d.get("needReadReceipt", False),
+        priority=d.get("priority", "Normal"),
+        lane=s.lane,
+        origin=conn.id,
+        source=SendSource(platform=conn.platform, client_ip=conn.client_ip),
+    )
+
+    def done(res: SendResult | BaseException) -> None:
+        if isinstance(res, BaseException):
+            answer(error_frame(rid, res))
+        else:
+            answer(encode_response(rid, {"message": message_wire(res.message, user)}))
+
+    return s.hub.messages.send_c2c_now(
+        app,
+        user,
+        d["to"],
+        body,
+        random if random is not None else _random.getrandbits(32),
+        opts,
+        done,
+    )
+
+
+INLINE["sendMessage"] = send_message_now
 
 
 @op("sendMessage", SendMessage)
@@ -163,6 +236,7 @@ async def send_message(s: Session, d: SendMessage) -> dict[str, Any]:
             need_read_receipt=d.needReadReceipt,
             cloud_custom_data=d.cloudCustomData,
             priority=d.priority,
+            offline_push=d.offlinePushInfo,
         )
     res = await s.hub.messages.send_c2c(
         app,
@@ -177,7 +251,11 @@ async def send_message(s: Session, d: SendMessage) -> dict[str, Any]:
             priority=d.priority,
             lane=s.lane,
             origin=s.conn.id,
-            source=SendSource(platform=s.conn.platform, client_ip=s.conn.client_ip),
+            source=SendSource(
+                platform=s.conn.platform,
+                client_ip=s.conn.client_ip,
+                offline_push=d.offlinePushInfo,
+            ),
         ),
     )
     return {"message": message_wire(res.message, s.user_id)}
@@ -197,17 +275,10 @@ async def get_message_list(s: Session, d: GetMessageList) -> dict[str, Any]:
     kind, peer = split_conversation_id(d.conversationID)
     if kind == GROUP:
         return await ops_group.get_group_message_list(s, peer, d.nextReqMessageID, d.count)
-    before = None
-    if d.nextReqMessageID:
-        anchor = await s.hub.messages.get(
-            app, s.user_id, peer, parse_message_id(d.nextReqMessageID)
-        )
-        before = anchor.seq
-    page = await s.hub.messages.history(
-        app, s.user_id, peer, limit=min(d.count, 15), before_seq=before
+    before = parse_message_id(d.nextReqMessageID) if d.nextReqMessageID else None
+    page, peer_read, my_read = await s.hub.messages.page(
+        app, s.user_id, peer, limit=min(d.count, 15), before_id=before
     )
-    peer_read = await s.hub.messages.peer_read_seq(app, s.user_id, peer)
-    my_read = await s.hub.messages.peer_read_seq(app, peer, s.user_id)
     items = [_as_seen(m, s.user_id, peer_read, my_read) for m in page.messages]
     return {
         "messageList": items,
@@ -302,6 +373,7 @@ async def _conversation_objects(s: Session, convs: list[Conversation]) -> list[d
                     ],
                     "readSequence": c.read_seq,
                     "lastTime": c.last_time,
+                    **settings_wire(c),
                 }
             )
             continue
@@ -317,16 +389,53 @@ async def _conversation_objects(s: Session, convs: list[Conversation]) -> list[d
                 "peerReadSequence": peer_read,
                 "readSequence": c.read_seq,
                 "lastTime": c.last_time,
+                **settings_wire(c),
             }
         )
     return out
 
 
-@op("getConversationList", Empty)
-async def get_conversation_list(s: Session, d: Empty) -> dict[str, Any]:
-    """My conversations: pinned first, then the newest first."""
+def settings_wire(c: Conversation) -> dict[str, Any]:
+    """A conversation's settings as the SDK names them."""
+    return {
+        "messageRemindType": c.remind_type,
+        "draftText": c.draft,
+        "customData": c.custom_data,
+        "markList": mark_list(c.marks),
+        "conversationGroupList": list(c.groups),
+    }
+
+
+class ListFilter(OpModel):
+    type: str | None = None
+    markType: int | None = None
+    groupName: str | None = None
+    hasUnreadCount: bool | None = None
+    hasGroupAtInfo: bool | None = None
+
+
+def _wanted(c: Conversation, f: ListFilter) -> bool:
+    """``getConversationList``'s filter, as Tencent's SDK applies it: ``type``
+    (C2C | GROUP), ``markType`` (0: no mark), ``groupName`` ("": in no group),
+    ``hasUnreadCount``, ``hasGroupAtInfo``."""
+    kind = C2C if c.conv_type == CONV_C2C else GROUP
+    checks = (
+        f.type not in (C2C, GROUP) or kind == f.type,
+        f.markType is None or (c.marks == 0 if f.markType == 0 else bool(c.marks & f.markType)),
+        f.groupName is None or (not c.groups if f.groupName == "" else f.groupName in c.groups),
+        f.hasUnreadCount is None or (c.unread > 0) == f.hasUnreadCount,
+        f.hasGroupAtInfo is None or bool(c.at_me) == f.hasGroupAtInfo,
+    )
+    return all(checks)
+
+
+@op("getConversationList", ListFilter)
+async def get_conversation_list(s: Session, d: ListFilter) -> dict[str, Any]:
+    """My conversations: pinned first, then the newest first; with a filter
+    (``type``, ``markType``, ``groupName``, ``hasUnreadCount``,
+    ``hasGroupAtInfo``) only those that pass it."""
     app = s.require_app()
-    convs = await s.hub.conversations.list(app, s.user_id)
+    convs = [c for c in await s.hub.conversations.list(app, s.user_id) if _wanted(c, d)]
     return {"conversationList": await _conversation_objects(s, convs)}
 
 
@@ -384,7 +493,7 @@ async def pin_conversation(s: Session, d: Pin) -> None:
 
 @op("getTotalUnreadMessageCount", Empty)
 async def get_total_unread(s: Session, d: Empty) -> dict[str, Any]:
-    """The sum of my conversations' unread counts (C2C and group)."""
+    """The sum of my conversations' unread counts (C2C and group), less the
+    muted ones (do-not-disturb), as Tencent counts it."""
     app = s.require_app()
-    convs = await s.hub.conversations.list(app, s.user_id, include_empty=True)
-    return {"count": sum(c.unread for c in convs)}
+    return {"count": await s.hub.conversations.total_unread(app, s.user_id)}

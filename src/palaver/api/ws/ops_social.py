@@ -201,7 +201,9 @@ async def add_friend(s: Session, d: AddFriend) -> dict[str, Any]:
     """
     app = s.require_app()
     item = FriendAdd(d.to, d.source, d.remark, d.groupName, d.wording)
-    [result] = await s.hub.sns.friends.add(app, s.user_id, [item], both=d.type == "Add_Type_Both")
+    [result] = await s.hub.sns.friends.add(
+        app, s.user_id, [item], both=d.type == "Add_Type_Both", client=True
+    )
     if result.code not in (0, CODE_PENDING):
         raise ImError(result.code, result.info)
     return {"userID": d.to, "code": result.code}

@@ -9,6 +9,7 @@ which the SDK renames with its key maps.
 
 from __future__ import annotations
 
+import base64
 from typing import Any
 
 from palaver.protocol.tencent.ids import tiny_id
@@ -29,6 +30,7 @@ EV_GROUP_TIP = 4
 EV_GROUP_NOTICE = 5
 EV_PROFILE = 7
 EV_FRIENDS = 8
+EV_USER_STATUS = 21  # userStatusList (the SDK dispatches on the key)
 EV_C2C_NOTIFY = 9
 EV_C2C_RECEIPT = 16
 EV_C2C_MSG_MODIFIED = 20
@@ -230,3 +232,9 @@ def profile_items(profile: dict[str, Any]) -> list[dict[str, Any]]:
     for c in profile.get("profileCustomField") or []:
         items.append({"Tag": c["key"], "Value": c["value"]})
     return items
+
+
+def custom_status_wire(text: str) -> str:
+    """A custom status (``setSelfStatus``) as the SDK reads it in answers and
+    pushes: base64 of its UTF-8 ("" stays "")."""
+    return base64.b64encode(text.encode()).decode() if text else ""

@@ -29,6 +29,8 @@ Palaver push                        Tencent push (``im_open_push.msg_push``)
 ``BLACKLIST_UPDATED``               ``FriendListMod``: ``BlackListAdd_Account`` / ``…Del…``
 ``FRIEND_APPLICATION_LIST_UPDATED`` ``FriendListMod``: ``PendencyAdd`` with
                                     ``From_Account``; ``FrienPencydDel_Account``
+``GROUP_ATTRIBUTES_UPDATED``        ``Event`` 6 ``GroupTips``: ``GroupAttrOption``
+``GROUP_COUNTER_UPDATED``           ``Event`` 6 ``GroupTips``: ``groupCounterInfo``
 ==================================  ===============================================
 
 Stream pushes (with ``seq``) ask for an ack (``NeedAck``); their ``SessionData``
@@ -46,6 +48,7 @@ from typing import Any
 import orjson
 
 from palaver.protocol.frames import Push
+from palaver.protocol.tencent import group_extras
 from palaver.protocol.tencent import objects as o
 from palaver.protocol.tencent.frames import FORCE_OFFLINE, MSG_PUSH, encode_push
 from palaver.protocol.tencent.ids import tiny_id
@@ -369,6 +372,21 @@ def _kicked(d: Body, push: Push) -> Body | None:
     return _events({"Event": o.EV_C2C_NOTIFY, "C2cNotifyMsgArray": [kick]})
 
 
+def _user_status(d: Body, push: Push) -> Body | None:
+    """``userStatusList`` items: ``To_Account``, ``StatusType``, ``CustomStatus``
+    (base64 of its UTF-8, :func:`~.objects.custom_status_wire`; the SDK emits
+    ``USER_STATUS_UPDATED`` with them)."""
+    items = [
+        {
+            "To_Account": u["userID"],
+            "StatusType": u["statusType"],
+            "CustomStatus": o.custom_status_wire(u["customStatus"]),
+        }
+        for u in d.get("userStatusList", ())
+    ]
+    return _events({"Event": o.EV_USER_STATUS, "UserStatusList": items})
+
+
 _BUILDERS: dict[str, Callable[[Body, Push], Body | None]] = {
     "MESSAGE_RECEIVED": _message,
     "MESSAGE_REVOKED": _revoked,
@@ -386,6 +404,9 @@ _BUILDERS: dict[str, Callable[[Body, Push], Body | None]] = {
     "BLACKLIST_UPDATED": _blacklist,
     "FRIEND_APPLICATION_LIST_UPDATED": _applications,
     "MESSAGE_READ_RECEIPT_RECEIVED": _read_receipt,
+    "GROUP_ATTRIBUTES_UPDATED": group_extras.attributes,
+    "GROUP_COUNTER_UPDATED": group_extras.counters,
+    "USER_STATUS_UPDATED": _user_status,
 }
 
 

@@ -19,6 +19,9 @@ managers, each with its collaborators passed in:
 - ``messages`` (:mod:`.messages`): send, notices, history, recall, import;
 - ``reads`` (:mod:`.reads`): read positions, unread, receipts, conversations;
 - ``live_rooms`` (:mod:`.live_rooms`): AVChatRoom audiences, online counts;
+- ``bans`` (:mod:`.bans`): banned members (REST ``ban_group_member``);
+- ``attributes``, ``counters`` (:mod:`.attributes`): group attributes and counters;
+- ``topics`` (:mod:`.topics`): topics of Community groups;
 - ``tips`` (:mod:`.tips`): tips and membership events (used by the others).
 
 The records and rules they share are in :mod:`.model`.
@@ -28,6 +31,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from palaver.services.groups.attributes import GroupAttributes, GroupCounters
+from palaver.services.groups.bans import GroupBans
 from palaver.services.groups.directory import GroupDirectory
 from palaver.services.groups.lifecycle import GroupLifecycle
 from palaver.services.groups.live_rooms import LiveRooms
@@ -51,6 +56,7 @@ from palaver.services.groups.model import (
 )
 from palaver.services.groups.reads import GroupReads
 from palaver.services.groups.tips import GroupTips
+from palaver.services.groups.topics import GroupTopics
 from palaver.services.ports import Audience, Clock, Presence, Publisher, SystemClock
 from palaver.services.sending import SendHooks
 from palaver.storage import Database
@@ -71,7 +77,10 @@ __all__ = [
     "TYPE_ALIASES",
     "Group",
     "GroupApplication",
+    "GroupAttributes",
+    "GroupBans",
     "GroupConversation",
+    "GroupCounters",
     "GroupDirectory",
     "GroupLifecycle",
     "GroupMembers",
@@ -80,6 +89,7 @@ __all__ = [
     "GroupSendOptions",
     "GroupServices",
     "GroupTips",
+    "GroupTopics",
     "LiveRooms",
     "Member",
     "MemberSpec",
@@ -133,6 +143,12 @@ class GroupServices:
         self.lifecycle = GroupLifecycle(
             db, accounts, publisher, self.directory, self.tips, clock, moderation, callbacks
         )
-        self.members = GroupMembers(db, accounts, self.directory, self.tips, clock, moderation)
+        self.members = GroupMembers(
+            db, accounts, self.directory, self.tips, clock, moderation, callbacks
+        )
         self.reads = GroupReads(db, publisher, self.directory, clock)
         self.live_rooms = LiveRooms(db, presence, audience, self.directory, clock)
+        self.bans = GroupBans(db, self.directory, self.tips, clock)
+        self.attributes = GroupAttributes(db, self.directory, publisher, audience)
+        self.counters = GroupCounters(db, self.directory, publisher, audience)
+        self.topics = GroupTopics(db, self.directory, clock)

@@ -42,6 +42,7 @@ class GroupDirectory:
         self._clock = clock
         self._groups: TTLCache[Group] = TTLCache(GROUP_CACHE_TTL)
         self._members: TTLCache[tuple[Member | None]] = TTLCache(GROUP_CACHE_TTL)
+        self._room_mutes: TTLCache[dict[str, int]] = TTLCache(GROUP_CACHE_TTL)
 
     # -- groups -----------------------------------------------------------------
 
@@ -195,10 +196,33 @@ class GroupDirectory:
         found = {m.user_id: m.role for m in await self.members_of(app, group_id, users)}
         return {u: found.get(u, "NotMember") for u in users}
 
+    async def room_muted_until(self, app: App, group_id: str, user: str) -> int:
+        """Until when (unix s; 0: not muted) ``user`` is muted in a live room
+        (AVChatRoom), cached up to :data:`GROUP_CACHE_TTL` seconds (send checks)."""
+
+        async def load() -> dict[str, int]:
+            async with self._db.read() as conn:
+                rows = await group_store.room_mutes(
+                    conn, app.sdkappid, group_id, int(self._clock.time())
+                )
+            return dict(rows)
+
+        mutes = await self._room_mutes.get_or_load((app.sdkappid, group_id), load)
+        return mutes.get(user, 0)
+
+    def forget_room_mutes(self, app: App, group_id: str) -> None:
+        """A live room's mutes changed through this node."""
+        self._room_mutes.drop((app.sdkappid, group_id))
+
     async def muted(self, app: App, group_id: str) -> list[tuple[str, int]]:
-        """REST ``get_group_shutted_uin``: (user, muted until, unix s) of the members
-        muted now. Raises ImError 10010."""
-        await self.get(app, group_id)
+        """REST ``get_group_muted_account`` (``get_group_shutted_uin``): (user, muted until, unix s) of the members
+        (an AVChatRoom: of its audience) muted now. Raises ImError 10010."""
+        group = await self.get(app, group_id)
+        if group.type == "AVChatRoom":
+            async with self._db.read() as conn:
+                return await group_store.room_mutes(
+                    conn, app.sdkappid, group_id, int(self._clock.time())
+                )
         async with self._db.read() as conn:
             return await group_store.muted_members(
                 conn, app.sdkappid, group_id, int(self._clock.time())

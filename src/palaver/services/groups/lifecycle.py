@@ -17,6 +17,7 @@ from palaver.errors import Code, ImError
 from palaver.model import callbacks as cb
 from palaver.model.events import EventPayload, GroupDismissed
 from palaver.model.messages import group_conv_id
+from palaver.services.callbacks import wants
 from palaver.services.groups import tips
 from palaver.services.groups.directory import GroupDirectory
 from palaver.services.groups.model import (
@@ -41,7 +42,9 @@ from palaver.services.groups.tips import GroupTips
 from palaver.services.ports import Clock, Publisher
 from palaver.services.ratelimit import PerMinute
 from palaver.storage import Database, Tx
+from palaver.storage import group_extras as extras_store
 from palaver.storage import groups as group_store
+from palaver.storage import topics as topic_store
 from palaver.storage.groups import NewGroup, NewMember
 
 if TYPE_CHECKING:
@@ -179,6 +182,7 @@ class GroupLifecycle:
         option = join_option(gtype, apply_join_option)
         specs = _initial_members(gtype, members or [], owner, limit)
         await self._require_accounts(app, specs, owner)
+        await self._before_create(app, operator, owner, gtype, name, specs, admin=admin)
         t = created_at or int(self._clock.time())
         async with self._db.write() as conn:
             gid = await _free_group_id(conn, app, gtype, group_id, owner or operator)
@@ -201,7 +205,8 @@ class GroupLifecycle:
             )
             if gtype != "AVChatRoom":
                 rows = [NewMember(owner, "Owner", t, 0, 0)] if owner else []
-                rows += [new_member(sp, sp.join_time or t) for sp in specs]
+                most = app.settings.max_member_custom_fields
+                rows += [new_member(sp, sp.join_time or t, max_keys=most) for sp in specs]
                 await group_store.insert_members(conn, app.sdkappid, gid, rows)
             staged = await self._stage(
                 conn,
@@ -228,6 +233,38 @@ class GroupLifecycle:
             await self._tips.tip(app, group, tipper, TIP_JOIN, joined)
             group = await self._directory.get(app, gid)
         return group
+
+    async def _before_create(
+        self,
+        app: App,
+        operator: str,
+        owner: str | None,
+        gtype: str,
+        name: str,
+        specs: list[MemberSpec],
+        *,
+        admin: bool,
+    ) -> None:
+        """``Group.CallbackBeforeCreateGroup``, when the app wants it.
+        Raises ImError 10016 when the backend refuses (or, failing closed, does not answer)."""
+        if self._callbacks is None or not wants(app, cb.GROUP_BEFORE_CREATE):
+            return
+        async with self._db.read() as conn:
+            owned = await group_store.count_owned(conn, app.sdkappid, owner or operator, gtype)
+        await self._callbacks.ask(
+            app,
+            cb.GROUP_BEFORE_CREATE,
+            {
+                "Operator_Account": operator,
+                "Owner_Account": owner or "",
+                "Type": gtype,
+                "Name": name,
+                "CreateGroupNum": owned,
+                "MemberList": [{"Member_Account": sp.user_id} for sp in specs],
+            },
+            refused=Code.ERR_SVR_GROUP_REJECT_FROM_THIRDPARTY,
+            platform="RESTAPI" if admin else "",
+        )
 
     async def _require_accounts(self, app: App, specs: list[MemberSpec], owner: str | None) -> None:
         """Raise ImError 10019 unless the owner and every member are imported accounts."""
@@ -325,6 +362,8 @@ class GroupLifecycle:
             users = await group_store.member_ids(conn, app.sdkappid, group_id)
         async with self._db.write() as conn:
             await group_store.delete_group(conn, app.sdkappid, group_id)
+            await extras_store.delete_all(conn, app.sdkappid, group_id)
+            await topic_store.delete_topics(conn, app.sdkappid, group_id)
             staged = await self._stage(
                 conn,
                 app,

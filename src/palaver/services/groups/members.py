@@ -15,48 +15,42 @@ owner outranks admins, who outrank members.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from palaver.errors import Code, ImError
+from palaver.model import callbacks as cb
+from palaver.model.messages import group_conv_id
 from palaver.services.groups import tips
+from palaver.services.groups.bans import refuse_banned
 from palaver.services.groups.directory import GroupDirectory
+from palaver.services.groups.member_rules import Actor, Change
 from palaver.services.groups.model import (
     ADD_ALREADY,
     ADD_FAILED,
     ADD_OK,
-    MSG_FLAGS,
-    NAME_CARD_BYTES,
     OPEN_HISTORY,
-    TIP_CANCEL_ADMIN,
     TIP_JOIN,
     TIP_KICKED,
     TIP_MEMBER_PROFILE,
     TIP_QUIT,
-    TIP_SET_ADMIN,
     Group,
     GroupApplication,
     Member,
     MemberSpec,
-    check_text,
-    merge_custom,
     new_member,
 )
 from palaver.services.groups.tips import GroupTips
 from palaver.services.ports import Clock
 from palaver.storage import Database, Tx
+from palaver.storage import group_extras as extras_store
 from palaver.storage import groups as group_store
 from palaver.storage.groups import NewMember
 
 if TYPE_CHECKING:
     from palaver.services.accounts import AccountService
     from palaver.services.apps import App
+    from palaver.services.callbacks import CallbackService
     from palaver.services.moderation import ModerationService
-
-#: Rank of each role: a lower rank may act on a higher one.
-RANK = {"Owner": 0, "Admin": 1, "Member": 2}
-APP_ADMIN_RANK = -1  # an App admin (REST) outranks everyone
-NOT_A_MEMBER_RANK = 9
 
 
 class GroupMembers:
@@ -69,6 +63,8 @@ class GroupMembers:
         tips: tips and membership events.
         clock: time (join times, mutes).
         moderation: sensitive words in name cards.
+        callbacks: the app backend's callbacks (before a user applies to join;
+            after members join or leave).
     """
 
     def __init__(
@@ -79,6 +75,7 @@ class GroupMembers:
         tips: GroupTips,
         clock: Clock,
         moderation: ModerationService | None = None,
+        callbacks: CallbackService | None = None,
     ) -> None:
         self._db = db
         self._accounts = accounts
@@ -86,14 +83,35 @@ class GroupMembers:
         self._tips = tips
         self._clock = clock
         self._moderation = moderation
+        self._callbacks = callbacks
+
+    async def _stage(
+        self, conn: Tx, app: App, command: str, group: Group, body: dict[str, Any]
+    ) -> bool:
+        """Write a membership event's after-callback in its transaction (if wanted)."""
+        if self._callbacks is None:
+            return False
+        body = {"GroupId": group.group_id, "Type": group.type, **body}
+        return await self._callbacks.stage(conn, app, command, group_conv_id(group.group_id), body)
+
+    def _sent(self, staged: bool) -> None:
+        if staged and self._callbacks is not None:
+            self._callbacks.sent()
 
     # -- joining and leaving ------------------------------------------------------
 
     async def _admit(
-        self, app: App, group: Group, specs: list[MemberSpec]
+        self,
+        app: App,
+        group: Group,
+        specs: list[MemberSpec],
+        join: tuple[str, str] | None = None,
     ) -> tuple[dict[str, int], list[str]]:
         """Insert new memberships: (result per user, users added). They get
-        ``GROUP_LIST_UPDATED`` ``joined``. Raises ImError 10014 the group would be full."""
+        ``GROUP_LIST_UPDATED`` ``joined``; a banned user is not added
+        (:data:`ADD_FAILED`); ``join`` (``JoinType`` ``Apply`` or ``Invited``, the
+        operator) sends ``Group.CallbackAfterNewMemberJoin``. Raises ImError 10014 the
+        group would be full."""
         users = [sp.user_id for sp in specs]
         have = await self._accounts.existing(app, users)
         now = int(self._clock.time())
@@ -103,6 +121,7 @@ class GroupMembers:
                 group.group_id
             ]
             top = await group_store.head(conn, app.sdkappid, group.group_id)
+            banned = await extras_store.banned(conn, app.sdkappid, group.group_id, users, now)
             result: dict[str, int] = {}
             rows: list[NewMember] = []
             for sp in specs:
@@ -110,7 +129,7 @@ class GroupMembers:
                     continue
                 if sp.user_id in existing:
                     result[sp.user_id] = ADD_ALREADY
-                elif sp.user_id not in have:
+                elif sp.user_id not in have or sp.user_id in banned:
                     result[sp.user_id] = ADD_FAILED
                 else:
                     result[sp.user_id] = ADD_OK
@@ -118,6 +137,22 @@ class GroupMembers:
             if group.max_members and count + len(rows) > group.max_members:
                 raise ImError(Code.ERR_SVR_GROUP_FULL_MEMBER_COUNT, "the group is full")
             await group_store.insert_members(conn, app.sdkappid, group.group_id, rows)
+            staged = (
+                join is not None
+                and bool(rows)
+                and await self._stage(
+                    conn,
+                    app,
+                    cb.GROUP_AFTER_NEW_MEMBER_JOIN,
+                    group,
+                    {
+                        "JoinType": join[0],
+                        "Operator_Account": join[1],
+                        "NewMemberList": [{"Member_Account": r.user_id} for r in rows],
+                    },
+                )
+            )
+        self._sent(staged)
         added = [r.user_id for r in rows]
         self._directory.forget(app, group.group_id, added)
         await self._tips.membership_events(
@@ -158,7 +193,9 @@ class GroupMembers:
                 raise ImError(
                     Code.ERR_SVR_GROUP_PERMISSION_DENY, "only the owner or an admin can add members"
                 )
-        result, added = await self._admit(app, group, [MemberSpec(u) for u in users])
+        result, added = await self._admit(
+            app, group, [MemberSpec(u) for u in users], ("Invited", operator)
+        )
         if added and not silence:
             await self._tips.tip(app, group, operator, TIP_JOIN, added)
         return result
@@ -222,6 +259,18 @@ class GroupMembers:
             return []
         async with self._db.write() as conn:
             await group_store.delete_members(conn, app.sdkappid, group_id, gone)
+            staged = await self._stage(
+                conn,
+                app,
+                cb.GROUP_AFTER_MEMBER_EXIT,
+                group,
+                {
+                    "ExitType": "Kicked",
+                    "Operator_Account": operator,
+                    "ExitMemberList": [{"Member_Account": u} for u in gone],
+                },
+            )
+        self._sent(staged)
         self._directory.forget(app, group_id, gone)
         await self._tips.membership_events(
             app, [(u, tips.change(group, "kicked", reason=reason)) for u in gone]
@@ -237,10 +286,12 @@ class GroupMembers:
         layer follows the room) and return ``"JoinedSuccess"``.
 
         Raises:
-            ImError: 10010; 10007 Private or DisableApply; 10014 full.
+            ImError: 10010; 10007 Private or DisableApply, or banned; 10014 full.
         """
         group = await self._directory.get(app, group_id)
+        await refuse_banned(self._db, app, group_id, user, int(self._clock.time()))
         if group.type == "AVChatRoom":
+            await self.before_apply(app, group, user)
             return "JoinedSuccess"
         if await self._directory.member(app, group_id, user) is not None:
             return "AlreadyInGroup"
@@ -248,6 +299,7 @@ class GroupMembers:
             raise ImError(
                 Code.ERR_SVR_GROUP_PERMISSION_DENY, "this group does not take applications"
             )
+        await self.before_apply(app, group, user)
         if group.apply_join_option == "NeedPermission":
             async with self._db.write() as conn:
                 await group_store.put_application(
@@ -256,10 +308,31 @@ class GroupMembers:
                 managers = await group_store.managers(conn, app.sdkappid, group_id)
             await self._tips.applications_changed(app, group_id, managers)
             return "WaitAdminApproval"
-        _, added = await self._admit(app, group, [MemberSpec(user)])
+        _, added = await self._admit(app, group, [MemberSpec(user)], ("Apply", user))
         if added:
             await self._tips.tip(app, group, user, TIP_JOIN, added)
         return "JoinedSuccess"
+
+    async def before_apply(
+        self, app: App, group: Group, user: str, *, client_ip: str = "", platform: str = ""
+    ) -> None:
+        """``Group.CallbackBeforeApplyJoinGroup`` (``GroupId``, ``Type``,
+        ``Requestor_Account``), when the app wants it.
+
+        Raises:
+            ImError: 10016 the backend refused (or did not answer and the command
+                fails closed); 120001–130000 the backend's own code.
+        """
+        if self._callbacks is None:
+            return
+        await self._callbacks.ask(
+            app,
+            cb.GROUP_BEFORE_APPLY_JOIN,
+            {"GroupId": group.group_id, "Type": group.type, "Requestor_Account": user},
+            refused=Code.ERR_SVR_GROUP_REJECT_FROM_THIRDPARTY,
+            client_ip=client_ip,
+            platform=platform,
+        )
 
     async def quit(self, app: App, user: str, group_id: str) -> None:
         """SDK ``quitGroup``: ``user`` leaves; the group gets a tip (type 2).
@@ -276,6 +349,18 @@ class GroupMembers:
             )
         async with self._db.write() as conn:
             await group_store.delete_members(conn, app.sdkappid, group_id, [user])
+            staged = await self._stage(
+                conn,
+                app,
+                cb.GROUP_AFTER_MEMBER_EXIT,
+                group,
+                {
+                    "ExitType": "Quit",
+                    "Operator_Account": user,
+                    "ExitMemberList": [{"Member_Account": user}],
+                },
+            )
+        self._sent(staged)
         self._directory.forget(app, group_id, [user])
         await self._tips.membership_events(app, [(user, tips.change(group, "quit"))])
         await self._tips.tip(app, group, user, TIP_QUIT, [user])
@@ -309,7 +394,7 @@ class GroupMembers:
         if not agree:
             await self._tips.membership_events(app, [(applicant, tips.change(group, "rejected"))])
             return
-        _, added = await self._admit(app, group, [MemberSpec(applicant)])
+        _, added = await self._admit(app, group, [MemberSpec(applicant)], ("Apply", operator))
         if added:
             await self._tips.tip(app, group, operator, TIP_JOIN, added)
 
@@ -341,12 +426,14 @@ class GroupMembers:
                 10004 bad role, flag, sizes or a negative mute.
         """
         group = await self._directory.get(app, group_id)
+        if group.type == "AVChatRoom" and shut_up_seconds is not None:
+            return await self._mute_audience(app, operator, group, user, shut_up_seconds, admin)
         target = await self._directory.member(app, group_id, user)
         if target is None:
             raise ImError(Code.ERR_SVR_GROUP_PERMISSION_DENY, f"{user!r} is not a member")
         me = target if operator == user else await self._directory.member(app, group_id, operator)
-        actor = _Actor(operator, admin, target, me)
-        change = _Change()
+        actor = Actor(operator, admin, target, me)
+        change = Change()
         if role is not None:
             change.role(actor, group, role)
         if name_card and self._moderation is not None:
@@ -354,7 +441,7 @@ class GroupMembers:
                 app, name_card, who=operator, where=f"group {group_id} name card of {user}"
             )
         if name_card is not None or custom is not None:
-            change.profile(actor, name_card, custom)
+            change.profile(actor, name_card, custom, app.settings.max_member_custom_fields)
         if msg_flag is not None:
             change.msg_flag(actor, msg_flag)
         if shut_up_seconds is not None:
@@ -365,7 +452,54 @@ class GroupMembers:
         assert m is not None
         return m
 
-    async def _apply(self, app: App, group: Group, operator: str, user: str, c: _Change) -> None:
+    async def _mute_audience(
+        self, app: App, operator: str, group: Group, user: str, seconds: int, admin: bool
+    ) -> Member:
+        """Mute ``user`` in a live room (AVChatRoom: no member rows; anyone in the
+        audience, or not yet) for ``seconds`` (0 unmutes): its owner or an App
+        admin; the room gets tip 7 with ``MemberInfo``. The membership returned
+        is the audience member's (role ``Member``, ``shut_up_until`` set).
+
+        Raises:
+            ImError: 10004 negative; 10007 not the owner or an App admin, or the owner muted.
+        """
+        if seconds < 0:
+            raise ImError(Code.ERR_SVR_GROUP_INVALID_PARAMETERS, "ShutUpTime must be >= 0")
+        if not admin and operator != group.owner:
+            raise ImError(
+                Code.ERR_SVR_GROUP_PERMISSION_DENY, "only the owner can mute in a live room"
+            )
+        if user == group.owner:
+            raise ImError(Code.ERR_SVR_GROUP_PERMISSION_DENY, "the owner cannot be muted")
+        if user not in await self._accounts.existing(app, [user]):
+            raise ImError(Code.ERR_SVR_GROUP_PERMISSION_DENY, f"{user!r} is not an account")
+        now = int(self._clock.time())
+        until = now + seconds if seconds else 0
+        async with self._db.write() as conn:
+            await group_store.set_room_mute(conn, app.sdkappid, group.group_id, user, until)
+        self._directory.forget_room_mutes(app, group.group_id)
+        info = {"MemberInfo": [{"Member_Account": user, "ShutUpTime": seconds}]}
+        await self._tips.tip(app, group, operator, TIP_MEMBER_PROFILE, [user], **info)
+        return Member(
+            group_id=group.group_id,
+            user_id=user,
+            role="Member",
+            join_time=0,
+            join_seq=0,
+            read_seq=0,
+            name_card="",
+            custom={},
+            shut_up_until=until,
+            msg_flag="AcceptAndNotify",
+            last_send_time=0,
+            pinned=False,
+            pinned_at=0,
+            hidden=False,
+            hidden_seq=0,
+            cleared_seq=0,
+        )
+
+    async def _apply(self, app: App, group: Group, operator: str, user: str, c: Change) -> None:
         """Write a planned change of ``user``'s membership, then tell the group."""
         async with self._db.write() as conn:
             await group_store.update_member(conn, app.sdkappid, group.group_id, user, **c.values)
@@ -462,90 +596,6 @@ async def _joining(
         read = await group_store.read_seq_for_unread(
             conn, app.sdkappid, group.group_id, spec.user_id, spec.unread, 0
         )
-    return new_member(spec, spec.join_time or now, history_from, read)
-
-
-@dataclass(frozen=True)
-class _Actor:
-    """Who changes whose membership: ``operator`` (``me`` their membership, or
-    ``None``; ``admin`` an App admin) on ``target``."""
-
-    operator: str
-    admin: bool
-    target: Member
-    me: Member | None
-
-    @property
-    def rank(self) -> int:
-        """The operator's rank (:data:`RANK`; lower outranks)."""
-        if self.admin:
-            return APP_ADMIN_RANK
-        return RANK[self.me.role] if self.me is not None else NOT_A_MEMBER_RANK
-
-    @property
-    def on_self(self) -> bool:
-        """Whether members change their own membership."""
-        return self.operator == self.target.user_id
-
-
-@dataclass
-class _Change:
-    """A planned change of one membership: the columns to write and the tips
-    (op type, extra fields) to send. Each part checks its rules first and
-    raises ImError (10004 bad value, 10007 not allowed) before anything is written."""
-
-    values: dict[str, Any] = field(default_factory=dict)
-    tips: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
-
-    def role(self, actor: _Actor, group: Group, role: str) -> None:
-        """``Admin`` or ``Member``: the owner (or an App admin) only, not of the owner,
-        and no admins in an AVChatRoom; tip 4 (set admin) or 5 (cancel admin)."""
-        if role not in ("Admin", "Member"):
-            raise ImError(Code.ERR_SVR_GROUP_INVALID_PARAMETERS, "Role must be Admin or Member")
-        if actor.rank > RANK["Owner"]:
-            raise ImError(Code.ERR_SVR_GROUP_PERMISSION_DENY, "only the owner can set roles")
-        if actor.target.role == "Owner":
-            raise ImError(Code.ERR_SVR_GROUP_PERMISSION_DENY, "the owner's role cannot be changed")
-        if group.type == "AVChatRoom":
-            raise ImError(Code.ERR_SVR_GROUP_PERMISSION_DENY, "no admins in an AVChatRoom")
-        if role != actor.target.role:
-            self.values["role"] = role
-            self.tips.append((TIP_SET_ADMIN if role == "Admin" else TIP_CANCEL_ADMIN, {}))
-
-    def profile(self, actor: _Actor, name_card: str | None, custom: dict[str, str] | None) -> None:
-        """Name card (≤ 50 bytes) and custom data: one's own, or owner/admin."""
-        if not actor.on_self and actor.rank > RANK["Admin"]:
-            raise ImError(
-                Code.ERR_SVR_GROUP_PERMISSION_DENY,
-                "only the owner or an admin can change another member",
-            )
-        if name_card is not None:
-            check_text(name_card, NAME_CARD_BYTES, "NameCard")
-            self.values["name_card"] = name_card
-        if custom is not None:
-            merged = merge_custom(actor.target.custom, custom)
-            self.values["custom"] = group_store.custom_json(merged)
-
-    def msg_flag(self, actor: _Actor, msg_flag: str) -> None:
-        """``MsgFlag``: the member themselves, or an App admin."""
-        if msg_flag not in MSG_FLAGS:
-            raise ImError(
-                Code.ERR_SVR_GROUP_INVALID_PARAMETERS,
-                "MsgFlag must be AcceptAndNotify, AcceptNotNotify or Discard",
-            )
-        if not actor.on_self and not actor.admin:
-            raise ImError(Code.ERR_SVR_GROUP_PERMISSION_DENY, "members set their own MsgFlag")
-        self.values["msg_flag"] = msg_flag
-
-    def mute(self, actor: _Actor, seconds: int, now: int) -> None:
-        """Mute for ``seconds`` from ``now`` (0 unmutes): an owner/admin over a
-        lower role; tip 7 with ``MemberInfo``."""
-        if seconds < 0:
-            raise ImError(Code.ERR_SVR_GROUP_INVALID_PARAMETERS, "ShutUpTime must be >= 0")
-        if actor.rank >= RANK[actor.target.role] or actor.rank > RANK["Admin"]:
-            raise ImError(
-                Code.ERR_SVR_GROUP_PERMISSION_DENY, "only a higher role can mute a member"
-            )
-        self.values["shut_up_until"] = now + seconds if seconds else 0
-        info = {"MemberInfo": [{"Member_Account": actor.target.user_id, "ShutUpTime": seconds}]}
-        self.tips.append((TIP_MEMBER_PROFILE, info))
+    return new_member(
+        spec, spec.join_time or now, history_from, read, app.settings.max_member_custom_fields
+    )

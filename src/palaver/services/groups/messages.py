@@ -184,6 +184,8 @@ class GroupMessages:
                 raise ImError(
                     Code.ERR_SVR_GROUP_PERMISSION_DENY, "join the live room before sending to it"
                 )
+            if sender != group.owner:
+                await self._check_room_mute(app, group, sender)
             return False
         m = await self._directory.cached_member(app, group.group_id, sender)
         if m is None:
@@ -195,6 +197,15 @@ class GroupMessages:
         if group.shut_up_all and m.role == "Member":
             raise ImError(Code.ERR_SVR_GROUP_SHUTUP_DENY, "everyone is muted in this group")
         return True
+
+    async def _check_room_mute(self, app: App, group: Group, sender: str) -> None:
+        """Raise ImError 10017 if ``sender`` (not the owner) is muted in a live room,
+        or everyone is."""
+        if group.shut_up_all:
+            raise ImError(Code.ERR_SVR_GROUP_SHUTUP_DENY, "everyone is muted in this room")
+        until = await self._directory.room_muted_until(app, group.group_id, sender)
+        if until > self._clock.time():
+            raise ImError(Code.ERR_SVR_GROUP_SHUTUP_DENY, "the sender is muted in this room")
 
     async def server_message(
         self, app: App, group: Group, sender: str, body: list[dict[str, Any]]

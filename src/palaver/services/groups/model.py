@@ -256,9 +256,10 @@ def new_group_id(gtype: str) -> str:
     return "@TGS#" + _TYPE_CODE[gtype] + "".join(secrets.choice(alphabet) for _ in range(9))
 
 
-def merge_custom(old: dict[str, str], new: dict[str, str]) -> dict[str, str]:
+def merge_custom(old: dict[str, str], new: dict[str, str], max_keys: int = 0) -> dict[str, str]:
     """``old`` custom data with ``new`` applied (an empty value deletes a key).
-    Raises ImError 10004 for a key over 16 bytes or a value over 4096 bytes."""
+    Raises ImError 10004 for a key over 16 bytes, a value over 4096 bytes, or
+    more than ``max_keys`` keys in the result (0: no count limit)."""
     out = dict(old)
     for k, v in new.items():
         if len(k.encode()) > CUSTOM_KEY_BYTES or len(str(v).encode()) > CUSTOM_VALUE_BYTES:
@@ -270,18 +271,26 @@ def merge_custom(old: dict[str, str], new: dict[str, str]) -> dict[str, str]:
             out.pop(k, None)
         else:
             out[k] = str(v)
+    if max_keys and len(out) > max_keys and len(out) > len(old):
+        raise ImError(
+            Code.ERR_SVR_GROUP_INVALID_PARAMETERS,
+            f"at most {max_keys} custom fields (the app's max_member_custom_fields)",
+        )
     return out
 
 
-def new_member(spec: MemberSpec, join_time: int, join_seq: int = 0, read_seq: int = 0) -> NewMember:
+def new_member(
+    spec: MemberSpec, join_time: int, join_seq: int = 0, read_seq: int = 0, max_keys: int = 0
+) -> NewMember:
     """The membership to insert for ``spec``: history visible after ``join_seq``,
     read up to ``read_seq`` (never before ``join_seq``); ``join_time`` unix s.
-    Raises ImError 10004 for bad custom data (see :func:`merge_custom`)."""
+    Raises ImError 10004 for bad custom data (see :func:`merge_custom`; at most
+    ``max_keys`` keys)."""
     return NewMember(
         user_id=spec.user_id,
         role=spec.role,
         join_time=join_time,
         join_seq=join_seq,
         read_seq=max(read_seq, join_seq),
-        custom=merge_custom({}, spec.custom),
+        custom=merge_custom({}, spec.custom, max_keys),
     )

@@ -17,6 +17,7 @@ area, each with its collaborators passed in:
 - ``applications`` (:mod:`.applications`): pending applications, accept,
   refuse, cancel;
 - ``blacklist`` (:mod:`.blacklist`): add, remove, pages;
+- ``friend_groups`` (:mod:`.friend_groups`): create, delete, rename, fill, list;
 - ``checks`` (:mod:`.checks`): friend and blacklist checks, and the cached
   relations C2C sends are checked against.
 
@@ -33,6 +34,12 @@ from palaver.services.sns.applications import FriendApplications
 from palaver.services.sns.blacklist import Blacklists
 from palaver.services.sns.changes import ChangeFeed
 from palaver.services.sns.checks import RelationChecks
+from palaver.services.sns.friend_groups import (
+    MAX_FRIEND_GROUPS,
+    FriendGroup,
+    FriendGroupList,
+    FriendGroups,
+)
 from palaver.services.sns.friends import Friends
 from palaver.services.sns.model import (
     MAX_ADD_BATCH,
@@ -66,6 +73,7 @@ __all__ = [
     "MAX_BATCH",
     "MAX_BLACKLIST",
     "MAX_FRIENDS",
+    "MAX_FRIEND_GROUPS",
     "AllowType",
     "BlackRelation",
     "Blacklists",
@@ -74,6 +82,9 @@ __all__ = [
     "CheckResult",
     "Friend",
     "FriendAdd",
+    "FriendGroup",
+    "FriendGroupList",
+    "FriendGroups",
     "FriendApplication",
     "FriendApplications",
     "FriendImport",
@@ -104,6 +115,7 @@ class SnsServices:
     ) -> None:
         self.checks = RelationChecks(db)
         feed = ChangeFeed(publisher, self.checks, callbacks)
-        self.friends = Friends(db, feed)
+        self.friends = Friends(db, feed, callbacks)
         self.applications = FriendApplications(db, feed)
         self.blacklist = Blacklists(db, feed)
+        self.friend_groups = FriendGroups(db, feed)

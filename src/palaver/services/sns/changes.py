@@ -10,7 +10,9 @@ transaction (docs/protocol.md §4, §6), whichever layer asked for it:
   parties of an application created, refreshed, accepted, refused, cancelled,
   or dropped because a friendship or a blacklisting made it moot;
 - ``EventKind.BLACKLIST`` (``BLACKLIST_UPDATED``) to the owner of a blacklist that
-  changed.
+  changed;
+- ``EventKind.FRIEND_GROUPS`` (``FRIEND_GROUP_LIST_UPDATED``, no payload) to the
+  owner of friend groups created, deleted, renamed, or whose friends changed.
 
 After the commit, :class:`ChangeFeed` publishes them through the ``Publisher`` port.
 """
@@ -119,11 +121,17 @@ class Changes:
                 d.notes.pop(other, None)
                 d.removed[other] = None
 
+    def friend_groups_changed(self, owner: str) -> None:
+        """``owner``'s friend groups were created, deleted, renamed or refilled."""
+        self._at(owner, EventKind.FRIEND_GROUPS)
+
     def applications_read(self, user: str, at: int) -> None:
         """``user`` read the applications sent to them up to ``at`` (unix s)."""
         self._at(user, EventKind.FRIEND_APPLICATIONS).read_time = at
 
-    def _payload(self, kind: EventKind, d: _Detail) -> EventPayload:
+    def _payload(self, kind: EventKind, d: _Detail) -> EventPayload | None:
+        if kind is EventKind.FRIEND_GROUPS:
+            return None
         if kind is EventKind.FRIENDS:
             return FriendsChanged(tuple(d.added), tuple(d.removed), tuple(d.updated))
         if kind is EventKind.BLACKLIST:

@@ -50,6 +50,14 @@ class RelationChecks:
         """Drop every cached relation (after a change of friends or blacklists)."""
         self._relations.clear()
 
+    def cached_blacklisted(self, app: App, owner: str, peer: str) -> bool | None:
+        """:meth:`is_blacklisted` from the cache only (``None``: not cached)."""
+        return self._relations.get((app.sdkappid, "black", owner, peer))
+
+    def cached_friends(self, app: App, a: str, b: str) -> bool | None:
+        """:meth:`are_friends` from the cache only (``None``: not cached)."""
+        return self._relations.get((app.sdkappid, "friends", a, b))
+
     async def is_blacklisted(self, app: App, owner: str, peer: str) -> bool:
         """True if ``owner`` has ``peer`` on its blacklist (cached, see RELATION_TTL)."""
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from palaver.errors import Code, ImError
+from palaver.model import callbacks as cb
 from palaver.services.sns import model
 from palaver.services.sns.changes import ChangeFeed, Changes
 from palaver.services.sns.model import (
@@ -59,6 +60,10 @@ from palaver.storage import sns as sns_store
 
 if TYPE_CHECKING:
     from palaver.services.apps import App
+    from palaver.services.callbacks import CallbackService
+
+#: codes the app backend's ``Sns.CallbackPrevFriendAdd`` refuses a target with
+PREV_ADD_CODES = range(38000, 39001)
 
 
 class Friends:
@@ -67,11 +72,15 @@ class Friends:
     Args:
         db: the database.
         feed: publishes committed changes (and forgets cached relations).
+        callbacks: the app backend's ``Sns.CallbackPrevFriendAdd``.
     """
 
-    def __init__(self, db: Database, feed: ChangeFeed) -> None:
+    def __init__(
+        self, db: Database, feed: ChangeFeed, callbacks: CallbackService | None = None
+    ) -> None:
         self._db = db
         self._feed = feed
+        self._callbacks = callbacks
 
     async def add(
         self,
@@ -81,6 +90,7 @@ class Friends:
         *,
         both: bool = True,
         force: bool = False,
+        client: bool = False,
     ) -> list[ItemResult]:
         """Add friends to ``owner``'s list (and ``owner`` to theirs when ``both``).
 
@@ -97,11 +107,18 @@ class Friends:
         or 30014 (the target's list).  Pending applications a new friendship
         satisfies are removed.
 
+        A user's request (``client``; not REST, as Tencent) first goes to the
+        app backend's ``Sns.CallbackPrevFriendAdd`` when the app wants it: a
+        target it answers with a ``ResultCode`` in 38000–39000 gets that code
+        and its ``ResultInfo``.
+
         Raises:
             ImError: 30001 no items, more than 100, a bad ``owner`` id,
                 ``add_source`` without the ``AddSource_Type_`` prefix, a
                 remark over 96 bytes, a group name over 30 bytes or a
-                wording over 256 bytes; 30003 ``owner`` is not an account.
+                wording over 256 bytes; 30003 ``owner`` is not an account;
+                38000 the backend answered with an ``ErrorCode``, or did not
+                answer and the command fails closed.
         """
         check_batch(len(items), MAX_ADD_BATCH)
         for it in items:
@@ -110,6 +127,7 @@ class Friends:
             limit_bytes("AddWording", it.add_wording, MAX_WORDING_BYTES)
             if it.group_name:
                 check_groups([it.group_name])
+        refused = await self._prev_add(app, owner, items, both=both, force=force) if client else {}
         app_id = app.sdkappid
         peers = possible_ids(it.peer for it in items)
         async with self._db.write() as conn:
@@ -126,7 +144,9 @@ class Friends:
                 counts=await sns_store.count_friends(conn, app_id, [owner, *peers]),
                 now=int(time.time()),
             )
-            results = [_add_one(ctx, it, both=both, force=force) for it in items]
+            results = [
+                refused.get(it.peer) or _add_one(ctx, it, both=both, force=force) for it in items
+            ]
             added_out = {f.peer for f in ctx.new_friends if f.owner == owner}
             added_in = {f.owner for f in ctx.new_friends if f.peer == owner}
             await sns_store.insert_friends(conn, app_id, ctx.new_friends)
@@ -147,6 +167,42 @@ class Friends:
             events = await self._feed.commit(conn, app, changes)
         await self._feed.publish(app_id, events)
         return results
+
+    async def _prev_add(
+        self, app: App, owner: str, items: Sequence[FriendAdd], *, both: bool, force: bool
+    ) -> dict[str, ItemResult]:
+        """Ask ``Sns.CallbackPrevFriendAdd``: the targets the backend refuses."""
+        if self._callbacks is None:
+            return {}
+        body = {
+            "Requester_Account": owner,
+            "From_Account": owner,
+            "AddType": "Add_Type_Both" if both else "Add_Type_Single",
+            "ForceAddFlags": int(force),
+            "FriendItem": [
+                {
+                    "To_Account": it.peer,
+                    "Remark": it.remark,
+                    "GroupName": it.group_name,
+                    "AddSource": it.add_source,
+                    "AddWording": it.add_wording,
+                }
+                for it in items
+            ],
+        }
+        reply = await self._callbacks.ask(
+            app, cb.SNS_PREV_FRIEND_ADD, body, refused=Code.SNS_CALLBACK_REFUSED
+        )
+        out: dict[str, ItemResult] = {}
+        verdicts = reply.get("ResultItem") if reply else None
+        for v in verdicts if isinstance(verdicts, list) else []:
+            if not isinstance(v, dict) or not isinstance(v.get("To_Account"), str):
+                continue
+            code = v.get("ResultCode")
+            if isinstance(code, int) and code in PREV_ADD_CODES:
+                info = str(v.get("ResultInfo") or "refused by the app backend")
+                out[v["To_Account"]] = ItemResult(v["To_Account"], code, info)
+        return out
 
     async def import_friends(
         self, app: App, owner: str, items: Sequence[FriendImport]

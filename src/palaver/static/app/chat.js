@@ -9,6 +9,7 @@
 // thumbnails that open the original in a viewer, file cards, audio and video players.
 
 import { $, h, openModal, safeUrl, toast } from './dom.js';
+import { clearUnreadMark, draftOf, saveDraft } from './drafts.js';
 import { initEmojiPanel, insertAtCaret } from './emoji.js';
 import {
   TYPING_BUSINESS_ID, avatar, clock, dayKey, dayLabel, groupOf, memberCount, mentionOf, peerOf, preview, tipText, typingStatus,
@@ -175,7 +176,12 @@ function currentConversation() {
 // ---- open / close
 
 export async function openConversation(conversationID) {
-  if (state.current !== conversationID) stopTyping();
+  if (state.current !== conversationID) {
+    stopTyping();
+    saveDraft(state.current, els.input.value);
+    els.input.value = draftOf(conversationID);
+    autosize();
+  }
   state.current = conversationID;
   newCount = 0;
   hideJump();
@@ -202,11 +208,14 @@ export async function openConversation(conversationID) {
     await loadInitial(conversationID);
   }
   markRead();
+  clearUnreadMark(conversationID);
   if (window.matchMedia('(min-width: 768px)').matches) els.input.focus({ preventScroll: true });
 }
 
 export function closeConversation() {
   stopTyping();
+  saveDraft(state.current, els.input.value);
+  els.input.value = '';
   state.current = null;
   toggleEmoji(false);
   els.body.hidden = true;
@@ -819,6 +828,7 @@ async function sendText() {
   els.input.value = '';
   autosize();
   stopTyping();
+  saveDraft(cid, '');
   toggleEmoji(false);
   const th = thread(cid);
   th.messages.push(msg);

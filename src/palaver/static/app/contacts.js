@@ -1,6 +1,7 @@
 // Contacts: add a friend by userID (30539: request sent, waiting), friend
-// requests to accept or refuse, the friend list (chat, delete, block), and the
-// blacklist.
+// requests to accept or refuse, the friend list (chat, delete, block) by friend
+// group with each friend's status (online/offline and custom status, followed
+// with subscribeUserStatus), and the blacklist.
 
 import { openConversation } from './chat.js';
 import { $, h, toast } from './dom.js';
@@ -167,32 +168,128 @@ async function answer(userID, accept) {
   refresh();
 }
 
+// ---- friend groups and user status (kept here, per logged-in chat)
+
+const people = {
+  chat: null, // the chat whose events feed these
+  groups: [], // FriendGroup[] ({name, userIDList, count})
+  status: new Map(), // userID → {statusType, customStatus}
+  followed: new Set(), // userIDs whose status we subscribed to
+};
+
+/** Hook the logged-in chat's friend-group and status events up (once per chat). */
+function watchPeople() {
+  const chat = state.chat;
+  if (!chat || people.chat === chat) return;
+  people.chat = chat;
+  people.groups = [];
+  people.status = new Map();
+  people.followed = new Set();
+  const EVENT = (state.sdk && state.sdk.EVENT) || {};
+  chat.on(EVENT.FRIEND_GROUP_LIST_UPDATED || 'onFriendGroupListUpdated', (e) => {
+    if (people.chat !== chat) return;
+    people.groups = Array.isArray(e && e.data) ? e.data : [];
+    renderFriends();
+  });
+  chat.on(EVENT.USER_STATUS_UPDATED || 'onUserStatusUpdated', (e) => {
+    if (people.chat !== chat) return;
+    rememberStatus(Array.isArray(e && e.data) ? e.data : []);
+    renderFriends();
+  });
+  call('getFriendGroupList').then(
+    (res) => {
+      if (people.chat !== chat) return;
+      people.groups = (res && Array.isArray(res.data) && res.data) || [];
+      renderFriends();
+    },
+    (err) => console.warn('palaver ui: friend groups failed', err),
+  );
+}
+
+function rememberStatus(list) {
+  for (const u of list || []) {
+    if (u && u.userID) people.status.set(u.userID, { statusType: u.statusType, customStatus: u.customStatus || '' });
+  }
+}
+
+/** Follow the status of friends not followed yet (and ask it once). */
+function followFriends(friends) {
+  const chat = people.chat;
+  const fresh = friends.map((f) => f.userID).filter((id) => !people.followed.has(id));
+  if (!chat || !fresh.length) return;
+  for (const id of fresh) people.followed.add(id);
+  call('subscribeUserStatus', { userIDList: fresh })
+    .then(() => call('getUserStatus', { userIDList: fresh }))
+    .then(
+      (res) => {
+        if (people.chat !== chat) return;
+        rememberStatus((res && res.data && res.data.successUserList) || []);
+        renderFriends();
+      },
+      (err) => console.warn('palaver ui: user status failed', err),
+    );
+}
+
+function statusLine(userID) {
+  const s = people.status.get(userID);
+  if (!s) return null;
+  const online = s.statusType === 1;
+  const text = online ? t('contacts.online') : t('contacts.offline');
+  return h(
+    'span',
+    { class: `presence ${online ? 'presence--online' : 'presence--offline'}`, dataset: { testid: 'friend-status' } },
+    s.customStatus ? `${text} · ${s.customStatus}` : text,
+  );
+}
+
+function friendRow(f) {
+  const name = displayName(f.userID);
+  const extra = name !== f.userID ? f.userID : '';
+  const li = person(
+    f.userID,
+    name,
+    avatarUrl(f.userID),
+    extra,
+    button(t('contacts.message'), 'friend-message', () => startChat(f.userID), 'button--primary'),
+    button(t('contacts.deleteFriend'), 'friend-delete', () => removeFriend(f.userID)),
+    button(t('contacts.block'), 'friend-block', () => block(f.userID), 'button--danger'),
+  );
+  const status = statusLine(f.userID);
+  if (status) li.querySelector('.person__body').append(status);
+  li.dataset.testid = 'friend';
+  return li;
+}
+
+function groupHeader(name, count) {
+  return h('li', { class: 'person-group', dataset: { testid: 'friend-group', group: name }, text: `${name} (${count})` });
+}
+
 function renderFriends() {
   const list = $('#friend-list');
   const friends = state.friends || [];
+  watchPeople();
   if (!friends.length) {
     list.replaceChildren(empty(t('contacts.noFriends')));
     return;
   }
   const missing = friends.filter((f) => !f.profile && !state.profiles.has(f.userID)).map((f) => f.userID);
   if (missing.length) fetchProfiles(missing);
-  list.replaceChildren(
-    ...friends.map((f) => {
-      const name = displayName(f.userID);
-      const extra = name !== f.userID ? f.userID : '';
-      const li = person(
-        f.userID,
-        name,
-        avatarUrl(f.userID),
-        extra,
-        button(t('contacts.message'), 'friend-message', () => startChat(f.userID), 'button--primary'),
-        button(t('contacts.deleteFriend'), 'friend-delete', () => removeFriend(f.userID)),
-        button(t('contacts.block'), 'friend-block', () => block(f.userID), 'button--danger'),
-      );
-      li.dataset.testid = 'friend';
-      return li;
-    }),
-  );
+  followFriends(friends);
+  const byID = new Map(friends.map((f) => [f.userID, f]));
+  const rows = [];
+  const placed = new Set();
+  for (const g of people.groups) {
+    const members = (g.userIDList || []).filter((id) => byID.has(id));
+    rows.push(groupHeader(g.name, members.length));
+    for (const id of members) {
+      rows.push(friendRow(byID.get(id)));
+      placed.add(id);
+    }
+  }
+  const rest = friends.filter((f) => !placed.has(f.userID));
+  if (people.groups.length && rest.length) rows.push(groupHeader(t('contacts.ungrouped'), rest.length));
+  rows.push(...rest.map(friendRow));
+  list.replaceChildren(...rows);
 }
 
 function startChat(userID) {

@@ -3,6 +3,9 @@
 // CONVERSATION_LIST_UPDATED. Group conversations show the group's name, the
 // sender before the preview, and "[@me]" / "[@all]" while an @-mention of me
 // is unread. Also the "new chat" box and the total-unread badge.
+// The menu of a conversation: pin, mute (do not disturb: a dot instead of the
+// count, left out of the total), mark unread, move to a conversation group,
+// delete. A conversation not open shows its saved draft as its preview.
 
 import { openConversation, closeConversation } from './chat.js';
 import { $, h, toast } from './dom.js';
@@ -97,9 +100,13 @@ function item(conv) {
   const name = gid ? groupName(gid) : conv.remark || displayName(peer);
   const url = gid ? group.avatar || '' : avatarUrl(peer) || (conv.userProfile && conv.userProfile.avatar) || '';
   const unread = conv.unreadCount || 0;
+  const muted = isMuted(conv);
+  const markedUnread = (conv.markList || []).includes(MARK_UNREAD);
   const typing = state.typing.has(cid);
   const last = conv.lastMessage;
-  const text = typing ? t('chat.typing') : gid ? groupPreview(gid, last) : preview(last, state.userID, name);
+  const draft = cid !== state.current ? conv.draftText || '' : '';
+  let text = typing ? t('chat.typing') : gid ? groupPreview(gid, last) : preview(last, state.userID, name);
+  if (draft && !typing) text = `${t('conv.draft')} ${draft}`;
   const marker = gid ? atMarker(conv) : '';
 
   const classes = ['conv'];
@@ -107,14 +114,22 @@ function item(conv) {
   if (cid === state.current) classes.push('conv--active');
   if (menuFor === cid) classes.push('conv--menu-open');
 
-  const badge = unread > 0
-    ? h('span', {
+  let badge = null;
+  if (unread > 0 && !muted) {
+    badge = h('span', {
       class: 'badge conv__badge',
       dataset: { testid: 'unread-badge' },
       'aria-label': t('conv.unreadLabel', { count: unread }),
       text: unread > 99 ? '99+' : String(unread),
-    })
-    : null;
+    });
+  } else if (unread > 0 || markedUnread) {
+    badge = h('span', {
+      class: 'conv__dot',
+      dataset: { testid: muted ? 'muted-dot' : 'marked-unread' },
+      'aria-label': t('conv.unreadLabel', { count: unread || 1 }),
+    });
+  }
+  const groups = conv.conversationGroupList || [];
 
   const main = h(
     'button',
@@ -134,6 +149,8 @@ function item(conv) {
         { class: 'conv__row' },
         h('span', { class: 'conv__name', dataset: { testid: 'conversation-name' }, text: name }),
         conv.isPinned ? h('span', { class: 'pin-mark', title: t('conv.pinned'), 'aria-label': t('conv.pinned') }) : null,
+        muted ? h('span', { class: 'mute-mark', dataset: { testid: 'muted-mark' }, title: t('conv.muted'), 'aria-label': t('conv.muted') }) : null,
+        ...groups.map((g) => h('span', { class: 'conv__group', dataset: { testid: 'conversation-group' }, text: g })),
         h('span', { class: 'conv__time', text: last ? listTime(last.time) : '' }),
       ),
       h(
@@ -162,6 +179,7 @@ function item(conv) {
       ev.stopPropagation();
       menuFor = menuFor === cid ? null : cid;
       renderList();
+      if (menuFor) loadConversationGroups().then(() => menuFor === cid && renderList());
     },
   }, h('span', { class: 'icon icon--more', 'aria-hidden': 'true' }));
 
@@ -176,6 +194,21 @@ function item(conv) {
         text: conv.isPinned ? t('conv.unpin') : t('conv.pin'),
         onclick: () => pin(conv),
       }),
+      h('button', {
+        type: 'button',
+        role: 'menuitem',
+        dataset: { testid: 'conversation-mute' },
+        text: muted ? t('conv.unmute') : t('conv.mute'),
+        onclick: () => mute(conv, !muted),
+      }),
+      h('button', {
+        type: 'button',
+        role: 'menuitem',
+        dataset: { testid: 'conversation-mark-unread' },
+        text: markedUnread || unread > 0 ? t('conv.markRead') : t('conv.markUnread'),
+        onclick: () => markUnread(conv, !(markedUnread || unread > 0)),
+      }),
+      ...moveItems(conv),
       h('button', {
         type: 'button',
         role: 'menuitem',
@@ -194,6 +227,92 @@ function item(conv) {
     more,
     menu,
   );
+}
+
+const MARK_UNREAD = 2; // TYPES.CONV_MARK_TYPE_UNREAD
+
+function isMuted(conv) {
+  return Boolean(conv.messageRemindType) && conv.messageRemindType !== 'AcceptAndNotify';
+}
+
+/** The menu's "move to" items: each conversation group (in it: take it out), and a new one. */
+function moveItems(conv) {
+  const mine = conv.conversationGroupList || [];
+  const names = [...new Set([...state.conversationGroups, ...mine])];
+  return [
+    ...names.map((g) => h('button', {
+      type: 'button',
+      role: 'menuitem',
+      dataset: { testid: 'conversation-move', group: g },
+      text: mine.includes(g) ? t('conv.leaveGroup', { group: g }) : t('conv.moveTo', { group: g }),
+      onclick: () => move(conv, g, !mine.includes(g)),
+    })),
+    h('button', {
+      type: 'button',
+      role: 'menuitem',
+      dataset: { testid: 'conversation-new-group' },
+      text: t('conv.newGroup'),
+      onclick: () => newGroup(conv),
+    }),
+  ];
+}
+
+async function act(fn) {
+  menuFor = null;
+  try {
+    await fn();
+  } catch (err) {
+    toast(t('contacts.failed', errorOf(err)));
+  }
+  renderList();
+}
+
+function mute(conv, on) {
+  const cid = conv.conversationID;
+  const gid = groupOf(cid);
+  const messageRemindType = on ? 'AcceptNotNotify' : 'AcceptAndNotify';
+  return act(() => call(
+    'setMessageRemindType',
+    gid ? { groupID: gid, messageRemindType } : { userIDList: [peerOf(cid)], messageRemindType },
+  ));
+}
+
+function markUnread(conv, on) {
+  const cid = conv.conversationID;
+  return act(async () => {
+    if (!on && conv.unreadCount > 0) await call('setMessageRead', { conversationID: cid });
+    await call('markConversation', { conversationIDList: [cid], markType: MARK_UNREAD, enableMark: on });
+  });
+}
+
+async function loadConversationGroups() {
+  try {
+    const res = await call('getConversationGroupList');
+    state.conversationGroups = (res && res.data) || [];
+  } catch {
+    state.conversationGroups = [];
+  }
+}
+
+function move(conv, group, into) {
+  const ids = { groupName: group, conversationIDList: [conv.conversationID] };
+  return act(async () => {
+    await call(into ? 'addConversationsToGroup' : 'deleteConversationsFromGroup', ids);
+    await loadConversationGroups();
+  });
+}
+
+function newGroup(conv) {
+  const name = (window.prompt(t('conv.newGroupPrompt')) || '').trim();
+  if (!name) {
+    menuFor = null;
+    renderList();
+    return null;
+  }
+  return act(async () => {
+    await call('createConversationGroup', { groupName: name, conversationIDList: [conv.conversationID] });
+    await loadConversationGroups();
+  });
 }
 
 async function pin(conv) {

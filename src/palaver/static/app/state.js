@@ -11,6 +11,7 @@ export const state = {
   userID: '',
   me: null, // my profile
   conversations: [], // as the SDK lists them: pinned first, newest first
+  conversationGroups: [], // my conversation groups' names (getConversationGroupList)
   totalUnread: 0,
   profiles: new Map(), // userID → profile (friends, peers, me)
   friends: [], // Friend[]
@@ -63,6 +64,7 @@ export function resetState() {
     userID: '',
     me: null,
     conversations: [],
+    conversationGroups: [],
     totalUnread: 0,
     profiles: new Map(),
     friends: [],

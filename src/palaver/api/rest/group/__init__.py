@@ -12,6 +12,10 @@ module per area, as :mod:`palaver.services.groups` is cut:
 - :mod:`.messages`: send_group_msg, send_group_system_notification,
   group_msg_get_simple, group_msg_recall, delete_group_msg_by_sender,
   import_group_msg, set_unread_msg_num;
+- :mod:`.attributes`: set/modify/delete/clear_group_attr, get_group_attr
+  (``group_open_attr_http_svc``), update_group_counter, get_group_counter;
+- :mod:`.bans`: ban_group_member, unban_group_member, get_group_ban_member;
+- :mod:`.topics`: create_topic, get_topic, modify_topic, destroy_topic;
 - :mod:`.wire`: what they share (limits, request fields, shapes).
 
 Each parses Tencent's fields and calls the group services (``hub.groups.*``)
@@ -22,4 +26,11 @@ than one request may carry, 10011 a body that is not JSON. Importing this
 package registers every command.
 """
 
-from palaver.api.rest.group import groups, members, messages  # noqa: F401  (registers them)
+from palaver.api.rest.group import (  # noqa: F401  (registers them)
+    attributes,
+    bans,
+    groups,
+    members,
+    messages,
+    topics,
+)

@@ -186,8 +186,8 @@ async def get_group_info(req: RestRequest, body: GetGroupInfo) -> dict[str, Any]
 
 class ModifyGroup(GroupRequest):
     """``{"GroupId", "Name"?, "Introduction"?, "Notification"?, "FaceUrl"?,
-    "MaxMemberNum"?, "ApplyJoinOption"?, "ShutUpAllMember"?: "On"|"Off",
-    "AppDefinedData"?: [{Key, Value}]}`` (an empty Value deletes a key)."""
+    "MaxMemberNum"?, "ApplyJoinOption"?, "MuteAllMember"?: "On"|"Off" (older docs:
+    ``ShutUpAllMember``), "AppDefinedData"?: [{Key, Value}]}`` (an empty Value deletes a key)."""
 
     Name: StrictStr | None = None
     Introduction: StrictStr | None = None
@@ -197,7 +197,9 @@ class ModifyGroup(GroupRequest):
         None, validation_alias=AliasChoices("MaxMemberNum", "MaxMemberCount")
     )
     ApplyJoinOption: StrictStr | None = None
-    ShutUpAllMember: Literal["On", "Off"] | None = None
+    MuteAllMember: Literal["On", "Off"] | None = Field(
+        None, validation_alias=AliasChoices("MuteAllMember", "ShutUpAllMember")
+    )
     AppDefinedData: list[KeyValue] | None = None
 
 
@@ -213,7 +215,7 @@ async def modify_group_base_info(req: RestRequest, body: ModifyGroup) -> None:
         "face_url": body.FaceUrl,
         "max_members": body.MaxMemberNum,
         "apply_join_option": body.ApplyJoinOption,
-        "shut_up_all": None if body.ShutUpAllMember is None else body.ShutUpAllMember == "On",
+        "shut_up_all": None if body.MuteAllMember is None else body.MuteAllMember == "On",
         "custom": custom_dict(body.AppDefinedData),
     }
     await req.hub.groups.lifecycle.modify(
@@ -285,7 +287,7 @@ class JoinedGroups(GroupBody):
 async def get_joined_group_list(req: RestRequest, body: JoinedGroups) -> dict[str, Any]:
     """Groups ``Member_Account`` belongs to, newest join first: ``TotalCount`` and
     ``GroupIdList: [{"GroupId", base fields of GroupBaseInfoFilter..., "SelfInfo"?:
-    {fields of SelfInfoFilter: Role, JoinTime, MsgFlag, MsgSeq, ShutUpUntil, NameCard,
+    {fields of SelfInfoFilter: Role, JoinTime, MsgFlag, MsgSeq, MuteUntil, NameCard,
     UnreadMsgNum}}]``. Errors: 10019 account not imported."""
     await req.hub.accounts.require(req.app, [body.Member_Account], 10019)
     pairs, total = await req.hub.groups.directory.joined(

@@ -1,7 +1,7 @@
 """``group_open_http_svc`` commands about members: add_group_member,
 import_group_member, delete_group_member, get_group_member_info,
-modify_group_member_info, get_role_in_group, forbid_send_msg,
-get_group_shutted_uin, get_online_member_num.
+get_specified_group_member_info, modify_group_member_info, get_role_in_group, forbid_send_msg,
+get_group_muted_account (older name get_group_shutted_uin), get_online_member_num.
 
 They call ``hub.groups.members``, ``hub.groups.directory`` and
 ``hub.groups.live_rooms`` (:mod:`palaver.services.groups`) as an App admin.
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, StrictInt, StrictStr
+from pydantic import AliasChoices, Field, StrictInt, StrictStr
 
 from palaver.api.rest.core import RestRequest, Wire, command
 from palaver.api.rest.group.wire import (
@@ -19,6 +19,7 @@ from palaver.api.rest.group.wire import (
     MAX_ADD_MEMBERS,
     MAX_DELETE_MEMBERS,
     MAX_MEMBER_PAGE,
+    MAX_SPECIFIED,
     SVC,
     UINT32,
     Account,
@@ -128,7 +129,8 @@ class MemberInfo(GroupRequest):
 async def get_group_member_info(req: RestRequest, body: MemberInfo) -> dict[str, Any]:
     """``MemberNum`` (members matching the role filter) and ``MemberList: [{"Member_Account",
     "Role", "JoinTime", "MsgSeq" (read up to), "MsgFlag", "LastSendMsgTime",
-    "ShutUpUntil" (unix s, 0 = not muted), "NameCard", "AppMemberDefinedData"}]``,
+    "MuteUntil" (unix s, 0 = not muted; ``ShutUpUntil`` in older docs), "NameCard",
+    "AppMemberDefinedData"}]``,
     owner first, then admins, then by join time; ``MemberInfoFilter`` picks fields,
     ``AppDefinedDataFilter_GroupMember`` custom keys. Errors: 10010 no group."""
     roles = set(body.MemberRoleFilter or ROLES)
@@ -154,15 +156,45 @@ async def get_group_member_info(req: RestRequest, body: MemberInfo) -> dict[str,
     }
 
 
+class SpecifiedMembers(GroupRequest):
+    """``{"GroupId", "Member_List_Account": [...] (≤50), "MemberInfoFilter"?,
+    "AppDefinedDataFilter_GroupMember"?}``."""
+
+    Member_List_Account: Annotated[list[Account], Field(min_length=1), at_most(MAX_SPECIFIED)]
+    MemberInfoFilter: list[StrictStr] | None = None
+    AppDefinedDataFilter_GroupMember: list[StrictStr] | None = None
+
+
+@command(SVC, "get_specified_group_member_info", SpecifiedMembers)
+async def get_specified_group_member_info(
+    req: RestRequest, body: SpecifiedMembers
+) -> dict[str, Any]:
+    """``MemberList``: the members among ``Member_List_Account`` (others left out), in
+    request order, each item as in get_group_member_info (``MemberInfoFilter`` picks
+    fields, ``AppDefinedDataFilter_GroupMember`` custom keys). Follows
+    cloud.tencent.com/document/product/269/112002. Errors: 10010 no group,
+    10005 more than 50 accounts."""
+    await req.hub.groups.directory.get(req.app, body.GroupId)
+    users = list(dict.fromkeys(body.Member_List_Account))
+    found = await req.hub.groups.directory.members_of(req.app, body.GroupId, users)
+    return {
+        "MemberList": [
+            member_info(m, body.MemberInfoFilter, body.AppDefinedDataFilter_GroupMember)
+            for m in found
+        ]
+    }
+
+
 class ModifyMember(GroupRequest):
     """``{"GroupId", "Member_Account", "Role"?: "Admin"|"Member", "NameCard"?,
-    "MsgFlag"?, "ShutUpTime"? (s; 0 unmutes), "AppMemberDefinedData"?}``."""
+    "MsgFlag"?, "MuteTime"? (s; 0 unmutes; older docs: ``ShutUpTime``),
+    "AppMemberDefinedData"?}``."""
 
     Member_Account: Account
     Role: StrictStr | None = None
     NameCard: StrictStr | None = None
     MsgFlag: StrictStr | None = None
-    ShutUpTime: Uint | None = None
+    MuteTime: Uint | None = Field(None, validation_alias=AliasChoices("MuteTime", "ShutUpTime"))
     AppMemberDefinedData: list[KeyValue] | None = None
 
 
@@ -179,9 +211,13 @@ async def modify_group_member_info(req: RestRequest, body: ModifyMember) -> None
         role=body.Role,
         name_card=body.NameCard,
         custom=custom_dict(body.AppMemberDefinedData),
-        shut_up_seconds=body.ShutUpTime,
+        shut_up_seconds=body.MuteTime,
         msg_flag=body.MsgFlag,
     )
+    if body.MsgFlag is not None:  # the member's devices show the new do-not-disturb
+        await req.hub.conversation_settings.changed(
+            req.app, body.Member_Account, "GROUP" + body.GroupId, "remind"
+        )
 
 
 class RoleInGroup(GroupRequest):
@@ -200,29 +236,41 @@ async def get_role_in_group(req: RestRequest, body: RoleInGroup) -> dict[str, An
 
 
 class ForbidSend(GroupRequest):
-    """``{"GroupId", "Members_Account": [...] (≤500), "ShutUpTime": s (0 unmutes)}``."""
+    """``{"GroupId", "Members_Account": [...] (≤500), "MuteTime": s (0 unmutes,
+    4294967295 for ever)}``; older docs call ``MuteTime`` ``ShutUpTime``."""
 
     Members_Account: Annotated[list[Account], Field(min_length=1), at_most(MAX_ACCOUNTS)]
-    ShutUpTime: Uint
+    MuteTime: Uint = Field(validation_alias=AliasChoices("MuteTime", "ShutUpTime"))
 
 
 @command(SVC, "forbid_send_msg", ForbidSend)
 async def forbid_send_msg(req: RestRequest, body: ForbidSend) -> None:
-    """Mute members for ``ShutUpTime`` seconds (0 unmutes); a muted member's sends
-    fail with 10017. Errors: 10010 no group."""
+    """Mute members for ``MuteTime`` seconds (0 unmutes); a muted member's sends
+    fail with 10017. Follows cloud.tencent.com/document/product/269/1627 (updated
+    2025-12). Errors: 10010 no group, 10004 no ``MuteTime``."""
     await req.hub.groups.members.mute(
         req.app,
         req.identifier,
         body.GroupId,
         list(dict.fromkeys(body.Members_Account)),
-        body.ShutUpTime,
+        body.MuteTime,
         admin=True,
     )
 
 
+@command(SVC, "get_group_muted_account", GroupRequest)
+async def get_group_muted_account(req: RestRequest, body: GroupRequest) -> dict[str, Any]:
+    """``MutedAccountList: [{"Member_Account", "MutedUntil" (unix s)}]`` of the members
+    muted now (Tencent IM REST ``get_group_muted_account``, the current name of
+    ``get_group_shutted_uin``). Errors: 10010 no group."""
+    muted = await req.hub.groups.directory.muted(req.app, body.GroupId)
+    return {"MutedAccountList": [{"Member_Account": u, "MutedUntil": t} for u, t in muted]}
+
+
 @command(SVC, "get_group_shutted_uin", GroupRequest)
 async def get_group_shutted_uin(req: RestRequest, body: GroupRequest) -> dict[str, Any]:
-    """``ShuttedUinList: [{"Member_Account", "ShuttedUntil" (unix s)}]`` of members muted now."""
+    """The older name of ``get_group_muted_account``, answered in the older shape:
+    ``ShuttedUinList: [{"Member_Account", "ShuttedUntil" (unix s)}]``."""
     muted = await req.hub.groups.directory.muted(req.app, body.GroupId)
     return {"ShuttedUinList": [{"Member_Account": u, "ShuttedUntil": t} for u, t in muted]}
 

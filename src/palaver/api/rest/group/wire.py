@@ -29,6 +29,7 @@ MAX_RECALL = 10  # group_msg_recall: MsgSeqList
 MAX_IMPORT_MSGS = 20  # import_group_msg: MsgList
 MAX_APP_GROUPS = 10000  # get_appid_group_list: Limit
 MAX_MEMBER_PAGE = 6000  # get_group_member_info: Limit
+MAX_SPECIFIED = 50  # get_specified_group_member_info: Member_List_Account
 MAX_JOINED_PAGE = 5000  # get_joined_group_list: Limit (larger values are capped)
 ALL_PAGE = 1000  # page size when a command returns every member
 MAX_PAGES = 1000  # bound of any paging loop here
@@ -139,7 +140,7 @@ BASE_FIELDS = (
     "MemberNum",
     "MaxMemberNum",
     "ApplyJoinOption",
-    "ShutUpAllMember",
+    "MuteAllMember",
 )
 #: The fields of a member item (``MemberInfoFilter`` / ``SelfInfoFilter`` choose among them).
 MEMBER_FIELDS = (
@@ -148,13 +149,31 @@ MEMBER_FIELDS = (
     "MsgSeq",
     "MsgFlag",
     "LastSendMsgTime",
-    "ShutUpUntil",
+    "MuteUntil",
     "NameCard",
 )
+#: Field names of older editions of Tencent's docs -> the current ones. A filter
+#: naming the old one gets the field under that name (a backend written to the
+#: old docs reads what it asked for); without a filter answers use current names.
+OLD_NAMES = {"ShutUpAllMember": "MuteAllMember", "ShutUpUntil": "MuteUntil"}
+
+
+def _pick(values: dict[str, Any], fields: list[str] | None) -> dict[str, Any]:
+    """``values`` limited to ``fields`` (all when ``None``; unknown names ignored),
+    old spellings (:data:`OLD_NAMES`) answered under the name asked for."""
+    if fields is None:
+        return values
+    out: dict[str, Any] = {}
+    for name in fields:
+        current = OLD_NAMES.get(name, name)
+        if current in values:
+            out[name] = values[current]
+    return out
 
 
 def base_info(g: Group, sdkappid: int, fields: list[str] | None = None) -> dict[str, Any]:
-    """A group's base info (``fields`` only, when given; unknown names ignored)."""
+    """A group's base info (``fields`` only, when given; unknown names ignored).
+    ``MuteAllMember`` is ``ShutUpAllMember`` in older docs (see :data:`OLD_NAMES`)."""
     info: dict[str, Any] = {
         "Type": g.type,
         "Name": g.name,
@@ -170,9 +189,9 @@ def base_info(g: Group, sdkappid: int, fields: list[str] | None = None) -> dict[
         "MemberNum": g.member_num,
         "MaxMemberNum": g.max_members,
         "ApplyJoinOption": g.apply_join_option,
-        "ShutUpAllMember": "On" if g.shut_up_all else "Off",
+        "MuteAllMember": "On" if g.shut_up_all else "Off",
     }
-    return info if fields is None else {k: v for k, v in info.items() if k in fields}
+    return _pick(info, fields)
 
 
 def member_info(
@@ -184,7 +203,8 @@ def member_info(
 ) -> dict[str, Any]:
     """A member item: ``Member_Account`` and ``fields`` (all when ``None``);
     ``AppMemberDefinedData`` unless ``fields`` leaves it out (``custom_keys``
-    only, when given). ``ShutUpUntil`` is 0 once the mute has passed."""
+    only, when given). ``MuteUntil`` (older docs: ``ShutUpUntil``, answered under
+    that name when the filter names it) is 0 once the mute has passed."""
     now = int(time.time())
     values: dict[str, Any] = {
         "Role": m.role,
@@ -192,11 +212,11 @@ def member_info(
         "MsgSeq": m.read_seq,
         "MsgFlag": m.msg_flag,
         "LastSendMsgTime": m.last_send_time,
-        "ShutUpUntil": m.shut_up_until if m.shut_up_until > now else 0,
+        "MuteUntil": m.shut_up_until if m.shut_up_until > now else 0,
         "NameCard": m.name_card,
     }
     item: dict[str, Any] = {"Member_Account": m.user_id} if account else {}
-    item.update(values if fields is None else {k: v for k, v in values.items() if k in fields})
+    item.update(_pick(values, fields))
     if fields is None or "AppMemberDefinedData" in fields or custom_keys is not None:
         item["AppMemberDefinedData"] = key_values(m.custom, custom_keys)
     return item

@@ -3,22 +3,30 @@ this package registers them all (:func:`palaver.api.tencent.core.command`)."""
 
 from palaver.api.tencent.commands import (
     c2c,
+    contact_marks,
     conversations,
+    friend_groups,
+    group_extras,
     groups,
     media,
     message_ops,
     relations,
     search,
     session,
+    user_status,
 )
 
 __all__ = [
     "c2c",
+    "contact_marks",
     "conversations",
+    "friend_groups",
+    "group_extras",
     "groups",
     "media",
     "message_ops",
     "relations",
     "search",
     "session",
+    "user_status",
 ]

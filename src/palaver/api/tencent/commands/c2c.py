@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import Field
+from pydantic import AliasChoices, Field
 
 from palaver.api.tencent.commands.media import own_media_urls
 from palaver.api.tencent.core import Body, TencentSession, command
@@ -13,6 +13,7 @@ from palaver.errors import Code, ImError
 from palaver.model.messages import MessageRecord
 from palaver.protocol.objects import message_wire
 from palaver.protocol.tencent import objects as o
+from palaver.services.conversation_settings import REMIND_CODES, REMIND_NAMES
 from palaver.services.messages import SendOptions, UnknownParty
 from palaver.services.sending import SendSource
 
@@ -31,6 +32,7 @@ class SendMsg(Body):
     MsgLifeTime: int | None = None
     SendMsgControl: list[str] = []
     IsNeedReadReceipt: int = 0
+    OfflinePushInfo: dict[str, Any] | None = None
 
 
 @command("openim", "sendmsg", SendMsg)
@@ -59,7 +61,11 @@ async def sendmsg(s: TencentSession, d: SendMsg) -> dict[str, Any]:
                 controls=frozenset(d.SendMsgControl),
                 lane=s.lane,
                 origin=s.conn.id,
-                source=SendSource(platform=s.conn.platform, client_ip=s.conn.client_ip),
+                source=SendSource(
+                    platform=s.conn.platform,
+                    client_ip=s.conn.client_ip,
+                    offline_push=d.OfflinePushInfo,
+                ),
             ),
         )
     except UnknownParty as exc:
@@ -202,11 +208,38 @@ class MuteQuery(Body):
 
 @command("openim", "get_c2c_peer_mute_notifications", MuteQuery)
 async def get_c2c_peer_mute_notifications(s: TencentSession, d: MuteQuery) -> dict[str, Any]:
-    """``getMessageRemindType`` of C2C peers: every conversation notifies
-    (per-conversation do-not-disturb is not kept yet)."""
-    s.require_app()
+    """The SDK asks for my do-not-disturb of new C2C conversations:
+    ``MuteNotificationsList: [{Peer_Account, MuteNotifications}]`` (0
+    AcceptAndNotify, 1 Discard, 2 AcceptNotNotify)."""
+    app = s.require_app()
+    kinds = await s.hub.conversation_settings.c2c_remind(app, s.user_id, d.Peer_Account)
     return {
         "MuteNotificationsList": [
-            {"Peer_Account": p, "Mute_Notifications": 0} for p in d.Peer_Account
+            {"Peer_Account": p, "MuteNotifications": REMIND_CODES[kinds[p]]} for p in d.Peer_Account
+        ]
+    }
+
+
+class MuteSet(Body):
+    Peer_Account: list[str] = Field(default_factory=list, min_length=1, max_length=100)
+    Mute_Notifications: int = Field(
+        0, validation_alias=AliasChoices("Mute_Notifications", "MuteNotifications")
+    )
+
+
+@command("openim", "set_c2c_peer_mute_notifications", MuteSet)
+async def set_c2c_peer_mute_notifications(s: TencentSession, d: MuteSet) -> dict[str, Any]:
+    """``setMessageRemindType({userIDList})``: ``Mute_Notifications`` 0
+    AcceptAndNotify, 1 Discard, 2 AcceptNotNotify. ``ErrorList: [{UserId,
+    ErrorCode}]`` names the peers that are not accounts (50002).
+    Errors: 50002 another value."""
+    app = s.require_app()
+    kind = REMIND_NAMES.get(d.Mute_Notifications)
+    if kind is None:
+        raise ImError(Code.ERR_SVR_CONV_INVALID_PARAMETERS, "Mute_Notifications is 0, 1 or 2")
+    failed = await s.hub.conversation_settings.set_c2c_remind(app, s.user_id, d.Peer_Account, kind)
+    return {
+        "ErrorList": [
+            {"UserId": u, "ErrorCode": Code.ERR_SVR_CONV_INVALID_PARAMETERS} for u in failed
         ]
     }

@@ -12,6 +12,7 @@ from palaver.errors import Code, ImError
 from palaver.model.messages import MessageRecord
 from palaver.protocol.objects import message_wire
 from palaver.protocol.tencent import objects as o
+from palaver.services.conversation_settings import REMIND_CODES
 from palaver.services.conversations import CONV_C2C, CONV_GROUP, Conversation
 
 NICK, IMAGE = "Tag_Profile_IM_Nick", "Tag_Profile_IM_Image"
@@ -43,10 +44,16 @@ async def session_items(s: TencentSession, convs: list[Conversation]) -> list[di
         if groups
         else {}
     )
+    inside = await hub.conversation_settings.group_items(app, me)
     items = []
     for c in convs:
         m = last.get(c.conv_id)
         item: dict[str, Any] = {
+            # my settings: do-not-disturb, marks (a binary string), custom data, groups
+            "MsgRecvOption": REMIND_CODES.get(c.remind_type, 0),
+            "StandardMark": format(c.marks, "b") if c.marks else "",
+            "CustomMark": c.custom_data,
+            "ContactGroupId": inside.get(c.conversation_id, []),
             "MsgTime": c.last_time,
             "MsgSeq": (m.client_seq or m.seq)
             if m is not None and c.conv_type == CONV_C2C
@@ -106,24 +113,6 @@ async def page_get(s: TencentSession, d: PageGet) -> dict[str, Any]:
         "TopTimeStamp": 0,
         "TopStartIndex": 0,
     }
-
-
-class Nothing(Body):
-    pass
-
-
-@command("recentcontact", "get_contact_group", Nothing)
-async def get_contact_group(s: TencentSession, d: Nothing) -> dict[str, Any]:
-    """Conversation groups: none are kept yet."""
-    s.require_app()
-    return {"GroupItem": [], "CompleteFlag": 1}
-
-
-@command("recentcontact", "search_contact_group", Nothing)
-async def search_contact_group(s: TencentSession, d: Nothing) -> dict[str, Any]:
-    """Which conversation groups conversations are in: none."""
-    s.require_app()
-    return {"ContactResultItem": [], "GroupItem": []}
 
 
 class ContactRef(Body):

@@ -403,6 +403,10 @@ async def modify_group_member_info(s: TencentSession, d: ModifyMember) -> None:
         shut_up_seconds=d.ShutUpTime,
         msg_flag=d.MsgFlag,
     )
+    if d.MsgFlag is not None:  # my other devices show the new do-not-disturb
+        await s.hub.conversation_settings.changed(
+            app, d.Member_Account, "GROUP" + d.GroupId, "remind"
+        )
 
 
 class HandleApplication(Body):
@@ -481,6 +485,7 @@ class SendGroupMsg(Body):
     MsgClientTime: int = Field(0, ge=0)
     SendMsgControl: list[str] = []
     MsgPriority: Literal["High", "Normal", "Low", "Lowest"] = "Normal"
+    OfflinePushInfo: dict[str, Any] | None = None
 
 
 @command(SVC, "send_group_msg", SendGroupMsg)
@@ -507,7 +512,11 @@ async def send_group_msg(s: TencentSession, d: SendGroupMsg) -> dict[str, Any]:
             origin=s.conn.id,
             client_seq=d.ClientSeq,
             client_time=d.MsgClientTime,
-            source=SendSource(platform=s.conn.platform, client_ip=s.conn.client_ip),
+            source=SendSource(
+                platform=s.conn.platform,
+                client_ip=s.conn.client_ip,
+                offline_push=d.OfflinePushInfo,
+            ),
         ),
     )
     return {"MsgTime": res.msg_time, "MsgSeq": res.seq}

@@ -174,7 +174,9 @@ async def friend_add(s: TencentSession, d: FriendAddBody) -> dict[str, Any]:
         FriendAdd(i.To_Account, i.AddSource, i.Remark, i.GroupName, i.AddWording)
         for i in d.AddFriendItem
     ]
-    results = await s.hub.sns.friends.add(app, s.user_id, items, both=d.AddType == "Add_Type_Both")
+    results = await s.hub.sns.friends.add(
+        app, s.user_id, items, both=d.AddType == "Add_Type_Both", client=True
+    )
     return _results(results)
 
 
@@ -339,32 +341,6 @@ async def pendency_report(s: TencentSession, d: PendencyReport) -> None:
     """``setFriendApplicationRead``: the applications sent to me up to
     ``LatestPendencyTimeStamp`` (unix s; 0: now) are read, on every device."""
     await s.hub.sns.applications.set_read(s.require_app(), s.user_id, d.LatestPendencyTimeStamp)
-
-
-class FriendGroupGet(Body):
-    pass
-
-
-@command("sns", "group_get", FriendGroupGet)
-async def friend_group_get(s: TencentSession, d: FriendGroupGet) -> dict[str, Any]:
-    """``getFriendGroupList``: the friend groups named in my friends' data."""
-    app = s.require_app()
-    groups: dict[str, list[str]] = {}
-    start = 0
-    while True:
-        page = await s.hub.sns.friends.get_page(app, s.user_id, start)
-        for f in page.friends:
-            for g in f.groups:
-                groups.setdefault(g, []).append(f.peer)
-        if page.complete:
-            break
-        start = page.next_index
-    return {
-        "ResultItem": [
-            {"GroupName": g, "FriendNumber": len(us), "To_Account": us} for g, us in groups.items()
-        ],
-        "CurrentSequence": 1,
-    }
 
 
 # --- blacklist --------------------------------------------------------------------

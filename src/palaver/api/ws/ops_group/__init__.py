@@ -17,6 +17,11 @@ with ``admin=False`` (roles apply). One module per area, as the services are cut
   re-exported here for :mod:`palaver.api.ws.ops_chat`), and
   ``getMessageReadReceiptList``, ``getGroupMessageReadMemberList``,
   ``sendMessageReadReceipt``;
+- :mod:`.attributes`: ``initGroupAttributes``, ``setGroupAttributes``,
+  ``deleteGroupAttributes``, ``getGroupAttributes``, ``setGroupCounters``,
+  ``increaseGroupCounter``, ``decreaseGroupCounter``, ``getGroupCounters``;
+- :mod:`.topics`: ``createTopicInCommunity``, ``deleteTopicFromCommunity``,
+  ``updateTopicProfile``, ``getTopicList``;
 - :mod:`.views`: what they share (request pieces, group and member objects).
 
 Errors are Tencent's group codes (§8.2): 10004 bad parameter, 10007 not
@@ -29,7 +34,12 @@ Pushes (``GROUP_LIST_UPDATED``, ``GROUP_APPLICATION_LIST_UPDATED``, tips) are
 sent by the services, not here. Importing this package registers every operation.
 """
 
-from palaver.api.ws.ops_group import groups, members  # noqa: F401  (registers them)
+from palaver.api.ws.ops_group import (  # noqa: F401  (registers them)
+    attributes,
+    groups,
+    members,
+    topics,
+)
 from palaver.api.ws.ops_group.messages import (
     get_group_message_list,
     revoke_group_message,

@@ -42,6 +42,7 @@ async def send_group_message(
     need_read_receipt: bool,
     cloud_custom_data: str | None,
     priority: str,
+    offline_push: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """``sendMessage`` to ``GROUP<id>``: ``{message}`` (stored once; one frame to
     every online member). Errors: the body's codes (90002, 80002...); 10010;
@@ -60,7 +61,9 @@ async def send_group_message(
             need_receipt=need_read_receipt,
             lane=s.lane,
             origin=s.conn.id,
-            source=SendSource(platform=s.conn.platform, client_ip=s.conn.client_ip),
+            source=SendSource(
+                platform=s.conn.platform, client_ip=s.conn.client_ip, offline_push=offline_push
+            ),
         ),
     )
     return {"message": message_wire(res.message, s.user_id)}

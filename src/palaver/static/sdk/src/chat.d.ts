@@ -24,6 +24,7 @@ export default class PalaverChat extends MessageOpsAPI {
         readonly TOTAL_UNREAD_MESSAGE_COUNT_UPDATED: "onTotalUnreadMessageCountUpdated";
         readonly GROUP_LIST_UPDATED: "onGroupListUpdated";
         readonly GROUP_ATTRIBUTES_UPDATED: "groupAttributesUpdated";
+        readonly GROUP_COUNTER_UPDATED: "onGroupCounterUpdated";
         readonly PROFILE_UPDATED: "onProfileUpdated";
         readonly USER_STATUS_UPDATED: "onUserStatusUpdated";
         readonly BLACKLIST_UPDATED: "blacklistUpdated";
@@ -77,6 +78,10 @@ export default class PalaverChat extends MessageOpsAPI {
         readonly GENDER_UNKNOWN: "Gender_Type_Unknown";
         readonly GENDER_FEMALE: "Gender_Type_Female";
         readonly GENDER_MALE: "Gender_Type_Male";
+        readonly USER_STATUS_UNKNOWN: 0;
+        readonly USER_STATUS_ONLINE: 1;
+        readonly USER_STATUS_OFFLINE: 2;
+        readonly USER_STATUS_UNLOGINED: 3;
         readonly ALLOW_TYPE_ALLOW_ANY: "AllowType_Type_AllowAny";
         readonly ALLOW_TYPE_NEED_CONFIRM: "AllowType_Type_NeedConfirm";
         readonly ALLOW_TYPE_DENY_ANY: "AllowType_Type_DenyAny";
@@ -123,6 +128,10 @@ export default class PalaverChat extends MessageOpsAPI {
         readonly CONV_AT_ME: 1;
         readonly CONV_AT_ALL: 2;
         readonly CONV_AT_ALL_AT_ME: 3;
+        readonly CONV_MARK_TYPE_STAR: 1;
+        readonly CONV_MARK_TYPE_UNREAD: 2;
+        readonly CONV_MARK_TYPE_FOLD: 4;
+        readonly CONV_MARK_TYPE_HIDE: 8;
     }>;
     /**
      * Error codes the SDK makes itself (the rest are the server's Tencent codes).

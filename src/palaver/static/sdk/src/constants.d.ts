@@ -46,6 +46,7 @@ export const EVENT: Readonly<{
     readonly TOTAL_UNREAD_MESSAGE_COUNT_UPDATED: "onTotalUnreadMessageCountUpdated";
     readonly GROUP_LIST_UPDATED: "onGroupListUpdated";
     readonly GROUP_ATTRIBUTES_UPDATED: "groupAttributesUpdated";
+    readonly GROUP_COUNTER_UPDATED: "onGroupCounterUpdated";
     readonly PROFILE_UPDATED: "onProfileUpdated";
     readonly USER_STATUS_UPDATED: "onUserStatusUpdated";
     readonly BLACKLIST_UPDATED: "blacklistUpdated";
@@ -97,6 +98,10 @@ export const TYPES: Readonly<{
     readonly GENDER_UNKNOWN: "Gender_Type_Unknown";
     readonly GENDER_FEMALE: "Gender_Type_Female";
     readonly GENDER_MALE: "Gender_Type_Male";
+    readonly USER_STATUS_UNKNOWN: 0;
+    readonly USER_STATUS_ONLINE: 1;
+    readonly USER_STATUS_OFFLINE: 2;
+    readonly USER_STATUS_UNLOGINED: 3;
     readonly ALLOW_TYPE_ALLOW_ANY: "AllowType_Type_AllowAny";
     readonly ALLOW_TYPE_NEED_CONFIRM: "AllowType_Type_NeedConfirm";
     readonly ALLOW_TYPE_DENY_ANY: "AllowType_Type_DenyAny";
@@ -143,4 +148,8 @@ export const TYPES: Readonly<{
     readonly CONV_AT_ME: 1;
     readonly CONV_AT_ALL: 2;
     readonly CONV_AT_ALL_AT_ME: 3;
+    readonly CONV_MARK_TYPE_STAR: 1;
+    readonly CONV_MARK_TYPE_UNREAD: 2;
+    readonly CONV_MARK_TYPE_FOLD: 4;
+    readonly CONV_MARK_TYPE_HIDE: 8;
 }>;

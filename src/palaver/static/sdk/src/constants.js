@@ -50,6 +50,7 @@ export const EVENT = Object.freeze(/** @type {const} */ ({
   TOTAL_UNREAD_MESSAGE_COUNT_UPDATED: 'onTotalUnreadMessageCountUpdated',
   GROUP_LIST_UPDATED: 'onGroupListUpdated',
   GROUP_ATTRIBUTES_UPDATED: 'groupAttributesUpdated',
+  GROUP_COUNTER_UPDATED: 'onGroupCounterUpdated',
   PROFILE_UPDATED: 'onProfileUpdated',
   USER_STATUS_UPDATED: 'onUserStatusUpdated',
   BLACKLIST_UPDATED: 'blacklistUpdated',
@@ -110,6 +111,10 @@ export const TYPES = Object.freeze(/** @type {const} */ ({
   GENDER_UNKNOWN: 'Gender_Type_Unknown',
   GENDER_FEMALE: 'Gender_Type_Female',
   GENDER_MALE: 'Gender_Type_Male',
+  USER_STATUS_UNKNOWN: 0,
+  USER_STATUS_ONLINE: 1,
+  USER_STATUS_OFFLINE: 2,
+  USER_STATUS_UNLOGINED: 3,
   ALLOW_TYPE_ALLOW_ANY: 'AllowType_Type_AllowAny',
   ALLOW_TYPE_NEED_CONFIRM: 'AllowType_Type_NeedConfirm',
   ALLOW_TYPE_DENY_ANY: 'AllowType_Type_DenyAny',
@@ -163,4 +168,9 @@ export const TYPES = Object.freeze(/** @type {const} */ ({
   CONV_AT_ME: 1,
   CONV_AT_ALL: 2,
   CONV_AT_ALL_AT_ME: 3,
+  // conversation marks (markConversation)
+  CONV_MARK_TYPE_STAR: 1,
+  CONV_MARK_TYPE_UNREAD: 2,
+  CONV_MARK_TYPE_FOLD: 4,
+  CONV_MARK_TYPE_HIDE: 8,
 }));

@@ -74,7 +74,7 @@ export class ConversationList {
      */
     views(): ConversationView[];
     /**
-     * The sum of the unread counts.
+     * The sum of the unread counts, less muted conversations' (as Tencent's SDK).
      * @returns {number}
      */
     totalUnread(): number;

@@ -27,7 +27,7 @@
  */
 
 import {CACHED_MESSAGES, EVENT, TYPES} from './constants.js';
-import {conversationKey, conversationView, newConversation, newConversationFor} from './conversation.js';
+import {conversationKey, conversationView, isMuted, newConversation, newConversationFor} from './conversation.js';
 import {Message, mergeKnown} from './message.js';
 import {groupOfConversation, isObject} from './util.js';
 
@@ -133,6 +133,11 @@ export class ConversationList {
     if (isObject(wire.groupProfile)) conv.groupProfile = wire.groupProfile;
     if (Array.isArray(wire.groupAtInfoList)) conv.groupAtInfoList = wire.groupAtInfoList.filter(isObject);
     if (isObject(wire.lastMessage)) conv.lastMessage = this.internWire(wire.lastMessage);
+    conv.messageRemindType = String(wire.messageRemindType || TYPES.MSG_REMIND_ACPT_AND_NOTE);
+    conv.draftText = String(wire.draftText || '');
+    conv.customData = String(wire.customData || '');
+    conv.markList = Array.isArray(wire.markList) ? wire.markList.map(Number) : [];
+    conv.conversationGroupList = Array.isArray(wire.conversationGroupList) ? wire.conversationGroupList.map(String) : [];
     return conv;
   }
 
@@ -154,11 +159,11 @@ export class ConversationList {
   }
 
   /**
-   * The sum of the unread counts.
+   * The sum of the unread counts, less muted conversations' (as Tencent's SDK).
    * @returns {number}
    */
   totalUnread() {
-    return this.conversations.reduce((n, c) => n + c.unreadCount, 0);
+    return this.conversations.reduce((n, c) => (isMuted(c) ? n : n + c.unreadCount), 0);
   }
 
   // ------------------------------------------------------------- pushes
@@ -474,6 +479,12 @@ export class ConversationList {
       if (isObject(fresh.groupProfile)) conv.groupProfile = fresh.groupProfile;
       conv.isPinned = Boolean(fresh.isPinned);
       conv.peerReadSequence = Number(fresh.peerReadSequence) || 0;
+      const settings = this.fromWire(fresh);
+      conv.messageRemindType = settings.messageRemindType;
+      conv.draftText = settings.draftText;
+      conv.customData = settings.customData;
+      conv.markList = settings.markList;
+      conv.conversationGroupList = settings.conversationGroupList;
     } catch (err) {
       yield {log: `no profile for ${m.conversationID}: ${err instanceof Error ? err.message : err}`};
     }

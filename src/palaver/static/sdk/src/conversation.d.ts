@@ -7,6 +7,13 @@
  */
 export function newConversation(conversationID: string, type: string, userProfile: Record<string, any>): Conversation;
 /**
+ * Do-not-disturb is on (`AcceptNotNotify` or `Discard`): the conversation keeps
+ * its unread count but leaves the total, as in Tencent's SDK.
+ * @param {Conversation} c
+ * @returns {boolean}
+ */
+export function isMuted(c: Conversation): boolean;
+/**
  * A conversation new to the list, from one of its messages (C2C: the peer; GROUP: the group).
  * @param {Message} m
  * @returns {Conversation}
@@ -43,4 +50,9 @@ export type Conversation = {
     groupAtInfoList: GroupAtInfo[];
     peerReadSequence: number;
     readSequence: number;
+    messageRemindType: string;
+    draftText: string;
+    customData: string;
+    markList: number[];
+    conversationGroupList: string[];
 };

@@ -25,6 +25,11 @@ import {groupOfConversation} from './util.js';
  * @property {GroupAtInfo[]} groupAtInfoList
  * @property {number} peerReadSequence
  * @property {number} readSequence
+ * @property {string} messageRemindType
+ * @property {string} draftText
+ * @property {string} customData
+ * @property {number[]} markList
+ * @property {string[]} conversationGroupList
  */
 
 /** What Tencent's `conversation.lastMessage.messageForShow` says for non-text messages. */
@@ -60,7 +65,22 @@ export function newConversation(conversationID, type, userProfile) {
     groupAtInfoList: [],
     peerReadSequence: 0,
     readSequence: 0,
+    messageRemindType: '',
+    draftText: '',
+    customData: '',
+    markList: [],
+    conversationGroupList: [],
   };
+}
+
+/**
+ * Do-not-disturb is on (`AcceptNotNotify` or `Discard`): the conversation keeps
+ * its unread count but leaves the total, as in Tencent's SDK.
+ * @param {Conversation} c
+ * @returns {boolean}
+ */
+export function isMuted(c) {
+  return c.messageRemindType !== '' && c.messageRemindType !== TYPES.MSG_REMIND_ACPT_AND_NOTE;
 }
 
 /**
@@ -88,6 +108,7 @@ export function conversationKey(c) {
     c.conversationID, c.unreadCount, c.isPinned, c.peerReadSequence,
     m ? [m.ID, m.isRevoked, m.isPeerRead, m.version] : null, c.userProfile, c.groupProfile,
     c.groupAtInfoList.map((a) => a.messageSequence),
+    c.messageRemindType, c.draftText, c.customData, c.markList, c.conversationGroupList,
   ];
 }
 
@@ -122,8 +143,11 @@ export function conversationView(c) {
     groupProfile: c.groupProfile ? {...c.groupProfile} : null,
     groupAtInfoList: c.groupAtInfoList.map((a) => ({...a, atTypeArray: [...(a.atTypeArray || [])]})),
     remark: '',
-    messageRemindType: '',
-    draftText: '',
+    messageRemindType: c.messageRemindType,
+    draftText: c.draftText,
+    customData: c.customData,
+    markList: [...c.markList],
+    conversationGroupList: [...c.conversationGroupList],
     peerReadSequence: c.peerReadSequence,
     readSequence: c.readSequence,
   });

@@ -133,7 +133,9 @@ export class ChatCore {
    * am removed, a group is dismissed or my role changes);
    * GROUP_APPLICATION_LIST_UPDATED `{applicationList, unreadCount}`;
    * MESSAGE_READ_RECEIPT_RECEIVED `[{groupID, conversationID, messageID,
-   * readCount, unreadCount}]`;
+   * readCount, unreadCount}]`; GROUP_ATTRIBUTES_UPDATED `{groupID,
+   * groupAttributes, updatedKeyList, deletedKeyList}`; GROUP_COUNTER_UPDATED
+   * `{groupID, key, value}` (one per counter changed);
    * KICKED_OUT `{type}` (`TYPES.KICKED_OUT_*`); NET_STATE_CHANGE `{state}`
    * (`TYPES.NET_STATE_*`); ERROR `{code, message}` (the SDK gave up
    * reconnecting).

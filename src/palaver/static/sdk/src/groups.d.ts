@@ -291,6 +291,179 @@ export class GroupAPI extends RelationAPI {
     getGroupOnlineMemberCount(groupID: string): Promise<ChatResponse<{
         memberCount: number;
     }>>;
+    /**
+     * Replace every attribute of the group with `groupAttributes` (`{key: value}`);
+     * members get GROUP_ATTRIBUTES_UPDATED. Resolves `{code: 0, data: {groupAttributes}}`.
+     * Rejects 10007 not a member, 10004 past the limits (16 keys of at most 32
+     * bytes, values of at most 4000 bytes, 16,000 bytes in all).
+     * @param {{groupID: string, groupAttributes: Record<string, string>}} options
+     * @returns {Promise<ChatResponse<{groupAttributes: Record<string, string>}>>}
+     */
+    initGroupAttributes(options: {
+        groupID: string;
+        groupAttributes: Record<string, string>;
+    }): Promise<ChatResponse<{
+        groupAttributes: Record<string, string>;
+    }>>;
+    /**
+     * Add or change attributes. Resolves `{code: 0, data: {groupAttributes}}`
+     * (those set). Rejects as `initGroupAttributes`.
+     * @param {{groupID: string, groupAttributes: Record<string, string>}} options
+     * @returns {Promise<ChatResponse<{groupAttributes: Record<string, string>}>>}
+     */
+    setGroupAttributes(options: {
+        groupID: string;
+        groupAttributes: Record<string, string>;
+    }): Promise<ChatResponse<{
+        groupAttributes: Record<string, string>;
+    }>>;
+    /**
+     * Delete attributes (every one when `keyList` is empty). Resolves `{code: 0,
+     * data: {keyList}}` (the keys that were there). Rejects 10007 not a member.
+     * @param {{groupID: string, keyList?: string[]}} options
+     * @returns {Promise<ChatResponse<{keyList: string[]}>>}
+     */
+    deleteGroupAttributes(options: {
+        groupID: string;
+        keyList?: string[];
+    }): Promise<ChatResponse<{
+        keyList: string[];
+    }>>;
+    /**
+     * The group's attributes (all, or `keyList`): `{code: 0, data: {groupAttributes}}`.
+     * Rejects 10007 not a member.
+     * @param {{groupID: string, keyList?: string[]}} options
+     * @returns {Promise<ChatResponse<{groupAttributes: Record<string, string>}>>}
+     */
+    getGroupAttributes(options: {
+        groupID: string;
+        keyList?: string[];
+    }): Promise<ChatResponse<{
+        groupAttributes: Record<string, string>;
+    }>>;
+    /**
+     * Set counters (`{key: integer}`); members get GROUP_COUNTER_UPDATED per key.
+     * Resolves `{code: 0, data: {counters}}`. Rejects 10007 not a member, 10004
+     * more than 20 counters or a key over 128 bytes.
+     * @param {{groupID: string, counters: Record<string, number>}} options
+     * @returns {Promise<ChatResponse<{counters: Record<string, number>}>>}
+     */
+    setGroupCounters(options: {
+        groupID: string;
+        counters: Record<string, number>;
+    }): Promise<ChatResponse<{
+        counters: Record<string, number>;
+    }>>;
+    /**
+     * Add `value` (at least 0) to a counter (a missing one starts at 0).
+     * Resolves `{code: 0, data: {counters: {[key]: newValue}}}`.
+     * @param {{groupID: string, key: string, value: number}} options
+     * @returns {Promise<ChatResponse<{counters: Record<string, number>}>>}
+     */
+    increaseGroupCounter(options: {
+        groupID: string;
+        key: string;
+        value: number;
+    }): Promise<ChatResponse<{
+        counters: Record<string, number>;
+    }>>;
+    /**
+     * Take `value` (at least 0) from a counter.
+     * Resolves `{code: 0, data: {counters: {[key]: newValue}}}`.
+     * @param {{groupID: string, key: string, value: number}} options
+     * @returns {Promise<ChatResponse<{counters: Record<string, number>}>>}
+     */
+    decreaseGroupCounter(options: {
+        groupID: string;
+        key: string;
+        value: number;
+    }): Promise<ChatResponse<{
+        counters: Record<string, number>;
+    }>>;
+    /**
+     * The group's counters (all, or `keyList`): `{code: 0, data: {counters}}`.
+     * Rejects 10007 not a member.
+     * @param {{groupID: string, keyList?: string[]}} options
+     * @returns {Promise<ChatResponse<{counters: Record<string, number>}>>}
+     */
+    getGroupCounters(options: {
+        groupID: string;
+        keyList?: string[];
+    }): Promise<ChatResponse<{
+        counters: Record<string, number>;
+    }>>;
+    /**
+     * A topic in a Community group I own or administer. Resolves `{code: 0, data:
+     * {topicID}}` (`<groupID>@TOPIC#_…`). Rejects 10007 not owner/admin or not a
+     * Community group, 10004 no name or a field too long, 10021 topicID taken.
+     * @param {{groupID: string, topicName: string, topicID?: string, avatar?: string, introduction?: string, notification?: string, customData?: string}} options
+     * @returns {Promise<ChatResponse<{topicID: string}>>}
+     */
+    createTopicInCommunity(options: {
+        groupID: string;
+        topicName: string;
+        topicID?: string;
+        avatar?: string;
+        introduction?: string;
+        notification?: string;
+        customData?: string;
+    }): Promise<ChatResponse<{
+        topicID: string;
+    }>>;
+    /**
+     * Delete topics (all of the group's when `topicIDList` is empty). Resolves
+     * `{code: 0, data: {successTopicList, failureTopicList}}`. Rejects 10007.
+     * @param {{groupID: string, topicIDList?: string[]}} options
+     * @returns {Promise<ChatResponse<{successTopicList: Array<{topicID: string}>, failureTopicList: Array<{topicID: string, code: number, message: string}>}>>}
+     */
+    deleteTopicFromCommunity(options: {
+        groupID: string;
+        topicIDList?: string[];
+    }): Promise<ChatResponse<{
+        successTopicList: Array<{
+            topicID: string;
+        }>;
+        failureTopicList: Array<{
+            topicID: string;
+            code: number;
+            message: string;
+        }>;
+    }>>;
+    /**
+     * Change a topic (the group's owner or an admin). Resolves `{code: 0, data:
+     * {topic}}`. Rejects 10007, 10010 no such topic.
+     * @param {{groupID: string, topicID: string, topicName?: string, avatar?: string, introduction?: string, notification?: string, customData?: string, muteAllMembers?: boolean}} options
+     * @returns {Promise<ChatResponse<{topic: Record<string, any>}>>}
+     */
+    updateTopicProfile(options: {
+        groupID: string;
+        topicID: string;
+        topicName?: string;
+        avatar?: string;
+        introduction?: string;
+        notification?: string;
+        customData?: string;
+        muteAllMembers?: boolean;
+    }): Promise<ChatResponse<{
+        topic: Record<string, any>;
+    }>>;
+    /**
+     * The group's topics (members). Resolves `{code: 0, data: {successTopicList,
+     * failureTopicList}}`. Rejects 10007 not a member.
+     * @param {{groupID: string, topicIDList?: string[]}} options
+     * @returns {Promise<ChatResponse<{successTopicList: Array<Record<string, any>>, failureTopicList: Array<{topicID: string, code: number, message: string}>}>>}
+     */
+    getTopicList(options: {
+        groupID: string;
+        topicIDList?: string[];
+    }): Promise<ChatResponse<{
+        successTopicList: Array<Record<string, any>>;
+        failureTopicList: Array<{
+            topicID: string;
+            code: number;
+            message: string;
+        }>;
+    }>>;
 }
 export type ChatResponse<T> = import("./types.js").ChatResponse<T>;
 export type Group = import("./types.js").Group;

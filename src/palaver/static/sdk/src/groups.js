@@ -346,4 +346,146 @@ export class GroupAPI extends RelationAPI {
     const d = await this._groupRequest('getGroupOnlineMemberCount', groupID, []);
     return {code: 0, data: {memberCount: Number(d.memberCount) || 0}};
   }
+
+  // -- group attributes and counters (every member; an AVChatRoom: once in the room)
+
+  /**
+   * Replace every attribute of the group with `groupAttributes` (`{key: value}`);
+   * members get GROUP_ATTRIBUTES_UPDATED. Resolves `{code: 0, data: {groupAttributes}}`.
+   * Rejects 10007 not a member, 10004 past the limits (16 keys of at most 32
+   * bytes, values of at most 4000 bytes, 16,000 bytes in all).
+   * @param {{groupID: string, groupAttributes: Record<string, string>}} options
+   * @returns {Promise<ChatResponse<{groupAttributes: Record<string, string>}>>}
+   */
+  async initGroupAttributes(options) {
+    const d = await this._groupRequest('initGroupAttributes', options, ['groupAttributes']);
+    return {code: 0, data: {groupAttributes: d.groupAttributes || {}}};
+  }
+
+  /**
+   * Add or change attributes. Resolves `{code: 0, data: {groupAttributes}}`
+   * (those set). Rejects as `initGroupAttributes`.
+   * @param {{groupID: string, groupAttributes: Record<string, string>}} options
+   * @returns {Promise<ChatResponse<{groupAttributes: Record<string, string>}>>}
+   */
+  async setGroupAttributes(options) {
+    const d = await this._groupRequest('setGroupAttributes', options, ['groupAttributes']);
+    return {code: 0, data: {groupAttributes: d.groupAttributes || {}}};
+  }
+
+  /**
+   * Delete attributes (every one when `keyList` is empty). Resolves `{code: 0,
+   * data: {keyList}}` (the keys that were there). Rejects 10007 not a member.
+   * @param {{groupID: string, keyList?: string[]}} options
+   * @returns {Promise<ChatResponse<{keyList: string[]}>>}
+   */
+  async deleteGroupAttributes(options) {
+    const d = await this._groupRequest('deleteGroupAttributes', options, ['keyList']);
+    return {code: 0, data: {keyList: d.keyList || []}};
+  }
+
+  /**
+   * The group's attributes (all, or `keyList`): `{code: 0, data: {groupAttributes}}`.
+   * Rejects 10007 not a member.
+   * @param {{groupID: string, keyList?: string[]}} options
+   * @returns {Promise<ChatResponse<{groupAttributes: Record<string, string>}>>}
+   */
+  async getGroupAttributes(options) {
+    const d = await this._groupRequest('getGroupAttributes', options, ['keyList']);
+    return {code: 0, data: {groupAttributes: d.groupAttributes || {}}};
+  }
+
+  /**
+   * Set counters (`{key: integer}`); members get GROUP_COUNTER_UPDATED per key.
+   * Resolves `{code: 0, data: {counters}}`. Rejects 10007 not a member, 10004
+   * more than 20 counters or a key over 128 bytes.
+   * @param {{groupID: string, counters: Record<string, number>}} options
+   * @returns {Promise<ChatResponse<{counters: Record<string, number>}>>}
+   */
+  async setGroupCounters(options) {
+    const d = await this._groupRequest('setGroupCounters', options, ['counters']);
+    return {code: 0, data: {counters: d.counters || {}}};
+  }
+
+  /**
+   * Add `value` (at least 0) to a counter (a missing one starts at 0).
+   * Resolves `{code: 0, data: {counters: {[key]: newValue}}}`.
+   * @param {{groupID: string, key: string, value: number}} options
+   * @returns {Promise<ChatResponse<{counters: Record<string, number>}>>}
+   */
+  async increaseGroupCounter(options) {
+    const d = await this._groupRequest('increaseGroupCounter', options, ['key', 'value']);
+    return {code: 0, data: {counters: d.counters || {}}};
+  }
+
+  /**
+   * Take `value` (at least 0) from a counter.
+   * Resolves `{code: 0, data: {counters: {[key]: newValue}}}`.
+   * @param {{groupID: string, key: string, value: number}} options
+   * @returns {Promise<ChatResponse<{counters: Record<string, number>}>>}
+   */
+  async decreaseGroupCounter(options) {
+    const d = await this._groupRequest('decreaseGroupCounter', options, ['key', 'value']);
+    return {code: 0, data: {counters: d.counters || {}}};
+  }
+
+  /**
+   * The group's counters (all, or `keyList`): `{code: 0, data: {counters}}`.
+   * Rejects 10007 not a member.
+   * @param {{groupID: string, keyList?: string[]}} options
+   * @returns {Promise<ChatResponse<{counters: Record<string, number>}>>}
+   */
+  async getGroupCounters(options) {
+    const d = await this._groupRequest('getGroupCounters', options, ['keyList']);
+    return {code: 0, data: {counters: d.counters || {}}};
+  }
+
+  // -- Community topics (the group's owner and admins manage them; members list them)
+
+  /**
+   * A topic in a Community group I own or administer. Resolves `{code: 0, data:
+   * {topicID}}` (`<groupID>@TOPIC#_…`). Rejects 10007 not owner/admin or not a
+   * Community group, 10004 no name or a field too long, 10021 topicID taken.
+   * @param {{groupID: string, topicName: string, topicID?: string, avatar?: string, introduction?: string, notification?: string, customData?: string}} options
+   * @returns {Promise<ChatResponse<{topicID: string}>>}
+   */
+  async createTopicInCommunity(options) {
+    const d = await this._groupRequest('createTopicInCommunity', options,
+      ['topicName', 'topicID', 'avatar', 'introduction', 'notification', 'customData']);
+    return {code: 0, data: {topicID: String(d.topicID || '')}};
+  }
+
+  /**
+   * Delete topics (all of the group's when `topicIDList` is empty). Resolves
+   * `{code: 0, data: {successTopicList, failureTopicList}}`. Rejects 10007.
+   * @param {{groupID: string, topicIDList?: string[]}} options
+   * @returns {Promise<ChatResponse<{successTopicList: Array<{topicID: string}>, failureTopicList: Array<{topicID: string, code: number, message: string}>}>>}
+   */
+  async deleteTopicFromCommunity(options) {
+    const d = await this._groupRequest('deleteTopicFromCommunity', options, ['topicIDList']);
+    return {code: 0, data: {successTopicList: d.successTopicList || [], failureTopicList: d.failureTopicList || []}};
+  }
+
+  /**
+   * Change a topic (the group's owner or an admin). Resolves `{code: 0, data:
+   * {topic}}`. Rejects 10007, 10010 no such topic.
+   * @param {{groupID: string, topicID: string, topicName?: string, avatar?: string, introduction?: string, notification?: string, customData?: string, muteAllMembers?: boolean}} options
+   * @returns {Promise<ChatResponse<{topic: Record<string, any>}>>}
+   */
+  async updateTopicProfile(options) {
+    const d = await this._groupRequest('updateTopicProfile', options,
+      ['topicID', 'topicName', 'avatar', 'introduction', 'notification', 'customData', 'muteAllMembers']);
+    return {code: 0, data: {topic: d.topic || null}};
+  }
+
+  /**
+   * The group's topics (members). Resolves `{code: 0, data: {successTopicList,
+   * failureTopicList}}`. Rejects 10007 not a member.
+   * @param {{groupID: string, topicIDList?: string[]}} options
+   * @returns {Promise<ChatResponse<{successTopicList: Array<Record<string, any>>, failureTopicList: Array<{topicID: string, code: number, message: string}>}>>}
+   */
+  async getTopicList(options) {
+    const d = await this._groupRequest('getTopicList', options, ['topicIDList']);
+    return {code: 0, data: {successTopicList: d.successTopicList || [], failureTopicList: d.failureTopicList || []}};
+  }
 }

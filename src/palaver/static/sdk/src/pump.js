@@ -46,6 +46,7 @@ const REFETCH = /** @type {Record<string, (d: Record<string, any>) => any>} */ (
     unreadCount: Number(d.unreadCount) || 0,
   }),
   BLACKLIST_UPDATED: (d) => d.userIDList || [],
+  FRIEND_GROUP_LIST_UPDATED: (d) => d.friendGroupList || [],
 });
 /** @type {Record<string, string>} */
 const REFETCH_OP = {
@@ -54,6 +55,7 @@ const REFETCH_OP = {
   GROUP_LIST_UPDATED: 'getGroupList',
   GROUP_APPLICATION_LIST_UPDATED: 'getGroupApplicationList',
   BLACKLIST_UPDATED: 'getBlacklist',
+  FRIEND_GROUP_LIST_UPDATED: 'getFriendGroupList',
 };
 
 /** The pump of a `PalaverChat` (see the module doc). */
@@ -211,12 +213,29 @@ export class ChatPump extends ChatCore {
           reactionList: Array.isArray(data.reactionList) ? data.reactionList : [],
         });
         break;
+      case 'USER_STATUS_UPDATED':
+        this._emit(EVENT.USER_STATUS_UPDATED, data.userStatusList || []);
+        break;
       case 'GROUP_SYSTEM_NOTICE_RECEIVED':
         this._emit(EVENT.MESSAGE_RECEIVED, [systemNotice(data, sess.userID)]);
+        break;
+      case 'GROUP_ATTRIBUTES_UPDATED':
+        this._emit(EVENT.GROUP_ATTRIBUTES_UPDATED, {
+          groupID: data.groupID,
+          groupAttributes: data.groupAttributes || {},
+          updatedKeyList: data.updatedKeyList || [],
+          deletedKeyList: data.deletedKeyList || [],
+        });
+        break;
+      case 'GROUP_COUNTER_UPDATED':
+        for (const [key, value] of Object.entries(data.counters || {})) {
+          this._emit(EVENT.GROUP_COUNTER_UPDATED, {groupID: data.groupID, key, value});
+        }
         break;
       case 'FRIEND_LIST_UPDATED':
       case 'FRIEND_APPLICATION_LIST_UPDATED':
       case 'BLACKLIST_UPDATED':
+      case 'FRIEND_GROUP_LIST_UPDATED':
       case 'GROUP_LIST_UPDATED':
       case 'GROUP_APPLICATION_LIST_UPDATED':
         // "refetch": one refetch answers several of these queued back to back

@@ -8,6 +8,14 @@
 /** @typedef {import('./types.js').FriendApplicationList} FriendApplicationList */
 /** @typedef {import('./types.js').UserIDResult} UserIDResult */
 /** @typedef {import('./types.js').CheckFriendResult} CheckFriendResult */
+/**
+ * A friend group: its name, its friends and how many.
+ * @typedef {{name: string, userIDList: string[], count: number}} FriendGroup
+ */
+/**
+ * A friend-group change: the group afterwards and the friends it failed for.
+ * @typedef {{friendGroup: FriendGroup, failureUserIDList: Array<{userID: string, code: number, message: string}>}} FriendGroupResult
+ */
 /** Profile, friend and blacklist calls of a `PalaverChat`. */
 export class RelationAPI extends ConversationAPI {
     /**
@@ -155,6 +163,122 @@ export class RelationAPI extends ConversationAPI {
      * @returns {Promise<ChatResponse<string[]>>}
      */
     private _blacklistChange;
+    /**
+     * Change a friend's remark and custom fields (`Tag_SNS_Custom_*` keys, the
+     * prefix may be left out); resolves `{code: 0, data: {userID, remark,
+     * groupList, friendCustomField}}`. My devices get FRIEND_LIST_UPDATED.
+     * Rejects 30001 not a friend or a bad value, 30003 no such account, 6017
+     * nothing to change.
+     * @param {{userID: string, remark?: string, friendCustomField?: Array<{key: string, value: string|number}>}} options
+     * @returns {Promise<ChatResponse<Record<string, any>>>}
+     */
+    updateFriend(options: {
+        userID: string;
+        remark?: string;
+        friendCustomField?: Array<{
+            key: string;
+            value: string | number;
+        }>;
+    }): Promise<ChatResponse<Record<string, any>>>;
+    /**
+     * My friend groups, oldest first: `{code: 0, data: FriendGroup[]}`.
+     * @returns {Promise<ChatResponse<FriendGroup[]>>}
+     */
+    getFriendGroupList(): Promise<ChatResponse<FriendGroup[]>>;
+    /**
+     * Create a friend group, with some friends in it: `{code: 0, data:
+     * {friendGroup, failureUserIDList}}`. I get FRIEND_GROUP_LIST_UPDATED.
+     * Rejects 30001 for a bad or existing name or a 33rd group.
+     * @param {{name: string, userIDList?: string[]}} options
+     * @returns {Promise<ChatResponse<FriendGroupResult>>}
+     */
+    createFriendGroup(options: {
+        name: string;
+        userIDList?: string[];
+    }): Promise<ChatResponse<FriendGroupResult>>;
+    /**
+     * Delete a friend group (its friends stay friends): `{code: 0, data:
+     * FriendGroup}` (as it was). Rejects 30001 if it is not one of mine.
+     * @param {{name: string}} options
+     * @returns {Promise<ChatResponse<FriendGroup>>}
+     */
+    deleteFriendGroup(options: {
+        name: string;
+    }): Promise<ChatResponse<FriendGroup>>;
+    /**
+     * Rename a friend group: `{code: 0, data: FriendGroup}`. Rejects 30001 if
+     * `oldName` is not mine or `newName` is bad or taken.
+     * @param {{oldName: string, newName: string}} options
+     * @returns {Promise<ChatResponse<FriendGroup>>}
+     */
+    renameFriendGroup(options: {
+        oldName: string;
+        newName: string;
+    }): Promise<ChatResponse<FriendGroup>>;
+    /**
+     * Put friends in a group: `{code: 0, data: {friendGroup,
+     * failureUserIDList}}` (32216 not a friend, 30003 no such account).
+     * @param {{name: string, userIDList: string[]}} options
+     * @returns {Promise<ChatResponse<FriendGroupResult>>}
+     */
+    addToFriendGroup(options: {
+        name: string;
+        userIDList: string[];
+    }): Promise<ChatResponse<FriendGroupResult>>;
+    /**
+     * Take friends out of a group: `{code: 0, data: {friendGroup, failureUserIDList}}`.
+     * @param {{name: string, userIDList: string[]}} options
+     * @returns {Promise<ChatResponse<FriendGroupResult>>}
+     */
+    removeFromFriendGroup(options: {
+        name: string;
+        userIDList: string[];
+    }): Promise<ChatResponse<FriendGroupResult>>;
+    /**
+     * @private
+     * @param {string} op
+     * @param {unknown} options `{name, userIDList}`
+     * @returns {Promise<ChatResponse<FriendGroupResult>>}
+     */
+    private _friendGroupMembers;
+    /**
+     * Users' status: `{code: 0, data: {successUserList: [{userID, statusType,
+     * customStatus}], failureUserList: [{userID, code, message}]}}`
+     * (`statusType` `TYPES.USER_STATUS_ONLINE` 1 / `_OFFLINE` 2; 70107 not an account).
+     * @param {{userIDList: string[]}} options
+     * @returns {Promise<ChatResponse<Record<string, any>>>}
+     */
+    getUserStatus(options: {
+        userIDList: string[];
+    }): Promise<ChatResponse<Record<string, any>>>;
+    /**
+     * Set my custom status (≤ 100 bytes; '' clears it): `{code: 0, data:
+     * {userID, statusType, customStatus}}`. My subscribers and devices get
+     * USER_STATUS_UPDATED.
+     * @param {{customStatus: string}} options
+     * @returns {Promise<ChatResponse<Record<string, any>>>}
+     */
+    setSelfStatus(options: {
+        customStatus: string;
+    }): Promise<ChatResponse<Record<string, any>>>;
+    /**
+     * Follow users' status (USER_STATUS_UPDATED `[{userID, statusType,
+     * customStatus}]` when it changes): `{code: 0, data: {failureUserList}}`.
+     * @param {{userIDList: string[]}} options
+     * @returns {Promise<ChatResponse<Record<string, any>>>}
+     */
+    subscribeUserStatus(options: {
+        userIDList: string[];
+    }): Promise<ChatResponse<Record<string, any>>>;
+    /**
+     * Stop following users' status (everyone's without `userIDList`):
+     * `{code: 0, data: {failureUserList}}`.
+     * @param {{userIDList?: string[]}} [options]
+     * @returns {Promise<ChatResponse<Record<string, any>>>}
+     */
+    unsubscribeUserStatus(options?: {
+        userIDList?: string[];
+    }): Promise<ChatResponse<Record<string, any>>>;
 }
 export type ChatResponse<T> = import("./types.js").ChatResponse<T>;
 export type Profile = import("./types.js").Profile;
@@ -163,4 +287,23 @@ export type Friend = import("./types.js").Friend;
 export type FriendApplicationList = import("./types.js").FriendApplicationList;
 export type UserIDResult = import("./types.js").UserIDResult;
 export type CheckFriendResult = import("./types.js").CheckFriendResult;
+/**
+ * A friend group: its name, its friends and how many.
+ */
+export type FriendGroup = {
+    name: string;
+    userIDList: string[];
+    count: number;
+};
+/**
+ * A friend-group change: the group afterwards and the friends it failed for.
+ */
+export type FriendGroupResult = {
+    friendGroup: FriendGroup;
+    failureUserIDList: Array<{
+        userID: string;
+        code: number;
+        message: string;
+    }>;
+};
 import { ConversationAPI } from './conversations.js';

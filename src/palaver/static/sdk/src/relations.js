@@ -22,6 +22,14 @@ import {isObject} from './util.js';
 /** @typedef {import('./types.js').FriendApplicationList} FriendApplicationList */
 /** @typedef {import('./types.js').UserIDResult} UserIDResult */
 /** @typedef {import('./types.js').CheckFriendResult} CheckFriendResult */
+/**
+ * A friend group: its name, its friends and how many.
+ * @typedef {{name: string, userIDList: string[], count: number}} FriendGroup
+ */
+/**
+ * A friend-group change: the group afterwards and the friends it failed for.
+ * @typedef {{friendGroup: FriendGroup, failureUserIDList: Array<{userID: string, code: number, message: string}>}} FriendGroupResult
+ */
 
 /** Profile, friend and blacklist calls of a `PalaverChat`. */
 export class RelationAPI extends ConversationAPI {
@@ -228,5 +236,154 @@ export class RelationAPI extends ConversationAPI {
     const failed = d.failureUserIDList || [];
     if (!ok.length && failed.length) throw new ChatError(Number(failed[0].code), String(failed[0].message || ''));
     return {code: 0, data: ok};
+  }
+
+  /**
+   * Change a friend's remark and custom fields (`Tag_SNS_Custom_*` keys, the
+   * prefix may be left out); resolves `{code: 0, data: {userID, remark,
+   * groupList, friendCustomField}}`. My devices get FRIEND_LIST_UPDATED.
+   * Rejects 30001 not a friend or a bad value, 30003 no such account, 6017
+   * nothing to change.
+   * @param {{userID: string, remark?: string, friendCustomField?: Array<{key: string, value: string|number}>}} options
+   * @returns {Promise<ChatResponse<Record<string, any>>>}
+   */
+  async updateFriend(options) {
+    if (!isObject(options) || typeof options.userID !== 'string') throw invalid('updateFriend expects {userID}');
+    /** @type {Record<string, unknown>} */
+    const data = {userID: options.userID};
+    if (options.remark !== undefined) data.remark = options.remark;
+    if (options.friendCustomField !== undefined) data.friendCustomField = options.friendCustomField;
+    return {code: 0, data: await this._request('updateFriend', data)};
+  }
+
+  /**
+   * My friend groups, oldest first: `{code: 0, data: FriendGroup[]}`.
+   * @returns {Promise<ChatResponse<FriendGroup[]>>}
+   */
+  async getFriendGroupList() {
+    const d = await this._request('getFriendGroupList');
+    return {code: 0, data: d.friendGroupList || []};
+  }
+
+  /**
+   * Create a friend group, with some friends in it: `{code: 0, data:
+   * {friendGroup, failureUserIDList}}`. I get FRIEND_GROUP_LIST_UPDATED.
+   * Rejects 30001 for a bad or existing name or a 33rd group.
+   * @param {{name: string, userIDList?: string[]}} options
+   * @returns {Promise<ChatResponse<FriendGroupResult>>}
+   */
+  async createFriendGroup(options) {
+    if (!isObject(options) || typeof options.name !== 'string') throw invalid('createFriendGroup expects {name}');
+    const d = await this._request('createFriendGroup', {name: options.name, userIDList: options.userIDList || []});
+    return {code: 0, data: /** @type {FriendGroupResult} */ (d)};
+  }
+
+  /**
+   * Delete a friend group (its friends stay friends): `{code: 0, data:
+   * FriendGroup}` (as it was). Rejects 30001 if it is not one of mine.
+   * @param {{name: string}} options
+   * @returns {Promise<ChatResponse<FriendGroup>>}
+   */
+  async deleteFriendGroup(options) {
+    if (!isObject(options) || typeof options.name !== 'string') throw invalid('deleteFriendGroup expects {name}');
+    const d = await this._request('deleteFriendGroup', {name: options.name});
+    return {code: 0, data: d.friendGroup};
+  }
+
+  /**
+   * Rename a friend group: `{code: 0, data: FriendGroup}`. Rejects 30001 if
+   * `oldName` is not mine or `newName` is bad or taken.
+   * @param {{oldName: string, newName: string}} options
+   * @returns {Promise<ChatResponse<FriendGroup>>}
+   */
+  async renameFriendGroup(options) {
+    if (!isObject(options) || typeof options.oldName !== 'string' || typeof options.newName !== 'string') {
+      throw invalid('renameFriendGroup expects {oldName, newName}');
+    }
+    const d = await this._request('renameFriendGroup', {oldName: options.oldName, newName: options.newName});
+    return {code: 0, data: d.friendGroup};
+  }
+
+  /**
+   * Put friends in a group: `{code: 0, data: {friendGroup,
+   * failureUserIDList}}` (32216 not a friend, 30003 no such account).
+   * @param {{name: string, userIDList: string[]}} options
+   * @returns {Promise<ChatResponse<FriendGroupResult>>}
+   */
+  async addToFriendGroup(options) {
+    return this._friendGroupMembers('addToFriendGroup', options);
+  }
+
+  /**
+   * Take friends out of a group: `{code: 0, data: {friendGroup, failureUserIDList}}`.
+   * @param {{name: string, userIDList: string[]}} options
+   * @returns {Promise<ChatResponse<FriendGroupResult>>}
+   */
+  async removeFromFriendGroup(options) {
+    return this._friendGroupMembers('removeFromFriendGroup', options);
+  }
+
+  /**
+   * @private
+   * @param {string} op
+   * @param {unknown} options `{name, userIDList}`
+   * @returns {Promise<ChatResponse<FriendGroupResult>>}
+   */
+  async _friendGroupMembers(op, options) {
+    if (!isObject(options) || typeof options.name !== 'string' || !Array.isArray(options.userIDList)) {
+      throw invalid(`${op} expects {name, userIDList}`);
+    }
+    const d = await this._request(op, {name: options.name, userIDList: options.userIDList});
+    return {code: 0, data: /** @type {FriendGroupResult} */ (d)};
+  }
+
+  /**
+   * Users' status: `{code: 0, data: {successUserList: [{userID, statusType,
+   * customStatus}], failureUserList: [{userID, code, message}]}}`
+   * (`statusType` `TYPES.USER_STATUS_ONLINE` 1 / `_OFFLINE` 2; 70107 not an account).
+   * @param {{userIDList: string[]}} options
+   * @returns {Promise<ChatResponse<Record<string, any>>>}
+   */
+  async getUserStatus(options) {
+    const list = isObject(options) ? options.userIDList : null;
+    if (!Array.isArray(list)) throw invalid('getUserStatus expects {userIDList}');
+    return {code: 0, data: await this._request('getUserStatus', {userIDList: list})};
+  }
+
+  /**
+   * Set my custom status (≤ 100 bytes; '' clears it): `{code: 0, data:
+   * {userID, statusType, customStatus}}`. My subscribers and devices get
+   * USER_STATUS_UPDATED.
+   * @param {{customStatus: string}} options
+   * @returns {Promise<ChatResponse<Record<string, any>>>}
+   */
+  async setSelfStatus(options) {
+    if (!isObject(options) || typeof options.customStatus !== 'string') {
+      throw invalid('setSelfStatus expects {customStatus}');
+    }
+    return {code: 0, data: await this._request('setSelfStatus', {customStatus: options.customStatus})};
+  }
+
+  /**
+   * Follow users' status (USER_STATUS_UPDATED `[{userID, statusType,
+   * customStatus}]` when it changes): `{code: 0, data: {failureUserList}}`.
+   * @param {{userIDList: string[]}} options
+   * @returns {Promise<ChatResponse<Record<string, any>>>}
+   */
+  async subscribeUserStatus(options) {
+    const list = isObject(options) ? options.userIDList : null;
+    if (!Array.isArray(list)) throw invalid('subscribeUserStatus expects {userIDList}');
+    return {code: 0, data: await this._request('subscribeUserStatus', {userIDList: list})};
+  }
+
+  /**
+   * Stop following users' status (everyone's without `userIDList`):
+   * `{code: 0, data: {failureUserList}}`.
+   * @param {{userIDList?: string[]}} [options]
+   * @returns {Promise<ChatResponse<Record<string, any>>>}
+   */
+  async unsubscribeUserStatus(options) {
+    const list = isObject(options) && Array.isArray(options.userIDList) ? options.userIDList : [];
+    return {code: 0, data: await this._request('unsubscribeUserStatus', {userIDList: list})};
   }
 }

@@ -155,8 +155,11 @@
  * @property {Group | null} groupProfile GROUP: the group (null for C2C)
  * @property {GroupAtInfo[]} groupAtInfoList GROUP: unread messages that @-mention me or everyone
  * @property {string} remark
- * @property {string} messageRemindType
- * @property {string} draftText
+ * @property {string} messageRemindType `AcceptAndNotify`, `AcceptNotNotify` or `Discard` (muted: left out of the unread total)
+ * @property {string} draftText my draft, kept on the server
+ * @property {string} customData my custom data of the conversation
+ * @property {number[]} markList my marks (`TYPES.CONV_MARK_TYPE_*`)
+ * @property {string[]} conversationGroupList the names of my conversation groups holding it
  * @property {number} peerReadSequence Palaver: how far the peer read (a message `sequence`)
  * @property {number} readSequence Palaver: how far I read
  */

@@ -1,8 +1,8 @@
 """Message features of issue 17: edits (``messages.version``), messages deleted
 for one user only (``hidden_messages``), reactions (``message_reactions``).
 
-Revision ID: 0011_messages_features
-Revises: 0010_search_scope
+Revision ID: 0015_messages_features
+Revises: 0014_people_features
 Create Date: 2026-12-03 08:00:00
 """
 
@@ -11,8 +11,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0011_messages_features"
-down_revision: str | None = "0010_search_scope"
+revision: str = "0015_messages_features"
+down_revision: str | None = "0014_people_features"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

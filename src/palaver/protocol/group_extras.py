@@ -1,0 +1,53 @@
+"""Pushes of group attributes and counters (docs/protocol.md §8.5), one typed
+definition each: ``GROUP_ATTRIBUTES_UPDATED`` and ``GROUP_COUNTER_UPDATED``,
+named and shaped as ``@tencentcloud/chat``'s events of the same names.
+"""
+
+from __future__ import annotations
+
+from typing import TypedDict
+
+from palaver.model.events import GroupAttributesChanged, GroupCountersChanged
+from palaver.protocol.frames import Push
+from palaver.protocol.objects import GROUP
+
+
+class GroupAttributesUpdated(TypedDict):
+    """``GROUP_ATTRIBUTES_UPDATED``: ``groupAttributes`` every attribute now,
+    ``updatedKeyList``/``deletedKeyList`` what changed, ``operation`` ``init``,
+    ``set``, ``delete`` or ``clear``, ``mainSequence`` the attribute sequence."""
+
+    groupID: str
+    groupAttributes: dict[str, str]
+    updatedKeyList: list[str]
+    deletedKeyList: list[str]
+    operation: str
+    mainSequence: int
+
+
+class GroupCounterUpdated(TypedDict):
+    """``GROUP_COUNTER_UPDATED``: the counters that changed, their new values, and
+    the counter sequence."""
+
+    groupID: str
+    counters: dict[str, int]
+    sequence: int
+
+
+def attributes_push(n: GroupAttributesChanged) -> Push:
+    """The push of a :class:`GroupAttributesChanged` on the group's stream (no ``seq``)."""
+    data = GroupAttributesUpdated(
+        groupID=n.group_id,
+        groupAttributes=dict(n.attributes),
+        updatedKeyList=list(n.changed),
+        deletedKeyList=list(n.deleted),
+        operation=n.op,
+        mainSequence=n.seq,
+    )
+    return Push("GROUP_ATTRIBUTES_UPDATED", data, None, GROUP + n.group_id)
+
+
+def counters_push(n: GroupCountersChanged) -> Push:
+    """The push of a :class:`GroupCountersChanged` on the group's stream (no ``seq``)."""
+    data = GroupCounterUpdated(groupID=n.group_id, counters=dict(n.counters), sequence=n.seq)
+    return Push("GROUP_COUNTER_UPDATED", data, None, GROUP + n.group_id)

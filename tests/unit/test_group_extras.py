@@ -1,0 +1,156 @@
+"""Group attributes, counters and bans at the service level: the write conflict
+of a stale attribute sequence, counter bounds, and how long a ban lasts."""
+
+from __future__ import annotations
+
+import pytest
+
+from palaver.errors import ImError
+from palaver.model.events import GroupAttributesChanged
+from palaver.services.groups import MemberSpec
+from palaver.storage import userdata
+
+from .conftest import World
+
+
+async def team(w: World) -> str:
+    await w.users("alice", "bob")
+    g = await w.groups.lifecycle.create(
+        w.app, "alice", admin=False, type="Public", name="g", members=[MemberSpec("bob")]
+    )
+    return g.group_id
+
+
+async def test_a_write_based_on_an_old_sequence_conflicts(world: World) -> None:
+    gid = await team(world)
+    attrs = world.groups.attributes
+    seq, _ = await attrs.write(world.app, "alice", gid, "init", {"a": "1"}, seen=0)
+    assert seq == 1
+    seq, now = await attrs.write(world.app, "bob", gid, "set", {"b": "2"}, seen=1)
+    assert (seq, now) == (2, {"a": "1", "b": "2"})
+    with pytest.raises(ImError) as err:
+        await attrs.write(world.app, "alice", gid, "set", {"c": "3"}, seen=1)
+    assert err.value.code == 10056
+    assert await attrs.get(world.app, "alice", gid) == (2, {"a": "1", "b": "2"})
+    notices = world.publisher.of("group_notice")
+    assert [n[3].seq for n in notices if isinstance(n[3], GroupAttributesChanged)] == [1, 2]
+    with pytest.raises(ImError) as err:
+        await attrs.write(world.app, None, gid, "rename")
+    assert err.value.code == 10004
+    too_big = {f"k{i}": "v" * 1000 for i in range(16)}  # 16 keys, > 16,000 bytes
+    with pytest.raises(ImError) as err:
+        await attrs.write(world.app, None, gid, "init", too_big)
+    assert err.value.code == 10004
+
+
+async def test_counters_stay_within_64_bits(world: World) -> None:
+    gid = await team(world)
+    counters = world.groups.counters
+    top = (1 << 63) - 1
+    assert (await counters.update(world.app, "bob", gid, "Set", {"n": top}))[1] == {"n": top}
+    with pytest.raises(ImError) as err:
+        await counters.update(world.app, "bob", gid, "Increase", {"n": 1})
+    assert err.value.code == 10004
+    with pytest.raises(ImError) as err:
+        await counters.update(world.app, "bob", gid, "Set", {})
+    assert err.value.code == 10004
+    seq, values = await counters.get(world.app, "alice", gid)
+    assert (seq, values) == (1, {"n": top})
+
+
+async def test_a_ban_ends(world: World) -> None:
+    gid = await team(world)
+    await world.groups.bans.ban(world.app, "admin", gid, ["bob"], 60)
+    assert await world.groups.directory.member(world.app, gid, "bob") is None
+    with pytest.raises(ImError) as err:
+        await world.groups.members.join(world.app, "bob", gid)
+    assert err.value.code == 10007
+    world.clock.advance(61)
+    assert await world.groups.bans.banned(world.app, gid, offset=0, limit=10) == ([], 0)
+    assert await world.groups.members.join(world.app, "bob", gid) in (
+        "WaitAdminApproval",
+        "JoinedSuccess",
+    )
+
+
+async def test_erasing_an_account_drops_its_bans(world: World) -> None:
+    gid = await team(world)
+    await world.groups.bans.ban(world.app, "admin", gid, ["bob"], 600)
+    async with world.db.read() as conn:
+        assert (await userdata.relations(conn, world.app.sdkappid, "bob"))["group_bans"] != []
+    async with world.db.write() as conn:
+        done = await userdata.erase(conn, world.app.sdkappid, "bob", redact=False)
+    assert done["group_bans"] == 1
+    assert await world.groups.bans.banned(world.app, gid, offset=0, limit=10) == ([], 0)
+
+
+async def test_attribute_operations_and_counter_steps(world: World) -> None:
+    gid = await team(world)
+    attrs, counters = world.groups.attributes, world.groups.counters
+    await attrs.write(world.app, None, gid, "init", {"a": "1", "b": "2", "c": "3"})
+    assert (await attrs.get(world.app, "bob", gid, ["b", "zz"]))[1] == {"b": "2"}
+    assert (await attrs.write(world.app, "bob", gid, "delete", keys=["a"]))[1] == {
+        "b": "2",
+        "c": "3",
+    }
+    assert (await attrs.write(world.app, "bob", gid, "clear"))[1] == {}
+    with pytest.raises(ImError) as err:
+        await attrs.get(world.app, "carol", gid)
+    assert err.value.code == 10007
+    with pytest.raises(ImError) as err:
+        await attrs.write(world.app, None, gid, "set", {"": "x"})
+    assert err.value.code == 10004
+    await counters.update(world.app, "bob", gid, "Increase", {"n": 5})
+    _, values = await counters.update(world.app, "bob", gid, "Decrease", {"n": 7})
+    assert values == {"n": -2}
+    with pytest.raises(ImError) as err:
+        await counters.update(world.app, "bob", gid, "Decrease", {"n": -1})
+    assert err.value.code == 10004
+    with pytest.raises(ImError) as err:
+        await counters.update(world.app, "bob", gid, "Twice", {"n": 1})
+    assert err.value.code == 10004
+    seq, values = await counters.get(world.app, None, gid, ["n", "m"])
+    assert (seq, values) == (2, {"n": -2})
+
+
+async def test_topics(world: World) -> None:
+    await world.users("alice", "bob")
+    g = await world.groups.lifecycle.create(
+        world.app, "alice", admin=False, type="Community", name="c", members=[MemberSpec("bob")]
+    )
+    gid = g.group_id
+    topics = world.groups.topics
+    t = await topics.create(world.app, "alice", gid, admin=False, name="news", introduction="i")
+    assert t.topic_id.startswith(gid + "@TOPIC#_") and t.introduction == "i"
+    mine = gid + "@TOPIC#_mine"
+    await topics.create(world.app, "x", gid, admin=True, name="mine", topic_id=mine)
+    with pytest.raises(ImError) as err:
+        await topics.create(world.app, "x", gid, admin=True, name="again", topic_id=mine)
+    assert err.value.code == 10021
+    with pytest.raises(ImError) as err:
+        await topics.create(world.app, "bob", gid, admin=False, name="b")
+    assert err.value.code == 10007
+    with pytest.raises(ImError) as err:
+        await topics.create(world.app, "x", gid, admin=True, name="t", topic_id="other@TOPIC#_t")
+    assert err.value.code == 10015
+    with pytest.raises(ImError) as err:
+        await topics.create(world.app, "x", gid, admin=True, name="t", notification="n" * 401)
+    assert err.value.code == 10004
+    assert {x.topic_id for x in await topics.get(world.app, "bob", gid)} == {t.topic_id, mine}
+    changed = await topics.modify(
+        world.app, "alice", gid, mine, admin=False, name="ours", mute_all=True, custom_data="c"
+    )
+    assert (changed.name, changed.mute_all, changed.custom_data) == ("ours", True, "c")
+    with pytest.raises(ImError) as err:
+        await topics.modify(world.app, "alice", gid, gid + "@TOPIC#_no", admin=False, name="n")
+    assert err.value.code == 10010
+    with pytest.raises(ImError) as err:
+        await topics.modify(world.app, "alice", gid, mine, admin=False, name="")
+    assert err.value.code == 10004
+    codes = await topics.destroy(world.app, "alice", gid, [mine, "nope"], admin=False)
+    assert codes == {mine: 0, "nope": 10010}
+    assert [x.topic_id for x in await topics.get(world.app, None, gid)] == [t.topic_id]
+    await world.groups.lifecycle.destroy(world.app, "alice", gid, admin=False)
+    with pytest.raises(ImError) as err:
+        await topics.get(world.app, None, gid)
+    assert err.value.code == 10010
