@@ -34,8 +34,8 @@ EV_USER_STATUS = 21  # userStatusList (the SDK dispatches on the key)
 EV_C2C_NOTIFY = 9
 EV_C2C_RECEIPT = 16
 EV_C2C_MSG_MODIFIED = 20
-EV_GROUP_MSG_MODIFIED = 21
-EV_REACTIONS = 22
+EV_GROUP_MSG_MODIFIED = 23
+EV_REACTIONS = 24
 
 #: Group system notice ``OpType`` (TIMGroupSystemNoticeElem operationType).
 NOTICE_JOIN_REQUEST = 1
