@@ -35,7 +35,7 @@ EV_C2C_NOTIFY = 9
 EV_C2C_RECEIPT = 16
 EV_C2C_MSG_MODIFIED = 20
 EV_GROUP_MSG_MODIFIED = 23
-EV_REACTIONS = 24
+EV_REACTIONS = 22  # not 14, 16, 24, 26, 100: the SDK handles those apart
 
 #: Group system notice ``OpType`` (TIMGroupSystemNoticeElem operationType).
 NOTICE_JOIN_REQUEST = 1
