@@ -27,6 +27,8 @@ class Code(IntEnum):
     # client SDK
     ERR_SDK_NOT_LOGGED_IN = 6014
     ERR_INVALID_PARAMETERS = 6017
+    ERR_SDK_MSG_MODIFY_CONFLICT = 2480
+    ERR_SDK_MSG_MODIFY_DISABLED_IN_AV = 2481
     # media uploads: the web SDK's codes (@tencentcloud/chat 3.6.6 error table,
     # V2TIMErrorCode.h ERR_FILE_TRANS_*)
     MSG_F_IS_EMPTY = 2108
@@ -74,6 +76,8 @@ class Code(IntEnum):
     ERR_SVR_MSG_NOT_SELF_FRIEND = 20011
     ERR_SVR_MSG_SHUTUP_DENY = 20012
     ERR_SVR_MSG_REVOKE_TIME_LIMIT = 20016
+    ERR_SVR_MSG_NOT_FOUND = 20026
+    ERR_SVR_MSG_MODIFY_CONFLICT = 20027
     # relationships (sns)
     ERR_SVR_FRIENDSHIP_INVALID_PARAMETERS = 30001
     ERR_SVR_FRIENDSHIP_ACCOUNT_NOT_FOUND = 30003
@@ -148,6 +152,8 @@ class Code(IntEnum):
 CODE_MEANINGS: dict[int, str] = {
     0: "OK",
     2108: "the file is empty",
+    2480: "the message was modified by someone else first",
+    2481: "messages of an AVChatRoom cannot be modified",
     2252: "not an image of a supported type (JPG, GIF, PNG, BMP, WebP)",
     2253: "the image is larger than the app's limit",
     2301: "the voice message is larger than the app's limit",
@@ -216,6 +222,8 @@ CODE_MEANINGS: dict[int, str] = {
     20011: "receiver is not in the sender's friend list (one-way)",
     20012: "sender muted",
     20016: "recall time limit exceeded (default 2 min)",
+    20026: "the message does not exist (or was recalled)",
+    20027: "the message was modified by someone else first (MsgVersion is old)",
     20018: "delete-roaming internal error",
     30001: "bad parameters, or already friends (add) / not friends (delete, update, get) / already (or not) on the blacklist",
     30002: "SDKAppID mismatch",

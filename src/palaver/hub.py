@@ -24,6 +24,10 @@ from palaver.services.conversation_settings import ConversationSettings
 from palaver.services.conversations import ConversationService
 from palaver.services.groups import GroupServices
 from palaver.services.media import MediaService
+from palaver.services.message_deletes import MessageDeleteService
+from palaver.services.message_edits import MessageEditService
+from palaver.services.message_reactions import ReactionService
+from palaver.services.message_reads import ReadAllService
 from palaver.services.messages import MessageService
 from palaver.services.moderation import ModerationService
 from palaver.services.mutes import GlobalMutes
@@ -147,12 +151,16 @@ class Hub:
             self.moderation,
             self.callbacks,
         )
+        self.edits = MessageEditService(db, publisher, self.groups.directory)
+        self.deletes = MessageDeleteService(db, self.groups.directory, self.groups.reads)
+        self.reactions = ReactionService(db, publisher, self.clock)
         #: push to everyone (REST all_member_push), its attributes and tags
         self.push_all = PushToEveryone(db, self.messages)
         self.search = SearchService(db)
         self.conversations = ConversationService(
             db, self.groups.reads, publisher, self.conversation_settings
         )
+        self.read_all = ReadAllService(self.conversations, self.messages, self.groups.reads)
         #: user status and its subscriptions (getUserStatus, subscribeUserStatus)
         self.user_status = UserStatusService(db, publisher, self.presence)
         self.sessions = SessionService(

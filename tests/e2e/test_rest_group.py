@@ -977,6 +977,7 @@ GROUP_COMMANDS = sorted(name for svc, name in REGISTRY if svc == G)
 
 #: A valid body per command (against group "g" with members "owner", "ann").
 VALID: dict[str, dict[str, Any]] = {
+    "clear_group_msg": {"GroupId": "g", "MsgSeq": 1},
     "create_group": {
         "Type": "Public",
         "Name": "n",

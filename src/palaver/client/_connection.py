@@ -483,7 +483,7 @@ class Connection:
             link.pending.pop(rid, None)
         if resp.code != 0:
             hint = resp.retry_after_ms / 1000 if resp.retry_after_ms is not None else None
-            raise ChatError(resp.code, resp.message, hint)
+            raise ChatError(resp.code, resp.message, hint, resp.data)
         return resp.data
 
     async def _request(self, op: str, data: dict[str, Any] | None = None) -> dict[str, Any]:

@@ -41,6 +41,8 @@ class Processor(Connection):
         return {
             "sync_done": lambda gen, _: self._on_synced(gen),
             "MESSAGE_REVOKED": lambda _, d: self._drive(self._convs.revoked(d)),
+            "MESSAGE_MODIFIED": lambda _, d: self._drive(self._convs.modified(d)),
+            "MESSAGE_REACTIONS_UPDATED": self._on_reactions,
             "MESSAGE_READ_BY_PEER": lambda _, d: self._drive(self._convs.read_by_peer(d)),
             "CONVERSATION_READ": lambda _, d: self._drive(
                 self._convs.conversation_read(
@@ -56,6 +58,10 @@ class Processor(Connection):
     @cached_property
     def _push_table(self) -> dict[str, PushHandler]:
         return self._push_handlers()
+
+    async def _on_reactions(self, gen: int, data: dict[str, Any]) -> None:
+        keep = ("messageID", "conversationID", "reactionList")
+        self._emit(EVENT.MESSAGE_REACTIONS_UPDATED, {k: data.get(k) for k in keep})
 
     async def _ignore(self, gen: int, data: dict[str, Any]) -> None:
         """A push that needs nothing here."""

@@ -33,6 +33,7 @@ from palaver.client.constants import EVENT, TYPES
 from palaver.client.conversation_list import ConversationList
 from palaver.client.conversations import ConversationManager
 from palaver.client.groups import GroupManager
+from palaver.client.message_ops import MessageOps
 from palaver.client.messages import MessageManager
 from palaver.client.models import ERR_INVALID_PARAMETERS, ChatError
 from palaver.client.relations import RelationManager
@@ -42,7 +43,9 @@ from palaver.protocol.client import ClientSession
 __all__ = ["ERR_KICKED", "Chat", "Listener"]
 
 
-class Chat(MessageManager, ConversationManager, RelationManager, GroupManager, SearchManager):
+class Chat(
+    MessageManager, MessageOps, ConversationManager, RelationManager, GroupManager, SearchManager
+):
     """A chat client for one user (``TencentCloudChat`` in Python).
 
     Args:

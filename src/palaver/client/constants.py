@@ -18,6 +18,9 @@ class EVENT:
     - ``SDK_READY`` / ``SDK_NOT_READY``: ``{"name": <the event value>}``.
     - ``MESSAGE_RECEIVED``: ``list[Message]`` (new messages, oldest first).
     - ``MESSAGE_REVOKED``: ``list[Message]`` (the recalled messages, ``is_revoked`` True).
+    - ``MESSAGE_MODIFIED``: ``list[Message]`` (edited messages at their new ``version``).
+    - ``MESSAGE_REACTIONS_UPDATED``: ``{"messageID", "conversationID", "reactionList":
+      [{"reactionID", "totalUserCount", "partialUserList": [{"userID"}]}]}``.
     - ``MESSAGE_READ_BY_PEER``: ``{"conversationID", "userID", "readSequence", "time",
       "messageList": list[Message]}`` (``messageList``: the messages of that
       conversation this SDK holds that are now read by the peer).
@@ -49,6 +52,7 @@ class EVENT:
     SDK_NOT_READY: Final = "sdkStateNotReady"
     MESSAGE_RECEIVED: Final = "onMessageReceived"
     MESSAGE_MODIFIED: Final = "onMessageModified"
+    MESSAGE_REACTIONS_UPDATED: Final = "onMessageReactionsUpdated"
     MESSAGE_REVOKED: Final = "onMessageRevoked"
     MESSAGE_READ_BY_PEER: Final = "onMessageReadByPeer"
     MESSAGE_READ_RECEIPT_RECEIVED: Final = "onMessageReadReceiptReceived"
@@ -114,6 +118,9 @@ class TYPES:
     # message priority
     MSG_PRIORITY_HIGH: Final = "High"
     MSG_PRIORITY_NORMAL: Final = "Normal"
+    READ_ALL_C2C_MSG: Final = "readAllC2CMessage"
+    READ_ALL_GROUP_MSG: Final = "readAllGroupMessage"
+    READ_ALL_MSG: Final = "readAllMessage"
     MSG_PRIORITY_LOW: Final = "Low"
     MSG_PRIORITY_LOWEST: Final = "Lowest"
 

@@ -216,6 +216,33 @@ class ConversationList:
             yield Emit(EVENT.MESSAGE_REVOKED, [msg])
         yield from self.emit_changes()
 
+    def modified(self, data: dict[str, Any]) -> Step[None]:
+        """``MESSAGE_MODIFIED`` ``{"conversationID", "modifier", "message"}``: the
+        kept message takes the new state when it is a newer version (so my own
+        edit, already applied, is not reported twice)."""
+        wire = dict(data.get("message") or {})
+        fresh = Message.from_wire(wire)
+        if not fresh.id:
+            return
+        msg = self.messages.get(fresh.id)
+        if msg is not None and msg.version >= fresh.version:
+            return
+        if msg is None:
+            msg = fresh
+        else:
+            wire.pop("flow", None)  # a group push is shaped for everyone: keep my flow
+            wire.pop("isRead", None)
+            wire.pop("isPeerRead", None)
+            msg.update_from_wire(wire)
+        msg.is_modified = True
+        conv = self.find(msg.conversation_id)
+        last = conv.last_message if conv is not None else None
+        if last is not None and last.id == msg.id and last is not msg:
+            last.update_from_wire(wire)
+            last.is_modified = True
+        yield Emit(EVENT.MESSAGE_MODIFIED, [msg])
+        yield from self.emit_changes()
+
     def read_by_peer(self, data: dict[str, Any]) -> Step[None]:
         """``MESSAGE_READ_BY_PEER`` ``{"conversationID", "userID", "readSequence",
         "time"}``: my messages up to ``readSequence`` become ``is_peer_read``."""

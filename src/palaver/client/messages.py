@@ -427,7 +427,7 @@ class MessageManager(Processor):
             data["atUserList"] = message.at_user_list
         if message.priority != TYPES.MSG_PRIORITY_NORMAL:
             data["priority"] = message.priority
-        if len(message.msg_body) > 1:
+        if len(message.msg_body) > 1 or message.forwarded:
             data["MsgBody"] = message.msg_body
         if message.cloud_custom_data:
             data["cloudCustomData"] = message.cloud_custom_data

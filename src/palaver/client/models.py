@@ -36,11 +36,19 @@ class ChatError(Exception):
     2801 request timed out, 6014 not logged in, 6017 invalid parameters.
     """
 
-    def __init__(self, code: int, message: str = "", retry_after: float | None = None) -> None:
+    def __init__(
+        self,
+        code: int,
+        message: str = "",
+        retry_after: float | None = None,
+        data: dict[str, Any] | None = None,
+    ) -> None:
         self.code = code
         self.message = message or CODE_MEANINGS.get(code, "error")
         #: seconds a busy server (70169) asked the client to wait before trying again
         self.retry_after = retry_after
+        #: what the failure carries (2480 edit conflict: ``{"message": Message}``, the newest)
+        self.data: dict[str, Any] = data or {}
         super().__init__(f"{code}: {self.message}")
 
     @property
@@ -108,6 +116,14 @@ class Message:
     at_user_list: list[str] = field(default_factory=list)
     read_receipt_info: dict[str, int] = field(default_factory=dict)
     priority: str = "Normal"
+    #: times edited (Tencent's ``version``); an edit names the version it started from
+    version: int = 0
+    #: edited at least once (``MESSAGE_MODIFIED`` or an edit of mine)
+    is_modified: bool = False
+    #: deleted for me (:meth:`~palaver.client.Chat.delete_message`)
+    is_deleted: bool = False
+    #: a forwarded copy: sent with its whole ``msg_body`` as it was
+    forwarded: bool = field(default=False, repr=False)
     #: a file to upload when the message is sent (``create_*_message`` with ``"file"``)
     pending_file: Any = field(default=None, repr=False)
 
@@ -153,6 +169,8 @@ class Message:
             self.at_user_list = [str(u) for u in d["atUserList"] or []]
         if isinstance(d.get("readReceiptInfo"), dict):
             self.read_receipt_info = dict(d["readReceiptInfo"])
+        self.version = int(d.get("version", self.version) or 0)
+        self.is_modified = self.is_modified or self.version > 0
         if not self.type and self.msg_body:
             self.type = str(self.msg_body[0].get("MsgType", ""))
 
@@ -181,6 +199,7 @@ class Message:
             "atUserList": list(self.at_user_list),
             "needReadReceipt": self.need_read_receipt,
             "readReceiptInfo": dict(self.read_receipt_info),
+            "version": self.version,
         }
 
     def __repr__(self) -> str:
@@ -271,7 +290,7 @@ class Conversation:
             self.unread_count,
             self.is_pinned,
             self.peer_read_sequence,
-            (m.id, m.is_revoked, m.is_peer_read) if m else None,
+            (m.id, m.is_revoked, m.is_peer_read, m.version) if m else None,
             tuple(sorted((k, repr(v)) for k, v in self.user_profile.items())),
             tuple(sorted((k, repr(v)) for k, v in self.group_profile.items())),
             tuple(repr(a) for a in self.group_at_info_list),

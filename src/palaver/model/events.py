@@ -32,6 +32,7 @@ class EventKind(IntEnum):
     GROUP_APPLICATIONS = (
         11  #: applications to a group the user manages (:class:`GroupApplicationsChanged`)
     )
+    MODIFY = 12  #: a C2C message was edited (:class:`Modified`; ``message`` is its newest state)
     FRIEND_GROUPS = 16  #: the user's friend groups changed (no payload: refetch them)
 
 
@@ -40,6 +41,14 @@ class Revoked:
     """:attr:`EventKind.REVOKE`: who recalled the message."""
 
     revoker: str
+
+
+@dataclass(frozen=True, slots=True)
+class Modified:
+    """:attr:`EventKind.MODIFY`: who edited the message, and the version it made."""
+
+    modifier: str
+    version: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,6 +156,7 @@ EventPayload = (
     | ApplicationsChanged
     | BlacklistChanged
     | Revoked
+    | Modified
     | ReadByPeer
     | ConversationRead
     | ConversationChanged
@@ -234,6 +244,31 @@ class GroupMessageRevoked:
 
 
 @dataclass(frozen=True, slots=True)
+class GroupMessageModified:
+    """A group message was edited by ``modifier``; ``message`` is its new state."""
+
+    message: MessageRecord
+    modifier: str
+
+    @property
+    def group_id(self) -> str:
+        """The group of the message."""
+        assert self.message.group_id is not None
+        return self.message.group_id
+
+
+@dataclass(frozen=True, slots=True)
+class ReactionsChanged:
+    """A message's reactions changed: ``reactions`` is each reaction with its
+    count and first users (in the order they reacted); ``conversation_id`` as its
+    receivers see it (``C2C<peer>`` / ``GROUP<id>``)."""
+
+    message: MessageRecord
+    conversation_id: str
+    reactions: tuple[tuple[str, int, tuple[str, ...]], ...]
+
+
+@dataclass(frozen=True, slots=True)
 class ReceiptCount:
     """A group message that asked for receipts, and how many members (its
     sender left out) have and have not read it."""
@@ -316,6 +351,8 @@ Notice = (
     GroupDismissed
     | GroupSystemNotice
     | GroupMessageRevoked
+    | GroupMessageModified
+    | ReactionsChanged
     | GroupReadReceipt
     | C2CReadReceipt
     | GroupAttributesChanged

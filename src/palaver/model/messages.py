@@ -58,6 +58,7 @@ class MessageRecord:
         flags: :class:`MessageFlag` bits.
         at_users: group messages: mentioned UserIDs and/or the @all marker.
         online_only: pushed to who was online, never stored.
+        version: how many times it was modified (Tencent's ``MsgVersion``; 0: never).
     """
 
     id: int
@@ -75,6 +76,7 @@ class MessageRecord:
     flags: int = 0
     at_users: list[str] | None = None
     online_only: bool = False
+    version: int = 0
 
     @property
     def message_id(self) -> str:

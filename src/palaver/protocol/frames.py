@@ -150,16 +150,22 @@ def encode_response(rid: int | None, data: dict[str, Any] | None = None) -> byte
 
 
 def encode_error(
-    rid: int | None, code: int, message: str | None = None, retry_after_ms: int | None = None
+    rid: int | None,
+    code: int,
+    message: str | None = None,
+    retry_after_ms: int | None = None,
+    data: dict[str, Any] | None = None,
 ) -> bytes:
     """An error response ``{"id": rid, "code": code, "message": ...}``; with
-    ``retryAfter`` (ms) when the server is busy (70169): try again after that."""
+    ``retryAfter`` (ms) when the server is busy (70169): try again after that;
+    with ``data`` when the error carries a result (20027: the message as it is now)."""
     text = message if message is not None else CODE_MEANINGS.get(code, "error")
+    obj: dict[str, Any] = {"id": rid, "code": code, "message": text}
     if retry_after_ms is not None:
-        return orjson.dumps(
-            {"id": rid, "code": code, "message": text, "retryAfter": retry_after_ms}
-        )
-    return orjson.dumps({"id": rid, "code": code, "message": text})
+        obj["retryAfter"] = retry_after_ms
+    if data is not None:
+        obj["data"] = data
+    return orjson.dumps(obj)
 
 
 def encode_push(

@@ -217,4 +217,5 @@ def message_wire(
         "onlineOnly": m.online_only,
         "clientSequence": m.client_seq,
         "clientTime": m.client_time or m.time,
+        "version": m.version,
     }

@@ -27,12 +27,15 @@ from palaver.model.events import (
     GroupAttributesChanged,
     GroupCountersChanged,
     GroupDismissed,
+    GroupMessageModified,
     GroupMessageRevoked,
     GroupReadReceipt,
     GroupSystemNotice,
     MembershipChanged,
+    Modified,
     Notice,
     ProfileChanged,
+    ReactionsChanged,
     ReadByPeer,
     Revoked,
     UserStatus,
@@ -68,6 +71,16 @@ MessageRevoked = TypedDict(
         "clientTime": int,
     },
 )
+
+
+class MessageModified(TypedDict):
+    """``MESSAGE_MODIFIED``: a message was edited by ``modifier``; ``message`` is
+    its new state (:func:`~palaver.protocol.objects.message_wire`, with its new
+    ``version``; a client keeps the highest version it has seen)."""
+
+    conversationID: str
+    modifier: str
+    message: dict[str, Any]
 
 
 class MessageReadByPeer(TypedDict):
@@ -276,6 +289,12 @@ def stream_push(
         case Revoked() if message is not None:
             peer = message.receiver if viewer == message.sender else message.sender
             ev, data = "MESSAGE_REVOKED", _revoked(C2C + peer, message, payload.revoker)
+        case Modified() if message is not None:
+            wire = message_wire(message, viewer)
+            ev = "MESSAGE_MODIFIED"
+            data = MessageModified(
+                conversationID=wire["conversationID"], modifier=payload.modifier, message=wire
+            )
         case ReadByPeer():
             ev = "MESSAGE_READ_BY_PEER"
             data = MessageReadByPeer(
@@ -393,6 +412,15 @@ def notice_push(notice: Notice) -> Push:
         case GroupMessageRevoked():
             data = _revoked(GROUP + notice.group_id, notice.message, notice.revoker)
             return Push("MESSAGE_REVOKED", data, None, GROUP + notice.group_id)
+        case GroupMessageModified():
+            data = MessageModified(
+                conversationID=GROUP + notice.group_id,
+                modifier=notice.modifier,
+                message=message_wire(notice.message, ""),
+            )
+            return Push("MESSAGE_MODIFIED", data, None, GROUP + notice.group_id)
+        case ReactionsChanged():
+            return Push("MESSAGE_REACTIONS_UPDATED", reactions_data(notice))
         case GroupSystemNotice():
             data = GroupSystemNoticeReceived(groupID=notice.group_id, content=notice.content)
             return Push("GROUP_SYSTEM_NOTICE_RECEIVED", data)
@@ -451,6 +479,30 @@ def user_status_data(statuses: Sequence[UserStatus]) -> dict[str, Any]:
             {"userID": u.user_id, "statusType": u.status_type, "customStatus": u.custom_status}
             for u in statuses
         ]
+    }
+
+
+def reactions_data(notice: ReactionsChanged) -> dict[str, Any]:
+    """The data of ``MESSAGE_REACTIONS_UPDATED``: ``{conversationID, messageID,
+    from, sequence, random, clientTime}`` (naming the message as both SDKs do)
+    and ``reactionList`` ``[{reactionID, totalUserCount, partialUserList:
+    [{userID}]}]`` (the first users, in the order they reacted)."""
+    m = notice.message
+    return {
+        "conversationID": notice.conversation_id,
+        "messageID": m.message_id,
+        "from": m.sender,
+        "sequence": m.seq,
+        "random": m.random,
+        "clientTime": m.client_time or m.time,
+        "reactionList": [
+            {
+                "reactionID": reaction,
+                "totalUserCount": count,
+                "partialUserList": [{"userID": u} for u in users],
+            }
+            for reaction, count, users in notice.reactions
+        ],
     }
 
 

@@ -33,6 +33,7 @@ from palaver.model.events import (
     FriendsChanged,
     GroupApplicationsChanged,
     MembershipChanged,
+    Modified,
     ProfileChanged,
     ReadByPeer,
     Revoked,
@@ -73,6 +74,8 @@ def payload_json(p: EventPayload | None) -> str | None:
     match p:
         case Revoked():
             d = {"revoker": p.revoker}
+        case Modified():
+            d = {"modifier": p.modifier, "version": p.version}
         case ReadByPeer():
             d = {"peer": p.peer, "seq": p.seq, "time": p.time}
         case ConversationRead():
@@ -114,14 +117,21 @@ def _relations_json(p: FriendsChanged | BlacklistChanged | ApplicationsChanged) 
     return d
 
 
+def _message_change(kind: int, d: dict[str, Any]) -> Revoked | Modified:
+    """A recall's or an edit's payload."""
+    if kind == EventKind.REVOKE:
+        return Revoked(d.get("revoker", ""))
+    return Modified(d.get("modifier", ""), int(d.get("version", 0)))
+
+
 def payload_of(kind: int, text: str | bytes | None) -> EventPayload | None:
     """The typed payload of a stored event (``None`` for kinds without one)."""
     if not text:
         return None
     d = orjson.loads(text)
     match kind:
-        case EventKind.REVOKE:
-            return Revoked(d.get("revoker", ""))
+        case EventKind.REVOKE | EventKind.MODIFY:
+            return _message_change(kind, d)
         case EventKind.READ_BY_PEER:
             return ReadByPeer(d["peer"], int(d["seq"]), int(d.get("time", 0)))
         case EventKind.CONV_READ:
@@ -292,6 +302,7 @@ async def read_events(
             m.cloud_custom_data.label("m_cloud_custom_data"),
             m.flags.label("m_flags"),
             m.at_users.label("m_at_users"),
+            m.version.label("m_version"),
         )
         .select_from(user_events.outerjoin(messages, messages.c.id == e.message_id))
         .where(e.app_id == app_id, e.user_id == user_id, e.seq > after)

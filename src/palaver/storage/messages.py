@@ -12,16 +12,28 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import bindparam, func, literal_column, or_, select, tuple_, update
+from sqlalchemy import (
+    and_,
+    bindparam,
+    exists,
+    func,
+    literal_column,
+    not_,
+    or_,
+    select,
+    tuple_,
+    update,
+)
 from sqlalchemy.engine import Connection, RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from palaver.model.messages import MessageFlag, MessageRecord
 from palaver.storage import search as search_store
-from palaver.storage.dialect import prebuilt
+from palaver.storage.dialect import insert_ignore, prebuilt
 from palaver.storage.records import ConversationRow, conversation_row, message_record
 from palaver.storage.schema import (
     conv_heads,
+    hidden_messages,
     messages,
     user_conversations,
 )
@@ -126,6 +138,7 @@ def _page_stmt(before: bool, since: bool) -> Callable[[int], Any]:
                 m.flags.op("&")(literal_column(str(int(MessageFlag.NOT_IN_SENDER_ROAM))))
                 == literal_column("0"),
             ),
+            not_(_hidden_for(bindparam("viewer"))),
         )
         if before:
             q = q.where(m.seq < bindparam("before"))
@@ -191,10 +204,22 @@ def c2c_page(
 
 
 def _visible_to(owner: str) -> Any:
-    """Messages of a conversation that ``owner``'s history shows."""
-    return or_(
-        messages.c.from_account != owner,
-        messages.c.flags.op("&")(int(MessageFlag.NOT_IN_SENDER_ROAM)) == 0,
+    """Messages of a conversation that ``owner``'s history shows (not kept out
+    of the sender's roaming, not deleted by ``owner`` for themselves)."""
+    return and_(
+        or_(
+            messages.c.from_account != owner,
+            messages.c.flags.op("&")(int(MessageFlag.NOT_IN_SENDER_ROAM)) == 0,
+        ),
+        not_(_hidden_for(owner)),
+    )
+
+
+def _hidden_for(owner: Any) -> Any:
+    """The message was deleted by ``owner`` for themselves (``hidden_messages``)."""
+    h = hidden_messages.c
+    return exists().where(
+        and_(h.app_id == messages.c.app_id, h.owner == owner, h.message_id == messages.c.id)
     )
 
 
@@ -415,3 +440,41 @@ async def purge_older_than(
     await search_store.unindex_where(conn, *where)
     res = await conn.execute(messages.delete().where(*where))
     return int(res.rowcount or 0)
+
+
+async def modify(
+    conn: AsyncConnection,
+    message_id: int,
+    version: int | None,
+    body: str | None,
+    cloud_custom_data: str | None,
+) -> bool:
+    """Replace a message's body (JSON text) and/or ``CloudCustomData`` and bump
+    its ``version``, if it still has ``version`` (``None``: any; a compare-and-set,
+    so of two edits made from the same version one wins). False: it has another
+    version now (or is gone). A message in the search index is indexed again."""
+    m = messages.c
+    values: dict[str, Any] = {"version": m.version + 1}
+    if body is not None:
+        values["body"] = body
+    if cloud_custom_data is not None:
+        values["cloud_custom_data"] = cloud_custom_data
+    where = [m.id == message_id]
+    if version is not None:
+        where.append(m.version == version)
+    indexed = body is not None and await search_store.unindex_where(conn, *where) > 0
+    res = await conn.execute(update(messages).where(*where).values(**values))
+    if not res.rowcount:
+        return False
+    if indexed:
+        await search_store.reindex(conn, message_id)
+    return True
+
+
+async def hide(conn: AsyncConnection, app_id: int, owner: str, message_ids: Sequence[int]) -> None:
+    """Keep messages out of ``owner``'s history (deleted for them only; again: no-op)."""
+    rows = [{"app_id": app_id, "owner": owner, "message_id": i} for i in set(message_ids)]
+    if rows:
+        await conn.execute(
+            insert_ignore(conn, hidden_messages, ["app_id", "owner", "message_id"]), rows
+        )

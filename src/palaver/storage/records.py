@@ -44,6 +44,7 @@ def message_record(row: RowMapping, prefix: str = "", *, flags: int | None = Non
         cloud_custom_data=row[prefix + "cloud_custom_data"],
         flags=int(row[prefix + "flags"]) if flags is None else flags,
         at_users=orjson.loads(at) if at else None,
+        version=int(row.get(prefix + "version") or 0),
     )
 
 

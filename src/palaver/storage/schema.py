@@ -152,11 +152,34 @@ messages = Table(
     Column("dedupe_key", String(200), nullable=True),
     # group messages: JSON list of mentioned UserIDs (and/or the @all marker)
     Column("at_users", Text, nullable=True),
+    # times modified (Tencent's MsgVersion): an edit names the version it saw
+    Column("version", Integer, nullable=False, server_default="0"),
     UniqueConstraint("app_id", "conv_id", "seq"),
     Index(None, "app_id", "dedupe_key"),
     Index(None, "app_id", "to_account", "id"),
     Index(None, "app_id", "from_account", "id"),
     Index(None, "app_id", "msg_time"),
+)
+
+# messages a user deleted for themselves only (Tencent's deleteMessage,
+# delete_c2c_msg_ramble): kept out of that user's history, not the others'
+hidden_messages = Table(
+    "hidden_messages",
+    metadata,
+    Column("app_id", BigInteger, primary_key=True),
+    Column("owner", String(USER_ID), primary_key=True),
+    Column("message_id", BigInteger, primary_key=True),
+)
+
+# message reactions (Tencent's addMessageReaction): one row per user and reaction
+message_reactions = Table(
+    "message_reactions",
+    metadata,
+    Column("app_id", BigInteger, primary_key=True),
+    Column("message_id", BigInteger, primary_key=True),
+    Column("reaction", String(128), primary_key=True),
+    Column("user_id", String(USER_ID), primary_key=True),
+    Column("seq", BigIntPK, nullable=False),  # order of reacting (the pages of users)
 )
 
 user_conversations = Table(

@@ -146,6 +146,13 @@ _ROW_COLS = (
 )
 
 
+async def reindex(conn: AsyncConnection, message_id: int) -> None:
+    """Index one message again (after :func:`unindex_where` took out its old body)."""
+    q = select(*_ROW_COLS).where(messages.c.id == message_id)
+    rows = [dict(r) for r in (await conn.execute(q)).mappings()]
+    await conn.run_sync(lambda c: index_rows(c, rows))
+
+
 async def unindex_where(conn: AsyncConnection, *where: Any) -> int:
     """Remove the entries of the messages matching ``where`` (before they are
     recalled or deleted, in the same transaction); the number removed."""

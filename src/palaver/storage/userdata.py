@@ -26,8 +26,10 @@ from palaver.storage.schema import (
     group_applications,
     group_bans,
     group_members,
+    hidden_messages,
     im_groups,
     live_room_mutes,
+    message_reactions,
     messages,
     profiles,
     user_conversations,
@@ -202,6 +204,8 @@ async def erase(
         )
     for table, col in (
         (user_conversations, user_conversations.c.owner),
+        (hidden_messages, hidden_messages.c.owner),
+        (message_reactions, message_reactions.c.user_id),
         (conversation_settings, conversation_settings.c.owner),
         (conversation_group_items, conversation_group_items.c.owner),
         (conversation_groups, conversation_groups.c.owner),

@@ -297,7 +297,7 @@ async def run(session: TencentSession, req: Request) -> bytes | None:
             return None
         return encode_answer(req, result)
     except ImError as exc:
-        return encode_error(req.servcmd, req.seq, exc.code, exc.info)
+        return encode_error(req.servcmd, req.seq, exc.code, exc.info, **getattr(exc, "answer", {}))
     except Exception:
         log.exception("%s failed", req.servcmd)
         return encode_error(req.servcmd, req.seq, Code.ERR_SVR_ACCOUNT_INTERNAL_ERROR)

@@ -25,6 +25,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from palaver.errors import Code, ImError
 from palaver.limits import screen
 from palaver.logcontext import request_id
+from palaver.model.messages import MessageRecord
 from palaver.protocol.frames import (
     CLOSE_HEARTBEAT,
     MAX_FRAME_BYTES,
@@ -33,6 +34,7 @@ from palaver.protocol.frames import (
     encode_response,
     parse_client_frame,
 )
+from palaver.protocol.objects import message_wire
 from palaver.realtime.connection import Connection
 from palaver.services.sending import SendLane
 
@@ -141,6 +143,15 @@ def parse_message_id(text: str) -> int:
     return int(text)
 
 
+def error_data(exc: ImError, viewer: str) -> dict[str, Any] | None:
+    """What an error frame carries besides its code: an edit's conflict (20027)
+    gives the message as it is now."""
+    current = getattr(exc, "message", None)
+    if isinstance(current, MessageRecord):
+        return {"message": message_wire(current, viewer)}
+    return None
+
+
 def error_frame(rid: Any, exc: BaseException) -> bytes:
     """The error response to request ``rid`` that raised ``exc`` (Tencent-coded;
     anything but an ImError is logged and answered 70500)."""
@@ -163,7 +174,13 @@ async def run_op(session: Session, req: Request) -> bytes:
         result = await spec.handler(session, parse_data(spec.model, req.data))
         return encode_response(req.id, result)
     except ImError as exc:
-        return encode_error(req.id, exc.code, exc.info, getattr(exc, "retry_after_ms", None))
+        return encode_error(
+            req.id,
+            exc.code,
+            exc.info,
+            getattr(exc, "retry_after_ms", None),
+            error_data(exc, session.user_id),
+        )
     except Exception:
         log.exception("op %s failed", req.op)
         return encode_error(req.id, 70500)

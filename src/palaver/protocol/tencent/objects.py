@@ -33,6 +33,9 @@ EV_FRIENDS = 8
 EV_USER_STATUS = 21  # userStatusList (the SDK dispatches on the key)
 EV_C2C_NOTIFY = 9
 EV_C2C_RECEIPT = 16
+EV_C2C_MSG_MODIFIED = 20
+EV_GROUP_MSG_MODIFIED = 23
+EV_REACTIONS = 22  # not 14, 16, 24, 26, 100: the SDK handles those apart
 
 #: Group system notice ``OpType`` (TIMGroupSystemNoticeElem operationType).
 NOTICE_JOIN_REQUEST = 1
@@ -74,6 +77,7 @@ def c2c_message(m: dict[str, Any], *, sync: bool = False) -> dict[str, Any]:
         "CloudCustomData": m.get("cloudCustomData", ""),
         "MsgFlagBits": C2C_RECALLED if m.get("isRevoked") else 0,
         "MsgPriority": m.get("priority", "Normal"),
+        "MsgVersion": m.get("version", 0),
     }
     if sync:
         out["IsSyncMsg"] = 1
@@ -103,6 +107,7 @@ def group_message(m: dict[str, Any], group_type: str = "") -> dict[str, Any]:
         "CloudCustomData": m.get("cloudCustomData", ""),
         "IsPlaceMsg": GROUP_RECALLED if m.get("isRevoked") else 0,
         "GroupInfo": {"GroupId": group_id, "GroupType": group_type},
+        "MsgVersion": m.get("version", 0),
     }
     at = m.get("atUserList") or []
     if at:

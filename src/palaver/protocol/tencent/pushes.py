@@ -13,6 +13,8 @@ Palaver push                        Tencent push (``im_open_push.msg_push``)
                                     ``GroupTips``; a whole-group notice: ``Event`` 5
 ``MESSAGE_REVOKED``                 C2C: ``WithdrawC2cMsgNotify``; group: ``Event`` 5
                                     ``GroupWithdrawInfoArray``
+``MESSAGE_MODIFIED``                C2C: ``C2cMsgModNotifys``; group: ``GroupMsgModNotifys``
+``MESSAGE_REACTIONS_UPDATED``       ``MsgReactionNotifyList`` (C2C / group message info)
 ``MESSAGE_READ_BY_PEER``            ``C2cReadedReceipt``
 ``CONVERSATION_READ``               C2C: ``ReadC2cMsgNotify``; group: ``GroupReadInfoArray``
 ``CONVERSATION_CHANGED``            ``RecentContactMod`` (deleted, pinned, unpinned)
@@ -120,6 +122,48 @@ def _revoked(d: Body, push: Push) -> Body | None:
     }
     notify = {"WithdrawC2cMsgNotify": {"C2cWithdrawInfoArray": [info]}}
     return _events({"Event": o.EV_C2C_NOTIFY, "C2cNotifyMsgArray": [notify]})
+
+
+def _modified(d: Body, push: Push) -> Body | None:
+    """An edit: the message named as the SDK names it (from, to, random,
+    sequence, time), with its new ``MsgVersion``, ``MsgBody`` and ``CloudCustomData``
+    (the SDK keeps it when the version is newer than the one it holds)."""
+    m = d["message"]
+    item: Body = {
+        "From_Account": m["from"],
+        "MsgRandom": m["random"],
+        "MsgTimeStamp": m["time"],
+        "MsgVersion": m.get("version", 0),
+        "MsgBody": m["MsgBody"],
+        "CloudCustomData": m.get("cloudCustomData", ""),
+    }
+    if m.get("conversationType") == "GROUP":
+        item.update(GroupId=m["to"], MsgSeq=m["sequence"])
+        return _events({"Event": o.EV_GROUP_MSG_MODIFIED, "GroupMsgModNotifys": [item]})
+    item.update(To_Account=m["to"], MsgSeq=m.get("clientSequence") or m["sequence"])
+    return _events({"Event": o.EV_C2C_MSG_MODIFIED, "C2cMsgModNotifys": [item]})
+
+
+def _reactions(d: Body, push: Push) -> Body | None:
+    """A message's reactions now, the message named by its sender's TinyId,
+    ``MsgClientTime`` and ``MsgRandom`` (the SDK's message ID)."""
+    info = {
+        "TinyId": tiny_id(d["from"]),
+        "MsgClientTime": d["clientTime"],
+        "MsgRandom": d["random"],
+        "MsgSeq": d["sequence"],
+    }
+    summary = [
+        {
+            "Reaction": r["reactionID"],
+            "Count": r["totalUserCount"],
+            "Reaction_Account": [u["userID"] for u in r["partialUserList"]],
+        }
+        for r in d["reactionList"]
+    ]
+    where = "GroupMsgInfo" if d["conversationID"].startswith("GROUP") else "C2CMsgInfo"
+    item = {where: info, "MsgReactionSummary": summary}
+    return _events({"Event": o.EV_REACTIONS, "MsgReactionNotifyList": [item]})
 
 
 def _read_by_peer(d: Body, push: Push) -> Body | None:
@@ -346,6 +390,8 @@ def _user_status(d: Body, push: Push) -> Body | None:
 _BUILDERS: dict[str, Callable[[Body, Push], Body | None]] = {
     "MESSAGE_RECEIVED": _message,
     "MESSAGE_REVOKED": _revoked,
+    "MESSAGE_MODIFIED": _modified,
+    "MESSAGE_REACTIONS_UPDATED": _reactions,
     "MESSAGE_READ_BY_PEER": _read_by_peer,
     "CONVERSATION_READ": _conversation_read,
     "CONVERSATION_CHANGED": _conversation_changed,

@@ -4,9 +4,9 @@
  * Make one with {@link PalaverChat.create}. Its calls come from a stack of
  * classes, one per area of `@tencentcloud/chat` (see core.js): sessions and
  * events, messages, conversations, relations (profiles, friends, blacklist),
- * groups and search.
+ * groups, search and the message features of issue 17 (edits).
  */
-export default class PalaverChat extends SearchAPI {
+export default class PalaverChat extends MessageOpsAPI {
     /**
      * Event names (Tencent's `TencentCloudChat.EVENT`: same names and values).
      * @readonly
@@ -16,6 +16,7 @@ export default class PalaverChat extends SearchAPI {
         readonly SDK_NOT_READY: "sdkStateNotReady";
         readonly MESSAGE_RECEIVED: "onMessageReceived";
         readonly MESSAGE_MODIFIED: "onMessageModified";
+        readonly MESSAGE_REACTIONS_UPDATED: "onMessageReactionsUpdated";
         readonly MESSAGE_REVOKED: "onMessageRevoked";
         readonly MESSAGE_READ_BY_PEER: "onMessageReadByPeer";
         readonly MESSAGE_READ_RECEIPT_RECEIVED: "onMessageReadReceiptReceived";
@@ -59,6 +60,9 @@ export default class PalaverChat extends SearchAPI {
         readonly MSG_STATUS_FAIL: "fail";
         readonly MSG_PRIORITY_HIGH: "High";
         readonly MSG_PRIORITY_NORMAL: "Normal";
+        readonly READ_ALL_C2C_MSG: "readAllC2CMessage";
+        readonly READ_ALL_GROUP_MSG: "readAllGroupMessage";
+        readonly READ_ALL_MSG: "readAllMessage";
         readonly MSG_PRIORITY_LOW: "Low";
         readonly MSG_PRIORITY_LOWEST: "Lowest";
         readonly MSG_REMIND_ACPT_AND_NOTE: "AcceptAndNotify";
@@ -170,4 +174,4 @@ export default class PalaverChat extends SearchAPI {
     static create(options: CreateOptions): PalaverChat;
 }
 export type CreateOptions = import("./types.js").CreateOptions;
-import { SearchAPI } from './search.js';
+import { MessageOpsAPI } from './message-ops.js';

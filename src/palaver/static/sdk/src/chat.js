@@ -5,7 +5,7 @@
  */
 
 import {ERROR_CODE, EVENT, TYPES} from './constants.js';
-import {SearchAPI} from './search.js';
+import {MessageOpsAPI} from './message-ops.js';
 
 /** @typedef {import('./types.js').CreateOptions} CreateOptions */
 
@@ -14,9 +14,9 @@ import {SearchAPI} from './search.js';
  * Make one with {@link PalaverChat.create}. Its calls come from a stack of
  * classes, one per area of `@tencentcloud/chat` (see core.js): sessions and
  * events, messages, conversations, relations (profiles, friends, blacklist),
- * groups and search.
+ * groups, search and the message features of issue 17 (edits).
  */
-export default class PalaverChat extends SearchAPI {
+export default class PalaverChat extends MessageOpsAPI {
   /**
    * Event names (Tencent's `TencentCloudChat.EVENT`: same names and values).
    * @readonly

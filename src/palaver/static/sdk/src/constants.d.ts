@@ -38,6 +38,7 @@ export const EVENT: Readonly<{
     readonly SDK_NOT_READY: "sdkStateNotReady";
     readonly MESSAGE_RECEIVED: "onMessageReceived";
     readonly MESSAGE_MODIFIED: "onMessageModified";
+    readonly MESSAGE_REACTIONS_UPDATED: "onMessageReactionsUpdated";
     readonly MESSAGE_REVOKED: "onMessageRevoked";
     readonly MESSAGE_READ_BY_PEER: "onMessageReadByPeer";
     readonly MESSAGE_READ_RECEIPT_RECEIVED: "onMessageReadReceiptReceived";
@@ -79,6 +80,9 @@ export const TYPES: Readonly<{
     readonly MSG_STATUS_FAIL: "fail";
     readonly MSG_PRIORITY_HIGH: "High";
     readonly MSG_PRIORITY_NORMAL: "Normal";
+    readonly READ_ALL_C2C_MSG: "readAllC2CMessage";
+    readonly READ_ALL_GROUP_MSG: "readAllGroupMessage";
+    readonly READ_ALL_MSG: "readAllMessage";
     readonly MSG_PRIORITY_LOW: "Low";
     readonly MSG_PRIORITY_LOWEST: "Lowest";
     readonly MSG_REMIND_ACPT_AND_NOTE: "AcceptAndNotify";

@@ -42,6 +42,7 @@ export const EVENT = Object.freeze(/** @type {const} */ ({
   SDK_NOT_READY: 'sdkStateNotReady',
   MESSAGE_RECEIVED: 'onMessageReceived',
   MESSAGE_MODIFIED: 'onMessageModified',
+  MESSAGE_REACTIONS_UPDATED: 'onMessageReactionsUpdated',
   MESSAGE_REVOKED: 'onMessageRevoked',
   MESSAGE_READ_BY_PEER: 'onMessageReadByPeer',
   MESSAGE_READ_RECEIPT_RECEIVED: 'onMessageReadReceiptReceived',
@@ -88,6 +89,9 @@ export const TYPES = Object.freeze(/** @type {const} */ ({
   // message priority
   MSG_PRIORITY_HIGH: 'High',
   MSG_PRIORITY_NORMAL: 'Normal',
+  READ_ALL_C2C_MSG: 'readAllC2CMessage',
+  READ_ALL_GROUP_MSG: 'readAllGroupMessage',
+  READ_ALL_MSG: 'readAllMessage',
   MSG_PRIORITY_LOW: 'Low',
   MSG_PRIORITY_LOWEST: 'Lowest',
   // message remind types

@@ -93,6 +93,14 @@ export class ConversationList {
      */
     revoked(data: Record<string, any>): Step;
     /**
+     * `MESSAGE_MODIFIED` `{conversationID, modifier, message}` (or an edit's
+     * answer): the kept message takes the new state when it is a newer version,
+     * so each version is reported once per device, whichever comes first.
+     * @param {Record<string, any>} data
+     * @returns {Step}
+     */
+    modified(data: Record<string, any>): Step;
+    /**
      * `MESSAGE_READ_BY_PEER` `{conversationID, userID, readSequence, time}`: my
      * messages up to `readSequence` become `isPeerRead`.
      * @param {Record<string, any>} data

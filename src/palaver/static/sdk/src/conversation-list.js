@@ -216,6 +216,37 @@ export class ConversationList {
   }
 
   /**
+   * `MESSAGE_MODIFIED` `{conversationID, modifier, message}` (or an edit's
+   * answer): the kept message takes the new state when it is a newer version,
+   * so each version is reported once per device, whichever comes first.
+   * @param {Record<string, any>} data
+   * @returns {Step}
+   */
+  *modified(data) {
+    const wire = isObject(data.message) ? {...data.message} : {};
+    const id = String(wire.ID ?? '');
+    if (!id) return;
+    const version = Number(wire.version) || 0;
+    let msg = this.messages.get(id);
+    if (msg && msg.version >= version) return;
+    // a group push is shaped for every member: keep my own flow and read state
+    delete wire.flow;
+    delete wire.isRead;
+    delete wire.isPeerRead;
+    if (msg) msg._update(wire);
+    else msg = this.keep(this._ownFlow(Message._fromWire(wire)));
+    msg.isModified = true;
+    const conv = this.find(msg.conversationID);
+    const last = conv ? conv.lastMessage : null;
+    if (last && last.ID === id && last !== msg) {
+      last._update(wire);
+      last.isModified = true;
+    }
+    yield {emit: EVENT.MESSAGE_MODIFIED, data: [msg]};
+    yield* this.emitChanges();
+  }
+
+  /**
    * `MESSAGE_READ_BY_PEER` `{conversationID, userID, readSequence, time}`: my
    * messages up to `readSequence` become `isPeerRead`.
    * @param {Record<string, any>} data

@@ -106,7 +106,7 @@ export function conversationKey(c) {
   const m = c.lastMessage;
   return [
     c.conversationID, c.unreadCount, c.isPinned, c.peerReadSequence,
-    m ? [m.ID, m.isRevoked, m.isPeerRead] : null, c.userProfile, c.groupProfile,
+    m ? [m.ID, m.isRevoked, m.isPeerRead, m.version] : null, c.userProfile, c.groupProfile,
     c.groupAtInfoList.map((a) => a.messageSequence),
     c.messageRemindType, c.draftText, c.customData, c.markList, c.conversationGroupList,
   ];

@@ -15,8 +15,15 @@ export class ChatError extends Error {
      * @param {number} code a Tencent error code (the server's, or `ERROR_CODE.*`)
      * @param {string} [message] why; `error <code>` by default
      * @param {number | null} [retryAfter] a busy server's hint, ms
+     * @param {Record<string, any>} [data] what the failure carries (2480: `{message}`, the newest)
      */
-    constructor(code: number, message?: string, retryAfter?: number | null);
+    constructor(code: number, message?: string, retryAfter?: number | null, data?: Record<string, any>);
+    /**
+     * What the failure carries: for an edit that lost (2480), `{message}`, the
+     * message at its newest version.
+     * @type {Record<string, any>}
+     */
+    data: Record<string, any>;
     /**
      * Milliseconds a busy server (70169) asked the client to wait before it tries again.
      * @readonly

@@ -92,6 +92,8 @@ export class Message {
     revokeReason: string;
     isDeleted: boolean;
     isModified: boolean;
+    /** Times edited (Tencent's `version`); an edit names the version it started from. */
+    version: number;
     nick: string;
     avatar: string;
     nameCard: string;

@@ -117,6 +117,8 @@ export class Message {
     this.revokeReason = '';
     this.isDeleted = false;
     this.isModified = false;
+    /** Times edited (Tencent's `version`); an edit names the version it started from. */
+    this.version = 0;
     this.nick = '';
     this.avatar = '';
     this.nameCard = '';
@@ -185,6 +187,8 @@ export class Message {
     bool('needReadReceipt');
     if (Array.isArray(wire.atUserList)) this.atUserList = wire.atUserList.map(String);
     bool('onlineOnly');
+    num('version');
+    if (this.version > 0) this.isModified = true;
     if (!this.type && this.MsgBody.length) this.type = String(this.MsgBody[0].MsgType || '');
     return this;
   }

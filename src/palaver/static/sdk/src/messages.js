@@ -392,7 +392,7 @@ export class MessageAPI extends ChatSession {
       onlineUserOnly: onlineOnly,
       needReadReceipt: message.needReadReceipt,
     };
-    if (message.MsgBody.length > 1) data.MsgBody = message.MsgBody;
+    if (message.MsgBody.length > 1 || message._forward) data.MsgBody = message.MsgBody;
     if (message.cloudCustomData) data.cloudCustomData = message.cloudCustomData;
     if (message.conversationType === TYPES.CONV_GROUP) {
       if (message.atUserList.length) data.atUserList = message.atUserList;

@@ -189,6 +189,9 @@ export class ChatPump extends ChatCore {
       case 'MESSAGE_REVOKED':
         await this._drive(sess, list.revoked(data));
         break;
+      case 'MESSAGE_MODIFIED':
+        await this._drive(sess, list.modified(data));
+        break;
       case 'MESSAGE_READ_BY_PEER':
         await this._drive(sess, list.readByPeer(data));
         break;
@@ -203,6 +206,12 @@ export class ChatPump extends ChatCore {
         break;
       case 'MESSAGE_READ_RECEIPT_RECEIVED':
         await this._drive(sess, list.readReceipt(this._mergeReceipts(sess, data)));
+        break;
+      case 'MESSAGE_REACTIONS_UPDATED':
+        this._emit(EVENT.MESSAGE_REACTIONS_UPDATED, {
+          messageID: String(data.messageID ?? ''), conversationID: String(data.conversationID ?? ''),
+          reactionList: Array.isArray(data.reactionList) ? data.reactionList : [],
+        });
         break;
       case 'USER_STATUS_UPDATED':
         this._emit(EVENT.USER_STATUS_UPDATED, data.userStatusList || []);

@@ -532,7 +532,8 @@ export class ChatSession extends ChatPump {
         p.resolve(data);
       } else {
         const hint = typeof obj.retryAfter === 'number' && obj.retryAfter >= 0 ? obj.retryAfter : null;
-        p.reject(new ChatError(code, String(obj.message || `error ${code}`), hint));
+        const extra = isObject(obj.data) ? obj.data : {};
+        p.reject(new ChatError(code, String(obj.message || `error ${code}`), hint, extra));
       }
       return;
     }
