@@ -73,6 +73,13 @@ class Monitor:
     timeout: float = 2.0
     checks: dict[str, Check] = field(default_factory=dict)
     last_lag: float = 0.0
+    #: probes that timed out and are still being cancelled (kept referenced)
+    _abandoned: set[asyncio.Future[None]] = field(default_factory=set)
+
+    def _forget(self, task: asyncio.Future[None]) -> None:
+        self._abandoned.discard(task)
+        if not task.cancelled():
+            task.exception()  # retrieved: a late failure of a dropped probe is expected
 
     async def check(self) -> dict[str, Check]:
         """Check the database (``SELECT 1`` on a fresh checkout) and, when clustered,
@@ -83,13 +90,20 @@ class Monitor:
             probes["redis"] = self.hub.backends.ping
         for name, probe in probes.items():
             result = Check(checked_at=time.time())
-            try:
-                await asyncio.wait_for(probe(), self.timeout)
-                result.ok = True
-            except TimeoutError:
+            # Not wait_for: it waits for the probe to finish cancelling, and a
+            # driver closing a dead connection may take minutes. The answer comes
+            # within the timeout; a probe still running is cancelled and left to end.
+            task = asyncio.ensure_future(probe())
+            done, _ = await asyncio.wait({task}, timeout=self.timeout)
+            if not done:
+                task.cancel()
+                self._abandoned.add(task)
+                task.add_done_callback(self._forget)
                 result.error = f"no answer within {self.timeout:g} s"
-            except Exception as exc:  # whatever the driver raised: not ready
+            elif (exc := task.exception()) is not None:  # whatever the driver raised
                 result.error = type(exc).__name__
+            else:
+                result.ok = True
             if result.ok != self.checks.get(name, Check(ok=True)).ok:
                 if result.ok:
                     log.info("%s reachable again", name)

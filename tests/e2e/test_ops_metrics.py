@@ -44,6 +44,8 @@ from test_cli import Node, wait_until
 from wsclient import WsClient
 
 TOKEN = "scrape-me-" + "7" * 22
+#: bound of one /readyz call: the node answers within its readiness_timeout (2-3 s)
+READY_WAIT = aiohttp.ClientTimeout(total=30)
 
 
 @dataclass
@@ -186,7 +188,7 @@ async def test_metrics_need_the_token_and_are_off_without_one(data_dir: Path) ->
     async with running(data_dir) as node:
         async with node.session.get(f"{node.url}/metrics") as resp:
             assert resp.status == 404
-        async with node.session.get(f"{node.url}/readyz") as resp:
+        async with node.session.get(f"{node.url}/readyz", timeout=READY_WAIT) as resp:
             assert resp.status == 200
             assert await resp.json() == {"status": "ready", "checks": {"database": {"ok": True}}}
 
@@ -253,7 +255,7 @@ async def test_readyz_follows_the_database_and_recovers_by_itself(data_dir: Path
         async with running(data_dir, database_url=url, readiness_timeout=3) as node:
 
             async def ready() -> tuple[int, dict[str, Any]]:
-                async with node.session.get(f"{node.url}/readyz") as resp:
+                async with node.session.get(f"{node.url}/readyz", timeout=READY_WAIT) as resp:
                     return resp.status, await resp.json()
 
             assert (await ready())[0] == 200
@@ -468,7 +470,7 @@ async def test_readyz_follows_redis_and_the_cluster_recovers_by_itself(data_dir:
     ):
 
         async def ready(node: Node_) -> tuple[int, dict[str, Any]]:
-            async with node.session.get(f"{node.url}/readyz") as resp:
+            async with node.session.get(f"{node.url}/readyz", timeout=READY_WAIT) as resp:
                 return resp.status, await resp.json()
 
         r = await a.rest(
