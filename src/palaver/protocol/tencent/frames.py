@@ -23,6 +23,7 @@ from typing import Any
 import orjson
 
 from palaver.errors import CODE_MEANINGS, Code, ImError
+from palaver.limits import json_depth
 
 #: Largest client frame accepted, in bytes (the SDK caps requests at 1 MB).
 MAX_FRAME_BYTES = 1024 * 1024
@@ -47,23 +48,6 @@ class Request:
     def command(self) -> str:
         """The part after the first dot (``sendmsg`` of ``openim.sendmsg``)."""
         return self.servcmd.partition(".")[2]
-
-
-def _depth(value: Any, limit: int) -> int:
-    """Nesting depth of a JSON value, stopping early past ``limit``."""
-    stack = [(value, 1)]
-    deepest = 0
-    while stack:
-        v, d = stack.pop()
-        if d > deepest:
-            deepest = d
-            if deepest > limit:
-                return deepest
-        if isinstance(v, dict):
-            stack.extend((x, d + 1) for x in v.values())
-        elif isinstance(v, list):
-            stack.extend((x, d + 1) for x in v)
-    return deepest
 
 
 def decode_request(data: bytes | str) -> Request:
@@ -102,7 +86,7 @@ def decode_request(data: bytes | str) -> Request:
     request = Request(servcmd, seq, head, body if isinstance(body, dict) else {})
     # a frame with no more brackets than MAX_DEPTH cannot nest deeper (bytes.count is C)
     shallow = raw.count(b"{") + raw.count(b"[") <= MAX_DEPTH
-    if not isinstance(body, dict) or (not shallow and _depth(body, MAX_DEPTH) > MAX_DEPTH):
+    if not isinstance(body, dict) or (not shallow and json_depth(body, MAX_DEPTH) > MAX_DEPTH):
         err = ImError(Code.ERR_SVR_COMM_REQ_JSON_PARSE_FAILED, "body must be a JSON object")
         err.request = request  # type: ignore[attr-defined]
         raise err
