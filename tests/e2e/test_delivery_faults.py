@@ -49,6 +49,9 @@ from support.waiting import eventually
 from wsclient import Disconnected, ProtocolError, WsClient
 
 WAIT = 20.0  # seconds any single wait may take
+#: bound of a server subprocess's start: on a loaded 2-core machine the import of the
+#: server alone takes seconds (clone runs of 2026-12-03: > 20 s at load 18)
+START_WAIT = 60.0
 RANDOM_BASE = 7_000_000  # random of message i: RANDOM_BASE + i (fixed, so retries dedupe)
 
 
@@ -371,7 +374,7 @@ class ServerProcess:
                     return r.status == 200
             return False
 
-        await eventually(healthy, lambda: f"/healthz to answer\n{self.logs}", WAIT)
+        await eventually(healthy, lambda: f"/healthz to answer\n{self.logs}", START_WAIT)
 
     async def stop(self, sig: signal.Signals) -> int:
         """Send ``sig``; the exit code (bounded wait)."""
