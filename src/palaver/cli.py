@@ -35,11 +35,9 @@ from palaver import __version__
 from palaver.cli_common import SettingsSource, _console, _fail, safe_url, settings_options
 from palaver.cli_ops import register_ops
 from palaver.cli_usersig import usersig
-from palaver.demo import prepare_demo
 from palaver.errors import Code, ImError
 from palaver.logcontext import RequestIdFilter
 from palaver.services.apps import DEFAULT_ADMIN, App, AppService, AppSettings
-from palaver.services.search import SearchService
 from palaver.settings import Settings
 from palaver.storage import Database
 from palaver.usersig import DEFAULT_EXPIRE, gen_usersig_v2
@@ -587,6 +585,8 @@ def demo(host: str | None, port: int | None, source: SettingsSource) -> None:
     settings = source.load(host=host, port=port)
     base_url = _client_base_url(settings)
     try:
+        from palaver.demo import prepare_demo  # the whole server: only for this command
+
         prepared = asyncio.run(prepare_demo(settings, base_url))
     except (OSError, SQLAlchemyError) as exc:
         _fail(f"error: {safe_url(str(exc))}")
@@ -647,6 +647,8 @@ def search_rebuild(source: SettingsSource) -> None:
         db = Database.for_cli(settings.effective_database_url)
         try:
             await db.migrate()
+            from palaver.services.search import SearchService
+
             return await SearchService(db).rebuild()
         finally:
             await db.close()

@@ -22,7 +22,7 @@ import time
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 import click
 import orjson
@@ -31,11 +31,13 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from palaver.cli_common import SettingsSource, _console, _fail, safe_url, settings_options
 from palaver.errors import ImError
-from palaver.services.userdata import MessagesRule, UserData
 from palaver.storage import Database
 from palaver.storage import stats as stats_store
 from palaver.storage.backup import BackupError, backup, restore
 from palaver.storage.transfer import TransferError, transfer
+
+if TYPE_CHECKING:
+    from palaver.services.userdata import UserData
 
 
 async def _migrate(url: str) -> tuple[str | None, str | None]:
@@ -237,6 +239,8 @@ def _with_userdata(url: str, work: Callable[[UserData], Awaitable[T]]) -> T:
         db = Database.for_cli(url)
         try:
             await db.migrate()
+            from palaver.services.userdata import UserData  # the services: only here
+
             return await work(UserData(db))
         finally:
             await db.close()
@@ -304,7 +308,7 @@ def account_erase(
     if not yes:
         _fail("error: erasing cannot be undone; pass --yes to erase", 2)
     url = source.load().effective_database_url
-    rule: MessagesRule = "redact" if messages == "redact" else "keep"
+    rule: Literal["redact", "keep"] = "redact" if messages == "redact" else "keep"
     done = _with_userdata(url, lambda data: data.erase(sdkappid, user_id, rule))
     changed = ", ".join(f"{name} {n}" for name, n in sorted(done.items()) if n)
     _console().print(f"Erased {user_id} from app {sdkappid}: {changed}", soft_wrap=True)
