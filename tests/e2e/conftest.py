@@ -15,6 +15,7 @@ Redis or Chromium is a failure, never a skip: see :func:`require_service`.
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import os
 import shutil
@@ -353,8 +354,14 @@ async def server(data_dir: Path, server_settings: dict[str, Any]) -> AsyncIterat
     mounts = add_mount_point(web_app)
     runner = web.AppRunner(web_app, **runner_options(settings))
     await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", settings.port)
-    await site.start()
+    for attempt in range(5):  # another process may take the free port before us
+        try:
+            await web.TCPSite(runner, "127.0.0.1", settings.port).start()
+            break
+        except OSError as exc:
+            if exc.errno != errno.EADDRINUSE or attempt == 4:
+                raise
+            settings = hub.settings = settings.model_copy(update={"port": free_port()})
     async with aiohttp.ClientSession() as session:
         running = RunningServer(
             f"http://127.0.0.1:{settings.port}",
