@@ -138,6 +138,11 @@ async def test_group_chat_mentions_and_tips(
     await expect(alice_msg.get_by_test_id("sender-name")).to_have_text("Alice")
     await expect(item.get_by_test_id("unread-badge")).to_have_count(0, timeout=WAIT)
     await send(bob, "Hi! 👋")
+    # carol sees bob's message in her list before she opens it, as a person does (a
+    # click while the list re-renders for it may land on the item being replaced)
+    await expect(group_item(carol, gid).get_by_test_id("conversation-preview")).to_contain_text(
+        "Hi!", timeout=WAIT
+    )
     await group_item(carol, gid).get_by_test_id("conversation-open").click()
     await expect(bubbles(carol)).to_have_text(["Hello everyone", "Hi! 👋"], timeout=WAIT)
     await expect(
