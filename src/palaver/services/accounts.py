@@ -12,7 +12,7 @@ from palaver.services.cache import TTLCache
 from palaver.services.ports import Presence, Publisher
 from palaver.services.profiles import check_value
 from palaver.storage import Database, Tx
-from palaver.storage import accounts as store
+from palaver.storage import accounts as accounts_store
 from palaver.storage import profiles as profile_store
 from palaver.storage import userdata as userdata_store
 
@@ -87,7 +87,7 @@ class AccountService:
         async with self._db.write() as conn:
             todo, failed = await _within_limit(conn, app, items)
             for it in todo:
-                await store.import_accounts(
+                await accounts_store.import_accounts(
                     conn, app.sdkappid, [it.user_id], now=now, type_=it.type
                 )
                 tags = _profile_tags(it)
@@ -111,7 +111,7 @@ class AccountService:
         async with self._db.write() as conn:
             for u in user_ids:
                 if mode == "tencent":
-                    ok = await store.delete_account(conn, app.sdkappid, u)
+                    ok = await accounts_store.delete_account(conn, app.sdkappid, u)
                 else:
                     done = await userdata_store.erase(
                         conn, app.sdkappid, u, redact=mode == "erase_redact"
@@ -119,7 +119,7 @@ class AccountService:
                     ok = bool(done.get("accounts"))
                 result[u] = 0 if ok else 70107
                 if ok:  # importing it again must not revive its UserSigs
-                    await store.mark_deleted(conn, app.sdkappid, u, int(time.time()))
+                    await accounts_store.mark_deleted(conn, app.sdkappid, u, int(time.time()))
                 self._kicked.drop((app.sdkappid, u))
                 self._known.discard((app.sdkappid, u))
         for user, code in result.items():
@@ -141,7 +141,7 @@ class AccountService:
         have = {u for u in ids if (app.sdkappid, u) in self._known}
         if len(have) < len(ids):
             async with self._db.read() as conn:
-                found = await store.existing(conn, app.sdkappid, ids - have)
+                found = await accounts_store.existing(conn, app.sdkappid, ids - have)
             self._known.update((app.sdkappid, u) for u in found)
             have |= found
         return have
@@ -164,7 +164,7 @@ class AccountService:
         """
         now = int(time.time())
         async with self._db.write() as conn:
-            if not await store.set_kicked_at(conn, app.sdkappid, user_id, now):
+            if not await accounts_store.set_kicked_at(conn, app.sdkappid, user_id, now):
                 raise ImError(Code.ERR_SVR_ACCOUNT_NOT_FOUND)
         self._kicked.put((app.sdkappid, user_id), now)
         await self._publisher.kick(app.sdkappid, user_id, REST_KICK)
@@ -183,7 +183,7 @@ class AccountService:
         if hit is not None:
             return hit
         async with self._db.read() as conn:
-            v = await store.kicked_at(conn, app.sdkappid, user_id)
+            v = await accounts_store.kicked_at(conn, app.sdkappid, user_id)
         if v is not None:
             self._kicked.put(key, v)
         return v
@@ -218,8 +218,8 @@ async def _within_limit(
     limit = app.settings.max_accounts
     if not limit:
         return list(items), []
-    have = await store.existing(conn, app.sdkappid, [i.user_id for i in items])
-    room = limit - await store.count(conn, app.sdkappid)
+    have = await accounts_store.existing(conn, app.sdkappid, [i.user_id for i in items])
+    room = limit - await accounts_store.count(conn, app.sdkappid)
     kept: list[ImportItem] = []
     failed: list[str] = []
     for it in items:

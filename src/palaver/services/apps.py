@@ -19,7 +19,7 @@ from palaver.errors import Code, ImError, UserSigError
 from palaver.model import callbacks as cb
 from palaver.services.cache import TTLCache
 from palaver.storage import Database
-from palaver.storage import apps as store
+from palaver.storage import apps as app_store
 
 MAX_ADMINS = 10
 APP_TTL = 5.0  # seconds an app's settings are cached
@@ -287,14 +287,14 @@ class AppService:
             if sdkappid is None:
                 while True:
                     sdkappid = 1_400_000_000 + secrets.randbelow(100_000_000)
-                    if await store.get_app(conn, sdkappid) is None:
+                    if await app_store.get_app(conn, sdkappid) is None:
                         break
-            elif await store.get_app(conn, sdkappid) is not None:
+            elif await app_store.get_app(conn, sdkappid) is not None:
                 raise ImError(
                     Code.ERR_SVR_ACCOUNT_INVALID_PARAMETERS, f"app {sdkappid} exists already"
                 )
             now = int(time.time())
-            await store.insert_app(
+            await app_store.insert_app(
                 conn,
                 sdkappid=sdkappid,
                 secret_key=secret_key,
@@ -325,7 +325,7 @@ class AppService:
         except ValueError as exc:
             raise ImError(Code.ERR_SVR_ACCOUNT_INVALID_PARAMETERS, str(exc)) from None
         async with self._db.write() as conn:
-            await store.update_app(conn, sdkappid, settings=new.model_dump_json())
+            await app_store.update_app(conn, sdkappid, settings=new.model_dump_json())
         self._cache.drop(sdkappid)
         updated = await self.get(sdkappid)
         assert updated is not None
@@ -346,7 +346,7 @@ class AppService:
         if now - self._misses.get(sdkappid, -10.0) < 1.0:
             return None
         async with self._db.read() as conn:
-            row = await store.get_app(conn, sdkappid)
+            row = await app_store.get_app(conn, sdkappid)
         if row is None:
             if len(self._misses) >= MAX_MISSES:  # bounded: forget the ones past their second
                 self._misses = {k: t for k, t in self._misses.items() if now - t < 1.0}
@@ -362,8 +362,8 @@ class AppService:
         """The app's ``session_key``, made now if it has none (an app created before
         the column existed and not migrated). Raises ImError(70020) if unknown."""
         async with self._db.write() as conn:
-            await store.set_session_key_once(conn, sdkappid, secrets.token_hex(32))
-            row = await store.get_app(conn, sdkappid)
+            await app_store.set_session_key_once(conn, sdkappid, secrets.token_hex(32))
+            row = await app_store.get_app(conn, sdkappid)
         if row is None:
             raise ImError(Code.ERR_SVR_ACCOUNT_SDKAPPID_NOT_FOUND)
         self._cache.drop(sdkappid)
@@ -388,5 +388,5 @@ class AppService:
     async def list(self) -> list[App]:
         """All apps, by SDKAppID."""
         async with self._db.read() as conn:
-            rows = await store.list_apps(conn)
+            rows = await app_store.list_apps(conn)
         return [_row_to_app(r) for r in rows]

@@ -27,7 +27,7 @@ import orjson
 from palaver.services.ports import CallbackTransport, Clock, SystemClock
 from palaver.stats import LATENCY_BUCKETS, Histogram
 from palaver.storage import Database
-from palaver.storage import callbacks as store
+from palaver.storage import callbacks as callback_store
 from palaver.storage.callbacks import OutboxRow, Outcome
 
 if TYPE_CHECKING:
@@ -176,7 +176,7 @@ class CallbackDelivery:
     async def _run(self) -> None:
         if self._db.is_sqlite:  # one node: no other worker holds a lease
             async with self._db.write() as conn:
-                await store.release_all(conn)
+                await callback_store.release_all(conn)
         while not self._stopping:
             self._wake.clear()
             await self._yield_to_messages()
@@ -216,7 +216,7 @@ class CallbackDelivery:
         the outcomes. (rows attempted, seconds until the next pass is worth it)."""
         now = self._now_ms()
         async with self._db.read() as conn:
-            groups, wake_ms = await store.due(conn, now)
+            groups, wake_ms = await callback_store.due(conn, now)
         wait = self.poll if wake_ms is None else min(self.poll, max(0.0, (wake_ms - now) / 1000))
         if not groups:
             return 0, wait
@@ -229,9 +229,9 @@ class CallbackDelivery:
             got = set(ids)
         else:  # several nodes: lease the rows, so that no other node posts them too
             lease = max((a.settings.callback_timeout for a in apps.values() if a), default=2.0)
-            until = now + int((lease * store.PER_KEY + 5) * 1000)
+            until = now + int((lease * callback_store.PER_KEY + 5) * 1000)
             async with self._db.write() as conn:
-                got = await store.claim(conn, ids, now, until)
+                got = await callback_store.claim(conn, ids, now, until)
         outcomes: list[Outcome] = []
         work = []
         for g in groups:
@@ -239,14 +239,14 @@ class CallbackDelivery:
             while n < len(g) and g[n].id in got:
                 n += 1
             outcomes += [
-                Outcome(r.id, store.PENDING, attempted=False) for r in g[n:] if r.id in got
+                Outcome(r.id, callback_store.PENDING, attempted=False) for r in g[n:] if r.id in got
             ]
             if n:
                 work.append(self._deliver_key(apps[g[0].app_id], g[:n]))
         for res in await asyncio.gather(*work):
             outcomes += res
         async with self._db.write() as conn:
-            await store.finish(conn, outcomes)
+            await callback_store.finish(conn, outcomes)
         tried = sum(1 for o in outcomes if o.attempted)
         return tried, wait
 
@@ -258,14 +258,19 @@ class CallbackDelivery:
             for i, row in enumerate(rows):
                 o = await self._deliver(app, row)
                 out.append(o)
-                if o.status == store.PENDING:
-                    out += [Outcome(r.id, store.PENDING, attempted=False) for r in rows[i + 1 :]]
+                if o.status == callback_store.PENDING:
+                    out += [
+                        Outcome(r.id, callback_store.PENDING, attempted=False)
+                        for r in rows[i + 1 :]
+                    ]
                     break
         return out
 
     async def _deliver(self, app: App | None, row: OutboxRow) -> Outcome:
         if app is None or not app.settings.callback_url:
-            return Outcome(row.id, store.DEAD, done_ms=self._now_ms(), error="no callback_url")
+            return Outcome(
+                row.id, callback_store.DEAD, done_ms=self._now_ms(), error="no callback_url"
+            )
         started = time.monotonic()
         status, error = 0, None
         try:
@@ -283,7 +288,11 @@ class CallbackDelivery:
             self.delivered += 1
             self.lag_seconds.observe(max(0, now - row.created_ms) / 1000)
             return Outcome(
-                row.id, store.DELIVERED, done_ms=now, latency_ms=latency, http_status=status
+                row.id,
+                callback_store.DELIVERED,
+                done_ms=now,
+                latency_ms=latency,
+                http_status=status,
             )
         tries = row.attempts + 1
         if tries >= app.settings.callback_max_attempts:
@@ -297,13 +306,18 @@ class CallbackDelivery:
                 error,
             )
             return Outcome(
-                row.id, store.DEAD, done_ms=now, latency_ms=latency, http_status=status, error=error
+                row.id,
+                callback_store.DEAD,
+                done_ms=now,
+                latency_ms=latency,
+                http_status=status,
+                error=error,
             )
         self.retried += 1
         delay = min(self.retry_max, self.retry_base * 2 ** (tries - 1)) * random.uniform(1, 1.2)
         return Outcome(
             row.id,
-            store.PENDING,
+            callback_store.PENDING,
             next_ms=now + int(delay * 1000),
             latency_ms=latency,
             http_status=status,

@@ -41,7 +41,7 @@ from palaver.services.callback_samples import SAMPLES
 from palaver.services.ports import CallbackTransport, Clock, Presence
 from palaver.services.sending import Draft, SendContext
 from palaver.storage import Database
-from palaver.storage import callbacks as store
+from palaver.storage import callbacks as callback_store
 from palaver.storage import groups as group_store
 from palaver.storage.callbacks import NewCallback, OutboxRow
 
@@ -265,17 +265,20 @@ class CallbackService(CallbackDelivery):
     async def log(self, app: App, *, limit: int = 50, status: str | None = None) -> list[OutboxRow]:
         """The app's recent callbacks, newest first (``palaver callbacks log``)."""
         async with self._db.read() as conn:
-            return await store.recent(conn, app.sdkappid, limit=limit, status=status)
+            return await callback_store.recent(conn, app.sdkappid, limit=limit, status=status)
 
     async def replay(
-        self, app: App, since: float, statuses: Sequence[str] = (store.DELIVERED, store.DEAD)
+        self,
+        app: App,
+        since: float,
+        statuses: Sequence[str] = (callback_store.DELIVERED, callback_store.DEAD),
     ) -> int:
         """Send again the app's callbacks created since ``since`` (unix s) that were
         delivered or dead-lettered (``palaver callbacks replay``): they become
         pending, due now, in their original order; how many. A running node
         delivers them within a second."""
         async with self._db.write() as conn:
-            n = await store.requeue(conn, app.sdkappid, int(since * 1000), statuses)
+            n = await callback_store.requeue(conn, app.sdkappid, int(since * 1000), statuses)
         self._wake.set()
         return n
 
@@ -414,7 +417,7 @@ class CallbackService(CallbackDelivery):
             client_ip=client_ip,
             platform=platform,
         )
-        await store.enqueue(conn, [cb_], now)
+        await callback_store.enqueue(conn, [cb_], now)
         return True
 
     async def event(
@@ -440,7 +443,7 @@ class CallbackService(CallbackDelivery):
     async def emit(self, callbacks: Sequence[NewCallback]) -> None:
         """Store callbacks of events in their own transaction and deliver them soon."""
         async with self._db.write() as conn:
-            await store.enqueue(conn, callbacks, int(self._clock.time() * 1000))
+            await callback_store.enqueue(conn, callbacks, int(self._clock.time() * 1000))
         self.sent()
 
 

@@ -24,7 +24,7 @@ from palaver.model.events import ConversationChanged, EventKind, StreamEvent
 from palaver.services.ports import Publisher
 from palaver.storage import Database
 from palaver.storage import accounts as account_store
-from palaver.storage import conversation_settings as store
+from palaver.storage import conversation_settings as settings_store
 from palaver.storage import events as ev_store
 
 if TYPE_CHECKING:
@@ -101,14 +101,14 @@ class ConversationSettings:
     ) -> list[Conversation]:
         """``convs`` with their remind type, draft, custom data, marks and groups."""
         async with self._db.read() as conn:
-            kept = await store.settings(conn, app.sdkappid, owner)
-            flags = await store.group_flags(conn, app.sdkappid, owner)
-            names = await store.groups(conn, app.sdkappid, owner)
-            inside = await store.memberships(conn, app.sdkappid, owner)
+            kept = await settings_store.settings(conn, app.sdkappid, owner)
+            flags = await settings_store.group_flags(conn, app.sdkappid, owner)
+            names = await settings_store.groups(conn, app.sdkappid, owner)
+            inside = await settings_store.memberships(conn, app.sdkappid, owner)
         out = []
         for c in convs:
             cid = c.conversation_id
-            s = kept.get(cid, store.Settings())
+            s = kept.get(cid, settings_store.Settings())
             remind = (
                 flags.get(c.peer, ACCEPT_AND_NOTIFY)
                 if cid.startswith("GROUP")
@@ -149,7 +149,7 @@ class ConversationSettings:
             have = await account_store.existing(conn, app.sdkappid, peers)
             for p in dict.fromkeys(peers):
                 if p in have:
-                    await store.save(
+                    await settings_store.save(
                         conn, app.sdkappid, owner, "C2C" + p, remind=REMIND_CODES[remind_type]
                     )
         for p in dict.fromkeys(peers):
@@ -160,16 +160,20 @@ class ConversationSettings:
     async def c2c_remind(self, app: App, owner: str, peers: Sequence[str]) -> dict[str, str]:
         """``owner``'s remind type of each C2C conversation with ``peers``."""
         async with self._db.read() as conn:
-            kept = await store.settings(conn, app.sdkappid, owner, ["C2C" + p for p in peers])
+            kept = await settings_store.settings(
+                conn, app.sdkappid, owner, ["C2C" + p for p in peers]
+            )
         return {
-            p: REMIND_NAMES.get(kept.get("C2C" + p, store.Settings()).remind, ACCEPT_AND_NOTIFY)
+            p: REMIND_NAMES.get(
+                kept.get("C2C" + p, settings_store.Settings()).remind, ACCEPT_AND_NOTIFY
+            )
             for p in peers
         }
 
     async def remind_of(self, app: App, receiver: str, sender: str) -> str:
         """``receiver``'s remind type of their C2C conversation with ``sender``."""
         async with self._db.read() as conn:
-            code = await store.muted_by(conn, app.sdkappid, receiver, "C2C" + sender)
+            code = await settings_store.muted_by(conn, app.sdkappid, receiver, "C2C" + sender)
         return REMIND_NAMES.get(code, ACCEPT_AND_NOTIFY)
 
     # -------------------------------------------- drafts, custom data, marks
@@ -186,7 +190,7 @@ class ConversationSettings:
             (users if kind == "C2C" else groups).append(peer)
         async with self._db.read() as conn:
             have = await account_store.existing(conn, app.sdkappid, users)
-            mine = await store.group_flags(conn, app.sdkappid, owner) if groups else {}
+            mine = await settings_store.group_flags(conn, app.sdkappid, owner) if groups else {}
         for u in users:
             if u not in have:
                 raise ImError(Code.ERR_SVR_CONV_INVALID_PARAMETERS, f"no user {u!r}")
@@ -204,7 +208,7 @@ class ConversationSettings:
             raise ImError(Code.ERR_SVR_CONV_INVALID_PARAMETERS, "a draft holds 8000 characters")
         await self._check_ids(app, owner, [conversation_id])
         async with self._db.write() as conn:
-            await store.save(
+            await settings_store.save(
                 conn,
                 app.sdkappid,
                 owner,
@@ -227,7 +231,7 @@ class ConversationSettings:
         await self._check_ids(app, owner, ids)
         async with self._db.write() as conn:
             for cid in dict.fromkeys(ids):
-                await store.save(conn, app.sdkappid, owner, cid, custom_data=custom_data)
+                await settings_store.save(conn, app.sdkappid, owner, cid, custom_data=custom_data)
         for cid in dict.fromkeys(ids):
             await self.changed(app, owner, cid, "customData")
 
@@ -244,11 +248,11 @@ class ConversationSettings:
             raise ImError(Code.ERR_SVR_CONV_INVALID_PARAMETERS, "markType must be 1, 2, 4 or 8")
         await self._check_ids(app, owner, ids)
         async with self._db.write() as conn:
-            kept = await store.settings(conn, app.sdkappid, owner, ids)
+            kept = await settings_store.settings(conn, app.sdkappid, owner, ids)
             for cid in dict.fromkeys(ids):
-                bits = kept.get(cid, store.Settings()).marks
+                bits = kept.get(cid, settings_store.Settings()).marks
                 bits = bits | mark_type if enable else bits & ~mark_type
-                await store.save(conn, app.sdkappid, owner, cid, marks=bits)
+                await settings_store.save(conn, app.sdkappid, owner, cid, marks=bits)
         for cid in dict.fromkeys(ids):
             await self.changed(app, owner, cid, "marked")
 
@@ -257,12 +261,12 @@ class ConversationSettings:
     async def groups(self, app: App, owner: str) -> dict[int, str]:
         """``owner``'s conversation groups, ``{id: name}`` oldest first."""
         async with self._db.read() as conn:
-            return await store.groups(conn, app.sdkappid, owner)
+            return await settings_store.groups(conn, app.sdkappid, owner)
 
     async def group_items(self, app: App, owner: str) -> dict[str, list[int]]:
         """The groups each of ``owner``'s conversations is in."""
         async with self._db.read() as conn:
-            return await store.memberships(conn, app.sdkappid, owner)
+            return await settings_store.memberships(conn, app.sdkappid, owner)
 
     async def _group_id(self, app: App, owner: str, name: str) -> int:
         for gid, n in (await self.groups(app, owner)).items():
@@ -285,15 +289,17 @@ class ConversationSettings:
         self._check_name(name)
         await self._check_ids(app, owner, ids)
         async with self._db.write() as conn:
-            have = await store.groups(conn, app.sdkappid, owner)
+            have = await settings_store.groups(conn, app.sdkappid, owner)
             if name in have.values():
                 raise ImError(
                     Code.ERR_SVR_CONV_INVALID_PARAMETERS, f"conversation group {name!r} exists"
                 )
             if len(have) >= MAX_GROUPS:
                 raise ImError(ERR_LIMIT, "at most 20 conversation groups")
-            gid = await store.create_group(conn, app.sdkappid, owner, name, int(time.time()))
-            await store.add_items(conn, app.sdkappid, owner, gid, list(dict.fromkeys(ids)))
+            gid = await settings_store.create_group(
+                conn, app.sdkappid, owner, name, int(time.time())
+            )
+            await settings_store.add_items(conn, app.sdkappid, owner, gid, list(dict.fromkeys(ids)))
         for cid in dict.fromkeys(ids):
             await self.changed(app, owner, cid, "grouped")
         return gid
@@ -311,7 +317,7 @@ class ConversationSettings:
                 Code.ERR_SVR_CONV_INVALID_PARAMETERS, f"conversation group {new!r} exists"
             )
         async with self._db.write() as conn:
-            await store.rename_group(conn, app.sdkappid, owner, gid, new)
+            await settings_store.rename_group(conn, app.sdkappid, owner, gid, new)
         await self._group_changed(app, owner, gid)
         return gid
 
@@ -324,7 +330,7 @@ class ConversationSettings:
         gid = await self._group_id(app, owner, name)
         members = [c for c, gs in (await self.group_items(app, owner)).items() if gid in gs]
         async with self._db.write() as conn:
-            await store.delete_group(conn, app.sdkappid, owner, gid)
+            await settings_store.delete_group(conn, app.sdkappid, owner, gid)
         for cid in members:
             await self.changed(app, owner, cid, "grouped")
         if not members:
@@ -347,7 +353,7 @@ class ConversationSettings:
         gid = await self._group_id(app, owner, name)
         await self._check_ids(app, owner, ids)
         async with self._db.write() as conn:
-            await store.add_items(conn, app.sdkappid, owner, gid, list(dict.fromkeys(ids)))
+            await settings_store.add_items(conn, app.sdkappid, owner, gid, list(dict.fromkeys(ids)))
         for cid in dict.fromkeys(ids):
             await self.changed(app, owner, cid, "grouped")
 
@@ -361,6 +367,8 @@ class ConversationSettings:
         for cid in ids:
             split_id(cid)
         async with self._db.write() as conn:
-            await store.remove_items(conn, app.sdkappid, owner, gid, list(dict.fromkeys(ids)))
+            await settings_store.remove_items(
+                conn, app.sdkappid, owner, gid, list(dict.fromkeys(ids))
+            )
         for cid in dict.fromkeys(ids):
             await self.changed(app, owner, cid, "grouped")

@@ -17,14 +17,14 @@ from palaver.services.conversation_settings import ConversationSettings
 from palaver.services.ports import Publisher
 from palaver.storage import Database
 from palaver.storage import events as ev_store
-from palaver.storage import messages as store
+from palaver.storage import messages as msg_store
 
 if TYPE_CHECKING:
     from palaver.services.apps import App
     from palaver.services.groups import GroupReads
 
-CONV_C2C = store.CONV_C2C
-CONV_GROUP = store.CONV_GROUP
+CONV_C2C = msg_store.CONV_C2C
+CONV_GROUP = msg_store.CONV_GROUP
 
 
 @dataclass(frozen=True)
@@ -67,7 +67,7 @@ class Conversation:
 
 def _conv_id(conv_type: int, peer: str, owner: str) -> str:
     if conv_type == CONV_C2C:
-        return store.c2c_conv_id(owner, peer)
+        return msg_store.c2c_conv_id(owner, peer)
     return f"group:{peer}"
 
 
@@ -107,12 +107,12 @@ class ConversationService:
         first), then newest first. A group conversation exists while the owner is
         a member (hidden by a delete until the group's next message)."""
         async with self._db.read() as conn:
-            rows = await store.list_conversations(
+            rows = await msg_store.list_conversations(
                 conn, app.sdkappid, owner, include_empty=include_empty
             )
             out = []
             for r in rows:
-                unread = await store.unread_count(
+                unread = await msg_store.unread_count(
                     conn,
                     app.sdkappid,
                     owner,
@@ -181,12 +181,12 @@ class ConversationService:
             return
         conv_id = _conv_id(conv_type, peer, owner)
         async with self._db.write() as conn:
-            seq = await store.last_seq(conn, app.sdkappid, conv_id)
+            seq = await msg_store.last_seq(conn, app.sdkappid, conv_id)
             values: dict[str, object] = {"hidden": True, "pinned": False, "pinned_at": 0}
             if clear_history:
                 values["cleared_seq"] = seq
-            await store.update_conversation(conn, app.sdkappid, owner, conv_id, **values)
-            await store.mark_read(conn, app.sdkappid, owner, conv_id, seq)
+            await msg_store.update_conversation(conn, app.sdkappid, owner, conv_id, **values)
+            await msg_store.mark_read(conn, app.sdkappid, owner, conv_id, seq)
         await self._changed(app, owner, conv_type, peer, "deleted")
 
     async def pin(self, app: App, owner: str, conv_type: int, peer: str, pinned: bool) -> None:
@@ -209,7 +209,7 @@ class ConversationService:
             return
         conv_id = _conv_id(conv_type, peer, owner)
         async with self._db.write() as conn:
-            ok = await store.update_conversation(
+            ok = await msg_store.update_conversation(
                 conn,
                 app.sdkappid,
                 owner,

@@ -39,7 +39,7 @@ from palaver.services.apps import App
 from palaver.services.media_inspect import IMAGE_FORMATS, dimensions, inspect
 from palaver.services.ports import BlobWriter, Clock, FileStore, StoreUnavailable
 from palaver.storage import Database
-from palaver.storage import media as store
+from palaver.storage import media as media_store
 
 Kind = Literal["image", "file", "sound", "video"]
 KINDS: tuple[Kind, ...] = ("image", "file", "sound", "video")
@@ -218,9 +218,9 @@ class MediaService:
         limit = self.limit(app, kind)
         quota = app.settings.media_quota_mb * MB
         async with self._db.read() as conn:
-            if media_id and await store.get_media(conn, app.sdkappid, media_id) is not None:
+            if media_id and await media_store.get_media(conn, app.sdkappid, media_id) is not None:
                 raise ImError(Code.ERR_FILE_TRANS_AUTH_FAILED, "this upload ticket was used")
-            if quota and await store.app_usage(conn, app.sdkappid) >= quota:
+            if quota and await media_store.app_usage(conn, app.sdkappid) >= quota:
                 raise ImError(Code.MSG_F_UPLOAD_FAIL, "the app's media quota is used up")
         writer = self.files.begin()
         try:
@@ -256,9 +256,9 @@ class MediaService:
             created_at=int(self._clock.time()),
         )
         async with self._db.write() as conn:
-            if await store.get_media(conn, app.sdkappid, record.media_id) is not None:
+            if await media_store.get_media(conn, app.sdkappid, record.media_id) is not None:
                 raise ImError(Code.ERR_FILE_TRANS_AUTH_FAILED, "this upload ticket was used")
-            await store.insert_media(
+            await media_store.insert_media(
                 conn,
                 app_id=record.app_id,
                 media_id=record.media_id,
@@ -289,7 +289,7 @@ class MediaService:
     async def get(self, app_id: int, media_id: str) -> MediaRecord | None:
         """The record of ``media_id`` in app ``app_id``, or ``None``."""
         async with self._db.read() as conn:
-            row = await store.get_media(conn, app_id, media_id)
+            row = await media_store.get_media(conn, app_id, media_id)
         return _row(row) if row is not None else None
 
     async def open(self, record: MediaRecord, variant: str | None = None) -> Path | None:
@@ -319,7 +319,7 @@ class MediaService:
         """
         now = int(self._clock.time()) if now is None else now
         async with self._db.read() as conn:
-            candidates = await store.older_than(conn, app.sdkappid, now - GC_GRACE)
+            candidates = await media_store.older_than(conn, app.sdkappid, now - GC_GRACE)
         if not candidates:
             return 0
         referenced, last = await self._referenced(app, 0)
@@ -330,13 +330,13 @@ class MediaService:
         more, _ = await self._referenced(app, last)
         dead = [r for r in dead if r["media_id"] not in more]
         async with self._db.write() as conn:
-            gone = await store.delete_media(conn, app.sdkappid, [r["media_id"] for r in dead])
+            gone = await media_store.delete_media(conn, app.sdkappid, [r["media_id"] for r in dead])
         blobs = {r["blob"] for r in dead}
         for r in dead:
             blobs.update(v["blob"] for v in orjson.loads(r["variants"] or "{}").values())
         for blob in blobs:
             async with self._db.read() as conn:
-                if await store.blob_in_use(conn, blob):
+                if await media_store.blob_in_use(conn, blob):
                     continue
             try:
                 # bytes an upload committed again lately stay: it may not be recorded yet
@@ -351,7 +351,7 @@ class MediaService:
         found: set[str] = set()
         while True:
             async with self._db.read() as conn:
-                page = await store.bodies_with_media(conn, app.sdkappid, after_id, GC_PAGE)
+                page = await media_store.bodies_with_media(conn, app.sdkappid, after_id, GC_PAGE)
             for msg_id, body in page:
                 found.update(re.findall(pattern, body))
                 after_id = msg_id

@@ -36,7 +36,7 @@ from palaver.services.apps import App
 from palaver.services.cache import TTLCache
 from palaver.services.sending import Draft, SendContext
 from palaver.storage import Database
-from palaver.storage import moderation as store
+from palaver.storage import moderation as moderation_store
 
 log = logging.getLogger("palaver.moderation")
 
@@ -144,7 +144,7 @@ class ModerationService:
     async def words(self, app: App) -> list[tuple[str, str]]:
         """The app's ``(word, mode)`` pairs (words normalised), by word."""
         async with self._db.read() as conn:
-            return await store.list_words(conn, app.sdkappid)
+            return await moderation_store.list_words(conn, app.sdkappid)
 
     async def add(self, app: App, words: Iterable[str], mode: str = "block") -> list[str]:
         """Add words (normalised; a word already there takes ``mode``); the words added.
@@ -165,7 +165,7 @@ class ModerationService:
             norm.append(n)
         norm = list(dict.fromkeys(norm))
         async with self._db.write() as conn:
-            await store.add_words(conn, app.sdkappid, norm, mode, int(time.time()))
+            await moderation_store.add_words(conn, app.sdkappid, norm, mode, int(time.time()))
         self._cache.clear()  # a load under way for any app is not cached either
         return norm
 
@@ -173,7 +173,7 @@ class ModerationService:
         """Delete words (matched after normalising); how many there were."""
         norm = list(dict.fromkeys(normalize_word(w) for w in words if isinstance(w, str)))
         async with self._db.write() as conn:
-            n = await store.delete_words(conn, app.sdkappid, norm)
+            n = await moderation_store.delete_words(conn, app.sdkappid, norm)
         self._cache.clear()  # a load under way for any app is not cached either
         return n
 

@@ -77,7 +77,7 @@ from palaver.services.ports import Publisher
 from palaver.storage import Database
 from palaver.storage import accounts as account_store
 from palaver.storage import events as ev_store
-from palaver.storage import profiles as store
+from palaver.storage import profiles as profile_store
 from palaver.storage import sns as sns_store
 
 if TYPE_CHECKING:
@@ -345,9 +345,9 @@ class ProfileService:
                     Code.ERR_SVR_PROFILE_ACCOUNT_NOT_FOUND, f"account {user_id!r} is not imported"
                 )
             custom = [t for t in tags if is_custom_tag(t)]
-            had = await store.get_tags(conn, app_id, [user_id], custom) if custom else {}
-            await store.set_tags(conn, app_id, user_id, tags)
-            stored = await store.get_tags(conn, app_id, [user_id], None)
+            had = await profile_store.get_tags(conn, app_id, [user_id], custom) if custom else {}
+            await profile_store.set_tags(conn, app_id, user_id, tags)
+            stored = await profile_store.get_tags(conn, app_id, [user_id], None)
             _check_custom_count(
                 app, stored.get(user_id, {}), set(custom) - set(had.get(user_id, {}))
             )
@@ -403,7 +403,9 @@ class ProfileService:
         wanted = None if tags is None else [check_tag(t) for t in dict.fromkeys(tags)]
         async with self._db.read() as conn:
             have = await account_store.existing(conn, app.sdkappid, ids)
-            stored = await store.get_tags(conn, app.sdkappid, [u for u in ids if u in have], wanted)
+            stored = await profile_store.get_tags(
+                conn, app.sdkappid, [u for u in ids if u in have], wanted
+            )
         return {u: _complete(stored.get(u, {}), wanted) for u in ids if u in have}
 
     async def allow_types(self, app: App, user_ids: Iterable[str]) -> dict[str, str]:
@@ -413,7 +415,7 @@ class ProfileService:
         """
         ids = list(dict.fromkeys(user_ids))
         async with self._db.read() as conn:
-            stored = await store.get_tags(
+            stored = await profile_store.get_tags(
                 conn, app.sdkappid, [u for u in ids if _storable_id(u)], [ALLOW_TYPE]
             )
         default = str(STANDARD_TAGS[ALLOW_TYPE].default)

@@ -34,7 +34,7 @@ from palaver.msgbody import validate_msg_body
 from palaver.services.messages import MAX_LIFETIME, MessageService, SendOptions
 from palaver.storage import Database
 from palaver.storage import accounts as account_store
-from palaver.storage import push_targets as store
+from palaver.storage import push_targets as push_store
 
 if TYPE_CHECKING:
     from palaver.services.apps import App
@@ -121,15 +121,15 @@ class PushToEveryone:
                 raise _bad(f'AttrNames keys are "0".."{MAX_ATTRS - 1}"')
             slots[int(k)] = _short("an attribute name", v)
         async with self._db.write() as conn:
-            merged = await store.attr_names(conn, app.sdkappid) | slots
+            merged = await push_store.attr_names(conn, app.sdkappid) | slots
             if len(set(merged.values())) != len(merged):
                 raise _bad("two attribute slots would have the same name")
-            await store.set_attr_names(conn, app.sdkappid, slots)
+            await push_store.set_attr_names(conn, app.sdkappid, slots)
 
     async def attr_names(self, app: App) -> dict[str, str]:
         """``im_get_attr_name``: ``{"0": name, ...}``."""
         async with self._db.read() as conn:
-            names = await store.attr_names(conn, app.sdkappid)
+            names = await push_store.attr_names(conn, app.sdkappid)
         return {str(k): v for k, v in sorted(names.items())}
 
     # ------------------------------------------------------------ attributes
@@ -145,14 +145,14 @@ class PushToEveryone:
         first, ``im_set_attr_name``); the users that are not accounts."""
         have = await self._accounts(app, list(items))
         async with self._db.write() as conn:
-            known = set((await store.attr_names(conn, app.sdkappid)).values())
+            known = set((await push_store.attr_names(conn, app.sdkappid)).values())
             for user, attrs in items.items():
                 for n, v in attrs.items():
                     if n not in known:
                         raise _bad(f"attribute {n!r} is not named (im_set_attr_name)")
                     _short("an attribute value", v)
                 if user in have:
-                    await store.set_user_attrs(conn, app.sdkappid, user, attrs)
+                    await push_store.set_user_attrs(conn, app.sdkappid, user, attrs)
         return [u for u in items if u not in have]
 
     async def remove_attrs(self, app: App, items: Mapping[str, Sequence[str]]) -> list[str]:
@@ -161,7 +161,7 @@ class PushToEveryone:
         async with self._db.write() as conn:
             for user, names in items.items():
                 if user in have:
-                    await store.remove_user_attrs(conn, app.sdkappid, user, list(names))
+                    await push_store.remove_user_attrs(conn, app.sdkappid, user, list(names))
         return [u for u in items if u not in have]
 
     async def attrs(
@@ -170,7 +170,7 @@ class PushToEveryone:
         """``im_get_attr``: each account's attributes, and the users that are not accounts."""
         have = await self._accounts(app, users)
         async with self._db.read() as conn:
-            found = await store.user_attrs(conn, app.sdkappid, [u for u in users if u in have])
+            found = await push_store.user_attrs(conn, app.sdkappid, [u for u in users if u in have])
         return {u: found.get(u, {}) for u in users if u in have}, [
             u for u in users if u not in have
         ]
@@ -182,7 +182,9 @@ class PushToEveryone:
         more than 10 tags or a tag is bad; the users that are not accounts."""
         have = await self._accounts(app, list(items))
         async with self._db.write() as conn:
-            current = await store.user_tags(conn, app.sdkappid, [u for u in items if u in have])
+            current = await push_store.user_tags(
+                conn, app.sdkappid, [u for u in items if u in have]
+            )
             for user, tags in items.items():
                 for t in tags:
                     _short("a tag", t)
@@ -190,7 +192,7 @@ class PushToEveryone:
                     continue
                 if len(set(current.get(user, [])) | set(tags)) > MAX_TAGS:
                     raise _bad(f"a user has at most {MAX_TAGS} tags")
-                await store.add_user_tags(conn, app.sdkappid, user, list(dict.fromkeys(tags)))
+                await push_store.add_user_tags(conn, app.sdkappid, user, list(dict.fromkeys(tags)))
         return [u for u in items if u not in have]
 
     async def remove_tags(self, app: App, items: Mapping[str, Sequence[str] | None]) -> list[str]:
@@ -200,7 +202,7 @@ class PushToEveryone:
         async with self._db.write() as conn:
             for user, tags in items.items():
                 if user in have:
-                    await store.remove_user_tags(
+                    await push_store.remove_user_tags(
                         conn, app.sdkappid, user, None if tags is None else list(tags)
                     )
         return [u for u in items if u not in have]
@@ -209,7 +211,7 @@ class PushToEveryone:
         """``im_get_tag``: each account's tags, and the users that are not accounts."""
         have = await self._accounts(app, users)
         async with self._db.read() as conn:
-            found = await store.user_tags(conn, app.sdkappid, [u for u in users if u in have])
+            found = await push_store.user_tags(conn, app.sdkappid, [u for u in users if u in have])
         return {u: found.get(u, []) for u in users if u in have}, [
             u for u in users if u not in have
         ]
@@ -222,15 +224,15 @@ class PushToEveryone:
         after = ""
         async with self._db.read() as conn:
             while len(out) < MAX_TARGETS:
-                page = await store.account_page(conn, app.sdkappid, after, PAGE)
+                page = await push_store.account_page(conn, app.sdkappid, after, PAGE)
                 if not page:
                     break
                 after = page[-1]
                 if condition.empty:
                     chosen = page
                 else:
-                    tags = await store.user_tags(conn, app.sdkappid, page)
-                    attrs = await store.user_attrs(conn, app.sdkappid, page)
+                    tags = await push_store.user_tags(conn, app.sdkappid, page)
+                    attrs = await push_store.user_attrs(conn, app.sdkappid, page)
                     chosen = [
                         u for u in page if condition.matches(tags.get(u, []), attrs.get(u, {}))
                     ]

@@ -29,7 +29,7 @@ import orjson
 
 from palaver.errors import Code, ImError
 from palaver.storage import Database
-from palaver.storage import userdata as store
+from palaver.storage import userdata as userdata_store
 
 #: The ``format`` field of an export document.
 EXPORT_FORMAT = "palaver-account-export/1"
@@ -58,7 +58,7 @@ def _media(body: list[Any]) -> list[str]:
 
 def _message(row: dict[str, Any], user_id: str) -> dict[str, Any]:
     body = orjson.loads(row["body"])
-    group = store.is_group_conv(row["conv_id"])
+    group = userdata_store.is_group_conv(row["conv_id"])
     return {
         "ConversationType": "GROUP" if group else "C2C",
         "GroupId" if group else "Peer_Account": (
@@ -110,12 +110,13 @@ class UserData:
             ImError: 70107 the account is not imported.
         """
         async with self._db.read() as conn:
-            acct = await store.account(conn, sdkappid, user_id)
+            acct = await userdata_store.account(conn, sdkappid, user_id)
             if acct is None:
                 raise ImError(Code.ERR_SVR_ACCOUNT_NOT_FOUND, f"account {user_id!r} not found")
-            rel = await store.relations(conn, sdkappid, user_id)
+            rel = await userdata_store.relations(conn, sdkappid, user_id)
             msgs = [
-                _message(row, user_id) async for row in store.messages_of(conn, sdkappid, user_id)
+                _message(row, user_id)
+                async for row in userdata_store.messages_of(conn, sdkappid, user_id)
             ]
         media: dict[str, None] = {}
         for m in msgs:
@@ -165,7 +166,7 @@ class UserData:
             ImError: 70107 the account is not imported.
         """
         async with self._db.write() as conn:
-            done = await store.erase(conn, sdkappid, user_id, redact=messages == "redact")
+            done = await userdata_store.erase(conn, sdkappid, user_id, redact=messages == "redact")
             if not done.get("accounts"):
                 raise ImError(Code.ERR_SVR_ACCOUNT_NOT_FOUND, f"account {user_id!r} not found")
         return done

@@ -27,7 +27,7 @@ from palaver.services.groups.directory import GroupDirectory
 from palaver.services.groups.model import Group
 from palaver.services.ports import Audience, Publisher
 from palaver.storage import Database
-from palaver.storage import group_extras as store
+from palaver.storage import group_extras as group_extras_store
 
 if TYPE_CHECKING:
     from palaver.services.apps import App
@@ -103,7 +103,7 @@ class GroupAttributes:
         """(sequence, ``{key: value}``; ``keys`` only when given). Errors as :meth:`write`."""
         await self._access.check(app, group_id, user)
         async with self._db.read() as conn:
-            seq, attrs = await store.attributes(conn, app.sdkappid, group_id)
+            seq, attrs = await group_extras_store.attributes(conn, app.sdkappid, group_id)
         if keys:
             attrs = {k: attrs[k] for k in keys if k in attrs}
         return seq, attrs
@@ -135,21 +135,21 @@ class GroupAttributes:
             if len(v.encode()) > ATTRIBUTE_VALUE_BYTES:
                 raise _bad(f"attribute {k!r}: values are at most {ATTRIBUTE_VALUE_BYTES} bytes")
         async with self._db.write() as conn:
-            seq, old = await store.attributes(conn, app.sdkappid, group_id)
+            seq, old = await group_extras_store.attributes(conn, app.sdkappid, group_id)
             if seen is not None and seen != seq:
                 raise ImError(
                     ERR_ATTRIBUTE_CONFLICT, "the group attributes changed: get them again first"
                 )
             new = _apply(op, old, values, keys or [])
-            if not await store.advance_attributes(conn, app.sdkappid, group_id, seq):
+            if not await group_extras_store.advance_attributes(conn, app.sdkappid, group_id, seq):
                 raise ImError(
                     ERR_ATTRIBUTE_CONFLICT, "the group attributes changed: get them again first"
                 )
             gone = [k for k in old if k not in new]
             if gone:
-                await store.drop_attributes(conn, app.sdkappid, group_id, gone)
+                await group_extras_store.drop_attributes(conn, app.sdkappid, group_id, gone)
             changed = {k: v for k, v in new.items() if old.get(k) != v}
-            await store.put_attributes(conn, app.sdkappid, group_id, changed)
+            await group_extras_store.put_attributes(conn, app.sdkappid, group_id, changed)
         notice = GroupAttributesChanged(
             group_id,
             op,
@@ -209,7 +209,7 @@ class GroupCounters:
         out). Errors as :meth:`update`."""
         await self._access.check(app, group_id, user)
         async with self._db.read() as conn:
-            return await store.counters(conn, app.sdkappid, group_id, keys or None)
+            return await group_extras_store.counters(conn, app.sdkappid, group_id, keys or None)
 
     async def update(
         self, app: App, user: str | None, group_id: str, mode: str, values: Mapping[str, int]
@@ -234,19 +234,23 @@ class GroupCounters:
         await self._access.check(app, group_id, user)
         sign = -1 if mode == "Decrease" else 1
         async with self._db.write() as conn:
-            _, now = await store.counters(conn, app.sdkappid, group_id)
+            _, now = await group_extras_store.counters(conn, app.sdkappid, group_id)
             if len(set(now) | set(values)) > MAX_COUNTERS:
                 raise _bad(f"a group has at most {MAX_COUNTERS} counters")
             out: dict[str, int] = {}
             if mode == "Set":
-                await store.put_counters(conn, app.sdkappid, group_id, values)
+                await group_extras_store.put_counters(conn, app.sdkappid, group_id, values)
                 out = dict(values)
             else:
                 for k, v in values.items():
                     if not -INT64 - 1 <= now.get(k, 0) + sign * v <= INT64:
                         raise _bad(f"counter {k!r} would overflow")
-                    out[k] = await store.add_counter(conn, app.sdkappid, group_id, k, sign * v)
-            seq = await store.add_counter(conn, app.sdkappid, group_id, store.SEQ_KEY, 1)
+                    out[k] = await group_extras_store.add_counter(
+                        conn, app.sdkappid, group_id, k, sign * v
+                    )
+            seq = await group_extras_store.add_counter(
+                conn, app.sdkappid, group_id, group_extras_store.SEQ_KEY, 1
+            )
         notice = GroupCountersChanged(group_id, seq, tuple(out.items()))
         await self._publisher.group_notice(app.sdkappid, group_id, notice)
         return seq, out
