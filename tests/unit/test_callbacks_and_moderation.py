@@ -279,3 +279,198 @@ async def test_offline_members_and_the_push_filter(world: World) -> None:
     assert await cbs.offline_members(world.app, g.group_id, "alice") == []
     await world.settings(callback_offline_members_max=2)
     assert await cbs.offline_members(world.app, g.group_id, "alice") is None
+
+
+# --- the callbacks of friend answers, invitations and full groups --------------------------
+
+PREV_RESPONSE = "Sns.CallbackPrevFriendResponse"
+BEFORE_INVITE = "Group.CallbackBeforeInviteJoinGroup"
+AFTER_FULL = "Group.CallbackAfterGroupFull"
+NEW_MEMBER = "Group.CallbackAfterNewMemberJoin"
+MEMBER_EXIT = "Group.CallbackAfterMemberExit"
+
+
+async def test_ask_passes_the_commands_own_codes(world: World) -> None:
+    """Each before-callback has Tencent's range of codes the backend may refuse with."""
+    cbs, transport = await wired(world, BEFORE_INVITE)
+    body = {"GroupId": "g"}
+    for answer, code in (
+        ({"ErrorCode": 10150, "ErrorInfo": "mine"}, 10150),
+        ({"ErrorCode": 125000}, 10016),  # not this command's range
+        ({"ErrorCode": 1}, 10016),
+    ):
+        transport.answer = answer
+        with pytest.raises(ImError) as err:
+            await cbs.ask(
+                world.app, BEFORE_INVITE, body, refused=10016, own_codes=range(10100, 10201)
+            )
+        assert err.value.code == code
+    assert err.value.info != "mine"
+
+
+async def test_friend_answers_ask_the_backend_first(world: World) -> None:
+    """A user's answers to friend applications go to Sns.CallbackPrevFriendResponse in
+    one request; the backend refuses some (ResultItem) or all (ErrorCode 38000-39000)."""
+    from palaver.services.sns import FriendAdd, FriendResponse, SnsServices
+
+    await world.users("alice", "bob", "carol", "dave")
+    cbs, transport = await wired(world, PREV_RESPONSE)
+    sns = SnsServices(world.db, world.publisher, cbs)
+    await world.profiles.set(
+        world.app, "dave", [("Tag_Profile_IM_AllowType", "AllowType_Type_NeedConfirm")]
+    )
+    for u in ("alice", "bob", "carol"):
+        await sns.friends.add(world.app, u, [FriendAdd("dave", "AddSource_Type_Test")])
+    transport.answer = {
+        "ErrorCode": 0,
+        "ResultItem": [
+            {"To_Account": "alice", "ResultCode": 0, "ResultInfo": ""},
+            {"To_Account": "bob", "ResultCode": 38005, "ResultInfo": "not bob"},
+        ],
+    }
+    answers = [
+        FriendResponse("alice", remark="al", group_name="mates"),
+        FriendResponse("bob"),
+        FriendResponse("carol", "Response_Action_Reject"),
+        FriendResponse("nobody", "Response_Action_Agree"),
+    ]
+    got = await sns.applications.respond(world.app, "dave", answers, client=True)
+    assert [(r.peer, r.code) for r in got] == [
+        ("alice", 0),
+        ("bob", 38005),
+        ("carol", 0),
+        ("nobody", 30614),
+    ]
+    assert got[1].info == "not bob"
+    ((params, posted),) = transport.posts
+    assert params["CallbackCommand"] == PREV_RESPONSE
+    assert (posted["Requester_Account"], posted["From_Account"]) == ("dave", "dave")
+    assert posted["ResponseFriendItem"][0] == {
+        "To_Account": "alice",
+        "Remark": "al",
+        "TagName": "mates",
+        "ResponseAction": "Response_Action_AgreeAndAdd",
+    }
+    assert posted["ResponseFriendItem"][2]["ResponseAction"] == "Response_Action_Reject"
+    pending = await sns.applications.pending(world.app, "dave")
+    assert [a.from_user for a in pending.applications] == ["bob"]  # bob's is still pending
+    # the whole answer refused: the backend's code in 38000-39000, else 38000
+    for answer, code in (
+        ({"ErrorCode": 38100, "ErrorInfo": "later"}, 38100),
+        ({"ErrorCode": 7}, 38000),
+    ):
+        transport.answer = answer
+        with pytest.raises(ImError) as err:
+            await sns.applications.respond(world.app, "dave", [FriendResponse("bob")], client=True)
+        assert err.value.code == code
+    # not a user's answer (no client): not asked, as Tencent does not ask REST
+    n = len(transport.posts)
+    (ok,) = await sns.applications.respond(world.app, "dave", [FriendResponse("bob")])
+    assert ok.ok and len(transport.posts) == n
+
+
+async def test_invitations_ask_the_backend_and_full_groups_are_reported(world: World) -> None:
+    """Group.CallbackBeforeInviteJoinGroup refuses some of the invited (not added,
+    result 0); a group filled to its MaxMemberNum, or refused for it, sends
+    Group.CallbackAfterGroupFull after the join; imports send nothing."""
+    from palaver.services.groups import ADD_ALREADY, ADD_FAILED, ADD_OK, GroupServices
+
+    await world.users("alice", "bob", "carol", "dave", "erin")
+    cbs, transport = await wired(world, BEFORE_INVITE, AFTER_FULL, NEW_MEMBER)
+    groups = GroupServices(
+        world.db,
+        world.writer,
+        world.accounts,
+        world.publisher,
+        world.presence,
+        world.audience,
+        world.clock,
+        callbacks=cbs,
+    )
+    g = await groups.lifecycle.create(
+        world.app, "alice", admin=False, type="Private", name="g", max_members=4
+    )
+    transport.answer = {"ErrorCode": 0, "RefusedMembers_Account": ["dave"]}
+    got = await groups.members.add(
+        world.app, "alice", g.group_id, ["bob", "dave", "bob"], admin=False
+    )
+    assert got == {"bob": ADD_OK, "dave": ADD_FAILED}
+    ((_, asked),) = transport.posts
+    assert asked["DestinationMembers"] == [{"Member_Account": "bob"}, {"Member_Account": "dave"}]
+    assert (asked["GroupId"], asked["Type"], asked["Operator_Account"]) == (
+        g.group_id,
+        "Private",
+        "alice",
+    )
+    transport.answer = {"ErrorCode": 0}
+    got = await groups.members.add(
+        world.app, "bob", g.group_id, ["bob", "carol", "erin"], admin=False
+    )
+    assert got == {"bob": ADD_ALREADY, "carol": ADD_OK, "erin": ADD_OK}  # 4 of 4: full
+    assert transport.posts[1][1]["DestinationMembers"] == [
+        {"Member_Account": "carol"},
+        {"Member_Account": "erin"},
+    ]
+    with pytest.raises(ImError) as err:
+        await groups.members.add(world.app, "alice", g.group_id, ["dave"], admin=False)
+    assert err.value.code == 10014
+    n = len(transport.posts)
+    while (await cbs.run_once())[0]:
+        pass
+    delivered = [body for _, body in transport.posts[n:]]
+    assert [b["CallbackCommand"] for b in delivered] == [
+        NEW_MEMBER,
+        NEW_MEMBER,
+        AFTER_FULL,
+        AFTER_FULL,
+    ]
+    assert delivered[2].keys() == {"CallbackCommand", "GroupId", "EventTime"}
+    assert delivered[2]["GroupId"] == g.group_id
+    # import_group_member sends no callbacks (Tencent: "without triggering callbacks")
+    h = await groups.lifecycle.create(
+        world.app, "alice", admin=True, type="Public", name="h", max_members=2
+    )
+    n = len(transport.posts)
+    await groups.members.import_members(world.app, h.group_id, [MemberSpec("bob")])
+    assert await cbs.run_once() == (0, cbs.poll) and len(transport.posts) == n
+
+
+async def test_live_room_joins_and_quits_send_member_callbacks(world: World) -> None:
+    """AVChatRoom: joinGroup and quitGroup send the join and exit callbacks for a
+    user's first and last connection in the room (on this node)."""
+    from palaver.services.groups import GroupServices
+
+    await world.users("alice", "bob")
+    cbs, transport = await wired(world, NEW_MEMBER, MEMBER_EXIT)
+    groups = GroupServices(
+        world.db,
+        world.writer,
+        world.accounts,
+        world.publisher,
+        world.presence,
+        world.audience,
+        world.clock,
+        callbacks=cbs,
+    )
+    g = await groups.lifecycle.create(
+        world.app, "alice", admin=False, type="AVChatRoom", name="live"
+    )
+    assert await groups.members.join(world.app, "bob", g.group_id) == "JoinedSuccess"
+    world.audience.followers[g.group_id] = {"bob"}  # the API layer follows the room
+    await groups.members.join(world.app, "bob", g.group_id)  # a second connection: no callback
+    await groups.members.left_live_room(world.app, "bob", g.group_id)  # one is still in
+    world.audience.followers[g.group_id] = set()
+    await groups.members.left_live_room(world.app, "bob", g.group_id)
+    while (await cbs.run_once())[0]:
+        pass
+    bodies = [body for _, body in transport.posts]
+    assert [(b["CallbackCommand"], b["GroupId"], b["Type"]) for b in bodies] == [
+        (NEW_MEMBER, g.group_id, "AVChatRoom"),
+        (MEMBER_EXIT, g.group_id, "AVChatRoom"),
+    ]
+    assert (bodies[0]["JoinType"], bodies[0]["Operator_Account"]) == ("Apply", "bob")
+    assert bodies[0]["NewMemberList"] == [{"Member_Account": "bob"}]
+    assert (bodies[1]["ExitType"], bodies[1]["ExitMemberList"]) == (
+        "Quit",
+        [{"Member_Account": "bob"}],
+    )

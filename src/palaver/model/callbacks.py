@@ -29,6 +29,9 @@ GROUP_BEFORE_CREATE = "Group.CallbackBeforeCreateGroup"
 GROUP_BEFORE_APPLY_JOIN = "Group.CallbackBeforeApplyJoinGroup"
 GROUP_AFTER_NEW_MEMBER_JOIN = "Group.CallbackAfterNewMemberJoin"
 GROUP_AFTER_MEMBER_EXIT = "Group.CallbackAfterMemberExit"
+SNS_PREV_FRIEND_RESPONSE = "Sns.CallbackPrevFriendResponse"
+GROUP_BEFORE_INVITE_JOIN = "Group.CallbackBeforeInviteJoinGroup"
+GROUP_AFTER_FULL = "Group.CallbackAfterGroupFull"
 
 #: every command Palaver can send, before- and after-callbacks
 COMMANDS: tuple[str, ...] = (
@@ -53,6 +56,9 @@ COMMANDS: tuple[str, ...] = (
     GROUP_BEFORE_APPLY_JOIN,
     GROUP_AFTER_NEW_MEMBER_JOIN,
     GROUP_AFTER_MEMBER_EXIT,
+    SNS_PREV_FRIEND_RESPONSE,
+    GROUP_BEFORE_INVITE_JOIN,
+    GROUP_AFTER_FULL,
 )
 
 #: the synchronous ones (the backend's answer allows, rejects or rewrites)
@@ -63,6 +69,8 @@ BEFORE: frozenset[str] = frozenset(
         SNS_PREV_FRIEND_ADD,
         GROUP_BEFORE_CREATE,
         GROUP_BEFORE_APPLY_JOIN,
+        SNS_PREV_FRIEND_RESPONSE,
+        GROUP_BEFORE_INVITE_JOIN,
     }
 )
 

@@ -105,6 +105,23 @@ SAMPLES: dict[str, dict[str, Any]] = {
             }
         ],
     },
+    cb.SNS_PREV_FRIEND_RESPONSE: {
+        "Requester_Account": "test_receiver",
+        "From_Account": "test_receiver",
+        "ResponseFriendItem": [
+            {
+                "To_Account": "test_sender",
+                "Remark": "",
+                "TagName": "",
+                "ResponseAction": "Response_Action_AgreeAndAdd",
+            }
+        ],
+    },
+    cb.GROUP_BEFORE_INVITE_JOIN: {
+        **_SAMPLE_GROUP,
+        "DestinationMembers": [{"Member_Account": "test_receiver"}],
+    },
+    cb.GROUP_AFTER_FULL: {"GroupId": "@TGS#test"},
     cb.SNS_FRIEND_ADD: {
         "ClientCmd": "friend_add",
         "PairList": [

@@ -159,6 +159,10 @@ class CallbackService(CallbackDelivery):
 
     # --- before-callbacks and the operators' commands --------------------------------------
 
+    def wanted(self, app: App, command: str) -> bool:
+        """Does ``app`` have a callback URL and ``command`` switched on? (:func:`wants`)"""
+        return wants(app, command)
+
     async def call(
         self,
         app: App,
@@ -195,20 +199,23 @@ class CallbackService(CallbackDelivery):
         body: Mapping[str, Any],
         *,
         refused: int,
+        own_codes: range = OWN_CODES,
         client_ip: str = "",
         platform: str = "",
     ) -> dict[str, Any] | None:
         """A before-callback of an action other than a send
-        (``Sns.CallbackPrevFriendAdd``, ``Group.CallbackBeforeCreateGroup``,
-        ``Group.CallbackBeforeApplyJoinGroup``): post ``body`` (``CallbackCommand``
+        (``Sns.CallbackPrevFriendAdd``, ``Sns.CallbackPrevFriendResponse``,
+        ``Group.CallbackBeforeCreateGroup``, ``Group.CallbackBeforeApplyJoinGroup``,
+        ``Group.CallbackBeforeInviteJoinGroup``): post ``body`` (``CallbackCommand``
         and ``EventTime`` added) when the app wants ``command``.
 
         Returns the backend's answer when the action may go on, ``None`` when
         the app does not want the command or the backend did not answer and the
         command fails open. The answer's ``ErrorCode`` decides: 0 allows (the
-        caller may read more of the answer, e.g. per-item results);
-        120001–130000 refuses with the backend's code and ``ErrorInfo``;
-        anything else refuses with ``refused``.
+        caller may read more of the answer, e.g. per-item results); a code in
+        ``own_codes`` (default 120001–130000; the command's page at Tencent names
+        its range) refuses with the backend's code and ``ErrorInfo``; anything
+        else refuses with ``refused``.
 
         Raises:
             ImError: ``refused`` (or the backend's own code), as above, or when
@@ -223,7 +230,7 @@ class CallbackService(CallbackDelivery):
             self._failed(app, command, exc, refused)
             return None
         code = _error_code(reply)
-        if code in OWN_CODES:
+        if code in own_codes:
             raise ImError(code, str(reply.get("ErrorInfo") or "refused by the app backend"))
         if code != ALLOW:
             raise ImError(refused, f"the app backend's {command} refused it")

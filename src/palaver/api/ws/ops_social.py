@@ -28,7 +28,14 @@ from palaver.api.ws.core import OpModel, Session, op
 from palaver.errors import Code, ImError
 from palaver.protocol.objects import APPLICATION_IN, APPLICATION_OUT
 from palaver.services.profiles import IMAGE, NICK, ProfileService
-from palaver.services.sns import MAX_BATCH, MAX_FRIENDS, FriendAdd, ItemResult
+from palaver.services.sns import (
+    MAX_BATCH,
+    MAX_FRIENDS,
+    RESPONSE_REJECT,
+    FriendAdd,
+    FriendResponse,
+    ItemResult,
+)
 
 MAX_PROFILE_USERS = 100  # getUserProfile accounts per call (REST portrait_get's limit)
 CODE_PENDING = 30539  # addFriend: the target must confirm; a request is pending
@@ -335,17 +342,23 @@ async def accept_friend_application(s: Session, d: AcceptApplication) -> None:
     Both get ``FRIEND_APPLICATION_LIST_UPDATED``, and each whose list changed
     ``FRIEND_LIST_UPDATED``.
 
+    The app backend's ``Sns.CallbackPrevFriendResponse`` is asked first.
+
     Errors: 6017 bad data; 30614 no pending request from ``userID``; 30001
-    remark over 96 bytes; 30014 / 30010 ``userID``'s / my list is full.
+    remark over 96 bytes; 30014 / 30010 ``userID``'s / my list is full;
+    38000–39000 the app backend refused (38000 also when it did not answer and
+    the callback fails closed).
     """
+    await _respond(s, FriendResponse(d.userID, d.type, remark=d.remark))
+
+
+async def _respond(s: Session, answer: FriendResponse) -> None:
+    """Answer one friend application as the user (after the app backend's
+    ``Sns.CallbackPrevFriendResponse``); its error, if any, is raised."""
     app = s.require_app()
-    await s.hub.sns.applications.accept(
-        app,
-        s.user_id,
-        d.userID,
-        add_back=d.type == "Response_Action_AgreeAndAdd",
-        remark=d.remark,
-    )
+    (result,) = await s.hub.sns.applications.respond(app, s.user_id, [answer], client=True)
+    if not result.ok:
+        raise ImError(result.code, result.info)
 
 
 class UserRef(OpModel):
@@ -357,11 +370,11 @@ async def refuse_friend_application(s: Session, d: UserRef) -> None:
     """Refuse (delete) ``userID``'s pending request; both get
     ``FRIEND_APPLICATION_LIST_UPDATED``.
 
-    Tencent: ``@tencentcloud/chat`` ``refuseFriendApplication``.  Errors:
-    6017 bad data; 30614 no pending request from ``userID``.
+    Tencent: ``@tencentcloud/chat`` ``refuseFriendApplication``; the app backend's
+    ``Sns.CallbackPrevFriendResponse`` is asked first.  Errors: 6017 bad data;
+    30614 no pending request from ``userID``; 38000–39000 the app backend refused.
     """
-    app = s.require_app()
-    await s.hub.sns.applications.refuse(app, s.user_id, d.userID)
+    await _respond(s, FriendResponse(d.userID, RESPONSE_REJECT))
 
 
 # --- blacklist -------------------------------------------------------------------

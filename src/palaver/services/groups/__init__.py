@@ -144,7 +144,7 @@ class GroupServices:
             db, accounts, publisher, self.directory, self.tips, clock, moderation, callbacks
         )
         self.members = GroupMembers(
-            db, accounts, self.directory, self.tips, clock, moderation, callbacks
+            db, accounts, self.directory, self.tips, clock, moderation, callbacks, audience
         )
         self.reads = GroupReads(db, publisher, self.directory, clock)
         self.live_rooms = LiveRooms(db, presence, audience, self.directory, clock)

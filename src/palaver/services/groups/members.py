@@ -10,6 +10,12 @@ Tencent IM REST ``add_group_member``, ``import_group_member`` and
 Every call takes the acting user (``operator``) and ``admin`` (an App admin
 through REST, who may do anything an owner may); roles apply otherwise: the
 owner outranks admins, who outrank members.
+
+The app backend's callbacks, as Tencent sends them: ``Group.CallbackBeforeApplyJoinGroup``
+(a user asks to join) and ``Group.CallbackBeforeInviteJoinGroup`` (members are
+added or invited; the backend may refuse some) before; ``Group.CallbackAfterNewMemberJoin``,
+``Group.CallbackAfterMemberExit`` and ``Group.CallbackAfterGroupFull`` after, through the
+outbox. ``import_group_member`` sends none (Tencent: "without triggering callbacks").
 """
 
 from __future__ import annotations
@@ -37,7 +43,7 @@ from palaver.services.groups.model import (
     new_member,
 )
 from palaver.services.groups.tips import GroupTips
-from palaver.services.ports import Clock
+from palaver.services.ports import Audience, Clock
 from palaver.storage import Database, Tx
 from palaver.storage import group_extras as extras_store
 from palaver.storage import groups as group_store
@@ -48,6 +54,10 @@ if TYPE_CHECKING:
     from palaver.services.apps import App
     from palaver.services.callbacks import CallbackService
     from palaver.services.moderation import ModerationService
+
+#: the codes the app backend's ``Group.CallbackBeforeInviteJoinGroup`` may refuse an
+#: invitation with, passed to the inviter as they are (Tencent: 10100–10200)
+INVITE_OWN_CODES = range(10100, 10201)
 
 
 class GroupMembers(MemberSettings):
@@ -61,8 +71,10 @@ class GroupMembers(MemberSettings):
         tips: tips and membership events.
         clock: time (join times, mutes).
         moderation: sensitive words in name cards.
-        callbacks: the app backend's callbacks (before a user applies to join;
-            after members join or leave).
+        callbacks: the app backend's callbacks (before a user applies to join or
+            members are invited; after members join or leave, or the group fills up).
+        audience: who follows a live room on this node (an AVChatRoom's join and
+            exit callbacks are sent for a user's first and last connection in it).
     """
 
     def __init__(
@@ -74,9 +86,11 @@ class GroupMembers(MemberSettings):
         clock: Clock,
         moderation: ModerationService | None = None,
         callbacks: CallbackService | None = None,
+        audience: Audience | None = None,
     ) -> None:
         super().__init__(db, accounts, directory, tips, clock, moderation)
         self._callbacks = callbacks
+        self._audience = audience
 
     async def _stage(
         self, conn: Tx, app: App, command: str, group: Group, body: dict[str, Any]
@@ -102,49 +116,40 @@ class GroupMembers(MemberSettings):
     ) -> tuple[dict[str, int], list[str]]:
         """Insert new memberships: (result per user, users added). They get
         ``GROUP_LIST_UPDATED`` ``joined``; a banned user is not added
-        (:data:`ADD_FAILED`); ``join`` (``JoinType`` ``Apply`` or ``Invited``, the
-        operator) sends ``Group.CallbackAfterNewMemberJoin``. Raises ImError 10014 the
-        group would be full."""
+        (:data:`ADD_FAILED`). With ``join`` (``JoinType`` ``Apply`` or ``Invited``,
+        the operator; not for imports) the app backend gets
+        ``Group.CallbackAfterNewMemberJoin``, and ``Group.CallbackAfterGroupFull``
+        when this fills the group to its ``MaxMemberNum`` or is refused for it.
+
+        Raises:
+            ImError: 10014 the group would be over its limit (nobody is added).
+        """
         users = [sp.user_id for sp in specs]
         have = await self._accounts.existing(app, users)
         now = int(self._clock.time())
         async with self._db.write() as conn:
-            existing = await group_store.get_members(conn, app.sdkappid, group.group_id, users)
             count = (await group_store.member_counts(conn, app.sdkappid, [group.group_id]))[
                 group.group_id
             ]
             top = await group_store.head(conn, app.sdkappid, group.group_id)
-            banned = await extras_store.banned(conn, app.sdkappid, group.group_id, users, now)
-            result: dict[str, int] = {}
-            rows: list[NewMember] = []
-            for sp in specs:
-                if sp.user_id in result:
-                    continue
-                if sp.user_id in existing:
-                    result[sp.user_id] = ADD_ALREADY
-                elif sp.user_id not in have or sp.user_id in banned:
-                    result[sp.user_id] = ADD_FAILED
-                else:
-                    result[sp.user_id] = ADD_OK
-                    rows.append(await _joining(conn, app, group, sp, now, top))
-            if group.max_members and count + len(rows) > group.max_members:
-                raise ImError(Code.ERR_SVR_GROUP_FULL_MEMBER_COUNT, "the group is full")
-            await group_store.insert_members(conn, app.sdkappid, group.group_id, rows)
-            staged = (
-                join is not None
-                and bool(rows)
-                and await self._stage(
-                    conn,
+            result, rows = await _plan(conn, app, group, specs, have, now, top)
+            limit = group.max_members
+            over = bool(limit) and count + len(rows) > limit
+            staged = False
+            if not over:
+                await group_store.insert_members(conn, app.sdkappid, group.group_id, rows)
+                if join is not None and rows:
+                    filled = bool(limit) and count + len(rows) == limit
+                    staged = await self._stage_joined(conn, app, group, join, rows, filled)
+        if over:
+            if join is not None and self._callbacks is not None:
+                await self._callbacks.event(
                     app,
-                    cb.GROUP_AFTER_NEW_MEMBER_JOIN,
-                    group,
-                    {
-                        "JoinType": join[0],
-                        "Operator_Account": join[1],
-                        "NewMemberList": [{"Member_Account": r.user_id} for r in rows],
-                    },
+                    cb.GROUP_AFTER_FULL,
+                    group_conv_id(group.group_id),
+                    {"GroupId": group.group_id},
                 )
-            )
+            raise ImError(Code.ERR_SVR_GROUP_FULL_MEMBER_COUNT, "the group is full")
         self._sent(staged)
         added = [r.user_id for r in rows]
         self._directory.forget(app, group.group_id, added)
@@ -152,6 +157,36 @@ class GroupMembers(MemberSettings):
             app, [(u, tips.joined(group, top, "Member")) for u in added]
         )
         return result, added
+
+    async def _stage_joined(
+        self,
+        conn: Tx,
+        app: App,
+        group: Group,
+        join: tuple[str, str],
+        rows: list[NewMember],
+        filled: bool,
+    ) -> bool:
+        """In the join's transaction: ``Group.CallbackAfterNewMemberJoin`` and, if
+        the group is now full, ``Group.CallbackAfterGroupFull`` (``GroupId``)."""
+        staged = await self._stage(
+            conn,
+            app,
+            cb.GROUP_AFTER_NEW_MEMBER_JOIN,
+            group,
+            {
+                "JoinType": join[0],
+                "Operator_Account": join[1],
+                "NewMemberList": [{"Member_Account": r.user_id} for r in rows],
+            },
+        )
+        if filled and self._callbacks is not None:
+            gid = group.group_id
+            full = await self._callbacks.stage(
+                conn, app, cb.GROUP_AFTER_FULL, group_conv_id(gid), {"GroupId": gid}
+            )
+            staged = staged or full
+        return staged
 
     async def add(
         self,
@@ -165,13 +200,19 @@ class GroupMembers(MemberSettings):
     ) -> dict[str, int]:
         """Add members (REST ``add_group_member``, SDK ``addGroupMember``):
         result per user :data:`~.model.ADD_OK`, :data:`~.model.ADD_ALREADY` or
-        :data:`~.model.ADD_FAILED` (not an imported account). One join tip lists
-        the added users (unless ``silence``).
+        :data:`~.model.ADD_FAILED` (not an imported account, banned, or refused
+        by the app backend). One join tip lists the added users (unless ``silence``).
+
+        The app backend's ``Group.CallbackBeforeInviteJoinGroup`` is asked first
+        (Tencent asks it for users' invitations and REST adds alike); the users in
+        its ``RefusedMembers_Account`` are not added.
 
         Raises:
             ImError: 10010 no group; 10007 the operator may not invite (not a
                 member; in Public/ChatRoom/Community only owner/admin; AVChatRoom
-                never); 10014 the group would exceed its member limit.
+                never); 10014 the group would exceed its member limit; 10016 the
+                app backend refused them all (or did not answer and the callback
+                fails closed); 10100–10200 the backend's own code.
         """
         group = await self._directory.get(app, group_id)
         if group.type == "AVChatRoom":
@@ -186,12 +227,48 @@ class GroupMembers(MemberSettings):
                 raise ImError(
                     Code.ERR_SVR_GROUP_PERMISSION_DENY, "only the owner or an admin can add members"
                 )
+        refused = await self._before_invite(app, group, operator, users)
         result, added = await self._admit(
-            app, group, [MemberSpec(u) for u in users], ("Invited", operator)
+            app, group, [MemberSpec(u) for u in users if u not in refused], ("Invited", operator)
         )
         if added and not silence:
             await self._tips.tip(app, group, operator, TIP_JOIN, added)
-        return result
+        return {u: ADD_FAILED if u in refused else result[u] for u in dict.fromkeys(users)}
+
+    async def _before_invite(
+        self, app: App, group: Group, operator: str, users: list[str]
+    ) -> set[str]:
+        """``Group.CallbackBeforeInviteJoinGroup`` (``GroupId``, ``Type``,
+        ``Operator_Account``, ``DestinationMembers: [{Member_Account}]``: those
+        asked for who are not members yet), when the app wants it: the users the
+        backend refuses (its answer's ``RefusedMembers_Account``).
+
+        Raises:
+            ImError: 10016 the backend refused them all (``ErrorCode`` 1 or
+                another code, or no answer and the command fails closed);
+                10100–10200 the backend's own code and ``ErrorInfo`` (Tencent's range).
+        """
+        if self._callbacks is None or not self._callbacks.wanted(app, cb.GROUP_BEFORE_INVITE_JOIN):
+            return set()
+        unique = list(dict.fromkeys(users))
+        members = {m.user_id for m in await self._directory.members_of(app, group.group_id, unique)}
+        asked = [u for u in unique if u not in members]
+        if not asked:
+            return set()
+        reply = await self._callbacks.ask(
+            app,
+            cb.GROUP_BEFORE_INVITE_JOIN,
+            {
+                "GroupId": group.group_id,
+                "Type": group.type,
+                "Operator_Account": operator,
+                "DestinationMembers": [{"Member_Account": u} for u in asked],
+            },
+            refused=Code.ERR_SVR_GROUP_REJECT_FROM_THIRDPARTY,
+            own_codes=INVITE_OWN_CODES,
+        )
+        named = reply.get("RefusedMembers_Account") if reply else None
+        return {u for u in named if isinstance(u, str)} if isinstance(named, list) else set()
 
     async def import_members(
         self, app: App, group_id: str, members: list[MemberSpec]
@@ -276,7 +353,9 @@ class GroupMembers(MemberSettings):
         """SDK ``joinGroup``: ``"JoinedSuccess"``, ``"WaitAdminApproval"`` (an
         application is filed; ``wording`` up to 256 characters) or
         ``"AlreadyInGroup"``. AVChatRoom joins are connection-level (the API
-        layer follows the room) and return ``"JoinedSuccess"``.
+        layer follows the room after this call) and return ``"JoinedSuccess"``;
+        ``Group.CallbackAfterNewMemberJoin`` (``Apply``) is sent when the user has
+        no connection in the room on this node yet.
 
         Raises:
             ImError: 10010; 10007 Private or DisableApply, or banned; 10014 full.
@@ -285,6 +364,17 @@ class GroupMembers(MemberSettings):
         await refuse_banned(self._db, app, group_id, user, int(self._clock.time()))
         if group.type == "AVChatRoom":
             await self.before_apply(app, group, user)
+            if not self._in_room(app, group_id, user):
+                await self._live_event(
+                    app,
+                    group,
+                    cb.GROUP_AFTER_NEW_MEMBER_JOIN,
+                    {
+                        "JoinType": "Apply",
+                        "Operator_Account": user,
+                        "NewMemberList": [{"Member_Account": user}],
+                    },
+                )
             return "JoinedSuccess"
         if await self._directory.member(app, group_id, user) is not None:
             return "AlreadyInGroup"
@@ -326,6 +416,39 @@ class GroupMembers(MemberSettings):
             client_ip=client_ip,
             platform=platform,
         )
+
+    async def left_live_room(self, app: App, user: str, group_id: str) -> None:
+        """A connection of ``user`` left the AVChatRoom ``group_id`` (SDK
+        ``quitGroup``; the API layer has stopped it following the room): the app
+        backend gets ``Group.CallbackAfterMemberExit`` (``ExitType`` ``Quit``) when
+        it was the user's last connection in the room on this node. A lost
+        connection sends none (Tencent reports those only as online states)."""
+        if self._callbacks is None or self._in_room(app, group_id, user):
+            return
+        group = await self._directory.get(app, group_id)
+        await self._live_event(
+            app,
+            group,
+            cb.GROUP_AFTER_MEMBER_EXIT,
+            {
+                "ExitType": "Quit",
+                "Operator_Account": user,
+                "ExitMemberList": [{"Member_Account": user}],
+            },
+        )
+
+    def _in_room(self, app: App, group_id: str, user: str) -> bool:
+        """Whether ``user`` has a connection following the live room on this node."""
+        return self._audience is not None and user in self._audience.group_users(
+            app.sdkappid, group_id
+        )
+
+    async def _live_event(self, app: App, group: Group, command: str, body: dict[str, Any]) -> None:
+        """An AVChatRoom membership callback (nothing else is stored): its own transaction."""
+        if self._callbacks is None:
+            return
+        body = {"GroupId": group.group_id, "Type": group.type, **body}
+        await self._callbacks.event(app, command, group_conv_id(group.group_id), body)
 
     async def quit(self, app: App, user: str, group_id: str) -> None:
         """SDK ``quitGroup``: ``user`` leaves; the group gets a tip (type 2).
@@ -390,6 +513,36 @@ class GroupMembers(MemberSettings):
         _, added = await self._admit(app, group, [MemberSpec(applicant)], ("Apply", operator))
         if added:
             await self._tips.tip(app, group, operator, TIP_JOIN, added)
+
+
+async def _plan(
+    conn: Tx,
+    app: App,
+    group: Group,
+    specs: list[MemberSpec],
+    accounts: set[str],
+    now: int,
+    top: int,
+) -> tuple[dict[str, int], list[NewMember]]:
+    """Who of ``specs`` joins ``group`` (in ``conn``'s transaction): the result per
+    user (:data:`ADD_ALREADY` a member, :data:`ADD_FAILED` not in ``accounts`` or
+    banned, :data:`ADD_OK`) and the new memberships."""
+    users = [sp.user_id for sp in specs]
+    existing = await group_store.get_members(conn, app.sdkappid, group.group_id, users)
+    banned = await extras_store.banned(conn, app.sdkappid, group.group_id, users, now)
+    result: dict[str, int] = {}
+    rows: list[NewMember] = []
+    for sp in specs:
+        if sp.user_id in result:
+            continue
+        if sp.user_id in existing:
+            result[sp.user_id] = ADD_ALREADY
+        elif sp.user_id not in accounts or sp.user_id in banned:
+            result[sp.user_id] = ADD_FAILED
+        else:
+            result[sp.user_id] = ADD_OK
+            rows.append(await _joining(conn, app, group, sp, now, top))
+    return result, rows
 
 
 async def _joining(

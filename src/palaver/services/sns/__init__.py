@@ -47,6 +47,9 @@ from palaver.services.sns.model import (
     MAX_BATCH,
     MAX_BLACKLIST,
     MAX_FRIENDS,
+    RESPONSE_AGREE,
+    RESPONSE_AGREE_AND_ADD,
+    RESPONSE_REJECT,
     AllowType,
     BlacklistPage,
     BlackRelation,
@@ -58,6 +61,7 @@ from palaver.services.sns.model import (
     FriendImport,
     FriendPage,
     FriendProfile,
+    FriendResponse,
     FriendUpdate,
     ItemResult,
     PendingApplications,
@@ -75,6 +79,9 @@ __all__ = [
     "MAX_BLACKLIST",
     "MAX_FRIENDS",
     "MAX_FRIEND_GROUPS",
+    "RESPONSE_AGREE",
+    "RESPONSE_AGREE_AND_ADD",
+    "RESPONSE_REJECT",
     "AllowType",
     "BlackRelation",
     "Blacklists",
@@ -91,6 +98,7 @@ __all__ = [
     "FriendImport",
     "FriendPage",
     "FriendProfile",
+    "FriendResponse",
     "FriendUpdate",
     "Friends",
     "PendingApplications",
@@ -108,7 +116,8 @@ class SnsServices:
     Args:
         db: the database.
         publisher: pushes committed changes (stream events).
-        callbacks: the app backend's ``Sns.*`` callbacks.
+        callbacks: the app backend's ``Sns.*`` callbacks (before a user adds friends
+            or answers a friend application; after relations change).
     """
 
     def __init__(
@@ -117,6 +126,6 @@ class SnsServices:
         self.checks = RelationChecks(db)
         feed = ChangeFeed(publisher, self.checks, callbacks)
         self.friends = Friends(db, feed, callbacks)
-        self.applications = FriendApplications(db, feed)
+        self.applications = FriendApplications(db, feed, callbacks)
         self.blacklist = Blacklists(db, feed)
         self.friend_groups = FriendGroups(db, feed)

@@ -5,34 +5,47 @@ new friend (``friend_add`` answers 30539); the SDK's
 ``getFriendApplicationList``, ``acceptFriendApplication``,
 ``refuseFriendApplication`` and ``deleteFriendApplication`` work on them.
 Both parties of a changed application get ``FRIEND_APPLICATION_LIST_UPDATED``
-(:mod:`.changes`).
+(:mod:`.changes`). A user's answer first goes to the app backend's
+``Sns.CallbackPrevFriendResponse`` (:meth:`FriendApplications.respond`).
 """
 
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from palaver.errors import Code, ImError
+from palaver.model import callbacks as cb
 from palaver.services.sns import model
 from palaver.services.sns.changes import ChangeFeed, Changes
 from palaver.services.sns.model import (
     MAX_REMARK_BYTES,
+    RESPONSE_AGREE_AND_ADD,
+    RESPONSE_REJECT,
     Friend,
+    FriendResponse,
+    ItemResult,
     PendingApplications,
     check_groups,
     limit_bytes,
     possible_ids,
+    refused_items,
 )
 from palaver.storage import Database
 from palaver.storage import sns as sns_store
 
 if TYPE_CHECKING:
     from palaver.services.apps import App
+    from palaver.services.callbacks import CallbackService
 
 
 CLOCK_SLACK_S = 2
 """Seconds a client's idea of "now" may lag ours (see :meth:`FriendApplications.set_read`)."""
+
+#: codes the app backend's ``Sns.CallbackPrevFriendResponse`` refuses with: the whole
+#: answer (its ``ErrorCode``) or one applicant (its ``ResultCode``), as Tencent
+PREV_RESPONSE_CODES = range(38000, 39001)
 
 
 class FriendApplications:
@@ -41,11 +54,15 @@ class FriendApplications:
     Args:
         db: the database.
         feed: publishes committed changes (and forgets cached relations).
+        callbacks: the app backend's ``Sns.CallbackPrevFriendResponse``.
     """
 
-    def __init__(self, db: Database, feed: ChangeFeed) -> None:
+    def __init__(
+        self, db: Database, feed: ChangeFeed, callbacks: CallbackService | None = None
+    ) -> None:
         self._db = db
         self._feed = feed
+        self._callbacks = callbacks
 
     async def pending(
         self, app: App, user: str, *, incoming: bool = True, outgoing: bool = True
@@ -85,6 +102,82 @@ class FriendApplications:
             events = await self._feed.commit(conn, app, changes)
         await self._feed.publish(app.sdkappid, events)
         return at
+
+    async def respond(
+        self, app: App, user: str, items: Sequence[FriendResponse], *, client: bool = False
+    ) -> list[ItemResult]:
+        """``user`` answers pending friend applications, each by its ``action``
+        (:meth:`accept`, with ``add_back`` for ``Response_Action_AgreeAndAdd``, or
+        :meth:`refuse`): Tencent's ``friend_response``, the SDK's
+        ``acceptFriendApplication`` and ``refuseFriendApplication``.
+
+        A user's answer (``client``; Tencent asks nothing of REST) first goes to the
+        app backend's ``Sns.CallbackPrevFriendResponse`` when the app wants it, one
+        request for all ``items``: an applicant it answers with a ``ResultCode`` in
+        38000–39000 (``ResultItem``) gets that code and its ``ResultInfo``, and their
+        application stays pending.
+
+        Returns one result per item, in order: code 0, or the item's error (30614
+        no pending application, 30001 a bad remark or group, 30010 / 30014 a full
+        list, the backend's 38000–39000) with its text.
+
+        Raises:
+            ImError: the backend refused the whole answer: its ``ErrorCode`` in
+                38000–39000 and ``ErrorInfo``, 38000 for another code, or 38000 when
+                it did not answer and the command is in ``callback_fail_closed``.
+        """
+        refused = await self._prev_response(app, user, items) if client else {}
+        out: list[ItemResult] = []
+        for it in items:
+            verdict = refused.get(it.requester)
+            if verdict is not None:
+                out.append(verdict)
+                continue
+            try:
+                if it.action == RESPONSE_REJECT:
+                    await self.refuse(app, user, it.requester)
+                else:
+                    await self.accept(
+                        app,
+                        user,
+                        it.requester,
+                        add_back=it.action == RESPONSE_AGREE_AND_ADD,
+                        remark=it.remark,
+                        group_name=it.group_name,
+                    )
+            except ImError as exc:
+                out.append(ItemResult(it.requester, exc.code, exc.info))
+            else:
+                out.append(ItemResult(it.requester))
+        return out
+
+    async def _prev_response(
+        self, app: App, user: str, items: Sequence[FriendResponse]
+    ) -> dict[str, ItemResult]:
+        """Ask ``Sns.CallbackPrevFriendResponse``: the applicants the backend refuses."""
+        if self._callbacks is None:
+            return {}
+        body = {
+            "Requester_Account": user,
+            "From_Account": user,
+            "ResponseFriendItem": [
+                {
+                    "To_Account": it.requester,
+                    "Remark": it.remark,
+                    "TagName": it.group_name,
+                    "ResponseAction": it.action,
+                }
+                for it in items
+            ],
+        }
+        reply = await self._callbacks.ask(
+            app,
+            cb.SNS_PREV_FRIEND_RESPONSE,
+            body,
+            refused=Code.SNS_CALLBACK_REFUSED,
+            own_codes=PREV_RESPONSE_CODES,
+        )
+        return refused_items(reply, PREV_RESPONSE_CODES)
 
     async def accept(
         self,

@@ -45,6 +45,7 @@ from palaver.services.sns.model import (
     friend_tags,
     limit_bytes,
     possible_ids,
+    refused_items,
     require_owner,
     standard_tags,
 )
@@ -188,16 +189,7 @@ class Friends:
         reply = await self._callbacks.ask(
             app, cb.SNS_PREV_FRIEND_ADD, body, refused=Code.SNS_CALLBACK_REFUSED
         )
-        out: dict[str, ItemResult] = {}
-        verdicts = reply.get("ResultItem") if reply else None
-        for v in verdicts if isinstance(verdicts, list) else []:
-            if not isinstance(v, dict) or not isinstance(v.get("To_Account"), str):
-                continue
-            code = v.get("ResultCode")
-            if isinstance(code, int) and code in PREV_ADD_CODES:
-                info = str(v.get("ResultInfo") or "refused by the app backend")
-                out[v["To_Account"]] = ItemResult(v["To_Account"], code, info)
-        return out
+        return refused_items(reply, PREV_ADD_CODES)
 
     async def import_friends(
         self, app: App, owner: str, items: Sequence[FriendImport]

@@ -42,6 +42,7 @@ __all__ = [
     "FriendImport",
     "FriendPage",
     "FriendProfile",
+    "FriendResponse",
     "FriendUpdate",
     "ItemResult",
     "Relation",
@@ -120,6 +121,23 @@ class ItemResult:
         return self.code == 0
 
 
+def refused_items(reply: Mapping[str, Any] | None, codes: range) -> dict[str, ItemResult]:
+    """The targets an app backend's ``Sns.CallbackPrevFriendAdd`` /
+    ``Sns.CallbackPrevFriendResponse`` answer refuses, by user: its ``ResultItem``
+    entries ``{To_Account, ResultCode, ResultInfo}`` whose ``ResultCode`` is in
+    ``codes`` (Tencent: 38000–39000); other entries (``ResultCode`` 0) allow."""
+    out: dict[str, ItemResult] = {}
+    verdicts = reply.get("ResultItem") if reply else None
+    for v in verdicts if isinstance(verdicts, list) else []:
+        if not isinstance(v, dict) or not isinstance(v.get("To_Account"), str):
+            continue
+        code = v.get("ResultCode")
+        if isinstance(code, int) and code in codes:
+            info = str(v.get("ResultInfo") or "refused by the app backend")
+            out[v["To_Account"]] = ItemResult(v["To_Account"], code, info)
+    return out
+
+
 @dataclass(frozen=True)
 class CheckResult:
     """Relation of the owner and ``peer`` (``code`` 30003 if ``peer`` is not an account)."""
@@ -157,6 +175,27 @@ class FriendImport:
     add_wording: str = ""
     add_time: int = 0
     custom: Mapping[str, Any] = field(default_factory=dict)
+
+
+#: ``ResponseAction`` values of an answer to a friend application (Tencent's
+#: ``friend_response``): accept and add back, accept one way, refuse
+RESPONSE_AGREE_AND_ADD = "Response_Action_AgreeAndAdd"
+RESPONSE_AGREE = "Response_Action_Agree"
+RESPONSE_REJECT = "Response_Action_Reject"
+
+
+@dataclass(frozen=True)
+class FriendResponse:
+    """One answer to ``requester``'s pending friend application (the SDK's
+    ``acceptFriendApplication`` / ``refuseFriendApplication``, Tencent's
+    ``ResponseFriendItem``): ``action`` one of :data:`RESPONSE_AGREE_AND_ADD`,
+    :data:`RESPONSE_AGREE`, :data:`RESPONSE_REJECT`; ``remark`` and ``group_name``
+    (Tencent's ``TagName``) are what the answerer gives the new friend."""
+
+    requester: str
+    action: str = RESPONSE_AGREE_AND_ADD
+    remark: str = ""
+    group_name: str = ""
 
 
 @dataclass(frozen=True)

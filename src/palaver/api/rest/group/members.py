@@ -48,8 +48,10 @@ class AddMembers(GroupRequest):
 @command(SVC, "add_group_member", AddMembers)
 async def add_group_member(req: RestRequest, body: AddMembers) -> dict[str, Any]:
     """``MemberList: [{"Member_Account", "Result"}]``: 1 added, 2 already a member,
-    0 failed (not an imported account). ``Silence`` 1: no join tip.
-    Errors: 10010 no group, 10014 the group would be over its limit, 10007 AVChatRoom."""
+    0 failed (not an imported account, or refused by the app backend's
+    ``Group.CallbackBeforeInviteJoinGroup``). ``Silence`` 1: no join tip.
+    Errors: 10010 no group, 10014 the group would be over its limit, 10007 AVChatRoom,
+    10016 / 10100–10200 the app backend refused the request."""
     users = list(dict.fromkeys(m.Member_Account for m in body.MemberList))
     results = await req.hub.groups.members.add(
         req.app, req.identifier, body.GroupId, users, admin=True, silence=bool(body.Silence)

@@ -372,6 +372,7 @@ async def quit_group(s: TencentSession, d: GroupRef) -> None:
         if g.owner == s.user_id:
             raise ImError(Code.ERR_SVR_GROUP_SUPER_NOT_ALLOW_QUIT, "the owner cannot quit")
         s.conn.unfollow_group(d.GroupId)
+        await s.hub.groups.members.left_live_room(app, s.user_id, d.GroupId)
         return
     await s.hub.groups.members.quit(app, s.user_id, d.GroupId)
 

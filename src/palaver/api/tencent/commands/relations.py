@@ -13,6 +13,7 @@ from palaver.api.tencent.core import Body, TencentSession, command
 from palaver.errors import ImError
 from palaver.protocol.objects import APPLICATION_IN, APPLICATION_OUT
 from palaver.services.sns import MAX_BATCH, FriendAdd, FriendUpdate, ItemResult, friend_tags
+from palaver.services.sns import FriendResponse as Answer
 
 
 def _results(results: Sequence[ItemResult]) -> dict[str, Any]:
@@ -274,6 +275,7 @@ class ResponseItem(Body):
         "Response_Action_Agree", "Response_Action_AgreeAndAdd", "Response_Action_Reject"
     ] = "Response_Action_AgreeAndAdd"
     Remark: str = ""
+    TagName: str = ""
 
 
 class FriendResponse(Body):
@@ -283,28 +285,23 @@ class FriendResponse(Body):
 @command("sns", "friend_response", FriendResponse)
 async def friend_response(s: TencentSession, d: FriendResponse) -> dict[str, Any]:
     """``acceptFriendApplication`` (``Agree``: the applicant gets me as a friend;
-    ``AgreeAndAdd``: both ways) and ``refuseFriendApplication`` (``Reject``):
-    per applicant 0, or 30614 no pending application."""
+    ``AgreeAndAdd``: both ways) and ``refuseFriendApplication`` (``Reject``),
+    after the app backend's ``Sns.CallbackPrevFriendResponse``: per applicant
+    0, 30614 no pending application, or the backend's 38000–39000 with its
+    ``ResultInfo``. Errors: 38000–39000 the backend refused the whole answer."""
     app = s.require_app()
-    applications = s.hub.sns.applications
-    results = []
-    for item in d.ResponseFriendItem:
-        code = 0
-        try:
-            if item.ResponseAction == "Response_Action_Reject":
-                await applications.refuse(app, s.user_id, item.To_Account)
-            else:
-                await applications.accept(
-                    app,
-                    s.user_id,
-                    item.To_Account,
-                    add_back=item.ResponseAction == "Response_Action_AgreeAndAdd",
-                    remark=item.Remark,
-                )
-        except ImError as exc:
-            code = exc.code
-        results.append({"To_Account": item.To_Account, "ResultCode": code, "ResultInfo": ""})
-    return {"ResultItem": results}
+    results = await s.hub.sns.applications.respond(
+        app,
+        s.user_id,
+        [
+            Answer(
+                item.To_Account, item.ResponseAction, remark=item.Remark, group_name=item.TagName
+            )
+            for item in d.ResponseFriendItem
+        ],
+        client=True,
+    )
+    return _results(results)
 
 
 class PendencyDelete(Body):

@@ -197,6 +197,7 @@ async def quit_group(s: Session, d: GroupRef) -> dict[str, Any]:
                 Code.ERR_SVR_GROUP_SUPER_NOT_ALLOW_QUIT, "the owner cannot quit the group"
             )
         s.conn.unfollow_group(d.groupID)
+        await s.hub.groups.members.left_live_room(app, s.user_id, d.groupID)
     else:
         await s.hub.groups.members.quit(app, s.user_id, d.groupID)
     return {"groupID": d.groupID}

@@ -138,12 +138,15 @@ class MemberBatch(OpModel):
 
 @op("addGroupMember", MemberBatch)
 async def add_group_member(s: Session, d: MemberBatch) -> dict[str, Any]:
-    """Invite users: ``{successUserIDList, failureUserIDList (not imported),
-    existedUserIDList, group}``; one join tip lists those added.
+    """Invite users: ``{successUserIDList, failureUserIDList (not imported, or
+    refused by the app backend), existedUserIDList, group}``; one join tip lists
+    those added.
 
     Tencent: ``addGroupMember``. In a ``Private`` group any member invites; in
-    the other types only owner/admins; never in an ``AVChatRoom``.
-    Errors: 10010; 10007 not allowed to invite; 10014 the group would be full.
+    the other types only owner/admins; never in an ``AVChatRoom``. The app
+    backend's ``Group.CallbackBeforeInviteJoinGroup`` is asked first.
+    Errors: 10010; 10007 not allowed to invite; 10014 the group would be full;
+    10016 / 10100–10200 the app backend refused the invitation.
     """
     app = s.require_app()
     users = list(dict.fromkeys(d.userIDList))
