@@ -274,7 +274,12 @@ async def open_touch(users: Users, server: RunningServer, user: str) -> Tab:
 
 async def long_press(tab: Tab, target: Any, menu: Any) -> None:
     """Touch `target` and hold until `menu` shows, then lift the finger."""
-    box = await target.bounding_box()
+    box = None
+    for _ in range(20):  # (a list drawn again meanwhile replaces the element)
+        await expect(target).to_be_visible(timeout=WAIT)
+        box = await target.bounding_box()
+        if box is not None:
+            break
     assert box is not None
     point = {"x": box["x"] + box["width"] / 2, "y": box["y"] + box["height"] / 2}
     cdp = await tab.page.context.new_cdp_session(tab.page)
