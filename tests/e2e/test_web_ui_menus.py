@@ -360,3 +360,55 @@ async def test_conversation_menu_by_right_click_and_keyboard(
     await expect(menu.get_by_test_id("menu-quote")).to_have_text("引用")
     await expect(menu).to_have_attribute("aria-label", "消息操作")
     assert not alice.errors
+
+
+async def test_group_message_menu_edit_react_and_quote(
+    users: Users, server: RunningServer
+) -> None:
+    await server.ok(
+        "group_open_http_svc",
+        "create_group",
+        {
+            "Owner_Account": "bob",
+            "Type": "Work",
+            "GroupId": "team",
+            "Name": "Team",
+            "MemberList": [{"Member_Account": "alice"}, {"Member_Account": "carol"}],
+        },
+    )
+    body = {"GroupId": "team", "From_Account": "bob", "Random": 1, "MsgBody": text_body("team news")}
+    await server.ok("group_open_http_svc", "send_group_msg", body)
+    alice = await users.open("alice")
+    bob = await users.open("bob")
+    for tab in (alice, bob):
+        await item(tab, "GROUPteam").get_by_test_id("conversation-open").click()
+        await expect(bubble(tab, "team news")).to_be_visible(timeout=WAIT)
+    await alice.tid("composer-input").fill("my idea")
+    await alice.tid("send").click()
+    await expect(bubble(bob, "my idea")).to_be_visible(timeout=WAIT)
+
+    # another member's message: react and quote, but no edit or recall
+    menu = await menu_of(alice, "team news")
+    await expect(menu.get_by_test_id("menu-edit")).to_have_count(0)
+    await expect(menu.get_by_test_id("menu-recall")).to_have_count(0)
+    await menu.locator('[data-testid="menu-react"][data-reaction="❤️"]').click()
+    chip = message(bob, "team news").locator('[data-testid="reaction"][data-reaction="❤️"]')
+    await expect(chip.get_by_test_id("reaction-count")).to_have_text("1", timeout=WAIT)
+    menu = await menu_of(alice, "team news")
+    await menu.get_by_test_id("menu-quote").click()
+    await expect(alice.tid("compose-title")).to_have_text("Quote Bob")
+    await alice.tid("composer-input").fill("agreed")
+    await alice.tid("send").click()
+    await expect(
+        message(bob, "agreed").get_by_test_id("message-quote")
+    ).to_have_text("Bob:team news", timeout=WAIT)
+
+    # my own group message: edited, and every member sees the new text
+    menu = await menu_of(alice, "my idea")
+    await menu.get_by_test_id("menu-edit").click()
+    await alice.tid("composer-input").fill("my better idea")
+    await alice.tid("send").click()
+    await expect(bubble(bob, "my better idea")).to_be_visible(timeout=WAIT)
+    await expect(message(bob, "my better idea").get_by_test_id("msg-edited")).to_be_visible()
+    await expect(message(alice, "my better idea").get_by_test_id("msg-edited")).to_be_visible()
+    assert not alice.errors and not bob.errors, (alice.errors, bob.errors)
