@@ -195,7 +195,9 @@ async def test_copy_quote_react_forward_and_delete_for_me(
     await bob_chip.click()
     await expect(chip.get_by_test_id("reaction-count")).to_have_text("2", timeout=WAIT)
     await expect(bob_chip).to_have_attribute("aria-pressed", "true")
-    menu = await menu_of(alice, "hello alice")  # the menu shows mine checked; picking it takes it back
+    menu = await menu_of(
+        alice, "hello alice"
+    )  # the menu shows mine checked; picking it takes it back
     mine = menu.locator('[data-testid="menu-react"][data-reaction="👍"]')
     await expect(mine).to_have_attribute("aria-checked", "true")
     await mine.click()
@@ -217,10 +219,12 @@ async def test_copy_quote_react_forward_and_delete_for_me(
     await alice.tid("send").click()
     await expect(alice.tid("compose-bar")).to_be_hidden()
     reply = message(alice, "hello to you")
-    await expect(reply.get_by_test_id("message-quote-text")).to_have_text("hello alice", timeout=WAIT)
-    await expect(
-        message(bob, "hello to you").get_by_test_id("message-quote-text")
-    ).to_have_text("hello alice", timeout=WAIT)
+    await expect(reply.get_by_test_id("message-quote-text")).to_have_text(
+        "hello alice", timeout=WAIT
+    )
+    await expect(message(bob, "hello to you").get_by_test_id("message-quote-text")).to_have_text(
+        "hello alice", timeout=WAIT
+    )
     await alice.page.screenshot(path=str(artifacts / "ui-desktop-quote-reactions.png"))
     stored = await history(server, "bob", "alice")
     quoted = json.loads(stored[-1]["CloudCustomData"])["messageReply"]
@@ -232,7 +236,9 @@ async def test_copy_quote_react_forward_and_delete_for_me(
     # forward to carol
     menu = await menu_of(alice, "hello to you")
     await menu.get_by_test_id("menu-forward").click()
-    await alice.page.locator('[data-testid="forward-target"][data-conversation-id="C2Ccarol"]').click()
+    await alice.page.locator(
+        '[data-testid="forward-target"][data-conversation-id="C2Ccarol"]'
+    ).click()
     await expect(alice.tid("toast")).to_have_text("Forwarded to Carol", timeout=WAIT)
     await expect(item(alice, "C2Ccarol").get_by_test_id("conversation-preview")).to_have_text(
         "hello to you", timeout=WAIT
@@ -342,10 +348,16 @@ async def test_conversation_menu_by_right_click_and_keyboard(
     await bob.get_by_test_id("conversation-more").click()
     await expect(menu.get_by_test_id("conversation-mute")).to_have_text("Unmute")
     await expect(bob.get_by_test_id("conversation-more")).to_have_attribute("aria-expanded", "true")
+    await bob.get_by_test_id("conversation-more").click()  # the button closes it again
+    await expect(menu).to_have_count(0)
+    await bob.get_by_test_id("conversation-more").click()
+    await expect(menu).to_be_visible(timeout=WAIT)
     await alice.page.keyboard.press("Escape")
     await expect(menu).to_have_count(0)
     await expect(bob.get_by_test_id("conversation-more")).to_be_focused()
-    await expect(bob.get_by_test_id("conversation-more")).to_have_attribute("aria-expanded", "false")
+    await expect(bob.get_by_test_id("conversation-more")).to_have_attribute(
+        "aria-expanded", "false"
+    )
 
     # in Chinese, both menus speak Chinese
     await alice.tid("lang-toggle").click()
@@ -362,9 +374,7 @@ async def test_conversation_menu_by_right_click_and_keyboard(
     assert not alice.errors
 
 
-async def test_group_message_menu_edit_react_and_quote(
-    users: Users, server: RunningServer
-) -> None:
+async def test_group_message_menu_edit_react_and_quote(users: Users, server: RunningServer) -> None:
     await server.ok(
         "group_open_http_svc",
         "create_group",
@@ -376,7 +386,12 @@ async def test_group_message_menu_edit_react_and_quote(
             "MemberList": [{"Member_Account": "alice"}, {"Member_Account": "carol"}],
         },
     )
-    body = {"GroupId": "team", "From_Account": "bob", "Random": 1, "MsgBody": text_body("team news")}
+    body = {
+        "GroupId": "team",
+        "From_Account": "bob",
+        "Random": 1,
+        "MsgBody": text_body("team news"),
+    }
     await server.ok("group_open_http_svc", "send_group_msg", body)
     alice = await users.open("alice")
     bob = await users.open("bob")
@@ -399,9 +414,9 @@ async def test_group_message_menu_edit_react_and_quote(
     await expect(alice.tid("compose-title")).to_have_text("Quote Bob")
     await alice.tid("composer-input").fill("agreed")
     await alice.tid("send").click()
-    await expect(
-        message(bob, "agreed").get_by_test_id("message-quote")
-    ).to_have_text("Bob:team news", timeout=WAIT)
+    await expect(message(bob, "agreed").get_by_test_id("message-quote")).to_have_text(
+        "Bob:team news", timeout=WAIT
+    )
 
     # my own group message: edited, and every member sees the new text
     menu = await menu_of(alice, "my idea")

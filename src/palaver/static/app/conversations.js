@@ -12,6 +12,7 @@
 import { openConversation } from './chat.js';
 import { MARK_UNREAD, initConversationMenu, isMuted, menuOpenFor, openConversationMenu } from './conversation-menu.js';
 import { $, h, toast } from './dom.js';
+import { closedByPress } from './popup-menu.js';
 import { avatar, groupOf, listTime, peerOf, preview, tipText } from './format.js';
 import { onLangChange, t } from './i18n.js';
 import { ensureProfiles, fetchProfiles } from './session.js';
@@ -165,7 +166,7 @@ function item(conv) {
     title: t('conv.actions', { name }),
     'aria-haspopup': 'menu',
     'aria-expanded': menuOpenFor() === cid ? 'true' : 'false',
-    onclick: (ev) => openConversationMenu(conv, ev.currentTarget),
+    onclick: (ev) => closedByPress(ev.currentTarget) || openConversationMenu(conv, ev.currentTarget),
   }, h('span', { class: 'icon icon--more', 'aria-hidden': 'true' }));
 
   return h(

@@ -14,6 +14,19 @@ const MOVE_TOLERANCE_PX = 10;
 const MARGIN_PX = 8;
 
 let current = null; // {root, close}
+let closedBy = null; // where the press that closed the last menu landed (until its click)
+
+document.addEventListener('pointerdown', () => {
+  closedBy = null;
+}, true);
+window.addEventListener('click', () => {
+  closedBy = null;
+});
+
+/** Whether the press now ending on `el` closed a menu (so its click should not open it again). */
+export function closedByPress(el) {
+  return Boolean(closedBy && el.contains(closedBy));
+}
 
 /**
  * Open a menu of `items` (elements; `menuItem()` makes them, groups of them
@@ -27,7 +40,9 @@ export function openMenu({ items, at, label, testid, returnTo = null, onClose = 
   document.body.append(root);
   place(root, at);
   const onOutside = (ev) => {
-    if (!root.contains(ev.target)) close(false);
+    if (root.contains(ev.target)) return;
+    closedBy = ev.target;
+    close(false);
   };
   const onAway = (ev) => {
     if (!(ev.target instanceof Node) || !root.contains(ev.target)) close(false);
@@ -44,9 +59,9 @@ export function openMenu({ items, at, label, testid, returnTo = null, onClose = 
     if (back && back.isConnected) back.focus({ preventScroll: true });
   };
   root.addEventListener('keydown', (ev) => onKey(ev, root, close));
-  // an item picked closes the menu first (its action may open a dialog)
+  // an item picked closes the menu first (its action may move the focus on: a dialog, the message box)
   root.addEventListener('click', (ev) => {
-    if (ev.target.closest('[role^="menuitem"]')) close(false);
+    if (ev.target.closest('[role^="menuitem"]')) close(true);
   }, true);
   document.addEventListener('pointerdown', onOutside, true);
   document.addEventListener('wheel', onAway, { capture: true, passive: true });
