@@ -39,6 +39,7 @@ let recallTimer = 0;
 let typingSentAt = 0; // when I last told the peer "typing" (0: not typing)
 let typingPeer = '';
 const reading = { busy: false, again: false };
+let found = { ID: '', glow: false }; // the message a search hit opened at (highlighted a while)
 
 const els = {};
 
@@ -310,10 +311,12 @@ export async function openAtMessage(conversationID, messageID) {
   const el = [...els.items.querySelectorAll('[data-message-id]')].find((e) => e.dataset.messageId === messageID);
   if (!el) return false;
   el.scrollIntoView({ block: 'center' });
-  el.classList.add('msg--found');
-  el.dataset.found = 'true';
+  found = { ID: messageID, glow: true }; // (kept when the list is drawn again)
+  renderMessages();
   setTimeout(() => {
-    el.classList.remove('msg--found');
+    if (found.ID !== messageID) return;
+    found.glow = false;
+    renderMessages();
   }, 3000);
   return true;
 }
@@ -536,8 +539,9 @@ function messageNode(msg) {
   return h(
     'li',
     {
-      class: `msg ${mine ? 'msg--out' : 'msg--in'}${status === 'fail' ? ' msg--fail' : ''}${at ? ' msg--at' : ''}`,
-      dataset: { testid: 'message', messageId: msg.ID || '', status, from: who },
+      class: `msg ${mine ? 'msg--out' : 'msg--in'}${status === 'fail' ? ' msg--fail' : ''}${at ? ' msg--at' : ''}${
+        found.glow && found.ID === msg.ID ? ' msg--found' : ''}`,
+      dataset: { testid: 'message', messageId: msg.ID || '', status, from: who, ...(found.ID === msg.ID ? { found: 'true' } : {}) },
     },
     avatar(who, name, picture, 'sm'),
     h(

@@ -118,10 +118,9 @@ export async function wantReactions(cid, messages) {
     } catch {
       continue; // a group I left, a server without reactions: none shown
     }
-    for (const r of (res && res.data && res.data.resultList) || []) {
-      if (r.reactionList && r.reactionList.length) reactions.set(r.messageID, r.reactionList);
-    }
-    publish('messages', cid);
+    const got = ((res && res.data && res.data.resultList) || []).filter((r) => r.reactionList && r.reactionList.length);
+    for (const r of got) reactions.set(r.messageID, r.reactionList);
+    if (got.length) publish('messages', cid);
   }
 }
 
