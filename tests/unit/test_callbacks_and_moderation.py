@@ -402,12 +402,15 @@ async def test_invitations_ask_the_backend_and_full_groups_are_reported(world: W
         "Private",
         "alice",
     )
+    transport.answer = {"ErrorCode": 0, "RefusedMembers_Account": ["carol"]}  # all refused
+    got = await groups.members.add(world.app, "alice", g.group_id, ["carol"], admin=False)
+    assert got == {"carol": ADD_FAILED}
     transport.answer = {"ErrorCode": 0}
     got = await groups.members.add(
         world.app, "bob", g.group_id, ["bob", "carol", "erin"], admin=False
     )
     assert got == {"bob": ADD_ALREADY, "carol": ADD_OK, "erin": ADD_OK}  # 4 of 4: full
-    assert transport.posts[1][1]["DestinationMembers"] == [
+    assert transport.posts[2][1]["DestinationMembers"] == [
         {"Member_Account": "carol"},
         {"Member_Account": "erin"},
     ]
