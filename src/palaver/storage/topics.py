@@ -4,32 +4,19 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from palaver.model.events import TopicProfile
 from palaver.storage.schema import group_topics
 
 T = group_topics.c
 
 
-@dataclass(frozen=True)
-class TopicRow:
-    """A topic: its group, profile (``custom_data``: Tencent's ``CustomString``),
-    whether everyone but the group's owner and admins is muted in it, and when it
-    was made (unix s)."""
-
-    topic_id: str
-    group_id: str
-    name: str
-    face_url: str
-    introduction: str
-    notification: str
-    custom_data: str
-    mute_all: bool
-    created_at: int
+#: A topic as stored (the same record the notices carry).
+TopicRow = TopicProfile
 
 
 def _row(r: Any) -> TopicRow:

@@ -21,7 +21,7 @@ from palaver.model.events import (
     ReceiptCount,
     StreamEvent,
 )
-from palaver.model.messages import group_conv_id
+from palaver.model.messages import group_conv_id, topic_group
 from palaver.services.groups.directory import GroupDirectory
 from palaver.services.groups.model import AT_ALL, GroupConversation, Member
 from palaver.services.ports import Clock, Publisher
@@ -33,6 +33,7 @@ from palaver.storage.records import GroupRow
 
 if TYPE_CHECKING:
     from palaver.services.apps import App
+    from palaver.services.groups.topic_messages import TopicMessages
 
 AT_ME = 1  # GroupConversation.at_me kinds: mentions me
 AT_EVERYONE = 2  # mentions everyone
@@ -46,12 +47,19 @@ class GroupReads:
         publisher: pushes read positions to the reader's devices and receipts to senders.
         directory: groups and memberships (and their caches).
         clock: time (when a read happened).
+        topics: read positions in Community topics (a topic ID as ``group_id``).
     """
 
     def __init__(
-        self, db: Database, publisher: Publisher, directory: GroupDirectory, clock: Clock
+        self,
+        db: Database,
+        publisher: Publisher,
+        directory: GroupDirectory,
+        clock: Clock,
+        topics: TopicMessages | None = None,
     ) -> None:
         self._db = db
+        self._topics = topics
         self._publisher = publisher
         self._directory = directory
         self._clock = clock
@@ -63,6 +71,8 @@ class GroupReads:
         Their other devices get ``CONVERSATION_READ``; senders of messages with
         ``need_receipt`` in the newly read range get ``MESSAGE_READ_RECEIPT_RECEIVED``.
         Raises ImError 10010; 10007 not a member."""
+        if self._topics is not None and topic_group(group_id) is not None:
+            return await self._topics.mark_read(app, user, group_id, up_to_seq)
         group, m = await self._directory.require_member(app, group_id, user)
         target = group.last_seq if up_to_seq is None else min(up_to_seq, group.last_seq)
         async with self._db.write() as conn:

@@ -539,7 +539,7 @@ async def group_msg_get(s: TencentSession, d: GroupMsgGet) -> dict[str, Any]:
     ``NextReqMsgSeq`` is where the next (older) page starts; 0 when done.
     Errors: 10010; 10007 not a member."""
     app = s.require_app()
-    g = await s.hub.groups.directory.get(app, d.GroupId)
+    g = await s.hub.groups.messages.stream_group(app, d.GroupId)  # a topic's: its group
     before = d.ReqMsgSeq + 1 if d.ReqMsgSeq else None
     page = await s.hub.groups.messages.history(
         app, d.GroupId, s.user_id, limit=min(d.ReqMsgNumber, MAX_PAGE), before_seq=before
