@@ -9,6 +9,7 @@ import pytest
 
 from conftest import RunningServer
 from support.tencent_sdk import TencentError, TencentHarness, TencentTab
+from support.waiting import eventually
 
 pytestmark = pytest.mark.timeout(180)
 
@@ -67,11 +68,27 @@ async def test_topic_messages(server: RunningServer, tencent: TencentHarness) ->
     }
     await server.ok(G, "send_group_msg", rest)
     await bob.wait_event("MESSAGE_RECEIVED", in_topic(news, "from rest"))
+    # the sender's SDK did not get its own message back as a new one
+    echoes = [
+        m for e in await bob.drain("MESSAGE_RECEIVED") for m in e.data if m["ID"] == sent["ID"]
+    ]
+    assert echoes == [], bob.report()
 
     # the topic's history, in a fresh tab of alice's (from the server, not a cache)
     page = await alice.call("getMessageList", {"conversationID": "GROUP" + news})
     texts = [x["payload"].get("text") for x in page["messageList"]]
     assert texts == ["hello topic", "from rest"], alice.report()
+
+    # bob's unread count comes from the server; reading the topic moves his position
+    listed = await bob.call("getTopicList", {"groupID": GID, "topicIDList": [news]})
+    assert listed["successTopicList"][0]["nextMessageSeq"] == 3, bob.report()
+    await bob.call("setMessageRead", {"conversationID": "GROUP" + news})
+
+    async def read_by_bob() -> bool:
+        me = await server.hub.groups.topic_messages.self_info(server.app, "bob", [news])
+        return me[news].read_seq == 2
+
+    await eventually(read_by_bob, "bob's read position in the topic at 2")
 
     # recall by the sender
     await bob.call("revokeMessage", bob.msg(sent["ID"]))
