@@ -90,11 +90,21 @@ async def test_topic_messages(server: RunningServer, tencent: TencentHarness) ->
 
     await eventually(read_by_bob, "bob's read position in the topic at 2")
 
+    # read receipts in a topic, as in a group
+    ask = await alice.send_text(news, "ack please", "GROUP", needReadReceipt=True)
+    await bob.wait_event("MESSAGE_RECEIVED", in_topic(news, "ack please"))
+    await bob.call("sendMessageReadReceipt", [bob.msg(ask["ID"])])
+    (receipt,) = await alice.wait_event("MESSAGE_READ_RECEIPT_RECEIVED")
+    assert (receipt["messageID"], receipt["readCount"]) == (ask["ID"], 1), alice.report()
+    listed = await alice.call("getMessageReadReceiptList", [alice.msg(ask["ID"])])
+    info = listed["messageList"][0]["readReceiptInfo"]
+    assert (info["readCount"], info["unreadCount"]) == (1, 0), alice.report()
+
     # recall by the sender
     await bob.call("revokeMessage", bob.msg(sent["ID"]))
     await alice.wait_event("MESSAGE_REVOKED", lambda ms: any(x["ID"] == m["ID"] for x in ms))
     r = await server.ok(G, "group_msg_get_simple", {"GroupId": news, "ReqMsgNumber": 5})
-    assert [x["IsPlaceMsg"] for x in r["RspMsgList"]] == [0, 1]
+    assert [x["IsPlaceMsg"] for x in r["RspMsgList"]] == [0, 0, 1]
 
     # topic changes are pushed
     await alice.call("updateTopicProfile", {"groupID": GID, "topicID": news, "introduction": "i"})

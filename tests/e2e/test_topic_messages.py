@@ -127,7 +127,7 @@ async def test_community_ids(server: RunningServer) -> None:
 
 async def test_sdk_topic_messages(server: RunningServer, connect: Connect) -> None:
     gid, news = await club(server, "bob", "dave")
-    alice, _ = await connect("alice")
+    alice, a = await connect("alice")
     bob, b = await connect("bob")
     carol, _ = await connect("carol")
     dave, d = await connect("dave")
@@ -164,6 +164,22 @@ async def test_sdk_topic_messages(server: RunningServer, connect: Connect) -> No
     await dave.set_message_read("GROUP" + news)
     topics = {t["topicID"]: t for t in (await dave.get_topic_list(gid))["successTopicList"]}
     assert (topics[news]["unreadCount"], topics[news]["selfInfo"]["readedSequence"]) == (0, 2)
+
+    # read receipts, as in a group (counted over the group's members)
+    ask = await send_group_text(alice, news, "ack please", need_read_receipt=True)
+    [got] = await group_messages(d, news, 1)
+    assert got.need_read_receipt
+    await alice.get_message_read_receipt_list([ask])
+    assert ask.read_receipt_info == {"readCount": 0, "unreadCount": 2}
+    await dave.set_message_read("GROUP" + news)
+    receipt = await a.until(EVENT.MESSAGE_READ_RECEIPT_RECEIVED, lambda rs: True)
+    assert [(r["conversationID"], r["messageID"], r["readCount"]) for r in receipt] == [
+        ("GROUP" + news, ask.id, 1)
+    ]
+    read = await alice.get_group_message_read_member_list(ask, filter=0)
+    assert read["readUserIDList"] == ["dave"]
+    unread = await alice.get_group_message_read_member_list(ask, filter=1)
+    assert unread["unreadUserIDList"] == ["bob"]
 
     # recall, by the sender
     await bob.revoke_message(sent)

@@ -195,6 +195,18 @@ async def test_topic_messages(world: World) -> None:
     assert await reads.mark_read(app, "bob", topic, 1) == 2  # never backwards
     assert (await world.groups.topic_messages.self_info(app, "bob", [topic]))[topic].unread == 0
     assert (await msgs.reader(app, topic, "bob"))[2] == 2
+
+    # read receipts, as in a group: counted over the group's members
+    asked = await msgs.send(app, topic, "alice", body("r"), 9, GroupSendOptions(need_receipt=True))
+    assert await reads.read_counts(app, topic, [asked.seq, 99]) == {asked.seq: (0, 1)}
+    assert await reads.readers(app, topic, asked.seq, "alice", read=False) == (["bob"], 0)
+    await reads.mark_read(app, "bob", topic)
+    notice = world.publisher.calls[-1]
+    assert notice[:3] == ("notice", app.sdkappid, ["alice"])
+    assert (notice[3].group_id, notice[3].user_id, notice[3].read_seq) == (topic, "bob", 3)
+    assert [(c.message.seq, c.read, c.unread) for c in notice[3].counts] == [(asked.seq, 1, 0)]
+    assert await reads.read_counts(app, topic, [asked.seq]) == {asked.seq: (1, 0)}
+    assert await reads.readers(app, topic, asked.seq, "alice", read=True) == (["bob"], 0)
     assert await msgs.recall(app, "bob", topic, [1], admin=False) == {1: 0}
 
     for call in (

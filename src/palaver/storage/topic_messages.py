@@ -8,15 +8,17 @@ a member's read position in a topic is a ``topic_reads`` row (none: nothing read
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import and_, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from palaver.model.messages import group_conv_id
 from palaver.storage import search as search_store
-from palaver.storage.schema import conv_heads, messages, topic_reads
+from palaver.storage.schema import conv_heads, group_members, messages, topic_reads
 
 R = topic_reads.c
+GM = group_members.c
 H = conv_heads.c
 M = messages.c
 
@@ -85,3 +87,45 @@ async def delete_topic_messages(
         delete(topic_reads).where(R.app_id == app_id, R.topic_id.in_(list(topic_ids)))
     )
     return int(res.rowcount or 0)
+
+
+def _members_reads(app_id: int, group_id: str, topic_id: str, exclude: str) -> tuple[Any, Any]:
+    """(the group's members but ``exclude`` joined with their read position in the
+    topic (0 without one), the position column)."""
+    joined = group_members.outerjoin(
+        topic_reads,
+        and_(R.app_id == GM.app_id, R.topic_id == topic_id, R.user_id == GM.user_id),
+    )
+    pos = func.coalesce(R.read_seq, 0)
+    cond = and_(GM.app_id == app_id, GM.group_id == group_id, GM.user_id != exclude)
+    return select(GM.user_id).select_from(joined).where(cond), pos
+
+
+async def read_counts(
+    conn: AsyncConnection, app_id: int, group_id: str, topic_id: str, seq: int, exclude: str
+) -> tuple[int, int]:
+    """(members of the topic's group who read ``seq`` in it, who did not),
+    ``exclude`` (the sender) left out."""
+    q, pos = _members_reads(app_id, group_id, topic_id, exclude)
+    q = q.with_only_columns(func.count().filter(pos >= seq), func.count().filter(pos < seq))
+    row = (await conn.execute(q)).one()
+    return int(row[0] or 0), int(row[1] or 0)
+
+
+async def readers(
+    conn: AsyncConnection,
+    app_id: int,
+    group_id: str,
+    topic_id: str,
+    seq: int,
+    exclude: str,
+    *,
+    read: bool,
+    offset: int,
+    limit: int,
+) -> list[str]:
+    """Members of the topic's group whose read position in it is (``read``) or is
+    not past ``seq``, ``exclude`` left out, by user ID."""
+    q, pos = _members_reads(app_id, group_id, topic_id, exclude)
+    q = q.where(pos >= seq if read else pos < seq).order_by(GM.user_id)
+    return [r[0] for r in await conn.execute(q.offset(offset).limit(limit))]

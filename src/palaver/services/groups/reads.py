@@ -131,7 +131,10 @@ class GroupReads:
         self, app: App, group_id: str, seqs: list[int]
     ) -> dict[int, tuple[int, int]]:
         """(read count, unread count) per message seq, excluding each sender
-        (seqs of no message left out)."""
+        (seqs of no message left out); of a topic's message when ``group_id`` is a
+        topic ID."""
+        if self._topics is not None and topic_group(group_id) is not None:
+            return await self._topics.read_counts(app, group_id, seqs)
         out: dict[int, tuple[int, int]] = {}
         async with self._db.read() as conn:
             for seq in seqs:
@@ -154,12 +157,25 @@ class GroupReads:
         offset: int = 0,
         limit: int = 100,
     ) -> tuple[list[str], int]:
-        """Members who have (``read``) or have not read message ``seq``, the sender
-        excluded: (page of user IDs, next offset (0 = done))."""
-        async with self._db.read() as conn:
-            users = await group_store.readers(
-                conn, app.sdkappid, group_id, seq, sender, read=read, offset=offset, limit=limit + 1
+        """Members who have (``read``) or have not read message ``seq`` (of a topic,
+        when ``group_id`` is a topic ID), the sender excluded: (page of user IDs,
+        next offset (0 = done))."""
+        if self._topics is not None and topic_group(group_id) is not None:
+            users = await self._topics.readers(
+                app, group_id, seq, sender, read=read, offset=offset, limit=limit + 1
             )
+        else:
+            async with self._db.read() as conn:
+                users = await group_store.readers(
+                    conn,
+                    app.sdkappid,
+                    group_id,
+                    seq,
+                    sender,
+                    read=read,
+                    offset=offset,
+                    limit=limit + 1,
+                )
         more = len(users) > limit
         return users[:limit], (offset + limit if more else 0)
 

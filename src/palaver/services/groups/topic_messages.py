@@ -19,14 +19,22 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from palaver.errors import Code, ImError
-from palaver.model.events import ConversationRead, EventKind, StreamEvent
-from palaver.model.messages import topic_group
+from palaver.model.events import (
+    RECEIPT_COUNTS,
+    ConversationRead,
+    EventKind,
+    GroupReadReceipt,
+    ReceiptCount,
+    StreamEvent,
+)
+from palaver.model.messages import group_conv_id, topic_group
 from palaver.services.groups.directory import GroupDirectory
 from palaver.services.groups.model import Group, Member
 from palaver.services.ports import Clock, Publisher
 from palaver.storage import Database
 from palaver.storage import events as ev_store
 from palaver.storage import groups as group_store
+from palaver.storage import messages as msg_store
 from palaver.storage import topic_messages as store
 from palaver.storage import topics as topic_store
 from palaver.storage.topics import TopicRow
@@ -100,8 +108,10 @@ class TopicMessages:
     async def mark_read(self, app: App, user: str, topic_id: str, up_to_seq: int | None) -> int:
         """Move ``user``'s read position in the topic (default: its newest message);
         returns it. Their other devices get ``CONVERSATION_READ`` of
-        ``GROUP<topic ID>``. Raises ImError 10010; 10007 not a member."""
-        await self.require_member(app, topic_id, user)
+        ``GROUP<topic ID>``; senders of messages with ``need_receipt`` in the newly
+        read range get ``MESSAGE_READ_RECEIPT_RECEIVED``, as in a group. Raises
+        ImError 10010; 10007 not a member."""
+        group, _ = await self.require_member(app, topic_id, user)
         async with self._db.write() as conn:
             top = await group_store.head(conn, app.sdkappid, topic_id)
             target = top if up_to_seq is None else min(up_to_seq, top)
@@ -111,6 +121,18 @@ class TopicMessages:
                     target,
                     (await store.read_positions(conn, app.sdkappid, user, [topic_id]))[topic_id],
                 )
+            senders = await group_store.receipt_senders(
+                conn, app.sdkappid, topic_id, old, target, user
+            )
+            counts = []
+            if senders:
+                for m in await group_store.receipt_messages(
+                    conn, app.sdkappid, topic_id, old, target, user, RECEIPT_COUNTS
+                ):
+                    read = await store.read_counts(
+                        conn, app.sdkappid, group.group_id, topic_id, m[0].seq, m[0].sender
+                    )
+                    counts.append(ReceiptCount(m[0], *read))
             payload = ConversationRead("GROUP" + topic_id, target, int(self._clock.time()))
             (seq,) = await ev_store.append_events(
                 conn, app.sdkappid, [ev_store.NewEvent(user, EventKind.CONV_READ, None, payload)]
@@ -118,7 +140,45 @@ class TopicMessages:
         await self._publisher.stream(
             app.sdkappid, [StreamEvent(user, seq, EventKind.CONV_READ, payload)]
         )
+        if senders:
+            receipt = GroupReadReceipt(topic_id, user, target, tuple(counts))
+            await self._publisher.notice(app.sdkappid, senders, receipt)
         return target
+
+    async def read_counts(
+        self, app: App, topic_id: str, seqs: list[int]
+    ) -> dict[int, tuple[int, int]]:
+        """(read count, unread count) per message seq of the topic, the sender of
+        each left out (seqs of no message left out). Raises ImError 10010."""
+        group, _ = await self.resolve(app, topic_id)
+        out: dict[int, tuple[int, int]] = {}
+        async with self._db.read() as conn:
+            for seq in seqs:
+                msg = await msg_store.get_by_seq(conn, app.sdkappid, group_conv_id(topic_id), seq)
+                if msg is not None:
+                    out[seq] = await store.read_counts(
+                        conn, app.sdkappid, group.group_id, topic_id, seq, msg.sender
+                    )
+        return out
+
+    async def readers(
+        self, app: App, topic_id: str, seq: int, sender: str, *, read: bool, offset: int, limit: int
+    ) -> list[str]:
+        """Members of the topic's group who have (``read``) or have not read message
+        ``seq`` of the topic, ``sender`` left out: a page. Raises ImError 10010."""
+        group, _ = await self.resolve(app, topic_id)
+        async with self._db.read() as conn:
+            return await store.readers(
+                conn,
+                app.sdkappid,
+                group.group_id,
+                topic_id,
+                seq,
+                sender,
+                read=read,
+                offset=offset,
+                limit=limit,
+            )
 
     async def self_info(self, app: App, user: str, topic_ids: list[str]) -> dict[str, TopicSelf]:
         """``user``'s read position, unread count and each topic's newest message."""
