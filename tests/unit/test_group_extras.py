@@ -12,6 +12,7 @@ import pytest
 from palaver.errors import ImError
 from palaver.model.events import GroupAttributesChanged, TopicsChanged
 from palaver.services.groups import GroupSendOptions, MemberSpec
+from palaver.storage import topic_messages as topic_msg_store
 from palaver.storage import userdata
 
 from .conftest import World
@@ -236,3 +237,12 @@ async def test_topic_messages(world: World) -> None:
     await world.groups.topics.create(app, "alice", gid, admin=False, name="t", topic_id=topic)
     assert (await msgs.history(app, topic, "bob", limit=10)).messages == []
     assert (await world.groups.topic_messages.self_info(app, "bob", [topic]))[topic].read_seq == 0
+
+    # a dismissed group takes its topics' messages with it
+    await msgs.send(app, topic, "bob", body("last"), 10, GroupSendOptions())
+    async with world.db.read() as conn:
+        assert await topic_msg_store.heads(conn, app.sdkappid, [topic]) != {}
+    await world.groups.lifecycle.destroy(app, "alice", gid, admin=False)
+    async with world.db.read() as conn:
+        assert await topic_msg_store.heads(conn, app.sdkappid, [topic]) == {}
+        assert await topic_msg_store.read_positions(conn, app.sdkappid, "bob", [topic]) == {}

@@ -24,7 +24,6 @@ from palaver.services.groups.directory import GroupDirectory
 from palaver.services.groups.model import Group, check_text
 from palaver.services.ports import Clock, Publisher
 from palaver.storage import Database
-from palaver.storage import topic_messages as topic_msg_store
 from palaver.storage import topics as topic_store
 from palaver.storage.topics import TopicRow
 
@@ -192,7 +191,6 @@ class GroupTopics:
                 for t in await topic_store.topics(conn, app.sdkappid, group_id, topic_ids)
             }
             await topic_store.delete_topics(conn, app.sdkappid, group_id, sorted(have))
-            await topic_msg_store.delete_topic_messages(conn, app.sdkappid, sorted(have))
         if have:
             await self._push(app, TopicsChanged(group_id, "deleted", deleted=tuple(sorted(have))))
         return {t: 0 if t in have else Code.ERR_SVR_GROUP_NOT_FOUND for t in topic_ids}
