@@ -124,3 +124,28 @@ async def test_topic_messages(server: RunningServer, tencent: TencentHarness) ->
     assert gone["successTopicList"] == [{"topicID": news}], alice.report()
     ev = await bob.wait_event("TOPIC_DELETED", lambda d: news in d["topicIDList"])
     assert ev["groupID"] == GID, bob.report()
+
+
+async def test_a_community_made_by_the_sdk(server: RunningServer, tencent: TencentHarness) -> None:
+    """``createGroup`` of a Community with topics: Palaver's generated ID starts
+    ``@TGS#_`` as Tencent's do, so the SDK tells its topics and sends in them."""
+    alice, bob = await login(server, tencent, "alice", "bob")
+    created = await alice.call(
+        "createGroup",
+        {
+            "type": "Community",
+            "name": "fans",
+            "isSupportTopic": True,
+            "memberList": [{"userID": "bob"}],
+        },
+    )
+    gid = created["group"]["groupID"]
+    assert gid.startswith("@TGS#_@TGS#c"), alice.report()
+    await bob.wait_event("GROUP_LIST_UPDATED", lambda d: any(g["groupID"] == gid for g in d))
+    topic = (await alice.call("createTopicInCommunity", {"groupID": gid, "topicName": "t"}))[
+        "topicID"
+    ]
+    await bob.wait_event("TOPIC_CREATED", lambda d: d["topicID"] == topic)
+    await alice.send_text(topic, "first", "GROUP")
+    got = await bob.wait_event("MESSAGE_RECEIVED", in_topic(topic, "first"))
+    assert [m["to"] for m in got if m["conversationID"] == "GROUP" + topic] == [topic]

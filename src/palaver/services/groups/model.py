@@ -261,9 +261,12 @@ def check_group_id(group_id: str, gtype: str | None = None) -> None:
 
 
 def new_group_id(gtype: str) -> str:
-    """A fresh generated ID: ``@TGS#``, a type letter and 9 random characters."""
+    """A fresh generated ID: ``@TGS#``, a type letter and 9 random characters; a
+    Community's also starts with ``@TGS#_`` (``@TGS#_@TGS#c…``, as Tencent makes
+    them: its SDK tells a Community with topics by that prefix)."""
     alphabet = string.ascii_uppercase + string.digits
-    return "@TGS#" + _TYPE_CODE[gtype] + "".join(secrets.choice(alphabet) for _ in range(9))
+    gid = "@TGS#" + _TYPE_CODE[gtype] + "".join(secrets.choice(alphabet) for _ in range(9))
+    return COMMUNITY_PREFIX + gid if gtype == "Community" else gid
 
 
 def merge_custom(old: dict[str, str], new: dict[str, str], max_keys: int = 0) -> dict[str, str]:
