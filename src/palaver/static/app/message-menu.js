@@ -12,7 +12,7 @@
 // The bar above the message box says what the next send does (quote, edit);
 // its ✕ or Escape in the box cancels.
 
-import { canRecall, renderMessages } from './chat.js';
+import { canRecall, renderMessages } from './message-list.js';
 import { $, confirmAction, h, openModal, toast } from './dom.js';
 import { avatar, groupOf, peerOf, preview } from './format.js';
 import { t } from './i18n.js';
@@ -132,7 +132,7 @@ function startCompose(kind, msg) {
   els.input.focus();
 }
 
-/** The message box's height for its text (as chat.js sizes it while typing). */
+/** The message box's height for its text (as composer.js sizes it while typing). */
 function fit() {
   els.input.style.height = 'auto';
   els.input.style.height = `${Math.min(els.input.scrollHeight, 140)}px`;
