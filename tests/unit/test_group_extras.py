@@ -1,13 +1,18 @@
-"""Group attributes, counters and bans at the service level: the write conflict
-of a stale attribute sequence, counter bounds, and how long a ban lasts."""
+"""Group attributes, counters, bans and topics at the service level: the write
+conflict of a stale attribute sequence, counter bounds, how long a ban lasts, and
+messages in topics."""
 
 from __future__ import annotations
+
+from typing import Any
+from unittest.mock import ANY
 
 import pytest
 
 from palaver.errors import ImError
-from palaver.model.events import GroupAttributesChanged
-from palaver.services.groups import MemberSpec
+from palaver.model.events import GroupAttributesChanged, TopicsChanged
+from palaver.services.groups import GroupSendOptions, MemberSpec
+from palaver.storage import topic_messages as topic_msg_store
 from palaver.storage import userdata
 
 from .conftest import World
@@ -154,3 +159,90 @@ async def test_topics(world: World) -> None:
     with pytest.raises(ImError) as err:
         await topics.get(world.app, None, gid)
     assert err.value.code == 10010
+
+
+async def test_topic_messages(world: World) -> None:
+    """A topic is its own message stream: its own MsgSeq, history, read position and
+    unread count; members of the group send, others may not; changes are notices."""
+    await world.users("alice", "bob", "carol")
+    g = await world.groups.lifecycle.create(
+        world.app,
+        "alice",
+        admin=False,
+        type="Community",
+        name="c",
+        group_id="@TGS#_c",
+        members=[MemberSpec("bob")],
+    )
+    gid, app = g.group_id, world.app
+    topic = (await world.groups.topics.create(app, "alice", gid, admin=False, name="t")).topic_id
+    assert ("group_notice", app.sdkappid, gid) == world.publisher.calls[-1][:3]
+    assert world.publisher.calls[-1][3] == TopicsChanged(gid, "created", ANY)
+    msgs, reads = world.groups.messages, world.groups.reads
+
+    def body(t: str) -> list[dict[str, Any]]:
+        return [{"MsgType": "TIMTextElem", "MsgContent": {"Text": t}}]
+
+    one = await msgs.send(app, topic, "bob", body("1"), 1, GroupSendOptions())
+    two = await msgs.send(app, topic, "alice", body("2"), 2, GroupSendOptions())
+    assert (one.seq, two.seq) == (1, 2)
+    assert world.publisher.calls[-1][0] == "group_message"
+    page = await msgs.history(app, topic, "bob", limit=10)
+    assert [m.seq for m in page.messages] == [1, 2] and page.complete
+    info = await world.groups.topic_messages.self_info(app, "bob", [topic])
+    assert (info[topic].unread, info[topic].last_seq, info[topic].read_seq) == (1, 2, 0)
+    assert await reads.mark_read(app, "bob", topic, 1) == 1
+    assert await reads.mark_read(app, "bob", topic, None) == 2
+    assert await reads.mark_read(app, "bob", topic, 1) == 2  # never backwards
+    assert (await world.groups.topic_messages.self_info(app, "bob", [topic]))[topic].unread == 0
+    assert (await msgs.reader(app, topic, "bob"))[2] == 2
+
+    # read receipts, as in a group: counted over the group's members
+    asked = await msgs.send(app, topic, "alice", body("r"), 9, GroupSendOptions(need_receipt=True))
+    assert await reads.read_counts(app, topic, [asked.seq, 99]) == {asked.seq: (0, 1)}
+    assert await reads.readers(app, topic, asked.seq, "alice", read=False) == (["bob"], 0)
+    await reads.mark_read(app, "bob", topic)
+    notice = world.publisher.calls[-1]
+    assert notice[:3] == ("notice", app.sdkappid, ["alice"])
+    assert (notice[3].group_id, notice[3].user_id, notice[3].read_seq) == (topic, "bob", 3)
+    assert [(c.message.seq, c.read, c.unread) for c in notice[3].counts] == [(asked.seq, 1, 0)]
+    assert await reads.read_counts(app, topic, [asked.seq]) == {asked.seq: (1, 0)}
+    assert await reads.readers(app, topic, asked.seq, "alice", read=True) == (["bob"], 0)
+    assert await msgs.recall(app, "bob", topic, [1], admin=False) == {1: 0}
+
+    for call in (
+        msgs.send(app, topic, "carol", body("x"), 3, GroupSendOptions()),
+        msgs.history(app, topic, "carol", limit=1),
+        reads.mark_read(app, "carol", topic),
+    ):
+        with pytest.raises(ImError) as err:
+            await call
+        assert err.value.code == 10007
+    for bad in (gid + "@TOPIC#_none", "@TGS#_nogroup@TOPIC#_x"):
+        with pytest.raises(ImError) as err:
+            await msgs.send(app, bad, "bob", body("x"), 4, GroupSendOptions())
+        assert err.value.code == 10010
+    with pytest.raises(ImError) as err:
+        await world.groups.topic_messages.resolve(app, gid)
+    assert err.value.code == 10010
+
+    await world.groups.topics.modify(app, "alice", gid, topic, admin=False, mute_all=True)
+    with pytest.raises(ImError) as err:
+        await msgs.send(app, topic, "bob", body("x"), 5, GroupSendOptions())
+    assert err.value.code == 10017
+    await msgs.send(app, topic, "alice", body("3"), 6, GroupSendOptions())
+
+    await world.groups.topics.destroy(app, "alice", gid, [topic], admin=False)
+    assert world.publisher.calls[-1][3] == TopicsChanged(gid, "deleted", deleted=(topic,))
+    await world.groups.topics.create(app, "alice", gid, admin=False, name="t", topic_id=topic)
+    assert (await msgs.history(app, topic, "bob", limit=10)).messages == []
+    assert (await world.groups.topic_messages.self_info(app, "bob", [topic]))[topic].read_seq == 0
+
+    # a dismissed group takes its topics' messages with it
+    await msgs.send(app, topic, "bob", body("last"), 10, GroupSendOptions())
+    async with world.db.read() as conn:
+        assert await topic_msg_store.heads(conn, app.sdkappid, [topic]) != {}
+    await world.groups.lifecycle.destroy(app, "alice", gid, admin=False)
+    async with world.db.read() as conn:
+        assert await topic_msg_store.heads(conn, app.sdkappid, [topic]) == {}
+        assert await topic_msg_store.read_positions(conn, app.sdkappid, "bob", [topic]) == {}

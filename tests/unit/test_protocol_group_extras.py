@@ -1,4 +1,5 @@
-"""Group attribute and counter pushes, in Palaver's protocol and in Tencent's."""
+"""Group attribute, counter and topic pushes, and topic messages, in Palaver's
+protocol and in Tencent's."""
 
 from __future__ import annotations
 
@@ -6,7 +7,13 @@ from typing import Any
 
 import orjson
 
-from palaver.model.events import GroupAttributesChanged, GroupCountersChanged
+from palaver.model.events import (
+    GroupAttributesChanged,
+    GroupCountersChanged,
+    TopicProfile,
+    TopicsChanged,
+)
+from palaver.model.messages import MessageRecord, group_conv_id, topic_group
 from palaver.protocol import pushes as p
 from palaver.protocol.tencent.pushes import TENCENT
 
@@ -64,3 +71,81 @@ def test_counter_changes() -> None:
             "counterList": [{"key": "likes", "value": 3}, {"key": "views", "value": -1}],
         }
     ]
+
+
+TOPIC = TopicProfile("@TGS#_g@TOPIC#_t", "@TGS#_g", "news", "f", "i", "n", "c", True, 5)
+
+
+def tencent_item(push: Any, event: int) -> dict[str, Any]:
+    frame = orjson.loads(TENCENT.encode_push(push))
+    [ev] = frame["body"]["EventArray"]
+    assert ev["Event"] == event
+    [item] = ev["GroupTips"]
+    info = item["GroupInfo"]
+    assert (info["GroupId"], info["MillionGroupFlag"], item["ToGroupId"]) == (
+        "@TGS#_g",
+        2,
+        "@TGS#_g",
+    )
+    out: dict[str, Any] = item
+    return out
+
+
+def test_topic_changes() -> None:
+    created = p.notice_push(TopicsChanged("@TGS#_g", "created", TOPIC))
+    assert (created.ev, created.stream, created.seq) == ("TOPIC_CREATED", "GROUP@TGS#_g", None)
+    assert created.data["topicID"] == TOPIC.topic_id
+    assert created.data["topic"]["muteAllMembers"] is True
+    item = tencent_item(created, 5)  # a system notice the SDK turns into TOPIC_CREATED
+    assert item["GroupInfo"]["TopicId"] == TOPIC.topic_id
+    assert item["MsgBody"] == {"OpType": 17}
+
+    updated = p.notice_push(TopicsChanged("@TGS#_g", "updated", TOPIC))
+    assert updated.ev == "TOPIC_UPDATED" and "topicID" not in updated.data
+    item = tencent_item(updated, 4)  # a group tip of the topic
+    assert item["GroupInfo"]["TopicId"] == TOPIC.topic_id
+    assert item["MsgBody"]["OpType"] == 8
+    assert item["MsgBody"]["MsgTopicNewInfo"] == {
+        "TopicName": "news",
+        "TopicFaceUrl": "f",
+        "TopicIntroduction": "i",
+        "TopicNotification": "n",
+        "CustomString": "c",
+        "ShutupAll": 1,
+    }
+
+    deleted = p.notice_push(TopicsChanged("@TGS#_g", "deleted", deleted=("a", "b")))
+    assert deleted.data == {"groupID": "@TGS#_g", "topicIDList": ["a", "b"]}
+    item = tencent_item(deleted, 5)
+    assert "TopicId" not in item["GroupInfo"]
+    assert item["MsgBody"] == {"OpType": 18, "TopicIdArray": ["a", "b"]}
+
+
+def test_topic_messages() -> None:
+    """A topic's message: pushed outside every stream; in Tencent's protocol its group
+    is ``GroupId`` and the topic ``TopicId``."""
+    m = MessageRecord(
+        id=3,
+        conv_id=group_conv_id(TOPIC.topic_id),
+        seq=2,
+        sender="bob",
+        receiver=TOPIC.topic_id,
+        time=10,
+        random=1,
+        body=[{"MsgType": "TIMTextElem", "MsgContent": {"Text": "hi"}}],
+    )
+    push = p.group_message_push(m)
+    assert (push.seq, push.stream) == (None, "GROUP" + TOPIC.topic_id)
+    frame = orjson.loads(TENCENT.encode_push(push))
+    assert "NeedAck" not in frame["body"]
+    [ev] = frame["body"]["EventArray"]
+    [item] = ev["GroupMsgArray"]
+    assert (item["GroupId"], item["ToGroupId"], item["TopicId"], item["MsgSeq"]) == (
+        "@TGS#_g",
+        "@TGS#_g",
+        TOPIC.topic_id,
+        2,
+    )
+    assert item["GroupInfo"]["MillionGroupFlag"] == 2
+    assert topic_group(TOPIC.topic_id) == "@TGS#_g"
+    assert topic_group("@TGS#_g") is None and topic_group("@TOPIC#_x") is None

@@ -43,6 +43,9 @@ class EVENT:
     - ``GROUP_ATTRIBUTES_UPDATED``: ``{"groupID", "groupAttributes" (all of them),
       "updatedKeyList", "deletedKeyList"}``.
     - ``GROUP_COUNTER_UPDATED``: ``{"groupID", "key", "value"}``, one per counter changed.
+    - ``TOPIC_CREATED``: ``{"groupID", "topicID"}``, a topic was made in a Community I am in.
+    - ``TOPIC_UPDATED``: ``{"groupID", "topic"}`` (the topic's profile now).
+    - ``TOPIC_DELETED``: ``{"groupID", "topicIDList"}``.
     - ``KICKED_OUT``: ``{"type": TYPES.KICKED_OUT_*}``.
     - ``NET_STATE_CHANGE``: ``{"state": TYPES.NET_STATE_*}``.
     - ``ERROR``: ``{"code": int, "message": str}`` (the SDK gave up reconnecting).
@@ -62,6 +65,9 @@ class EVENT:
     GROUP_APPLICATION_LIST_UPDATED: Final = "onGroupApplicationListUpdated"
     GROUP_ATTRIBUTES_UPDATED: Final = "groupAttributesUpdated"
     GROUP_COUNTER_UPDATED: Final = "onGroupCounterUpdated"
+    TOPIC_CREATED: Final = "onTopicCreated"
+    TOPIC_UPDATED: Final = "onTopicUpdated"
+    TOPIC_DELETED: Final = "onTopicDeleted"
     PROFILE_UPDATED: Final = "onProfileUpdated"
     USER_STATUS_UPDATED: Final = "onUserStatusUpdated"
     BLACKLIST_UPDATED: Final = "blacklistUpdated"

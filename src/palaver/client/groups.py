@@ -36,7 +36,18 @@ class GroupManager(Processor):
             "GROUP_APPLICATION_LIST_UPDATED": self._on_group_applications,
             "GROUP_ATTRIBUTES_UPDATED": self._on_group_attributes,
             "GROUP_COUNTER_UPDATED": self._on_group_counters,
+            "TOPIC_CREATED": self._on_topics,
+            "TOPIC_UPDATED": self._on_topics,
+            "TOPIC_DELETED": self._on_topics,
         }
+
+    async def _on_topics(self, gen: int, data: dict[str, Any]) -> None:
+        if "topicIDList" in data:
+            self._emit(EVENT.TOPIC_DELETED, {k: data[k] for k in ("groupID", "topicIDList")})
+        elif "topicID" in data:
+            self._emit(EVENT.TOPIC_CREATED, {k: data[k] for k in ("groupID", "topicID")})
+        else:
+            self._emit(EVENT.TOPIC_UPDATED, {k: data.get(k) for k in ("groupID", "topic")})
 
     async def _on_group_list(self, gen: int, data: dict[str, Any]) -> None:
         if data.get("change") in _MEMBERSHIP_CHANGES:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import IntEnum
-from typing import Any
+from typing import Any, Literal
 
 from palaver.model.messages import MessageRecord
 
@@ -346,6 +346,35 @@ class UserStatusChanged:
     statuses: tuple[UserStatus, ...]
 
 
+@dataclass(frozen=True, slots=True)
+class TopicProfile:
+    """A topic of a Community group: its profile (``custom_data``: Tencent's
+    ``CustomString``), whether everyone but the group's owner and admins is muted
+    in it, and when it was made (unix s)."""
+
+    topic_id: str
+    group_id: str
+    name: str
+    face_url: str
+    introduction: str
+    notification: str
+    custom_data: str
+    mute_all: bool
+    created_at: int
+
+
+@dataclass(frozen=True, slots=True)
+class TopicsChanged:
+    """A Community group's topics changed (pushed to its online members):
+    ``change`` is ``created`` or ``updated`` (``topic``: the topic now) or
+    ``deleted`` (``deleted``: their IDs)."""
+
+    group_id: str
+    change: Literal["created", "updated", "deleted"]
+    topic: TopicProfile | None = None
+    deleted: tuple[str, ...] = ()
+
+
 #: A push outside every stream.
 Notice = (
     GroupDismissed
@@ -358,4 +387,5 @@ Notice = (
     | GroupAttributesChanged
     | GroupCountersChanged
     | UserStatusChanged
+    | TopicsChanged
 )

@@ -113,3 +113,15 @@ class MessageRecord:
 def group_conv_id(group_id: str) -> str:
     """The storage conversation id of a group's messages."""
     return GROUP_CONV_PREFIX + group_id
+
+
+#: What joins a Community group's ID and a topic's suffix in the topic's ID
+#: (``<group ID>@TOPIC#_<suffix>``, as Tencent names topics).
+TOPIC_MARK = "@TOPIC#_"
+
+
+def topic_group(conversation_group_id: str) -> str | None:
+    """The Community group of a topic ID (used where a GroupId goes: a topic is its
+    own message stream), or ``None`` for a group's own ID."""
+    head, mark, tail = conversation_group_id.partition(TOPIC_MARK)
+    return head if mark and head and tail else None

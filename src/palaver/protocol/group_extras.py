@@ -1,13 +1,20 @@
 """Pushes of group attributes and counters (docs/protocol.md §8.5), one typed
 definition each: ``GROUP_ATTRIBUTES_UPDATED`` and ``GROUP_COUNTER_UPDATED``,
-named and shaped as ``@tencentcloud/chat``'s events of the same names.
+named and shaped as ``@tencentcloud/chat``'s events of the same names; and the
+topic pushes of Community groups (§8.6): ``TOPIC_CREATED``, ``TOPIC_UPDATED``,
+``TOPIC_DELETED``, shaped as the SDK's events.
 """
 
 from __future__ import annotations
 
-from typing import TypedDict
+from typing import Any, TypedDict
 
-from palaver.model.events import GroupAttributesChanged, GroupCountersChanged
+from palaver.model.events import (
+    GroupAttributesChanged,
+    GroupCountersChanged,
+    TopicProfile,
+    TopicsChanged,
+)
 from palaver.protocol.frames import Push
 from palaver.protocol.objects import GROUP
 
@@ -51,3 +58,33 @@ def counters_push(n: GroupCountersChanged) -> Push:
     """The push of a :class:`GroupCountersChanged` on the group's stream (no ``seq``)."""
     data = GroupCounterUpdated(groupID=n.group_id, counters=dict(n.counters), sequence=n.seq)
     return Push("GROUP_COUNTER_UPDATED", data, None, GROUP + n.group_id)
+
+
+def topic_view(t: TopicProfile) -> dict[str, Any]:
+    """A topic object: ``{topicID, groupID, topicName, avatar, introduction,
+    notification, customData, muteAllMembers, createTime}``."""
+    return {
+        "topicID": t.topic_id,
+        "groupID": t.group_id,
+        "topicName": t.name,
+        "avatar": t.face_url,
+        "introduction": t.introduction,
+        "notification": t.notification,
+        "customData": t.custom_data,
+        "muteAllMembers": t.mute_all,
+        "createTime": t.created_at,
+    }
+
+
+def topics_push(n: TopicsChanged) -> Push:
+    """``TOPIC_CREATED`` ``{groupID, topicID, topic}``, ``TOPIC_UPDATED`` ``{groupID,
+    topic}`` or ``TOPIC_DELETED`` ``{groupID, topicIDList}`` (no ``seq``)."""
+    data: dict[str, Any] = {"groupID": n.group_id}
+    if n.change == "deleted":
+        data["topicIDList"] = list(n.deleted)
+    else:
+        assert n.topic is not None
+        if n.change == "created":
+            data["topicID"] = n.topic.topic_id
+        data["topic"] = topic_view(n.topic)
+    return Push(f"TOPIC_{n.change.upper()}", data, None, GROUP + n.group_id)

@@ -38,12 +38,13 @@ from palaver.model.events import (
     ReactionsChanged,
     ReadByPeer,
     Revoked,
+    TopicsChanged,
     UserStatus,
     UserStatusChanged,
 )
-from palaver.model.messages import MessageRecord
+from palaver.model.messages import MessageRecord, topic_group
 from palaver.protocol.frames import Push
-from palaver.protocol.group_extras import attributes_push, counters_push
+from palaver.protocol.group_extras import attributes_push, counters_push, topics_push
 from palaver.protocol.objects import APPLICATION_IN, APPLICATION_OUT, C2C, GROUP, message_wire
 
 
@@ -395,11 +396,11 @@ def message_push(message: MessageRecord, viewer: str) -> Push:
 
 def group_message_push(message: MessageRecord) -> Push:
     """``MESSAGE_RECEIVED`` of a group message on the group's stream: the same for
-    every member (stored: ``seq`` = MsgSeq; online-only: no ``seq``). Its data
-    is encoded here once, as JSON bytes."""
+    every member (stored: ``seq`` = MsgSeq; online-only, or in a topic: no ``seq``).
+    Its data is encoded here once, as JSON bytes."""
     assert message.group_id is not None
     data = orjson.dumps({"message": message_wire(message, "")})
-    seq = None if message.online_only else message.seq
+    seq = None if message.online_only or topic_group(message.group_id) else message.seq
     return Push("MESSAGE_RECEIVED", data, seq, GROUP + message.group_id)
 
 
@@ -469,6 +470,8 @@ def notice_push(notice: Notice) -> Push:
             return Push("MESSAGE_READ_RECEIPT_RECEIVED", data)
         case UserStatusChanged():
             return Push("USER_STATUS_UPDATED", user_status_data(notice.statuses))
+        case TopicsChanged():
+            return topics_push(notice)
 
 
 def user_status_data(statuses: Sequence[UserStatus]) -> dict[str, Any]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from palaver.model.events import Notice, StreamEvent
-from palaver.model.messages import MessageRecord
+from palaver.model.messages import MessageRecord, topic_group
 from palaver.protocol.pushes import group_message_push, message_push, notice_push, stream_push
 from palaver.realtime.delivery import Delivery, GroupFrame, Kick, Outbound, UserFrame
 from palaver.realtime.fanout import Fanout
@@ -40,9 +40,15 @@ class Notifier:
         self, app_id: int, message: MessageRecord, *, origin: str | None = None
     ) -> None:
         """Push a group message to every connection following the group: built
-        once, the same push for all (stored: with ``seq`` = MsgSeq; online-only: without)."""
+        once, the same push for all (stored: with ``seq`` = MsgSeq; online-only: without).
+        A topic's message goes to the followers of its Community group, outside
+        the group's stream (no ``seq``)."""
         assert message.group_id is not None
         push = Outbound(group_message_push(message))
+        community = topic_group(message.group_id)
+        if community is not None:
+            await self._fanout.publish([GroupFrame(app_id, community, push)])
+            return
         seq = None if message.online_only else message.seq
         await self._fanout.publish([GroupFrame(app_id, message.group_id, push, seq, origin)])
 

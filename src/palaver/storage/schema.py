@@ -338,6 +338,17 @@ group_topics = Table(
     Index(None, "app_id", "group_id"),
 )
 
+# A member's read position in a topic (its own MsgSeq stream, conversation
+# ``group:<topic id>``); no row: nothing read yet.
+topic_reads = Table(
+    "topic_reads",
+    metadata,
+    Column("app_id", BigInteger, primary_key=True),
+    Column("topic_id", String(TOPIC_ID), primary_key=True),
+    Column("user_id", String(USER_ID), primary_key=True),
+    Column("read_seq", BigInteger, nullable=False),
+)
+
 # Named counters shared by every node, advanced in blocks inside a transaction
 # (``messages.id`` is assigned from "message_id" by the group-commit writer).
 counters = Table(

@@ -4,32 +4,20 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from palaver.model.events import TopicProfile
 from palaver.storage.schema import group_topics
+from palaver.storage.topic_messages import delete_topic_messages
 
 T = group_topics.c
 
 
-@dataclass(frozen=True)
-class TopicRow:
-    """A topic: its group, profile (``custom_data``: Tencent's ``CustomString``),
-    whether everyone but the group's owner and admins is muted in it, and when it
-    was made (unix s)."""
-
-    topic_id: str
-    group_id: str
-    name: str
-    face_url: str
-    introduction: str
-    notification: str
-    custom_data: str
-    mute_all: bool
-    created_at: int
+#: A topic as stored (the same record the notices carry).
+TopicRow = TopicProfile
 
 
 def _row(r: Any) -> TopicRow:
@@ -92,8 +80,10 @@ async def update_topic(conn: AsyncConnection, app_id: int, topic_id: str, **valu
 async def delete_topics(
     conn: AsyncConnection, app_id: int, group_id: str, topic_ids: Sequence[str] | None = None
 ) -> None:
-    """Delete the group's topics ``topic_ids`` (every one when ``None``)."""
-    cond = [T.app_id == app_id, T.group_id == group_id]
-    if topic_ids is not None:
-        cond.append(T.topic_id.in_(list(topic_ids)))
+    """Delete the group's topics ``topic_ids`` (every one when ``None``) with their
+    messages, heads and read positions."""
+    if topic_ids is None:
+        topic_ids = [t.topic_id for t in await topics(conn, app_id, group_id)]
+    cond = [T.app_id == app_id, T.group_id == group_id, T.topic_id.in_(list(topic_ids))]
     await conn.execute(delete(group_topics).where(*cond))
+    await delete_topic_messages(conn, app_id, topic_ids)

@@ -8,7 +8,10 @@ answer body (Tencent's wire names) or ``None`` for an empty success; an
 the SDK turns into a rejected promise.
 
 Groups of the ``Community`` type arrive under ``million_group_open_http_svc``
-and are served by the same handlers as ``group_open_http_svc``.
+and are served by the same handlers as ``group_open_http_svc``. A request about
+a topic's messages names the group as ``GroupId`` and the topic as ``TopicId``;
+the topic is then the ``GroupId`` the handler sees (a topic is its own message
+stream, :mod:`palaver.services.groups.topic_messages`).
 """
 
 from __future__ import annotations
@@ -230,10 +233,19 @@ def invalid_code(servcmd: str) -> int:
     return INVALID.get(cmd.service if cmd else "", Code.ERR_INVALID_PARAMETERS)
 
 
+#: Commands whose ``TopicId`` names a topic itself, not the topic's message stream.
+TOPIC_COMMANDS = frozenset({"create_topic", "destroy_topic", "modify_topic", "get_topic"})
+
+
 def parse_body(cmd: Command, request: Request) -> Body:
-    """Validate a body; a bad field raises the service's invalid-parameter code naming it."""
+    """Validate a body; a bad field raises the service's invalid-parameter code naming it.
+    A ``TopicId`` (a topic's message) replaces ``GroupId``."""
+    body = request.body
+    topic = body.get("TopicId") if isinstance(body, dict) else None
+    if topic and isinstance(topic, str) and cmd.name not in TOPIC_COMMANDS:
+        body = {**body, "GroupId": topic}
     try:
-        return cmd.model.model_validate(request.body)
+        return cmd.model.model_validate(body)
     except ValidationError as exc:
         err = exc.errors()[0]
         where = ".".join(str(p) for p in err["loc"]) or "body"

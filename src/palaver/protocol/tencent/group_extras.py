@@ -8,6 +8,11 @@ SubKeySeq}]``, ``OpType`` 1 init, 2 set, 3 clear, 4 delete), counters in
 ``MsgBody.groupCounterInfo: [{type: 0, groupCounterSeq, counterList: [{key,
 value}]}]``. An SDK that missed a change (its sequence is behind) fetches the
 attributes again by itself.
+
+Topic changes of a Community group (``MillionGroupFlag`` 2, ``TopicId`` in the
+``GroupInfo``) follow what the SDK turns into ``TOPIC_CREATED`` (system notice
+``OpType`` 17), ``TOPIC_DELETED`` (18, ``TopicIdArray``) and ``TOPIC_UPDATED``
+(group tip ``OpType`` 8 with ``MsgTopicNewInfo``).
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ from __future__ import annotations
 from typing import Any
 
 from palaver.protocol.frames import Push
+from palaver.protocol.tencent.objects import COMMUNITY_FLAG, SYSTEM
 
 Body = dict[str, Any]
 
@@ -61,3 +67,66 @@ def counters(d: Body, push: Push) -> Body | None:
     items = [{"key": k, "value": v} for k, v in (d.get("counters") or {}).items()]
     info = [{"type": 0, "groupCounterSeq": d.get("sequence", 0), "counterList": items}]
     return _tip(d["groupID"], {"groupCounterInfo": info})
+
+
+def _topic_info(d: Body) -> Body:
+    """The ``GroupInfo`` of a topic notice: the group, flagged as a community, and
+    the topic (``TopicId``) it is about."""
+    info: Body = {
+        "GroupId": d["groupID"],
+        "GroupType": "Community",
+        "MillionGroupFlag": COMMUNITY_FLAG,
+    }
+    topic = d.get("topicID") or (d.get("topic") or {}).get("topicID")
+    if topic:
+        info["TopicId"] = topic
+    return info
+
+
+def _topic_notice(d: Body, body: Body, event: int) -> Body:
+    item = {
+        "GroupInfo": _topic_info(d),
+        "ToGroupId": d["groupID"],
+        "MsgSeq": 1,
+        "MsgRandom": 1,
+        "MsgTimeStamp": 0,
+        "From_Account": SYSTEM,
+        "MsgBody": body,
+    }
+    return {"EventArray": [{"Event": event, "GroupTips": [item]}]}
+
+
+#: Group system notice ``OpType`` of a new topic and of deleted ones (``Event`` 5).
+TOPIC_CREATED = 17
+TOPIC_DELETED = 18
+#: Group tip ``OpType`` of a topic's profile change (``Event`` 4).
+TOPIC_PROFILE = 8
+EV_TIP = 4
+EV_NOTICE = 5
+
+
+def topic_created(d: Body, push: Push) -> Body | None:
+    """``TOPIC_CREATED``: a group system notice ``OpType`` 17 naming the topic."""
+    return _topic_notice(d, {"OpType": TOPIC_CREATED}, EV_NOTICE)
+
+
+def topic_deleted(d: Body, push: Push) -> Body | None:
+    """``TOPIC_DELETED``: a group system notice ``OpType`` 18 with ``TopicIdArray``."""
+    body = {"OpType": TOPIC_DELETED, "TopicIdArray": list(d.get("topicIDList") or [])}
+    return _topic_notice(d, body, EV_NOTICE)
+
+
+def topic_updated(d: Body, push: Push) -> Body | None:
+    """``TOPIC_UPDATED``: a group tip ``OpType`` 8 of the topic, its profile now in
+    ``MsgTopicNewInfo`` (the SDK updates its topic and emits the event)."""
+    t = d.get("topic") or {}
+    new = {
+        "TopicName": t.get("topicName", ""),
+        "TopicFaceUrl": t.get("avatar", ""),
+        "TopicIntroduction": t.get("introduction", ""),
+        "TopicNotification": t.get("notification", ""),
+        "CustomString": t.get("customData", ""),
+        "ShutupAll": 1 if t.get("muteAllMembers") else 0,
+    }
+    body = {"OpType": TOPIC_PROFILE, "Operator_Account": "", "MsgTopicNewInfo": new}
+    return _topic_notice(d, body, EV_TIP)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 from typing import Any
 
+from palaver.model.messages import topic_group
 from palaver.protocol.tencent.ids import tiny_id
 
 #: ``MsgFlagBits`` of a recalled C2C message; ``IsPlaceMsg`` of a recalled group one.
@@ -49,6 +50,9 @@ NOTICE_QUIT = 8
 NOTICE_SET_ADMIN = 9
 NOTICE_CANCEL_ADMIN = 10
 NOTICE_CUSTOM = 255
+#: ``GroupInfo.MillionGroupFlag`` (the SDK's ``communityType``) of a Community
+#: group with topics: its notices and messages may name a topic.
+COMMUNITY_FLAG = 2
 
 
 def client_time(m: dict[str, Any]) -> int:
@@ -89,8 +93,13 @@ def c2c_message(m: dict[str, Any], *, sync: bool = False) -> dict[str, Any]:
 
 
 def group_message(m: dict[str, Any], group_type: str = "") -> dict[str, Any]:
-    """A group message (``GroupMsgArray`` item, ``group_msg_get`` ``RspMsgList`` item)."""
+    """A group message (``GroupMsgArray`` item, ``group_msg_get`` ``RspMsgList`` item).
+
+    A topic's message (``to`` a topic ID) names its Community group as
+    ``GroupId`` and the topic as ``TopicId``, with ``MillionGroupFlag`` 2 in its
+    ``GroupInfo``: the SDK then files it under ``GROUP<topic ID>``."""
     group_id = m["to"]
+    community = topic_group(group_id)
     out: dict[str, Any] = {
         "From_Account": m["from"],
         "GroupId": group_id,
@@ -109,6 +118,15 @@ def group_message(m: dict[str, Any], group_type: str = "") -> dict[str, Any]:
         "GroupInfo": {"GroupId": group_id, "GroupType": group_type},
         "MsgVersion": m.get("version", 0),
     }
+    if community is not None:
+        out["GroupId"] = out["ToGroupId"] = community
+        out["TopicId"] = group_id
+        out["GroupInfo"] = {
+            "GroupId": community,
+            "GroupType": "Community",
+            "MillionGroupFlag": COMMUNITY_FLAG,
+            "TopicId": group_id,
+        }
     at = m.get("atUserList") or []
     if at:
         out["GroupAtInfo"] = [

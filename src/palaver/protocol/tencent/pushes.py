@@ -31,6 +31,9 @@ Palaver push                        Tencent push (``im_open_push.msg_push``)
                                     ``From_Account``; ``FrienPencydDel_Account``
 ``GROUP_ATTRIBUTES_UPDATED``        ``Event`` 6 ``GroupTips``: ``GroupAttrOption``
 ``GROUP_COUNTER_UPDATED``           ``Event`` 6 ``GroupTips``: ``groupCounterInfo``
+``TOPIC_CREATED``                   system notice (``Event`` 5) ``OpType`` 17
+``TOPIC_DELETED``                   system notice ``OpType`` 18: ``TopicIdArray``
+``TOPIC_UPDATED``                   ``Event`` 4 ``GroupTips`` ``OpType`` 8: ``MsgTopicNewInfo``
 ==================================  ===============================================
 
 Stream pushes (with ``seq``) ask for an ack (``NeedAck``); their ``SessionData``
@@ -406,6 +409,9 @@ _BUILDERS: dict[str, Callable[[Body, Push], Body | None]] = {
     "MESSAGE_READ_RECEIPT_RECEIVED": _read_receipt,
     "GROUP_ATTRIBUTES_UPDATED": group_extras.attributes,
     "GROUP_COUNTER_UPDATED": group_extras.counters,
+    "TOPIC_CREATED": group_extras.topic_created,
+    "TOPIC_UPDATED": group_extras.topic_updated,
+    "TOPIC_DELETED": group_extras.topic_deleted,
     "USER_STATUS_UPDATED": _user_status,
 }
 

@@ -21,7 +21,10 @@ managers, each with its collaborators passed in:
 - ``live_rooms`` (:mod:`.live_rooms`): AVChatRoom audiences, online counts;
 - ``bans`` (:mod:`.bans`): banned members (REST ``ban_group_member``);
 - ``attributes``, ``counters`` (:mod:`.attributes`): group attributes and counters;
-- ``topics`` (:mod:`.topics`): topics of Community groups;
+- ``topics`` (:mod:`.topics`): topics of Community groups (and their change pushes);
+- ``topic_messages`` (:mod:`.topic_messages`): who may use a topic's message
+  stream, read positions and unread counts in topics (``messages`` and
+  ``reads`` take a topic ID as a GroupId and ask it);
 - ``tips`` (:mod:`.tips`): tips and membership events (used by the others).
 
 The records and rules they share are in :mod:`.model`.
@@ -56,6 +59,7 @@ from palaver.services.groups.model import (
 )
 from palaver.services.groups.reads import GroupReads
 from palaver.services.groups.tips import GroupTips
+from palaver.services.groups.topic_messages import TopicMessages
 from palaver.services.groups.topics import GroupTopics
 from palaver.services.ports import Audience, Clock, Presence, Publisher, SystemClock
 from palaver.services.sending import SendHooks
@@ -90,6 +94,7 @@ __all__ = [
     "GroupServices",
     "GroupTips",
     "GroupTopics",
+    "TopicMessages",
     "LiveRooms",
     "Member",
     "MemberSpec",
@@ -128,6 +133,7 @@ class GroupServices:
     ) -> None:
         clock = clock or SystemClock()
         self.directory = GroupDirectory(db, clock)
+        self.topic_messages = TopicMessages(db, self.directory, publisher, clock)
         self.messages = GroupMessages(
             db,
             writer,
@@ -138,6 +144,7 @@ class GroupServices:
             hooks,
             callbacks,
             audience=audience,
+            topics=self.topic_messages,
         )
         self.tips = GroupTips(db, publisher, self.messages)
         self.lifecycle = GroupLifecycle(
@@ -146,9 +153,9 @@ class GroupServices:
         self.members = GroupMembers(
             db, accounts, self.directory, self.tips, clock, moderation, callbacks, audience
         )
-        self.reads = GroupReads(db, publisher, self.directory, clock)
+        self.reads = GroupReads(db, publisher, self.directory, clock, self.topic_messages)
         self.live_rooms = LiveRooms(db, presence, audience, self.directory, clock)
         self.bans = GroupBans(db, self.directory, self.tips, clock)
         self.attributes = GroupAttributes(db, self.directory, publisher, audience)
         self.counters = GroupCounters(db, self.directory, publisher, audience)
-        self.topics = GroupTopics(db, self.directory, clock)
+        self.topics = GroupTopics(db, self.directory, clock, publisher)

@@ -477,7 +477,7 @@ async def _free_group_id(
         while await group_store.group_exists(conn, app.sdkappid, gid):
             gid = new_group_id(gtype)
         return gid
-    check_group_id(group_id)
+    check_group_id(group_id, gtype)
     if await group_store.group_exists(conn, app.sdkappid, group_id):
         taken = await group_store.get_group(conn, app.sdkappid, group_id)
         mine = taken is not None and taken.owner == claimant

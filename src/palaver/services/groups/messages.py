@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from palaver.errors import Code, ImError
 from palaver.model import callbacks as cb
 from palaver.model.events import GroupMessageRevoked, GroupSystemNotice
-from palaver.model.messages import MessageFlag, MessageRecord, group_conv_id
+from palaver.model.messages import MessageFlag, MessageRecord, group_conv_id, topic_group
 from palaver.msgbody import validate_msg_body
 from palaver.services.groups.directory import GroupDirectory
 from palaver.services.groups.model import (
@@ -24,6 +24,7 @@ from palaver.services.groups.model import (
     SYSTEM_SENDER,
     Group,
     GroupSendOptions,
+    Member,
 )
 from palaver.services.messages import HistoryPage
 from palaver.services.ports import Audience, Clock, Publisher
@@ -46,6 +47,7 @@ if TYPE_CHECKING:
     from palaver.services.accounts import AccountService
     from palaver.services.apps import App
     from palaver.services.callbacks import CallbackService
+    from palaver.services.groups.topic_messages import TopicMessages
 
 #: ``recall`` result codes per ``MsgSeq`` (REST ``group_msg_recall`` ``RetCode``).
 RECALL_OK = 0
@@ -68,6 +70,8 @@ class GroupMessages:
         callbacks: the app backend's callbacks of other events (recalls).
         audience: who is in each live room on this node (a client's send to an
             AVChatRoom needs the room joined on its connection's node).
+        topics: Community topics, whose IDs this service takes as GroupIds (a
+            topic is its own message stream; :mod:`.topic_messages`).
     """
 
     def __init__(
@@ -81,8 +85,10 @@ class GroupMessages:
         hooks: SendHooks | None = None,
         callbacks: CallbackService | None = None,
         audience: Audience | None = None,
+        topics: TopicMessages | None = None,
     ) -> None:
         self._db = db
+        self._topics = topics
         self._audience = audience
         self._pipeline = SendPipeline(writer, hooks)
         self._callbacks = callbacks
@@ -198,6 +204,38 @@ class GroupMessages:
             raise ImError(Code.ERR_SVR_GROUP_SHUTUP_DENY, "everyone is muted in this group")
         return True
 
+    async def stream_group(self, app: App, group_id: str, cached: bool = False) -> Group:
+        """The group whose members use stream ``group_id``: the group itself, or a
+        topic's Community group. Raises ImError 10010."""
+        if self._topics is not None and topic_group(group_id) is not None:
+            return (await self._topics.resolve(app, group_id, cached=cached))[0]
+        return await (self._directory.cached if cached else self._directory.get)(app, group_id)
+
+    async def reader(self, app: App, group_id: str, user: str) -> tuple[Group, Member, int]:
+        """The group of stream ``group_id`` (a group, or a topic's group), ``user``'s
+        membership of it and their read position in the stream. Raises ImError
+        10010; 10007 not a member."""
+        if self._topics is not None and topic_group(group_id) is not None:
+            group, m = await self._topics.require_member(app, group_id, user)
+            return (
+                group,
+                m,
+                (await self._topics.self_info(app, user, [group_id]))[group_id].read_seq,
+            )
+        group, m = await self._directory.require_member(app, group_id, user)
+        return group, m, m.read_seq
+
+    async def _check_topic_sender(self, app: App, group: Group, topic_id: str, sender: str) -> bool:
+        """:meth:`_check_sender` for topic ``topic_id`` of ``group``, and the topic's
+        own mute (10017). Returns False: the topic has no membership rows."""
+        assert self._topics is not None
+        await self._check_sender(app, group, sender)
+        _, topic = await self._topics.resolve(app, topic_id, cached=True)
+        self._topics.check_muted(
+            topic, await self._directory.cached_member(app, group.group_id, sender)
+        )
+        return False
+
     async def _check_room_mute(self, app: App, group: Group, sender: str) -> None:
         """Raise ImError 10017 if ``sender`` (not the owner) is muted in a live room,
         or everyone is."""
@@ -255,15 +293,15 @@ class GroupMessages:
         Raises:
             ImError: 10010; 10007 ``viewer`` is not a member.
         """
-        group = await self._directory.get(app, group_id)
+        group = await self.stream_group(app, group_id)
         after = 0
         if viewer is not None and group.type != "AVChatRoom":
-            m = await self._directory.member(app, group_id, viewer)
+            m = await self._directory.member(app, group.group_id, viewer)
             if m is None:
                 raise ImError(
                     Code.ERR_SVR_GROUP_PERMISSION_DENY, f"{viewer!r} is not a member of the group"
                 )
-            after = max(m.join_seq, m.cleared_seq)
+            after = 0 if group.group_id != group_id else max(m.join_seq, m.cleared_seq)
         async with self._db.read() as conn:
             rows = await msg_store.history(
                 conn,
@@ -322,8 +360,8 @@ class GroupMessages:
         Raises:
             ImError: 10010 no group.
         """
-        group = await self._directory.get(app, group_id)
-        me = None if admin else await self._directory.member(app, group_id, operator)
+        group = await self.stream_group(app, group_id)
+        me = None if admin else await self._directory.member(app, group.group_id, operator)
         manager = admin or (me is not None and me.role in ("Owner", "Admin"))
         out: dict[int, int] = {}
         recalled: list[MessageRecord] = []
@@ -451,8 +489,12 @@ class _GroupRoute:
 
     async def check(self, draft: Draft) -> None:
         if self._group is None:
-            self._group = await self._service._directory.cached(self._app, self._group_id)
-        if self._check_member:
+            self._group = await self._service.stream_group(self._app, self._group_id, True)
+        if self._check_member and self._group.group_id != self._group_id:
+            self._sender_is_member = await self._service._check_topic_sender(
+                self._app, self._group, self._group_id, draft.sender
+            )
+        elif self._check_member:
             self._sender_is_member = await self._service._check_sender(
                 self._app, self._group, draft.sender, self._from_client
             )

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from palaver.errors import Code, ImError
+from palaver.model.messages import TOPIC_MARK, topic_group
 from palaver.services.sending import SendLane, SendSource
 from palaver.storage.groups import NewMember
 from palaver.storage.records import GroupApplicationRow, GroupRow, MemberRow
@@ -64,6 +65,8 @@ CUSTOM_VALUE_BYTES = 4096
 GROUP_ID_BYTES = 48
 
 _TYPE_CODE = {"Private": "1", "Public": "2", "ChatRoom": "3", "AVChatRoom": "a", "Community": "c"}
+#: The prefix of a Community group's custom ID (Tencent: "自定义的社群 ID 前缀必须是@TGS#_").
+COMMUNITY_PREFIX = "@TGS#_"
 _GROUP_ID_OK = set(string.ascii_letters + string.digits + "_-@#.:")
 
 
@@ -238,12 +241,19 @@ def check_text(value: str, size: int, label: str, *, required: bool = False) -> 
         raise ImError(Code.ERR_SVR_GROUP_INVALID_PARAMETERS, f"{label} is longer than {size} bytes")
 
 
-def check_group_id(group_id: str) -> None:
+def check_group_id(group_id: str, gtype: str | None = None) -> None:
     """Raise ImError 10015 for a custom group ID Tencent refuses: the ``@TGS#``
-    prefix (generated IDs only), more than 48 bytes, or characters other than
-    letters, digits and ``_-@#.:``."""
+    prefix (generated IDs only; but a Community's custom ID starts ``@TGS#_``, as
+    Tencent's SDK needs to tell its topics), more than 48 bytes, or characters
+    other than letters, digits and ``_-@#.:``. Without ``gtype`` (a group named,
+    not created) a topic's ID (``<group ID>@TOPIC#_<suffix>``) passes when its
+    group's ID does; a new group's ID may not hold ``@TOPIC#_``."""
+    if gtype is None:
+        group_id = topic_group(group_id) or group_id
+    community = group_id.startswith(COMMUNITY_PREFIX) and gtype in (None, "Community")
     if (
-        group_id.startswith("@TGS#")
+        (group_id.startswith("@TGS#") and not community)
+        or TOPIC_MARK in group_id
         or len(group_id.encode()) > GROUP_ID_BYTES
         or not set(group_id) <= _GROUP_ID_OK
     ):
@@ -251,9 +261,12 @@ def check_group_id(group_id: str) -> None:
 
 
 def new_group_id(gtype: str) -> str:
-    """A fresh generated ID: ``@TGS#``, a type letter and 9 random characters."""
+    """A fresh generated ID: ``@TGS#``, a type letter and 9 random characters; a
+    Community's also starts with ``@TGS#_`` (``@TGS#_@TGS#c…``, as Tencent makes
+    them: its SDK tells a Community with topics by that prefix)."""
     alphabet = string.ascii_uppercase + string.digits
-    return "@TGS#" + _TYPE_CODE[gtype] + "".join(secrets.choice(alphabet) for _ in range(9))
+    gid = "@TGS#" + _TYPE_CODE[gtype] + "".join(secrets.choice(alphabet) for _ in range(9))
+    return COMMUNITY_PREFIX + gid if gtype == "Community" else gid
 
 
 def merge_custom(old: dict[str, str], new: dict[str, str], max_keys: int = 0) -> dict[str, str]:

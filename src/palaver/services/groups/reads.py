@@ -21,7 +21,7 @@ from palaver.model.events import (
     ReceiptCount,
     StreamEvent,
 )
-from palaver.model.messages import group_conv_id
+from palaver.model.messages import group_conv_id, topic_group
 from palaver.services.groups.directory import GroupDirectory
 from palaver.services.groups.model import AT_ALL, GroupConversation, Member
 from palaver.services.ports import Clock, Publisher
@@ -33,6 +33,7 @@ from palaver.storage.records import GroupRow
 
 if TYPE_CHECKING:
     from palaver.services.apps import App
+    from palaver.services.groups.topic_messages import TopicMessages
 
 AT_ME = 1  # GroupConversation.at_me kinds: mentions me
 AT_EVERYONE = 2  # mentions everyone
@@ -46,12 +47,19 @@ class GroupReads:
         publisher: pushes read positions to the reader's devices and receipts to senders.
         directory: groups and memberships (and their caches).
         clock: time (when a read happened).
+        topics: read positions in Community topics (a topic ID as ``group_id``).
     """
 
     def __init__(
-        self, db: Database, publisher: Publisher, directory: GroupDirectory, clock: Clock
+        self,
+        db: Database,
+        publisher: Publisher,
+        directory: GroupDirectory,
+        clock: Clock,
+        topics: TopicMessages | None = None,
     ) -> None:
         self._db = db
+        self._topics = topics
         self._publisher = publisher
         self._directory = directory
         self._clock = clock
@@ -63,6 +71,8 @@ class GroupReads:
         Their other devices get ``CONVERSATION_READ``; senders of messages with
         ``need_receipt`` in the newly read range get ``MESSAGE_READ_RECEIPT_RECEIVED``.
         Raises ImError 10010; 10007 not a member."""
+        if self._topics is not None and topic_group(group_id) is not None:
+            return await self._topics.mark_read(app, user, group_id, up_to_seq)
         group, m = await self._directory.require_member(app, group_id, user)
         target = group.last_seq if up_to_seq is None else min(up_to_seq, group.last_seq)
         async with self._db.write() as conn:
@@ -121,7 +131,10 @@ class GroupReads:
         self, app: App, group_id: str, seqs: list[int]
     ) -> dict[int, tuple[int, int]]:
         """(read count, unread count) per message seq, excluding each sender
-        (seqs of no message left out)."""
+        (seqs of no message left out); of a topic's message when ``group_id`` is a
+        topic ID."""
+        if self._topics is not None and topic_group(group_id) is not None:
+            return await self._topics.read_counts(app, group_id, seqs)
         out: dict[int, tuple[int, int]] = {}
         async with self._db.read() as conn:
             for seq in seqs:
@@ -144,12 +157,25 @@ class GroupReads:
         offset: int = 0,
         limit: int = 100,
     ) -> tuple[list[str], int]:
-        """Members who have (``read``) or have not read message ``seq``, the sender
-        excluded: (page of user IDs, next offset (0 = done))."""
-        async with self._db.read() as conn:
-            users = await group_store.readers(
-                conn, app.sdkappid, group_id, seq, sender, read=read, offset=offset, limit=limit + 1
+        """Members who have (``read``) or have not read message ``seq`` (of a topic,
+        when ``group_id`` is a topic ID), the sender excluded: (page of user IDs,
+        next offset (0 = done))."""
+        if self._topics is not None and topic_group(group_id) is not None:
+            users = await self._topics.readers(
+                app, group_id, seq, sender, read=read, offset=offset, limit=limit + 1
             )
+        else:
+            async with self._db.read() as conn:
+                users = await group_store.readers(
+                    conn,
+                    app.sdkappid,
+                    group_id,
+                    seq,
+                    sender,
+                    read=read,
+                    offset=offset,
+                    limit=limit + 1,
+                )
         more = len(users) > limit
         return users[:limit], (offset + limit if more else 0)
 

@@ -6,6 +6,9 @@ A topic's ID is its group's ID, ``@TOPIC#_`` and a suffix (generated, or chosen
 by the creator), so ``GROUP<topic ID>`` names its conversation as Tencent's SDK
 names it. Any Community group takes topics (Tencent's need the group created
 with ``SupportTopic``). Times are unix seconds.
+
+Every change is pushed to the group's online members (``TOPIC_CREATED``,
+``TOPIC_UPDATED``, ``TOPIC_DELETED``); a deleted topic's messages go with it.
 """
 
 from __future__ import annotations
@@ -15,9 +18,11 @@ import string
 from typing import TYPE_CHECKING, Any
 
 from palaver.errors import Code, ImError
+from palaver.model.events import TopicsChanged
+from palaver.model.messages import TOPIC_MARK
 from palaver.services.groups.directory import GroupDirectory
 from palaver.services.groups.model import Group, check_text
-from palaver.services.ports import Clock
+from palaver.services.ports import Clock, Publisher
 from palaver.storage import Database
 from palaver.storage import topics as topic_store
 from palaver.storage.topics import TopicRow
@@ -25,7 +30,6 @@ from palaver.storage.topics import TopicRow
 if TYPE_CHECKING:
     from palaver.services.apps import App
 
-TOPIC_MARK = "@TOPIC#_"
 TOPIC_ID_BYTES = 128
 MAX_TOPICS = 100  # per Community group
 NAME_BYTES = 150
@@ -52,12 +56,24 @@ class GroupTopics:
         db: the database.
         directory: groups and memberships.
         clock: time (creation times).
+        publisher: pushes topic changes to the group's online members.
     """
 
-    def __init__(self, db: Database, directory: GroupDirectory, clock: Clock) -> None:
+    def __init__(
+        self,
+        db: Database,
+        directory: GroupDirectory,
+        clock: Clock,
+        publisher: Publisher | None = None,
+    ) -> None:
         self._db = db
         self._directory = directory
         self._clock = clock
+        self._publisher = publisher
+
+    async def _push(self, app: App, change: TopicsChanged) -> None:
+        if self._publisher is not None:
+            await self._publisher.group_notice(app.sdkappid, change.group_id, change)
 
     async def _community(self, app: App, group_id: str, operator: str, admin: bool) -> Group:
         group, _ = await self._directory.require_manager(app, group_id, operator, admin)
@@ -119,6 +135,7 @@ class GroupTopics:
             if len(await topic_store.topics(conn, app.sdkappid, group.group_id)) >= MAX_TOPICS:
                 raise ImError(Code.ERR_SVR_GROUP_INVALID_PARAMETERS, f"at most {MAX_TOPICS} topics")
             await topic_store.insert_topic(conn, app.sdkappid, row)
+        await self._push(app, TopicsChanged(group.group_id, "created", row))
         return row
 
     async def get(
@@ -156,13 +173,17 @@ class GroupTopics:
                 raise ImError(Code.ERR_SVR_GROUP_NOT_FOUND, f"no topic {topic_id!r} in the group")
             if changes:
                 await topic_store.update_topic(conn, app.sdkappid, topic_id, **changes)
-            return (await topic_store.topics(conn, app.sdkappid, group_id, [topic_id]))[0]
+            topic = (await topic_store.topics(conn, app.sdkappid, group_id, [topic_id]))[0]
+        if changes:
+            await self._push(app, TopicsChanged(topic.group_id, "updated", topic))
+        return topic
 
     async def destroy(
         self, app: App, operator: str, group_id: str, topic_ids: list[str], *, admin: bool
     ) -> dict[str, int]:
-        """Delete topics: a code per topic ID (0 deleted, 10010 none such in the
-        group). Raises ImError 10010 no group, 10007 not the owner or an admin."""
+        """Delete topics and their messages: a code per topic ID (0 deleted, 10010
+        none such in the group). Raises ImError 10010 no group, 10007 not the owner
+        or an admin."""
         await self._community(app, group_id, operator, admin)
         async with self._db.write() as conn:
             have = {
@@ -170,4 +191,6 @@ class GroupTopics:
                 for t in await topic_store.topics(conn, app.sdkappid, group_id, topic_ids)
             }
             await topic_store.delete_topics(conn, app.sdkappid, group_id, sorted(have))
+        if have:
+            await self._push(app, TopicsChanged(group_id, "deleted", deleted=tuple(sorted(have))))
         return {t: 0 if t in have else Code.ERR_SVR_GROUP_NOT_FOUND for t in topic_ids}

@@ -14,7 +14,9 @@ from pydantic import AfterValidator, Field, StrictInt, StrictStr, model_validato
 
 from palaver.api.rest.core import RestRequest, Wire
 from palaver.errors import Code, ImError
+from palaver.model.messages import topic_group
 from palaver.services.groups import TYPE_ALIASES, Group, Member
+from palaver.services.groups.topics import TOPIC_ID_BYTES
 
 SVC = "group_open_http_svc"
 UINT32 = (1 << 32) - 1
@@ -104,10 +106,11 @@ def type_filter(value: str | None) -> str | None:
 
 def check_group_id(group_id: str) -> None:
     """Raise ImError(Code.ERR_SVR_GROUP_INVALID_GROUPID) for a group ID no group can have (empty, > 48 bytes,
-    not printable ASCII)."""
+    not printable ASCII). A Community topic's ID (its message stream) may be up to 128 bytes."""
+    limit = TOPIC_ID_BYTES if topic_group(group_id) else MAX_GROUP_ID_BYTES
     if (
         not group_id
-        or len(group_id.encode()) > MAX_GROUP_ID_BYTES
+        or len(group_id.encode()) > limit
         or not all(0x20 < ord(c) < 0x7F for c in group_id)
     ):
         raise ImError(Code.ERR_SVR_GROUP_INVALID_GROUPID, f"invalid GroupId {group_id[:60]!r}")

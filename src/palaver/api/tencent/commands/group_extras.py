@@ -234,10 +234,12 @@ class TopicGet(Body):
 @command(SVC, "get_topic", TopicGet)
 async def get_topic(s: TencentSession, d: TopicGet) -> dict[str, Any]:
     """``getTopicList`` (members): ``TopicAndSelfInfo: [{TopicInfo, SelfInfo,
-    ErrorCode, ErrorInfo}]``, oldest first. Errors: 10010, 10007 not a member."""
-    found = await s.hub.groups.topics.get(
-        s.require_app(), s.user_id, d.GroupId, d.TopicIdList or None
-    )
+    ErrorCode, ErrorInfo}]``, oldest first; ``TopicInfo.NextMsgSeq`` and
+    ``SelfInfo.MsgSeq`` (my read position) give the SDK the topic's unread count.
+    Errors: 10010, 10007 not a member."""
+    app = s.require_app()
+    found = await s.hub.groups.topics.get(app, s.user_id, d.GroupId, d.TopicIdList or None)
+    me = await s.hub.groups.topic_messages.self_info(app, s.user_id, [t.topic_id for t in found])
     items: list[dict[str, Any]] = [
         {
             "TopicInfo": {
@@ -250,8 +252,10 @@ async def get_topic(s: TencentSession, d: TopicGet) -> dict[str, Any]:
                 "CustomString": t.custom_data,
                 "ShutUpAllFlag": 1 if t.mute_all else 0,
                 "CreateTime": t.created_at,
+                "NextMsgSeq": me[t.topic_id].last_seq + 1,
+                "LastMsgTime": me[t.topic_id].last_time,
             },
-            "SelfInfo": {},
+            "SelfInfo": {"MsgSeq": me[t.topic_id].read_seq},
             "ErrorCode": 0,
             "ErrorInfo": "",
         }

@@ -540,7 +540,7 @@ async def group_msg_get(s: TencentSession, d: GroupMsgGet) -> dict[str, Any]:
     ``NextReqMsgSeq`` is where the next (older) page starts; 0 when done.
     Errors: 10010; 10007 not a member."""
     app = s.require_app()
-    g = await s.hub.groups.directory.get(app, d.GroupId)
+    g = await s.hub.groups.messages.stream_group(app, d.GroupId)  # a topic's: its group
     before = d.ReqMsgSeq + 1 if d.ReqMsgSeq else None
     page = await s.hub.groups.messages.history(
         app, d.GroupId, s.user_id, limit=min(d.ReqMsgNumber, MAX_PAGE), before_seq=before
@@ -594,7 +594,7 @@ async def get_group_msg_receipt(s: TencentSession, d: Receipts) -> dict[str, Any
     ``UnreadNum`` (its sender not counted); ``Code`` 6017 for a seq with no
     message. Errors: 10010; 10007 not a member."""
     app = s.require_app()
-    await s.hub.groups.directory.require_member(app, d.GroupId, s.user_id)
+    await s.hub.groups.messages.reader(app, d.GroupId, s.user_id)  # a topic's: its group
     seqs = [i.MsgSeq for i in d.MsgSeqList]
     counts = await s.hub.groups.reads.read_counts(app, d.GroupId, seqs)
     items = []
@@ -620,7 +620,7 @@ async def get_group_msg_receipt_detail(s: TencentSession, d: ReceiptDetail) -> d
     sender left out; ``Cursor`` names the next page, ``IsFinish`` 1 on the last.
     Errors: 10010; 10007 not a member; 6017 no such message."""
     app = s.require_app()
-    await s.hub.groups.directory.require_member(app, d.GroupId, s.user_id)
+    await s.hub.groups.messages.reader(app, d.GroupId, s.user_id)  # a topic's: its group
     msg = await s.hub.groups.messages.get_by_seq(app, d.GroupId, d.MsgSeq)
     start = int(d.Cursor) if str(d.Cursor).isascii() and str(d.Cursor).isdigit() else 0
     users, nxt = await s.hub.groups.reads.readers(

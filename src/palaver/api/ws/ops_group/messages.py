@@ -78,15 +78,14 @@ async def get_group_message_list(
     Errors: 10010; 10007 not a member (not in the room); 6017 ``nextReqMessageID``
     not in the group."""
     app = s.require_app()
-    group = await s.hub.groups.directory.get(app, group_id)
+    group = await s.hub.groups.messages.stream_group(app, group_id)  # a topic's: its group
     viewer: str | None = s.user_id
     if group.type == "AVChatRoom":  # no members: the room's audience reads its short window
         if group_id not in s.conn.groups:
             raise ImError(Code.ERR_SVR_GROUP_PERMISSION_DENY, "join the room first")
         viewer, read_seq = None, 0
     else:
-        _, me = await s.hub.groups.directory.require_member(app, group_id, s.user_id)
-        read_seq = me.read_seq
+        _, _, read_seq = await s.hub.groups.messages.reader(app, group_id, s.user_id)
     before = None
     if next_req_message_id:
         anchor = await s.hub.groups.messages.get(
@@ -118,7 +117,7 @@ async def revoke_group_message(s: Session, group_id: str, message_id: str) -> di
     Errors: 10010; 10007 not a member or not my message; 10031 past the window;
     6017 no such message in the group."""
     app = s.require_app()
-    _, me = await s.hub.groups.directory.require_member(app, group_id, s.user_id)
+    _, me, read_seq = await s.hub.groups.messages.reader(app, group_id, s.user_id)
     msg = await s.hub.groups.messages.get(app, group_id, parse_message_id(message_id))
     window = None if me.role in PRIVILEGED else app.settings.recall_window
     codes = await s.hub.groups.messages.recall(
@@ -128,7 +127,7 @@ async def revoke_group_message(s: Session, group_id: str, message_id: str) -> di
     if code:
         raise ImError(code)
     msg = await s.hub.groups.messages.get(app, group_id, msg.id)
-    return {"message": _as_seen(msg, s.user_id, me.read_seq)}
+    return {"message": _as_seen(msg, s.user_id, read_seq)}
 
 
 class MessageIDs(OpModel):
@@ -145,7 +144,7 @@ async def _messages_of(
     kind, peer = split_conversation_id(conversation_id)
     msgs = []
     if kind == GROUP:
-        await s.hub.groups.directory.require_member(app, peer, s.user_id)
+        await s.hub.groups.messages.reader(app, peer, s.user_id)
         for i in ids:
             msgs.append(await s.hub.groups.messages.get(app, peer, parse_message_id(i)))
     else:

@@ -16,23 +16,7 @@ from typing import Any
 from pydantic import Field
 
 from palaver.api.ws.core import OpModel, Session, op
-from palaver.services.groups.topics import Topic
-
-
-def topic_view(t: Topic) -> dict[str, Any]:
-    """A topic object: ``{topicID, groupID, topicName, avatar, introduction,
-    notification, customData, muteAllMembers, createTime}``."""
-    return {
-        "topicID": t.topic_id,
-        "groupID": t.group_id,
-        "topicName": t.name,
-        "avatar": t.face_url,
-        "introduction": t.introduction,
-        "notification": t.notification,
-        "customData": t.custom_data,
-        "muteAllMembers": t.mute_all,
-        "createTime": t.created_at,
-    }
+from palaver.protocol.group_extras import topic_view
 
 
 class CreateTopic(OpModel):
@@ -128,13 +112,23 @@ async def update_topic(s: Session, d: UpdateTopic) -> dict[str, Any]:
 @op("getTopicList", TopicIDs)
 async def get_topics(s: Session, d: TopicIDs) -> dict[str, Any]:
     """The group's topics (members): ``{successTopicList: [topic], failureTopicList:
-    [{topicID, code, message}]}`` (a listed ID without a topic fails with 10010)."""
-    found = await s.hub.groups.topics.get(
-        s.require_app(), s.user_id, d.groupID, d.topicIDList or None
-    )
+    [{topicID, code, message}]}`` (a listed ID without a topic fails with 10010).
+    Each topic also has my ``unreadCount``, ``nextMessageSeq`` (its newest
+    ``MsgSeq`` + 1) and ``selfInfo: {readedSequence}`` (my read position)."""
+    app = s.require_app()
+    found = await s.hub.groups.topics.get(app, s.user_id, d.groupID, d.topicIDList or None)
+    me = await s.hub.groups.topic_messages.self_info(app, s.user_id, [t.topic_id for t in found])
     have = {t.topic_id for t in found}
     return {
-        "successTopicList": [topic_view(t) for t in found],
+        "successTopicList": [
+            {
+                **topic_view(t),
+                "unreadCount": me[t.topic_id].unread,
+                "nextMessageSeq": me[t.topic_id].last_seq + 1,
+                "selfInfo": {"readedSequence": me[t.topic_id].read_seq},
+            }
+            for t in found
+        ],
         "failureTopicList": [
             {"topicID": t, "code": 10010, "message": "no such topic"}
             for t in dict.fromkeys(d.topicIDList)

@@ -25,6 +25,9 @@ export default class PalaverChat extends MessageOpsAPI {
         readonly GROUP_LIST_UPDATED: "onGroupListUpdated";
         readonly GROUP_ATTRIBUTES_UPDATED: "groupAttributesUpdated";
         readonly GROUP_COUNTER_UPDATED: "onGroupCounterUpdated";
+        readonly TOPIC_CREATED: "onTopicCreated";
+        readonly TOPIC_UPDATED: "onTopicUpdated";
+        readonly TOPIC_DELETED: "onTopicDeleted";
         readonly PROFILE_UPDATED: "onProfileUpdated";
         readonly USER_STATUS_UPDATED: "onUserStatusUpdated";
         readonly BLACKLIST_UPDATED: "blacklistUpdated";

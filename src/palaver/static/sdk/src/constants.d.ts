@@ -47,6 +47,12 @@ export const EVENT: Readonly<{
     readonly GROUP_LIST_UPDATED: "onGroupListUpdated";
     readonly GROUP_ATTRIBUTES_UPDATED: "groupAttributesUpdated";
     readonly GROUP_COUNTER_UPDATED: "onGroupCounterUpdated";
+    /** A topic was made in a Community I am in: `{groupID, topicID}`. */
+    readonly TOPIC_CREATED: "onTopicCreated";
+    /** A topic's profile changed: `{groupID, topic}`. */
+    readonly TOPIC_UPDATED: "onTopicUpdated";
+    /** Topics were deleted: `{groupID, topicIDList}`. */
+    readonly TOPIC_DELETED: "onTopicDeleted";
     readonly PROFILE_UPDATED: "onProfileUpdated";
     readonly USER_STATUS_UPDATED: "onUserStatusUpdated";
     readonly BLACKLIST_UPDATED: "blacklistUpdated";

@@ -51,6 +51,12 @@ export const EVENT = Object.freeze(/** @type {const} */ ({
   GROUP_LIST_UPDATED: 'onGroupListUpdated',
   GROUP_ATTRIBUTES_UPDATED: 'groupAttributesUpdated',
   GROUP_COUNTER_UPDATED: 'onGroupCounterUpdated',
+  /** A topic was made in a Community I am in: `{groupID, topicID}`. */
+  TOPIC_CREATED: 'onTopicCreated',
+  /** A topic's profile changed: `{groupID, topic}`. */
+  TOPIC_UPDATED: 'onTopicUpdated',
+  /** Topics were deleted: `{groupID, topicIDList}`. */
+  TOPIC_DELETED: 'onTopicDeleted',
   PROFILE_UPDATED: 'onProfileUpdated',
   USER_STATUS_UPDATED: 'onUserStatusUpdated',
   BLACKLIST_UPDATED: 'blacklistUpdated',

@@ -135,7 +135,8 @@ export class ChatCore {
    * MESSAGE_READ_RECEIPT_RECEIVED `[{groupID, conversationID, messageID,
    * readCount, unreadCount}]`; GROUP_ATTRIBUTES_UPDATED `{groupID,
    * groupAttributes, updatedKeyList, deletedKeyList}`; GROUP_COUNTER_UPDATED
-   * `{groupID, key, value}` (one per counter changed);
+   * `{groupID, key, value}` (one per counter changed); TOPIC_CREATED `{groupID,
+   * topicID}`, TOPIC_UPDATED `{groupID, topic}`, TOPIC_DELETED `{groupID, topicIDList}`;
    * KICKED_OUT `{type}` (`TYPES.KICKED_OUT_*`); NET_STATE_CHANGE `{state}`
    * (`TYPES.NET_STATE_*`); ERROR `{code, message}` (the SDK gave up
    * reconnecting).

@@ -232,6 +232,15 @@ export class ChatPump extends ChatCore {
           this._emit(EVENT.GROUP_COUNTER_UPDATED, {groupID: data.groupID, key, value});
         }
         break;
+      case 'TOPIC_CREATED':
+        this._emit(EVENT.TOPIC_CREATED, {groupID: data.groupID, topicID: data.topicID});
+        break;
+      case 'TOPIC_UPDATED':
+        this._emit(EVENT.TOPIC_UPDATED, {groupID: data.groupID, topic: data.topic});
+        break;
+      case 'TOPIC_DELETED':
+        this._emit(EVENT.TOPIC_DELETED, {groupID: data.groupID, topicIDList: data.topicIDList || []});
+        break;
       case 'FRIEND_LIST_UPDATED':
       case 'FRIEND_APPLICATION_LIST_UPDATED':
       case 'BLACKLIST_UPDATED':
