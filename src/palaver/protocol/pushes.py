@@ -22,12 +22,14 @@ from palaver.model.events import (
     ConversationRead,
     EventKind,
     EventPayload,
+    ExtensionsChanged,
     FriendsChanged,
     GroupApplicationsChanged,
     GroupAttributesChanged,
     GroupCountersChanged,
     GroupDismissed,
     GroupMessageModified,
+    GroupMessagePinned,
     GroupMessageRevoked,
     GroupReadReceipt,
     GroupSystemNotice,
@@ -44,6 +46,7 @@ from palaver.model.events import (
 from palaver.model.messages import MessageRecord
 from palaver.protocol.frames import Push
 from palaver.protocol.group_extras import attributes_push, counters_push
+from palaver.protocol.message_extras import extras_push
 from palaver.protocol.objects import APPLICATION_IN, APPLICATION_OUT, C2C, GROUP, message_wire
 
 
@@ -421,6 +424,8 @@ def notice_push(notice: Notice) -> Push:
             return Push("MESSAGE_MODIFIED", data, None, GROUP + notice.group_id)
         case ReactionsChanged():
             return Push("MESSAGE_REACTIONS_UPDATED", reactions_data(notice))
+        case ExtensionsChanged() | GroupMessagePinned():
+            return extras_push(notice)
         case GroupSystemNotice():
             data = GroupSystemNoticeReceived(groupID=notice.group_id, content=notice.content)
             return Push("GROUP_SYSTEM_NOTICE_RECEIVED", data)
