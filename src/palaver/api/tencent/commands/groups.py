@@ -486,6 +486,7 @@ class SendGroupMsg(Body):
     SendMsgControl: list[str] = []
     MsgPriority: Literal["High", "Normal", "Low", "Lowest"] = "Normal"
     OfflinePushInfo: dict[str, Any] | None = None
+    SupportMessageExtension: int = 0
 
 
 @command(SVC, "send_group_msg", SendGroupMsg)
@@ -507,6 +508,7 @@ async def send_group_msg(s: TencentSession, d: SendGroupMsg) -> dict[str, Any]:
             cloud_custom_data=d.CloudCustomData or None,
             controls=frozenset(d.SendMsgControl),
             need_receipt=d.NeedReadReceipt == 1,
+            support_extension=d.SupportMessageExtension == 1,
             priority=d.MsgPriority,
             lane=s.lane,
             origin=s.conn.id,
