@@ -8,7 +8,7 @@ The owner and admins of a group (and the App admin) pin up to
 :data:`MAX_PINS` of its stored messages; every member may list them. A pin or
 unpin reaches the members online as ``PINNED_GROUP_MESSAGE_UPDATED``; the list is
 stored, so a client that was away asks for it again. Only groups that store
-their messages have pins: not an AVChatRoom (nor a Community, as Tencent's).
+their messages have pins: not an AVChatRoom.
 """
 
 from __future__ import annotations
@@ -30,8 +30,8 @@ if TYPE_CHECKING:
 
 #: Most pinned messages in one group (Tencent's limit).
 MAX_PINS = 10
-#: Group types without pinned messages.
-NO_PINS = ("AVChatRoom", "Community")
+#: Group types without pinned messages (nothing stored to pin).
+NO_PINS = ("AVChatRoom",)
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,7 +73,7 @@ class GroupPinService:
 
         Raises:
             ImError: 10010 no such group; 10007 the operator is not its owner or
-                an admin; 10004 an AVChatRoom or Community; 20026 no such message
+                an admin; 10004 an AVChatRoom; 20026 no such message
                 (or recalled); 10071 pinned already; 10070 the group has
                 :data:`MAX_PINS` pinned messages already.
         """
@@ -105,7 +105,7 @@ class GroupPinService:
             await self._publisher.group_notice(app.sdkappid, group_id, notice)
 
     async def pins(self, app: App, group_id: str, user: str | None) -> list[Pin]:
-        """The group's pinned messages by sequence (recalled ones left out);
+        """The group's pinned messages, latest pin first (recalled ones left out);
         ``user`` (``None``: the App admin) must be a member.
 
         Raises:

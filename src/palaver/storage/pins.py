@@ -13,11 +13,11 @@ P = group_pins.c
 
 
 async def pins(conn: AsyncConnection, app_id: int, group_id: str) -> list[tuple[int, str, int]]:
-    """The group's pinned messages: ``(msg_seq, pinner, pinned_at ms)`` by sequence."""
+    """The group's pinned messages: ``(msg_seq, pinner, pinned_at ms)``, latest pin first."""
     q = (
         select(P.msg_seq, P.pinner, P.pinned_at)
         .where(P.app_id == app_id, P.group_id == group_id)
-        .order_by(P.msg_seq)
+        .order_by(P.pinned_at.desc(), P.msg_seq.desc())
     )
     return [(int(s), str(u), int(t)) for s, u, t in await conn.execute(q)]
 
