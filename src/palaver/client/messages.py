@@ -423,7 +423,7 @@ class MessageManager(Processor):
             "onlineUserOnly": online_user_only,
             "needReadReceipt": message.need_read_receipt,
         }
-        data.update(_optional_fields(message))
+        data.update(message.send_fields())
         if not message.from_:
             message.from_ = self._user_id
         self._session.sending(message.random)
@@ -584,19 +584,3 @@ class MessageManager(Processor):
             "sendMessageReadReceipt", {"conversationID": cid, "messageIDList": [m.id for m in msgs]}
         )
         self._queue_local(self._convs.read_up_to(cid, max(m.sequence for m in msgs)))
-
-
-def _optional_fields(message: Message) -> dict[str, Any]:
-    """The ``sendMessage`` fields of ``message`` that are sent only when set."""
-    data: dict[str, Any] = {}
-    if message.at_user_list:
-        data["atUserList"] = message.at_user_list
-    if message.is_support_extension:
-        data["isSupportExtension"] = True
-    if message.priority != TYPES.MSG_PRIORITY_NORMAL:
-        data["priority"] = message.priority
-    if len(message.msg_body) > 1 or message.forwarded:
-        data["MsgBody"] = message.msg_body
-    if message.cloud_custom_data:
-        data["cloudCustomData"] = message.cloud_custom_data
-    return data

@@ -209,6 +209,21 @@ class Message:
             "version": self.version,
         }
 
+    def send_fields(self) -> dict[str, Any]:
+        """The ``sendMessage`` fields of this message that are sent only when set."""
+        data: dict[str, Any] = {}
+        if self.at_user_list:
+            data["atUserList"] = self.at_user_list
+        if self.is_support_extension:
+            data["isSupportExtension"] = True
+        if self.priority != "Normal":
+            data["priority"] = self.priority
+        if len(self.msg_body) > 1 or self.forwarded:
+            data["MsgBody"] = self.msg_body
+        if self.cloud_custom_data:
+            data["cloudCustomData"] = self.cloud_custom_data
+        return data
+
     def __repr__(self) -> str:
         return (
             f"Message(id={self.id!r}, {self.from_}->{self.to}, flow={self.flow}, "
