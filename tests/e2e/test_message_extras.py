@@ -9,7 +9,9 @@ from typing import Any
 import pytest
 
 from conftest import RunningServer
-from palaver.client import EVENT, ChatError, Chat, Message
+from palaver.client import EVENT, Chat, ChatError, Message
+from support.tencent_sdk import TencentError, TencentHarness, TencentTab
+from support.waiting import eventually
 from test_client_sdk import Connect, rest_text
 from test_client_sdk import connect as connect  # the fixture
 from test_message_edits import make_group
@@ -312,3 +314,121 @@ async def test_rest_pins(server: RunningServer, connect: Connect) -> None:
     assert not upd["isPinned"]
     r = await server.ok("group_open_http_svc", "get_pinned_messages", {"GroupId": group_id})
     assert r["PinnedMsgList"] == []
+
+
+# ------------------------------------------------------------------ the official SDK
+
+
+async def sdk_ready(tab: TencentTab, message_id: str) -> None:
+    """Wait until the SDK has fetched its feature bits (until then its extension
+    calls fail locally)."""
+
+    async def ready() -> bool:
+        code = await tab.js(
+            "try { await chat.getMessageExtensions(H.refs['msg:' + a]); return 0; }"
+            " catch (e) { return e.code; }",
+            message_id,
+        )
+        return bool(code == 0)
+
+    await eventually(ready, "the SDK's feature bits", within=20)
+
+
+async def test_official_sdk_extensions_reach_palaver_and_back(
+    server: RunningServer, tencent: TencentHarness, connect: Connect
+) -> None:
+    await server.import_users("alice", "bob")
+    alice = await tencent.login("alice", server.sig("alice"))
+    bob, b = await connect("bob")
+    sent = await alice.send_text("bob", "poll", isSupportExtension=True)
+    [seen] = await b.messages(1)
+    assert seen.is_support_extension
+    ref = alice.msg(sent["ID"])
+    await sdk_ready(alice, sent["ID"])
+    data = await alice.call("setMessageExtensions", ref, [{"key": "alice", "value": "yes"}])
+    assert data["extensions"] == [{"code": 0, "key": "alice", "value": "yes"}], alice.report()
+    upd = await b.next(EVENT.MESSAGE_EXTENSIONS_UPDATED)
+    assert upd == {"messageID": seen.id, "extensions": [{"key": "alice", "value": "yes"}]}
+    # Palaver's SDK writes; the official SDK hears it by its own message ID
+    await bob.set_message_extensions(seen, [{"key": "bob", "value": "no"}])
+    got = await alice.wait_event(
+        "MESSAGE_EXTENSIONS_UPDATED", lambda d: d["extensions"][0]["key"] == "bob"
+    )
+    assert got["messageID"] == sent["ID"], alice.report()
+    data = await alice.call("getMessageExtensions", ref)
+    kv = {e["key"]: e["value"] for e in data["extensions"]}
+    assert kv == {"alice": "yes", "bob": "no"}, alice.report()
+    # the official SDK knows the newest sequence of "bob": its write goes through
+    data = await alice.call("setMessageExtensions", ref, [{"key": "bob", "value": "maybe"}])
+    assert data["extensions"][0]["code"] == 0, alice.report()
+    now = {e["key"]: e["value"] for e in await bob.get_message_extensions(seen)}
+    assert now == {"alice": "yes", "bob": "maybe"}
+    await alice.call("deleteMessageExtensions", ref, ["alice"])
+    gone = await b.until(EVENT.MESSAGE_EXTENSIONS_DELETED, lambda d: d["keyList"] == ["alice"])
+    assert gone["messageID"] == seen.id
+    await bob.delete_message_extensions(seen, ["bob"])
+    got = await alice.wait_event("MESSAGE_EXTENSIONS_DELETED", lambda d: d["keyList"] == ["bob"])
+    assert got == {"messageID": sent["ID"], "keyList": ["bob"]}, alice.report()
+    data = await alice.call("getMessageExtensions", ref)
+    assert data["extensions"] == [], alice.report()
+
+
+async def test_official_sdk_group_extensions_and_pins(
+    server: RunningServer, tencent: TencentHarness, connect: Connect
+) -> None:
+    await server.import_users("alice", "bob", "carol")
+    group_id = await make_group(server, "alice", "bob", "carol")
+    alice = await tencent.login("alice", server.sig("alice"))
+    bob, b = await connect("bob")
+    g = await alice.send_text(group_id, "group poll", "GROUP", isSupportExtension=True)
+    [seen] = await b.messages(1)
+    ref = alice.msg(g["ID"])
+    await sdk_ready(alice, g["ID"])
+    await alice.call("setMessageExtensions", ref, [{"key": "k", "value": "v"}])
+    upd = await b.next(EVENT.MESSAGE_EXTENSIONS_UPDATED)
+    assert upd["messageID"] == seen.id
+    await bob.set_message_extensions(seen, [{"key": "b", "value": "1"}])
+    got = await alice.wait_event(
+        "MESSAGE_EXTENSIONS_UPDATED", lambda d: d["extensions"][0]["key"] == "b"
+    )
+    assert got["messageID"] == g["ID"], alice.report()
+    assert got["extensions"] == [{"key": "b", "value": "1"}], alice.report()
+
+    # pins: the owner (official SDK) pins, Palaver's SDK hears it and lists it
+    await alice.call("pinGroupMessage", {"groupID": group_id, "message": ref, "isPinned": True})
+    pin = await b.next(EVENT.PINNED_GROUP_MESSAGE_UPDATED)
+    assert pin["isPinned"] and pin["message"].id == seen.id
+    assert pin["operatorInfo"] == {"userID": "alice"}
+    [listed] = await bob.get_pinned_group_message_list(group_id)
+    assert listed.id == seen.id and listed.pinner_info == {"userID": "alice"}
+    # an admin pins through Palaver's SDK; the official SDK hears it and lists both
+    await server.ok(
+        "group_open_http_svc",
+        "modify_group_member_info",
+        {"GroupId": group_id, "Member_Account": "bob", "Role": "Admin"},
+    )
+    other = await bob.send_message(
+        bob.create_text_message(to=group_id, conversation_type="GROUP", payload={"text": "2"})
+    )
+    await bob.pin_group_message(group_id, other)
+    got = await alice.wait_event(
+        "PINNED_GROUP_MESSAGE_UPDATED", lambda d: d["message"]["ID"] != g["ID"]
+    )
+    assert got["operatorInfo"]["userID"] == "bob", alice.report()
+    data = await alice.call("getPinnedGroupMessageList", group_id)
+    pins = {m["ID"]: m["pinnerInfo"]["userID"] for m in data["messageList"]}
+    assert len(pins) == 2 and pins.get(g["ID"]) == "alice", (data, alice.report())
+    await alice.call("pinGroupMessage", {"groupID": group_id, "message": ref, "isPinned": False})
+    unpin = await b.until(EVENT.PINNED_GROUP_MESSAGE_UPDATED, lambda d: not d["isPinned"])
+    assert unpin["message"].id == seen.id
+    # a plain member may not pin
+    carol = await tencent.login("carol", server.sig("carol"))
+    [c_msg] = (await carol.call("getMessageList", {"conversationID": "GROUP" + group_id}))[
+        "messageList"
+    ][:1]
+    with pytest.raises(TencentError) as err:
+        await carol.call(
+            "pinGroupMessage",
+            {"groupID": group_id, "message": carol.msg(c_msg["ID"]), "isPinned": True},
+        )
+    assert err.value.code == 10007

@@ -60,6 +60,7 @@ def _ids(n: ExtensionsChanged) -> dict[str, Any]:
     return {
         "conversationID": n.conversation_id,
         "messageID": m.message_id,
+        "from": m.sender,
         "globalSequence": n.global_seq,
         "sequence": m.seq,
         "random": m.random,

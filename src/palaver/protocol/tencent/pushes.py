@@ -31,6 +31,9 @@ Palaver push                        Tencent push (``im_open_push.msg_push``)
                                     ``From_Account``; ``FrienPencydDel_Account``
 ``GROUP_ATTRIBUTES_UPDATED``        ``Event`` 6 ``GroupTips``: ``GroupAttrOption``
 ``GROUP_COUNTER_UPDATED``           ``Event`` 6 ``GroupTips``: ``groupCounterInfo``
+``MESSAGE_EXTENSIONS_UPDATED``      ``MsgExtensionNotify`` ``SetKVInfo``
+``MESSAGE_EXTENSIONS_DELETED``      ``MsgExtensionNotify`` ``DeleteKVInfo`` / ``ClearKVInfo``
+``PINNED_GROUP_MESSAGE_UPDATED``    ``Event`` 4 ``GroupTips``: ``OpType`` 16 / 17
 ==================================  ===============================================
 
 Stream pushes (with ``seq``) ask for an ack (``NeedAck``); their ``SessionData``
@@ -48,7 +51,7 @@ from typing import Any
 import orjson
 
 from palaver.protocol.frames import Push
-from palaver.protocol.tencent import group_extras
+from palaver.protocol.tencent import group_extras, message_extras
 from palaver.protocol.tencent import objects as o
 from palaver.protocol.tencent.frames import FORCE_OFFLINE, MSG_PUSH, encode_push
 from palaver.protocol.tencent.ids import tiny_id
@@ -407,6 +410,9 @@ _BUILDERS: dict[str, Callable[[Body, Push], Body | None]] = {
     "GROUP_ATTRIBUTES_UPDATED": group_extras.attributes,
     "GROUP_COUNTER_UPDATED": group_extras.counters,
     "USER_STATUS_UPDATED": _user_status,
+    "MESSAGE_EXTENSIONS_UPDATED": message_extras.extensions_updated,
+    "MESSAGE_EXTENSIONS_DELETED": message_extras.extensions_deleted,
+    "PINNED_GROUP_MESSAGE_UPDATED": message_extras.pinned,
 }
 
 

@@ -11,8 +11,6 @@ from pydantic import AliasChoices, Field
 from palaver.api.tencent.commands.media import own_media_urls
 from palaver.api.tencent.core import Body, TencentSession, command, current_request
 from palaver.errors import Code, ImError
-from palaver.model.messages import MessageRecord
-from palaver.protocol.objects import message_wire
 from palaver.protocol.tencent import objects as o
 from palaver.services.groups import ADD_ALREADY, ADD_OK, Group, GroupSendOptions, Member, MemberSpec
 from palaver.services.sending import SendSource
@@ -522,38 +520,6 @@ async def send_group_msg(s: TencentSession, d: SendGroupMsg) -> dict[str, Any]:
         ),
     )
     return {"MsgTime": res.msg_time, "MsgSeq": res.seq}
-
-
-def _history_item(m: MessageRecord, viewer: str, group_type: str) -> dict[str, Any]:
-    return o.group_message(message_wire(m, viewer), group_type)
-
-
-class GroupMsgGet(Body):
-    GroupId: str
-    ReqMsgNumber: int = Field(20, ge=1)
-    ReqMsgSeq: int = Field(0, ge=0)
-
-
-@command(SVC, "group_msg_get", GroupMsgGet)
-async def group_msg_get(s: TencentSession, d: GroupMsgGet) -> dict[str, Any]:
-    """``getMessageList`` of ``GROUP<id>``: up to ``ReqMsgNumber`` messages at or
-    before ``ReqMsgSeq`` (0: the newest), newest first, from my join on.
-    ``NextReqMsgSeq`` is where the next (older) page starts; 0 when done.
-    Errors: 10010; 10007 not a member."""
-    app = s.require_app()
-    g = await s.hub.groups.directory.get(app, d.GroupId)
-    before = d.ReqMsgSeq + 1 if d.ReqMsgSeq else None
-    page = await s.hub.groups.messages.history(
-        app, d.GroupId, s.user_id, limit=min(d.ReqMsgNumber, MAX_PAGE), before_seq=before
-    )
-    msgs = list(reversed(page.messages))
-    oldest = msgs[-1].seq if msgs else 0
-    return {
-        "GroupId": d.GroupId,
-        "IsFinished": int(page.complete),
-        "NextReqMsgSeq": 0 if page.complete or oldest <= 1 else oldest - 1,
-        "RspMsgList": [_history_item(m, s.user_id, g.type) for m in msgs],
-    }
 
 
 class ReadReport(Body):
