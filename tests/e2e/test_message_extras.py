@@ -14,6 +14,8 @@ from support.tencent_sdk import TencentError, TencentHarness, TencentTab
 from support.waiting import eventually
 from test_client_sdk import Connect, rest_text
 from test_client_sdk import connect as connect  # the fixture
+from test_js_sdk import Open
+from test_js_sdk import open_chat as open_chat  # the fixture
 from test_message_edits import make_group
 
 pytestmark = pytest.mark.timeout(180)
@@ -432,3 +434,73 @@ async def test_official_sdk_group_extensions_and_pins(
             {"groupID": group_id, "message": carol.msg(c_msg["ID"]), "isPinned": True},
         )
     assert err.value.code == 10007
+
+
+# ------------------------------------------------------------------ Palaver's JS SDK
+
+
+async def test_js_sdk_extensions_and_pins(server: RunningServer, open_chat: Open) -> None:
+    await server.import_users("alice", "bob", "carol")
+    alice = await open_chat("alice")
+    bob = await open_chat("bob")
+    sent = await alice.ok(
+        """(async () => {
+          const m = chat.createTextMessage({to: 'bob', conversationType: 'C2C',
+                                            payload: {text: 'poll'}, isSupportExtension: true});
+          T.msgs.poll = m;
+          return await chat.sendMessage(m);
+        })()"""
+    )
+    assert sent["message"]["isSupportExtension"] is True
+    [seen] = await bob.messages(1)
+    assert seen["isSupportExtension"] is True
+    data = await alice.ok("chat.setMessageExtensions(T.msgs.poll, [{key: 'a', value: '1'}])")
+    assert data["extensions"] == [{"code": 0, "key": "a", "value": "1"}]
+    upd = await bob.next("onMessageExtensionsUpdated")
+    assert upd == {"messageID": seen["ID"], "extensions": [{"key": "a", "value": "1"}]}
+    await bob.js(
+        "T.msgs.seen = (await T.chat.getMessageList({conversationID: 'C2Calice'})).data.messageList.at(-1);"
+    )
+    # bob has seen key a's sequence in the push: his write goes through
+    data = await bob.ok("chat.setMessageExtensions(T.msgs.seen, [{key: 'a', value: '2'}])")
+    assert data["extensions"][0]["code"] == 0
+    # alice's SDK heard that push too, so her next write of "a" is not stale
+    await alice.until("onMessageExtensionsUpdated", '"2"')
+    data = await alice.ok("chat.setMessageExtensions(T.msgs.poll, [{key: 'a', value: '3'}])")
+    assert data["extensions"][0]["code"] == 0
+    data = await bob.ok("chat.getMessageExtensions(T.msgs.seen)")
+    assert data["extensions"] == [{"key": "a", "value": "3"}]
+    await alice.ok("chat.deleteMessageExtensions(T.msgs.poll, ['a'])")
+    gone = await bob.until("onMessageExtensionsDeleted", '"a"')
+    assert gone["keyList"] == ["a"]
+    err = await alice.fails(
+        "chat.setMessageExtensions(T.msgs.poll, [{key: 'k'.repeat(101), value: 'v'}])"
+    )
+    assert err["code"] == 6017
+
+    group_id = await make_group(server, "alice", "bob", "carol")
+    carol = await open_chat("carol")
+    g = await alice.ok(
+        """(async () => {
+          const m = chat.createTextMessage({to: a, conversationType: 'GROUP', payload: {text: 'rules'}});
+          T.msgs.rules = m;
+          return await chat.sendMessage(m);
+        })()""",
+        group_id,
+    )
+    await alice.ok(
+        "chat.pinGroupMessage({groupID: a, message: T.msgs.rules, isPinned: true})", group_id
+    )
+    pin = await carol.until("onPinnedGroupMessageUpdated", '"isPinned":true')
+    assert pin["groupID"] == group_id and pin["message"]["ID"] == g["message"]["ID"]
+    data = await carol.ok("chat.getPinnedGroupMessageList(a)", group_id)
+    [listed] = data["messageList"]
+    assert listed["ID"] == g["message"]["ID"] and listed["pinnerInfo"] == {"userID": "alice"}
+    await carol.js(
+        "T.msgs.r = (await T.chat.getMessageList({conversationID: 'GROUP' + a})).data.messageList.at(-1);",
+        group_id,
+    )
+    err = await carol.fails(
+        "chat.pinGroupMessage({groupID: a, message: T.msgs.r, isPinned: false})", group_id
+    )
+    assert err["code"] == 10007
