@@ -13,6 +13,8 @@ from palaver.errors import ImError
 from palaver.model.events import ExtensionsChanged, GroupMessagePinned
 from palaver.model.messages import MessageFlag, MessageRecord
 from palaver.protocol import pushes as p
+from palaver.protocol.objects import message_wire
+from palaver.protocol.tencent.objects import c2c_message
 from palaver.protocol.tencent.pushes import TENCENT
 from palaver.services.group_pins import MAX_PINS, GroupPinService
 from palaver.services.message_edits import MessageEditService
@@ -212,3 +214,11 @@ def test_pin_pushes_in_both_protocols() -> None:
     [ev] = orjson.loads(TENCENT.encode_push(push))["body"]["EventArray"]
     body = ev["GroupTips"][0]["MsgBody"]
     assert body["OpType"] == 17 and body["SdkGroupMessageId"]["MsgSeq"] == 9
+
+
+def test_support_extension_in_tencent_c2c_messages() -> None:
+    wire = message_wire(record(), "bob")
+    assert wire["isSupportExtension"] is True
+    assert c2c_message(wire)["SupportMessageExtension"] == 1
+    plain = message_wire(record(flags=0), "bob")
+    assert "isSupportExtension" not in plain and "SupportMessageExtension" not in c2c_message(plain)
