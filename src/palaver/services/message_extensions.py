@@ -158,6 +158,7 @@ class ExtensionService:
         self._usable(msg)
         sid, mid = app.sdkappid, msg.id
         async with self._db.write() as conn:
+            await ext_store.lock(conn, sid, mid)
             global_seq, clear_seq = await ext_store.head(conn, sid, mid)
             now = {k: (v, s) for k, v, s in await ext_store.items(conn, sid, mid)}
             new_seq = global_seq + 1

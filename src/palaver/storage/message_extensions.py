@@ -10,10 +10,18 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from palaver.storage.dialect import upsert
-from palaver.storage.schema import message_extension_heads, message_extensions
+from palaver.storage.schema import message_extension_heads, message_extensions, messages
 
 E = message_extensions.c
 H = message_extension_heads.c
+
+
+async def lock(conn: AsyncConnection, app_id: int, message_id: int) -> None:
+    """Hold the message's row until the transaction ends (PostgreSQL ``FOR UPDATE``;
+    SQLite's writes are serialised already), so concurrent extension writes to one
+    message check their sequences one after the other."""
+    m = messages.c
+    await conn.execute(select(m.id).where(m.app_id == app_id, m.id == message_id).with_for_update())
 
 
 async def head(conn: AsyncConnection, app_id: int, message_id: int) -> tuple[int, int]:
