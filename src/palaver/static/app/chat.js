@@ -7,7 +7,9 @@
 // the @-mention picker in the message box. Media: attach, paste or drop files
 // (images, voice, video, any file), a progress bar while they upload, image
 // thumbnails that open the original in a viewer, file cards, audio and video players
-// (what a bubble shows is in message-content.js).
+// (what a bubble shows is in message-content.js). A right-click or long press
+// on a bubble opens its menu (message-menu.js); quotes, "Edited" and reactions
+// around a bubble are message-extras.js's.
 
 import { $, h, toast } from './dom.js';
 import { clearUnreadMark, draftOf, saveDraft } from './drafts.js';
@@ -17,6 +19,8 @@ import {
 } from './format.js';
 import { onLangChange, t } from './i18n.js';
 import { content, creatorOf, uploads } from './message-content.js';
+import { editedMark, initMessageExtras, quoteNode, reactionsRow, wantReactions } from './message-extras.js';
+import { composeData, endCompose, initMessageMenu, recall, saveEdit } from './message-menu.js';
 import { initMentions, mentionKey, takeMentions } from './mention.js';
 import { ensureProfiles, fetchGroup, fetchProfiles, loadMembers } from './session.js';
 import {
@@ -35,6 +39,7 @@ let recallTimer = 0;
 let typingSentAt = 0; // when I last told the peer "typing" (0: not typing)
 let typingPeer = '';
 const reading = { busy: false, again: false };
+let found = { ID: '', glow: false }; // the message a search hit opened at (highlighted a while)
 
 const els = {};
 
@@ -121,16 +126,8 @@ export function initChat() {
     hideJump();
   });
 
-  // Touch screens have no hover: a tap on a bubble shows its actions.
-  els.items.addEventListener('click', (ev) => {
-    const bubble = ev.target.closest('.msg__bubble');
-    if (!bubble || ev.target.closest('a')) return;
-    const row = bubble.closest('.msg');
-    for (const other of els.items.querySelectorAll('.msg--actions')) {
-      if (other !== row) other.classList.remove('msg--actions');
-    }
-    row.classList.toggle('msg--actions');
-  });
+  initMessageExtras();
+  initMessageMenu();
 
   subscribe('messages', (cid) => {
     if (cid === state.current) renderMessages();
@@ -180,6 +177,7 @@ function currentConversation() {
 export async function openConversation(conversationID) {
   if (state.current !== conversationID) {
     stopTyping();
+    endCompose();
     saveDraft(state.current, els.input.value);
     els.input.value = draftOf(conversationID);
     autosize();
@@ -216,6 +214,7 @@ export async function openConversation(conversationID) {
 
 export function closeConversation() {
   stopTyping();
+  endCompose();
   saveDraft(state.current, els.input.value);
   els.input.value = '';
   state.current = null;
@@ -240,6 +239,7 @@ async function loadInitial(cid) {
     th.nextReqMessageID = d.nextReqMessageID || '';
     th.isCompleted = Boolean(d.isCompleted) || !th.nextReqMessageID;
     th.loaded = true;
+    wantReactions(cid, page);
   } catch (err) {
     toast(t('chat.loadFailed', errorOf(err)));
   } finally {
@@ -277,6 +277,7 @@ async function loadOlder(cid) {
     const known = new Set(th.messages.map((m) => m.ID));
     const older = (d.messageList || []).filter((m) => typingStatus(m) === null && !known.has(m.ID));
     th.messages = [...older, ...th.messages];
+    wantReactions(cid, older);
     th.nextReqMessageID = d.nextReqMessageID || '';
     th.isCompleted = Boolean(d.isCompleted) || !th.nextReqMessageID;
     ok = true;
@@ -310,10 +311,12 @@ export async function openAtMessage(conversationID, messageID) {
   const el = [...els.items.querySelectorAll('[data-message-id]')].find((e) => e.dataset.messageId === messageID);
   if (!el) return false;
   el.scrollIntoView({ block: 'center' });
-  el.classList.add('msg--found');
-  el.dataset.found = 'true';
+  found = { ID: messageID, glow: true }; // (kept when the list is drawn again)
+  renderMessages();
   setTimeout(() => {
-    el.classList.remove('msg--found');
+    if (found.ID !== messageID) return;
+    found.glow = false;
+    renderMessages();
   }, 3000);
   return true;
 }
@@ -437,7 +440,7 @@ function now() {
   return Date.now() / 1000 + clockSkew;
 }
 
-function canRecall(msg) {
+export function canRecall(msg) {
   return msg.flow === 'out' && msg.status === 'success' && !msg.isRevoked && msg.time
     && now() - msg.time < RECALL_WINDOW;
 }
@@ -495,7 +498,7 @@ function messageNode(msg) {
   const who = mine ? state.userID : msg.from || peer;
   const name = nameOf(who);
   const status = msg.status || 'unSend';
-  const meta = [h('time', { class: 'msg__time', text: msg.time ? clock(msg.time) : '' })];
+  const meta = [h('time', { class: 'msg__time', text: msg.time ? clock(msg.time) : '' }), editedMark(msg)];
   if (mine) {
     if (status === 'fail') {
       meta.push(
@@ -536,8 +539,9 @@ function messageNode(msg) {
   return h(
     'li',
     {
-      class: `msg ${mine ? 'msg--out' : 'msg--in'}${status === 'fail' ? ' msg--fail' : ''}${at ? ' msg--at' : ''}`,
-      dataset: { testid: 'message', messageId: msg.ID || '', status, from: who },
+      class: `msg ${mine ? 'msg--out' : 'msg--in'}${status === 'fail' ? ' msg--fail' : ''}${at ? ' msg--at' : ''}${
+        found.glow && found.ID === msg.ID ? ' msg--found' : ''}`,
+      dataset: { testid: 'message', messageId: msg.ID || '', status, from: who, ...(found.ID === msg.ID ? { found: 'true' } : {}) },
     },
     avatar(who, name, picture, 'sm'),
     h(
@@ -548,14 +552,14 @@ function messageNode(msg) {
           h('span', { dataset: { testid: 'sender-name' }, text: name }),
           at ? h('span', { class: 'at-chip', dataset: { testid: 'at-me' }, text: at === 'me' ? t('mention.atMe') : t('mention.atAll') }) : null)
         : null,
-      h('div', { class: 'msg__bubble', dataset: { testid: 'bubble' }, tabindex: '0' }, content(msg)),
+      h('div', { class: 'msg__bubble', dataset: { testid: 'bubble' }, tabindex: '0', 'aria-haspopup': 'menu' }, quoteNode(msg), content(msg)),
+      reactionsRow(msg),
       h('div', { class: 'msg__meta' }, ...meta),
       actions,
     ),
   );
 }
 
-/** The inside of a bubble: text as text, media from http(s) URLs only. */
 // ---- voice messages (MediaRecorder, where the page may use the microphone)
 
 let recording = null; // {rec, started, timer} while recording
@@ -671,21 +675,24 @@ async function sendText() {
   const text = els.input.value;
   if (!text.trim() || !state.current || !state.chat) return;
   const cid = state.current;
+  if (await saveEdit(cid, text)) return;
   const gid = groupOf(cid);
+  const cloudCustomData = composeData(cid);
   let msg;
   try {
     if (gid) {
       const atUserList = takeMentions(cid, text);
-      const options = { to: gid, conversationType: 'GROUP', payload: atUserList.length ? { text, atUserList } : { text } };
+      const options = { to: gid, conversationType: 'GROUP', payload: atUserList.length ? { text, atUserList } : { text }, cloudCustomData };
       msg = atUserList.length ? state.chat.createTextAtMessage(options) : state.chat.createTextMessage(options);
     } else {
-      msg = state.chat.createTextMessage({ to: peerOf(cid), conversationType: 'C2C', payload: { text } });
+      msg = state.chat.createTextMessage({ to: peerOf(cid), conversationType: 'C2C', payload: { text }, cloudCustomData });
     }
   } catch (err) {
     toast(t('chat.sendFailed', errorOf(err)));
     return;
   }
   els.input.value = '';
+  endCompose();
   autosize();
   stopTyping();
   saveDraft(cid, '');
@@ -718,18 +725,6 @@ async function send(msg, again, cid = state.current) {
   const th = state.threads.get(cid);
   if (th && msg.ID) th.messages = th.messages.filter((m) => m === msg || m.ID !== msg.ID);
   if (cid === state.current) renderMessages();
-}
-
-async function recall(msg) {
-  try {
-    const res = await state.chat.revokeMessage(msg);
-    const m = res && res.data && res.data.message;
-    if (m && m !== msg) Object.assign(msg, m);
-    msg.isRevoked = true;
-  } catch (err) {
-    toast(t('chat.recallFailed', errorOf(err)));
-  }
-  renderMessages();
 }
 
 // ---- typing indicator (chat-uikit's custom message, online users only)

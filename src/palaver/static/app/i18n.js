@@ -6,6 +6,8 @@
 // data-i18n-label (aria-label) or data-i18n-title; views call t() when they render
 // and render again on the 'lang' change (see onLangChange).
 
+import { MENU_STRINGS } from './i18n-menu.js';
+
 const STRINGS = {
   en: {
     'app.title': 'Palaver',
@@ -55,21 +57,6 @@ const STRINGS = {
     'search.none': 'No messages with “{keyword}”',
     'search.count': '{count} matching messages',
     'conv.userNotFound': 'No user “{userID}”.',
-    'conv.actions': 'More actions for {name}',
-    'conv.pin': 'Pin to top',
-    'conv.unpin': 'Unpin',
-    'conv.delete': 'Delete conversation',
-    'conv.pinned': 'Pinned',
-    'conv.mute': 'Mute notifications',
-    'conv.unmute': 'Unmute',
-    'conv.muted': 'Muted',
-    'conv.markUnread': 'Mark as unread',
-    'conv.markRead': 'Mark as read',
-    'conv.moveTo': 'Move to “{group}”',
-    'conv.leaveGroup': 'Remove from “{group}”',
-    'conv.newGroup': 'New conversation group…',
-    'conv.newGroupPrompt': 'Name of the new conversation group',
-    'conv.draft': '[Draft]',
     'conv.unreadLabel': '{count} unread',
     'conv.totalUnread': '{count} unread messages',
 
@@ -106,8 +93,6 @@ const STRINGS = {
     'chat.resend': 'Resend',
     'chat.read': 'Read',
     'chat.unread': 'Unread',
-    'chat.recall': 'Recall',
-    'chat.recallFailed': 'Could not recall (code {code}): {message}',
     'chat.sendFailed': 'Not sent (code {code}): {message}',
     'chat.attach': 'Attach a file',
     'media.uploading': 'Uploading… {percent}%',
@@ -122,7 +107,6 @@ const STRINGS = {
     'chat.recalledByPeer': '{name} recalled a message',
     'chat.messageRecalled': 'Message recalled',
     'chat.loadFailed': 'Could not load messages (code {code}): {message}',
-    'chat.messageActions': 'Message actions',
 
     'contacts.add': 'Add a friend',
     'contacts.addPlaceholder': 'UserID',
@@ -332,21 +316,6 @@ const STRINGS = {
     'search.none': '没有包含“{keyword}”的消息',
     'search.count': '{count} 条相关记录',
     'conv.userNotFound': '用户“{userID}”不存在。',
-    'conv.actions': '{name} 的更多操作',
-    'conv.pin': '置顶',
-    'conv.unpin': '取消置顶',
-    'conv.delete': '删除会话',
-    'conv.pinned': '已置顶',
-    'conv.mute': '消息免打扰',
-    'conv.unmute': '取消免打扰',
-    'conv.muted': '免打扰',
-    'conv.markUnread': '标为未读',
-    'conv.markRead': '标为已读',
-    'conv.moveTo': '移到“{group}”',
-    'conv.leaveGroup': '移出“{group}”',
-    'conv.newGroup': '新建会话分组…',
-    'conv.newGroupPrompt': '新会话分组的名称',
-    'conv.draft': '[草稿]',
     'conv.unreadLabel': '{count} 条未读',
     'conv.totalUnread': '{count} 条未读消息',
 
@@ -383,8 +352,6 @@ const STRINGS = {
     'chat.resend': '重发',
     'chat.read': '已读',
     'chat.unread': '未读',
-    'chat.recall': '撤回',
-    'chat.recallFailed': '撤回失败（错误码 {code}）：{message}',
     'chat.sendFailed': '发送失败（错误码 {code}）：{message}',
     'chat.attach': '发送文件',
     'media.uploading': '上传中… {percent}%',
@@ -399,7 +366,6 @@ const STRINGS = {
     'chat.recalledByPeer': '{name} 撤回了一条消息',
     'chat.messageRecalled': '消息已撤回',
     'chat.loadFailed': '加载消息失败（错误码 {code}）：{message}',
-    'chat.messageActions': '消息操作',
 
     'contacts.add': '添加好友',
     'contacts.addPlaceholder': '用户 ID',
@@ -563,6 +529,8 @@ const STRINGS = {
     'duration.days': '{count} 天',
   },
 };
+
+for (const [code, table] of Object.entries(MENU_STRINGS)) Object.assign(STRINGS[code], table);
 
 export const LANGS = ['zh-CN', 'en'];
 const STORAGE_KEY = 'palaver.lang';
