@@ -166,6 +166,13 @@ async def test_pins(world: Any) -> None:
     await svc.pin(world.app, gid, sent[0].seq, "alice", pinned=False)  # again: no push
     assert len(world.publisher.of("group_notice")) == 1
     assert len(await svc.pins(world.app, gid, None)) == MAX_PINS - 1
+    # a recalled pinned message leaves the list but still counts until unpinned
+    await world.groups.messages.recall(world.app, "alice", gid, [sent[1].seq], admin=True)
+    assert len(await svc.pins(world.app, gid, "carol")) == MAX_PINS - 2
+    await svc.pin(world.app, gid, sent[1].seq, "alice", pinned=False)
+    with pytest.raises(ImError) as e:
+        await svc.pin(world.app, gid, sent[1].seq, "alice", pinned=True)
+    assert e.value.code == 20026
     room = await group(world, "alice", type="AVChatRoom")
     with pytest.raises(ImError) as e:
         await svc.pin(world.app, room, 1, "admin", pinned=True, admin=True)

@@ -69,7 +69,8 @@ class GroupPinService:
         self, app: App, group_id: str, seq: int, operator: str, *, pinned: bool, admin: bool = False
     ) -> None:
         """``operator`` (``admin``: the App admin) pins or unpins the message
-        ``seq``. Unpinning a message that is not pinned changes nothing.
+        ``seq``. Unpinning a message that is not pinned changes nothing; a recalled
+        message cannot be pinned but can be unpinned (it still counts until then).
 
         Raises:
             ImError: 10010 no such group; 10007 the operator is not its owner or
@@ -84,7 +85,7 @@ class GroupPinService:
             )
         async with self._db.write() as conn:
             msg = await msg_store.get_by_seq(conn, app.sdkappid, group_conv_id(group_id), seq)
-            if msg is None or msg.is_recalled:
+            if msg is None or (pinned and msg.is_recalled):
                 raise ImError(Code.ERR_SVR_MSG_NOT_FOUND, "no such message in this group")
             if not pinned:
                 changed = await pin_store.unpin(conn, app.sdkappid, group_id, seq)
