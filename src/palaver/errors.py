@@ -66,6 +66,10 @@ class Code(IntEnum):
     ERR_SVR_GROUP_REVOKE_MSG_NOT_FOUND = 10030
     ERR_SVR_GROUP_REVOKE_MSG_TIME_LIMIT = 10031
     ERR_SVR_GROUP_MEMBER_COUNT_LIMIT = 10038
+    #: an 11th pinned message in a group (``pinGroupMessage``)
+    ERR_SVR_GROUP_PINNED_MESSAGE_COUNT_LIMIT = 10070
+    #: the message is pinned already
+    ERR_SVR_GROUP_MESSAGE_ALREADY_PINNED = 10071
     # messages (openim)
     ERR_SVR_MSG_PKG_PARSE_FAILED = 20001
     ERR_SVR_MSG_INVALID_ID = 20003
@@ -77,6 +81,8 @@ class Code(IntEnum):
     ERR_SVR_MSG_SHUTUP_DENY = 20012
     ERR_SVR_MSG_REVOKE_TIME_LIMIT = 20016
     ERR_SVR_MSG_NOT_FOUND = 20026
+    #: a message extension was written by someone else first (its ``Seq`` is stale)
+    ERR_SVR_MSG_EXTENSION_CONFLICT = 23001
     ERR_SVR_MSG_MODIFY_CONFLICT = 20027
     # relationships (sns)
     ERR_SVR_FRIENDSHIP_INVALID_PARAMETERS = 30001
@@ -210,6 +216,8 @@ CODE_MEANINGS: dict[int, str] = {
     10036: "AVChatRoom count limit",
     10037: "per-user create/join limit",
     10038: "member limit",
+    10070: "at most 10 pinned messages in a group",
+    10071: "the message is pinned already",
     20001: "invalid request packet (check that sender/receiver exist)",
     20002: "internal auth failed (UserSig/A2 invalid)",
     20003: "sender or receiver UserID invalid / not imported",
@@ -223,6 +231,7 @@ CODE_MEANINGS: dict[int, str] = {
     20012: "sender muted",
     20016: "recall time limit exceeded (default 2 min)",
     20026: "the message does not exist (or was recalled)",
+    23001: "message extension write conflict: the key changed since the Seq given",
     20027: "the message was modified by someone else first (MsgVersion is old)",
     20018: "delete-roaming internal error",
     30001: "bad parameters, or already friends (add) / not friends (delete, update, get) / already (or not) on the blacklist",

@@ -22,10 +22,12 @@ from palaver.services.apps import AppService
 from palaver.services.callbacks import CallbackService
 from palaver.services.conversation_settings import ConversationSettings
 from palaver.services.conversations import ConversationService
+from palaver.services.group_pins import GroupPinService
 from palaver.services.groups import GroupServices
 from palaver.services.media import MediaService
 from palaver.services.message_deletes import MessageDeleteService
 from palaver.services.message_edits import MessageEditService
+from palaver.services.message_extensions import ExtensionService
 from palaver.services.message_reactions import ReactionService
 from palaver.services.message_reads import ReadAllService
 from palaver.services.messages import MessageService
@@ -154,6 +156,10 @@ class Hub:
         self.edits = MessageEditService(db, publisher, self.groups.directory)
         self.deletes = MessageDeleteService(db, self.groups.directory, self.groups.reads)
         self.reactions = ReactionService(db, publisher, self.clock)
+        #: message extensions (setMessageExtensions, openim_msg_ext_http_svc)
+        self.extensions = ExtensionService(db, publisher)
+        #: pinned group messages (pinGroupMessage)
+        self.pins = GroupPinService(db, publisher, self.groups.directory, self.clock)
         #: push to everyone (REST all_member_push), its attributes and tags
         self.push_all = PushToEveryone(db, self.messages)
         self.search = SearchService(db)

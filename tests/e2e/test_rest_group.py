@@ -1076,6 +1076,9 @@ VALID: dict[str, dict[str, Any]] = {
     "group_msg_get_simple": {"GroupId": "g", "ReqMsgNumber": 5, "ReqMsgSeq": 10},
     "group_msg_recall": {"GroupId": "g", "MsgSeqList": [{"MsgSeq": 1}]},
     "delete_group_msg_by_sender": {"GroupId": "g", "Sender_Account": "ann"},
+    "pin_message": {"GroupId": "g", "MsgSeq": 1, "Pinner_Account": "owner"},
+    "unpin_message": {"GroupId": "g", "MsgSeq": 1, "UnPinner_Account": "owner"},
+    "get_pinned_messages": {"GroupId": "g"},
     "import_group_msg": {
         "GroupId": "g",
         "MsgList": [

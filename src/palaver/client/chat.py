@@ -33,6 +33,7 @@ from palaver.client.constants import EVENT, TYPES
 from palaver.client.conversation_list import ConversationList
 from palaver.client.conversations import ConversationManager
 from palaver.client.groups import GroupManager
+from palaver.client.message_extras import MessageExtras
 from palaver.client.message_ops import MessageOps
 from palaver.client.messages import MessageManager
 from palaver.client.models import ERR_INVALID_PARAMETERS, ChatError
@@ -44,7 +45,13 @@ __all__ = ["ERR_KICKED", "Chat", "Listener"]
 
 
 class Chat(
-    MessageManager, MessageOps, ConversationManager, RelationManager, GroupManager, SearchManager
+    MessageManager,
+    MessageOps,
+    MessageExtras,
+    ConversationManager,
+    RelationManager,
+    GroupManager,
+    SearchManager,
 ):
     """A chat client for one user (``TencentCloudChat`` in Python).
 

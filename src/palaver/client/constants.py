@@ -21,6 +21,11 @@ class EVENT:
     - ``MESSAGE_MODIFIED``: ``list[Message]`` (edited messages at their new ``version``).
     - ``MESSAGE_REACTIONS_UPDATED``: ``{"messageID", "conversationID", "reactionList":
       [{"reactionID", "totalUserCount", "partialUserList": [{"userID"}]}]}``.
+    - ``MESSAGE_EXTENSIONS_UPDATED``: ``{"messageID", "extensions": [{"key", "value"}]}``
+      (the keys written).
+    - ``MESSAGE_EXTENSIONS_DELETED``: ``{"messageID", "keyList"}``.
+    - ``PINNED_GROUP_MESSAGE_UPDATED``: ``{"groupID", "message": Message, "isPinned",
+      "operatorInfo": {"userID"}}``.
     - ``MESSAGE_READ_BY_PEER``: ``{"conversationID", "userID", "readSequence", "time",
       "messageList": list[Message]}`` (``messageList``: the messages of that
       conversation this SDK holds that are now read by the peer).
@@ -56,6 +61,9 @@ class EVENT:
     MESSAGE_RECEIVED: Final = "onMessageReceived"
     MESSAGE_MODIFIED: Final = "onMessageModified"
     MESSAGE_REACTIONS_UPDATED: Final = "onMessageReactionsUpdated"
+    MESSAGE_EXTENSIONS_UPDATED: Final = "onMessageExtensionsUpdated"
+    MESSAGE_EXTENSIONS_DELETED: Final = "onMessageExtensionsDeleted"
+    PINNED_GROUP_MESSAGE_UPDATED: Final = "onPinnedGroupMessageUpdated"
     MESSAGE_REVOKED: Final = "onMessageRevoked"
     MESSAGE_READ_BY_PEER: Final = "onMessageReadByPeer"
     MESSAGE_READ_RECEIPT_RECEIVED: Final = "onMessageReadReceiptReceived"

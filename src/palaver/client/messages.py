@@ -423,14 +423,7 @@ class MessageManager(Processor):
             "onlineUserOnly": online_user_only,
             "needReadReceipt": message.need_read_receipt,
         }
-        if message.at_user_list:
-            data["atUserList"] = message.at_user_list
-        if message.priority != TYPES.MSG_PRIORITY_NORMAL:
-            data["priority"] = message.priority
-        if len(message.msg_body) > 1 or message.forwarded:
-            data["MsgBody"] = message.msg_body
-        if message.cloud_custom_data:
-            data["cloudCustomData"] = message.cloud_custom_data
+        data.update(message.send_fields())
         if not message.from_:
             message.from_ = self._user_id
         self._session.sending(message.random)

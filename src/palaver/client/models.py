@@ -89,6 +89,8 @@ class Message:
             ``get_message_read_receipt_list`` (or told by
             ``MESSAGE_READ_RECEIPT_RECEIVED``).
         priority: ``TYPES.MSG_PRIORITY_*`` (set it before sending).
+        is_support_extension: it may carry key-value extensions (set it before
+            sending; Tencent's ``isSupportExtension``).
     """
 
     id: str = ""
@@ -116,6 +118,9 @@ class Message:
     at_user_list: list[str] = field(default_factory=list)
     read_receipt_info: dict[str, int] = field(default_factory=dict)
     priority: str = "Normal"
+    is_support_extension: bool = False
+    #: a pinned group message: who pinned it (``{"userID"}``)
+    pinner_info: dict[str, str] | None = None
     #: times edited (Tencent's ``version``); an edit names the version it started from
     version: int = 0
     #: edited at least once (``MESSAGE_MODIFIED`` or an edit of mine)
@@ -165,6 +170,7 @@ class Message:
         self.avatar = str(d.get("avatar", self.avatar) or "")
         self.online_only = bool(d.get("onlineOnly", self.online_only))
         self.need_read_receipt = bool(d.get("needReadReceipt", self.need_read_receipt))
+        self.is_support_extension = bool(d.get("isSupportExtension", self.is_support_extension))
         if "atUserList" in d:
             self.at_user_list = [str(u) for u in d["atUserList"] or []]
         if isinstance(d.get("readReceiptInfo"), dict):
@@ -198,9 +204,25 @@ class Message:
             "avatar": self.avatar,
             "atUserList": list(self.at_user_list),
             "needReadReceipt": self.need_read_receipt,
+            "isSupportExtension": self.is_support_extension,
             "readReceiptInfo": dict(self.read_receipt_info),
             "version": self.version,
         }
+
+    def send_fields(self) -> dict[str, Any]:
+        """The ``sendMessage`` fields of this message that are sent only when set."""
+        data: dict[str, Any] = {}
+        if self.at_user_list:
+            data["atUserList"] = self.at_user_list
+        if self.is_support_extension:
+            data["isSupportExtension"] = True
+        if self.priority != "Normal":
+            data["priority"] = self.priority
+        if len(self.msg_body) > 1 or self.forwarded:
+            data["MsgBody"] = self.msg_body
+        if self.cloud_custom_data:
+            data["cloudCustomData"] = self.cloud_custom_data
+        return data
 
     def __repr__(self) -> str:
         return (

@@ -269,6 +269,37 @@ class ReactionsChanged:
 
 
 @dataclass(frozen=True, slots=True)
+class ExtensionsChanged:
+    """A message's extensions changed (``op`` ``set``: ``items`` were written;
+    ``delete``: ``items`` were deleted; ``clear``: all of them are gone, ``items``
+    the keys there were). ``items`` are ``(key, value, seq)``; ``global_seq`` the
+    message's extension sequence now; ``conversation_id`` as the receivers see it."""
+
+    message: MessageRecord
+    conversation_id: str
+    op: str
+    items: tuple[tuple[str, str, int], ...]
+    global_seq: int
+    clear_seq: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class GroupMessagePinned:
+    """``operator`` pinned (``pinned``) or unpinned a group's message (to the
+    members online)."""
+
+    message: MessageRecord
+    pinned: bool
+    operator: str
+
+    @property
+    def group_id(self) -> str:
+        """The group of the message."""
+        assert self.message.group_id is not None
+        return self.message.group_id
+
+
+@dataclass(frozen=True, slots=True)
 class ReceiptCount:
     """A group message that asked for receipts, and how many members (its
     sender left out) have and have not read it."""
@@ -382,6 +413,8 @@ Notice = (
     | GroupMessageRevoked
     | GroupMessageModified
     | ReactionsChanged
+    | ExtensionsChanged
+    | GroupMessagePinned
     | GroupReadReceipt
     | C2CReadReceipt
     | GroupAttributesChanged

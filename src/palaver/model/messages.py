@@ -23,6 +23,7 @@ class MessageFlag(IntFlag):
     NEED_RECEIPT = 16  #: the sender wants read receipts
     PRIORITY_HIGH = 32  #: ``MsgPriority`` High; with LOW: Lowest (see :data:`PRIORITIES`)
     PRIORITY_LOW = 64  #: ``MsgPriority`` Low
+    SUPPORT_EXTENSION = 128  #: sent with ``isSupportExtension`` / ``SupportMessageExtension`` 1
 
 
 #: ``MsgPriority`` by the two priority bits (``flags >> 5 & 3``).
@@ -32,6 +33,7 @@ PRIORITIES = ("Normal", "High", "Low", "Lowest")
 # Plain-int masks for the per-message checks (IntFlag arithmetic costs ~1 µs).
 _RECALLED = int(MessageFlag.RECALLED)
 _NEED_RECEIPT = int(MessageFlag.NEED_RECEIPT)
+_SUPPORT_EXTENSION = int(MessageFlag.SUPPORT_EXTENSION)
 
 #: Storage conversation id prefix of a group's messages (``group:<GroupId>``).
 GROUP_CONV_PREFIX = "group:"
@@ -104,6 +106,11 @@ class MessageRecord:
     def need_receipt(self) -> bool:
         """The sender asked for group read receipts."""
         return bool(self.flags & _NEED_RECEIPT)
+
+    @property
+    def supports_extension(self) -> bool:
+        """Sent with ``isSupportExtension``: it may carry key-value extensions."""
+        return bool(self.flags & _SUPPORT_EXTENSION)
 
     def with_flags(self, flags: int) -> MessageRecord:
         """A copy with other flags (say, recalled)."""

@@ -88,3 +88,12 @@ def topics_push(n: TopicsChanged) -> Push:
             data["topicID"] = n.topic.topic_id
         data["topic"] = topic_view(n.topic)
     return Push(f"TOPIC_{n.change.upper()}", data, None, GROUP + n.group_id)
+
+
+def group_extras_push(n: GroupAttributesChanged | GroupCountersChanged | TopicsChanged) -> Push:
+    """The push of a group attributes, counters or topics change (no ``seq``)."""
+    if isinstance(n, GroupAttributesChanged):
+        return attributes_push(n)
+    if isinstance(n, GroupCountersChanged):
+        return counters_push(n)
+    return topics_push(n)

@@ -9,7 +9,9 @@ from __future__ import annotations
 from typing import Any
 
 from palaver.errors import Code, ImError
-from palaver.model.messages import MessageRecord
+from palaver.model.messages import MessageFlag, MessageRecord
+
+_SUPPORT_EXTENSION = int(MessageFlag.SUPPORT_EXTENSION)
 
 C2C = "C2C"
 GROUP = "GROUP"
@@ -173,7 +175,8 @@ def message_wire(
     ``atUserList`` and ``needReadReceipt``; with ``viewer`` "" it is the shape
     pushed to every member (``flow`` "in", clients fix it for their own).
     ``isRead`` (incoming) and ``isPeerRead`` (outgoing) come from read positions
-    the caller knows; a pushed message is unread.
+    the caller knows; a pushed message is unread. ``isSupportExtension`` is
+    there (true) when the message was sent with it.
     """
     body = m.body
     first = body[0] if body else {"MsgType": "TIMTextElem", "MsgContent": {"Text": ""}}
@@ -196,6 +199,8 @@ def message_wire(
             "conversationType": C2C,
             "needReadReceipt": m.need_receipt,
         }
+    if m.flags & _SUPPORT_EXTENSION:
+        conv["isSupportExtension"] = True
     return {
         **conv,
         "from": sender,

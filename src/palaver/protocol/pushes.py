@@ -22,12 +22,14 @@ from palaver.model.events import (
     ConversationRead,
     EventKind,
     EventPayload,
+    ExtensionsChanged,
     FriendsChanged,
     GroupApplicationsChanged,
     GroupAttributesChanged,
     GroupCountersChanged,
     GroupDismissed,
     GroupMessageModified,
+    GroupMessagePinned,
     GroupMessageRevoked,
     GroupReadReceipt,
     GroupSystemNotice,
@@ -44,7 +46,8 @@ from palaver.model.events import (
 )
 from palaver.model.messages import MessageRecord, topic_group
 from palaver.protocol.frames import Push
-from palaver.protocol.group_extras import attributes_push, counters_push, topics_push
+from palaver.protocol.group_extras import group_extras_push
+from palaver.protocol.message_extras import extras_push
 from palaver.protocol.objects import APPLICATION_IN, APPLICATION_OUT, C2C, GROUP, message_wire
 
 
@@ -422,13 +425,13 @@ def notice_push(notice: Notice) -> Push:
             return Push("MESSAGE_MODIFIED", data, None, GROUP + notice.group_id)
         case ReactionsChanged():
             return Push("MESSAGE_REACTIONS_UPDATED", reactions_data(notice))
+        case ExtensionsChanged() | GroupMessagePinned():
+            return extras_push(notice)
         case GroupSystemNotice():
             data = GroupSystemNoticeReceived(groupID=notice.group_id, content=notice.content)
             return Push("GROUP_SYSTEM_NOTICE_RECEIVED", data)
-        case GroupAttributesChanged():
-            return attributes_push(notice)
-        case GroupCountersChanged():
-            return counters_push(notice)
+        case GroupAttributesChanged() | GroupCountersChanged() | TopicsChanged():
+            return group_extras_push(notice)
         case C2CReadReceipt():
             data = C2CReadReceiptReceived(
                 conversationID=C2C + notice.reader,
@@ -470,8 +473,6 @@ def notice_push(notice: Notice) -> Push:
             return Push("MESSAGE_READ_RECEIPT_RECEIVED", data)
         case UserStatusChanged():
             return Push("USER_STATUS_UPDATED", user_status_data(notice.statuses))
-        case TopicsChanged():
-            return topics_push(notice)
 
 
 def user_status_data(statuses: Sequence[UserStatus]) -> dict[str, Any]:

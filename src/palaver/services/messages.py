@@ -74,6 +74,8 @@ class SendOptions:
     client_time: int = 0
     need_receipt: bool = False
     priority: str = "Normal"
+    #: ``isSupportExtension``: the message may carry extensions (:mod:`message_extensions`)
+    support_extension: bool = False
     msg_time: int | None = None
     cloud_custom_data: str | None = None
     sync_other_machine: int | None = None
@@ -270,7 +272,10 @@ class MessageService:
             client_time=opts.client_time,
             cloud_custom_data=opts.cloud_custom_data,
             flags=control_flags(
-                opts.controls, need_receipt=opts.need_receipt, priority=opts.priority
+                opts.controls,
+                need_receipt=opts.need_receipt,
+                priority=opts.priority,
+                support_extension=opts.support_extension,
             ),
             dedupe_key=f"{sender}\x1f{receiver}\x1f{client_seq}\x1f{random}",
             dedupe_body=True,

@@ -133,12 +133,17 @@ class Draft:
 
 
 def control_flags(
-    controls: frozenset[str], *, need_receipt: bool = False, priority: str = "Normal"
+    controls: frozenset[str],
+    *,
+    need_receipt: bool = False,
+    priority: str = "Normal",
+    support_extension: bool = False,
 ) -> int:
     """:class:`MessageFlag` bits of REST ``SendMsgControl`` (``NoUnread``,
-    ``NoLastMsg``), the SDK's ``needReadReceipt`` and ``MsgPriority`` (one of
-    :data:`~palaver.model.messages.PRIORITIES`; an unknown one is Normal)."""
-    if not controls and not need_receipt and priority == "Normal":
+    ``NoLastMsg``), the SDK's ``needReadReceipt``, ``MsgPriority`` (one of
+    :data:`~palaver.model.messages.PRIORITIES`; an unknown one is Normal) and
+    ``isSupportExtension`` (REST ``SupportMessageExtension``)."""
+    if not controls and not need_receipt and priority == "Normal" and not support_extension:
         return 0
     flags = PRIORITIES.index(priority) << 5 if priority in PRIORITIES else 0
     if "NoUnread" in controls:
@@ -147,6 +152,8 @@ def control_flags(
         flags |= MessageFlag.NO_LAST_MSG.value
     if need_receipt:
         flags |= MessageFlag.NEED_RECEIPT.value
+    if support_extension:
+        flags |= MessageFlag.SUPPORT_EXTENSION.value
     return flags
 
 

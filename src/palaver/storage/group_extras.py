@@ -16,7 +16,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from palaver.storage.dialect import insert_ignore, insert_on_conflict, upsert
-from palaver.storage.schema import group_attributes, group_bans, group_counters
+from palaver.storage.schema import group_attributes, group_bans, group_counters, group_pins
 
 B = group_bans.c
 A = group_attributes.c
@@ -189,8 +189,8 @@ async def add_counter(
 
 
 async def delete_all(conn: AsyncConnection, app_id: int, group_id: str) -> None:
-    """Forget a dismissed group's bans, attributes and counters."""
-    for table in (group_bans, group_attributes, group_counters):
+    """Forget a dismissed group's bans, attributes, counters and pinned messages."""
+    for table in (group_bans, group_attributes, group_counters, group_pins):
         await conn.execute(
             delete(table).where(table.c.app_id == app_id, table.c.group_id == group_id)
         )

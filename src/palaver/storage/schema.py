@@ -182,6 +182,29 @@ message_reactions = Table(
     Column("seq", BigIntPK, nullable=False),  # order of reacting (the pages of users)
 )
 
+# message extensions (Tencent's setMessageExtensions, openim_msg_ext_http_svc):
+# one row per key; ``seq`` is the message's extension sequence at its last write
+message_extensions = Table(
+    "message_extensions",
+    metadata,
+    Column("app_id", BigInteger, primary_key=True),
+    Column("message_id", BigInteger, primary_key=True),
+    Column("ext_key", String(128), primary_key=True),
+    Column("ext_value", Text, nullable=False),
+    Column("seq", BigInteger, nullable=False),
+)
+
+# per message with extensions: its extension sequence (bumped by every write)
+# and the sequence up to which a ClearAll removed them
+message_extension_heads = Table(
+    "message_extension_heads",
+    metadata,
+    Column("app_id", BigInteger, primary_key=True),
+    Column("message_id", BigInteger, primary_key=True),
+    Column("global_seq", BigInteger, nullable=False),
+    Column("clear_seq", BigInteger, nullable=False),
+)
+
 user_conversations = Table(
     "user_conversations",
     metadata,
@@ -300,6 +323,17 @@ group_bans = Table(
 )
 
 # Group attributes (SDK initGroupAttributes/setGroupAttributes...): key -> value.
+# pinned group messages (Tencent's pinGroupMessage): at most 10 per group
+group_pins = Table(
+    "group_pins",
+    metadata,
+    Column("app_id", BigInteger, primary_key=True),
+    Column("group_id", String(GROUP_ID), primary_key=True),
+    Column("msg_seq", BigInteger, primary_key=True),
+    Column("pinner", String(USER_ID), nullable=False),
+    Column("pinned_at", BigInteger, nullable=False),  # milliseconds
+)
+
 group_attributes = Table(
     "group_attributes",
     metadata,

@@ -5,6 +5,7 @@ from palaver.api.rest import (  # noqa: F401  (imported to register their comman
     dirty_words,
     group,
     login,
+    message_extras,
     message_ops,
     openconfig,
     openim,

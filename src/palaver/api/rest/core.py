@@ -64,6 +64,7 @@ SERVICES: dict[str, ServiceCodes] = {
     "openim_dirty_words": ServiceCodes(60010, 90001, 90001),
     "openconfigsvr": ServiceCodes(60010, 130001, 130005),
     "all_member_push": ServiceCodes(60010, 90001, 90001),
+    "openim_msg_ext_http_svc": ServiceCodes(60010, 90001, 90001),
 }
 
 

@@ -84,6 +84,7 @@ class _Send(Wire):
             sync_other_machine=self.SyncOtherMachine,
             lifetime=self.MsgLifeTime,
             controls=frozenset(self.SendMsgControl),
+            support_extension=self.SupportMessageExtension == 1,
         )
 
 

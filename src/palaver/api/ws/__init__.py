@@ -4,6 +4,7 @@ from palaver.api.ws import (  # noqa: F401  (registers the operations)
     ops_chat,
     ops_conversations,
     ops_group,
+    ops_message_extras,
     ops_messages,
     ops_people,
     ops_search,

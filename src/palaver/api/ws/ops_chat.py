@@ -133,6 +133,8 @@ class SendMessage(OpModel):
     cloudCustomData: str | None = None
     onlineUserOnly: bool = False
     needReadReceipt: bool = False
+    #: the message may carry extensions (``setMessageExtensions``)
+    isSupportExtension: bool = False
     atUserList: list[str] = []  # GROUP: mentioned userIDs and/or "__kImSDK_MesssageAtALL__"
     priority: Literal["High", "Normal", "Low", "Lowest"] = "Normal"
     #: Tencent's ``OfflinePushInfo`` (``PushFlag``, ``Title``, ``Desc``, ``Ext``...): for
@@ -237,6 +239,7 @@ async def send_message(s: Session, d: SendMessage) -> dict[str, Any]:
             cloud_custom_data=d.cloudCustomData,
             priority=d.priority,
             offline_push=d.offlinePushInfo,
+            support_extension=d.isSupportExtension,
         )
     res = await s.hub.messages.send_c2c(
         app,
@@ -248,6 +251,7 @@ async def send_message(s: Session, d: SendMessage) -> dict[str, Any]:
             lifetime=0 if d.onlineUserOnly else None,
             cloud_custom_data=d.cloudCustomData,
             need_receipt=d.needReadReceipt,
+            support_extension=d.isSupportExtension,
             priority=d.priority,
             lane=s.lane,
             origin=s.conn.id,

@@ -87,6 +87,8 @@ def c2c_message(m: dict[str, Any], *, sync: bool = False) -> dict[str, Any]:
         out["IsSyncMsg"] = 1
     if m.get("needReadReceipt"):
         out["IsNeedReadReceipt"] = 1
+    if m.get("isSupportExtension"):
+        out["SupportMessageExtension"] = 1
     if m.get("onlineOnly"):
         out["MsgLifeTime"] = 0
     return out
@@ -135,6 +137,8 @@ def group_message(m: dict[str, Any], group_type: str = "") -> dict[str, Any]:
         ]
     if m.get("needReadReceipt"):
         out["NeedReadReceipt"] = 1
+    if m.get("isSupportExtension"):
+        out["SupportMessageExtension"] = 1
     if m.get("onlineOnly"):
         out["OnlineOnlyFlag"] = 1
     return out

@@ -34,6 +34,9 @@ Palaver push                        Tencent push (``im_open_push.msg_push``)
 ``TOPIC_CREATED``                   system notice (``Event`` 5) ``OpType`` 17
 ``TOPIC_DELETED``                   system notice ``OpType`` 18: ``TopicIdArray``
 ``TOPIC_UPDATED``                   ``Event`` 4 ``GroupTips`` ``OpType`` 8: ``MsgTopicNewInfo``
+``MESSAGE_EXTENSIONS_UPDATED``      ``MsgExtensionNotify`` ``SetKVInfo``
+``MESSAGE_EXTENSIONS_DELETED``      ``MsgExtensionNotify`` ``DeleteKVInfo`` / ``ClearKVInfo``
+``PINNED_GROUP_MESSAGE_UPDATED``    ``Event`` 4 ``GroupTips``: ``OpType`` 16 / 17
 ==================================  ===============================================
 
 Stream pushes (with ``seq``) ask for an ack (``NeedAck``); their ``SessionData``
@@ -51,7 +54,7 @@ from typing import Any
 import orjson
 
 from palaver.protocol.frames import Push
-from palaver.protocol.tencent import group_extras
+from palaver.protocol.tencent import group_extras, message_extras
 from palaver.protocol.tencent import objects as o
 from palaver.protocol.tencent.frames import FORCE_OFFLINE, MSG_PUSH, encode_push
 from palaver.protocol.tencent.ids import tiny_id
@@ -413,6 +416,9 @@ _BUILDERS: dict[str, Callable[[Body, Push], Body | None]] = {
     "TOPIC_UPDATED": group_extras.topic_updated,
     "TOPIC_DELETED": group_extras.topic_deleted,
     "USER_STATUS_UPDATED": _user_status,
+    "MESSAGE_EXTENSIONS_UPDATED": message_extras.extensions_updated,
+    "MESSAGE_EXTENSIONS_DELETED": message_extras.extensions_deleted,
+    "PINNED_GROUP_MESSAGE_UPDATED": message_extras.pinned,
 }
 
 

@@ -133,7 +133,10 @@ class GroupMessages:
             client_time=opts.client_time,
             cloud_custom_data=opts.cloud_custom_data,
             flags=control_flags(
-                opts.controls, need_receipt=opts.need_receipt, priority=opts.priority
+                opts.controls,
+                need_receipt=opts.need_receipt,
+                priority=opts.priority,
+                support_extension=opts.support_extension,
             ),
             at_users=at or None,
             dedupe_key=f"g\x1f{group_id}\x1f{sender}\x1f{random}",

@@ -166,6 +166,8 @@ class GroupSendOptions:
     priority: str = "Normal"
     controls: frozenset[str] = field(default_factory=frozenset)
     need_receipt: bool = False
+    #: ``isSupportExtension``: the message may carry extensions
+    support_extension: bool = False
     check_member: bool = True
     lane: SendLane | None = None
     origin: str | None = None

@@ -71,6 +71,7 @@ class SendGroupMsg(GroupRequest):
     GroupAtInfo: list[AtInfo] = []
     ForbidCallbackControl: list[StrictStr] = []
     OfflinePushInfo: dict[str, Any] | None = None
+    SupportMessageExtension: Annotated[StrictInt, Field(ge=0, le=1)] = 0
 
 
 @command(SVC, "send_group_msg", SendGroupMsg)
@@ -90,6 +91,7 @@ async def send_group_msg(req: RestRequest, body: SendGroupMsg) -> dict[str, Any]
         cloud_custom_data=body.CloudCustomData,
         priority=body.MsgPriority,
         controls=frozenset(body.SendMsgControl),
+        support_extension=body.SupportMessageExtension == 1,
         check_member=body.From_Account is not None,
         source=SendSource(
             client_ip=req.client_ip,

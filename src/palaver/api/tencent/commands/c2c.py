@@ -37,6 +37,7 @@ class SendMsg(Body):
     MsgLifeTime: int | None = None
     SendMsgControl: list[str] = []
     IsNeedReadReceipt: int = 0
+    SupportMessageExtension: int = 0
     OfflinePushInfo: dict[str, Any] | None = None
 
 
@@ -63,6 +64,7 @@ async def sendmsg(s: TencentSession, d: SendMsg) -> dict[str, Any]:
                 cloud_custom_data=d.CloudCustomData or None,
                 lifetime=d.MsgLifeTime,
                 need_receipt=d.IsNeedReadReceipt == 1,
+                support_extension=d.SupportMessageExtension == 1,
                 controls=frozenset(d.SendMsgControl),
                 lane=s.lane,
                 origin=s.conn.id,
@@ -96,6 +98,7 @@ def _plain_send(d: dict[str, Any]) -> bool:
         and d.get("MsgLifeTime") is None
         and not d.get("SendMsgControl")
         and d.get("IsNeedReadReceipt", 0) in (0, 1)
+        and not d.get("SupportMessageExtension")
         and (push is None or type(push) is dict)
     )
 

@@ -11,8 +11,6 @@ from pydantic import AliasChoices, Field
 from palaver.api.tencent.commands.media import own_media_urls
 from palaver.api.tencent.core import Body, TencentSession, command, current_request
 from palaver.errors import Code, ImError
-from palaver.model.messages import MessageRecord
-from palaver.protocol.objects import message_wire
 from palaver.protocol.tencent import objects as o
 from palaver.services.groups import ADD_ALREADY, ADD_OK, Group, GroupSendOptions, Member, MemberSpec
 from palaver.services.sending import SendSource
@@ -487,6 +485,7 @@ class SendGroupMsg(Body):
     SendMsgControl: list[str] = []
     MsgPriority: Literal["High", "Normal", "Low", "Lowest"] = "Normal"
     OfflinePushInfo: dict[str, Any] | None = None
+    SupportMessageExtension: int = 0
 
 
 @command(SVC, "send_group_msg", SendGroupMsg)
@@ -508,6 +507,7 @@ async def send_group_msg(s: TencentSession, d: SendGroupMsg) -> dict[str, Any]:
             cloud_custom_data=d.CloudCustomData or None,
             controls=frozenset(d.SendMsgControl),
             need_receipt=d.NeedReadReceipt == 1,
+            support_extension=d.SupportMessageExtension == 1,
             priority=d.MsgPriority,
             lane=s.lane,
             origin=s.conn.id,
@@ -521,38 +521,6 @@ async def send_group_msg(s: TencentSession, d: SendGroupMsg) -> dict[str, Any]:
         ),
     )
     return {"MsgTime": res.msg_time, "MsgSeq": res.seq}
-
-
-def _history_item(m: MessageRecord, viewer: str, group_type: str) -> dict[str, Any]:
-    return o.group_message(message_wire(m, viewer), group_type)
-
-
-class GroupMsgGet(Body):
-    GroupId: str
-    ReqMsgNumber: int = Field(20, ge=1)
-    ReqMsgSeq: int = Field(0, ge=0)
-
-
-@command(SVC, "group_msg_get", GroupMsgGet)
-async def group_msg_get(s: TencentSession, d: GroupMsgGet) -> dict[str, Any]:
-    """``getMessageList`` of ``GROUP<id>``: up to ``ReqMsgNumber`` messages at or
-    before ``ReqMsgSeq`` (0: the newest), newest first, from my join on.
-    ``NextReqMsgSeq`` is where the next (older) page starts; 0 when done.
-    Errors: 10010; 10007 not a member."""
-    app = s.require_app()
-    g = await s.hub.groups.messages.stream_group(app, d.GroupId)  # a topic's: its group
-    before = d.ReqMsgSeq + 1 if d.ReqMsgSeq else None
-    page = await s.hub.groups.messages.history(
-        app, d.GroupId, s.user_id, limit=min(d.ReqMsgNumber, MAX_PAGE), before_seq=before
-    )
-    msgs = list(reversed(page.messages))
-    oldest = msgs[-1].seq if msgs else 0
-    return {
-        "GroupId": d.GroupId,
-        "IsFinished": int(page.complete),
-        "NextReqMsgSeq": 0 if page.complete or oldest <= 1 else oldest - 1,
-        "RspMsgList": [_history_item(m, s.user_id, g.type) for m in msgs],
-    }
 
 
 class ReadReport(Body):

@@ -43,6 +43,7 @@ async def send_group_message(
     cloud_custom_data: str | None,
     priority: str,
     offline_push: dict[str, Any] | None = None,
+    support_extension: bool = False,
 ) -> dict[str, Any]:
     """``sendMessage`` to ``GROUP<id>``: ``{message}`` (stored once; one frame to
     every online member). Errors: the body's codes (90002, 80002...); 10010;
@@ -59,6 +60,7 @@ async def send_group_message(
             cloud_custom_data=cloud_custom_data,
             priority=priority,
             need_receipt=need_read_receipt,
+            support_extension=support_extension,
             lane=s.lane,
             origin=s.conn.id,
             source=SendSource(

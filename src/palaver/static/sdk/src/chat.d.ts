@@ -4,9 +4,10 @@
  * Make one with {@link PalaverChat.create}. Its calls come from a stack of
  * classes, one per area of `@tencentcloud/chat` (see core.js): sessions and
  * events, messages, conversations, relations (profiles, friends, blacklist),
- * groups, search and the message features of issue 17 (edits).
+ * groups, search and the message features of issue 17 (edits, reactions,
+ * extensions, pinned group messages).
  */
-export default class PalaverChat extends MessageOpsAPI {
+export default class PalaverChat extends MessageExtrasAPI {
     /**
      * Event names (Tencent's `TencentCloudChat.EVENT`: same names and values).
      * @readonly
@@ -17,6 +18,9 @@ export default class PalaverChat extends MessageOpsAPI {
         readonly MESSAGE_RECEIVED: "onMessageReceived";
         readonly MESSAGE_MODIFIED: "onMessageModified";
         readonly MESSAGE_REACTIONS_UPDATED: "onMessageReactionsUpdated";
+        readonly MESSAGE_EXTENSIONS_UPDATED: "onMessageExtensionsUpdated";
+        readonly MESSAGE_EXTENSIONS_DELETED: "onMessageExtensionsDeleted";
+        readonly PINNED_GROUP_MESSAGE_UPDATED: "onPinnedGroupMessageUpdated";
         readonly MESSAGE_REVOKED: "onMessageRevoked";
         readonly MESSAGE_READ_BY_PEER: "onMessageReadByPeer";
         readonly MESSAGE_READ_RECEIPT_RECEIVED: "onMessageReadReceiptReceived";
@@ -177,4 +181,4 @@ export default class PalaverChat extends MessageOpsAPI {
     static create(options: CreateOptions): PalaverChat;
 }
 export type CreateOptions = import("./types.js").CreateOptions;
-import { MessageOpsAPI } from './message-ops.js';
+import { MessageExtrasAPI } from './message-extras.js';

@@ -5,7 +5,7 @@
  */
 
 import {ERROR_CODE, EVENT, TYPES} from './constants.js';
-import {MessageOpsAPI} from './message-ops.js';
+import {MessageExtrasAPI} from './message-extras.js';
 
 /** @typedef {import('./types.js').CreateOptions} CreateOptions */
 
@@ -14,9 +14,10 @@ import {MessageOpsAPI} from './message-ops.js';
  * Make one with {@link PalaverChat.create}. Its calls come from a stack of
  * classes, one per area of `@tencentcloud/chat` (see core.js): sessions and
  * events, messages, conversations, relations (profiles, friends, blacklist),
- * groups, search and the message features of issue 17 (edits).
+ * groups, search and the message features of issue 17 (edits, reactions,
+ * extensions, pinned group messages).
  */
-export default class PalaverChat extends MessageOpsAPI {
+export default class PalaverChat extends MessageExtrasAPI {
   /**
    * Event names (Tencent's `TencentCloudChat.EVENT`: same names and values).
    * @readonly

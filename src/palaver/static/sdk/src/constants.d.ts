@@ -39,6 +39,9 @@ export const EVENT: Readonly<{
     readonly MESSAGE_RECEIVED: "onMessageReceived";
     readonly MESSAGE_MODIFIED: "onMessageModified";
     readonly MESSAGE_REACTIONS_UPDATED: "onMessageReactionsUpdated";
+    readonly MESSAGE_EXTENSIONS_UPDATED: "onMessageExtensionsUpdated";
+    readonly MESSAGE_EXTENSIONS_DELETED: "onMessageExtensionsDeleted";
+    readonly PINNED_GROUP_MESSAGE_UPDATED: "onPinnedGroupMessageUpdated";
     readonly MESSAGE_REVOKED: "onMessageRevoked";
     readonly MESSAGE_READ_BY_PEER: "onMessageReadByPeer";
     readonly MESSAGE_READ_RECEIPT_RECEIVED: "onMessageReadReceiptReceived";

@@ -104,6 +104,15 @@ export class Message {
     atUserList: string[];
     cloudCustomData: string;
     needReadReceipt: boolean;
+    /** Sent with `isSupportExtension`: it may carry key-value extensions (setMessageExtensions). */
+    isSupportExtension: boolean;
+    /**
+     * A pinned group message (getPinnedGroupMessageList): who pinned it.
+     * @type {{userID: string} | null}
+     */
+    pinnerInfo: {
+        userID: string;
+    } | null;
     /** Group messages with `needReadReceipt`, sent by me: how many members read it (see getMessageReadReceiptList). */
     readReceiptInfo: {
         readCount: number;

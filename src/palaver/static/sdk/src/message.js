@@ -129,6 +129,13 @@ export class Message {
     this.atUserList = [];
     this.cloudCustomData = '';
     this.needReadReceipt = false;
+    /** Sent with `isSupportExtension`: it may carry key-value extensions (setMessageExtensions). */
+    this.isSupportExtension = false;
+    /**
+     * A pinned group message (getPinnedGroupMessageList): who pinned it.
+     * @type {{userID: string} | null}
+     */
+    this.pinnerInfo = null;
     /** Group messages with `needReadReceipt`, sent by me: how many members read it (see getMessageReadReceiptList). */
     this.readReceiptInfo = {readCount: 0, unreadCount: 0};
     /**
@@ -185,6 +192,7 @@ export class Message {
     str('nameCard');
     str('priority');
     bool('needReadReceipt');
+    bool('isSupportExtension');
     if (Array.isArray(wire.atUserList)) this.atUserList = wire.atUserList.map(String);
     bool('onlineOnly');
     num('version');

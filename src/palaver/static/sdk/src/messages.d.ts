@@ -28,7 +28,7 @@ export class MessageAPI extends ChatSession {
     /**
      * @protected
      * @param {string} type a `TYPES.MSG_*` element type
-     * @param {unknown} options `{to, conversationType, cloudCustomData?, needReadReceipt?, priority?}`
+     * @param {unknown} options `{to, conversationType, cloudCustomData?, needReadReceipt?, priority?, isSupportExtension?}`
      * @param {Record<string, any>} payload
      * @returns {Message}
      */

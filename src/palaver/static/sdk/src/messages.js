@@ -183,13 +183,13 @@ export class MessageAPI extends ChatSession {
   /**
    * @protected
    * @param {string} type a `TYPES.MSG_*` element type
-   * @param {unknown} options `{to, conversationType, cloudCustomData?, needReadReceipt?, priority?}`
+   * @param {unknown} options `{to, conversationType, cloudCustomData?, needReadReceipt?, priority?, isSupportExtension?}`
    * @param {Record<string, any>} payload
    * @returns {Message}
    */
   _create(type, options, payload) {
     if (!isObject(options)) throw invalid('expected {to, conversationType, payload}');
-    const {to, conversationType = TYPES.CONV_C2C, cloudCustomData, needReadReceipt, priority} = options;
+    const {to, conversationType = TYPES.CONV_C2C, cloudCustomData, needReadReceipt, priority, isSupportExtension} = options;
     if (typeof to !== 'string' || !to) throw invalid("'to' must be a userID (C2C) or a groupID (GROUP)");
     if (conversationType !== TYPES.CONV_C2C && conversationType !== TYPES.CONV_GROUP) {
       throw invalid(`bad conversationType ${conversationType}`);
@@ -217,7 +217,7 @@ export class MessageAPI extends ChatSession {
       isRead: true,
       priority: priority || TYPES.MSG_PRIORITY_NORMAL,
       cloudCustomData: cloudCustomData || '',
-      needReadReceipt: Boolean(needReadReceipt),
+      needReadReceipt: Boolean(needReadReceipt), isSupportExtension: Boolean(isSupportExtension),
       MsgBody: [element],
     });
   }
@@ -390,7 +390,7 @@ export class MessageAPI extends ChatSession {
       payload: message.payload,
       random: message.random,
       onlineUserOnly: onlineOnly,
-      needReadReceipt: message.needReadReceipt,
+      needReadReceipt: message.needReadReceipt, ...(message.isSupportExtension ? {isSupportExtension: true} : {}),
     };
     if (message.MsgBody.length > 1 || message._forward) data.MsgBody = message.MsgBody;
     if (message.cloudCustomData) data.cloudCustomData = message.cloudCustomData;

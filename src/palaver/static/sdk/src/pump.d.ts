@@ -37,6 +37,14 @@ export class ChatPump extends ChatCore {
      */
     protected _drive<T>(sess: Session, step: Step<T>, retry?: boolean): Promise<T>;
     /**
+     * MESSAGE_EXTENSIONS_UPDATED / _DELETED: note each key's sequence, then emit.
+     * @private
+     * @param {Session} sess
+     * @param {string} ev
+     * @param {Record<string, any>} data
+     */
+    private _onExtensions;
+    /**
      * A push other than MESSAGE_RECEIVED.
      * @private
      * @param {Session} sess

@@ -16,7 +16,7 @@
 import {EVENT, ERROR_CODE} from './constants.js';
 import {ChatCore} from './core.js';
 import {ChatError} from './errors.js';
-import {systemNotice} from './message.js';
+import {Message, systemNotice} from './message.js';
 import {deferred} from './util.js';
 
 /** @typedef {import('./session.js').Session} Session */
@@ -174,6 +174,27 @@ export class ChatPump extends ChatCore {
   }
 
   /**
+   * MESSAGE_EXTENSIONS_UPDATED / _DELETED: note each key's sequence, then emit.
+   * @private
+   * @param {Session} sess
+   * @param {string} ev
+   * @param {Record<string, any>} data
+   */
+  _onExtensions(sess, ev, data) {
+    const messageID = String(data.messageID ?? '');
+    if (data.cleared) sess.extSeqs.delete(messageID);
+    const seqs = sess.extSeqs.get(messageID) || new Map();
+    sess.extSeqs.set(messageID, seqs);
+    if (ev === 'MESSAGE_EXTENSIONS_UPDATED') {
+      for (const [key, seq] of Object.entries(data.extensionSeqs || {})) seqs.set(key, Number(seq) || 0);
+      this._emit(EVENT.MESSAGE_EXTENSIONS_UPDATED, {messageID, extensions: data.extensions || []});
+      return;
+    }
+    for (const key of data.keyList || []) seqs.set(String(key), Number(data.globalSequence) || 0);
+    this._emit(EVENT.MESSAGE_EXTENSIONS_DELETED, {messageID, keyList: data.keyList || []});
+  }
+
+  /**
    * A push other than MESSAGE_RECEIVED.
    * @private
    * @param {Session} sess
@@ -211,6 +232,16 @@ export class ChatPump extends ChatCore {
         this._emit(EVENT.MESSAGE_REACTIONS_UPDATED, {
           messageID: String(data.messageID ?? ''), conversationID: String(data.conversationID ?? ''),
           reactionList: Array.isArray(data.reactionList) ? data.reactionList : [],
+        });
+        break;
+      case 'MESSAGE_EXTENSIONS_UPDATED':
+      case 'MESSAGE_EXTENSIONS_DELETED':
+        this._onExtensions(sess, ev, data);
+        break;
+      case 'PINNED_GROUP_MESSAGE_UPDATED':
+        this._emit(EVENT.PINNED_GROUP_MESSAGE_UPDATED, {
+          groupID: String(data.groupID ?? ''), message: Message._fromWire(data.message),
+          isPinned: Boolean(data.isPinned), operatorInfo: data.operatorInfo || {},
         });
         break;
       case 'USER_STATUS_UPDATED':

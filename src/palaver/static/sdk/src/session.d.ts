@@ -31,6 +31,12 @@ export class Session extends ClientSession {
      */
     refetchLater: Set<string>;
     /**
+     * Message ID -> extension key -> its sequence as last seen (setMessageExtensions
+     * names it, so a write over a newer one conflicts instead of overwriting it).
+     * @type {Map<string, Map<string, number>>}
+     */
+    extSeqs: Map<string, Map<string, number>>;
+    /**
      * The current connection.
      * @type {Link | null}
      */

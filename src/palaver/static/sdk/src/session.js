@@ -66,6 +66,12 @@ export class Session extends ClientSession {
      */
     this.refetchLater = new Set();
     /**
+     * Message ID -> extension key -> its sequence as last seen (setMessageExtensions
+     * names it, so a write over a newer one conflicts instead of overwriting it).
+     * @type {Map<string, Map<string, number>>}
+     */
+    this.extSeqs = new Map();
+    /**
      * The current connection.
      * @type {Link | null}
      */

@@ -445,6 +445,25 @@ export type EventData = {
         code: number;
         message: string;
     };
+    onMessageExtensionsUpdated: {
+        messageID: string;
+        extensions: {
+            key: string;
+            value: string;
+        }[];
+    };
+    onMessageExtensionsDeleted: {
+        messageID: string;
+        keyList: string[];
+    };
+    onPinnedGroupMessageUpdated: {
+        groupID: string;
+        message: Message;
+        isPinned: boolean;
+        operatorInfo: {
+            userID?: string;
+        };
+    };
 };
 /**
  * A listener of the event `E`.
@@ -500,6 +519,10 @@ export type MessageOptions<P> = {
     cloudCustomData?: string;
     needReadReceipt?: boolean;
     priority?: string;
+    /**
+     * the message may carry key-value extensions
+     */
+    isSupportExtension?: boolean;
     /**
      * media with a `file`: the fraction
      * uploaded, 0..1, as `sendMessage` uploads it

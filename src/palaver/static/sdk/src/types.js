@@ -325,6 +325,9 @@
  * @property {{type: KickedOutType}} kickedOut
  * @property {{state: NetState}} netStateChange
  * @property {{code: number, message: string}} error
+ * @property {{messageID: string, extensions: {key: string, value: string}[]}} onMessageExtensionsUpdated
+ * @property {{messageID: string, keyList: string[]}} onMessageExtensionsDeleted
+ * @property {{groupID: string, message: Message, isPinned: boolean, operatorInfo: {userID?: string}}} onPinnedGroupMessageUpdated
  */
 
 /**
@@ -357,6 +360,7 @@
  * @property {string} [cloudCustomData]
  * @property {boolean} [needReadReceipt]
  * @property {string} [priority]
+ * @property {boolean} [isSupportExtension] the message may carry key-value extensions
  * @property {(percent: number) => void} [onProgress] media with a `file`: the fraction
  *   uploaded, 0..1, as `sendMessage` uploads it
  */
