@@ -34,7 +34,7 @@ from palaver.client.conversation_list import ConversationList
 from palaver.client.conversations import ConversationManager
 from palaver.client.groups import GroupManager
 from palaver.client.message_ops import MessageOps
-from palaver.client.messages import MessageManager
+from palaver.client.forwarding import Forwarding
 from palaver.client.models import ERR_INVALID_PARAMETERS, ChatError
 from palaver.client.relations import RelationManager
 from palaver.client.search import SearchManager
@@ -44,7 +44,7 @@ __all__ = ["ERR_KICKED", "Chat", "Listener"]
 
 
 class Chat(
-    MessageManager, MessageOps, ConversationManager, RelationManager, GroupManager, SearchManager
+    Forwarding, MessageOps, ConversationManager, RelationManager, GroupManager, SearchManager
 ):
     """A chat client for one user (``TencentCloudChat`` in Python).
 

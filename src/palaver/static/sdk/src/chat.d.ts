@@ -6,7 +6,7 @@
  * events, messages, conversations, relations (profiles, friends, blacklist),
  * groups, search and the message features of issue 17 (edits).
  */
-export default class PalaverChat extends MessageOpsAPI {
+export default class PalaverChat extends ForwardingAPI {
     /**
      * Event names (Tencent's `TencentCloudChat.EVENT`: same names and values).
      * @readonly
@@ -174,4 +174,4 @@ export default class PalaverChat extends MessageOpsAPI {
     static create(options: CreateOptions): PalaverChat;
 }
 export type CreateOptions = import("./types.js").CreateOptions;
-import { MessageOpsAPI } from './message-ops.js';
+import { ForwardingAPI } from './forwarding.js';

@@ -5,7 +5,7 @@
  */
 
 import {ERROR_CODE, EVENT, TYPES} from './constants.js';
-import {MessageOpsAPI} from './message-ops.js';
+import {ForwardingAPI} from './forwarding.js';
 
 /** @typedef {import('./types.js').CreateOptions} CreateOptions */
 
@@ -16,7 +16,7 @@ import {MessageOpsAPI} from './message-ops.js';
  * events, messages, conversations, relations (profiles, friends, blacklist),
  * groups, search and the message features of issue 17 (edits).
  */
-export default class PalaverChat extends MessageOpsAPI {
+export default class PalaverChat extends ForwardingAPI {
   /**
    * Event names (Tencent's `TencentCloudChat.EVENT`: same names and values).
    * @readonly
