@@ -21,8 +21,8 @@ from palaver.services.admission import LoginGate
 from palaver.services.apps import AppService
 from palaver.services.callbacks import CallbackService
 from palaver.services.conversation_settings import ConversationSettings
-from palaver.services.do_not_disturb import DoNotDisturbService
 from palaver.services.conversations import ConversationService
+from palaver.services.do_not_disturb import DoNotDisturbService
 from palaver.services.groups import GroupServices
 from palaver.services.media import MediaService
 from palaver.services.message_deletes import MessageDeleteService

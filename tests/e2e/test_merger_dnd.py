@@ -234,3 +234,47 @@ async def test_js_sdk_all_receive_opt(server: RunningServer, open_chat: Open) ->
     assert (await js.fails("chat.setAllReceiveMessageOpt({messageRemindType: 'Nope'})"))[
         "code"
     ] == 6017
+
+
+async def test_rest_sendmsg_takes_a_relay_elem_inline_or_by_key(
+    server: RunningServer, connect: Connect
+) -> None:
+    await server.import_users("alice", "bob")
+    alice, _ = await connect("alice")
+    bob, b = await connect("bob")
+    inner = [
+        {"From_Account": "carol", "MsgTimeStamp": 1, "MsgBody": text_body("old news")},
+    ]
+    relay = {"Title": "carol's chat", "MsgNum": 1, "CompatibleText": "upgrade"}
+    await server.ok(
+        "openim",
+        "sendmsg",
+        {
+            "From_Account": "alice",
+            "To_Account": "bob",
+            "MsgRandom": 1,
+            "MsgBody": [{"MsgType": "TIMRelayElem", "MsgContent": {**relay, "MsgList": inner}}],
+        },
+    )
+    [got] = await b.messages(1)
+    assert got.payload["title"] == "carol's chat" and got.payload["messageNumber"] == 1
+    assert await bob.download_merger_message(got) == inner
+    # a backend names a list a client kept (its JsonMsgKey)
+    big = [await send_text(alice, "bob", f"{i}:{LONG}") for i in range(10)]
+    await b.messages(10)
+    made = alice.create_merger_message(to="bob", message_list=big, title="t")
+    await alice.send_message(made)
+    [kept] = await b.messages(1)
+    key = kept.payload["downloadKey"]
+    await server.ok(
+        "openim",
+        "sendmsg",
+        {
+            "From_Account": "alice",
+            "To_Account": "bob",
+            "MsgRandom": 2,
+            "MsgBody": [{"MsgType": "TIMRelayElem", "MsgContent": {**relay, "JsonMsgKey": key}}],
+        },
+    )
+    [by_key] = await b.messages(1)
+    assert len(await bob.download_merger_message(by_key)) == 10

@@ -32,9 +32,9 @@ from palaver.client._inbox import Inbox, Mark
 from palaver.client.constants import EVENT, TYPES
 from palaver.client.conversation_list import ConversationList
 from palaver.client.conversations import ConversationManager
+from palaver.client.forwarding import Forwarding
 from palaver.client.groups import GroupManager
 from palaver.client.message_ops import MessageOps
-from palaver.client.forwarding import Forwarding
 from palaver.client.models import ERR_INVALID_PARAMETERS, ChatError
 from palaver.client.relations import RelationManager
 from palaver.client.search import SearchManager

@@ -99,7 +99,7 @@ class Forwarding(MessageManager):
                 "messageList": items,
             },
             msg_body=[{"MsgType": MERGER, "MsgContent": content}],
-            cloud_custom_data=cloud_custom_data,
+            cloud_custom_data=cloud_custom_data or "",
             forwarded=True,
         )
 

@@ -57,7 +57,7 @@ class DoNotDisturbService:
         self._db = db
         self._clock = clock or SystemClock()
 
-    async def set(self, app: App, user: str, d: DoNotDisturb) -> None:
+    async def save(self, app: App, user: str, d: DoNotDisturb) -> None:
         """Set ``user``'s do-not-disturb.
 
         Raises:

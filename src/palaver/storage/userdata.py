@@ -33,8 +33,8 @@ from palaver.storage.schema import (
     messages,
     profiles,
     user_conversations,
-    user_events,
     user_do_not_disturb,
+    user_events,
     user_heads,
 )
 

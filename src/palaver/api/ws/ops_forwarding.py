@@ -60,7 +60,7 @@ async def set_all_receive_message_opt(s: Session, d: AllReceiveOpt) -> None:
         raise ImError(Code.ERR_INVALID_PARAMETERS, "messageRemindType: " + ", ".join(LEVELS))
     duration = DAY if d.isRepeated and d.duration >= DAY else d.duration
     dnd = DoNotDisturb(level, d.startTime, d.startTime + duration, d.isRepeated)
-    await s.hub.do_not_disturb.set(s.require_app(), s.user_id, dnd)
+    await s.hub.do_not_disturb.save(s.require_app(), s.user_id, dnd)
 
 
 @op("getAllReceiveMessageOpt", OpModel)

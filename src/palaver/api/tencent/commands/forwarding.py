@@ -56,7 +56,7 @@ async def ws_set_do_not_disturb(s: TencentSession, d: SetDoNotDisturb) -> dict[s
     AcceptNotNotify) from ``StartTime`` to ``EndTime`` (unix s), daily when
     ``IsRepeated`` is 1. Errors: 6017 a bad level or window."""
     dnd = DoNotDisturb(d.Level, d.StartTime, d.EndTime, d.IsRepeated == 1)
-    await s.hub.do_not_disturb.set(s.require_app(), s.user_id, dnd)
+    await s.hub.do_not_disturb.save(s.require_app(), s.user_id, dnd)
     return {}
 
 
