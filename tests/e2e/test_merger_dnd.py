@@ -122,6 +122,28 @@ async def test_python_and_js_sdks_merge_small_and_large(
         m.payload["text"] for m in big
     ]
 
+    # in a group: the members read the kept list
+    await server.ok(
+        "group_open_http_svc",
+        "create_group",
+        {
+            "Owner_Account": "alice",
+            "Type": "Work",
+            "GroupId": "gm",
+            "Name": "gm",
+            "MemberList": [{"Member_Account": "carol"}],
+        },
+    )
+    await c.messages(1)  # the group's creation tip
+    await alice.send_message(
+        alice.create_merger_message(
+            to="gm", conversation_type=TYPES.CONV_GROUP, message_list=big, title="g"
+        )
+    )
+    [in_group] = await c.messages(1)
+    assert in_group.conversation_id == "GROUPgm" and in_group.payload["downloadKey"]
+    assert len(await carol.download_merger_message(in_group)) == 10
+
     # errors: not a merger, no messages, unsent messages
     with pytest.raises(ChatError) as err:
         await carol.download_merger_message(sent[0])
