@@ -365,7 +365,7 @@ async def test_log_lines_carry_the_request_id(data_dir: Path) -> None:
 
     import orjson
 
-    from palaver.cli import JsonLogFormatter
+    from palaver.cli.serve import JsonLogFormatter
     from palaver.logcontext import RequestIdFilter
 
     lines: list[str] = []

@@ -12,11 +12,8 @@ import orjson
 import pytest
 
 from palaver.errors import ImError
-from palaver.services.callbacks import (
-    CallbackService,
-    delivery_body,
-    sign,
-)
+from palaver.services.callback_delivery import delivery_body, sign
+from palaver.services.callbacks import CallbackService
 from palaver.services.groups import MemberSpec
 from palaver.services.messages import SendOptions
 from palaver.services.moderation import ModerationService, WordFilter, normalize

@@ -12,6 +12,7 @@ from PIL import Image
 
 from palaver.errors import ImError
 from palaver.services import media as m
+from palaver.services.media_elements import element
 from palaver.services.messages import SendOptions
 from palaver.storage import Database
 from palaver.storage.files import LocalFileStore
@@ -56,7 +57,7 @@ async def test_uploads_elements_and_sizes(mw: tuple[World, m.MediaService]) -> N
         "large": (960, 720),
         "thumb": (264, 198),
     }
-    elem = m.element("https://im.example", image)
+    elem = element("https://im.example", image)
     assert elem["MsgType"] == "TIMImageElem" and elem["MsgContent"]["ImageFormat"] == 3
     urls = [i["URL"] for i in elem["MsgContent"]["ImageInfoArray"]]
     base = f"https://im.example/media/{world.app.sdkappid}/{image.media_id}"
@@ -67,7 +68,7 @@ async def test_uploads_elements_and_sizes(mw: tuple[World, m.MediaService]) -> N
     again = await media.upload(world.app, "bob", "file", chunks(PDF))
     assert doc.blob == again.blob and doc.media_id != again.media_id
     assert len(blobs(media)) == 4  # image, large, thumb; the PDF once
-    assert m.element("h", doc)["MsgContent"] == {
+    assert element("h", doc)["MsgContent"] == {
         "Url": f"h/media/{world.app.sdkappid}/{doc.media_id}",
         "UUID": doc.media_id,
         "FileSize": len(PDF),
@@ -75,13 +76,13 @@ async def test_uploads_elements_and_sizes(mw: tuple[World, m.MediaService]) -> N
         "Download_Flag": 2,
     }
     voice = await media.upload(world.app, "alice", "sound", chunks(b"\x00" * 50), duration_hint=4)
-    assert m.element("h", voice)["MsgContent"]["Second"] == 4
+    assert element("h", voice)["MsgContent"]["Second"] == 4
     assert voice.content_type == "application/octet-stream" and not voice.inline
     cover = await media.upload(world.app, "alice", "image", chunks(png(40, 30)))
     video = await media.upload(
         world.app, "alice", "video", chunks(b"\x00\x00\x00\x18ftypmp42" + b"\x00" * 100)
     )
-    content = m.element("h", video, cover)["MsgContent"]
+    content = element("h", video, cover)["MsgContent"]
     assert (content["ThumbUUID"], content["ThumbWidth"], content["VideoFormat"]) == (
         cover.media_id,
         40,
@@ -132,7 +133,7 @@ async def test_the_deletion_pass(mw: tuple[World, m.MediaService]) -> None:
     keys = []
     for i, r in enumerate((kept, recalled)):
         res = await world.messages.send_c2c(
-            world.app, "alice", "bob", [m.element("https://h", r)], i + 1, SendOptions()
+            world.app, "alice", "bob", [element("https://h", r)], i + 1, SendOptions()
         )
         keys.append(res.msg_key)
     await world.messages.recall(world.app, "alice", "bob", keys[1])

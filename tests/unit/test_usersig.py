@@ -18,7 +18,7 @@ from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from palaver.cli_usersig import usersig
+from palaver.cli.usersig import usersig
 from palaver.errors import UserSigError
 from palaver.usersig import (
     DEFAULT_EXPIRE,

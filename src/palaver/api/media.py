@@ -44,6 +44,8 @@ from aiohttp import BodyPartReader, web
 from palaver.errors import Code, ImError
 from palaver.protocol.objects import element_to_payload
 from palaver.services import media as m
+from palaver.services import media_elements
+from palaver.services.media_inspect import SIZES
 
 if TYPE_CHECKING:
     from palaver.hub import Hub
@@ -107,10 +109,10 @@ def upload_answer(
     base: str, record: m.MediaRecord, cover: m.MediaRecord | None = None
 ) -> dict[str, Any]:
     """The fields an upload answers with (see the module doc); ``cover``: a video's."""
-    element = m.element(base, record, cover)
+    element = media_elements.element(base, record, cover)
     return {
         "UUID": record.media_id,
-        "URL": m.media_url(base, record),
+        "URL": media_elements.media_url(base, record),
         "Size": record.size,
         "ContentType": record.content_type,
         "Width": record.width,
@@ -297,7 +299,7 @@ def _variant(query: str) -> str | None:
     (a video's) from ``cover``."""
     if query == "cover":
         return "cover"
-    for name, n in m.SIZES.items():
+    for name, n in SIZES.items():
         if f"/w/{n}/" in query:
             return name
     return None

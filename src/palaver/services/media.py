@@ -6,14 +6,15 @@ has its type sniffed from the bytes (the client's word is never taken), and only
 then gets a record (``media`` table) under an unguessable ``media_id``. Images get
 Tencent's three sizes (original, large with its shorter side at most 720 px,
 thumbnail at most 198 px) made with Pillow; voice and video get their duration
-from mutagen where the container says it.
+from mutagen where the container says it (:mod:`.media_inspect`). The message
+elements that send an upload are made by :mod:`.media_elements`.
 
 Limits follow Tencent's defaults (web SDK ``UPLOAD_SIZE_LIMIT``): image 20 MB,
 sound 20 MB, file 100 MB, video 100 MB, changed per app (``media_limits_mb``).
 
 Errors (:class:`~palaver.errors.ImError`, the web SDK's codes): 2108 empty,
 2253/2301/2351/2402 too large for an image/voice/video/file, 2252 not an image
-(JPG, GIF, PNG, BMP, WebP) or one of more than :data:`MAX_PIXELS` pixels, 2352 not a video (MP4, MOV, WebM), 2400 over the app's
+(JPG, GIF, PNG, BMP, WebP) or one of more than :data:`~.media_inspect.MAX_PIXELS` pixels, 2352 not a video (MP4, MOV, WebM), 2400 over the app's
 quota, 6006 a bad or expired upload ticket, 6008 the store failed (disk full,
 object store down). Nothing is stored when an upload fails.
 """
@@ -24,7 +25,6 @@ import asyncio
 import base64
 import hashlib
 import hmac
-import io
 import re
 import secrets
 from collections.abc import AsyncIterator
@@ -36,6 +36,7 @@ import orjson
 
 from palaver.errors import Code, ImError
 from palaver.services.apps import App
+from palaver.services.media_inspect import IMAGE_FORMATS, dimensions, inspect
 from palaver.services.ports import BlobWriter, Clock, FileStore, StoreUnavailable
 from palaver.storage import Database
 from palaver.storage import media as store
@@ -57,24 +58,8 @@ _TOO_BIG = {
     "file": Code.MSG_F_SIZE_LIMIT,
     "video": Code.MSG_V_SIZE_LIMIT,
 }
-#: Pillow format -> (content type, Tencent ``ImageFormat``: JPG 1, GIF 2, PNG 3, BMP 4, other 255)
-IMAGE_FORMATS: dict[str, tuple[str, int]] = {
-    "JPEG": ("image/jpeg", 1),
-    "GIF": ("image/gif", 2),
-    "PNG": ("image/png", 3),
-    "BMP": ("image/bmp", 4),
-    "WEBP": ("image/webp", 255),
-}
-VIDEO_TYPES = {"video/mp4", "video/quicktime", "video/webm", "video/x-m4v"}
-#: containers a voice message may come in when the sniffer names them as video
-_AUDIO_CONTAINERS = {"video/webm": "audio/webm", "video/mp4": "audio/mp4", "video/ogg": "audio/ogg"}
-#: image sizes Tencent names in ``ImageInfoArray``: Type 2 large, Type 3 thumbnail,
-#: each with its shorter side at most this many px (COS ``imageView2/3/w/N/h/N``)
-SIZES = {"large": 720, "thumb": 198}
 #: Content types served inline from Palaver's origin; anything else is an attachment.
 INLINE_TYPES = {"image/jpeg", "image/png", "image/gif", "image/webp", "image/bmp"}
-#: largest image decoded (px): 40 MP, e.g. 8000 x 5000; larger ones fail with 2252
-MAX_PIXELS = 40_000_000
 TICKET_TTL = 900  # seconds an upload ticket stays valid (the SDK asks for 900)
 GC_GRACE = 86400  # seconds an upload may wait for its message before it can be deleted
 GC_PAGE = 1000  # message bodies read per query by the garbage collection
@@ -143,15 +128,6 @@ class Ticket:
     media_id: str
     file_name: str
     expires: int
-
-
-@dataclass
-class _Sniffed:
-    content_type: str
-    width: int = 0
-    height: int = 0
-    duration: int = 0
-    variants: dict[str, bytes] = field(default_factory=dict)
 
 
 def _row(r: Any) -> MediaRecord:
@@ -254,7 +230,7 @@ class MediaService:
                 await writer.write(chunk)
             if writer.size == 0:
                 raise ImError(Code.MSG_F_IS_EMPTY)
-            sniffed = await asyncio.to_thread(_inspect, writer.path, kind)
+            sniffed = await asyncio.to_thread(inspect, writer.path, kind)
             blob = await writer.commit()
             variants = {
                 name: await self._store_variant(data) for name, data in sniffed.variants.items()
@@ -307,7 +283,7 @@ class MediaService:
             blob = await writer.commit()
         finally:
             await writer.abort()
-        width, height, ctype = await asyncio.to_thread(_dimensions, data)
+        width, height, ctype = await asyncio.to_thread(dimensions, data)
         return Variant(blob=blob, size=len(data), width=width, height=height, content_type=ctype)
 
     async def get(self, app_id: int, media_id: str) -> MediaRecord | None:
@@ -437,232 +413,3 @@ class MediaService:
         if expires < self._clock.time():
             raise ImError(Code.ERR_FILE_TRANS_AUTH_FAILED, "the upload ticket has expired")
         return Ticket(int(app_id), str(owner), kind, str(media_id), str(name), int(expires))
-
-
-# -- message elements (Tencent REST shapes) ------------------------------------------
-
-
-def media_url(base: str, record: MediaRecord, variant: str | None = None) -> str:
-    """The download URL of ``record`` under ``base`` (``https://host``); an image's
-    variant is asked for as Tencent COS names it (``?imageView2/3/w/198/h/198``), a
-    video's server-made cover as ``?cover``."""
-    url = f"{base}/media/{record.app_id}/{record.media_id}"
-    if variant == "cover":
-        url += "?cover"
-    elif variant:
-        n = SIZES[variant]
-        url += f"?imageView2/3/w/{n}/h/{n}"
-    return url
-
-
-def image_infos(base: str, record: MediaRecord) -> list[dict[str, Any]]:
-    """``ImageInfoArray``: Type 1 original, 2 large, 3 thumbnail, each
-    ``{Type, Size, Width, Height, URL}`` (bytes, px)."""
-    out = [
-        {
-            "Type": 1,
-            "Size": record.size,
-            "Width": record.width,
-            "Height": record.height,
-            "URL": media_url(base, record),
-        }
-    ]
-    for type_, name in ((2, "large"), (3, "thumb")):
-        v = record.variants.get(name)
-        out.append(
-            {
-                "Type": type_,
-                "Size": v.size if v else record.size,
-                "Width": v.width if v else record.width,
-                "Height": v.height if v else record.height,
-                "URL": media_url(base, record, name) if v else media_url(base, record),
-            }
-        )
-    return out
-
-
-def element(base: str, record: MediaRecord, cover: MediaRecord | None = None) -> dict[str, Any]:
-    """The ``MsgBody`` element that sends ``record``: ``TIMImageElem``, ``TIMFileElem``,
-    ``TIMSoundElem`` or ``TIMVideoFileElem`` with Tencent's fields (REST "message
-    formats", cloud.tencent.com/document/product/269/2720). ``cover``: a video's
-    cover image (its ``Thumb*`` fields)."""
-    url = media_url(base, record)
-    if record.kind == "image":
-        content: dict[str, Any] = {
-            "UUID": record.media_id,
-            "ImageFormat": record.image_format,
-            "ImageInfoArray": image_infos(base, record),
-        }
-        return {"MsgType": "TIMImageElem", "MsgContent": content}
-    if record.kind == "sound":
-        content = {
-            "Url": url,
-            "UUID": record.media_id,
-            "Size": record.size,
-            "Second": record.duration,
-            "Download_Flag": 2,
-        }
-        return {"MsgType": "TIMSoundElem", "MsgContent": content}
-    if record.kind == "video":
-        if cover is None and "cover" in record.variants:
-            return _video_element(base, record, url)
-        content = {
-            "VideoUrl": url,
-            "VideoUUID": record.media_id,
-            "VideoSize": record.size,
-            "VideoSecond": record.duration,
-            "VideoFormat": record.content_type.rsplit("/", 1)[-1],
-            "VideoDownloadFlag": 2,
-            "ThumbUrl": media_url(base, cover) if cover else "",
-            "ThumbUUID": cover.media_id if cover else "",
-            "ThumbSize": cover.size if cover else 0,
-            "ThumbWidth": cover.width if cover else 0,
-            "ThumbHeight": cover.height if cover else 0,
-            "ThumbFormat": cover.content_type.rsplit("/", 1)[-1] if cover else "",
-            "ThumbDownloadFlag": 2,
-        }
-        return {"MsgType": "TIMVideoFileElem", "MsgContent": content}
-    content = {
-        "Url": url,
-        "UUID": record.media_id,
-        "FileSize": record.size,
-        "FileName": record.file_name,
-        "Download_Flag": 2,
-    }
-    return {"MsgType": "TIMFileElem", "MsgContent": content}
-
-
-def _video_element(base: str, record: MediaRecord, url: str) -> dict[str, Any]:
-    """A ``TIMVideoFileElem`` whose cover is the one Palaver made (variant ``cover``)."""
-    v = record.variants["cover"]
-    content = {
-        "VideoUrl": url,
-        "VideoUUID": record.media_id,
-        "VideoSize": record.size,
-        "VideoSecond": record.duration,
-        "VideoFormat": record.content_type.rsplit("/", 1)[-1],
-        "VideoDownloadFlag": 2,
-        "ThumbUrl": media_url(base, record, "cover"),
-        "ThumbUUID": f"{record.media_id}-cover",
-        "ThumbSize": v.size,
-        "ThumbWidth": v.width,
-        "ThumbHeight": v.height,
-        "ThumbFormat": v.content_type.rsplit("/", 1)[-1],
-        "ThumbDownloadFlag": 2,
-    }
-    return {"MsgType": "TIMVideoFileElem", "MsgContent": content}
-
-
-# -- sniffing (runs in a worker thread) ---------------------------------------------
-
-
-def _inspect(path: Path, kind: str) -> _Sniffed:
-    """Type, size and duration from the bytes at ``path``; resized copies of images.
-    Raises ImError 2252 (not an image) or 2352 (not a video)."""
-    if kind == "image":
-        return _inspect_image(path)
-    import filetype  # type: ignore[import-untyped]
-
-    guess = filetype.guess(str(path))
-    mime: str = guess.mime if guess is not None else "application/octet-stream"
-    if kind == "video":
-        if mime not in VIDEO_TYPES:
-            raise ImError(Code.MSG_V_TYPES_LIMIT, f"the bytes are {mime}, not MP4, MOV or WebM")
-        return _inspect_video(path, mime)
-    if kind == "sound":
-        mime = _AUDIO_CONTAINERS.get(mime, mime)
-        if not mime.startswith("audio/"):
-            mime = "application/octet-stream"
-        return _Sniffed(mime, duration=_duration(path))
-    return _Sniffed(mime)
-
-
-def _duration(path: Path) -> int:
-    """Seconds of audio or video, rounded, from the container (0 when unknown)."""
-    try:
-        import mutagen
-
-        info = mutagen.File(str(path))
-        length = float(getattr(getattr(info, "info", None), "length", 0) or 0)
-    except Exception:  # any parse failure: unknown duration
-        return 0
-    return max(0, round(length))
-
-
-def _inspect_video(path: Path, mime: str) -> _Sniffed:
-    """A video's length, size and a cover from its first frame, where a decoder is
-    installed (PyAV, the ``video`` extra: FFmpeg in its wheel); else the length as
-    mutagen reads it from the container."""
-    sniffed = _Sniffed(mime, duration=_duration(path))
-    try:
-        import av
-    except ImportError:
-        return sniffed
-    try:
-        with av.open(str(path)) as container:
-            stream = container.streams.video[0]
-            if container.duration:
-                sniffed.duration = max(1, round(container.duration / 1_000_000))
-            sniffed.width, sniffed.height = stream.width, stream.height
-            for frame in container.decode(stream):
-                picture = frame.to_image()  # type: ignore[no-untyped-call]
-                if picture.width * picture.height <= MAX_PIXELS:
-                    sniffed.variants["cover"] = _encode(picture)
-                break
-    except Exception:  # any decoding failure: no cover, the container's length
-        return _Sniffed(mime, duration=sniffed.duration)
-    return sniffed
-
-
-def _inspect_image(path: Path) -> _Sniffed:
-    from PIL import Image, ImageOps
-
-    try:
-        with Image.open(path) as img:
-            fmt = img.format or ""
-            if fmt not in IMAGE_FORMATS:
-                raise ImError(
-                    Code.MSG_I_TYPES_LIMIT, f"{fmt or 'unknown'} is not a supported image"
-                )
-            width, height = img.size
-            if width * height > MAX_PIXELS:  # decoding would take gigabytes
-                raise ImError(
-                    Code.MSG_I_TYPES_LIMIT, f"{width}x{height} is more than {MAX_PIXELS} pixels"
-                )
-            img.load()
-            sniffed = _Sniffed(IMAGE_FORMATS[fmt][0], width=width, height=height)
-            shorter = min(width, height)
-            for name, n in SIZES.items():
-                if shorter > n:
-                    small = ImageOps.exif_transpose(img.copy())
-                    scale = n / shorter
-                    small = small.resize(
-                        (max(1, round(small.width * scale)), max(1, round(small.height * scale))),
-                        Image.Resampling.LANCZOS,
-                    )
-                    sniffed.variants[name] = _encode(small)
-    except ImError:
-        raise
-    except (OSError, ValueError, Image.DecompressionBombError, SyntaxError):
-        raise ImError(
-            Code.MSG_I_TYPES_LIMIT, "the bytes are not an image Palaver can read"
-        ) from None
-    return sniffed
-
-
-def _encode(img: Any) -> bytes:
-    """JPEG for opaque pictures, PNG where transparency matters."""
-    out = io.BytesIO()
-    if img.mode in ("RGBA", "LA", "P"):
-        img.convert("RGBA").save(out, "PNG", optimize=True)
-    else:
-        img.convert("RGB").save(out, "JPEG", quality=85)
-    return out.getvalue()
-
-
-def _dimensions(data: bytes) -> tuple[int, int, str]:
-    from PIL import Image
-
-    with Image.open(io.BytesIO(data)) as img:
-        w, h = img.size
-        return int(w), int(h), IMAGE_FORMATS.get(img.format or "", ("image/jpeg", 0))[0]

@@ -14,8 +14,8 @@ managers, each with its collaborators passed in:
 
 - ``directory`` (:mod:`.directory`): reading groups and members, the caches;
 - ``lifecycle`` (:mod:`.lifecycle`): create/import, profile, owner, dismiss;
-- ``members`` (:mod:`.members`): add/import/kick, join/quit, applications,
-  role, name card, custom data, message flag, mutes;
+- ``members`` (:mod:`.members`): add/import/kick, join/quit, applications;
+  and (:mod:`.member_settings`) role, name card, custom data, message flag, mutes;
 - ``messages`` (:mod:`.messages`): send, notices, history, recall, import;
 - ``reads`` (:mod:`.reads`): read positions, unread, receipts, conversations;
 - ``live_rooms`` (:mod:`.live_rooms`): AVChatRoom audiences, online counts;

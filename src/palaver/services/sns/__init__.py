@@ -22,7 +22,8 @@ area, each with its collaborators passed in:
   relations C2C sends are checked against.
 
 Every committed change also lands in the affected users' event streams
-(:mod:`.changes`). Records, limits and rules are in :mod:`.model`.
+(:mod:`.changes`). Records, limits and rules are in :mod:`.model`; the rules of
+adding and updating friends, in :mod:`.friend_rules`.
 """
 
 from __future__ import annotations

@@ -14,6 +14,7 @@ from typing import Any
 
 from palaver.api.tencent.core import Body, TencentSession, command
 from palaver.services import media as m
+from palaver.services.media_elements import image_infos, media_url
 
 #: The SDK's ``uploadFileType``: 1 image, 2 video, 3 voice, 255 file
 FILE_TYPES: dict[int, m.Kind] = {1: "image", 2: "video", 3: "sound", 255: "file"}
@@ -115,7 +116,7 @@ async def get_imageinfo(s: TencentSession, d: ImageInfo) -> dict[str, Any]:
         return {"rpt_msg_image_info": []}
     fmt = record.content_type.rsplit("/", 1)[-1]
     out = []
-    for info in m.image_infos(s.base_url, record):
+    for info in image_infos(s.base_url, record):
         out.append(
             {
                 "uint32_image_type": {1: 3, 2: 2, 3: 1}[info["Type"]],
@@ -154,5 +155,5 @@ async def video_cover(s: TencentSession, d: VideoCover) -> dict[str, Any]:
     record = await s.hub.media.get(app.sdkappid, media_id) if media_id else None
     url = ""
     if record is not None and record.kind == "video" and "cover" in record.variants:
-        url = m.media_url(s.base_url, record, "cover")
+        url = media_url(s.base_url, record, "cover")
     return {"error_code": 0, "error_msg": "", "download_url": url}

@@ -1,4 +1,5 @@
-"""What every ``palaver`` command shares: the storage options and how to fail.
+"""What every ``palaver`` command shares: the storage options, how to fail, and
+opening the database (migrated) for a command.
 
 ``--data-dir``, ``--database-url`` and ``--config`` are read the same way by
 every command that opens the database: an option wins over its ``PALAVER_*``
@@ -7,20 +8,29 @@ variable, which wins over the TOML file (:class:`palaver.settings.Settings`).
 
 from __future__ import annotations
 
+import asyncio
 import functools
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, NoReturn, TypeVar
 
 import click
 from rich.console import Console
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
+from palaver.errors import Code, ImError
+from palaver.services.apps import App, AppService
 from palaver.settings import Settings, SettingsError
+from palaver.storage import Database
 
 R = TypeVar("R")
+T = TypeVar("T")
+
+#: The data folder used when neither ``--data-dir`` nor ``PALAVER_DATA_DIR`` is set.
+DEFAULT_DATA_DIR = Path("palaver-data")
 
 
 def _console() -> Console:
@@ -103,3 +113,45 @@ def settings_options(fn: Callable[..., R]) -> Callable[..., R]:
     for option in options:
         decorated = option(decorated)
     return decorated
+
+
+# --- the database, for the commands that open it ---------------------------------------------
+
+
+def _iso(t: int) -> str:
+    return datetime.fromtimestamp(t, UTC).strftime("%Y-%m-%d %H:%M:%SZ")
+
+
+def _with_apps(settings: Settings, work: Callable[[AppService], Awaitable[T]]) -> T:
+    """Open the database (migrated), run ``work`` with an AppService, close it.
+
+    An :class:`ImError` prints ``error <code>: <info>`` and exits 1; a database
+    that cannot be opened prints ``error: ...`` and exits 1.
+    """
+    return _with_db(settings, lambda db: work(AppService(db)))
+
+
+def _with_db(settings: Settings, work: Callable[[Database], Awaitable[T]]) -> T:
+    """Like :func:`_with_apps`, with the (migrated) database itself."""
+
+    async def go() -> T:
+        db = Database.for_cli(settings.effective_database_url)
+        try:
+            await db.migrate()
+            return await work(db)
+        finally:
+            await db.close()
+
+    try:
+        return asyncio.run(go())
+    except ImError as exc:
+        _fail(f"error {exc.code}: {exc.info}")
+    except (OSError, SQLAlchemyError) as exc:
+        _fail(f"error: database {safe_url(settings.effective_database_url)}: {exc}")
+
+
+async def _get_app(apps: AppService, sdkappid: int) -> App:
+    found = await apps.get(sdkappid)
+    if found is None:
+        raise ImError(Code.ERR_SVR_ACCOUNT_SDKAPPID_NOT_FOUND, f"SDKAppID {sdkappid} not found")
+    return found

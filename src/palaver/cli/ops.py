@@ -29,7 +29,7 @@ import orjson
 from rich.table import Table
 from sqlalchemy.exc import SQLAlchemyError
 
-from palaver.cli_common import SettingsSource, _console, _fail, safe_url, settings_options
+from palaver.cli.common import SettingsSource, _console, _fail, safe_url, settings_options
 from palaver.errors import ImError
 from palaver.storage import Database
 from palaver.storage import stats as stats_store

@@ -1,0 +1,311 @@
+"""The delivery of after-callbacks: the outbox's worker, and how a callback request is made.
+
+After-callbacks are written to the durable outbox (:mod:`palaver.storage.callbacks`)
+in the transaction of their event; :class:`CallbackDelivery` posts them: in order
+per conversation, retried with exponential backoff, dead-lettered after
+``callback_max_attempts`` tries. Delivery is at least once (a crash between the
+post and its record repeats it); it never holds up a send. A request is
+``POST {callback_url}?SdkAppid=&CallbackCommand=&contenttype=json&ClientIP=&OptPlatform=``
+(plus ``Sign`` and ``RequestTime`` when the app has a token), as Tencent IM sends
+them (cloud.tencent.com/document/product/269/1632).
+:class:`~palaver.services.callbacks.CallbackService` builds on this.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hashlib
+import logging
+import random
+import time
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any
+
+import orjson
+
+from palaver.services.ports import CallbackTransport, Clock, SystemClock
+from palaver.stats import LATENCY_BUCKETS, Histogram
+from palaver.storage import Database
+from palaver.storage import callbacks as store
+from palaver.storage.callbacks import OutboxRow, Outcome
+
+if TYPE_CHECKING:
+    from palaver.services.apps import App, AppService
+
+log = logging.getLogger("palaver.callbacks")
+
+
+def sign(token: str, request_time: int) -> str:
+    """Tencent's callback ``Sign``: hex SHA-256 of ``token`` + ``RequestTime`` (unix s)."""
+    return hashlib.sha256(f"{token}{request_time}".encode()).hexdigest()
+
+
+def delivery_body(row: OutboxRow) -> dict[str, Any]:
+    """The JSON body posted for an outbox row: its payload, with the stored
+    message's ``MsgSeq``, ``MsgTime`` (and ``MsgKey`` for C2C) when it reports one."""
+    body: dict[str, Any] = orjson.loads(row.payload)
+    if row.msg_id is not None:
+        body["MsgSeq"] = row.msg_seq
+        body["MsgTime"] = row.msg_time
+        if row.command.startswith("C2C."):
+            body["MsgKey"] = row.msg_key
+    return body
+
+
+#: Callback lag buckets, seconds: retries stretch it to minutes.
+CALLBACK_LAG_BUCKETS = (0.01, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, 300.0, 900.0)
+
+
+class CallbackDelivery:
+    """Posts an app's callbacks: the requests, and the worker that delivers the
+    outbox's rows.
+
+    Args:
+        db: the database (the outbox).
+        apps: the apps (their callback settings).
+        transport: posts the requests (HTTP, :class:`CallbackTransport`).
+        clock: time (``EventTime``, ``RequestTime``, backoff).
+        retry_base: seconds before the first retry; doubles each try.
+        retry_max: the longest wait between two tries, seconds.
+        concurrency: conversations delivered at once.
+        poll: seconds between two looks at the outbox when nothing wakes the
+            worker (retries come due; other nodes' events).
+        activity: a counter that moves while messages arrive (the writer's
+            ``submitted``): while it moves, the worker waits (up to
+            ``defer_max`` seconds a pass), so callbacks never slow messages
+            down; they catch up when the burst is over.
+        worker: False: no background worker; the caller drives :meth:`run_once`
+            (tests on a fake clock).
+    """
+
+    def __init__(
+        self,
+        db: Database,
+        apps: AppService,
+        transport: CallbackTransport,
+        clock: Clock | None = None,
+        *,
+        retry_base: float = 1.0,
+        retry_max: float = 300.0,
+        concurrency: int = 16,
+        poll: float = 1.0,
+        activity: Callable[[], int] | None = None,
+        defer_max: float = 2.0,
+        worker: bool = True,
+    ) -> None:
+        self._db = db
+        self._apps = apps
+        self._transport = transport
+        self._clock = clock or SystemClock()
+        self.retry_base = retry_base
+        self.retry_max = retry_max
+        self.poll = poll
+        self._activity = activity
+        self.defer_max = defer_max
+        self._sem = asyncio.Semaphore(concurrency)
+        self._wake = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+        self._stopping = not worker
+        self.delivered = 0  # deliveries since start (for tests and benches)
+        #: tries that failed and were scheduled again, and callbacks given up (``/metrics``)
+        self.retried = 0
+        self.dead = 0
+        #: event → delivered (lag) and request → answer, seconds (``/metrics``)
+        self.lag_seconds = Histogram(CALLBACK_LAG_BUCKETS)
+        self.request_seconds = Histogram(LATENCY_BUCKETS)
+
+    # --- requests ---------------------------------------------------------------------------
+
+    def query(
+        self, app: App, command: str, *, client_ip: str = "", platform: str = ""
+    ) -> dict[str, str]:
+        """The query parameters of a request (``Sign``/``RequestTime`` with a token)."""
+        q = {
+            "SdkAppid": str(app.sdkappid),
+            "CallbackCommand": command,
+            "contenttype": "json",
+            "ClientIP": client_ip,
+            "OptPlatform": platform,
+        }
+        token = app.settings.callback_token
+        if token:
+            now = int(self._clock.time())
+            q["Sign"] = sign(token, now)
+            q["RequestTime"] = str(now)
+        return q
+
+    async def _post(
+        self, app: App, command: str, body: Mapping[str, Any], client_ip: str, platform: str
+    ) -> tuple[int, bytes]:
+        return await self._transport.post(
+            app.settings.callback_url,
+            self.query(app, command, client_ip=client_ip, platform=platform),
+            orjson.dumps(body),
+            app.settings.callback_timeout,
+        )
+
+    # --- the delivery worker ---------------------------------------------------------------
+
+    def sent(self) -> None:
+        """A message with an after-callback was committed: deliver it soon."""
+        self.start()
+        self._wake.set()
+
+    def start(self) -> None:
+        """Start the delivery worker (idempotent; not after :meth:`close`)."""
+        if self._task is None and not self._stopping:
+            self._task = asyncio.create_task(self._run(), name="palaver-callbacks")
+
+    async def close(self, grace: float = 5.0) -> None:
+        """Stop the worker after its current pass (at most ``grace`` seconds, then
+        it is cancelled: rows in flight stay pending and are sent again later)
+        and close the transport."""
+        task, self._task = self._task, None
+        if task is not None:
+            self._stopping = True
+            self._wake.set()
+            try:
+                await asyncio.wait_for(asyncio.shield(task), grace)
+            except TimeoutError:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+        await self._transport.close()
+
+    async def _run(self) -> None:
+        if self._db.is_sqlite:  # one node: no other worker holds a lease
+            async with self._db.write() as conn:
+                await store.release_all(conn)
+        while not self._stopping:
+            self._wake.clear()
+            await self._yield_to_messages()
+            if self._stopping:
+                return
+            try:
+                done, wait = await self.run_once()
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # keep delivering; the next pass retries
+                log.exception("callback delivery pass failed")
+                done, wait = 0, self.poll
+            if done:
+                continue
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), timeout=wait)
+
+    async def _yield_to_messages(self, step: float = 0.02) -> None:
+        """Wait while messages are being stored (the activity counter moves), at
+        most ``defer_max`` seconds: message delivery goes first."""
+        if self._activity is None:
+            return
+        started = time.monotonic()
+        last = self._activity()
+        while time.monotonic() - started < self.defer_max and not self._stopping:
+            await asyncio.sleep(step)
+            now = self._activity()
+            if now == last:
+                return
+            last = now
+
+    def _now_ms(self) -> int:
+        return int(self._clock.time() * 1000)
+
+    async def run_once(self) -> tuple[int, float]:
+        """One pass: claim the due rows of each conversation, post them, record
+        the outcomes. (rows attempted, seconds until the next pass is worth it)."""
+        now = self._now_ms()
+        async with self._db.read() as conn:
+            groups, wake_ms = await store.due(conn, now)
+        wait = self.poll if wake_ms is None else min(self.poll, max(0.0, (wake_ms - now) / 1000))
+        if not groups:
+            return 0, wait
+        apps: dict[int, App | None] = {}
+        for g in groups:
+            if g[0].app_id not in apps:
+                apps[g[0].app_id] = await self._apps.get(g[0].app_id)
+        ids = [r.id for g in groups for r in g]
+        if self._db.is_sqlite:  # one node, one worker: nobody to share the rows with
+            got = set(ids)
+        else:  # several nodes: lease the rows, so that no other node posts them too
+            lease = max((a.settings.callback_timeout for a in apps.values() if a), default=2.0)
+            until = now + int((lease * store.PER_KEY + 5) * 1000)
+            async with self._db.write() as conn:
+                got = await store.claim(conn, ids, now, until)
+        outcomes: list[Outcome] = []
+        work = []
+        for g in groups:
+            n = 0
+            while n < len(g) and g[n].id in got:
+                n += 1
+            outcomes += [
+                Outcome(r.id, store.PENDING, attempted=False) for r in g[n:] if r.id in got
+            ]
+            if n:
+                work.append(self._deliver_key(apps[g[0].app_id], g[:n]))
+        for res in await asyncio.gather(*work):
+            outcomes += res
+        async with self._db.write() as conn:
+            await store.finish(conn, outcomes)
+        tried = sum(1 for o in outcomes if o.attempted)
+        return tried, wait
+
+    async def _deliver_key(self, app: App | None, rows: list[OutboxRow]) -> list[Outcome]:
+        """Post one conversation's rows in order; stop at the first failure (the
+        rest are released untried, to keep the order)."""
+        out: list[Outcome] = []
+        async with self._sem:
+            for i, row in enumerate(rows):
+                o = await self._deliver(app, row)
+                out.append(o)
+                if o.status == store.PENDING:
+                    out += [Outcome(r.id, store.PENDING, attempted=False) for r in rows[i + 1 :]]
+                    break
+        return out
+
+    async def _deliver(self, app: App | None, row: OutboxRow) -> Outcome:
+        if app is None or not app.settings.callback_url:
+            return Outcome(row.id, store.DEAD, done_ms=self._now_ms(), error="no callback_url")
+        started = time.monotonic()
+        status, error = 0, None
+        try:
+            status, _ = await self._post(
+                app, row.command, delivery_body(row), row.client_ip, row.platform
+            )
+            if not 200 <= status < 300:
+                error = f"HTTP {status}"
+        except (TimeoutError, ConnectionError) as exc:
+            error = str(exc) or type(exc).__name__
+        latency = int((time.monotonic() - started) * 1000)
+        now = self._now_ms()
+        self.request_seconds.observe(latency / 1000)
+        if error is None:
+            self.delivered += 1
+            self.lag_seconds.observe(max(0, now - row.created_ms) / 1000)
+            return Outcome(
+                row.id, store.DELIVERED, done_ms=now, latency_ms=latency, http_status=status
+            )
+        tries = row.attempts + 1
+        if tries >= app.settings.callback_max_attempts:
+            self.dead += 1
+            log.warning(
+                "app %s: callback %s #%d dead after %d tries: %s",
+                app.sdkappid,
+                row.command,
+                row.id,
+                tries,
+                error,
+            )
+            return Outcome(
+                row.id, store.DEAD, done_ms=now, latency_ms=latency, http_status=status, error=error
+            )
+        self.retried += 1
+        delay = min(self.retry_max, self.retry_base * 2 ** (tries - 1)) * random.uniform(1, 1.2)
+        return Outcome(
+            row.id,
+            store.PENDING,
+            next_ms=now + int(delay * 1000),
+            latency_ms=latency,
+            http_status=status,
+            error=error,
+        )
