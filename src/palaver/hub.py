@@ -111,7 +111,7 @@ class Hub:
         self.apps = AppService(db)
         self.conversation_settings = ConversationSettings(db, publisher)
         #: app-wide do-not-disturb (setAllReceiveMessageOpt): gates offline pushes
-        self.do_not_disturb = dnd = DoNotDisturbService(db, self.clock)
+        self.do_not_disturb = dnd = DoNotDisturbService(db, publisher, self.clock)
         self.callbacks = CallbackService(
             db,
             self.apps,

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from conftest import RunningServer
-from palaver.client import TYPES, ChatError
+from palaver.client import EVENT, TYPES, ChatError
 from support.backend import Backend
 from support.tencent_sdk import TencentHarness
 from test_client_sdk import Connect, send_text
@@ -204,10 +204,12 @@ async def test_all_receive_opt_stops_offline_pushes_in_its_window(
         assert got["payload"]["text"] == "shh"
 
         # Python SDK: carol's window is on, dave has none; both offline in a group
-        carol, _ = await connect("carol")
+        carol, c = await connect("carol")
         await carol.set_all_receive_message_opt(
             TYPES.MSG_REMIND_ACPT_NOT_NOTE, start_hour=0, duration=86400
         )
+        told = await c.next(EVENT.ALL_RECEIVE_MESSAGE_OPT_UPDATED)
+        assert told["messageRemindType"] == "AcceptNotNotify" and told["isRepeated"] is True
         assert (await carol.get_all_receive_message_opt())["messageRemindType"] == (
             "AcceptNotNotify"
         )
@@ -251,6 +253,8 @@ async def test_js_sdk_all_receive_opt(server: RunningServer, open_chat: Open) ->
         " startHour: 22, startMinute: 0, startSecond: 0, duration: 8 * 3600});"
         " return (await chat.getAllReceiveMessageOpt()).data;"
     )
+    told = await js.next("onAllReceiveMessageOptUpdated")
+    assert told["endTime"] == opt["endTime"]
     assert opt["messageRemindType"] == "AcceptNotNotify" and opt["isRepeated"] is True
     assert opt["endTime"] - opt["startTime"] == 8 * 3600
     assert (await js.fails("chat.setAllReceiveMessageOpt({messageRemindType: 'Nope'})"))[

@@ -8,7 +8,12 @@ from typing import Any
 
 import pytest
 
+import orjson
+
 from palaver.errors import ImError
+from palaver.model.events import AllReceiveOptChanged
+from palaver.protocol import pushes as p
+from palaver.protocol.tencent.pushes import TENCENT
 from palaver.services.do_not_disturb import DAY, DoNotDisturb, DoNotDisturbService, in_window
 from palaver.services.relay_messages import MAX_RELAY_MESSAGES, RelayService
 
@@ -77,13 +82,15 @@ def test_the_window_once_and_every_day() -> None:
 
 
 async def test_do_not_disturb_is_kept_per_user_and_gates_offline_pushes(world: Any) -> None:
-    svc = DoNotDisturbService(world.db, world.clock)
+    svc = DoNotDisturbService(world.db, world.publisher, world.clock)
     world.clock.now = T + 23 * 3600
     assert await svc.get(world.app, "bob") == DoNotDisturb()
     night = DoNotDisturb(2, T + 22 * 3600, T + 30 * 3600, repeated=True)
     await svc.save(world.app, "bob", night)
     await svc.save(world.app, "carol", DoNotDisturb(2, T, T + 3600, repeated=False))
     assert await svc.get(world.app, "bob") == night
+    notices = [c for c in world.publisher.calls if c[0] == "notice"]
+    assert notices[0][2:] == (["bob"], AllReceiveOptChanged(2, T + 22 * 3600, T + 30 * 3600, True))
     assert await svc.quiet(world.app, ["bob", "carol", "dave"]) == {"bob"}
     assert await svc.push_filter(world.app, "GROUPg", ["bob", "carol", "dave"]) == [
         "carol",
@@ -105,3 +112,21 @@ async def test_do_not_disturb_is_kept_per_user_and_gates_offline_pushes(world: A
         with pytest.raises(ImError) as err:
             await svc.save(world.app, "bob", bad)
         assert err.value.code == 6017
+
+
+def test_a_change_is_pushed_to_the_users_devices_in_both_protocols() -> None:
+    push = p.notice_push(AllReceiveOptChanged(2, T, T + 3600, True))
+    assert (push.ev, push.seq) == ("ALL_RECEIVE_MESSAGE_OPT_UPDATED", None)
+    assert push.data == {
+        "messageRemindType": "AcceptNotNotify",
+        "startTime": T,
+        "endTime": T + 3600,
+        "isRepeated": True,
+    }
+    frame = orjson.loads(TENCENT.encode_push(push))
+    assert frame["body"]["EventArray"] == [
+        {"Event": 26, "Level": 2, "StartTime": T, "EndTime": T + 3600, "IsRepeated": 1}
+    ]
+    off = p.notice_push(AllReceiveOptChanged(0, 0, 0, False))
+    [item] = orjson.loads(TENCENT.encode_push(off))["body"]["EventArray"]
+    assert (item["Level"], item["IsRepeated"]) == (0, 0)

@@ -43,6 +43,8 @@ class EVENT:
     - ``GROUP_ATTRIBUTES_UPDATED``: ``{"groupID", "groupAttributes" (all of them),
       "updatedKeyList", "deletedKeyList"}``.
     - ``GROUP_COUNTER_UPDATED``: ``{"groupID", "key", "value"}``, one per counter changed.
+    - ``ALL_RECEIVE_MESSAGE_OPT_UPDATED``: ``{"messageRemindType", "startTime",
+      "endTime", "isRepeated"}``: my app-wide do-not-disturb changed.
     - ``KICKED_OUT``: ``{"type": TYPES.KICKED_OUT_*}``.
     - ``NET_STATE_CHANGE``: ``{"state": TYPES.NET_STATE_*}``.
     - ``ERROR``: ``{"code": int, "message": str}`` (the SDK gave up reconnecting).
@@ -64,6 +66,7 @@ class EVENT:
     GROUP_COUNTER_UPDATED: Final = "onGroupCounterUpdated"
     PROFILE_UPDATED: Final = "onProfileUpdated"
     USER_STATUS_UPDATED: Final = "onUserStatusUpdated"
+    ALL_RECEIVE_MESSAGE_OPT_UPDATED: Final = "onAllReceiveMessageOptUpdated"
     BLACKLIST_UPDATED: Final = "blacklistUpdated"
     FRIEND_LIST_UPDATED: Final = "onFriendListUpdated"
     FRIEND_GROUP_LIST_UPDATED: Final = "onFriendGroupListUpdated"

@@ -12,7 +12,8 @@ from typing import Any
 
 import orjson
 
-from palaver.client.constants import TYPES
+from palaver.client._processor import PushHandler
+from palaver.client.constants import EVENT, TYPES
 from palaver.client.messages import MessageManager
 from palaver.client.models import ERR_INVALID_PARAMETERS, ChatError, Message
 
@@ -42,6 +43,15 @@ def merged_item(m: Message) -> dict[str, Any]:
 
 class Forwarding(MessageManager):
     """Merged messages and the app-wide do-not-disturb."""
+
+    def _push_handlers(self) -> dict[str, PushHandler]:
+        return {
+            **super()._push_handlers(),
+            "ALL_RECEIVE_MESSAGE_OPT_UPDATED": self._on_all_receive_opt,
+        }
+
+    async def _on_all_receive_opt(self, gen: int, data: dict[str, Any]) -> None:
+        self._emit(EVENT.ALL_RECEIVE_MESSAGE_OPT_UPDATED, dict(data))
 
     def create_merger_message(
         self,

@@ -4,7 +4,8 @@
 The user names a time window, ``StartTime`` to ``EndTime`` (unix seconds), once or
 every day at those hours (``IsRepeated``; a repeated window of 24 hours or more
 is the whole day), and a level: ``AcceptNotNotify`` (2) or ``Discard`` (1).
-Inside the window messages still arrive, online and in the history, but get no
+A change reaches the user's devices online as ``ALL_RECEIVE_MESSAGE_OPT_UPDATED``
+(Tencent's push event 26). Inside the window messages still arrive, online and in the history, but get no
 offline push: the offline-push hook (``C2C.CallbackAfterSendMsg`` says
 ``PushFlag`` 1; ``Group.CallbackAfterSendMsg`` leaves the user out of
 ``OfflineMemberList``). ``Discard`` acts as ``AcceptNotNotify`` here: Palaver drops
@@ -17,7 +18,8 @@ from collections.abc import Awaitable, Callable, Sequence
 from typing import TYPE_CHECKING
 
 from palaver.errors import Code, ImError
-from palaver.services.ports import Clock, SystemClock
+from palaver.model.events import AllReceiveOptChanged
+from palaver.services.ports import Clock, Publisher, SystemClock
 from palaver.storage import Database
 from palaver.storage import relay as store
 from palaver.storage.relay import DoNotDisturb
@@ -50,15 +52,18 @@ class DoNotDisturbService:
 
     Args:
         db: the database.
+        publisher: tells the user's devices of a change (``ALL_RECEIVE_MESSAGE_OPT_UPDATED``).
         clock: what ``now`` is.
     """
 
-    def __init__(self, db: Database, clock: Clock | None = None) -> None:
+    def __init__(self, db: Database, publisher: Publisher, clock: Clock | None = None) -> None:
         self._db = db
+        self._publisher = publisher
         self._clock = clock or SystemClock()
 
     async def save(self, app: App, user: str, d: DoNotDisturb) -> None:
-        """Set ``user``'s do-not-disturb.
+        """Set ``user``'s do-not-disturb; their devices online get
+        ``ALL_RECEIVE_MESSAGE_OPT_UPDATED``.
 
         Raises:
             ImError: 6017 a level other than 0, 1, 2, a negative time, or an end
@@ -70,6 +75,8 @@ class DoNotDisturbService:
             raise ImError(Code.ERR_INVALID_PARAMETERS, "StartTime <= EndTime, both unix seconds")
         async with self._db.write() as conn:
             await store.save_dnd(conn, app.sdkappid, user, d)
+        change = AllReceiveOptChanged(d.level, d.start_time, d.end_time, d.repeated)
+        await self._publisher.notice(app.sdkappid, [user], change)
 
     async def get(self, app: App, user: str) -> DoNotDisturb:
         """``user``'s do-not-disturb (level 0 when never set)."""

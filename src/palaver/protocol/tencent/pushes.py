@@ -48,6 +48,7 @@ from typing import Any
 import orjson
 
 from palaver.protocol.frames import Push
+from palaver.protocol.pushes import REMIND_LEVELS
 from palaver.protocol.tencent import group_extras
 from palaver.protocol.tencent import objects as o
 from palaver.protocol.tencent.frames import FORCE_OFFLINE, MSG_PUSH, encode_push
@@ -387,6 +388,20 @@ def _user_status(d: Body, push: Push) -> Body | None:
     return _events({"Event": o.EV_USER_STATUS, "UserStatusList": items})
 
 
+def _all_receive_opt(d: Body, push: Push) -> Body | None:
+    """Event 26: the SDK emits ``ALL_RECEIVE_MESSAGE_OPT_UPDATED`` with ``Level``
+    (0, 1 Discard, 2 AcceptNotNotify), ``StartTime``, ``EndTime``, ``IsRepeated``."""
+    return _events(
+        {
+            "Event": o.EV_ALL_RECEIVE_OPT,
+            "Level": REMIND_LEVELS.index(d["messageRemindType"]),
+            "StartTime": d["startTime"],
+            "EndTime": d["endTime"],
+            "IsRepeated": 1 if d["isRepeated"] else 0,
+        }
+    )
+
+
 _BUILDERS: dict[str, Callable[[Body, Push], Body | None]] = {
     "MESSAGE_RECEIVED": _message,
     "MESSAGE_REVOKED": _revoked,
@@ -407,6 +422,7 @@ _BUILDERS: dict[str, Callable[[Body, Push], Body | None]] = {
     "GROUP_ATTRIBUTES_UPDATED": group_extras.attributes,
     "GROUP_COUNTER_UPDATED": group_extras.counters,
     "USER_STATUS_UPDATED": _user_status,
+    "ALL_RECEIVE_MESSAGE_OPT_UPDATED": _all_receive_opt,
 }
 
 

@@ -27,6 +27,7 @@ export default class PalaverChat extends ForwardingAPI {
         readonly GROUP_COUNTER_UPDATED: "onGroupCounterUpdated";
         readonly PROFILE_UPDATED: "onProfileUpdated";
         readonly USER_STATUS_UPDATED: "onUserStatusUpdated";
+        readonly ALL_RECEIVE_MESSAGE_OPT_UPDATED: "onAllReceiveMessageOptUpdated";
         readonly BLACKLIST_UPDATED: "blacklistUpdated";
         readonly FRIEND_LIST_UPDATED: "onFriendListUpdated";
         readonly FRIEND_GROUP_LIST_UPDATED: "onFriendGroupListUpdated";

@@ -53,6 +53,7 @@ export const EVENT = Object.freeze(/** @type {const} */ ({
   GROUP_COUNTER_UPDATED: 'onGroupCounterUpdated',
   PROFILE_UPDATED: 'onProfileUpdated',
   USER_STATUS_UPDATED: 'onUserStatusUpdated',
+  ALL_RECEIVE_MESSAGE_OPT_UPDATED: 'onAllReceiveMessageOptUpdated',
   BLACKLIST_UPDATED: 'blacklistUpdated',
   FRIEND_LIST_UPDATED: 'onFriendListUpdated',
   FRIEND_GROUP_LIST_UPDATED: 'onFriendGroupListUpdated',
