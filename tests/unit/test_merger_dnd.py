@@ -6,9 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
-
 import orjson
+import pytest
 
 from palaver.errors import ImError
 from palaver.model.events import AllReceiveOptChanged
