@@ -1,39 +1,27 @@
-// The conversation page: history (paged as you scroll up), day separators,
-// bubbles, text and emoji sending, status (sending / sent / failed + resend),
-// recall, read receipts, the peer's typing indicator, the "new messages" jump,
-// and setMessageRead while the conversation is open and the page visible.
-// Group conversations show who sent what (name card, nick or userID, and
-// avatar), group tips as centred lines, @-mentions of me highlighted, and
-// the @-mention picker in the message box. Media: attach, paste or drop files
-// (images, voice, video, any file), a progress bar while they upload, image
-// thumbnails that open the original in a viewer, file cards, audio and video players
-// (what a bubble shows is in message-content.js).
+// The conversation page: its header (name, avatar, the peer's typing, a group's
+// member count and info button), history (paged as you scroll up; drawn by
+// message-list.js), live updates, opening at a search hit, and setMessageRead
+// while the conversation is open and the page visible. The message box below it
+// (text, emoji, @-mentions, media, voice, typing, sending) is composer.js's. A
+// right-click or long press on a bubble opens its menu (message-menu.js); quotes,
+// "Edited" and reactions around a bubble are message-extras.js's.
 
-import { $, h, toast } from './dom.js';
-import { clearUnreadMark, draftOf, saveDraft } from './drafts.js';
-import { initEmojiPanel, insertAtCaret } from './emoji.js';
-import {
-  TYPING_BUSINESS_ID, avatar, clock, dayKey, dayLabel, groupOf, memberCount, mentionOf, peerOf, tipText, typingStatus,
-} from './format.js';
+import { closeComposer, focusComposer, initComposer, renderComposer, switchComposer, toggleEmoji } from './composer.js';
+import { $, toast } from './dom.js';
+import { clearUnreadMark } from './drafts.js';
+import { avatar, groupOf, memberCount, peerOf, typingStatus } from './format.js';
 import { onLangChange, t } from './i18n.js';
-import { content, creatorOf, uploads } from './message-content.js';
-import { initMentions, mentionKey, takeMentions } from './mention.js';
-import { ensureProfiles, fetchGroup, fetchProfiles, loadMembers } from './session.js';
+import { initMessageExtras, wantReactions } from './message-extras.js';
 import {
-  avatarUrl, displayName, errorOf, groupName, memberName, memberOf, publish, state, subscribe, thread,
-} from './state.js';
+  countNew, hideJump, initMessageList, nearBottom, renderJump, renderMessages, renderTop, scrollToBottom, showFound,
+} from './message-list.js';
+import { initMessageMenu } from './message-menu.js';
+import { fetchGroup, fetchProfiles, loadMembers } from './session.js';
+import { avatarUrl, displayName, errorOf, groupName, publish, state, subscribe, thread } from './state.js';
 
 const PAGE = 15; // getMessageList's maximum page
-const RECALL_WINDOW = 120; // seconds: the app default recall_window
-const NEAR_BOTTOM_PX = 80;
 const LOAD_OLDER_PX = 80;
-const TYPING_RESEND_MS = 4000; // repeat "typing" while typing, so the peer's timeout never fires
 
-let clockSkew = 0; // server time - local time, in seconds (learned from sent messages)
-let newCount = 0; // messages that arrived while scrolled up
-let recallTimer = 0;
-let typingSentAt = 0; // when I last told the peer "typing" (0: not typing)
-let typingPeer = '';
 const reading = { busy: false, again: false };
 
 const els = {};
@@ -46,15 +34,8 @@ export function initChat() {
     avatar: $('#chat-avatar'),
     typing: $('#chat-typing'),
     scroller: $('#messages'),
-    top: $('#messages-top'),
     items: $('#message-items'),
-    jump: $('#jump-new'),
-    form: $('#composer'),
-    input: $('#composer-input'),
-    emojiPanel: $('#emoji-panel'),
-    emojiToggle: $('#emoji-toggle'),
     info: $('#chat-info'),
-    notice: $('#chat-notice'),
   });
 
   $('#chat-back').addEventListener('click', () => closeConversation());
@@ -62,75 +43,13 @@ export function initChat() {
     const gid = groupOf(state.current);
     if (gid) publish('showGroup', gid);
   });
-  initMentions(els.input, $('#mention-panel'));
-  els.form.addEventListener('submit', (ev) => {
-    ev.preventDefault();
-    sendText();
-  });
-  els.input.addEventListener('keydown', (ev) => {
-    if (mentionKey(ev)) return;
-    if (ev.key === 'Enter' && !ev.shiftKey && !ev.isComposing) {
-      ev.preventDefault();
-      sendText();
-    }
-  });
-  els.input.addEventListener('input', () => {
-    autosize();
-    typingChanged();
-  });
-  els.input.addEventListener('blur', () => stopTyping());
-
-  initEmojiPanel(els.emojiPanel, (e) => {
-    insertAtCaret(els.input, e);
-    els.input.focus();
-  });
-  els.emojiToggle.addEventListener('click', () => toggleEmoji());
-  const record = $('#record-toggle');
-  record.hidden = !(navigator.mediaDevices && navigator.mediaDevices.getUserMedia && typeof MediaRecorder !== 'undefined');
-  record.addEventListener('click', () => toggleRecording());
-  const picker = $('#attach-input');
-  $('#attach-toggle').addEventListener('click', () => picker.click());
-  picker.addEventListener('change', () => {
-    sendFiles([...picker.files]);
-    picker.value = '';
-  });
-  els.input.addEventListener('paste', (ev) => {
-    const files = [...(ev.clipboardData ? ev.clipboardData.files : [])];
-    if (files.length) {
-      ev.preventDefault();
-      sendFiles(files);
-    }
-  });
-  els.body.addEventListener('dragover', (ev) => {
-    if (ev.dataTransfer && [...ev.dataTransfer.types].includes('Files')) ev.preventDefault();
-  });
-  els.body.addEventListener('drop', (ev) => {
-    const files = [...(ev.dataTransfer ? ev.dataTransfer.files : [])];
-    if (files.length) {
-      ev.preventDefault();
-      sendFiles(files);
-    }
-  });
-  document.addEventListener('click', (ev) => {
-    if (!els.emojiPanel.hidden && !ev.target.closest('#emoji-panel, #emoji-toggle')) toggleEmoji(false);
-  });
+  initComposer();
 
   els.scroller.addEventListener('scroll', onScroll, { passive: true });
-  els.jump.addEventListener('click', () => {
-    scrollToBottom(true);
-    hideJump();
-  });
+  initMessageList();
 
-  // Touch screens have no hover: a tap on a bubble shows its actions.
-  els.items.addEventListener('click', (ev) => {
-    const bubble = ev.target.closest('.msg__bubble');
-    if (!bubble || ev.target.closest('a')) return;
-    const row = bubble.closest('.msg');
-    for (const other of els.items.querySelectorAll('.msg--actions')) {
-      if (other !== row) other.classList.remove('msg--actions');
-    }
-    row.classList.toggle('msg--actions');
-  });
+  initMessageExtras();
+  initMessageMenu();
 
   subscribe('messages', (cid) => {
     if (cid === state.current) renderMessages();
@@ -179,13 +98,9 @@ function currentConversation() {
 
 export async function openConversation(conversationID) {
   if (state.current !== conversationID) {
-    stopTyping();
-    saveDraft(state.current, els.input.value);
-    els.input.value = draftOf(conversationID);
-    autosize();
+    switchComposer(conversationID);
   }
   state.current = conversationID;
-  newCount = 0;
   hideJump();
   toggleEmoji(false);
   els.placeholder.hidden = true;
@@ -211,13 +126,11 @@ export async function openConversation(conversationID) {
   }
   markRead();
   clearUnreadMark(conversationID);
-  if (window.matchMedia('(min-width: 768px)').matches) els.input.focus({ preventScroll: true });
+  if (window.matchMedia('(min-width: 768px)').matches) focusComposer();
 }
 
 export function closeConversation() {
-  stopTyping();
-  saveDraft(state.current, els.input.value);
-  els.input.value = '';
+  closeComposer();
   state.current = null;
   toggleEmoji(false);
   els.body.hidden = true;
@@ -240,6 +153,7 @@ async function loadInitial(cid) {
     th.nextReqMessageID = d.nextReqMessageID || '';
     th.isCompleted = Boolean(d.isCompleted) || !th.nextReqMessageID;
     th.loaded = true;
+    wantReactions(cid, page);
   } catch (err) {
     toast(t('chat.loadFailed', errorOf(err)));
   } finally {
@@ -277,6 +191,7 @@ async function loadOlder(cid) {
     const known = new Set(th.messages.map((m) => m.ID));
     const older = (d.messageList || []).filter((m) => typingStatus(m) === null && !known.has(m.ID));
     th.messages = [...older, ...th.messages];
+    wantReactions(cid, older);
     th.nextReqMessageID = d.nextReqMessageID || '';
     th.isCompleted = Boolean(d.isCompleted) || !th.nextReqMessageID;
     ok = true;
@@ -310,11 +225,7 @@ export async function openAtMessage(conversationID, messageID) {
   const el = [...els.items.querySelectorAll('[data-message-id]')].find((e) => e.dataset.messageId === messageID);
   if (!el) return false;
   el.scrollIntoView({ block: 'center' });
-  el.classList.add('msg--found');
-  el.dataset.found = 'true';
-  setTimeout(() => {
-    el.classList.remove('msg--found');
-  }, 3000);
+  showFound(messageID);
   return true;
 }
 
@@ -323,17 +234,6 @@ function onScroll() {
   if (!cid) return;
   if (els.scroller.scrollTop < LOAD_OLDER_PX) loadOlder(cid);
   if (nearBottom()) hideJump();
-}
-
-function nearBottom() {
-  const s = els.scroller;
-  return s.scrollHeight - s.scrollTop - s.clientHeight < NEAR_BOTTOM_PX;
-}
-
-function scrollToBottom(smooth = false) {
-  const s = els.scroller;
-  if (smooth && typeof s.scrollTo === 'function') s.scrollTo({ top: s.scrollHeight, behavior: 'smooth' });
-  else s.scrollTop = s.scrollHeight;
 }
 
 // ---- live updates
@@ -345,20 +245,9 @@ function onIncoming(msg) {
   if (stick || msg.flow === 'out') {
     scrollToBottom();
   } else {
-    newCount += 1;
-    renderJump();
+    countNew();
   }
   if (msg.flow === 'in') markRead();
-}
-
-function renderJump() {
-  els.jump.hidden = newCount <= 0;
-  els.jump.textContent = newCount > 1 ? t('chat.newMessagesCount', { count: newCount }) : t('chat.newMessages');
-}
-
-function hideJump() {
-  newCount = 0;
-  renderJump();
 }
 
 /** setMessageRead for the open conversation while the page is visible (one call at a time). */
@@ -383,7 +272,7 @@ async function markRead() {
   }
 }
 
-// ---- rendering
+// ---- the header
 
 function renderHeader() {
   const cid = state.current;
@@ -413,376 +302,3 @@ function renderHeader() {
   els.typing.textContent = typing ? t('chat.typing') : '';
 }
 
-/** A group I am no longer in (left, removed, dismissed) keeps its history but takes no messages. */
-function renderComposer(gid) {
-  const g = gid ? state.groups.get(gid) : null;
-  const gone = Boolean(gid) && state.groupsLoaded && !(g && g.selfInfo);
-  els.form.hidden = gone;
-  els.notice.hidden = !gone;
-  els.notice.textContent = gone ? t('group.notMember') : '';
-}
-
-function renderTop() {
-  const th = state.current ? thread(state.current) : null;
-  if (!th) return;
-  els.top.classList.toggle('messages__top--loading', th.loading);
-  els.top.textContent = th.loading
-    ? t('chat.loadingOlder')
-    : th.loaded && th.isCompleted && th.messages.length
-      ? t('chat.noMore')
-      : '';
-}
-
-function now() {
-  return Date.now() / 1000 + clockSkew;
-}
-
-function canRecall(msg) {
-  return msg.flow === 'out' && msg.status === 'success' && !msg.isRevoked && msg.time
-    && now() - msg.time < RECALL_WINDOW;
-}
-
-export function renderMessages() {
-  const cid = state.current;
-  if (!cid) return;
-  const th = thread(cid);
-  const stick = nearBottom();
-  const nodes = [];
-  let lastDay = '';
-  let nextExpiry = Infinity;
-  for (const msg of th.messages) {
-    if (typingStatus(msg) !== null) continue;
-    const day = dayKey(msg.time || now());
-    if (day !== lastDay) {
-      lastDay = day;
-      nodes.push(h('li', { class: 'day', dataset: { testid: 'day-separator' } },
-        h('span', { text: dayLabel(msg.time || now()) })));
-    }
-    nodes.push(messageNode(msg));
-    if (canRecall(msg)) nextExpiry = Math.min(nextExpiry, msg.time + RECALL_WINDOW);
-  }
-  els.items.replaceChildren(...nodes);
-  if (groupOf(cid)) {
-    // names of senders and of users in tips who are not (or no longer) members
-    const ids = th.messages.flatMap((m) => [m.from, ...((m.payload && m.payload.userIDList) || [])]);
-    ensureProfiles(ids.filter((id) => !memberOf(groupOf(cid), id)));
-  }
-  renderTop();
-  if (stick) scrollToBottom();
-  clearTimeout(recallTimer);
-  if (nextExpiry < Infinity) {
-    recallTimer = setTimeout(renderMessages, Math.max(1000, (nextExpiry - now()) * 1000 + 200));
-  }
-}
-
-function messageNode(msg) {
-  const mine = msg.flow === 'out' || (msg.from && msg.from === state.userID && msg.flow !== 'in');
-  const gid = groupOf(state.current);
-  const peer = peerOf(state.current);
-  const nameOf = (id) => (gid ? memberName(gid, id) : displayName(id));
-  if (msg.type === 'TIMGroupTipElem' || msg.type === 'TIMGroupSystemNoticeElem') {
-    return h('li', { class: 'tip tip--group', dataset: { testid: 'group-tip', messageId: msg.ID || '' }, text: tipText(msg, nameOf) });
-  }
-  if (msg.isRevoked) {
-    const byMe = msg.revoker ? msg.revoker === state.userID : mine;
-    const by = gid ? msg.revoker || msg.from : peer;
-    return h('li', {
-      class: 'tip',
-      dataset: { testid: 'msg-recalled', messageId: msg.ID || '' },
-      text: byMe ? t('chat.recalledByMe') : t('chat.recalledByPeer', { name: nameOf(by) }),
-    });
-  }
-  const who = mine ? state.userID : msg.from || peer;
-  const name = nameOf(who);
-  const status = msg.status || 'unSend';
-  const meta = [h('time', { class: 'msg__time', text: msg.time ? clock(msg.time) : '' })];
-  if (mine) {
-    if (status === 'fail') {
-      meta.push(
-        h('span', { class: 'status status--fail', dataset: { testid: 'msg-status' }, text: t('chat.failed') }),
-        h('button', {
-          type: 'button',
-          class: 'link-button status__resend',
-          dataset: { testid: 'resend' },
-          text: t('chat.resend'),
-          onclick: () => send(msg, true),
-        }),
-      );
-    } else if (status !== 'success') {
-      meta.push(h('span', { class: 'status status--sending', dataset: { testid: 'msg-status' }, text: t('chat.sending') }));
-    } else if (!gid) {
-      meta.push(h('span', {
-        class: msg.isPeerRead ? 'status status--read' : 'status status--unread',
-        dataset: { testid: 'read-receipt' },
-        text: msg.isPeerRead ? t('chat.read') : t('chat.unread'),
-      }));
-    }
-  }
-  const actions = canRecall(msg)
-    ? h('div', { class: 'msg__actions', role: 'group', 'aria-label': t('chat.messageActions') },
-      h('button', {
-        type: 'button',
-        class: 'chip',
-        dataset: { testid: 'recall' },
-        text: t('chat.recall'),
-        onclick: () => recall(msg),
-      }))
-    : null;
-  const at = gid && !mine ? mentionOf(msg, state.userID) : '';
-  const member = gid ? memberOf(gid, who) : null;
-  const picture = mine
-    ? (state.me && state.me.avatar) || avatarUrl(who)
-    : (member && member.avatar) || msg.avatar || avatarUrl(who);
-  return h(
-    'li',
-    {
-      class: `msg ${mine ? 'msg--out' : 'msg--in'}${status === 'fail' ? ' msg--fail' : ''}${at ? ' msg--at' : ''}`,
-      dataset: { testid: 'message', messageId: msg.ID || '', status, from: who },
-    },
-    avatar(who, name, picture, 'sm'),
-    h(
-      'div',
-      { class: 'msg__content' },
-      gid && !mine
-        ? h('div', { class: 'msg__sender' },
-          h('span', { dataset: { testid: 'sender-name' }, text: name }),
-          at ? h('span', { class: 'at-chip', dataset: { testid: 'at-me' }, text: at === 'me' ? t('mention.atMe') : t('mention.atAll') }) : null)
-        : null,
-      h('div', { class: 'msg__bubble', dataset: { testid: 'bubble' }, tabindex: '0' }, content(msg)),
-      h('div', { class: 'msg__meta' }, ...meta),
-      actions,
-    ),
-  );
-}
-
-/** The inside of a bubble: text as text, media from http(s) URLs only. */
-// ---- voice messages (MediaRecorder, where the page may use the microphone)
-
-let recording = null; // {rec, started, timer} while recording
-
-async function toggleRecording() {
-  if (recording) {
-    recording.rec.stop();
-    return;
-  }
-  let stream;
-  try {
-    stream = await navigator.mediaDevices.getUserMedia({ audio: true });
-  } catch (err) {
-    toast(t('media.micDenied', { message: err && err.message ? err.message : String(err) }));
-    return;
-  }
-  const rec = new MediaRecorder(stream);
-  const chunks = [];
-  const started = Date.now();
-  rec.addEventListener('dataavailable', (ev) => {
-    if (ev.data && ev.data.size) chunks.push(ev.data);
-  });
-  rec.addEventListener('stop', () => {
-    for (const track of stream.getTracks()) track.stop();
-    clearInterval(recording.timer);
-    recording = null;
-    renderRecording();
-    const second = Math.max(1, Math.round((Date.now() - started) / 1000));
-    const type = (rec.mimeType || 'audio/webm').split(';')[0];
-    const ext = type.includes('ogg') ? 'ogg' : type.includes('mp4') ? 'm4a' : 'webm';
-    sendFiles([new File(chunks, `voice-${started}.${ext}`, { type })], { second });
-  });
-  recording = { rec, started, timer: setInterval(renderRecording, 250) };
-  rec.start(250);
-  renderRecording();
-}
-
-function renderRecording() {
-  const button = $('#record-toggle');
-  const label = $('#record-time');
-  button.setAttribute('aria-pressed', recording ? 'true' : 'false');
-  label.hidden = !recording;
-  if (recording) {
-    const s = Math.floor((Date.now() - recording.started) / 1000);
-    label.textContent = `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
-  }
-}
-
-/**
- * Send files (attach button, paste, drop, a voice recording) to the open conversation,
- * each as its own message; `extra` goes into each payload (a recording's `second`).
- */
-export async function sendFiles(files, extra = {}) {
-  if (!state.current || !state.chat) return;
-  const cid = state.current;
-  const gid = groupOf(cid);
-  for (const file of files) {
-    const options = {
-      to: gid || peerOf(cid), conversationType: gid ? 'GROUP' : 'C2C', payload: { file, ...extra },
-      onProgress: (fraction) => {
-        const up = uploads.get(msg);
-        if (!up) return;
-        up.progress = fraction;
-        if (cid === state.current) renderMessages();
-      },
-    };
-    let msg;
-    try {
-      msg = state.chat[creatorOf(file)](options);
-    } catch (err) {
-      toast(t('chat.sendFailed', errorOf(err)));
-      continue;
-    }
-    uploads.set(msg, { progress: 0, name: file.name || t('preview.file'), cid, cancelled: false });
-    thread(cid).messages.push(msg);
-    if (state.current === cid) {
-      renderMessages();
-      scrollToBottom();
-    }
-    sendUpload(msg, cid);
-  }
-}
-
-async function sendUpload(msg, cid) {
-  const up = uploads.get(msg);
-  try {
-    await state.chat.sendMessage(msg);
-  } catch (err) {
-    if (!up.cancelled) {
-      msg.status = 'fail';
-      toast(t('chat.sendFailed', errorOf(err)));
-    }
-  }
-  uploads.delete(msg);
-  if (up.cancelled && msg.status === 'success') {
-    // sent before the cancel could stop it: take it back
-    state.chat.revokeMessage(msg).catch(() => {});
-  }
-  const th = state.threads.get(cid);
-  if (th && msg.ID) th.messages = th.messages.filter((m) => m === msg || m.ID !== msg.ID);
-  if (cid === state.current) renderMessages();
-}
-
-// ---- sending
-
-function autosize() {
-  const el = els.input;
-  el.style.height = 'auto'; // CSP allows styles set from script (not style attributes)
-  el.style.height = `${Math.min(el.scrollHeight, 140)}px`;
-}
-
-async function sendText() {
-  const text = els.input.value;
-  if (!text.trim() || !state.current || !state.chat) return;
-  const cid = state.current;
-  const gid = groupOf(cid);
-  let msg;
-  try {
-    if (gid) {
-      const atUserList = takeMentions(cid, text);
-      const options = { to: gid, conversationType: 'GROUP', payload: atUserList.length ? { text, atUserList } : { text } };
-      msg = atUserList.length ? state.chat.createTextAtMessage(options) : state.chat.createTextMessage(options);
-    } else {
-      msg = state.chat.createTextMessage({ to: peerOf(cid), conversationType: 'C2C', payload: { text } });
-    }
-  } catch (err) {
-    toast(t('chat.sendFailed', errorOf(err)));
-    return;
-  }
-  els.input.value = '';
-  autosize();
-  stopTyping();
-  saveDraft(cid, '');
-  toggleEmoji(false);
-  const th = thread(cid);
-  th.messages.push(msg);
-  if (state.current === cid) {
-    renderMessages();
-    scrollToBottom();
-  }
-  await send(msg, false, cid);
-}
-
-async function send(msg, again, cid = state.current) {
-  if (again) {
-    msg.status = 'unSend';
-    renderMessages();
-  }
-  try {
-    const res = again ? await state.chat.resendMessage(msg) : await state.chat.sendMessage(msg);
-    const sent = res && res.data && res.data.message;
-    if (sent && sent !== msg) Object.assign(msg, sent);
-    if (msg.status !== 'success') msg.status = 'success';
-    if (msg.time) clockSkew = msg.time - Date.now() / 1000;
-  } catch (err) {
-    msg.status = 'fail';
-    toast(t('chat.sendFailed', errorOf(err)));
-  }
-  // A copy may have arrived meanwhile (another path to the same message): keep one.
-  const th = state.threads.get(cid);
-  if (th && msg.ID) th.messages = th.messages.filter((m) => m === msg || m.ID !== msg.ID);
-  if (cid === state.current) renderMessages();
-}
-
-async function recall(msg) {
-  try {
-    const res = await state.chat.revokeMessage(msg);
-    const m = res && res.data && res.data.message;
-    if (m && m !== msg) Object.assign(msg, m);
-    msg.isRevoked = true;
-  } catch (err) {
-    toast(t('chat.recallFailed', errorOf(err)));
-  }
-  renderMessages();
-}
-
-// ---- typing indicator (chat-uikit's custom message, online users only)
-
-function typingChanged() {
-  if (!state.current || !state.chat || groupOf(state.current)) return; // typing is a C2C signal
-  if (!els.input.value.trim()) {
-    stopTyping();
-    return;
-  }
-  const nowMs = Date.now();
-  if (nowMs - typingSentAt > TYPING_RESEND_MS) {
-    typingSentAt = nowMs;
-    typingPeer = peerOf(state.current);
-    sendTyping(typingPeer, 1);
-  }
-}
-
-function stopTyping() {
-  if (typingSentAt && typingPeer) sendTyping(typingPeer, 0);
-  typingSentAt = 0;
-  typingPeer = '';
-}
-
-function sendTyping(to, status) {
-  if (!state.chat || !to || to === state.userID) return;
-  try {
-    const { TYPES } = state.sdk;
-    const msg = state.chat.createCustomMessage({
-      to,
-      conversationType: (TYPES && TYPES.CONV_C2C) || 'C2C',
-      payload: {
-        data: JSON.stringify({
-          businessID: TYPING_BUSINESS_ID,
-          typingStatus: status,
-          version: 1,
-          userAction: status ? 14 : 0,
-          actionParam: status ? 'EIMAMSG_InputStatus_Ing' : 'EIMAMSG_InputStatus_End',
-        }),
-        description: '',
-        extension: '',
-      },
-    });
-    Promise.resolve(state.chat.sendMessage(msg, { onlineUserOnly: true })).catch(() => {});
-  } catch {
-    // typing signals are best effort
-  }
-}
-
-// ---- emoji panel
-
-function toggleEmoji(open) {
-  const next = open === undefined ? els.emojiPanel.hidden : open;
-  els.emojiPanel.hidden = !next;
-  els.emojiToggle.setAttribute('aria-expanded', String(next));
-}

@@ -3,20 +3,22 @@
 // CONVERSATION_LIST_UPDATED. Group conversations show the group's name, the
 // sender before the preview, and "[@me]" / "[@all]" while an @-mention of me
 // is unread. Also the "new chat" box and the total-unread badge.
-// The menu of a conversation: pin, mute (do not disturb: a dot instead of the
-// count, left out of the total), mark unread, move to a conversation group,
-// delete. A conversation not open shows its saved draft as its preview.
+// Muted conversations (do not disturb) show a dot instead of the count and are
+// left out of the total; the conversation groups a conversation is in show by
+// its name. Its menu (conversation-menu.js): pin, mute, mark unread, move to a
+// conversation group, delete. A conversation not open shows its saved draft as
+// its preview.
 
-import { openConversation, closeConversation } from './chat.js';
+import { openConversation } from './chat.js';
+import { MARK_UNREAD, initConversationMenu, isMuted, menuOpenFor, openConversationMenu } from './conversation-menu.js';
 import { $, h, toast } from './dom.js';
+import { closedByPress } from './popup-menu.js';
 import { avatar, groupOf, listTime, peerOf, preview, tipText } from './format.js';
 import { onLangChange, t } from './i18n.js';
-import { call, ensureProfiles, fetchProfiles } from './session.js';
+import { ensureProfiles, fetchProfiles } from './session.js';
 import {
-  avatarUrl, displayName, errorOf, groupName, memberName, publish, state, subscribe,
+  avatarUrl, displayName, groupName, memberName, state, subscribe,
 } from './state.js';
-
-let menuFor = null; // the conversationID whose action menu is open
 
 export function initConversations() {
   for (const topic of ['conversations', 'profiles', 'friends', 'typing', 'open', 'me', 'groups', 'members']) {
@@ -42,18 +44,7 @@ export function initConversations() {
     openConversation(`C2C${userID}`);
   });
 
-  document.addEventListener('click', (ev) => {
-    if (menuFor && !ev.target.closest('.conv__menu, .conv__more')) {
-      menuFor = null;
-      renderList();
-    }
-  });
-  document.addEventListener('keydown', (ev) => {
-    if (ev.key === 'Escape' && menuFor) {
-      menuFor = null;
-      renderList();
-    }
-  });
+  initConversationMenu();
 }
 
 function renderTotal() {
@@ -112,7 +103,7 @@ function item(conv) {
   const classes = ['conv'];
   if (conv.isPinned) classes.push('conv--pinned');
   if (cid === state.current) classes.push('conv--active');
-  if (menuFor === cid) classes.push('conv--menu-open');
+  if (menuOpenFor() === cid) classes.push('conv--menu-open');
 
   let badge = null;
   if (unread > 0 && !muted) {
@@ -174,170 +165,14 @@ function item(conv) {
     'aria-label': t('conv.actions', { name }),
     title: t('conv.actions', { name }),
     'aria-haspopup': 'menu',
-    'aria-expanded': menuFor === cid ? 'true' : 'false',
-    onclick: (ev) => {
-      ev.stopPropagation();
-      menuFor = menuFor === cid ? null : cid;
-      renderList();
-      if (menuFor) loadConversationGroups().then(() => menuFor === cid && renderList());
-    },
+    'aria-expanded': menuOpenFor() === cid ? 'true' : 'false',
+    onclick: (ev) => closedByPress(ev.currentTarget) || openConversationMenu(conv, ev.currentTarget),
   }, h('span', { class: 'icon icon--more', 'aria-hidden': 'true' }));
-
-  const menu = menuFor === cid
-    ? h(
-      'div',
-      { class: 'conv__menu', role: 'menu' },
-      h('button', {
-        type: 'button',
-        role: 'menuitem',
-        dataset: { testid: 'conversation-pin' },
-        text: conv.isPinned ? t('conv.unpin') : t('conv.pin'),
-        onclick: () => pin(conv),
-      }),
-      h('button', {
-        type: 'button',
-        role: 'menuitem',
-        dataset: { testid: 'conversation-mute' },
-        text: muted ? t('conv.unmute') : t('conv.mute'),
-        onclick: () => mute(conv, !muted),
-      }),
-      h('button', {
-        type: 'button',
-        role: 'menuitem',
-        dataset: { testid: 'conversation-mark-unread' },
-        text: markedUnread || unread > 0 ? t('conv.markRead') : t('conv.markUnread'),
-        onclick: () => markUnread(conv, !(markedUnread || unread > 0)),
-      }),
-      ...moveItems(conv),
-      h('button', {
-        type: 'button',
-        role: 'menuitem',
-        class: 'danger',
-        dataset: { testid: 'conversation-delete' },
-        text: t('conv.delete'),
-        onclick: () => remove(conv),
-      }),
-    )
-    : null;
 
   return h(
     'li',
     { class: classes.join(' '), dataset: { testid: 'conversation-item', conversationId: cid } },
     main,
     more,
-    menu,
   );
-}
-
-const MARK_UNREAD = 2; // TYPES.CONV_MARK_TYPE_UNREAD
-
-function isMuted(conv) {
-  return Boolean(conv.messageRemindType) && conv.messageRemindType !== 'AcceptAndNotify';
-}
-
-/** The menu's "move to" items: each conversation group (in it: take it out), and a new one. */
-function moveItems(conv) {
-  const mine = conv.conversationGroupList || [];
-  const names = [...new Set([...state.conversationGroups, ...mine])];
-  return [
-    ...names.map((g) => h('button', {
-      type: 'button',
-      role: 'menuitem',
-      dataset: { testid: 'conversation-move', group: g },
-      text: mine.includes(g) ? t('conv.leaveGroup', { group: g }) : t('conv.moveTo', { group: g }),
-      onclick: () => move(conv, g, !mine.includes(g)),
-    })),
-    h('button', {
-      type: 'button',
-      role: 'menuitem',
-      dataset: { testid: 'conversation-new-group' },
-      text: t('conv.newGroup'),
-      onclick: () => newGroup(conv),
-    }),
-  ];
-}
-
-async function act(fn) {
-  menuFor = null;
-  try {
-    await fn();
-  } catch (err) {
-    toast(t('contacts.failed', errorOf(err)));
-  }
-  renderList();
-}
-
-function mute(conv, on) {
-  const cid = conv.conversationID;
-  const gid = groupOf(cid);
-  const messageRemindType = on ? 'AcceptNotNotify' : 'AcceptAndNotify';
-  return act(() => call(
-    'setMessageRemindType',
-    gid ? { groupID: gid, messageRemindType } : { userIDList: [peerOf(cid)], messageRemindType },
-  ));
-}
-
-function markUnread(conv, on) {
-  const cid = conv.conversationID;
-  return act(async () => {
-    if (!on && conv.unreadCount > 0) await call('setMessageRead', { conversationID: cid });
-    await call('markConversation', { conversationIDList: [cid], markType: MARK_UNREAD, enableMark: on });
-  });
-}
-
-async function loadConversationGroups() {
-  try {
-    const res = await call('getConversationGroupList');
-    state.conversationGroups = (res && res.data) || [];
-  } catch {
-    state.conversationGroups = [];
-  }
-}
-
-function move(conv, group, into) {
-  const ids = { groupName: group, conversationIDList: [conv.conversationID] };
-  return act(async () => {
-    await call(into ? 'addConversationsToGroup' : 'deleteConversationsFromGroup', ids);
-    await loadConversationGroups();
-  });
-}
-
-function newGroup(conv) {
-  const name = (window.prompt(t('conv.newGroupPrompt')) || '').trim();
-  if (!name) {
-    menuFor = null;
-    renderList();
-    return null;
-  }
-  return act(async () => {
-    await call('createConversationGroup', { groupName: name, conversationIDList: [conv.conversationID] });
-    await loadConversationGroups();
-  });
-}
-
-async function pin(conv) {
-  menuFor = null;
-  try {
-    await call('pinConversation', { conversationID: conv.conversationID, isPinned: !conv.isPinned });
-  } catch (err) {
-    const e = errorOf(err);
-    toast(t('contacts.failed', e));
-  }
-  renderList();
-}
-
-async function remove(conv) {
-  menuFor = null;
-  const cid = conv.conversationID;
-  try {
-    await call('deleteConversation', cid);
-    // The SDK's CONVERSATION_LIST_UPDATED follows; drop it now so the list reacts at once.
-    state.conversations = state.conversations.filter((c) => c.conversationID !== cid);
-    state.threads.delete(cid);
-    publish('conversations');
-    if (state.current === cid) closeConversation();
-  } catch (err) {
-    toast(t('contacts.failed', errorOf(err)));
-    renderList();
-  }
 }

@@ -1,13 +1,13 @@
 // What a message bubble shows: text, an image thumbnail (remote images only when
 // asked, so a sender cannot track reads), a file card, audio and video players,
 // and the progress bar of a message still uploading, with its cancel button.
-// chat.js places these in the conversation page and sends the uploads.
+// message-list.js places these in the conversation page; composer.js sends the uploads.
 
 import { h, openModal, safeUrl, toast } from './dom.js';
 import { preview } from './format.js';
 import { t } from './i18n.js';
 import { state } from './state.js';
-import { renderMessages } from './chat.js';
+import { renderMessages } from './message-list.js';
 
 export function content(msg) {
   const p = msg.payload || {};

@@ -351,6 +351,17 @@ function wire(chat, EVENT) {
     for (const cid of touched) publish('messages', cid);
   });
 
+  on(EVENT.MESSAGE_MODIFIED, (list) => {
+    const touched = new Set();
+    for (const msg of list || []) {
+      const known = findMessage(msg.conversationID, msg.ID);
+      if (known && known !== msg) Object.assign(known, msg, { isModified: true });
+      touched.add(msg.conversationID || (known && known.conversationID));
+    }
+    for (const cid of touched) publish('messages', cid);
+  });
+  on(EVENT.MESSAGE_REACTIONS_UPDATED, (data) => publish('reactions', data));
+
   on(EVENT.MESSAGE_READ_BY_PEER, (data) => {
     const list = Array.isArray(data) ? data : (data && data.messageList) || [];
     const bySeq = new Map(); // conversationID → highest read sequence

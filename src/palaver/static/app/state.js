@@ -3,7 +3,8 @@
 //
 // Topics: 'conversations', 'unread', 'profiles', 'friends', 'applications',
 // 'blacklist', 'messages' (conversationID), 'message' (msg), 'typing'
-// (conversationID), 'open' (conversationID|null), 'tab', 'net', 'me'.
+// (conversationID), 'open' (conversationID|null), 'tab', 'net', 'me',
+// 'reactions' (MESSAGE_REACTIONS_UPDATED's data).
 
 export const state = {
   chat: null, // the PalaverChat instance once logged in
