@@ -22,6 +22,7 @@ from palaver.services.apps import AppService
 from palaver.services.callbacks import CallbackService
 from palaver.services.conversation_settings import ConversationSettings
 from palaver.services.conversations import ConversationService
+from palaver.services.do_not_disturb import DoNotDisturbService
 from palaver.services.group_pins import GroupPinService
 from palaver.services.groups import GroupServices
 from palaver.services.media import MediaService
@@ -36,6 +37,7 @@ from palaver.services.mutes import GlobalMutes
 from palaver.services.ports import Clock, FileStore, SystemClock
 from palaver.services.profiles import ProfileService
 from palaver.services.push_all import PushToEveryone
+from palaver.services.relay_messages import RelayService
 from palaver.services.search import SearchService
 from palaver.services.send_rules import SendRules
 from palaver.services.sessions import SessionService
@@ -110,6 +112,8 @@ class Hub:
         self.writer = MessageWriter(db, stats=self.stats, index=settings.search_index)
         self.apps = AppService(db)
         self.conversation_settings = ConversationSettings(db, publisher)
+        #: app-wide do-not-disturb (setAllReceiveMessageOpt): gates offline pushes
+        self.do_not_disturb = dnd = DoNotDisturbService(db, publisher, self.clock)
         self.callbacks = CallbackService(
             db,
             self.apps,
@@ -120,8 +124,9 @@ class Hub:
             concurrency=settings.callback_concurrency,
             activity=lambda: self.writer.submitted,
             presence=self.presence,
-            remind_type=self.conversation_settings.remind_of,
+            remind_type=dnd.remind_type(self.conversation_settings.remind_of),
         )
+        self.callbacks.push_filter = dnd.push_filter
         self.moderation = ModerationService(db)
         #: global mutes (REST setnospeaking), checked on every user's send
         self.mutes = GlobalMutes(db, self.clock)
@@ -160,6 +165,8 @@ class Hub:
         self.extensions = ExtensionService(db, publisher)
         #: pinned group messages (pinGroupMessage)
         self.pins = GroupPinService(db, publisher, self.groups.directory, self.clock)
+        #: merged-forward lists too large to inline (save_relay_json_msg)
+        self.relays = RelayService(db, self.clock)
         #: push to everyone (REST all_member_push), its attributes and tags
         self.push_all = PushToEveryone(db, self.messages)
         self.search = SearchService(db)

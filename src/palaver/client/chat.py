@@ -32,10 +32,10 @@ from palaver.client._inbox import Inbox, Mark
 from palaver.client.constants import EVENT, TYPES
 from palaver.client.conversation_list import ConversationList
 from palaver.client.conversations import ConversationManager
+from palaver.client.forwarding import Forwarding
 from palaver.client.groups import GroupManager
 from palaver.client.message_extras import MessageExtras
 from palaver.client.message_ops import MessageOps
-from palaver.client.messages import MessageManager
 from palaver.client.models import ERR_INVALID_PARAMETERS, ChatError
 from palaver.client.relations import RelationManager
 from palaver.client.search import SearchManager
@@ -45,7 +45,7 @@ __all__ = ["ERR_KICKED", "Chat", "Listener"]
 
 
 class Chat(
-    MessageManager,
+    Forwarding,
     MessageOps,
     MessageExtras,
     ConversationManager,

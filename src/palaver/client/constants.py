@@ -51,6 +51,8 @@ class EVENT:
     - ``TOPIC_CREATED``: ``{"groupID", "topicID"}``, a topic was made in a Community I am in.
     - ``TOPIC_UPDATED``: ``{"groupID", "topic"}`` (the topic's profile now).
     - ``TOPIC_DELETED``: ``{"groupID", "topicIDList"}``.
+    - ``ALL_RECEIVE_MESSAGE_OPT_UPDATED``: ``{"messageRemindType", "startTime",
+      "endTime", "isRepeated"}``: my app-wide do-not-disturb changed.
     - ``KICKED_OUT``: ``{"type": TYPES.KICKED_OUT_*}``.
     - ``NET_STATE_CHANGE``: ``{"state": TYPES.NET_STATE_*}``.
     - ``ERROR``: ``{"code": int, "message": str}`` (the SDK gave up reconnecting).
@@ -78,6 +80,7 @@ class EVENT:
     TOPIC_DELETED: Final = "onTopicDeleted"
     PROFILE_UPDATED: Final = "onProfileUpdated"
     USER_STATUS_UPDATED: Final = "onUserStatusUpdated"
+    ALL_RECEIVE_MESSAGE_OPT_UPDATED: Final = "onAllReceiveMessageOptUpdated"
     BLACKLIST_UPDATED: Final = "blacklistUpdated"
     FRIEND_LIST_UPDATED: Final = "onFriendListUpdated"
     FRIEND_GROUP_LIST_UPDATED: Final = "onFriendGroupListUpdated"

@@ -406,6 +406,17 @@ class TopicsChanged:
     deleted: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True, slots=True)
+class AllReceiveOptChanged:
+    """The user's app-wide do-not-disturb changed (to all their devices): ``level``
+    0 AcceptAndNotify (off), 1 Discard, 2 AcceptNotNotify; the window in unix s."""
+
+    level: int
+    start_time: int
+    end_time: int
+    repeated: bool
+
+
 #: A push outside every stream.
 Notice = (
     GroupDismissed
@@ -421,4 +432,5 @@ Notice = (
     | GroupCountersChanged
     | UserStatusChanged
     | TopicsChanged
+    | AllReceiveOptChanged
 )

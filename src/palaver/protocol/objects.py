@@ -58,6 +58,16 @@ _FIELDS: dict[str, dict[str, str]] = {
         "thumbFormat": "ThumbFormat",
     },
 }
+# merged messages: the forwarded messages inline (MsgList, REST shape) or kept on the
+# server under JsonMsgKey (``downloadMergerMessage``)
+_FIELDS["TIMRelayElem"] = {
+    "title": "Title",
+    "abstractList": "AbstractList",
+    "compatibleText": "CompatibleText",
+    "messageNumber": "MsgNum",
+    "messageList": "MsgList",
+    "downloadKey": "JsonMsgKey",
+}
 # Server-made elements of group messages (docs/protocol.md §8.4): shown, never sent.
 _FIELDS["TIMGroupSystemNoticeElem"] = {"content": "Content"}
 #: REST tip ``GroupInfo`` field -> SDK ``newGroupProfile`` field

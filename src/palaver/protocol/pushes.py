@@ -15,6 +15,7 @@ from typing import Any, Literal, NotRequired, TypedDict
 import orjson
 
 from palaver.model.events import (
+    AllReceiveOptChanged,
     ApplicationsChanged,
     BlacklistChanged,
     C2CReadReceipt,
@@ -473,6 +474,23 @@ def notice_push(notice: Notice) -> Push:
             return Push("MESSAGE_READ_RECEIPT_RECEIVED", data)
         case UserStatusChanged():
             return Push("USER_STATUS_UPDATED", user_status_data(notice.statuses))
+        case AllReceiveOptChanged():
+            return Push("ALL_RECEIVE_MESSAGE_OPT_UPDATED", all_receive_opt_data(notice))
+
+
+#: ``AllReceiveOptChanged.level`` -> the SDKs' remind type
+REMIND_LEVELS = ("AcceptAndNotify", "Discard", "AcceptNotNotify")
+
+
+def all_receive_opt_data(opt: AllReceiveOptChanged) -> dict[str, Any]:
+    """``ALL_RECEIVE_MESSAGE_OPT_UPDATED`` (and ``getAllReceiveMessageOpt``):
+    ``{messageRemindType, startTime, endTime, isRepeated}``, times unix s."""
+    return {
+        "messageRemindType": REMIND_LEVELS[opt.level],
+        "startTime": opt.start_time,
+        "endTime": opt.end_time,
+        "isRepeated": opt.repeated,
+    }
 
 
 def user_status_data(statuses: Sequence[UserStatus]) -> dict[str, Any]:

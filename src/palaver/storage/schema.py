@@ -503,6 +503,33 @@ conversation_settings = Table(
     Column("marks", BigInteger, nullable=False, default=0),
 )
 
+# Merged-forward message lists too large to inline (Tencent's
+# ``im_long_msg.save_relay_json_msg``): the JSON list, fetched by its ``relay_key``
+# (a ``TIMRelayElem``'s ``JsonMsgKey``) by anyone of the app who holds the key.
+relay_messages = Table(
+    "relay_messages",
+    metadata,
+    Column("app_id", BigInteger, primary_key=True),
+    Column("relay_key", String(64), primary_key=True),
+    Column("owner", String(USER_ID), nullable=False),  # who saved it
+    Column("body", Text, nullable=False),  # JSON list of REST-shaped messages
+    Column("created_at", BigInteger, nullable=False),
+)
+
+# A user's app-wide do-not-disturb (Tencent ``setAllReceiveMessageOpt``): ``level``
+# 0 AcceptAndNotify (off), 1 Discard, 2 AcceptNotNotify; from ``start_time`` to
+# ``end_time`` (unix s), every day at those hours when ``repeated``.
+user_do_not_disturb = Table(
+    "user_do_not_disturb",
+    metadata,
+    Column("app_id", BigInteger, primary_key=True),
+    Column("user_id", String(USER_ID), primary_key=True),
+    Column("level", Integer, nullable=False),
+    Column("start_time", BigInteger, nullable=False),
+    Column("end_time", BigInteger, nullable=False),
+    Column("repeated", Boolean, nullable=False),
+)
+
 # A user's conversation groups (Tencent ``createConversationGroup``): named
 # folders of conversations, ``group_id`` numbered per owner.
 conversation_groups = Table(

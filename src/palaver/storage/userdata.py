@@ -33,6 +33,7 @@ from palaver.storage.schema import (
     messages,
     profiles,
     user_conversations,
+    user_do_not_disturb,
     user_events,
     user_heads,
 )
@@ -211,6 +212,7 @@ async def erase(
         (conversation_groups, conversation_groups.c.owner),
         (user_events, user_events.c.user_id),
         (user_heads, user_heads.c.user_id),
+        (user_do_not_disturb, user_do_not_disturb.c.user_id),
         (group_members, group_members.c.user_id),
         (group_applications, group_applications.c.user_id),
         (live_room_mutes, live_room_mutes.c.user_id),

@@ -3,6 +3,7 @@
 from palaver.api.ws import (  # noqa: F401  (registers the operations)
     ops_chat,
     ops_conversations,
+    ops_forwarding,
     ops_group,
     ops_message_extras,
     ops_messages,

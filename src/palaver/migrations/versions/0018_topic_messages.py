@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0018_topic_messages"
-down_revision: str | None = "0016_pins_extensions"
+down_revision: str | None = "0017_merger_dnd"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -32,6 +32,7 @@ EV_GROUP_NOTICE = 5
 EV_PROFILE = 7
 EV_FRIENDS = 8
 EV_USER_STATUS = 21  # userStatusList (the SDK dispatches on the key)
+EV_ALL_RECEIVE_OPT = 26  # the app-wide do-not-disturb changed (setAllReceiveMessageOpt)
 EV_C2C_NOTIFY = 9
 EV_C2C_RECEIPT = 16
 EV_C2C_MSG_MODIFIED = 20

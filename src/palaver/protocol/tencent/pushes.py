@@ -54,6 +54,7 @@ from typing import Any
 import orjson
 
 from palaver.protocol.frames import Push
+from palaver.protocol.pushes import REMIND_LEVELS
 from palaver.protocol.tencent import group_extras, message_extras
 from palaver.protocol.tencent import objects as o
 from palaver.protocol.tencent.frames import FORCE_OFFLINE, MSG_PUSH, encode_push
@@ -393,6 +394,20 @@ def _user_status(d: Body, push: Push) -> Body | None:
     return _events({"Event": o.EV_USER_STATUS, "UserStatusList": items})
 
 
+def _all_receive_opt(d: Body, push: Push) -> Body | None:
+    """Event 26: the SDK emits ``ALL_RECEIVE_MESSAGE_OPT_UPDATED`` with ``Level``
+    (0, 1 Discard, 2 AcceptNotNotify), ``StartTime``, ``EndTime``, ``IsRepeated``."""
+    return _events(
+        {
+            "Event": o.EV_ALL_RECEIVE_OPT,
+            "Level": REMIND_LEVELS.index(d["messageRemindType"]),
+            "StartTime": d["startTime"],
+            "EndTime": d["endTime"],
+            "IsRepeated": 1 if d["isRepeated"] else 0,
+        }
+    )
+
+
 _BUILDERS: dict[str, Callable[[Body, Push], Body | None]] = {
     "MESSAGE_RECEIVED": _message,
     "MESSAGE_REVOKED": _revoked,
@@ -419,6 +434,7 @@ _BUILDERS: dict[str, Callable[[Body, Push], Body | None]] = {
     "MESSAGE_EXTENSIONS_UPDATED": message_extras.extensions_updated,
     "MESSAGE_EXTENSIONS_DELETED": message_extras.extensions_deleted,
     "PINNED_GROUP_MESSAGE_UPDATED": message_extras.pinned,
+    "ALL_RECEIVE_MESSAGE_OPT_UPDATED": _all_receive_opt,
 }
 
 

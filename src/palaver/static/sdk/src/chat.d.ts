@@ -7,7 +7,7 @@
  * groups, search and the message features of issue 17 (edits, reactions,
  * extensions, pinned group messages).
  */
-export default class PalaverChat extends MessageExtrasAPI {
+export default class PalaverChat extends ForwardingAPI {
     /**
      * Event names (Tencent's `TencentCloudChat.EVENT`: same names and values).
      * @readonly
@@ -34,6 +34,7 @@ export default class PalaverChat extends MessageExtrasAPI {
         readonly TOPIC_DELETED: "onTopicDeleted";
         readonly PROFILE_UPDATED: "onProfileUpdated";
         readonly USER_STATUS_UPDATED: "onUserStatusUpdated";
+        readonly ALL_RECEIVE_MESSAGE_OPT_UPDATED: "onAllReceiveMessageOptUpdated";
         readonly BLACKLIST_UPDATED: "blacklistUpdated";
         readonly FRIEND_LIST_UPDATED: "onFriendListUpdated";
         readonly FRIEND_GROUP_LIST_UPDATED: "onFriendGroupListUpdated";
@@ -181,4 +182,4 @@ export default class PalaverChat extends MessageExtrasAPI {
     static create(options: CreateOptions): PalaverChat;
 }
 export type CreateOptions = import("./types.js").CreateOptions;
-import { MessageExtrasAPI } from './message-extras.js';
+import { ForwardingAPI } from './forwarding.js';

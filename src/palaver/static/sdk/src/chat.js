@@ -5,7 +5,7 @@
  */
 
 import {ERROR_CODE, EVENT, TYPES} from './constants.js';
-import {MessageExtrasAPI} from './message-extras.js';
+import {ForwardingAPI} from './forwarding.js';
 
 /** @typedef {import('./types.js').CreateOptions} CreateOptions */
 
@@ -17,7 +17,7 @@ import {MessageExtrasAPI} from './message-extras.js';
  * groups, search and the message features of issue 17 (edits, reactions,
  * extensions, pinned group messages).
  */
-export default class PalaverChat extends MessageExtrasAPI {
+export default class PalaverChat extends ForwardingAPI {
   /**
    * Event names (Tencent's `TencentCloudChat.EVENT`: same names and values).
    * @readonly

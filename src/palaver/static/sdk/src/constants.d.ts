@@ -58,6 +58,7 @@ export const EVENT: Readonly<{
     readonly TOPIC_DELETED: "onTopicDeleted";
     readonly PROFILE_UPDATED: "onProfileUpdated";
     readonly USER_STATUS_UPDATED: "onUserStatusUpdated";
+    readonly ALL_RECEIVE_MESSAGE_OPT_UPDATED: "onAllReceiveMessageOptUpdated";
     readonly BLACKLIST_UPDATED: "blacklistUpdated";
     readonly FRIEND_LIST_UPDATED: "onFriendListUpdated";
     readonly FRIEND_GROUP_LIST_UPDATED: "onFriendGroupListUpdated";

@@ -62,6 +62,7 @@ export const EVENT = Object.freeze(/** @type {const} */ ({
   TOPIC_DELETED: 'onTopicDeleted',
   PROFILE_UPDATED: 'onProfileUpdated',
   USER_STATUS_UPDATED: 'onUserStatusUpdated',
+  ALL_RECEIVE_MESSAGE_OPT_UPDATED: 'onAllReceiveMessageOptUpdated',
   BLACKLIST_UPDATED: 'blacklistUpdated',
   FRIEND_LIST_UPDATED: 'onFriendListUpdated',
   FRIEND_GROUP_LIST_UPDATED: 'onFriendGroupListUpdated',

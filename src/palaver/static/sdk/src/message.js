@@ -34,6 +34,10 @@ const ELEMENT_FIELDS = {
     videoFormat: 'VideoFormat', thumbUrl: 'ThumbUrl', thumbUUID: 'ThumbUUID', thumbSize: 'ThumbSize',
     thumbWidth: 'ThumbWidth', thumbHeight: 'ThumbHeight', thumbFormat: 'ThumbFormat',
   },
+  TIMRelayElem: {
+    title: 'Title', abstractList: 'AbstractList', compatibleText: 'CompatibleText', messageNumber: 'MsgNum',
+    messageList: 'MsgList', downloadKey: 'JsonMsgKey',
+  },
 };
 /** @type {Record<string, string>} */
 const IMAGE_INFO_FIELDS = {type: 'Type', size: 'Size', width: 'Width', height: 'Height', url: 'URL'};

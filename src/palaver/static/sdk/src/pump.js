@@ -247,6 +247,9 @@ export class ChatPump extends ChatCore {
       case 'USER_STATUS_UPDATED':
         this._emit(EVENT.USER_STATUS_UPDATED, data.userStatusList || []);
         break;
+      case 'ALL_RECEIVE_MESSAGE_OPT_UPDATED':
+        this._emit(EVENT.ALL_RECEIVE_MESSAGE_OPT_UPDATED, {...data});
+        break;
       case 'GROUP_SYSTEM_NOTICE_RECEIVED':
         this._emit(EVENT.MESSAGE_RECEIVED, [systemNotice(data, sess.userID)]);
         break;
