@@ -274,8 +274,11 @@ def subprocess_env(**extra: str) -> dict[str, str]:
     return env
 
 
-async def run_palaver(*args: str | Path, env: dict[str, str] | None = None) -> tuple[int, str, str]:
-    """Run ``python -m palaver ARGS`` to completion (bounded); exit code, stdout, stderr."""
+async def run_palaver(
+    *args: str | Path, env: dict[str, str] | None = None, limit: float = WAIT
+) -> tuple[int, str, str]:
+    """Run ``python -m palaver ARGS`` to completion (within ``limit`` s); exit code,
+    stdout, stderr."""
     proc = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
@@ -286,7 +289,7 @@ async def run_palaver(*args: str | Path, env: dict[str, str] | None = None) -> t
         env=env or subprocess_env(),
     )
     try:
-        out, err = await asyncio.wait_for(proc.communicate(), WAIT)
+        out, err = await asyncio.wait_for(proc.communicate(), limit)
     finally:
         if proc.returncode is None:
             proc.kill()
