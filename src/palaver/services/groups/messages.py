@@ -18,7 +18,7 @@ from palaver.model import callbacks as cb
 from palaver.model.events import GroupMessageRevoked, GroupSystemNotice
 from palaver.model.messages import MessageFlag, MessageRecord, group_conv_id, topic_group
 from palaver.msgbody import validate_msg_body
-from palaver.services.messages import HistoryPage
+from palaver.services.c2c_history import HistoryPage
 from palaver.services.groups.directory import GroupDirectory
 from palaver.services.groups.model import (
     DEDUPE_WINDOW,
