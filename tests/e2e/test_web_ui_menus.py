@@ -427,3 +427,67 @@ async def test_group_message_menu_edit_react_and_quote(users: Users, server: Run
     await expect(message(bob, "my better idea").get_by_test_id("msg-edited")).to_be_visible()
     await expect(message(alice, "my better idea").get_by_test_id("msg-edited")).to_be_visible()
     assert not alice.errors and not bob.errors, (alice.errors, bob.errors)
+
+
+async def test_group_owner_pins_from_the_menu_and_members_see_the_bar(
+    users: Users, server: RunningServer
+) -> None:
+    await server.ok(
+        "group_open_http_svc",
+        "create_group",
+        {
+            "Owner_Account": "bob",
+            "Type": "Work",
+            "GroupId": "crew",
+            "Name": "Crew",
+            "MemberList": [{"Member_Account": "alice"}],
+        },
+    )
+    for rnd, text in enumerate(("the plan", "small talk"), start=1):
+        body = {
+            "GroupId": "crew",
+            "From_Account": "alice",
+            "Random": rnd,
+            "MsgBody": text_body(text),
+        }
+        await server.ok("group_open_http_svc", "send_group_msg", body)
+    alice = await users.open("alice")
+    bob = await users.open("bob")
+    for tab in (alice, bob):
+        await item(tab, "GROUPcrew").get_by_test_id("conversation-open").click()
+        await expect(bubble(tab, "small talk")).to_be_visible(timeout=WAIT)
+        await expect(tab.tid("pinned-bar")).to_be_hidden()
+
+    # a member may not pin: no such item in her menu
+    menu = await menu_of(alice, "the plan")
+    await expect(menu.get_by_test_id("menu-react").first).to_be_visible()
+    await expect(menu.get_by_test_id("menu-pin")).to_have_count(0)
+    await alice.page.keyboard.press("Escape")
+
+    # the owner pins; both see the bar, the member live (PINNED_GROUP_MESSAGE_UPDATED)
+    menu = await menu_of(bob, "the plan")
+    await menu.get_by_test_id("menu-pin").click()
+    for tab in (bob, alice):
+        await expect(tab.tid("pinned-text")).to_have_text("Alice: the plan", timeout=WAIT)
+    await expect(alice.tid("pinned-unpin")).to_have_count(0)
+    pinned = await server.ok("group_open_http_svc", "get_pinned_messages", {"GroupId": "crew"})
+    assert [p["Pinner_Account"] for p in pinned["PinnedMsgList"]] == ["bob"]
+
+    # the list is kept: a fresh page of the member reads it when the chat opens
+    alice2 = await users.open("alice")
+    await item(alice2, "GROUPcrew").get_by_test_id("conversation-open").click()
+    await expect(alice2.tid("pinned-text")).to_have_text("Alice: the plan", timeout=WAIT)
+    await alice2.tid("pinned-open").click()
+    found = alice2.page.locator('[data-testid="message"][data-found="true"]')
+    await expect(found.get_by_test_id("message-text")).to_have_text("the plan", timeout=WAIT)
+
+    # the owner's menu now offers Unpin; the bar goes on every page
+    menu = await menu_of(bob, "the plan")
+    await menu.get_by_test_id("menu-unpin").click()
+    for tab in (bob, alice, alice2):
+        await expect(tab.tid("pinned-bar")).to_be_hidden(timeout=WAIT)
+    assert not alice.errors and not bob.errors and not alice2.errors, (
+        alice.errors,
+        bob.errors,
+        alice2.errors,
+    )

@@ -16,6 +16,7 @@ import {
   countNew, hideJump, initMessageList, nearBottom, renderJump, renderMessages, renderTop, scrollToBottom, showFound,
 } from './message-list.js';
 import { initMessageMenu } from './message-menu.js';
+import { initPinned } from './pinned.js';
 import { fetchGroup, fetchProfiles, loadMembers } from './session.js';
 import { avatarUrl, displayName, errorOf, groupName, publish, state, subscribe, thread } from './state.js';
 
@@ -50,6 +51,7 @@ export function initChat() {
 
   initMessageExtras();
   initMessageMenu();
+  initPinned();
 
   subscribe('messages', (cid) => {
     if (cid === state.current) renderMessages();

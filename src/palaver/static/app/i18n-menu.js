@@ -4,6 +4,13 @@
 
 export const MENU_STRINGS = {
   en: {
+    'pin.pin': 'Pin',
+    'pin.unpin': 'Unpin',
+    'pin.bar': 'Pinned messages',
+    'pin.title': 'Pinned message',
+    'pin.titleCount': 'Pinned message {n} of {count}',
+    'pin.open': 'Show the pinned message: {text}',
+    'pin.failed': 'Could not pin (code {code}): {message}',
     'conv.menu': 'Conversation actions',
     'conv.actions': 'More actions for {name}',
     'conv.pin': 'Pin to top',
@@ -50,6 +57,13 @@ export const MENU_STRINGS = {
     'menu.quoteJump': 'Show the quoted message',
   },
   'zh-CN': {
+    'pin.pin': '置顶',
+    'pin.unpin': '取消置顶',
+    'pin.bar': '置顶消息',
+    'pin.title': '置顶消息',
+    'pin.titleCount': '置顶消息 {n}/{count}',
+    'pin.open': '查看置顶消息：{text}',
+    'pin.failed': '置顶失败（错误码 {code}）：{message}',
     'conv.menu': '会话操作',
     'conv.actions': '{name} 的更多操作',
     'conv.pin': '置顶',

@@ -8,7 +8,8 @@
 //   - Forward to another conversation (createForwardMessage);
 //   - Edit (my text messages): the message box edits it (modifyMessage);
 //   - Delete for me (deleteMessage; the others keep it);
-//   - Recall (mine, within the recall window: revokeMessage).
+//   - Recall (mine, within the recall window: revokeMessage);
+//   - Pin / Unpin (groups; their owner and admins: pinGroupMessage, pinned.js).
 // The bar above the message box says what the next send does (quote, edit);
 // its ✕ or Escape in the box cancels.
 
@@ -19,6 +20,7 @@ import { t } from './i18n.js';
 import {
   REACTIONS, canReact, dropMessage, myReactions, quoteData, senderName, toggleReaction,
 } from './message-extras.js';
+import { canPin, isPinned, togglePin } from './pinned.js';
 import { menuItem, onMenuGesture, openMenu } from './popup-menu.js';
 import { addToThread, call } from './session.js';
 import { displayName, errorOf, groupName, publish, state, subscribe, thread } from './state.js';
@@ -82,6 +84,10 @@ function menuItems(msg) {
   }
   if (sent && text && mine(msg) && member(msg) && canReact(msg)) {
     items.push(menuItem({ text: t('menu.edit'), testid: 'menu-edit', onPick: () => startCompose('edit', msg) }));
+  }
+  if (canPin(msg)) {
+    const pinned = isPinned(msg);
+    items.push(menuItem({ text: t(pinned ? 'pin.unpin' : 'pin.pin'), testid: pinned ? 'menu-unpin' : 'menu-pin', onPick: () => togglePin(msg) }));
   }
   if (canRecall(msg)) items.push(menuItem({ text: t('menu.recall'), testid: 'menu-recall', danger: true, onPick: () => recall(msg) }));
   if (msg.status === 'success' && canReact(msg) && member(msg)) {
