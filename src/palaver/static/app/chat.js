@@ -17,6 +17,7 @@ import {
 } from './message-list.js';
 import { initMessageMenu } from './message-menu.js';
 import { initPinned } from './pinned.js';
+import { initMerged } from './merged.js';
 import { fetchGroup, fetchProfiles, loadMembers } from './session.js';
 import { avatarUrl, displayName, errorOf, groupName, publish, state, subscribe, thread } from './state.js';
 
@@ -52,6 +53,7 @@ export function initChat() {
   initMessageExtras();
   initMessageMenu();
   initPinned();
+  initMerged();
 
   subscribe('messages', (cid) => {
     if (cid === state.current) renderMessages();

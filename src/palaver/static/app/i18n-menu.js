@@ -4,6 +4,13 @@
 
 export const MENU_STRINGS = {
   en: {
+    'select.start': 'Select',
+    'select.bar': 'Selected messages',
+    'select.count': '{n} selected',
+    'select.oneByOne': 'Forward one by one',
+    'select.merged': 'Merge and forward',
+    'merged.groupTitle': 'Chat history of {name}',
+    'merged.c2cTitle': 'Chat history of {me} and {peer}',
     'pin.pin': 'Pin',
     'pin.unpin': 'Unpin',
     'pin.bar': 'Pinned messages',
@@ -57,6 +64,13 @@ export const MENU_STRINGS = {
     'menu.quoteJump': 'Show the quoted message',
   },
   'zh-CN': {
+    'select.start': '多选',
+    'select.bar': '已选消息',
+    'select.count': '已选 {n} 条',
+    'select.oneByOne': '逐条转发',
+    'select.merged': '合并转发',
+    'merged.groupTitle': '{name}的聊天记录',
+    'merged.c2cTitle': '{me}和{peer}的聊天记录',
     'pin.pin': '置顶',
     'pin.unpin': '取消置顶',
     'pin.bar': '置顶消息',
