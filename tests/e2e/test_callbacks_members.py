@@ -19,6 +19,7 @@ import pytest
 from conftest import ADMIN, SDKAPPID, RunningServer
 from support.backend import Backend, Received
 from support.tencent_sdk import TencentError, TencentHarness
+from support.waiting import eventually
 from test_callbacks import _fast_retries, check_signed, enable  # noqa: F401
 from wsclient import ProtocolError, WsClient
 
@@ -251,6 +252,12 @@ async def test_before_invite_refuses_some_or_all(
     verdict.clear()
     verdict.update({"ActionStatus": "OK", "ErrorCode": 0, "RefusedMembers_Account": ["frank"]})
     tab = await tencent.login("alice", server.sig("alice"))
+
+    async def knows_the_group() -> bool:  # the SDK adds members of groups in its list
+        groups = (await tab.call("getGroupList"))["groupList"]
+        return gid in [g["groupID"] for g in groups]
+
+    await eventually(knows_the_group, "the SDK's group list has the group")
     res = await tab.call("addGroupMember", {"groupID": gid, "userIDList": ["erin", "frank"]})
     assert res["successUserIDList"] == ["erin"], tab.report()
     assert "frank" in res["failureUserIDList"], res
