@@ -125,7 +125,7 @@ async def test_edit_recall_keyboard_and_what_a_peer_message_lacks(
 
     # edit, picked with the keyboard: the message box edits it; both sides show the new text
     await menu_of(alice, "first draft")
-    for _ in range(9):  # past the 6 reactions, copy, quote and forward
+    for _ in range(10):  # past the 6 reactions, copy, quote, forward and select
         await alice.page.keyboard.press("ArrowDown")
     await expect(alice.tid("menu-edit")).to_be_focused()
     await alice.page.keyboard.press("Enter")
@@ -427,3 +427,129 @@ async def test_group_message_menu_edit_react_and_quote(users: Users, server: Run
     await expect(message(bob, "my better idea").get_by_test_id("msg-edited")).to_be_visible()
     await expect(message(alice, "my better idea").get_by_test_id("msg-edited")).to_be_visible()
     assert not alice.errors and not bob.errors, (alice.errors, bob.errors)
+
+
+async def test_group_owner_pins_from_the_menu_and_members_see_the_bar(
+    users: Users, server: RunningServer
+) -> None:
+    await server.ok(
+        "group_open_http_svc",
+        "create_group",
+        {
+            "Owner_Account": "bob",
+            "Type": "Work",
+            "GroupId": "crew",
+            "Name": "Crew",
+            "MemberList": [{"Member_Account": "alice"}],
+        },
+    )
+    for rnd, text in enumerate(("the plan", "small talk"), start=1):
+        body = {
+            "GroupId": "crew",
+            "From_Account": "alice",
+            "Random": rnd,
+            "MsgBody": text_body(text),
+        }
+        await server.ok("group_open_http_svc", "send_group_msg", body)
+    alice = await users.open("alice")
+    bob = await users.open("bob")
+    for tab in (alice, bob):
+        await item(tab, "GROUPcrew").get_by_test_id("conversation-open").click()
+        await expect(bubble(tab, "small talk")).to_be_visible(timeout=WAIT)
+        await expect(tab.tid("pinned-bar")).to_be_hidden()
+
+    # a member may not pin: no such item in her menu
+    menu = await menu_of(alice, "the plan")
+    await expect(menu.get_by_test_id("menu-react").first).to_be_visible()
+    await expect(menu.get_by_test_id("menu-pin")).to_have_count(0)
+    await alice.page.keyboard.press("Escape")
+
+    # the owner pins; both see the bar, the member live (PINNED_GROUP_MESSAGE_UPDATED)
+    menu = await menu_of(bob, "the plan")
+    await menu.get_by_test_id("menu-pin").click()
+    for tab in (bob, alice):
+        await expect(tab.tid("pinned-text")).to_have_text("Alice: the plan", timeout=WAIT)
+    await expect(alice.tid("pinned-unpin")).to_have_count(0)
+    pinned = await server.ok("group_open_http_svc", "get_pinned_messages", {"GroupId": "crew"})
+    assert [p["Pinner_Account"] for p in pinned["PinnedMsgList"]] == ["bob"]
+
+    # the list is kept: a fresh page of the member reads it when the chat opens
+    alice2 = await users.open("alice")
+    await item(alice2, "GROUPcrew").get_by_test_id("conversation-open").click()
+    await expect(alice2.tid("pinned-text")).to_have_text("Alice: the plan", timeout=WAIT)
+    await alice2.tid("pinned-open").click()
+    found = alice2.page.locator('[data-testid="message"][data-found="true"]')
+    await expect(found.get_by_test_id("message-text")).to_have_text("the plan", timeout=WAIT)
+
+    # the owner's menu now offers Unpin; the bar goes on every page
+    menu = await menu_of(bob, "the plan")
+    await menu.get_by_test_id("menu-unpin").click()
+    for tab in (bob, alice, alice2):
+        await expect(tab.tid("pinned-bar")).to_be_hidden(timeout=WAIT)
+    assert not alice.errors and not bob.errors and not alice2.errors, (
+        alice.errors,
+        bob.errors,
+        alice2.errors,
+    )
+
+
+async def test_select_messages_and_forward_them_merged_or_one_by_one(
+    users: Users, server: RunningServer
+) -> None:
+    await rest_text(server, "bob", "alice", "meet at 9", 1)
+    await rest_text(server, "alice", "bob", "room 301", 2)
+    await rest_text(server, "bob", "alice", "unrelated", 3)
+    await rest_text(server, "carol", "alice", "hi alice", 4)
+    alice = await users.open("alice")
+    carol = await users.open("carol")
+    await open_chat(alice, "bob")
+
+    # Select in the menu, then a click picks another; the count follows; a click drops it
+    menu = await menu_of(alice, "meet at 9")
+    await menu.get_by_test_id("menu-select").click()
+    await expect(alice.tid("select-count")).to_have_text("1 selected")
+    await bubble(alice, "room 301").click()
+    await bubble(alice, "unrelated").click()
+    await expect(alice.tid("select-count")).to_have_text("3 selected")
+    await bubble(alice, "unrelated").click()
+    await expect(alice.tid("select-count")).to_have_text("2 selected")
+    await expect(message(alice, "room 301")).to_have_attribute("aria-selected", "true")
+
+    # merged: carol gets one "chat history" card; it opens the two messages
+    await alice.tid("forward-merged").click()
+    await alice.page.locator(
+        '[data-testid="forward-target"][data-conversation-id="C2Ccarol"]'
+    ).click()
+    await expect(alice.tid("toast")).to_have_text("Forwarded to Carol", timeout=WAIT)
+    await expect(alice.tid("select-bar")).to_be_hidden()
+    await open_chat(carol, "alice")
+    card = carol.tid("merger-card")
+    await expect(card.get_by_test_id("merger-title")).to_have_text(
+        "Chat history of Alice and Bob", timeout=WAIT
+    )
+    await expect(card.get_by_test_id("merger-line")).to_have_text(
+        ["Bob: meet at 9", "Alice: room 301"]
+    )
+    await card.click()
+    dialog = carol.tid("merged-dialog")
+    await expect(dialog.get_by_test_id("merged-item")).to_have_count(2, timeout=WAIT)
+    await expect(dialog.get_by_test_id("merged-item").first).to_contain_text("meet at 9")
+    await expect(dialog.get_by_test_id("merged-item").last).to_contain_text("room 301")
+    stored = (await history(server, "carol", "alice"))[-1]
+    assert stored["MsgBody"][0]["MsgType"] == "TIMRelayElem"
+    await carol.page.keyboard.press("Escape")
+
+    # one by one: two ordinary messages, in their order
+    menu = await menu_of(alice, "meet at 9")
+    await menu.get_by_test_id("menu-select").click()
+    await bubble(alice, "room 301").click()
+    await alice.tid("forward-each").click()
+    await alice.page.locator(
+        '[data-testid="forward-target"][data-conversation-id="C2Ccarol"]'
+    ).click()
+    await expect(bubble(carol, "room 301")).to_be_visible(timeout=WAIT)
+    texts = [
+        m["MsgBody"][0]["MsgContent"].get("Text") for m in await history(server, "carol", "alice")
+    ]
+    assert texts[-2:] == ["meet at 9", "room 301"]
+    assert not alice.errors and not carol.errors, (alice.errors, carol.errors)

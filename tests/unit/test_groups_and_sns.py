@@ -12,7 +12,7 @@ from palaver.model.events import EventKind, MembershipChanged
 from palaver.services.groups import GroupSendOptions, MemberSpec
 from palaver.services.messages import SendOptions
 from palaver.services.sns import FriendAdd
-from palaver.storage import groups as group_store
+from palaver.storage import group_members as member_store
 
 from .conftest import ADMIN, T0, World
 
@@ -181,7 +181,7 @@ async def test_live_room_mutes_end_and_go_with_the_room(world: World) -> None:
     await world.groups.members.mute(world.app, "host", room, ["fan"], 60, admin=False)
     await world.groups.lifecycle.destroy(world.app, ADMIN, room, admin=True)
     async with world.db.read() as conn:
-        assert await group_store.room_mutes(conn, world.app.sdkappid, room, 0) == []
+        assert await member_store.room_mutes(conn, world.app.sdkappid, room, 0) == []
 
 
 # ------------------------------------------------------------------------- sns

@@ -18,6 +18,7 @@ from palaver.realtime.connection import Item, StreamItemWithEffect
 from palaver.realtime.delivery import Outbound
 from palaver.storage import Database
 from palaver.storage import events as ev_store
+from palaver.storage import group_messages as group_msg_store
 from palaver.storage import groups as group_store
 
 if TYPE_CHECKING:
@@ -64,7 +65,9 @@ class CatchUp:
         seq with no message (deleted, expired) is ``None``, so the stream has no gap."""
         async with self._db.read() as c:
             top = await group_store.head(c, conn.app_id, group_id)
-            rows = await group_store.messages_after(c, conn.app_id, group_id, after, CATCH_UP_PAGE)
+            rows = await group_msg_store.messages_after(
+                c, conn.app_id, group_id, after, CATCH_UP_PAGE
+            )
         pushes: list[tuple[int, Outbound | None]] = []
         expect = after + 1
         for m in rows:

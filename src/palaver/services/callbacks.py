@@ -42,7 +42,7 @@ from palaver.services.ports import CallbackTransport, Clock, Presence
 from palaver.services.sending import Draft, SendContext
 from palaver.storage import Database
 from palaver.storage import callbacks as callback_store
-from palaver.storage import groups as group_store
+from palaver.storage import group_members as member_store
 from palaver.storage.callbacks import NewCallback, OutboxRow
 
 if TYPE_CHECKING:
@@ -382,7 +382,7 @@ class CallbackService(CallbackDelivery):
             return None
         most = app.settings.callback_offline_members_max
         async with self._db.read() as conn:
-            flags = await group_store.member_msg_flags(conn, app.sdkappid, group_id)
+            flags = await member_store.member_msg_flags(conn, app.sdkappid, group_id)
         if len(flags) > most:
             return None
         others = [u for u in flags if u != sender]

@@ -1,5 +1,9 @@
 """C2C messages: send, import, history, recall, read positions, unread counts.
 
+:class:`MessageService` sends and imports here; its history and recalls are
+:class:`~palaver.services.c2c_history.C2CHistory`, its read positions and
+unread counts :class:`~palaver.services.c2c_reads.C2CReads`.
+
 Rules follow Tencent IM ``openim/sendmsg``, ``importmsg``, ``admin_getroammsg``,
 ``admin_msgwithdraw``, ``admin_set_msg_read`` and ``get_c2c_unread_msg_num``
 (cloud.tencent.com/document/api/269/2282 and neighbours).
@@ -8,21 +12,18 @@ Rules follow Tencent IM ``openim/sendmsg``, ``importmsg``, ``admin_getroammsg``,
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from palaver.errors import Code, ImError
-from palaver.model import callbacks as cb
 from palaver.model.events import (
-    C2CReadReceipt,
-    ConversationRead,
     EventKind,
-    ReadByPeer,
-    Revoked,
     StreamEvent,
 )
 from palaver.model.messages import MessageFlag, MessageRecord
+from palaver.services.c2c_history import C2CHistory
+from palaver.services.c2c_reads import C2CReads
 from palaver.services.ports import Clock, Publisher, SystemClock
 from palaver.services.sending import (
     Draft,
@@ -36,10 +37,8 @@ from palaver.services.sending import (
     control_flags,
 )
 from palaver.storage import Database
-from palaver.storage import events as ev_store
 from palaver.storage import messages as msg_store
 from palaver.storage.message_batch import C2CWrite, Written
-from palaver.storage.records import ConversationRow
 from palaver.storage.writer import MessageWriter
 
 if TYPE_CHECKING:
@@ -88,14 +87,6 @@ class SendOptions:
     source: SendSource = field(default_factory=SendSource)
 
 
-@dataclass(frozen=True)
-class HistoryPage:
-    """Messages oldest first; ``complete`` when nothing older matches."""
-
-    messages: list[MessageRecord]
-    complete: bool
-
-
 class UnknownParty(ImError):
     """A sender or receiver that is not an imported account (20003).
 
@@ -118,7 +109,7 @@ def parse_msg_key(msg_key: str) -> int | None:
 PURGE_BATCH = 250
 
 
-class MessageService:
+class MessageService(C2CHistory, C2CReads):
     """C2C messaging for every app.
 
     Args:
@@ -357,318 +348,6 @@ class MessageService:
         )
         route = _C2CRoute(self, app, check_relations=False, sync_sender=realtime, roam_sender=True)
         return await self._pipeline.send(draft, route, max_bytes=app.settings.max_message_bytes)
-
-    async def history(
-        self,
-        app: App,
-        owner: str,
-        peer: str,
-        *,
-        limit: int,
-        min_time: int | None = None,
-        max_time: int | None = None,
-        before_seq: int | None = None,
-    ) -> HistoryPage:
-        """``owner``'s view of the C2C history with ``peer``: the newest ``limit``
-        messages older than ``before_seq`` within the time range, oldest first.
-
-        Recalled messages are included (flagged); history hidden by a cleared
-        conversation, by SyncOtherMachine 2 or past the retention is not.
-        """
-        conv_id = msg_store.c2c_conv_id(owner, peer)
-        retention = app.settings.history_retention_days
-        if retention:
-            horizon = int(self._clock.time()) - retention * 86400
-            min_time = max(min_time or 0, horizon)
-        async with self._db.read() as conn:
-            conv = await msg_store.get_conversation(conn, app.sdkappid, owner, conv_id)
-            rows = await msg_store.history(
-                conn,
-                app.sdkappid,
-                owner,
-                conv_id,
-                after_seq=conv.cleared_seq if conv else 0,
-                before_seq=before_seq,
-                min_time=min_time,
-                max_time=max_time,
-                limit=limit + 1,
-            )
-        msgs = rows[:limit]
-        msgs.reverse()
-        return HistoryPage(msgs, complete=len(rows) <= limit)
-
-    async def page(
-        self, app: App, viewer: str, peer: str, *, limit: int, before_id: int | None = None
-    ) -> tuple[HistoryPage, int, int]:
-        """A page of :meth:`history` before message ``before_id`` (storage id) with
-        the read positions (``peer_read``: how far ``peer`` read; ``my_read``: how
-        far ``viewer`` did), read on one connection in one hop
-        (:func:`~palaver.storage.messages.c2c_page`): (page, peer_read, my_read).
-
-        Raises:
-            ImError: 6017 ``before_id`` is not a message of this conversation.
-        """
-        retention = app.settings.history_retention_days
-        since = int(self._clock.time()) - retention * 86400 if retention else None
-        got = await self._db.run_read(
-            msg_store.c2c_page,
-            app.sdkappid,
-            viewer,
-            peer,
-            before_id=before_id,
-            min_time=since,
-            limit=limit + 1,
-        )
-        if got is None:
-            raise ImError(Code.ERR_INVALID_PARAMETERS, "no such message in this conversation")
-        msgs = got.messages[:limit]
-        msgs.reverse()
-        return HistoryPage(msgs, complete=len(got.messages) <= limit), got.peer_read, got.my_read
-
-    async def find_by_key(self, app: App, a: str, b: str, msg_key: str) -> MessageRecord | None:
-        """The message of the a/b conversation with this MsgKey, or ``None``.
-
-        A MsgKey is ``{seq}_{random}_{time}``; a key that batchsendmsg gave for
-        several recipients also finds the copy in each recipient's conversation.
-        """
-        parts = msg_key.split("_")
-        if len(parts) != 3 or not all(p.isascii() and p.isdigit() and len(p) < 19 for p in parts):
-            return None
-        seq, random, msg_time = (int(p) for p in parts)
-        conv_id = msg_store.c2c_conv_id(a, b)
-        async with self._db.read() as conn:
-            msg = await msg_store.get_by_seq(conn, app.sdkappid, conv_id, seq)
-            if msg is None or msg.msg_key != msg_key:
-                # batchsendmsg answers one MsgKey for all recipients: match the
-                # other recipients' copies by random and time.
-                msg = await msg_store.get_by_random_time(
-                    conn, app.sdkappid, conv_id, random, msg_time
-                )
-        return msg
-
-    async def find(
-        self, app: App, a: str, b: str, random: int, msg_time: int
-    ) -> MessageRecord | None:
-        """The message of the a/b conversation with this ``MsgRandom`` and
-        ``MsgTimeStamp`` (how Tencent's SDK names one it recalls), or ``None``."""
-        conv_id = msg_store.c2c_conv_id(a, b)
-        async with self._db.read() as conn:
-            return await msg_store.get_by_random_time(conn, app.sdkappid, conv_id, random, msg_time)
-
-    async def peer_read_times(self, app: App, owner: str, peers: Iterable[str]) -> dict[str, int]:
-        """When each peer read its conversation with ``owner`` last: the time (unix
-        s) of the last message it has read, 0 if none (Tencent's ``ReadTime``)."""
-        out: dict[str, int] = {}
-        async with self._db.read() as conn:
-            for peer in peers:
-                conv_id = msg_store.c2c_conv_id(owner, peer)
-                row = await msg_store.get_conversation(conn, app.sdkappid, peer, conv_id)
-                msg = (
-                    await msg_store.get_by_seq(conn, app.sdkappid, conv_id, row.read_seq)
-                    if row is not None and row.read_seq
-                    else None
-                )
-                out[peer] = msg.time if msg is not None else 0
-        return out
-
-    async def get(self, app: App, viewer: str, peer: str, message_id: int) -> MessageRecord:
-        """A message of ``viewer``'s conversation with ``peer`` by storage id.
-
-        Raises:
-            ImError: 6017 if there is no such message in that conversation
-                (whether or not it exists elsewhere).
-        """
-        async with self._db.read() as conn:
-            msg = await msg_store.get_by_id(conn, app.sdkappid, message_id)
-        if msg is None or msg.conv_id != msg_store.c2c_conv_id(viewer, peer):
-            raise ImError(Code.ERR_INVALID_PARAMETERS, "no such message in this conversation")
-        return msg
-
-    async def recall(
-        self, app: App, sender: str, receiver: str, msg_key: str, *, window: int | None = None
-    ) -> MessageRecord:
-        """Recall a message ``sender`` sent to ``receiver`` by MsgKey (REST admin path).
-
-        Raises:
-            ImError: 90001 no such message from ``sender``; 20016 past ``window``.
-        """
-        msg = await self.find_by_key(app, sender, receiver, msg_key)
-        if msg is None or msg.sender != sender or msg.receiver != receiver:
-            raise ImError(
-                Code.ERR_SVR_MSG_JSON_PARSE_FAILED, "MsgKey not found for this sender and receiver"
-            )
-        return await self.recall_message(app, msg, sender, window=window)
-
-    async def recall_message(
-        self, app: App, msg: MessageRecord, revoker: str, *, window: int | None = None
-    ) -> MessageRecord:
-        """Mark ``msg`` recalled (it stays in history, flagged) and tell both parties.
-
-        Args:
-            window: seconds after sending a recall is allowed; ``None`` = no limit.
-
-        Raises:
-            ImError: 20016 past ``window``.
-        """
-        if window is not None and self._clock.time() - msg.time > window:
-            raise ImError(Code.ERR_SVR_MSG_REVOKE_TIME_LIMIT, "the recall time limit has passed")
-        recalled = msg.with_flags(msg.flags | MessageFlag.RECALLED.value)
-        if msg.is_recalled:
-            return recalled
-        users = list(dict.fromkeys([msg.sender, msg.receiver]))
-        payload = Revoked(revoker)
-        async with self._db.write() as conn:
-            await msg_store.set_flags(conn, msg.id, int(recalled.flags))
-            seqs = await ev_store.append_events(
-                conn,
-                app.sdkappid,
-                [ev_store.NewEvent(u, EventKind.REVOKE, msg.id, payload) for u in users],
-            )
-            staged = self._callbacks is not None and await self._callbacks.stage(
-                conn,
-                app,
-                cb.C2C_AFTER_WITHDRAW,
-                msg.conv_id,
-                {
-                    "From_Account": msg.sender,
-                    "To_Account": msg.receiver,
-                    "Operator_Account": revoker,
-                    "MsgKey": msg.msg_key,
-                    "MsgSeq": msg.seq,
-                    "MsgRandom": msg.random,
-                    "MsgTime": msg.time,
-                },
-            )
-        if staged and self._callbacks is not None:
-            self._callbacks.sent()
-        await self._publisher.stream(
-            app.sdkappid,
-            [
-                StreamEvent(u, s, EventKind.REVOKE, payload, recalled)
-                for u, s in zip(users, seqs, strict=True)
-            ],
-        )
-        return recalled
-
-    async def mark_read(self, app: App, owner: str, peer: str, up_to_seq: int | None = None) -> int:
-        """Mark ``owner``'s conversation with ``peer`` read up to ``up_to_seq``
-        (default: all). When the position moves, the peer gets
-        ``MESSAGE_READ_BY_PEER`` and the owner's other devices ``CONVERSATION_READ``.
-        Returns the read position."""
-        conv_id = msg_store.c2c_conv_id(owner, peer)
-        now = int(self._clock.time())
-        async with self._db.write() as conn:
-            target = (
-                up_to_seq
-                if up_to_seq is not None
-                else await msg_store.last_seq(conn, app.sdkappid, conv_id)
-            )
-            if not await msg_store.advance_read(conn, app.sdkappid, owner, conv_id, target):
-                return target
-            events = [
-                ev_store.NewEvent(
-                    owner, EventKind.CONV_READ, None, ConversationRead("C2C" + peer, target, now)
-                ),
-            ]
-            if peer != owner:
-                events.append(
-                    ev_store.NewEvent(
-                        peer, EventKind.READ_BY_PEER, None, ReadByPeer(owner, target, now)
-                    )
-                )
-            seqs = await ev_store.append_events(conn, app.sdkappid, events)
-            staged = self._callbacks is not None and await self._callbacks.stage(
-                conn,
-                app,
-                cb.C2C_AFTER_MSG_REPORT,
-                conv_id,
-                {
-                    "Report_Account": owner,
-                    "Peer_Account": peer,
-                    "LastReadTime": now,
-                    "MsgSeq": target,
-                },
-            )
-        if staged and self._callbacks is not None:
-            self._callbacks.sent()
-        await self._publisher.stream(
-            app.sdkappid,
-            [
-                StreamEvent(e.user_id, s, e.kind, e.payload)
-                for e, s in zip(events, seqs, strict=True)
-            ],
-        )
-        return target
-
-    async def read_receipt(
-        self, app: App, reader: str, peer: str, keys: Sequence[tuple[int, int]]
-    ) -> list[MessageRecord]:
-        """``reader`` confirms reading messages ``peer`` sent it, named by
-        (``MsgRandom``, ``MsgTimeStamp``) (Tencent ``c2c_msg_read_receipt``, SDK
-        ``sendMessageReadReceipt``): the conversation is read up to them, and
-        ``peer`` gets a receipt for those that asked for one. Messages not from
-        ``peer`` to ``reader`` are skipped; returns the ones receipted."""
-        conv_id = msg_store.c2c_conv_id(reader, peer)
-        found: list[MessageRecord] = []
-        async with self._db.read() as conn:
-            for random, msg_time in keys:
-                m = await msg_store.get_by_random_time(
-                    conn, app.sdkappid, conv_id, random, msg_time
-                )
-                if m is not None and m.sender == peer and m.receiver == reader:
-                    found.append(m)
-        if found:
-            await self.mark_read(app, reader, peer, max(m.seq for m in found))
-        asked = tuple(m for m in found if m.need_receipt)
-        if asked:
-            await self._publisher.notice(app.sdkappid, [peer], C2CReadReceipt(reader, asked))
-        return list(asked)
-
-    async def last_messages(
-        self, app: App, keys: Sequence[tuple[str, int]]
-    ) -> dict[str, MessageRecord]:
-        """The messages at (conv_id, seq) — conversations' last messages — by conv_id."""
-        async with self._db.read() as conn:
-            found = await msg_store.get_many_by_seq(
-                conn, app.sdkappid, [k for k in keys if k[1] > 0]
-            )
-        return {conv: m for (conv, _), m in found.items()}
-
-    async def peer_read_seq(self, app: App, owner: str, peer: str) -> int:
-        """How far ``peer`` has read the conversation with ``owner`` (a sequence)."""
-        async with self._db.read() as conn:
-            conv = await msg_store.get_conversation(
-                conn, app.sdkappid, peer, msg_store.c2c_conv_id(owner, peer)
-            )
-        return conv.read_seq if conv else 0
-
-    async def unread_counts(
-        self, app: App, owner: str, peers: Iterable[str] | None = None
-    ) -> dict[str, int]:
-        """Unread C2C messages of ``owner`` per peer (all conversations when ``peers`` is None)."""
-        out: dict[str, int] = {}
-        convs: list[tuple[str, ConversationRow | None]]
-        async with self._db.read() as conn:
-            if peers is None:
-                rows = await msg_store.list_conversations(
-                    conn, app.sdkappid, owner, include_empty=True
-                )
-                convs = [(r.peer, r) for r in rows if r.conv_type == msg_store.CONV_C2C]
-            else:
-                convs = []
-                for p in peers:
-                    row = await msg_store.get_conversation(
-                        conn, app.sdkappid, owner, msg_store.c2c_conv_id(owner, p)
-                    )
-                    convs.append((p, row))
-            for peer, row in convs:
-                if row is None:
-                    out[peer] = 0
-                    continue
-                out[peer] = await msg_store.unread_count(
-                    conn, app.sdkappid, owner, peer, row.conv_id, row.read_seq
-                )
-        return out
 
 
 class _C2CRoute:

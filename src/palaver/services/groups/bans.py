@@ -20,7 +20,7 @@ from palaver.services.groups.tips import GroupTips
 from palaver.services.ports import Clock
 from palaver.storage import Database
 from palaver.storage import group_extras as extras_store
-from palaver.storage import groups as group_store
+from palaver.storage import group_members as member_store
 
 if TYPE_CHECKING:
     from palaver.services.apps import App
@@ -79,7 +79,7 @@ class GroupBans:
         async with self._db.write() as conn:
             await extras_store.put_bans(conn, app.sdkappid, group_id, users, until, description)
             if members:
-                await group_store.delete_members(conn, app.sdkappid, group_id, members)
+                await member_store.delete_members(conn, app.sdkappid, group_id, members)
         told = users if group.type == "AVChatRoom" else members
         self._directory.forget(app, group_id, members)
         await self._tips.membership_events(

@@ -18,6 +18,7 @@ from palaver.services.cache import TTLCache
 from palaver.services.groups.model import GROUP_CACHE_TTL, Group, Member, norm_type
 from palaver.services.ports import Clock
 from palaver.storage import Database
+from palaver.storage import group_members as member_store
 from palaver.storage import groups as group_store
 
 if TYPE_CHECKING:
@@ -52,14 +53,14 @@ class GroupDirectory:
             row = await group_store.get_group(conn, app.sdkappid, group_id)
             if row is None:
                 raise ImError(Code.ERR_SVR_GROUP_NOT_FOUND, f"group {group_id!r} does not exist")
-            counts = await group_store.member_counts(conn, app.sdkappid, [group_id])
+            counts = await member_store.member_counts(conn, app.sdkappid, [group_id])
         return Group.of(row, counts[group_id])
 
     async def get_many(self, app: App, group_ids: list[str]) -> dict[str, Group]:
         """Existing groups among ``group_ids`` (missing ones left out)."""
         async with self._db.read() as conn:
             rows = await group_store.get_groups(conn, app.sdkappid, group_ids)
-            counts = await group_store.member_counts(conn, app.sdkappid, list(rows))
+            counts = await member_store.member_counts(conn, app.sdkappid, list(rows))
         return {g: Group.of(r, counts[g]) for g, r in rows.items()}
 
     async def cached(self, app: App, group_id: str) -> Group:
@@ -92,7 +93,7 @@ class GroupDirectory:
         async with self._db.read() as conn:
             rows = await group_store.memberships(conn, app.sdkappid, user, type=type)
             page = rows[offset : offset + limit if limit is not None else None]
-            counts = await group_store.member_counts(
+            counts = await member_store.member_counts(
                 conn, app.sdkappid, [g.group_id for g, _ in page]
             )
         return [(Group.of(g, counts[g.group_id]), m) for g, m in page], len(rows)
@@ -117,7 +118,7 @@ class GroupDirectory:
     async def member(self, app: App, group_id: str, user: str) -> Member | None:
         """``user``'s membership, or ``None``."""
         async with self._db.read() as conn:
-            return await group_store.get_member(conn, app.sdkappid, group_id, user)
+            return await member_store.get_member(conn, app.sdkappid, group_id, user)
 
     async def cached_member(self, app: App, group_id: str, user: str) -> Member | None:
         """:meth:`member`, cached up to :data:`GROUP_CACHE_TTL` seconds (send checks)."""
@@ -179,14 +180,14 @@ class GroupDirectory:
         async with self._db.read() as conn:
             if not await group_store.group_exists(conn, app.sdkappid, group_id):
                 raise ImError(Code.ERR_SVR_GROUP_NOT_FOUND, f"group {group_id!r} does not exist")
-            return await group_store.list_members(
+            return await member_store.list_members(
                 conn, app.sdkappid, group_id, offset=offset, limit=limit, role=role
             )
 
     async def members_of(self, app: App, group_id: str, users: list[str]) -> list[Member]:
         """The memberships of ``users`` (non-members left out), in request order."""
         async with self._db.read() as conn:
-            rows = await group_store.get_members(conn, app.sdkappid, group_id, users)
+            rows = await member_store.get_members(conn, app.sdkappid, group_id, users)
         return [rows[u] for u in users if u in rows]
 
     async def roles(self, app: App, group_id: str, users: list[str]) -> dict[str, str]:
@@ -202,7 +203,7 @@ class GroupDirectory:
 
         async def load() -> dict[str, int]:
             async with self._db.read() as conn:
-                rows = await group_store.room_mutes(
+                rows = await member_store.room_mutes(
                     conn, app.sdkappid, group_id, int(self._clock.time())
                 )
             return dict(rows)
@@ -220,10 +221,10 @@ class GroupDirectory:
         group = await self.get(app, group_id)
         if group.type == "AVChatRoom":
             async with self._db.read() as conn:
-                return await group_store.room_mutes(
+                return await member_store.room_mutes(
                     conn, app.sdkappid, group_id, int(self._clock.time())
                 )
         async with self._db.read() as conn:
-            return await group_store.muted_members(
+            return await member_store.muted_members(
                 conn, app.sdkappid, group_id, int(self._clock.time())
             )

@@ -43,9 +43,11 @@ from palaver.services.ports import Clock, Publisher
 from palaver.services.ratelimit import PerMinute
 from palaver.storage import Database, Tx
 from palaver.storage import group_extras as extras_store
+from palaver.storage import group_members as member_store
 from palaver.storage import groups as group_store
 from palaver.storage import topics as topic_store
-from palaver.storage.groups import NewGroup, NewMember
+from palaver.storage.group_members import NewMember
+from palaver.storage.groups import NewGroup
 
 if TYPE_CHECKING:
     from palaver.services.accounts import AccountService
@@ -207,7 +209,7 @@ class GroupLifecycle:
                 rows = [NewMember(owner, "Owner", t, 0, 0)] if owner else []
                 most = app.settings.max_member_custom_fields
                 rows += [new_member(sp, sp.join_time or t, max_keys=most) for sp in specs]
-                await group_store.insert_members(conn, app.sdkappid, gid, rows)
+                await member_store.insert_members(conn, app.sdkappid, gid, rows)
             staged = await self._stage(
                 conn,
                 app,
@@ -359,7 +361,7 @@ class GroupLifecycle:
             app, group_id, operator, admin, owner_only=True
         )
         async with self._db.read() as conn:
-            users = await group_store.member_ids(conn, app.sdkappid, group_id)
+            users = await member_store.member_ids(conn, app.sdkappid, group_id)
         async with self._db.write() as conn:
             await group_store.delete_group(conn, app.sdkappid, group_id)
             await extras_store.delete_all(conn, app.sdkappid, group_id)
@@ -407,8 +409,8 @@ class GroupLifecycle:
         old = group.owner
         async with self._db.write() as conn:
             if old:
-                await group_store.update_member(conn, app.sdkappid, group_id, old, role="Member")
-            await group_store.update_member(conn, app.sdkappid, group_id, new_owner, role="Owner")
+                await member_store.update_member(conn, app.sdkappid, group_id, old, role="Member")
+            await member_store.update_member(conn, app.sdkappid, group_id, new_owner, role="Owner")
             await group_store.update_group(
                 conn, app.sdkappid, group_id, owner=new_owner, info_time=int(self._clock.time())
             )

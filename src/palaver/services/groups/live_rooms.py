@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING
 from palaver.services.groups.directory import GroupDirectory
 from palaver.services.ports import Audience, Clock, Presence
 from palaver.storage import Database
+from palaver.storage import group_members as member_store
+from palaver.storage import group_messages as group_msg_store
 from palaver.storage import groups as group_store
 
 if TYPE_CHECKING:
@@ -52,7 +54,7 @@ class LiveRooms:
         if group.type == "AVChatRoom":
             return len(self._audience.group_users(app.sdkappid, group_id))
         async with self._db.read() as conn:
-            users = await group_store.member_ids(conn, app.sdkappid, group_id)
+            users = await member_store.member_ids(conn, app.sdkappid, group_id)
         online = await self._presence.online(app.sdkappid, users)
         return sum(1 for u in users if online.get(u))
 
@@ -72,7 +74,7 @@ class LiveRooms:
             window = app.settings.avchatroom_history_seconds
             async with self._db.write() as conn:
                 rooms = await group_store.group_ids_of_type(conn, app.sdkappid, "AVChatRoom")
-                total += await group_store.purge_messages_before(
+                total += await group_msg_store.purge_messages_before(
                     conn, app.sdkappid, rooms, now - window
                 )
         return total

@@ -23,7 +23,7 @@ from palaver.services.groups.model import TIP_MEMBER_PROFILE, Group, Member
 from palaver.services.groups.tips import GroupTips
 from palaver.services.ports import Clock
 from palaver.storage import Database
-from palaver.storage import groups as group_store
+from palaver.storage import group_members as member_store
 
 if TYPE_CHECKING:
     from palaver.services.accounts import AccountService
@@ -135,7 +135,7 @@ class MemberSettings:
         now = int(self._clock.time())
         until = now + seconds if seconds else 0
         async with self._db.write() as conn:
-            await group_store.set_room_mute(conn, app.sdkappid, group.group_id, user, until)
+            await member_store.set_room_mute(conn, app.sdkappid, group.group_id, user, until)
         self._directory.forget_room_mutes(app, group.group_id)
         info = {"MemberInfo": [{"Member_Account": user, "ShutUpTime": seconds}]}
         await self._tips.tip(app, group, operator, TIP_MEMBER_PROFILE, [user], **info)
@@ -161,7 +161,7 @@ class MemberSettings:
     async def _apply(self, app: App, group: Group, operator: str, user: str, c: Change) -> None:
         """Write a planned change of ``user``'s membership, then tell the group."""
         async with self._db.write() as conn:
-            await group_store.update_member(conn, app.sdkappid, group.group_id, user, **c.values)
+            await member_store.update_member(conn, app.sdkappid, group.group_id, user, **c.values)
         self._directory.forget(app, group.group_id, [user])
         if "role" in c.values:
             event = tips.change(group, "role", role=c.values["role"])

@@ -46,8 +46,10 @@ from palaver.services.groups.tips import GroupTips
 from palaver.services.ports import Audience, Clock
 from palaver.storage import Database, Tx
 from palaver.storage import group_extras as extras_store
+from palaver.storage import group_members as member_store
+from palaver.storage import group_messages as group_msg_store
 from palaver.storage import groups as group_store
-from palaver.storage.groups import NewMember
+from palaver.storage.group_members import NewMember
 
 if TYPE_CHECKING:
     from palaver.services.accounts import AccountService
@@ -128,7 +130,7 @@ class GroupMembers(MemberSettings):
         have = await self._accounts.existing(app, users)
         now = int(self._clock.time())
         async with self._db.write() as conn:
-            count = (await group_store.member_counts(conn, app.sdkappid, [group.group_id]))[
+            count = (await member_store.member_counts(conn, app.sdkappid, [group.group_id]))[
                 group.group_id
             ]
             top = await group_store.head(conn, app.sdkappid, group.group_id)
@@ -137,7 +139,7 @@ class GroupMembers(MemberSettings):
             over = bool(limit) and count + len(rows) > limit
             staged = False
             if not over:
-                await group_store.insert_members(conn, app.sdkappid, group.group_id, rows)
+                await member_store.insert_members(conn, app.sdkappid, group.group_id, rows)
                 if join is not None and rows:
                     filled = bool(limit) and count + len(rows) == limit
                     staged = await self._stage_joined(conn, app, group, join, rows, filled)
@@ -328,7 +330,7 @@ class GroupMembers(MemberSettings):
         if not gone:
             return []
         async with self._db.write() as conn:
-            await group_store.delete_members(conn, app.sdkappid, group_id, gone)
+            await member_store.delete_members(conn, app.sdkappid, group_id, gone)
             staged = await self._stage(
                 conn,
                 app,
@@ -464,7 +466,7 @@ class GroupMembers(MemberSettings):
                 "the owner cannot quit; transfer or dismiss the group",
             )
         async with self._db.write() as conn:
-            await group_store.delete_members(conn, app.sdkappid, group_id, [user])
+            await member_store.delete_members(conn, app.sdkappid, group_id, [user])
             staged = await self._stage(
                 conn,
                 app,
@@ -528,7 +530,7 @@ async def _plan(
     user (:data:`ADD_ALREADY` a member, :data:`ADD_FAILED` not in ``accounts`` or
     banned, :data:`ADD_OK`) and the new memberships."""
     users = [sp.user_id for sp in specs]
-    existing = await group_store.get_members(conn, app.sdkappid, group.group_id, users)
+    existing = await member_store.get_members(conn, app.sdkappid, group.group_id, users)
     banned = await extras_store.banned(conn, app.sdkappid, group.group_id, users, now)
     result: dict[str, int] = {}
     rows: list[NewMember] = []
@@ -557,7 +559,7 @@ async def _joining(
     history_from = 0 if group.type in OPEN_HISTORY or spec.join_time else top
     read = top
     if spec.join_time:
-        read = await group_store.read_seq_for_unread(
+        read = await group_msg_store.read_seq_for_unread(
             conn, app.sdkappid, group.group_id, spec.user_id, spec.unread, 0
         )
     return new_member(

@@ -18,6 +18,7 @@ from palaver.model import callbacks as cb
 from palaver.model.events import GroupMessageRevoked, GroupSystemNotice
 from palaver.model.messages import MessageFlag, MessageRecord, group_conv_id, topic_group
 from palaver.msgbody import validate_msg_body
+from palaver.services.c2c_history import HistoryPage
 from palaver.services.groups.directory import GroupDirectory
 from palaver.services.groups.model import (
     DEDUPE_WINDOW,
@@ -26,7 +27,6 @@ from palaver.services.groups.model import (
     GroupSendOptions,
     Member,
 )
-from palaver.services.messages import HistoryPage
 from palaver.services.ports import Audience, Clock, Publisher
 from palaver.services.sending import (
     Draft,
@@ -38,7 +38,7 @@ from palaver.services.sending import (
     control_flags,
 )
 from palaver.storage import Database
-from palaver.storage import groups as group_store
+from palaver.storage import group_messages as group_msg_store
 from palaver.storage import messages as msg_store
 from palaver.storage.message_batch import GroupWrite, Written
 from palaver.storage.messages import NewMessage
@@ -404,7 +404,7 @@ class GroupMessages:
         Raises ImError 10010."""
         await self._directory.get(app, group_id)
         async with self._db.write() as conn:
-            return await group_store.delete_by_sender(conn, app.sdkappid, group_id, sender)
+            return await group_msg_store.delete_by_sender(conn, app.sdkappid, group_id, sender)
 
     async def import_message(
         self,

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from palaver.errors import Code, ImError
 from palaver.model.messages import TOPIC_MARK, topic_group
 from palaver.services.sending import SendLane, SendSource
-from palaver.storage.groups import NewMember
+from palaver.storage.group_members import NewMember
 from palaver.storage.records import GroupApplicationRow, GroupRow, MemberRow
 
 if TYPE_CHECKING:

@@ -27,6 +27,8 @@ from palaver.services.groups.model import AT_ALL, GroupConversation, Member
 from palaver.services.ports import Clock, Publisher
 from palaver.storage import Database, Tx
 from palaver.storage import events as ev_store
+from palaver.storage import group_members as member_store
+from palaver.storage import group_messages as group_msg_store
 from palaver.storage import groups as group_store
 from palaver.storage import messages as msg_store
 from palaver.storage.records import GroupRow
@@ -76,14 +78,14 @@ class GroupReads:
         group, m = await self._directory.require_member(app, group_id, user)
         target = group.last_seq if up_to_seq is None else min(up_to_seq, group.last_seq)
         async with self._db.write() as conn:
-            old = await group_store.advance_read(conn, app.sdkappid, group_id, user, target)
+            old = await member_store.advance_read(conn, app.sdkappid, group_id, user, target)
             if old is None:
                 return max(m.read_seq, target) if up_to_seq is None else m.read_seq
-            senders = await group_store.receipt_senders(
+            senders = await group_msg_store.receipt_senders(
                 conn, app.sdkappid, group_id, old, target, user
             )
             counts = (
-                await group_store.receipt_messages(
+                await group_msg_store.receipt_messages(
                     conn, app.sdkappid, group_id, old, target, user, RECEIPT_COUNTS
                 )
                 if senders
@@ -112,10 +114,10 @@ class GroupReads:
             raise ImError(Code.ERR_SVR_GROUP_INVALID_PARAMETERS, "UnreadMsgNum must be >= 0")
         _, m = await self._directory.require_member(app, group_id, user)
         async with self._db.write() as conn:
-            read = await group_store.read_seq_for_unread(
+            read = await group_msg_store.read_seq_for_unread(
                 conn, app.sdkappid, group_id, user, unread, m.join_seq
             )
-            await group_store.update_member(conn, app.sdkappid, group_id, user, read_seq=read)
+            await member_store.update_member(conn, app.sdkappid, group_id, user, read_seq=read)
         self._directory.forget_members(app, group_id, [user])
 
     async def unread(self, app: App, user: str, group_id: str) -> int:
@@ -123,7 +125,7 @@ class GroupReads:
         position, not theirs, not NoUnread/recalled). Raises ImError 10010; 10007."""
         group, m = await self._directory.require_member(app, group_id, user)
         async with self._db.read() as conn:
-            return await group_store.unread_count(
+            return await group_msg_store.unread_count(
                 conn, app.sdkappid, group_id, user, max(m.read_seq, m.join_seq), group.last_seq
             )
 
@@ -141,7 +143,7 @@ class GroupReads:
                 msg = await msg_store.get_by_seq(conn, app.sdkappid, group_conv_id(group_id), seq)
                 if msg is None:
                     continue
-                out[seq] = await group_store.read_counts(
+                out[seq] = await member_store.read_counts(
                     conn, app.sdkappid, group_id, seq, msg.sender
                 )
         return out
@@ -166,7 +168,7 @@ class GroupReads:
             )
         else:
             async with self._db.read() as conn:
-                users = await group_store.readers(
+                users = await member_store.readers(
                     conn,
                     app.sdkappid,
                     group_id,
@@ -214,7 +216,7 @@ class GroupReads:
             if values.get("hidden"):
                 values["hidden_seq"] = top
                 values["read_seq"] = top
-            return await group_store.update_member(conn, app.sdkappid, group_id, user, **values)
+            return await member_store.update_member(conn, app.sdkappid, group_id, user, **values)
 
 
 async def _conversation(conn: Tx, app: App, user: str, g: GroupRow, m: Member) -> GroupConversation:
@@ -222,10 +224,12 @@ async def _conversation(conn: Tx, app: App, user: str, g: GroupRow, m: Member) -
     messages after what they read, joined before or cleared, and the unread ones
     that mention them or everyone (not their own, not recalled)."""
     after = max(m.read_seq, m.join_seq, m.cleared_seq)
-    unread = await group_store.unread_count(conn, app.sdkappid, g.group_id, user, after, g.last_seq)
+    unread = await group_msg_store.unread_count(
+        conn, app.sdkappid, g.group_id, user, after, g.last_seq
+    )
     at: list[tuple[int, str, list[int]]] = []
     if unread:
-        for mr in await group_store.mentions(conn, app.sdkappid, g.group_id, after):
+        for mr in await group_msg_store.mentions(conn, app.sdkappid, g.group_id, after):
             kinds = ([AT_ME] if user in mr.at_users else []) + (
                 [AT_EVERYONE] if AT_ALL in mr.at_users else []
             )

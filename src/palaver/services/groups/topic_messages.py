@@ -33,6 +33,7 @@ from palaver.services.groups.model import Group, Member
 from palaver.services.ports import Clock, Publisher
 from palaver.storage import Database
 from palaver.storage import events as ev_store
+from palaver.storage import group_messages as group_msg_store
 from palaver.storage import groups as group_store
 from palaver.storage import messages as msg_store
 from palaver.storage import topic_messages as store
@@ -121,12 +122,12 @@ class TopicMessages:
                     target,
                     (await store.read_positions(conn, app.sdkappid, user, [topic_id]))[topic_id],
                 )
-            senders = await group_store.receipt_senders(
+            senders = await group_msg_store.receipt_senders(
                 conn, app.sdkappid, topic_id, old, target, user
             )
             counts = []
             if senders:
-                for m in await group_store.receipt_messages(
+                for m in await group_msg_store.receipt_messages(
                     conn, app.sdkappid, topic_id, old, target, user, RECEIPT_COUNTS
                 ):
                     read = await store.read_counts(
@@ -189,6 +190,8 @@ class TopicMessages:
             for t in topic_ids:
                 last_seq, last_time = heads.get(t, (0, 0))
                 read = reads.get(t, 0)
-                unread = await group_store.unread_count(conn, app.sdkappid, t, user, read, last_seq)
+                unread = await group_msg_store.unread_count(
+                    conn, app.sdkappid, t, user, read, last_seq
+                )
                 out[t] = TopicSelf(read, unread, last_seq, last_time)
         return out

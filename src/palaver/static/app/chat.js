@@ -16,6 +16,8 @@ import {
   countNew, hideJump, initMessageList, nearBottom, renderJump, renderMessages, renderTop, scrollToBottom, showFound,
 } from './message-list.js';
 import { initMessageMenu } from './message-menu.js';
+import { initPinned } from './pinned.js';
+import { initMerged } from './merged.js';
 import { fetchGroup, fetchProfiles, loadMembers } from './session.js';
 import { avatarUrl, displayName, errorOf, groupName, publish, state, subscribe, thread } from './state.js';
 
@@ -50,6 +52,8 @@ export function initChat() {
 
   initMessageExtras();
   initMessageMenu();
+  initPinned();
+  initMerged();
 
   subscribe('messages', (cid) => {
     if (cid === state.current) renderMessages();

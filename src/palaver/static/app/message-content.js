@@ -8,6 +8,7 @@ import { preview } from './format.js';
 import { t } from './i18n.js';
 import { state } from './state.js';
 import { renderMessages } from './message-list.js';
+import { mergerCard } from './merged.js';
 
 export function content(msg) {
   const p = msg.payload || {};
@@ -32,6 +33,8 @@ export function content(msg) {
         ? h('video', { class: 'msg__video', controls: true, preload: 'metadata', src: url, poster: poster || null, dataset: { testid: 'message-video' } })
         : h('span', { class: 'msg__text', text: preview(msg, state.userID, '') });
     }
+    case 'TIMRelayElem':
+      return mergerCard(msg);
     default:
       return h('span', { class: 'msg__text msg__text--meta', text: preview(msg, state.userID, '') });
   }

@@ -6,9 +6,11 @@
 //   - Quote: the message shows above the message box and the next message
 //     sent carries it as chat-uikit does (`cloudCustomData.messageReply`);
 //   - Forward to another conversation (createForwardMessage);
+//   - Select: several messages, forwarded one by one or merged (merged.js);
 //   - Edit (my text messages): the message box edits it (modifyMessage);
 //   - Delete for me (deleteMessage; the others keep it);
-//   - Recall (mine, within the recall window: revokeMessage).
+//   - Recall (mine, within the recall window: revokeMessage);
+//   - Pin / Unpin (groups; their owner and admins: pinGroupMessage, pinned.js).
 // The bar above the message box says what the next send does (quote, edit);
 // its ✕ or Escape in the box cancels.
 
@@ -19,6 +21,8 @@ import { t } from './i18n.js';
 import {
   REACTIONS, canReact, dropMessage, myReactions, quoteData, senderName, toggleReaction,
 } from './message-extras.js';
+import { startSelecting } from './merged.js';
+import { canPin, isPinned, togglePin } from './pinned.js';
 import { menuItem, onMenuGesture, openMenu } from './popup-menu.js';
 import { addToThread, call } from './session.js';
 import { displayName, errorOf, groupName, publish, state, subscribe, thread } from './state.js';
@@ -80,8 +84,15 @@ function menuItems(msg) {
   if (sent && Array.isArray(msg.MsgBody) && msg.MsgBody.length) {
     items.push(menuItem({ text: t('menu.forward'), testid: 'menu-forward', onPick: () => forward(msg) }));
   }
+  if (sent && Array.isArray(msg.MsgBody) && msg.MsgBody.length) {
+    items.push(menuItem({ text: t('select.start'), testid: 'menu-select', onPick: () => startSelecting(msg) }));
+  }
   if (sent && text && mine(msg) && member(msg) && canReact(msg)) {
     items.push(menuItem({ text: t('menu.edit'), testid: 'menu-edit', onPick: () => startCompose('edit', msg) }));
+  }
+  if (canPin(msg)) {
+    const pinned = isPinned(msg);
+    items.push(menuItem({ text: t(pinned ? 'pin.unpin' : 'pin.pin'), testid: pinned ? 'menu-unpin' : 'menu-pin', onPick: () => togglePin(msg) }));
   }
   if (canRecall(msg)) items.push(menuItem({ text: t('menu.recall'), testid: 'menu-recall', danger: true, onPick: () => recall(msg) }));
   if (msg.status === 'success' && canReact(msg) && member(msg)) {
@@ -220,20 +231,32 @@ export async function recall(msg) {
 
 
 function forward(msg) {
+  chooseConversation(async (c) => {
+    const gid = groupOf(c.conversationID);
+    const copy = state.chat.createForwardMessage({
+      to: gid || peerOf(c.conversationID), conversationType: gid ? 'GROUP' : 'C2C', payload: msg,
+    });
+    await sendCopy(copy);
+  });
+}
+
+/** Send a forwarded (or merged) copy and show it in its conversation. */
+export async function sendCopy(copy) {
+  const res = await call('sendMessage', copy);
+  const sent = (res && res.data && res.data.message) || copy;
+  if (addToThread(sent)) publish('incoming', sent);
+  publish('messages', sent.conversationID);
+}
+
+/** The forward dialog: `send(conversation)` runs for the one picked (errors toast). */
+export function chooseConversation(send) {
   const targets = state.conversations.filter((c) => c.type === 'C2C' || c.type === 'GROUP');
   const nameOf = (c) => (c.type === 'GROUP' ? groupName(groupOf(c.conversationID)) : c.remark || displayName(peerOf(c.conversationID)));
   let close = () => {};
   const pick = async (c) => {
     close();
-    const gid = groupOf(c.conversationID);
     try {
-      const copy = state.chat.createForwardMessage({
-        to: gid || peerOf(c.conversationID), conversationType: gid ? 'GROUP' : 'C2C', payload: msg,
-      });
-      const res = await call('sendMessage', copy);
-      const sent = (res && res.data && res.data.message) || copy;
-      if (addToThread(sent)) publish('incoming', sent);
-      publish('messages', sent.conversationID);
+      await send(c);
       toast(t('menu.forwarded', { name: nameOf(c) }));
     } catch (err) {
       toast(t('menu.failed', errorOf(err)));

@@ -361,6 +361,7 @@ function wire(chat, EVENT) {
     for (const cid of touched) publish('messages', cid);
   });
   on(EVENT.MESSAGE_REACTIONS_UPDATED, (data) => publish('reactions', data));
+  on(EVENT.PINNED_GROUP_MESSAGE_UPDATED, (data) => publish('pinned', data));
 
   on(EVENT.MESSAGE_READ_BY_PEER, (data) => {
     const list = Array.isArray(data) ? data : (data && data.messageList) || [];
