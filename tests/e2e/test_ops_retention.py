@@ -9,8 +9,8 @@ import time
 import orjson
 
 from conftest import RunningServer
+from palaver.storage.message_batch import C2CWrite, write_batch
 from palaver.storage.messages import NewMessage, c2c_conv_id
-from palaver.storage.writer import C2CWrite, write_batch
 
 OLD = 40_000
 BATCH = 400

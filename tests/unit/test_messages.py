@@ -14,8 +14,9 @@ from palaver.model.messages import MessageFlag, MessageRecord
 from palaver.services.messages import DEDUPE_WINDOW, SendOptions, UnknownParty, parse_msg_key
 from palaver.services.sending import Draft, SendLane, SendPipeline, control_flags
 from palaver.services.sns import FriendAdd
+from palaver.storage.message_batch import C2CWrite, Written
 from palaver.storage.messages import NewMessage
-from palaver.storage.writer import C2CWrite, MessageWriter, Written
+from palaver.storage.writer import MessageWriter
 
 from .conftest import T0, World
 

@@ -13,6 +13,7 @@ from palaver.model.messages import MessageFlag
 from palaver.storage import Database
 from palaver.storage import events as ev_store
 from palaver.storage.callbacks import NewCallback
+from palaver.storage.message_batch import C2CWrite, GroupWrite, Written, reserve_ids
 from palaver.storage.messages import NewMessage, c2c_conv_id
 from palaver.storage.schema import (
     callback_outbox,
@@ -22,7 +23,7 @@ from palaver.storage.schema import (
     messages,
     user_conversations,
 )
-from palaver.storage.writer import C2CWrite, GroupWrite, MessageWriter, Written, reserve_ids
+from palaver.storage.writer import MessageWriter
 
 APP = 1400000001
 T = 1_800_000_000

@@ -38,7 +38,8 @@ from palaver.services.sending import (
 )
 from palaver.storage import Database
 from palaver.storage import messages as msg_store
-from palaver.storage.writer import C2CWrite, MessageWriter, Written
+from palaver.storage.message_batch import C2CWrite, Written
+from palaver.storage.writer import MessageWriter
 
 if TYPE_CHECKING:
     from palaver.services.accounts import AccountService

@@ -36,7 +36,8 @@ from palaver.model.messages import PRIORITIES, MessageFlag, MessageRecord
 from palaver.msgbody import MAX_BODY_BYTES, validate_msg_body
 from palaver.storage import messages as msg_store
 from palaver.storage.callbacks import NewCallback
-from palaver.storage.writer import MessageWriter, Write, Written
+from palaver.storage.message_batch import Write, Written
+from palaver.storage.writer import MessageWriter
 
 if TYPE_CHECKING:
     from palaver.services.apps import App

@@ -40,8 +40,9 @@ from palaver.services.sending import (
 from palaver.storage import Database
 from palaver.storage import group_messages as group_msg_store
 from palaver.storage import messages as msg_store
+from palaver.storage.message_batch import GroupWrite, Written
 from palaver.storage.messages import NewMessage
-from palaver.storage.writer import GroupWrite, MessageWriter, Written
+from palaver.storage.writer import MessageWriter
 
 if TYPE_CHECKING:
     from palaver.services.accounts import AccountService

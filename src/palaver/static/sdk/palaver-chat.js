@@ -47,10 +47,11 @@
  * (ChatError), `src/message.js` (Message, message bodies), `src/protocol.js`
  * (the sans-I/O protocol session: cursors, duplicates), `src/conversation-list.js`
  * (the sans-I/O conversation list), `src/core.js` < `src/pump.js` <
- * `src/session.js` < `src/messages.js` < `src/conversations.js` <
- * `src/relations.js` < `src/groups.js` < `src/chat.js` (the SDK's class, one
- * layer per area), `src/types.js` (the shapes, types only). The `.d.ts` files
- * are generated from their JSDoc by `tsc` (`make sdk-types`).
+ * `src/session.js` < `src/messages.js` < `src/message-reads.js` <
+ * `src/conversations.js` < `src/relations.js` < `src/groups.js` < `src/chat.js`
+ * (the SDK's class, one layer per area), `src/types.js` (the shapes, types
+ * only). The `.d.ts` files are generated from their JSDoc by `tsc`
+ * (`make sdk-types`).
  *
  * @module palaver-chat
  */

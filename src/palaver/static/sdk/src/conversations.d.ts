@@ -1,5 +1,5 @@
 /** Conversation calls of a `PalaverChat`. */
-export class ConversationAPI extends MessageAPI {
+export class ConversationAPI extends MessageReadAPI {
     /**
      * My conversations from the server, pinned first then newest first (the
      * SDK's own list is refreshed with it, emitting CONVERSATION_LIST_UPDATED if
@@ -197,4 +197,4 @@ export type ConversationFilter = {
     hasUnreadCount?: boolean;
     hasGroupAtInfo?: boolean;
 };
-import { MessageAPI } from './messages.js';
+import { MessageReadAPI } from './message-reads.js';

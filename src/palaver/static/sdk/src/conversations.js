@@ -9,7 +9,7 @@
 
 import {conversationView} from './conversation.js';
 import {invalid} from './errors.js';
-import {MessageAPI} from './messages.js';
+import {MessageReadAPI} from './message-reads.js';
 import {isObject} from './util.js';
 
 /**
@@ -42,7 +42,7 @@ function passes(c, options) {
 }
 
 /** Conversation calls of a `PalaverChat`. */
-export class ConversationAPI extends MessageAPI {
+export class ConversationAPI extends MessageReadAPI {
   /**
    * My conversations from the server, pinned first then newest first (the
    * SDK's own list is refreshed with it, emitting CONVERSATION_LIST_UPDATED if

@@ -6,7 +6,8 @@
  * The SDK's class is a stack, one module per part of `@tencentcloud/chat`:
  * `ChatCore` (here) < `ChatPump` (pump.js: pushes and local changes in order)
  * < `ChatSession` (session.js: login, the WebSocket, reconnects) <
- * `MessageAPI` (messages.js) < `ConversationAPI` (conversations.js) <
+ * `MessageAPI` (messages.js) < `MessageReadAPI` (message-reads.js: history,
+ * read state) < `ConversationAPI` (conversations.js) <
  * `RelationAPI` (relations.js: profiles, friends, blacklist) < `GroupAPI`
  * (groups.js) < `PalaverChat` (chat.js). The feature classes keep no state of
  * their own: they make requests and hand what changed to the conversation
