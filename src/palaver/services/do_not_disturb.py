@@ -21,7 +21,7 @@ from palaver.errors import Code, ImError
 from palaver.model.events import AllReceiveOptChanged
 from palaver.services.ports import Clock, Publisher, SystemClock
 from palaver.storage import Database
-from palaver.storage import relay as store
+from palaver.storage import relay as relay_store
 from palaver.storage.relay import DoNotDisturb
 
 if TYPE_CHECKING:
@@ -74,20 +74,20 @@ class DoNotDisturbService:
         if d.start_time < 0 or d.end_time < d.start_time:
             raise ImError(Code.ERR_INVALID_PARAMETERS, "StartTime <= EndTime, both unix seconds")
         async with self._db.write() as conn:
-            await store.save_dnd(conn, app.sdkappid, user, d)
+            await relay_store.save_dnd(conn, app.sdkappid, user, d)
         change = AllReceiveOptChanged(d.level, d.start_time, d.end_time, d.repeated)
         await self._publisher.notice(app.sdkappid, [user], change)
 
     async def get(self, app: App, user: str) -> DoNotDisturb:
         """``user``'s do-not-disturb (level 0 when never set)."""
         async with self._db.read() as conn:
-            found = await store.dnd_of(conn, app.sdkappid, [user])
+            found = await relay_store.dnd_of(conn, app.sdkappid, [user])
         return found.get(user, DoNotDisturb())
 
     async def quiet(self, app: App, users: Sequence[str]) -> set[str]:
         """Those of ``users`` whose do-not-disturb window is on now."""
         async with self._db.read() as conn:
-            found = await store.dnd_of(conn, app.sdkappid, users)
+            found = await relay_store.dnd_of(conn, app.sdkappid, users)
         now = int(self._clock.time())
         return {u for u, d in found.items() if in_window(d, now)}
 

@@ -24,7 +24,7 @@ from palaver.errors import Code, ImError
 from palaver.limits import json_depth
 from palaver.services.ports import Clock, SystemClock
 from palaver.storage import Database
-from palaver.storage import relay as store
+from palaver.storage import relay as relay_store
 
 if TYPE_CHECKING:
     from palaver.services.apps import App
@@ -76,7 +76,7 @@ class RelayService:
             )
         key = "relay-" + secrets.token_hex(16)
         async with self._db.write() as conn:
-            await store.save_relay(
+            await relay_store.save_relay(
                 conn, app.sdkappid, key, owner, body.decode(), int(self._clock.time())
             )
         return key
@@ -88,7 +88,7 @@ class RelayService:
             ImError: 20026 no list has that key in this app.
         """
         async with self._db.read() as conn:
-            body = await store.relay_body(conn, app.sdkappid, key) if key else None
+            body = await relay_store.relay_body(conn, app.sdkappid, key) if key else None
         if body is None:
             raise ImError(Code.ERR_SVR_MSG_NOT_FOUND, "no merged message list with that key")
         out: list[Any] = orjson.loads(body)

@@ -36,7 +36,7 @@ from palaver.storage import events as ev_store
 from palaver.storage import group_messages as group_msg_store
 from palaver.storage import groups as group_store
 from palaver.storage import messages as msg_store
-from palaver.storage import topic_messages as store
+from palaver.storage import topic_messages as topic_msg_store
 from palaver.storage import topics as topic_store
 from palaver.storage.topics import TopicRow
 
@@ -116,11 +116,13 @@ class TopicMessages:
         async with self._db.write() as conn:
             top = await group_store.head(conn, app.sdkappid, topic_id)
             target = top if up_to_seq is None else min(up_to_seq, top)
-            old = await store.advance_read(conn, app.sdkappid, topic_id, user, target)
+            old = await topic_msg_store.advance_read(conn, app.sdkappid, topic_id, user, target)
             if old is None:
                 return max(
                     target,
-                    (await store.read_positions(conn, app.sdkappid, user, [topic_id]))[topic_id],
+                    (await topic_msg_store.read_positions(conn, app.sdkappid, user, [topic_id]))[
+                        topic_id
+                    ],
                 )
             senders = await group_msg_store.receipt_senders(
                 conn, app.sdkappid, topic_id, old, target, user
@@ -130,7 +132,7 @@ class TopicMessages:
                 for m in await group_msg_store.receipt_messages(
                     conn, app.sdkappid, topic_id, old, target, user, RECEIPT_COUNTS
                 ):
-                    read = await store.read_counts(
+                    read = await topic_msg_store.read_counts(
                         conn, app.sdkappid, group.group_id, topic_id, m[0].seq, m[0].sender
                     )
                     counts.append(ReceiptCount(m[0], *read))
@@ -157,7 +159,7 @@ class TopicMessages:
             for seq in seqs:
                 msg = await msg_store.get_by_seq(conn, app.sdkappid, group_conv_id(topic_id), seq)
                 if msg is not None:
-                    out[seq] = await store.read_counts(
+                    out[seq] = await topic_msg_store.read_counts(
                         conn, app.sdkappid, group.group_id, topic_id, seq, msg.sender
                     )
         return out
@@ -169,7 +171,7 @@ class TopicMessages:
         ``seq`` of the topic, ``sender`` left out: a page. Raises ImError 10010."""
         group, _ = await self.resolve(app, topic_id)
         async with self._db.read() as conn:
-            return await store.readers(
+            return await topic_msg_store.readers(
                 conn,
                 app.sdkappid,
                 group.group_id,
@@ -184,8 +186,8 @@ class TopicMessages:
     async def self_info(self, app: App, user: str, topic_ids: list[str]) -> dict[str, TopicSelf]:
         """``user``'s read position, unread count and each topic's newest message."""
         async with self._db.read() as conn:
-            heads = await store.heads(conn, app.sdkappid, topic_ids)
-            reads = await store.read_positions(conn, app.sdkappid, user, topic_ids)
+            heads = await topic_msg_store.heads(conn, app.sdkappid, topic_ids)
+            reads = await topic_msg_store.read_positions(conn, app.sdkappid, user, topic_ids)
             out: dict[str, TopicSelf] = {}
             for t in topic_ids:
                 last_seq, last_time = heads.get(t, (0, 0))
