@@ -5,7 +5,6 @@ as a mixin of :class:`palaver.client.Chat` over the message calls."""
 from __future__ import annotations
 
 import copy
-import secrets
 import time
 from collections.abc import Sequence
 from typing import Any
@@ -15,7 +14,7 @@ import orjson
 from palaver.client._processor import PushHandler
 from palaver.client.constants import EVENT, TYPES
 from palaver.client.messages import MessageManager
-from palaver.client.models import ERR_INVALID_PARAMETERS, ChatError, Message
+from palaver.client.models import ERR_INVALID_PARAMETERS, ChatError, Message, check_recipient
 
 MERGER = "TIMRelayElem"
 #: Most messages merged into one (Tencent's ``createMergerMessage``).
@@ -72,10 +71,7 @@ class Forwarding(MessageManager):
             ChatError: 6017 bad ``to`` / ``conversation_type``, no messages or
                 over 300, or an unsent one.
         """
-        if not isinstance(to, str) or not to:
-            raise ChatError(ERR_INVALID_PARAMETERS, "'to' must be a userID or groupID")
-        if conversation_type not in (TYPES.CONV_C2C, TYPES.CONV_GROUP):
-            raise ChatError(ERR_INVALID_PARAMETERS, f"bad conversation_type {conversation_type!r}")
+        check_recipient(to, conversation_type)
         msgs = list(message_list)
         if not 0 < len(msgs) <= MAX_MERGED or any(m.status != "success" for m in msgs):
             raise ChatError(ERR_INVALID_PARAMETERS, f"1 to {MAX_MERGED} sent messages, please")
@@ -87,28 +83,20 @@ class Forwarding(MessageManager):
             "MsgNum": len(items),
             "MsgList": items,
         }
-        rnd = secrets.randbelow(1 << 32)
-        now = int(time.time())
-        return Message(
-            id=f"{self._user_id}-{now}-{rnd}",
-            conversation_id=conversation_type + to,
-            conversation_type=conversation_type,
-            from_=self._user_id,
-            to=to,
-            flow="out",
-            time=now,
-            random=rnd,
-            status="unSend",
-            is_read=True,
-            type=MERGER,
-            payload={
-                "title": title,
-                "abstractList": list(abstract_list),
-                "compatibleText": compatible_text,
-                "messageNumber": len(items),
-                "messageList": items,
-            },
-            msg_body=[{"MsgType": MERGER, "MsgContent": content}],
+        payload = {
+            "title": title,
+            "abstractList": list(abstract_list),
+            "compatibleText": compatible_text,
+            "messageNumber": len(items),
+            "messageList": items,
+        }
+        element = {"MsgType": MERGER, "MsgContent": content}
+        return self._outgoing(
+            MERGER,
+            to,
+            conversation_type,
+            payload,
+            element,
             cloud_custom_data=cloud_custom_data or "",
             forwarded=True,
         )

@@ -19,6 +19,7 @@ from palaver.client.models import (
     ChatError,
     Message,
     MessageListResult,
+    check_recipient,
 )
 from palaver.errors import ImError
 from palaver.protocol.objects import element_to_payload, payload_to_element
@@ -75,14 +76,32 @@ class MessageManager(Processor):
         cloud_custom_data: str | None,
         need_read_receipt: bool,
     ) -> Message:
-        if not isinstance(to, str) or not to:
-            raise ChatError(ERR_INVALID_PARAMETERS, "'to' must be a userID")
-        if conversation_type not in (TYPES.CONV_C2C, TYPES.CONV_GROUP):
-            raise ChatError(ERR_INVALID_PARAMETERS, f"bad conversation_type {conversation_type!r}")
+        check_recipient(to, conversation_type)
         try:
             element = payload_to_element(msg_type, payload)
         except ImError as exc:
             raise ChatError(ERR_INVALID_PARAMETERS, exc.info) from None
+        return self._outgoing(
+            msg_type,
+            to,
+            conversation_type,
+            dict(payload),
+            element,
+            cloud_custom_data=cloud_custom_data or "",
+            need_read_receipt=need_read_receipt,
+        )
+
+    def _outgoing(
+        self,
+        msg_type: str,
+        to: str,
+        conversation_type: str,
+        payload: dict[str, Any],
+        element: dict[str, Any],
+        **fields: Any,
+    ) -> Message:
+        """An unsent message of mine (``status`` ``unSend``) with one element; ``fields``:
+        further :class:`Message` fields (``cloud_custom_data``, ``forwarded``...)."""
         rnd = secrets.randbelow(UINT32)
         now = int(time.time())
         return Message(
@@ -96,11 +115,10 @@ class MessageManager(Processor):
             random=rnd,
             status="unSend",
             is_read=True,
-            payload=dict(payload),
+            payload=payload,
             type=msg_type,
             msg_body=[element],
-            cloud_custom_data=cloud_custom_data or "",
-            need_read_receipt=need_read_receipt,
+            **fields,
         )
 
     def _create_upload(

@@ -338,3 +338,12 @@ class MessageListResult:
     message_list: list[Message]
     next_req_message_id: str
     is_completed: bool
+
+
+def check_recipient(to: str, conversation_type: str) -> None:
+    """Raise ChatError 6017 unless ``to`` is a non-empty ID and ``conversation_type``
+    is ``C2C`` or ``GROUP``."""
+    if not isinstance(to, str) or not to:
+        raise ChatError(ERR_INVALID_PARAMETERS, "'to' must be a userID or groupID")
+    if conversation_type not in ("C2C", "GROUP"):
+        raise ChatError(ERR_INVALID_PARAMETERS, f"bad conversation_type {conversation_type!r}")
