@@ -1205,6 +1205,7 @@ async def _storm_phase(ctx: Ctx, node: Node, phase: str, n: int, live_rate: floa
         "retried_clients": sum(a["retried_clients"] for a in answers),
         "attempts_max": max(a["attempts_max"] for a in answers),
         "busy_answers": sum(a["busy_answers"] for a in answers),
+        "busy_503": sum(a.get("busy_503", 0) for a in answers),
         "failed_attempts": reasons,
         "server_cpu_s": m["server_cpu_s"],
         "server_cpu_ms_per_login": m["server_cpu_s"] / max(back, 1) * 1000,
@@ -1300,7 +1301,8 @@ def summary(r: Row) -> str:
             s += (
                 f"; storm: {r['storm_back']:,}/{r['storm_clients']:,} back in"
                 f" {_f(r['settle_s'], '.1f')} s, {r['retried_clients']:,} retried,"
-                f" {r['busy_answers']:,} busy answers, dropped after {r['storm_dropped_after']},"
+                f" {r['busy_answers']:,} busy answers + {r.get('busy_503', 0):,} 503s,"
+                f" dropped after {r['storm_dropped_after']},"
                 f" {r['server_cpu_ms_per_login']:.1f} ms CPU/login; failed attempts"
                 f" {r['failed_attempts']}"
             )

@@ -14,8 +14,8 @@ Two kinds of clients, in separate generator processes:
   drop their sockets at once and log in again with their cursor (a network
   blip: every client reconnects together). Each one behaves like Palaver's
   SDKs: a refused or failed attempt is retried after exponential backoff with
-  full jitter, and not before the ``retryAfter`` the server asked for
-  (docs/protocol.md §3). Once logged in, a storm client heartbeats every 30 s
+  full jitter, and not before the ``retryAfter`` the server asked for (in its
+  70169 login answer, or its HTTP 503 to the upgrade: docs/protocol.md §3). Once logged in, a storm client heartbeats every 30 s
   like the idle clients (it is appended to the generator's idle list at once).
 
 Every loop is bounded: attempts by ``deadline``, the live run by ``live_stop``.
@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
-from bench.wsproto import connect, frame_header
+from bench.wsproto import HandshakeError, connect, frame_header
 
 if TYPE_CHECKING:
     from bench.loadgen import Generator, Peer
@@ -45,6 +45,8 @@ PING_IDS_FROM = 1 << 40
 HEARTBEAT_IDS_FROM = 1 << 30
 #: the login error a busy server answers (Tencent 70169 "server internal timeout, retry")
 BUSY = 70169
+#: what :class:`LoginRefused` carries for an upgrade turned away (HTTP 503 + Retry-After)
+UPGRADE_BUSY = 503
 
 
 class LoginRefused(RuntimeError):
@@ -208,7 +210,12 @@ class StormClients:
 
         g = self.gen
         host, port = g.nodes[0]
-        ws = await connect(host, port, local_host=local, within=within)
+        try:
+            ws = await connect(host, port, local_host=local, within=within)
+        except HandshakeError as exc:  # a busy server's 503 before the upgrade
+            if exc.status != 503:
+                raise ConnectionError(str(exc)) from None
+            raise LoginRefused(UPGRADE_BUSY, str(exc), exc.retry_after) from None
         peer = Peer(ws, user)
         data: dict[str, Any] = {
             "v": 1,
@@ -246,12 +253,12 @@ class StormClients:
         done_at: list[float] = []
         attempts: list[int] = []
         reasons: dict[str, int] = {}
-        busy = 0
+        busy = busy_503 = 0
         failed: list[str] = []
         g = self.gen
 
         async def one(user: str) -> None:
-            nonlocal busy
+            nonlocal busy, busy_503
             for attempt in itertools.count():
                 left = deadline - perf()
                 if left <= 0:
@@ -261,8 +268,10 @@ class StormClients:
                     peer = await self.attempt(user, cursors.get(user), local, min(within, left))
                     break
                 except LoginRefused as exc:
-                    why, hint = f"code {exc.code}", exc.retry_after
+                    why = "http 503" if exc.code == UPGRADE_BUSY else f"code {exc.code}"
+                    hint = exc.retry_after
                     busy += exc.code == BUSY
+                    busy_503 += exc.code == UPGRADE_BUSY
                 except (OSError, TimeoutError, ConnectionError) as exc:
                     why, hint = type(exc).__name__, None
                 reasons[why] = reasons.get(why, 0) + 1
@@ -288,4 +297,5 @@ class StormClients:
             "retried_clients": sum(1 for a in attempts if a > 1),
             "failed_attempts": reasons,
             "busy_answers": busy,
+            "busy_503": busy_503,
         }

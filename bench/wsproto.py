@@ -39,7 +39,30 @@ def client_frame(payload: bytes, opcode: int = _OP_TEXT) -> bytes:
 
 
 class HandshakeError(Exception):
-    """The server did not switch protocols."""
+    """The server did not switch protocols: ``status`` (0 if unreadable) and, for a
+    busy server's 503, ``retry_after`` (s, from ``Retry-After-Ms`` or ``Retry-After``)."""
+
+    def __init__(self, line: str, status: int = 0, retry_after: float | None = None) -> None:
+        super().__init__(line)
+        self.status = status
+        self.retry_after = retry_after
+
+
+def _refusal(head: bytes) -> HandshakeError:
+    """The HandshakeError of a non-101 response head (status line + headers)."""
+    lines = head.decode(errors="replace").split("\r\n")
+    parts = lines[0].split(" ", 2)
+    status = int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else 0
+    headers = {}
+    for line in lines[1:]:
+        name, _, value = line.partition(":")
+        headers[name.strip().lower()] = value.strip()
+    hint: float | None = None
+    if headers.get("retry-after-ms", "").isdigit():
+        hint = int(headers["retry-after-ms"]) / 1000
+    elif headers.get("retry-after", "").isdigit():
+        hint = float(headers["retry-after"])
+    return HandshakeError(lines[0], status, hint)
 
 
 class WsClient(asyncio.Protocol):
@@ -121,7 +144,7 @@ class WsClient(asyncio.Protocol):
             return b""
         status = self._buf[: self._buf.find(b"\r\n")]
         if b" 101 " not in status + b" ":
-            self._fail(HandshakeError(status.decode(errors="replace")))
+            self._fail(_refusal(self._buf[:end]))
             return b""
         data, self._buf = self._buf[end + 4 :], b""
         self.upgraded.set_result(None)

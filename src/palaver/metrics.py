@@ -157,6 +157,15 @@ class NodeCollector(Collector):
         for protocol in sorted({"palaver", "tencent", *hub.stats.logins}):
             logins.add_metric([protocol], hub.stats.logins.get(protocol, 0))
         yield logins
+        upgrades = CounterMetricFamily(
+            "palaver_websocket_upgrades",
+            "Client WebSocket connections upgraded (accepted)",
+            labels=["protocol"],
+        )
+        for protocol in sorted({"palaver", "tencent", *hub.stats.upgrades}):
+            upgrades.add_metric([protocol], hub.stats.upgrades.get(protocol, 0))
+        yield upgrades
+        yield from self._admission()
         yield GaugeMetricFamily(
             "palaver_online_users", "Users with a connection on this node", hub.registry.users()
         )
@@ -174,6 +183,26 @@ class NodeCollector(Collector):
             "palaver_slow_client_drops",
             "Connections closed because their send queue overflowed (code 4008)",
             hub.stats.slow_drops,
+        )
+
+    def _admission(self) -> Iterator[Metric]:
+        gate = self.hub.login_gate
+        refused = CounterMetricFamily(
+            "palaver_logins_refused",
+            "Logins turned away as the server was busy: before the WebSocket upgrade "
+            "(HTTP 503) or at the login (70169)",
+            labels=["stage"],
+        )
+        refused.add_metric(["upgrade"], gate.refused_upgrades)
+        refused.add_metric(["login"], gate.refused)
+        yield refused
+        yield GaugeMetricFamily(
+            "palaver_logins_in_progress", "Logins holding a slot of the login gate", gate.active
+        )
+        yield GaugeMetricFamily(
+            "palaver_logins_waiting",
+            "Logins waiting for a slot, and connections upgraded whose login has not come yet",
+            gate.waiting + gate.arriving,
         )
 
     def _messages(self) -> Iterator[Metric]:

@@ -78,6 +78,7 @@ class NodeStats:
 
     Attributes:
         logins: logged-in connections by protocol (``palaver``, ``tencent``).
+        upgrades: WebSocket connections upgraded (accepted), by protocol.
         delivered: stream and push frames handed to connections.
         slow_drops: connections closed because their send queue overflowed.
         send_seconds: send → handed to fan-out after the commit, seconds.
@@ -88,6 +89,7 @@ class NodeStats:
     """
 
     logins: defaultdict[str, int] = field(default_factory=lambda: defaultdict(int))
+    upgrades: defaultdict[str, int] = field(default_factory=lambda: defaultdict(int))
     delivered: int = 0
     slow_drops: int = 0
     send_seconds: Histogram = field(default_factory=lambda: Histogram(LATENCY_BUCKETS))

@@ -30,7 +30,7 @@ from conftest import SDKAPPID, RunningServer
 from palaver.services.admission import RETRY_AFTER_MIN_MS, LoginGate
 from palaver.usersig import gen_usersig_v2
 from support.waiting import eventually
-from test_storms import hold_logins
+from test_storms import hold_logins, refused_at_login_only
 from wsclient import WsClient
 
 WAIT = 5.0  # seconds any single expected event may take
@@ -814,7 +814,7 @@ async def test_a_busy_server_turns_the_login_away_and_the_sdk_gets_in_after_the_
     progress) answers alice's login 70169 with ``retryAfter``; the SDK waits it
     out (a fake sleep records how long), logs in again, gets in and works."""
     await server.import_users("alice", "bob")
-    server.hub.login_gate = gate = LoginGate(limit=1, queue=0)
+    server.hub.login_gate = gate = refused_at_login_only(LoginGate(limit=1, queue=0))
     release = hold_logins(server, "bob")
     bob = WsClient(server.url, SDKAPPID, "bob", server.sig("bob"))
     bob_in = asyncio.create_task(bob.connect())

@@ -48,6 +48,14 @@ def hold_logins(server: RunningServer, prefix: str) -> asyncio.Event:
     return release
 
 
+def refused_at_login_only(gate: LoginGate) -> LoginGate:
+    """``gate``, letting every upgrade through: as if it filled up between a
+    connection's upgrade and its login, so the refusal is the login's 70169 (the
+    503 before the upgrade is tested in test_storms_upgrade.py)."""
+    gate.refuse_upgrade = lambda **_: None  # type: ignore[method-assign]
+    return gate
+
+
 # ------------------------------------------------------------------ liveness
 
 
@@ -123,7 +131,7 @@ async def test_a_login_storm_is_admitted_in_turn_while_live_clients_chat(
     admitted, the refused clients come back and get in."""
     storm = [f"storm{i}" for i in range(16)]
     await server.import_users("alice", "bob", *storm)
-    server.hub.login_gate = gate = LoginGate(limit=2, queue=4)
+    server.hub.login_gate = gate = refused_at_login_only(LoginGate(limit=2, queue=4))
     alice, bob = client(server, "alice"), client(server, "bob")
     await alice.connect()
     await bob.connect()
@@ -160,7 +168,7 @@ async def test_a_login_storm_is_admitted_in_turn_while_live_clients_chat(
 async def test_a_refused_login_says_when_to_come_back(server: RunningServer) -> None:
     """On the wire: a busy server's login answer is 70169 with ``retryAfter`` (ms)."""
     await server.import_users("alice", "bob")
-    server.hub.login_gate = LoginGate(limit=1, queue=0)
+    server.hub.login_gate = refused_at_login_only(LoginGate(limit=1, queue=0))
     release = hold_logins(server, "alice")
     alice = client(server, "alice")
     first = asyncio.create_task(alice.connect())
@@ -248,7 +256,7 @@ async def test_the_sdk_retries_a_busy_login_after_the_hint_and_gets_in(
     wait: bob's is in progress); the SDK waits the server's hint plus jitter
     (a fake clock records it), tries again and gets in, and works."""
     await server.import_users("alice", "bob")
-    server.hub.login_gate = gate = LoginGate(limit=1, queue=0)
+    server.hub.login_gate = gate = refused_at_login_only(LoginGate(limit=1, queue=0))
     release = hold_logins(server, "bob")
     bob = client(server, "bob")
     bob_in = asyncio.create_task(bob.connect())

@@ -10,6 +10,7 @@ import pytest
 from palaver.services.admission import (
     RETRY_AFTER_MAX_MS,
     RETRY_AFTER_MIN_MS,
+    Arrival,
     LoginGate,
     ServerBusy,
 )
@@ -92,3 +93,45 @@ def test_no_queue_and_odd_limits() -> None:
     assert gate.retry_after_ms() == RETRY_AFTER_MIN_MS
     gate.active, gate._seconds = 1, 10_000.0
     assert gate.retry_after_ms() == RETRY_AFTER_MAX_MS
+
+
+async def test_a_connection_is_turned_away_before_its_upgrade_when_its_login_would_be() -> None:
+    """``refuse_upgrade`` counts the logins in progress, those waiting and the
+    connections upgraded whose login has not come yet; a question (``count``
+    false) is answered the same but not counted."""
+    gate, order = LoginGate(limit=1, queue=1), []
+    assert gate.refuse_upgrade() is None  # a free slot
+    first = Arrival(gate)  # upgraded, its login not read yet
+    assert gate.arriving == 1
+    assert gate.refuse_upgrade() is None  # would be first in line: the queue has room
+    second = Arrival(gate)
+    hint = gate.refuse_upgrade()  # second in line, the queue holds one: refused
+    assert hint is not None and RETRY_AFTER_MIN_MS <= hint <= RETRY_AFTER_MAX_MS
+    assert gate.refused_upgrades == 1
+    assert gate.refuse_upgrade(count=False) is not None and gate.refused_upgrades == 1
+    first.done()
+    first.done()  # idempotent
+    second.done()
+    assert gate.arriving == 0
+    a = Login(gate, "a", order)
+    await a.inside.wait()
+    assert gate.refuse_upgrade() is None  # one slot taken, one place in line
+    b = Login(gate, "b", order)
+    await b.arrived.wait()
+    await asyncio.sleep(0)  # b is in line now
+    assert gate.waiting == 1 and gate.refuse_upgrade() is not None
+    Arrival(None).done()  # a question: nothing counted
+    assert gate.arriving == 0
+    a.leave.set()
+    b.leave.set()
+    await asyncio.gather(a.task, b.task)
+    assert order == ["a", "b"]
+
+
+async def test_an_upgrade_is_refused_when_its_expected_wait_is_too_long() -> None:
+    gate = LoginGate(limit=1, queue=100, max_wait=0.001)
+    arrived = [Arrival(gate) for _ in range(3)]  # the second and third would wait
+    assert gate.refuse_upgrade() is not None  # 3rd in line: ~15 ms expected, > 1 ms
+    for a in arrived:
+        a.done()
+    assert gate.refuse_upgrade() is None

@@ -12,7 +12,7 @@ import orjson
 import pytest
 
 from palaver.errors import ImError
-from palaver.protocol.client import SEEN_IDS, ClientSession, reconnect_delay
+from palaver.protocol.client import SEEN_IDS, ClientSession, busy_hint, reconnect_delay
 from palaver.protocol.frames import (
     Push,
     Response,
@@ -254,6 +254,14 @@ def test_reconnect_delay_backs_off_with_full_jitter_and_waits_out_a_busy_hint() 
     assert reconnect_delay(3, 0.5, 15, 0.5) == 2.0  # half of 0.5 * 2**3
     assert reconnect_delay(60, 0.5, 15, 0.5) == 7.5  # capped, even for huge attempts
     assert reconnect_delay(2, 0.5, 15, 0.5, retry_after=3.0) == 4.0  # hint + jitter
+
+
+def test_a_busy_503_says_how_long_to_wait() -> None:
+    assert busy_hint({"Retry-After": "2", "Retry-After-Ms": "1500"}) == 1.5  # ms first
+    assert busy_hint({"Retry-After": "2"}) == 2.0
+    assert busy_hint({"Retry-After": "Fri, 04 Dec 2026 17:00:00 GMT"}) is None  # a date: no
+    assert busy_hint({"Retry-After-Ms": "-5", "Retry-After": " 3 "}) == 3.0
+    assert busy_hint({}) is None
 
 
 def test_a_busy_error_carries_retry_after() -> None:

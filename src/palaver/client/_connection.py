@@ -38,7 +38,7 @@ from palaver.client.models import (
     ERR_REQUEST_TIMEOUT,
     ChatError,
 )
-from palaver.protocol.client import SERVER_BUSY, ClientSession, reconnect_delay
+from palaver.protocol.client import SERVER_BUSY, ClientSession, busy_hint, reconnect_delay
 from palaver.protocol.frames import CLOSE_KICKED, Response
 
 log = logging.getLogger("palaver.client")
@@ -250,7 +250,9 @@ class Connection:
 
     async def _connect(self) -> dict[str, Any]:
         """Open a WebSocket, log in with the session's cursor and wait for the
-        catch-up (``sync_done``). Raises ChatError; leaves nothing open on failure."""
+        catch-up (``sync_done``). Raises ChatError (70169 with ``retry_after``
+        also when a busy server answers the upgrade itself 503 + ``Retry-After``);
+        leaves nothing open on failure."""
         if self._http is None:
             raise ChatError(ERR_NOT_LOGGED_IN, "logged out")
         self._gen += 1
@@ -260,6 +262,11 @@ class Connection:
                 self._http.ws_connect(self._url, autoping=True, max_msg_size=16 * 1024 * 1024),
                 self.request_timeout,
             )
+        except aiohttp.WSServerHandshakeError as exc:
+            if exc.status == 503:  # turned away before the upgrade: like 70169
+                hint = busy_hint(exc.headers or {})
+                raise ChatError(SERVER_BUSY, "server busy: retry later", hint) from None
+            raise ChatError(ERR_NETWORK, f"cannot connect to {self._url}: {exc!r}") from None
         except (aiohttp.ClientError, OSError, TimeoutError) as exc:
             raise ChatError(ERR_NETWORK, f"cannot connect to {self._url}: {exc!r}") from None
         link = Link(gen, ws)

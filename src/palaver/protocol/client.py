@@ -9,6 +9,7 @@ and calls listeners.
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Mapping
 from typing import Any
 
 from palaver.protocol.frames import (
@@ -41,6 +42,17 @@ def reconnect_delay(
     window: float = min(cap, base * 2.0 ** min(attempt, 32))
     jitter = rand * window
     return jitter if retry_after is None else retry_after + jitter
+
+
+def busy_hint(headers: Mapping[str, str]) -> float | None:
+    """Seconds a busy server's HTTP 503 (an upgrade turned away, docs/protocol.md
+    §3) asks the client to wait: its ``Retry-After-Ms`` (ms), else its
+    ``Retry-After`` (whole seconds); ``None`` if neither is a number ≥ 0."""
+    for name, scale in (("Retry-After-Ms", 1000.0), ("Retry-After", 1.0)):
+        value = headers.get(name)
+        if value is not None and value.strip().isdigit():
+            return int(value) / scale
+    return None
 
 
 class ClientSession:

@@ -10,6 +10,13 @@ their turn (first come, first served); a login beyond that is refused at once
 with Tencent's 70169 ("server internal timeout, retry") and a ``retryAfter``
 hint, which Palaver's SDKs honour (plus their own full jitter), instead of
 timing out on the client after many seconds.
+
+Refusing is cheapest before the WebSocket upgrade: :meth:`LoginGate.refuse_upgrade`
+tells the endpoints whether a new connection would be turned away (counting the
+connections upgraded whose login has not reached the gate yet, :class:`Arrival`),
+and they answer its upgrade request with HTTP 503 and ``Retry-After`` without
+upgrading it (docs/protocol.md §3). The in-protocol 70169 stays for a login that
+finds the gate full although its connection was let in.
 """
 
 from __future__ import annotations
@@ -60,6 +67,10 @@ class LoginGate:
         self._seconds = 0.005  # moving average of one login's time in the gate
         #: logins refused so far (ServerBusy)
         self.refused = 0
+        #: connections upgraded whose first frame has not been read yet (:class:`Arrival`)
+        self.arriving = 0
+        #: upgrade requests refused so far (:meth:`refuse_upgrade`)
+        self.refused_upgrades = 0
 
     @property
     def waiting(self) -> int:
@@ -75,6 +86,25 @@ class LoginGate:
     def _too_long(self, position: int) -> bool:
         """Whether the ``position``-th in line would expect to wait over ``max_wait``."""
         return self.max_wait is not None and position * self._seconds / self.limit > self.max_wait
+
+    def refuse_upgrade(self, *, count: bool = True) -> int | None:
+        """Whether a new connection should be turned away before its upgrade: the
+        ``retryAfter`` hint (ms) if a login from it would be refused now, else ``None``.
+
+        Its place in line counts the logins in progress and waiting and the
+        connections upgraded whose login has not reached the gate yet
+        (``arriving``): beyond ``queue``, or expected to wait over ``max_wait``,
+        it is refused, and :attr:`refused_upgrades` counts it (unless ``count``
+        is false: a question, not a connection).
+        """
+        ahead = self.active + len(self._waiters) + self.arriving
+        if ahead < self.limit:
+            return None
+        place = ahead - self.limit + 1  # its place in line
+        if place <= self.queue and not self._too_long(place):
+            return None
+        self.refused_upgrades += count
+        return self.retry_after_ms()
 
     @contextlib.asynccontextmanager
     async def admit(self) -> AsyncIterator[None]:
@@ -113,3 +143,22 @@ class LoginGate:
                 turn.set_result(None)  # the slot passes on: ``active`` unchanged
                 return
         self.active -= 1
+
+
+class Arrival:
+    """A connection let in by :meth:`LoginGate.refuse_upgrade`, counted in the
+    gate's ``arriving`` until :meth:`done` (its first frame was read, or it ended);
+    ``done`` may be called more than once. ``None``: nothing counted."""
+
+    __slots__ = ("_gate",)
+
+    def __init__(self, gate: LoginGate | None) -> None:
+        self._gate = gate
+        if gate is not None:
+            gate.arriving += 1
+
+    def done(self) -> None:
+        """Stop counting this connection (idempotent)."""
+        if self._gate is not None:
+            self._gate.arriving -= 1
+            self._gate = None

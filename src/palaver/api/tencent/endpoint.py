@@ -36,6 +36,7 @@ from palaver.api.tencent.core import (
     reset_current_request,
     set_current_request,
 )
+from palaver.api.upgrade_gate import open_websocket
 from palaver.errors import Code, ImError
 from palaver.limits import screen
 from palaver.logcontext import request_id
@@ -80,13 +81,14 @@ class TencentEndpoint:
         self.hub = hub
         self.resume = ResumePositions()
 
-    async def handle(self, request: web.Request) -> web.WebSocketResponse:
-        """Serve one SDK instance until it disconnects."""
-        ws = web.WebSocketResponse(
-            max_msg_size=MAX_FRAME_BYTES, autoping=True, decode_text=False, compress=False
-        )
-        await ws.prepare(request)
+    async def handle(self, request: web.Request) -> web.StreamResponse:
+        """Serve one SDK instance until it disconnects. A busy server answers the
+        upgrade request 503 + ``Retry-After`` instead (:mod:`palaver.api.upgrade_gate`)."""
         hub = self.hub
+        opened = await open_websocket(hub, request, "tencent", MAX_FRAME_BYTES)
+        if isinstance(opened, web.Response):
+            return opened  # busy: 503 + Retry-After, nothing upgraded
+        ws, arrival = opened
         text = request.path.endswith("/info")
         conn = Connection(
             ws,
@@ -121,6 +123,7 @@ class TencentEndpoint:
                     session.note_ack(data if isinstance(data, str) else "")
                     continue
                 if session.app is None:
+                    arrival.done()  # its login is on its way to the gate
                     if held_for_login(session, req):
                         continue
                     answer(session, await run(session, req))  # login runs alone
@@ -139,6 +142,7 @@ class TencentEndpoint:
                 self._dispatch(session, req, slots)
         finally:
             deadline.cancel()
+            arrival.done()
             async with hub.teardowns:  # a few at a time when thousands drop at once
                 await self._end(session)
         return ws

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from aiohttp import WSMsgType, web
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from palaver.api.upgrade_gate import open_websocket
 from palaver.errors import Code, ImError
 from palaver.limits import screen
 from palaver.logcontext import request_id
@@ -198,15 +199,14 @@ class WebSocketEndpoint:
     def __init__(self, hub: Hub) -> None:
         self.hub = hub
 
-    async def handle(self, request: web.Request) -> web.WebSocketResponse:
-        """Serve one client until it disconnects."""
-        # No permessage-deflate: compressing many small frames costs more CPU per
-        # message than it saves on the wire (docs/benchmarks.md).
-        ws = web.WebSocketResponse(
-            max_msg_size=MAX_FRAME_BYTES, autoping=True, decode_text=False, compress=False
-        )
-        await ws.prepare(request)
+    async def handle(self, request: web.Request) -> web.StreamResponse:
+        """Serve one client until it disconnects. A busy server answers the
+        upgrade request 503 + ``Retry-After`` instead (:mod:`palaver.api.upgrade_gate`)."""
         hub = self.hub
+        opened = await open_websocket(hub, request, "palaver", MAX_FRAME_BYTES)
+        if isinstance(opened, web.Response):
+            return opened  # busy: 503 + Retry-After, nothing upgraded
+        ws, arrival = opened
         conn = Connection(
             ws,
             queue_frames=hub.settings.send_queue_frames,
@@ -243,6 +243,7 @@ class WebSocketEndpoint:
                     conn.send(encode_error(req.id, exc.code, exc.info))
                     continue
                 if not session.logged_in:
+                    arrival.done()  # at the gate now (or refused)
                     session.answer(await run_op(session, req))  # login runs alone
                     continue
                 if req.op == HEARTBEAT:  # answered at once, ahead of everything in flight
@@ -259,6 +260,7 @@ class WebSocketEndpoint:
                 task.add_done_callback(session.tasks.discard)
         finally:
             deadline.cancel()
+            arrival.done()
             async with hub.teardowns:  # a few at a time when thousands drop at once
                 await self._end(session)
         return ws

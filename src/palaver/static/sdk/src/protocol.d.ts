@@ -14,6 +14,16 @@
  */
 export function reconnectDelay(attempt: number, base: number, cap: number, rand: number, retryAfter?: number | null): number;
 /**
+ * Milliseconds a busy server's HTTP 503 asks the client to wait (docs/protocol.md
+ * §3: an upgrade turned away before it happened): the twin of Python's
+ * `palaver.protocol.client.busy_hint`. Its `Retry-After-Ms`, else its
+ * `Retry-After` (whole seconds); null if the answer is not a 503 or has neither.
+ * @param {number} status the HTTP status
+ * @param {(name: string) => string | null} header a header by name (`Headers.get`)
+ * @returns {number | null}
+ */
+export function busyHintMs(status: number, header: (name: string) => string | null): number | null;
+/**
  * A push as the SDK handles it.
  * @typedef {object} Push
  * @property {string} ev the event name

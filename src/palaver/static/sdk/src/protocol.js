@@ -43,6 +43,24 @@ export function reconnectDelay(attempt, base, cap, rand, retryAfter = null) {
   return retryAfter == null ? jitter : retryAfter + jitter;
 }
 
+/**
+ * Milliseconds a busy server's HTTP 503 asks the client to wait (docs/protocol.md
+ * §3: an upgrade turned away before it happened): the twin of Python's
+ * `palaver.protocol.client.busy_hint`. Its `Retry-After-Ms`, else its
+ * `Retry-After` (whole seconds); null if the answer is not a 503 or has neither.
+ * @param {number} status the HTTP status
+ * @param {(name: string) => string | null} header a header by name (`Headers.get`)
+ * @returns {number | null}
+ */
+export function busyHintMs(status, header) {
+  if (status !== 503) return null;
+  for (const [name, scale] of [['Retry-After-Ms', 1], ['Retry-After', 1000]]) {
+    const value = (header(name) || '').trim();
+    if (/^\d+$/.test(value)) return Number(value) * scale;
+  }
+  return null;
+}
+
 /** Protocol state of one login (kept across reconnects, dropped at logout). */
 export class ClientSession {
   /**

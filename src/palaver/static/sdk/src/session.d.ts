@@ -118,12 +118,24 @@ export class ChatSession extends ChatPump {
      */
     protected _end(sess: Session, events: Array<[string, any]>): Promise<void>;
     /**
-     * Open a WebSocket; resolves the link once open. Rejects 2800 / 2801.
+     * Open a WebSocket; resolves the link once open. Rejects 2800 / 2801, or
+     * 70169 with `retryAfter` (ms) when a busy server turned the upgrade away
+     * (HTTP 503, see `_whyRefused`).
      * @private
      * @param {Session} sess
      * @returns {Promise<Link>}
      */
     private _open;
+    /**
+     * After an upgrade that failed: ask the server (a plain GET of the same URL)
+     * whether it is busy. A busy server answers 503 with `Retry-After`
+     * (docs/protocol.md §3); a browser cannot read that from the failed
+     * WebSocket itself. Resolves a 70169 ChatError carrying the hint (ms), or
+     * null (not busy, unreachable, or no `fetch`); never rejects.
+     * @private
+     * @returns {Promise<ChatError | null>}
+     */
+    private _whyRefused;
     /**
      * Connect and log in with the session's cursor, then wait for the catch-up
      * (`sync_done`, handled by the pump). Resolves the server's login data.

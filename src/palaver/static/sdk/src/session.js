@@ -21,7 +21,7 @@ import {
 } from './constants.js';
 import {ConversationList} from './conversation-list.js';
 import {ChatError, invalid} from './errors.js';
-import {ClientSession, SERVER_BUSY, reconnectDelay} from './protocol.js';
+import {ClientSession, SERVER_BUSY, busyHintMs, reconnectDelay} from './protocol.js';
 import {ChatPump} from './pump.js';
 import {deferred, isObject} from './util.js';
 
@@ -228,7 +228,9 @@ export class ChatSession extends ChatPump {
   // -------------------------------------------------------------- connection
 
   /**
-   * Open a WebSocket; resolves the link once open. Rejects 2800 / 2801.
+   * Open a WebSocket; resolves the link once open. Rejects 2800 / 2801, or
+   * 70169 with `retryAfter` (ms) when a busy server turned the upgrade away
+   * (HTTP 503, see `_whyRefused`).
    * @private
    * @param {Session} sess
    * @returns {Promise<Link>}
@@ -252,19 +254,48 @@ export class ChatSession extends ChatPump {
         try { ws.close(); } catch (_) { /* closing anyway */ }
         reject(new ChatError(ERROR_CODE.REQUEST_TIMEOUT, `cannot connect to ${this._url} in time`));
       }, this._requestTimeout);
+      ws.onmessage = (ev) => this._onFrame(sess, link, ev.data);
+      ws.onerror = () => {}; // a close event follows
+      let opened = false;
       ws.onopen = () => {
+        opened = true;
         clearTimeout(timer);
         resolve(link);
       };
-      ws.onmessage = (ev) => this._onFrame(sess, link, ev.data);
-      ws.onerror = () => {}; // a close event follows
       ws.onclose = (ev) => {
         clearTimeout(timer);
         link.closeCode = ev.code;
-        reject(new ChatError(ERROR_CODE.NETWORK, `cannot connect to ${this._url} (close ${ev.code})`));
+        const failed = new ChatError(ERROR_CODE.NETWORK, `cannot connect to ${this._url} (close ${ev.code})`);
+        if (opened || link.dropped) reject(failed);
+        else this._whyRefused().then((busy) => reject(busy || failed));
         this._onClose(sess, link, ev.code);
       };
     });
+  }
+
+  /**
+   * After an upgrade that failed: ask the server (a plain GET of the same URL)
+   * whether it is busy. A busy server answers 503 with `Retry-After`
+   * (docs/protocol.md §3); a browser cannot read that from the failed
+   * WebSocket itself. Resolves a 70169 ChatError carrying the hint (ms), or
+   * null (not busy, unreachable, or no `fetch`); never rejects.
+   * @private
+   * @returns {Promise<ChatError | null>}
+   */
+  async _whyRefused() {
+    if (typeof globalThis.fetch !== 'function') return null;
+    const url = this._url.replace(/^ws/, 'http');
+    const abort = typeof AbortController === 'function' ? new AbortController() : null;
+    const timer = setTimeout(() => abort && abort.abort(), this._requestTimeout);
+    try {
+      const resp = await globalThis.fetch(url, {cache: 'no-store', signal: abort ? abort.signal : undefined});
+      const hint = busyHintMs(resp.status, (name) => resp.headers.get(name));
+      return hint == null ? null : new ChatError(SERVER_BUSY, 'server busy: retry later', hint);
+    } catch (_) {
+      return null; // down or unreachable: the plain network error stands
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   /**
