@@ -98,12 +98,14 @@ class Settings(BaseSettings):
     login_queue: int = Field(
         10_000,
         ge=0,
-        description="logins that may wait for a turn; more are told to retry later (70169)",
+        description="logins that may wait for a turn; more are told to retry later "
+        "(HTTP 503 + Retry-After before the WebSocket upgrade, or 70169)",
     )
     login_max_wait: float = Field(
         5.0,
         gt=0,
-        description="seconds a login may expect to wait for its turn; longer: retry later (70169)",
+        description="seconds a login may expect to wait for its turn; longer: retry later "
+        "(HTTP 503 + Retry-After before the WebSocket upgrade, or 70169)",
     )
     listen_backlog: int = Field(
         4096, ge=128, description="pending TCP connections the kernel queues (capped by somaxconn)"

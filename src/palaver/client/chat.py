@@ -73,7 +73,8 @@ class Chat(
             clients that lost one server together do not come back together),
             and the window doubles after each failed attempt, up to
             ``reconnect_max_delay``. A busy server's answer (70169 with
-            ``retryAfter``) is waited out first; ``login`` itself tries again
+            ``retryAfter``, or HTTP 503 + ``Retry-After`` to the upgrade) is
+            waited out first; ``login`` itself tries again
             after it (up to 5 times) before it fails with 70169.
         reconnect_max_delay: the largest backoff window (s).
 

@@ -51,7 +51,8 @@ export default class PalaverChat extends ForwardingAPI {
    * the backoff's first window in ms (500): a reconnect waits a uniformly
    * random time within it (full jitter: clients that lost one server together
    * do not come back together) and the window doubles after each failed
-   * attempt; a busy server's `retryAfter` (70169) is waited out first, and
+   * attempt; a busy server's `retryAfter` (70169, or an HTTP 503 to the
+   * upgrade, learnt by a plain GET of the same URL) is waited out first, and
    * `login` itself tries again after it (up to 5 times); `reconnectMaxDelay`
    * the largest window in ms (15000);
    * `WebSocket` a WebSocket class (default: the global one).
