@@ -27,6 +27,11 @@ Scenarios (``--scenario NAME``, repeatable; default: all, in this order):
                   at once, while 4 live pairs message and ping through it:
                   live clients dropped, messages lost, ping / message latency,
                   time until every storm client is back
+- ``login_storm_restart`` 12b. (issue 20) N clients and 4 live pairs connected;
+                  the server is killed (SIGKILL) and restarted on the same data
+                  and port, every client reconnects at once with its cursor:
+                  time until all are back, drops, messages lost / duplicated,
+                  live latency through it
 - ``search``      13. (issue 18) message search on the 1M-message history
                   database: query p50/p99 (one word, two words, a Chinese
                   phrase), index size beside the messages, and the C2C burst
@@ -460,6 +465,9 @@ def healthy(rows: list[Row]) -> bool:
             "live_closed",
             "storm_failed",
             "storm_dropped_after",
+            "storm_msgs_lost",
+            "storm_msgs_duplicated",
+            "storm_seq_gaps",
         ):
             if r.get(k):
                 return False

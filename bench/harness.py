@@ -213,11 +213,14 @@ async def create_app(storage_args: list[str], key: str) -> int:
 
 @dataclass
 class Server:
-    """A running ``palaver serve`` process."""
+    """A running ``palaver serve`` process (``argv`` and ``env`` start it again:
+    :func:`kill_server`, :func:`start_again`)."""
 
     proc: asyncio.subprocess.Process
     port: int
     log_path: Path
+    argv: tuple[str, ...] = ()
+    env: dict[str, str] | None = None
 
     @property
     def pid(self) -> int:
@@ -248,29 +251,43 @@ async def palaver_server(
     """A ``palaver serve`` pinned to ``cpu``, answering ``/healthz``; stopped on exit."""
     port = free_port()
     args = ["serve", "--host", "127.0.0.1", "--port", str(port), *storage_args]
-    with log_path.open("wb") as log:
-        proc = await asyncio.create_subprocess_exec(
-            "taskset",
-            "-c",
-            str(cpu),
-            sys.executable,
-            "-m",
-            "palaver",
-            *args,
-            stdout=log,
-            stderr=log,
-            env=env or clean_env(),
-        )
-    server = Server(proc, port, log_path)  # taskset execs python: same pid
+    argv = ("taskset", "-c", str(cpu), sys.executable, "-m", "palaver", *args)
+    env = env or clean_env()
+    server = Server(await _spawn(argv, env, log_path), port, log_path, argv, env)
     try:
-        try:
-            async with asyncio.timeout(60):
-                await _wait_healthy(server)
-        except TimeoutError:
-            raise BenchError(f"server did not answer within 60 s:\n{tail(log_path)}") from None
+        await _started(server)
         yield server
     finally:
-        await stop_process(proc)
+        await stop_process(server.proc)
+
+
+async def _spawn(
+    argv: tuple[str, ...], env: dict[str, str], log_path: Path
+) -> asyncio.subprocess.Process:
+    with log_path.open("ab") as log:
+        return await asyncio.create_subprocess_exec(*argv, stdout=log, stderr=log, env=env)
+
+
+async def _started(server: Server) -> None:
+    try:
+        async with asyncio.timeout(60):
+            await _wait_healthy(server)
+    except TimeoutError:
+        raise BenchError(f"server did not answer within 60 s:\n{tail(server.log_path)}") from None
+
+
+async def kill_server(server: Server) -> None:
+    """SIGKILL the server (no shutdown at all: a crash) and wait until it is gone."""
+    with contextlib.suppress(ProcessLookupError):
+        server.proc.kill()
+    await server.proc.wait()
+
+
+async def start_again(server: Server) -> None:
+    """Start a killed server again with the same command (port, data, settings);
+    returns once it answers ``/healthz``. ``server.pid`` is the new process's."""
+    server.proc = await _spawn(server.argv, server.env or clean_env(), server.log_path)
+    await _started(server)
 
 
 @contextlib.asynccontextmanager

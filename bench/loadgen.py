@@ -1102,17 +1102,54 @@ class Generator:
 
     async def cmd_storm_reconnect(self, c: dict[str, Any]) -> dict[str, Any]:
         """Drop every storm client's socket at once, then log them all in again at
-        once with their cursors (a network blip)."""
+        once with their cursors (a network blip). With ``dropped``, the server
+        dropped them (it was killed): wait (up to ``close_wait`` s) until every
+        socket is closed instead, then the same."""
         storm = self.storm
         assert storm is not None
         peers = dict(storm.peers)
-        cursors = {u: max(p.last_seq, 0) for u, p in peers.items()}
         gone = {id(p) for p in peers.values()}
         self.idle = [p for p in self.idle if id(p) not in gone]
+        if c.get("dropped"):
+            closing = [p.ws.closed for p in peers.values()]
+            await asyncio.wait(closing, timeout=float(c.get("close_wait", 30)))
         for p in peers.values():
             p.ws.abort()
+        cursors = {u: max(p.last_seq, 0) for u, p in peers.items()}
         storm.peers.clear()
         return await storm.run(c, list(peers), cursors)
+
+    async def cmd_storm_texts(self, c: dict[str, Any]) -> dict[str, Any]:
+        """Wait up to ``wait`` s until every storm client held here received each of
+        ``texts``; then how many are missing or came twice, and stream gaps."""
+        storm = self.storm
+        assert storm is not None
+        texts = list(c["texts"])
+        deadline = perf() + float(c.get("wait", 0))
+        report = storm.texts_report(texts)
+        while report["lost"] and perf() < deadline:
+            await asyncio.sleep(0.1)
+            report = storm.texts_report(texts)
+        return report
+
+    async def cmd_live_mark(self, c: dict[str, Any]) -> dict[str, Any]:
+        """Latencies from now on are also reported as ``since_mark_*``."""
+        assert self.live is not None
+        self.live.set_mark()
+        return {}
+
+    async def cmd_live_rejoin(self, c: dict[str, Any]) -> dict[str, Any]:
+        """The live clients whose sockets the server dropped (wait up to
+        ``close_wait`` s for every one) log in again with their cursors."""
+        live = self.live
+        assert live is not None
+        closing = [p.ws.closed for p in live.peers]
+        await asyncio.wait(closing, timeout=float(c.get("close_wait", 30)))
+        if self.storm is None:
+            self.storm = StormClients(self)
+        report = await live.rejoin(self.storm, c)
+        self.senders, self.receivers = list(live.senders), list(live.receivers)
+        return report
 
     async def cmd_status(self, c: dict[str, Any]) -> dict[str, Any]:
         return {

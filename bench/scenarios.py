@@ -1463,4 +1463,14 @@ SCENARIOS: dict[str, Scenario] = {
     "login_storm": login_storm,
     "search": search,
 }
+
+
+def _late_scenarios() -> None:
+    """Scenarios in their own modules (they import this one)."""
+    from bench.storm_restart import login_storm_restart
+
+    SCENARIOS["login_storm_restart"] = login_storm_restart
+
+
+_late_scenarios()
 ALIASES = {"sendmsg": "rest_sendmsg"}

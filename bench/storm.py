@@ -76,6 +76,9 @@ class LiveTraffic:
         self.got: list[set[int]] = [set() for _ in range(k)]
         self.dup = [0] * k
         self.acked = self.nacked = 0
+        self.acked_idx: list[set[int]] = [set() for _ in range(k)]
+        self.offline_skipped = 0  # sends due while the sender was not connected
+        self.mark = (0, 0)  # lat and ping_rtt lengths at :meth:`set_mark`
         self.lat: list[float] = []
         self.ping_rtt: list[float] = []
         self.ping_sent: dict[int, float] = {}
@@ -87,6 +90,12 @@ class LiveTraffic:
             p.ws.on_frame = self._sender_frame(i)
         for i, p in enumerate(receivers):
             p.ws.on_frame = self._receiver_frame(i)
+
+    @staticmethod
+    def _note_seq(peer: Peer, obj: dict[str, Any]) -> None:
+        seq = obj.get("seq")
+        if isinstance(seq, int):
+            peer.last_seq = max(peer.last_seq, seq)  # its cursor for a reconnect
 
     def _pong(self, payload: bytes) -> bool:
         """A ping's answer: record its round trip."""
@@ -103,9 +112,15 @@ class LiveTraffic:
         def on_frame(payload: bytes) -> None:
             if self._pong(payload):
                 return
-            if payload.startswith(b'{"id":'):
+            if not payload.startswith(b'{"id":'):
+                self._note_seq(self.senders[i], orjson.loads(payload))
+                return
+            rid = payload[6 : payload.index(b",", 6)]
+            n = int(rid) - 2 if rid.isdigit() else -1  # a send's id is its index + 2
+            if n >= 0:  # (not the answer to a login)
                 if b'"code":0,' in payload[:40]:
                     self.acked += 1
+                    self.acked_idx[i].add(n)
                 else:
                     self.nacked += 1
                     if len(self.errors) < 5:
@@ -119,6 +134,7 @@ class LiveTraffic:
             if self._pong(payload):
                 return
             obj = orjson.loads(payload)
+            self._note_seq(self.receivers[i], obj)
             if obj.get("ev") != "MESSAGE_RECEIVED":
                 return
             text = obj["data"]["message"]["payload"].get("text", "")
@@ -135,6 +151,9 @@ class LiveTraffic:
         return on_frame
 
     def _send(self, i: int) -> None:
+        if self.senders[i].ws.closed.done():
+            self.offline_skipped += 1  # (an app would keep it until it is back)
+            return
         n = self.sent[i]
         self.sent[i] += 1
         to = self.receivers[i].user
@@ -172,6 +191,35 @@ class LiveTraffic:
                     self._ping(p)
                 pings += 1
 
+    async def rejoin(self, storm: StormClients, c: dict[str, Any]) -> dict[str, Any]:
+        """Every live client whose socket is gone logs in again with its cursor,
+        retrying like the SDKs (:meth:`StormClients.run`); pushes of the catch-up
+        reach the live handlers too. Returns the storm report of the live clients."""
+        closed = [(True, i, p) for i, p in enumerate(self.senders) if p.ws.closed.done()]
+        closed += [(False, i, p) for i, p in enumerate(self.receivers) if p.ws.closed.done()]
+        by_user = {p.user: (is_sender, i) for is_sender, i, p in closed}
+
+        def tap(user: str) -> Callable[[bytes], None]:
+            is_sender, i = by_user[user]
+            return self._sender_frame(i) if is_sender else self._receiver_frame(i)
+
+        def back(peer: Peer) -> None:
+            is_sender, i = by_user[peer.user]
+            (self.senders if is_sender else self.receivers)[i] = peer
+            peer.ws.on_frame = tap(peer.user)
+            self.peers = self.senders + self.receivers
+
+        cursors = {p.user: max(p.last_seq, 0) for _, _, p in closed}
+        return await storm.run(c, list(by_user), cursors, tap=tap, on_back=back, idle=False)
+
+    def set_mark(self) -> None:
+        """From now on: the latencies the report gives as ``since_mark_*``."""
+        self.mark = (len(self.lat), len(self.ping_rtt))
+
+    def acked_lost(self) -> int:
+        """Messages the server acknowledged (stored) that never reached their receiver."""
+        return sum(len(a - g) for a, g in zip(self.acked_idx, self.got, strict=True))
+
     def report(self) -> dict[str, Any]:
         sent = sum(self.sent)
         delivered = sum(len(g) for g in self.got)
@@ -181,6 +229,9 @@ class LiveTraffic:
             "live_sent": sent,
             "live_delivered": delivered,
             "live_lost": sent - delivered,
+            "live_acked_lost": self.acked_lost(),
+            "live_unanswered": sent - self.acked - self.nacked,
+            "live_offline_skipped": self.offline_skipped,
             "live_duplicated": sum(self.dup),
             "live_acked": self.acked,
             "live_nacked": self.nacked,
@@ -190,6 +241,8 @@ class LiveTraffic:
             "pings_unanswered": len(self.ping_sent),
             **_pcts(self.lat, "msg_"),
             **_pcts(self.ping_rtt, "ping_"),
+            **_pcts(self.lat[self.mark[0] :], "since_mark_msg_"),
+            **_pcts(self.ping_rtt[self.mark[1] :], "since_mark_ping_"),
             "first_errors": self.errors,
         }
 
@@ -201,11 +254,53 @@ class StormClients:
         self.gen = gen
         self.peers: dict[str, Peer] = {}
         self.rng = random.Random(20)
+        #: message texts each storm client received, with how often
+        self.texts: dict[str, dict[str, int]] = {}
+
+    def frame(self, peer: Peer) -> Callable[[bytes], None]:
+        """A storm client's frames: answers (its requests, heartbeats), its stream's
+        ``seq`` (its cursor, gaps) and the texts of the messages it receives."""
+        g = self.gen
+        texts = self.texts.setdefault(peer.user, {})
+
+        def on_frame(payload: bytes) -> None:
+            obj = orjson.loads(payload)
+            if "ev" not in obj:
+                fut = peer.pending.pop(obj.get("id"), None)
+                if fut is None:
+                    g.heartbeats_answered += 1
+                elif not fut.done():
+                    fut.set_result(obj)
+                return
+            peer.on_push(obj)
+            if obj["ev"] == "MESSAGE_RECEIVED":
+                text = obj["data"]["message"]["payload"].get("text", "")
+                texts[text] = texts.get(text, 0) + 1
+
+        return on_frame
+
+    def texts_report(self, expected: list[str]) -> dict[str, Any]:
+        """For every storm client held here: each of ``expected`` received once?"""
+        lost = dup = 0
+        for user in self.peers:
+            got = self.texts.get(user, {})
+            for text in expected:
+                k = got.get(text, 0)
+                lost += k == 0
+                dup += max(0, k - 1)
+        gaps = sum(p.seq_gaps for p in self.peers.values())
+        return {"clients": len(self.peers), "lost": lost, "duplicated": dup, "seq_gaps": gaps}
 
     async def attempt(
-        self, user: str, cursor: int | None, local: str | None, within: float
+        self,
+        user: str,
+        cursor: int | None,
+        local: str | None,
+        within: float,
+        tap: Callable[[bytes], None] | None = None,
     ) -> Peer:
-        """One connect + login + sync; raises LoginRefused, OSError or TimeoutError."""
+        """One connect + login + sync; raises LoginRefused, OSError or TimeoutError.
+        ``tap`` sees every frame too (the catch-up's pushes among them)."""
         from bench.loadgen import Peer
 
         g = self.gen
@@ -217,6 +312,16 @@ class StormClients:
                 raise ConnectionError(str(exc)) from None
             raise LoginRefused(UPGRADE_BUSY, str(exc), exc.retry_after) from None
         peer = Peer(ws, user)
+        if tap is not None:
+            own = peer.on_frame
+
+            def both(payload: bytes) -> None:
+                own(payload)
+                tap(payload)
+
+            ws.on_frame = both
+        else:
+            ws.on_frame = self.frame(peer)
         data: dict[str, Any] = {
             "v": 1,
             "SDKAppID": g.sdkappid,
@@ -243,8 +348,20 @@ class StormClients:
             raise
         return peer
 
-    async def run(self, c: dict[str, Any], users: list[str], cursors: dict[str, int]) -> dict:
-        """Log every user in at once (with its cursor, if any); report how it went."""
+    async def run(
+        self,
+        c: dict[str, Any],
+        users: list[str],
+        cursors: dict[str, int],
+        *,
+        tap: Callable[[str], Callable[[bytes], None]] | None = None,
+        on_back: Callable[[Peer], None] | None = None,
+        idle: bool = True,
+    ) -> dict:
+        """Log every user in at once (with its cursor, if any); report how it went.
+        ``tap(user)``: a frame handler that sees that user's frames during its
+        attempts; ``on_back(peer)`` is called for each one back instead of making
+        it a storm client (``idle``: heartbeating every 30 s)."""
         deadline = perf() + float(c.get("timeout", 300))
         base, cap = float(c.get("backoff_base", 0.5)), float(c.get("backoff_cap", 15))
         within = float(c.get("attempt_timeout", 30))
@@ -265,7 +382,13 @@ class StormClients:
                     failed.append(user)
                     return
                 try:
-                    peer = await self.attempt(user, cursors.get(user), local, min(within, left))
+                    peer = await self.attempt(
+                        user,
+                        cursors.get(user),
+                        local,
+                        min(within, left),
+                        tap(user) if tap is not None else None,
+                    )
                     break
                 except LoginRefused as exc:
                     why = "http 503" if exc.code == UPGRADE_BUSY else f"code {exc.code}"
@@ -282,9 +405,12 @@ class StormClients:
                 await asyncio.sleep(min(delay, max(0.0, deadline - perf())))
             done_at.append(perf() - t0)
             attempts.append(attempt + 1)
-            peer.ws.on_frame = g._idle_frame(peer)
+            if on_back is not None:
+                on_back(peer)
+                return
             self.peers[user] = peer
-            g.idle.append(peer)  # heartbeats every 30 s from now on
+            if idle:
+                g.idle.append(peer)  # heartbeats every 30 s from now on
 
         await asyncio.gather(*(one(u) for u in users))
         return {
