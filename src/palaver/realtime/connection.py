@@ -19,11 +19,12 @@ import asyncio
 import contextlib
 import fcntl
 import gc
+import itertools
 import logging
+import os
 import sys
 import termios
 import time
-import uuid
 import weakref
 from collections import deque
 from collections.abc import Awaitable, Callable
@@ -74,6 +75,13 @@ def _frame_header(n: int, first: int = 0x81) -> bytes:
     if n < 65536:
         return bytes((first, 0x7E)) + n.to_bytes(2, "big")
     return bytes((first, 0x7F)) + n.to_bytes(8, "big")
+
+
+#: Connection ids: a serial number, then this process's random part (96 bits,
+#: drawn once), so that they are unique across nodes (kicks and sends name their
+#: origin connection cluster-wide) without ``os.urandom`` per connection.
+_SERIAL = itertools.count(1)
+_PROCESS = os.urandom(12).hex()
 
 
 class _Batch:
@@ -159,7 +167,7 @@ class Connection:
         codec: Codec = PALAVER,
         close_on_kick: bool = True,
     ) -> None:
-        self.id = uuid.uuid4().hex
+        self.id = f"{next(_SERIAL):08x}{_PROCESS}"
         self.codec = codec
         #: the client protocol, a metrics label: ``palaver`` or ``tencent``
         self.protocol = codec.name.split("-", 1)[0]

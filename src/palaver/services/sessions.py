@@ -202,11 +202,12 @@ class SessionService:
             group_cursors: the last ``MsgSeq`` processed per group; a group without
                 one starts at its end (new client) or where the user joined.
         """
-        async with self._db.read() as c:
+        async with self._db.read() as c:  # one connection for the login's reads
             head = await ev_store.head(c, app.sdkappid, user_id)
             oldest = (
                 await ev_store.first_seq(c, app.sdkappid, user_id) if cursor is not None else None
             )
+            positions = await self._groups.stream_positions(app, user_id, c)
         start = head if cursor is None else min(cursor, head)
         # Away longer than the events are kept: resume from now and say so; the
         # client refetches conversations (unread counts, last messages) as always.
@@ -216,7 +217,7 @@ class SessionService:
         given = group_cursors or {}
         groups: dict[str, int] = {}
         truncated: list[str] = []
-        for group_id, joined_at, top in await self._groups.stream_positions(app, user_id):
+        for group_id, joined_at, top in positions:
             g = given.get(group_id)
             if g is not None:
                 first = min(max(g, 0), top)

@@ -154,10 +154,21 @@ class UserStatusService:
         return failed
 
     async def changed(self, app: App, user: str) -> None:
-        """``user`` logged in or out or lost a connection: tell their subscribers."""
+        """``user`` logged in or out or lost a connection: tell their subscribers.
+
+        Every login and every disconnect comes here, and most users have no
+        subscriber: one read finds that out, and only then is the status read."""
         await self._presence.settle(app.sdkappid, user)
-        [status] = await self.statuses(app, [user])
-        await self._tell(app, status, also_self=False)
+        async with self._db.read() as conn:
+            to = await people_store.status_subscribers(conn, app.sdkappid, user)
+            if not to:
+                return
+            custom = await people_store.custom_statuses(conn, app.sdkappid, [user])
+        online = await self._presence.online(app.sdkappid, [user])
+        status = UserStatus(user, ONLINE if online.get(user) else OFFLINE, custom.get(user, ""))
+        await self._publisher.notice(
+            app.sdkappid, list(dict.fromkeys(to)), UserStatusChanged((status,))
+        )
 
     async def _tell(self, app: App, status: UserStatus, *, also_self: bool) -> None:
         async with self._db.read() as conn:

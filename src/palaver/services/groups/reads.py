@@ -181,11 +181,17 @@ class GroupReads:
         more = len(users) > limit
         return users[:limit], (offset + limit if more else 0)
 
-    async def stream_positions(self, app: App, user: str) -> list[tuple[str, int, int]]:
+    async def stream_positions(
+        self, app: App, user: str, conn: Tx | None = None
+    ) -> list[tuple[str, int, int]]:
         """(group id, where a resuming client without a cursor starts, head) of
         ``user``'s groups with a stream to follow at login (all but AVChatRooms):
-        it starts after what they have read, and never before they joined."""
-        async with self._db.read() as conn:
+        it starts after what they have read, and never before they joined.
+        ``conn``: read on this open connection (a login's other reads share it)."""
+        if conn is None:
+            async with self._db.read() as own:
+                rows = await group_store.memberships(own, app.sdkappid, user)
+        else:
             rows = await group_store.memberships(conn, app.sdkappid, user)
         return [
             (g.group_id, max(m.join_seq, m.read_seq), g.last_seq)
