@@ -42,8 +42,9 @@ class CatchUp:
         A message event shows the message as it was sent (its recall is a later
         event); membership events carry their follow/unfollow effect.
         """
-        async with self._db.read() as c:
-            rows = await ev_store.read_events(c, conn.app_id, conn.user_id, after, CATCH_UP_PAGE)
+        rows = await self._db.run_read(  # one thread hop (every login comes here)
+            ev_store.read_events_sync, conn.app_id, conn.user_id, after, CATCH_UP_PAGE
+        )
         items: list[tuple[int, Item | None]] = []
         for r in rows:
             message = r.message

@@ -21,10 +21,11 @@ from palaver.errors import Code, ImError
 from palaver.model.callbacks import STATE_CHANGE
 from palaver.protocol.tencent import ids
 from palaver.services.accounts import voided_by_kick
+from palaver.services.groups.reads import stream_positions
 from palaver.services.ports import Publisher
 from palaver.services.user_status import UserStatusService
 from palaver.storage import Database
-from palaver.storage import events as ev_store
+from palaver.storage import login_reads as login_store
 
 if TYPE_CHECKING:
     from palaver.services.accounts import AccountService
@@ -202,12 +203,11 @@ class SessionService:
             group_cursors: the last ``MsgSeq`` processed per group; a group without
                 one starts at its end (new client) or where the user joined.
         """
-        async with self._db.read() as c:  # one connection for the login's reads
-            head = await ev_store.head(c, app.sdkappid, user_id)
-            oldest = (
-                await ev_store.first_seq(c, app.sdkappid, user_id) if cursor is not None else None
-            )
-            positions = await self._groups.stream_positions(app, user_id, c)
+        # one connection, one thread hop (storage.login_reads)
+        got = await self._db.run_read(
+            login_store.login_read, app.sdkappid, user_id, cursor is not None
+        )
+        head, oldest, positions = got.head, got.oldest, stream_positions(got.memberships)
         start = head if cursor is None else min(cursor, head)
         # Away longer than the events are kept: resume from now and say so; the
         # client refetches conversations (unread counts, last messages) as always.

@@ -159,10 +159,10 @@ class UserStatusService:
         Every login and every disconnect comes here, and most users have no
         subscriber: one read finds that out, and only then is the status read."""
         await self._presence.settle(app.sdkappid, user)
+        to = await self._db.run_read(people_store.status_subscribers_sync, app.sdkappid, user)
+        if not to:
+            return
         async with self._db.read() as conn:
-            to = await people_store.status_subscribers(conn, app.sdkappid, user)
-            if not to:
-                return
             custom = await people_store.custom_statuses(conn, app.sdkappid, [user])
         online = await self._presence.online(app.sdkappid, [user])
         status = UserStatus(user, ONLINE if online.get(user) else OFFLINE, custom.get(user, ""))

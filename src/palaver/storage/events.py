@@ -266,23 +266,29 @@ async def append_events(
     return await conn.run_sync(append_events_sync, app_id, events)
 
 
+def head_query(app_id: int, user_id: str) -> Any:
+    """The last seq of a user's stream (a scalar; none if the stream is empty)."""
+    return select(user_heads.c.last_seq).where(
+        user_heads.c.app_id == app_id, user_heads.c.user_id == user_id
+    )
+
+
+def first_seq_query(app_id: int, user_id: str) -> Any:
+    """The oldest seq still stored for a user (a scalar; NULL if none is)."""
+    return select(func.min(user_events.c.seq)).where(
+        user_events.c.app_id == app_id, user_events.c.user_id == user_id
+    )
+
+
 async def head(conn: AsyncConnection, app_id: int, user_id: str) -> int:
     """The last seq of a user's stream (0 if empty)."""
-    v = await conn.scalar(
-        select(user_heads.c.last_seq).where(
-            user_heads.c.app_id == app_id, user_heads.c.user_id == user_id
-        )
-    )
-    return int(v or 0)
+    return int(await conn.scalar(head_query(app_id, user_id)) or 0)
 
 
-async def read_events(
-    conn: AsyncConnection, app_id: int, user_id: str, after: int, limit: int
-) -> list[EventRecord]:
-    """Events of a user with ``seq > after``, ascending, with their messages."""
+def _events_query(app_id: int, user_id: str, after: int, limit: int) -> Any:
     e = user_events.c
     m = messages.c
-    q = (
+    return (
         select(
             e.seq,
             e.kind,
@@ -309,8 +315,11 @@ async def read_events(
         .order_by(e.seq)
         .limit(limit)
     )
+
+
+def _event_records(rows: Iterable[Any]) -> list[EventRecord]:
     out = []
-    for r in (await conn.execute(q)).mappings():
+    for r in rows:
         kind = EventKind(int(r["kind"]))
         out.append(
             EventRecord(
@@ -322,6 +331,23 @@ async def read_events(
             )
         )
     return out
+
+
+async def read_events(
+    conn: AsyncConnection, app_id: int, user_id: str, after: int, limit: int
+) -> list[EventRecord]:
+    """Events of a user with ``seq > after``, ascending, with their messages."""
+    return _event_records(
+        (await conn.execute(_events_query(app_id, user_id, after, limit))).mappings()
+    )
+
+
+def read_events_sync(
+    conn: Connection, app_id: int, user_id: str, after: int, limit: int
+) -> list[EventRecord]:
+    """:func:`read_events` on a synchronous connection (``Database.run_read``: one
+    thread hop on SQLite instead of one per execute, fetch and close)."""
+    return _event_records(conn.execute(_events_query(app_id, user_id, after, limit)).mappings())
 
 
 async def purge_before(conn: AsyncConnection, before_time: int) -> int:
@@ -362,9 +388,5 @@ async def purge_batch_before(
 
 async def first_seq(conn: AsyncConnection, app_id: int, user_id: str) -> int | None:
     """The oldest seq still stored for a user, or ``None`` if none is."""
-    v = await conn.scalar(
-        select(func.min(user_events.c.seq)).where(
-            user_events.c.app_id == app_id, user_events.c.user_id == user_id
-        )
-    )
+    v = await conn.scalar(first_seq_query(app_id, user_id))
     return None if v is None else int(v)

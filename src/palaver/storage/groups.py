@@ -10,7 +10,7 @@ in :mod:`palaver.storage.group_messages`. Reads return the records of
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -184,10 +184,8 @@ async def head(conn: AsyncConnection, app_id: int, group_id: str) -> int:
     return int(v or 0)
 
 
-async def memberships(
-    conn: AsyncConnection, app_id: int, user_id: str, *, type: str | None = None
-) -> list[tuple[GroupRow, MemberRow]]:
-    """``user_id``'s memberships with their groups and heads, newest join first."""
+def memberships_query(app_id: int, user_id: str, type: str | None = None) -> Any:
+    """The rows of :func:`memberships` (read them with :func:`membership_rows`)."""
     member_cols = [c.label(f"m_{c.name}") for c in group_members.c]
     q = (
         _with_head()
@@ -197,8 +195,21 @@ async def memberships(
     )
     if type:
         q = q.where(G.type == type)
-    q = q.order_by(GM.join_time.desc(), G.group_id)
-    return [(group_row(r), member_row(r, "m_")) for r in (await conn.execute(q)).mappings()]
+    return q.order_by(GM.join_time.desc(), G.group_id)
+
+
+def membership_rows(rows: Iterable[Any]) -> list[tuple[GroupRow, MemberRow]]:
+    """(group, membership) records of :func:`memberships_query`'s mapping rows."""
+    return [(group_row(r), member_row(r, "m_")) for r in rows]
+
+
+async def memberships(
+    conn: AsyncConnection, app_id: int, user_id: str, *, type: str | None = None
+) -> list[tuple[GroupRow, MemberRow]]:
+    """``user_id``'s memberships with their groups and heads, newest join first."""
+    return membership_rows(
+        (await conn.execute(memberships_query(app_id, user_id, type))).mappings()
+    )
 
 
 async def group_ids_of_type(conn: AsyncConnection, app_id: int, type: str) -> list[str]:

@@ -10,6 +10,7 @@ per member when a message is sent. Tencent IM REST ``set_unread_msg_num`` and
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from palaver.errors import Code, ImError
@@ -31,7 +32,7 @@ from palaver.storage import group_members as member_store
 from palaver.storage import group_messages as group_msg_store
 from palaver.storage import groups as group_store
 from palaver.storage import messages as msg_store
-from palaver.storage.records import GroupRow
+from palaver.storage.records import GroupRow, MemberRow
 
 if TYPE_CHECKING:
     from palaver.services.apps import App
@@ -181,23 +182,12 @@ class GroupReads:
         more = len(users) > limit
         return users[:limit], (offset + limit if more else 0)
 
-    async def stream_positions(
-        self, app: App, user: str, conn: Tx | None = None
-    ) -> list[tuple[str, int, int]]:
+    async def stream_positions(self, app: App, user: str) -> list[tuple[str, int, int]]:
         """(group id, where a resuming client without a cursor starts, head) of
-        ``user``'s groups with a stream to follow at login (all but AVChatRooms):
-        it starts after what they have read, and never before they joined.
-        ``conn``: read on this open connection (a login's other reads share it)."""
-        if conn is None:
-            async with self._db.read() as own:
-                rows = await group_store.memberships(own, app.sdkappid, user)
-        else:
+        ``user``'s groups with a stream to follow at login: :func:`stream_positions`."""
+        async with self._db.read() as conn:
             rows = await group_store.memberships(conn, app.sdkappid, user)
-        return [
-            (g.group_id, max(m.join_seq, m.read_seq), g.last_seq)
-            for g, m in rows
-            if g.type != "AVChatRoom"
-        ]
+        return stream_positions(rows)
 
     async def conversations(self, app: App, user: str) -> list[GroupConversation]:
         """``user``'s group conversations (every group they are in, except hidden
@@ -252,3 +242,15 @@ async def _conversation(conn: Tx, app: App, user: str, g: GroupRow, m: Member) -
         unread=unread,
         at_me=at,
     )
+
+
+def stream_positions(rows: Sequence[tuple[GroupRow, MemberRow]]) -> list[tuple[str, int, int]]:
+    """(group id, where a resuming client without a cursor starts, head) of the
+    groups of ``rows`` (a user's memberships) with a stream to follow at login
+    (all but AVChatRooms): it starts after what they have read, and never before
+    they joined."""
+    return [
+        (g.group_id, max(m.join_seq, m.read_seq), g.last_seq)
+        for g, m in rows
+        if g.type != "AVChatRoom"
+    ]

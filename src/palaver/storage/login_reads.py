@@ -1,0 +1,40 @@
+"""A login's reads on one connection in one thread hop (issue 20, cheaper logins).
+
+Where a client's streams resume (:meth:`~palaver.services.sessions.SessionService.plan`)
+takes the user's stream head, the oldest event still stored (for a client with a
+cursor) and the user's group memberships with their heads. Through aiosqlite
+each statement costs several hops to its thread (execute, fetch, close, and the
+pool's rollback); :func:`login_read` runs them as synchronous Core on one
+connection, which ``Database.run_read`` hands to a reader thread in one hop (on
+PostgreSQL it runs on the async engine's connection as before).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.engine import Connection
+
+from palaver.storage.events import first_seq_query, head_query
+from palaver.storage.groups import membership_rows, memberships_query
+from palaver.storage.records import GroupRow, MemberRow
+
+
+@dataclass(frozen=True)
+class LoginRead:
+    """What a login reads: ``head`` the last seq of the user's stream (0: empty);
+    ``oldest`` the oldest seq still stored (``None``: none, or not asked);
+    ``memberships`` (group, membership) of every group the user is in, newest
+    join first."""
+
+    head: int
+    oldest: int | None
+    memberships: list[tuple[GroupRow, MemberRow]]
+
+
+def login_read(conn: Connection, app_id: int, user_id: str, with_oldest: bool) -> LoginRead:
+    """The reads of ``user_id``'s login (``with_oldest``: the client has a cursor)."""
+    head = conn.scalar(head_query(app_id, user_id))
+    oldest = conn.scalar(first_seq_query(app_id, user_id)) if with_oldest else None
+    rows = membership_rows(conn.execute(memberships_query(app_id, user_id)).mappings())
+    return LoginRead(int(head or 0), None if oldest is None else int(oldest), rows)
