@@ -182,8 +182,8 @@ class AccountService:
         hit = self._kicked.get(key)
         if hit is not None:
             return hit
-        async with self._db.read() as conn:
-            v = await accounts_store.kicked_at(conn, app.sdkappid, user_id)
+        # one thread hop: after a restart every login of the storm comes here
+        v = await self._db.run_read(accounts_store.kicked_at_sync, app.sdkappid, user_id)
         if v is not None:
             self._kicked.put(key, v)
         return v
