@@ -271,6 +271,7 @@ class MessageService(C2CHistory, C2CReads):
             ),
             dedupe_key=f"{sender}\x1f{receiver}\x1f{client_seq}\x1f{random}",
             dedupe_body=True,
+            offline_push=opts.source.offline_push,
         )
         route = _C2CRoute(
             self,

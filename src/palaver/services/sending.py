@@ -88,6 +88,8 @@ class Draft:
     #: the body's CRC-32 ends the dedupe key (a retry carries the same body);
     #: computed once the body has passed its checks
     dedupe_body: bool = False
+    #: the sender's ``OfflinePushInfo`` (checked at the front door), stored with it
+    offline_push: dict[str, Any] | None = None
 
     def new_message(self) -> msg_store.NewMessage:
         """What the writer stores."""
@@ -107,6 +109,7 @@ class Draft:
             flags=self.flags,
             dedupe_key=key,
             at_users=orjson.dumps(self.at_users).decode() if self.at_users else None,
+            offline_push=orjson.dumps(self.offline_push).decode() if self.offline_push else None,
         )
 
     def record(self, written: Written | None = None) -> MessageRecord:
@@ -130,6 +133,7 @@ class Draft:
             flags=self.flags,
             at_users=self.at_users,
             online_only=st is None,
+            offline_push=self.offline_push,
         )
 
 
@@ -188,8 +192,10 @@ class SendSource:
     client_ip: str = ""
     operator: str | None = None
     forbid_callbacks: frozenset[str] = field(default_factory=frozenset)
-    #: REST ``OfflinePushInfo`` (``PushFlag``, ``Title``, ``Desc``, ``Ext``...), passed
-    #: to the app backend in the after-send callback (its offline-push hook)
+    #: ``OfflinePushInfo`` (``PushFlag``, ``Title``, ``Desc``, ``Ext``...; checked by
+    #: :func:`palaver.offline_push.check_offline_push`): stored with the message
+    #: (:attr:`Draft.offline_push`) and passed to the app backend in the after-send
+    #: callback (its offline-push hook)
     offline_push: dict[str, Any] | None = None
 
 

@@ -70,6 +70,7 @@ class NewMessage:
     flags: int = 0
     dedupe_key: str | None = None
     at_users: str | None = None  # group messages: JSON list of mentioned UserIDs
+    offline_push: str | None = None  # JSON ``OfflinePushInfo`` (palaver.offline_push)
 
 
 @dataclass(frozen=True)

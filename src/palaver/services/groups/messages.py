@@ -142,6 +142,7 @@ class GroupMessages:
             at_users=at or None,
             dedupe_key=f"g\x1f{group_id}\x1f{sender}\x1f{random}",
             dedupe_body=True,
+            offline_push=opts.source.offline_push,
         )
         route = _GroupRoute(
             self,
