@@ -76,10 +76,15 @@ def _message_body(draft: Draft) -> dict[str, Any]:
     return body
 
 
-def message_payload(ctx: SendContext, draft: Draft, command: str, now_ms: int) -> dict[str, Any]:
+def message_payload(
+    ctx: SendContext, draft: Draft, command: str, now_ms: int, *, content: bool = True
+) -> dict[str, Any]:
     """The body of a send callback (``C2C.*SendMsg``, ``Group.*SendMsg``) before
-    storage gives the message its ``MsgSeq``/``MsgKey`` (added at delivery)."""
+    storage gives the message its ``MsgSeq``/``MsgKey`` (added at delivery).
+    ``content`` False leaves ``MsgBody`` and ``CloudCustomData`` out (a stored
+    message's after-send callback: delivery reads them from the message)."""
     online = 1 if ctx.online_only else 0
+    parts = _message_body(draft) if content else {}
     if ctx.kind == "C2C":
         return {
             "CallbackCommand": command,
@@ -88,7 +93,7 @@ def message_payload(ctx: SendContext, draft: Draft, command: str, now_ms: int) -
             "MsgRandom": draft.random,
             "MsgTime": draft.time,
             "OnlineOnlyFlag": online,
-            **_message_body(draft),
+            **parts,
             "EventTime": now_ms,
         }
     return {
@@ -99,7 +104,7 @@ def message_payload(ctx: SendContext, draft: Draft, command: str, now_ms: int) -
         "Operator_Account": ctx.source.operator or draft.sender,
         "Random": draft.random,
         "OnlineOnlyFlag": 0 if ctx.group_type == "AVChatRoom" else online,
-        **_message_body(draft),
+        **parts,
         "EventTime": now_ms,
     }
 
@@ -334,20 +339,21 @@ class CallbackService(CallbackDelivery):
         The offline-push hook: it carries the sender's ``OfflinePushInfo`` and, for
         C2C, whether the receiver was online when the message was sent
         (``To_Account_Online`` 0/1, ``To_Account_Platforms``), so the backend can
-        push (APNs, FCM, a WeChat subscription message) to those who were not."""
+        push (APNs, FCM, a WeChat subscription message) to those who were not.
+
+        A stored message's row leaves ``MsgBody``, ``CloudCustomData`` and
+        ``OfflinePushInfo`` to the message (read back at delivery,
+        :mod:`palaver.storage.callback_parts`); the receiver's do-not-disturb is
+        looked up at delivery too (:meth:`_decorate`): the send path reads nothing."""
         command = cb.C2C_AFTER_SEND if ctx.kind == "C2C" else cb.GROUP_AFTER_SEND
         if not wants(ctx.app, command) or cb.FORBID_AFTER_SEND in ctx.source.forbid_callbacks:
             return None
-        body = message_payload(ctx, draft, command, int(self._clock.time() * 1000))
+        online_only = ctx.online_only
+        body = message_payload(ctx, draft, command, self._now_ms(), content=online_only)
         body["SendMsgResult"] = 0
         body["ErrorInfo"] = "send msg succeed"
-        if ctx.source.offline_push is not None:
-            body["OfflinePushInfo"] = ctx.source.offline_push
-        if ctx.kind == "C2C" and self._remind_type is not None:
-            remind = await self._remind_type(ctx.app, draft.receiver, draft.sender)
-            if remind != "AcceptAndNotify":  # do-not-disturb: no offline push for it
-                body["OfflinePushInfo"] = {**(ctx.source.offline_push or {}), "PushFlag": 1}
-                body["To_Account_MsgFlag"] = remind
+        if online_only and draft.offline_push is not None:
+            body["OfflinePushInfo"] = draft.offline_push
         if ctx.kind == "C2C" and self._presence is not None:
             online = await self._presence.online(ctx.app.sdkappid, [draft.receiver])
             platforms = online.get(draft.receiver) or []
@@ -370,6 +376,32 @@ class CallbackService(CallbackDelivery):
             client_ip=ctx.source.client_ip,
             platform=ctx.source.platform,
         )
+
+    async def _decorate(
+        self, apps: dict[int, App | None], rows: list[OutboxRow], bodies: dict[int, dict[str, Any]]
+    ) -> None:
+        """The offline-push hook's do-not-disturb, decided when a pass posts it: a
+        ``C2C.CallbackAfterSendMsg`` whose receiver has do-not-disturb on the
+        conversation (``setMessageRemindType``, REST ``MsgFlag``) or app-wide
+        (``setAllReceiveMessageOpt``) now gets ``OfflinePushInfo.PushFlag`` 1 and
+        ``To_Account_MsgFlag``. One lookup per (receiver, sender) and pass."""
+        if self._remind_type is None:
+            return
+        memo: dict[tuple[int, str, str], str] = {}
+        for row in rows:
+            body = bodies.get(row.id)
+            app = apps.get(row.app_id)
+            if row.command != cb.C2C_AFTER_SEND or body is None or app is None:
+                continue
+            if "To_Account_MsgFlag" in body:  # decided before (rows of older releases)
+                continue
+            key = (row.app_id, str(body.get("To_Account")), str(body.get("From_Account")))
+            remind = memo.get(key)
+            if remind is None:
+                memo[key] = remind = await self._remind_type(app, key[1], key[2])
+            if remind != "AcceptAndNotify":  # do-not-disturb: no offline push for it
+                body["OfflinePushInfo"] = {**(body.get("OfflinePushInfo") or {}), "PushFlag": 1}
+                body["To_Account_MsgFlag"] = remind
 
     async def offline_members(self, app: App, group_id: str, sender: str) -> list[str] | None:
         """The offline-push hook of a group message: the members (the sender left
