@@ -11,9 +11,10 @@ field names (cloud.tencent.com/document/product/269/1632 and the command pages).
   are synchronous (:meth:`CallbackService.before_send`): the answer's
   ``ErrorCode`` 0 allows (its ``MsgBody`` / ``CloudCustomData``, if any,
   replace the message's), 1 refuses (20006 C2C, 10016 group), 2 drops the
-  message silently, 120001–130000 refuses with the backend's own code and
-  ``ErrorInfo``. No answer within ``callback_timeout`` (or a bad one) lets the
-  message through, unless the command is in ``callback_fail_closed``.
+  message silently, a code in the command's range (120001–130000 C2C,
+  10100–10200 groups) refuses with the backend's own code and ``ErrorInfo``.
+  No answer within ``callback_timeout`` (or a bad one) lets the message
+  through, unless the command is in ``callback_fail_closed``.
 - **After-callbacks** go through the durable outbox (:mod:`palaver.storage.callbacks`),
   written in the transaction of the event, and a delivery worker
   (:mod:`palaver.services.callback_delivery`) posts them:
@@ -52,8 +53,9 @@ log = logging.getLogger("palaver.callbacks")
 
 #: ``ErrorCode`` of a before-callback's answer
 ALLOW, REFUSE, DROP = 0, 1, 2
-#: the range of the backend's own codes, passed to the sender as they are
-OWN_CODES = range(120001, 130001)
+#: the range of the backend's own codes of a C2C send, passed to the sender as they are
+#: (each command's range: :data:`palaver.model.callbacks.OWN_CODES`)
+OWN_CODES = cb.C2C_OWN_CODES
 
 #: (app, conversation id, offline users) -> those who still want an offline push
 PushFilter = Callable[["App", str, list[str]], Awaitable[list[str]]]
@@ -204,7 +206,7 @@ class CallbackService(CallbackDelivery):
         body: Mapping[str, Any],
         *,
         refused: int,
-        own_codes: range = OWN_CODES,
+        own_codes: range | None = None,
         client_ip: str = "",
         platform: str = "",
     ) -> dict[str, Any] | None:
@@ -216,15 +218,22 @@ class CallbackService(CallbackDelivery):
 
         Returns the backend's answer when the action may go on, ``None`` when
         the app does not want the command or the backend did not answer and the
-        command fails open. The answer's ``ErrorCode`` decides: 0 allows (the
-        caller may read more of the answer, e.g. per-item results); a code in
-        ``own_codes`` (default 120001–130000; the command's page at Tencent names
-        its range) refuses with the backend's code and ``ErrorInfo``; anything
-        else refuses with ``refused``.
+        command fails open. The answer's ``ErrorCode`` decides, as Tencent's page of
+        each command says: 0 allows (the caller may read more of the answer, e.g.
+        per-item results); a code in ``own_codes`` (default: the command's range,
+        :data:`palaver.model.callbacks.OWN_CODES`: 10100–10200 for groups) refuses
+        with the backend's code and ``ErrorInfo``; anything else refuses with
+        ``refused``. For the commands that decide per item
+        (:data:`~palaver.model.callbacks.PER_ITEM`: ``Sns.CallbackPrevFriendAdd``,
+        ``Sns.CallbackPrevFriendResponse``) an ``ErrorCode`` other than 0 says the
+        backend failed: ignored (``None``: the action goes on, as Tencent by
+        default) unless the command fails closed, which refuses with the
+        backend's code if in its range, else ``refused``.
 
         Raises:
             ImError: ``refused`` (or the backend's own code), as above, or when
-                the backend did not answer and the command is in ``callback_fail_closed``.
+                the backend did not answer (or failed, per-item commands) and the
+                command is in ``callback_fail_closed``.
         """
         if not wants(app, command):
             return None
@@ -235,25 +244,40 @@ class CallbackService(CallbackDelivery):
             self._failed(app, command, exc, refused)
             return None
         code = _error_code(reply)
-        if code in own_codes:
-            raise ImError(code, str(reply.get("ErrorInfo") or "refused by the app backend"))
+        own = cb.OWN_CODES.get(command, OWN_CODES) if own_codes is None else own_codes
+        info = str(reply.get("ErrorInfo") or "refused by the app backend")
+        if code != ALLOW and command in cb.PER_ITEM:  # the backend failed to decide
+            failed = f"the app backend failed (ErrorCode {code})"
+            self._failed(
+                app, command, failed, *((code, info) if code in own else (refused, failed))
+            )
+            return None
+        if code in own:
+            raise ImError(code, info)
         if code != ALLOW:
             raise ImError(refused, f"the app backend's {command} refused it")
         return reply
 
-    def _failed(self, app: App, command: str, exc: CallbackFailed, refused: int) -> None:
-        """A before-callback got no answer: log it; raise ``refused`` if the command
-        fails closed (else the action goes on)."""
+    def _failed(
+        self,
+        app: App,
+        command: str,
+        exc: CallbackFailed | str,
+        refused: int,
+        info: str = "the app backend did not answer the callback",
+    ) -> None:
+        """A before-callback got no (usable) answer: log it; raise ``refused`` (with
+        ``info``) if the command fails closed (else the action goes on)."""
         closed = command in app.settings.callback_fail_closed
         log.warning(
-            "app %s: %s got no answer (%s); %s",
+            "app %s: %s got no usable answer (%s); %s",
             app.sdkappid,
             command,
             exc,
             "refusing (fail closed)" if closed else "letting it through",
         )
         if closed:
-            raise ImError(refused, "the app backend did not answer the callback") from None
+            raise ImError(refused, info) from None
 
     async def test(self, app: App, commands: Sequence[str]) -> list[tuple[str, int, str, float]]:
         """Post a sample of each command now (``palaver callbacks test``):
@@ -310,8 +334,8 @@ class CallbackService(CallbackDelivery):
 
         Raises:
             ImError: 20006 (C2C) / 10016 (group) refused (``ErrorCode`` 1, or no
-                answer and the command fails closed); 120001–130000 the
-                backend's own code and ``ErrorInfo``.
+                answer and the command fails closed); the backend's own code and
+                ``ErrorInfo``: 120001–130000 (C2C), 10100–10200 (group), as Tencent.
         """
         command = cb.C2C_BEFORE_SEND if ctx.kind == "C2C" else cb.GROUP_BEFORE_SEND
         app = ctx.app
@@ -330,7 +354,7 @@ class CallbackService(CallbackDelivery):
         except CallbackFailed as exc:
             self._failed(app, command, exc, refused)
             return draft
-        return _apply_answer(reply, draft, refused)
+        return _apply_answer(reply, draft, refused, cb.OWN_CODES[command])
 
     async def after_send(self, ctx: SendContext, draft: Draft) -> NewCallback | None:
         """The ``C2C.CallbackAfterSendMsg`` / ``Group.CallbackAfterSendMsg`` row to
@@ -486,12 +510,13 @@ class CallbackService(CallbackDelivery):
         self.sent()
 
 
-def _apply_answer(reply: dict[str, Any], draft: Draft, refused: int) -> Draft | None:
-    """What a before-send answer does to ``draft`` (see :meth:`CallbackService.before_send`)."""
+def _apply_answer(reply: dict[str, Any], draft: Draft, refused: int, own: range) -> Draft | None:
+    """What a before-send answer does to ``draft`` (see :meth:`CallbackService.before_send`):
+    ``own`` the command's range of the backend's own codes."""
     code = _error_code(reply)
     if code == DROP:
         return None
-    if code in OWN_CODES:
+    if code in own:
         raise ImError(code, str(reply.get("ErrorInfo") or "refused by the app backend"))
     if code != ALLOW:
         raise ImError(refused, "the app backend's callback refused the message")
