@@ -270,7 +270,7 @@ class CallbackService(CallbackDelivery):
         ``info``) if the command fails closed (else the action goes on)."""
         closed = command in app.settings.callback_fail_closed
         log.warning(
-            "app %s: %s got no usable answer (%s); %s",
+            "app %s: %s got no answer (%s); %s",
             app.sdkappid,
             command,
             exc,
