@@ -6,22 +6,33 @@ delivery, once per conversation and pass."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from typing import Any
 
 import orjson
+import pytest
 
 from palaver.services.groups import GroupSendOptions, MemberSpec
 from palaver.services.messages import SendOptions
 from palaver.services.sending import SendSource
+from palaver.storage import Database
 from palaver.storage import callbacks as store
 from palaver.storage import group_messages as group_store
 from palaver.storage import messages as msg_store
 
-from .conftest import World
+from .conftest import World, build_world
 from .test_callbacks_and_moderation import C2C_AFTER, wired
 
 GROUP_AFTER = "Group.CallbackAfterSendMsg"
 PUSH = {"PushFlag": 0, "Title": "t", "Desc": "d"}
+
+
+@pytest.fixture
+async def any_world(any_db: Database) -> AsyncIterator[World]:
+    """The world on SQLite and on PostgreSQL (the freeze is SQL of its own)."""
+    w = await build_world(any_db)
+    yield w
+    await w.writer.close()
 
 
 def text(t: str) -> list[dict[str, Any]]:
@@ -34,7 +45,8 @@ async def send(world: World, t: str, rnd: int, **opts: Any) -> Any:
     )
 
 
-async def test_changes_before_delivery_do_not_change_the_callback(world: World) -> None:
+async def test_changes_before_delivery_do_not_change_the_callback(any_world: World) -> None:
+    world = any_world
     await world.users("alice", "bob")
     cbs, transport = await wired(world, C2C_AFTER)
     push = SendSource(offline_push=PUSH)
@@ -77,7 +89,8 @@ async def test_changes_before_delivery_do_not_change_the_callback(world: World) 
     assert again == [text("purged"), text("as sent"), [], []]
 
 
-async def test_a_group_message_deleted_before_delivery(world: World) -> None:
+async def test_a_group_message_deleted_before_delivery(any_world: World) -> None:
+    world = any_world
     await world.users("alice", "bob")
     cbs, transport = await wired(world, GROUP_AFTER)
     world.groups.messages._pipeline = world.messages._pipeline  # the callbacks' rules
