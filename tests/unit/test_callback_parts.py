@@ -133,3 +133,33 @@ async def test_do_not_disturb_is_decided_at_delivery(world: World) -> None:
     assert (await cbs.run_once())[0] == 1
     three = transport.posts[-1][1]
     assert three["OfflinePushInfo"] == PUSH and "To_Account_MsgFlag" not in three
+
+
+async def test_group_member_lists_are_reused_for_two_seconds(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The send path reads a group's members once per MEMBERS_TTL, not per message;
+    the least recently used groups go first past MEMBERS_KEPT."""
+    from palaver.services import callback_push_hook as hook
+    from palaver.storage import group_members as member_store
+
+    await world.users("alice", "bob", "carol")
+    g = await world.groups.lifecycle.create(
+        world.app, "alice", admin=False, type="Public", name="g", members=[MemberSpec("bob")]
+    )
+    now = [100.0]
+    cache = hook.MemberFlags(world.db, clock=lambda: now[0])
+    app_id = world.app.sdkappid
+    assert sorted(await cache.get(app_id, g.group_id)) == ["alice", "bob"]
+    async with world.db.write() as conn:
+        await member_store.insert_members(
+            conn, app_id, g.group_id, [member_store.NewMember("carol", "Member", 0, 0, 0)]
+        )
+    assert sorted(await cache.get(app_id, g.group_id)) == ["alice", "bob"]  # still kept
+    assert sorted(await cache.fresh(app_id, g.group_id)) == ["alice", "bob", "carol"]
+    now[0] += hook.MEMBERS_TTL
+    assert "carol" in await cache.get(app_id, g.group_id)
+    monkeypatch.setattr(hook, "MEMBERS_KEPT", 3)
+    for i in range(3):
+        await cache.get(app_id, f"none{i}")
+    assert (app_id, g.group_id) not in cache._kept and len(cache._kept) == 3

@@ -260,9 +260,11 @@ async def test_client_sends_a_second(world: World) -> None:
 
 
 async def test_offline_members_and_the_push_filter(world: World) -> None:
-    """The group offline-push hook lists the offline members, through the DND gate."""
+    """The group offline-push hook lists the offline members when the message is sent;
+    the app-wide do-not-disturb gate drops some when the callback is posted."""
     await world.users("alice", "bob", "carol")
-    cbs, _ = await wired(world)
+    cbs, transport = await wired(world, "Group.CallbackAfterSendMsg")
+    world.groups.messages._pipeline = world.messages._pipeline
     g = await world.groups.lifecycle.create(
         world.app,
         "alice",
@@ -281,7 +283,14 @@ async def test_offline_members_and_the_push_filter(world: World) -> None:
         return [u for u in users if u != "carol"]
 
     cbs.push_filter = no_carol
-    assert await cbs.offline_members(world.app, g.group_id, "alice") == []
+    from palaver.services.groups import GroupSendOptions
+
+    await world.groups.messages.send(world.app, g.group_id, "alice", TEXT, 1, GroupSendOptions())
+    presence.platforms = {}
+    await world.groups.messages.send(world.app, g.group_id, "alice", TEXT, 2, GroupSendOptions())
+    assert (await cbs.run_once())[0] == 2
+    lists = [b["OfflineMemberList"] for _, b in transport.posts]
+    assert lists == [[], [{"Member_Account": "bob"}]]  # carol: do-not-disturb
     await world.settings(callback_offline_members_max=2)
     assert await cbs.offline_members(world.app, g.group_id, "alice") is None
 

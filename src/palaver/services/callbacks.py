@@ -37,13 +37,14 @@ import orjson
 
 from palaver.errors import Code, ImError
 from palaver.model import callbacks as cb
+from palaver.services import callback_push_hook as push_hook
 from palaver.services.callback_delivery import CallbackDelivery
+from palaver.services.callback_push_hook import PushFilter
 from palaver.services.callback_samples import SAMPLES
 from palaver.services.ports import CallbackTransport, Clock, Presence
 from palaver.services.sending import Draft, SendContext
 from palaver.storage import Database
 from palaver.storage import callbacks as callback_store
-from palaver.storage import group_members as member_store
 from palaver.storage.callbacks import NewCallback, OutboxRow
 
 if TYPE_CHECKING:
@@ -56,9 +57,6 @@ ALLOW, REFUSE, DROP = 0, 1, 2
 #: the range of the backend's own codes of a C2C send, passed to the sender as they are
 #: (each command's range: :data:`palaver.model.callbacks.OWN_CODES`)
 OWN_CODES = cb.C2C_OWN_CODES
-
-#: (app, conversation id, offline users) -> those who still want an offline push
-PushFilter = Callable[["App", str, list[str]], Awaitable[list[str]]]
 
 
 class CallbackFailed(Exception):
@@ -158,6 +156,7 @@ class CallbackService(CallbackDelivery):
         #: the C2C conversation (services.conversation_settings)
         self._remind_type = remind_type
         self._presence = presence
+        self._members = push_hook.MemberFlags(db)
         #: the offline-push hook's gate: given (app, Tencent's conversation ID such as
         #: ``GROUP<id>``, offline users),
         #: the users who still want an offline push (do-not-disturb: ``MsgFlag`` /
@@ -404,50 +403,31 @@ class CallbackService(CallbackDelivery):
     async def _decorate(
         self, apps: dict[int, App | None], rows: list[OutboxRow], bodies: dict[int, dict[str, Any]]
     ) -> None:
-        """The offline-push hook's do-not-disturb, decided when a pass posts it: a
-        ``C2C.CallbackAfterSendMsg`` whose receiver has do-not-disturb on the
-        conversation (``setMessageRemindType``, REST ``MsgFlag``) or app-wide
-        (``setAllReceiveMessageOpt``) now gets ``OfflinePushInfo.PushFlag`` 1 and
-        ``To_Account_MsgFlag``. One lookup per (receiver, sender) and pass."""
-        if self._remind_type is None:
-            return
-        memo: dict[tuple[int, str, str], str] = {}
-        for row in rows:
-            body = bodies.get(row.id)
-            app = apps.get(row.app_id)
-            if row.command != cb.C2C_AFTER_SEND or body is None or app is None:
-                continue
-            if "To_Account_MsgFlag" in body:  # decided before (rows of older releases)
-                continue
-            key = (row.app_id, str(body.get("To_Account")), str(body.get("From_Account")))
-            remind = memo.get(key)
-            if remind is None:
-                memo[key] = remind = await self._remind_type(app, key[1], key[2])
-            if remind != "AcceptAndNotify":  # do-not-disturb: no offline push for it
-                body["OfflinePushInfo"] = {**(body.get("OfflinePushInfo") or {}), "PushFlag": 1}
-                body["To_Account_MsgFlag"] = remind
+        """The offline-push hook's do-not-disturb, decided when a pass posts the
+        callbacks (:mod:`~palaver.services.callback_push_hook`): C2C receivers'
+        (``PushFlag`` 1, ``To_Account_MsgFlag``) and group members' (``MsgFlag``,
+        and the app-wide one, :attr:`push_filter`, on ``OfflineMemberList``)."""
+        if self._remind_type is not None:
+            await push_hook.decide_c2c(self._remind_type, apps, rows, bodies)
+        await push_hook.filter_groups(self._members, self.push_filter, apps, rows, bodies)
 
     async def offline_members(self, app: App, group_id: str, sender: str) -> list[str] | None:
         """The offline-push hook of a group message: the members (the sender left
-        out) with no connection now and no do-not-disturb on the group (``MsgFlag``
-        ``AcceptAndNotify``), for ``OfflineMemberList``; ``None`` when the
+        out) with no connection now, for ``OfflineMemberList``; ``None`` when the
         group has more than the app's ``callback_offline_members_max`` members
         (the list is left out, to keep callbacks small) or presence is unknown.
-        :attr:`push_filter` (do-not-disturb) then drops who wants no push."""
+        The member list may be up to 2 s old (:class:`~.callback_push_hook.MemberFlags`);
+        do-not-disturb (the member's ``MsgFlag``, :attr:`push_filter`) is applied
+        when the callback is posted (:meth:`_decorate`)."""
         if self._presence is None:
             return None
         most = app.settings.callback_offline_members_max
-        async with self._db.read() as conn:
-            flags = await member_store.member_msg_flags(conn, app.sdkappid, group_id)
+        flags = await self._members.get(app.sdkappid, group_id)
         if len(flags) > most:
             return None
         others = [u for u in flags if u != sender]
         online = await self._presence.online(app.sdkappid, others)
-        # do-not-disturb (the member's MsgFlag, setMessageRemindType): no offline push
-        offline = sorted(u for u in others if not online.get(u) and flags[u] == "AcceptAndNotify")
-        if self.push_filter is not None and offline:
-            offline = await self.push_filter(app, f"GROUP{group_id}", offline)
-        return offline
+        return sorted(u for u in others if not online.get(u))
 
     async def enqueue(self, callback: NewCallback) -> None:
         """Store one callback on its own (an online-only message's) and deliver it soon."""
