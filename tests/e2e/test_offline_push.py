@@ -16,9 +16,10 @@ from conftest import RunningServer
 from palaver.client import TYPES
 from palaver.limits import MAX_OFFLINE_PUSH_BYTES
 from test_client_sdk import Connect, connect
+from test_js_sdk import Open, open_chat
 from wsclient import ProtocolError, WsClient
 
-__all__ = ["connect"]  # the fixture, used by name
+__all__ = ["connect", "open_chat"]  # the fixtures, used by name
 
 PUSH = {"PushFlag": 0, "Title": "New message", "Desc": "alice: hi", "Ext": '{"k":1}'}
 SDK_PUSH = {"disablePush": False, "title": "New message", "description": "alice: hi"}
@@ -152,6 +153,34 @@ async def test_the_python_sdk_sends_and_reads_it(server: RunningServer, connect:
         }
     finally:
         await raw.close()
+
+
+async def test_the_js_sdk_sends_and_reads_it(server: RunningServer, open_chat: Open) -> None:
+    await server.import_users("alice", "bob")
+    alice = await open_chat("alice")
+    sent = await alice.ok(
+        """(async () => {
+          const m = chat.createTextMessage({to: 'bob', conversationType: 'C2C',
+                                            payload: {text: 'hi'}});
+          return await chat.sendMessage(m, {offlinePushInfo: a});
+        })()""",
+        {"title": "New message", "description": "alice: hi", "extension": "x"},
+    )
+    seen = {
+        "disablePush": False,
+        "title": "New message",
+        "description": "alice: hi",
+        "extension": "x",
+    }
+    assert sent["message"]["offlinePushInfo"] == seen
+    bob = await open_chat("bob")
+    page = await bob.ok("chat.getMessageList({conversationID: 'C2Calice'})")
+    assert [m["offlinePushInfo"] for m in page["messageList"]] == [seen]
+    bad = await alice.fails(
+        """chat.sendMessage(chat.createTextMessage({to: 'bob', conversationType: 'C2C',
+             payload: {text: 'no'}}), {offlinePushInfo: {title: 5}})"""
+    )
+    assert bad["code"] == 6017
 
 
 async def test_a_bad_one_is_refused_with_tencents_codes(server: RunningServer) -> None:
