@@ -22,7 +22,6 @@ what differs.
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import time
 import zlib
 from collections.abc import Callable
@@ -242,8 +241,9 @@ class Route(Protocol):
     async def check(self, draft: Draft) -> None:
         """Refuse the send (raise ``ImError``) or let it through."""
 
-    def write(self, new: msg_store.NewMessage) -> Write:
-        """The writer operation that stores it."""
+    def write(self, new: msg_store.NewMessage, callback: NewCallback | None = None) -> Write:
+        """The writer operation that stores it (with ``callback``, its after-send
+        callback, written in the same transaction)."""
 
     async def publish(self, message: MessageRecord, written: Written, origin: str | None) -> None:
         """Push a committed message (``origin``: the sending connection, which has
@@ -328,9 +328,7 @@ class SendPipeline:
                 if callback is not None and hooks is not None:
                     await hooks.enqueue(callback)
                 return SendResult(message.msg_key, message.time, 0, False, message)
-            op = route.write(draft.new_message())
-            if callback is not None:
-                op = dataclasses.replace(op, callback=callback)
+            op = route.write(draft.new_message(), callback)
             if prev is not None:
                 await asyncio.shield(prev)
             pending = self._writer.submit(op)
