@@ -219,3 +219,30 @@ async def test_a_bad_one_is_refused_with_tencents_codes(server: RunningServer) -
         assert await alice.history("C2Cbob") == []
     finally:
         await alice.close()
+
+
+async def test_tencents_sdk_sends_it_and_it_is_stored(server: RunningServer, tencent: Any) -> None:
+    """Tencent's web SDK's sendMessage option offlinePushInfo (C2C and group) is stored:
+    Palaver's protocol shows it on the message (Tencent's own protocol does not, as its
+    web SDK reads none)."""
+    await server.import_users("alice", "bob")
+    gid = await make_group(server, "alice", "bob")
+    alice = await tencent.login("alice", server.sig("alice"))
+    await alice.js(
+        "const opts = {offlinePushInfo: {title: 'T', description: 'D', extension: 'E'}};"
+        " await chat.sendMessage(chat.createTextMessage({to: 'bob', conversationType: 'C2C',"
+        " payload: {text: 'c2c'}}), opts);"
+        f" await chat.sendMessage(chat.createTextMessage({{to: '{gid}',"
+        " conversationType: 'GROUP', payload: {text: 'group'}}), opts); return null;"
+    )
+    bob = WsClient(server.url, server.app.sdkappid, "bob", server.sig("bob"))
+    await bob.connect()
+    try:
+        (c2c,) = await bob.history("C2Calice")
+        group = [m for m in await bob.history(f"GROUP{gid}") if m["type"] == "TIMTextElem"]
+    finally:
+        await bob.close()
+    for m in (c2c, *group):
+        info = m.get("offlinePushInfo") or {}
+        assert (info.get("Title"), info.get("Desc"), info.get("Ext")) == ("T", "D", "E"), m
+    assert len(group) == 1
