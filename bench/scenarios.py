@@ -878,9 +878,10 @@ async def cluster(ctx: Ctx) -> list[Row]:
                 pids = [s.pid for s in servers]
                 w = await burst(node, sz.warmup_total, 256, pairs=4, pids=pids)
                 side = _cluster_side_pids()
-                r = await burst(
-                    node, sz.cluster_burst_total, 256, pairs=4, pids=pids, extra_pids=side
-                )
+                async with harness.profiled(servers[0].pid, f"cluster{n_nodes}-a"):
+                    r = await burst(
+                        node, sz.cluster_burst_total, 256, pairs=4, pids=pids, extra_pids=side
+                    )
                 variant = (
                     "1 node (PG + Redis), all users on it"
                     if n_nodes == 1
