@@ -309,6 +309,7 @@ def _events_query(app_id: int, user_id: str, after: int, limit: int) -> Any:
             m.flags.label("m_flags"),
             m.at_users.label("m_at_users"),
             m.version.label("m_version"),
+            m.offline_push.label("m_offline_push"),
         )
         .select_from(user_events.outerjoin(messages, messages.c.id == e.message_id))
         .where(e.app_id == app_id, e.user_id == user_id, e.seq > after)

@@ -28,6 +28,7 @@ from sqlalchemy.engine import Connection, RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from palaver.model.messages import MessageFlag, MessageRecord
+from palaver.storage import callback_parts
 from palaver.storage import search as search_store
 from palaver.storage.dialect import insert_ignore, prebuilt
 from palaver.storage.records import ConversationRow, conversation_row, message_record
@@ -70,6 +71,7 @@ class NewMessage:
     flags: int = 0
     dedupe_key: str | None = None
     at_users: str | None = None  # group messages: JSON list of mentioned UserIDs
+    offline_push: str | None = None  # JSON ``OfflinePushInfo`` (palaver.offline_push)
 
 
 @dataclass(frozen=True)
@@ -437,6 +439,7 @@ async def purge_older_than(
         if not ids:
             return 0
         where = (m.id.in_(ids),)
+    await callback_parts.freeze(conn, *where)
     await search_store.unindex_where(conn, *where)
     res = await conn.execute(messages.delete().where(*where))
     return int(res.rowcount or 0)
@@ -462,6 +465,7 @@ async def modify(
     where = [m.id == message_id]
     if version is not None:
         where.append(m.version == version)
+    await callback_parts.freeze(conn, *where)
     indexed = body is not None and await search_store.unindex_where(conn, *where) > 0
     res = await conn.execute(update(messages).where(*where).values(**values))
     if not res.rowcount:

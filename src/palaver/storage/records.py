@@ -28,6 +28,7 @@ def message_record(row: RowMapping, prefix: str = "", *, flags: int | None = Non
     as :data:`UNREADABLE_BODY` (logged), so it never stops a stream or a history.
     """
     at = row.get(prefix + "at_users")
+    push = row.get(prefix + "offline_push")
     mid = int(row[prefix + "id"])
     return MessageRecord(
         id=mid,
@@ -45,6 +46,7 @@ def message_record(row: RowMapping, prefix: str = "", *, flags: int | None = Non
         flags=int(row[prefix + "flags"]) if flags is None else flags,
         at_users=orjson.loads(at) if at else None,
         version=int(row.get(prefix + "version") or 0),
+        offline_push=stored_json(push, f"message {mid} OfflinePushInfo", None) if push else None,
     )
 
 
