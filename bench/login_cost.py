@@ -39,7 +39,7 @@ async def measure(args: argparse.Namespace) -> dict[str, Any]:
     if args.cprofile:
         path = os.environ.get("PYTHONPATH")
         env = harness.clean_env(
-            BENCH_CPROFILE=str(Path(args.cprofile).resolve()),
+            BENCH_CPROFILE=args.cprofile,
             PYTHONPATH=str(CPROFILE) + (os.pathsep + path if path else ""),
         )
     k = args.clients
@@ -101,6 +101,8 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--cprofile", help="profile the server into this file (pstats)")
     args = parser.parse_args()
+    if args.cprofile:
+        args.cprofile = str(Path(args.cprofile).resolve())
     print(json.dumps(asyncio.run(measure(args)), indent=1))
 
 

@@ -1471,6 +1471,14 @@ async def search(ctx: Ctx) -> list[Row]:
     return rows
 
 
+async def login_storm_restart(ctx: Ctx) -> list[Row]:
+    """12b: SIGKILL and restart under N connected clients (:mod:`bench.storm_restart`,
+    which imports this module)."""
+    from bench.storm_restart import login_storm_restart as run
+
+    return await run(ctx)
+
+
 Scenario = Callable[[Ctx], Awaitable[list[Row]]]
 SCENARIOS: dict[str, Scenario] = {
     "c2c_burst": c2c_burst,
@@ -1484,16 +1492,8 @@ SCENARIOS: dict[str, Scenario] = {
     "media": media,
     "c2c_burst_callbacks": c2c_burst_callbacks,
     "login_storm": login_storm,
+    "login_storm_restart": login_storm_restart,
     "search": search,
 }
 
-
-def _late_scenarios() -> None:
-    """Scenarios in their own modules (they import this one)."""
-    from bench.storm_restart import login_storm_restart
-
-    SCENARIOS["login_storm_restart"] = login_storm_restart
-
-
-_late_scenarios()
 ALIASES = {"sendmsg": "rest_sendmsg"}

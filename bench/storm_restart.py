@@ -141,6 +141,7 @@ async def _round(
     jobs.append(asyncio.create_task(live_gen("live_rejoin", timeout=240, backoff_cap=cap)))
     await harness.start_again(server)
     t_up = perf()
+    start_cpu = harness.cpu_seconds(server.pid)  # its start-up, against the wall time
     meter = Meter([server.pid], [g.pid for g in node.gens])
     if admin is not node.admin:
         await admin.close()
@@ -174,6 +175,7 @@ async def _round(
         "storm_dropped_after": back - sum(s["idle_open"] for s in status),
         "live_back": live_back["back"],
         "restart_s": t_up - t_kill,
+        "restart_server_cpu_s": start_cpu,
         "back_after_kill_s": t_back - t_kill,
         "back_after_restart_s": t_back - t_up,
         "ready_p50_ms": max(a["ready_p50_ms"] for a in storm),
@@ -209,7 +211,8 @@ async def _round(
 def summary(r: Row) -> str:
     """One line for the progress log."""
     return (
-        f"  {r['scenario']} | {r['variant']}: restart {r['restart_s']:.1f} s; all"
+        f"  {r['scenario']} | {r['variant']}: restart {r['restart_s']:.1f} s"
+        f" ({r['restart_server_cpu_s']:.1f} s of CPU); all"
         f" {r['storm_back']:,}/{r['storm_clients']:,} + {r['live_back']} live back"
         f" {r['back_after_kill_s']:.1f} s after the kill ({r['back_after_restart_s']:.1f} s"
         f" after the restart); dropped after {r['storm_dropped_after']}, failed"
