@@ -95,7 +95,7 @@ class ResumePositions:
         return hit[1]
 
 
-@dataclass
+@dataclass(slots=True)
 class TencentSession:
     """One connection's state: who is logged in, and where its streams stand.
 

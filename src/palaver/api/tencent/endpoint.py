@@ -115,6 +115,7 @@ class TencentEndpoint:
                     continue
                 if req.servcmd == HEARTBEAT:
                     conn.send(encode_answer(req))  # ahead of everything in flight
+                    del msg, req  # an idle connection keeps no frame (issue 16)
                     continue
                 if req.servcmd == PUSH_ACK:  # one per push: noted here, without a task
                     data = req.body.get("SessionData")

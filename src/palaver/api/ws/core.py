@@ -58,7 +58,7 @@ class OpModel(BaseModel):
 M = TypeVar("M", bound=OpModel)
 
 
-@dataclass
+@dataclass(slots=True)
 class Session:
     """One connection's login state, what operations work with."""
 
@@ -216,7 +216,7 @@ class WebSocketEndpoint:
         )
         session = Session(hub, conn)
         slots = asyncio.Semaphore(MAX_IN_FLIGHT)
-        deadline = asyncio.get_running_loop().call_later(
+        deadline: asyncio.TimerHandle | None = asyncio.get_running_loop().call_later(
             hub.settings.login_timeout, _login_deadline, session
         )
 
@@ -244,9 +244,14 @@ class WebSocketEndpoint:
                     continue
                 if not session.logged_in:
                     session.answer(await run_op(session, req))  # login runs alone
+                    if session.logged_in and deadline is not None:
+                        deadline.cancel()
+                        deadline = None
+                    del msg, req  # an idle connection keeps no frame (issue 16)
                     continue
                 if req.op == HEARTBEAT:  # answered at once, ahead of everything in flight
                     conn.send(encode_response(req.id, {"serverTime": int(time.time())}))
+                    del msg, req
                     continue
                 await slots.acquire()
                 inline = INLINE.get(req.op)
@@ -258,7 +263,8 @@ class WebSocketEndpoint:
                 session.tasks.add(task)
                 task.add_done_callback(session.tasks.discard)
         finally:
-            deadline.cancel()
+            if deadline is not None:
+                deadline.cancel()
             async with hub.teardowns:  # a few at a time when thousands drop at once
                 await self._end(session)
         return ws
