@@ -74,10 +74,6 @@ def proc_cpu(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / CLK_TCK
 
 
-def pids_cpu(pids: list[int]) -> float:
-    return sum(proc_cpu(p) for p in pids)
-
-
 def cores_busy() -> list[float]:
     """Busy seconds (all but idle and iowait) of each core since boot, from /proc/stat."""
     out = []
@@ -101,21 +97,23 @@ class Meter:
         self.server_pids, self.extra_pids = server_pids, extra_pids or []
         self.t0 = perf()
         self.gen0 = time.process_time()
-        self.srv0 = pids_cpu(server_pids)
-        self.ext0 = pids_cpu(self.extra_pids)
+        self.each0 = {p: proc_cpu(p) for p in server_pids + self.extra_pids}
         self.cores0 = cores_busy()
 
-    def stop(self, t_end: float | None = None) -> dict[str, float]:
-        gen, srv, ext = time.process_time(), pids_cpu(self.server_pids), pids_cpu(self.extra_pids)
+    def stop(self, t_end: float | None = None) -> dict[str, Any]:
+        gen = time.process_time()
+        each = {p: proc_cpu(p) - c0 for p, c0 in self.each0.items()}
         cores = cores_busy()
         wall = max((t_end or perf()) - self.t0, 1e-9)
-        d_srv, d_gen = srv - self.srv0, gen - self.gen0
+        d_srv, d_gen = sum(each[p] for p in self.server_pids), gen - self.gen0
         busy = [b - a for a, b in zip(self.cores0, cores, strict=False)]
         return {
             "wall_s": wall,
             "server_cpu_s": d_srv,
             "server_cpu_pct": d_srv / wall * 100,
-            "extra_cpu_s": ext - self.ext0,
+            "extra_cpu_s": sum(each[p] for p in self.extra_pids),
+            # CPU seconds of each measured pid (str keys: the answer is JSON)
+            "cpu_s_by_pid": {str(p): c for p, c in each.items()},
             "gen_cpu_pct": d_gen / wall * 100,
             "noise_core0_pct": max(0.0, (busy[0] - d_srv) / wall * 100) if busy else math.nan,
             "noise_core1_pct": max(0.0, (busy[1] - d_gen) / wall * 100)

@@ -49,8 +49,8 @@ from palaver.realtime.presence import LocalPresence
 from palaver.services.accounts import AccountService, ImportItem
 from palaver.services.apps import AppService
 from palaver.storage import Database
+from palaver.storage.message_batch import C2CWrite, write_batch
 from palaver.storage.messages import NewMessage, c2c_conv_id
-from palaver.storage.writer import C2CWrite, write_batch
 
 CACHE = Path(__file__).parent / ".cache"
 LOADER_VERSION = 2  # 2: mixed Chinese texts (issue 18)

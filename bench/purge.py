@@ -29,8 +29,8 @@ import orjson
 from palaver.hub import Hub
 from palaver.services.messages import SendOptions
 from palaver.settings import Settings
+from palaver.storage.message_batch import C2CWrite, write_batch
 from palaver.storage.messages import NewMessage, c2c_conv_id
-from palaver.storage.writer import C2CWrite, write_batch
 
 SDKAPPID = 1400000999
 PAIRS = 500

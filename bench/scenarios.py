@@ -825,6 +825,21 @@ def _cluster_side_pids() -> list[int]:
     return pids
 
 
+def _cluster_split(r: dict[str, Any], node_pids: list[int], side: list[int]) -> Row:
+    """Server CPU per delivered message of each node (``node_cpu_us_per_msg``: A, B...),
+    and of PostgreSQL and Redis apart (``pg_cpu_us_per_msg``, ``redis_cpu_us_per_msg``),
+    from the generator's per-pid CPU seconds of the measured burst."""
+    each = {int(p): c for p, c in r.get("cpu_s_by_pid", {}).items()}
+    per_msg = 1e6 / max(r["delivered"], 1)
+    redis = set(harness.pids_named("redis-server"))
+    return {
+        "node_cpu_us_per_msg": [each.get(p, 0.0) * per_msg for p in node_pids],
+        "pg_cpu_us_per_msg": sum(c for p, c in each.items() if p in side and p not in redis)
+        * per_msg,
+        "redis_cpu_us_per_msg": sum(c for p, c in each.items() if p in redis) * per_msg,
+    }
+
+
 async def cluster(ctx: Ctx) -> list[Row]:
     """The C2C burst on PostgreSQL + Redis fan-out: one node, then two nodes with every
     sender on node A and every receiver on node B. All nodes on core 0."""
@@ -863,9 +878,10 @@ async def cluster(ctx: Ctx) -> list[Row]:
                 pids = [s.pid for s in servers]
                 w = await burst(node, sz.warmup_total, 256, pairs=4, pids=pids)
                 side = _cluster_side_pids()
-                r = await burst(
-                    node, sz.cluster_burst_total, 256, pairs=4, pids=pids, extra_pids=side
-                )
+                async with harness.profiled(servers[0].pid, f"cluster{n_nodes}-a"):
+                    r = await burst(
+                        node, sz.cluster_burst_total, 256, pairs=4, pids=pids, extra_pids=side
+                    )
                 variant = (
                     "1 node (PG + Redis), all users on it"
                     if n_nodes == 1
@@ -874,6 +890,7 @@ async def cluster(ctx: Ctx) -> list[Row]:
                 row = c2c_row("7 cluster", variant, r, sum(s.hwm_kb() for s in servers), w)
                 row["nodes"] = n_nodes
                 row["pg_redis_cpu_us_per_msg"] = r["extra_cpu_us_per_msg"]
+                row.update(_cluster_split(r, pids, side))
                 rows.append(row)
                 ctx.log(summary(row))
     finally:
@@ -1269,6 +1286,12 @@ def summary(r: Row) -> str:
         )
         if "cpu_x_relay" in r:
             s += f", {r['cpu_x_relay']:.1f}× the relay's CPU/msg"
+        if "node_cpu_us_per_msg" in r:
+            nodes = " + ".join(f"{c:,.0f}" for c in r["node_cpu_us_per_msg"])
+            s += (
+                f", nodes {nodes} µs/msg, PostgreSQL {r['pg_cpu_us_per_msg']:,.0f}"
+                f" + Redis {r['redis_cpu_us_per_msg']:,.0f} µs/msg"
+            )
     elif "deliveries_per_s" in r:
         s += (
             f" {r['deliveries_per_s']:,.0f} deliveries/s, to the last member p50"
