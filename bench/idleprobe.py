@@ -126,6 +126,7 @@ async def _probe(args: argparse.Namespace) -> None:
                     time.perf_counter() - t0,
                     args.top,
                     args.trace,
+                    args.palaver_only,
                 )
                 await gen("idle_close", timeout=120)
         finally:
@@ -141,6 +142,7 @@ def _report(
     wall: float,
     top: int,
     trace: list[str],
+    palaver_only: bool = False,
 ) -> None:
     n = max(still, 1)
     stats = s1.compare_to(s0, "lineno")
@@ -161,7 +163,7 @@ def _report(
     for s in tb:
         site = "?"
         for f in reversed(s.traceback):  # innermost first
-            if "palaver" in f.filename or "aiohttp" in f.filename:
+            if "palaver" in f.filename or ("aiohttp" in f.filename and not palaver_only):
                 site = f"{'/'.join(Path(f.filename).parts[-2:])}:{f.lineno}"
                 break
         acc = owners.setdefault(site, [0, 0])
@@ -188,6 +190,7 @@ def main() -> None:
     p.add_argument("--warm", type=int, default=200, help="connections opened before")
     p.add_argument("--settle", type=float, default=2.0, help="seconds before each snapshot")
     p.add_argument("--top", type=int, default=30, help="allocation sites printed")
+    p.add_argument("--palaver-only", action="store_true", help="sites: the innermost Palaver line")
     p.add_argument(
         "--trace", action="append", default=[], help="print the stacks through FILE:LINE"
     )
