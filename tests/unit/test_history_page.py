@@ -65,7 +65,7 @@ async def test_a_page_is_what_history_shows_with_both_read_positions(w: World) -
 async def test_deleted_for_me_and_cleared_messages_are_not_on_my_page(w: World) -> None:
     await w.users("alice", "bob")
     sent = [await send(w, "alice", "bob", i) for i in range(5)]
-    deletes = MessageDeleteService(w.db, w.publisher, w.groups.directory)
+    deletes = MessageDeleteService(w.db, w.groups.directory, w.groups.reads)
     [gone] = await deletes.c2c_by_keys(w.app, "bob", "alice", [sent[3].msg_key])
     await deletes.delete_for(w.app, "bob", [gone])
     page, _, _ = await w.messages.page(w.app, "bob", "alice", limit=10)
