@@ -24,6 +24,7 @@ from aiohttp import WSMsgType, web
 
 from palaver.api.inflight import InFlight
 from palaver.api.media import public_base
+from palaver.api.sockets import drop_http_parser
 from palaver.api.tencent import commands  # noqa: F401  (registers the commands)
 from palaver.api.tencent.core import (
     INLINE,
@@ -87,6 +88,7 @@ class TencentEndpoint:
             max_msg_size=MAX_FRAME_BYTES, autoping=True, decode_text=False, compress=False
         )
         await ws.prepare(request)
+        drop_http_parser(request)
         hub = self.hub
         text = request.path.endswith("/info")
         conn = Connection(

@@ -23,6 +23,7 @@ from aiohttp import WSMsgType, web
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from palaver.api.inflight import InFlight, TaskSet
+from palaver.api.sockets import drop_http_parser
 from palaver.errors import Code, ImError
 from palaver.limits import screen
 from palaver.logcontext import request_id
@@ -215,6 +216,7 @@ class WebSocketEndpoint:
             max_msg_size=MAX_FRAME_BYTES, autoping=True, decode_text=False, compress=False
         )
         await ws.prepare(request)
+        drop_http_parser(request)
         hub = self.hub
         conn = Connection(
             ws,
