@@ -1,4 +1,4 @@
-"""``python -m bench.cbcost [-n N] [--reps R]``: the CPU an after-send callback costs,
+"""``python -m bench.cbcost [-n N] [--reps R] [--group]``: the CPU an after-send callback costs,
 in one process, without HTTP or a load generator (docs/benchmarks.md, scenario 11).
 
 A hub on a fresh SQLite database in a temporary folder sends N C2C messages (64 at a
@@ -13,6 +13,10 @@ the writer's too) per message:
   outbox is empty, with a transport that answers at once (no HTTP), per callback:
   ``deliver, lease`` as on PostgreSQL (the rows are leased first), ``deliver`` as on
   SQLite now (one node: no lease).
+
+With ``--group`` the messages go to 4 Public groups of 8 members (the sender one of
+them) through ``GroupMessages.send``, and the callback is ``Group.CallbackAfterSendMsg``
+(its ``OfflineMemberList``: every member is offline here).
 
 Each variant runs ``--reps`` times, alternating, and the best and the median are
 printed: on a busy machine the ratios measured in one run are what to compare.
@@ -31,6 +35,7 @@ from typing import Any
 
 from palaver.hub import Hub
 from palaver.services.accounts import ImportItem
+from palaver.services.groups import GroupSendOptions, MemberSpec
 from palaver.services.messages import SendOptions
 from palaver.services.sending import SendSource
 from palaver.settings import Settings
@@ -63,7 +68,9 @@ class NotSqlite:
         return getattr(self._db, name)
 
 
-async def one_run(n: int, *, on: bool, lease: bool = False) -> tuple[float, float]:
+async def one_run(
+    n: int, *, on: bool, lease: bool = False, group: bool = False
+) -> tuple[float, float]:
     """(send CPU µs per message, delivery CPU µs per callback or 0)."""
     with tempfile.TemporaryDirectory(prefix="palaver-cbcost-") as tmp:
         hub = await Hub.open(Settings.load(data_dir=Path(tmp), port=1))
@@ -79,11 +86,28 @@ async def one_run(n: int, *, on: bool, lease: bool = False) -> tuple[float, floa
                 app = await hub.apps.update_settings(
                     SDKAPPID,
                     callback_url="http://127.0.0.1:9/cb",
-                    callback_commands=["C2C.CallbackAfterSendMsg"],
+                    callback_commands=[
+                        "Group.CallbackAfterSendMsg" if group else "C2C.CallbackAfterSendMsg"
+                    ],
                 )
             source = SendSource(platform="Web")
+            gids = []
+            for g in range(4 if group else 0):
+                made = await hub.groups.lifecycle.create(
+                    app,
+                    f"u{g}",
+                    admin=False,
+                    type="Public",
+                    name=f"g{g}",
+                    members=[MemberSpec(f"u{u}") for u in range(8) if u != g],
+                )
+                gids.append(made.group_id)
+            gopts = GroupSendOptions(source=source)
 
             async def send(i: int) -> None:
+                if group:
+                    await hub.groups.messages.send(app, gids[i % 4], f"u{i % 4}", BODY, i, gopts)
+                    return
                 await hub.messages.send_c2c(
                     app, f"u{i % 4}", f"u{4 + i % 4}", BODY, i, SendOptions(source=source)
                 )
@@ -110,17 +134,17 @@ async def one_run(n: int, *, on: bool, lease: bool = False) -> tuple[float, floa
             await hub.close()
 
 
-async def main(n: int, reps: int) -> None:
+async def main(n: int, reps: int, group: bool = False) -> None:
     send_off: list[float] = []
     send_on: list[float] = []
     deliver: list[float] = []
     deliver_lease: list[float] = []
     for _ in range(reps):
-        send_off.append((await one_run(n, on=False))[0])
-        s, d = await one_run(n, on=True)
+        send_off.append((await one_run(n, on=False, group=group))[0])
+        s, d = await one_run(n, on=True, group=group)
         send_on.append(s)
         deliver.append(d)
-        deliver_lease.append((await one_run(n, on=True, lease=True))[1])
+        deliver_lease.append((await one_run(n, on=True, lease=True, group=group))[1])
     for name, xs in (
         ("send off", send_off),
         ("send on", send_on),
@@ -143,5 +167,6 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(prog="python -m bench.cbcost", description=__doc__)
     parser.add_argument("-n", type=int, default=4000, help="messages per run (4,000)")
     parser.add_argument("--reps", type=int, default=4, help="runs of each variant (4)")
+    parser.add_argument("--group", action="store_true", help="group messages (see above)")
     args = parser.parse_args()
-    asyncio.run(main(args.n, args.reps))
+    asyncio.run(main(args.n, args.reps, args.group))

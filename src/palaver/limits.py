@@ -47,6 +47,10 @@ INT_MAX = 2**63 - 1
 #: (``{"Tag": ..., "Value": n}``), which are uint64.
 UINT64_KEYS = frozenset({"Value", "value"})
 UINT64_MAX = 2**64 - 1
+#: Largest ``OfflinePushInfo`` stored with a message (its compact JSON, bytes):
+#: APNs caps a whole notification at 4 KB, so a bigger one could never be pushed
+#: (:mod:`palaver.offline_push`).
+MAX_OFFLINE_PUSH_BYTES = 4096
 
 _BIG_NUMBER = re.compile(rb"\d{19}")
 

@@ -94,8 +94,9 @@ async def test_prev_friend_response_refuses_per_applicant_or_all(
 ) -> None:
     """A user's answer to friend applications asks the backend first: an applicant it
     answers with a ResultCode in 38000-39000 gets that code (their application stays
-    pending), an ErrorCode in 38000-39000 refuses the whole answer; in Palaver's
-    protocol and in Tencent's SDK alike."""
+    pending); an ErrorCode says the backend failed: the answer goes through (Tencent
+    ignores it), or, failing closed, is refused with that code; in Palaver's protocol
+    and in Tencent's SDK alike."""
     await server.import_users("alice", "bob", "carol", "dave", "erin")
     await apply_to(server, "bob", "alice", "carol", "dave", "erin")
     await enable(server, backend, PREV_RESPONSE, FRIEND_ADD)
@@ -127,13 +128,17 @@ async def test_prev_friend_response_refuses_per_applicant_or_all(
         with pytest.raises(ProtocolError) as err:
             await bob.call("acceptFriendApplication", {"userID": "carol"})
         assert (err.value.code, err.value.message) == (38002, "not carol")
+        await server.hub.apps.update_settings(SDKAPPID, callback_fail_closed=[PREV_RESPONSE])
         with pytest.raises(ProtocolError) as err:
             await bob.call("refuseFriendApplication", {"userID": "dave"})
         assert (err.value.code, err.value.message) == (38500, "try later")
+        assert "dave" in await pending_to(server, "bob")
+        await server.hub.apps.update_settings(SDKAPPID, callback_fail_closed=[])
+        await bob.call("refuseFriendApplication", {"userID": "dave"})  # the error ignored
     finally:
         await bob.close()
     asks = backend.of(PREV_RESPONSE)
-    assert len(asks) == 3
+    assert len(asks) == 4
     check_signed(asks[0])
     b = asks[0].body
     assert (b["CallbackCommand"], b["Requester_Account"], b["From_Account"]) == (
@@ -150,9 +155,9 @@ async def test_prev_friend_response_refuses_per_applicant_or_all(
         }
     ]
     assert b["EventTime"] > 0
-    assert items(asks[2])[0]["ResponseAction"] == "Response_Action_Reject"
-    # only alice's was answered; carol's and dave's wait, erin's was not touched
-    assert await pending_to(server, "bob") == ["carol", "dave", "erin"]
+    assert items(asks[3])[0]["ResponseAction"] == "Response_Action_Reject"
+    # alice's and dave's were answered; carol's waits, erin's was not touched
+    assert await pending_to(server, "bob") == ["carol", "erin"]
     (added,) = await backend.wait_for(FRIEND_ADD)
     assert sorted((p["From_Account"], p["To_Account"]) for p in added.body["PairList"]) == [
         ("alice", "bob"),
@@ -176,7 +181,7 @@ async def test_prev_friend_response_refuses_per_applicant_or_all(
             "ResponseAction": "Response_Action_Reject",
         }
     ]
-    assert await pending_to(server, "bob") == ["carol", "dave"]
+    assert await pending_to(server, "bob") == ["carol"]
 
 
 async def test_before_invite_refuses_some_or_all(

@@ -358,6 +358,10 @@ async def test_an_expired_usersig_kicks_the_session_out(
     monkeypatch.setattr(clock, "time", lambda: later)
     with pytest.raises(TencentError) as err:
         await tab.call("checkFriend", {"userIDList": ["alice"], "type": "CheckResult_Type_Both"})
-    assert err.value.code == 70001, tab.report()
+    # The first request after the minute gets 70001. On a busy machine that can be one of
+    # the SDK's own, still in flight from its login-time sync (conversation or group list):
+    # the SDK then resets, re-sends our call on a socket it never logs in again, and times
+    # it out itself (2801). Either way the session is over, which is what the user sees.
+    assert err.value.code in (70001, 2801), tab.report()
     kicked = await tab.wait_event("KICKED_OUT")
     assert kicked["type"] == "userSigExpired", tab.report()

@@ -36,6 +36,10 @@ export async function usage(): Promise<void> {
   const msg: Message = sent.data.message;
   const st: 'unSend' | 'success' | 'fail' = msg.status;
   const flow: 'in' | 'out' = msg.flow;
+  const pushed = await chat.sendMessage(m, {offlinePushInfo: {title: 'T', description: 'D', disablePush: false}});
+  const push: {disablePush?: boolean, title?: string, description?: string, extension?: string} | null = pushed.data.message.offlinePushInfo;
+  // @ts-expect-error: offlinePushInfo.title is a string
+  chat.sendMessage(m, {offlinePushInfo: {title: 1}});
   const one = await chat.deleteConversation('C2Cbob');
   const id: string = one.data.conversationID;
   const many = await chat.deleteConversation({conversationIDList: ['a']});

@@ -223,7 +223,12 @@ async def test_ask_allows_refuses_and_follows_the_fail_mode(world: World) -> Non
     params, posted = transport.posts[0]
     assert params["CallbackCommand"] == cmd and posted["CallbackCommand"] == cmd
     assert posted["Requestor_Account"] == "bob" and posted["EventTime"] > 0
-    for answer, code in (({"ErrorCode": 1}, 10016), ({"ErrorCode": 125000}, 125000)):
+    # Tencent's range for group before-callbacks is 10100-10200 (120001-130000 is C2C's)
+    for answer, code in (
+        ({"ErrorCode": 1}, 10016),
+        ({"ErrorCode": 10150, "ErrorInfo": "mine"}, 10150),
+        ({"ErrorCode": 125000}, 10016),
+    ):
         transport.answer = answer
         with pytest.raises(ImError) as err:
             await cbs.ask(app, cmd, body, refused=10016)
@@ -255,9 +260,11 @@ async def test_client_sends_a_second(world: World) -> None:
 
 
 async def test_offline_members_and_the_push_filter(world: World) -> None:
-    """The group offline-push hook lists the offline members, through the DND gate."""
+    """The group offline-push hook lists the offline members when the message is sent;
+    the app-wide do-not-disturb gate drops some when the callback is posted."""
     await world.users("alice", "bob", "carol")
-    cbs, _ = await wired(world)
+    cbs, transport = await wired(world, "Group.CallbackAfterSendMsg")
+    world.groups.messages._pipeline = world.messages._pipeline
     g = await world.groups.lifecycle.create(
         world.app,
         "alice",
@@ -276,7 +283,14 @@ async def test_offline_members_and_the_push_filter(world: World) -> None:
         return [u for u in users if u != "carol"]
 
     cbs.push_filter = no_carol
-    assert await cbs.offline_members(world.app, g.group_id, "alice") == []
+    from palaver.services.groups import GroupSendOptions
+
+    await world.groups.messages.send(world.app, g.group_id, "alice", TEXT, 1, GroupSendOptions())
+    presence.platforms = {}
+    await world.groups.messages.send(world.app, g.group_id, "alice", TEXT, 2, GroupSendOptions())
+    assert (await cbs.run_once())[0] == 2
+    lists = [b["OfflineMemberList"] for _, b in transport.posts]
+    assert lists == [[], [{"Member_Account": "bob"}]]  # carol: do-not-disturb
     await world.settings(callback_offline_members_max=2)
     assert await cbs.offline_members(world.app, g.group_id, "alice") is None
 
@@ -301,16 +315,20 @@ async def test_ask_passes_the_commands_own_codes(world: World) -> None:
     ):
         transport.answer = answer
         with pytest.raises(ImError) as err:
-            await cbs.ask(
-                world.app, BEFORE_INVITE, body, refused=10016, own_codes=range(10100, 10201)
-            )
+            await cbs.ask(world.app, BEFORE_INVITE, body, refused=10016)
         assert err.value.code == code
     assert err.value.info != "mine"
+    # an explicit range wins over the command's
+    transport.answer = {"ErrorCode": 125000, "ErrorInfo": "mine"}
+    with pytest.raises(ImError) as err:
+        await cbs.ask(world.app, BEFORE_INVITE, body, refused=1, own_codes=range(125000, 125001))
+    assert (err.value.code, err.value.info) == (125000, "mine")
 
 
 async def test_friend_answers_ask_the_backend_first(world: World) -> None:
     """A user's answers to friend applications go to Sns.CallbackPrevFriendResponse in
-    one request; the backend refuses some (ResultItem) or all (ErrorCode 38000-39000)."""
+    one request; the backend refuses some (ResultItem: any ResultCode but 0); an ErrorCode
+    says it failed: ignored, as Tencent, unless the command fails closed."""
     from palaver.services.sns import FriendAdd, FriendResponse, SnsServices
 
     await world.users("alice", "bob", "carol", "dave")
@@ -326,6 +344,7 @@ async def test_friend_answers_ask_the_backend_first(world: World) -> None:
         "ResultItem": [
             {"To_Account": "alice", "ResultCode": 0, "ResultInfo": ""},
             {"To_Account": "bob", "ResultCode": 38005, "ResultInfo": "not bob"},
+            {"To_Account": "carol", "ResultCode": 5},  # outside 38000-39000: 38000
         ],
     }
     answers = [
@@ -338,7 +357,7 @@ async def test_friend_answers_ask_the_backend_first(world: World) -> None:
     assert [(r.peer, r.code) for r in got] == [
         ("alice", 0),
         ("bob", 38005),
-        ("carol", 0),
+        ("carol", 38000),
         ("nobody", 30614),
     ]
     assert got[1].info == "not bob"
@@ -353,19 +372,28 @@ async def test_friend_answers_ask_the_backend_first(world: World) -> None:
     }
     assert posted["ResponseFriendItem"][2]["ResponseAction"] == "Response_Action_Reject"
     pending = await sns.applications.pending(world.app, "dave")
-    assert [a.from_user for a in pending.applications] == ["bob"]  # bob's is still pending
-    # the whole answer refused: the backend's code in 38000-39000, else 38000
-    for answer, code in (
-        ({"ErrorCode": 38100, "ErrorInfo": "later"}, 38100),
-        ({"ErrorCode": 7}, 38000),
+    # bob's and carol's are still pending
+    assert sorted(a.from_user for a in pending.applications) == ["bob", "carol"]
+    # an ErrorCode: the backend failed; failing closed, the answer is refused with the
+    # backend's code in 38000-39000 (else 38000) ...
+    await world.settings(callback_fail_closed=[PREV_RESPONSE])
+    for answer, code, info in (
+        ({"ErrorCode": 38100, "ErrorInfo": "later"}, 38100, "later"),
+        ({"ErrorCode": 7, "ErrorInfo": "x"}, 38000, "the app backend failed (ErrorCode 7)"),
     ):
         transport.answer = answer
         with pytest.raises(ImError) as err:
             await sns.applications.respond(world.app, "dave", [FriendResponse("bob")], client=True)
-        assert err.value.code == code
+        assert (err.value.code, err.value.info) == (code, info)
+    # ... and by default (fail open, as Tencent ignores it) it goes through, the
+    # ResultItem of a failed answer unread
+    await world.settings(callback_fail_closed=[])
+    transport.answer = {"ErrorCode": 38100, "ResultItem": [{"To_Account": "bob", "ResultCode": 1}]}
+    (ok,) = await sns.applications.respond(world.app, "dave", [FriendResponse("bob")], client=True)
+    assert ok.ok
     # not a user's answer (no client): not asked, as Tencent does not ask REST
     n = len(transport.posts)
-    (ok,) = await sns.applications.respond(world.app, "dave", [FriendResponse("bob")])
+    (ok,) = await sns.applications.respond(world.app, "dave", [FriendResponse("carol")])
     assert ok.ok and len(transport.posts) == n
 
 
@@ -477,3 +505,27 @@ async def test_live_room_joins_and_quits_send_member_callbacks(world: World) -> 
         "Quit",
         [{"Member_Account": "bob"}],
     )
+
+
+async def test_group_before_send_passes_tencents_group_range(world: World) -> None:
+    """Group.CallbackBeforeSendMsg's own codes are 10100-10200 (Tencent's page), not
+    C2C's 120001-130000."""
+    await world.users("alice", "bob")
+    cbs, transport = await wired(world, "Group.CallbackBeforeSendMsg")
+    world.groups.messages._pipeline = world.messages._pipeline
+    g = await world.groups.lifecycle.create(
+        world.app, "alice", admin=False, type="Public", name="g", members=[MemberSpec("bob")]
+    )
+    from palaver.services.groups import GroupSendOptions
+
+    for answer, code in (
+        ({"ErrorCode": 10150, "ErrorInfo": "not here"}, 10150),
+        ({"ErrorCode": 120005, "ErrorInfo": "C2C's"}, 10016),
+    ):
+        transport.answer = answer
+        with pytest.raises(ImError) as err:
+            await world.groups.messages.send(
+                world.app, g.group_id, "bob", TEXT, 1, GroupSendOptions()
+            )
+        assert err.value.code == code
+    assert err.value.info != "C2C's"

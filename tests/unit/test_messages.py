@@ -225,8 +225,8 @@ class Route:
         if self.refuse:
             raise ImError(10007, "no")
 
-    def write(self, new: NewMessage) -> C2CWrite:
-        return C2CWrite(1, new)
+    def write(self, new: NewMessage, callback: Any = None) -> C2CWrite:
+        return C2CWrite(1, new, callback=callback)
 
     async def publish(self, message: MessageRecord, written: Written, origin: str | None) -> None:
         self.log.append(f"publish {message.random} seq {message.seq} {origin}")

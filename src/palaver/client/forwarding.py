@@ -101,7 +101,12 @@ class Forwarding(MessageManager):
             forwarded=True,
         )
 
-    async def send_message(self, message: Message, online_user_only: bool = False) -> Message:
+    async def send_message(
+        self,
+        message: Message,
+        online_user_only: bool = False,
+        offline_push_info: dict[str, Any] | None = None,
+    ) -> Message:
         """As :meth:`MessageManager.send_message`; a merged message whose body
         would pass the server's 8 KB limit first keeps its messages on the server
         (``saveMergerMessageList``) and goes with their ``JsonMsgKey`` instead."""
@@ -120,7 +125,7 @@ class Forwarding(MessageManager):
             message.msg_body = [{"MsgType": MERGER, "MsgContent": content}]
             message.payload = {**message.payload, "downloadKey": answer["downloadKey"]}
             message.payload.pop("messageList", None)
-        return await super().send_message(message, online_user_only)
+        return await super().send_message(message, online_user_only, offline_push_info)
 
     async def download_merger_message(self, message: Message) -> list[dict[str, Any]]:
         """The messages of a merged message (REST shape: ``From_Account``,

@@ -20,39 +20,14 @@ from palaver.client.models import (
     Message,
     MessageListResult,
     check_recipient,
+    push_info_to_wire,
+    system_notice,
 )
 from palaver.errors import ImError
 from palaver.protocol.objects import element_to_payload, payload_to_element
 
 UINT32 = 1 << 32
 MAX_PAGE = 15  # getMessageList's cap, as Tencent's SDK clamps it
-
-
-def system_notice(data: dict[str, Any], user_id: str) -> Message:
-    """A group system notice sent to chosen members (REST
-    ``send_group_system_notification``, push ``GROUP_SYSTEM_NOTICE_RECEIVED``
-    ``{"groupID", "content"}``) as Tencent's SDK shows it to ``user_id``: a
-    message of ``@TIM#SYSTEM``, type ``TIMGroupSystemNoticeElem``, operationType 255."""
-    group_id = str(data.get("groupID", ""))
-    content = str(data.get("content", ""))
-    return Message(
-        id=f"{TYPES.CONV_SYSTEM}-{group_id}-{secrets.randbelow(UINT32)}",
-        conversation_id=TYPES.CONV_SYSTEM,
-        conversation_type=TYPES.CONV_SYSTEM,
-        from_=TYPES.CONV_SYSTEM,
-        to=user_id,
-        flow="in",
-        time=int(time.time()),
-        status="success",
-        is_read=False,
-        type=TYPES.MSG_GRP_SYS_NOTICE,
-        payload={
-            "operationType": 255,
-            "groupProfile": {"groupID": group_id},
-            "userDefinedField": content,
-        },
-        msg_body=[{"MsgType": TYPES.MSG_GRP_SYS_NOTICE, "MsgContent": {"Content": content}}],
-    )
 
 
 class MessageManager(Processor):
@@ -399,7 +374,12 @@ class MessageManager(Processor):
             TYPES.MSG_VIDEO, to, conversation_type, payload, cloud_custom_data, need_read_receipt
         )
 
-    async def send_message(self, message: Message, online_user_only: bool = False) -> Message:
+    async def send_message(
+        self,
+        message: Message,
+        online_user_only: bool = False,
+        offline_push_info: dict[str, Any] | None = None,
+    ) -> Message:
         """Send a message made by a ``create_*_message`` method.
 
         The same object is updated and returned: server ``id``, ``sequence``,
@@ -407,6 +387,9 @@ class MessageManager(Processor):
         user's other devices get it as ``MESSAGE_RECEIVED``; this device does not
         (the returned message is its copy). With ``online_user_only`` the message
         is not stored: only devices online now get it (``sequence`` 0).
+        ``offline_push_info`` (``{"disablePush", "title", "description",
+        "extension"}``, as Tencent's SDK) is stored with the message, shown to its
+        receivers (``offline_push_info``) and passed to the app backend's offline-push hook.
 
         Group messages (``conversation_type`` ``TYPES.CONV_GROUP``, ``to`` the
         group ID) go to every member; ``create_text_at_message`` mentions some.
@@ -442,6 +425,8 @@ class MessageManager(Processor):
             "needReadReceipt": message.need_read_receipt,
         }
         data.update(message.send_fields())
+        if offline_push_info is not None:
+            data["offlinePushInfo"] = push_info_to_wire(offline_push_info)
         if not message.from_:
             message.from_ = self._user_id
         self._session.sending(message.random)

@@ -7,10 +7,15 @@ Field names are Tencent's ``@tencentcloud/chat`` ones in snake_case
 
 from __future__ import annotations
 
+import secrets
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
+from palaver.client.constants import TYPES
 from palaver.errors import CODE_MEANINGS
+
+UINT32 = 1 << 32
 
 #: Request unanswered within the request timeout (Tencent Web SDK ``2801``).
 ERR_REQUEST_TIMEOUT = 2801
@@ -91,6 +96,10 @@ class Message:
         priority: ``TYPES.MSG_PRIORITY_*`` (set it before sending).
         is_support_extension: it may carry key-value extensions (set it before
             sending; Tencent's ``isSupportExtension``).
+        offline_push_info: how it is pushed to offline receivers, when its sender
+            gave it (``send_message``'s ``offline_push_info``): ``{"disablePush",
+            "title", "description", "extension"}`` as Tencent's SDK names them
+            (:func:`push_info_from_wire`), else ``None``.
     """
 
     id: str = ""
@@ -121,6 +130,7 @@ class Message:
     is_support_extension: bool = False
     #: a pinned group message: who pinned it (``{"userID"}``)
     pinner_info: dict[str, str] | None = None
+    offline_push_info: dict[str, Any] | None = None
     #: times edited (Tencent's ``version``); an edit names the version it started from
     version: int = 0
     #: edited at least once (``MESSAGE_MODIFIED`` or an edit of mine)
@@ -175,6 +185,8 @@ class Message:
             self.at_user_list = [str(u) for u in d["atUserList"] or []]
         if isinstance(d.get("readReceiptInfo"), dict):
             self.read_receipt_info = dict(d["readReceiptInfo"])
+        if isinstance(d.get("offlinePushInfo"), dict):
+            self.offline_push_info = push_info_from_wire(d["offlinePushInfo"])
         self.version = int(d.get("version", self.version) or 0)
         self.is_modified = self.is_modified or self.version > 0
         if not self.type and self.msg_body:
@@ -207,6 +219,11 @@ class Message:
             "isSupportExtension": self.is_support_extension,
             "readReceiptInfo": dict(self.read_receipt_info),
             "version": self.version,
+            **(
+                {"offlinePushInfo": push_info_to_wire(self.offline_push_info)}
+                if self.offline_push_info is not None
+                else {}
+            ),
         }
 
     def send_fields(self) -> dict[str, Any]:
@@ -347,3 +364,59 @@ def check_recipient(to: str, conversation_type: str) -> None:
         raise ChatError(ERR_INVALID_PARAMETERS, "'to' must be a userID or groupID")
     if conversation_type not in ("C2C", "GROUP"):
         raise ChatError(ERR_INVALID_PARAMETERS, f"bad conversation_type {conversation_type!r}")
+
+
+def push_info_to_wire(info: dict[str, Any]) -> dict[str, Any]:
+    """Tencent's ``OfflinePushInfo`` (the protocol's ``offlinePushInfo``) of a send
+    option in the shape of Tencent's SDK: ``disablePush`` (bool) -> ``PushFlag``
+    1/0, ``title`` -> ``Title``, ``description`` -> ``Desc``, ``extension`` ->
+    ``Ext``. Raises ChatError 6017 if it is not a dict or a text field is not a str."""
+    if not isinstance(info, dict):
+        raise ChatError(ERR_INVALID_PARAMETERS, "offline_push_info must be a dict")
+    wire: dict[str, Any] = {"PushFlag": 1 if info.get("disablePush") else 0}
+    for key, name in _PUSH_TEXTS:
+        value = info.get(key)
+        if value is not None:
+            if not isinstance(value, str):
+                raise ChatError(ERR_INVALID_PARAMETERS, f"offline_push_info[{key!r}] must be a str")
+            wire[name] = value
+    return wire
+
+
+def push_info_from_wire(wire: dict[str, Any]) -> dict[str, Any]:
+    """A message's ``offlinePushInfo`` (Tencent's ``OfflinePushInfo``) in the shape
+    of Tencent's SDK (the inverse of :func:`push_info_to_wire`)."""
+    info: dict[str, Any] = {"disablePush": wire.get("PushFlag") == 1}
+    for key, name in _PUSH_TEXTS:
+        info[key] = str(wire.get(name) or "")
+    return info
+
+
+_PUSH_TEXTS = (("title", "Title"), ("description", "Desc"), ("extension", "Ext"))
+
+
+def system_notice(data: dict[str, Any], user_id: str) -> Message:
+    """A group system notice sent to chosen members (REST
+    ``send_group_system_notification``, push ``GROUP_SYSTEM_NOTICE_RECEIVED``
+    ``{"groupID", "content"}``) as Tencent's SDK shows it to ``user_id``: a
+    message of ``@TIM#SYSTEM``, type ``TIMGroupSystemNoticeElem``, operationType 255."""
+    group_id = str(data.get("groupID", ""))
+    content = str(data.get("content", ""))
+    return Message(
+        id=f"{TYPES.CONV_SYSTEM}-{group_id}-{secrets.randbelow(UINT32)}",
+        conversation_id=TYPES.CONV_SYSTEM,
+        conversation_type=TYPES.CONV_SYSTEM,
+        from_=TYPES.CONV_SYSTEM,
+        to=user_id,
+        flow="in",
+        time=int(time.time()),
+        status="success",
+        is_read=False,
+        type=TYPES.MSG_GRP_SYS_NOTICE,
+        payload={
+            "operationType": 255,
+            "groupProfile": {"groupID": group_id},
+            "userDefinedField": content,
+        },
+        msg_body=[{"MsgType": TYPES.MSG_GRP_SYS_NOTICE, "MsgContent": {"Content": content}}],
+    )

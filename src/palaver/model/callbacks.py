@@ -74,6 +74,27 @@ BEFORE: frozenset[str] = frozenset(
     }
 )
 
+#: The ``ErrorCode`` range in which each before-callback's backend may refuse with its
+#: own code and ``ErrorInfo``, passed to the user as they are (Tencent's page of each
+#: command): C2C messages 120001-130000, groups 10100-10200, friends 38000-39000.
+C2C_OWN_CODES = range(120001, 130001)
+GROUP_OWN_CODES = range(10100, 10201)
+SNS_OWN_CODES = range(38000, 39001)
+OWN_CODES: dict[str, range] = {
+    C2C_BEFORE_SEND: C2C_OWN_CODES,
+    GROUP_BEFORE_SEND: GROUP_OWN_CODES,
+    GROUP_BEFORE_CREATE: GROUP_OWN_CODES,
+    GROUP_BEFORE_APPLY_JOIN: GROUP_OWN_CODES,
+    GROUP_BEFORE_INVITE_JOIN: GROUP_OWN_CODES,
+    SNS_PREV_FRIEND_ADD: SNS_OWN_CODES,
+    SNS_PREV_FRIEND_RESPONSE: SNS_OWN_CODES,
+}
+
+#: Before-callbacks whose answer decides per item (``ResultItem``): an ``ErrorCode``
+#: other than 0 says the backend failed to decide, which Tencent ignores by default
+#: (the command's fail mode decides, as for no answer).
+PER_ITEM: frozenset[str] = frozenset({SNS_PREV_FRIEND_ADD, SNS_PREV_FRIEND_RESPONSE})
+
 #: REST ``ForbidCallbackControl`` values
 FORBID_BEFORE_SEND = "ForbidBeforeSendMsgCallback"
 FORBID_AFTER_SEND = "ForbidAfterSendMsgCallback"

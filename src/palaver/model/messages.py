@@ -61,6 +61,8 @@ class MessageRecord:
         at_users: group messages: mentioned UserIDs and/or the @all marker.
         online_only: pushed to who was online, never stored.
         version: how many times it was modified (Tencent's ``MsgVersion``; 0: never).
+        offline_push: the sender's ``OfflinePushInfo`` (``PushFlag``, ``Title``,
+            ``Desc``, ``Ext``...; :mod:`palaver.offline_push`) or ``None``.
     """
 
     id: int
@@ -79,6 +81,7 @@ class MessageRecord:
     at_users: list[str] | None = None
     online_only: bool = False
     version: int = 0
+    offline_push: dict[str, Any] | None = None
 
     @property
     def message_id(self) -> str:

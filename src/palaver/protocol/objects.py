@@ -186,7 +186,8 @@ def message_wire(
     pushed to every member (``flow`` "in", clients fix it for their own).
     ``isRead`` (incoming) and ``isPeerRead`` (outgoing) come from read positions
     the caller knows; a pushed message is unread. ``isSupportExtension`` is
-    there (true) when the message was sent with it.
+    there (true) when the message was sent with it, ``offlinePushInfo`` (Tencent's
+    ``OfflinePushInfo`` object, as the sender gave it) when it was sent with one.
     """
     body = m.body
     first = body[0] if body else {"MsgType": "TIMTextElem", "MsgContent": {"Text": ""}}
@@ -211,6 +212,8 @@ def message_wire(
         }
     if m.flags & _SUPPORT_EXTENSION:
         conv["isSupportExtension"] = True
+    if m.offline_push is not None:
+        conv["offlinePushInfo"] = m.offline_push
     return {
         **conv,
         "from": sender,

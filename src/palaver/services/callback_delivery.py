@@ -26,7 +26,7 @@ import orjson
 
 from palaver.services.ports import CallbackTransport, Clock, SystemClock
 from palaver.stats import LATENCY_BUCKETS, Histogram
-from palaver.storage import Database
+from palaver.storage import Database, callback_parts
 from palaver.storage import callbacks as callback_store
 from palaver.storage.callbacks import OutboxRow, Outcome
 
@@ -41,10 +41,12 @@ def sign(token: str, request_time: int) -> str:
     return hashlib.sha256(f"{token}{request_time}".encode()).hexdigest()
 
 
-def delivery_body(row: OutboxRow) -> dict[str, Any]:
-    """The JSON body posted for an outbox row: its payload, with the stored
-    message's ``MsgSeq``, ``MsgTime`` (and ``MsgKey`` for C2C) when it reports one."""
-    body: dict[str, Any] = orjson.loads(row.payload)
+def delivery_body(row: OutboxRow, body: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The JSON body posted for an outbox row: its payload (``body``, when decoded
+    and completed already), with the stored message's ``MsgSeq``, ``MsgTime`` (and
+    ``MsgKey`` for C2C) when it reports one."""
+    if body is None:
+        body = orjson.loads(row.payload)
     if row.msg_id is not None:
         body["MsgSeq"] = row.msg_seq
         body["MsgTime"] = row.msg_time
@@ -217,6 +219,7 @@ class CallbackDelivery:
         now = self._now_ms()
         async with self._db.read() as conn:
             groups, wake_ms = await callback_store.due(conn, now)
+            bodies = await self._bodies(conn, groups)
         wait = self.poll if wake_ms is None else min(self.poll, max(0.0, (wake_ms - now) / 1000))
         if not groups:
             return 0, wait
@@ -224,6 +227,7 @@ class CallbackDelivery:
         for g in groups:
             if g[0].app_id not in apps:
                 apps[g[0].app_id] = await self._apps.get(g[0].app_id)
+        await self._decorate(apps, [r for g in groups for r in g], bodies)
         ids = [r.id for g in groups for r in g]
         if self._db.is_sqlite:  # one node, one worker: nobody to share the rows with
             got = set(ids)
@@ -242,7 +246,7 @@ class CallbackDelivery:
                 Outcome(r.id, callback_store.PENDING, attempted=False) for r in g[n:] if r.id in got
             ]
             if n:
-                work.append(self._deliver_key(apps[g[0].app_id], g[:n]))
+                work.append(self._deliver_key(apps[g[0].app_id], g[:n], bodies))
         for res in await asyncio.gather(*work):
             outcomes += res
         async with self._db.write() as conn:
@@ -250,13 +254,39 @@ class CallbackDelivery:
         tried = sum(1 for o in outcomes if o.attempted)
         return tried, wait
 
-    async def _deliver_key(self, app: App | None, rows: list[OutboxRow]) -> list[Outcome]:
+    async def _bodies(self, conn: Any, groups: list[list[OutboxRow]]) -> dict[int, dict[str, Any]]:
+        """The decoded payloads of the rows of a pass, by row id; a message's
+        after-send callback gets its message's content (one read for the pass,
+        in the pass's read transaction ``conn``; :mod:`palaver.storage.callback_parts`)."""
+        bodies: dict[int, dict[str, Any]] = {}
+        slim: list[OutboxRow] = []
+        for g in groups:
+            for r in g:
+                bodies[r.id] = body = orjson.loads(r.payload)
+                if callback_parts.is_slim(body, r.msg_id):
+                    slim.append(r)
+        if slim:
+            got = await callback_parts.parts(conn, [r.msg_id for r in slim if r.msg_id])
+            for r in slim:
+                assert r.msg_id is not None
+                callback_parts.complete(bodies[r.id], got.get(r.msg_id), r.msg_id)
+        return bodies
+
+    async def _decorate(
+        self, apps: dict[int, App | None], rows: list[OutboxRow], bodies: dict[int, dict[str, Any]]
+    ) -> None:
+        """Add to the bodies of a pass what is decided when they are posted (the
+        callbacks service: do-not-disturb in the offline-push hook); nothing here."""
+
+    async def _deliver_key(
+        self, app: App | None, rows: list[OutboxRow], bodies: dict[int, dict[str, Any]]
+    ) -> list[Outcome]:
         """Post one conversation's rows in order; stop at the first failure (the
         rest are released untried, to keep the order)."""
         out: list[Outcome] = []
         async with self._sem:
             for i, row in enumerate(rows):
-                o = await self._deliver(app, row)
+                o = await self._deliver(app, row, bodies.get(row.id))
                 out.append(o)
                 if o.status == callback_store.PENDING:
                     out += [
@@ -266,7 +296,9 @@ class CallbackDelivery:
                     break
         return out
 
-    async def _deliver(self, app: App | None, row: OutboxRow) -> Outcome:
+    async def _deliver(
+        self, app: App | None, row: OutboxRow, body: dict[str, Any] | None = None
+    ) -> Outcome:
         if app is None or not app.settings.callback_url:
             return Outcome(
                 row.id, callback_store.DEAD, done_ms=self._now_ms(), error="no callback_url"
@@ -275,7 +307,7 @@ class CallbackDelivery:
         status, error = 0, None
         try:
             status, _ = await self._post(
-                app, row.command, delivery_body(row), row.client_ip, row.platform
+                app, row.command, delivery_body(row, body), row.client_ip, row.platform
             )
             if not 200 <= status < 300:
                 error = f"HTTP {status}"

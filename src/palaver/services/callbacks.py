@@ -11,9 +11,10 @@ field names (cloud.tencent.com/document/product/269/1632 and the command pages).
   are synchronous (:meth:`CallbackService.before_send`): the answer's
   ``ErrorCode`` 0 allows (its ``MsgBody`` / ``CloudCustomData``, if any,
   replace the message's), 1 refuses (20006 C2C, 10016 group), 2 drops the
-  message silently, 120001–130000 refuses with the backend's own code and
-  ``ErrorInfo``. No answer within ``callback_timeout`` (or a bad one) lets the
-  message through, unless the command is in ``callback_fail_closed``.
+  message silently, a code in the command's range (120001–130000 C2C,
+  10100–10200 groups) refuses with the backend's own code and ``ErrorInfo``.
+  No answer within ``callback_timeout`` (or a bad one) lets the message
+  through, unless the command is in ``callback_fail_closed``.
 - **After-callbacks** go through the durable outbox (:mod:`palaver.storage.callbacks`),
   written in the transaction of the event, and a delivery worker
   (:mod:`palaver.services.callback_delivery`) posts them:
@@ -36,13 +37,14 @@ import orjson
 
 from palaver.errors import Code, ImError
 from palaver.model import callbacks as cb
+from palaver.services import callback_push_hook as push_hook
 from palaver.services.callback_delivery import CallbackDelivery
+from palaver.services.callback_push_hook import PushFilter
 from palaver.services.callback_samples import SAMPLES
 from palaver.services.ports import CallbackTransport, Clock, Presence
 from palaver.services.sending import Draft, SendContext
 from palaver.storage import Database
 from palaver.storage import callbacks as callback_store
-from palaver.storage import group_members as member_store
 from palaver.storage.callbacks import NewCallback, OutboxRow
 
 if TYPE_CHECKING:
@@ -52,11 +54,9 @@ log = logging.getLogger("palaver.callbacks")
 
 #: ``ErrorCode`` of a before-callback's answer
 ALLOW, REFUSE, DROP = 0, 1, 2
-#: the range of the backend's own codes, passed to the sender as they are
-OWN_CODES = range(120001, 130001)
-
-#: (app, conversation id, offline users) -> those who still want an offline push
-PushFilter = Callable[["App", str, list[str]], Awaitable[list[str]]]
+#: the range of the backend's own codes of a C2C send, passed to the sender as they are
+#: (each command's range: :data:`palaver.model.callbacks.OWN_CODES`)
+OWN_CODES = cb.C2C_OWN_CODES
 
 
 class CallbackFailed(Exception):
@@ -76,10 +76,15 @@ def _message_body(draft: Draft) -> dict[str, Any]:
     return body
 
 
-def message_payload(ctx: SendContext, draft: Draft, command: str, now_ms: int) -> dict[str, Any]:
+def message_payload(
+    ctx: SendContext, draft: Draft, command: str, now_ms: int, *, content: bool = True
+) -> dict[str, Any]:
     """The body of a send callback (``C2C.*SendMsg``, ``Group.*SendMsg``) before
-    storage gives the message its ``MsgSeq``/``MsgKey`` (added at delivery)."""
+    storage gives the message its ``MsgSeq``/``MsgKey`` (added at delivery).
+    ``content`` False leaves ``MsgBody`` and ``CloudCustomData`` out (a stored
+    message's after-send callback: delivery reads them from the message)."""
     online = 1 if ctx.online_only else 0
+    parts = _message_body(draft) if content else {}
     if ctx.kind == "C2C":
         return {
             "CallbackCommand": command,
@@ -88,7 +93,7 @@ def message_payload(ctx: SendContext, draft: Draft, command: str, now_ms: int) -
             "MsgRandom": draft.random,
             "MsgTime": draft.time,
             "OnlineOnlyFlag": online,
-            **_message_body(draft),
+            **parts,
             "EventTime": now_ms,
         }
     return {
@@ -99,7 +104,7 @@ def message_payload(ctx: SendContext, draft: Draft, command: str, now_ms: int) -
         "Operator_Account": ctx.source.operator or draft.sender,
         "Random": draft.random,
         "OnlineOnlyFlag": 0 if ctx.group_type == "AVChatRoom" else online,
-        **_message_body(draft),
+        **parts,
         "EventTime": now_ms,
     }
 
@@ -151,6 +156,7 @@ class CallbackService(CallbackDelivery):
         #: the C2C conversation (services.conversation_settings)
         self._remind_type = remind_type
         self._presence = presence
+        self._members = push_hook.MemberFlags(db)
         #: the offline-push hook's gate: given (app, Tencent's conversation ID such as
         #: ``GROUP<id>``, offline users),
         #: the users who still want an offline push (do-not-disturb: ``MsgFlag`` /
@@ -199,7 +205,7 @@ class CallbackService(CallbackDelivery):
         body: Mapping[str, Any],
         *,
         refused: int,
-        own_codes: range = OWN_CODES,
+        own_codes: range | None = None,
         client_ip: str = "",
         platform: str = "",
     ) -> dict[str, Any] | None:
@@ -211,15 +217,22 @@ class CallbackService(CallbackDelivery):
 
         Returns the backend's answer when the action may go on, ``None`` when
         the app does not want the command or the backend did not answer and the
-        command fails open. The answer's ``ErrorCode`` decides: 0 allows (the
-        caller may read more of the answer, e.g. per-item results); a code in
-        ``own_codes`` (default 120001–130000; the command's page at Tencent names
-        its range) refuses with the backend's code and ``ErrorInfo``; anything
-        else refuses with ``refused``.
+        command fails open. The answer's ``ErrorCode`` decides, as Tencent's page of
+        each command says: 0 allows (the caller may read more of the answer, e.g.
+        per-item results); a code in ``own_codes`` (default: the command's range,
+        :data:`palaver.model.callbacks.OWN_CODES`: 10100–10200 for groups) refuses
+        with the backend's code and ``ErrorInfo``; anything else refuses with
+        ``refused``. For the commands that decide per item
+        (:data:`~palaver.model.callbacks.PER_ITEM`: ``Sns.CallbackPrevFriendAdd``,
+        ``Sns.CallbackPrevFriendResponse``) an ``ErrorCode`` other than 0 says the
+        backend failed: ignored (``None``: the action goes on, as Tencent by
+        default) unless the command fails closed, which refuses with the
+        backend's code if in its range, else ``refused``.
 
         Raises:
             ImError: ``refused`` (or the backend's own code), as above, or when
-                the backend did not answer and the command is in ``callback_fail_closed``.
+                the backend did not answer (or failed, per-item commands) and the
+                command is in ``callback_fail_closed``.
         """
         if not wants(app, command):
             return None
@@ -230,15 +243,30 @@ class CallbackService(CallbackDelivery):
             self._failed(app, command, exc, refused)
             return None
         code = _error_code(reply)
-        if code in own_codes:
-            raise ImError(code, str(reply.get("ErrorInfo") or "refused by the app backend"))
+        own = cb.OWN_CODES.get(command, OWN_CODES) if own_codes is None else own_codes
+        info = str(reply.get("ErrorInfo") or "refused by the app backend")
+        if code != ALLOW and command in cb.PER_ITEM:  # the backend failed to decide
+            failed = f"the app backend failed (ErrorCode {code})"
+            self._failed(
+                app, command, failed, *((code, info) if code in own else (refused, failed))
+            )
+            return None
+        if code in own:
+            raise ImError(code, info)
         if code != ALLOW:
             raise ImError(refused, f"the app backend's {command} refused it")
         return reply
 
-    def _failed(self, app: App, command: str, exc: CallbackFailed, refused: int) -> None:
-        """A before-callback got no answer: log it; raise ``refused`` if the command
-        fails closed (else the action goes on)."""
+    def _failed(
+        self,
+        app: App,
+        command: str,
+        exc: CallbackFailed | str,
+        refused: int,
+        info: str = "the app backend did not answer the callback",
+    ) -> None:
+        """A before-callback got no (usable) answer: log it; raise ``refused`` (with
+        ``info``) if the command fails closed (else the action goes on)."""
         closed = command in app.settings.callback_fail_closed
         log.warning(
             "app %s: %s got no answer (%s); %s",
@@ -248,7 +276,7 @@ class CallbackService(CallbackDelivery):
             "refusing (fail closed)" if closed else "letting it through",
         )
         if closed:
-            raise ImError(refused, "the app backend did not answer the callback") from None
+            raise ImError(refused, info) from None
 
     async def test(self, app: App, commands: Sequence[str]) -> list[tuple[str, int, str, float]]:
         """Post a sample of each command now (``palaver callbacks test``):
@@ -305,8 +333,8 @@ class CallbackService(CallbackDelivery):
 
         Raises:
             ImError: 20006 (C2C) / 10016 (group) refused (``ErrorCode`` 1, or no
-                answer and the command fails closed); 120001–130000 the
-                backend's own code and ``ErrorInfo``.
+                answer and the command fails closed); the backend's own code and
+                ``ErrorInfo``: 120001–130000 (C2C), 10100–10200 (group), as Tencent.
         """
         command = cb.C2C_BEFORE_SEND if ctx.kind == "C2C" else cb.GROUP_BEFORE_SEND
         app = ctx.app
@@ -325,7 +353,7 @@ class CallbackService(CallbackDelivery):
         except CallbackFailed as exc:
             self._failed(app, command, exc, refused)
             return draft
-        return _apply_answer(reply, draft, refused)
+        return _apply_answer(reply, draft, refused, cb.OWN_CODES[command])
 
     async def after_send(self, ctx: SendContext, draft: Draft) -> NewCallback | None:
         """The ``C2C.CallbackAfterSendMsg`` / ``Group.CallbackAfterSendMsg`` row to
@@ -334,20 +362,21 @@ class CallbackService(CallbackDelivery):
         The offline-push hook: it carries the sender's ``OfflinePushInfo`` and, for
         C2C, whether the receiver was online when the message was sent
         (``To_Account_Online`` 0/1, ``To_Account_Platforms``), so the backend can
-        push (APNs, FCM, a WeChat subscription message) to those who were not."""
+        push (APNs, FCM, a WeChat subscription message) to those who were not.
+
+        A stored message's row leaves ``MsgBody``, ``CloudCustomData`` and
+        ``OfflinePushInfo`` to the message (read back at delivery,
+        :mod:`palaver.storage.callback_parts`); the receiver's do-not-disturb is
+        looked up at delivery too (:meth:`_decorate`): the send path reads nothing."""
         command = cb.C2C_AFTER_SEND if ctx.kind == "C2C" else cb.GROUP_AFTER_SEND
         if not wants(ctx.app, command) or cb.FORBID_AFTER_SEND in ctx.source.forbid_callbacks:
             return None
-        body = message_payload(ctx, draft, command, int(self._clock.time() * 1000))
+        online_only = ctx.online_only
+        body = message_payload(ctx, draft, command, self._now_ms(), content=online_only)
         body["SendMsgResult"] = 0
         body["ErrorInfo"] = "send msg succeed"
-        if ctx.source.offline_push is not None:
-            body["OfflinePushInfo"] = ctx.source.offline_push
-        if ctx.kind == "C2C" and self._remind_type is not None:
-            remind = await self._remind_type(ctx.app, draft.receiver, draft.sender)
-            if remind != "AcceptAndNotify":  # do-not-disturb: no offline push for it
-                body["OfflinePushInfo"] = {**(ctx.source.offline_push or {}), "PushFlag": 1}
-                body["To_Account_MsgFlag"] = remind
+        if online_only and draft.offline_push is not None:
+            body["OfflinePushInfo"] = draft.offline_push
         if ctx.kind == "C2C" and self._presence is not None:
             online = await self._presence.online(ctx.app.sdkappid, [draft.receiver])
             platforms = online.get(draft.receiver) or []
@@ -371,27 +400,34 @@ class CallbackService(CallbackDelivery):
             platform=ctx.source.platform,
         )
 
+    async def _decorate(
+        self, apps: dict[int, App | None], rows: list[OutboxRow], bodies: dict[int, dict[str, Any]]
+    ) -> None:
+        """The offline-push hook's do-not-disturb, decided when a pass posts the
+        callbacks (:mod:`~palaver.services.callback_push_hook`): C2C receivers'
+        (``PushFlag`` 1, ``To_Account_MsgFlag``) and group members' (``MsgFlag``,
+        and the app-wide one, :attr:`push_filter`, on ``OfflineMemberList``)."""
+        if self._remind_type is not None:
+            await push_hook.decide_c2c(self._remind_type, apps, rows, bodies)
+        await push_hook.filter_groups(self._members, self.push_filter, apps, rows, bodies)
+
     async def offline_members(self, app: App, group_id: str, sender: str) -> list[str] | None:
         """The offline-push hook of a group message: the members (the sender left
-        out) with no connection now and no do-not-disturb on the group (``MsgFlag``
-        ``AcceptAndNotify``), for ``OfflineMemberList``; ``None`` when the
+        out) with no connection now, for ``OfflineMemberList``; ``None`` when the
         group has more than the app's ``callback_offline_members_max`` members
         (the list is left out, to keep callbacks small) or presence is unknown.
-        :attr:`push_filter` (do-not-disturb) then drops who wants no push."""
+        The member list may be up to 2 s old (:class:`~.callback_push_hook.MemberFlags`);
+        do-not-disturb (the member's ``MsgFlag``, :attr:`push_filter`) is applied
+        when the callback is posted (:meth:`_decorate`)."""
         if self._presence is None:
             return None
         most = app.settings.callback_offline_members_max
-        async with self._db.read() as conn:
-            flags = await member_store.member_msg_flags(conn, app.sdkappid, group_id)
+        flags = await self._members.get(app.sdkappid, group_id)
         if len(flags) > most:
             return None
         others = [u for u in flags if u != sender]
         online = await self._presence.online(app.sdkappid, others)
-        # do-not-disturb (the member's MsgFlag, setMessageRemindType): no offline push
-        offline = sorted(u for u in others if not online.get(u) and flags[u] == "AcceptAndNotify")
-        if self.push_filter is not None and offline:
-            offline = await self.push_filter(app, f"GROUP{group_id}", offline)
-        return offline
+        return sorted(u for u in others if not online.get(u))
 
     async def enqueue(self, callback: NewCallback) -> None:
         """Store one callback on its own (an online-only message's) and deliver it soon."""
@@ -454,12 +490,13 @@ class CallbackService(CallbackDelivery):
         self.sent()
 
 
-def _apply_answer(reply: dict[str, Any], draft: Draft, refused: int) -> Draft | None:
-    """What a before-send answer does to ``draft`` (see :meth:`CallbackService.before_send`)."""
+def _apply_answer(reply: dict[str, Any], draft: Draft, refused: int, own: range) -> Draft | None:
+    """What a before-send answer does to ``draft`` (see :meth:`CallbackService.before_send`):
+    ``own`` the command's range of the backend's own codes."""
     code = _error_code(reply)
     if code == DROP:
         return None
-    if code in OWN_CODES:
+    if code in own:
         raise ImError(code, str(reply.get("ErrorInfo") or "refused by the app backend"))
     if code != ALLOW:
         raise ImError(refused, "the app backend's callback refused the message")

@@ -38,6 +38,7 @@ from palaver.services.sending import (
 )
 from palaver.storage import Database
 from palaver.storage import messages as msg_store
+from palaver.storage.callbacks import NewCallback
 from palaver.storage.message_batch import C2CWrite, Written
 from palaver.storage.writer import MessageWriter
 
@@ -271,6 +272,7 @@ class MessageService(C2CHistory, C2CReads):
             ),
             dedupe_key=f"{sender}\x1f{receiver}\x1f{client_seq}\x1f{random}",
             dedupe_body=True,
+            offline_push=opts.source.offline_push,
         )
         route = _C2CRoute(
             self,
@@ -399,13 +401,14 @@ class _C2CRoute:
             return None
         return SendContext(self._app, "C2C", self._source, online_only=self._lifetime == 0)
 
-    def write(self, new: msg_store.NewMessage) -> C2CWrite:
+    def write(self, new: msg_store.NewMessage, callback: NewCallback | None = None) -> C2CWrite:
         return C2CWrite(
             self._app.sdkappid,
             new,
             to_sender_roam=self._roam_sender,
             sender_event=self._sync_sender,
             dedupe_since=self._dedupe_since,
+            callback=callback,
         )
 
     async def publish(self, message: MessageRecord, written: Written, origin: str | None) -> None:

@@ -22,7 +22,6 @@ what differs.
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import time
 import zlib
 from collections.abc import Callable
@@ -88,6 +87,8 @@ class Draft:
     #: the body's CRC-32 ends the dedupe key (a retry carries the same body);
     #: computed once the body has passed its checks
     dedupe_body: bool = False
+    #: the sender's ``OfflinePushInfo`` (checked at the front door), stored with it
+    offline_push: dict[str, Any] | None = None
 
     def new_message(self) -> msg_store.NewMessage:
         """What the writer stores."""
@@ -107,6 +108,7 @@ class Draft:
             flags=self.flags,
             dedupe_key=key,
             at_users=orjson.dumps(self.at_users).decode() if self.at_users else None,
+            offline_push=orjson.dumps(self.offline_push).decode() if self.offline_push else None,
         )
 
     def record(self, written: Written | None = None) -> MessageRecord:
@@ -130,6 +132,7 @@ class Draft:
             flags=self.flags,
             at_users=self.at_users,
             online_only=st is None,
+            offline_push=self.offline_push,
         )
 
 
@@ -188,8 +191,10 @@ class SendSource:
     client_ip: str = ""
     operator: str | None = None
     forbid_callbacks: frozenset[str] = field(default_factory=frozenset)
-    #: REST ``OfflinePushInfo`` (``PushFlag``, ``Title``, ``Desc``, ``Ext``...), passed
-    #: to the app backend in the after-send callback (its offline-push hook)
+    #: ``OfflinePushInfo`` (``PushFlag``, ``Title``, ``Desc``, ``Ext``...; checked by
+    #: :func:`palaver.offline_push.check_offline_push`): stored with the message
+    #: (:attr:`Draft.offline_push`) and passed to the app backend in the after-send
+    #: callback (its offline-push hook)
     offline_push: dict[str, Any] | None = None
 
 
@@ -236,8 +241,9 @@ class Route(Protocol):
     async def check(self, draft: Draft) -> None:
         """Refuse the send (raise ``ImError``) or let it through."""
 
-    def write(self, new: msg_store.NewMessage) -> Write:
-        """The writer operation that stores it."""
+    def write(self, new: msg_store.NewMessage, callback: NewCallback | None = None) -> Write:
+        """The writer operation that stores it (with ``callback``, its after-send
+        callback, written in the same transaction)."""
 
     async def publish(self, message: MessageRecord, written: Written, origin: str | None) -> None:
         """Push a committed message (``origin``: the sending connection, which has
@@ -322,9 +328,7 @@ class SendPipeline:
                 if callback is not None and hooks is not None:
                     await hooks.enqueue(callback)
                 return SendResult(message.msg_key, message.time, 0, False, message)
-            op = route.write(draft.new_message())
-            if callback is not None:
-                op = dataclasses.replace(op, callback=callback)
+            op = route.write(draft.new_message(), callback)
             if prev is not None:
                 await asyncio.shield(prev)
             pending = self._writer.submit(op)

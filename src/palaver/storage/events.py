@@ -303,6 +303,7 @@ async def read_events(
             m.flags.label("m_flags"),
             m.at_users.label("m_at_users"),
             m.version.label("m_version"),
+            m.offline_push.label("m_offline_push"),
         )
         .select_from(user_events.outerjoin(messages, messages.c.id == e.message_id))
         .where(e.app_id == app_id, e.user_id == user_id, e.seq > after)

@@ -13,6 +13,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from palaver.model.messages import MessageFlag, MessageRecord
+from palaver.storage import callback_parts
 from palaver.storage import search as search_store
 from palaver.storage.group_members import read_counts
 from palaver.storage.groups import conv_id, head
@@ -157,6 +158,7 @@ async def messages_after(
 async def delete_by_sender(conn: AsyncConnection, app_id: int, group_id: str, sender: str) -> int:
     """Delete a sender's messages from a group; the count."""
     where = (M.app_id == app_id, M.conv_id == conv_id(group_id), M.from_account == sender)
+    await callback_parts.freeze(conn, *where)
     await search_store.unindex_where(conn, *where)
     res = await conn.execute(delete(messages).where(*where))
     return int(res.rowcount or 0)
@@ -169,6 +171,7 @@ async def purge_messages_before(
     total = 0
     for gid in group_ids:
         where = (M.app_id == app_id, M.conv_id == conv_id(gid), M.msg_time < before_time)
+        await callback_parts.freeze(conn, *where)
         await search_store.unindex_where(conn, *where)
         res = await conn.execute(delete(messages).where(*where))
         total += int(res.rowcount or 0)

@@ -19,6 +19,7 @@ from sqlalchemy import and_, delete, func, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from palaver.model.messages import group_conv_id
+from palaver.storage import callback_parts
 from palaver.storage import search as search_store
 from palaver.storage.records import (
     GroupApplicationRow,
@@ -151,6 +152,7 @@ async def delete_group(conn: AsyncConnection, app_id: int, group_id: str) -> Non
     await conn.execute(
         delete(group_applications).where(GA.app_id == app_id, GA.group_id == group_id)
     )
+    await callback_parts.freeze(conn, M.app_id == app_id, M.conv_id == cid)
     await search_store.unindex_where(conn, M.app_id == app_id, M.conv_id == cid)
     await conn.execute(delete(messages).where(M.app_id == app_id, M.conv_id == cid))
     await conn.execute(delete(conv_heads).where(H.app_id == app_id, H.conv_id == cid))

@@ -198,6 +198,7 @@ def _message_row(app_id: int, m: NewMessage, seq: int, flags: int) -> dict[str, 
         "flags": flags,
         "dedupe_key": m.dedupe_key,
         "at_users": m.at_users,
+        "offline_push": m.offline_push,
     }
 
 

@@ -26,6 +26,7 @@ from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from palaver.model.messages import MessageFlag, MessageRecord
+from palaver.storage import callback_parts
 from palaver.storage import search as search_store
 from palaver.storage.dialect import insert_ignore
 from palaver.storage.records import ConversationRow, conversation_row, message_record
@@ -68,6 +69,7 @@ class NewMessage:
     flags: int = 0
     dedupe_key: str | None = None
     at_users: str | None = None  # group messages: JSON list of mentioned UserIDs
+    offline_push: str | None = None  # JSON ``OfflinePushInfo`` (palaver.offline_push)
 
 
 @dataclass(frozen=True)
@@ -334,6 +336,7 @@ async def purge_older_than(
         if not ids:
             return 0
         where = (m.id.in_(ids),)
+    await callback_parts.freeze(conn, *where)
     await search_store.unindex_where(conn, *where)
     res = await conn.execute(messages.delete().where(*where))
     return int(res.rowcount or 0)
@@ -359,6 +362,7 @@ async def modify(
     where = [m.id == message_id]
     if version is not None:
         where.append(m.version == version)
+    await callback_parts.freeze(conn, *where)
     indexed = body is not None and await search_store.unindex_where(conn, *where) > 0
     res = await conn.execute(update(messages).where(*where).values(**values))
     if not res.rowcount:

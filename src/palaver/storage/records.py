@@ -40,6 +40,7 @@ MESSAGE_COLUMNS = (
     "flags",
     "at_users",
     "version",
+    "offline_push",
 )
 
 
@@ -61,7 +62,7 @@ def message_record_of(v: Sequence[Any], flags: int | None = None) -> MessageReco
     as :data:`UNREADABLE_BODY` (logged), so it never stops a stream or a history.
     """
     mid = int(v[0])
-    at = v[13]
+    at, push = v[13], v[15]
     return MessageRecord(
         id=mid,
         conv_id=v[1],
@@ -78,6 +79,7 @@ def message_record_of(v: Sequence[Any], flags: int | None = None) -> MessageReco
         flags=int(v[12]) if flags is None else flags,
         at_users=orjson.loads(at) if at else None,
         version=int(v[14] or 0),
+        offline_push=stored_json(push, f"message {mid} OfflinePushInfo", None) if push else None,
     )
 
 

@@ -14,6 +14,7 @@ from sqlalchemy import and_, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from palaver.model.messages import group_conv_id
+from palaver.storage import callback_parts
 from palaver.storage import search as search_store
 from palaver.storage.schema import conv_heads, group_members, messages, topic_reads
 
@@ -80,6 +81,7 @@ async def delete_topic_messages(
         return 0
     convs = [group_conv_id(t) for t in topic_ids]
     where = (M.app_id == app_id, M.conv_id.in_(convs))
+    await callback_parts.freeze(conn, *where)
     await search_store.unindex_where(conn, *where)
     res = await conn.execute(delete(messages).where(*where))
     await conn.execute(delete(conv_heads).where(H.app_id == app_id, H.conv_id.in_(convs)))

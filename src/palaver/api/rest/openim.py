@@ -16,6 +16,7 @@ from pydantic import AliasChoices, Field, StrictInt, field_validator
 from palaver.api.rest.core import RestRequest, Wire, command
 from palaver.errors import Code, ImError
 from palaver.model.messages import MessageRecord
+from palaver.offline_push import OfflinePushField
 from palaver.services.accounts import validate_user_id
 from palaver.services.messages import SendOptions, UnknownParty
 from palaver.services.sending import SendResult, SendSource
@@ -66,7 +67,7 @@ class _Send(Wire):
 
     _not_future = field_validator("MsgTimeStamp")(lambda v: _not_in_future(v))
     ForbidCallbackControl: list[str] = []
-    OfflinePushInfo: dict[str, Any] | None = None
+    OfflinePushInfo: OfflinePushField = None
     IsNeedReadReceipt: int = 0
     SupportMessageExtension: int = 0
 

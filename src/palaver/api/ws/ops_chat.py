@@ -17,6 +17,7 @@ from palaver.api.ws.core import INLINE, OpModel, Session, error_frame, op, parse
 from palaver.api.ws.group_objects import group_object
 from palaver.errors import Code, ImError
 from palaver.model.messages import MessageRecord
+from palaver.offline_push import OfflinePushField
 from palaver.protocol.frames import PROTOCOL_VERSION, encode_response
 from palaver.protocol.objects import (
     C2C,
@@ -139,7 +140,7 @@ class SendMessage(OpModel):
     priority: Literal["High", "Normal", "Low", "Lowest"] = "Normal"
     #: Tencent's ``OfflinePushInfo`` (``PushFlag``, ``Title``, ``Desc``, ``Ext``...): for
     #: the app backend's offline-push hook (the after-send callback)
-    offlinePushInfo: dict[str, Any] | None = None
+    offlinePushInfo: OfflinePushField = None
 
 
 _FAST_FIELDS = frozenset(

@@ -248,7 +248,8 @@ class GroupLifecycle:
         admin: bool,
     ) -> None:
         """``Group.CallbackBeforeCreateGroup``, when the app wants it.
-        Raises ImError 10016 when the backend refuses (or, failing closed, does not answer)."""
+        Raises ImError 10016 when the backend refuses (or, failing closed, does not answer),
+        or the backend's own code (10100–10200, Tencent's range) and ``ErrorInfo``."""
         if self._callbacks is None or not wants(app, cb.GROUP_BEFORE_CREATE):
             return
         async with self._db.read() as conn:

@@ -57,10 +57,6 @@ if TYPE_CHECKING:
     from palaver.services.callbacks import CallbackService
     from palaver.services.moderation import ModerationService
 
-#: the codes the app backend's ``Group.CallbackBeforeInviteJoinGroup`` may refuse an
-#: invitation with, passed to the inviter as they are (Tencent: 10100–10200)
-INVITE_OWN_CODES = range(10100, 10201)
-
 
 class GroupMembers(MemberSettings):
     """Memberships of every group, and (:class:`~.member_settings.MemberSettings`)
@@ -267,7 +263,6 @@ class GroupMembers(MemberSettings):
                 "DestinationMembers": [{"Member_Account": u} for u in asked],
             },
             refused=Code.ERR_SVR_GROUP_REJECT_FROM_THIRDPARTY,
-            own_codes=INVITE_OWN_CODES,
         )
         named = reply.get("RefusedMembers_Account") if reply else None
         return {u for u in named if isinstance(u, str)} if isinstance(named, list) else set()
@@ -406,7 +401,7 @@ class GroupMembers(MemberSettings):
 
         Raises:
             ImError: 10016 the backend refused (or did not answer and the command
-                fails closed); 120001–130000 the backend's own code.
+                fails closed); 10100–10200 the backend's own code (Tencent's range).
         """
         if self._callbacks is None:
             return

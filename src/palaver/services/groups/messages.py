@@ -40,6 +40,7 @@ from palaver.services.sending import (
 from palaver.storage import Database
 from palaver.storage import group_messages as group_msg_store
 from palaver.storage import messages as msg_store
+from palaver.storage.callbacks import NewCallback
 from palaver.storage.message_batch import GroupWrite, Written
 from palaver.storage.messages import NewMessage
 from palaver.storage.writer import MessageWriter
@@ -142,6 +143,7 @@ class GroupMessages:
             at_users=at or None,
             dedupe_key=f"g\x1f{group_id}\x1f{sender}\x1f{random}",
             dedupe_body=True,
+            offline_push=opts.source.offline_push,
         )
         route = _GroupRoute(
             self,
@@ -515,12 +517,13 @@ class _GroupRoute:
             group_type=self._group.type,
         )
 
-    def write(self, new: NewMessage) -> GroupWrite:
+    def write(self, new: NewMessage, callback: NewCallback | None = None) -> GroupWrite:
         return GroupWrite(
             self._app.sdkappid,
             new,
             sender_is_member=self._sender_is_member,
             dedupe_since=self._dedupe_since,
+            callback=callback,
         )
 
     async def publish(self, message: MessageRecord, written: Written, origin: str | None) -> None:

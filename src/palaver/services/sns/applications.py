@@ -43,10 +43,6 @@ if TYPE_CHECKING:
 CLOCK_SLACK_S = 2
 """Seconds a client's idea of "now" may lag ours (see :meth:`FriendApplications.set_read`)."""
 
-#: codes the app backend's ``Sns.CallbackPrevFriendResponse`` refuses with: the whole
-#: answer (its ``ErrorCode``) or one applicant (its ``ResultCode``), as Tencent
-PREV_RESPONSE_CODES = range(38000, 39001)
-
 
 class FriendApplications:
     """Pending friend applications of every app.
@@ -113,18 +109,20 @@ class FriendApplications:
 
         A user's answer (``client``; Tencent asks nothing of REST) first goes to the
         app backend's ``Sns.CallbackPrevFriendResponse`` when the app wants it, one
-        request for all ``items``: an applicant it answers with a ``ResultCode`` in
-        38000–39000 (``ResultItem``) gets that code and its ``ResultInfo``, and their
-        application stays pending.
+        request for all ``items``: an applicant it answers with a ``ResultCode``
+        other than 0 (``ResultItem``) gets that code if in 38000–39000 (else 38000)
+        and its ``ResultInfo``, and their application stays pending. An
+        ``ErrorCode`` other than 0 (the backend failed) is ignored, as by Tencent,
+        unless the command fails closed.
 
         Returns one result per item, in order: code 0, or the item's error (30614
         no pending application, 30001 a bad remark or group, 30010 / 30014 a full
         list, the backend's 38000–39000) with its text.
 
         Raises:
-            ImError: the backend refused the whole answer: its ``ErrorCode`` in
-                38000–39000 and ``ErrorInfo``, 38000 for another code, or 38000 when
-                it did not answer and the command is in ``callback_fail_closed``.
+            ImError: the command is in ``callback_fail_closed`` and the backend did
+                not answer (38000) or answered with an ``ErrorCode`` (that code and
+                ``ErrorInfo`` if in 38000–39000, else 38000).
         """
         refused = await self._prev_response(app, user, items) if client else {}
         out: list[ItemResult] = []
@@ -175,9 +173,8 @@ class FriendApplications:
             cb.SNS_PREV_FRIEND_RESPONSE,
             body,
             refused=Code.SNS_CALLBACK_REFUSED,
-            own_codes=PREV_RESPONSE_CODES,
         )
-        return refused_items(reply, PREV_RESPONSE_CODES)
+        return refused_items(reply, cb.SNS_OWN_CODES)
 
     async def accept(
         self,

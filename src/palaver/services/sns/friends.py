@@ -58,9 +58,6 @@ if TYPE_CHECKING:
     from palaver.services.apps import App
     from palaver.services.callbacks import CallbackService
 
-#: codes the app backend's ``Sns.CallbackPrevFriendAdd`` refuses a target with
-PREV_ADD_CODES = range(38000, 39001)
-
 
 class Friends:
     """The friend lists of every app.
@@ -105,16 +102,18 @@ class Friends:
 
         A user's request (``client``; not REST, as Tencent) first goes to the
         app backend's ``Sns.CallbackPrevFriendAdd`` when the app wants it: a
-        target it answers with a ``ResultCode`` in 38000–39000 gets that code
-        and its ``ResultInfo``.
+        target it answers with a ``ResultCode`` other than 0 gets that code if in
+        38000–39000 (else 38000) and its ``ResultInfo``. An ``ErrorCode`` other
+        than 0 (the backend failed) is ignored, as by Tencent, unless the command
+        fails closed.
 
         Raises:
             ImError: 30001 no items, more than 100, a bad ``owner`` id,
                 ``add_source`` without the ``AddSource_Type_`` prefix, a
                 remark over 96 bytes, a group name over 30 bytes or a
                 wording over 256 bytes; 30003 ``owner`` is not an account;
-                38000 the backend answered with an ``ErrorCode``, or did not
-                answer and the command fails closed.
+                the command fails closed and the backend did not answer (38000)
+                or answered with an ``ErrorCode`` (38000–39000: that code, else 38000).
         """
         check_batch(len(items), MAX_ADD_BATCH)
         for it in items:
@@ -189,7 +188,7 @@ class Friends:
         reply = await self._callbacks.ask(
             app, cb.SNS_PREV_FRIEND_ADD, body, refused=Code.SNS_CALLBACK_REFUSED
         )
-        return refused_items(reply, PREV_ADD_CODES)
+        return refused_items(reply, cb.SNS_OWN_CODES)
 
     async def import_friends(
         self, app: App, owner: str, items: Sequence[FriendImport]

@@ -121,20 +121,26 @@ class ItemResult:
         return self.code == 0
 
 
-def refused_items(reply: Mapping[str, Any] | None, codes: range) -> dict[str, ItemResult]:
+def refused_items(
+    reply: Mapping[str, Any] | None, codes: range, refused: int = 38000
+) -> dict[str, ItemResult]:
     """The targets an app backend's ``Sns.CallbackPrevFriendAdd`` /
     ``Sns.CallbackPrevFriendResponse`` answer refuses, by user: its ``ResultItem``
-    entries ``{To_Account, ResultCode, ResultInfo}`` whose ``ResultCode`` is in
-    ``codes`` (Tencent: 38000–39000); other entries (``ResultCode`` 0) allow."""
+    entries ``{To_Account, ResultCode, ResultInfo}`` whose ``ResultCode`` is not 0
+    (Tencent: "other values: do not allow"), with that code when it is in ``codes``
+    (Tencent's range for it, 38000–39000), else ``refused``; entries with
+    ``ResultCode`` 0, and the targets left out, are allowed."""
     out: dict[str, ItemResult] = {}
     verdicts = reply.get("ResultItem") if reply else None
     for v in verdicts if isinstance(verdicts, list) else []:
         if not isinstance(v, dict) or not isinstance(v.get("To_Account"), str):
             continue
         code = v.get("ResultCode")
-        if isinstance(code, int) and code in codes:
+        if isinstance(code, int) and not isinstance(code, bool) and code != 0:
             info = str(v.get("ResultInfo") or "refused by the app backend")
-            out[v["To_Account"]] = ItemResult(v["To_Account"], code, info)
+            out[v["To_Account"]] = ItemResult(
+                v["To_Account"], code if code in codes else refused, info
+            )
     return out
 
 

@@ -56,6 +56,8 @@ messages = Table(
     Column("at_users", Text, nullable=True),
     # times modified (Tencent's MsgVersion): an edit names the version it saw
     Column("version", Integer, nullable=False, server_default="0"),
+    # the sender's OfflinePushInfo (JSON object; palaver.offline_push), or NULL
+    Column("offline_push", Text, nullable=True),
     UniqueConstraint("app_id", "conv_id", "seq"),
     Index(None, "app_id", "dedupe_key"),
     Index(None, "app_id", "to_account", "id"),

@@ -25,6 +25,7 @@ from palaver.api.rest.group.wire import (
     at_most,
 )
 from palaver.errors import ImError
+from palaver.offline_push import OfflinePushField
 from palaver.services.groups import AT_ALL, GroupSendOptions
 from palaver.services.sending import SendSource
 
@@ -70,7 +71,7 @@ class SendGroupMsg(GroupRequest):
     CloudCustomData: StrictStr | None = None
     GroupAtInfo: list[AtInfo] = []
     ForbidCallbackControl: list[StrictStr] = []
-    OfflinePushInfo: dict[str, Any] | None = None
+    OfflinePushInfo: OfflinePushField = None
     SupportMessageExtension: Annotated[StrictInt, Field(ge=0, le=1)] = 0
 
 

@@ -13,6 +13,7 @@ from palaver.api.tencent.commands.media import own_media_urls
 from palaver.api.tencent.core import INLINE, Body, TencentSession, command
 from palaver.errors import Code, ImError
 from palaver.model.messages import MessageRecord
+from palaver.offline_push import OfflinePushField, check_offline_push
 from palaver.protocol.objects import message_wire
 from palaver.protocol.tencent import objects as o
 from palaver.protocol.tencent.frames import Request, encode_answer, encode_error
@@ -38,7 +39,7 @@ class SendMsg(Body):
     SendMsgControl: list[str] = []
     IsNeedReadReceipt: int = 0
     SupportMessageExtension: int = 0
-    OfflinePushInfo: dict[str, Any] | None = None
+    OfflinePushInfo: OfflinePushField = None
 
 
 @command("openim", "sendmsg", SendMsg)
@@ -99,8 +100,17 @@ def _plain_send(d: dict[str, Any]) -> bool:
         and not d.get("SendMsgControl")
         and d.get("IsNeedReadReceipt", 0) in (0, 1)
         and not d.get("SupportMessageExtension")
-        and (push is None or type(push) is dict)
+        and (push is None or _valid_push(push))
     )
+
+
+def _valid_push(push: Any) -> bool:
+    """An ``OfflinePushInfo`` the task path would take (a bad one goes there, to be refused)."""
+    try:
+        check_offline_push(push)
+    except ValueError:
+        return False
+    return True
 
 
 def sendmsg_now(s: TencentSession, req: Request, answer: Callable[[bytes], None]) -> bool:

@@ -12,6 +12,7 @@ from palaver.api.tencent.commands.groups import MAX_PAGE, SVC, UINT32
 from palaver.api.tencent.commands.media import own_media_urls
 from palaver.api.tencent.core import Body, TencentSession, command
 from palaver.errors import Code, ImError
+from palaver.offline_push import OfflinePushField
 from palaver.protocol.tencent import objects as o
 from palaver.services.groups import GroupSendOptions
 from palaver.services.sending import SendSource
@@ -36,7 +37,7 @@ class SendGroupMsg(Body):
     MsgClientTime: int = Field(0, ge=0)
     SendMsgControl: list[str] = []
     MsgPriority: Literal["High", "Normal", "Low", "Lowest"] = "Normal"
-    OfflinePushInfo: dict[str, Any] | None = None
+    OfflinePushInfo: OfflinePushField = None
     SupportMessageExtension: int = 0
 
 

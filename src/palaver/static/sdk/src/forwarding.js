@@ -83,7 +83,7 @@ export class ForwardingAPI extends MessageExtrasAPI {
    * the server's 8 KB limit first keeps its messages on the server and goes with
    * their key (`payload.downloadKey`) instead.
    * @param {Message} message
-   * @param {{onlineUserOnly?: boolean}} [options]
+   * @param {{onlineUserOnly?: boolean, offlinePushInfo?: import('./types.js').OfflinePushInfo}} [options]
    * @returns {Promise<ChatResponse<{message: Message}>>}
    */
   async sendMessage(message, options = {}) {

@@ -7,6 +7,13 @@
  */
 export function payloadToElement(type: string, payload: unknown): MsgElement;
 /**
+ * Tencent's `OfflinePushInfo` (the protocol's `offlinePushInfo`) of a `sendMessage`
+ * option. Throws 6017 when it is not an object or a text field is not a string.
+ * @param {unknown} info
+ * @returns {Record<string, unknown>}
+ */
+export function pushInfoToWire(info: unknown): Record<string, unknown>;
+/**
  * Carry over to `msg` what `other` (an older view of the same message) knew and
  * `msg` does not: recalled, read by the peer, read by me only ever become true.
  * @param {Message} msg
@@ -107,6 +114,11 @@ export class Message {
     /** Sent with `isSupportExtension`: it may carry key-value extensions (setMessageExtensions). */
     isSupportExtension: boolean;
     /**
+     * The sender's `sendMessage` option `offlinePushInfo`, if it gave one.
+     * @type {OfflinePushInfo | null}
+     */
+    offlinePushInfo: OfflinePushInfo | null;
+    /**
      * A pinned group message (getPinnedGroupMessageList): who pinned it.
      * @type {{userID: string} | null}
      */
@@ -137,3 +149,4 @@ export type MessageType = import("./types.js").MessageType;
 export type ConversationType = import("./types.js").ConversationType;
 export type MessageStatus = import("./types.js").MessageStatus;
 export type MsgElement = import("./types.js").MsgElement;
+export type OfflinePushInfo = import("./types.js").OfflinePushInfo;

@@ -14,6 +14,7 @@ import {isObject, nowSeconds, uint32} from './util.js';
 /** @typedef {import('./types.js').ConversationType} ConversationType */
 /** @typedef {import('./types.js').MessageStatus} MessageStatus */
 /** @typedef {import('./types.js').MsgElement} MsgElement */
+/** @typedef {import('./types.js').OfflinePushInfo} OfflinePushInfo */
 
 /**
  * SDK payload field -> REST `MsgContent` field, per element type (palaver.protocol.objects).
@@ -136,6 +137,11 @@ export class Message {
     /** Sent with `isSupportExtension`: it may carry key-value extensions (setMessageExtensions). */
     this.isSupportExtension = false;
     /**
+     * The sender's `sendMessage` option `offlinePushInfo`, if it gave one.
+     * @type {OfflinePushInfo | null}
+     */
+    this.offlinePushInfo = null;
+    /**
      * A pinned group message (getPinnedGroupMessageList): who pinned it.
      * @type {{userID: string} | null}
      */
@@ -199,6 +205,7 @@ export class Message {
     bool('isSupportExtension');
     if (Array.isArray(wire.atUserList)) this.atUserList = wire.atUserList.map(String);
     bool('onlineOnly');
+    if (isObject(wire.offlinePushInfo)) this.offlinePushInfo = pushInfoFromWire(wire.offlinePushInfo);
     num('version');
     if (this.version > 0) this.isModified = true;
     if (!this.type && this.MsgBody.length) this.type = String(this.MsgBody[0].MsgType || '');
@@ -214,6 +221,42 @@ export class Message {
   static _fromWire(wire) {
     return new Message()._update(wire);
   }
+}
+
+/** `OfflinePushInfo` text fields: SDK name -> Tencent's. */
+const PUSH_TEXTS = {title: 'Title', description: 'Desc', extension: 'Ext'};
+
+/**
+ * Tencent's `OfflinePushInfo` (the protocol's `offlinePushInfo`) of a `sendMessage`
+ * option. Throws 6017 when it is not an object or a text field is not a string.
+ * @param {unknown} info
+ * @returns {Record<string, unknown>}
+ */
+export function pushInfoToWire(info) {
+  if (!isObject(info)) throw invalid('offlinePushInfo must be an object');
+  /** @type {Record<string, unknown>} */
+  const wire = {PushFlag: info.disablePush ? 1 : 0};
+  for (const [key, name] of Object.entries(PUSH_TEXTS)) {
+    const value = info[key];
+    if (value === undefined || value === null) continue;
+    if (typeof value !== 'string') throw invalid(`offlinePushInfo.${key} must be a string`);
+    wire[name] = value;
+  }
+  return wire;
+}
+
+/**
+ * A message's `offlinePushInfo` (Tencent's `OfflinePushInfo`) as the SDK shows it.
+ * @param {Record<string, any>} wire
+ * @returns {OfflinePushInfo}
+ */
+function pushInfoFromWire(wire) {
+  return {
+    disablePush: wire.PushFlag === 1,
+    title: String(wire.Title || ''),
+    description: String(wire.Desc || ''),
+    extension: String(wire.Ext || ''),
+  };
 }
 
 /**

@@ -107,7 +107,9 @@ export class MessageAPI extends ChatSession {
      * get MESSAGE_RECEIVED; this device does not (the message object is its copy).
      *
      * With `onlineUserOnly` the message is not stored: only devices online now
-     * get it (`sequence` 0).
+     * get it (`sequence` 0). `offlinePushInfo` (`{disablePush?, title?, description?,
+     * extension?}`, as Tencent's SDK) is stored with it, shown to its receivers
+     * (`message.offlinePushInfo`) and passed to the app backend's offline-push hook.
      *
      * Resolves `{code: 0, data: {message}}`. On failure `status` becomes 'fail'
      * and it rejects `{code, message}`: 20003 receiver not imported, 20007 I am
@@ -122,11 +124,12 @@ export class MessageAPI extends ChatSession {
      * `random` so the server answers the stored copy instead of storing it twice.
      *
      * @param {Message} message
-     * @param {{onlineUserOnly?: boolean}} [options]
+     * @param {{onlineUserOnly?: boolean, offlinePushInfo?: import('./types.js').OfflinePushInfo}} [options]
      * @returns {Promise<ChatResponse<{message: Message}>>}
      */
     sendMessage(message: Message, options?: {
         onlineUserOnly?: boolean;
+        offlinePushInfo?: import("./types.js").OfflinePushInfo;
     }): Promise<ChatResponse<{
         message: Message;
     }>>;

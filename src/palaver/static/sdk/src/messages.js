@@ -7,7 +7,7 @@
 
 import {ERROR_CODE, TYPES} from './constants.js';
 import {ChatError, invalid} from './errors.js';
-import {Message, payloadToElement, renameUrl} from './message.js';
+import {Message, payloadToElement, pushInfoToWire, renameUrl} from './message.js';
 import {ChatSession} from './session.js';
 import {isObject, nowSeconds, uint32} from './util.js';
 
@@ -352,7 +352,9 @@ export class MessageAPI extends ChatSession {
    * get MESSAGE_RECEIVED; this device does not (the message object is its copy).
    *
    * With `onlineUserOnly` the message is not stored: only devices online now
-   * get it (`sequence` 0).
+   * get it (`sequence` 0). `offlinePushInfo` (`{disablePush?, title?, description?,
+   * extension?}`, as Tencent's SDK) is stored with it, shown to its receivers
+   * (`message.offlinePushInfo`) and passed to the app backend's offline-push hook.
    *
    * Resolves `{code: 0, data: {message}}`. On failure `status` becomes 'fail'
    * and it rejects `{code, message}`: 20003 receiver not imported, 20007 I am
@@ -367,7 +369,7 @@ export class MessageAPI extends ChatSession {
    * `random` so the server answers the stored copy instead of storing it twice.
    *
    * @param {Message} message
-   * @param {{onlineUserOnly?: boolean}} [options]
+   * @param {{onlineUserOnly?: boolean, offlinePushInfo?: import('./types.js').OfflinePushInfo}} [options]
    * @returns {Promise<ChatResponse<{message: Message}>>}
    */
   async sendMessage(message, options = {}) {
@@ -394,6 +396,7 @@ export class MessageAPI extends ChatSession {
     };
     if (message.MsgBody.length > 1 || message._forward) data.MsgBody = message.MsgBody;
     if (message.cloudCustomData) data.cloudCustomData = message.cloudCustomData;
+    if (options && options.offlinePushInfo) data.offlinePushInfo = pushInfoToWire(options.offlinePushInfo);
     if (message.conversationType === TYPES.CONV_GROUP) {
       if (message.atUserList.length) data.atUserList = message.atUserList;
       if (message.priority && message.priority !== TYPES.MSG_PRIORITY_NORMAL) data.priority = message.priority;

@@ -529,6 +529,23 @@ export type MessageOptions<P> = {
      */
     onProgress?: (percent: number) => void;
 };
+/**
+ * How a message is pushed to receivers who are offline (`sendMessage`'s option and
+ * `Message.offlinePushInfo`, as Tencent's SDK names it). On the wire it is Tencent's
+ * `OfflinePushInfo` (`PushFlag`, `Title`, `Desc`, `Ext`).
+ */
+export type OfflinePushInfo = {
+    /**
+     * no offline push for this message (`PushFlag` 1)
+     */
+    disablePush?: boolean;
+    title?: string;
+    description?: string;
+    /**
+     * passed to the receiving app with the push
+     */
+    extension?: string;
+};
 export type LoginData = {
     repeatLogin: boolean;
     errorInfo: string;

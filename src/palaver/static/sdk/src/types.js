@@ -366,6 +366,17 @@
  */
 
 /**
+ * How a message is pushed to receivers who are offline (`sendMessage`'s option and
+ * `Message.offlinePushInfo`, as Tencent's SDK names it). On the wire it is Tencent's
+ * `OfflinePushInfo` (`PushFlag`, `Title`, `Desc`, `Ext`).
+ * @typedef {object} OfflinePushInfo
+ * @property {boolean} [disablePush] no offline push for this message (`PushFlag` 1)
+ * @property {string} [title]
+ * @property {string} [description]
+ * @property {string} [extension] passed to the receiving app with the push
+ */
+
+/**
  * @typedef {object} LoginData
  * @property {boolean} repeatLogin
  * @property {string} errorInfo
