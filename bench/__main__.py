@@ -473,7 +473,7 @@ def healthy(rows: list[Row]) -> bool:
 
 
 def sizes(args: argparse.Namespace) -> Sizes:
-    """The run's sizes: full or ``--quick``, then ``--burst``, ``--pairs``, ``--history``."""
+    """The run's sizes: full or ``--quick``, then the size options (``--burst`` … ``--idle``)."""
     sz = Sizes.quick() if args.quick else Sizes()
     if args.burst:
         sz.burst_total = args.burst
@@ -481,6 +481,8 @@ def sizes(args: argparse.Namespace) -> Sizes:
         sz.burst_pairs = tuple(args.pairs)
     if args.history:
         sz.history_sizes = tuple(args.history)
+    if args.idle:
+        sz.idle_levels = tuple(args.idle)
     return sz
 
 
@@ -558,17 +560,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--history", type=int, action="append", help="history: stored messages, repeatable"
     )
+    parser.add_argument("--idle", type=int, action="append", help="idle_conns: a step, repeatable")
     parser.add_argument("-v", "--verbose", action="store_true", help="print server log tails")
     args = parser.parse_args(argv)
     names = [ALIASES.get(n, n) for n in (args.scenario or list(SCENARIOS))]
     names = list(dict.fromkeys(names))
     timeout = args.timeout or (300.0 if args.quick else 900.0)
-    if (
-        args.calls is not None
-        and args.calls < 1
-        or args.concurrency is not None
-        and args.concurrency < 1
-    ):
+    if any(v is not None and v < 1 for v in (args.calls, args.concurrency)):
         parser.error("--calls and --concurrency must be at least 1")
     with contextlib.suppress(OSError):  # this orchestrator stays off the server's core
         os.sched_setaffinity(0, {harness.GEN_CPU})

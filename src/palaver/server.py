@@ -91,9 +91,8 @@ def build_app(hub: Hub) -> web.Application:
     ``/sdk/palaver-chat.js``, ``/healthz``, ``/readyz`` and, with ``metrics_token`` set and no
     ``metrics_port``, ``/metrics`` (:mod:`palaver.api.ops`).
     The node's :class:`~palaver.metrics.Monitor` is ``app[ops.MONITOR_KEY]``."""
-    app = web.Application(
-        client_max_size=hub.settings.rest_max_body_bytes, middlewares=[security_headers]
-    )
+    app = web.Application(client_max_size=hub.settings.rest_max_body_bytes)
+    app.on_response_prepare.append(security_headers)
     app[HUB_KEY] = hub
     rest = RestApi(hub)
     app.router.add_route("POST", "/v4/{service}/{command}", rest.handle)

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING
 import orjson
 from aiohttp import web
 
+from palaver.api.sockets import drop_http_parser
 from palaver.errors import Code
 from palaver.services.admission import Arrival
 
@@ -99,5 +100,6 @@ async def open_websocket(
     except BaseException:
         arrival.done()
         raise
+    drop_http_parser(request)  # an idle connection keeps no HTTP parser (issue 16)
     hub.stats.upgrades[protocol] += 1
     return ws, arrival

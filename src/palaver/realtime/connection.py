@@ -7,7 +7,9 @@ fanning a group message out to 10k members wakes no task and makes no system
 call per frame beyond that write (docs/benchmarks.md, "Group fan-out").
 
 When a client does not keep up (its socket buffer is over :data:`WRITE_HIGH_WATER`),
-frames go to a queue that one writer task drains with flow control, in order.
+frames go to a queue that a writer task drains with flow control, in order; the
+task (and the queue) exist only while there is something queued, so an idle
+connection holds no task, no event and no queue (issue 16: memory per connection).
 The queue is bounded (``queue_frames``): when a client reads too slowly and it
 overflows, the connection is closed with code 4008 and the client resumes from
 its cursor later; nobody else waits for it (docs/protocol.md §4).
@@ -156,6 +158,14 @@ class Connection:
             logs out on its own and would reconnect if its socket closed).
     """
 
+    __slots__ = (
+        "id", "codec", "protocol", "stats", "close_on_kick", "_opcode", "_msg_type", "ws",
+        "app_id", "user_id", "platform", "last_seen", "stream", "groups", "on_follow",
+        "closed", "kicked", "_queue", "_transport", "_direct", "_writer", "_limit",
+        "_backlog", "_drained", "_loader", "_group_loader", "_catching", "_routed",
+        "_initial", "_on_synced", "__weakref__",
+    )  # fmt: skip
+
     def __init__(
         self,
         ws: web.WebSocketResponse,
@@ -188,27 +198,27 @@ class Connection:
         self.closed = False
         #: kicked out (a new login replaced it, or REST ``kick``): deliveries stopped
         self.kicked = False
-        self._queue: deque[tuple[bytes, bool]] = deque()  # (frame, from catch-up)
+        # (frame, from catch-up); ``None`` while nothing is queued
+        self._queue: deque[tuple[bytes, bool]] | None = None
         # uvloop's transports implement WriteTransport without subclassing it
         self._transport = cast("asyncio.WriteTransport | None", transport)
         self._direct: list[bytes] | None = None  # frames for this iteration's direct write
-        self._writing = False  # the writer task has a frame in flight
+        # the writer task, while the queue has frames (it ends when it drained them)
+        self._writer: asyncio.Task[None] | None = None
         self._limit = queue_frames
         # Catch-up frames in the queue: not counted against the limit (a client that
         # missed more than the queue holds must still catch up); catch-up reads its
-        # next page only once the previous one is written.
+        # next page only once the previous one is written (``_drained`` is set then;
+        # made only while a catch-up waits for it).
         self._backlog = 0
-        self._backlog_written = asyncio.Event()
-        self._backlog_written.set()
-        self._ready = asyncio.Event()
+        self._drained: asyncio.Event | None = None
         self._loader = loader
         self._group_loader = group_loader
         # catch-up task per stream: "" the user's, else a group id
         self._catching: dict[str, asyncio.Task[None]] = {}
         self._routed: dict[str, Awaitable[None]] = {}  # group -> node subscribed
-        self._initial: set[str] = set()  # streams whose first catch-up is running
+        self._initial: set[str] | None = None  # streams whose first catch-up is running
         self._on_synced: Callable[[], None] | None = None
-        self._writer = asyncio.create_task(self._write_loop(), name=f"ws-writer-{self.id[:8]}")
         _count_new_connection()
 
     # -- sending --------------------------------------------------------
@@ -216,7 +226,7 @@ class Connection:
     @property
     def queued(self) -> int:
         """Frames waiting in this connection's send queue."""
-        return len(self._queue)
+        return len(self._queue) if self._queue else 0
 
     @property
     def client_ip(self) -> str:
@@ -237,7 +247,7 @@ class Connection:
         if self._direct is not None:
             self._direct.append(frame)
             return
-        if not self._queue and not self._writing and self._writable():
+        if self._writer is None and self._writable():
             self._direct = [frame]
             _batch().add(self)
             return
@@ -253,9 +263,8 @@ class Connection:
         frames, self._direct = self._direct or [], None
         if not frames:
             return
-        if self._queue or self._writing or not self._writable():
-            self._queue.extend((f, False) for f in frames)
-            self._ready.set()
+        if self._writer is not None or not self._writable():
+            self._queued().extend((f, False) for f in frames)
             return
         assert self._transport is not None
         parts: list[bytes] = []
@@ -265,28 +274,32 @@ class Connection:
             parts.append(f)
         self._transport.write(b"".join(parts))
 
+    def _queued(self) -> deque[tuple[bytes, bool]]:
+        """The send queue, and a writer task draining it (both made on demand)."""
+        q = self._queue
+        if q is None:
+            q = self._queue = deque()
+        if self._writer is None:
+            self._writer = asyncio.create_task(self._write_loop())
+        return q
+
     def _direct_to_queue(self) -> None:
         """Frames waiting for this iteration's direct write go first in the queue
         (anything queued after them must not overtake them)."""
         if self._direct:
             pending, self._direct = self._direct, None
-            self._queue.extend((f, False) for f in pending)
+            self._queued().extend((f, False) for f in pending)
 
     def _enqueue(self, frame: bytes) -> None:
         if self.closed:
             return
         self._direct_to_queue()
-        if len(self._queue) - self._backlog >= self._limit:
-            log.info(
-                "dropping slow client %s/%s (%d frames queued)",
-                self.app_id,
-                self.user_id,
-                len(self._queue),
-            )
+        n = self.queued
+        if n - self._backlog >= self._limit:
+            log.info("dropping slow client %s/%s (%d frames queued)", self.app_id, self.user_id, n)
             self.close(CLOSE_SLOW, "send queue overflow")
             return
-        self._queue.append((frame, False))
-        self._ready.set()
+        self._queued().append((frame, False))
 
     def _send_backlog(self, frames: list[bytes]) -> None:
         """Queue catch-up frames (outside the limit; paced by :meth:`_catch_up`)."""
@@ -294,32 +307,47 @@ class Connection:
         if self.closed or not frames:
             return
         self._direct_to_queue()
-        self._queue.extend((f, True) for f in frames)
+        self._queued().extend((f, True) for f in frames)
         self._backlog += len(frames)
-        self._backlog_written.clear()
-        self._ready.set()
+
+    def _backlog_done(self) -> None:
+        self._backlog = 0
+        ev, self._drained = self._drained, None
+        if ev is not None:
+            ev.set()
+
+    async def _backlog_written(self) -> None:
+        """Wait until no catch-up frame is queued."""
+        while self._backlog:
+            if self._drained is None:
+                self._drained = asyncio.Event()
+            await self._drained.wait()
 
     async def _write_loop(self) -> None:
-        ws = self.ws
+        """Write the queued frames in order with flow control; end once the queue is
+        empty (the next queued frame starts a new writer; nothing awaits between
+        the last check and the end, so no frame is left behind)."""
+        ws, q = self.ws, self._queue
         try:
-            while True:
-                await self._ready.wait()
-                self._writing = True
-                while self._queue:
-                    frame, backlog = self._queue.popleft()
-                    if backlog:
-                        self._backlog -= 1
-                        if not self._backlog:
-                            self._backlog_written.set()
-                    await ws.send_frame(frame, self._msg_type)
-                self._writing = False
-                # do not keep the last frame (orjson's 4 KB buffer) alive while idle
-                frame = b""
-                self._ready.clear()
+            while q:
+                frame, backlog = q.popleft()
+                if backlog:
+                    self._backlog -= 1
+                    if not self._backlog:
+                        self._backlog_done()
+                await ws.send_frame(frame, self._msg_type)
+                del frame  # the last one (orjson's 4 KB buffer) is not kept while waiting
         except (ConnectionError, RuntimeError, asyncio.CancelledError):
             pass
         except Exception:  # pragma: no cover - defensive
             log.exception("writer of %s failed", self.id)
+        finally:
+            # after a failed write the task stays set: later frames queue behind the
+            # ones left (until the limit or the close), as they did behind a live writer
+            if not q and self._writer is asyncio.current_task():
+                self._writer = None
+                if self._queue is q:
+                    self._queue = None
 
     # -- the event stream and group streams ----------------------------------
 
@@ -424,10 +452,18 @@ class Connection:
         if task is None or task.done():
             self._catching[key] = asyncio.create_task(self._catch_up(key))
 
+    def _caught_up(self, key: str) -> None:
+        """Forget the catch-up task of ``key`` once it ends (it is the running task)."""
+        if self._catching.get(key) is asyncio.current_task():
+            del self._catching[key]
+
     def _initial_done(self, key: str) -> None:
-        if key in self._initial:
+        if self._initial is not None and key in self._initial:
             self._initial.discard(key)
-            if not self._initial and self._on_synced is not None and not self.closed:
+            if self._initial:
+                return
+            self._initial = None
+            if self._on_synced is not None and not self.closed:
                 hook, self._on_synced = self._on_synced, None
                 hook()
 
@@ -437,7 +473,7 @@ class Connection:
             if routed is not None:  # the node must get live frames before storage is read
                 await routed
             while not self.closed:
-                await self._backlog_written.wait()
+                await self._backlog_written()
                 state: StreamState[Item] | StreamState[Outbound] | None
                 if key:
                     state = self.groups.get(key)
@@ -466,6 +502,8 @@ class Connection:
             log.exception("catch-up of %s/%s %r failed", self.app_id, self.user_id, key)
             self.close(1011, "catch-up failed")
             return
+        finally:
+            self._caught_up(key)
         self._initial_done(key)
 
     def detach(self) -> None:
@@ -475,7 +513,7 @@ class Connection:
             task.cancel()
         self._catching.clear()
         self._routed.clear()
-        self._initial.clear()
+        self._initial = None
         self._on_synced = None
         self.stream = None
         self.groups.clear()
@@ -501,9 +539,9 @@ class Connection:
             if self.stats is not None:
                 self.stats.slow_drops += 1
             self._direct = None
-            self._queue.clear()
-            self._backlog = 0
-            self._backlog_written.set()
+            if self._queue:
+                self._queue.clear()
+            self._backlog_done()
         asyncio.get_running_loop().create_task(self._close(code, reason))
 
     async def _close(self, code: int, reason: str) -> None:
@@ -512,7 +550,8 @@ class Connection:
             if not self._queue and not self._direct:
                 break
             await asyncio.sleep(0.005)
-        self._writer.cancel()
+        if self._writer is not None:
+            self._writer.cancel()
         try:
             await asyncio.wait_for(self.ws.close(code=code, message=reason.encode()), CLOSE_TIMEOUT)
         except asyncio.CancelledError:
@@ -555,9 +594,10 @@ class Connection:
     async def finished(self) -> None:
         """Stop the helper tasks (the socket is gone)."""
         self.closed = True
-        self._writer.cancel()
-        tasks = [self._writer, *self._catching.values()]
-        for task in tasks[1:]:
+        tasks = [*self._catching.values()]
+        if self._writer is not None:
+            tasks.append(self._writer)
+        for task in tasks:
             task.cancel()
         for task in tasks:
             with contextlib.suppress(BaseException):

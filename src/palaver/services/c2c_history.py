@@ -16,7 +16,7 @@ from palaver.model import callbacks as cb
 from palaver.model.events import EventKind, Revoked, StreamEvent
 from palaver.model.messages import MessageFlag, MessageRecord
 from palaver.services.ports import Clock, Publisher
-from palaver.storage import Database
+from palaver.storage import Database, history_page
 from palaver.storage import events as ev_store
 from palaver.storage import messages as msg_store
 
@@ -88,7 +88,8 @@ class C2CHistory:
         """A page of :meth:`history` before message ``before_id`` (storage id) with
         the read positions (``peer_read``: how far ``peer`` read; ``my_read``: how
         far ``viewer`` did), read on one connection in one hop
-        (:func:`~palaver.storage.messages.c2c_page`): (page, peer_read, my_read).
+        (:func:`~palaver.storage.history_page.c2c_page`, one query): (page, peer_read,
+        my_read).
 
         Raises:
             ImError: 6017 ``before_id`` is not a message of this conversation.
@@ -96,7 +97,7 @@ class C2CHistory:
         retention = app.settings.history_retention_days
         since = int(self._clock.time()) - retention * 86400 if retention else None
         got = await self._db.run_read(
-            msg_store.c2c_page,
+            history_page.c2c_page,
             app.sdkappid,
             viewer,
             peer,

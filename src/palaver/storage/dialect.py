@@ -77,14 +77,9 @@ def padded(n: int) -> int:
     return 1 << max(0, n - 1).bit_length()
 
 
-def prebuilt(
+def _prebuilt(
     conn: Connection, name: str, n: int, build: Callable[[int], Any], params: Mapping[str, Any]
-) -> Any:
-    """Run the statement ``build(n)`` with ``params``, compiled once per dialect,
-    ``name`` and ``n`` into driver SQL with positional parameters (no statement
-    construction, compilation or cache-key work per call: what costs most in the
-    group-commit writer's small reads). ``build`` must use plain, non-expanding
-    ``bindparam``\\ s (see :func:`padded` for ``IN`` lists). Returns the cursor result."""
+) -> tuple[str, tuple[Any, ...]]:
     key = (conn.dialect.name, name, n)
     hit = _QUERIES.get(key)
     if hit is None:
@@ -94,4 +89,30 @@ def prebuilt(
         hit = (str(compiled), tuple(positions))
         _QUERIES[key] = hit
     sql, names = hit
-    return conn.exec_driver_sql(sql, tuple(params[k] for k in names))
+    return sql, tuple(params[k] for k in names)
+
+
+def prebuilt(
+    conn: Connection, name: str, n: int, build: Callable[[int], Any], params: Mapping[str, Any]
+) -> Any:
+    """Run the statement ``build(n)`` with ``params``, compiled once per dialect,
+    ``name`` and ``n`` into driver SQL with positional parameters (no statement
+    construction, compilation or cache-key work per call: what costs most in the
+    group-commit writer's small reads). ``build`` must use plain, non-expanding
+    ``bindparam``\\ s (see :func:`padded` for ``IN`` lists). Returns the cursor result."""
+    return conn.exec_driver_sql(*_prebuilt(conn, name, n, build, params))
+
+
+def prebuilt_rows(
+    conn: Connection, name: str, n: int, build: Callable[[int], Any], params: Mapping[str, Any]
+) -> Sequence[Sequence[Any]]:
+    """:func:`prebuilt`'s rows as plain tuples of driver values. On SQLite it is
+    one call of the ``sqlite3`` connection (no SQLAlchemy cursor result, row
+    processing or metadata per call: for a hot read of a few rows that is most
+    of its cost); on PostgreSQL the cursor result's rows."""
+    sql, args = _prebuilt(conn, name, n, build, params)
+    if conn.dialect.name == "sqlite":
+        raw: Any = conn.connection.driver_connection
+        rows: list[tuple[Any, ...]] = raw.execute(sql, args).fetchall()
+        return rows
+    return conn.exec_driver_sql(sql, args).all()

@@ -8,29 +8,27 @@ PostgreSQL where the row lock serialises concurrent senders).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import (
     and_,
-    bindparam,
     exists,
     func,
-    literal_column,
     not_,
     or_,
     select,
     tuple_,
     update,
 )
-from sqlalchemy.engine import Connection, RowMapping
+from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from palaver.model.messages import MessageFlag, MessageRecord
 from palaver.storage import callback_parts
 from palaver.storage import search as search_store
-from palaver.storage.dialect import insert_ignore, prebuilt
+from palaver.storage.dialect import insert_ignore
 from palaver.storage.records import ConversationRow, conversation_row, message_record
 from palaver.storage.schema import (
     conv_heads,
@@ -104,107 +102,6 @@ async def get_conversation(
     return None if r is None else conversation_row(r)
 
 
-@dataclass(frozen=True, slots=True)
-class C2CPage:
-    """A history page as ``viewer`` sees it (:func:`c2c_page`): up to ``limit + 1``
-    messages, newest first, and both sides' read positions."""
-
-    messages: list[MessageRecord]
-    my_read: int  # how far the viewer read the conversation
-    peer_read: int  # how far the peer read it
-
-
-def _page_sides_stmt(n: int) -> Any:
-    uc = user_conversations.c
-    return select(uc.owner, uc.read_seq, uc.cleared_seq).where(
-        uc.app_id == bindparam("app"),
-        uc.conv_id == bindparam("conv"),
-        uc.owner.in_([bindparam(f"k{i}") for i in range(n)]),
-    )
-
-
-def _anchor_stmt(n: int) -> Any:
-    m = messages.c
-    return select(m.conv_id, m.seq).where(m.app_id == bindparam("app"), m.id == bindparam("id"))
-
-
-def _page_stmt(before: bool, since: bool) -> Callable[[int], Any]:
-    def build(n: int) -> Any:
-        m = messages.c
-        q = select(messages).where(
-            m.app_id == bindparam("app"),
-            m.conv_id == bindparam("conv"),
-            m.seq > bindparam("after"),
-            or_(
-                m.from_account != bindparam("viewer"),
-                m.flags.op("&")(literal_column(str(int(MessageFlag.NOT_IN_SENDER_ROAM))))
-                == literal_column("0"),
-            ),
-            not_(_hidden_for(bindparam("viewer"))),
-        )
-        if before:
-            q = q.where(m.seq < bindparam("before"))
-        if since:
-            q = q.where(m.msg_time >= bindparam("since"))
-        return q.order_by(m.seq.desc()).limit(bindparam("limit")).offset(bindparam("offset"))
-
-    return build
-
-
-_PAGES = {(b, s): _page_stmt(b, s) for b in (False, True) for s in (False, True)}
-
-
-def c2c_page(
-    conn: Connection,
-    app_id: int,
-    viewer: str,
-    peer: str,
-    *,
-    before_id: int | None,
-    min_time: int | None,
-    limit: int,
-) -> C2CPage | None:
-    """``viewer``'s page of the C2C history with ``peer`` (as :func:`history`: past
-    the viewer's cleared position, visible to the viewer), newest ``limit`` first,
-    older than message ``before_id``, with both read positions: three prebuilt
-    statements on one synchronous connection (:meth:`Database.run_read`).
-    ``None`` when ``before_id`` is not a message of this conversation."""
-    conv_id = c2c_conv_id(viewer, peer)
-    sides = {
-        owner: (int(read), int(cleared))
-        for owner, read, cleared in prebuilt(
-            conn,
-            "page_sides",
-            2,
-            _page_sides_stmt,
-            {"app": app_id, "conv": conv_id, "k0": viewer, "k1": peer},
-        )
-    }
-    before = None
-    if before_id is not None:
-        anchor = prebuilt(
-            conn, "page_anchor", 1, _anchor_stmt, {"app": app_id, "id": before_id}
-        ).first()
-        if anchor is None or anchor[0] != conv_id:
-            return None
-        before = int(anchor[1])
-    my_read, cleared = sides.get(viewer, (0, 0))
-    params = {
-        "app": app_id,
-        "conv": conv_id,
-        "after": cleared,
-        "viewer": viewer,
-        "before": before,
-        "since": min_time,
-        "limit": limit,
-        "offset": 0,
-    }
-    build = _PAGES[(before is not None, min_time is not None)]
-    name = f"page{int(before is not None)}{int(min_time is not None)}"
-    rows = prebuilt(conn, name, 1, build, params).mappings()
-    return C2CPage([message_record(r) for r in rows], my_read, sides.get(peer, (0, 0))[0])
-
-
 def _visible_to(owner: str) -> Any:
     """Messages of a conversation that ``owner``'s history shows (not kept out
     of the sender's roaming, not deleted by ``owner`` for themselves)."""
@@ -213,11 +110,11 @@ def _visible_to(owner: str) -> Any:
             messages.c.from_account != owner,
             messages.c.flags.op("&")(int(MessageFlag.NOT_IN_SENDER_ROAM)) == 0,
         ),
-        not_(_hidden_for(owner)),
+        not_(hidden_for(owner)),
     )
 
 
-def _hidden_for(owner: Any) -> Any:
+def hidden_for(owner: Any) -> Any:
     """The message was deleted by ``owner`` for themselves (``hidden_messages``)."""
     h = hidden_messages.c
     return exists().where(

@@ -6,7 +6,9 @@ records of :mod:`palaver.model` (and the storage-level records below).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import orjson
 from sqlalchemy.engine import RowMapping
@@ -20,32 +22,63 @@ UNREADABLE_BODY = [
 ]
 
 
+#: The ``messages`` columns a record is made of, in the order of
+#: :func:`message_record_of` (a query that selects them so reads plain tuples).
+MESSAGE_COLUMNS = (
+    "id",
+    "conv_id",
+    "seq",
+    "from_account",
+    "to_account",
+    "msg_time",
+    "random",
+    "client_seq",
+    "client_time",
+    "msg_key",
+    "body",
+    "cloud_custom_data",
+    "flags",
+    "at_users",
+    "version",
+    "offline_push",
+)
+
+
 def message_record(row: RowMapping, prefix: str = "", *, flags: int | None = None) -> MessageRecord:
-    """The record of a ``messages`` row (columns named ``{prefix}{column}``).
+    """The record of a ``messages`` row (columns named ``{prefix}{column}``; the
+    optional ones may be missing): :func:`message_record_of` its values.
 
     ``flags`` overrides the stored flags (catch-up shows a message as it was sent).
+    """
+    get = row.get
+    return message_record_of(tuple(get(prefix + c) for c in MESSAGE_COLUMNS), flags)
+
+
+def message_record_of(v: Sequence[Any], flags: int | None = None) -> MessageRecord:
+    """The record of a ``messages`` row given as its :data:`MESSAGE_COLUMNS` values
+    (``flags``: as :func:`message_record`).
+
     A body that cannot be read back or is nested too deep for any frame reads
     as :data:`UNREADABLE_BODY` (logged), so it never stops a stream or a history.
     """
-    at = row.get(prefix + "at_users")
-    push = row.get(prefix + "offline_push")
-    mid = int(row[prefix + "id"])
+    mid = int(v[0])
+    at, push = v[13], v[15]
     return MessageRecord(
         id=mid,
-        conv_id=row[prefix + "conv_id"],
-        seq=int(row[prefix + "seq"]),
-        sender=row[prefix + "from_account"],
-        receiver=row[prefix + "to_account"],
-        time=int(row[prefix + "msg_time"]),
-        random=int(row[prefix + "random"]),
-        body=stored_json(row[prefix + "body"], f"message {mid} body", UNREADABLE_BODY),
-        client_seq=int(row.get(prefix + "client_seq") or 0),
-        client_time=int(row.get(prefix + "client_time") or 0),
-        msg_key=row[prefix + "msg_key"],
-        cloud_custom_data=row[prefix + "cloud_custom_data"],
-        flags=int(row[prefix + "flags"]) if flags is None else flags,
+        conv_id=v[1],
+        seq=int(v[2]),
+        sender=v[3],
+        receiver=v[4],
+        time=int(v[5]),
+        random=int(v[6]),
+        body=stored_json(v[10], f"message {mid} body", UNREADABLE_BODY),
+        client_seq=int(v[7] or 0),
+        client_time=int(v[8] or 0),
+        msg_key=v[9],
+        cloud_custom_data=v[11],
+        flags=int(v[12]) if flags is None else flags,
         at_users=orjson.loads(at) if at else None,
-        version=int(row.get(prefix + "version") or 0),
+        version=int(v[14] or 0),
         offline_push=stored_json(push, f"message {mid} OfflinePushInfo", None) if push else None,
     )
 

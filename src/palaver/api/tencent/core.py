@@ -16,7 +16,6 @@ stream, :mod:`palaver.services.groups.topic_messages`).
 
 from __future__ import annotations
 
-import asyncio
 import contextvars
 import logging
 import time
@@ -27,6 +26,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from palaver.api.inflight import TaskSet
 from palaver.errors import Code, ImError
 from palaver.protocol.tencent.frames import Request
 
@@ -95,7 +95,7 @@ class ResumePositions:
         return hit[1]
 
 
-@dataclass
+@dataclass(slots=True)
 class TencentSession:
     """One connection's state: who is logged in, and where its streams stand.
 
@@ -122,7 +122,7 @@ class TencentSession:
     after_answer: Callable[[], None] | None = None
     #: requests that came before the (re-)login they need, oldest first
     early: list[Request] = field(default_factory=list)
-    tasks: set[asyncio.Task[None]] = field(default_factory=set)
+    tasks: TaskSet = field(default_factory=TaskSet)
     #: the origin media URLs start with (``https://`` + the socket's Host, or the
     #: ``public_url`` setting): the SDK swaps it for its ``fileUploadProxy``
     base_url: str = ""

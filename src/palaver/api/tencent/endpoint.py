@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 
 from aiohttp import WSMsgType, web
 
+from palaver.api.inflight import InFlight
 from palaver.api.media import public_base
 from palaver.api.tencent import commands  # noqa: F401  (registers the commands)
 from palaver.api.tencent.core import (
@@ -103,7 +104,7 @@ class TencentEndpoint:
         public = hub.settings.public_url
         session.base_url = (public or f"https://{request.host}").rstrip("/")
         session.origin = (public or public_base(request, None)).rstrip("/")
-        slots = asyncio.Semaphore(MAX_IN_FLIGHT)
+        slots = InFlight(MAX_IN_FLIGHT)
         deadline = asyncio.get_running_loop().call_later(
             hub.settings.login_timeout, _login_deadline, session
         )
@@ -117,6 +118,7 @@ class TencentEndpoint:
                     continue
                 if req.servcmd == HEARTBEAT:
                     conn.send(encode_answer(req))  # ahead of everything in flight
+                    del msg, req  # an idle connection keeps no frame (issue 16)
                     continue
                 if req.servcmd == PUSH_ACK:  # one per push: noted here, without a task
                     data = req.body.get("SessionData")
@@ -160,7 +162,7 @@ class TencentEndpoint:
                     session.app, session.user_id, "Disconnect", "LinkClose", conn.platform
                 )
             session.app = None
-        pending = list(session.tasks)
+        pending = session.tasks.running()
         if pending:
             _, late = await asyncio.wait(pending, timeout=OP_GRACE)
             for task in late:
@@ -169,7 +171,7 @@ class TencentEndpoint:
                 await asyncio.gather(*late, return_exceptions=True)
         await conn.finished()
 
-    def _dispatch(self, session: TencentSession, req: Request, slots: asyncio.Semaphore) -> None:
+    def _dispatch(self, session: TencentSession, req: Request, slots: InFlight) -> None:
         """Run a request of a logged-in session (its slot acquired): in the read
         loop if its command has a fast lane that takes it, else as a task."""
         inline = INLINE.get(req.servcmd)
@@ -183,16 +185,14 @@ class TencentEndpoint:
         self,
         session: TencentSession,
         req: Request,
-        slots: asyncio.Semaphore,
+        slots: InFlight,
         counted: bool = False,
     ) -> None:
-        task = asyncio.create_task(self._run(session, req, slots, counted))
-        session.tasks.add(task)
-        task.add_done_callback(session.tasks.discard)
+        session.tasks.add(asyncio.create_task(self._run(session, req, slots, counted)))
 
     @staticmethod
     def _inline(
-        session: TencentSession, req: Request, handler: InlineHandler, slots: asyncio.Semaphore
+        session: TencentSession, req: Request, handler: InlineHandler, slots: InFlight
     ) -> bool:
         """Run ``req``'s fast lane in the read loop: ``True`` if it was handled
         (its answer comes later, from the writer, or was queued now), ``False`` to
@@ -213,7 +213,7 @@ class TencentEndpoint:
 
     @staticmethod
     async def _run(
-        session: TencentSession, req: Request, slots: asyncio.Semaphore, counted: bool = False
+        session: TencentSession, req: Request, slots: InFlight, counted: bool = False
     ) -> None:
         if counted:
             session.slow_inline -= 1  # its lane ticket is taken before run() first awaits

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from aiohttp import WSMsgType, web
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from palaver.api.inflight import InFlight, TaskSet
 from palaver.api.upgrade_gate import open_websocket
 from palaver.errors import Code, ImError
 from palaver.limits import screen
@@ -59,7 +60,7 @@ class OpModel(BaseModel):
 M = TypeVar("M", bound=OpModel)
 
 
-@dataclass
+@dataclass(slots=True)
 class Session:
     """One connection's login state, what operations work with."""
 
@@ -70,7 +71,10 @@ class Session:
     lane: SendLane | None = None  # keeps this client's sends in order
     #: run once the current response is queued (login starts the stream, logout closes)
     after_response: Callable[[], None] | None = None
-    tasks: set[asyncio.Task[None]] = field(default_factory=set)
+    #: its requests running as tasks
+    tasks: TaskSet = field(default_factory=TaskSet)
+    #: its requests in flight (tasks and fast-lane sends not answered yet)
+    slots: InFlight = field(default_factory=lambda: InFlight(MAX_IN_FLIGHT))
     #: requests of an inline-capable op (``sendMessage``) whose task has not started
     #: yet: while any has not, later ones take the task path too. A started C2C
     #: send takes its lane ticket before its first await, and the fast lane waits
@@ -83,6 +87,11 @@ class Session:
         hook, self.after_response = self.after_response, None
         if hook is not None:
             hook()
+
+    def finish(self, frame: bytes) -> None:
+        """Answer a request that held a slot (:attr:`slots`), and free the slot."""
+        self.answer(frame)
+        self.slots.release()
 
     @property
     def logged_in(self) -> bool:
@@ -193,6 +202,22 @@ def _login_deadline(session: Session) -> None:
         session.conn.close(CLOSE_HEARTBEAT, "no login in time")
 
 
+def _read_frame(conn: Connection, data: bytes) -> Request | None:
+    """The request in a text frame's ``data``; ``None`` when it is malformed or
+    hostile (deep, NUL, huge numbers: issue 13), after its error answer was queued."""
+    try:
+        req = parse_client_frame(data)
+    except ImError as exc:
+        conn.send(encode_error(getattr(exc, "request_id", None), exc.code, exc.info))
+        return None
+    try:
+        screen(data, req.data, Code.ERR_INVALID_PARAMETERS)
+    except ImError as exc:
+        conn.send(encode_error(req.id, exc.code, exc.info))
+        return None
+    return req
+
+
 class WebSocketEndpoint:
     """The aiohttp handler of ``/ws``."""
 
@@ -215,14 +240,9 @@ class WebSocketEndpoint:
             transport=request.transport,
         )
         session = Session(hub, conn)
-        slots = asyncio.Semaphore(MAX_IN_FLIGHT)
-        deadline = asyncio.get_running_loop().call_later(
+        deadline: asyncio.TimerHandle | None = asyncio.get_running_loop().call_later(
             hub.settings.login_timeout, _login_deadline, session
         )
-
-        def finish(frame: bytes) -> None:  # an inline request's answer
-            session.answer(frame)
-            slots.release()
 
         try:
             async for msg in ws:
@@ -232,34 +252,31 @@ class WebSocketEndpoint:
                     break
                 if msg.type != WSMsgType.TEXT:
                     continue
-                try:
-                    req = parse_client_frame(msg.data)
-                except ImError as exc:
-                    conn.send(encode_error(getattr(exc, "request_id", None), exc.code, exc.info))
-                    continue
-                try:  # deep, NUL, huge numbers (issue 13)
-                    screen(msg.data, req.data, Code.ERR_INVALID_PARAMETERS)
-                except ImError as exc:
-                    conn.send(encode_error(req.id, exc.code, exc.info))
+                req = _read_frame(conn, msg.data)
+                if req is None:
                     continue
                 if not session.logged_in:
                     arrival.done()  # at the gate now (or refused)
                     session.answer(await run_op(session, req))  # login runs alone
+                    if session.logged_in and deadline is not None:
+                        deadline.cancel()
+                        deadline = None
+                    del msg, req  # an idle connection keeps no frame (issue 16)
                     continue
                 if req.op == HEARTBEAT:  # answered at once, ahead of everything in flight
                     conn.send(encode_response(req.id, {"serverTime": int(time.time())}))
+                    del msg, req
                     continue
-                await slots.acquire()
+                await session.slots.acquire()
                 inline = INLINE.get(req.op)
                 if inline is not None:
-                    if not session.slow_inline and self._inline(session, req, inline, finish):
+                    if not session.slow_inline and self._inline(session, req, inline):
                         continue
                     session.slow_inline += 1
-                task = asyncio.create_task(self._run(session, req, slots, inline is not None))
-                session.tasks.add(task)
-                task.add_done_callback(session.tasks.discard)
+                session.tasks.add(asyncio.create_task(self._run(session, req, inline is not None)))
         finally:
-            deadline.cancel()
+            if deadline is not None:
+                deadline.cancel()
             arrival.done()
             async with hub.teardowns:  # a few at a time when thousands drop at once
                 await self._end(session)
@@ -276,7 +293,7 @@ class WebSocketEndpoint:
         # Let requests in flight finish: a send whose message is being
         # committed must still be published to the other devices. Only
         # what is still running after OP_GRACE seconds is cancelled.
-        pending = list(session.tasks)
+        pending = session.tasks.running()
         if pending:
             _, late = await asyncio.wait(pending, timeout=OP_GRACE)
             for task in late:
@@ -285,31 +302,24 @@ class WebSocketEndpoint:
                 await asyncio.gather(*late, return_exceptions=True)
         await conn.finished()
 
-    def _inline(
-        self,
-        session: Session,
-        req: Request,
-        handler: InlineHandler,
-        finish: Callable[[bytes], None],
-    ) -> bool:
+    def _inline(self, session: Session, req: Request, handler: InlineHandler) -> bool:
         """Run ``req``'s fast lane in the read loop: ``True`` if it was handled
-        (queued, or refused at once), ``False`` to run it as a task."""
+        (queued, or refused at once; answered through :meth:`Session.finish`),
+        ``False`` to run it as a task."""
         if session.app is not None:  # as run_op: settings changed since login apply now
             session.app = session.hub.apps.current(session.app)
         try:
-            return handler(session, req.id, req.data, finish)
+            return handler(session, req.id, req.data, session.finish)
         except Exception as exc:
-            finish(error_frame(req.id, exc))
+            session.finish(error_frame(req.id, exc))
             return True
 
     @staticmethod
-    async def _run(
-        session: Session, req: Request, slots: asyncio.Semaphore, counted: bool = False
-    ) -> None:
+    async def _run(session: Session, req: Request, counted: bool = False) -> None:
         if counted:
             session.slow_inline -= 1  # its lane ticket is taken before run_op first awaits
         request_id.set(f"{session.conn.id[:8]}:{req.id}")
         try:
             session.answer(await run_op(session, req))
         finally:
-            slots.release()
+            session.slots.release()

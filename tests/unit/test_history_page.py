@@ -1,0 +1,93 @@
+"""The C2C history page of ``getMessageList`` (``MessageService.page``, one query
+since issue 16) against :meth:`MessageService.history` (the REST read), on SQLite
+and PostgreSQL: the same messages, the read positions of both sides, anchors,
+paging, and what the viewer may not see."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+
+from palaver.errors import ImError
+from palaver.services.message_deletes import MessageDeleteService
+from palaver.storage import Database
+
+from .conftest import World, build_world
+from .test_messages import send
+
+
+@pytest.fixture
+async def w(any_db: Database) -> AsyncIterator[World]:
+    world = await build_world(any_db)
+    yield world
+    await world.writer.close()
+
+
+async def test_a_page_is_what_history_shows_with_both_read_positions(w: World) -> None:
+    await w.users("alice", "bob", "carol")
+    sent = [
+        await send(w, "alice" if i % 2 else "bob", "bob" if i % 2 else "alice", i) for i in range(7)
+    ]
+    hidden = await send(w, "alice", "bob", 100, sync_other_machine=2)  # not in alice's roaming
+    await w.messages.mark_read(w.app, "bob", "alice", sent[4].seq)
+    await w.messages.mark_read(w.app, "alice", "bob", sent[2].seq)
+
+    page, peer_read, my_read = await w.messages.page(w.app, "alice", "bob", limit=3)
+    assert (peer_read, my_read) == (sent[4].seq, sent[2].seq)
+    assert [m.seq for m in page.messages] == [s.seq for s in sent[4:7]]  # oldest first
+    assert not page.complete
+    history = await w.messages.history(w.app, "alice", "bob", limit=3)
+    assert page.messages == history.messages
+
+    # bob sees the message kept out of alice's roaming; the anchor pages back
+    page, peer_read, my_read = await w.messages.page(w.app, "bob", "alice", limit=2)
+    assert [m.seq for m in page.messages] == [sent[6].seq, hidden.seq]
+    assert (peer_read, my_read) == (sent[2].seq, sent[4].seq)
+    older, _, _ = await w.messages.page(
+        w.app, "bob", "alice", limit=10, before_id=page.messages[0].id
+    )
+    assert [m.seq for m in older.messages] == [s.seq for s in sent[:6]] and older.complete
+    assert older.messages[0].body == sent[0].message.body
+
+    # a message of another conversation is no anchor (6017), nor is a missing one
+    other = await send(w, "carol", "bob", 1)
+    for bad in (other.message.id, 10**12):
+        with pytest.raises(ImError) as e:
+            await w.messages.page(w.app, "bob", "alice", limit=5, before_id=bad)
+        assert e.value.code == 6017
+
+    # no conversation at all: an empty, complete page, nobody read anything
+    page, peer_read, my_read = await w.messages.page(w.app, "alice", "carol", limit=5)
+    assert (page.messages, page.complete, peer_read, my_read) == ([], True, 0, 0)
+
+
+async def test_deleted_for_me_and_cleared_messages_are_not_on_my_page(w: World) -> None:
+    await w.users("alice", "bob")
+    sent = [await send(w, "alice", "bob", i) for i in range(5)]
+    deletes = MessageDeleteService(w.db, w.groups.directory, w.groups.reads)
+    [gone] = await deletes.c2c_by_keys(w.app, "bob", "alice", [sent[3].msg_key])
+    await deletes.delete_for(w.app, "bob", [gone])
+    page, _, _ = await w.messages.page(w.app, "bob", "alice", limit=10)
+    assert [m.seq for m in page.messages] == [s.seq for s in sent if s is not sent[3]]
+    recalled = await w.messages.recall_message(w.app, sent[4].message, "alice")
+    await deletes.clear_c2c(w.app, "bob", "alice")
+    after = await send(w, "alice", "bob", 9)
+    page, _, _ = await w.messages.page(w.app, "bob", "alice", limit=10)
+    assert [m.seq for m in page.messages] == [after.seq]
+    page, _, _ = await w.messages.page(w.app, "alice", "bob", limit=10)
+    assert [m.seq for m in page.messages] == [s.seq for s in sent] + [after.seq]
+    assert page.messages[4].is_recalled and page.messages[4].seq == recalled.seq
+
+
+async def test_the_retention_horizon_bounds_the_page(w: World) -> None:
+    await w.users("alice", "bob")
+    old = await send(w, "alice", "bob", 1)
+    w.clock.advance(3 * 86400)
+    new = await send(w, "alice", "bob", 2)
+    await w.settings(history_retention_days=2)
+    page, _, _ = await w.messages.page(w.app, "bob", "alice", limit=10)
+    assert [m.seq for m in page.messages] == [new.seq] and page.complete
+    # before the newest: the old message is past the horizon, but no error
+    page, _, _ = await w.messages.page(w.app, "bob", "alice", limit=10, before_id=new.message.id)
+    assert page.messages == [] and page.complete and old.seq < new.seq
