@@ -5,6 +5,8 @@ in tests/e2e/test_callbacks.py."""
 
 from __future__ import annotations
 
+import asyncio
+import time
 from collections.abc import Mapping
 from typing import Any
 
@@ -51,9 +53,10 @@ class FakeTransport:
 
 
 async def wired(
-    world: World, *commands: str, **settings: Any
+    world: World, *commands: str, worker: bool = False, **settings: Any
 ) -> tuple[CallbackService, FakeTransport]:
-    """A callback service (and moderation) in the world's send pipeline."""
+    """A callback service (and moderation) in the world's send pipeline; its delivery
+    worker runs once started when ``worker``, else the test drives ``run_once``."""
     transport = FakeTransport()
     cbs = CallbackService(
         world.db,
@@ -62,7 +65,7 @@ async def wired(
         world.clock,
         retry_base=1.0,
         presence=FakePresence(),
-        worker=False,
+        worker=worker,
     )
     rules = SendRules(ModerationService(world.db), cbs)
     world.messages._pipeline = SendPipeline(world.writer, rules)
@@ -529,3 +532,47 @@ async def test_group_before_send_passes_tencents_group_range(world: World) -> No
             )
         assert err.value.code == code
     assert err.value.info != "C2C's"
+
+
+async def test_callbacks_trickle_while_the_server_is_saturated_then_catch_up(
+    world: World,
+) -> None:
+    """Issue 12 §5: delivering callbacks never takes the CPU a burst of messages needs.
+    While messages keep coming and the event loop's thread is on the CPU all the time,
+    the worker waits ``defer_max`` and then posts at most ``busy_scan`` callbacks a pass;
+    once the server has CPU to spare, the rest go at once, in order, each once."""
+    await world.users("alice", "bob")
+    cbs, transport = await wired(world, C2C_AFTER, worker=True)
+    ticks = iter(range(10**9))
+    cbs._activity = lambda: next(ticks)  # messages keep arriving...
+    cbs.cpu_time = time.monotonic  # ...and the loop's thread never rests
+    cbs.defer_max = 3600.0  # (no pass while the test sends)
+    for i in range(200):
+        await send(world, f"m{i}", i)  # the first one starts the worker
+    passes: list[tuple[int, int]] = []
+    two_passes, all_posted = asyncio.Event(), asyncio.Event()
+    run_once = cbs.run_once
+
+    async def counted(*, scan: int = 1000) -> tuple[int, float]:
+        done = await run_once(scan=scan)
+        passes.append((scan, done[0]))
+        if len(passes) == 2:
+            two_passes.set()
+        if len(transport.posts) == 200:
+            all_posted.set()
+        return done
+
+    cbs.run_once = counted  # type: ignore[method-assign]
+    assert transport.posts == []  # busy: nothing yet
+    cbs.defer_max = 0.05  # the worker has waited long enough: small passes
+    try:
+        await asyncio.wait_for(two_passes.wait(), 10)
+        assert all(scan == cbs.busy_scan and 0 < n <= scan for scan, n in passes), passes
+        assert len(transport.posts) < 200
+        cbs.cpu_time = lambda: 0.0  # the burst is over: the loop has time to spare
+        await asyncio.wait_for(all_posted.wait(), 10)
+    finally:
+        await cbs.close()
+    texts = [body["MsgBody"][0]["MsgContent"]["Text"] for _, body in transport.posts]
+    assert texts == [f"m{i}" for i in range(200)]
+    assert passes[-1][0] == cbs.scan  # the rest in one full pass
