@@ -150,6 +150,9 @@ class FakePresence:
     async def online(self, app_id: int, user_ids: Sequence[str]) -> dict[str, list[str]]:
         return {u: list(self.platforms.get(u, [])) for u in user_ids}
 
+    def platforms_now(self, app_id: int, user_id: str) -> list[str] | None:
+        return list(self.platforms.get(user_id, []))  # one node: known in process
+
     async def settle(self, app_id: int, user_id: str) -> None:
         pass
 

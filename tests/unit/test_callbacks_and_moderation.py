@@ -64,7 +64,7 @@ async def wired(
         transport,
         world.clock,
         retry_base=1.0,
-        presence=FakePresence(),
+        presence=world.presence,
         worker=worker,
     )
     rules = SendRules(ModerationService(world.db), cbs)
@@ -576,3 +576,28 @@ async def test_callbacks_trickle_while_the_server_is_saturated_then_catch_up(
     texts = [body["MsgBody"][0]["MsgContent"]["Text"] for _, body in transport.posts]
     assert texts == [f"m{i}" for i in range(200)]
     assert passes[-1][0] == cbs.scan  # the rest in one full pass
+
+
+async def test_the_fast_lane_stores_the_after_send_callback_with_the_message(
+    world: World,
+) -> None:
+    """Issue 12 §5: a send with ``C2C.CallbackAfterSendMsg`` on takes the send pipeline's
+    fast lane (no task, no await) and its outbox row is written with the message, with
+    the receiver's online state; a before-send callback still needs the awaiting path."""
+    await world.users("alice", "bob")
+    cbs, transport = await wired(world, C2C_AFTER)
+    world.presence.platforms["bob"] = ["iOS", "Web"]
+    await send(world, "warm the caches", 1)
+    while (await cbs.run_once())[0]:
+        pass
+    got: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+    opts = SendOptions(source=SendSource())
+    assert world.messages.send_c2c_now(world.app, "alice", "bob", TEXT, 2, opts, got.set_result)
+    res = await got
+    assert res.stored
+    assert (await cbs.run_once())[0] == 1
+    _, body = transport.posts[-1]
+    assert body["MsgKey"] == res.msg_key and body["MsgBody"] == TEXT
+    assert (body["To_Account_Online"], body["To_Account_Platforms"]) == (1, ["Web", "iOS"])
+    await world.settings(callback_commands=[C2C_AFTER, C2C_BEFORE])
+    assert not world.messages.send_c2c_now(world.app, "alice", "bob", TEXT, 3, opts, print)

@@ -39,6 +39,10 @@ class LocalPresence:
         """Platforms on which ``user_id`` is online now (empty when offline)."""
         return sorted(self._online.get((app_id, user_id), {}))
 
+    def platforms_now(self, app_id: int, user_id: str) -> list[str] | None:
+        """:meth:`platforms`: on one node the in-process state is the whole truth."""
+        return self.platforms(app_id, user_id)
+
     async def online(self, app_id: int, user_ids: Sequence[str]) -> dict[str, list[str]]:
         """Platforms each user is online on (this node; the cluster version spans nodes)."""
         return {u: self.platforms(app_id, u) for u in user_ids}

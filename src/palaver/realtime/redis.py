@@ -276,6 +276,10 @@ class ClusterPresence(LocalPresence):
         self._pending: set[asyncio.Task[Any]] = set()
         self._last: dict[str, asyncio.Task[Any]] = {}  # the newest write of each field
 
+    def platforms_now(self, app_id: int, user_id: str) -> list[str] | None:
+        """``None``: other nodes' connections are known only through Redis (:meth:`online`)."""
+        return None
+
     def _changed(self, app_id: int, user_id: str) -> None:
         field = f"{app_id}:{user_id}"
         platforms = self.platforms(app_id, user_id)

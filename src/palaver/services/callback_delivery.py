@@ -74,8 +74,8 @@ class CallbackDelivery:
         poll: seconds between two looks at the outbox when nothing wakes the
             worker (retries come due; other nodes' events).
         activity: a counter that moves while messages arrive (the writer's
-            ``submitted``). While it moves **and** the event loop's thread is on
-            the CPU for :attr:`busy_share` of the time or more (the server is
+            ``submitted``). While it moves **and** the process is on the CPU
+            for :attr:`busy_share` of the time or more (the server is
             saturated), the worker waits, up to ``defer_max`` seconds a pass, and
             a pass that starts while still busy posts at most :attr:`busy_scan`
             rows: callbacks take the CPU that messages leave, and catch up when
@@ -109,13 +109,14 @@ class CallbackDelivery:
         self.poll = poll
         self._activity = activity
         self.defer_max = defer_max
-        #: busy: the loop's thread spent at least this share of a look on the CPU
-        self.busy_share = 0.5
+        #: busy: the process spent at least this share of a look (of one core) on the CPU
+        self.busy_share = 0.7
         #: the rows a pass looks at: all due ones up to ``scan``, or while the
         #: server stays busy past ``defer_max``, ``busy_scan`` (~6 ms of work)
         self.scan, self.busy_scan = 1000, 64
-        #: CPU seconds of the calling thread (the event loop's): the load probe
-        self.cpu_time: Callable[[], float] = time.thread_time
+        #: CPU seconds of this process (all its threads): the load probe
+        self.cpu_time: Callable[[], float] = time.process_time
+        self._activity_seen = -1  # the activity counter when the worker last found it still
         self._sem = asyncio.Semaphore(concurrency)
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
@@ -207,21 +208,25 @@ class CallbackDelivery:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), timeout=wait)
 
-    async def _yield_to_messages(self, step: float = 0.02) -> bool:
+    async def _yield_to_messages(self, step: float = 0.1) -> bool:
         """Wait while the server is busy storing messages: the activity counter
-        moved during a ``step`` and the loop's thread was on the CPU for
-        :attr:`busy_share` of it or more; at most ``defer_max`` seconds, after
-        which ``True`` (still busy: the next pass is small). ``False``: not busy."""
+        moved during a ``step`` and the process was on the CPU for
+        :attr:`busy_share` of it or more (of one core); at most ``defer_max``
+        seconds, after which ``True`` (still busy: the next pass is small).
+        ``False`` at once when nothing was stored since the last look."""
         if self._activity is None:
             return False
         started = time.monotonic()
         last = self._activity()
+        if last == self._activity_seen:  # nothing stored since the last look
+            return False
         while not self._stopping:
             t0, c0 = time.monotonic(), self.cpu_time()
             await asyncio.sleep(step)
             now = self._activity()
             share = (self.cpu_time() - c0) / max(time.monotonic() - t0, 1e-9)
             if now == last or share < self.busy_share:
+                self._activity_seen = now
                 return False
             last = now
             if time.monotonic() - started >= self.defer_max:

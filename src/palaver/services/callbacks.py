@@ -109,6 +109,13 @@ def message_payload(
     }
 
 
+def _online_state(body: dict[str, Any], platforms: list[str]) -> None:
+    """A C2C after-send body's receiver state: ``To_Account_Online`` (0/1) and
+    ``To_Account_Platforms`` (sorted, each once)."""
+    body["To_Account_Online"] = 1 if platforms else 0
+    body["To_Account_Platforms"] = sorted(set(platforms))
+
+
 class CallbackService(CallbackDelivery):
     """Sends an app's callbacks: before-callbacks now, after-callbacks through
     the outbox and its delivery worker (:class:`~.callback_delivery.CallbackDelivery`).
@@ -320,9 +327,10 @@ class CallbackService(CallbackDelivery):
     # --- the send pipeline's hooks (SendHooks) -------------------------------------------------
 
     def idle(self, ctx: SendContext) -> bool:
-        """Neither the before- nor the after-send callback of this send is wanted."""
+        """No before-send callback is wanted for this send, and no after-send one
+        either, or a C2C one (which :meth:`after_send_now` may build)."""
         if ctx.kind == "C2C":
-            return not (wants(ctx.app, cb.C2C_BEFORE_SEND) or wants(ctx.app, cb.C2C_AFTER_SEND))
+            return not wants(ctx.app, cb.C2C_BEFORE_SEND)
         return not (wants(ctx.app, cb.GROUP_BEFORE_SEND) or wants(ctx.app, cb.GROUP_AFTER_SEND))
 
     async def before_send(self, ctx: SendContext, draft: Draft) -> Draft | None:
@@ -368,24 +376,62 @@ class CallbackService(CallbackDelivery):
         ``OfflinePushInfo`` to the message (read back at delivery,
         :mod:`palaver.storage.callback_parts`); the receiver's do-not-disturb is
         looked up at delivery too (:meth:`_decorate`): the send path reads nothing."""
+        command = self._after_command(ctx)
+        if command is None:
+            return None
+        body = self._after_body(ctx, draft, command)
+        if ctx.kind == "C2C" and self._presence is not None:
+            online = await self._presence.online(ctx.app.sdkappid, [draft.receiver])
+            _online_state(body, online.get(draft.receiver) or [])
+        elif ctx.kind == "Group" and ctx.group_type != "AVChatRoom":
+            offline = await self.offline_members(ctx.app, draft.receiver, draft.sender)
+            if offline is not None:
+                body["OfflineMemberList"] = [{"Member_Account": u} for u in offline]
+        return self._after_row(ctx, draft, command, body)
+
+    def after_send_now(self, ctx: SendContext, draft: Draft) -> tuple[bool, NewCallback | None]:
+        """:meth:`after_send` without awaiting (the send pipeline's fast lane):
+        ``(True, row or None)``; ``(False, None)`` when it needs awaiting — a group
+        send, or a receiver whose online state only a cluster's presence knows."""
+        command = self._after_command(ctx)
+        if command is None:
+            return True, None
+        platforms = None
+        if self._presence is not None:
+            platforms = self._presence.platforms_now(ctx.app.sdkappid, draft.receiver)
+            if platforms is None:
+                return False, None
+        if ctx.kind != "C2C":
+            return False, None
+        body = self._after_body(ctx, draft, command)
+        if platforms is not None:
+            _online_state(body, platforms)
+        return True, self._after_row(ctx, draft, command, body)
+
+    @staticmethod
+    def _after_command(ctx: SendContext) -> str | None:
+        """The after-send ``CallbackCommand`` of this send, if the app wants it and
+        the sender did not forbid it (``ForbidAfterSendMsgCallback``)."""
         command = cb.C2C_AFTER_SEND if ctx.kind == "C2C" else cb.GROUP_AFTER_SEND
         if not wants(ctx.app, command) or cb.FORBID_AFTER_SEND in ctx.source.forbid_callbacks:
             return None
+        return command
+
+    def _after_body(self, ctx: SendContext, draft: Draft, command: str) -> dict[str, Any]:
+        """The after-send body, less the online state (C2C) or offline members (group)."""
         online_only = ctx.online_only
         body = message_payload(ctx, draft, command, self._now_ms(), content=online_only)
         body["SendMsgResult"] = 0
         body["ErrorInfo"] = "send msg succeed"
         if online_only and draft.offline_push is not None:
             body["OfflinePushInfo"] = draft.offline_push
-        if ctx.kind == "C2C" and self._presence is not None:
-            online = await self._presence.online(ctx.app.sdkappid, [draft.receiver])
-            platforms = online.get(draft.receiver) or []
-            body["To_Account_Online"] = 1 if platforms else 0
-            body["To_Account_Platforms"] = sorted(set(platforms))
-        elif ctx.kind == "Group" and ctx.group_type != "AVChatRoom":
-            offline = await self.offline_members(ctx.app, draft.receiver, draft.sender)
-            if offline is not None:
-                body["OfflineMemberList"] = [{"Member_Account": u} for u in offline]
+        return body
+
+    @staticmethod
+    def _after_row(
+        ctx: SendContext, draft: Draft, command: str, body: dict[str, Any]
+    ) -> NewCallback:
+        """The outbox row of an after-send ``body``."""
         if ctx.online_only:  # nothing stored: the ids the sender was answered with
             rec = draft.record()
             body["MsgSeq"] = rec.seq if ctx.kind == "Group" else rec.client_seq

@@ -68,6 +68,11 @@ class Presence(Protocol):
     async def settle(self, app_id: int, user_id: str) -> None:
         """Wait until this node's last change of ``user_id`` is visible to every node."""
 
+    def platforms_now(self, app_id: int, user_id: str) -> list[str] | None:
+        """The platforms ``user_id`` is online on, when this node knows it without
+        awaiting (one node: the in-process state); ``None``: only :meth:`online`
+        can tell (a cluster)."""
+
 
 class Audience(Protocol):
     """Who follows a live room (AVChatRoom audiences are per connection, not stored)."""

@@ -43,8 +43,8 @@ class SendRules:
     def idle(self, ctx: SendContext, sender: str) -> bool:
         """Nothing to do for this send of ``sender`` (the send pipeline's fast lane
         then skips :meth:`before_send`): known unmuted (as cached), no send rate to
-        count, no sensitive words (as cached) and no before- or after-send callback
-        wanted."""
+        count, no sensitive words (as cached) and no before-send callback wanted (an
+        after-send one is built by :meth:`after_send_now`)."""
         if self._mutes is not None and not self._mutes.known_unmuted(ctx.app, sender):
             return False
         if ctx.source.platform != "RESTAPI" and ctx.app.settings.client_sends_per_second:
@@ -78,6 +78,11 @@ class SendRules:
     async def after_send(self, ctx: SendContext, draft: Draft) -> NewCallback | None:
         """The after-send callback to store with the message, if any."""
         return await self._callbacks.after_send(ctx, draft)
+
+    def after_send_now(self, ctx: SendContext, draft: Draft) -> tuple[bool, NewCallback | None]:
+        """:meth:`after_send` without awaiting, when it can be (see
+        :meth:`CallbackService.after_send_now`)."""
+        return self._callbacks.after_send_now(ctx, draft)
 
     def sent(self) -> None:
         """Wake the callback delivery worker."""

@@ -220,12 +220,17 @@ class SendHooks(Protocol):
     async def after_send(self, ctx: SendContext, draft: Draft) -> NewCallback | None:
         """The after-send callback to store with the message, if the app wants one."""
 
+    def after_send_now(self, ctx: SendContext, draft: Draft) -> tuple[bool, NewCallback | None]:
+        """:meth:`after_send` without awaiting: ``(True, the callback or None)``, or
+        ``(False, None)`` when it needs awaiting (:meth:`SendPipeline.send` then)."""
+
     def sent(self) -> None:
         """A message with an after-send callback was committed: wake the delivery worker."""
 
     def idle(self, ctx: SendContext, sender: str) -> bool:
-        """No hook would do anything for this send of ``sender`` (decided without awaiting:
-        ``False`` when unsure), so :meth:`SendPipeline.send_now` may skip them."""
+        """No hook needs awaiting for this send of ``sender`` (decided without awaiting:
+        ``False`` when unsure), so :meth:`SendPipeline.send_now` may skip
+        :meth:`before_send` and take the after-send callback from :meth:`after_send_now`."""
 
     async def enqueue(self, callback: NewCallback) -> None:
         """Store a callback of an online-only message (nothing else is stored)."""
@@ -373,16 +378,23 @@ class SendPipeline:
         if not route.check_now(draft):
             return False
         hooks = self._hooks
+        callback = None
         if hooks is not None:
             ctx = route.context(draft)
-            if ctx is not None and not hooks.idle(ctx, draft.sender):
-                return False
-        pending = self._writer.submit(route.write(draft.new_message()))
+            if ctx is not None:
+                if not hooks.idle(ctx, draft.sender):
+                    return False
+                now, callback = hooks.after_send_now(ctx, draft)
+                if not now:
+                    return False
+        pending = self._writer.submit(route.write(draft.new_message(), callback))
         latency = self._latency
 
         def committed(fut: asyncio.Future[Written]) -> None:
             try:
                 written = fut.result()
+                if callback is not None and hooks is not None and not written.duplicate:
+                    hooks.sent()
                 message = draft.record(written)
                 route.publish_now(message, written, origin)
             except BaseException as exc:  # the writer's failure goes to the sender
