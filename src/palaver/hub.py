@@ -180,7 +180,6 @@ class Hub:
             db,
             self.apps,
             self.accounts,
-            self.groups.reads,
             publisher,
             self.callbacks,
             status=self.user_status,

@@ -18,7 +18,7 @@ from __future__ import annotations
 import asyncio
 import os
 import shutil
-from collections.abc import AsyncIterator, Iterator, Sequence
+from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -65,6 +65,21 @@ def require_service(name: str, available: bool) -> None:
 
 
 # ------------------------------------------------------------------- fake ports
+
+
+async def until(check: Callable[[], object], what: str = "the condition") -> None:
+    """Let the event loop run until ``check()`` is true: at most :data:`TURNS`
+    iterations of it (no wall clock), for a state that only other tasks change
+    (a task reaching its ``await``, a done callback). Fails after that."""
+    for _ in range(TURNS):
+        if check():
+            return
+        await asyncio.sleep(0)  # one turn of the event loop, not a wait for time
+    raise AssertionError(f"{what}: still false after {TURNS} turns of the event loop")
+
+
+#: the most event-loop iterations :func:`until` lets pass
+TURNS = 1000
 
 
 class FakeClock:
@@ -370,7 +385,7 @@ async def build_world(db: Database) -> World:
         messages=MessageService(db, writer, accounts, sns.checks, publisher, clock),
         groups=groups,
         conversations=ConversationService(db, groups.reads, publisher),
-        sessions=SessionService(db, apps, accounts, groups.reads, publisher),
+        sessions=SessionService(db, apps, accounts, publisher),
         app=app,
     )
 

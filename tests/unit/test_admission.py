@@ -15,6 +15,8 @@ from palaver.services.admission import (
     ServerBusy,
 )
 
+from .conftest import until
+
 
 class Login:
     """A login holding the gate until released; records when it got in."""
@@ -118,7 +120,7 @@ async def test_a_connection_is_turned_away_before_its_upgrade_when_its_login_wou
     assert gate.refuse_upgrade() is None  # one slot taken, one place in line
     b = Login(gate, "b", order)
     await b.arrived.wait()
-    await asyncio.sleep(0)  # b is in line now
+    await until(lambda: gate.waiting == 1, "b in line")
     assert gate.waiting == 1 and gate.refuse_upgrade() is not None
     Arrival(None).done()  # a question: nothing counted
     assert gate.arriving == 0

@@ -8,6 +8,8 @@ import asyncio
 
 from palaver.api.inflight import InFlight, TaskSet
 
+from .conftest import until
+
 
 async def test_slots_are_taken_then_handed_to_the_oldest_waiter() -> None:
     slots = InFlight(2)
@@ -20,13 +22,13 @@ async def test_slots_are_taken_then_handed_to_the_oldest_waiter() -> None:
         order.append(name)
 
     a = asyncio.create_task(waiter("a"))
-    await asyncio.sleep(0)
+    await until(lambda: slots.waiting == 1, "a waits")
     b = asyncio.create_task(waiter("b"))
-    await asyncio.sleep(0)
+    await until(lambda: slots.waiting == 2, "b waits")
     assert order == []  # both wait: no slot is free
     slots.release()
-    await asyncio.sleep(0)
-    assert order == ["a"]
+    await until(lambda: bool(order), "a slot handed on")
+    assert order == ["a"] and slots.waiting == 1
     slots.release()
     await asyncio.gather(a, b)
     assert order == ["a", "b"]
@@ -41,17 +43,18 @@ async def test_a_cancelled_waiter_takes_no_slot() -> None:
     slots = InFlight(1)
     await slots.acquire()
     gone = asyncio.create_task(slots.acquire())
-    await asyncio.sleep(0)
+    await until(lambda: slots.waiting == 1, "the first waiter waits")
     gone.cancel()
     await asyncio.gather(gone, return_exceptions=True)
+    assert slots.waiting == 0
     later = asyncio.create_task(slots.acquire())
-    await asyncio.sleep(0)
+    await until(lambda: slots.waiting == 1, "the second waiter waits")
     slots.release()
     await asyncio.wait_for(later, 1)  # the slot went to the waiter still there
 
     # handed a slot, then cancelled before running: the slot passes on
     handed = asyncio.create_task(slots.acquire())
-    await asyncio.sleep(0)
+    await until(lambda: slots.waiting == 1, "the third waiter waits")
     slots.release()
     handed.cancel()
     await asyncio.gather(handed, return_exceptions=True)
@@ -71,5 +74,4 @@ async def test_a_task_set_lists_the_running_tasks_only() -> None:
     assert tasks.running() == [t]
     gate.set()
     await t
-    await asyncio.sleep(0)  # done callbacks run
-    assert tasks.running() == []
+    assert tasks.running() == []  # done: not listed, whether its callback ran yet or not

@@ -44,6 +44,11 @@ class InFlight:
                 self._waiters.remove(fut)
             raise
 
+    @property
+    def waiting(self) -> int:
+        """Requests waiting for a slot now."""
+        return sum(1 for f in self._waiters or () if not f.done())
+
     def release(self) -> None:
         """Free a slot: the oldest waiter gets it, else it is counted free."""
         waiters = self._waiters
@@ -80,5 +85,6 @@ class TaskSet:
                 self._tasks = None
 
     def running(self) -> list[asyncio.Task[None]]:
-        """The tasks not done yet."""
-        return list(self._tasks or ())
+        """The tasks not done yet (a task that just ended is left out even before
+        its done callback has run)."""
+        return [t for t in self._tasks or () if not t.done()]

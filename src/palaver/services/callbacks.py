@@ -396,15 +396,13 @@ class CallbackService(CallbackDelivery):
         command = self._after_command(ctx)
         if command is None:
             return True, None
-        platforms = None
+        if ctx.kind != "C2C":
+            return False, None
+        body = self._after_body(ctx, draft, command)
         if self._presence is not None:
             platforms = self._presence.platforms_now(ctx.app.sdkappid, draft.receiver)
             if platforms is None:
                 return False, None
-        if ctx.kind != "C2C":
-            return False, None
-        body = self._after_body(ctx, draft, command)
-        if platforms is not None:
             _online_state(body, platforms)
         return True, self._after_row(ctx, draft, command, body)
 

@@ -31,7 +31,6 @@ if TYPE_CHECKING:
     from palaver.services.accounts import AccountService
     from palaver.services.apps import App, AppService
     from palaver.services.callbacks import CallbackService
-    from palaver.services.groups import GroupReads
 
 #: Most missed messages of one group replayed at login (docs/protocol.md §8.1).
 GROUP_REPLAY_LIMIT = 200
@@ -75,7 +74,6 @@ class SessionService:
         db: the database (stream heads).
         apps: app lookup (keys, settings).
         accounts: imported accounts and their kick times.
-        groups: the user's groups and their stream positions.
         publisher: closes the connections a new login replaces.
         callbacks: the app backend's ``State.StateChange``.
         status: user status, told of every login, logout and lost connection
@@ -87,7 +85,6 @@ class SessionService:
         db: Database,
         apps: AppService,
         accounts: AccountService,
-        groups: GroupReads,
         publisher: Publisher,
         callbacks: CallbackService | None = None,
         status: UserStatusService | None = None,
@@ -96,7 +93,6 @@ class SessionService:
         self._status = status
         self._apps = apps
         self._accounts = accounts
-        self._groups = groups
         self._publisher = publisher
         self._callbacks = callbacks
 

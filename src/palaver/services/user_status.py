@@ -160,15 +160,9 @@ class UserStatusService:
         subscriber: one read finds that out, and only then is the status read."""
         await self._presence.settle(app.sdkappid, user)
         to = await self._db.run_read(people_store.status_subscribers_sync, app.sdkappid, user)
-        if not to:
-            return
-        async with self._db.read() as conn:
-            custom = await people_store.custom_statuses(conn, app.sdkappid, [user])
-        online = await self._presence.online(app.sdkappid, [user])
-        status = UserStatus(user, ONLINE if online.get(user) else OFFLINE, custom.get(user, ""))
-        await self._publisher.notice(
-            app.sdkappid, list(dict.fromkeys(to)), UserStatusChanged((status,))
-        )
+        if to:
+            [status] = await self.statuses(app, [user])
+            await self._notify(app, to, status)
 
     async def _tell(self, app: App, status: UserStatus, *, also_self: bool) -> None:
         async with self._db.read() as conn:
@@ -176,6 +170,10 @@ class UserStatusService:
         if also_self:
             to.append(status.user_id)
         if to:
-            await self._publisher.notice(
-                app.sdkappid, list(dict.fromkeys(to)), UserStatusChanged((status,))
-            )
+            await self._notify(app, to, status)
+
+    async def _notify(self, app: App, to: list[str], status: UserStatus) -> None:
+        """``USER_STATUS_UPDATED`` with ``status`` to the users ``to`` (each once)."""
+        await self._publisher.notice(
+            app.sdkappid, list(dict.fromkeys(to)), UserStatusChanged((status,))
+        )

@@ -182,13 +182,6 @@ class GroupReads:
         more = len(users) > limit
         return users[:limit], (offset + limit if more else 0)
 
-    async def stream_positions(self, app: App, user: str) -> list[tuple[str, int, int]]:
-        """(group id, where a resuming client without a cursor starts, head) of
-        ``user``'s groups with a stream to follow at login: :func:`stream_positions`."""
-        async with self._db.read() as conn:
-            rows = await group_store.memberships(conn, app.sdkappid, user)
-        return stream_positions(rows)
-
     async def conversations(self, app: App, user: str) -> list[GroupConversation]:
         """``user``'s group conversations (every group they are in, except hidden
         ones with nothing new), with unread counts and @-me markers."""
