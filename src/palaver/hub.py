@@ -122,6 +122,7 @@ class Hub:
             retry_base=settings.callback_retry_base,
             retry_max=settings.callback_retry_max,
             concurrency=settings.callback_concurrency,
+            retention=settings.callback_retention_days * 86400,
             activity=lambda: self.writer.submitted,
             presence=self.presence,
             remind_type=dnd.remind_type(self.conversation_settings.remind_of),

@@ -144,6 +144,12 @@ class Settings(BaseSettings):
     callback_concurrency: int = Field(
         16, ge=1, le=1024, description="conversations whose callbacks are delivered at once"
     )
+    callback_retention_days: float = Field(
+        7.0,
+        gt=0,
+        description="days a delivered or dead-lettered callback is kept (for `palaver "
+        "callbacks log` and `replay`) before it is purged",
+    )
 
     search_index: bool = Field(
         True,

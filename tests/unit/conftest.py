@@ -18,7 +18,7 @@ from __future__ import annotations
 import asyncio
 import os
 import shutil
-from collections.abc import AsyncIterator, Callable, Iterator, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -167,6 +167,9 @@ class FakePresence:
 
     def platforms_now(self, app_id: int, user_id: str) -> list[str] | None:
         return list(self.platforms.get(user_id, []))  # one node: known in process
+
+    def offline_now(self, app_id: int, user_ids: Iterable[str]) -> list[str] | None:
+        return [u for u in user_ids if not self.platforms.get(u)]
 
     async def settle(self, app_id: int, user_id: str) -> None:
         pass

@@ -9,7 +9,7 @@ state in memory; :class:`~palaver.realtime.redis.ClusterPresence` spans nodes.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 
 class LocalPresence:
@@ -42,6 +42,12 @@ class LocalPresence:
     def platforms_now(self, app_id: int, user_id: str) -> list[str] | None:
         """:meth:`platforms`: on one node the in-process state is the whole truth."""
         return self.platforms(app_id, user_id)
+
+    def offline_now(self, app_id: int, user_ids: Iterable[str]) -> list[str] | None:
+        """Those of ``user_ids`` (in their order) with no connection on this node:
+        one dict lookup each (the offline-push hook of a group message)."""
+        online = self._online
+        return [u for u in user_ids if (app_id, u) not in online]
 
     async def online(self, app_id: int, user_ids: Sequence[str]) -> dict[str, list[str]]:
         """Platforms each user is online on (this node; the cluster version spans nodes)."""

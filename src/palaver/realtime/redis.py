@@ -25,7 +25,7 @@ import contextlib
 import logging
 import time
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import orjson
@@ -277,6 +277,10 @@ class ClusterPresence(LocalPresence):
         self._last: dict[str, asyncio.Task[Any]] = {}  # the newest write of each field
 
     def platforms_now(self, app_id: int, user_id: str) -> list[str] | None:
+        """``None``: other nodes' connections are known only through Redis (:meth:`online`)."""
+        return None
+
+    def offline_now(self, app_id: int, user_ids: Iterable[str]) -> list[str] | None:
         """``None``: other nodes' connections are known only through Redis (:meth:`online`)."""
         return None
 

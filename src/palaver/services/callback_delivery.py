@@ -55,6 +55,14 @@ def delivery_body(row: OutboxRow, body: dict[str, Any] | None = None) -> dict[st
     return body
 
 
+def _member_list(body: dict[str, Any]) -> None:
+    """A group after-send body's ``OfflineMemberList`` in Tencent's shape
+    (``[{Member_Account}]``): the send path stores the bare user ids."""
+    members = body.get("OfflineMemberList")
+    if members and isinstance(members[0], str):
+        body["OfflineMemberList"] = [{"Member_Account": u} for u in members]
+
+
 #: Callback lag buckets, seconds: retries stretch it to minutes.
 CALLBACK_LAG_BUCKETS = (0.01, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, 300.0, 900.0)
 
@@ -83,6 +91,10 @@ class CallbackDelivery:
             of its throughput). A server with CPU to spare delivers at once.
         worker: False: no background worker; the caller drives :meth:`run_once`
             (tests on a fake clock).
+        retention: seconds a delivered or dead callback is kept (``palaver
+            callbacks log`` / ``replay``) before the worker purges it
+            (:meth:`purge_once`, at most every :attr:`purge_every` seconds, in
+            batches of :attr:`purge_batch` rows, when a pass found nothing to post).
     """
 
     def __init__(
@@ -99,6 +111,7 @@ class CallbackDelivery:
         activity: Callable[[], int] | None = None,
         defer_max: float = 2.0,
         worker: bool = True,
+        retention: float = 7 * 86400.0,
     ) -> None:
         self._db = db
         self._apps = apps
@@ -121,6 +134,11 @@ class CallbackDelivery:
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._stopping = not worker
+        self.retention = retention
+        #: seconds between two purges, and the most rows of each status one looks at
+        self.purge_every, self.purge_batch = 60.0, 500
+        self._purge_at = 0.0  # clock time of the next purge
+        self.purged = 0  # rows purged since start
         self.delivered = 0  # deliveries since start (for tests and benches)
         #: tries that failed and were scheduled again, and callbacks given up (``/metrics``)
         self.retried = 0
@@ -205,6 +223,11 @@ class CallbackDelivery:
                 done, wait = 0, self.poll
             if done:
                 continue
+            if self._clock.time() >= self._purge_at:
+                try:
+                    await self.purge_once()
+                except Exception:  # the next purge retries
+                    log.exception("callback purge failed")
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), timeout=wait)
 
@@ -233,6 +256,19 @@ class CallbackDelivery:
                 return True
         return False
 
+    async def purge_once(self) -> int:
+        """Delete delivered and dead callbacks finished more than :attr:`retention`
+        seconds ago: the oldest :attr:`purge_batch` of each status at most (a small,
+        bounded transaction; the next purge, :attr:`purge_every` seconds later, goes
+        on, or at once when this one found a full batch). How many rows went."""
+        now = self._clock.time()
+        before = int((now - self.retention) * 1000)
+        async with self._db.write() as conn:
+            n = await callback_store.purge(conn, before, batch=self.purge_batch)
+        self.purged += n
+        self._purge_at = now if n >= self.purge_batch else now + self.purge_every
+        return n
+
     def _now_ms(self) -> int:
         return int(self._clock.time() * 1000)
 
@@ -242,7 +278,9 @@ class CallbackDelivery:
         seconds until the next pass is worth it)."""
         now = self._now_ms()
         async with self._db.read() as conn:
-            groups, wake_ms = await callback_store.due(conn, now, scan=scan)
+            stored, wake_ms = await callback_store.due(conn, now, scan=scan)
+            # a packed row's callbacks one by one (each with the id it owns)
+            groups = [[c for r in g for c in callback_store.expand(r)] for g in stored]
             bodies = await self._bodies(conn, groups)
         wait = self.poll if wake_ms is None else min(self.poll, max(0.0, (wake_ms - now) / 1000))
         if not groups:
@@ -252,29 +290,33 @@ class CallbackDelivery:
             if g[0].app_id not in apps:
                 apps[g[0].app_id] = await self._apps.get(g[0].app_id)
         await self._decorate(apps, [r for g in groups for r in g], bodies)
-        ids = [r.id for g in groups for r in g]
+        ids = [r.id for g in stored for r in g]
         if self._db.is_sqlite:  # one node, one worker: nobody to share the rows with
             got = set(ids)
         else:  # several nodes: lease the rows, so that no other node posts them too
             lease = max((a.settings.callback_timeout for a in apps.values() if a), default=2.0)
-            until = now + int((lease * callback_store.PER_KEY + 5) * 1000)
+            most = max(len(g) for g in groups)
+            until = now + int((lease * most + 5) * 1000)
             async with self._db.write() as conn:
                 got = await callback_store.claim(conn, ids, now, until)
+        packed = {r.id: r for g in stored for r in g if r.items and r.id in got}
         outcomes: list[Outcome] = []
         work = []
         for g in groups:
             n = 0
-            while n < len(g) and g[n].id in got:
+            while n < len(g) and g[n].stored_id in got:
                 n += 1
             outcomes += [
-                Outcome(r.id, callback_store.PENDING, attempted=False) for r in g[n:] if r.id in got
+                Outcome(r.id, callback_store.PENDING, attempted=False)
+                for r in g[n:]
+                if r.stored_id in got
             ]
             if n:
                 work.append(self._deliver_key(apps[g[0].app_id], g[:n], bodies))
         for res in await asyncio.gather(*work):
             outcomes += res
         async with self._db.write() as conn:
-            await callback_store.finish(conn, outcomes)
+            await callback_store.finish(conn, outcomes, packed)
         tried = sum(1 for o in outcomes if o.attempted)
         return tried, wait
 
@@ -286,7 +328,9 @@ class CallbackDelivery:
         slim: list[OutboxRow] = []
         for g in groups:
             for r in g:
-                bodies[r.id] = body = orjson.loads(r.payload)
+                body = r.body if r.body is not None else orjson.loads(r.payload)
+                bodies[r.id] = body
+                _member_list(body)
                 if callback_parts.is_slim(body, r.msg_id):
                     slim.append(r)
         if slim:

@@ -53,7 +53,8 @@ class MemberFlags:
         self._kept: OrderedDict[tuple[int, str], tuple[float, dict[str, str]]] = OrderedDict()
 
     async def get(self, app_id: int, group_id: str) -> dict[str, str]:
-        """{member: ``MsgFlag``} of the group (no more than :data:`MEMBERS_TTL` s old)."""
+        """{member: ``MsgFlag``} of the group (no more than :data:`MEMBERS_TTL` s old),
+        in user id order."""
         hit = self._kept.get((app_id, group_id))
         if hit is not None and hit[0] > self._clock():
             self._kept.move_to_end((app_id, group_id))
@@ -61,11 +62,14 @@ class MemberFlags:
         return await self.fresh(app_id, group_id)
 
     async def fresh(self, app_id: int, group_id: str) -> dict[str, str]:
-        """{member: ``MsgFlag``} of the group, read now (and kept for :meth:`get`)."""
+        """{member: ``MsgFlag``} of the group, read now (and kept for :meth:`get`),
+        in user id order."""
         key = (app_id, group_id)
         now = self._clock()
         async with self._db.read() as conn:
-            flags = await member_store.member_msg_flags(conn, app_id, group_id)
+            flags = dict(
+                sorted((await member_store.member_msg_flags(conn, app_id, group_id)).items())
+            )
         self._kept[key] = (now + MEMBERS_TTL, flags)
         self._kept.move_to_end(key)
         while len(self._kept) > MEMBERS_KEPT:

@@ -123,7 +123,8 @@ class CallbackService(CallbackDelivery):
 
     Args:
         db, apps, transport, clock, retry_base, retry_max, concurrency, poll,
-            activity, defer_max, worker: as :class:`~.callback_delivery.CallbackDelivery`.
+            activity, defer_max, worker, retention: as
+            :class:`~.callback_delivery.CallbackDelivery`.
         presence: who is online (the receiver's state in C2C after-send callbacks).
         remind_type: ``remind_type(app, receiver, sender)``: the receiver's
             do-not-disturb of the C2C conversation (services.conversation_settings).
@@ -145,6 +146,7 @@ class CallbackService(CallbackDelivery):
         presence: Presence | None = None,
         worker: bool = True,
         remind_type: Callable[[App, str, str], Awaitable[str]] | None = None,
+        retention: float = 7 * 86400.0,
     ) -> None:
         super().__init__(
             db,
@@ -158,6 +160,7 @@ class CallbackService(CallbackDelivery):
             activity=activity,
             defer_max=defer_max,
             worker=worker,
+            retention=retention,
         )
         #: ``remind_type(app, receiver, sender)``: the receiver's do-not-disturb of
         #: the C2C conversation (services.conversation_settings)
@@ -385,8 +388,8 @@ class CallbackService(CallbackDelivery):
             _online_state(body, online.get(draft.receiver) or [])
         elif ctx.kind == "Group" and ctx.group_type != "AVChatRoom":
             offline = await self.offline_members(ctx.app, draft.receiver, draft.sender)
-            if offline is not None:
-                body["OfflineMemberList"] = [{"Member_Account": u} for u in offline]
+            if offline is not None:  # user ids: made [{Member_Account}] at delivery
+                body["OfflineMemberList"] = offline
         return self._after_row(ctx, draft, command, body)
 
     def after_send_now(self, ctx: SendContext, draft: Draft) -> tuple[bool, NewCallback | None]:
@@ -429,7 +432,8 @@ class CallbackService(CallbackDelivery):
     def _after_row(
         ctx: SendContext, draft: Draft, command: str, body: dict[str, Any]
     ) -> NewCallback:
-        """The outbox row of an after-send ``body``."""
+        """The outbox row of an after-send ``body`` (a dict: the writer serialises
+        a batch's callbacks of a conversation at once)."""
         if ctx.online_only:  # nothing stored: the ids the sender was answered with
             rec = draft.record()
             body["MsgSeq"] = rec.seq if ctx.kind == "Group" else rec.client_seq
@@ -439,7 +443,7 @@ class CallbackService(CallbackDelivery):
             ctx.app.sdkappid,
             command,
             draft.conv_id,
-            orjson.dumps(body).decode(),
+            body,
             client_ip=ctx.source.client_ip,
             platform=ctx.source.platform,
         )
@@ -466,12 +470,15 @@ class CallbackService(CallbackDelivery):
         if self._presence is None:
             return None
         most = app.settings.callback_offline_members_max
-        flags = await self._members.get(app.sdkappid, group_id)
+        flags = await self._members.get(app.sdkappid, group_id)  # in user id order
         if len(flags) > most:
             return None
-        others = [u for u in flags if u != sender]
-        online = await self._presence.online(app.sdkappid, others)
-        return sorted(u for u in others if not online.get(u))
+        offline = self._presence.offline_now(app.sdkappid, flags)
+        if offline is None:  # a cluster: ask every node
+            others = [u for u in flags if u != sender]
+            online = await self._presence.online(app.sdkappid, others)
+            return [u for u in others if not online.get(u)]
+        return [u for u in offline if u != sender] if sender in flags else offline
 
     async def enqueue(self, callback: NewCallback) -> None:
         """Store one callback on its own (an online-only message's) and deliver it soon."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Protocol
 
@@ -72,6 +72,10 @@ class Presence(Protocol):
         """The platforms ``user_id`` is online on, when this node knows it without
         awaiting (one node: the in-process state); ``None``: only :meth:`online`
         can tell (a cluster)."""
+
+    def offline_now(self, app_id: int, user_ids: Iterable[str]) -> list[str] | None:
+        """Those of ``user_ids`` (in their order) with no connection, when this node
+        knows it without awaiting (one node); ``None``: only :meth:`online` can tell."""
 
 
 class Audience(Protocol):

@@ -105,7 +105,11 @@ async def _write(conn: AsyncConnection, rows: Sequence[Any]) -> int:
 async def freeze(conn: AsyncConnection, *where: Any) -> int:
     """Before the messages matching ``where`` (conditions on ``messages``) change
     or are deleted, in the same transaction: write their content into their
-    pending slim callbacks. The number of callbacks frozen."""
+    pending slim callbacks (a packed row holding one is unpacked first:
+    :mod:`~palaver.storage.callback_packs`). The number of callbacks frozen."""
+    from palaver.storage.callbacks import unpack_touching
+
+    await unpack_touching(conn, *where)
     q = (
         select(_co.id, _co.payload, _co.msg_id, _m.body, _m.cloud_custom_data, _m.offline_push)
         .join_from(callback_outbox, messages, _co.msg_id == _m.id)

@@ -6,17 +6,28 @@ events' by :func:`enqueue`. The delivery worker (``services.callbacks``) reads
 the due head rows of each ``order_key`` (:func:`due`), claims them with a lease
 (:func:`claim`), posts them and records each outcome (:func:`finish`). Times are
 unix milliseconds.
+
+The writer packs the after-send callbacks of one batch's messages of one
+conversation into one row (:mod:`palaver.storage.callback_packs`): the send
+path writes one row per batch and conversation instead of one per message.
+Delivery reads a packed row as its callbacks (:func:`expand`: one
+:class:`OutboxRow` each, with the ids the row owns); a packed row delivered
+whole is marked delivered at once, any other outcome unpacks it into plain rows.
+Delivered (and dead) rows older than the retention are purged (:func:`purge`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import dataclasses
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import bindparam, func, select, update
+import orjson
+from sqlalchemy import bindparam, case, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from palaver.storage import callback_packs as packs
 from palaver.storage.schema import callback_outbox
 
 PENDING = "pending"
@@ -28,14 +39,15 @@ _co = callback_outbox.c
 
 @dataclass(frozen=True)
 class NewCallback:
-    """A callback to write: ``payload`` the JSON body (the writer adds nothing to
-    it; the message's ids go to their own columns), ``order_key`` what its
-    delivery keeps order within (a conversation)."""
+    """A callback to write: ``payload`` the JSON body, as text or as a dict the
+    writer serialises (the writer adds nothing to it; the message's ids go to
+    their own columns), ``order_key`` what its delivery keeps order within (a
+    conversation)."""
 
     app_id: int
     command: str
     order_key: str
-    payload: str
+    payload: str | dict[str, Any]
     client_ip: str = ""
     platform: str = ""
 
@@ -64,6 +76,21 @@ class OutboxRow:
     latency_ms: int
     http_status: int
     last_error: str | None
+    #: a packed row's callbacks (0: a plain row) and its last message id
+    items: int = 0
+    msg_last: int | None = None
+    #: one callback of a packed row (:func:`expand`): the packed row's id (``id``
+    #: is the one this callback owns) and its decoded body
+    parent: int = 0
+    body: dict[str, Any] | None = None
+
+    @property
+    def stored_id(self) -> int:
+        """The id of the stored row that holds this callback."""
+        return self.parent or self.id
+
+
+_COLUMNS = tuple(c.name for c in callback_outbox.columns)
 
 
 @dataclass(frozen=True)
@@ -91,12 +118,14 @@ def outbox_row(
     msg_key: str | None = None,
     msg_time: int | None = None,
 ) -> dict[str, Any]:
-    """The ``callback_outbox`` row of ``cb`` (for :func:`~palaver.storage.dialect.executemany`)."""
+    """The ``callback_outbox`` row of ``cb`` (for :func:`~palaver.storage.dialect.executemany`;
+    its ``id`` from :func:`~palaver.storage.callback_packs.reserve`)."""
+    payload = cb.payload
     return {
         "app_id": cb.app_id,
         "command": cb.command,
         "order_key": cb.order_key,
-        "payload": cb.payload,
+        "payload": payload if isinstance(payload, str) else orjson.dumps(payload).decode(),
         "msg_id": msg_id,
         "msg_seq": msg_seq,
         "msg_key": msg_key,
@@ -111,17 +140,49 @@ def outbox_row(
         "done_ms": 0,
         "latency_ms": 0,
         "http_status": 0,
+        "items": 0,
+        "msg_last": None,
     }
 
 
 async def enqueue(conn: AsyncConnection, items: Sequence[NewCallback], now_ms: int) -> None:
     """Write callbacks of events that are not messages (in the caller's transaction)."""
     if items:
-        await conn.execute(callback_outbox.insert(), [outbox_row(cb, now_ms) for cb in items])
+        first = await conn.run_sync(packs.reserve, len(items))
+        rows = [outbox_row(cb, now_ms) for cb in items]
+        for k, row in enumerate(rows):
+            row["id"] = first + k
+        await conn.execute(callback_outbox.insert(), rows)
 
 
 def _row(r: Any) -> OutboxRow:
-    return OutboxRow(**{k: r[k] for k in OutboxRow.__dataclass_fields__})
+    return OutboxRow(**{k: r[k] for k in _COLUMNS})
+
+
+def expand(row: OutboxRow) -> list[OutboxRow]:
+    """The callbacks of a row, oldest first: a plain row itself; a packed row's
+    (``items`` > 0), each with the id it owns (``row.id + i``), its message's
+    ids, ``parent`` the packed row's id and ``body`` its decoded payload."""
+    if not row.items:
+        return [row]
+    return [
+        dataclasses.replace(
+            row,
+            id=row.id + i,
+            payload="",
+            msg_id=item.msg_id,
+            msg_seq=item.msg_seq,
+            msg_key=item.msg_key,
+            msg_time=item.msg_time,
+            client_ip=item.client_ip,
+            platform=item.platform,
+            items=0,
+            msg_last=None,
+            parent=row.id,
+            body=item.body,
+        )
+        for i, item in enumerate(packs.items_of(row.payload))
+    ]
 
 
 #: rows of one order key claimed and posted in one pass
@@ -194,9 +255,45 @@ async def claim(conn: AsyncConnection, ids: Sequence[int], now_ms: int, until_ms
     return got
 
 
-async def finish(conn: AsyncConnection, outcomes: Sequence[Outcome]) -> None:
-    """Record the outcomes of claimed rows and release their leases."""
-    tried = [o for o in outcomes if o.attempted]
+async def finish(
+    conn: AsyncConnection,
+    outcomes: Sequence[Outcome],
+    packed: Mapping[int, OutboxRow] | None = None,
+) -> None:
+    """Record the outcomes of claimed rows and release their leases. ``packed``:
+    the packed rows of the pass by id, whose callbacks' outcomes (by the ids they
+    own, :func:`expand`) are in ``outcomes``: a packed row whose every callback was
+    delivered is marked delivered; one none of whose callbacks was tried is
+    released; any other is unpacked into plain rows that keep each outcome."""
+    plain = list(outcomes)
+    if packed:
+        owner = {p.id + i: p.id for p in packed.values() for i in range(p.items)}
+        by_parent: dict[int, list[Outcome]] = {}
+        plain = []
+        for o in outcomes:
+            pid = owner.get(o.id)
+            if pid is None:
+                plain.append(o)
+            else:
+                by_parent.setdefault(pid, []).append(o)
+        for pid, outs in by_parent.items():
+            p = packed[pid]
+            if len(outs) == p.items and all(o.attempted and o.status == DELIVERED for o in outs):
+                last = outs[-1]
+                plain.append(
+                    Outcome(
+                        pid,
+                        DELIVERED,
+                        done_ms=max(o.done_ms for o in outs),
+                        latency_ms=last.latency_ms,
+                        http_status=last.http_status,
+                    )
+                )
+            elif not any(o.attempted for o in outs):
+                plain.append(Outcome(pid, PENDING, attempted=False))
+            else:
+                await packs.unpack(conn, p, {o.id: o for o in outs if o.attempted})
+    tried = [o for o in plain if o.attempted]
     if tried:
         await conn.execute(
             update(callback_outbox)
@@ -224,9 +321,13 @@ async def finish(conn: AsyncConnection, outcomes: Sequence[Outcome]) -> None:
                 for o in tried
             ],
         )
-    released = [o.id for o in outcomes if not o.attempted]
+    released = [o.id for o in plain if not o.attempted]
     if released:
         await conn.execute(update(callback_outbox).where(_co.id.in_(released)).values(lease_ms=0))
+
+
+#: how many callbacks a row holds (a packed row: its ``items``)
+_HELD = case((_co["items"] > 0, _co["items"]), else_=1)
 
 
 async def recent(
@@ -237,36 +338,81 @@ async def recent(
     status: str | None = None,
     since_ms: int | None = None,
 ) -> list[OutboxRow]:
-    """An app's callbacks, newest first."""
+    """An app's callbacks, newest first (a packed row's each on its own)."""
     q = select(callback_outbox).where(_co.app_id == app_id)
     if status is not None:
         q = q.where(_co.status == status)
     if since_ms is not None:
         q = q.where(_co.created_ms >= since_ms)
     q = q.order_by(_co.id.desc()).limit(limit)
-    return [_row(r) for r in (await conn.execute(q)).mappings()]
+    out: list[OutboxRow] = []
+    for r in (await conn.execute(q)).mappings():
+        out += reversed(expand(_row(r)))
+    return out[:limit]
 
 
 async def requeue(
     conn: AsyncConnection, app_id: int, since_ms: int, statuses: Sequence[str]
 ) -> int:
     """Make an app's callbacks created since ``since_ms`` with one of ``statuses``
-    pending again, due now, with their attempts reset; how many."""
-    res = await conn.execute(
+    pending again, due now, with their attempts reset; how many callbacks (a
+    packed row counts its ``items``)."""
+    where = (
+        _co.app_id == app_id,
+        _co.created_ms >= since_ms,
+        _co.status.in_(list(statuses)),
+    )
+    n = await conn.scalar(select(func.coalesce(func.sum(_HELD), 0)).where(*where))
+    await conn.execute(
         update(callback_outbox)
-        .where(
-            _co.app_id == app_id,
-            _co.created_ms >= since_ms,
-            _co.status.in_(list(statuses)),
-        )
+        .where(*where)
         .values(status=PENDING, attempts=0, next_ms=0, lease_ms=0, done_ms=0)
     )
-    return int(res.rowcount or 0)
+    return int(n or 0)
 
 
 async def counts(conn: AsyncConnection, app_id: int | None = None) -> dict[str, int]:
-    """How many callbacks are in each status (one app's, or all)."""
-    q = select(_co.status, func.count()).group_by(_co.status)
+    """How many callbacks are in each status (one app's, or all; a packed row
+    counts its ``items``)."""
+    q = select(_co.status, func.sum(_HELD)).group_by(_co.status)
     if app_id is not None:
         q = q.where(_co.app_id == app_id)
     return {s: int(n) for s, n in (await conn.execute(q)).all()}
+
+
+async def purge(conn: AsyncConnection, before_ms: int, *, batch: int = 500) -> int:
+    """Delete delivered and dead rows finished (``done_ms``) before ``before_ms``,
+    looking at no more than the oldest ``batch`` of them (by id): bounded work for
+    one call of each status (the ``(status, id)`` index). How many rows were deleted."""
+    gone = 0
+    for status in (DELIVERED, DEAD):
+        q = select(_co.id, _co.done_ms).where(_co.status == status).order_by(_co.id).limit(batch)
+        old = [int(i) for i, done in await conn.execute(q) if int(done) < before_ms]
+        if old:
+            await conn.execute(delete(callback_outbox).where(_co.id.in_(old)))
+        gone += len(old)
+    return gone
+
+
+async def unpack_touching(conn: AsyncConnection, *where: Any) -> int:
+    """Unpack the pending packed rows that hold a callback of a message matching
+    ``where`` (conditions on ``messages``), in the caller's transaction (before
+    those messages change: ``callback_parts.freeze``); how many. Their plain rows
+    keep a lease a worker may hold on the packed row."""
+    from palaver.storage.schema import messages
+
+    m = messages.c
+    q = (
+        select(callback_outbox)
+        .join_from(
+            callback_outbox,
+            messages,
+            (m.app_id == _co.app_id) & (m.id >= _co.msg_id) & (m.id <= _co.msg_last),
+        )
+        .where(_co.status == PENDING, _co["items"] > 0, *where)
+    )
+    found = {r.id: r for r in map(_row, (await conn.execute(q)).mappings())}
+    n = 0
+    for row in found.values():
+        n += await packs.unpack(conn, row, {}, lease_ms=row.lease_ms)
+    return n

@@ -21,9 +21,10 @@ from sqlalchemy.engine import Connection
 
 from palaver.model.events import EventKind
 from palaver.model.messages import MessageFlag
+from palaver.storage import callback_packs
 from palaver.storage import events as ev_store
 from palaver.storage import search as search_store
-from palaver.storage.callbacks import NewCallback, outbox_row
+from palaver.storage.callbacks import NewCallback
 from palaver.storage.dialect import executemany, insert_on_conflict, padded, prebuilt, upsert
 from palaver.storage.messages import (
     CONV_C2C,
@@ -387,23 +388,19 @@ def _store_callbacks(
     ids: Sequence[int],
     seqs: Sequence[int],
 ) -> None:
-    """The after-callbacks of the messages just written, with their ids."""
-    if all(op.callback is None for op in ops):
-        return
-    now_ms = int(time.time() * 1000)
-    rows = [
-        outbox_row(
-            op.callback,
-            now_ms,
-            msg_id=int(msg_id),
-            msg_seq=seq,
-            msg_key=make_msg_key(seq, op.msg.random, op.msg.msg_time),
-            msg_time=op.msg.msg_time,
-        )
-        for op, msg_id, seq in zip(ops, ids, seqs, strict=True)
-        if op.callback is not None
-    ]
-    executemany(conn, "callback_outbox", callback_outbox.insert, rows)
+    """The after-callbacks of the messages just written, with their ids: one
+    outbox row per conversation (packed when it holds several,
+    :mod:`~palaver.storage.callback_packs`)."""
+    entries: list[callback_packs.Entry] = []
+    for op, msg_id, seq in zip(ops, ids, seqs, strict=True):
+        if op.callback is not None:
+            m = op.msg
+            entries.append(
+                (op.callback, int(msg_id), seq, make_msg_key(seq, m.random, m.msg_time), m.msg_time)
+            )
+    if entries:
+        rows = callback_packs.writer_rows(conn, entries, int(time.time() * 1000))
+        executemany(conn, "callback_outbox", callback_outbox.insert, rows)
 
 
 def _write_group_app(

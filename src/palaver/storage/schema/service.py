@@ -56,6 +56,11 @@ media = Table(
 # in the group-commit writer's transaction), then delivered by the callback
 # worker: in ``id`` order per ``order_key`` (a conversation), retried with
 # backoff, ``dead`` after the app's most attempts. Times in unix milliseconds.
+# Ids come from the ``callback_outbox_id`` counter (storage.callbacks.reserve),
+# never from the table: a *packed* row (``items`` > 0: the after-send callbacks
+# of one writer batch's messages of one conversation, ``payload`` a JSON list)
+# with id ``p`` owns ids ``p .. p + items - 1``, which its callbacks take when it
+# is unpacked into plain rows (a failure, an edit), so their order is kept.
 callback_outbox = Table(
     "callback_outbox",
     metadata,
@@ -80,6 +85,9 @@ callback_outbox = Table(
     Column("latency_ms", Integer, nullable=False, default=0),  # of the last attempt
     Column("http_status", Integer, nullable=False, default=0),  # of the last attempt
     Column("last_error", Text, nullable=True),
+    # a packed row's callbacks (0: a plain row)
+    Column("items", Integer, nullable=False, default=0, server_default="0"),
+    Column("msg_last", BigInteger, nullable=True),  # a packed row's last message id
     Index(None, "status", "id"),
     Index(None, "app_id", "created_ms"),
 )
