@@ -20,6 +20,12 @@ them) through ``GroupMessages.send``, and the callback is ``Group.CallbackAfterS
 
 Each variant runs ``--reps`` times, alternating, and the best and the median are
 printed: on a busy machine the ratios measured in one run are what to compare.
+
+``--interleaved`` measures only the send path, on a loaded machine: one hub with
+two apps, the callback off in one and on in the other, sending blocks of 64
+messages to each in turn (the order swapped every round), so both see the same
+load; it prints each run's CPU per message off and on and their ratio, and the
+median ratio over ``--reps`` runs.
 """
 
 from __future__ import annotations
@@ -134,6 +140,85 @@ async def one_run(
             await hub.close()
 
 
+async def interleaved(n: int, *, group: bool = False, block: int = 64) -> tuple[float, float]:
+    """(send CPU µs per message with the callback off, on): the two apps of one hub
+    sent to in alternating blocks."""
+    with tempfile.TemporaryDirectory(prefix="palaver-cbcost-") as tmp:
+        hub = await Hub.open(Settings.load(data_dir=Path(tmp), port=1))
+        try:
+            cbs = hub.callbacks
+            cbs._transport = InstantBackend()
+            cbs._stopping = True  # no delivery: only the send path is measured
+            source = SendSource(platform="Web")
+            gopts = GroupSendOptions(source=source)
+            senders = []
+            for k, on in enumerate((False, True)):
+                app = await hub.apps.create(
+                    sdkappid=SDKAPPID + k, secret_key="k" * 32, admins=["admin"]
+                )
+                await hub.accounts.import_accounts(app, [ImportItem(f"u{i}") for i in range(8)])
+                if on:
+                    app = await hub.apps.update_settings(
+                        app.sdkappid,
+                        callback_url="http://127.0.0.1:9/cb",
+                        callback_commands=[
+                            "Group.CallbackAfterSendMsg" if group else "C2C.CallbackAfterSendMsg"
+                        ],
+                    )
+                gids = []
+                for g in range(4 if group else 0):
+                    made = await hub.groups.lifecycle.create(
+                        app,
+                        f"u{g}",
+                        admin=False,
+                        type="Public",
+                        name=f"g{g}",
+                        members=[MemberSpec(f"u{u}") for u in range(8) if u != g],
+                    )
+                    gids.append(made.group_id)
+
+                async def send(i: int, app: Any = app, gids: list[str] = gids) -> None:
+                    if group:
+                        await hub.groups.messages.send(
+                            app, gids[i % 4], f"u{i % 4}", BODY, i, gopts
+                        )
+                        return
+                    await hub.messages.send_c2c(
+                        app, f"u{i % 4}", f"u{4 + i % 4}", BODY, i, SendOptions(source=source)
+                    )
+
+                senders.append(send)
+
+            async def sends(send: Any, first: int, count: int) -> None:
+                for b in range(first, first + count, 64):
+                    await asyncio.gather(*(send(b + j) for j in range(64)))
+
+            for send in senders:
+                await sends(send, 0, 512)
+            cpu = [0.0, 0.0]
+            for r, first in enumerate(range(1000, 1000 + n, block)):
+                for k in (0, 1) if r % 2 == 0 else (1, 0):
+                    t0 = time.process_time()
+                    await sends(senders[k], first, block)
+                    cpu[k] += time.process_time() - t0
+            sent = len(range(1000, 1000 + n, block)) * block
+            return cpu[0] / sent * 1e6, cpu[1] / sent * 1e6
+        finally:
+            await hub.close()
+
+
+async def main_interleaved(n: int, reps: int, group: bool = False) -> None:
+    ratios = []
+    for _ in range(reps):
+        off, on = await interleaved(n, group=group)
+        ratios.append(on / off)
+        print(f"send off {off:6.1f}  on {on:6.1f} µs per message   on/off {on / off:.3f}")
+    print(
+        f"on/off: median {statistics.median(ratios):.3f}, best {min(ratios):.3f}"
+        f" ({', '.join(f'{x:.3f}' for x in ratios)})"
+    )
+
+
 async def main(n: int, reps: int, group: bool = False) -> None:
     send_off: list[float] = []
     send_on: list[float] = []
@@ -168,5 +253,11 @@ if __name__ == "__main__":
     parser.add_argument("-n", type=int, default=4000, help="messages per run (4,000)")
     parser.add_argument("--reps", type=int, default=4, help="runs of each variant (4)")
     parser.add_argument("--group", action="store_true", help="group messages (see above)")
+    parser.add_argument(
+        "--interleaved", action="store_true", help="the send path only, off and on interleaved"
+    )
     args = parser.parse_args()
-    asyncio.run(main(args.n, args.reps, args.group))
+    if args.interleaved:
+        asyncio.run(main_interleaved(args.n, args.reps, args.group))
+    else:
+        asyncio.run(main(args.n, args.reps, args.group))

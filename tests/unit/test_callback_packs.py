@@ -182,3 +182,39 @@ async def test_the_worker_purges_old_delivered_and_dead_rows_in_bounded_batches(
         assert await store.counts(conn, world.app.sdkappid) == {"pending": 1}  # kept
     assert (await cbs.run_once())[0] == 1
     assert cbs.purged == 3
+
+
+class EditingTransport(FlakyTransport):
+    """Answers 200; during its first post, edits ``edit`` (a message id): the packed
+    row being delivered is unpacked under the delivery pass."""
+
+    def __init__(self, world: World, edit: int) -> None:
+        super().__init__(fail=set())
+        self.world, self.edit = world, edit
+
+    async def post(
+        self, url: str, params: Mapping[str, str], body: bytes, seconds: float
+    ) -> tuple[int, bytes]:
+        if not self.calls:
+            async with self.world.db.write() as conn:
+                new = orjson.dumps(text("edited")).decode()
+                assert await msg_store.modify(conn, self.edit, None, new, "new")
+        return await super().post(url, params, body, seconds)
+
+
+async def test_a_row_unpacked_during_its_delivery_is_still_posted_once(
+    any_world: World,
+) -> None:
+    world = any_world
+    await world.users("alice", "bob")
+    cbs, _ = await wired(world, C2C_AFTER)
+    sent = await burst(world, 4)
+    assert len(await stored_rows(world)) < 4
+    transport = EditingTransport(world, sent[2].message.id)
+    cbs._transport = transport
+    assert (await cbs.run_once())[0] == 4
+    assert [r["items"] for r in await stored_rows(world)] == [0, 0, 0, 0]
+    assert (await cbs.run_once())[0] == 0  # the outcomes went to the unpacked rows
+    assert [b["MsgKey"] for b in transport.posts] == [m.msg_key for m in sent]
+    async with world.db.read() as conn:
+        assert await store.counts(conn, world.app.sdkappid) == {"delivered": 4}

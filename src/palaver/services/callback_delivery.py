@@ -55,6 +55,25 @@ def delivery_body(row: OutboxRow, body: dict[str, Any] | None = None) -> dict[st
     return body
 
 
+def _at_most(groups: list[list[OutboxRow]], most: int) -> list[list[OutboxRow]]:
+    """The first rows of ``groups`` (per order key) holding about ``most``
+    callbacks (a packed row holds ``items``; whole rows, at least one)."""
+    out: list[list[OutboxRow]] = []
+    left = most
+    for g in groups:
+        if left <= 0:
+            break
+        take: list[OutboxRow] = []
+        for r in g:
+            if left <= 0 and (take or out):
+                break
+            take.append(r)
+            left -= max(r.items, 1)
+        if take:
+            out.append(take)
+    return out
+
+
 def _member_list(body: dict[str, Any]) -> None:
     """A group after-send body's ``OfflineMemberList`` in Tencent's shape
     (``[{Member_Account}]``): the send path stores the bare user ids."""
@@ -274,11 +293,13 @@ class CallbackDelivery:
 
     async def run_once(self, *, scan: int = 1000) -> tuple[int, float]:
         """One pass: claim the due rows of each conversation among the oldest
-        ``scan`` pending ones, post them, record the outcomes. (rows attempted,
-        seconds until the next pass is worth it)."""
+        ``scan`` pending ones (whole rows holding about ``scan`` callbacks at most:
+        a packed row holds several), post them, record the outcomes. (callbacks
+        attempted, seconds until the next pass is worth it)."""
         now = self._now_ms()
         async with self._db.read() as conn:
             stored, wake_ms = await callback_store.due(conn, now, scan=scan)
+            stored = _at_most(stored, scan)
             # a packed row's callbacks one by one (each with the id it owns)
             groups = [[c for r in g for c in callback_store.expand(r)] for g in stored]
             bodies = await self._bodies(conn, groups)

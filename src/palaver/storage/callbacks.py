@@ -278,21 +278,29 @@ async def finish(
                 by_parent.setdefault(pid, []).append(o)
         for pid, outs in by_parent.items():
             p = packed[pid]
-            if len(outs) == p.items and all(o.attempted and o.status == DELIVERED for o in outs):
-                last = outs[-1]
-                plain.append(
-                    Outcome(
-                        pid,
-                        DELIVERED,
+            if not any(o.attempted for o in outs):
+                plain.append(Outcome(pid, PENDING, attempted=False))
+                continue
+            if len(outs) == p.items and all(o.status == DELIVERED for o in outs):
+                res = await conn.execute(
+                    update(callback_outbox)
+                    .where(_co.id == pid, _co["items"] > 0)
+                    .values(
+                        status=DELIVERED,
+                        attempts=_co.attempts + 1,
+                        lease_ms=0,
                         done_ms=max(o.done_ms for o in outs),
-                        latency_ms=last.latency_ms,
-                        http_status=last.http_status,
+                        latency_ms=outs[-1].latency_ms,
+                        http_status=outs[-1].http_status,
                     )
                 )
-            elif not any(o.attempted for o in outs):
-                plain.append(Outcome(pid, PENDING, attempted=False))
-            else:
-                await packs.unpack(conn, p, {o.id: o for o in outs if o.attempted})
+                if res.rowcount:
+                    continue
+            elif await packs.unpack(conn, p, {o.id: o for o in outs if o.attempted}):
+                continue
+            # unpacked meanwhile (an edit froze a callback of it): its plain rows
+            # have the ids the outcomes name
+            plain += outs
     tried = [o for o in plain if o.attempted]
     if tried:
         await conn.execute(
