@@ -384,8 +384,11 @@ class CallbackService(CallbackDelivery):
             return None
         body = self._after_body(ctx, draft, command)
         if ctx.kind == "C2C" and self._presence is not None:
-            online = await self._presence.online(ctx.app.sdkappid, [draft.receiver])
-            _online_state(body, online.get(draft.receiver) or [])
+            platforms = self._presence.platforms_now(ctx.app.sdkappid, draft.receiver)
+            if platforms is None:  # a cluster: ask every node
+                online = await self._presence.online(ctx.app.sdkappid, [draft.receiver])
+                platforms = online.get(draft.receiver) or []
+            _online_state(body, platforms)
         elif ctx.kind == "Group" and ctx.group_type != "AVChatRoom":
             offline = await self.offline_members(ctx.app, draft.receiver, draft.sender)
             if offline is not None:  # user ids: made [{Member_Account}] at delivery

@@ -8,13 +8,15 @@ msg_key, msg_time, client_ip, platform]`` (``items`` the count, ``msg_id`` /
 in the batch gets a plain row. A send thus writes a row per batch and
 conversation, not per message, still in the message's transaction.
 
-Ids come from the ``callback_outbox_id`` counter (:func:`reserve`), never from
-the table: a packed row with id ``p`` owns ``p .. p + items - 1``. Delivery
-treats its callbacks one by one (``storage.callbacks.expand``); when they are
-not all delivered in one pass, or before one of their messages is edited or
-deleted (``callback_parts.freeze``), the row is *unpacked* (:func:`unpack`):
-replaced, in one transaction, by plain rows with the ids it owns, so the
-callbacks keep their place in their conversation's order.
+Outbox ids come from the ``message_id`` counter (:func:`reserve`), never from
+the table, so a message's callback can take its message's id: a packed row has
+its first message's id and *owns* the ids of all its messages (no other row
+can take them). Delivery treats its callbacks one by one
+(``storage.callbacks.expand``); when they are not all delivered in one pass, or
+before one of their messages is edited or deleted (``callback_parts.freeze``),
+the row is *unpacked* (:func:`unpack`): replaced, in one transaction, by plain
+rows with the ids it owns, so the callbacks keep their place in their
+conversation's order.
 """
 
 from __future__ import annotations
@@ -24,42 +26,26 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import orjson
-from sqlalchemy import bindparam, delete, func, select, update
+from sqlalchemy import delete
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from palaver.storage.dialect import prebuilt
-from palaver.storage.schema import callback_outbox, counters
+from palaver.storage.schema import callback_outbox
 
 if TYPE_CHECKING:
     from palaver.storage.callbacks import NewCallback, OutboxRow, Outcome
 
-#: the counter that hands out ``callback_outbox`` ids
-COUNTER = "callback_outbox_id"
 _co = callback_outbox.c
 
 
-def _reserve_stmt(n: int) -> Any:
-    return (
-        update(counters)
-        .where(counters.c.name == bindparam("name"))
-        .values(value=counters.c.value + bindparam("n"))
-        .returning(counters.c.value)
-    )
-
-
 def reserve(conn: Connection, n: int) -> int:
-    """Reserve ``n`` consecutive outbox ids in the caller's transaction (row-locked
-    on PostgreSQL: ids follow commit order); the first. The counter starts above
-    the table's largest id on first use."""
-    # prebuilt: no statement construction nor compilation per writer batch
-    params = {"name": COUNTER, "n": n}
-    row = prebuilt(conn, "reserve_callback_ids", 1, _reserve_stmt, params).first()
-    if row is None:
-        start = int(conn.scalar(select(func.coalesce(func.max(_co.id), 0))) or 0)
-        conn.execute(counters.insert().values(name=COUNTER, value=start + n))
-        return start + 1
-    return int(row[0]) - n + 1
+    """Reserve ``n`` consecutive outbox ids in the caller's transaction; the first.
+    They come from the ``message_id`` counter (row-locked on PostgreSQL: ids follow
+    commit order), as message ids do, so that a message's callback can take its
+    message's id: the writer reserves nothing more for its callbacks."""
+    from palaver.storage.message_batch import reserve_ids
+
+    return reserve_ids(conn, "message_id", n)
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,22 +70,23 @@ def items_of(payload: str) -> list[Item]:
 Entry = tuple["NewCallback", int, int, str, int]
 
 
-def writer_rows(conn: Connection, entries: Sequence[Entry], now_ms: int) -> list[dict[str, Any]]:
+def writer_rows(entries: Sequence[Entry], now_ms: int) -> list[dict[str, Any]]:
     """The outbox rows of a writer batch's after-send callbacks (``entries`` in
-    the batch's order), ids reserved: one per (app, command, ``order_key``),
-    packed when it holds more than one callback."""
+    the batch's order): one per (app, command, ``order_key``), packed when it
+    holds more than one callback. A callback's id is its message's id (unique:
+    outbox ids come from the message id counter, :func:`reserve`); a packed row
+    has its first message's."""
     from palaver.storage.callbacks import outbox_row
 
     groups: dict[tuple[int, str, str], list[Entry]] = {}
     for e in entries:
         cb = e[0]
         groups.setdefault((cb.app_id, cb.command, cb.order_key), []).append(e)
-    next_id = reserve(conn, len(entries))
     rows: list[dict[str, Any]] = []
     for group in groups.values():
         cb, msg_id, seq, key, msg_time = group[0]
         row = outbox_row(cb, now_ms, msg_id=msg_id, msg_seq=seq, msg_key=key, msg_time=msg_time)
-        row["id"] = next_id
+        row["id"] = msg_id
         if len(group) > 1:
             row["payload"] = orjson.dumps(
                 [
@@ -118,15 +105,14 @@ def writer_rows(conn: Connection, entries: Sequence[Entry], now_ms: int) -> list
             row["items"] = len(group)
             row["msg_last"] = group[-1][1]
         rows.append(row)
-        next_id += len(group)
     return rows
 
 
 async def unpack(
     conn: AsyncConnection, row: OutboxRow, outcomes: Mapping[int, Outcome], lease_ms: int = 0
 ) -> bool:
-    """Replace the packed ``row`` by plain rows with the ids it owns, each with its
-    outcome of the pass (``outcomes`` by owned id; the others pending, leased until
+    """Replace the packed ``row`` by plain rows with the ids it owns (its messages'),
+    each with its outcome of the pass (``outcomes`` by id; the others pending, leased until
     ``lease_ms``). False (nothing done) when the row is no longer packed (another
     transaction unpacked it)."""
     gone = await conn.execute(
@@ -135,11 +121,11 @@ async def unpack(
     if gone.first() is None:
         return False
     rows = []
-    for i, item in enumerate(items_of(row.payload)):
-        o = outcomes.get(row.id + i)
+    for item in items_of(row.payload):
+        o = outcomes.get(item.msg_id)
         rows.append(
             {
-                "id": row.id + i,
+                "id": item.msg_id,
                 "app_id": row.app_id,
                 "command": row.command,
                 "order_key": row.order_key,

@@ -161,14 +161,14 @@ def _row(r: Any) -> OutboxRow:
 
 def expand(row: OutboxRow) -> list[OutboxRow]:
     """The callbacks of a row, oldest first: a plain row itself; a packed row's
-    (``items`` > 0), each with the id it owns (``row.id + i``), its message's
+    (``items`` > 0), each with the id it owns (its message's), its message's
     ids, ``parent`` the packed row's id and ``body`` its decoded payload."""
     if not row.items:
         return [row]
     return [
         dataclasses.replace(
             row,
-            id=row.id + i,
+            id=item.msg_id,
             payload="",
             msg_id=item.msg_id,
             msg_seq=item.msg_seq,
@@ -181,7 +181,7 @@ def expand(row: OutboxRow) -> list[OutboxRow]:
             parent=row.id,
             body=item.body,
         )
-        for i, item in enumerate(packs.items_of(row.payload))
+        for item in packs.items_of(row.payload)
     ]
 
 
@@ -267,7 +267,7 @@ async def finish(
     released; any other is unpacked into plain rows that keep each outcome."""
     plain = list(outcomes)
     if packed:
-        owner = {p.id + i: p.id for p in packed.values() for i in range(p.items)}
+        owner = {it.msg_id: p.id for p in packed.values() for it in packs.items_of(p.payload)}
         by_parent: dict[int, list[Outcome]] = {}
         plain = []
         for o in outcomes:

@@ -399,7 +399,7 @@ def _store_callbacks(
                 (op.callback, int(msg_id), seq, make_msg_key(seq, m.random, m.msg_time), m.msg_time)
             )
     if entries:
-        rows = callback_packs.writer_rows(conn, entries, int(time.time() * 1000))
+        rows = callback_packs.writer_rows(entries, int(time.time() * 1000))
         executemany(conn, "callback_outbox", callback_outbox.insert, rows)
 
 

@@ -17,7 +17,8 @@ from sqlalchemy import (
 from palaver.storage.schema.base import USER_ID, BigIntPK, metadata
 
 # Named counters shared by every node, advanced in blocks inside a transaction
-# (``messages.id`` is assigned from "message_id" by the group-commit writer).
+# (``messages.id`` is assigned from "message_id" by the group-commit writer, and
+# ``callback_outbox.id`` too: message ids may have gaps).
 counters = Table(
     "counters",
     metadata,
@@ -56,11 +57,12 @@ media = Table(
 # in the group-commit writer's transaction), then delivered by the callback
 # worker: in ``id`` order per ``order_key`` (a conversation), retried with
 # backoff, ``dead`` after the app's most attempts. Times in unix milliseconds.
-# Ids come from the ``callback_outbox_id`` counter (storage.callbacks.reserve),
-# never from the table: a *packed* row (``items`` > 0: the after-send callbacks
-# of one writer batch's messages of one conversation, ``payload`` a JSON list)
-# with id ``p`` owns ids ``p .. p + items - 1``, which its callbacks take when it
-# is unpacked into plain rows (a failure, an edit), so their order is kept.
+# Ids come from the "message_id" counter (storage.callback_packs.reserve), never
+# from the table: a message's callback has its message's id. A *packed* row
+# (``items`` > 0: the after-send callbacks of one writer batch's messages of one
+# conversation, ``payload`` a JSON list) has its first message's id and owns the
+# ids of its messages, which its callbacks take when it is unpacked into plain
+# rows (a failure, an edit), so their order is kept.
 callback_outbox = Table(
     "callback_outbox",
     metadata,
