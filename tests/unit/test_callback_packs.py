@@ -12,7 +12,9 @@ from typing import Any
 import orjson
 import pytest
 
+from palaver.model.callbacks import FORBID_AFTER_SEND as FORBID_AFTER
 from palaver.services.messages import SendOptions
+from palaver.services.sending import SendSource
 from palaver.storage import Database
 from palaver.storage import callbacks as store
 from palaver.storage import messages as msg_store
@@ -37,14 +39,47 @@ def text(t: str) -> list[dict[str, Any]]:
 
 
 async def burst(world: World, n: int, first: int = 0) -> list[Any]:
-    """``n`` messages alice -> bob sent at once (one writer batch), in the order
-    they were stored (by seq)."""
-    sent = await asyncio.gather(
-        *(
-            world.messages.send_c2c(world.app, "alice", "bob", text(f"m{i}"), i, SendOptions())
-            for i in range(first, first + n)
+    """``n`` messages alice -> bob sent at once and stored in one writer batch (the
+    writer is held on a message of carol's, without callback, until all ``n`` are
+    queued behind it), in the order they were stored (by seq)."""
+    writer = world.writer
+    holding, gate, queued = asyncio.Event(), asyncio.Event(), asyncio.Event()
+    commit, submit = writer._commit, writer.submit
+    submitted = [0]
+
+    async def gated(ops: Any) -> Any:
+        holding.set()
+        await gate.wait()
+        return await commit(ops)
+
+    def counted(op: Any) -> Any:
+        fut = submit(op)
+        submitted[0] += 1
+        if submitted[0] == n + 1:  # the held one and the n
+            queued.set()
+        return fut
+
+    writer._commit = gated  # type: ignore[method-assign]
+    writer.submit = counted  # type: ignore[method-assign]
+    try:
+        no_cb = SendOptions(source=SendSource(forbid_callbacks=frozenset({FORBID_AFTER})))
+        blocker = asyncio.create_task(
+            world.messages.send_c2c(world.app, "carol", "dave", text("hold"), 0, no_cb)
         )
-    )
+        await holding.wait()
+        sends = asyncio.gather(
+            *(
+                world.messages.send_c2c(world.app, "alice", "bob", text(f"m{i}"), i, SendOptions())
+                for i in range(first, first + n)
+            )
+        )
+        await queued.wait()
+        gate.set()
+        sent = await sends
+        await blocker
+    finally:
+        writer._commit, writer.submit = commit, submit  # type: ignore[method-assign]
+        gate.set()
     return sorted(sent, key=lambda m: m.message.seq)
 
 
@@ -77,12 +112,11 @@ async def test_a_batch_of_one_conversation_is_one_row_delivered_as_its_callbacks
     any_world: World,
 ) -> None:
     world = any_world
-    await world.users("alice", "bob")
+    await world.users("alice", "bob", "carol", "dave")
     cbs, transport = await wired(world, C2C_AFTER)
     sent = await burst(world, 6)
     rows = await stored_rows(world)
-    assert len(rows) < 6  # packed: fewer rows than callbacks
-    assert sum(max(r["items"], 1) for r in rows) == 6
+    assert [r["items"] for r in rows] == [6]  # one row for the batch's 6 callbacks
     async with world.db.read() as conn:
         assert await store.counts(conn, world.app.sdkappid) == {"pending": 6}
         log = await store.recent(conn, world.app.sdkappid)
@@ -107,12 +141,12 @@ async def test_a_failure_inside_a_packed_row_keeps_order_and_posts_nothing_twice
     any_world: World,
 ) -> None:
     world = any_world
-    await world.users("alice", "bob")
+    await world.users("alice", "bob", "carol", "dave")
     cbs, _ = await wired(world, C2C_AFTER, callback_max_attempts=2)
     flaky = FlakyTransport(fail={3, 4})  # the 3rd call fails, and its retry: dead
     cbs._transport = flaky
     sent = await burst(world, 5)
-    assert len(await stored_rows(world)) < 5
+    assert [r["items"] for r in await stored_rows(world)] == [5]
     later = (await burst(world, 1, first=9))[0]  # a later row of the same conversation
     assert (await cbs.run_once())[0] == 3  # two delivered, the third failed: the rest wait
     async with world.db.read() as conn:
@@ -144,9 +178,10 @@ async def test_an_edit_unpacks_the_pending_row_and_keeps_the_content_as_sent(
     any_world: World,
 ) -> None:
     world = any_world
-    await world.users("alice", "bob")
+    await world.users("alice", "bob", "carol", "dave")
     cbs, transport = await wired(world, C2C_AFTER)
     sent = await burst(world, 4)
+    assert [r["items"] for r in await stored_rows(world)] == [4]
     async with world.db.write() as conn:
         assert await msg_store.modify(
             conn, sent[1].message.id, None, orjson.dumps(text("edited")).decode(), "new"
@@ -163,7 +198,7 @@ async def test_an_edit_unpacks_the_pending_row_and_keeps_the_content_as_sent(
 async def test_the_worker_purges_old_delivered_and_dead_rows_in_bounded_batches(
     world: World,
 ) -> None:
-    await world.users("alice", "bob")
+    await world.users("alice", "bob", "carol", "dave")
     cbs, transport = await wired(world, C2C_AFTER, callback_max_attempts=1)
     for i in range(3):
         await world.messages.send_c2c(world.app, "alice", "bob", text("x"), i, SendOptions())
@@ -206,10 +241,10 @@ async def test_a_row_unpacked_during_its_delivery_is_still_posted_once(
     any_world: World,
 ) -> None:
     world = any_world
-    await world.users("alice", "bob")
+    await world.users("alice", "bob", "carol", "dave")
     cbs, _ = await wired(world, C2C_AFTER)
     sent = await burst(world, 4)
-    assert len(await stored_rows(world)) < 4
+    assert [r["items"] for r in await stored_rows(world)] == [4]
     transport = EditingTransport(world, sent[2].message.id)
     cbs._transport = transport
     assert (await cbs.run_once())[0] == 4

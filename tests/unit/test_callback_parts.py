@@ -6,6 +6,7 @@ delivery, once per conversation and pass."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -159,6 +160,11 @@ async def test_group_member_lists_are_reused_for_two_seconds(
     assert sorted(await cache.fresh(app_id, g.group_id)) == ["alice", "bob", "carol"]
     now[0] += hook.MEMBERS_TTL
     assert "carol" in await cache.get(app_id, g.group_id)
+    # a burst of the group's messages finding the list expired: one read, not one each
+    now[0] += hook.MEMBERS_TTL
+    reads = cache.reads
+    got = await asyncio.gather(*(cache.get(app_id, g.group_id) for _ in range(16)))
+    assert cache.reads == reads + 1 and all(list(f) == ["alice", "bob", "carol"] for f in got)
     monkeypatch.setattr(hook, "MEMBERS_KEPT", 3)
     for i in range(3):
         await cache.get(app_id, f"none{i}")

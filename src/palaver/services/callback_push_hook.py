@@ -16,6 +16,7 @@ decided away from each send:
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
@@ -45,20 +46,32 @@ ACCEPT_AND_NOTIFY = "AcceptAndNotify"
 class MemberFlags:
     """Each group's members and their ``MsgFlag``, read at most every
     :data:`MEMBERS_TTL` seconds (a member who joined or left within that time may
-    be missing from, or still in, an ``OfflineMemberList``)."""
+    be missing from, or still in, an ``OfflineMemberList``). The sends that find a
+    group's list expired together wait for one read (not one read each: a burst
+    of a group's messages would otherwise read it once per message in flight)."""
 
     def __init__(self, db: Database, clock: Callable[[], float] = time.monotonic) -> None:
         self._db = db
         self._clock = clock
         self._kept: OrderedDict[tuple[int, str], tuple[float, dict[str, str]]] = OrderedDict()
+        #: the read in progress of each group, that :meth:`get` joins
+        self._reading: dict[tuple[int, str], asyncio.Future[dict[str, str]]] = {}
+        self.reads = 0  # database reads (for tests)
 
     async def get(self, app_id: int, group_id: str) -> dict[str, str]:
         """{member: ``MsgFlag``} of the group (no more than :data:`MEMBERS_TTL` s old),
         in user id order."""
-        hit = self._kept.get((app_id, group_id))
+        key = (app_id, group_id)
+        hit = self._kept.get(key)
         if hit is not None and hit[0] > self._clock():
-            self._kept.move_to_end((app_id, group_id))
+            self._kept.move_to_end(key)
             return hit[1]
+        reading = self._reading.get(key)
+        if reading is not None:
+            try:
+                return await asyncio.shield(reading)
+            except Exception:  # that read failed: try one of our own
+                pass
         return await self.fresh(app_id, group_id)
 
     async def fresh(self, app_id: int, group_id: str) -> dict[str, str]:
@@ -66,10 +79,23 @@ class MemberFlags:
         in user id order."""
         key = (app_id, group_id)
         now = self._clock()
-        async with self._db.read() as conn:
-            flags = dict(
-                sorted((await member_store.member_msg_flags(conn, app_id, group_id)).items())
-            )
+        reading: asyncio.Future[dict[str, str]] = asyncio.get_running_loop().create_future()
+        self._reading[key] = reading
+        self.reads += 1
+        try:
+            async with self._db.read() as conn:
+                flags = dict(
+                    sorted((await member_store.member_msg_flags(conn, app_id, group_id)).items())
+                )
+        except BaseException as exc:  # those who joined it read again
+            failed = exc if isinstance(exc, Exception) else RuntimeError("read cancelled")
+            reading.set_exception(failed)
+            reading.exception()  # retrieved (no "never retrieved" warning)
+            raise
+        finally:
+            if self._reading.get(key) is reading:
+                del self._reading[key]
+        reading.set_result(flags)
         self._kept[key] = (now + MEMBERS_TTL, flags)
         self._kept.move_to_end(key)
         while len(self._kept) > MEMBERS_KEPT:
