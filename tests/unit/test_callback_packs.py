@@ -13,6 +13,7 @@ import orjson
 import pytest
 
 from palaver.model.callbacks import FORBID_AFTER_SEND as FORBID_AFTER
+from palaver.services.callback_delivery import delivery_body
 from palaver.services.messages import SendOptions
 from palaver.services.sending import SendSource
 from palaver.storage import Database
@@ -127,6 +128,7 @@ async def test_a_batch_of_one_conversation_is_one_row_delivered_as_its_callbacks
     bodies = [b for _, b in transport.posts]
     assert [b["MsgKey"] for b in bodies] == [m.msg_key for m in sent]
     assert [b["MsgSeq"] for b in bodies] == [m.message.seq for m in sent]
+    assert [delivery_body(r)["MsgKey"] for r in reversed(log)] == [m.msg_key for m in sent]
     assert [b["MsgBody"] for b in bodies] == [m.message.body for m in sent]
     assert all(b["From_Account"] == "alice" and b["To_Account"] == "bob" for b in bodies)
     assert (await cbs.run_once())[0] == 0  # each delivered once

@@ -45,8 +45,8 @@ def delivery_body(row: OutboxRow, body: dict[str, Any] | None = None) -> dict[st
     """The JSON body posted for an outbox row: its payload (``body``, when decoded
     and completed already), with the stored message's ``MsgSeq``, ``MsgTime`` (and
     ``MsgKey`` for C2C) when it reports one."""
-    if body is None:
-        body = orjson.loads(row.payload)
+    if body is None:  # a packed row's callback carries its body decoded
+        body = dict(row.body) if row.body is not None else orjson.loads(row.payload)
     if row.msg_id is not None:
         body["MsgSeq"] = row.msg_seq
         body["MsgTime"] = row.msg_time
