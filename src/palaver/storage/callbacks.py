@@ -415,7 +415,10 @@ async def unpack_touching(conn: AsyncConnection, *where: Any) -> int:
         .join_from(
             callback_outbox,
             messages,
-            (m.app_id == _co.app_id) & (m.id >= _co.msg_id) & (m.id <= _co.msg_last),
+            (m.app_id == _co.app_id)
+            & (m.conv_id == _co.order_key)
+            & (m.id >= _co.msg_id)
+            & (m.id <= _co.msg_last),
         )
         .where(_co.status == PENDING, _co["items"] > 0, *where)
     )
