@@ -435,8 +435,9 @@ class CallbackService(CallbackDelivery):
     def _after_row(
         ctx: SendContext, draft: Draft, command: str, body: dict[str, Any]
     ) -> NewCallback:
-        """The outbox row of an after-send ``body`` (a dict: the writer serialises
-        a batch's callbacks of a conversation at once)."""
+        """The outbox row of an after-send ``body``: its JSON as bytes (no text
+        decoding; the writer embeds a conversation's callbacks in one packed row
+        as they are, and no dict stays alive until the batch is written)."""
         if ctx.online_only:  # nothing stored: the ids the sender was answered with
             rec = draft.record()
             body["MsgSeq"] = rec.seq if ctx.kind == "Group" else rec.client_seq
@@ -446,7 +447,7 @@ class CallbackService(CallbackDelivery):
             ctx.app.sdkappid,
             command,
             draft.conv_id,
-            body,
+            orjson.dumps(body),
             client_ip=ctx.source.client_ip,
             platform=ctx.source.platform,
         )

@@ -39,15 +39,15 @@ _co = callback_outbox.c
 
 @dataclass(frozen=True)
 class NewCallback:
-    """A callback to write: ``payload`` the JSON body, as text or as a dict the
-    writer serialises (the writer adds nothing to it; the message's ids go to
-    their own columns), ``order_key`` what its delivery keeps order within (a
-    conversation)."""
+    """A callback to write: ``payload`` the JSON body, as text, UTF-8 bytes or a
+    dict the writer serialises (the writer adds nothing to it; the message's ids
+    go to their own columns), ``order_key`` what its delivery keeps order within
+    (a conversation)."""
 
     app_id: int
     command: str
     order_key: str
-    payload: str | dict[str, Any]
+    payload: str | bytes | dict[str, Any]
     client_ip: str = ""
     platform: str = ""
 
@@ -125,7 +125,7 @@ def outbox_row(
         "app_id": cb.app_id,
         "command": cb.command,
         "order_key": cb.order_key,
-        "payload": payload if isinstance(payload, str) else orjson.dumps(payload).decode(),
+        "payload": _text(payload),
         "msg_id": msg_id,
         "msg_seq": msg_seq,
         "msg_key": msg_key,
@@ -143,6 +143,13 @@ def outbox_row(
         "items": 0,
         "msg_last": None,
     }
+
+
+def _text(payload: str | bytes | dict[str, Any]) -> str:
+    """A payload as JSON text."""
+    if isinstance(payload, str):
+        return payload
+    return (payload if isinstance(payload, bytes) else orjson.dumps(payload)).decode()
 
 
 async def enqueue(conn: AsyncConnection, items: Sequence[NewCallback], now_ms: int) -> None:
