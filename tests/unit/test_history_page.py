@@ -91,3 +91,49 @@ async def test_the_retention_horizon_bounds_the_page(w: World) -> None:
     # before the newest: the old message is past the horizon, but no error
     page, _, _ = await w.messages.page(w.app, "bob", "alice", limit=10, before_id=new.message.id)
     assert page.messages == [] and page.complete and old.seq < new.seq
+
+
+async def test_a_page_by_msgkey_and_time_range_is_what_history_shows(w: World) -> None:
+    """The REST ``admin_getroammsg`` page (``read_page`` by MsgKey, one query)
+    against the lookups it replaced: ``find_by_key`` then ``history``."""
+    await w.users("alice", "bob", "carol")
+    sent = []
+    for i in range(8):
+        sent.append(await send(w, "alice" if i % 2 else "bob", "bob" if i % 2 else "alice", i))
+        w.clock.advance(10)
+    await w.messages.mark_read(w.app, "bob", "alice", sent[5].seq)
+    t = [s.msg_time for s in sent]
+
+    async def both(key: str | None, lo: int | None, hi: int | None) -> list[int]:
+        page = await w.messages.read_page(
+            w.app, "alice", "bob", limit=3, before_key=key, min_time=lo, max_time=hi
+        )
+        assert page is not None and page.peer_read == sent[5].seq
+        anchor = await w.messages.find_by_key(w.app, "alice", "bob", key) if key else None
+        old = await w.messages.history(
+            w.app,
+            "alice",
+            "bob",
+            limit=3,
+            min_time=lo,
+            max_time=hi,
+            before_seq=anchor.seq if anchor else None,
+        )
+        assert (page.messages, page.complete) == (old.messages, old.complete)
+        return [m.seq for m in page.messages]
+
+    assert await both(None, None, None) == [s.seq for s in sent[5:]]
+    assert await both(sent[6].msg_key, None, None) == [s.seq for s in sent[3:6]]
+    assert await both(sent[6].msg_key, t[4], None) == [sent[4].seq, sent[5].seq]
+    assert await both(None, t[1], t[3]) == [s.seq for s in sent[1:4]]
+    assert await both(sent[3].msg_key, None, t[1]) == [sent[0].seq, sent[1].seq]
+    # a key with another seq but this message's random and time (batchsendmsg's
+    # one MsgKey for every recipient) anchors at that message, as find_by_key does
+    s = sent[4]
+    assert await both(f"{s.seq + 100}_{s.message.random}_{s.msg_time}", None, None) == [
+        x.seq for x in sent[1:4]
+    ]
+    # no anchor: a malformed key, one of another conversation, one of no message
+    other = await send(w, "carol", "bob", 1)
+    for bad in ("x", "1_2", f"{sent[0].seq}_99_{t[0]}", other.msg_key):
+        assert await w.messages.read_page(w.app, "alice", "bob", limit=3, before_key=bad) is None
