@@ -107,15 +107,16 @@ class C2CHistory:
         shows it — the newest ``limit`` messages within ``[min_time, max_time]``
         (unix s) and the retention, oldest first — older than the anchor: message
         ``before_id`` (storage id) or the message with MsgKey ``before_key``
-        (:meth:`find_by_key`'s rules), with both read positions; one query in one
-        hop (:func:`~palaver.storage.history_page.c2c_page`). ``None`` when the
+        (:meth:`find_by_key`'s rules), with both read positions; one query, no
+        thread hop (:func:`~palaver.storage.history_page.c2c_page`,
+        :meth:`~palaver.storage.Database.read_now`). ``None`` when the
         anchor is not a message of this conversation (callers answer their error).
         """
         retention = app.settings.history_retention_days
         if retention:
             horizon = int(self._clock.time()) - retention * 86400
             min_time = max(min_time or 0, horizon)
-        got = await self._db.run_read(
+        got = await self._db.read_now(
             history_page.c2c_page,
             app.sdkappid,
             viewer,
