@@ -1,17 +1,21 @@
 """The C2C history page of ``getMessageList`` (``MessageService.page``, one query
-since issue 16) against :meth:`MessageService.history` (the REST read), on SQLite
-and PostgreSQL: the same messages, the read positions of both sides, anchors,
-paging, and what the viewer may not see."""
+since issue 16) and of ``admin_getroammsg`` (``read_page`` by MsgKey) against
+:meth:`MessageService.history`, on SQLite and PostgreSQL: the same messages, the
+read positions of both sides, anchors, time bounds, paging, and what the viewer
+may not see; and the records its rows read back as."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from dataclasses import FrozenInstanceError
 
 import pytest
 
 from palaver.errors import ImError
+from palaver.model.messages import MessageRecord
 from palaver.services.message_deletes import MessageDeleteService
 from palaver.storage import Database
+from palaver.storage.records import message_record_of
 
 from .conftest import World, build_world
 from .test_messages import send
@@ -137,3 +141,37 @@ async def test_a_page_by_msgkey_and_time_range_is_what_history_shows(w: World) -
     other = await send(w, "carol", "bob", 1)
     for bad in ("x", "1_2", f"{sent[0].seq}_99_{t[0]}", other.msg_key):
         assert await w.messages.read_page(w.app, "alice", "bob", limit=3, before_key=bad) is None
+
+
+def test_a_row_reads_back_as_the_record_its_constructor_makes() -> None:
+    """``message_record_of`` sets the record's slots itself (issue 16): every
+    field, the same values as ``MessageRecord(...)``, equal and as frozen."""
+    row = (7, "c2c:a\x1fb", 3, "a", "b", 1700000000, 42, 5, 1699999999, "3_42_1700000000")
+    row += ('[{"MsgType":"TIMTextElem","MsgContent":{"Text":"hi"}}]', "cc", 16 | 1)
+    row += ('["b"]', 2, '{"PushFlag":0,"Title":"t"}')
+    made = MessageRecord(
+        id=7,
+        conv_id="c2c:a\x1fb",
+        seq=3,
+        sender="a",
+        receiver="b",
+        time=1700000000,
+        random=42,
+        body=[{"MsgType": "TIMTextElem", "MsgContent": {"Text": "hi"}}],
+        client_seq=5,
+        client_time=1699999999,
+        msg_key="3_42_1700000000",
+        cloud_custom_data="cc",
+        flags=17,
+        at_users=["b"],
+        version=2,
+        offline_push={"PushFlag": 0, "Title": "t"},
+    )
+    got = message_record_of(row)
+    assert got == made and repr(got) == repr(made) and got.is_recalled and got.need_receipt
+    assert message_record_of(row, flags=0) == made.with_flags(0)
+    bare = message_record_of(row[:7] + (None, None, row[9], "[]", None, 0, None, None, None))
+    assert (bare.client_seq, bare.client_time, bare.version, bare.at_users) == (0, 0, 0, None)
+    assert (bare.body, bare.offline_push, bare.online_only) == ([], None, False)
+    with pytest.raises(FrozenInstanceError):
+        got.seq = 4  # type: ignore[misc]
