@@ -10,7 +10,8 @@ page. Prints the process CPU (all threads: the SQLite reader's too) and wall tim
 per page over ``--reps`` repetitions of ``--calls`` pages, after a warm-up.
 
 ``--api rest``: Tencent REST ``openim/admin_getroammsg`` pages of 15 instead
-(``Operator_Account`` hist_alice, ``LastMsgKey`` the anchor's MsgKey), as
+(``Operator_Account`` hist_alice; nine in ten with ``LastMsgKey`` a random
+anchor's MsgKey and ``MaxTime`` its time, as the bench's scenario sends them), as
 :class:`~palaver.api.rest.core.RestApi` runs one once the caller is
 authenticated: the JSON body parsed and screened, its model, the handler, the
 envelope.
@@ -48,7 +49,6 @@ async def _probe(args: argparse.Namespace) -> None:
     db_file, meta = await prepared_db(args.history, quiet=True)
     alice, bob = meta["hot"]
     anchors = [a["id"] for a in meta["anchors"]]
-    keys = [a["key"] for a in meta["anchors"]]
     with tempfile.TemporaryDirectory(prefix="histprobe-") as tmp:
         shutil.copyfile(db_file, Path(tmp) / "palaver.db")
         hub = await Hub.open(Settings(data_dir=Path(tmp)))
@@ -70,9 +70,11 @@ async def _probe(args: argparse.Namespace) -> None:
             codes = SERVICES["openim"]
 
             def rest_body(n: int) -> bytes:
-                body = {"Operator_Account": alice, "Peer_Account": bob, "MaxCnt": 15}
-                if n % 10:
-                    body["LastMsgKey"] = rng.choice(keys)
+                body: dict[str, Any] = {"Operator_Account": alice, "Peer_Account": bob}
+                body["MaxCnt"] = 15
+                if n % 10:  # as the bench's history scenario pages back
+                    a = rng.choice(meta["anchors"])
+                    body.update(MinTime=0, MaxTime=a["time"], LastMsgKey=a["key"])
                 return orjson.dumps(body)
 
             async def rest_call(raw: bytes) -> bytes:
