@@ -6,8 +6,12 @@ may not see; and the records its rows read back as."""
 
 from __future__ import annotations
 
+import asyncio
+import sqlite3
 from collections.abc import AsyncIterator
 from dataclasses import FrozenInstanceError
+from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -175,3 +179,29 @@ def test_a_row_reads_back_as_the_record_its_constructor_makes() -> None:
     assert (bare.body, bare.offline_push, bare.online_only) == ([], None, False)
     with pytest.raises(FrozenInstanceError):
         got.seq = 4  # type: ignore[misc]
+
+
+async def test_a_page_read_on_a_locked_database_waits_off_the_event_loop(tmp_path: Path) -> None:
+    """``Database.read_now`` reads on the loop's thread, but a database another
+    connection holds locked (SQLite ``SQLITE_BUSY``) is waited for in a reader
+    thread: the loop goes on, and the read answers once the lock is gone."""
+    path = tmp_path / "locked.db"
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("PRAGMA journal_mode=WAL")
+    other.execute("CREATE TABLE t (x)")
+    other.execute("PRAGMA locking_mode=EXCLUSIVE")
+    other.execute("INSERT INTO t VALUES (7)")  # the database is now other's alone
+    db = Database(f"sqlite+aiosqlite:///{path}")
+
+    def count(conn: Any) -> Any:
+        return conn.connection.driver_connection.execute("SELECT sum(x) FROM t").fetchall()
+
+    try:
+        read = asyncio.create_task(db.read_now(count))
+        await asyncio.sleep(0)  # one turn of the loop: the read started, and gave way
+        assert not read.done()
+        other.close()
+        assert await read == [(7,)]
+        assert await db.read_now(count) == [(7,)]  # and the next on the loop's thread
+    finally:
+        await db.close()

@@ -231,34 +231,38 @@ class Database:
         On SQLite it runs on the event loop's own thread on a connection kept for
         it (``query_only``, no busy wait): a read of ~100 µs costs less than the
         hop to a reader thread and back. Should SQLite answer ``SQLITE_BUSY`` (in
-        WAL mode only while a connection recovers the log) it runs in a reader
-        thread instead (:meth:`run_read`), so the loop never waits on a lock;
+        WAL mode: another connection holds the database exclusively, or recovers
+        the log) it runs in a reader thread instead (:meth:`run_read`), so the loop never waits on a lock;
         ``fn`` must be a pure read, safe to run twice. It does wait on the disk if
         the pages it reads are not in the OS cache. On PostgreSQL: :meth:`run_read`.
         """
         if not self.is_sqlite:
             return await self.run_read(fn, *args, **kwargs)
-        conn = self._inline
-        if conn is None:
-            engine = create_engine(
-                self.url.replace("+aiosqlite", ""),
-                poolclass=StaticPool,
-                connect_args={"check_same_thread": False, "timeout": 0},
-            )
-            event.listen(engine, "connect", _inline_pragmas)
-            conn = self._inline = engine.connect()
         try:
-            return fn(conn, *args, **kwargs)
-        except OperationalError as exc:
+            conn = self._inline or self._open_inline()
+            try:
+                return fn(conn, *args, **kwargs)
+            finally:
+                if conn.in_transaction():  # no snapshot held past the call
+                    conn.rollback()
+        except (OperationalError, sqlite3.OperationalError) as exc:  # wrapped or a driver call
             if not _is_busy(exc):
                 raise
-        except sqlite3.OperationalError as exc:  # a driver call made directly
-            if not _is_busy(exc):
-                raise
-        finally:
-            if conn.in_transaction():  # no snapshot held past the call
-                conn.rollback()
         return await self.run_read(fn, *args, **kwargs)
+
+    def _open_inline(self) -> Connection:
+        engine = create_engine(
+            self.url.replace("+aiosqlite", ""),
+            poolclass=StaticPool,
+            connect_args={"check_same_thread": False, "timeout": 0},
+        )
+        event.listen(engine, "connect", _inline_pragmas)
+        try:
+            self._inline = engine.connect()
+        except BaseException:
+            engine.dispose()
+            raise
+        return self._inline
 
     async def close(self) -> None:
         """Dispose of the engines and their pooled connections."""
