@@ -25,6 +25,7 @@ except to load the page (or to apply a time range).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -70,6 +71,7 @@ def _body(raw: str) -> list[dict[str, Any]]:
     return body if isinstance(body, list) else []
 
 
+@functools.lru_cache(maxsize=1 << 14)
 def _hash(kind: str, app_id: int, name: str) -> str:
     h = hashlib.blake2b(f"{app_id}\x1f{name}".encode(), digest_size=8).hexdigest()
     return kind + h
