@@ -44,6 +44,7 @@ from palaver.model.search_text import (
     message_text,
     tokens,
 )
+from palaver.storage.dialect import driver_executemany
 from palaver.storage.records import message_record
 from palaver.storage.schema import (
     accounts,
@@ -133,7 +134,7 @@ def index_rows(conn: Connection, rows: Iterable[dict[str, Any]]) -> None:
     if not live:
         return
     if conn.dialect.name == "sqlite":
-        conn.exec_driver_sql(_FTS_INSERT, [(r["id"], *fts_doc(r)) for r in live])
+        driver_executemany(conn, _FTS_INSERT, [(r["id"], *fts_doc(r)) for r in live])
     else:
         conn.execute(_PG_INSERT, [{"id": r["id"], "doc": pg_doc(r)} for r in live])
 
