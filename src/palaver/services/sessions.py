@@ -66,6 +66,13 @@ class LoginPlan:
     group_cursors: dict[str, int] = field(default_factory=dict)
     truncated: list[str] = field(default_factory=list)
 
+    @property
+    def at_head(self) -> bool:
+        """The user's stream resumes at its head as read (a new client, or one that
+        has everything): nothing to read from storage but what comes after
+        (``Connection.start_stream(at_head=...)``)."""
+        return self.cursor == self.head
+
 
 class SessionService:
     """Login, kick policy and resume planning for every client protocol.

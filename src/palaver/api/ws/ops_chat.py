@@ -85,7 +85,9 @@ async def login(s: Session, d: Login) -> dict[str, Any]:
         done = sync_done(delivered, plan.resync, conn.group_cursors(), plan.truncated)
         conn.send_push(Outbound(done))
 
-    s.after_response = lambda: conn.start_stream(plan.cursor, synced, plan.group_cursors)
+    s.after_response = lambda: conn.start_stream(
+        plan.cursor, synced, plan.group_cursors, at_head=plan.at_head
+    )
     return {
         "v": PROTOCOL_VERSION,
         "userID": d.userID,

@@ -97,7 +97,9 @@ def _start_after_answer(s: TencentSession, plan: LoginPlan) -> None:
     """Deliver the streams from the plan's cursors once the current answer is queued."""
     conn = s.conn
     s.acked = {"u": plan.cursor, **{"GROUP" + g: c for g, c in plan.group_cursors.items()}}
-    s.after_answer = lambda: conn.start_stream(plan.cursor, None, plan.group_cursors)
+    s.after_answer = lambda: conn.start_stream(
+        plan.cursor, None, plan.group_cursors, at_head=plan.at_head
+    )
 
 
 class Logout(Body):
