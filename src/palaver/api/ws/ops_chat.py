@@ -86,7 +86,10 @@ async def login(s: Session, d: Login) -> dict[str, Any]:
         conn.send_push(Outbound(done))
 
     s.after_response = lambda: conn.start_stream(
-        plan.cursor, synced, plan.group_cursors, at_head=plan.at_head
+        plan.cursor,
+        synced,
+        plan.group_cursors,
+        at_head=plan.at_head and hub.registry.routed_on_watch,
     )
     return {
         "v": PROTOCOL_VERSION,

@@ -98,7 +98,10 @@ def _start_after_answer(s: TencentSession, plan: LoginPlan) -> None:
     conn = s.conn
     s.acked = {"u": plan.cursor, **{"GROUP" + g: c for g, c in plan.group_cursors.items()}}
     s.after_answer = lambda: conn.start_stream(
-        plan.cursor, None, plan.group_cursors, at_head=plan.at_head
+        plan.cursor,
+        None,
+        plan.group_cursors,
+        at_head=plan.at_head and s.hub.registry.routed_on_watch,
     )
 
 
