@@ -27,7 +27,6 @@ import os
 import sys
 import termios
 import time
-import weakref
 from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -39,6 +38,8 @@ from palaver.model.events import GroupEffect
 from palaver.protocol.frames import CLOSE_SLOW, Push
 from palaver.protocol.stream import StreamState
 from palaver.realtime.delivery import PALAVER, Codec, Outbound
+from palaver.realtime.writes import batch as _batch
+from palaver.realtime.writes import frame_header as _frame_header
 from palaver.stats import NodeStats
 
 log = logging.getLogger("palaver.connection")
@@ -69,52 +70,11 @@ def _count_new_connection() -> None:
         gc.freeze()
 
 
-def _frame_header(n: int, first: int = 0x81) -> bytes:
-    """The header of an unmasked final server frame of ``n`` bytes (RFC 6455 §5.2);
-    ``first`` is 0x81 for a text frame, 0x82 for a binary one."""
-    if n < 126:
-        return bytes((first, n))
-    if n < 65536:
-        return bytes((first, 0x7E)) + n.to_bytes(2, "big")
-    return bytes((first, 0x7F)) + n.to_bytes(8, "big")
-
-
 #: Connection ids: a serial number, then this process's random part (96 bits,
 #: drawn once), so that they are unique across nodes (kicks and sends name their
 #: origin connection cluster-wide) without ``os.urandom`` per connection.
 _SERIAL = itertools.count(1)
 _PROCESS = os.urandom(12).hex()
-
-
-class _Batch:
-    """The frames of this event-loop iteration, per connection, written by one
-    ``call_soon`` callback at its end (one batch per event loop)."""
-
-    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
-        self._loop = loop
-        self._conns: list[Connection] = []
-
-    def add(self, conn: Connection) -> None:
-        """Write ``conn``'s direct frames at the end of this iteration."""
-        if not self._conns:
-            self._loop.call_soon(self._flush)
-        self._conns.append(conn)
-
-    def _flush(self) -> None:
-        conns, self._conns = self._conns, []
-        for conn in conns:
-            conn._flush()
-
-
-_BATCHES: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _Batch] = weakref.WeakKeyDictionary()
-
-
-def _batch() -> _Batch:
-    loop = asyncio.get_running_loop()
-    batch = _BATCHES.get(loop)
-    if batch is None:
-        batch = _BATCHES[loop] = _Batch(loop)
-    return batch
 
 
 @dataclass(frozen=True, slots=True)
