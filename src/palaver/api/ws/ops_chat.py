@@ -77,8 +77,9 @@ async def login(s: Session, d: Login) -> dict[str, Any]:
         s.app, s.user_id = app, d.userID
         s.lane = SendLane()
         await hub.registry.attach(conn, app.settings.max_connections_per_user)
-        await hub.sessions.open(app, d.userID, conn.id, conn.platform)
-        plan = await hub.sessions.plan(app, d.userID, d.cursor, d.groupCursors)
+        plan = await hub.sessions.login(
+            app, d.userID, conn.id, conn.platform, d.cursor, d.groupCursors
+        )
 
     def synced() -> None:
         delivered = conn.stream.delivered if conn.stream else plan.cursor
