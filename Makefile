@@ -128,8 +128,9 @@ unit: venv
 		echo "make unit: PostgreSQL or Redis is not reachable; their tests were skipped and the coverage ratchet is not checked" >&2; \
 	fi
 
-# The end-to-end suite runs twice: on SQLite (the default) and on PostgreSQL.
-# Under CI=true a missing PostgreSQL fails the run; elsewhere that pass is skipped.
+# The end-to-end suite runs twice, side by side (tools/e2e_passes.sh): on SQLite (the
+# default) and on PostgreSQL, each line of output prefixed by its pass. Under CI=true a
+# missing PostgreSQL fails the run; elsewhere that pass is skipped.
 PG_TEST_URL ?= postgresql+asyncpg://postgres@127.0.0.1:5432/palaver_test
 E2E_ARGS    := tests/e2e
 
@@ -142,15 +143,7 @@ test: lint browser node_modules unit
 	else \
 		echo "make test: node is missing; the JavaScript unit tests were skipped" >&2; \
 	fi
-	$(BIN)/pytest -q $(E2E_ARGS)
-	@if $(BIN)/python -c "import asyncio, asyncpg; asyncio.run(asyncpg.connect('postgresql://postgres@127.0.0.1:5432/postgres', timeout=3))" 2>/dev/null; then \
-		echo "== the same suite on PostgreSQL"; \
-		PALAVER_TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest -q $(E2E_ARGS); \
-	elif [ "$$CI" = true ]; then \
-		echo "make test: PostgreSQL is not reachable on 127.0.0.1:5432 (required in CI)" >&2; exit 1; \
-	else \
-		echo "make test: PostgreSQL is not reachable; the PostgreSQL pass was skipped" >&2; \
-	fi
+	bash tools/e2e_passes.sh $(BIN) $(PG_TEST_URL) $(E2E_ARGS)
 
 format: venv
 	$(BIN)/ruff format $(SOURCES)

@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
-import orjson
+import unicodedata
 
+import orjson
+from hypothesis import given
+from hypothesis.strategies import characters as st_chars
+from hypothesis.strategies import text as st_text
+
+from palaver.model import search_text as stx
 from palaver.model.search_text import (
     kind_token,
     message_kinds,
     message_text,
     normalize,
     phrase,
+    runs,
     tokens,
 )
 from palaver.storage import search as st
@@ -85,3 +92,51 @@ def test_documents_and_queries_of_both_databases() -> None:
         and pg.endswith(f"& !'@{st.hidden_scope(1, 'b')}'")
     )
     assert st.like_pattern("50%_a\\") == "%50\\%\\_a\\\\%"
+
+
+def _runs_one_char_at_a_time(text: str) -> list[tuple[int, str]]:
+    """The cut as the module doc states it, one character at a time (the oracle
+    of the fast paths in :func:`runs`)."""
+    out: list[tuple[int, str]] = []
+    kind, start = stx._SEP, 0
+    for i, ch in enumerate(text):
+        cat = unicodedata.category(ch)
+        if stx._is_cjk(ord(ch)):
+            k = stx._CJK
+        elif cat[0] == "L":
+            k = stx._ALPHA
+        elif cat[0] == "N":
+            k = stx._DIGIT
+        elif cat[0] == "M" and kind in (stx._ALPHA, stx._DIGIT):
+            k = kind
+        elif cat == "So":
+            k = stx._SYMBOL
+        else:
+            k = stx._SEP
+        if k != kind or k == stx._SYMBOL:
+            if kind != stx._SEP:
+                out.append((kind, text[start:i]))
+            kind, start = k, i
+    if kind != stx._SEP:
+        out.append((kind, text[start:]))
+    return out
+
+
+_MIXED = st_text(
+    alphabet=st_chars(
+        codec="utf-8",
+        categories=("L", "M", "N", "S", "P", "Z", "C"),
+        exclude_characters="\x00",
+    )
+)
+
+
+@given(
+    text=_MIXED | st_text(alphabet=st_chars(max_codepoint=127)) | st_text("a1 é\u0301\u3099今天😀")
+)
+def test_the_fast_cut_is_the_one_the_module_states(text: str) -> None:
+    """ASCII through the regular expression, the rest through the memo of
+    character classes: the same runs, hence the same index and queries."""
+    norm = normalize(text)
+    assert runs(norm) == _runs_one_char_at_a_time(norm)
+    assert runs(text) == _runs_one_char_at_a_time(text)  # twice: from the memo too

@@ -28,6 +28,8 @@ docs/search.md.
 
 from __future__ import annotations
 
+import functools
+import re
 import unicodedata
 from dataclasses import dataclass
 from typing import Any
@@ -41,7 +43,7 @@ TEXT_FIELDS: dict[str, tuple[str, ...]] = {
     "TIMFaceElem": ("Data",),
 }
 
-_CJK, _ALPHA, _DIGIT, _SYMBOL, _SEP = range(5)
+_CJK, _ALPHA, _DIGIT, _SYMBOL, _SEP, _MARK = range(6)
 
 
 def normalize(text: str) -> str:
@@ -63,7 +65,9 @@ def _is_cjk(cp: int) -> bool:
     )
 
 
-def _kind(ch: str, prev: int) -> int:
+def _classify(ch: str) -> int:
+    """The class of one character: CJK, letter, digit, combining mark, symbol
+    (``So``) or separator (the rest)."""
     if _is_cjk(ord(ch)):
         return _CJK
     cat = unicodedata.category(ch)
@@ -71,19 +75,67 @@ def _kind(ch: str, prev: int) -> int:
         return _ALPHA
     if cat[0] == "N":
         return _DIGIT
-    if cat[0] == "M" and prev in (_ALPHA, _DIGIT):
-        return prev  # a combining mark stays in its word
+    if cat[0] == "M":
+        return _MARK
     if cat == "So":
         return _SYMBOL
     return _SEP
 
 
+#: :func:`_classify` of the characters seen so far (at most :data:`_CLASSES_MAX`:
+#: every BMP character fits; past it, the rest are classified each time).
+_CLASSES: dict[str, int] = {}
+_CLASSES_MAX = 1 << 16
+
+#: Runs of an ASCII text: ASCII has no CJK, symbol (``So``)
+#: or mark, its letters are A-Z and a-z, its digits 0-9; everything else separates.
+_ASCII_RUNS = re.compile(r"([A-Za-z]+)|([0-9]+)")
+
+
+#: A run of CJK characters (the ranges of :func:`_is_cjk`).
+_CJK_RUN = re.compile(
+    "[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0003ffff\u3040-\u30ff\u31f0-\u31ff"
+    "\uac00-\ud7af\u1100-\u11ff\u3130-\u318f\u3007]+"
+)
+
+
 def runs(text: str) -> list[tuple[int, str]]:
-    """``(kind, run)`` of already normalised ``text``, separators left out."""
+    """``(kind, run)`` of already normalised ``text``, separators left out. A
+    combining mark stays in the letter or digit run it follows, else it separates;
+    each symbol is a run of its own.
+
+    CJK runs are found by a regular expression (a CJK character always ends the
+    run before it), and the text between them is cut by :func:`_other_runs`."""
+    if text.isascii():
+        return _other_runs(text)
+    out: list[tuple[int, str]] = []
+    pos = 0
+    for m in _CJK_RUN.finditer(text):
+        if m.start() > pos:
+            out += _other_runs(text[pos : m.start()])
+        out.append((_CJK, m.group()))
+        pos = m.end()
+    if pos < len(text):
+        out += _other_runs(text[pos:])
+    return out
+
+
+def _other_runs(text: str) -> list[tuple[int, str]]:
+    """:func:`runs` of a text without CJK: ASCII by a regular expression, the
+    rest a character at a time through the memo of classes."""
+    if text.isascii():
+        return [(_ALPHA if a else _DIGIT, a or d) for a, d in _ASCII_RUNS.findall(text)]
     out: list[tuple[int, str]] = []
     kind, start = _SEP, 0
+    classes = _CLASSES
     for i, ch in enumerate(text):
-        k = _kind(ch, kind)
+        k = classes.get(ch)
+        if k is None:
+            k = _classify(ch)
+            if len(classes) < _CLASSES_MAX:
+                classes[ch] = k
+        if k == _MARK:
+            k = kind if kind in (_ALPHA, _DIGIT) else _SEP
         if k != kind or k == _SYMBOL:
             if kind != _SEP:
                 out.append((kind, text[start:i]))
@@ -166,6 +218,7 @@ def message_kinds(body: list[dict[str, Any]]) -> list[str]:
     return seen
 
 
+@functools.lru_cache(maxsize=64)
 def kind_token(msg_type: str) -> str:
     """The index token of an element type (letters only, lower case)."""
     return "".join(ch for ch in msg_type.casefold() if ch.isalnum())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable, Mapping, Sequence
 from operator import itemgetter
 from typing import Any
@@ -49,7 +50,9 @@ def executemany(
 
     For the group-commit writer's hot path: SQLAlchemy's per-row parameter
     processing is skipped, which matters with hundreds of rows per batch. Values
-    must already be what the driver takes (int, str, bool, None).
+    must already be what the driver takes (int, str, bool, None). On SQLite it is
+    one call of the ``sqlite3`` connection (see :func:`sqlite_driver`); errors are then
+    the driver's (``sqlite3.Error``), not SQLAlchemy's wrappers.
     """
     if not rows:
         return
@@ -65,14 +68,40 @@ def executemany(
         hit = (str(compiled), pick)
         _COMPILED[key] = hit
     sql, pick = hit
-    conn.exec_driver_sql(sql, list(map(pick, rows)))
+    driver_executemany(conn, sql, list(map(pick, rows)))
+
+
+def driver_executemany(conn: Connection, sql: str, rows: Sequence[tuple[Any, ...]]) -> None:
+    """Run driver SQL ``sql`` (positional parameters) for each tuple of ``rows``:
+    on the ``sqlite3`` connection itself where there is one (:func:`sqlite_driver`),
+    else through ``exec_driver_sql``."""
+    raw = sqlite_driver(conn)
+    if raw is not None:
+        raw.executemany(sql, rows)
+    else:
+        conn.exec_driver_sql(sql, rows)
+
+
+def sqlite_driver(conn: Connection) -> sqlite3.Connection | None:
+    """The ``sqlite3`` connection under ``conn``, if it is one (the writer's and
+    the readers' threads run on plain ``sqlite3``: ``Database.run_write`` and
+    ``run_read``), else ``None`` (PostgreSQL, or aiosqlite under ``run_sync``,
+    whose connection belongs to its own thread).
+
+    Statements run on it directly skip SQLAlchemy's per-call work (execution
+    context, cursor result and its metadata), most of the cost of a small
+    statement. It is the same connection in the same transaction: Python's
+    ``sqlite3`` opens the transaction before the first write, as it does for the
+    statements SQLAlchemy runs, and SQLAlchemy commits or rolls it back."""
+    raw = conn.connection.driver_connection
+    return raw if isinstance(raw, sqlite3.Connection) else None
 
 
 _QUERIES: dict[tuple[str, str, int], tuple[str, tuple[str, ...]]] = {}
 
 
 def padded(n: int) -> int:
-    """``n`` rounded up to a power of two (at least 1): the sizes :func:`prebuilt`
+    """``n`` rounded up to a power of two (at least 1): the sizes :func:`prebuilt_rows`
     statements with ``n`` parameters are compiled for, so few are cached."""
     return 1 << max(0, n - 1).bit_length()
 
@@ -92,27 +121,22 @@ def _prebuilt(
     return sql, tuple(params[k] for k in names)
 
 
-def prebuilt(
-    conn: Connection, name: str, n: int, build: Callable[[int], Any], params: Mapping[str, Any]
-) -> Any:
-    """Run the statement ``build(n)`` with ``params``, compiled once per dialect,
-    ``name`` and ``n`` into driver SQL with positional parameters (no statement
-    construction, compilation or cache-key work per call: what costs most in the
-    group-commit writer's small reads). ``build`` must use plain, non-expanding
-    ``bindparam``\\ s (see :func:`padded` for ``IN`` lists). Returns the cursor result."""
-    return conn.exec_driver_sql(*_prebuilt(conn, name, n, build, params))
-
-
 def prebuilt_rows(
     conn: Connection, name: str, n: int, build: Callable[[int], Any], params: Mapping[str, Any]
 ) -> Sequence[Sequence[Any]]:
-    """:func:`prebuilt`'s rows as plain tuples of driver values. On SQLite it is
-    one call of the ``sqlite3`` connection (no SQLAlchemy cursor result, row
-    processing or metadata per call: for a hot read of a few rows that is most
-    of its cost); on PostgreSQL the cursor result's rows."""
+    """Run the statement ``build(n)`` with ``params`` and return its rows as plain
+    tuples of driver values (also an ``UPDATE ... RETURNING``'s).
+
+    The statement is compiled once per dialect, ``name`` and ``n`` into driver SQL
+    with positional parameters: no statement construction, compilation or
+    cache-key work per call, what costs most in the group-commit writer's small
+    reads. ``build`` must use plain, non-expanding ``bindparam``\\ s (see
+    :func:`padded` for ``IN`` lists). On SQLite it is one call of the ``sqlite3``
+    connection (:func:`sqlite_driver`: no SQLAlchemy cursor result, row processing or
+    metadata per call); on PostgreSQL the cursor result's rows."""
     sql, args = _prebuilt(conn, name, n, build, params)
-    if conn.dialect.name == "sqlite":
-        raw: Any = conn.connection.driver_connection
+    raw = sqlite_driver(conn)
+    if raw is not None:
         rows: list[tuple[Any, ...]] = raw.execute(sql, args).fetchall()
         return rows
     return conn.exec_driver_sql(sql, args).all()

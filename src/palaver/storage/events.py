@@ -39,7 +39,7 @@ from palaver.model.events import (
     Revoked,
 )
 from palaver.model.messages import MessageRecord
-from palaver.storage.dialect import executemany, padded, prebuilt, upsert
+from palaver.storage.dialect import executemany, padded, prebuilt_rows, upsert
 from palaver.storage.records import message_record
 from palaver.storage.schema import messages, user_events, user_heads
 
@@ -194,7 +194,7 @@ _HEADS = {False: _heads_stmt(False), True: _heads_stmt(True)}
 
 def lock_heads(conn: Connection, app_id: int, user_ids: Iterable[str]) -> dict[str, int]:
     """Current ``last_seq`` of each user (0 if none), locked for this transaction
-    (a prebuilt statement: :func:`~palaver.storage.dialect.prebuilt`)."""
+    (a prebuilt statement: :func:`~palaver.storage.dialect.prebuilt_rows`)."""
     ids = sorted(set(user_ids))
     heads = dict.fromkeys(ids, 0)
     build = _HEADS[conn.dialect.name == "postgresql"]
@@ -204,7 +204,7 @@ def lock_heads(conn: Connection, app_id: int, user_ids: Iterable[str]) -> dict[s
         params: dict[str, Any] = {"app": app_id}
         for j in range(n):
             params[f"k{j}"] = chunk[min(j, len(chunk) - 1)]
-        for user_id, last in prebuilt(conn, "user_heads", n, build, params):
+        for user_id, last in prebuilt_rows(conn, "user_heads", n, build, params):
             heads[user_id] = int(last)
     return heads
 

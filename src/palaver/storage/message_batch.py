@@ -24,7 +24,13 @@ from palaver.model.messages import MessageFlag
 from palaver.storage import events as ev_store
 from palaver.storage import search as search_store
 from palaver.storage.callbacks import NewCallback, outbox_row
-from palaver.storage.dialect import executemany, insert_on_conflict, padded, prebuilt, upsert
+from palaver.storage.dialect import (
+    executemany,
+    insert_on_conflict,
+    padded,
+    prebuilt_rows,
+    upsert,
+)
 from palaver.storage.messages import (
     CONV_C2C,
     NewMessage,
@@ -108,13 +114,12 @@ def reserve_ids(conn: Connection, name: str, n: int) -> int:
     never handed out twice, on any number of nodes; an insert then needs no
     ``RETURNING`` and can be one ``executemany``.
     """
-    res = prebuilt(conn, "reserve_ids", 1, _reserve_stmt, {"name": name, "n": n})
-    row = res.first()
-    if row is None:  # first use of this counter
+    rows = prebuilt_rows(conn, "reserve_ids", 1, _reserve_stmt, {"name": name, "n": n})
+    if not rows:  # first use of this counter
         start = int(conn.scalar(select(func.coalesce(func.max(messages.c.id), 0))) or 0)
         conn.execute(counters.insert().values(name=name, value=start + n))
         return start + 1
-    return int(row[0]) - n + 1
+    return int(rows[0][0]) - n + 1
 
 
 def _keys_params(app_id: int, keys: Sequence[str], n: int) -> dict[str, Any]:
@@ -146,7 +151,7 @@ def _find_duplicates(
         for i in range(0, len(all_keys), 512):
             keys = all_keys[i : i + 512]
             n = padded(len(keys))
-            res = prebuilt(conn, "dupes", n, _dupes_stmt, _keys_params(app_id, keys, n))
+            res = prebuilt_rows(conn, "dupes", n, _dupes_stmt, _keys_params(app_id, keys, n))
             for key, msg_id, seq, msg_key, msg_time in res:
                 found.setdefault((app_id, key), (int(msg_id), int(seq), msg_key, int(msg_time)))
     return found
@@ -175,7 +180,8 @@ def _lock_conv_heads(conn: Connection, app_id: int, conv_ids: set[str]) -> dict[
     for i in range(0, len(ids), 512):
         chunk = ids[i : i + 512]
         n = padded(len(chunk))
-        for conv_id, last in prebuilt(conn, "conv_heads", n, build, _keys_params(app_id, chunk, n)):
+        params = _keys_params(app_id, chunk, n)
+        for conv_id, last in prebuilt_rows(conn, "conv_heads", n, build, params):
             heads[conv_id] = int(last)
     return heads
 

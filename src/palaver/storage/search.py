@@ -25,6 +25,7 @@ except to load the page (or to apply a time range).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -43,6 +44,7 @@ from palaver.model.search_text import (
     message_text,
     tokens,
 )
+from palaver.storage.dialect import driver_executemany
 from palaver.storage.records import message_record
 from palaver.storage.schema import (
     accounts,
@@ -70,6 +72,7 @@ def _body(raw: str) -> list[dict[str, Any]]:
     return body if isinstance(body, list) else []
 
 
+@functools.lru_cache(maxsize=1 << 14)
 def _hash(kind: str, app_id: int, name: str) -> str:
     h = hashlib.blake2b(f"{app_id}\x1f{name}".encode(), digest_size=8).hexdigest()
     return kind + h
@@ -131,7 +134,7 @@ def index_rows(conn: Connection, rows: Iterable[dict[str, Any]]) -> None:
     if not live:
         return
     if conn.dialect.name == "sqlite":
-        conn.exec_driver_sql(_FTS_INSERT, [(r["id"], *fts_doc(r)) for r in live])
+        driver_executemany(conn, _FTS_INSERT, [(r["id"], *fts_doc(r)) for r in live])
     else:
         conn.execute(_PG_INSERT, [{"id": r["id"], "doc": pg_doc(r)} for r in live])
 

@@ -100,7 +100,7 @@ async def _send_one(
     validate_user_id(to, 90003)
     validate_user_id(sender, 90001)
     try:
-        return await req.hub.messages.send_c2c(
+        return await req.hub.messages.send_c2c_soon(
             req.app, sender, to, body.MsgBody, body.MsgRandom, opts or body.options(req)
         )
     except UnknownParty as exc:
