@@ -9,7 +9,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from palaver.storage import people
-from palaver.storage.dialect import insert_ignore, upsert
+from palaver.storage.dialect import insert_ignore, prebuilt_rows, upsert
 from palaver.storage.schema import (
     accounts,
     blacklist,
@@ -93,7 +93,9 @@ def kicked_at_sync(conn: Connection, app_id: int, user_id: str) -> int | None:
     """The user's last kick time (unix s, 0 if never), or ``None`` if not imported;
     on a synchronous connection (``Database.run_read``: one thread hop on SQLite;
     every login of a user the node has not cached yet asks, after a restart all)."""
-    v = conn.scalar(_KICKED_AT, {"app_id": app_id, "user_id": user_id})
+    params = {"app_id": app_id, "user_id": user_id}
+    rows = prebuilt_rows(conn, "kicked_at", 1, lambda _: _KICKED_AT, params)
+    v = rows[0][0] if rows else None
     return None if v is None else int(v)
 
 

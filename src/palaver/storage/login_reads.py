@@ -16,9 +16,11 @@ running them).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy.engine import Connection
 
+from palaver.storage.dialect import prebuilt_rows
 from palaver.storage.events import first_seq_query, head_query
 from palaver.storage.groups import membership_rows, memberships_query
 from palaver.storage.people import status_subscribers_sync
@@ -38,14 +40,21 @@ class LoginRead:
     subscribers: list[str] | None = None
 
 
+def _scalar(conn: Connection, name: str, stmt: Any, params: dict[str, Any]) -> Any:
+    """The first column of the first row of a prebuilt statement (``None``: no row);
+    on SQLite one call of the ``sqlite3`` connection (:func:`~palaver.storage.dialect.prebuilt_rows`)."""
+    rows = prebuilt_rows(conn, name, 1, lambda _: stmt, params)
+    return rows[0][0] if rows else None
+
+
 def login_read(
     conn: Connection, app_id: int, user_id: str, with_oldest: bool, with_subscribers: bool = False
 ) -> LoginRead:
     """The reads of ``user_id``'s login (``with_oldest``: the client has a cursor;
     ``with_subscribers``: also who follows the user's status, whom the login's
     status change is told)."""
-    head = conn.scalar(*head_query(app_id, user_id))
-    oldest = conn.scalar(*first_seq_query(app_id, user_id)) if with_oldest else None
+    head = _scalar(conn, "user_head", *head_query(app_id, user_id))
+    oldest = _scalar(conn, "first_seq", *first_seq_query(app_id, user_id)) if with_oldest else None
     rows = membership_rows(conn.execute(*memberships_query(app_id, user_id)).mappings())
     subscribers = status_subscribers_sync(conn, app_id, user_id) if with_subscribers else None
     return LoginRead(int(head or 0), None if oldest is None else int(oldest), rows, subscribers)

@@ -16,7 +16,7 @@ from sqlalchemy import bindparam, delete, func, or_, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from palaver.storage.dialect import insert_ignore, upsert
+from palaver.storage.dialect import insert_ignore, prebuilt_rows, upsert
 from palaver.storage.schema import (
     friend_groups,
     global_mutes,
@@ -203,7 +203,10 @@ async def status_subscribers(conn: AsyncConnection, app_id: int, target: str) ->
 def status_subscribers_sync(conn: Connection, app_id: int, target: str) -> list[str]:
     """:func:`status_subscribers` on a synchronous connection (``Database.run_read``:
     one thread hop on SQLite; every login and disconnect asks)."""
-    return [r[0] for r in conn.execute(_SUBSCRIBERS, {"app_id": app_id, "target": target})]
+    params = {"app_id": app_id, "target": target}
+    return [
+        r[0] for r in prebuilt_rows(conn, "status_subscribers", 1, lambda _: _SUBSCRIBERS, params)
+    ]
 
 
 async def count_status_subscriptions(conn: AsyncConnection, app_id: int, subscriber: str) -> int:
