@@ -33,6 +33,15 @@ class HistoryPage:
     complete: bool
 
 
+@dataclass(frozen=True)
+class ReadPage(HistoryPage):
+    """A page with the read positions of both sides (sequences):
+    ``peer_read`` how far the peer read, ``my_read`` how far the viewer did."""
+
+    peer_read: int
+    my_read: int
+
+
 class C2CHistory:
     """History, lookups and recalls of C2C messages (a part of
     :class:`~palaver.services.messages.MessageService`, which sets the
@@ -82,34 +91,62 @@ class C2CHistory:
         msgs.reverse()
         return HistoryPage(msgs, complete=len(rows) <= limit)
 
-    async def page(
-        self, app: App, viewer: str, peer: str, *, limit: int, before_id: int | None = None
-    ) -> tuple[HistoryPage, int, int]:
-        """A page of :meth:`history` before message ``before_id`` (storage id) with
-        the read positions (``peer_read``: how far ``peer`` read; ``my_read``: how
-        far ``viewer`` did), read on one connection in one hop
-        (:func:`~palaver.storage.history_page.c2c_page`, one query): (page, peer_read,
-        my_read).
-
-        Raises:
-            ImError: 6017 ``before_id`` is not a message of this conversation.
+    async def read_page(
+        self,
+        app: App,
+        viewer: str,
+        peer: str,
+        *,
+        limit: int,
+        before_id: int | None = None,
+        before_key: str | None = None,
+        min_time: int | None = None,
+        max_time: int | None = None,
+    ) -> ReadPage | None:
+        """``viewer``'s view of the C2C history with ``peer`` as :meth:`history`
+        shows it — the newest ``limit`` messages within ``[min_time, max_time]``
+        (unix s) and the retention, oldest first — older than the anchor: message
+        ``before_id`` (storage id) or the message with MsgKey ``before_key``
+        (:meth:`find_by_key`'s rules), with both read positions; one query, no
+        thread hop (:func:`~palaver.storage.history_page.c2c_page`,
+        :meth:`~palaver.storage.Database.read_now`). ``None`` when the
+        anchor is not a message of this conversation (callers answer their error).
         """
         retention = app.settings.history_retention_days
-        since = int(self._clock.time()) - retention * 86400 if retention else None
-        got = await self._db.run_read(
+        if retention:
+            horizon = int(self._clock.time()) - retention * 86400
+            min_time = max(min_time or 0, horizon)
+        got = await self._db.read_now(
             history_page.c2c_page,
             app.sdkappid,
             viewer,
             peer,
             before_id=before_id,
-            min_time=since,
+            before_key=before_key,
+            min_time=min_time,
+            max_time=max_time,
             limit=limit + 1,
         )
         if got is None:
-            raise ImError(Code.ERR_INVALID_PARAMETERS, "no such message in this conversation")
+            return None
         msgs = got.messages[:limit]
         msgs.reverse()
-        return HistoryPage(msgs, complete=len(got.messages) <= limit), got.peer_read, got.my_read
+        return ReadPage(msgs, len(got.messages) <= limit, got.peer_read, got.my_read)
+
+    async def page(
+        self, app: App, viewer: str, peer: str, *, limit: int, before_id: int | None = None
+    ) -> tuple[HistoryPage, int, int]:
+        """A page of :meth:`history` before message ``before_id`` (storage id) with
+        the read positions (``peer_read``: how far ``peer`` read; ``my_read``: how
+        far ``viewer`` did) (:meth:`read_page`): (page, peer_read, my_read).
+
+        Raises:
+            ImError: 6017 ``before_id`` is not a message of this conversation.
+        """
+        got = await self.read_page(app, viewer, peer, limit=limit, before_id=before_id)
+        if got is None:
+            raise ImError(Code.ERR_INVALID_PARAMETERS, "no such message in this conversation")
+        return got, got.peer_read, got.my_read
 
     async def find_by_key(self, app: App, a: str, b: str, msg_key: str) -> MessageRecord | None:
         """The message of the a/b conversation with this MsgKey, or ``None``.
@@ -117,10 +154,10 @@ class C2CHistory:
         A MsgKey is ``{seq}_{random}_{time}``; a key that batchsendmsg gave for
         several recipients also finds the copy in each recipient's conversation.
         """
-        parts = msg_key.split("_")
-        if len(parts) != 3 or not all(p.isascii() and p.isdigit() and len(p) < 19 for p in parts):
+        parts = msg_store.parse_msg_key(msg_key)
+        if parts is None:
             return None
-        seq, random, msg_time = (int(p) for p in parts)
+        seq, random, msg_time = parts
         conv_id = msg_store.c2c_conv_id(a, b)
         async with self._db.read() as conn:
             msg = await msg_store.get_by_seq(conn, app.sdkappid, conv_id, seq)

@@ -87,6 +87,16 @@ def make_msg_key(seq: int, random: int, msg_time: int) -> str:
     return f"{seq}_{random}_{msg_time}"
 
 
+def parse_msg_key(msg_key: str) -> tuple[int, int, int] | None:
+    """(seq, random, time) of a MsgKey (:func:`make_msg_key`'s layout: three runs
+    of at most 18 ASCII digits), ``None`` for anything else."""
+    parts = msg_key.split("_")
+    if len(parts) != 3 or not all(p.isascii() and p.isdigit() and len(p) < 19 for p in parts):
+        return None
+    seq, random, msg_time = (int(p) for p in parts)
+    return seq, random, msg_time
+
+
 async def get_conversation(
     conn: AsyncConnection, app_id: int, owner: str, conv_id: str
 ) -> ConversationRow | None:

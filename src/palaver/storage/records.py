@@ -7,7 +7,7 @@ records of :mod:`palaver.model` (and the storage-level records below).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Any
 
 import orjson
@@ -54,6 +54,37 @@ def message_record(row: RowMapping, prefix: str = "", *, flags: int | None = Non
     return message_record_of(tuple(get(prefix + c) for c in MESSAGE_COLUMNS), flags)
 
 
+#: The slots of :class:`MessageRecord`, set one by one by :func:`message_record_of`
+#: (what the frozen dataclass's ``__init__`` does through ``object.__setattr__``,
+#: at 60 % of its cost: a history page builds 16 records). A field added to the
+#: record must be set there too: this fails at import until it is.
+_SLOTS = ["id", "conv_id", "seq", "sender", "receiver", "time", "random", "body"]
+_SLOTS += ["client_seq", "client_time", "msg_key", "cloud_custom_data", "flags", "at_users"]
+_SLOTS += ["online_only", "version", "offline_push"]
+if [f.name for f in fields(MessageRecord)] != _SLOTS:  # pragma: no cover
+    raise ImportError("message_record_of does not set every field of MessageRecord")
+(
+    _id,
+    _conv,
+    _seq,
+    _sender,
+    _receiver,
+    _time,
+    _random,
+    _body,
+    _client_seq,
+    _client_time,
+    _key,
+    _custom,
+    _flags,
+    _at,
+    _online,
+    _version,
+    _push,
+) = (getattr(MessageRecord, f).__set__ for f in _SLOTS)
+_new = object.__new__
+
+
 def message_record_of(v: Sequence[Any], flags: int | None = None) -> MessageRecord:
     """The record of a ``messages`` row given as its :data:`MESSAGE_COLUMNS` values
     (``flags``: as :func:`message_record`).
@@ -63,24 +94,25 @@ def message_record_of(v: Sequence[Any], flags: int | None = None) -> MessageReco
     """
     mid = int(v[0])
     at, push = v[13], v[15]
-    return MessageRecord(
-        id=mid,
-        conv_id=v[1],
-        seq=int(v[2]),
-        sender=v[3],
-        receiver=v[4],
-        time=int(v[5]),
-        random=int(v[6]),
-        body=stored_json(v[10], f"message {mid} body", UNREADABLE_BODY),
-        client_seq=int(v[7] or 0),
-        client_time=int(v[8] or 0),
-        msg_key=v[9],
-        cloud_custom_data=v[11],
-        flags=int(v[12]) if flags is None else flags,
-        at_users=orjson.loads(at) if at else None,
-        version=int(v[14] or 0),
-        offline_push=stored_json(push, f"message {mid} OfflinePushInfo", None) if push else None,
-    )
+    m: MessageRecord = _new(MessageRecord)
+    _id(m, mid)
+    _conv(m, v[1])
+    _seq(m, int(v[2]))
+    _sender(m, v[3])
+    _receiver(m, v[4])
+    _time(m, int(v[5]))
+    _random(m, int(v[6]))
+    _body(m, stored_json(v[10], f"message {mid} body", UNREADABLE_BODY))
+    _client_seq(m, int(v[7] or 0))
+    _client_time(m, int(v[8] or 0))
+    _key(m, v[9])
+    _custom(m, v[11])
+    _flags(m, int(v[12]) if flags is None else flags)
+    _at(m, orjson.loads(at) if at else None)
+    _online(m, False)
+    _version(m, int(v[14] or 0))
+    _push(m, stored_json(push, f"message {mid} OfflinePushInfo", None) if push else None)
+    return m
 
 
 @dataclass(frozen=True, slots=True)

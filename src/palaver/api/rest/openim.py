@@ -231,31 +231,25 @@ async def admin_getroammsg(req: RestRequest, body: GetRoamMsg) -> dict[str, Any]
     oldest first within the page. When ``Complete`` is 0, ask again with
     ``LastMsgKey`` (and ``MaxTime`` = ``LastMsgTime``) for the older ones.
     Recalled messages are included with ``MsgFlagBits`` = 2. ``IsPeerRead``
-    is 1 for the operator's messages the peer has read.
+    is 1 for the operator's messages the peer has read. One query
+    (:meth:`~palaver.services.c2c_history.C2CHistory.read_page`).
+
+    Errors: 90001 a ``LastMsgKey`` that is not a message of this conversation.
     """
-    before = None
-    if body.LastMsgKey:
-        found = await req.hub.messages.find_by_key(
-            req.app, body.Operator_Account, body.Peer_Account, body.LastMsgKey
-        )
-        if found is None:
-            raise ImError(
-                Code.ERR_SVR_MSG_JSON_PARSE_FAILED,
-                "LastMsgKey is not a message of this conversation",
-            )
-        before = found.seq
-    page = await req.hub.messages.history(
+    page = await req.hub.messages.read_page(
         req.app,
         body.Operator_Account,
         body.Peer_Account,
         limit=min(body.MaxCnt, MAX_ROAM_COUNT),
+        before_key=body.LastMsgKey or None,
         min_time=body.MinTime or None,
         max_time=body.MaxTime,
-        before_seq=before,
     )
-    peer_read = await req.hub.messages.peer_read_seq(
-        req.app, body.Operator_Account, body.Peer_Account
-    )
+    if page is None:
+        raise ImError(
+            Code.ERR_SVR_MSG_JSON_PARSE_FAILED, "LastMsgKey is not a message of this conversation"
+        )
+    peer_read = page.peer_read
     msgs = page.messages
     oldest = msgs[0] if msgs else None
     return {

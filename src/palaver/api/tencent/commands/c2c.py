@@ -194,17 +194,12 @@ async def getroammsg(s: TencentSession, d: GetRoamMsg) -> dict[str, Any]:
     Errors: 90001 a ``MsgKey`` that is not a message of this conversation.
     """
     app = s.require_app()
-    hub = s.hub
-    before = None
-    if d.MsgKey:
-        anchor = await hub.messages.find_by_key(app, s.user_id, d.Peer_Account, d.MsgKey)
-        if anchor is None:
-            raise ImError(Code.ERR_SVR_MSG_JSON_PARSE_FAILED, "MsgKey is not in this conversation")
-        before = anchor.seq
-    page = await hub.messages.history(
-        app, s.user_id, d.Peer_Account, limit=min(d.MaxCnt, MAX_ROAM), before_seq=before
+    page = await s.hub.messages.read_page(
+        app, s.user_id, d.Peer_Account, limit=min(d.MaxCnt, MAX_ROAM), before_key=d.MsgKey or None
     )
-    peer_read = await hub.messages.peer_read_seq(app, s.user_id, d.Peer_Account)
+    if page is None:
+        raise ImError(Code.ERR_SVR_MSG_JSON_PARSE_FAILED, "MsgKey is not in this conversation")
+    peer_read = page.peer_read
     msgs = page.messages
     oldest = msgs[0] if msgs else None
     return {
