@@ -8,7 +8,8 @@ subscribers, the plan's ``login_read``, a page of the user's events) ``C`` times
 for different users, in CPU time of this thread (``time.thread_time``) per call;
 then the CPU time (all threads, ``time.process_time``) of one
 ``Database.run_read`` hop that runs nothing, and of one that reads the kick time,
-on uvloop as the server runs (asyncio's own loop where uvloop is missing).
+on uvloop as the server runs (asyncio's own loop where uvloop is missing); the
+same through ``Database.read_now`` (no hop) where the tree has it.
 Point ``PYTHONPATH`` at another tree's ``src`` to measure that version.
 """
 
@@ -67,17 +68,22 @@ async def _hops(url: str, calls: int) -> dict[str, float]:
     def nothing(conn: Connection) -> None:
         return None
 
+    runners = [("run_read", db.run_read)]
+    read_now = getattr(db, "read_now", None)  # not in trees before it
+    if read_now is not None:
+        runners.append(("read_now", read_now))
     out = {}
-    for name, fn, args in (
-        ("run_read(nothing)", nothing, ()),
-        ("run_read(kicked_at)", account_store.kicked_at_sync, (APP, "u1")),
-    ):
-        for _ in range(200):
-            await db.run_read(fn, *args)
-        t = time.process_time()
-        for _ in range(calls):
-            await db.run_read(fn, *args)
-        out[name] = (time.process_time() - t) / calls * 1e6
+    for how, run in runners:
+        for what, fn, args in (
+            ("nothing", nothing, ()),
+            ("kicked_at", account_store.kicked_at_sync, (APP, "u1")),
+        ):
+            for _ in range(200):
+                await run(fn, *args)
+            t = time.process_time()
+            for _ in range(calls):
+                await run(fn, *args)
+            out[f"{how}({what})"] = (time.process_time() - t) / calls * 1e6
     await db.close()
     return out
 

@@ -91,7 +91,7 @@ _KICKED_AT = select(accounts.c.kicked_at).where(
 
 def kicked_at_sync(conn: Connection, app_id: int, user_id: str) -> int | None:
     """The user's last kick time (unix s, 0 if never), or ``None`` if not imported;
-    on a synchronous connection (``Database.run_read``: one thread hop on SQLite;
+    on a synchronous connection (``Database.read_now``: no thread hop on SQLite;
     every login of a user the node has not cached yet asks, after a restart all)."""
     params = {"app_id": app_id, "user_id": user_id}
     rows = prebuilt_rows(conn, "kicked_at", 1, lambda _: _KICKED_AT, params)
