@@ -14,6 +14,12 @@ in ms, measured over the logins only (not the closes).
 stops): where the time goes, slower than without. To compare two versions of the
 server in one sitting, point ``PYTHONPATH`` at the other tree's ``src`` (the
 server is started with this environment) and run the two alternately.
+``BENCH_CPROFILE_TIMER=cpu`` counts the main thread's CPU time instead of wall
+time (a loaded machine's preemptions and GIL waits left out). With
+``BENCH_PYSPY=<py-spy binary>`` each rep's logins (not the closes) are sampled
+by ``py-spy record`` into ``bench/profiles/login_cost_<rep>_<kind>.txt``
+(:func:`bench.harness.profiled`; read with ``python -m bench.pyspy FILE``); the
+CPU per login is then counted with py-spy's own pauses in it.
 """
 
 from __future__ import annotations
@@ -60,13 +66,14 @@ async def measure(args: argparse.Namespace) -> dict[str, Any]:
                 for r in range(args.reps):
                     for kind in ("new", "again"):
                         cpu0 = cpu_seconds(server.pid)
-                        res = await gen(
-                            "idle_open",
-                            prefix=f"u{r}",
-                            start=0,
-                            end=k,
-                            concurrency=args.concurrency,
-                        )
+                        async with harness.profiled(server.pid, f"login_cost_{r}_{kind}"):
+                            res = await gen(
+                                "idle_open",
+                                prefix=f"u{r}",
+                                start=0,
+                                end=k,
+                                concurrency=args.concurrency,
+                            )
                         cpu = cpu_seconds(server.pid) - cpu0
                         await gen("idle_close")
                         row = {

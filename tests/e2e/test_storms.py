@@ -37,14 +37,20 @@ def hold_logins(server: RunningServer, prefix: str) -> asyncio.Event:
     until the returned event is set: a storm frozen mid-way, deterministically."""
     release = asyncio.Event()
     sessions = server.hub.sessions
-    plan = sessions.plan
+    plan, login = sessions.plan, sessions.login
 
-    async def held(app: Any, user_id: str, *args: Any, **kw: Any) -> LoginPlan:
+    async def held_plan(app: Any, user_id: str, *args: Any, **kw: Any) -> LoginPlan:
         if user_id.startswith(prefix):
             await release.wait()
         return await plan(app, user_id, *args, **kw)
 
-    sessions.plan = held  # type: ignore[method-assign]
+    async def held_login(app: Any, user_id: str, *args: Any, **kw: Any) -> LoginPlan:
+        if user_id.startswith(prefix):
+            await release.wait()
+        return await login(app, user_id, *args, **kw)
+
+    sessions.plan = held_plan  # type: ignore[method-assign]
+    sessions.login = held_login  # type: ignore[method-assign]
     return release
 
 

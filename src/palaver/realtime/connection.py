@@ -27,7 +27,6 @@ import os
 import sys
 import termios
 import time
-import weakref
 from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -39,6 +38,8 @@ from palaver.model.events import GroupEffect
 from palaver.protocol.frames import CLOSE_SLOW, Push
 from palaver.protocol.stream import StreamState
 from palaver.realtime.delivery import PALAVER, Codec, Outbound
+from palaver.realtime.writes import batch as _batch
+from palaver.realtime.writes import frame_header as _frame_header
 from palaver.stats import NodeStats
 
 log = logging.getLogger("palaver.connection")
@@ -69,52 +70,11 @@ def _count_new_connection() -> None:
         gc.freeze()
 
 
-def _frame_header(n: int, first: int = 0x81) -> bytes:
-    """The header of an unmasked final server frame of ``n`` bytes (RFC 6455 §5.2);
-    ``first`` is 0x81 for a text frame, 0x82 for a binary one."""
-    if n < 126:
-        return bytes((first, n))
-    if n < 65536:
-        return bytes((first, 0x7E)) + n.to_bytes(2, "big")
-    return bytes((first, 0x7F)) + n.to_bytes(8, "big")
-
-
 #: Connection ids: a serial number, then this process's random part (96 bits,
 #: drawn once), so that they are unique across nodes (kicks and sends name their
 #: origin connection cluster-wide) without ``os.urandom`` per connection.
 _SERIAL = itertools.count(1)
 _PROCESS = os.urandom(12).hex()
-
-
-class _Batch:
-    """The frames of this event-loop iteration, per connection, written by one
-    ``call_soon`` callback at its end (one batch per event loop)."""
-
-    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
-        self._loop = loop
-        self._conns: list[Connection] = []
-
-    def add(self, conn: Connection) -> None:
-        """Write ``conn``'s direct frames at the end of this iteration."""
-        if not self._conns:
-            self._loop.call_soon(self._flush)
-        self._conns.append(conn)
-
-    def _flush(self) -> None:
-        conns, self._conns = self._conns, []
-        for conn in conns:
-            conn._flush()
-
-
-_BATCHES: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _Batch] = weakref.WeakKeyDictionary()
-
-
-def _batch() -> _Batch:
-    loop = asyncio.get_running_loop()
-    batch = _BATCHES.get(loop)
-    if batch is None:
-        batch = _BATCHES[loop] = _Batch(loop)
-    return batch
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,7 +123,7 @@ class Connection:
         "app_id", "user_id", "platform", "last_seen", "stream", "groups", "on_follow",
         "closed", "kicked", "_queue", "_transport", "_direct", "_writer", "_limit",
         "_backlog", "_drained", "_loader", "_group_loader", "_catching", "_routed",
-        "_initial", "_on_synced", "__weakref__",
+        "_initial", "_on_synced", "_missed", "__weakref__",
     )  # fmt: skip
 
     def __init__(
@@ -219,6 +179,8 @@ class Connection:
         self._routed: dict[str, Awaitable[None]] = {}  # group -> node subscribed
         self._initial: set[str] | None = None  # streams whose first catch-up is running
         self._on_synced: Callable[[], None] | None = None
+        # a live push of the user's stream came before :meth:`start_stream` (dropped)
+        self._missed = False
         _count_new_connection()
 
     # -- sending --------------------------------------------------------
@@ -356,17 +318,32 @@ class Connection:
         cursor: int,
         on_synced: Callable[[], None] | None = None,
         group_cursors: dict[str, int] | None = None,
+        *,
+        at_head: bool = False,
     ) -> None:
         """Begin delivering the user's stream after ``cursor`` and each group's
         stream after its cursor: catch up from storage first, then live frames,
         each ``seq`` exactly once. ``on_synced`` runs once every first catch-up
-        is done."""
-        self.stream = StreamState(cursor, syncing=True)
+        is done (at once if there is none).
+
+        ``at_head``: ``cursor`` is the stream's head, read from storage after this
+        connection was registered for live pushes (the login's plan): whatever is
+        stored after it arrives live, so the first read from storage is skipped
+        (issue 16: a new client's catch-up read nothing), unless a live push came
+        before this call and was dropped. A gap in what arrives live is read from
+        storage as always."""
+        read = not at_head or self._missed
+        self._missed = False
+        self.stream = StreamState(cursor, syncing=read)
         self._on_synced = on_synced
-        self._initial = {""} | set(group_cursors or {})
+        self._initial = ({""} if read else set()) | set(group_cursors or {})
         for group_id, after in (group_cursors or {}).items():
             self.follow_group(group_id, after)
-        self._start_catch_up("")
+        if read:
+            self._start_catch_up("")
+        elif not self._initial:
+            self._initial = {""}
+            self._initial_done("")
 
     def _deliver(self, items: list[Item], backlog: bool) -> None:
         frames: list[bytes] = []
@@ -391,6 +368,7 @@ class Connection:
     def stream_item(self, seq: int, item: Item | None) -> None:
         """A live user-stream push from fan-out (``None``: skip ``seq``, the client has it)."""
         if self.stream is None or self.closed:
+            self._missed = self.stream is None  # before start_stream: read storage then
             return
         step = self.stream.live(seq, item)
         self._deliver(step.frames, backlog=False)
@@ -516,6 +494,7 @@ class Connection:
         self._initial = None
         self._on_synced = None
         self.stream = None
+        self._missed = False
         self.groups.clear()
         self.kicked = False
 

@@ -20,6 +20,12 @@ Sink = Callable[[Delivery], None]
 class Fanout(Protocol):
     """Carries deliveries to the sink of every node (including this one)."""
 
+    #: :meth:`watch` returns only once every delivery published from then on,
+    #: on any node, reaches this node (the in-process fan-out); ``False``: the
+    #: subscription may take effect a little later (Redis pub/sub), so a login
+    #: reads its stream from storage even when it resumes at the head (issue 16)
+    routed_on_watch: bool
+
     def bind(self, sink: Sink) -> None:
         """Set the function that hands deliveries to this node's connections."""
 
@@ -55,6 +61,8 @@ class Fanout(Protocol):
 
 class LocalFanout:
     """In-process fan-out for a single node: publishing calls the sink at once."""
+
+    routed_on_watch = True
 
     def __init__(self) -> None:
         self._sink: Sink | None = None

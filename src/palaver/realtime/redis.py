@@ -109,6 +109,9 @@ class RedisFanout:
         node_id: this node's name (random by default).
     """
 
+    #: ``SUBSCRIBE`` is sent, not confirmed, when :meth:`watch` returns
+    routed_on_watch = False
+
     def __init__(self, url: str, node_id: str | None = None) -> None:
         self.node_id = node_id or uuid.uuid4().hex[:12]
         self.redis: aioredis.Redis = aioredis.from_url(url)

@@ -65,6 +65,12 @@ class Registry:
         self._unwatching: set[asyncio.Task[None]] = set()
         fanout.bind(self.deliver)
 
+    @property
+    def routed_on_watch(self) -> bool:
+        """A connection gets every delivery of its user as soon as :meth:`attach`
+        returns (:attr:`Fanout.routed_on_watch <palaver.realtime.fanout.Fanout.routed_on_watch>`)."""
+        return self._fanout.routed_on_watch
+
     def __len__(self) -> int:
         return sum(len(c) for c in self._by_user.values())
 

@@ -10,6 +10,8 @@ Both client protocols (Palaver's ``/ws`` and Tencent's) log in through here:
 3. :meth:`SessionService.plan` reads where each stream resumes
    (docs/protocol.md §3.1 and §8.1): the user's stream from the client's
    cursor, each group's stream from its cursor, bounded by what is kept.
+
+:meth:`SessionService.login` is 2 and 3 with one read from storage.
 """
 
 from __future__ import annotations
@@ -65,6 +67,13 @@ class LoginPlan:
     resync: bool
     group_cursors: dict[str, int] = field(default_factory=dict)
     truncated: list[str] = field(default_factory=list)
+
+    @property
+    def at_head(self) -> bool:
+        """The user's stream resumes at its head as read (a new client, or one that
+        has everything): nothing to read from storage but what comes after
+        (``Connection.start_stream(at_head=...)``)."""
+        return self.cursor == self.head
 
 
 class SessionService:
@@ -150,12 +159,20 @@ class SessionService:
             return app.session_key
         return await self._apps.ensure_session_key(app.sdkappid)
 
-    async def open(self, app: App, user_id: str, connection_id: str, platform: str) -> None:
+    async def open(
+        self,
+        app: App,
+        user_id: str,
+        connection_id: str,
+        platform: str,
+        subscribers: list[str] | None = None,
+    ) -> None:
         """A new connection of ``user_id`` on ``platform`` is live: close the ones it
         replaces on every node. Login policy ``single``: every other connection
         (``KICKED_OUT`` ``multipleAccount``); ``multi_platform``: the other
-        connections of the same platform (``multipleDevice``)."""
-        await self.state_change(app, user_id, "Login", "Register", platform)
+        connections of the same platform (``multipleDevice``). ``subscribers``:
+        the user's status subscribers if already read (:meth:`login`)."""
+        await self.state_change(app, user_id, "Login", "Register", platform, subscribers)
         if app.settings.login_policy == "single":
             await self._publisher.kick(
                 app.sdkappid, user_id, "multipleAccount", origin=connection_id
@@ -166,14 +183,20 @@ class SessionService:
             )
 
     async def state_change(
-        self, app: App, user_id: str, action: str, reason: str, platform: str = ""
+        self,
+        app: App,
+        user_id: str,
+        action: str,
+        reason: str,
+        platform: str = "",
+        subscribers: list[str] | None = None,
     ) -> None:
         """Tell the app backend (``State.StateChange``, if it wants it) that
         ``user_id`` logged in (``Login``/``Register``), logged out
         (``Logout``/``Unregister``) or lost a connection (``Disconnect``/``LinkClose``);
-        the user's status subscribers are told too."""
+        the user's status subscribers are told too (``subscribers``: already read)."""
         if self._status is not None:
-            await self._status.changed(app, user_id)
+            await self._status.changed(app, user_id, subscribers)
         if self._callbacks is None:
             return
         await self._callbacks.event(
@@ -203,24 +226,54 @@ class SessionService:
         got = await self._db.run_read(
             login_store.login_read, app.sdkappid, user_id, cursor is not None
         )
-        head, oldest, positions = got.head, got.oldest, stream_positions(got.memberships)
-        start = head if cursor is None else min(cursor, head)
-        # Away longer than the events are kept: resume from now and say so; the
-        # client refetches conversations (unread counts, last messages) as always.
-        resync = start < head and (oldest is None or start < oldest - 1)
-        if resync:
-            start = head
-        given = group_cursors or {}
-        groups: dict[str, int] = {}
-        truncated: list[str] = []
-        for group_id, joined_at, top in positions:
-            g = given.get(group_id)
-            if g is not None:
-                first = min(max(g, 0), top)
-            else:
-                first = top if cursor is None else min(joined_at, top)
-            if top - first > GROUP_REPLAY_LIMIT:
-                first = top - GROUP_REPLAY_LIMIT
-                truncated.append(group_id)
-            groups[group_id] = first
-        return LoginPlan(head, start, resync, groups, truncated)
+        return _plan(got, cursor, group_cursors)
+
+    async def login(
+        self,
+        app: App,
+        user_id: str,
+        connection_id: str,
+        platform: str,
+        cursor: int | None,
+        group_cursors: dict[str, int] | None = None,
+    ) -> LoginPlan:
+        """:meth:`open` then :meth:`plan` (same arguments, same effects), with one
+        read from storage for both: the plan's reads and the status subscribers
+        (issue 16: a thread hop costs more than these reads). Call it once the
+        connection is registered for live pushes, as :meth:`plan`."""
+        got = await self._db.run_read(
+            login_store.login_read,
+            app.sdkappid,
+            user_id,
+            cursor is not None,
+            self._status is not None,
+        )
+        await self.open(app, user_id, connection_id, platform, got.subscribers)
+        return _plan(got, cursor, group_cursors)
+
+
+def _plan(
+    got: login_store.LoginRead, cursor: int | None, group_cursors: dict[str, int] | None
+) -> LoginPlan:
+    """Where the streams resume (:meth:`SessionService.plan`) from the login's read."""
+    head, oldest, positions = got.head, got.oldest, stream_positions(got.memberships)
+    start = head if cursor is None else min(cursor, head)
+    # Away longer than the events are kept: resume from now and say so; the
+    # client refetches conversations (unread counts, last messages) as always.
+    resync = start < head and (oldest is None or start < oldest - 1)
+    if resync:
+        start = head
+    given = group_cursors or {}
+    groups: dict[str, int] = {}
+    truncated: list[str] = []
+    for group_id, joined_at, top in positions:
+        g = given.get(group_id)
+        if g is not None:
+            first = min(max(g, 0), top)
+        else:
+            first = top if cursor is None else min(joined_at, top)
+        if top - first > GROUP_REPLAY_LIMIT:
+            first = top - GROUP_REPLAY_LIMIT
+            truncated.append(group_id)
+        groups[group_id] = first
+    return LoginPlan(head, start, resync, groups, truncated)

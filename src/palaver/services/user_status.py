@@ -153,13 +153,16 @@ class UserStatusService:
             await people_store.unsubscribe_status(conn, app.sdkappid, user, found)
         return failed
 
-    async def changed(self, app: App, user: str) -> None:
-        """``user`` logged in or out or lost a connection: tell their subscribers.
+    async def changed(self, app: App, user: str, subscribers: list[str] | None = None) -> None:
+        """``user`` logged in or out or lost a connection: tell their subscribers
+        (``subscribers``: already read, by the login's read; ``None``: read them).
 
         Every login and every disconnect comes here, and most users have no
         subscriber: one read finds that out, and only then is the status read."""
         await self._presence.settle(app.sdkappid, user)
-        to = await self._db.run_read(people_store.status_subscribers_sync, app.sdkappid, user)
+        to = subscribers
+        if to is None:
+            to = await self._db.run_read(people_store.status_subscribers_sync, app.sdkappid, user)
         if to:
             [status] = await self.statuses(app, [user])
             await self._notify(app, to, status)

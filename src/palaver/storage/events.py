@@ -266,26 +266,40 @@ async def append_events(
     return await conn.run_sync(append_events_sync, app_id, events)
 
 
-def head_query(app_id: int, user_id: str) -> Any:
-    """The last seq of a user's stream (a scalar; none if the stream is empty)."""
-    return select(user_heads.c.last_seq).where(
-        user_heads.c.app_id == app_id, user_heads.c.user_id == user_id
-    )
+# Statements of the hot reads, built once with bind parameters: building a
+# ``select`` and its cache key costs more CPU than running it on SQLite (a
+# login's reads took ~0.9 ms that way, docs/benchmarks.md "issue 16"); a built
+# statement memoizes its cache key, so each execution only binds values.
+
+#: The last seq of a user's stream (a scalar; none if the stream is empty).
+#: Parameters ``app_id``, ``user_id``.
+HEAD = select(user_heads.c.last_seq).where(
+    user_heads.c.app_id == bindparam("app_id"), user_heads.c.user_id == bindparam("user_id")
+)
+
+#: The oldest seq still stored for a user (a scalar; NULL if none is).
+#: Parameters ``app_id``, ``user_id``.
+FIRST_SEQ = select(func.min(user_events.c.seq)).where(
+    user_events.c.app_id == bindparam("app_id"), user_events.c.user_id == bindparam("user_id")
+)
 
 
-def first_seq_query(app_id: int, user_id: str) -> Any:
-    """The oldest seq still stored for a user (a scalar; NULL if none is)."""
-    return select(func.min(user_events.c.seq)).where(
-        user_events.c.app_id == app_id, user_events.c.user_id == user_id
-    )
+def head_query(app_id: int, user_id: str) -> tuple[Any, dict[str, Any]]:
+    """:data:`HEAD` and its parameters for ``user_id``."""
+    return HEAD, {"app_id": app_id, "user_id": user_id}
+
+
+def first_seq_query(app_id: int, user_id: str) -> tuple[Any, dict[str, Any]]:
+    """:data:`FIRST_SEQ` and its parameters for ``user_id``."""
+    return FIRST_SEQ, {"app_id": app_id, "user_id": user_id}
 
 
 async def head(conn: AsyncConnection, app_id: int, user_id: str) -> int:
     """The last seq of a user's stream (0 if empty)."""
-    return int(await conn.scalar(head_query(app_id, user_id)) or 0)
+    return int(await conn.scalar(*head_query(app_id, user_id)) or 0)
 
 
-def _events_query(app_id: int, user_id: str, after: int, limit: int) -> Any:
+def _build_events_query() -> Any:
     e = user_events.c
     m = messages.c
     return (
@@ -312,10 +326,23 @@ def _events_query(app_id: int, user_id: str, after: int, limit: int) -> Any:
             m.offline_push.label("m_offline_push"),
         )
         .select_from(user_events.outerjoin(messages, messages.c.id == e.message_id))
-        .where(e.app_id == app_id, e.user_id == user_id, e.seq > after)
+        .where(
+            e.app_id == bindparam("app_id"),
+            e.user_id == bindparam("user_id"),
+            e.seq > bindparam("after"),
+        )
         .order_by(e.seq)
-        .limit(limit)
+        .limit(bindparam("limit"))
     )
+
+
+#: A page of a user's events with their messages (:func:`read_events`), built
+#: once (see :data:`HEAD`). Parameters ``app_id``, ``user_id``, ``after``, ``limit``.
+EVENTS_PAGE = _build_events_query()
+
+
+def _events_params(app_id: int, user_id: str, after: int, limit: int) -> dict[str, Any]:
+    return {"app_id": app_id, "user_id": user_id, "after": after, "limit": limit}
 
 
 def _event_records(rows: Iterable[Any]) -> list[EventRecord]:
@@ -339,7 +366,7 @@ async def read_events(
 ) -> list[EventRecord]:
     """Events of a user with ``seq > after``, ascending, with their messages."""
     return _event_records(
-        (await conn.execute(_events_query(app_id, user_id, after, limit))).mappings()
+        (await conn.execute(EVENTS_PAGE, _events_params(app_id, user_id, after, limit))).mappings()
     )
 
 
@@ -348,7 +375,8 @@ def read_events_sync(
 ) -> list[EventRecord]:
     """:func:`read_events` on a synchronous connection (``Database.run_read``: one
     thread hop on SQLite instead of one per execute, fetch and close)."""
-    return _event_records(conn.execute(_events_query(app_id, user_id, after, limit)).mappings())
+    params = _events_params(app_id, user_id, after, limit)
+    return _event_records(conn.execute(EVENTS_PAGE, params).mappings())
 
 
 async def purge_before(conn: AsyncConnection, before_time: int) -> int:
@@ -389,5 +417,5 @@ async def purge_batch_before(
 
 async def first_seq(conn: AsyncConnection, app_id: int, user_id: str) -> int | None:
     """The oldest seq still stored for a user, or ``None`` if none is."""
-    v = await conn.scalar(first_seq_query(app_id, user_id))
+    v = await conn.scalar(*first_seq_query(app_id, user_id))
     return None if v is None else int(v)

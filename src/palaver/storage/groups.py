@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import orjson
-from sqlalchemy import and_, delete, func, literal, select, update
+from sqlalchemy import and_, bindparam, delete, func, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from palaver.model.messages import group_conv_id
@@ -186,18 +186,33 @@ async def head(conn: AsyncConnection, app_id: int, group_id: str) -> int:
     return int(v or 0)
 
 
-def memberships_query(app_id: int, user_id: str, type: str | None = None) -> Any:
-    """The rows of :func:`memberships` (read them with :func:`membership_rows`)."""
+def _build_memberships_query(typed: bool) -> Any:
     member_cols = [c.label(f"m_{c.name}") for c in group_members.c]
     q = (
         _with_head()
         .add_columns(*member_cols)
         .join(group_members, and_(GM.app_id == G.app_id, GM.group_id == G.group_id))
-        .where(GM.app_id == app_id, GM.user_id == user_id)
+        .where(GM.app_id == bindparam("app_id"), GM.user_id == bindparam("user_id"))
     )
-    if type:
-        q = q.where(G.type == type)
+    if typed:
+        q = q.where(G.type == bindparam("type"))
     return q.order_by(GM.join_time.desc(), G.group_id)
+
+
+# Built once with bind parameters (as ``events.HEAD``): building this select
+# and its cache key cost ~0.45 ms of CPU, many times what SQLite takes to run it.
+_MEMBERSHIPS = _build_memberships_query(False)
+_MEMBERSHIPS_OF_TYPE = _build_memberships_query(True)
+
+
+def memberships_query(
+    app_id: int, user_id: str, type: str | None = None
+) -> tuple[Any, dict[str, Any]]:
+    """The statement of :func:`memberships` and its parameters (execute them, then
+    read the rows with :func:`membership_rows`)."""
+    if type:
+        return _MEMBERSHIPS_OF_TYPE, {"app_id": app_id, "user_id": user_id, "type": type}
+    return _MEMBERSHIPS, {"app_id": app_id, "user_id": user_id}
 
 
 def membership_rows(rows: Iterable[Any]) -> list[tuple[GroupRow, MemberRow]]:
@@ -210,7 +225,7 @@ async def memberships(
 ) -> list[tuple[GroupRow, MemberRow]]:
     """``user_id``'s memberships with their groups and heads, newest join first."""
     return membership_rows(
-        (await conn.execute(memberships_query(app_id, user_id, type))).mappings()
+        (await conn.execute(*memberships_query(app_id, user_id, type))).mappings()
     )
 
 

@@ -11,13 +11,12 @@ the groups a user created, so an empty group exists too.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Any
 
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import bindparam, delete, func, or_, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from palaver.storage.dialect import insert_ignore, upsert
+from palaver.storage.dialect import insert_ignore, prebuilt_rows, upsert
 from palaver.storage.schema import (
     friend_groups,
     global_mutes,
@@ -187,21 +186,27 @@ async def unsubscribe_status(
         await conn.execute(base.where(status_subscriptions.c.target.in_(targets[i : i + CHUNK])))
 
 
-def _subscribers_query(app_id: int, target: str) -> Any:
-    return select(status_subscriptions.c.subscriber).where(
-        status_subscriptions.c.app_id == app_id, status_subscriptions.c.target == target
-    )
+#: Who follows a user's status; parameters ``app_id``, ``target``. Built once
+#: (every login and disconnect asks; building a select costs more than running it).
+_SUBSCRIBERS = select(status_subscriptions.c.subscriber).where(
+    status_subscriptions.c.app_id == bindparam("app_id"),
+    status_subscriptions.c.target == bindparam("target"),
+)
 
 
 async def status_subscribers(conn: AsyncConnection, app_id: int, target: str) -> list[str]:
     """Who follows ``target``'s status."""
-    return [r[0] for r in await conn.execute(_subscribers_query(app_id, target))]
+    rows = await conn.execute(_SUBSCRIBERS, {"app_id": app_id, "target": target})
+    return [r[0] for r in rows]
 
 
 def status_subscribers_sync(conn: Connection, app_id: int, target: str) -> list[str]:
     """:func:`status_subscribers` on a synchronous connection (``Database.run_read``:
     one thread hop on SQLite; every login and disconnect asks)."""
-    return [r[0] for r in conn.execute(_subscribers_query(app_id, target))]
+    params = {"app_id": app_id, "target": target}
+    return [
+        r[0] for r in prebuilt_rows(conn, "status_subscribers", 1, lambda _: _SUBSCRIBERS, params)
+    ]
 
 
 async def count_status_subscriptions(conn: AsyncConnection, app_id: int, subscriber: str) -> int:

@@ -77,15 +77,21 @@ async def login(s: Session, d: Login) -> dict[str, Any]:
         s.app, s.user_id = app, d.userID
         s.lane = SendLane()
         await hub.registry.attach(conn, app.settings.max_connections_per_user)
-        await hub.sessions.open(app, d.userID, conn.id, conn.platform)
-        plan = await hub.sessions.plan(app, d.userID, d.cursor, d.groupCursors)
+        plan = await hub.sessions.login(
+            app, d.userID, conn.id, conn.platform, d.cursor, d.groupCursors
+        )
 
     def synced() -> None:
         delivered = conn.stream.delivered if conn.stream else plan.cursor
         done = sync_done(delivered, plan.resync, conn.group_cursors(), plan.truncated)
         conn.send_push(Outbound(done))
 
-    s.after_response = lambda: conn.start_stream(plan.cursor, synced, plan.group_cursors)
+    s.after_response = lambda: conn.start_stream(
+        plan.cursor,
+        synced,
+        plan.group_cursors,
+        at_head=plan.at_head and hub.registry.routed_on_watch,
+    )
     return {
         "v": PROTOCOL_VERSION,
         "userID": d.userID,

@@ -73,17 +73,16 @@ async def wslogin(s: TencentSession, d: Login) -> dict[str, Any]:
         s.expires = who.expires
         s.inst_id = secrets.randbelow(1 << 31) + 1
         await hub.registry.attach(conn, app.settings.max_connections_per_user)
-        await hub.sessions.open(app, user, conn.id, PLATFORM)
-        if not resuming:
-            _start_after_answer(s, await hub.sessions.plan(app, user, None))
+        acked = s.resume.take((app.sdkappid, user, s.instance_id)) if resuming else None
+        if resuming and acked is None:
+            await hub.sessions.open(app, user, conn.id, PLATFORM)
+            s.waiting_cookie = True  # the streams start at getmsg, from its cookie
+        elif acked is None:
+            _start_after_answer(s, await hub.sessions.login(app, user, conn.id, PLATFORM, None))
         else:
-            acked = s.resume.take((app.sdkappid, user, s.instance_id))
-            if acked is None:
-                s.waiting_cookie = True
-            else:
-                groups = {k[5:]: v for k, v in acked.items() if k.startswith("GROUP")}
-                plan = await hub.sessions.plan(app, user, acked.get("u", 0), groups)
-                _start_after_answer(s, plan)
+            groups = {k[5:]: v for k, v in acked.items() if k.startswith("GROUP")}
+            plan = await hub.sessions.login(app, user, conn.id, PLATFORM, acked.get("u", 0), groups)
+            _start_after_answer(s, plan)
     return {
         "A2Key": key,
         "TinyId": tiny_id(user),
@@ -97,7 +96,12 @@ def _start_after_answer(s: TencentSession, plan: LoginPlan) -> None:
     """Deliver the streams from the plan's cursors once the current answer is queued."""
     conn = s.conn
     s.acked = {"u": plan.cursor, **{"GROUP" + g: c for g, c in plan.group_cursors.items()}}
-    s.after_answer = lambda: conn.start_stream(plan.cursor, None, plan.group_cursors)
+    s.after_answer = lambda: conn.start_stream(
+        plan.cursor,
+        None,
+        plan.group_cursors,
+        at_head=plan.at_head and s.hub.registry.routed_on_watch,
+    )
 
 
 class Logout(Body):
