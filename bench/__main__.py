@@ -546,7 +546,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="small sizes: a smoke test")
     parser.add_argument("--json", action="store_true", help="print the results as JSON, not tables")
     parser.add_argument("--out", type=Path, default=RESULTS, help=f"results file ({RESULTS.name})")
-    parser.add_argument("--timeout", type=float, help="limit for the whole run, s (900; quick 300)")
+    parser.add_argument(
+        "--timeout", type=float, help="limit for the whole run, s (2,700; quick 300)"
+    )
     parser.add_argument("--database-url", help="single-node scenarios on this database, not SQLite")
     parser.add_argument("--calls", type=int, help="rest_sendmsg: calls per run")
     parser.add_argument("--concurrency", type=int, help="rest_sendmsg: concurrent callers")
@@ -565,7 +567,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     names = [ALIASES.get(n, n) for n in (args.scenario or list(SCENARIOS))]
     names = list(dict.fromkeys(names))
-    timeout = args.timeout or (300.0 if args.quick else 900.0)
+    timeout = args.timeout or (300.0 if args.quick else 2700.0)
     if any(v is not None and v < 1 for v in (args.calls, args.concurrency)):
         parser.error("--calls and --concurrency must be at least 1")
     with contextlib.suppress(OSError):  # this orchestrator stays off the server's core
