@@ -404,3 +404,16 @@ async def world(db: Database) -> AsyncIterator[World]:
 @pytest.fixture
 def clock() -> Iterator[FakeClock]:
     yield FakeClock()
+
+
+@pytest.fixture
+async def any_world(any_db: Database) -> AsyncIterator[World]:
+    """A :class:`World` on SQLite and on PostgreSQL (``any_db``)."""
+    w = await build_world(any_db)
+    yield w
+    await w.writer.close()
+
+
+def text(t: str) -> list[dict[str, Any]]:
+    """A ``MsgBody`` of one ``TIMTextElem``."""
+    return [{"MsgType": "TIMTextElem", "MsgContent": {"Text": t}}]

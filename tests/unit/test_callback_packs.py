@@ -6,37 +6,23 @@ delivery worker's purge of old delivered and dead rows, on a fake clock."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 import orjson
-import pytest
 
 from palaver.model.callbacks import FORBID_AFTER_SEND as FORBID_AFTER
 from palaver.services.callback_delivery import delivery_body
 from palaver.services.messages import SendOptions
 from palaver.services.sending import SendSource
-from palaver.storage import Database
 from palaver.storage import callbacks as store
 from palaver.storage import messages as msg_store
 from palaver.storage.schema import callback_outbox
 
-from .conftest import World, build_world
+from .conftest import World, text
 from .test_callbacks_and_moderation import C2C_AFTER, wired
 
 DAY = 86400.0
-
-
-@pytest.fixture
-async def any_world(any_db: Database) -> AsyncIterator[World]:
-    """The world on SQLite and on PostgreSQL (ids from a counter, unpacking in SQL)."""
-    w = await build_world(any_db)
-    yield w
-    await w.writer.close()
-
-
-def text(t: str) -> list[dict[str, Any]]:
-    return [{"MsgType": "TIMTextElem", "MsgContent": {"Text": t}}]
 
 
 async def burst(world: World, n: int, first: int = 0) -> list[Any]:

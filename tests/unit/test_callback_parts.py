@@ -7,7 +7,6 @@ delivery, once per conversation and pass."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from typing import Any
 
 import orjson
@@ -16,28 +15,15 @@ import pytest
 from palaver.services.groups import GroupSendOptions, MemberSpec
 from palaver.services.messages import SendOptions
 from palaver.services.sending import SendSource
-from palaver.storage import Database
 from palaver.storage import callbacks as store
 from palaver.storage import group_messages as group_store
 from palaver.storage import messages as msg_store
 
-from .conftest import World, build_world
+from .conftest import World, text
 from .test_callbacks_and_moderation import C2C_AFTER, wired
 
 GROUP_AFTER = "Group.CallbackAfterSendMsg"
 PUSH = {"PushFlag": 0, "Title": "t", "Desc": "d"}
-
-
-@pytest.fixture
-async def any_world(any_db: Database) -> AsyncIterator[World]:
-    """The world on SQLite and on PostgreSQL (the freeze is SQL of its own)."""
-    w = await build_world(any_db)
-    yield w
-    await w.writer.close()
-
-
-def text(t: str) -> list[dict[str, Any]]:
-    return [{"MsgType": "TIMTextElem", "MsgContent": {"Text": t}}]
 
 
 async def send(world: World, t: str, rnd: int, **opts: Any) -> Any:
