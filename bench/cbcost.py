@@ -74,6 +74,22 @@ class NotSqlite:
         return getattr(self._db, name)
 
 
+async def make_groups(hub: Hub, app: Any, group: bool) -> list[str]:
+    """With ``group``: 4 Public groups of the 8 users, owned by u0..u3 (their ids)."""
+    gids = []
+    for g in range(4 if group else 0):
+        made = await hub.groups.lifecycle.create(
+            app,
+            f"u{g}",
+            admin=False,
+            type="Public",
+            name=f"g{g}",
+            members=[MemberSpec(f"u{u}") for u in range(8) if u != g],
+        )
+        gids.append(made.group_id)
+    return gids
+
+
 async def one_run(
     n: int, *, on: bool, lease: bool = False, group: bool = False
 ) -> tuple[float, float]:
@@ -97,17 +113,7 @@ async def one_run(
                     ],
                 )
             source = SendSource(platform="Web")
-            gids = []
-            for g in range(4 if group else 0):
-                made = await hub.groups.lifecycle.create(
-                    app,
-                    f"u{g}",
-                    admin=False,
-                    type="Public",
-                    name=f"g{g}",
-                    members=[MemberSpec(f"u{u}") for u in range(8) if u != g],
-                )
-                gids.append(made.group_id)
+            gids = await make_groups(hub, app, group)
             gopts = GroupSendOptions(source=source)
 
             async def send(i: int) -> None:
@@ -165,17 +171,7 @@ async def interleaved(n: int, *, group: bool = False, block: int = 64) -> tuple[
                             "Group.CallbackAfterSendMsg" if group else "C2C.CallbackAfterSendMsg"
                         ],
                     )
-                gids = []
-                for g in range(4 if group else 0):
-                    made = await hub.groups.lifecycle.create(
-                        app,
-                        f"u{g}",
-                        admin=False,
-                        type="Public",
-                        name=f"g{g}",
-                        members=[MemberSpec(f"u{u}") for u in range(8) if u != g],
-                    )
-                    gids.append(made.group_id)
+                gids = await make_groups(hub, app, group)
 
                 async def send(i: int, app: Any = app, gids: list[str] = gids) -> None:
                     if group:
