@@ -129,7 +129,8 @@ unit: venv
 	fi
 
 # The end-to-end suite runs twice, side by side (tools/e2e_passes.sh): on SQLite (the
-# default) and on PostgreSQL, each line of output prefixed by its pass. Under CI=true a
+# default) and on PostgreSQL, each line of output prefixed by its pass, each ending with its
+# 25 slowest tests (where the suite waits). Under CI=true a
 # missing PostgreSQL fails the run; elsewhere that pass is skipped.
 PG_TEST_URL ?= postgresql+asyncpg://postgres@127.0.0.1:5432/palaver_test
 E2E_ARGS    := tests/e2e
@@ -143,7 +144,7 @@ test: lint browser node_modules unit
 	else \
 		echo "make test: node is missing; the JavaScript unit tests were skipped" >&2; \
 	fi
-	bash tools/e2e_passes.sh $(BIN) $(PG_TEST_URL) $(E2E_ARGS)
+	bash tools/e2e_passes.sh $(BIN) $(PG_TEST_URL) --durations=25 $(E2E_ARGS)
 
 format: venv
 	$(BIN)/ruff format $(SOURCES)
