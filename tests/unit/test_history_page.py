@@ -21,7 +21,7 @@ from palaver.services.message_deletes import MessageDeleteService
 from palaver.storage import Database
 from palaver.storage.records import message_record_of
 
-from .conftest import World, build_world
+from .conftest import World, build_world, until
 from .test_messages import send
 
 
@@ -198,8 +198,8 @@ async def test_a_page_read_on_a_locked_database_waits_off_the_event_loop(tmp_pat
 
     try:
         read = asyncio.create_task(db.read_now(count))
-        await asyncio.sleep(0)  # one turn of the loop: the read started, and gave way
-        assert not read.done()
+        await until(lambda: db._reader_threads is not None, "the read moved to a reader thread")
+        assert not read.done()  # the lock holds it there; the loop goes on
         other.close()
         assert await read == [(7,)]
         assert await db.read_now(count) == [(7,)]  # and the next on the loop's thread
