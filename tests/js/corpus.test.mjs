@@ -94,6 +94,7 @@ class Replay {
       const list = this.list;
       const steps = {
         MESSAGE_REVOKED: () => list.revoked(d),
+        MESSAGE_MODIFIED: () => list.modified(d),
         MESSAGE_READ_BY_PEER: () => list.readByPeer(d),
         CONVERSATION_READ: () => list.conversationRead(String(d.conversationID || ''), Number(d.readSequence) || 0),
         CONVERSATION_CHANGED: () => list.refresh(),

@@ -160,6 +160,7 @@ class Replay:
         d = push.data
         handlers: dict[str, Callable[[], Step[None]]] = {
             "MESSAGE_REVOKED": lambda: self.convs.revoked(d),
+            "MESSAGE_MODIFIED": lambda: self.convs.modified(d),
             "MESSAGE_READ_BY_PEER": lambda: self.convs.read_by_peer(d),
             "CONVERSATION_READ": lambda: self.convs.conversation_read(
                 str(d.get("conversationID", "")), int(d.get("readSequence", 0) or 0)

@@ -141,6 +141,10 @@ class ConversationList:
         self.messages: OrderedDict[str, Message] = OrderedDict()
         self.live_rooms: set[str] = set()
         self.own_revokes: set[str] = set()
+        #: per kept message ID, the newest version this device was told of
+        #: (``MESSAGE_MODIFIED``) or first kept at: a later copy (a conversation
+        #: fetched after an edit) may update the message but not its report
+        self.told_versions: dict[str, int] = {}
         self._emitted_list: tuple[Any, ...] | None = None
         self._emitted_total: int | None = None
 
@@ -154,8 +158,10 @@ class ConversationList:
         known = self.messages.get(msg.id)
         if known is None:
             self.messages[msg.id] = msg
+            self.told_versions.setdefault(msg.id, msg.version)
             if len(self.messages) > CACHED_MESSAGES:
-                self.messages.popitem(last=False)
+                gone, _ = self.messages.popitem(last=False)
+                self.told_versions.pop(gone, None)
             return msg
         self.messages.move_to_end(msg.id)
         if known is not msg:
@@ -217,19 +223,23 @@ class ConversationList:
         yield from self.emit_changes()
 
     def modified(self, data: dict[str, Any]) -> Step[None]:
-        """``MESSAGE_MODIFIED`` ``{"conversationID", "modifier", "message"}``: the
-        kept message takes the new state when it is a newer version (so my own
-        edit, already applied, is not reported twice)."""
+        """``MESSAGE_MODIFIED`` ``{"conversationID", "modifier", "message"}`` (or
+        my edit's answer): reported once per version, whichever comes first; the
+        kept message takes the new state when it is a newer version. A copy that
+        came in between (a conversation's last message fetched after the edit)
+        updates the message but does not count as reported."""
         wire = dict(data.get("message") or {})
         fresh = Message.from_wire(wire)
         if not fresh.id:
             return
         msg = self.messages.get(fresh.id)
-        if msg is not None and msg.version >= fresh.version:
-            return
+        if msg is not None:
+            if self.told_versions.get(fresh.id, msg.version) >= fresh.version:
+                return
+            self.told_versions[fresh.id] = fresh.version
         if msg is None:
             msg = fresh
-        else:
+        elif msg.version <= fresh.version:
             wire.pop("flow", None)  # a group push is shaped for everyone: keep my flow
             wire.pop("isRead", None)
             wire.pop("isPeerRead", None)
@@ -238,7 +248,8 @@ class ConversationList:
         conv = self.find(msg.conversation_id)
         last = conv.last_message if conv is not None else None
         if last is not None and last.id == msg.id and last is not msg:
-            last.update_from_wire(wire)
+            if last.version <= fresh.version:
+                last.update_from_wire(wire)
             last.is_modified = True
         yield Emit(EVENT.MESSAGE_MODIFIED, [msg])
         yield from self.emit_changes()

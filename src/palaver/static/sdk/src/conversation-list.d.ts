@@ -35,6 +35,13 @@ export class ConversationList {
      * @type {Set<string>}
      */
     ownRevokes: Set<string>;
+    /**
+     * Per kept message ID, the newest version this device was told of
+     * (MESSAGE_MODIFIED) or first kept at: a later copy (a conversation fetched
+     * after an edit) may update the message but not its report.
+     * @type {Map<string, number>}
+     */
+    toldVersions: Map<string, number>;
     /** The session ended: only forced list events are reported. */
     closed: boolean;
     /** @type {string | null} */
@@ -94,8 +101,10 @@ export class ConversationList {
     revoked(data: Record<string, any>): Step;
     /**
      * `MESSAGE_MODIFIED` `{conversationID, modifier, message}` (or an edit's
-     * answer): the kept message takes the new state when it is a newer version,
-     * so each version is reported once per device, whichever comes first.
+     * answer): each version is reported once per device, whichever comes first;
+     * the kept message takes the new state when it is a newer version. A copy
+     * that came in between (a conversation's last message fetched after the
+     * edit) updates the message but does not count as reported.
      * @param {Record<string, any>} data
      * @returns {Step}
      */

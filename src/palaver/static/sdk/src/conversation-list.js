@@ -71,6 +71,13 @@ export class ConversationList {
      * @type {Set<string>}
      */
     this.ownRevokes = new Set();
+    /**
+     * Per kept message ID, the newest version this device was told of
+     * (MESSAGE_MODIFIED) or first kept at: a later copy (a conversation fetched
+     * after an edit) may update the message but not its report.
+     * @type {Map<string, number>}
+     */
+    this.toldVersions = new Map();
     /** The session ended: only forced list events are reported. */
     this.closed = false;
     /** @type {string | null} */
@@ -112,8 +119,11 @@ export class ConversationList {
       this.messages.delete(msg.ID);
     }
     this.messages.set(msg.ID, msg);
+    if (!this.toldVersions.has(msg.ID)) this.toldVersions.set(msg.ID, msg.version);
     if (this.messages.size > CACHED_MESSAGES) {
-      this.messages.delete(/** @type {string} */ (this.messages.keys().next().value));
+      const gone = /** @type {string} */ (this.messages.keys().next().value);
+      this.messages.delete(gone);
+      this.toldVersions.delete(gone);
     }
     return msg;
   }
@@ -217,8 +227,10 @@ export class ConversationList {
 
   /**
    * `MESSAGE_MODIFIED` `{conversationID, modifier, message}` (or an edit's
-   * answer): the kept message takes the new state when it is a newer version,
-   * so each version is reported once per device, whichever comes first.
+   * answer): each version is reported once per device, whichever comes first;
+   * the kept message takes the new state when it is a newer version. A copy
+   * that came in between (a conversation's last message fetched after the
+   * edit) updates the message but does not count as reported.
    * @param {Record<string, any>} data
    * @returns {Step}
    */
@@ -228,18 +240,21 @@ export class ConversationList {
     if (!id) return;
     const version = Number(wire.version) || 0;
     let msg = this.messages.get(id);
-    if (msg && msg.version >= version) return;
+    if (msg) {
+      if ((this.toldVersions.get(id) ?? msg.version) >= version) return;
+      this.toldVersions.set(id, version);
+    }
     // a group push is shaped for every member: keep my own flow and read state
     delete wire.flow;
     delete wire.isRead;
     delete wire.isPeerRead;
-    if (msg) msg._update(wire);
-    else msg = this.keep(this._ownFlow(Message._fromWire(wire)));
+    if (!msg) msg = this.keep(this._ownFlow(Message._fromWire(wire)));
+    else if (msg.version <= version) msg._update(wire);
     msg.isModified = true;
     const conv = this.find(msg.conversationID);
     const last = conv ? conv.lastMessage : null;
     if (last && last.ID === id && last !== msg) {
-      last._update(wire);
+      if (last.version <= version) last._update(wire);
       last.isModified = true;
     }
     yield {emit: EVENT.MESSAGE_MODIFIED, data: [msg]};
