@@ -60,8 +60,10 @@ def grp(group: str, frm: str, random: int, *, flags: int = 0, key: str | None = 
 
 
 async def rows(db: Database, table: Any, *where: Any) -> list[dict[str, Any]]:
+    """The rows of ``table`` (matching ``where``) in primary-key order (PostgreSQL
+    returns an unordered select in any order)."""
     async with db.read() as conn:
-        q = select(table)
+        q = select(table).order_by(*table.primary_key.columns)
         for w in where:
             q = q.where(w)
         return [dict(r) for r in (await conn.execute(q)).mappings()]
