@@ -175,7 +175,8 @@ def _c2c_targets(rows: list[Row], add: Any) -> None:
 
 
 def targets(rows: list[Row]) -> list[dict[str, Any]]:
-    """Each target of issue 5 §3 (and issue 6 §5) that this run measured: value, verdict, gap."""
+    """Each target of issue 5 §3 (and issues 6 §5, 12 §5) that this run measured: value,
+    verdict, gap."""
     out: list[dict[str, Any]] = []
 
     def add(name: str, value: float, goal: float, unit: str, higher_is_better: bool) -> None:
@@ -250,6 +251,15 @@ def targets(rows: list[Row]) -> list[dict[str, Any]]:
                 1.3,
                 "×",
                 False,
+            )
+    for r in _rows(rows, "c2c_burst_callbacks"):
+        if "throughput_ratio" in r:
+            add(
+                "C2C burst with after-send callbacks over without (issue 12 §5)",
+                r["throughput_ratio"],
+                0.9,
+                "×",
+                True,
             )
     runs = [r for r in rows if "lost" in r]
     if runs:
@@ -432,7 +442,7 @@ def render(rows: list[Row], goals: list[dict[str, Any]]) -> str:
     if goals:
         parts.append(
             table(
-                ["target (issues 5 §3, 6 §5)", "goal", "measured", "verdict"],
+                ["target (issues 5 §3, 6 §5, 12 §5)", "goal", "measured", "verdict"],
                 [
                     [
                         g["target"],
