@@ -20,9 +20,10 @@ Scenarios (``--scenario NAME``, repeatable; default: all, in this order):
                   per message of one over the other
 - ``media``       10. (issue 11 §5) 500 uploads of 1 MB by 100 concurrent callers,
                   then their downloads: MB/s, server CPU per MB, peak RSS
-- ``c2c_burst_callbacks`` 11. (issue 12 §5) the K=4 C2C burst without callbacks,
-                  then with ``C2C.CallbackAfterSendMsg`` on to a local receiver:
-                  throughput ratio and how far the callbacks lag
+- ``c2c_burst_callbacks`` 11. (issue 12 §5) the K=4 C2C burst without callbacks
+                  and with ``C2C.CallbackAfterSendMsg`` on to a local receiver, two
+                  servers up, 3 alternating rounds: median throughput ratio and
+                  how far the callbacks lag
 - ``login_storm`` 12. (issue 20) 10k clients log in at once, then all reconnect
                   at once, while 4 live pairs message and ping through it:
                   live clients dropped, messages lost, ping / message latency,
