@@ -12,6 +12,8 @@ socket (``S`` its own per-user counter), each encoded with ``orjson.dumps``. A
 the time. This is the trivial 1:1 relay of peers.md §4.2 with Palaver's frame
 shapes, so the generator drives it unchanged and Palaver's server CPU per message
 can be given as a multiple of it, measured in the same run on the same core.
+``POST /v4/{service}/{command}`` parses the JSON body and answers a sendmsg-shaped
+OK: the yardstick of the REST scenario.
 """
 
 from __future__ import annotations
@@ -33,6 +35,22 @@ class Relay:
 
     async def healthz(self, request: web.Request) -> web.Response:
         return web.Response(text="ok")
+
+    async def rest(self, request: web.Request) -> web.Response:
+        """``POST /v4/{service}/{command}``: the body parsed, answered OK with a
+        ``MsgTime`` and ``MsgKey`` (the REST yardstick: HTTP and JSON, nothing else)."""
+        body = orjson.loads(await request.read())
+        mid = self.next_id
+        self.next_id += 1
+        now = int(time.time())
+        answer = {
+            "ActionStatus": "OK",
+            "ErrorInfo": "",
+            "ErrorCode": 0,
+            "MsgTime": now,
+            "MsgKey": f"{mid}_{body.get('MsgRandom', 0)}_{now}",
+        }
+        return web.Response(body=orjson.dumps(answer), content_type="application/json")
 
     async def ws(self, request: web.Request) -> web.WebSocketResponse:
         ws = web.WebSocketResponse(decode_text=False, compress=False)
@@ -92,6 +110,7 @@ def main() -> None:
     app = web.Application()
     app.router.add_get("/healthz", relay.healthz)
     app.router.add_get("/ws", relay.ws)
+    app.router.add_post("/v4/{service}/{command}", relay.rest)
     uvloop.install()
     web.run_app(app, host="127.0.0.1", port=args.port, print=None, access_log=None)
 

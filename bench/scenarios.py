@@ -542,7 +542,10 @@ async def c2c_paced(ctx: Ctx) -> list[Row]:
 
 
 async def rest_sendmsg(ctx: Ctx) -> list[Row]:
-    """``openim/sendmsg`` by C concurrent aiohttp callers (the generator process)."""
+    """``openim/sendmsg`` by C concurrent aiohttp callers (the generator process);
+    then the same calls to the bare relay's REST route on the same core, so each
+    row carries ``relay_calls_per_s``, ``relay_cpu_us_per_call`` and
+    ``cpu_x_relay`` (Palaver's server CPU per call over the relay's)."""
     sz = ctx.sizes
     calls = ctx.rest_calls or sz.rest_calls
     concs = (ctx.rest_concurrency,) if ctx.rest_concurrency else sz.rest_concurrency
@@ -560,15 +563,16 @@ async def rest_sendmsg(ctx: Ctx) -> list[Row]:
     ]
     async with single_node(ctx, "rest", users) as node:
         for c in concs:
-            r = await node.gen(
-                "rest",
-                path="/v4/openim/sendmsg",
-                bodies=bodies,
-                calls=calls,
-                concurrency=c,
-                server_pids=[node.server.pid],
-                timeout=300,
-            )
+            async with harness.profiled(node.server.pid, f"rest_c{c}"):
+                r = await node.gen(
+                    "rest",
+                    path="/v4/openim/sendmsg",
+                    bodies=bodies,
+                    calls=calls,
+                    concurrency=c,
+                    server_pids=[node.server.pid],
+                    timeout=300,
+                )
             row: Row = {
                 "scenario": "3 rest_sendmsg",
                 "variant": f"C={c} N={calls:,}",
@@ -596,7 +600,26 @@ async def rest_sendmsg(ctx: Ctx) -> list[Row]:
                 }
             )
             rows.append(row)
-            ctx.log(summary(row))
+    async with relay_node(ctx, "rest_relay") as relay:
+        for row, c in zip(rows, concs, strict=True):
+            r = await relay.gen(
+                "rest",
+                path="/v4/openim/sendmsg",
+                bodies=bodies,
+                calls=calls,
+                concurrency=c,
+                server_pids=[relay.server.pid],
+                timeout=300,
+            )
+            row["relay_calls_per_s"] = r["calls_per_s"]
+            row["relay_cpu_us_per_call"] = r["server_cpu_us_per_call"]
+            row["cpu_x_relay"] = row["server_cpu_us_per_call"] / max(
+                r["server_cpu_us_per_call"], 1e-9
+            )
+            ctx.log(
+                summary(row) + f"; relay {r['calls_per_s']:,.0f} calls/s,"
+                f" {r['server_cpu_us_per_call']:.0f} µs/call: CPU x{row['cpu_x_relay']:.1f}"
+            )
     return rows
 
 
