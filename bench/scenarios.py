@@ -527,9 +527,10 @@ async def c2c_paced(ctx: Ctx) -> list[Row]:
             "paced", rate=1000, count=sz.warmup_total // 4, server_pids=[node.server.pid]
         )
         for rate, count in sz.paced:
-            r = await node.gen(
-                "paced", rate=rate, count=count, server_pids=[node.server.pid], timeout=300
-            )
+            async with harness.profiled(node.server.pid, f"c2c_paced_{rate:.0f}"):
+                r = await node.gen(
+                    "paced", rate=rate, count=count, server_pids=[node.server.pid], timeout=300
+                )
             rows.append(
                 c2c_row("2 c2c_paced", f"{rate:,.0f} msg/s N={count:,}", r, node.server.hwm_kb(), w)
             )
@@ -542,7 +543,7 @@ async def c2c_paced(ctx: Ctx) -> list[Row]:
 
 
 async def rest_sendmsg(ctx: Ctx) -> list[Row]:
-    """``openim/sendmsg`` by C concurrent aiohttp callers (the generator process);
+    """``openim/sendmsg`` by C concurrent keep-alive callers (the generator process);
     then the same calls to the bare relay's REST route on the same core, so each
     row carries ``relay_calls_per_s``, ``relay_cpu_us_per_call`` and
     ``cpu_x_relay`` (Palaver's server CPU per call over the relay's)."""
