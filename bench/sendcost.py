@@ -46,9 +46,9 @@ def main() -> None:
     for r in range(args.rounds):
         t0, _ = _cpu()
         for _ in range(REPEAT):
-            for server, client in pairs:
+            for server, _client in pairs:
                 server.send(FRAME)
-            for server, client in pairs:
+            for _server, client in pairs:
                 client.recv(65536)
         t1, _ = _cpu()
         t2, s2 = _cpu()
