@@ -17,6 +17,7 @@ import time
 import zlib
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -285,8 +286,16 @@ async def test_failed_send_and_resend(users: Users, server: RunningServer) -> No
 async def test_history_pages_day_separators_and_new_message_jump(
     users: Users, server: RunningServer
 ) -> None:
+    # 20 yesterday, 20 today, by the local calendar the page uses: today's between the
+    # day's start and now, however early in the day the test runs (at 00:05 "ten minutes
+    # ago" was yesterday, and a third separator showed)
     now = int(time.time())
-    for i in range(40):  # 20 yesterday, 20 today
+    midnight = int(
+        datetime.now().astimezone().replace(hour=0, minute=0, second=0, microsecond=0).timestamp()
+    )
+    times = [midnight - 86400 + 3600 + 10 * i for i in range(20)]
+    times += [midnight + (now - midnight) * i // 20 for i in range(20)]
+    for i, t in enumerate(times):
         await server.ok(
             "openim",
             "importmsg",
@@ -295,7 +304,7 @@ async def test_history_pages_day_separators_and_new_message_jump(
                 "From_Account": "alice" if i % 2 else "bob",
                 "To_Account": "bob" if i % 2 else "alice",
                 "MsgRandom": 1000 + i,
-                "MsgTimeStamp": now - 86400 - 600 + i * 10 if i < 20 else now - 600 + i * 10,
+                "MsgTimeStamp": t,
                 "MsgBody": text_body(f"old {i}"),
             },
         )
