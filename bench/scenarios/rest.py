@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from bench import harness
 from bench.scenarios.common import (
     Ctx,
+    Node,
     Row,
     relay_node,
     single_node,
@@ -32,18 +35,24 @@ async def rest_sendmsg(ctx: Ctx) -> list[Row]:
         }
         for i in range(1000)
     ]
+
+    async def run(node: Node, c: int) -> dict[str, Any]:
+        """The calls against ``node``'s server, ``c`` at a time."""
+        answer: dict[str, Any] = await node.gen(
+            "rest",
+            path="/v4/openim/sendmsg",
+            bodies=bodies,
+            calls=calls,
+            concurrency=c,
+            server_pids=[node.server.pid],
+            timeout=300,
+        )
+        return answer
+
     async with single_node(ctx, "rest", users) as node:
         for c in concs:
             async with harness.profiled(node.server.pid, f"rest_c{c}"):
-                r = await node.gen(
-                    "rest",
-                    path="/v4/openim/sendmsg",
-                    bodies=bodies,
-                    calls=calls,
-                    concurrency=c,
-                    server_pids=[node.server.pid],
-                    timeout=300,
-                )
+                r = await run(node, c)
             row: Row = {
                 "scenario": "3 rest_sendmsg",
                 "variant": f"C={c} N={calls:,}",
@@ -73,15 +82,7 @@ async def rest_sendmsg(ctx: Ctx) -> list[Row]:
             rows.append(row)
     async with relay_node(ctx, "rest_relay") as relay:
         for row, c in zip(rows, concs, strict=True):
-            r = await relay.gen(
-                "rest",
-                path="/v4/openim/sendmsg",
-                bodies=bodies,
-                calls=calls,
-                concurrency=c,
-                server_pids=[relay.server.pid],
-                timeout=300,
-            )
+            r = await run(relay, c)
             row["relay_calls_per_s"] = r["calls_per_s"]
             row["relay_cpu_us_per_call"] = r["server_cpu_us_per_call"]
             row["cpu_x_relay"] = row["server_cpu_us_per_call"] / max(
