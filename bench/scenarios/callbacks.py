@@ -7,7 +7,6 @@ import contextlib
 import secrets
 import statistics
 import time
-from collections.abc import AsyncIterator
 from typing import Any
 
 from bench import harness
@@ -124,7 +123,9 @@ async def c2c_burst_callbacks(ctx: Ctx) -> list[Row]:
         for i in range(sz.callback_rounds):
             for with_cb, node in nodes.items():
                 tag = f"cbburst{'on' if with_cb else 'off'}"
-                async with harness.profiled(node.server.pid, tag) if i == 0 else _nothing():
+                async with (
+                    harness.profiled(node.server.pid, tag) if i == 0 else contextlib.nullcontext()
+                ):
                     r = await burst(node, sz.burst_total, sz.burst_window, pairs=k)
                 ended = time.time()
                 runs[with_cb].append(r)
@@ -170,9 +171,3 @@ async def c2c_burst_callbacks(ctx: Ctx) -> list[Row]:
             )
         )
     return rows
-
-
-@contextlib.asynccontextmanager
-async def _nothing() -> AsyncIterator[None]:
-    """No profile (rounds after the first)."""
-    yield
