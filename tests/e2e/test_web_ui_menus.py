@@ -21,6 +21,7 @@ from typing import Any
 import pytest
 
 from conftest import RunningServer
+from support.waiting import eventually
 from test_web_ui import DESKTOP, PHONE, WAIT, Tab, Users, expect, link, text_body
 
 pytestmark = pytest.mark.timeout(180)
@@ -491,6 +492,72 @@ async def test_group_owner_pins_from_the_menu_and_members_see_the_bar(
         bob.errors,
         alice2.errors,
     )
+
+
+async def test_the_pinned_bar_clicked_while_the_chat_loads_opens_at_the_message(
+    users: Users, server: RunningServer
+) -> None:
+    """On a slow network the pinned bar shows before the chat's first page has come.
+    Clicked then, the chat opens at the pinned message once the page comes (it did
+    nothing: the click's own load gave up while the first one was under way)."""
+    await server.ok(
+        "group_open_http_svc",
+        "create_group",
+        {
+            "Owner_Account": "bob",
+            "Type": "Work",
+            "GroupId": "crew",
+            "Name": "Crew",
+            "MemberList": [{"Member_Account": "alice"}],
+        },
+    )
+    for rnd, text in enumerate(("the plan", "small talk"), start=1):
+        body = {"GroupId": "crew", "From_Account": "alice", "Random": rnd}
+        await server.ok(
+            "group_open_http_svc", "send_group_msg", body | {"MsgBody": text_body(text)}
+        )
+    bob = await users.open("bob")
+    await item(bob, "GROUPcrew").get_by_test_id("conversation-open").click()
+    menu = await menu_of(bob, "the plan")
+    await menu.get_by_test_id("menu-pin").click()
+    await expect(bob.tid("pinned-text")).to_have_text("Alice: the plan", timeout=WAIT)
+
+    # alice's page: her getMessageList requests are held back until released
+    held: list[str | bytes] = []
+    upstream: list[Any] = []
+    released = False
+
+    def route(ws: Any) -> None:
+        server_side = ws.connect_to_server()
+        upstream.append(server_side)
+
+        def from_page(message: str | bytes) -> None:
+            if not released and b'"getMessageList"' in (
+                message.encode() if isinstance(message, str) else message
+            ):
+                held.append(message)
+            else:
+                server_side.send(message)
+
+        ws.on_message(from_page)
+
+    ctx = await users.browser.new_context(viewport=DESKTOP)
+    users.contexts.append(ctx)
+    await ctx.route_web_socket(re.compile(r"/ws$"), route)
+    page = await ctx.new_page()
+    alice = Tab(page)
+    page.on("pageerror", lambda e: alice.errors.append(str(e)))
+    await page.goto(link(server, "alice"))
+    await item(alice, "GROUPcrew").get_by_test_id("conversation-open").click()
+    await expect(alice.tid("pinned-text")).to_have_text("Alice: the plan", timeout=WAIT)
+    await eventually(lambda: bool(held), "the chat's first page to be asked for")
+    await alice.tid("pinned-open").click()
+    released = True
+    for message in held:
+        upstream[-1].send(message)
+    found = alice.page.locator('[data-testid="message"][data-found="true"]')
+    await expect(found.get_by_test_id("message-text")).to_have_text("the plan", timeout=WAIT)
+    assert not alice.errors and not bob.errors, (alice.errors, bob.errors)
 
 
 async def test_select_messages_and_forward_them_merged_or_one_by_one(

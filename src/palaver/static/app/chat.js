@@ -142,9 +142,21 @@ export function closeConversation() {
   publish('open', null);
 }
 
-async function loadInitial(cid) {
+/**
+ * Load a conversation's newest page. A call while it is loading waits for that
+ * same load (``th.pending``), so a second opener (a pinned message or a search hit
+ * clicked while the chat opens) sees the page the first one asked for.
+ */
+function loadInitial(cid) {
   const th = thread(cid);
-  if (th.loading) return;
+  if (th.pending) return th.pending;
+  const load = fetchInitial(cid).finally(() => { if (th.pending === load) th.pending = null; });
+  th.pending = load;
+  return load;
+}
+
+async function fetchInitial(cid) {
+  const th = thread(cid);
   th.loading = true;
   renderTop();
   try {
@@ -179,9 +191,17 @@ async function fillViewport(cid) {
   }
 }
 
-async function loadOlder(cid) {
+/** Load the page before the oldest message shown: true if it came (``th.pending`` meanwhile). */
+function loadOlder(cid) {
   const th = thread(cid);
-  if (th.loading || th.isCompleted || !th.loaded) return false;
+  if (th.loading || th.isCompleted || !th.loaded) return Promise.resolve(false);
+  const load = fetchOlder(cid).finally(() => { if (th.pending === load) th.pending = null; });
+  th.pending = load;
+  return load;
+}
+
+async function fetchOlder(cid) {
+  const th = thread(cid);
   th.loading = true;
   renderTop();
   let ok = false;
@@ -222,8 +242,10 @@ export async function openAtMessage(conversationID, messageID) {
   await openConversation(conversationID);
   const th = thread(conversationID);
   for (let i = 0; i < 100 && state.current === conversationID; i++) {
+    if (th.pending) await th.pending; // a page another caller asked for comes first
     if (th.messages.some((m) => m.ID === messageID)) break;
-    if (th.isCompleted || !(await loadOlder(conversationID))) break;
+    if (th.isCompleted) break;
+    if (!(await loadOlder(conversationID)) && !th.pending) break; // failed, or another load runs
   }
   if (state.current !== conversationID) return false;
   const el = [...els.items.querySelectorAll('[data-message-id]')].find((e) => e.dataset.messageId === messageID);

@@ -30,11 +30,11 @@ export const state = {
   netState: 'connected',
 };
 
-/** The messages of one conversation as loaded so far. */
+/** The messages of one conversation as loaded so far (``pending``: the page load under way). */
 export function thread(conversationID) {
   let th = state.threads.get(conversationID);
   if (!th) {
-    th = { messages: [], nextReqMessageID: '', isCompleted: false, loaded: false, loading: false };
+    th = { messages: [], nextReqMessageID: '', isCompleted: false, loaded: false, loading: false, pending: null };
     state.threads.set(conversationID, th);
   }
   return th;
