@@ -38,7 +38,7 @@ from aiohttp import web
 from click.testing import CliRunner
 
 import conftest
-from conftest import ADMIN, SDKAPPID, SECRET, RunningServer, free_port, reset_postgres
+from conftest import ADMIN, SDKAPPID, SECRET, RunningServer, free_port
 from palaver.api.ws.core import WebSocketEndpoint
 from palaver.cli import palaver
 from palaver.hub import Hub
@@ -421,9 +421,7 @@ async def rest_ok(
 async def tuned_server(data_dir: Path, **overrides: Any) -> AsyncIterator[RunningServer]:
     """Like conftest's ``server`` fixture, with settings ``overrides``
     (``send_queue_frames``, ``heartbeat_timeout``...)."""
-    url = conftest.test_database_url(data_dir)
-    if url:
-        await reset_postgres(url)
+    url = await conftest.fresh_database(data_dir)
     settings = Settings.load(data_dir=data_dir, port=free_port(), database_url=url, **overrides)
     hub = await Hub.open(settings)
     app = await hub.apps.create(sdkappid=SDKAPPID, secret_key=SECRET, admins=[ADMIN])
@@ -895,9 +893,17 @@ async def test_sender_cut_while_its_messages_are_stored(server: RunningServer) -
                 f"lost={len(not_pushed)} {not_pushed}"
             )
         # Requests in flight when a socket drops still finish (and publish), so a
-        # few may have been stored after the per-attempt read: once none is left
-        # running on the server, take the final history.
-        await eventually(lambda: not ops_in_flight(), "the cut sender's requests to finish")
+        # few may have been stored after the per-attempt read. Once alice's sockets
+        # are gone from the server, no request of hers runs in a task and the writer
+        # has committed every send the read loops' fast lane queued, take the final
+        # history.
+        writer = server.hub.writer
+
+        def settled() -> bool:
+            gone = not server.hub.registry.connections(SDKAPPID, "alice")
+            return gone and not ops_in_flight() and writer.written == writer.submitted
+
+        await eventually(settled, "the cut sender's requests to be stored")
         stored_all = [i for m in await bob.history("C2Calice") if (i := index_of(m)) is not None]
         with contextlib.suppress(AssertionError):
             await wait_for(lambda: set(stored_all) <= raw_indices(bob, "alice"), str, 1.0)  # type: ignore[misc]
