@@ -199,6 +199,8 @@ def _asyncpg_dsn(url: str) -> str:
 
 
 async def _snapshot_postgres(url: str) -> _Snapshot:
+    """What the freshly migrated database of ``url`` holds: its revision, tables,
+    sequences and rows (the migrations' own, e.g. ``counters``)."""
     import asyncpg
 
     con = await asyncpg.connect(_asyncpg_dsn(url))

@@ -430,9 +430,9 @@ async def test_group_message_menu_edit_react_and_quote(users: Users, server: Run
     assert not alice.errors and not bob.errors, (alice.errors, bob.errors)
 
 
-async def test_group_owner_pins_from_the_menu_and_members_see_the_bar(
-    users: Users, server: RunningServer
-) -> None:
+async def crew_with_two_messages(server: RunningServer) -> None:
+    """The Work group ``crew`` (owner bob, member alice) where alice said "the plan",
+    then "small talk"."""
     await server.ok(
         "group_open_http_svc",
         "create_group",
@@ -452,6 +452,12 @@ async def test_group_owner_pins_from_the_menu_and_members_see_the_bar(
             "MsgBody": text_body(text),
         }
         await server.ok("group_open_http_svc", "send_group_msg", body)
+
+
+async def test_group_owner_pins_from_the_menu_and_members_see_the_bar(
+    users: Users, server: RunningServer
+) -> None:
+    await crew_with_two_messages(server)
     alice = await users.open("alice")
     bob = await users.open("bob")
     for tab in (alice, bob):
@@ -500,22 +506,7 @@ async def test_the_pinned_bar_clicked_while_the_chat_loads_opens_at_the_message(
     """On a slow network the pinned bar shows before the chat's first page has come.
     Clicked then, the chat opens at the pinned message once the page comes (it did
     nothing: the click's own load gave up while the first one was under way)."""
-    await server.ok(
-        "group_open_http_svc",
-        "create_group",
-        {
-            "Owner_Account": "bob",
-            "Type": "Work",
-            "GroupId": "crew",
-            "Name": "Crew",
-            "MemberList": [{"Member_Account": "alice"}],
-        },
-    )
-    for rnd, text in enumerate(("the plan", "small talk"), start=1):
-        body = {"GroupId": "crew", "From_Account": "alice", "Random": rnd}
-        await server.ok(
-            "group_open_http_svc", "send_group_msg", body | {"MsgBody": text_body(text)}
-        )
+    await crew_with_two_messages(server)
     bob = await users.open("bob")
     await item(bob, "GROUPcrew").get_by_test_id("conversation-open").click()
     menu = await menu_of(bob, "the plan")
