@@ -283,6 +283,39 @@ async def test_a_lane_keeps_a_clients_sends_in_order(db: Any) -> None:
     await writer.close()
 
 
+async def test_an_online_only_send_never_overtakes_its_senders_earlier_message(db: Any) -> None:
+    """A typing signal sent right after a message reaches the peer after it, though
+    the message waits for its commit and the signal is never stored (else the
+    message, arriving second, clears the "typing" the signal showed)."""
+    writer = MessageWriter(db)
+    pipeline, lane = SendPipeline(writer), SendLane()
+    gate, checked = asyncio.Event(), asyncio.Event()
+
+    class SlowPublish(Route):
+        async def check(self, draft: Draft) -> None:
+            await super().check(draft)
+            if draft.random == 2:
+                checked.set()
+
+        async def publish(
+            self, message: MessageRecord, written: Written, origin: str | None
+        ) -> None:
+            await gate.wait()  # the stored message is slow to go out (a busy database)
+            await super().publish(message, written, origin)
+
+    route = SlowPublish()
+    stored = asyncio.create_task(pipeline.send(draft(1), route, lane=lane))
+    online = asyncio.create_task(pipeline.send(draft(2), route, lane=lane, online_only=True))
+    await checked.wait()
+    gate.set()
+    await asyncio.gather(stored, online)
+    assert route.log == ["check 1", "check 2", "publish 1 seq 1 None", "online 2"]
+    # with nothing unpublished, an online-only send goes at once
+    await pipeline.send(draft(3), route, lane=lane, online_only=True)
+    assert route.log[-1] == "online 3"
+    await writer.close()
+
+
 def test_control_flags() -> None:
     assert control_flags(frozenset()) == 0
     flags = control_flags(frozenset({"NoUnread", "NoLastMsg"}), need_receipt=True, priority="Low")
@@ -322,6 +355,12 @@ async def test_the_fast_lane_sends_only_from_cached_checks(world: World) -> None
     assert {e.user_id: e.origin for e in events} == {"alice": "conn-1", "bob": None}
     page = await world.messages.history(world.app, "bob", "alice", limit=10)
     assert [m.random for m in page.messages] == [1, 3]
+    # the fast send counted itself published: an online-only send is not held back
+    typing = SendOptions(lane=lane, lifetime=0)
+    sent = await asyncio.wait_for(
+        world.messages.send_c2c(world.app, "alice", "bob", TEXT, 6, typing), 5
+    )
+    assert not sent.stored
     # a lane with a send still waiting to be queued: the fast lane steps aside
     lane.ticket()
     assert not world.messages.send_c2c_now(world.app, "alice", "bob", TEXT, 4, opts, answer)

@@ -43,15 +43,42 @@ if TYPE_CHECKING:
 
 
 class SendLane:
-    """Keeps one client's sends in arrival order into the writer.
+    """Keeps one client's sends in arrival order into the writer, and its
+    online-only sends (typing signals) behind the stored ones before them.
 
     Take a :meth:`ticket` when a send arrives (before any ``await``); the send
     waits for the previous ticket before it is queued for storage, so checks
     of consecutive sends run concurrently but messages are stored in order.
+    A stored send counts itself :meth:`unpublished` from its queueing to its
+    publication; an online-only send is pushed once none is left
+    (:meth:`drained`), so it never overtakes a message its sender sent before it
+    (a peer's "typing" shown, then cleared by the older message arriving late).
     """
 
     def __init__(self) -> None:
         self._tail: asyncio.Future[None] | None = None
+        self._unpublished = 0
+        self._drained: asyncio.Future[None] | None = None
+
+    def unpublished(self) -> None:
+        """A stored send was queued to the writer: its :meth:`published` follows."""
+        self._unpublished += 1
+
+    def published(self) -> None:
+        """A stored send was published, or failed after it was queued."""
+        self._unpublished -= 1
+        if self._unpublished == 0 and self._drained is not None:
+            drained, self._drained = self._drained, None
+            if not drained.done():
+                drained.set_result(None)
+
+    async def drained(self) -> None:
+        """Return once every stored send queued so far is published."""
+        if self._unpublished == 0:
+            return
+        if self._drained is None:
+            self._drained = asyncio.get_running_loop().create_future()
+        await asyncio.shield(self._drained)
 
     @property
     def idle(self) -> bool:
@@ -328,27 +355,50 @@ class SendPipeline:
                     draft = changed
                 callback = await hooks.after_send(ctx, draft)
             if online_only:
-                message = draft.record()
-                await route.push_online(message, origin)
-                if callback is not None and hooks is not None:
-                    await hooks.enqueue(callback)
-                return SendResult(message.msg_key, message.time, 0, False, message)
+                return await self._push_online(draft, route, lane, prev, origin, callback)
             op = route.write(draft.new_message(), callback)
             if prev is not None:
                 await asyncio.shield(prev)
             pending = self._writer.submit(op)
+            if lane is not None:
+                lane.unpublished()
         finally:
             if mine is not None and not mine.done():
                 mine.set_result(None)
-        written = await pending
-        if callback is not None and hooks is not None and not written.duplicate:
-            hooks.sent()
-        message = draft.record(written)
-        await route.publish(message, written, origin)
+        try:
+            written = await pending
+            if callback is not None and hooks is not None and not written.duplicate:
+                hooks.sent()
+            message = draft.record(written)
+            await route.publish(message, written, origin)
+        finally:
+            if lane is not None:
+                lane.published()
         self._latency.observe(time.perf_counter() - started)
         return SendResult(
             message.msg_key, message.time, message.seq, True, message, written.duplicate
         )
+
+    async def _push_online(
+        self,
+        draft: Draft,
+        route: Route,
+        lane: SendLane | None,
+        prev: asyncio.Future[None] | None,
+        origin: str | None,
+        callback: NewCallback | None,
+    ) -> SendResult:
+        """:meth:`send`'s online-only end: pushed (never stored) once the sender's
+        earlier sends on ``lane`` are queued (``prev``) and published."""
+        message = draft.record()
+        if lane is not None:
+            if prev is not None:
+                await asyncio.shield(prev)
+            await lane.drained()
+        await route.push_online(message, origin)
+        if callback is not None and self._hooks is not None:
+            await self._hooks.enqueue(callback)
+        return SendResult(message.msg_key, message.time, 0, False, message)
 
     def send_now(
         self,
@@ -388,6 +438,8 @@ class SendPipeline:
                 if not now:
                     return False
         pending = self._writer.submit(route.write(draft.new_message(), callback))
+        if lane is not None:
+            lane.unpublished()
         latency = self._latency
 
         def committed(fut: asyncio.Future[Written]) -> None:
@@ -400,6 +452,9 @@ class SendPipeline:
             except BaseException as exc:  # the writer's failure goes to the sender
                 done(exc)
                 return
+            finally:
+                if lane is not None:
+                    lane.published()
             latency.observe(time.perf_counter() - started)
             done(
                 SendResult(
