@@ -168,23 +168,23 @@ async def fresh_database(data_dir: Path) -> str | None:
     if url is None:
         if _sqlite_template is None:
             folder = Path(tempfile.mkdtemp(prefix="palaver-template-"))
-            db = Database.for_cli(f"sqlite+aiosqlite:///{folder / 'palaver.db'}")
-            try:
-                await db.migrate()
-            finally:
-                await db.close()
+            await _migrate(f"sqlite+aiosqlite:///{folder / 'palaver.db'}")
             _sqlite_template = folder / "palaver.db"
         await asyncio.to_thread(_copy_into, _sqlite_template, data_dir)
         return None
     if not await _restore_postgres(url):
         await reset_postgres(url)
-        db = Database.for_cli(url)
-        try:
-            await db.migrate()
-        finally:
-            await db.close()
+        await _migrate(url)
         _pg_snapshots[url] = await _snapshot_postgres(url)
     return url
+
+
+async def _migrate(url: str) -> None:
+    db = Database.for_cli(url)
+    try:
+        await db.migrate()
+    finally:
+        await db.close()
 
 
 def _copy_into(file: Path, folder: Path) -> None:
@@ -253,12 +253,12 @@ async def _restore_postgres(url: str) -> bool:
     con = await asyncpg.connect(_asyncpg_dsn(url))
     try:
         async with con.transaction():
-            head = await con.fetchval(
-                "SELECT version_num FROM alembic_version"
-                " WHERE (SELECT count(*) FROM pg_tables WHERE schemaname = 'public') = $1",
-                len(snap.order) + 1,
+            head = await con.fetchval("SELECT version_num FROM alembic_version")
+            tables = await con.fetchval(
+                "SELECT array_agg(tablename::text ORDER BY tablename) FROM pg_tables"
+                " WHERE schemaname = 'public' AND tablename <> 'alembic_version'"
             )
-            if head != snap.head:
+            if head != snap.head or list(tables or []) != sorted(snap.order):
                 return False
             await con.execute(
                 "".join(f'DELETE FROM "{t}";' for t in snap.order)
@@ -292,7 +292,6 @@ async def _drop_created() -> None:
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     """Drop the databases this run created (a failure here only leaves one behind) and
     the SQLite template."""
-
     if _CREATED:
         with contextlib.suppress(Exception):
             asyncio.run(_drop_created())

@@ -191,7 +191,7 @@ async function fillViewport(cid) {
   }
 }
 
-/** Load the page before the oldest message shown: true if it came (``th.pending`` meanwhile). */
+/** Load the page before the oldest message shown (kept in ``th.pending`` while it loads): true if it came. */
 function loadOlder(cid) {
   const th = thread(cid);
   if (th.loading || th.isCompleted || !th.loaded) return Promise.resolve(false);
