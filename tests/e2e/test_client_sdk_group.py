@@ -46,6 +46,24 @@ async def group_messages(
     return got
 
 
+async def group_tip(rec: Recorder, gid: str, operation: int, within: float = WAIT) -> Message:
+    """The next group tip of ``GROUP<gid>`` with ``operationType`` ``operation``; the
+    tips before it (the group's creation tips, say) are skipped. One
+    ``MESSAGE_RECEIVED`` batch may hold several tips."""
+
+    async def scan() -> Message:
+        while True:
+            for m in await rec.queues[EVENT.MESSAGE_RECEIVED].get():
+                if (
+                    m.conversation_id == group_cid(gid)
+                    and m.type == TYPES.MSG_GRP_TIP
+                    and m.payload["operationType"] == operation
+                ):
+                    return m
+
+    return await asyncio.wait_for(scan(), within)
+
+
 async def send_group_text(chat: Chat, gid: str, text: str, **kw: Any) -> Message:
     msg = chat.create_text_message(
         to=gid, conversation_type=TYPES.CONV_GROUP, payload={"text": text}, **kw
@@ -171,9 +189,7 @@ async def test_members_roles_mute_kick_and_tips(server: RunningServer, connect: 
 
     res = await alice.set_group_member_role(gid, "bob", TYPES.GRP_MBR_ROLE_ADMIN)
     assert res["member"]["role"] == "Admin"
-    [tip] = await group_messages(c, gid, 1, TYPES.MSG_GRP_TIP)
-    while tip.payload["operationType"] != TYPES.GRP_TIP_MBR_SET_ADMIN:  # creation tips first
-        [tip] = await group_messages(c, gid, 1, TYPES.MSG_GRP_TIP)
+    tip = await group_tip(c, gid, TYPES.GRP_TIP_MBR_SET_ADMIN)  # after the creation tips
     assert tip.payload["userIDList"] == ["bob"] and tip.payload["operatorID"] == "alice"
 
     members = await carol.get_group_member_list(gid, count=10)
@@ -205,10 +221,8 @@ async def test_members_roles_mute_kick_and_tips(server: RunningServer, connect: 
     res = await bob.delete_group_member(gid, ["carol"], reason="quiet")
     assert res["userIDList"] == ["carol"]
     assert await c.until(EVENT.GROUP_LIST_UPDATED, lambda g: not has_group(gid)(g)) == []
-    kicked = await group_messages(b, gid, 1, TYPES.MSG_GRP_TIP, within=WAIT)
-    while kicked[0].payload["operationType"] != TYPES.GRP_TIP_MBR_KICKED_OUT:
-        kicked = await group_messages(b, gid, 1, TYPES.MSG_GRP_TIP)
-    assert kicked[0].payload["userIDList"] == ["carol"]
+    kicked = await group_tip(b, gid, TYPES.GRP_TIP_MBR_KICKED_OUT)
+    assert kicked.payload["userIDList"] == ["carol"]
     await c.until(
         EVENT.CONVERSATION_LIST_UPDATED,
         lambda convs: all(cv.conversation_id != group_cid(gid) for cv in convs),
