@@ -413,35 +413,111 @@ def _playwright_version() -> str:
     return version("playwright")
 
 
+class _Chromium:
+    """The run's one Chromium and its Playwright driver, started when a test first needs
+    them and again if the browser went away (it crashed, or a test closed it)."""
+
+    def __init__(self, pytestconfig: pytest.Config) -> None:
+        self.config = pytestconfig
+        self.playwright: Any = None
+        self.browser: Any = None
+
+    async def get(self) -> Any:
+        """The connected browser, launched if there is none."""
+        if self.browser is not None and self.browser.is_connected():
+            return self.browser
+        await self.close()
+        path = shutil.which("chromium")
+        require_service("Chromium", path is not None, "apt-get install chromium (make browser)")
+        from playwright.async_api import async_playwright
+
+        self.playwright = await async_playwright().start()
+        self.browser = await self.playwright.chromium.launch(
+            executable_path=path, args=CHROMIUM_ARGS
+        )
+        self._log_version(str(path))
+        return self.browser
+
+    def _log_version(self, path: str) -> None:
+        global _browser_logged
+        if _browser_logged:
+            return
+        _browser_logged = True
+        plugins = self.config.pluginmanager
+        reporter = plugins.get_plugin("terminalreporter")
+        capture = plugins.get_plugin("capturemanager")
+        line = (
+            f"browser tests: Chromium {self.browser.version} ({path}),"
+            f" Playwright {_playwright_version()}"
+        )
+        if reporter is not None and capture is not None:
+            with capture.global_and_fixture_disabled():
+                reporter.write_line("")
+                reporter.write_line(line)
+
+    async def close(self) -> None:
+        """Close the browser and stop the driver (nothing if they were not started)."""
+        if self.browser is not None:
+            with contextlib.suppress(Exception):
+                await self.browser.close()
+            self.browser = None
+        if self.playwright is not None:
+            with contextlib.suppress(Exception):
+                await self.playwright.stop()
+            self.playwright = None
+
+
+@pytest.fixture(scope="session")
+async def _chromium(pytestconfig: pytest.Config) -> AsyncIterator[_Chromium]:
+    holder = _Chromium(pytestconfig)
+    try:
+        yield holder
+    finally:
+        await holder.close()
+
+
 @pytest.fixture
-async def browser(pytestconfig: pytest.Config) -> AsyncIterator[Any]:
+async def browser(_chromium: _Chromium) -> AsyncIterator[Any]:
     """Debian's Chromium driven by Playwright (skipped locally without it; CI fails).
 
-    Its version is written to the terminal once per run, so a failure can be
-    tied to the browser build that showed it."""
-    global _browser_logged
-    path = shutil.which("chromium")
-    require_service("Chromium", path is not None, "apt-get install chromium (make browser)")
-    from playwright.async_api import async_playwright
+    One browser serves the whole run (a launch costs ~0.7 s of CPU): each test opens
+    its own contexts (``browser.new_context()``), which share nothing, and any context
+    a test leaves open is closed when it ends. Its version is written to the terminal
+    once per run, so a failure can be tied to the browser build that showed it."""
+    b = await _chromium.get()
+    try:
+        yield b
+    finally:
+        for context in list(b.contexts):
+            with contextlib.suppress(Exception):
+                await context.close()
 
-    async with async_playwright() as pw:
-        b = await pw.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
-        if not _browser_logged:
-            _browser_logged = True
-            plugins = pytestconfig.pluginmanager
-            reporter = plugins.get_plugin("terminalreporter")
-            capture = plugins.get_plugin("capturemanager")
-            line = (
-                f"browser tests: Chromium {b.version} ({path}), Playwright {_playwright_version()}"
-            )
-            if reporter is not None and capture is not None:
-                with capture.global_and_fixture_disabled():
-                    reporter.write_line("")
-                    reporter.write_line(line)
-        try:
-            yield b
-        finally:
-            await b.close()
+
+@pytest.fixture(autouse=True)
+async def _own_tasks() -> AsyncIterator[None]:
+    """Cancel the tasks a test started and left running when it ends.
+
+    Every test runs in the run's one event loop (``pyproject.toml``:
+    ``asyncio_default_test_loop_scope``, so the browser can serve them all). A client a
+    test did not close would otherwise go on reconnecting, maybe to the next test's
+    server on the same port. Playwright's own tasks are left alone."""
+    before = asyncio.all_tasks()
+    yield
+    current = asyncio.current_task()
+    left = [
+        t
+        for t in asyncio.all_tasks() - before
+        if t is not current and not t.done() and "/playwright/" not in _task_file(t)
+    ]
+    for task in left:
+        task.cancel()
+    if left:
+        await asyncio.wait(left, timeout=5)
+
+
+def _task_file(task: asyncio.Task[Any]) -> str:
+    code = getattr(task.get_coro(), "cr_code", None)
+    return code.co_filename if code is not None else ""
 
 
 @pytest.fixture

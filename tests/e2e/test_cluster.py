@@ -123,10 +123,7 @@ def _postgres_up() -> bool:
         return s.connect_ex(("127.0.0.1", 5432)) == 0
 
 
-pytestmark = pytest.mark.asyncio(loop_scope="module")
-
-
-@pytest_asyncio.fixture(scope="module", loop_scope="module")
+@pytest_asyncio.fixture(scope="module")
 async def cluster(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Cluster]:
     """Three nodes for the whole module (each test uses its own users)."""
     tmp_path = tmp_path_factory.mktemp("cluster")
