@@ -469,6 +469,8 @@ class _Chromium:
 
 @pytest.fixture(scope="session")
 async def _chromium(pytestconfig: pytest.Config) -> AsyncIterator[_Chromium]:
+    """The run's :class:`_Chromium` (nothing started until a test asks ``browser``);
+    closed when the session ends."""
     holder = _Chromium(pytestconfig)
     try:
         yield holder
@@ -516,6 +518,7 @@ async def _own_tasks() -> AsyncIterator[None]:
 
 
 def _task_file(task: asyncio.Task[Any]) -> str:
+    """The source file of ``task``'s coroutine ("" if it is not a plain coroutine)."""
     code = getattr(task.get_coro(), "cr_code", None)
     return code.co_filename if code is not None else ""
 
