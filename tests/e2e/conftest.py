@@ -404,9 +404,6 @@ CHROMIUM_ARGS = [
 ]
 
 
-_browser_logged = False  # the version line is written once per run
-
-
 def _playwright_version() -> str:
     from importlib.metadata import version
 
@@ -421,6 +418,7 @@ class _Chromium:
         self.config = pytestconfig
         self.playwright: Any = None
         self.browser: Any = None
+        self.logged = False  # the version line is written once per run
 
     async def get(self) -> Any:
         """The connected browser, launched if there is none."""
@@ -439,10 +437,9 @@ class _Chromium:
         return self.browser
 
     def _log_version(self, path: str) -> None:
-        global _browser_logged
-        if _browser_logged:
+        if self.logged:
             return
-        _browser_logged = True
+        self.logged = True
         plugins = self.config.pluginmanager
         reporter = plugins.get_plugin("terminalreporter")
         capture = plugins.get_plugin("capturemanager")

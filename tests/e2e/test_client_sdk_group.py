@@ -51,17 +51,15 @@ async def group_tip(rec: Recorder, gid: str, operation: int, within: float = WAI
     tips before it (the group's creation tips, say) are skipped. One
     ``MESSAGE_RECEIVED`` batch may hold several tips."""
 
-    async def scan() -> Message:
-        while True:
-            for m in await rec.queues[EVENT.MESSAGE_RECEIVED].get():
-                if (
-                    m.conversation_id == group_cid(gid)
-                    and m.type == TYPES.MSG_GRP_TIP
-                    and m.payload["operationType"] == operation
-                ):
-                    return m
+    def wanted(m: Message) -> bool:
+        return (
+            m.conversation_id == group_cid(gid)
+            and m.type == TYPES.MSG_GRP_TIP
+            and m.payload["operationType"] == operation
+        )
 
-    return await asyncio.wait_for(scan(), within)
+    batch = await rec.until(EVENT.MESSAGE_RECEIVED, lambda ms: any(map(wanted, ms)), within)
+    return next(m for m in batch if wanted(m))
 
 
 async def send_group_text(chat: Chat, gid: str, text: str, **kw: Any) -> Message:
